@@ -1,0 +1,178 @@
+import { randomBytes } from 'node:crypto';
+import type { Locator, Page } from '@playwright/test';
+import { expect, test } from './fixtures/app';
+import { lookupKeychain, readAllFiles } from './fixtures/evidence';
+import { focusedName, openView, pressUntilFocused } from './fixtures/views';
+
+interface NewAddress {
+  readonly address: string;
+  readonly host: string;
+  readonly port?: string;
+  readonly username: string;
+  readonly secret?: string;
+}
+
+function uniqueSecret(): string {
+  return `rp-e2e-${randomBytes(12).toString('hex')}`;
+}
+
+function uniqueAddress(): string {
+  return `support-${randomBytes(4).toString('hex')}@example.com`;
+}
+
+function rowOf(page: Page, address: string): Locator {
+  return page.getByRole('row').filter({ hasText: address });
+}
+
+async function addAddress(page: Page, a: NewAddress): Promise<Locator> {
+  await page.getByRole('button', { name: 'Add address' }).click();
+  const dialog = page.getByRole('dialog', { name: 'Add address' });
+  await dialog.getByLabel('Email address').fill(a.address);
+  await dialog.getByLabel('SMTP server').fill(a.host);
+  if (a.port !== undefined) await dialog.getByLabel('Port').fill(a.port);
+  await dialog.getByLabel('Username').fill(a.username);
+  if (a.secret !== undefined) await dialog.getByLabel('Password').fill(a.secret);
+  await dialog.getByRole('button', { name: 'Add address' }).click();
+  await expect(dialog).toBeHidden();
+  const row = rowOf(page, a.address);
+  await expect(row).toBeVisible();
+  return row;
+}
+
+async function addressIdOf(row: Locator): Promise<string> {
+  const id = await row.getAttribute('data-address-id');
+  expect(id).toMatch(/^[a-z0-9][a-z0-9-]*$/u);
+  return id ?? '';
+}
+
+test.describe('addresses', () => {
+  test.beforeEach(async ({ page }) => {
+    await openView(page, 'addresses');
+  });
+
+  test('an address created with a secret shows "Stored in keychain" and the secret is only in the keychain', async ({ page, appSession }) => {
+    const secret = uniqueSecret();
+    const rpcBodies: Array<Promise<string>> = [];
+    page.on('response', (response) => {
+      if (new URL(response.url()).pathname.startsWith('/rpc/')) rpcBodies.push(response.text().catch(() => ''));
+    });
+
+    const address = uniqueAddress();
+    const row = await addAddress(page, { address, host: 'smtp.example.com', username: address, secret });
+    await expect(row).toContainText('Stored in keychain');
+    await expect(row).toContainText('smtp.example.com:587');
+    await expect(row).toContainText('STARTTLS');
+    await expect(row).toContainText('Zendesk');
+    const id = await addressIdOf(row);
+
+    expect(await page.content(), 'the secret is not in the DOM').not.toContain(secret);
+    const bodies = await Promise.all(rpcBodies);
+    if (appSession.mode === 'browser') expect(bodies.length, 'the bridge answered the page').toBeGreaterThan(0);
+    for (const body of bodies) expect(body, 'no /rpc/ response carries the secret').not.toContain(secret);
+    const files = await readAllFiles(appSession.dataDir);
+    for (const file of files) expect(file.content.includes(secret), `${file.path} does not contain the secret`).toBe(false);
+
+    const inKeychain = await lookupKeychain(id);
+    if (inKeychain.kind === 'unavailable') {
+      test.info().annotations.push({ type: 'skipped assertion', description: inKeychain.reason });
+      console.log(`keychain assertion skipped: ${inKeychain.reason}`);
+    } else {
+      expect(inKeychain).toEqual({ kind: 'found', secret });
+    }
+  });
+
+  test('editing changes the host; an invalid port is refused with the reason under the field', async ({ page }) => {
+    const address = uniqueAddress();
+    await addAddress(page, { address, host: 'smtp.example.com', username: address, secret: uniqueSecret() });
+
+    await page.getByRole('button', { name: `Edit ${address}` }).click();
+    let dialog = page.getByRole('dialog', { name: `Edit ${address}` });
+    await expect(dialog.getByLabel('Password')).toHaveValue('');
+    await expect(dialog.getByText('Leave empty to keep the stored secret.', { exact: false })).toBeVisible();
+    await dialog.getByLabel('SMTP server').fill('smtp.office365.com');
+    await dialog.getByRole('button', { name: 'Save changes' }).click();
+    await expect(dialog).toBeHidden();
+    const row = rowOf(page, address);
+    await expect(row).toContainText('smtp.office365.com:587');
+    await expect(row).toContainText('Stored in keychain');
+
+    await page.getByRole('button', { name: `Edit ${address}` }).click();
+    dialog = page.getByRole('dialog', { name: `Edit ${address}` });
+    const port = dialog.getByLabel('Port');
+    await port.fill('70000');
+    await dialog.getByRole('button', { name: 'Save changes' }).click();
+    // The main process judged the value; its words appear under the field and the dialog stays open.
+    await expect(port).toHaveAttribute('aria-invalid', 'true');
+    await expect(port).toBeFocused();
+    await expect(dialog.getByText('Check the highlighted fields')).toBeVisible();
+    await expect(dialog.getByText(/65535/u).first()).toBeVisible();
+    await dialog.getByRole('button', { name: 'Cancel' }).click();
+    await expect(dialog).toBeHidden();
+    await expect(row).toContainText('smtp.office365.com:587');
+  });
+
+  test('deleting asks first, then removes the row and the keychain entry', async ({ page }) => {
+    const address = uniqueAddress();
+    const row = await addAddress(page, { address, host: 'smtp.example.com', username: address, secret: uniqueSecret() });
+    const id = await addressIdOf(row);
+
+    await page.getByRole('button', { name: `Delete ${address}` }).click();
+    const confirm = page.getByRole('alertdialog', { name: `Delete ${address}?` });
+    await expect(confirm).toContainText('deletes its secret from the OS keychain');
+    await confirm.getByRole('button', { name: 'Cancel' }).click();
+    await expect(row).toBeVisible();
+
+    await page.getByRole('button', { name: `Delete ${address}` }).click();
+    await page.getByRole('alertdialog').getByRole('button', { name: 'Delete address and secret' }).click();
+    await expect(rowOf(page, address)).toHaveCount(0);
+    await expect(page.getByRole('status')).toContainText(`Deleted ${address}`);
+
+    const inKeychain = await lookupKeychain(id);
+    if (inKeychain.kind === 'unavailable') {
+      test.info().annotations.push({ type: 'skipped assertion', description: inKeychain.reason });
+      console.log(`keychain assertion skipped: ${inKeychain.reason}`);
+    } else {
+      expect(inKeychain).toEqual({ kind: 'absent' });
+    }
+  });
+
+  test('an address can be added with the keyboard alone', async ({ page }) => {
+    const address = uniqueAddress();
+    await pressUntilFocused(page, 'Tab', 'Add address');
+    await page.keyboard.press('Enter');
+    const dialog = page.getByRole('dialog', { name: 'Add address' });
+    await expect(dialog).toBeVisible();
+
+    // Esc closes the dialog and focus goes back to the button that opened it.
+    await page.keyboard.press('Escape');
+    await expect(dialog).toBeHidden();
+    expect(await focusedName(page)).toBe('Add address');
+    await page.keyboard.press('Enter');
+    await expect(dialog).toBeVisible();
+
+    await pressUntilFocused(page, 'Tab', 'Email address');
+    await page.keyboard.type(address);
+    await pressUntilFocused(page, 'Tab', 'Environment');
+    await page.keyboard.press('ArrowDown');
+    await pressUntilFocused(page, 'Tab', 'SMTP server');
+    await page.keyboard.type('smtp.example.net');
+    await pressUntilFocused(page, 'Tab', 'Username');
+    await page.keyboard.type(address);
+    await pressUntilFocused(page, 'Tab', 'Password');
+    await page.keyboard.type(uniqueSecret());
+
+    // Focus stays inside the dialog however far we Tab.
+    for (let i = 0; i < 15; i++) {
+      await page.keyboard.press('Tab');
+      expect(await dialog.evaluate((el) => el.contains(document.activeElement))).toBe(true);
+    }
+    await pressUntilFocused(page, 'Tab', 'Add address');
+    await page.keyboard.press('Enter');
+    await expect(dialog).toBeHidden();
+    const row = rowOf(page, address);
+    await expect(row).toContainText('smtp.example.net:587');
+    await expect(row).toContainText('Sandbox');
+    await expect(row).toContainText('Stored in keychain');
+    expect(await focusedName(page)).toBe('Add address');
+  });
+});

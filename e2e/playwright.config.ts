@@ -1,0 +1,49 @@
+import { join } from 'node:path';
+import { defineConfig, type ReporterDescription } from '@playwright/test';
+
+const here = import.meta.dirname;
+
+// The lead's runner sets PLAYWRIGHT_JSON_OUTPUT_NAME and adds the json reporter; by
+// default a person reading the terminal gets the list.
+const reporter: ReporterDescription[] = process.env['PLAYWRIGHT_JSON_OUTPUT_NAME'] === undefined ? [['list']] : [['list'], ['json']];
+
+export default defineConfig({
+  testDir: here,
+  testMatch: '*.spec.ts',
+  outputDir: join(here, 'artifacts', 'test-results'),
+  reporter,
+  // Each test starts its own app with its own data directory and keychain entries.
+  workers: 2,
+  fullyParallel: false,
+  forbidOnly: process.env['CI'] !== undefined,
+  timeout: 60_000,
+  expect: { timeout: 10_000 },
+  use: {
+    trace: 'retain-on-failure',
+    screenshot: 'only-on-failure',
+    viewport: { width: 1280, height: 800 },
+  },
+  projects: [
+    {
+      name: 'browser',
+      use: {
+        browserName: 'chromium',
+        launchOptions: {
+          // Playwright cannot download its browsers here: Debian's Chromium (ENVIRONMENT.md).
+          executablePath: '/usr/bin/chromium',
+          args: [
+            '--no-sandbox',
+            '--disable-gpu',
+            '--disable-dev-shm-usage',
+            '--disable-background-networking',
+            '--disable-component-update',
+            '--disable-sync',
+          ],
+        },
+      },
+    },
+    {
+      name: 'electron',
+    },
+  ],
+});

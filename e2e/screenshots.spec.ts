@@ -1,0 +1,60 @@
+import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { Page } from '@playwright/test';
+import { expect, test } from './fixtures/app';
+import { openView, views } from './fixtures/views';
+
+const screensDir = join(import.meta.dirname, 'artifacts', 'screens');
+
+async function shoot(page: Page, name: string): Promise<void> {
+  await page.waitForLoadState('networkidle');
+  await page.screenshot({ path: join(screensDir, `${name}.png`), fullPage: true, animations: 'disabled' });
+}
+
+// Pictures for people reviewing the UI; one browser is enough.
+test('screenshots of every view (browser project)', async ({ page, appSession }) => {
+  test.skip(appSession.mode !== 'browser', 'Screenshots are taken in the browser project only');
+  await mkdir(screensDir, { recursive: true });
+
+  await openView(page, 'addresses');
+  await shoot(page, 'addresses-empty');
+  for (const [address, host, secret] of [
+    ['support@contoso.example', 'smtp.office365.com', 'e2e-shot-secret-1'],
+    ['billing@fabrikam.example', 'smtp.gmail.com', undefined],
+  ] as const) {
+    await page.getByRole('button', { name: 'Add address' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Add address' });
+    await dialog.getByLabel('Email address').fill(address);
+    await dialog.getByLabel('SMTP server').fill(host);
+    await dialog.getByLabel('Username').fill(address);
+    if (secret !== undefined) await dialog.getByLabel('Password').fill(secret);
+    await dialog.getByRole('button', { name: 'Add address' }).click();
+    await expect(dialog).toBeHidden();
+  }
+
+  for (const view of views) {
+    await openView(page, view.id);
+    await shoot(page, view.id);
+  }
+
+  await openView(page, 'addresses');
+  await page.getByRole('button', { name: 'Add address' }).click();
+  await shoot(page, 'addresses-create-dialog');
+  const dialog = page.getByRole('dialog', { name: 'Add address' });
+  await dialog.getByLabel('Port').fill('70000');
+  await dialog.getByRole('button', { name: 'Add address' }).click();
+  await expect(dialog.getByText('Check the highlighted fields')).toBeVisible();
+  await shoot(page, 'addresses-create-dialog-errors');
+  await page.keyboard.press('Escape');
+
+  await page.getByRole('button', { name: 'Delete billing@fabrikam.example' }).click();
+  await expect(page.getByRole('alertdialog')).toBeVisible();
+  await shoot(page, 'addresses-delete-dialog');
+  await page.keyboard.press('Escape');
+
+  await page.emulateMedia({ colorScheme: 'dark' });
+  await openView(page, 'addresses');
+  await shoot(page, 'addresses-dark');
+  await openView(page, 'settings');
+  await shoot(page, 'settings-dark');
+});

@@ -1,0 +1,88 @@
+import AxeBuilder from '@axe-core/playwright';
+import type { Page } from '@playwright/test';
+import { expect, test } from './fixtures/app';
+import { focusedName, openView, pressUntilFocused, views } from './fixtures/views';
+
+async function expectNoAxeViolations(page: Page, where: string): Promise<void> {
+  const results = await new AxeBuilder({ page }).analyze();
+  const summary = results.violations.map((v) => `${v.id} (${v.impact ?? 'n/a'}): ${v.help} — ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
+  expect(summary, `axe violations on ${where}`).toEqual([]);
+}
+
+test.describe('shell', () => {
+  test('every view is reachable from the navigation with Tab and Enter alone', async ({ page }) => {
+    await expect(page.getByRole('heading', { level: 1 })).toHaveText('Addresses');
+    // The first Tab lands on the skip link, which moves focus into the main landmark.
+    await page.keyboard.press('Tab');
+    expect(await focusedName(page)).toBe('Skip to main content');
+    await page.keyboard.press('Enter');
+    await expect(page.getByRole('main')).toBeFocused();
+
+    for (const view of [...views.slice(1), views[0]]) {
+      // From inside main, the navigation is behind us.
+      await pressUntilFocused(page, 'Shift+Tab', view.nav);
+      await page.keyboard.press('Enter');
+      const heading = page.getByRole('heading', { level: 1 });
+      await expect(heading).toHaveText(view.h1);
+      await expect(heading).toHaveCount(1);
+      await expect(heading).toBeFocused();
+      await expect(page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: view.nav, exact: true })).toHaveAttribute('aria-current', 'page');
+      expect(page.url()).toContain(`#/${view.id}`);
+    }
+  });
+
+  test('views that are not built yet say so, and a reload keeps the view', async ({ page }) => {
+    for (const view of views) {
+      await openView(page, view.id);
+      await expect(page.getByRole('main')).toBeVisible();
+      const notice = page.getByRole('main').getByText('Not available yet');
+      if (view.built) await expect(notice).toHaveCount(0);
+      else await expect(notice).toBeVisible();
+    }
+    await openView(page, 'checklist');
+    await page.reload();
+    await expect(page.getByRole('heading', { level: 1 })).toHaveText('Checklist');
+  });
+
+  test('About shows the mode and the keychain state', async ({ page, appSession }) => {
+    await openView(page, 'about');
+    const main = page.getByRole('main');
+    const value = (term: string) => main.locator('dt', { hasText: new RegExp(`^${term}$`, 'u') }).locator('xpath=following-sibling::dd[1]');
+    await expect(value('Mode')).toContainText(appSession.mode === 'browser' ? 'Browser mode' : 'Desktop app');
+    await expect(value('Backend')).toHaveText('keytar');
+    await expect(value('Status')).toHaveText(/^(Available|Keychain support not installed|No keychain service running|Locked|Error)$/u);
+    await expect(value('Details')).not.toBeEmpty();
+    await expect(value('Data directory')).toHaveText(appSession.dataDir);
+  });
+
+  test('axe finds no violations on any view or in the open dialogs', async ({ page }) => {
+    for (const view of views) {
+      await openView(page, view.id);
+      await page.waitForLoadState('networkidle');
+      await expectNoAxeViolations(page, view.id);
+    }
+    await openView(page, 'addresses');
+    await page.getByRole('button', { name: 'Add address' }).click();
+    await expect(page.getByRole('dialog', { name: 'Add address' })).toBeVisible();
+    await expectNoAxeViolations(page, 'the Add address dialog');
+    // A rejected form (errors shown inline) must stay accessible too.
+    await page.getByRole('dialog').getByRole('button', { name: 'Add address' }).click();
+    await expect(page.getByRole('dialog').getByText('Check the highlighted fields')).toBeVisible();
+    await expectNoAxeViolations(page, 'the Add address dialog with errors');
+  });
+
+  test('the page carries a Content Security Policy and has no Node globals', async ({ page, appSession }) => {
+    const meta = await page.locator('meta[http-equiv="Content-Security-Policy"]').getAttribute('content');
+    expect(meta).toContain("default-src 'self'");
+    expect(meta).toContain("script-src 'self'");
+    expect(meta).toContain("object-src 'none'");
+    if (appSession.mode === 'browser') {
+      const header = appSession.documentResponse?.headers()['content-security-policy'];
+      expect(header).toContain("script-src 'self'");
+      expect(header).not.toContain('unsafe-eval');
+    }
+    const globals = await page.evaluate(() => [typeof require, typeof process, typeof module]);
+    expect(globals).toEqual(['undefined', 'undefined', 'undefined']);
+    await expect(page.locator('html')).toHaveAttribute('lang', 'en');
+  });
+});

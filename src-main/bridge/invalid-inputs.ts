@@ -1,0 +1,327 @@
+/**
+ * Deterministic generator of INVALID inputs for every contract channel, used by the
+ * transport fuzz tests (IPC and the HTTP bridge). Each case starts from a known-valid
+ * input and is mutated until the channel's own schema rejects it, both as the value and
+ * after a JSON round trip (what the bridge delivers), so no case can be accidentally
+ * valid. Seeded, with no dependencies: a failing case is reproducible from its index.
+ */
+import { contract, type ChannelInput, type ChannelName } from '../../src-preload/contract';
+import { MAX_BODY_BYTES } from './server';
+
+export interface InvalidCase {
+  readonly channel: ChannelName;
+  readonly index: number;
+  /** Mutations applied, for the failure message. */
+  readonly mutations: readonly string[];
+  readonly payload: unknown;
+  /** `JSON.stringify(payload)`: the HTTP body. */
+  readonly json: string;
+}
+
+type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
+type Path = ReadonlyArray<string | number>;
+
+const ADDRESS_FIELDS = {
+  address: 'support@example.com',
+  platform: 'zendesk',
+  environment: 'production',
+  provider: 'microsoft-365',
+  host: 'smtp.office365.com',
+  port: 587,
+  security: 'starttls',
+  username: 'support@example.com',
+  authKind: 'app-password',
+  selectors: ['selector1', 'selector2'],
+} satisfies ChannelInput<'addresses:create'>['fields'];
+
+/**
+ * Valid inputs per channel, several where a channel has several shapes. Typed against
+ * the contract so a new channel fails to compile here until it has a base.
+ */
+export const validInputs: { readonly [C in ChannelName]: readonly [ChannelInput<C>, ...Array<ChannelInput<C>>] } = {
+  'app:get-info': [{}],
+  'app:dismiss-notice': [{ id: 'notice-1' }],
+  'app:cancel-operation': [{ operationId: 'op_12345678' }],
+  'settings:get': [{}],
+  'settings:update': [
+    { patch: { theme: 'dark' } },
+    { patch: { dnsServers: ['192.0.2.53', '[2001:db8::53]:53'], ehloName: 'relay.example.com', smtpTimeoutSeconds: 30, rotationReminderDays: 90 } },
+    { patch: { ehloName: null, rotationReminderDays: null } },
+  ],
+  'addresses:list': [{}],
+  'addresses:create': [{ fields: ADDRESS_FIELDS, secret: 'app-password-1' }, { fields: { ...ADDRESS_FIELDS, selectors: [] } }],
+  'addresses:update': [
+    { id: 'addr-1', patch: { host: 'smtp.example.com', port: 465, security: 'tls' } },
+    { id: 'addr-1', patch: { address: 'billing@example.com', username: 'billing', selectors: ['zendesk1'], environment: 'sandbox' } },
+  ],
+  'addresses:delete': [{ id: 'addr-1' }],
+  'vault:set-secret': [{ addressId: 'addr-1', secret: 'correct horse battery staple' }],
+  'vault:has-secret': [{ addressId: 'addr-1' }],
+  'vault:delete-secret': [{ addressId: 'addr-1' }],
+};
+
+/** mulberry32: tiny, fast, good enough to spread cases; same seed, same cases. */
+export function createRandom(seed: number) {
+  let state = seed >>> 0;
+  const next = () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+  return {
+    next,
+    int: (min: number, max: number) => min + Math.floor(next() * (max - min + 1)),
+    pick<T>(items: readonly T[]): T {
+      const item = items[Math.floor(next() * items.length)];
+      if (item === undefined) throw new Error('pick from an empty list');
+      return item;
+    },
+  };
+}
+export type Random = ReturnType<typeof createRandom>;
+
+function hashText(text: string): number {
+  let h = 2166136261;
+  for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 16777619);
+  return h >>> 0;
+}
+
+// ---------------------------------------------------------------------------
+// JSON tree helpers
+
+function clone(value: Json): Json {
+  return JSON.parse(JSON.stringify(value)) as Json;
+}
+
+function isObject(value: Json): value is { [key: string]: Json } {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function nodes(root: Json): Array<{ path: Path; value: Json }> {
+  const out: Array<{ path: Path; value: Json }> = [];
+  const walk = (value: Json, path: Path, depth: number) => {
+    out.push({ path, value });
+    if (depth > 8) return;
+    if (Array.isArray(value)) value.forEach((item, i) => walk(item, [...path, i], depth + 1));
+    else if (isObject(value)) for (const key of Object.keys(value)) walk(value[key] as Json, [...path, key], depth + 1);
+  };
+  walk(root, [], 0);
+  return out;
+}
+
+/** Own, enumerable, JSON-visible key even for `__proto__` (plain assignment would set the prototype). */
+function defineKey(target: { [key: string]: Json }, key: string, value: Json): void {
+  Object.defineProperty(target, key, { value, enumerable: true, configurable: true, writable: true });
+}
+
+function replaceAt(root: Json, path: Path, value: Json): Json {
+  if (path.length === 0) return value;
+  let parent: Json = root;
+  for (const step of path.slice(0, -1)) parent = (parent as Record<string | number, Json>)[step] as Json;
+  const last = path[path.length - 1] as string | number;
+  if (Array.isArray(parent)) parent[last as number] = value;
+  else defineKey(parent as { [key: string]: Json }, String(last), value);
+  return root;
+}
+
+function deleteAt(root: Json, path: Path): Json {
+  let parent: Json = root;
+  for (const step of path.slice(0, -1)) parent = (parent as Record<string | number, Json>)[step] as Json;
+  const last = path[path.length - 1] as string | number;
+  if (Array.isArray(parent)) parent.splice(last as number, 1);
+  else delete (parent as Record<string, Json>)[String(last)];
+  return root;
+}
+
+function deepNest(depth: number, kind: 'array' | 'object'): Json {
+  let value: Json = 'x';
+  for (let i = 0; i < depth; i++) value = kind === 'array' ? [value] : { a: value };
+  return value;
+}
+
+// ---------------------------------------------------------------------------
+// Mutations: each tends to make a valid input invalid; the schema check decides.
+
+const WRONG_TYPES: readonly Json[] = [null, true, false, 0, -1, 3.5, 1e308, -1e308, 2 ** 53 + 2, '', 'x', '0', 'true', [], [1], {}, { a: 1 }];
+const PROTO_KEYS = ['__proto__', 'constructor', 'prototype', 'toString', 'valueOf', 'hasOwnProperty', '__defineGetter__', 'isAdmin'];
+const BAD_NUMBERS: readonly Json[] = [0, -1, 4, 65536, 731, 301, 1e9, -0.5, 1.5, 1e308, -1e308, 2 ** 53 + 2, Number.MIN_VALUE];
+const CONTROL = ['\r', '\n', '\r\n', '\u0000'];
+
+type Mutation = (root: Json, rng: Random) => Json;
+
+function pickNode(root: Json, rng: Random, filter: (value: Json) => boolean): { path: Path; value: Json } | undefined {
+  const candidates = nodes(root).filter((n) => filter(n.value));
+  return candidates.length === 0 ? undefined : rng.pick(candidates);
+}
+
+function pollutionValue(rng: Random): Json {
+  return rng.pick<Json>([{ polluted: 'yes' }, { prototype: { polluted: 'yes' } }, { constructor: { prototype: { polluted: 'yes' } } }, 'polluted', 1, null, []]);
+}
+
+const MUTATIONS: Readonly<Record<string, Mutation>> = {
+  'wrong-type'(root, rng) {
+    const node = rng.pick(nodes(root));
+    const kind = typeOf(node.value);
+    return replaceAt(root, node.path, clone(rng.pick(WRONG_TYPES.filter((v) => typeOf(v) !== kind))));
+  },
+  'missing-key'(root, rng) {
+    const node = pickNode(root, rng, (v) => isObject(v) && Object.keys(v).length > 0);
+    if (node === undefined) return MUTATIONS['extra-key']?.(root, rng) ?? root;
+    return deleteAt(root, [...node.path, rng.pick(Object.keys(node.value as object))]);
+  },
+  'extra-key'(root, rng) {
+    const node = pickNode(root, rng, isObject);
+    const target = (node?.value ?? root) as { [key: string]: Json };
+    if (!isObject(target)) return [root, 'extra'];
+    const key = rng.pick([...PROTO_KEYS, 'x'.repeat(10_000), 'a\r\nb', 'nul\u0000key', `k${rng.int(0, 9999)}`]);
+    defineKey(target, key, pollutionValue(rng));
+    return root;
+  },
+  'prototype-keys'(root) {
+    const target: { [key: string]: Json } = isObject(root) ? root : {};
+    defineKey(target, '__proto__', { polluted: 'yes' });
+    defineKey(target, 'constructor', { prototype: { polluted: 'yes' } });
+    defineKey(target, 'prototype', { polluted: 'yes' });
+    return target;
+  },
+  'array-for-object'(root, rng) {
+    const node = pickNode(root, rng, isObject);
+    if (node === undefined) return [root];
+    const value = node.value as { [key: string]: Json };
+    return replaceAt(root, node.path, rng.pick<Json>([[], Object.values(value), [clone(value)], Object.entries(value)]));
+  },
+  'control-char'(root, rng) {
+    const node = pickNode(root, rng, (v) => typeof v === 'string');
+    if (node === undefined) return MUTATIONS['extra-key']?.(root, rng) ?? root;
+    const text = node.value as string;
+    const at = rng.int(0, text.length);
+    return replaceAt(root, node.path, `${text.slice(0, at)}${rng.pick(CONTROL)}${text.slice(at)}`);
+  },
+  'long-string'(root, rng) {
+    const node = pickNode(root, rng, (v) => typeof v !== 'object' || v === null) ?? { path: [], value: root };
+    return replaceAt(root, node.path, rng.pick(['a', 'é', '1', '-']).repeat(rng.int(10_000, 12_000)));
+  },
+  'out-of-range'(root, rng) {
+    const node = pickNode(root, rng, (v) => typeof v === 'number') ?? pickNode(root, rng, (v) => typeof v !== 'object' || v === null);
+    if (node === undefined) return MUTATIONS['wrong-type']?.(root, rng) ?? root;
+    return replaceAt(root, node.path, rng.pick(BAD_NUMBERS));
+  },
+  'deep-nesting'(root, rng) {
+    const node = rng.pick(nodes(root));
+    return replaceAt(root, node.path, deepNest(rng.next() < 0.8 ? rng.int(50, 900) : rng.int(2_000, 3_000), rng.next() < 0.5 ? 'array' : 'object'));
+  },
+  'wrong-root'(root, rng) {
+    return rng.pick<Json>([[root], JSON.stringify(root), null, 0, true, 'input', [], Object.entries(isObject(root) ? root : {})]);
+  },
+  'string-shape'(root, rng) {
+    const node = pickNode(root, rng, (v) => typeof v === 'string');
+    if (node === undefined) return MUTATIONS['extra-key']?.(root, rng) ?? root;
+    const text = node.value as string;
+    return replaceAt(
+      root,
+      node.path,
+      rng.pick([
+        '',
+        text.toUpperCase(),
+        ` ${text}`,
+        `${text} `,
+        `${text}\t`,
+        `${text}\u007f`,
+        `${text}<script>`,
+        `${text}@@`,
+        text.replace(/[a-z]/u, 'Ａ'),
+        `${text}.${'b'.repeat(260)}`,
+      ]),
+    );
+  },
+  'array-overflow'(root, rng) {
+    const node = pickNode(root, rng, Array.isArray);
+    if (node === undefined) return MUTATIONS['wrong-type']?.(root, rng) ?? root;
+    const items = node.value as Json[];
+    const item = items[0] ?? 'x';
+    return replaceAt(root, node.path, rng.next() < 0.5 ? Array.from({ length: rng.int(17, 200) }, () => clone(item)) : [...items, rng.pick(WRONG_TYPES)]);
+  },
+};
+
+function typeOf(value: Json): string {
+  return value === null ? 'null' : Array.isArray(value) ? 'array' : typeof value;
+}
+
+// ---------------------------------------------------------------------------
+
+export interface GenerateOptions {
+  /** At least this many cases per channel. */
+  readonly count: number;
+  readonly seed: number;
+  /** Cases with one string over 1 MB (still within the bridge's body cap). */
+  readonly giant?: number;
+}
+
+/** Whether the channel's schema accepts `payload` directly or after a JSON round trip. */
+export function isAcceptedByContract(channel: ChannelName, payload: unknown, json: string): boolean {
+  const schema = contract[channel].input;
+  return schema.safeParse(payload).success || schema.safeParse(JSON.parse(json)).success;
+}
+
+export function generateInvalidInputs(channel: ChannelName, options: GenerateOptions): { cases: InvalidCase[]; discardedValid: number } {
+  const rng = createRandom(options.seed ^ hashText(channel));
+  const bases = validInputs[channel] as readonly Json[];
+  const cases: InvalidCase[] = [];
+  let discardedValid = 0;
+
+  const accept = (payload: Json, mutations: readonly string[]): boolean => {
+    let json: string;
+    try {
+      json = JSON.stringify(payload);
+    } catch {
+      return false;
+    }
+    if (Buffer.byteLength(json, 'utf8') > MAX_BODY_BYTES) return false;
+    if (isAcceptedByContract(channel, payload, json)) {
+      discardedValid++;
+      return false;
+    }
+    cases.push({ channel, index: cases.length, mutations, payload, json });
+    return true;
+  };
+
+  // 1. CR, LF, CRLF and NUL at the start, middle and end of every string field of every base.
+  for (const base of bases) {
+    for (const node of nodes(base).filter((n) => typeof n.value === 'string')) {
+      const text = node.value as string;
+      for (const control of CONTROL) {
+        for (const at of [0, Math.floor(text.length / 2), text.length]) {
+          accept(replaceAt(clone(base), node.path, `${text.slice(0, at)}${control}${text.slice(at)}`), [`control-char@${node.path.join('.')}`]);
+        }
+      }
+    }
+  }
+
+  // 2. Strings over 1 MB: in a real field where there is one, else under an extra key.
+  for (let i = 0; i < (options.giant ?? 0); i++) {
+    const base = clone(rng.pick(bases));
+    const giant = 'g'.repeat(1_000_001 + rng.int(0, 40_000));
+    const field = pickNode(base, rng, (v) => typeof v === 'string');
+    const payload = field === undefined ? replaceAt(base, ['padding'], giant) : replaceAt(base, field.path, giant);
+    accept(payload, ['giant-string']);
+  }
+
+  // 3. Random stacks of one to three mutations.
+  const names = Object.keys(MUTATIONS);
+  while (cases.length < options.count) {
+    let payload = clone(rng.pick(bases));
+    const applied: string[] = [];
+    const steps = rng.int(1, 3);
+    for (let s = 0; s < steps; s++) {
+      const name = rng.pick(names);
+      const mutate = MUTATIONS[name];
+      if (mutate === undefined) continue;
+      payload = mutate(payload, rng);
+      applied.push(name);
+    }
+    accept(payload, applied);
+  }
+  return { cases, discardedValid };
+}

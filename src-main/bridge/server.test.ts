@@ -1,0 +1,435 @@
+import { connect } from 'node:net';
+import { networkInterfaces } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { z } from 'zod';
+import { contract, ok, operationIdSchema, type OperationEvent } from '../../src-preload/contract';
+import { silentLogger } from '../log/logger';
+import { createDispatcher, type HandlerContext, type Handlers } from '../rpc/dispatch';
+import type { Services } from '../services';
+import { CONTENT_SECURITY_POLICY, MAX_BODY_BYTES, startBridge, type Bridge } from './server';
+import {
+  createTestServices,
+  makeTempDir,
+  sendHttp,
+  sendRaw,
+  writeRendererFixture,
+  type HttpRequestOptions,
+  type HttpResponse,
+  type TempDir,
+} from './test-support';
+
+let temp: TempDir;
+let services: Services;
+let rendererDir: string;
+let secretText: string;
+let bridge: Bridge;
+/** Every response this file received, for the "never any CORS header" assertion. */
+const seen: HttpResponse[] = [];
+
+async function http(options: Omit<HttpRequestOptions, 'port'> & { port?: number }): Promise<HttpResponse> {
+  const res = await sendHttp({ port: bridge.port, ...options });
+  seen.push(res);
+  return res;
+}
+
+function api(extra: Record<string, string> = {}): Record<string, string> {
+  return { 'X-Relayproof-Token': bridge.token, 'Content-Type': 'application/json', Origin: bridge.origin, ...extra };
+}
+
+function cookie(): Record<string, string> {
+  return { Cookie: `relayproof_token=${bridge.token}` };
+}
+
+beforeAll(async () => {
+  temp = await makeTempDir('bridge');
+  services = createTestServices(join(temp.path, 'data'));
+  ({ rendererDir, secretText } = await writeRendererFixture(temp.path));
+  bridge = await startBridge({ services, rendererDir, logger: silentLogger });
+});
+
+afterAll(async () => {
+  await bridge.close();
+  await temp.remove();
+});
+
+describe('listening', () => {
+  it('binds 127.0.0.1 on a random port with a fresh 256-bit hex token per launch', async () => {
+    expect(bridge.address).toMatchObject({ address: '127.0.0.1', family: 'IPv4' });
+    expect(bridge.port).toBeGreaterThan(0);
+    expect(bridge.token).toMatch(/^[0-9a-f]{64}$/u);
+    expect(bridge.url).toBe(`http://127.0.0.1:${bridge.port}/?token=${bridge.token}`);
+    const second = await startBridge({ services, rendererDir, logger: silentLogger });
+    try {
+      expect(second.token).not.toBe(bridge.token);
+      expect(second.port).not.toBe(bridge.port);
+    } finally {
+      await second.close();
+    }
+  });
+
+  it('refuses a token that is not 32 bytes of hex', async () => {
+    await expect(startBridge({ services, rendererDir, logger: silentLogger, token: 'letmein' })).rejects.toThrow(/64 lowercase hex/u);
+  });
+
+  const external = Object.values(networkInterfaces())
+    .flat()
+    .filter((i) => i !== undefined && i.family === 'IPv4' && !i.internal)
+    .map((i) => i?.address ?? '');
+  if (external.length === 0) console.info('skipping the non-loopback reachability test: this machine has no non-loopback IPv4 address');
+  it.skipIf(external.length === 0)('cannot be reached on any non-loopback IPv4 address of this machine', async () => {
+    for (const address of external) {
+      const outcome = await new Promise<string>((resolve) => {
+        const socket = connect(bridge.port, address);
+        socket.once('connect', () => {
+          socket.destroy();
+          resolve('connected');
+        });
+        socket.once('error', (error: NodeJS.ErrnoException) => resolve(error.code ?? 'error'));
+      });
+      expect(outcome, address).toBe('ECONNREFUSED');
+    }
+  });
+
+  it('cannot be reached on the IPv6 loopback either', async () => {
+    const outcome = await new Promise<string>((resolve) => {
+      const socket = connect(bridge.port, '::1');
+      socket.once('connect', () => {
+        socket.destroy();
+        resolve('connected');
+      });
+      socket.once('error', (error: NodeJS.ErrnoException) => resolve(error.code ?? 'error'));
+    });
+    expect(outcome).not.toBe('connected');
+  });
+});
+
+describe('page and static files', () => {
+  it('GET /?token= with the right token redirects to / and sets the strict session cookie', async () => {
+    const res = await http({ path: `/?token=${bridge.token}` });
+    expect(res.status).toBe(302);
+    expect(res.headers.location).toBe('/');
+    expect(res.headers['set-cookie']).toEqual([`relayproof_token=${bridge.token}; HttpOnly; SameSite=Strict; Path=/`]);
+  });
+
+  it('serves index.html with the token meta before </head> and the strict security headers', async () => {
+    const res = await http({ path: '/', headers: cookie() });
+    expect(res.status).toBe(200);
+    expect(res.headers['content-type']).toBe('text/html; charset=utf-8');
+    expect(res.body).toContain(`<meta name="relayproof-token" content="${bridge.token}"></head>`);
+    expect(res.headers['content-security-policy']).toBe(CONTENT_SECURITY_POLICY);
+    expect(CONTENT_SECURITY_POLICY).toBe(
+      "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; font-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'none'",
+    );
+    expect(res.headers['x-content-type-options']).toBe('nosniff');
+    expect(res.headers['cache-control']).toBe('no-store');
+    expect(res.headers['referrer-policy']).toBe('no-referrer');
+    const named = await http({ path: '/index.html', headers: { 'X-Relayproof-Token': bridge.token } });
+    expect(named.body).toBe(res.body);
+  });
+
+  it.each([
+    ['/assets/app.js', 'text/javascript; charset=utf-8'],
+    ['/assets/app.css', 'text/css; charset=utf-8'],
+    ['/assets/logo.svg', 'image/svg+xml'],
+    ['/assets/font.woff2', 'font/woff2'],
+  ])('serves %s as %s', async (path, type) => {
+    const res = await http({ path, headers: cookie() });
+    expect(res.status).toBe(200);
+    expect(res.headers['content-type']).toBe(type);
+    expect(res.headers['x-content-type-options']).toBe('nosniff');
+    expect(res.body).not.toContain('relayproof-token');
+  });
+
+  it('answers a missing asset with 404 and a client-side route with the page', async () => {
+    expect((await http({ path: '/assets/missing.js', headers: cookie() })).status).toBe(404);
+    const route = await http({ path: '/settings', headers: cookie() });
+    expect(route.status).toBe(200);
+    expect(route.body).toContain('relayproof-token');
+  });
+});
+
+describe('hostile requests get 403 and nothing else', () => {
+  const wrong = 'f'.repeat(64);
+  const cases: Array<[string, () => Omit<HttpRequestOptions, 'port'>]> = [
+    ['page without token', () => ({ path: '/' })],
+    ['asset without token', () => ({ path: '/assets/app.js' })],
+    ['wrong token in the query', () => ({ path: `/?token=${wrong}` })],
+    ['token twice in the query', () => ({ path: `/?token=${bridge.token}&token=${wrong}` })],
+    ['wrong token cookie', () => ({ path: '/', headers: { Cookie: `relayproof_token=${wrong}` } })],
+    ['token as a prefix', () => ({ path: '/', headers: { 'X-Relayproof-Token': bridge.token.slice(0, 63) } })],
+    ['rpc with the cookie only (CSRF)', () => ({ method: 'POST', path: '/rpc/settings:get', headers: { ...cookie(), 'Content-Type': 'application/json', Origin: bridge.origin }, body: '{}' })],
+    ['rpc with the token in the query', () => ({ method: 'POST', path: `/rpc/settings:get?token=${bridge.token}`, headers: { 'Content-Type': 'application/json' }, body: '{}' })],
+    ['rpc with the token as a bearer', () => ({ method: 'POST', path: '/rpc/settings:get', headers: { Authorization: `Bearer ${bridge.token}`, 'Content-Type': 'application/json' }, body: '{}' })],
+    ['rpc as a form post', () => ({ method: 'POST', path: '/rpc/settings:get', headers: api({ 'Content-Type': 'application/x-www-form-urlencoded' }), body: 'a=1' })],
+    ['rpc as text/plain', () => ({ method: 'POST', path: '/rpc/settings:get', headers: api({ 'Content-Type': 'text/plain' }), body: '{}' })],
+    ['rpc over GET', () => ({ path: '/rpc/settings:get', headers: api() })],
+    ['events with the cookie only', () => ({ path: '/events', headers: cookie() })],
+    ['POST to a page', () => ({ method: 'POST', path: '/', headers: api(), body: '{}' })],
+    ['Host localhost:PORT', () => ({ path: '/', headers: { ...api(), Host: `localhost:${bridge.port}` } })],
+    ['Host 127.0.0.1.evil.test', () => ({ path: '/', headers: { ...api(), Host: `127.0.0.1.evil.test:${bridge.port}` } })],
+    ['Host 127.0.0.1.evil.test without port', () => ({ path: '/', headers: { ...api(), Host: '127.0.0.1.evil.test' } })],
+    ['DNS rebinding Host evil.test', () => ({ path: '/', headers: { ...api(), Host: `evil.test:${bridge.port}` } })],
+    ['Host with another port', () => ({ path: '/', headers: { ...api(), Host: `127.0.0.1:${bridge.port + 1}` } })],
+    ['Host without port', () => ({ path: '/', headers: { ...api(), Host: '127.0.0.1' } })],
+    ['Host [::1]', () => ({ path: '/', headers: { ...api(), Host: `[::1]:${bridge.port}` } })],
+    ['Host in upper case trickery', () => ({ path: '/', headers: { ...api(), Host: `127.0.0.1:${bridge.port}.` } })],
+    ['missing Host', () => ({ path: '/', headers: api(), setHost: false })],
+    ['foreign Origin', () => ({ method: 'POST', path: '/rpc/settings:get', headers: api({ Origin: 'https://evil.test' }), body: '{}' })],
+    ['Origin null', () => ({ method: 'POST', path: '/rpc/settings:get', headers: api({ Origin: 'null' }), body: '{}' })],
+    ['Origin localhost', () => ({ method: 'POST', path: '/rpc/settings:get', headers: api({ Origin: `http://localhost:${bridge.port}` }), body: '{}' })],
+    ['Origin on another port', () => ({ method: 'POST', path: '/rpc/settings:get', headers: api({ Origin: `http://127.0.0.1:${bridge.port + 1}` }), body: '{}' })],
+    ['Origin https', () => ({ method: 'POST', path: '/rpc/settings:get', headers: api({ Origin: `https://127.0.0.1:${bridge.port}` }), body: '{}' })],
+    ['cross-site fetch metadata', () => ({ path: '/assets/app.js', headers: { ...cookie(), 'Sec-Fetch-Site': 'cross-site' } })],
+    ['PUT', () => ({ method: 'PUT', path: '/rpc/settings:get', headers: api(), body: '{}' })],
+    ['DELETE', () => ({ method: 'DELETE', path: '/rpc/addresses:delete', headers: api(), body: '{"id":"a"}' })],
+    ['PATCH', () => ({ method: 'PATCH', path: '/rpc/settings:update', headers: api(), body: '{}' })],
+    ['HEAD', () => ({ method: 'HEAD', path: '/', headers: api() })],
+    ['OPTIONS preflight', () => ({ method: 'OPTIONS', path: '/rpc/settings:get', headers: { Origin: 'https://evil.test', 'Access-Control-Request-Method': 'POST', 'Access-Control-Request-Headers': 'x-relayproof-token' } })],
+    ['OPTIONS with the token', () => ({ method: 'OPTIONS', path: '/rpc/settings:get', headers: api() })],
+    ['TRACE', () => ({ method: 'TRACE', path: '/', headers: api() })],
+    ['X-HTTP-Method-Override', () => ({ method: 'POST', path: '/rpc/addresses:delete', headers: api({ 'X-HTTP-Method-Override': 'DELETE' }), body: '{"id":"a"}' })],
+    ['X-HTTP-Method', () => ({ method: 'POST', path: '/rpc/settings:get', headers: api({ 'X-HTTP-Method': 'PUT' }), body: '{}' })],
+    ['X-Method-Override', () => ({ method: 'GET', path: '/', headers: { ...cookie(), 'X-Method-Override': 'DELETE' } })],
+    ['traversal ../', () => ({ path: '/../outside/secret.txt', headers: cookie() })],
+    ['traversal assets/../../', () => ({ path: '/assets/../../outside/secret.txt', headers: cookie() })],
+    ['traversal %2e%2e', () => ({ path: '/%2e%2e/outside/secret.txt', headers: cookie() })],
+    ['traversal %2e%2e%2f', () => ({ path: '/assets/%2e%2e%2f%2e%2e%2foutside%2fsecret.txt', headers: cookie() })],
+    ['traversal double-encoded', () => ({ path: '/%252e%252e/outside/secret.txt', headers: cookie() })],
+    ['traversal backslash', () => ({ path: '/..%5coutside%5csecret.txt', headers: cookie() })],
+    ['sibling prefix', () => ({ path: '/../renderer-other.txt', headers: cookie() })],
+    ['NUL in path', () => ({ path: '/index.html%00.js', headers: cookie() })],
+    ['dot-file', () => ({ path: '/.env', headers: cookie() })],
+    ['symlink out of the directory', () => ({ path: '/assets/leak.txt', headers: cookie() })],
+    ['network-path reference', () => ({ path: '//evil.test/index.html', headers: cookie() })],
+    ['absolute-form target', () => ({ path: `http://evil.test/index.html`, headers: cookie() })],
+  ];
+
+  it.each(cases)('%s', async (_name, make) => {
+    const res = await http(make());
+    expect(res.status).toBe(403);
+    expect(['', 'Forbidden']).toContain(res.body);
+    expect(res.body).not.toContain(secretText);
+    expect(Object.keys(res.headers).filter((h) => h.startsWith('access-control-'))).toEqual([]);
+  });
+
+  it('a duplicated Host header is refused even when the first one is right', async () => {
+    const answer = await sendRaw(
+      bridge.port,
+      `GET / HTTP/1.1\r\nHost: 127.0.0.1:${bridge.port}\r\nHost: evil.test\r\nCookie: relayproof_token=${bridge.token}\r\nConnection: close\r\n\r\n`,
+    );
+    expect(answer).toMatch(/^HTTP\/1\.1 403 /u);
+  });
+
+  it('CONNECT and WebSocket upgrades are refused', async () => {
+    const tunnel = await sendRaw(bridge.port, `CONNECT evil.test:443 HTTP/1.1\r\nHost: 127.0.0.1:${bridge.port}\r\n\r\n`);
+    expect(tunnel).toMatch(/^HTTP\/1\.1 403 /u);
+    const upgrade = await sendRaw(
+      bridge.port,
+      `GET /events HTTP/1.1\r\nHost: 127.0.0.1:${bridge.port}\r\nConnection: Upgrade\r\nUpgrade: websocket\r\nX-Relayproof-Token: ${bridge.token}\r\n\r\n`,
+    );
+    expect(upgrade).toMatch(/^HTTP\/1\.1 403 /u);
+    expect(upgrade.toLowerCase()).not.toContain('access-control-');
+  });
+
+  it('a slow client that never finishes its headers is cut off', async () => {
+    const slow = await startBridge({ services, rendererDir, logger: silentLogger, headersTimeoutMs: 300, requestTimeoutMs: 300 });
+    try {
+      const started = Date.now();
+      const answer = await sendRaw(slow.port, `GET / HTTP/1.1\r\nHost: 127.0.0.1:${slow.port}\r\nX-Slow: `);
+      expect(answer).toMatch(/^(HTTP\/1\.1 408 |$)/u);
+      expect(Date.now() - started).toBeLessThan(4_000);
+    } finally {
+      await slow.close();
+    }
+  });
+
+  it('connections beyond the cap are closed at once', async () => {
+    const capped = await startBridge({ services, rendererDir, logger: silentLogger, maxConnections: 2 });
+    const open = await Promise.all(
+      [0, 1].map(
+        () =>
+          new Promise<import('node:net').Socket>((resolve) => {
+            const socket = connect(capped.port, '127.0.0.1', () => resolve(socket));
+          }),
+      ),
+    );
+    try {
+      const answer = await sendRaw(capped.port, `GET / HTTP/1.1\r\nHost: 127.0.0.1:${capped.port}\r\nConnection: close\r\n\r\n`);
+      expect(answer).toBe('');
+    } finally {
+      for (const socket of open) socket.destroy();
+      await capped.close();
+    }
+  });
+});
+
+describe('rpc', () => {
+  it('answers a valid call with the dispatcher Result as JSON', async () => {
+    const res = await http({ method: 'POST', path: '/rpc/app:get-info', headers: api(), body: '{}' });
+    expect(res.status).toBe(200);
+    expect(res.headers['content-type']).toBe('application/json; charset=utf-8');
+    const result = contract['app:get-info'].output.parse((JSON.parse(res.body) as { value: unknown }).value);
+    expect(result.mode).toBe('browser');
+  });
+
+  it('accepts a percent-encoded channel and a charset parameter', async () => {
+    const res = await http({ method: 'POST', path: '/rpc/settings%3Aget', headers: api({ 'Content-Type': 'application/json; charset=utf-8' }), body: '{}' });
+    expect(JSON.parse(res.body)).toMatchObject({ ok: true, value: { theme: 'system' } });
+  });
+
+  it('works without an Origin header (non-browser clients) as long as the token header is there', async () => {
+    const res = await http({ method: 'POST', path: '/rpc/settings:get', headers: { 'X-Relayproof-Token': bridge.token, 'Content-Type': 'application/json' }, body: '{}' });
+    expect(JSON.parse(res.body)).toMatchObject({ ok: true });
+  });
+
+  it('reports an unparsable body as invalid-input with status 200', async () => {
+    for (const body of ['{', '', 'undefined', Buffer.from([0x7b, 0xff, 0xfe, 0x7d])]) {
+      const res = await http({ method: 'POST', path: '/rpc/settings:get', headers: api(), body });
+      expect(res.status).toBe(200);
+      expect(JSON.parse(res.body)).toEqual({ ok: false, error: { code: 'invalid-input', message: 'The request body is not valid JSON.' } });
+    }
+  });
+
+  it('reports an unknown channel as invalid-input', async () => {
+    for (const channel of ['nope:nothing', 'constructor', '__proto__', 'toString', '']) {
+      const res = await http({ method: 'POST', path: `/rpc/${encodeURIComponent(channel)}`, headers: api(), body: '{}' });
+      expect(JSON.parse(res.body)).toMatchObject({ ok: false, error: { code: 'invalid-input', message: 'Unknown channel.' } });
+    }
+  });
+
+  it('refuses a body over 1 MiB with 413 and an invalid-input Result', async () => {
+    const body = JSON.stringify({ patch: { theme: 'x'.repeat(MAX_BODY_BYTES) } });
+    const res = await http({ method: 'POST', path: '/rpc/settings:update', headers: api(), body });
+    expect(res.status).toBe(413);
+    expect(JSON.parse(res.body)).toMatchObject({ ok: false, error: { code: 'invalid-input' } });
+    const chunked = await http({ method: 'POST', path: '/rpc/settings:update', headers: api({ 'Transfer-Encoding': 'chunked' }), body });
+    expect(chunked.status).toBe(413);
+    expect((await http({ method: 'POST', path: '/rpc/settings:get', headers: api(), body: '{}' })).status).toBe(200);
+  });
+
+  it('aborts the handler when the client goes away', async () => {
+    let sawAbort: (reason: unknown) => void = () => {};
+    const aborted = new Promise<unknown>((resolve) => (sawAbort = resolve));
+    let started: () => void = () => {};
+    const running = new Promise<void>((resolve) => (started = resolve));
+    const handlers: Handlers = {
+      ...services.handlers,
+      'settings:get': (_input, ctx) => {
+        started();
+        return new Promise((_resolve, reject) => ctx.signal.addEventListener('abort', () => (sawAbort(ctx.signal.reason), reject(ctx.signal.reason))));
+      },
+    };
+    const local = await startBridge({
+      services: { createDispatcher: (onEvent) => createDispatcher({ handlers, logger: silentLogger, validateOutput: true, onEvent }) },
+      rendererDir,
+      logger: silentLogger,
+    });
+    try {
+      const { request } = await import('node:http');
+      const req = request({ host: '127.0.0.1', port: local.port, method: 'POST', path: '/rpc/settings:get', headers: { 'X-Relayproof-Token': local.token, 'Content-Type': 'application/json' } });
+      req.on('error', () => {});
+      req.end('{}');
+      await running;
+      req.destroy();
+      expect(String(await aborted)).toMatch(/went away/u);
+    } finally {
+      await local.close();
+    }
+  });
+});
+
+describe('events', () => {
+  /** A long operation of the test's own: the contract has no event-emitting channel yet. */
+  const longContract = {
+    ...contract,
+    'test:long': {
+      input: z.strictObject({ operationId: operationIdSchema, steps: z.number().int().min(1).max(50) }),
+      output: z.object({ done: z.number() }),
+      event: z.object({ step: z.number(), note: z.string() }),
+    },
+  };
+
+  async function longBridge(heartbeatMs?: number): Promise<Bridge> {
+    const longHandler = async (input: unknown, ctx: HandlerContext) => {
+      const { steps } = longContract['test:long'].input.parse(input);
+      for (let step = 0; step < steps; step++) {
+        await new Promise((resolve) => setTimeout(resolve, 5));
+        ctx.emit({ step, note: step % 2 === 0 ? 'line\r\nbreak' : 'plain' });
+      }
+      return ok({ done: steps });
+    };
+    const handlers = { ...services.handlers, 'test:long': longHandler } as Handlers;
+    return startBridge({
+      services: { createDispatcher: (onEvent) => createDispatcher({ handlers, contract: longContract, logger: silentLogger, validateOutput: true, onEvent }) },
+      rendererDir,
+      logger: silentLogger,
+      ...(heartbeatMs === undefined ? {} : { heartbeatMs }),
+    });
+  }
+
+  it("delivers a long operation's events on /events in order", async () => {
+    const local = await longBridge();
+    const controller = new AbortController();
+    try {
+      const stream = await fetch(`${local.origin}/events`, { headers: { 'X-Relayproof-Token': local.token }, signal: controller.signal });
+      expect(stream.status).toBe(200);
+      expect(stream.headers.get('content-type')).toBe('text/event-stream');
+      expect([...stream.headers.keys()].filter((h) => h.startsWith('access-control-'))).toEqual([]);
+      const reader = stream.body?.pipeThrough(new TextDecoderStream()).getReader();
+      if (reader === undefined) throw new Error('no body');
+      const first = await reader.read();
+      expect(first.value).toBe(': connected\n\n');
+
+      const call = fetch(`${local.origin}/rpc/test:long`, {
+        method: 'POST',
+        headers: { 'X-Relayproof-Token': local.token, 'Content-Type': 'application/json' },
+        body: JSON.stringify({ operationId: 'op_events_1', steps: 12 }),
+      });
+      const events: OperationEvent[] = [];
+      let buffer = '';
+      while (events.length < 12) {
+        const { value, done } = await reader.read();
+        if (done) break;
+        buffer += value;
+        let end: number;
+        while ((end = buffer.indexOf('\n\n')) >= 0) {
+          const frame = buffer.slice(0, end);
+          buffer = buffer.slice(end + 2);
+          if (frame.startsWith('data: ')) events.push(JSON.parse(frame.slice(6)) as OperationEvent);
+        }
+      }
+      expect(await (await call).json()).toEqual({ ok: true, value: { done: 12 } });
+      expect(events.map((e) => e.seq)).toEqual([...Array(12).keys()]);
+      expect(events.map((e) => (e.event as { step: number }).step)).toEqual([...Array(12).keys()]);
+      expect(events.every((e) => e.operationId === 'op_events_1' && e.channel === 'test:long')).toBe(true);
+      expect((events[0]?.event as { note: string }).note).toBe('line\r\nbreak');
+    } finally {
+      controller.abort();
+      await local.close();
+    }
+  });
+
+  it('sends a heartbeat comment on an idle stream', async () => {
+    const local = await longBridge(40);
+    const controller = new AbortController();
+    try {
+      const stream = await fetch(`${local.origin}/events`, { headers: { 'X-Relayproof-Token': local.token }, signal: controller.signal });
+      const reader = stream.body?.pipeThrough(new TextDecoderStream()).getReader();
+      let text = '';
+      while (!text.includes(': heartbeat\n\n') && reader !== undefined) text += (await reader.read()).value ?? '';
+      expect(text).toContain(': heartbeat\n\n');
+    } finally {
+      controller.abort();
+      await local.close();
+    }
+  });
+});
+
+describe('no CORS, ever', () => {
+  it('no response in this file carried an Access-Control-* header', () => {
+    expect(seen.length).toBeGreaterThan(60);
+    const cors = seen.flatMap((res) => Object.keys(res.headers).filter((h) => h.startsWith('access-control-')));
+    expect(cors).toEqual([]);
+  });
+});

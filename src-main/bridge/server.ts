@@ -1,0 +1,316 @@
+/**
+ * Browser mode: the contract over loopback HTTP, for machines without the Electron
+ * binary (CI, servers) and as a fallback (DESIGN.md "Browser mode").
+ *
+ * Protocol (the renderer's HTTP client is written against exactly this):
+ * - Bound to 127.0.0.1 only, random port by default; a 256-bit hex token per launch.
+ * - Every request: `Host: 127.0.0.1:<port>` exactly; `Origin`, when sent, exactly
+ *   `http://127.0.0.1:<port>`; only GET and POST. Anything else: 403 `Forbidden`, no
+ *   detail, and never any `Access-Control-*` header.
+ * - `GET /?token=T` → 302 to `/` setting `relayproof_token` (HttpOnly, SameSite=Strict).
+ * - Other GETs serve the built renderer and need that cookie or the header; index.html
+ *   gets `<meta name="relayproof-token" content="T">` so the page can send the header.
+ * - `POST /rpc/<channel>`: header `X-Relayproof-Token`, `Content-Type: application/json`,
+ *   body ≤ 1 MiB (else 413); answers 200 with the JSON `Result` of the dispatcher.
+ * - `GET /events` with the header: `text/event-stream` of `data: <OperationEvent>` lines
+ *   and a `: heartbeat` comment every 15 s.
+ */
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Duplex } from 'node:stream';
+import { fail, type OperationEvent, type Result } from '../../src-preload/contract';
+import type { Logger } from '../log/logger';
+import type { Dispatcher } from '../rpc/dispatch';
+import { createEventStreams } from './event-streams';
+import {
+  checkRequestHead,
+  createToken,
+  hasApiCredential,
+  hasPageCredential,
+  isJsonContentType,
+  TOKEN_COOKIE,
+  TOKEN_PATTERN,
+  tokensMatch,
+  type RefusalReason,
+} from './request-guard';
+import { createStaticFiles, injectTokenMeta } from './static-files';
+
+/** What the bridge needs from `services.ts`: a dispatcher whose events it can fan out. */
+export interface BridgeServices {
+  createDispatcher(onEvent: (event: OperationEvent) => void): Dispatcher;
+}
+
+export interface BridgeOptions {
+  readonly services: BridgeServices;
+  /** The built renderer (`out/renderer`). */
+  readonly rendererDir: string;
+  readonly logger: Logger;
+  /** 0 or absent = a random free port. */
+  readonly port?: number;
+  /** 64 hex characters; absent = a fresh random token (the normal case). */
+  readonly token?: string;
+  readonly heartbeatMs?: number;
+  readonly maxConnections?: number;
+  /** Slow-client limits (slowloris): whole head, and whole request, must arrive in time. */
+  readonly headersTimeoutMs?: number;
+  readonly requestTimeoutMs?: number;
+}
+
+export interface Bridge {
+  /** What to open in a browser: `http://127.0.0.1:<port>/?token=<token>`. */
+  readonly url: string;
+  /** `http://127.0.0.1:<port>`: the only accepted Origin. */
+  readonly origin: string;
+  readonly port: number;
+  readonly token: string;
+  readonly address: AddressInfo;
+  close(): Promise<void>;
+}
+
+export const MAX_BODY_BYTES = 1024 * 1024;
+/** Past the cap we keep reading (so the 413 reaches the client) up to this, then hang up. */
+const MAX_DRAIN_BYTES = 8 * MAX_BODY_BYTES;
+const HEARTBEAT_MS = 15_000;
+const MAX_CONNECTIONS = 64;
+
+export const CONTENT_SECURITY_POLICY =
+  "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; font-src 'self' data:; " +
+  "connect-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'none'";
+
+/** On every response, errors included. Deliberately no Access-Control-*: no CORS, ever. */
+const COMMON_HEADERS: Readonly<Record<string, string>> = {
+  'Cache-Control': 'no-store',
+  'X-Content-Type-Options': 'nosniff',
+  'Referrer-Policy': 'no-referrer',
+  'Content-Security-Policy': CONTENT_SECURITY_POLICY,
+  'X-Frame-Options': 'DENY',
+  'Cross-Origin-Opener-Policy': 'same-origin',
+  'Cross-Origin-Resource-Policy': 'same-origin',
+};
+
+export async function startBridge(options: BridgeOptions): Promise<Bridge> {
+  const { logger } = options;
+  const token = options.token ?? createToken();
+  if (!TOKEN_PATTERN.test(token)) throw new Error('Bridge token must be 64 lowercase hex characters (32 random bytes).');
+  const files = createStaticFiles(options.rendererDir);
+  const events = createEventStreams({ logger, heartbeatMs: options.heartbeatMs ?? HEARTBEAT_MS });
+  const dispatcher = options.services.createDispatcher((event) => events.publish(event));
+  let port = 0;
+
+  function forbid(res: ServerResponse, reason: RefusalReason): void {
+    // The reason is logged for the admin; the client learns nothing about which rule hit.
+    logger.debug('bridge refused a request', { reason });
+    send(res, 403, 'text/plain; charset=utf-8', 'Forbidden');
+  }
+
+  async function route(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    for (const [name, value] of Object.entries(COMMON_HEADERS)) res.setHeader(name, value);
+    const refusal = checkRequestHead(req, port);
+    if (refusal !== undefined) return forbid(res, refusal);
+    const target = req.url ?? '/';
+    const queryAt = target.indexOf('?');
+    const pathname = queryAt < 0 ? target : target.slice(0, queryAt);
+    const query = queryAt < 0 ? '' : target.slice(queryAt + 1);
+
+    if (req.method === 'POST') {
+      if (!pathname.startsWith('/rpc/')) return forbid(res, 'target');
+      if (!hasApiCredential(req, token)) return forbid(res, 'token');
+      if (!isJsonContentType(req.headers['content-type'])) return forbid(res, 'content-type');
+      return handleRpc(req, res, pathname.slice('/rpc/'.length));
+    }
+
+    // GET from here on (checkRequestHead admits nothing else).
+    if (pathname === '/events') {
+      if (!hasApiCredential(req, token)) return forbid(res, 'token');
+      events.attach(res);
+      return;
+    }
+    if (pathname.startsWith('/rpc/')) return forbid(res, 'method');
+    if (pathname === '/' && query !== '') {
+      const params = new URLSearchParams(query);
+      const given = params.getAll('token');
+      if (given.length > 0) {
+        if (given.length !== 1 || !tokensMatch(given[0], token)) return forbid(res, 'token');
+        // The token leaves the address bar (and history) at once and lives on as a cookie.
+        res.writeHead(302, {
+          Location: '/',
+          'Set-Cookie': `${TOKEN_COOKIE}=${token}; HttpOnly; SameSite=Strict; Path=/`,
+          'Content-Length': '0',
+        });
+        res.end();
+        return;
+      }
+    }
+    if (!hasPageCredential(req, token)) return forbid(res, 'token');
+    const found = await files.lookup(pathname);
+    switch (found.kind) {
+      case 'refused':
+        return forbid(res, 'target');
+      case 'not-found':
+        return send(res, 404, 'text/plain; charset=utf-8', 'Not Found');
+      case 'file': {
+        const body = found.html ? Buffer.from(injectTokenMeta(found.body.toString('utf8'), token), 'utf8') : found.body;
+        return send(res, 200, found.contentType, body);
+      }
+    }
+  }
+
+  async function handleRpc(req: IncomingMessage, res: ServerResponse, rawChannel: string): Promise<void> {
+    let channel: string;
+    try {
+      channel = decodeURIComponent(rawChannel);
+    } catch {
+      channel = '';
+    }
+    const body = await readBody(req);
+    switch (body.kind) {
+      case 'gone':
+        return;
+      case 'too-large':
+        res.setHeader('Connection', 'close');
+        return sendResult(res, 413, fail('invalid-input', `The request is larger than ${MAX_BODY_BYTES / 1024 / 1024} MiB.`));
+      case 'complete':
+        break;
+    }
+    let input: unknown;
+    try {
+      input = JSON.parse(body.text);
+    } catch {
+      return sendResult(res, 200, fail('invalid-input', 'The request body is not valid JSON.'));
+    }
+    // The page closing mid-call aborts the handler (a connection test, a DNS sweep).
+    const controller = new AbortController();
+    const onClose = () => {
+      if (!res.writableFinished) controller.abort(new Error('client went away'));
+    };
+    res.once('close', onClose);
+    const result = await dispatcher.dispatch(channel, input, controller.signal);
+    res.off('close', onClose);
+    if (res.destroyed) return;
+    sendResult(res, 200, result);
+  }
+
+  const server = createServer(
+    {
+      // Our guard answers a missing Host with 403 like every other Host failure.
+      requireHostHeader: false,
+      headersTimeout: options.headersTimeoutMs ?? 10_000,
+      requestTimeout: options.requestTimeoutMs ?? 30_000,
+      keepAliveTimeout: 5_000,
+      // How often the two timeouts above are enforced (Node's default is every 30 s).
+      connectionsCheckingInterval: 1_000,
+    },
+    (req, res) => {
+      route(req, res).catch((error: unknown) => {
+        // Name only: messages of fs/zod errors can quote paths or input values.
+        logger.error('bridge request failed', { error: error instanceof Error ? error.name : typeof error });
+        if (!res.headersSent) send(res, 500, 'text/plain; charset=utf-8', 'Internal Server Error');
+        else res.destroy();
+      });
+    },
+  );
+  server.maxConnections = options.maxConnections ?? MAX_CONNECTIONS;
+  server.on('clientError', (error: NodeJS.ErrnoException, socket) => {
+    logger.debug('bridge client error', { code: error.code ?? error.name });
+    const status =
+      error.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? '408 Request Timeout' : error.code === 'HPE_HEADER_OVERFLOW' ? '431 Request Header Fields Too Large' : '400 Bad Request';
+    if (socket.writable) socket.end(`HTTP/1.1 ${status}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
+    else socket.destroy();
+  });
+  // CONNECT (tunnels) and Upgrade (WebSocket) bypass the request handler in Node; neither
+  // is part of the protocol, so both get the same 403 as any other refused method.
+  const refuseSocket = (_req: IncomingMessage, socket: Duplex) => {
+    logger.debug('bridge refused a request', { reason: 'method' satisfies RefusalReason });
+    socket.end('HTTP/1.1 403 Forbidden\r\nConnection: close\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Length: 9\r\n\r\nForbidden');
+  };
+  server.on('connect', refuseSocket);
+  server.on('upgrade', refuseSocket);
+  server.on('error', (error: NodeJS.ErrnoException) => logger.error('bridge server error', { code: error.code ?? error.name }));
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    // 127.0.0.1 only: never 0.0.0.0 or ::, which would expose the contract to the network.
+    server.listen({ host: '127.0.0.1', port: options.port ?? 0, exclusive: true }, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const address = server.address() as AddressInfo;
+  port = address.port;
+  const origin = `http://127.0.0.1:${port}`;
+  logger.info('browser-mode bridge listening', { origin });
+
+  let closing: Promise<void> | undefined;
+  return {
+    url: `${origin}/?token=${token}`,
+    origin,
+    port,
+    token,
+    address,
+    close() {
+      closing ??= new Promise<void>((resolve) => {
+        events.closeAll();
+        server.close(() => resolve());
+        server.closeAllConnections();
+      });
+      return closing;
+    },
+  };
+}
+
+type BodyRead = { readonly kind: 'complete'; readonly text: string } | { readonly kind: 'too-large' } | { readonly kind: 'gone' };
+
+function readBody(req: IncomingMessage): Promise<BodyRead> {
+  return new Promise((resolve) => {
+    const declared = Number(req.headers['content-length']);
+    if (Number.isFinite(declared) && declared > MAX_BODY_BYTES) {
+      // No need to read what we already know we refuse; the socket closes after the 413.
+      req.pause();
+      resolve({ kind: 'too-large' });
+      return;
+    }
+    const chunks: Buffer[] = [];
+    let total = 0;
+    req.on('data', (chunk: Buffer) => {
+      total += chunk.length;
+      if (total > MAX_DRAIN_BYTES) {
+        req.destroy();
+        return;
+      }
+      if (total <= MAX_BODY_BYTES) chunks.push(chunk);
+    });
+    req.on('end', () => {
+      if (total > MAX_BODY_BYTES) {
+        resolve({ kind: 'too-large' });
+        return;
+      }
+      try {
+        resolve({ kind: 'complete', text: new TextDecoder('utf-8', { fatal: true }).decode(Buffer.concat(chunks)) });
+      } catch {
+        // Not UTF-8: cannot be JSON (RFC 8259 §8.1); reported like any unparsable body.
+        resolve({ kind: 'complete', text: '' });
+      }
+    });
+    req.on('error', () => resolve({ kind: 'gone' }));
+    req.on('close', () => {
+      if (!req.complete) resolve({ kind: 'gone' });
+    });
+  });
+}
+
+function send(res: ServerResponse, status: number, contentType: string, body: string | Buffer): void {
+  if (res.headersSent || res.destroyed) return;
+  const bytes = typeof body === 'string' ? Buffer.from(body, 'utf8') : body;
+  res.writeHead(status, { 'Content-Type': contentType, 'Content-Length': String(bytes.length) });
+  res.end(bytes);
+}
+
+function sendResult(res: ServerResponse, status: number, result: Result<unknown>): void {
+  let text: string;
+  try {
+    text = JSON.stringify(result);
+  } catch {
+    text = JSON.stringify(fail('internal', 'Relayproof could not encode its answer.'));
+  }
+  send(res, status, 'application/json; charset=utf-8', text);
+}

@@ -1,0 +1,42 @@
+/**
+ * What a CLI command may touch, passed in so tests drive the real commands with
+ * captured streams and a temporary data directory.
+ */
+export interface CliIo {
+  readonly stdout: NodeJS.WritableStream;
+  readonly stderr: NodeJS.WritableStream;
+  readonly stdin: NodeJS.ReadableStream & { readonly isTTY?: boolean };
+  readonly env: NodeJS.ProcessEnv;
+}
+
+/** Exit codes shared by every command. */
+export const EXIT = { ok: 0, checkFailed: 1, usage: 2 } as const;
+export type ExitCode = (typeof EXIT)[keyof typeof EXIT];
+
+export class UsageError extends Error {}
+
+export function printJson(io: CliIo, value: unknown): void {
+  io.stdout.write(`${JSON.stringify(value, null, 2)}\n`);
+}
+
+/**
+ * Read a secret from standard input (`--password-stdin`): the only way a secret enters
+ * the CLI. argv is visible to every user on the machine through `ps`.
+ */
+export async function readSecretFromStdin(io: CliIo, maxBytes = 8192): Promise<string> {
+  if (io.stdin.isTTY === true) {
+    throw new UsageError('--password-stdin reads the secret from a pipe, for example: secret-tool lookup … | relayproof … --password-stdin');
+  }
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of io.stdin) {
+    const buffer = typeof chunk === 'string' ? Buffer.from(chunk) : (chunk as Buffer);
+    size += buffer.length;
+    if (size > maxBytes) throw new UsageError(`The secret on standard input is longer than ${maxBytes} bytes.`);
+    chunks.push(buffer);
+  }
+  // One trailing newline is what `echo` and most password managers add; it is not part of the secret.
+  const secret = Buffer.concat(chunks).toString('utf8').replace(/\r?\n$/u, '');
+  if (secret === '') throw new UsageError('No secret was given on standard input.');
+  return secret;
+}

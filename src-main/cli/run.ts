@@ -1,0 +1,155 @@
+/**
+ * `relayproof` command line: the same services as the app, human or `--json` output.
+ * Exit codes: 0 success, 1 a check failed, 2 usage or input error.
+ */
+import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { defaultDataDirectory } from '../app/data-directory';
+import { APP_VERSION } from '../app/version';
+import { createLogger } from '../log/logger';
+import { createServices, type Services } from '../services';
+import { runDoctor } from './doctor';
+import { EXIT, printJson, readSecretFromStdin, UsageError, type CliIo, type ExitCode } from './io';
+import { runServe } from './serve';
+
+const USAGE = `Relayproof ${APP_VERSION}: prove a SaaS platform's SMTP connector credentials from this workstation.
+
+Usage: relayproof <command> [options]
+
+Commands:
+  doctor                          What this machine offers Relayproof (keychain, Electron, display, DNS)
+  addresses list                  The configured addresses (never their secrets)
+  addresses set-secret ID --password-stdin
+                                  Store or replace the secret of an address in the OS keychain
+  serve [--port N] [--no-open]    Start browser mode on 127.0.0.1 and print its URL
+
+Options:
+  --json        Print one JSON object instead of text
+  --help        Show this help
+
+Secrets are read only from standard input (--password-stdin), never from arguments.
+Data directory: $RELAYPROOF_DATA_DIR, or the platform's config folder.
+`;
+
+/** Options that would put a secret in argv, where `ps` shows it to every user. */
+const SECRET_OPTIONS = /^--?(password|pass|secret|token|api-key|client-secret)(=|$)/iu;
+
+export async function runCli(argv: readonly string[], io: CliIo): Promise<ExitCode> {
+  const secretArg = argv.find((a) => SECRET_OPTIONS.test(a));
+  if (secretArg !== undefined) {
+    io.stderr.write(`Refusing ${secretArg.split('=')[0]}: a secret on the command line is visible to every user through \`ps\` and lands in shell history. Pipe it in with --password-stdin instead.\n`);
+    return EXIT.usage;
+  }
+  const [command, ...rest] = argv;
+  try {
+    switch (command) {
+      case undefined:
+      case '--help':
+      case '-h':
+      case 'help':
+        io.stdout.write(USAGE);
+        return command === undefined ? EXIT.usage : EXIT.ok;
+      case '--version':
+        io.stdout.write(`${APP_VERSION}\n`);
+        return EXIT.ok;
+      case 'doctor':
+        return await doctor(rest, io);
+      case 'addresses':
+      case 'address':
+        return await addresses(rest, io);
+      case 'serve':
+        return await serve(rest, io);
+      default:
+        throw new UsageError(`Unknown command "${command}". Run \`relayproof --help\` for the list.`);
+    }
+  } catch (error) {
+    if (error instanceof UsageError) {
+      io.stderr.write(`${error.message}\n`);
+      return EXIT.usage;
+    }
+    throw error;
+  }
+}
+
+function parse<T extends NonNullable<ParseArgsConfig['options']>>(args: readonly string[], options: T, allowPositionals = false) {
+  try {
+    return parseArgs({ args: [...args], options: { json: { type: 'boolean' }, ...options }, allowPositionals, strict: true });
+  } catch (error) {
+    throw new UsageError(error instanceof Error ? error.message : String(error));
+  }
+}
+
+function openServices(io: CliIo, mode: 'cli' | 'browser' = 'cli'): Services {
+  const dataDirectory = defaultDataDirectory(io.env);
+  return createServices({
+    dataDirectory,
+    mode,
+    logger: createLogger({ file: `${dataDirectory}/logs/relayproof.log` }),
+  });
+}
+
+async function doctor(args: readonly string[], io: CliIo): Promise<ExitCode> {
+  const { values } = parse(args, {});
+  const services = openServices(io);
+  const checks = await runDoctor(services, io.env);
+  const failed = checks.some((c) => c.status === 'fail');
+  if (values.json === true) {
+    printJson(io, { ok: !failed, version: APP_VERSION, checks });
+  } else {
+    for (const check of checks) {
+      const mark = check.status === 'pass' ? '✓' : check.status === 'warn' ? '!' : '✗';
+      io.stdout.write(`${mark} ${check.id.padEnd(15)} ${check.summary}\n`);
+      if (check.fix !== undefined && check.status !== 'pass') io.stdout.write(`  fix: ${check.fix}\n`);
+    }
+  }
+  return failed ? EXIT.checkFailed : EXIT.ok;
+}
+
+async function addresses(args: readonly string[], io: CliIo): Promise<ExitCode> {
+  const [sub, ...rest] = args;
+  switch (sub) {
+    case 'list': {
+      const { values } = parse(rest, {});
+      const services = openServices(io);
+      const dispatcher = services.createDispatcher();
+      const result = await dispatcher.dispatch('addresses:list', {});
+      if (!result.ok) return reportError(io, values.json === true, result.error);
+      const list = result.value as Array<{ id: string; address: string; platform: string; environment: string; host: string; port: number; security: string; secret: { stored: boolean | null } }>;
+      if (values.json === true) printJson(io, { ok: true, addresses: list });
+      else if (list.length === 0) io.stdout.write('No addresses configured yet. Add one in the app (Connect address).\n');
+      else
+        for (const a of list) {
+          const secret = a.secret.stored === true ? 'secret in keychain' : a.secret.stored === false ? 'no secret' : 'keychain unavailable';
+          io.stdout.write(`${a.id}  ${a.address}  ${a.platform}/${a.environment}  ${a.host}:${a.port} ${a.security}  ${secret}\n`);
+        }
+      return EXIT.ok;
+    }
+    case 'set-secret': {
+      const { values, positionals } = parse(rest, { 'password-stdin': { type: 'boolean' } }, true);
+      const [id] = positionals;
+      if (id === undefined || positionals.length !== 1) throw new UsageError('Usage: relayproof addresses set-secret ID --password-stdin');
+      if (values['password-stdin'] !== true) throw new UsageError('Give the secret on standard input with --password-stdin.');
+      const secret = await readSecretFromStdin(io);
+      const dispatcher = openServices(io).createDispatcher();
+      const result = await dispatcher.dispatch('vault:set-secret', { addressId: id, secret });
+      if (!result.ok) return reportError(io, values.json === true, result.error);
+      if (values.json === true) printJson(io, { ok: true, secret: result.value });
+      else io.stdout.write(`Secret for ${id} stored in the OS keychain.\n`);
+      return EXIT.ok;
+    }
+    default:
+      throw new UsageError('Usage: relayproof addresses list | addresses set-secret ID --password-stdin');
+  }
+}
+
+async function serve(args: readonly string[], io: CliIo): Promise<ExitCode> {
+  const { values } = parse(args, { port: { type: 'string' }, 'no-open': { type: 'boolean' } });
+  const port = values.port === undefined ? 0 : Number(values.port);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`--port must be a number from 0 to 65535 (0 = random), not "${values.port}".`);
+  return runServe(openServices(io, 'browser'), io, { port, open: values['no-open'] !== true, json: values.json === true });
+}
+
+function reportError(io: CliIo, json: boolean, error: { code: string; message: string; hint?: string | undefined }): ExitCode {
+  if (json) printJson(io, { ok: false, error });
+  else io.stderr.write(`${error.message}${error.hint ? `\n${error.hint}` : ''}\n`);
+  return error.code === 'invalid-input' || error.code === 'not-found' ? EXIT.usage : EXIT.checkFailed;
+}

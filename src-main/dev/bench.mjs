@@ -1,0 +1,27 @@
+// `npm run bench`: every benchmark in e2e/bench, printing ratios against baselines
+// measured in the same run. Installs Debian's comparison tools (swaks, spfquery) when
+// run as root and they are missing.
+import { spawnSync } from 'node:child_process';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+const has = (cmd) => spawnSync('sh', ['-c', `command -v ${cmd}`], { stdio: 'ignore' }).status === 0;
+const wanted = [
+  ['swaks', 'swaks'],
+  ['spfquery', 'libmail-spf-perl'],
+  ['openssl', 'openssl'],
+].filter(([cmd]) => !has(cmd));
+if (wanted.length > 0 && process.getuid?.() === 0) {
+  spawnSync('sh', ['-c', `apt-get update -qq && apt-get install -y -qq --no-install-recommends ${wanted.map(([, pkg]) => pkg).join(' ')}`], {
+    stdio: 'inherit',
+    env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' },
+  });
+} else if (wanted.length > 0) {
+  console.log(`Comparison tools missing (${wanted.map(([c]) => c).join(', ')}); those ratios will be skipped. Install: sudo apt-get install ${wanted.map(([, p]) => p).join(' ')}`);
+}
+const result = spawnSync(join(root, 'node_modules', '.bin', 'vitest'), ['run', '--config', 'e2e/bench/vitest.config.ts', '--reporter=verbose', ...process.argv.slice(2)], {
+  cwd: root,
+  stdio: 'inherit',
+});
+process.exit(result.status ?? 1);

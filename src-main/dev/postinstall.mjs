@@ -1,0 +1,43 @@
+// Runs after `npm install`. Electron's own install script is disabled in package.json
+// ("allowScripts") because it downloads a binary and fails the whole install where the
+// network only reaches the npm registry. We run it here instead, and a failure is a
+// state ("browser mode"), not an install error.
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+
+const require = createRequire(import.meta.url);
+
+function electronInstallScript() {
+  try {
+    return join(dirname(require.resolve('electron/package.json')), 'install.js');
+  } catch {
+    return null;
+  }
+}
+
+const script = electronInstallScript();
+if (script === null || !existsSync(script)) {
+  console.log('Electron is not installed (production install): `npm start` will use browser mode.');
+} else {
+  const result = spawnSync(process.execPath, [script], {
+    stdio: ['ignore', 'ignore', 'pipe'],
+    timeout: 180_000,
+    env: process.env,
+  });
+  if (result.status === 0) {
+    console.log('Electron binary installed.');
+  } else {
+    console.log('Electron binary unavailable: `npm start` will use browser mode.');
+  }
+}
+
+try {
+  require('keytar');
+} catch (error) {
+  const reason = error instanceof Error ? error.message.split('\n')[0] : String(error);
+  console.log(
+    `OS keychain support not installed (${reason}). Install libsecret (Debian: sudo apt-get install libsecret-1-dev) and run \`npm rebuild keytar\`.`,
+  );
+}

@@ -1,0 +1,169 @@
+// `npm test`: system prerequisites, build, typecheck, lint, vitest, Playwright, and one
+// final summary line `N passed, N failed, N skipped` over every suite (CI reads it).
+//
+// Tests that need the OS keychain run inside a private D-Bus session with a throwaway
+// gnome-keyring (its files in a temporary XDG_DATA_HOME), so `npm test` never touches
+// the admin's own keyring or settings.
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+const require = createRequire(import.meta.url);
+const bin = (name) => join(root, 'node_modules', '.bin', name);
+
+/** Debian packages the tests need, with the command that proves each is there. */
+const PREREQUISITES = [
+  { pkg: 'libsecret-1-dev', present: () => existsSync('/usr/include/libsecret-1/libsecret/secret.h') },
+  { pkg: 'libsecret-tools', present: () => hasCommand('secret-tool') },
+  { pkg: 'gnome-keyring', present: () => hasCommand('gnome-keyring-daemon') },
+  { pkg: 'dbus', present: () => hasCommand('dbus-daemon') },
+  { pkg: 'dbus-x11', present: () => hasCommand('dbus-launch') },
+  { pkg: 'chromium', present: () => existsSync('/usr/bin/chromium') },
+  { pkg: 'xvfb', present: () => hasCommand('Xvfb') },
+  { pkg: 'xauth', present: () => hasCommand('xauth') },
+  { pkg: 'openssl', present: () => hasCommand('openssl') },
+];
+
+function hasCommand(name) {
+  return spawnSync('sh', ['-c', `command -v ${name}`], { stdio: 'ignore' }).status === 0;
+}
+
+function run(label, command, args, options = {}) {
+  console.log(`\n=== ${label}: ${[command, ...args].join(' ')}`);
+  const result = spawnSync(command, args, { cwd: root, stdio: 'inherit', ...options });
+  return result.status ?? 1;
+}
+
+function ensurePrerequisites() {
+  if (process.platform !== 'linux') return true;
+  const missing = PREREQUISITES.filter((p) => !p.present()).map((p) => p.pkg);
+  if (missing.length === 0) return true;
+  const install = `apt-get update && apt-get install -y --no-install-recommends ${missing.join(' ')}`;
+  if (process.getuid?.() !== 0) {
+    console.error(`The tests need these Debian packages: ${missing.join(' ')}\nInstall them, then run \`npm test\` again:\n\n  sudo sh -c '${install}'\n`);
+    return false;
+  }
+  console.log(`Installing test prerequisites: ${missing.join(' ')}`);
+  return run('apt', 'sh', ['-c', install], { env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } }) === 0;
+}
+
+/** keytar is optional at install time (it needs libsecret headers); rebuild it now that they exist. */
+function ensureKeytar() {
+  try {
+    require('keytar');
+    return;
+  } catch {
+    console.log('keytar is not built yet; building it against libsecret.');
+  }
+  const installed = existsSync(join(root, 'node_modules', 'keytar', 'package.json'));
+  if (installed) run('keytar', 'npm', ['rebuild', 'keytar']);
+  else run('keytar', 'npm', ['install', '--no-save', '--no-audit', '--no-fund', 'keytar@7.9.0']);
+}
+
+/** Wrap a command in a private D-Bus session with an unlocked, throwaway keyring. */
+function inKeyringSession(command, args, dataHome) {
+  const script = 'echo -n relayproof-test | gnome-keyring-daemon --unlock --components=secrets >/dev/null; exec "$@"';
+  return { command: 'dbus-run-session', args: ['--', 'sh', '-c', script, 'sh', command, ...args], env: { XDG_DATA_HOME: dataHome } };
+}
+
+function electronBinaryExists() {
+  try {
+    const dir = dirname(require.resolve('electron/package.json'));
+    const pathFile = join(dir, 'path.txt');
+    return existsSync(pathFile) && existsSync(join(dir, 'dist', readFileSync(pathFile, 'utf8').trim()));
+  } catch {
+    return false;
+  }
+}
+
+const totals = { passed: 0, failed: 0, skipped: 0 };
+const skipReasons = [];
+
+function countStep(label, status) {
+  if (status === 0) totals.passed += 1;
+  else {
+    totals.failed += 1;
+    console.log(`✗ ${label} failed`);
+  }
+}
+
+function readJson(file) {
+  try {
+    return JSON.parse(readFileSync(file, 'utf8'));
+  } catch {
+    return null;
+  }
+}
+
+const work = mkdtempSync(join(tmpdir(), 'relayproof-test-'));
+const keyringHome = join(work, 'xdg-data');
+const baseEnv = { ...process.env, PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD: '1', RELAYPROOF_TEST: '1' };
+
+try {
+  if (!ensurePrerequisites()) {
+    console.log('\n0 passed, 1 failed');
+    process.exit(1);
+  }
+  ensureKeytar();
+
+  countStep('build', run('build', process.execPath, [join(root, 'node_modules', 'electron-vite', 'bin', 'electron-vite.js'), 'build']));
+  countStep('typecheck', run('typecheck', bin('tsc'), ['-b']));
+  countStep('lint', run('lint', bin('eslint'), ['-c', 'src-main/dev/eslint.config.js', '--max-warnings', '0', 'src-main', 'src-preload', 'src-renderer', 'e2e']));
+
+  // vitest
+  const vitestJson = join(work, 'vitest.json');
+  const hasSession = process.platform === 'linux' && hasCommand('dbus-run-session') && hasCommand('gnome-keyring-daemon');
+  const vitestArgs = ['run', '--config', 'src-main/dev/vitest.config.ts', '--reporter=default', '--reporter=json', `--outputFile.json=${vitestJson}`];
+  const vitest = hasSession ? inKeyringSession(bin('vitest'), vitestArgs, keyringHome) : { command: bin('vitest'), args: vitestArgs, env: {} };
+  const vitestStatus = run('vitest', vitest.command, vitest.args, { env: { ...baseEnv, ...vitest.env } });
+  const vitestReport = readJson(vitestJson);
+  if (vitestReport === null) countStep('vitest (no report)', vitestStatus === 0 ? 1 : vitestStatus);
+  else {
+    totals.passed += vitestReport.numPassedTests;
+    totals.failed += vitestReport.numFailedTests;
+    totals.skipped += vitestReport.numPendingTests + (vitestReport.numTodoTests ?? 0);
+    // A suite that fails to load has no tests in the counts; it is still a failure.
+    const brokenSuites = (vitestReport.testResults ?? []).filter((s) => s.status === 'failed' && (s.assertionResults ?? []).length === 0);
+    totals.failed += brokenSuites.length;
+  }
+
+  // Playwright (browser project always; Electron project where the binary exists)
+  const pwJson = join(work, 'playwright.json');
+  const pwArgs = ['test', '-c', 'e2e/playwright.config.ts', '--reporter=list,json'];
+  let pw = hasSession ? inKeyringSession(bin('playwright'), pwArgs, keyringHome) : { command: bin('playwright'), args: pwArgs, env: {} };
+  if (electronBinaryExists() && !process.env.DISPLAY && hasCommand('xvfb-run')) {
+    pw = { command: 'xvfb-run', args: ['-a', pw.command, ...pw.args], env: pw.env };
+  }
+  const pwStatus = run('playwright', pw.command, pw.args, { env: { ...baseEnv, ...pw.env, PLAYWRIGHT_JSON_OUTPUT_NAME: pwJson } });
+  const pwReport = readJson(pwJson);
+  if (pwReport === null) countStep('playwright (no report)', pwStatus === 0 ? 1 : pwStatus);
+  else {
+    const stats = pwReport.stats ?? {};
+    totals.passed += (stats.expected ?? 0) + (stats.flaky ?? 0);
+    totals.failed += stats.unexpected ?? 0;
+    totals.skipped += stats.skipped ?? 0;
+    const visit = (suite) => {
+      for (const spec of suite.specs ?? [])
+        for (const t of spec.tests ?? [])
+          for (const a of t.annotations ?? []) if (a.type === 'skip' && a.description) skipReasons.push(`${t.projectName}: ${spec.title}: ${a.description}`);
+      for (const child of suite.suites ?? []) visit(child);
+    };
+    for (const suite of pwReport.suites ?? []) visit(suite);
+    if ((pwReport.errors ?? []).length > 0) totals.failed += pwReport.errors.length;
+  }
+} finally {
+  rmSync(work, { recursive: true, force: true });
+}
+
+const reasons = [...new Set(skipReasons.map((r) => r.replace(/^[^:]+: [^:]+: /u, '')))];
+if (reasons.length > 0) {
+  console.log('\nSkipped, with reasons:');
+  for (const reason of reasons) console.log(`  - ${reason} (${skipReasons.filter((r) => r.endsWith(reason)).length} tests)`);
+}
+const summary = `${totals.passed} passed, ${totals.failed} failed${totals.skipped > 0 ? `, ${totals.skipped} skipped` : ''}`;
+console.log(`\n${summary}`);
+process.exit(totals.failed > 0 ? 1 : 0);

@@ -1,0 +1,76 @@
+/**
+ * Which DNS servers to ask: the system's resolvers, an explicit list the admin typed
+ * (`127.0.0.1:5301`, `[2001:db8::53]:53`), or a zone's authoritative servers.
+ */
+import { getServers } from 'node:dns';
+import { readFileSync } from 'node:fs';
+import { isIP } from 'node:net';
+import type { DnsServerAddress } from './transport';
+
+export const DNS_PORT = 53;
+
+export function serverAddress(host: string, port: number = DNS_PORT): DnsServerAddress {
+  const bare = host.replace(/^\[|\]$/gu, '');
+  return { host: bare, port, label: isIP(bare) === 6 ? `[${bare}]:${port}` : `${bare}:${port}` };
+}
+
+/**
+ * Parse one server as typed by an admin or returned by `dns.getServers()`. Returns an
+ * error message instead of throwing: this is user input.
+ */
+export function parseServerSpec(spec: string): DnsServerAddress | { readonly error: string } {
+  const text = spec.trim();
+  const bracketed = /^\[([^\]]+)\](?::(\d{1,5}))?$/u.exec(text);
+  let host: string;
+  let port = DNS_PORT;
+  if (bracketed) {
+    host = bracketed[1] ?? '';
+    if (bracketed[2] !== undefined) port = Number(bracketed[2]);
+  } else if (isIP(text) === 6) {
+    host = text;
+  } else {
+    const withPort = /^([^:]+):(\d{1,5})$/u.exec(text);
+    host = withPort ? (withPort[1] ?? '') : text;
+    if (withPort?.[2] !== undefined) port = Number(withPort[2]);
+  }
+  if (isIP(host) === 0) return { error: `"${spec}" is not an IP address. Give a DNS server as 192.0.2.53, 192.0.2.53:5301 or [2001:db8::53]:53.` };
+  if (port < 1 || port > 65_535) return { error: `"${spec}" has a port outside 1-65535.` };
+  return serverAddress(host, port);
+}
+
+export function parseServerSpecs(specs: readonly string[]): { servers: DnsServerAddress[]; errors: string[] } {
+  const servers: DnsServerAddress[] = [];
+  const errors: string[] = [];
+  for (const spec of specs) {
+    const parsed = parseServerSpec(spec);
+    if ('error' in parsed) errors.push(parsed.error);
+    else servers.push(parsed);
+  }
+  return { servers, errors };
+}
+
+export interface SystemServerSources {
+  /** `dns.getServers()`: what Node's resolver read from the OS (resolv.conf, registry). */
+  readonly getServers?: () => string[];
+  /** Fallback when Node reports none. */
+  readonly readResolvConf?: () => string;
+}
+
+/** The machine's configured resolvers, as Node sees them, else from /etc/resolv.conf. */
+export function systemServers(sources: SystemServerSources = {}): DnsServerAddress[] {
+  const fromNode = (sources.getServers ?? getServers)();
+  const parsed = parseServerSpecs(fromNode).servers;
+  if (parsed.length > 0) return parsed;
+  let conf = '';
+  try {
+    conf = (sources.readResolvConf ?? (() => readFileSync('/etc/resolv.conf', 'utf8')))();
+  } catch {
+    return [];
+  }
+  const specs = conf
+    .split('\n')
+    .map((line) => /^\s*nameserver\s+(\S+)/u.exec(line)?.[1])
+    .filter((s): s is string => s !== undefined)
+    .map((s) => s.trim());
+  return parseServerSpecs(specs).servers;
+}

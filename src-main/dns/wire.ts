@@ -1,0 +1,114 @@
+/**
+ * RFC 1035 messages: dns2's maintained Packet codec (name compression, TXT kept as its
+ * character-strings, SOA, EDNS OPT) turned into Relayproof's typed records. The only
+ * file that knows dns2's loosely typed packet shape.
+ */
+import { randomInt } from 'node:crypto';
+import { Packet } from 'dns2';
+import type { DnsRecord, DnsRecordType } from './schemas';
+
+/** RFC 6891 §6.2.5 and the DNS flag day 2020 recommendation: 1232 bytes avoids IP fragmentation. */
+export const EDNS_UDP_PAYLOAD = 1232;
+
+export const RCODE = { NOERROR: 0, FORMERR: 1, SERVFAIL: 2, NXDOMAIN: 3, NOTIMP: 4, REFUSED: 5 } as const;
+
+export interface EncodedQuery {
+  readonly id: number;
+  readonly bytes: Buffer;
+}
+
+export interface DecodedResponse {
+  readonly id: number;
+  readonly rcode: number;
+  readonly truncated: boolean;
+  readonly authoritative: boolean;
+  readonly question: { readonly name: string; readonly type: number } | null;
+  readonly answers: readonly DnsRecord[];
+  readonly authorities: readonly DnsRecord[];
+}
+
+export function typeCode(type: DnsRecordType): number {
+  return Packet.TYPE[type];
+}
+
+export function normalizeName(name: string): string {
+  return name.replace(/\.$/u, '').toLowerCase();
+}
+
+export function encodeQuery(name: string, type: DnsRecordType, options: { recursion: boolean; edns: boolean }): EncodedQuery {
+  const packet = new Packet();
+  const id = randomInt(0x10000);
+  packet.header.id = id;
+  packet.header.rd = options.recursion ? 1 : 0;
+  packet.questions.push(new Packet.Question(name, typeCode(type), Packet.CLASS.IN));
+  if (options.edns) {
+    // dns2 types EDNS() with one parameter; its implementation takes the options object.
+    const edns = Packet.Resource.EDNS as unknown as (rdata: object[], opts: { udpPayloadSize: number }) => Packet.Resource;
+    packet.additionals.push(edns([], { udpPayloadSize: EDNS_UDP_PAYLOAD }));
+  }
+  return { id, bytes: packet.toBuffer() };
+}
+
+/** Parse a response; `null` when the bytes are not a DNS message at all. */
+export function decodeResponse(bytes: Buffer): DecodedResponse | null {
+  if (bytes.length < 12) return null;
+  let packet: Packet;
+  try {
+    packet = Packet.parse(bytes);
+  } catch {
+    return null;
+  }
+  if (packet.header.qr !== 1) return null;
+  const question = packet.questions[0];
+  return {
+    id: packet.header.id,
+    rcode: packet.header.rcode,
+    truncated: packet.header.tc === 1,
+    authoritative: packet.header.aa === 1,
+    question: question ? { name: normalizeName(question.name), type: question.type } : null,
+    answers: packet.answers.flatMap(toRecord),
+    authorities: packet.authorities.flatMap(toRecord),
+  };
+}
+
+function toRecord(resource: Packet.Resource | undefined): DnsRecord[] {
+  if (!resource) return [];
+  const name = normalizeName(resource.name);
+  const ttl = resource.ttl;
+  switch (resource.type) {
+    case Packet.TYPE.A:
+    case Packet.TYPE.AAAA: {
+      const address = resource.address ?? '';
+      return [{ type: resource.type === Packet.TYPE.A ? 'A' : 'AAAA', name, ttl, address, value: address }];
+    }
+    case Packet.TYPE.CNAME:
+    case Packet.TYPE.PTR: {
+      const target = normalizeName(resource.domain ?? '');
+      return [{ type: resource.type === Packet.TYPE.CNAME ? 'CNAME' : 'PTR', name, ttl, target, value: target }];
+    }
+    case Packet.TYPE.NS: {
+      const target = normalizeName(resource.ns ?? '');
+      return [{ type: 'NS', name, ttl, target, value: target }];
+    }
+    case Packet.TYPE.MX: {
+      const exchange = normalizeName(resource.exchange ?? '');
+      const priority = resource.priority ?? 0;
+      return [{ type: 'MX', name, ttl, priority, exchange, value: `${priority} ${exchange || '.'}` }];
+    }
+    case Packet.TYPE.TXT: {
+      const data = resource.data;
+      const strings = Array.isArray(data) ? data.map(String) : typeof data === 'string' ? [data] : [];
+      // RFC 7208 §3.3 / RFC 6376 §3.6.2.2: receivers join the strings without separators.
+      return [{ type: 'TXT', name, ttl, strings, value: strings.join('') }];
+    }
+    case Packet.TYPE.SOA: {
+      const primary = normalizeName(resource.primary ?? '');
+      const admin = normalizeName(resource.admin ?? '');
+      const serial = resource.serial ?? 0;
+      const minimum = resource.minimum ?? 0;
+      return [{ type: 'SOA', name, ttl, primary, admin, serial, minimum, value: `${primary} ${admin} ${serial} … ${minimum}` }];
+    }
+    default:
+      return [];
+  }
+}

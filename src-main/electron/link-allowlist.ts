@@ -1,0 +1,25 @@
+/**
+ * Documentation hosts the app may send the admin to (opened in the OS browser, never
+ * inside the app window). Pure, so it is testable without Electron.
+ */
+export const ALLOWED_HOSTS = new Set([
+  'support.zendesk.com',
+  'knowledgecenter.zuora.com',
+  'docs.zuora.com',
+  'learn.microsoft.com',
+  'support.google.com',
+  'support.apple.com',
+  'docs.aws.amazon.com',
+  'www.rfc-editor.org',
+  'datatracker.ietf.org',
+]);
+
+export function isAllowedExternalUrl(raw: string): boolean {
+  try {
+    const url = new URL(raw);
+    return url.protocol === 'https:' && url.username === '' && url.password === '' && ALLOWED_HOSTS.has(url.hostname);
+  } catch {
+    return false;
+  }
+}
+

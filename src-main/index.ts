@@ -1,0 +1,52 @@
+/**
+ * Electron entry: single-instance lock, app lifecycle, the window, and the contract
+ * registered on IPC. Everything else is plain Node in services.ts.
+ */
+import { app, ipcMain } from 'electron';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { EVENT_CHANNEL } from '../src-preload/contract';
+import { registerContract } from './electron/ipc';
+import { electronStoreBackend } from './electron/store-backend';
+import { createAppWindow, type AppWindow } from './electron/window';
+import { createServices } from './services';
+
+app.setName('Relayproof');
+if (process.env.RELAYPROOF_DATA_DIR) app.setPath('userData', process.env.RELAYPROOF_DATA_DIR);
+
+// Two windows writing one settings file would race: the second launch focuses the first.
+if (!app.requestSingleInstanceLock()) {
+  app.quit();
+} else {
+  let appWindow: AppWindow | undefined;
+  app.on('second-instance', () => {
+    if (appWindow === undefined) return;
+    if (appWindow.window.isMinimized()) appWindow.window.restore();
+    appWindow.window.focus();
+  });
+
+  app.on('web-contents-created', (_event, contents) => {
+    contents.setWindowOpenHandler(() => ({ action: 'deny' }));
+  });
+
+  void app.whenReady().then(() => {
+    const outDir = join(dirname(fileURLToPath(import.meta.url)), '..');
+    const services = createServices({
+      dataDirectory: app.getPath('userData'),
+      mode: 'electron',
+      storeBackend: electronStoreBackend,
+      validateOutput: !app.isPackaged,
+    });
+    appWindow = createAppWindow(outDir, process.env.ELECTRON_RENDERER_URL);
+    const current = appWindow;
+    const dispatcher = services.createDispatcher((event) => {
+      if (!current.window.isDestroyed()) current.window.webContents.send(EVENT_CHANNEL, event);
+    });
+    registerContract(ipcMain, dispatcher, {
+      isAllowedSender: (event) => current.isOwnFrame(event.senderFrame?.url),
+      logger: services.logger,
+    });
+  });
+
+  app.on('window-all-closed', () => app.quit());
+}

@@ -1,0 +1,140 @@
+/**
+ * One handler per contract channel, over the services. Handlers return Results; the
+ * dispatcher has already validated their input against the contract.
+ */
+import { ok, fail, type Address, type AddressView, type AppInfo, type Result } from '../../src-preload/contract';
+import type { AppStore } from '../store/store';
+import type { Vault } from '../vault/vault';
+import type { Handlers } from './dispatch';
+
+export interface HandlerDeps {
+  readonly store: AppStore;
+  readonly vault: Vault;
+  readonly clock: () => Date;
+  readonly info: Pick<AppInfo, 'mode' | 'version' | 'dataDirectory'>;
+  readonly cancel: (operationId: string) => boolean;
+}
+
+export function createHandlers(deps: HandlerDeps): Handlers {
+  const { store, vault, clock } = deps;
+
+  function notFound(id: string): Result<never> {
+    return fail('not-found', `No address with id ${id} is configured. It may have been removed in another window.`);
+  }
+
+  function view(address: Address, stored: boolean | null): AddressView {
+    return { ...address, secret: { stored, changedAt: address.secretChangedAt } };
+  }
+
+  async function viewOne(address: Address): Promise<AddressView> {
+    const has = await vault.has(address.id);
+    return view(address, has.ok ? has.value : null);
+  }
+
+  return {
+    async 'app:get-info'() {
+      return ok({
+        name: 'Relayproof',
+        version: deps.info.version,
+        mode: deps.info.mode,
+        platform: process.platform,
+        dataDirectory: deps.info.dataDirectory,
+        settingsFile: store.path,
+        keychain: await vault.state(),
+        notices: [...store.notices()],
+      });
+    },
+
+    async 'app:dismiss-notice'({ id }) {
+      return ok({ dismissed: store.dismissNotice(id) });
+    },
+
+    async 'app:cancel-operation'({ operationId }) {
+      return ok({ cancelled: deps.cancel(operationId) });
+    },
+
+    async 'settings:get'() {
+      return ok(store.settings());
+    },
+
+    async 'settings:update'({ patch }) {
+      return ok(store.updateSettings(definedOnly(patch)));
+    },
+
+    async 'addresses:list'() {
+      const stored = await vault.storedIds();
+      return ok(store.listAddresses().map((a) => view(a, stored.ok ? stored.value.has(a.id) : null)));
+    },
+
+    async 'addresses:create'({ fields, secret }) {
+      const duplicate = store
+        .listAddresses()
+        .find((a) => a.address.toLowerCase() === fields.address.toLowerCase() && a.environment === fields.environment && a.platform === fields.platform);
+      if (duplicate !== undefined) {
+        return fail('conflict', `${fields.address} is already configured for ${fields.platform} (${fields.environment}).`, {
+          hint: 'Edit the existing address instead, or remove it first.',
+          details: { existingId: duplicate.id },
+        });
+      }
+      const created = store.createAddress(fields);
+      if (secret === undefined) return ok(view(created, false));
+      const saved = await vault.set(created.id, secret);
+      if (!saved.ok) {
+        // Nothing half-done: without its secret the address is not saved either, and
+        // the admin still has everything they typed.
+        store.deleteAddress(created.id);
+        return saved;
+      }
+      const updated = store.setSecretChangedAt(created.id, clock().toISOString()) ?? created;
+      return ok(view(updated, true));
+    },
+
+    async 'addresses:update'({ id, patch }) {
+      const updated = store.updateAddress(id, definedOnly(patch));
+      return updated === undefined ? notFound(id) : ok(await viewOne(updated));
+    },
+
+    async 'addresses:delete'({ id }) {
+      const address = store.getAddress(id);
+      if (address === undefined) return notFound(id);
+      const removed = await vault.delete(id);
+      if (!removed.ok && address.secretChangedAt !== null) {
+        // The keychain still holds this address's secret and cannot be reached: keep
+        // the configuration so the secret is not orphaned where nobody can find it.
+        return fail('keychain-unavailable', `${address.address} was not removed: its secret is in the OS keychain, which cannot be reached right now.`, {
+          ...(removed.error.hint !== undefined ? { hint: removed.error.hint } : {}),
+        });
+      }
+      return ok({ deleted: store.deleteAddress(id), secretDeleted: removed.ok && removed.value });
+    },
+
+    async 'vault:set-secret'({ addressId, secret }) {
+      if (store.getAddress(addressId) === undefined) return notFound(addressId);
+      const saved = await vault.set(addressId, secret);
+      if (!saved.ok) return saved;
+      const changedAt = clock().toISOString();
+      store.setSecretChangedAt(addressId, changedAt);
+      return ok({ stored: true, changedAt });
+    },
+
+    async 'vault:has-secret'({ addressId }) {
+      const address = store.getAddress(addressId);
+      if (address === undefined) return notFound(addressId);
+      const has = await vault.has(addressId);
+      return ok({ stored: has.ok ? has.value : null, changedAt: address.secretChangedAt });
+    },
+
+    async 'vault:delete-secret'({ addressId }) {
+      if (store.getAddress(addressId) === undefined) return notFound(addressId);
+      const removed = await vault.delete(addressId);
+      if (!removed.ok) return removed;
+      store.setSecretChangedAt(addressId, null);
+      return ok({ deleted: removed.value });
+    },
+  };
+}
+
+/** A zod `.partial()` output may carry explicit `undefined`s; a patch must not. */
+function definedOnly<T extends object>(patch: { [K in keyof T]?: T[K] | undefined }): Partial<T> {
+  return Object.fromEntries(Object.entries(patch).filter(([, value]) => value !== undefined)) as Partial<T>;
+}

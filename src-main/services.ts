@@ -1,0 +1,74 @@
+/**
+ * Composition root: builds every service with its real dependencies. Electron
+ * (`index.ts`), the browser-mode bridge and the CLI all start here; tests call it with
+ * a temporary data directory and, where they need to, another keychain backend.
+ */
+import { join } from 'node:path';
+import type { AppInfo, OperationEvent } from '../src-preload/contract';
+import { createLogger, type Logger } from './log/logger';
+import { createDispatcher, type Dispatcher, type Handlers } from './rpc/dispatch';
+import { createHandlers } from './rpc/handlers';
+import { confBackend } from './store/conf-backend';
+import { openStore, type AppStore, type StoreBackend } from './store/store';
+import { loadKeytar } from './vault/keytar';
+import { createVault, type KeychainBackend, type Vault } from './vault/vault';
+import { APP_VERSION } from './app/version';
+
+export type AppMode = AppInfo['mode'];
+
+export interface ServicesOptions {
+  readonly dataDirectory: string;
+  readonly mode: AppMode;
+  readonly logger?: Logger;
+  /** Persistence engine; `conf` by default, electron-store in Electron. */
+  readonly storeBackend?: (options: { cwd: string; configName: string }) => StoreBackend;
+  readonly keychain?: () => Promise<KeychainBackend>;
+  readonly clock?: () => Date;
+  /** Validate every handler output against the contract (development and tests). */
+  readonly validateOutput?: boolean;
+}
+
+export interface Services {
+  readonly mode: AppMode;
+  readonly dataDirectory: string;
+  readonly store: AppStore;
+  readonly vault: Vault;
+  readonly logger: Logger;
+  readonly handlers: Handlers;
+  createDispatcher(onEvent?: (event: OperationEvent) => void): Dispatcher;
+}
+
+export function createServices(options: ServicesOptions): Services {
+  const logger = options.logger ?? createLogger({ file: join(options.dataDirectory, 'logs', 'relayproof.log') });
+  const store = openStore({
+    directory: options.dataDirectory,
+    backend: options.storeBackend ?? confBackend,
+    ...(options.clock ? { clock: options.clock } : {}),
+  });
+  for (const notice of store.notices()) logger.warn('settings file problem', { kind: notice.kind, backup: notice.backupPath });
+  const vault = createVault({ loadBackend: options.keychain ?? loadKeytar });
+  const clock = options.clock ?? (() => new Date());
+  // Cancellation needs the dispatcher, and the dispatcher needs the handlers: the
+  // handlers reach it through this late-bound reference.
+  let dispatcher: Dispatcher | undefined;
+  const handlers = createHandlers({
+    store,
+    vault,
+    clock,
+    info: { mode: options.mode, version: APP_VERSION, dataDirectory: options.dataDirectory },
+    cancel: (operationId) => dispatcher?.cancel(operationId) ?? false,
+  });
+  const validateOutput = options.validateOutput ?? process.env.NODE_ENV !== 'production';
+  return {
+    mode: options.mode,
+    dataDirectory: options.dataDirectory,
+    store,
+    vault,
+    logger,
+    handlers,
+    createDispatcher(onEvent) {
+      dispatcher = createDispatcher({ handlers, logger, validateOutput, ...(onEvent ? { onEvent } : {}) });
+      return dispatcher;
+    },
+  };
+}

@@ -1,0 +1,180 @@
+/**
+ * The settings document: its zod schema (the single source of its type), the migration
+ * runner, and salvage of a document that does not validate. Pure functions; the file
+ * handling lives in store-recovery.ts.
+ */
+import { z } from 'zod';
+import { addressSchema, settingsSchema, storeNoticeSchema } from '../../src-preload/contract';
+
+export const CURRENT_SCHEMA_VERSION = 1;
+
+/** The newest notices are kept; a file that keeps breaking must not grow without bound. */
+export const MAX_NOTICES = 20;
+
+export const storeDocumentSchema = z.strictObject({
+  schemaVersion: z.literal(CURRENT_SCHEMA_VERSION),
+  settings: settingsSchema.prefault({}),
+  addresses: z
+    .array(addressSchema)
+    .default([])
+    .superRefine((addresses, ctx) => {
+      // The id is the keychain account: two rows with one id would share one secret.
+      const seen = new Set<string>();
+      addresses.forEach((a, index) => {
+        if (seen.has(a.id)) ctx.addIssue({ code: 'custom', path: [index, 'id'], message: `Duplicate address id ${a.id}.` });
+        seen.add(a.id);
+      });
+    }),
+  notices: z.array(storeNoticeSchema).max(MAX_NOTICES).default([]),
+});
+export type StoreDocument = z.output<typeof storeDocumentSchema>;
+
+export function defaultDocument(): StoreDocument {
+  return storeDocumentSchema.parse({ schemaVersion: CURRENT_SCHEMA_VERSION });
+}
+
+// ---------------------------------------------------------------------------
+// Migrations
+
+/** One step of the settings format. The runner sets `schemaVersion` to `to` afterwards. */
+export interface Migration {
+  readonly from: number;
+  readonly to: number;
+  migrate(document: Readonly<Record<string, unknown>>): Record<string, unknown>;
+}
+
+/**
+ * The product's migrations. Version 1 is the first released format, so there is nothing
+ * to migrate yet, and a file without `schemaVersion` is invalid content, not version 0.
+ */
+export const MIGRATIONS: ReadonlyArray<Migration> = [];
+
+/** A wrong migration list is a programmer error: throw at startup, before touching the file. */
+export function checkMigrations(migrations: ReadonlyArray<Migration>, target: number = CURRENT_SCHEMA_VERSION): void {
+  const froms = new Set<number>();
+  for (const m of migrations) {
+    if (!Number.isInteger(m.from) || m.from < 0 || m.to !== m.from + 1) throw new Error(`Migration ${m.from}→${m.to} must go from n to n+1.`);
+    if (m.to > target) throw new Error(`Migration ${m.from}→${m.to} goes beyond schema version ${target}.`);
+    if (froms.has(m.from)) throw new Error(`Two migrations start at version ${m.from}.`);
+    froms.add(m.from);
+  }
+}
+
+export type MigrationOutcome =
+  | { readonly ok: true; readonly document: Record<string, unknown>; readonly applied: readonly number[] }
+  | { readonly ok: false; readonly reason: string };
+
+/** Apply from → from+1 → ... → target, in order. `applied` lists the `to` of each step. */
+export function runMigrations(
+  document: Readonly<Record<string, unknown>>,
+  from: number,
+  migrations: ReadonlyArray<Migration>,
+  target: number = CURRENT_SCHEMA_VERSION,
+): MigrationOutcome {
+  let current: Record<string, unknown> = { ...document };
+  const applied: number[] = [];
+  for (let version = from; version < target; version++) {
+    const step = migrations.find((m) => m.from === version);
+    if (step === undefined) return { ok: false, reason: `this Relayproof cannot upgrade settings format ${version}` };
+    try {
+      current = { ...step.migrate(current), schemaVersion: step.to };
+    } catch (error) {
+      return { ok: false, reason: `upgrading it from format ${version} failed (${error instanceof Error ? error.message : String(error)})` };
+    }
+    applied.push(step.to);
+  }
+  return { ok: true, document: current, applied };
+}
+
+// ---------------------------------------------------------------------------
+// Salvage
+
+export interface Salvage {
+  readonly document: StoreDocument;
+  /** What was left out, each in the admin's words ("address 2 (support@example.com): port ..."). */
+  readonly dropped: readonly string[];
+  readonly keptAddresses: number;
+  readonly totalAddresses: number;
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function firstIssue(error: z.ZodError): string {
+  const issue = error.issues[0];
+  if (issue === undefined) return 'not valid';
+  const where = issue.path.map(String).join('.');
+  return where === '' ? issue.message : `${where}: ${issue.message}`;
+}
+
+const TOP_LEVEL_KEYS = new Set(['schemaVersion', 'settings', 'addresses', 'notices']);
+
+/**
+ * Keep every settings key and every address row that validates on its own; report the
+ * rest. Used for invalid content and for files of a newer format (rows that still match
+ * this version's strict schema mean the same thing).
+ */
+export function salvageDocument(raw: unknown): Salvage {
+  const dropped: string[] = [];
+  if (!isRecord(raw)) {
+    dropped.push(`the whole content (it is ${Array.isArray(raw) ? 'a list' : raw === null ? 'null' : `a ${typeof raw}`}, not a settings object)`);
+    return { document: defaultDocument(), dropped, keptAddresses: 0, totalAddresses: 0 };
+  }
+  for (const key of Object.keys(raw)) {
+    if (!TOP_LEVEL_KEYS.has(key)) dropped.push(`"${key}" (not a Relayproof setting)`);
+  }
+
+  const settings: Record<string, unknown> = {};
+  if (isRecord(raw['settings'])) {
+    const shape: Record<string, z.ZodType> = settingsSchema.shape;
+    for (const [key, value] of Object.entries(raw['settings'])) {
+      const field = shape[key];
+      if (field === undefined) {
+        dropped.push(`setting "${key}" (unknown setting)`);
+        continue;
+      }
+      const checked = field.safeParse(value);
+      if (checked.success) settings[key] = checked.data;
+      else dropped.push(`setting "${key}" (${firstIssue(checked.error)}); the default is used`);
+    }
+  } else if (raw['settings'] !== undefined) {
+    dropped.push('settings (not an object); defaults are used');
+  }
+
+  const addresses: z.output<typeof addressSchema>[] = [];
+  const rows = raw['addresses'];
+  let totalAddresses = 0;
+  if (Array.isArray(rows)) {
+    totalAddresses = rows.length;
+    const seen = new Set<string>();
+    rows.forEach((row: unknown, index) => {
+      const label = isRecord(row) && typeof row['address'] === 'string' ? `address ${index + 1} (${row['address'].slice(0, 120)})` : `address ${index + 1}`;
+      const checked = addressSchema.safeParse(row);
+      if (!checked.success) dropped.push(`${label}: ${firstIssue(checked.error)}`);
+      else if (seen.has(checked.data.id)) dropped.push(`${label}: its id ${checked.data.id} is used by an earlier address`);
+      else {
+        seen.add(checked.data.id);
+        addresses.push(checked.data);
+      }
+    });
+  } else if (rows !== undefined) {
+    dropped.push('addresses (not a list)');
+  }
+
+  const notices: z.output<typeof storeNoticeSchema>[] = [];
+  if (Array.isArray(raw['notices'])) {
+    for (const notice of raw['notices'] as unknown[]) {
+      const checked = storeNoticeSchema.safeParse(notice);
+      if (checked.success) notices.push(checked.data);
+    }
+  }
+
+  const document = storeDocumentSchema.parse({
+    schemaVersion: CURRENT_SCHEMA_VERSION,
+    settings,
+    addresses,
+    notices: notices.slice(-MAX_NOTICES),
+  });
+  return { document, dropped, keptAddresses: addresses.length, totalAddresses };
+}

@@ -1,0 +1,291 @@
+/**
+ * The vault against the real OS keychain (gnome-keyring over D-Bus), proven from outside
+ * with `secret-tool`. Run under a private session bus:
+ *   dbus-run-session -- sh -c 'echo -n test | gnome-keyring-daemon --unlock --components=secrets >/dev/null; exec npx vitest run --config src-main/dev/vitest.config.ts src-main/vault'
+ * Scenarios that need another D-Bus situation (no service, locked keyring) run in child
+ * processes with their own environment and their own private keyring directory.
+ */
+import { spawnSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import type { KeychainState } from '../../src-preload/contract';
+import { createLogger } from '../log/logger';
+import { isKeychainModuleMissing } from './keychain-errors';
+import { loadKeytar } from './keytar';
+import { createVault, UNLOCK_CHECK_ACCOUNT, type KeychainBackend } from './vault';
+
+const RUN_COMMAND =
+  "dbus-run-session -- sh -c 'echo -n test | gnome-keyring-daemon --unlock --components=secrets >/dev/null; exec npx vitest run --config src-main/dev/vitest.config.ts src-main/vault'";
+const REPO = resolve(import.meta.dirname, '../..');
+const VAULT_TS = resolve(import.meta.dirname, 'vault.ts');
+const KEYTAR_TS = resolve(import.meta.dirname, 'keytar.ts');
+
+function commandExists(name: string): boolean {
+  return spawnSync('sh', ['-c', `command -v ${name}`]).status === 0;
+}
+
+const keytar: KeychainBackend | string = await loadKeytar().catch((error: unknown) =>
+  isKeychainModuleMissing(error) ? `keytar cannot be loaded (${error.message}); sudo apt-get install libsecret-1-dev && npm rebuild keytar` : String(error),
+);
+const keytarMissing = typeof keytar === 'string' ? keytar : undefined;
+
+const sessionSkip =
+  keytarMissing ??
+  ((process.env['DBUS_SESSION_BUS_ADDRESS'] ?? '') === '' ? `no D-Bus session bus (DBUS_SESSION_BUS_ADDRESS is unset). Run: ${RUN_COMMAND}` : undefined) ??
+  (commandExists('secret-tool') ? undefined : 'secret-tool is not installed (apt-get install libsecret-tools)');
+const missingTools = ['dbus-run-session', 'gnome-keyring-daemon', 'gdbus'].filter((c) => !commandExists(c));
+const childSkip = keytarMissing ?? (missingTools.length > 0 ? `${missingTools.join(', ')} not installed (apt-get install dbus gnome-keyring libglib2.0-bin)` : undefined);
+
+if (sessionSkip !== undefined) console.warn(`[vault.test] SKIPPING keychain tests on this session: ${sessionSkip}`);
+if (childSkip !== undefined) console.warn(`[vault.test] SKIPPING keychain child-process scenarios: ${childSkip}`);
+
+/** A service name of our own, so a run on a developer's desktop never touches real Relayproof entries. */
+const SERVICE = `relayproof-test-${process.pid}-${randomBytes(4).toString('hex')}`;
+
+function lookup(account: string): { found: boolean; secret: string } {
+  const r = spawnSync('secret-tool', ['lookup', 'service', SERVICE, 'account', account], { encoding: 'utf8' });
+  // secret-tool exits 1 with no output when nothing matches; piped output has no newline.
+  return { found: r.status === 0, secret: r.stdout };
+}
+
+afterAll(async () => {
+  if (sessionSkip !== undefined || typeof keytar === 'string') return;
+  // Through the vault, so a keyring that is locked after all is never searched (that crashes; see below).
+  const vault = createVault({ loadBackend: async () => keytar, service: SERVICE });
+  const ids = await vault.storedIds();
+  if (ids.ok) for (const id of ids.value) await vault.delete(id);
+  await keytar.deletePassword(SERVICE, UNLOCK_CHECK_ACCOUNT);
+});
+
+describe(sessionSkip === undefined ? 'vault on the session keychain' : `vault on the session keychain (SKIPPED: ${sessionSkip})`, () => {
+  const vault = createVault({ loadBackend: loadKeytar, service: SERVICE });
+
+  it.skipIf(sessionSkip !== undefined)('reports the unlocked keychain as available', async () => {
+    const state = await vault.state();
+    expect(state).toEqual({ backend: 'keytar', status: 'available', message: expect.stringContaining('Secret Service') });
+  });
+
+  it.skipIf(sessionSkip !== undefined)('stores, replaces, lends and deletes a secret that secret-tool sees in the keychain', async () => {
+    const id = 'a-roundtrip1';
+    expect(lookup(id).found).toBe(false);
+
+    expect(await vault.set(id, 'first-Secret!')).toEqual({ ok: true, value: undefined });
+    expect(lookup(id)).toEqual({ found: true, secret: 'first-Secret!' });
+    expect(await vault.has(id)).toEqual({ ok: true, value: true });
+
+    expect((await vault.set(id, 'second-Secret?')).ok).toBe(true);
+    expect(lookup(id)).toEqual({ found: true, secret: 'second-Secret?' });
+
+    const lent = await vault.withSecret(id, async (secret) => `length ${secret.length}`);
+    expect(lent).toEqual({ ok: true, value: 'length 14' });
+
+    expect(await vault.delete(id)).toEqual({ ok: true, value: true });
+    expect(lookup(id).found).toBe(false);
+    expect(await vault.has(id)).toEqual({ ok: true, value: false });
+    expect(await vault.delete(id)).toEqual({ ok: true, value: false });
+    const missing = await vault.withSecret(id, async () => 'never called');
+    expect(missing.ok ? missing : missing.error.code).toBe('not-found');
+  });
+
+  it.skipIf(sessionSkip !== undefined)('keeps a non-ASCII secret byte for byte', async () => {
+    const secret = 'pässwörd-🔑-\u00a0-ключ';
+    expect((await vault.set('a-unicode1', secret)).ok).toBe(true);
+    expect(lookup('a-unicode1').secret).toBe(secret);
+    expect(await vault.withSecret('a-unicode1', async (s) => s === secret)).toEqual({ ok: true, value: true });
+  });
+
+  it.skipIf(sessionSkip !== undefined)('storedIds lists address ids only: no passwords, no unlock-check entry', async () => {
+    expect((await vault.set('a-listed1', 'listed-secret-1')).ok).toBe(true);
+    expect((await vault.set('a-listed2', 'listed-secret-2')).ok).toBe(true);
+    const ids = await vault.storedIds();
+    if (!ids.ok) throw new Error(ids.error.message);
+    expect(ids.value.has('a-listed1') && ids.value.has('a-listed2')).toBe(true);
+    expect(ids.value.has(UNLOCK_CHECK_ACCOUNT)).toBe(false);
+    expect(JSON.stringify([...ids.value])).not.toContain('listed-secret');
+  });
+
+  it.skipIf(sessionSkip !== undefined)('refuses ids that are not address ids and secrets that keytar would truncate', async () => {
+    const badId = await vault.set(UNLOCK_CHECK_ACCOUNT, 'x');
+    expect(badId.ok ? badId : badId.error.code).toBe('invalid-input');
+    const nul = await vault.set('a-nulsecret', 'before\u0000after');
+    expect(nul.ok ? nul : nul.error.code).toBe('invalid-input');
+    expect(JSON.stringify(nul)).not.toContain('before');
+    expect(lookup('a-nulsecret').found).toBe(false);
+  });
+
+  it.skipIf(sessionSkip !== undefined)('an error thrown while using the secret propagates and is not reported as a keychain failure', async () => {
+    expect((await vault.set('a-thrower1', 's3cret-thrower')).ok).toBe(true);
+    await expect(vault.withSecret('a-thrower1', async () => Promise.reject(new Error('SMTP went away')))).rejects.toThrow('SMTP went away');
+  });
+});
+
+describe('vault without the keytar module', () => {
+  it('is module-missing and refuses to store, with the install command as hint', async () => {
+    const lines: string[] = [];
+    const logger = createLogger({ stream: { write: (line: string) => lines.push(line) } as unknown as NodeJS.WritableStream });
+    const vault = createVault({ loadBackend: () => loadKeytar({ moduleName: 'relayproof-no-such-native-module' }), platform: 'linux', logger });
+    const state = await vault.state();
+    expect(state.status).toBe('module-missing');
+    expect(state.message).toMatch(/^OS keychain support not installed: /u);
+    const set = await vault.set('a-nomodule1', 'never-stored-secret');
+    expect(set).toEqual({
+      ok: false,
+      error: {
+        code: 'keychain-unavailable',
+        message: state.message,
+        hint: 'sudo apt-get install libsecret-1-dev && npm rebuild keytar',
+        details: { keychainStatus: 'module-missing' },
+      },
+    });
+    for (const result of [await vault.has('a-nomodule1'), await vault.delete('a-nomodule1'), await vault.storedIds(), await vault.withSecret('a-nomodule1', async () => 1)]) {
+      expect(result.ok ? 'ok' : result.error.code).toBe('keychain-unavailable');
+    }
+    // One warning when the state changes, not one per call; never the secret.
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatch(/^warn: keychain unusable .*"status":"module-missing"/u);
+    expect(lines.join('')).not.toContain('never-stored-secret');
+  });
+});
+
+// ---------------------------------------------------------------------------
+// Child-process scenarios: each runs the real vault (loaded through Vite's module runner,
+// as TypeScript) in a process whose D-Bus situation we choose.
+
+const CHILD_SCRIPT = `
+import { runnerImport } from 'vite';
+const load = async (p) => (await runnerImport(p, { configFile: false, logLevel: 'silent' })).module;
+const { createVault } = await load(${JSON.stringify(VAULT_TS)});
+const { loadKeytar } = await load(${JSON.stringify(KEYTAR_TS)});
+const vault = createVault({ loadBackend: loadKeytar, service: process.env.RP_SERVICE });
+const out = {};
+if (process.env.RP_PHASE === 'store') {
+  out.set = await vault.set('a-child1', 'child-secret-one');
+} else {
+  out.state = await vault.state();
+  out.has = await vault.has('a-child1');
+  const ids = await vault.storedIds();
+  out.storedIds = ids.ok ? { ok: true, value: [...ids.value] } : ids;
+  out.withSecret = await vault.withSecret('a-child1', async (s) => s.length);
+  out.delete = await vault.delete('a-child1');
+  out.set = await vault.set('a-child2', 'child-secret-two');
+}
+// The store phase tags its line differently: a crash in the next process must not be hidden by it.
+process.stdout.write((process.env.RP_PHASE === 'store' ? 'STORED ' : 'RESULT ') + JSON.stringify(out) + '\\n');
+`;
+
+const RAW_FIND_SCRIPT = `
+import { createRequire } from 'node:module';
+const keytar = createRequire(${JSON.stringify(`${REPO}/package.json`)})('keytar');
+await keytar.findCredentials(process.env.RP_SERVICE);
+process.stdout.write('RESULT {}\\n');
+`;
+
+type ChildResult = { ok: boolean; error?: { code: string; message: string; hint?: string; details?: Record<string, unknown> } };
+interface ChildOutput {
+  readonly state?: KeychainState;
+  readonly set?: ChildResult;
+  readonly has?: ChildResult;
+  readonly storedIds?: ChildResult;
+  readonly withSecret?: ChildResult;
+  readonly delete?: ChildResult;
+}
+
+const scratch = mkdtempSync(join(tmpdir(), 'relayproof-vault-'));
+afterAll(() => rmSync(scratch, { recursive: true, force: true }));
+
+/** HOME and XDG dirs of a fresh user: a child keyring daemon never sees the real keyrings. */
+function isolatedEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
+  const home = mkdtempSync(join(scratch, 'home-'));
+  const runtime = join(home, 'run');
+  mkdirSync(runtime, { mode: 0o700 });
+  const env: NodeJS.ProcessEnv = { ...process.env, HOME: home, XDG_DATA_HOME: join(home, 'data'), XDG_CONFIG_HOME: join(home, 'config'), XDG_CACHE_HOME: join(home, 'cache'), XDG_RUNTIME_DIR: runtime };
+  for (const name of ['DISPLAY', 'WAYLAND_DISPLAY', 'DBUS_SESSION_BUS_ADDRESS', 'GNOME_KEYRING_CONTROL']) delete env[name];
+  return { ...env, RP_SERVICE: SERVICE, RP_SCRIPT: CHILD_SCRIPT, RP_RAW_FIND: RAW_FIND_SCRIPT, ...extra };
+}
+
+function runChild(
+  command: string,
+  args: readonly string[],
+  env: NodeJS.ProcessEnv,
+): { status: number | null; signal: string | null; stdout: string; output: ChildOutput | undefined; log: string } {
+  const r = spawnSync(command, args, { cwd: REPO, env, encoding: 'utf8', timeout: 25_000 });
+  const line = r.stdout.split('\n').find((l) => l.startsWith('RESULT '));
+  return {
+    status: r.status,
+    signal: r.signal,
+    stdout: r.stdout,
+    output: line === undefined ? undefined : (JSON.parse(line.slice('RESULT '.length)) as ChildOutput),
+    // The daemons are chatty on stderr (prompter without a display); keep stdout whole.
+    log: `${r.stderr.slice(-3000)}\n${r.stdout}`,
+  };
+}
+
+const UNLOCK = 'echo -n test | gnome-keyring-daemon --unlock --components=secrets >/dev/null';
+const LOCK_LOGIN = `gdbus call --session --dest org.freedesktop.secrets --object-path /org/freedesktop/secrets --method org.freedesktop.Secret.Service.Lock "['/org/freedesktop/secrets/collection/login']" >/dev/null`;
+const NODE_CHILD = 'node --input-type=module -e "$RP_SCRIPT"';
+
+function expectRefusedEverywhere(output: ChildOutput | undefined, status: KeychainState['status']): void {
+  expect(output?.state?.status).toBe(status);
+  for (const key of ['set', 'has', 'storedIds', 'withSecret', 'delete'] as const) {
+    expect({ key, code: output?.[key]?.error?.code, keychainStatus: output?.[key]?.error?.details?.['keychainStatus'] }).toEqual({ key, code: 'keychain-unavailable', keychainStatus: status });
+  }
+  expect(JSON.stringify(output)).not.toContain('child-secret');
+}
+
+describe(childSkip === undefined ? 'vault in other D-Bus situations' : `vault in other D-Bus situations (SKIPPED: ${childSkip})`, () => {
+  it.skipIf(keytarMissing !== undefined)('a bus address that points nowhere is no-service, and set() refuses', () => {
+    const r = runChild('node', ['--input-type=module', '-e', CHILD_SCRIPT], isolatedEnv({ DBUS_SESSION_BUS_ADDRESS: 'unix:path=/nonexistent/bus' }));
+    expect(r.output, r.log).toBeDefined();
+    expectRefusedEverywhere(r.output, 'no-service');
+    expect(r.output?.state?.message).toContain('Could not connect: No such file or directory');
+    expect(r.output?.set?.error?.hint).toContain('gnome-keyring-daemon --unlock --components=secrets; exec relayproof serve');
+  });
+
+  it.skipIf(keytarMissing !== undefined)('no bus at all and no display is no-service', () => {
+    const r = runChild('node', ['--input-type=module', '-e', CHILD_SCRIPT], isolatedEnv({}));
+    expectRefusedEverywhere(r.output, 'no-service');
+    expect(r.output?.state?.message).toContain('Cannot autolaunch D-Bus without X11 $DISPLAY');
+  });
+
+  it.skipIf(childSkip !== undefined)('a session bus without any Secret Service is no-service', () => {
+    const config = join(scratch, 'bus-without-services.conf');
+    writeFileSync(
+      config,
+      `<!DOCTYPE busconfig PUBLIC "-//freedesktop//DTD D-Bus Bus Configuration 1.0//EN" "http://www.freedesktop.org/standards/dbus/1.0/busconfig.dtd">
+<busconfig><type>session</type><listen>unix:tmpdir=${scratch}</listen>
+<policy context="default"><allow send_destination="*" eavesdrop="true"/><allow eavesdrop="true"/><allow own="*"/></policy></busconfig>`,
+    );
+    const r = runChild('dbus-run-session', [`--config-file=${config}`, '--', 'sh', '-c', `exec ${NODE_CHILD}`], isolatedEnv({}));
+    expect(r.output, r.log).toBeDefined();
+    expectRefusedEverywhere(r.output, 'no-service');
+    expect(r.output?.state?.message).toContain('org.freedesktop.secrets was not provided by any .service files');
+  });
+
+  it.skipIf(childSkip !== undefined)('a keyring daemon with no login keyring yet is locked, not available', () => {
+    // D-Bus starts gnome-keyring on demand; without --unlock it has no login collection.
+    const r = runChild('dbus-run-session', ['--', 'sh', '-c', `exec ${NODE_CHILD}`], isolatedEnv({}));
+    expect(r.output, r.log).toBeDefined();
+    expectRefusedEverywhere(r.output, 'locked');
+  });
+
+  it.skipIf(childSkip !== undefined)('a locked keyring is reported as locked by every call and never crashes the process', () => {
+    const script = [UNLOCK, `RP_PHASE=store ${NODE_CHILD}`, LOCK_LOGIN, `exec ${NODE_CHILD}`].join(' && ');
+    const r = runChild('dbus-run-session', ['--', 'sh', '-c', script], isolatedEnv({}));
+    expect(r.stdout, r.log).toContain('STORED {"set":{"ok":true}}');
+    expect({ status: r.status, signal: r.signal }, r.log).toEqual({ status: 0, signal: null });
+    expectRefusedEverywhere(r.output, 'locked');
+    expect(r.output?.state?.message).toContain('Cannot create an item in a locked collection');
+  });
+
+  it.skipIf(childSkip !== undefined)('why the unlock check exists: raw keytar.findCredentials on a locked keyring kills the process', () => {
+    // If this starts passing cleanly, keytar no longer crashes and the unlock check could be revisited.
+    const script = [UNLOCK, `RP_PHASE=store ${NODE_CHILD}`, LOCK_LOGIN, 'exec node --input-type=module -e "$RP_RAW_FIND"'].join(' && ');
+    const r = runChild('dbus-run-session', ['--', 'sh', '-c', script], isolatedEnv({}));
+    expect(r.stdout, r.log).toContain('STORED {"set":{"ok":true}}');
+    expect(r.output, r.log).toBeUndefined();
+    expect(r.status === 139 || r.signal === 'SIGSEGV', r.log).toBe(true);
+  });
+});

@@ -1,0 +1,195 @@
+/**
+ * The only code that touches the OS keychain. Service "relayproof", account = the
+ * address id (stable across renames). keytar is behind `KeychainBackend` so a
+ * maintained backend (@napi-rs/keyring, Electron safeStorage) can replace it.
+ * No plaintext fallback, ever: without a keychain, storing is refused.
+ *
+ * keytar on Linux (libsecret) has two traps this file guards against:
+ * - on a locked collection, getPassword answers null and deletePassword false, as if
+ *   nothing were stored;
+ * - findCredentials on a locked collection that holds entries crashes the whole process
+ *   (keytar_posix.cc passes the NULL secret of a still-locked item to
+ *   secret_value_get_text: SIGSEGV, reproduced in vault.test.ts).
+ * So on Linux every operation first proves the collection is unlocked with a marker entry
+ * (`UNLOCK_CHECK_ACCOUNT`): reading it back means unlocked; if it is missing, writing it
+ * either succeeds (unlocked) or fails with a message we can classify (locked, no service).
+ * What remains is an explicit lock in the milliseconds between the check and the call.
+ */
+import { fail, idSchema, ok, secretInputSchema, type AppError, type KeychainState, type Result } from '../../src-preload/contract';
+import type { Logger } from '../log/logger';
+import { availableState, classifyKeychainError, isKeychainModuleMissing, moduleMissingState } from './keychain-errors';
+
+export const KEYCHAIN_SERVICE = 'relayproof';
+
+/** The keychain operations Relayproof needs; keytar's shape. */
+export interface KeychainBackend {
+  getPassword(service: string, account: string): Promise<string | null>;
+  setPassword(service: string, account: string, password: string): Promise<void>;
+  deletePassword(service: string, account: string): Promise<boolean>;
+  findCredentials(service: string): Promise<Array<{ account: string; password: string }>>;
+}
+
+export interface Vault {
+  /** Probe the keychain: module present, Secret Service reachable, unlocked. */
+  state(): Promise<KeychainState>;
+  set(addressId: string, secret: string): Promise<Result<void>>;
+  has(addressId: string): Promise<Result<boolean>>;
+  delete(addressId: string): Promise<Result<boolean>>;
+  /** Accounts (address ids) that have an entry; the secrets are dropped at once. */
+  storedIds(): Promise<Result<ReadonlySet<string>>>;
+  /** Main-process only: lend the secret to `use` (an SMTP test) without returning it. */
+  withSecret<T>(addressId: string, use: (secret: string) => Promise<T>): Promise<Result<T>>;
+}
+
+export interface VaultDeps {
+  readonly loadBackend: () => Promise<KeychainBackend>;
+  readonly service?: string;
+  /** Decides the unlock check and the wording of fixes; defaults to this machine. */
+  readonly platform?: NodeJS.Platform;
+  readonly logger?: Logger;
+}
+
+/**
+ * Account of the marker entry. It can never be an address id (idSchema forbids a leading
+ * dot), so it cannot collide with or be deleted as an address's secret.
+ */
+export const UNLOCK_CHECK_ACCOUNT = '.relayproof-unlock-check';
+const UNLOCK_CHECK_VALUE = 'Relayproof checks with this entry that the keyring is unlocked. It is not a password.';
+
+type Access = { readonly usable: true; readonly backend: KeychainBackend } | { readonly usable: false; readonly state: KeychainState };
+
+export function createVault(deps: VaultDeps): Vault {
+  const service = deps.service ?? KEYCHAIN_SERVICE;
+  const platform = deps.platform ?? process.platform;
+  let loading: Promise<KeychainBackend> | undefined;
+  let lastStatus: KeychainState['status'] | undefined;
+
+  function loadOnce(): Promise<KeychainBackend> {
+    // Keep a loaded module; retry a failed load next time (the admin may have just run `npm rebuild keytar`).
+    loading ??= deps.loadBackend().catch((error: unknown) => {
+      loading = undefined;
+      throw error;
+    });
+    return loading;
+  }
+
+  function note(state: KeychainState): KeychainState {
+    if (state.status !== lastStatus) {
+      lastStatus = state.status;
+      if (state.status === 'available') deps.logger?.info('keychain available', { service });
+      else deps.logger?.warn('keychain unusable', { service, status: state.status, reason: state.message });
+    }
+    return state;
+  }
+
+  async function proveUnlocked(backend: KeychainBackend): Promise<void> {
+    if (platform !== 'linux') {
+      // macOS and Windows report a locked keychain as an error (or prompt), never as "empty".
+      return;
+    }
+    if ((await backend.getPassword(service, UNLOCK_CHECK_ACCOUNT)) === UNLOCK_CHECK_VALUE) return;
+    await backend.setPassword(service, UNLOCK_CHECK_ACCOUNT, UNLOCK_CHECK_VALUE);
+  }
+
+  async function access(): Promise<Access> {
+    let backend: KeychainBackend;
+    try {
+      backend = await loadOnce();
+    } catch (error) {
+      const state = isKeychainModuleMissing(error) ? moduleMissingState(error, platform) : classifyKeychainError(error, platform);
+      return { usable: false, state: note(state) };
+    }
+    try {
+      await proveUnlocked(backend);
+    } catch (error) {
+      return { usable: false, state: note(classifyKeychainError(error, platform)) };
+    }
+    return { usable: true, backend };
+  }
+
+  function unavailable(state: KeychainState): Result<never> {
+    const extra: Pick<AppError, 'hint' | 'details'> = { details: { keychainStatus: state.status } };
+    return fail('keychain-unavailable', state.message, state.fix === undefined ? extra : { ...extra, hint: state.fix });
+  }
+
+  /** Run one keychain call; failures become `keychain-unavailable`, with the secret (if any) scrubbed. */
+  async function run<T>(addressId: string, secret: string | undefined, call: (backend: KeychainBackend) => Promise<Result<T>>): Promise<Result<T>> {
+    if (!idSchema.safeParse(addressId).success) {
+      return fail('invalid-input', 'That is not a Relayproof address id.');
+    }
+    const got = await access();
+    if (!got.usable) return unavailable(got.state);
+    try {
+      return await call(got.backend);
+    } catch (error) {
+      const state = note(classifyKeychainError(scrub(error, secret), platform));
+      return unavailable(state);
+    }
+  }
+
+  return {
+    async state() {
+      const got = await access();
+      if (!got.usable) return got.state;
+      if (platform !== 'linux') {
+        // The probe the agreed interface names; on Linux the unlock check above replaces it,
+        // because findCredentials on a locked collection is the call that crashes.
+        try {
+          await got.backend.findCredentials(service);
+        } catch (error) {
+          return note(classifyKeychainError(error, platform));
+        }
+      }
+      return note(availableState(platform));
+    },
+
+    async set(addressId, secret) {
+      // keytar passes the secret as a C string: a NUL would silently store a truncated secret.
+      const checked = secretInputSchema.safeParse(secret);
+      if (!checked.success) {
+        return fail('invalid-input', checked.error.issues[0]?.message ?? 'The secret is not valid.');
+      }
+      return run(addressId, secret, async (backend) => {
+        await backend.setPassword(service, addressId, secret);
+        return ok(undefined);
+      });
+    },
+
+    has(addressId) {
+      return run(addressId, undefined, async (backend) => ok((await backend.getPassword(service, addressId)) !== null));
+    },
+
+    delete(addressId) {
+      return run(addressId, undefined, async (backend) => ok(await backend.deletePassword(service, addressId)));
+    },
+
+    async storedIds() {
+      const got = await access();
+      if (!got.usable) return unavailable(got.state);
+      try {
+        const credentials = await got.backend.findCredentials(service);
+        // Keep accounts only; the passwords go out of scope here. Entries another tool put
+        // under this service name (not address ids) are not ours to report.
+        const ids = new Set(credentials.map((c) => c.account).filter((account) => idSchema.safeParse(account).success));
+        return ok(ids as ReadonlySet<string>);
+      } catch (error) {
+        return unavailable(note(classifyKeychainError(error, platform)));
+      }
+    },
+
+    async withSecret(addressId, use) {
+      const lent = await run(addressId, undefined, async (backend) => {
+        const secret = await backend.getPassword(service, addressId);
+        return secret === null ? fail('not-found', 'No password is stored in the keychain for this address. Enter it again to continue.') : ok(secret);
+      });
+      if (!lent.ok) return lent;
+      // Outside `run`: an error thrown by `use` is the caller's, not a keychain failure, and propagates unchanged.
+      return ok(await use(lent.value));
+    },
+  };
+}
+
+function scrub(error: unknown, secret: string | undefined): unknown {
+  if (secret === undefined || !(error instanceof Error) || !error.message.includes(secret)) return error;
+  return new Error(error.message.split(secret).join('[redacted]'));
+}

@@ -1,0 +1,279 @@
+/**
+ * The one contract between the renderer and everything else (Electron IPC, the
+ * browser-mode HTTP bridge, the CLI). Each channel declares a zod schema for its input
+ * and for the value of its result, so the types and the runtime validation cannot
+ * drift (the idea of GitHub Desktop's `ipc-shared.ts`, one step further).
+ *
+ * Pure TypeScript + zod: importable by main, preload, renderer and CLI.
+ */
+import { z } from 'zod';
+
+// ---------------------------------------------------------------------------
+// Errors and results
+
+/** Closed set of error codes. Add here first; every consumer switches exhaustively. */
+export const errorCodes = [
+  'invalid-input',
+  /** The caller is not the app's own renderer (IPC sender frame or bridge request check). */
+  'forbidden',
+  'not-found',
+  'conflict',
+  'keychain-unavailable',
+  'store-unavailable',
+  'cancelled',
+  'timeout',
+  'internal',
+] as const;
+export const errorCodeSchema = z.enum(errorCodes);
+export type ErrorCode = z.infer<typeof errorCodeSchema>;
+
+export const appErrorSchema = z.object({
+  code: errorCodeSchema,
+  message: z.string(),
+  hint: z.string().optional(),
+  details: z.record(z.string(), z.unknown()).optional(),
+});
+export type AppError = z.infer<typeof appErrorSchema>;
+
+export type Result<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly error: AppError };
+
+export function resultSchema<T extends z.ZodType>(value: T) {
+  return z.discriminatedUnion('ok', [
+    z.object({ ok: z.literal(true), value }),
+    z.object({ ok: z.literal(false), error: appErrorSchema }),
+  ]);
+}
+
+export function ok<T>(value: T): Result<T> {
+  return { ok: true, value };
+}
+
+export function fail(code: ErrorCode, message: string, extra: Pick<AppError, 'hint' | 'details'> = {}): Result<never> {
+  return { ok: false, error: { code, message, ...extra } };
+}
+
+export function assertNever(value: never): never {
+  throw new Error(`Unexpected value: ${JSON.stringify(value)}`);
+}
+
+// ---------------------------------------------------------------------------
+// Shared field schemas. Every string has a maximum length and refuses control
+// characters: CR/LF/NUL in a host, username or address is an SMTP command injection.
+
+const CONTROL_CHARS = /[\u0000-\u001f\u007f]/u;
+
+export function safeText(label: string, max: number) {
+  return z
+    .string()
+    .max(max, { message: `${label} is longer than ${max} characters.` })
+    .refine((s) => !CONTROL_CHARS.test(s), { message: `${label} contains a line break or control character.` });
+}
+
+/** A DNS hostname (letters, digits, hyphens; IDN as Unicode is accepted) or an IP literal. */
+export const hostSchema = safeText('Host', 253)
+  .min(1, { message: 'Host is required.' })
+  .refine((s) => /^(\[[0-9a-f:.]+\]|[0-9a-f:]+:[0-9a-f:.]*|[\p{L}\p{N}](?:[\p{L}\p{N}-]{0,62})?(?:\.[\p{L}\p{N}](?:[\p{L}\p{N}-]{0,62})?)*\.?)$/iu.test(s), {
+    message: 'Host must be a hostname such as smtp.example.com or an IP address.',
+  });
+
+/** user@domain with a dotted domain; Unicode (SMTPUTF8 / IDN) accepted. */
+export const emailAddressSchema = safeText('Address', 320).refine(
+  (s) => /^[^\s@<>()[\]\\,;:"]{1,64}@[\p{L}\p{N}](?:[\p{L}\p{N}-]{0,62})?(?:\.[\p{L}\p{N}](?:[\p{L}\p{N}-]{0,62})?)+$/u.test(s),
+  { message: 'Enter an email address such as support@example.com.' },
+);
+
+export const idSchema = z
+  .string()
+  .regex(/^[a-z0-9][a-z0-9-]{0,63}$/u, { message: 'Identifier must be lowercase letters, digits and hyphens.' });
+
+export const isoTimeSchema = z.iso.datetime();
+
+export const platformIds = ['zendesk', 'zuora', 'zuora-ses', 'clienttether', 'generic'] as const;
+export const platformIdSchema = z.enum(platformIds);
+export type PlatformId = z.infer<typeof platformIdSchema>;
+
+export const environmentSchema = z.enum(['sandbox', 'production']);
+export type Environment = z.infer<typeof environmentSchema>;
+
+/** starttls = RFC 3207 on 587/25; tls = implicit TLS (RFC 8314) on 465; none = diagnosis only. */
+export const securitySchema = z.enum(['starttls', 'tls', 'none']);
+export type Security = z.infer<typeof securitySchema>;
+
+export const authKindSchema = z.enum(['password', 'app-password', 'api-key', 'oauth2']);
+export type AuthKind = z.infer<typeof authKindSchema>;
+
+export const dkimSelectorSchema = z
+  .string()
+  .max(63)
+  .regex(/^[a-z0-9](?:[a-z0-9_-]*[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9_-]*[a-z0-9])?)*$/iu, {
+    message: 'A DKIM selector is letters, digits, hyphens and dots, such as zendesk1.',
+  });
+
+export const portSchema = z.number().int().min(1).max(65535);
+
+// ---------------------------------------------------------------------------
+// Domain objects
+
+export const addressFieldsSchema = z.strictObject({
+  address: emailAddressSchema,
+  platform: platformIdSchema,
+  environment: environmentSchema,
+  provider: idSchema,
+  host: hostSchema,
+  port: portSchema,
+  security: securitySchema,
+  username: safeText('Username', 320).min(1, { message: 'Username is required.' }),
+  authKind: authKindSchema,
+  selectors: z.array(dkimSelectorSchema).max(16).default([]),
+});
+export type AddressFields = z.output<typeof addressFieldsSchema>;
+
+export const addressSchema = z.strictObject({
+  ...addressFieldsSchema.shape,
+  id: idSchema,
+  createdAt: isoTimeSchema,
+  updatedAt: isoTimeSchema,
+  /** When the keychain entry was last written by Relayproof; never the secret itself. */
+  secretChangedAt: isoTimeSchema.nullable(),
+});
+export type Address = z.output<typeof addressSchema>;
+
+/** What is known about the keychain entry of one address. `null` = keychain not readable now. */
+export const secretStateSchema = z.object({
+  stored: z.boolean().nullable(),
+  changedAt: isoTimeSchema.nullable(),
+});
+export type SecretState = z.infer<typeof secretStateSchema>;
+
+export const addressViewSchema = z.object({ ...addressSchema.shape, secret: secretStateSchema });
+export type AddressView = z.infer<typeof addressViewSchema>;
+
+export const settingsSchema = z.strictObject({
+  theme: z.enum(['system', 'light', 'dark']).default('system'),
+  /** Resolvers for checks, as host or host:port; empty = the system's resolvers. */
+  dnsServers: z
+    .array(safeText('DNS server', 80).regex(/^[0-9a-f.:[\]]+$/iu, { message: 'A DNS server is an IP address, optionally with :port.' }))
+    .max(8)
+    .default([]),
+  /** Name sent in EHLO; null = derived from this machine (never "localhost"). */
+  ehloName: hostSchema.nullable().default(null),
+  smtpTimeoutSeconds: z.number().int().min(5).max(300).default(30),
+  rotationReminderDays: z.number().int().min(7).max(730).nullable().default(90),
+});
+export type Settings = z.output<typeof settingsSchema>;
+
+export const keychainStateSchema = z.object({
+  backend: z.literal('keytar'),
+  status: z.enum(['available', 'module-missing', 'no-service', 'locked', 'error']),
+  message: z.string(),
+  fix: z.string().optional(),
+});
+export type KeychainState = z.infer<typeof keychainStateSchema>;
+
+/** A problem the store found and recovered from; shown until dismissed. */
+export const storeNoticeSchema = z.object({
+  id: idSchema,
+  at: isoTimeSchema,
+  kind: z.enum(['corrupt-json', 'invalid-content', 'future-version', 'unreadable', 'empty']),
+  message: z.string(),
+  backupPath: z.string().nullable(),
+});
+export type StoreNotice = z.infer<typeof storeNoticeSchema>;
+
+export const appInfoSchema = z.object({
+  name: z.literal('Relayproof'),
+  version: z.string(),
+  mode: z.enum(['electron', 'browser', 'cli']),
+  platform: z.string(),
+  dataDirectory: z.string(),
+  settingsFile: z.string(),
+  keychain: keychainStateSchema,
+  notices: z.array(storeNoticeSchema),
+});
+export type AppInfo = z.infer<typeof appInfoSchema>;
+
+/** Secrets: a password, app password, API key or token. Never returned by any channel. */
+export const secretInputSchema = z
+  .string()
+  .min(1, { message: 'The secret is empty.' })
+  .max(8192, { message: 'The secret is longer than 8192 characters.' })
+  .refine((s) => !/[\u0000\r\n]/u.test(s), { message: 'The secret contains a line break or NUL character.' });
+
+// ---------------------------------------------------------------------------
+// Channels
+
+export interface ChannelSpec {
+  readonly input: z.ZodType;
+  readonly output: z.ZodType;
+  /** Progress events of a long operation (its input then carries `operationId`). */
+  readonly event?: z.ZodType;
+  /** Deadline in ms for the handler; it is aborted after that. */
+  readonly timeoutMs?: number;
+  /** Field names in the input that hold secrets: redacted from every log line. */
+  readonly secretFields?: readonly string[];
+}
+
+const empty = z.strictObject({});
+const byId = z.strictObject({ id: idSchema });
+
+export const operationIdSchema = z.string().regex(/^[A-Za-z0-9_-]{8,64}$/u);
+
+export const contract = {
+  'app:get-info': { input: empty, output: appInfoSchema },
+  'app:dismiss-notice': { input: byId, output: z.object({ dismissed: z.boolean() }) },
+  'app:cancel-operation': { input: z.strictObject({ operationId: operationIdSchema }), output: z.object({ cancelled: z.boolean() }) },
+  'settings:get': { input: empty, output: settingsSchema },
+  'settings:update': { input: z.strictObject({ patch: settingsSchema.partial() }), output: settingsSchema },
+  'addresses:list': { input: empty, output: z.array(addressViewSchema) },
+  'addresses:create': {
+    input: z.strictObject({ fields: addressFieldsSchema, secret: secretInputSchema.optional() }),
+    output: addressViewSchema,
+    secretFields: ['secret'],
+  },
+  'addresses:update': {
+    input: z.strictObject({ id: idSchema, patch: addressFieldsSchema.partial() }),
+    output: addressViewSchema,
+  },
+  'addresses:delete': { input: byId, output: z.object({ deleted: z.boolean(), secretDeleted: z.boolean() }) },
+  'vault:set-secret': {
+    input: z.strictObject({ addressId: idSchema, secret: secretInputSchema }),
+    output: secretStateSchema,
+    secretFields: ['secret'],
+  },
+  'vault:has-secret': { input: z.strictObject({ addressId: idSchema }), output: secretStateSchema },
+  'vault:delete-secret': { input: z.strictObject({ addressId: idSchema }), output: z.object({ deleted: z.boolean() }) },
+} as const satisfies Record<string, ChannelSpec>;
+
+export type Contract = typeof contract;
+export type ChannelName = keyof Contract;
+export const channelNames = Object.keys(contract) as ChannelName[];
+
+export function isChannelName(value: unknown): value is ChannelName {
+  return typeof value === 'string' && Object.hasOwn(contract, value);
+}
+
+/** What the caller passes (defaults may be omitted). */
+export type ChannelInput<C extends ChannelName> = z.input<Contract[C]['input']>;
+/** What the handler receives after parsing. */
+export type ParsedInput<C extends ChannelName> = z.output<Contract[C]['input']>;
+export type ChannelOutput<C extends ChannelName> = z.output<Contract[C]['output']>;
+export type ChannelResult<C extends ChannelName> = Result<ChannelOutput<C>>;
+
+/** Envelope of a progress event for a long operation, on every transport. */
+export const operationEventSchema = z.object({
+  operationId: operationIdSchema,
+  channel: z.string(),
+  seq: z.number().int().nonnegative(),
+  event: z.unknown(),
+});
+export type OperationEvent = z.infer<typeof operationEventSchema>;
+
+/** The object exposed as `window.relayproof` (Electron) and implemented over HTTP (browser mode). */
+export interface RelayproofApi {
+  invoke<C extends ChannelName>(channel: C, input: ChannelInput<C>): Promise<ChannelResult<C>>;
+  /** Subscribe to progress events; returns the unsubscribe function. */
+  onEvent(listener: (event: OperationEvent) => void): () => void;
+}
+
+/** IPC channel that carries OperationEvent from main to the renderer. */
+export const EVENT_CHANNEL = 'relayproof:event';

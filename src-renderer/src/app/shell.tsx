@@ -1,0 +1,150 @@
+import { makeStyles, makeStaticStyles, Text, tokens } from '@fluentui/react-components';
+import { useEffect, useRef, type MouseEvent } from 'react';
+import { AboutView } from '../features/about/about-view';
+import { AddressesView } from '../features/addresses/addresses-view';
+import { SettingsView } from '../features/settings/settings-view';
+import { AppBanners } from './app-banners';
+import { AppNav } from './app-nav';
+import { assertNever } from './assert-never';
+import { NotAvailableView } from './not-available-view';
+import { routeLabel, type RouteId } from './routes';
+import { useHashRoute } from './use-hash-route';
+
+const useStaticStyles = makeStaticStyles({
+  'html, body, #root': { height: '100%' },
+  body: { margin: 0 },
+});
+
+const useStyles = makeStyles({
+  layout: {
+    display: 'grid',
+    gridTemplateColumns: '15rem 1fr',
+    minHeight: '100vh',
+  },
+  sidebar: {
+    display: 'flex',
+    flexDirection: 'column',
+    gap: tokens.spacingVerticalL,
+    padding: `${tokens.spacingVerticalXL} ${tokens.spacingHorizontalM}`,
+    backgroundColor: tokens.colorNeutralBackground2,
+    borderRight: `${tokens.strokeWidthThin} solid ${tokens.colorNeutralStroke2}`,
+  },
+  brand: {
+    paddingLeft: tokens.spacingHorizontalM,
+    fontSize: tokens.fontSizeBase500,
+    fontWeight: tokens.fontWeightSemibold,
+  },
+  content: {
+    display: 'flex',
+    flexDirection: 'column',
+    gap: tokens.spacingVerticalL,
+    padding: `${tokens.spacingVerticalXL} ${tokens.spacingHorizontalXXL}`,
+    minWidth: 0,
+  },
+  main: {
+    display: 'flex',
+    flexDirection: 'column',
+    gap: tokens.spacingVerticalL,
+    ':focus': { outlineStyle: 'none' },
+  },
+  skipLink: {
+    position: 'absolute',
+    left: tokens.spacingHorizontalS,
+    top: '-100px',
+    zIndex: 10,
+    padding: `${tokens.spacingVerticalS} ${tokens.spacingHorizontalM}`,
+    backgroundColor: tokens.colorNeutralBackground1,
+    color: tokens.colorBrandForegroundLink,
+    borderRadius: tokens.borderRadiusMedium,
+    boxShadow: tokens.shadow8,
+    ':focus': {
+      top: tokens.spacingVerticalS,
+      outlineWidth: tokens.strokeWidthThick,
+      outlineStyle: 'solid',
+      outlineColor: tokens.colorStrokeFocus2,
+    },
+  },
+});
+
+export function Shell() {
+  useStaticStyles();
+  const styles = useStyles();
+  const route = useHashRoute();
+  const mainRef = useRef<HTMLElement>(null);
+  const previousRoute = useRef(route);
+
+  useEffect(() => {
+    document.title = `${routeLabel(route)} · Relayproof`;
+    // After navigating, put focus on the new view's heading so keyboard and screen
+    // reader users start there (not on the initial load: focus stays at the top).
+    if (previousRoute.current !== route) {
+      previousRoute.current = route;
+      mainRef.current?.querySelector<HTMLElement>('[data-view-title]')?.focus();
+    }
+  }, [route]);
+
+  const skipToMain = (event: MouseEvent<HTMLAnchorElement>) => {
+    // The hash holds the route, so follow the skip link by moving focus instead.
+    event.preventDefault();
+    mainRef.current?.focus();
+  };
+
+  return (
+    <div className={styles.layout}>
+      <a href="#main" className={styles.skipLink} onClick={skipToMain}>
+        Skip to main content
+      </a>
+      <header className={styles.sidebar}>
+        <Text className={styles.brand}>Relayproof</Text>
+        <AppNav current={route} />
+      </header>
+      <div className={styles.content}>
+        <AppBanners />
+        <main id="main" ref={mainRef} tabIndex={-1} className={styles.main}>
+          <RouteView route={route} />
+        </main>
+      </div>
+    </div>
+  );
+}
+
+function RouteView({ route }: { readonly route: RouteId }) {
+  switch (route) {
+    case 'addresses':
+      return <AddressesView />;
+    case 'connect':
+      return (
+        <NotAvailableView
+          title="Connect address"
+          willDo="This view will guide you through connecting an external address to your platform: pick the platform and the mail provider preset, enter the SMTP server details, test the connection with the real server, and store the secret in the OS keychain."
+        />
+      );
+    case 'checklist':
+      return (
+        <NotAvailableView
+          title="Checklist"
+          willDo="This view will check the DNS records an address needs before the platform can send as it (SPF include, DKIM selectors, DMARC, MX, PTR and the EHLO name), show the evidence for each check, and give the exact record to publish when one fails."
+        />
+      );
+    case 'status':
+      return (
+        <NotAvailableView
+          title="Status"
+          willDo="This view will track each address through verification: connection tested, verification email sent, receipt confirmed with its authentication results, and the history of every attempt."
+        />
+      );
+    case 'm365':
+      return (
+        <NotAvailableView
+          title="Microsoft 365"
+          willDo="This view will check whether a Microsoft 365 mailbox is ready for authenticated SMTP, generate the PowerShell commands to enable what is missing, and set up OAuth 2.0 where basic authentication is no longer accepted."
+        />
+      );
+    case 'settings':
+      return <SettingsView />;
+    case 'about':
+      return <AboutView />;
+    default:
+      return assertNever(route);
+  }
+}

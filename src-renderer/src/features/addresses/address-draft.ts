@@ -1,0 +1,107 @@
+/**
+ * The form's editable copy of an address: strings as typed, turned into contract
+ * fields on submit. Validation is the main process's job (one set of rules for the
+ * UI, the CLI and the bridge); this file only maps its answers back onto the fields.
+ */
+import type { AddressFields, AddressView, AppError, AuthKind, ChannelInput, Environment, PlatformId, Security } from '../../../../src-preload/contract';
+
+export interface AddressDraft {
+  readonly address: string;
+  readonly platform: PlatformId;
+  readonly environment: Environment;
+  readonly provider: string;
+  readonly host: string;
+  readonly port: string;
+  readonly security: Security;
+  readonly username: string;
+  readonly authKind: AuthKind;
+}
+
+export type DraftField = keyof AddressDraft | 'secret';
+
+export type FieldErrors = Partial<Record<DraftField, string>>;
+
+export const emptyDraft: AddressDraft = {
+  address: '',
+  platform: 'zendesk',
+  environment: 'production',
+  provider: 'custom',
+  host: '',
+  port: '587',
+  security: 'starttls',
+  username: '',
+  authKind: 'password',
+};
+
+export function draftOf(address: AddressView): AddressDraft {
+  return {
+    address: address.address,
+    platform: address.platform,
+    environment: address.environment,
+    provider: address.provider,
+    host: address.host,
+    port: String(address.port),
+    security: address.security,
+    username: address.username,
+    authKind: address.authKind,
+  };
+}
+
+type FieldsInput = ChannelInput<'addresses:create'>['fields'];
+
+export type DraftParse = { readonly ok: true; readonly fields: FieldsInput } | { readonly ok: false; readonly errors: FieldErrors };
+
+/** Only what cannot be sent at all is checked here; everything else is main's call. */
+export function fieldsOf(draft: AddressDraft): DraftParse {
+  const portText = draft.port.trim();
+  if (!/^\d{1,6}$/u.test(portText)) {
+    return { ok: false, errors: { port: 'Enter the port as a number, such as 587 or 465.' } };
+  }
+  return {
+    ok: true,
+    fields: {
+      address: draft.address.trim(),
+      platform: draft.platform,
+      environment: draft.environment,
+      provider: draft.provider.trim(),
+      host: draft.host.trim(),
+      port: Number(portText),
+      security: draft.security,
+      username: draft.username.trim(),
+      authKind: draft.authKind,
+    },
+  };
+}
+
+/** The fields that differ from the stored address: the `addresses:update` patch. */
+export function patchOf(original: AddressView, fields: FieldsInput): Partial<AddressFields> {
+  const patch: Partial<Record<keyof FieldsInput, unknown>> = {};
+  for (const key of Object.keys(fields) as Array<keyof FieldsInput>) {
+    if (key === 'selectors') continue;
+    if (fields[key] !== original[key]) patch[key] = fields[key];
+  }
+  return patch as Partial<AddressFields>;
+}
+
+const draftFields: ReadonlySet<string> = new Set<DraftField>([...(Object.keys(emptyDraft) as Array<keyof AddressDraft>), 'secret']);
+
+/**
+ * Main reports schema problems as `details.issues` with paths like `fields.port` or
+ * `patch.host`; put each message under the field it is about.
+ */
+export function fieldErrorsOf(error: AppError): FieldErrors {
+  const errors: FieldErrors = {};
+  const issues = error.details?.['issues'];
+  if (!Array.isArray(issues)) return errors;
+  for (const issue of issues as unknown[]) {
+    if (typeof issue !== 'object' || issue === null) continue;
+    const { path, message } = issue as { path?: unknown; message?: unknown };
+    if (typeof path !== 'string' || typeof message !== 'string') continue;
+    const segments = path.split('.');
+    const name = segments.find((s) => draftFields.has(s));
+    if (name === undefined) continue;
+    const field = name as DraftField;
+    errors[field] ??= message;
+  }
+  return errors;
+}

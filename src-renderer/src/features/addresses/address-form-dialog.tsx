@@ -1,0 +1,261 @@
+import {
+  Button,
+  Dialog,
+  DialogActions,
+  DialogBody,
+  DialogContent,
+  DialogSurface,
+  DialogTitle,
+  DialogTrigger,
+  Field,
+  Input,
+  makeStyles,
+  Select,
+  tokens,
+} from '@fluentui/react-components';
+import { useEffect, useRef, useState, type FormEvent } from 'react';
+import type { AddressView, AuthKind, Environment, PlatformId, Security } from '../../../../src-preload/contract';
+import type { ChannelError } from '../../api/channel-error';
+import { assertNever } from '../../app/assert-never';
+import { ErrorBar } from '../../ui/error-bar';
+import {
+  authKindLabels,
+  defaultPorts,
+  environmentLabels,
+  optionsOf,
+  platformLabels,
+  securityLabels,
+} from './address-labels';
+import { draftOf, emptyDraft, fieldErrorsOf, fieldsOf, patchOf, type AddressDraft, type DraftField, type FieldErrors } from './address-draft';
+import { OneTimeSecret } from './one-time-secret';
+import { useCreateAddress, useUpdateAddress } from './use-address-mutations';
+
+const useStyles = makeStyles({
+  surface: { maxWidth: '44rem', width: 'calc(100vw - 2rem)' },
+  form: { display: 'contents' },
+  content: { display: 'flex', flexDirection: 'column', gap: tokens.spacingVerticalM },
+  grid: {
+    display: 'grid',
+    gridTemplateColumns: 'repeat(2, minmax(0, 1fr))',
+    columnGap: tokens.spacingHorizontalL,
+    rowGap: tokens.spacingVerticalM,
+  },
+  wide: { gridColumn: '1 / -1' },
+});
+
+export type AddressFormMode = { readonly kind: 'create' } | { readonly kind: 'edit'; readonly address: AddressView };
+
+export interface AddressFormDialogProps {
+  readonly open: boolean;
+  readonly mode: AddressFormMode;
+  readonly onClose: () => void;
+  /** Called with a sentence for the status line after a successful save. */
+  readonly onSaved: (message: string) => void;
+}
+
+/**
+ * Stays mounted and is opened and closed through `open`: Fluent's modal hides the rest
+ * of the page from assistive technology while open and only undoes that when it closes
+ * itself (unmounting it while open would leave the page hidden). The form inside is
+ * mounted afresh on every opening, so no value from a previous opening survives.
+ */
+export function AddressFormDialog({ open, mode, onClose, onSaved }: AddressFormDialogProps) {
+  const styles = useStyles();
+  return (
+    <Dialog
+      open={open}
+      modalType="modal"
+      onOpenChange={(_event, data) => {
+        if (!data.open) onClose();
+      }}
+    >
+      <DialogSurface className={styles.surface}>
+        <AddressForm mode={mode} onSaved={onSaved} />
+      </DialogSurface>
+    </Dialog>
+  );
+}
+
+function AddressForm({ mode, onSaved }: Pick<AddressFormDialogProps, 'mode' | 'onSaved'>) {
+  const styles = useStyles();
+  const [draft, setDraft] = useState<AddressDraft>(mode.kind === 'edit' ? draftOf(mode.address) : emptyDraft);
+  // The secret lives here only until submit; it is cleared the moment it is sent.
+  const [secret, setSecret] = useState('');
+  const [localErrors, setLocalErrors] = useState<FieldErrors>({});
+  const [secretWasCleared, setSecretWasCleared] = useState(false);
+  const create = useCreateAddress();
+  const update = useUpdateAddress();
+  const mutation = mode.kind === 'create' ? create : update;
+  const serverError: ChannelError | null = mutation.error;
+  const fieldErrors: FieldErrors = serverError === null ? localErrors : { ...localErrors, ...fieldErrorsOf(serverError.appError) };
+  const formRef = useRef<HTMLFormElement>(null);
+
+  // Put focus on the first field main rejected, so the keyboard user lands on it.
+  useEffect(() => {
+    if (serverError === null && Object.keys(localErrors).length === 0) return;
+    formRef.current?.querySelector<HTMLElement>('[aria-invalid="true"]')?.focus();
+  }, [serverError, localErrors]);
+
+  const set = <K extends keyof AddressDraft>(key: K, value: AddressDraft[K]) => {
+    setDraft((d) => ({ ...d, [key]: value }));
+  };
+
+  const setSecurity = (security: Security) => {
+    setDraft((d) => ({
+      ...d,
+      security,
+      // Follow the usual port for the chosen security unless the admin typed their own.
+      port: d.port === String(defaultPorts[d.security]) ? String(defaultPorts[security]) : d.port,
+    }));
+  };
+
+  const submit = (event: FormEvent<HTMLFormElement>) => {
+    event.preventDefault();
+    if (mutation.isPending) return;
+    const parsed = fieldsOf(draft);
+    if (!parsed.ok) {
+      setLocalErrors(parsed.errors);
+      return;
+    }
+    setLocalErrors({});
+    const typed = secret === '' ? undefined : new OneTimeSecret(secret);
+    setSecret('');
+    setSecretWasCleared(typed !== undefined);
+    if (mode.kind === 'create') {
+      create.mutate(
+        { fields: parsed.fields, secret: typed },
+        {
+          onSuccess: (created) => {
+            onSaved(
+              typed === undefined
+                ? `Added ${created.address}. No secret is stored yet: edit the address to add one.`
+                : `Added ${created.address} and stored its secret in the OS keychain.`,
+            );
+          },
+        },
+      );
+    } else {
+      const patch = patchOf(mode.address, parsed.fields);
+      update.mutate(
+        { id: mode.address.id, patch, secret: typed },
+        {
+          onSuccess: (result) => {
+            const what = [result.addressChanged ? 'saved your changes' : null, result.secretChanged ? 'replaced the secret in the OS keychain' : null]
+              .filter((s) => s !== null)
+              .join(' and ');
+            onSaved(what === '' ? `Nothing changed for ${mode.address.address}.` : `Relayproof ${what} for ${parsed.fields.address}.`);
+          },
+        },
+      );
+    }
+  };
+
+  const fieldProps = (name: DraftField) => {
+    const message = fieldErrors[name];
+    return message === undefined ? {} : { validationState: 'error' as const, validationMessage: message };
+  };
+
+  const title = mode.kind === 'create' ? 'Add address' : `Edit ${mode.address.address}`;
+  const secretHint =
+    mode.kind === 'create'
+      ? 'Stored only in the OS keychain, never in Relayproof\u2019s files. You can also add it later.'
+      : mode.address.secret.stored === true
+        ? 'Leave empty to keep the stored secret. A new value replaces it in the OS keychain.'
+        : 'Leave empty to keep the address without a secret.';
+
+  return (
+    <form ref={formRef} onSubmit={submit} noValidate className={styles.form}>
+      <DialogBody>
+        <DialogTitle>{title}</DialogTitle>
+        <DialogContent className={styles.content}>
+          {serverError === null ? null : (
+            <ErrorBar
+              error={serverError.appError}
+              title={Object.keys(fieldErrorsOf(serverError.appError)).length > 0 ? 'Check the highlighted fields' : 'Not saved'}
+              {...(secretWasCleared ? { extra: 'For safety the secret field was cleared: enter the secret again.' } : {})}
+            />
+          )}
+          <div className={styles.grid}>
+            <Field label="Email address" required className={styles.wide} hint="The external address the platform will send as." {...fieldProps('address')}>
+              <Input value={draft.address} onChange={(_e, d) => set('address', d.value)} inputMode="email" autoComplete="off" spellCheck={false} />
+            </Field>
+            <Field label="Platform" required {...fieldProps('platform')}>
+              <Select value={draft.platform} onChange={(_e, d) => set('platform', d.value as PlatformId)}>
+                {optionsOf(platformLabels).map((o) => (
+                  <option key={o.value} value={o.value}>
+                    {o.label}
+                  </option>
+                ))}
+              </Select>
+            </Field>
+            <Field label="Environment" required {...fieldProps('environment')}>
+              <Select value={draft.environment} onChange={(_e, d) => set('environment', d.value as Environment)}>
+                {optionsOf(environmentLabels).map((o) => (
+                  <option key={o.value} value={o.value}>
+                    {o.label}
+                  </option>
+                ))}
+              </Select>
+            </Field>
+            <Field label="Mail provider" required hint="Preset identifier; \u201ccustom\u201d when you enter the server yourself." {...fieldProps('provider')}>
+              <Input value={draft.provider} onChange={(_e, d) => set('provider', d.value)} autoComplete="off" spellCheck={false} />
+            </Field>
+            <Field label="SMTP server" required hint="For example smtp.office365.com." {...fieldProps('host')}>
+              <Input value={draft.host} onChange={(_e, d) => set('host', d.value)} autoComplete="off" spellCheck={false} />
+            </Field>
+            <Field label="Security" required {...fieldProps('security')}>
+              <Select value={draft.security} onChange={(_e, d) => setSecurity(d.value as Security)}>
+                {optionsOf(securityLabels).map((o) => (
+                  <option key={o.value} value={o.value}>
+                    {o.label}
+                  </option>
+                ))}
+              </Select>
+            </Field>
+            <Field label="Port" required hint="587 with STARTTLS, 465 with implicit TLS." {...fieldProps('port')}>
+              <Input value={draft.port} onChange={(_e, d) => set('port', d.value)} inputMode="numeric" autoComplete="off" />
+            </Field>
+            <Field label="Username" required hint="Often the full email address." {...fieldProps('username')}>
+              <Input value={draft.username} onChange={(_e, d) => set('username', d.value)} autoComplete="off" spellCheck={false} />
+            </Field>
+            <Field label="Authentication" required {...fieldProps('authKind')}>
+              <Select value={draft.authKind} onChange={(_e, d) => set('authKind', d.value as AuthKind)}>
+                {optionsOf(authKindLabels).map((o) => (
+                  <option key={o.value} value={o.value}>
+                    {o.label}
+                  </option>
+                ))}
+              </Select>
+            </Field>
+            <Field label={secretLabel(draft.authKind)} className={styles.wide} hint={secretHint} {...fieldProps('secret')}>
+              <Input type="password" value={secret} onChange={(_e, d) => setSecret(d.value)} autoComplete="new-password" spellCheck={false} />
+            </Field>
+          </div>
+        </DialogContent>
+        <DialogActions>
+          <DialogTrigger disableButtonEnhancement>
+            <Button appearance="secondary">Cancel</Button>
+          </DialogTrigger>
+          <Button type="submit" appearance="primary" disabledFocusable={mutation.isPending}>
+            {mutation.isPending ? 'Saving\u2026' : mode.kind === 'create' ? 'Add address' : 'Save changes'}
+          </Button>
+        </DialogActions>
+      </DialogBody>
+    </form>
+  );
+}
+
+function secretLabel(kind: AuthKind): string {
+  switch (kind) {
+    case 'password':
+      return 'Password';
+    case 'app-password':
+      return 'App password';
+    case 'api-key':
+      return 'API key';
+    case 'oauth2':
+      return 'OAuth 2.0 client secret';
+    default:
+      return assertNever(kind);
+  }
+}
