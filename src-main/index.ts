@@ -2,14 +2,15 @@
  * Electron entry: single-instance lock, app lifecycle, the window, and the contract
  * registered on IPC. Everything else is plain Node in services.ts.
  */
-import { app, ipcMain } from 'electron';
+import { app, dialog, ipcMain } from 'electron';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { EVENT_CHANNEL } from '../src-preload/contract';
 import { registerContract } from './electron/ipc';
 import { electronStoreBackend } from './electron/store-backend';
 import { createAppWindow, type AppWindow } from './electron/window';
-import { createServices } from './services';
+import { createServices, type Services } from './services';
+import { StoreUnavailableError } from './store/store';
 
 app.setName('Relayproof');
 if (process.env.RELAYPROOF_DATA_DIR) app.setPath('userData', process.env.RELAYPROOF_DATA_DIR);
@@ -31,12 +32,24 @@ if (!app.requestSingleInstanceLock()) {
 
   void app.whenReady().then(() => {
     const outDir = join(dirname(fileURLToPath(import.meta.url)), '..');
-    const services = createServices({
-      dataDirectory: app.getPath('userData'),
-      mode: 'electron',
-      storeBackend: electronStoreBackend,
-      validateOutput: !app.isPackaged,
-    });
+    let services: Services;
+    try {
+      services = createServices({
+        dataDirectory: app.getPath('userData'),
+        mode: 'electron',
+        storeBackend: electronStoreBackend,
+        validateOutput: !app.isPackaged,
+      });
+    } catch (error) {
+      // The settings folder cannot be used at all (not creatable, or a damaged file
+      // cannot be moved aside): say so and leave everything as it is.
+      if (error instanceof StoreUnavailableError) {
+        dialog.showErrorBox('Relayproof cannot open its settings', error.message);
+        app.quit();
+        return;
+      }
+      throw error;
+    }
     appWindow = createAppWindow(outDir, process.env.ELECTRON_RENDERER_URL);
     const current = appWindow;
     const dispatcher = services.createDispatcher((event) => {

@@ -46,7 +46,7 @@ export function createServices(options: ServicesOptions): Services {
     ...(options.clock ? { clock: options.clock } : {}),
   });
   for (const notice of store.notices()) logger.warn('settings file problem', { kind: notice.kind, backup: notice.backupPath });
-  const vault = createVault({ loadBackend: options.keychain ?? loadKeytar });
+  const vault = createVault({ loadBackend: options.keychain ?? loadKeytar, logger });
   const clock = options.clock ?? (() => new Date());
   // Cancellation needs the dispatcher, and the dispatcher needs the handlers: the
   // handlers reach it through this late-bound reference.

@@ -20,6 +20,8 @@ import { createIpcStandIn, createTestServices, makeTempDir, sendHttp, Unsendable
 
 const SEED = 0x2026_1123;
 const PER_CHANNEL = 1_000;
+/** Generated per channel: a few deeply nested ones cannot travel over IPC at all (see below). */
+const GENERATED_PER_CHANNEL = 1_050;
 /** Inputs with one string over 1 MB (inside the 1 MiB body cap) per channel. */
 const GIANT_PER_CHANNEL = 2;
 const HTTP_CONCURRENCY = 8;
@@ -37,7 +39,8 @@ function assertUntouched(): void {
   const probe: Record<string, unknown> = {};
   expect(probe.polluted).toBeUndefined();
   expect(Object.prototype.toString.call(probe)).toBe('[object Object]');
-  expect(process.connected === undefined || process.connected).toBe(true);
+  // Nothing asked the process to exit with a failure (a crash would not get this far).
+  expect(process.exitCode ?? 0).toBe(0);
 }
 
 async function assertStoreUnchanged(): Promise<void> {
@@ -71,7 +74,7 @@ beforeAll(async () => {
   prototypeKeys = Object.getOwnPropertyNames(Object.prototype).sort();
   bridge = await startBridge({ services, rendererDir, logger: silentLogger });
   for (const channel of channelNames) {
-    const generated = generateInvalidInputs(channel, { count: PER_CHANNEL, seed: SEED, giant: GIANT_PER_CHANNEL });
+    const generated = generateInvalidInputs(channel, { count: GENERATED_PER_CHANNEL, seed: SEED, giant: GIANT_PER_CHANNEL });
     cases.set(channel, generated.cases);
     discarded.set(channel, generated.discardedValid);
   }
@@ -93,7 +96,7 @@ describe('generated inputs', () => {
     const all = [...cases.values()].flat();
     for (const channel of channelNames) {
       const list = cases.get(channel) ?? [];
-      expect(list.length, channel).toBeGreaterThanOrEqual(PER_CHANNEL);
+      expect(list.length, channel).toBeGreaterThanOrEqual(GENERATED_PER_CHANNEL);
       for (const c of list) {
         expect(contract[channel].input.safeParse(c.payload).success, describeCase(c, 'accepted')).toBe(false);
         expect(contract[channel].input.safeParse(JSON.parse(c.json)).success, describeCase(c, 'accepted after JSON')).toBe(false);
@@ -122,7 +125,7 @@ describe('transports answer every invalid input with invalid-input', () => {
     const event = { senderFrame: { url: 'file:///app/index.html', parent: null }, sender: new EventEmitter() } as unknown as IpcMainInvokeEvent;
     const wrong: string[] = [];
     const unsendable: InvalidCase[] = [];
-    let answered = 0;
+    const answered = new Map<string, number>();
     try {
       for (const channel of channelNames) {
         for (const c of cases.get(channel) ?? []) {
@@ -138,7 +141,7 @@ describe('transports answer every invalid input with invalid-input', () => {
             }
             throw error;
           }
-          answered++;
+          answered.set(channel, (answered.get(channel) ?? 0) + 1);
           if (!isInvalidInput(answer)) wrong.push(describeCase(c, answer));
         }
       }
@@ -148,7 +151,7 @@ describe('transports answer every invalid input with invalid-input', () => {
     expect(wrong.slice(0, 5)).toEqual([]);
     expect(unsendable.filter((c) => !c.mutations.includes('deep-nesting')).map((c) => describeCase(c, 'unsendable'))).toEqual([]);
     if (unsendable.length > 0) console.info(`fuzz (ipc): ${unsendable.length} deeply nested inputs cannot be serialized by IPC at all; the HTTP run covers them`);
-    expect(answered).toBeGreaterThanOrEqual(channelNames.length * PER_CHANNEL * 0.95);
+    for (const channel of channelNames) expect(answered.get(channel) ?? 0, channel).toBeGreaterThanOrEqual(PER_CHANNEL);
     assertUntouched();
     await assertStoreUnchanged();
   }, 60_000);
@@ -157,12 +160,12 @@ describe('transports answer every invalid input with invalid-input', () => {
     const agent = new Agent({ keepAlive: true, maxSockets: HTTP_CONCURRENCY });
     const queue = [...cases.values()].flat();
     const wrong: string[] = [];
-    let answered = 0;
+    const answered = new Map<string, number>();
     const headers = { 'X-Relayproof-Token': bridge.token, 'Content-Type': 'application/json', Origin: bridge.origin };
     const worker = async () => {
       for (let c = queue.pop(); c !== undefined; c = queue.pop()) {
         const res = await sendHttp({ port: bridge.port, method: 'POST', path: `/rpc/${c.channel}`, headers, body: c.json, agent });
-        answered++;
+        answered.set(c.channel, (answered.get(c.channel) ?? 0) + 1);
         let answer: unknown;
         try {
           answer = JSON.parse(res.body);
@@ -178,7 +181,7 @@ describe('transports answer every invalid input with invalid-input', () => {
       agent.destroy();
     }
     expect(wrong.slice(0, 5)).toEqual([]);
-    expect(answered).toBeGreaterThanOrEqual(channelNames.length * PER_CHANNEL);
+    for (const channel of channelNames) expect(answered.get(channel) ?? 0, channel).toBeGreaterThanOrEqual(GENERATED_PER_CHANNEL);
     assertUntouched();
     await assertStoreUnchanged();
     // Still serving, still the same data.

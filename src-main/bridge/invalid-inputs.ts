@@ -240,7 +240,9 @@ const MUTATIONS: Readonly<Record<string, Mutation>> = {
     const node = pickNode(root, rng, Array.isArray);
     if (node === undefined) return MUTATIONS['wrong-type']?.(root, rng) ?? root;
     const items = node.value as Json[];
-    const item = items[0] ?? 'x';
+    // Only scalars are repeated: copying a deeply nested item 200 times tests nothing new.
+    const first = items[0];
+    const item: Json = first === undefined || (typeof first === 'object' && first !== null) ? 'x' : first;
     return replaceAt(root, node.path, rng.next() < 0.5 ? Array.from({ length: rng.int(17, 200) }, () => clone(item)) : [...items, rng.pick(WRONG_TYPES)]);
   },
 };

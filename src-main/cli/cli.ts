@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 /** `relayproof` executable (built to out/main/cli.js, the package's `bin`). */
+import { StoreUnavailableError } from '../store/store';
 import { runCli } from './run';
 
 runCli(process.argv.slice(2), { stdout: process.stdout, stderr: process.stderr, stdin: process.stdin, env: process.env }).then(
@@ -7,6 +8,11 @@ runCli(process.argv.slice(2), { stdout: process.stdout, stderr: process.stderr, 
     process.exitCode = code;
   },
   (error: unknown) => {
+    if (error instanceof StoreUnavailableError) {
+      process.stderr.write(`${error.message}\n`);
+      process.exitCode = 1;
+      return;
+    }
     process.stderr.write(`Relayproof failed unexpectedly: ${error instanceof Error ? error.message : String(error)}\n`);
     process.exitCode = 1;
   },

@@ -22,6 +22,7 @@ const PREREQUISITES = [
   { pkg: 'gnome-keyring', present: () => hasCommand('gnome-keyring-daemon') },
   { pkg: 'dbus', present: () => hasCommand('dbus-daemon') },
   { pkg: 'dbus-x11', present: () => hasCommand('dbus-launch') },
+  { pkg: 'libglib2.0-bin', present: () => hasCommand('gdbus') },
   { pkg: 'chromium', present: () => existsSync('/usr/bin/chromium') },
   { pkg: 'xvfb', present: () => hasCommand('Xvfb') },
   { pkg: 'xauth', present: () => hasCommand('xauth') },

@@ -5,7 +5,7 @@
  * gave it, its TTL, transport and time. Failures are outcomes, not exceptions; only
  * cancellation rejects.
  */
-import { DNS_PORT, parseServerSpecs, systemServers } from './servers';
+import { parseServerSpecs, systemServers } from './servers';
 import { exchange, type DnsServerAddress } from './transport';
 import { encodeQuery, normalizeName, RCODE, typeCode, type DecodedResponse } from './wire';
 import type { DnsAttempt, DnsLookup, DnsOutcome, DnsRecord, DnsRecordType, NegativeAnswer, ResolverDescription, ResolverKind } from './schemas';
@@ -247,4 +247,3 @@ export function isResolverFault(lookup: Pick<DnsLookup, 'outcome'>): boolean {
   return lookup.outcome === 'servfail' || lookup.outcome === 'refused' || lookup.outcome === 'timeout' || lookup.outcome === 'error';
 }
 
-export { DNS_PORT };
