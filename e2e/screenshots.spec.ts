@@ -58,3 +58,18 @@ test('screenshots of every view (browser project)', async ({ page, appSession })
   await openView(page, 'settings');
   await shoot(page, 'settings-dark');
 });
+
+test.describe('banners', () => {
+  test.use({
+    seedFiles: { 'config.json': '{"schemaVersion": 1, "addresses": [' },
+    appEnv: { DBUS_SESSION_BUS_ADDRESS: null, DISPLAY: null },
+  });
+
+  test('screenshot of the store notice and keychain banners (browser project)', async ({ page, appSession }) => {
+    test.skip(appSession.mode !== 'browser', 'Screenshots are taken in the browser project only');
+    await mkdir(screensDir, { recursive: true });
+    await openView(page, 'addresses');
+    await expect(page.getByRole('region', { name: 'Notices' })).toContainText('Secrets cannot be stored right now');
+    await shoot(page, 'banners');
+  });
+});

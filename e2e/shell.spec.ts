@@ -1,17 +1,6 @@
-import AxeBuilder from '@axe-core/playwright';
-import type { Page } from '@playwright/test';
 import { expect, test } from './fixtures/app';
+import { expectNoAxeViolations } from './fixtures/axe';
 import { focusedName, openView, pressUntilFocused, views } from './fixtures/views';
-
-async function expectNoAxeViolations(page: Page, where: string): Promise<void> {
-  // Fluent's focus manager (tabster) adds two empty `<i data-tabster-dummy>` focus
-  // bumpers to <body> once a modal dialog exists: focusable and aria-hidden by design,
-  // a documented false positive of aria-hidden-focus (microsoft/tabster#288; Fluent v9
-  // known issues). Only those elements are left out; everything the app renders is checked.
-  const results = await new AxeBuilder({ page }).exclude('[data-tabster-dummy]').analyze();
-  const summary = results.violations.map((v) => `${v.id} (${v.impact ?? 'n/a'}): ${v.help} — ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
-  expect(summary, `axe violations on ${where}`).toEqual([]);
-}
 
 test.describe('shell', () => {
   test('every view is reachable from the navigation with Tab and Enter alone', async ({ page }) => {

@@ -2,13 +2,13 @@
  * Electron entry: single-instance lock, app lifecycle, the window, and the contract
  * registered on IPC. Everything else is plain Node in services.ts.
  */
-import { app, dialog, ipcMain } from 'electron';
+import { app, dialog, ipcMain, type BrowserWindow } from 'electron';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { EVENT_CHANNEL } from '../src-preload/contract';
-import { registerContract } from './electron/ipc';
+import { allowRendererSenders, registerContract } from './electron/ipc';
 import { electronStoreBackend } from './electron/store-backend';
-import { createAppWindow, type AppWindow } from './electron/window';
+import { createAppWindow, rendererLocation } from './electron/window';
 import { createServices, type Services } from './services';
 import { StoreUnavailableError } from './store/store';
 
@@ -19,11 +19,11 @@ if (process.env.RELAYPROOF_DATA_DIR) app.setPath('userData', process.env.RELAYPR
 if (!app.requestSingleInstanceLock()) {
   app.quit();
 } else {
-  let appWindow: AppWindow | undefined;
+  let appWindow: BrowserWindow | undefined;
   app.on('second-instance', () => {
     if (appWindow === undefined) return;
-    if (appWindow.window.isMinimized()) appWindow.window.restore();
-    appWindow.window.focus();
+    if (appWindow.isMinimized()) appWindow.restore();
+    appWindow.focus();
   });
 
   app.on('web-contents-created', (_event, contents) => {
@@ -50,13 +50,14 @@ if (!app.requestSingleInstanceLock()) {
       }
       throw error;
     }
-    appWindow = createAppWindow(outDir, process.env.ELECTRON_RENDERER_URL);
-    const current = appWindow;
+    const location = rendererLocation(outDir, process.env.ELECTRON_RENDERER_URL);
+    const current = createAppWindow(outDir, location);
+    appWindow = current;
     const dispatcher = services.createDispatcher((event) => {
-      if (!current.window.isDestroyed()) current.window.webContents.send(EVENT_CHANNEL, event);
+      if (!current.isDestroyed()) current.webContents.send(EVENT_CHANNEL, event);
     });
     registerContract(ipcMain, dispatcher, {
-      isAllowedSender: (event) => current.isOwnFrame(event.senderFrame?.url),
+      isAllowedSender: allowRendererSenders(location),
       logger: services.logger,
     });
   });

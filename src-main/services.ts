@@ -48,15 +48,16 @@ export function createServices(options: ServicesOptions): Services {
   for (const notice of store.notices()) logger.warn('settings file problem', { kind: notice.kind, backup: notice.backupPath });
   const vault = createVault({ loadBackend: options.keychain ?? loadKeytar, logger });
   const clock = options.clock ?? (() => new Date());
-  // Cancellation needs the dispatcher, and the dispatcher needs the handlers: the
-  // handlers reach it through this late-bound reference.
-  let dispatcher: Dispatcher | undefined;
+  // Cancellation needs the dispatchers, and a dispatcher needs the handlers: the
+  // handlers reach every dispatcher made from these services (IPC, bridge) through
+  // this late-filled set.
+  const dispatchers = new Set<Dispatcher>();
   const handlers = createHandlers({
     store,
     vault,
     clock,
     info: { mode: options.mode, version: APP_VERSION, dataDirectory: options.dataDirectory },
-    cancel: (operationId) => dispatcher?.cancel(operationId) ?? false,
+    cancel: (operationId) => [...dispatchers].some((d) => d.cancel(operationId)),
   });
   const validateOutput = options.validateOutput ?? process.env.NODE_ENV !== 'production';
   return {
@@ -67,7 +68,8 @@ export function createServices(options: ServicesOptions): Services {
     logger,
     handlers,
     createDispatcher(onEvent) {
-      dispatcher = createDispatcher({ handlers, logger, validateOutput, ...(onEvent ? { onEvent } : {}) });
+      const dispatcher = createDispatcher({ handlers, logger, validateOutput, ...(onEvent ? { onEvent } : {}) });
+      dispatchers.add(dispatcher);
       return dispatcher;
     },
   };

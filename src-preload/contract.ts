@@ -109,7 +109,8 @@ export const dkimSelectorSchema = z
     message: 'A DKIM selector is letters, digits, hyphens and dots, such as zendesk1.',
   });
 
-export const portSchema = z.number().int().min(1).max(65535);
+const PORT_MESSAGE = 'Port must be a whole number from 1 to 65535 (587 for STARTTLS, 465 for implicit TLS).';
+export const portSchema = z.number({ error: PORT_MESSAGE }).int({ message: PORT_MESSAGE }).min(1, { message: PORT_MESSAGE }).max(65535, { message: PORT_MESSAGE });
 
 // ---------------------------------------------------------------------------
 // Domain objects
@@ -157,8 +158,19 @@ export const settingsSchema = z.strictObject({
     .default([]),
   /** Name sent in EHLO; null = derived from this machine (never "localhost"). */
   ehloName: hostSchema.nullable().default(null),
-  smtpTimeoutSeconds: z.number().int().min(5).max(300).default(30),
-  rotationReminderDays: z.number().int().min(7).max(730).nullable().default(90),
+  smtpTimeoutSeconds: z
+    .number({ error: 'The SMTP timeout is a number of seconds.' })
+    .int({ message: 'The SMTP timeout is a whole number of seconds.' })
+    .min(5, { message: 'The SMTP timeout must be at least 5 seconds.' })
+    .max(300, { message: 'The SMTP timeout can be at most 300 seconds.' })
+    .default(30),
+  rotationReminderDays: z
+    .number({ error: 'The rotation reminder is a number of days.' })
+    .int({ message: 'The rotation reminder is a whole number of days.' })
+    .min(7, { message: 'The rotation reminder must be at least 7 days.' })
+    .max(730, { message: 'The rotation reminder can be at most 730 days (two years).' })
+    .nullable()
+    .default(90),
 });
 export type Settings = z.output<typeof settingsSchema>;
 

@@ -11,6 +11,7 @@ import { CONTENT_SECURITY_POLICY, MAX_BODY_BYTES, startBridge, type Bridge } fro
 import {
   createTestServices,
   makeTempDir,
+  recordingLogger,
   sendHttp,
   sendRaw,
   writeRendererFixture,
@@ -173,7 +174,7 @@ describe('hostile requests get 403 and nothing else', () => {
     ['Host with another port', () => ({ path: '/', headers: { ...api(), Host: `127.0.0.1:${bridge.port + 1}` } })],
     ['Host without port', () => ({ path: '/', headers: { ...api(), Host: '127.0.0.1' } })],
     ['Host [::1]', () => ({ path: '/', headers: { ...api(), Host: `[::1]:${bridge.port}` } })],
-    ['Host in upper case trickery', () => ({ path: '/', headers: { ...api(), Host: `127.0.0.1:${bridge.port}.` } })],
+    ['Host with a trailing dot', () => ({ path: '/', headers: { ...api(), Host: `127.0.0.1:${bridge.port}.` } })],
     ['missing Host', () => ({ path: '/', headers: api(), setHost: false })],
     ['foreign Origin', () => ({ method: 'POST', path: '/rpc/settings:get', headers: api({ Origin: 'https://evil.test' }), body: '{}' })],
     ['Origin null', () => ({ method: 'POST', path: '/rpc/settings:get', headers: api({ Origin: 'null' }), body: '{}' })],
@@ -265,6 +266,22 @@ describe('hostile requests get 403 and nothing else', () => {
 });
 
 describe('rpc', () => {
+  it('runs a re-sent POST (same request id) once and answers both with the first result', async () => {
+    const body = JSON.stringify({
+      fields: { address: 'resend@example.test', platform: 'generic', environment: 'sandbox', provider: 'custom', host: 'smtp.example.test', port: 587, security: 'starttls', username: 'resend', authKind: 'password' },
+    });
+    const headers = api({ 'X-Relayproof-Request-Id': 'req-0123456789abcdef' });
+    const first = await http({ method: 'POST', path: '/rpc/addresses:create', headers, body });
+    const again = await http({ method: 'POST', path: '/rpc/addresses:create', headers, body });
+    expect(JSON.parse(first.body)).toMatchObject({ ok: true });
+    expect(again.body).toBe(first.body);
+    // A different id is a new request: this one is a real duplicate.
+    const other = await http({ method: 'POST', path: '/rpc/addresses:create', headers: api({ 'X-Relayproof-Request-Id': 'req-fedcba9876543210' }), body });
+    expect(JSON.parse(other.body)).toMatchObject({ ok: false, error: { code: 'conflict' } });
+    const id = (JSON.parse(first.body) as { value: { id: string } }).value.id;
+    await http({ method: 'POST', path: '/rpc/addresses:delete', headers: api(), body: JSON.stringify({ id }) });
+  });
+
   it('answers a valid call with the dispatcher Result as JSON', async () => {
     const res = await http({ method: 'POST', path: '/rpc/app:get-info', headers: api(), body: '{}' });
     expect(res.status).toBe(200);
@@ -305,6 +322,16 @@ describe('rpc', () => {
     expect(JSON.parse(res.body)).toMatchObject({ ok: false, error: { code: 'invalid-input' } });
     const chunked = await http({ method: 'POST', path: '/rpc/settings:update', headers: api({ 'Transfer-Encoding': 'chunked' }), body });
     expect(chunked.status).toBe(413);
+    expect((await http({ method: 'POST', path: '/rpc/settings:get', headers: api(), body: '{}' })).status).toBe(200);
+  });
+
+  it('answers a 1 MB body of nested arrays and a huge key without falling over', async () => {
+    const nested = '['.repeat(500_000) + ']'.repeat(500_000);
+    const deep = await http({ method: 'POST', path: '/rpc/settings:update', headers: api(), body: nested });
+    expect(deep.status).toBe(200);
+    expect(JSON.parse(deep.body)).toMatchObject({ ok: false, error: { code: 'invalid-input' } });
+    const key = await http({ method: 'POST', path: '/rpc/settings:get', headers: api(), body: JSON.stringify({ ['k'.repeat(1_000_000)]: 1 }) });
+    expect(JSON.parse(key.body)).toMatchObject({ ok: false, error: { code: 'invalid-input' } });
     expect((await http({ method: 'POST', path: '/rpc/settings:get', headers: api(), body: '{}' })).status).toBe(200);
   });
 
@@ -423,6 +450,26 @@ describe('events', () => {
       controller.abort();
       await local.close();
     }
+  });
+});
+
+describe('logging', () => {
+  it('logs refusals and errors without the token, the cookie or the URL', async () => {
+    const { logger, text } = recordingLogger();
+    const local = await startBridge({ services, rendererDir, logger });
+    const wrong = 'e'.repeat(64);
+    try {
+      await sendHttp({ port: local.port, path: `/?token=${wrong}` });
+      await sendHttp({ port: local.port, path: `/?token=${local.token}` });
+      await sendHttp({ port: local.port, path: '/', headers: { Host: 'evil.test', Cookie: `relayproof_token=${local.token}` } });
+      await sendHttp({ port: local.port, method: 'POST', path: '/rpc/vault:set-secret', headers: { 'X-Relayproof-Token': local.token, 'Content-Type': 'application/json' }, body: '{"addressId":"a","secret":"hunter2-secret"}' });
+      await sendRaw(local.port, 'GARBAGE / HTTP/1.1\r\n\r\n');
+    } finally {
+      await local.close();
+    }
+    expect(text()).toContain('bridge refused a request');
+    expect(text()).toContain('bridge client error');
+    for (const secret of [local.token, wrong, 'hunter2-secret', 'evil.test']) expect(text()).not.toContain(secret);
   });
 });
 

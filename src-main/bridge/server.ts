@@ -68,6 +68,13 @@ export interface Bridge {
 }
 
 export const MAX_BODY_BYTES = 1024 * 1024;
+export const REQUEST_ID_HEADER = 'x-relayproof-request-id';
+const REMEMBERED_REQUESTS = 256;
+
+function requestIdOf(req: IncomingMessage): string | undefined {
+  const value = req.headers[REQUEST_ID_HEADER];
+  return typeof value === 'string' && /^[A-Za-z0-9-]{8,64}$/u.test(value) ? value : undefined;
+}
 /** Past the cap we keep reading (so the 413 reaches the client) up to this, then hang up. */
 const MAX_DRAIN_BYTES = 8 * MAX_BODY_BYTES;
 const HEARTBEAT_MS = 15_000;
@@ -95,11 +102,23 @@ export async function startBridge(options: BridgeOptions): Promise<Bridge> {
   const files = createStaticFiles(options.rendererDir);
   const events = createEventStreams({ logger, heartbeatMs: options.heartbeatMs ?? HEARTBEAT_MS });
   const dispatcher = options.services.createDispatcher((event) => events.publish(event));
+  // Results by request id, newest last, for answering re-sent POSTs (bounded).
+  const completed = new Map<string, Promise<Result<unknown>>>();
+  function remember(id: string, result: Promise<Result<unknown>>): void {
+    completed.set(id, result);
+    while (completed.size > REMEMBERED_REQUESTS) {
+      const oldest = completed.keys().next().value;
+      if (oldest === undefined) break;
+      completed.delete(oldest);
+    }
+  }
   let port = 0;
 
   function forbid(res: ServerResponse, reason: RefusalReason): void {
     // The reason is logged for the admin; the client learns nothing about which rule hit.
     logger.debug('bridge refused a request', { reason });
+    // No keep-alive for a refused client: Node would otherwise read its whole body.
+    res.setHeader('Connection', 'close');
     send(res, 403, 'text/plain; charset=utf-8', 'Forbidden');
   }
 
@@ -178,13 +197,23 @@ export async function startBridge(options: BridgeOptions): Promise<Bridge> {
     } catch {
       return sendResult(res, 200, fail('invalid-input', 'The request body is not valid JSON.'));
     }
+    const requestId = requestIdOf(req);
+    const earlier = requestId === undefined ? undefined : completed.get(requestId);
+    if (earlier !== undefined) {
+      // A browser may re-send a POST whose keep-alive socket closed under it, after we
+      // already ran it: answer the repeat with the first run's result.
+      sendResult(res, 200, await earlier);
+      return;
+    }
     // The page closing mid-call aborts the handler (a connection test, a DNS sweep).
     const controller = new AbortController();
     const onClose = () => {
       if (!res.writableFinished) controller.abort(new Error('client went away'));
     };
     res.once('close', onClose);
-    const result = await dispatcher.dispatch(channel, input, controller.signal);
+    const running = dispatcher.dispatch(channel, input, controller.signal);
+    if (requestId !== undefined) remember(requestId, running);
+    const result = await running;
     res.off('close', onClose);
     if (res.destroyed) return;
     sendResult(res, 200, result);

@@ -4,10 +4,12 @@
  * errors carrying Node's c-ares codes. This adapter gives it Relayproof's resolver, so a
  * message check and the DNS checklist see the same servers and record the same evidence.
  */
+import type { DNSResolver } from 'mailauth';
 import type { DnsResolver } from './resolver';
 import { dnsRecordTypes, type DnsLookup, type DnsRecordType } from './schemas';
 
-export type MailauthResolver = (name: string, rrtype: string) => Promise<unknown>;
+/** mailauth's declared resolver type (its code also reads MX and SOA objects, as dns.promises returns them). */
+export type MailauthResolver = DNSResolver;
 
 export interface MailauthResolverOptions {
   readonly signal?: AbortSignal;
@@ -69,7 +71,8 @@ export function toMailauthResolver(resolver: DnsResolver, options: MailauthResol
           return { nsname: record.primary, hostmaster: record.admin, serial: record.serial, minttl: record.minimum };
       }
     });
-    // dns.promises.resolve(name, 'SOA') resolves to one object, not an array.
-    return type === 'SOA' ? values[0] : values;
+    // dns.promises.resolve(name, 'SOA') resolves to one object, not an array. The cast
+    // only narrows to mailauth's declared type; the runtime shapes are Node's.
+    return (type === 'SOA' ? values[0] : values) as string[][] | string[];
   };
 }

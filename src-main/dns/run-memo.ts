@@ -34,3 +34,19 @@ export function withRunMemo(resolver: DnsResolver, runSignal?: AbortSignal): Run
     },
   };
 }
+
+/** A view of `resolver` that keeps the lookups one check made (its evidence). */
+export function recordLookups(resolver: DnsResolver): { readonly resolver: DnsResolver; readonly lookups: DnsLookup[] } {
+  const lookups: DnsLookup[] = [];
+  return {
+    lookups,
+    resolver: {
+      description: resolver.description,
+      async lookup(name, type, options) {
+        const result = await resolver.lookup(name, type, options);
+        if (!lookups.includes(result)) lookups.push(result);
+        return result;
+      },
+    },
+  };
+}

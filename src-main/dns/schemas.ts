@@ -117,3 +117,44 @@ export const dnsServerSpecSchema = z
   .regex(/^(\[[0-9a-f:.]+\](:\d{1,5})?|[0-9a-f:]*:[0-9a-f:.]*|\d{1,3}(\.\d{1,3}){3}(:\d{1,5})?)$/iu, {
     message: 'A DNS server is an IP address, optionally with :port (IPv6 with a port as [addr]:port).',
   });
+
+/** One server's view of a record, for the propagation panel. */
+export const propagationViewSchema = z.object({
+  server: z.string(),
+  role: z.enum(['authoritative', 'resolver']),
+  lookup: dnsLookupSchema,
+  /** The values it serves (TXT joined), sorted; empty for negative answers and faults. */
+  values: z.array(z.string()),
+  matchesAuthoritative: z.boolean().nullable(),
+  /** Whether it serves the value the admin just published; null when none was given. */
+  servesExpected: z.boolean().nullable(),
+  /** A cached positive answer is kept until then (answer time + remaining TTL). */
+  cachedUntil: z.iso.datetime().nullable(),
+  /** A cached NXDOMAIN/NODATA is kept until then (RFC 2308 §5: min(SOA TTL, MINIMUM)). */
+  negativeCacheExpiresAt: z.iso.datetime().nullable(),
+});
+export type PropagationView = z.infer<typeof propagationViewSchema>;
+
+export const propagationRequestSchema = z.strictObject({
+  name: z.string().min(1).max(253),
+  type: dnsRecordTypeSchema,
+  /** The value the admin published (TXT as one joined string). */
+  expected: z.string().max(4096).optional(),
+  dnsServers: z.array(dnsServerSpecSchema).max(8).default([]),
+});
+export type PropagationRequest = z.output<typeof propagationRequestSchema>;
+
+export const propagationReportSchema = z.object({
+  name: z.string(),
+  type: dnsRecordTypeSchema,
+  expected: z.string().nullable(),
+  zone: z.string().nullable(),
+  nameservers: z.array(z.object({ name: z.string(), addresses: z.array(z.string()) })),
+  authoritative: z.array(propagationViewSchema),
+  resolvers: z.array(propagationViewSchema),
+  /** Every resolver serves what the authoritative servers serve (and the expected value, if given). */
+  propagated: z.boolean(),
+  summary: z.string(),
+  problems: z.array(z.string()),
+});
+export type PropagationReport = z.infer<typeof propagationReportSchema>;

@@ -61,7 +61,7 @@ export function systemServers(sources: SystemServerSources = {}): DnsServerAddre
   const fromNode = (sources.getServers ?? getServers)();
   const parsed = parseServerSpecs(fromNode).servers;
   if (parsed.length > 0) return parsed;
-  let conf = '';
+  let conf: string;
   try {
     conf = (sources.readResolvConf ?? (() => readFileSync('/etc/resolv.conf', 'utf8')))();
   } catch {

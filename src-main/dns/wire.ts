@@ -4,6 +4,7 @@
  * file that knows dns2's loosely typed packet shape.
  */
 import { randomInt } from 'node:crypto';
+import type DNS from 'dns2';
 import { Packet } from 'dns2';
 import type { DnsRecord, DnsRecordType } from './schemas';
 
@@ -43,7 +44,7 @@ export function encodeQuery(name: string, type: DnsRecordType, options: { recurs
   packet.questions.push(new Packet.Question(name, typeCode(type), Packet.CLASS.IN));
   if (options.edns) {
     // dns2 types EDNS() with one parameter; its implementation takes the options object.
-    const edns = Packet.Resource.EDNS as unknown as (rdata: object[], opts: { udpPayloadSize: number }) => Packet.Resource;
+    const edns = Packet.Resource.EDNS as unknown as (rdata: object[], opts: { udpPayloadSize: number }) => DNS.Packet.Resource;
     packet.additionals.push(edns([], { udpPayloadSize: EDNS_UDP_PAYLOAD }));
   }
   return { id, bytes: packet.toBuffer() };
@@ -71,7 +72,7 @@ export function decodeResponse(bytes: Buffer): DecodedResponse | null {
   };
 }
 
-function toRecord(resource: Packet.Resource | undefined): DnsRecord[] {
+function toRecord(resource: DNS.Packet.Resource | undefined): DnsRecord[] {
   if (!resource) return [];
   const name = normalizeName(resource.name);
   const ttl = resource.ttl;

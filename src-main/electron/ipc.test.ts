@@ -135,7 +135,11 @@ describe('registerContract', () => {
       await running;
       sender.emit('destroyed');
       expect(await call).toEqual({ ok: false, error: { code: 'cancelled', message: 'The operation was cancelled.' } });
+      // One listener per window however many calls it makes.
       expect(sender.listenerCount('destroyed')).toBe(0);
+      const { event: again, sender: other } = senderEvent(RENDERER_FILE);
+      await Promise.all(Array.from({ length: 20 }, () => ipc.invoke(again, 'settings:get', {})));
+      expect(other.listenerCount('destroyed')).toBe(1);
     } finally {
       unregister();
     }

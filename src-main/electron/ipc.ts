@@ -21,12 +21,38 @@ export interface RegisterContractOptions {
 
 export type IpcMainHandleApi = Pick<IpcMain, 'handle' | 'removeHandler'>;
 
+/** The part of WebContents used here (optional: a test event may carry a bare emitter). */
+interface SenderEvents {
+  once?(event: 'destroyed', listener: () => void): unknown;
+}
+
 /**
  * Registers every channel of the contract on `ipcMain`; returns the function that
  * removes them again (window teardown, tests).
  */
 export function registerContract(ipcMain: IpcMainHandleApi, dispatcher: Dispatcher, options: RegisterContractOptions): () => void {
   const { logger } = options;
+  // Calls in flight per window, so one 'destroyed' listener per window aborts them all
+  // (a listener per call would trip EventEmitter's leak warning at 11 parallel calls).
+  const inflight = new WeakMap<object, Set<AbortController>>();
+
+  function track(sender: SenderEvents | undefined, controller: AbortController): () => void {
+    if (sender?.once === undefined) return () => {};
+    let calls = inflight.get(sender);
+    if (calls === undefined) {
+      const created = new Set<AbortController>();
+      calls = created;
+      inflight.set(sender, created);
+      // A closed window cannot receive the answer: stop the work it started.
+      sender.once('destroyed', () => {
+        inflight.delete(sender);
+        for (const call of created) call.abort(new Error('renderer went away'));
+      });
+    }
+    const own = calls;
+    own.add(controller);
+    return () => own.delete(controller);
+  }
 
   function isAllowed(event: IpcMainInvokeEvent): boolean {
     try {
@@ -49,10 +75,7 @@ export function registerContract(ipcMain: IpcMainHandleApi, dispatcher: Dispatch
         return fail('invalid-input', 'A Relayproof request carries exactly one input value.');
       }
       const controller = new AbortController();
-      const sender = event.sender as Partial<Pick<IpcMainInvokeEvent['sender'], 'once' | 'removeListener'>> | undefined;
-      // A closed or reloaded window cannot receive the answer: stop the work it started.
-      const onGone = () => controller.abort(new Error('renderer went away'));
-      sender?.once?.('destroyed', onGone);
+      const untrack = track(event.sender as SenderEvents | undefined, controller);
       try {
         return await dispatcher.dispatch(channel, args[0], controller.signal);
       } catch (error) {
@@ -61,7 +84,7 @@ export function registerContract(ipcMain: IpcMainHandleApi, dispatcher: Dispatch
         logger.error('dispatcher threw', { channel, error: error instanceof Error ? error.name : typeof error });
         return fail('internal', 'Something went wrong inside Relayproof. Details are in the log.');
       } finally {
-        sender?.removeListener?.('destroyed', onGone);
+        untrack();
       }
     });
   }

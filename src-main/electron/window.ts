@@ -7,19 +7,23 @@ import { BrowserWindow, session } from 'electron';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { safeOpenExternal } from './safe-open';
+import { SECURE_WEB_PREFERENCES } from './web-preferences';
 
 export const CONTENT_SECURITY_POLICY =
   "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; font-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
 
-export interface AppWindow {
-  readonly window: BrowserWindow;
-  /** True when an IPC sender frame is our own renderer. */
-  isOwnFrame(url: string | undefined): boolean;
+/** Where the renderer is loaded from: the built file, or the dev server in development. */
+export interface RendererLocation {
+  readonly fileUrl?: string;
+  readonly devServerUrl?: string;
 }
 
-export function createAppWindow(outDir: string, devServerUrl: string | undefined): AppWindow {
-  const rendererFile = join(outDir, 'renderer', 'index.html');
-  const rendererUrl = devServerUrl ?? pathToFileURL(rendererFile).toString();
+export function rendererLocation(outDir: string, devServerUrl: string | undefined): RendererLocation {
+  return devServerUrl !== undefined ? { devServerUrl } : { fileUrl: pathToFileURL(join(outDir, 'renderer', 'index.html')).toString() };
+}
+
+export function createAppWindow(outDir: string, location: RendererLocation): BrowserWindow {
+  const rendererUrl = location.devServerUrl ?? location.fileUrl ?? '';
 
   // Every response carries the CSP too (the meta tag covers file://).
   session.defaultSession.webRequest.onHeadersReceived((details, callback) => {
@@ -34,17 +38,7 @@ export function createAppWindow(outDir: string, devServerUrl: string | undefined
     minHeight: 560,
     title: 'Relayproof',
     show: false,
-    webPreferences: {
-      preload: join(outDir, 'preload', 'index.cjs'),
-      contextIsolation: true,
-      sandbox: true,
-      nodeIntegration: false,
-      nodeIntegrationInWorker: false,
-      webSecurity: true,
-      allowRunningInsecureContent: false,
-      webviewTag: false,
-      spellcheck: false,
-    },
+    webPreferences: { ...SECURE_WEB_PREFERENCES, preload: join(outDir, 'preload', 'index.cjs') },
   });
 
   window.webContents.setWindowOpenHandler(({ url }) => {
@@ -52,7 +46,8 @@ export function createAppWindow(outDir: string, devServerUrl: string | undefined
     return { action: 'deny' };
   });
   window.webContents.on('will-navigate', (event, url) => {
-    if (url !== rendererUrl) {
+    // Hash routing stays on the same document; anything else leaves the app.
+    if (url.split('#')[0] !== rendererUrl.split('#')[0]) {
       event.preventDefault();
       safeOpenExternal(url);
     }
@@ -60,16 +55,6 @@ export function createAppWindow(outDir: string, devServerUrl: string | undefined
   window.webContents.on('will-attach-webview', (event) => event.preventDefault());
   window.once('ready-to-show', () => window.show());
 
-  if (devServerUrl !== undefined) void window.loadURL(devServerUrl);
-  else void window.loadFile(rendererFile);
-
-  return {
-    window,
-    isOwnFrame(url) {
-      if (url === undefined) return false;
-      if (devServerUrl !== undefined) return url.startsWith(devServerUrl);
-      // Hash routing keeps the same document; compare without the fragment.
-      return url.split('#')[0] === rendererUrl;
-    },
-  };
+  void window.loadURL(rendererUrl);
+  return window;
 }

@@ -52,7 +52,6 @@ interface LongRun {
 function longDispatcher(options: { logger?: Logger; lateEmit?: (ctx: HandlerContext) => void } = {}): LongRun {
   const events: OperationEvent[] = [];
   let completed = 0;
-  let dispatcher: Dispatcher | undefined;
   const longHandler = async (input: unknown, ctx: HandlerContext): Promise<Result<unknown>> => {
     const { steps, stepMs } = longContract['test:long'].input.parse(input);
     for (let step = 0; step < steps; step++) {
@@ -67,10 +66,10 @@ function longDispatcher(options: { logger?: Logger; lateEmit?: (ctx: HandlerCont
     ...services.handlers,
     // The real cancel handler reaches the dispatcher that services.createDispatcher made;
     // this one reaches ours, the way services.ts wires it.
-    'app:cancel-operation': async ({ operationId }) => ok({ cancelled: dispatcher?.cancel(operationId) ?? false }),
+    'app:cancel-operation': async ({ operationId }) => ok({ cancelled: dispatcher.cancel(operationId) }),
     'test:long': longHandler,
   } as Handlers;
-  dispatcher = createDispatcher({ handlers, contract: longContract, logger: options.logger ?? silentLogger, validateOutput: true, onEvent: (e) => events.push(e) });
+  const dispatcher = createDispatcher({ handlers, contract: longContract, logger: options.logger ?? silentLogger, validateOutput: true, onEvent: (e) => events.push(e) });
   return { events, dispatcher, completedSteps: () => completed };
 }
 

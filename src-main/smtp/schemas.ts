@@ -7,6 +7,8 @@
  * them undefined at module evaluation. So the few field rules it needs are kept here.
  */
 import { z } from 'zod';
+import { diagnosisSchema } from '../analyze/schemas';
+import { failureCodeSchema } from './failure-codes';
 
 // ---------------------------------------------------------------------------
 // Fields. RFC 5321 §2.3.8: a line ends with CRLF, so CR, LF (and NUL, which many
@@ -171,51 +173,7 @@ export type PhaseName = z.infer<typeof phaseNameSchema>;
 export const phaseOutcomeSchema = z.enum(['pass', 'warn', 'fail', 'skipped']);
 export type PhaseOutcome = z.infer<typeof phaseOutcomeSchema>;
 
-/** Stable codes for every way a test can stop. `analyze/` maps each to a diagnosis. */
-export const failureCodes = [
-  'dns-not-found',
-  'dns-timeout',
-  'dns-failed',
-  'connect-refused',
-  'connect-timeout',
-  'connect-unreachable',
-  'connect-failed',
-  'greeting-timeout',
-  'greeting-rejected',
-  'slow-reply',
-  'reply-timeout',
-  'not-smtp',
-  'reply-line-too-long',
-  'reply-too-long',
-  'session-too-large',
-  'unexpected-reply',
-  'connection-closed',
-  'ehlo-rejected',
-  'tls-required',
-  'starttls-rejected',
-  'port-expects-implicit-tls',
-  'port-expects-starttls',
-  'tls-handshake-failed',
-  'tls-version-unsupported',
-  'cert-self-signed',
-  'cert-untrusted',
-  'cert-expired',
-  'cert-not-yet-valid',
-  'cert-hostname-mismatch',
-  'cert-pin-mismatch',
-  'auth-not-offered',
-  'auth-mechanism-unavailable',
-  'auth-rejected',
-  'oauth-rejected',
-  'smtputf8-not-offered',
-  'sender-rejected',
-  'recipient-rejected',
-  'message-rejected',
-  'deadline-exceeded',
-  'cancelled',
-] as const;
-export const failureCodeSchema = z.enum(failureCodes);
-export type FailureCode = z.infer<typeof failureCodeSchema>;
+export { failureCodes, failureCodeSchema, type FailureCode } from './failure-codes';
 
 export const smtpFailureSchema = z.object({
   code: failureCodeSchema,
@@ -364,21 +322,6 @@ export const transcriptLineSchema = z.object({
 });
 export type TranscriptLine = z.infer<typeof transcriptLineSchema>;
 
-// ---------------------------------------------------------------------------
-// Diagnosis as the engine reports it (the analyze catalogue's shape, kept loose here so
-// this file does not depend on analyze/).
-
-export const reportDiagnosisSchema = z.object({
-  code: z.string(),
-  title: z.string(),
-  happened: z.string(),
-  cause: z.string(),
-  steps: z.array(z.string()),
-  saasShows: z.array(z.object({ platform: z.string(), text: z.string() })),
-  m365Item: z.string().nullable(),
-});
-export type ReportDiagnosis = z.infer<typeof reportDiagnosisSchema>;
-
 export const connectionReportSchema = z.object({
   /** No phase failed. */
   ok: z.boolean(),
@@ -404,7 +347,8 @@ export const connectionReportSchema = z.object({
   sendAs: sendAsResultSchema.nullable(),
   testSend: testSendResultSchema.nullable(),
   failure: smtpFailureSchema.nullable(),
-  diagnosis: reportDiagnosisSchema.nullable(),
+  /** What the failure means and how to fix it (analyze/ catalogue). */
+  diagnosis: diagnosisSchema.nullable(),
   transcript: z.array(transcriptLineSchema),
 });
 export type ConnectionReport = z.infer<typeof connectionReportSchema>;
@@ -438,11 +382,12 @@ export type ProbeMode = z.infer<typeof probeModeSchema>;
 
 /**
  * ok = TLS and AUTH offered; no-auth = TLS but no AUTH; no-tls = plain SMTP without
- * STARTTLS; wrong-mode = the port speaks the other security mode; blocked = the TCP
+ * STARTTLS; untrusted-cert = TLS offered with a certificate that is not accepted (AUTH
+ * not checked over it); wrong-mode = the port speaks the other security mode; blocked = the TCP
  * connect timed out (a firewall dropping packets: often this network, for port 25);
  * refused = nothing listens; silent = connected but no greeting; error = anything else.
  */
-export const probeStatusSchema = z.enum(['ok', 'no-auth', 'no-tls', 'wrong-mode', 'blocked', 'refused', 'unreachable', 'silent', 'error']);
+export const probeStatusSchema = z.enum(['ok', 'no-auth', 'no-tls', 'untrusted-cert', 'wrong-mode', 'blocked', 'refused', 'unreachable', 'silent', 'error']);
 export type ProbeStatus = z.infer<typeof probeStatusSchema>;
 
 export const probeResultSchema = z.object({

@@ -6,6 +6,7 @@
  * latency per query.
  */
 import type { AddressInfo, Socket } from 'node:net';
+import type DNS from 'dns2';
 import { createTCPServer, createUDPServer, Packet } from 'dns2';
 import type { DnsRecordType } from '../dns/schemas';
 import { DEFAULT_TTL, type Zone, type ZoneRecord } from './dns-zone';
@@ -194,7 +195,7 @@ async function listenOnSamePort(wire: (udp: UdpServer, tcp: TcpServer) => void):
   throw new Error('The test DNS server found no port free for both UDP and TCP.');
 }
 
-function toResource(record: ZoneRecord): Packet.Resource {
+function toResource(record: ZoneRecord): DNS.Packet.Resource {
   const base = { name: record.name, type: Packet.TYPE[record.type], class: Packet.CLASS.IN, ttl: record.ttl ?? DEFAULT_TTL };
   switch (record.type) {
     case 'A':
@@ -212,7 +213,7 @@ function toResource(record: ZoneRecord): Packet.Resource {
   }
 }
 
-function soaResource(zone: Zone): Packet.Resource {
+function soaResource(zone: Zone): DNS.Packet.Resource {
   const minimum = zone.soa?.minimum ?? 300;
   const ttl = zone.soa?.ttl ?? 3600;
   // RFC 2308 §3: the SOA in a negative answer carries min(SOA TTL, MINIMUM).

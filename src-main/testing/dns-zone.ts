@@ -2,8 +2,6 @@
  * In-memory zones for the test DNS server: records with absolute names, built with the
  * small helpers below so tests read like zone files.
  */
-import type { DnsRecordType } from '../dns/schemas';
-
 export type ZoneRecord =
   | { readonly name: string; readonly type: 'A' | 'AAAA'; readonly ttl?: number; readonly address: string }
   | { readonly name: string; readonly type: 'CNAME' | 'NS' | 'PTR'; readonly ttl?: number; readonly target: string }
@@ -27,28 +25,20 @@ export const rr = {
   ns: (name: string, target: string, ttl?: number): ZoneRecord => ({ name, type: 'NS', target, ...(ttl === undefined ? {} : { ttl }) }),
   ptr: (name: string, target: string, ttl?: number): ZoneRecord => ({ name, type: 'PTR', target, ...(ttl === undefined ? {} : { ttl }) }),
   mx: (name: string, priority: number, exchange: string, ttl?: number): ZoneRecord => ({ name, type: 'MX', priority, exchange, ...(ttl === undefined ? {} : { ttl }) }),
-  /** One TXT record; several arguments = several character-strings in that one record. */
-  txt: (name: string, ...strings: string[]): ZoneRecord => ({ name, type: 'TXT', strings }),
-  txtTtl: (name: string, ttl: number, ...strings: string[]): ZoneRecord => ({ name, type: 'TXT', strings, ttl }),
+  /**
+   * One TXT record; several arguments = several character-strings in that one record.
+   * A string over 255 bytes is split the way zone-file tools do (RFC 1035 §3.3.14).
+   */
+  txt: (name: string, ...strings: string[]): ZoneRecord => ({ name, type: 'TXT', strings: strings.flatMap(split255) }),
+  txtTtl: (name: string, ttl: number, ...strings: string[]): ZoneRecord => ({ name, type: 'TXT', strings: strings.flatMap(split255), ttl }),
 };
 
-/** `4.3.2.1.in-addr.arpa` for 1.2.3.4; nibble form under ip6.arpa for IPv6. */
-export function reverseName(ip: string): string {
-  if (ip.includes(':')) {
-    const [head = '', tail = ''] = ip.split('::');
-    const headGroups = head === '' ? [] : head.split(':');
-    const tailGroups = tail === '' ? [] : tail.split(':');
-    const groups = ip.includes('::') ? [...headGroups, ...Array<string>(8 - headGroups.length - tailGroups.length).fill('0'), ...tailGroups] : ip.split(':');
-    return `${groups
-      .map((g) => g.padStart(4, '0'))
-      .join('')
-      .split('')
-      .reverse()
-      .join('.')}.ip6.arpa`;
-  }
-  return `${ip.split('.').reverse().join('.')}.in-addr.arpa`;
+function split255(text: string): string[] {
+  const bytes = Buffer.from(text, 'utf8');
+  if (bytes.length <= 255) return [text];
+  const out: string[] = [];
+  for (let i = 0; i < bytes.length; i += 255) out.push(bytes.subarray(i, i + 255).toString('utf8'));
+  return out;
 }
 
-export function recordType(record: ZoneRecord): DnsRecordType {
-  return record.type;
-}
+export { reverseName } from '../dns/names';

@@ -14,6 +14,7 @@ import type {
 import { unreachableError } from './unreachable';
 
 export const TOKEN_HEADER = 'X-Relayproof-Token';
+export const REQUEST_ID_HEADER = 'X-Relayproof-Request-Id';
 
 export interface HttpApiOptions {
   readonly token: string | null;
@@ -34,7 +35,10 @@ export function createHttpApi(options: HttpApiOptions): RelayproofApi {
     try {
       response = await doFetch(`${baseUrl}/rpc/${encodeURIComponent(channel)}`, {
         method: 'POST',
-        headers: { 'Content-Type': 'application/json', [TOKEN_HEADER]: options.token },
+        // One id per call: if the browser silently re-sends a POST (a keep-alive socket
+          // closed under it), the bridge answers the repeat from the first run instead of
+          // running a create twice.
+          headers: { 'Content-Type': 'application/json', [TOKEN_HEADER]: options.token, [REQUEST_ID_HEADER]: crypto.randomUUID() },
         body: JSON.stringify(input),
         cache: 'no-store',
       });

@@ -15,6 +15,7 @@ import { ErrorBar } from '../ui/error-bar';
 const useStyles = makeStyles({
   region: { display: 'flex', flexDirection: 'column', gap: tokens.spacingVerticalS },
   path: { fontFamily: tokens.fontFamilyMonospace, overflowWrap: 'anywhere' },
+  line: { display: 'block', marginTop: tokens.spacingVerticalXS },
 });
 
 /** Problems that matter on every view: unreachable service, store recovery, keychain. */
@@ -46,15 +47,17 @@ function StoreNoticeBar({ notice }: { readonly notice: StoreNotice }) {
     <MessageBar intent="warning" layout="multiline">
       <MessageBarBody>
         <MessageBarTitle>{noticeTitle(notice.kind)}</MessageBarTitle>
-        {notice.message}{' '}
-        {notice.backupPath === null ? (
-          'There was no readable file to keep a copy of.'
-        ) : (
-          <>
-            The previous file was kept at <span className={styles.path}>{notice.backupPath}</span>.
-          </>
-        )}
-        {dismiss.error === null ? null : <> Could not dismiss: {dismiss.error.message}</>}
+        {notice.message}
+        <span className={styles.line}>
+          {notice.backupPath === null ? (
+            'There was no readable file to keep a copy of.'
+          ) : (
+            <>
+              Copy of the previous file: <span className={styles.path}>{notice.backupPath}</span>
+            </>
+          )}
+        </span>
+        {dismiss.error === null ? null : <span className={styles.line}>Could not dismiss: {dismiss.error.message}</span>}
       </MessageBarBody>
       <MessageBarActions>
         <Button size="small" disabled={dismiss.isPending} onClick={() => dismiss.mutate({ id: notice.id })}>
@@ -83,12 +86,13 @@ function noticeTitle(kind: StoreNotice['kind']): string {
 }
 
 function KeychainBar({ keychain }: { readonly keychain: KeychainState }) {
+  const styles = useStyles();
   return (
     <MessageBar intent={keychain.status === 'error' ? 'error' : 'warning'} layout="multiline">
       <MessageBarBody>
         <MessageBarTitle>Secrets cannot be stored right now</MessageBarTitle>
-        {keychain.message} Relayproof keeps secrets only in the OS keychain and never writes them to disk.
-        {keychain.fix === undefined ? null : <> To fix it: {keychain.fix}</>}
+        {keychain.message}
+        {keychain.fix === undefined ? null : <span className={styles.line}>To fix it: {keychain.fix}</span>}
       </MessageBarBody>
     </MessageBar>
   );

@@ -1,18 +1,10 @@
-import { FluentProvider, makeStyles, tokens } from '@fluentui/react-components';
+import { FluentProvider } from '@fluentui/react-components';
 import { QueryClientProvider, type QueryClient } from '@tanstack/react-query';
 import { ApiProvider } from '../api/api-context';
 import type { ApiClient } from '../api/client';
 import { useSettings } from '../api/hooks';
 import { Shell } from './shell';
 import { useTheme } from './use-theme';
-
-const useStyles = makeStyles({
-  provider: {
-    minHeight: '100%',
-    backgroundColor: tokens.colorNeutralBackground1,
-    color: tokens.colorNeutralForeground1,
-  },
-});
 
 export interface AppProps {
   readonly client: ApiClient;
@@ -30,11 +22,12 @@ export function App({ client, queryClient }: AppProps) {
 }
 
 function ThemedShell() {
-  const styles = useStyles();
   const settings = useSettings();
   const theme = useTheme(settings.data?.theme);
   return (
-    <FluentProvider theme={theme} className={styles.provider}>
+    // No className: Fluent copies the provider's classes onto the portal nodes of
+    // dialogs, where a size or background would cover the page behind the dialog.
+    <FluentProvider theme={theme}>
       <Shell />
     </FluentProvider>
   );

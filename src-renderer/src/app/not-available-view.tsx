@@ -12,7 +12,8 @@ const useStyles = makeStyles({
     borderRadius: tokens.borderRadiusLarge,
     backgroundColor: tokens.colorNeutralBackground1,
   },
-  status: { fontWeight: tokens.fontWeightSemibold },
+  status: { margin: 0, fontWeight: tokens.fontWeightSemibold },
+  paragraph: { margin: 0 },
 });
 
 export interface NotAvailableViewProps {
@@ -31,8 +32,11 @@ export function NotAvailableView({ title, willDo }: NotAvailableViewProps) {
         <Text as="h2" size={400} className={styles.status} id="not-available-status">
           Not available yet
         </Text>
-        <Text as="p">{willDo}</Text>
-        <Text as="p">Until then, use the Addresses view to record the address and store its secret in the OS keychain.</Text>
+        <Text as="p" className={styles.paragraph}>
+          {willDo}
+        </Text>
+        <Text as="p" className={styles.paragraph}>
+          Until then, use the Addresses view to record the address and store its secret in the OS keychain.</Text>
       </section>
     </>
   );

@@ -18,8 +18,10 @@ const useStaticStyles = makeStaticStyles({
 const useStyles = makeStyles({
   layout: {
     display: 'grid',
-    gridTemplateColumns: '15rem 1fr',
+    gridTemplateColumns: '13rem 1fr',
     minHeight: '100vh',
+    backgroundColor: tokens.colorNeutralBackground1,
+    color: tokens.colorNeutralForeground1,
   },
   sidebar: {
     display: 'flex',
@@ -38,7 +40,7 @@ const useStyles = makeStyles({
     display: 'flex',
     flexDirection: 'column',
     gap: tokens.spacingVerticalL,
-    padding: `${tokens.spacingVerticalXL} ${tokens.spacingHorizontalXXL}`,
+    padding: `${tokens.spacingVerticalXL} ${tokens.spacingHorizontalXL}`,
     minWidth: 0,
   },
   main: {

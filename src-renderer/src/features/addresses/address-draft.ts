@@ -85,23 +85,40 @@ export function patchOf(original: AddressView, fields: FieldsInput): Partial<Add
 
 const draftFields: ReadonlySet<string> = new Set<DraftField>([...(Object.keys(emptyDraft) as Array<keyof AddressDraft>), 'secret']);
 
+export interface MainIssues {
+  /** First message per form field. */
+  readonly byField: FieldErrors;
+  /** Messages about something the form has no field for. */
+  readonly other: readonly string[];
+}
+
 /**
  * Main reports schema problems as `details.issues` with paths like `fields.port` or
  * `patch.host`; put each message under the field it is about.
  */
-export function fieldErrorsOf(error: AppError): FieldErrors {
-  const errors: FieldErrors = {};
+export function issuesOf(error: AppError): MainIssues {
+  const byField: FieldErrors = {};
+  const other: string[] = [];
   const issues = error.details?.['issues'];
-  if (!Array.isArray(issues)) return errors;
+  if (!Array.isArray(issues)) return { byField, other };
   for (const issue of issues as unknown[]) {
     if (typeof issue !== 'object' || issue === null) continue;
     const { path, message } = issue as { path?: unknown; message?: unknown };
-    if (typeof path !== 'string' || typeof message !== 'string') continue;
-    const segments = path.split('.');
-    const name = segments.find((s) => draftFields.has(s));
-    if (name === undefined) continue;
-    const field = name as DraftField;
-    errors[field] ??= message;
+    if (typeof message !== 'string') continue;
+    const name = typeof path === 'string' ? path.split('.').find((s) => draftFields.has(s)) : undefined;
+    if (name === undefined) other.push(message);
+    else byField[name as DraftField] ??= message;
   }
-  return errors;
+  return { byField, other };
+}
+
+/**
+ * The dialog's summary: main's own message when no field is involved; otherwise how
+ * many fields need attention (their messages are under each field) and anything else.
+ */
+export function summaryOf(error: AppError, issues: MainIssues): AppError {
+  const count = Object.keys(issues.byField).length;
+  if (count === 0) return error;
+  const fields = count === 1 ? 'One field needs' : `${count} fields need`;
+  return { ...error, message: [`${fields} attention; the reason is under each.`, ...issues.other].join(' ') };
 }

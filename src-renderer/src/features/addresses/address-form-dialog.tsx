@@ -26,7 +26,7 @@ import {
   platformLabels,
   securityLabels,
 } from './address-labels';
-import { draftOf, emptyDraft, fieldErrorsOf, fieldsOf, patchOf, type AddressDraft, type DraftField, type FieldErrors } from './address-draft';
+import { draftOf, emptyDraft, fieldsOf, issuesOf, patchOf, summaryOf, type AddressDraft, type DraftField, type FieldErrors } from './address-draft';
 import { OneTimeSecret } from './one-time-secret';
 import { useCreateAddress, useUpdateAddress } from './use-address-mutations';
 
@@ -36,6 +36,7 @@ const useStyles = makeStyles({
   content: { display: 'flex', flexDirection: 'column', gap: tokens.spacingVerticalM },
   grid: {
     display: 'grid',
+    alignItems: 'start',
     gridTemplateColumns: 'repeat(2, minmax(0, 1fr))',
     columnGap: tokens.spacingHorizontalL,
     rowGap: tokens.spacingVerticalM,
@@ -87,8 +88,11 @@ function AddressForm({ mode, onSaved }: Pick<AddressFormDialogProps, 'mode' | 'o
   const update = useUpdateAddress();
   const mutation = mode.kind === 'create' ? create : update;
   const serverError: ChannelError | null = mutation.error;
-  const fieldErrors: FieldErrors = serverError === null ? localErrors : { ...localErrors, ...fieldErrorsOf(serverError.appError) };
+  const serverIssues = serverError === null ? null : issuesOf(serverError.appError);
+  const fieldErrors: FieldErrors = serverIssues === null ? localErrors : { ...localErrors, ...serverIssues.byField };
   const formRef = useRef<HTMLFormElement>(null);
+  // Two Enter presses in one frame both see isPending === false; this does not.
+  const sending = useRef(false);
 
   // Put focus on the first field main rejected, so the keyboard user lands on it.
   useEffect(() => {
@@ -111,7 +115,7 @@ function AddressForm({ mode, onSaved }: Pick<AddressFormDialogProps, 'mode' | 'o
 
   const submit = (event: FormEvent<HTMLFormElement>) => {
     event.preventDefault();
-    if (mutation.isPending) return;
+    if (sending.current || mutation.isPending) return;
     const parsed = fieldsOf(draft);
     if (!parsed.ok) {
       setLocalErrors(parsed.errors);
@@ -121,10 +125,15 @@ function AddressForm({ mode, onSaved }: Pick<AddressFormDialogProps, 'mode' | 'o
     const typed = secret === '' ? undefined : new OneTimeSecret(secret);
     setSecret('');
     setSecretWasCleared(typed !== undefined);
+    sending.current = true;
+    const settled = () => {
+      sending.current = false;
+    };
     if (mode.kind === 'create') {
       create.mutate(
         { fields: parsed.fields, secret: typed },
         {
+          onSettled: settled,
           onSuccess: (created) => {
             onSaved(
               typed === undefined
@@ -139,6 +148,7 @@ function AddressForm({ mode, onSaved }: Pick<AddressFormDialogProps, 'mode' | 'o
       update.mutate(
         { id: mode.address.id, patch, secret: typed },
         {
+          onSettled: settled,
           onSuccess: (result) => {
             const what = [result.addressChanged ? 'saved your changes' : null, result.secretChanged ? 'replaced the secret in the OS keychain' : null]
               .filter((s) => s !== null)
@@ -168,10 +178,10 @@ function AddressForm({ mode, onSaved }: Pick<AddressFormDialogProps, 'mode' | 'o
       <DialogBody>
         <DialogTitle>{title}</DialogTitle>
         <DialogContent className={styles.content}>
-          {serverError === null ? null : (
+          {serverError === null || serverIssues === null ? null : (
             <ErrorBar
-              error={serverError.appError}
-              title={Object.keys(fieldErrorsOf(serverError.appError)).length > 0 ? 'Check the highlighted fields' : 'Not saved'}
+              error={summaryOf(serverError.appError, serverIssues)}
+              title={Object.keys(serverIssues.byField).length > 0 ? 'Check the highlighted fields' : 'Not saved'}
               {...(secretWasCleared ? { extra: 'For safety the secret field was cleared: enter the secret again.' } : {})}
             />
           )}
@@ -197,7 +207,7 @@ function AddressForm({ mode, onSaved }: Pick<AddressFormDialogProps, 'mode' | 'o
                 ))}
               </Select>
             </Field>
-            <Field label="Mail provider" required hint="Preset identifier; \u201ccustom\u201d when you enter the server yourself." {...fieldProps('provider')}>
+            <Field label="Mail provider" required hint="Preset identifier; “custom” when you enter the server yourself." {...fieldProps('provider')}>
               <Input value={draft.provider} onChange={(_e, d) => set('provider', d.value)} autoComplete="off" spellCheck={false} />
             </Field>
             <Field label="SMTP server" required hint="For example smtp.office365.com." {...fieldProps('host')}>

@@ -16,12 +16,13 @@ import { SecretStateCell } from './secret-state-cell';
 
 const useStyles = makeStyles({
   scroller: { overflowX: 'auto' },
-  table: { minWidth: '60rem' },
-  mono: { fontFamily: tokens.fontFamilyMonospace, fontSize: tokens.fontSizeBase200, overflowWrap: 'anywhere' },
-  address: { fontWeight: tokens.fontWeightSemibold, overflowWrap: 'anywhere' },
+  // Columns sized by their content; the wrapper scrolls when the window is narrow.
+  table: { tableLayout: 'auto', minWidth: '52rem' },
+  mono: { fontFamily: tokens.fontFamilyMonospace, fontSize: tokens.fontSizeBase200, overflowWrap: 'break-word' },
+  address: { fontWeight: tokens.fontWeightSemibold, overflowWrap: 'break-word' },
   secondary: { color: tokens.colorNeutralForeground2 },
   actions: { display: 'flex', gap: tokens.spacingHorizontalS },
-  actionsHeader: { width: '11rem' },
+  actionsHeader: { width: '9.5rem' },
 });
 
 export interface AddressesTableProps {
@@ -51,7 +52,9 @@ export function AddressesTable({ addresses, onEdit, onDelete }: AddressesTablePr
           {addresses.map((a) => (
             <TableRow key={a.id} data-address-id={a.id}>
               <TableCell>
-                <span className={styles.address}>{a.address}</span>
+                <span className={styles.address}>
+                  <BreakAfterAt text={a.address} />
+                </span>
               </TableCell>
               <TableCell>{platformLabels[a.platform]}</TableCell>
               <TableCell>{environmentLabels[a.environment]}</TableCell>
@@ -67,7 +70,9 @@ export function AddressesTable({ addresses, onEdit, onDelete }: AddressesTablePr
                 </Text>
               </TableCell>
               <TableCell>
-                <span className={styles.mono}>{a.username}</span>
+                <span className={styles.mono}>
+                  <BreakAfterAt text={a.username} />
+                </span>
               </TableCell>
               <TableCell>
                 <SecretStateCell address={a} />
@@ -87,5 +92,18 @@ export function AddressesTable({ addresses, onEdit, onDelete }: AddressesTablePr
         </TableBody>
       </Table>
     </div>
+  );
+}
+
+/** Lets a long address wrap after the "@" instead of in the middle of a word. */
+function BreakAfterAt({ text }: { readonly text: string }) {
+  const at = text.indexOf('@');
+  if (at < 0) return <>{text}</>;
+  return (
+    <>
+      {text.slice(0, at + 1)}
+      <wbr />
+      {text.slice(at + 1)}
+    </>
   );
 }

@@ -1,8 +1,9 @@
-import { Button, makeStyles, MessageBar, MessageBarBody, Text, tokens } from '@fluentui/react-components';
+import { Button, makeStyles, Text, tokens } from '@fluentui/react-components';
 import { useRef, useState } from 'react';
 import type { AddressView } from '../../../../src-preload/contract';
 import { useChannelQuery } from '../../api/hooks';
 import { ErrorBar } from '../../ui/error-bar';
+import { LiveStatus } from '../../ui/live-status';
 import { Loading } from '../../ui/loading';
 import { ViewHeader } from '../../ui/view-header';
 import { AddressFormDialog, type AddressFormMode } from './address-form-dialog';
@@ -77,13 +78,7 @@ export function AddressesView() {
           </Button>
         }
       />
-      <div role="status" aria-live="polite">
-        {status === null ? null : (
-          <MessageBar intent="success">
-            <MessageBarBody>{status}</MessageBarBody>
-          </MessageBar>
-        )}
-      </div>
+      <LiveStatus message={status} />
       {list.isPending ? <Loading label="Loading addresses…" /> : null}
       {list.error === null ? null : <ErrorBar error={list.error.appError} title="Addresses could not be loaded" />}
       {list.data === undefined ? null : list.data.length === 0 ? (

@@ -4,7 +4,8 @@ import { formatDate } from './address-labels';
 
 const useStyles = makeStyles({
   cell: { display: 'flex', flexDirection: 'column', alignItems: 'flex-start', gap: tokens.spacingVerticalXXS },
-  changed: { color: tokens.colorNeutralForeground2 },
+  changed: { color: tokens.colorNeutralForeground2, whiteSpace: 'nowrap' },
+  badge: { whiteSpace: 'nowrap' },
 });
 
 /** Whether the keychain holds a secret for this address; never the secret itself. */
@@ -13,14 +14,14 @@ export function SecretStateCell({ address }: { readonly address: AddressView }) 
   const { stored } = address.secret;
   if (stored === null) {
     return (
-      <Badge appearance="tint" color="warning">
+      <Badge appearance="tint" color="warning" className={styles.badge}>
         Keychain unavailable
       </Badge>
     );
   }
   if (!stored) {
     return (
-      <Badge appearance="tint" color="informative">
+      <Badge appearance="tint" color="informative" className={styles.badge}>
         No secret
       </Badge>
     );
@@ -28,7 +29,7 @@ export function SecretStateCell({ address }: { readonly address: AddressView }) 
   const changedAt = address.secret.changedAt ?? address.secretChangedAt;
   return (
     <span className={styles.cell}>
-      <Badge appearance="tint" color="success">
+      <Badge appearance="tint" color="success" className={styles.badge}>
         Stored in keychain
       </Badge>
       {changedAt === null ? null : (

@@ -3,8 +3,6 @@ import {
   Field,
   Input,
   makeStyles,
-  MessageBar,
-  MessageBarBody,
   Radio,
   RadioGroup,
   Textarea,
@@ -15,6 +13,7 @@ import { useEffect, useRef, useState, type FormEvent } from 'react';
 import type { Settings } from '../../../../src-preload/contract';
 import { channelKey, useChannelMutation, useSettings } from '../../api/hooks';
 import { ErrorBar } from '../../ui/error-bar';
+import { LiveStatus } from '../../ui/live-status';
 import { Loading } from '../../ui/loading';
 import { ViewHeader } from '../../ui/view-header';
 import { settingsDraftOf, settingsErrorsOf, settingsPatchOf, type SettingsDraft, type SettingsErrors, type SettingsField } from './settings-draft';
@@ -86,13 +85,7 @@ function SettingsForm({ settings }: { readonly settings: Settings }) {
   return (
     <form ref={formRef} className={styles.form} onSubmit={submit} noValidate aria-label="Settings">
       {save.error === null ? null : <ErrorBar error={save.error.appError} title="Settings not saved" />}
-      <div role="status" aria-live="polite">
-        {saved ? (
-          <MessageBar intent="success">
-            <MessageBarBody>Settings saved.</MessageBarBody>
-          </MessageBar>
-        ) : null}
-      </div>
+      <LiveStatus message={saved ? 'Settings saved.' : null} />
       <Field label="Theme" {...fieldProps('theme')}>
         <RadioGroup layout="horizontal" value={draft.theme} onChange={(_e, d) => set('theme', d.value as Settings['theme'])}>
           <Radio value="system" label="Same as the system" />

@@ -1,0 +1,211 @@
+/**
+ * The checklist behind `checks:run-checklist` and `relayproof check`: every check starts
+ * at once over one run's resolver (each DNS question asked once per run, answers shared),
+ * items stream out as they finish, so the whole list takes about as long as its longest
+ * chain of dependent lookups. Returns the report with every record to publish and a
+ * zone-file snippet.
+ */
+import { fail, ok, type Result } from '../../src-preload/contract';
+import { resolverFromSpecs, type DnsResolver } from '../dns/resolver';
+import { withRunMemo } from '../dns/run-memo';
+import { expectedDkimTarget, type Platform, type PlatformCatalog } from '../providers/platforms';
+import { checkBimi } from './bimi';
+import { checkDkim, pendingDkim, type DkimPreset } from './dkim';
+import { signaturesInHeaders } from './dkim-record';
+import { checkDmarc } from './dmarc';
+import { checkForwarding } from './forwarding';
+import { checkHelo } from './helo';
+import { buildItem, finding } from './item';
+import { checkMtaSts, type FetchPolicy } from './mta-sts';
+import { checkMx } from './mx';
+import { checkPtr } from './ptr';
+import { uniqueRecords, zoneFileSnippet } from './records';
+import type { CheckItem, CheckKind, ChecklistEvent, ChecklistInput, ChecklistReport } from './schemas';
+import { checkSpf } from './spf';
+import { checkTlsRpt } from './tls-rpt';
+
+export interface ChecklistDeps {
+  readonly platforms: PlatformCatalog;
+  /** Defaults to the input's `dnsServers`, else the system's resolvers. */
+  readonly resolver?: DnsResolver;
+  readonly resolverOptions?: { readonly timeoutMs?: number; readonly retries?: number };
+  readonly signal?: AbortSignal;
+  readonly onItem?: (item: CheckItem) => void;
+  /** The contract's event stream: `planned` first, then one `item` per finished check. */
+  readonly onEvent?: (event: ChecklistEvent) => void;
+  /** Only with this does the MTA-STS check fetch the HTTPS policy. */
+  readonly fetchMtaStsPolicy?: FetchPolicy;
+  readonly clock?: () => Date;
+}
+
+interface PlannedCheck {
+  readonly id: string;
+  readonly kind: CheckKind;
+  readonly run: () => Promise<CheckItem>;
+}
+
+interface SelectorPlan {
+  readonly selector: string;
+  readonly source: 'platform' | 'user' | 'message';
+}
+
+/** Selectors to check: the platform's fixed ones, the user's, and those a received message names. */
+export function plannedSelectors(input: Pick<ChecklistInput, 'domain' | 'selectors' | 'messageHeaders'>, platform: Platform): SelectorPlan[] {
+  const plans: SelectorPlan[] = [];
+  const add = (selector: string, source: SelectorPlan['source']) => {
+    const s = selector.toLowerCase();
+    if (!plans.some((p) => p.selector === s)) plans.push({ selector: s, source });
+  };
+  for (const entry of platform.dkim.selectors) if (entry.selector) add(entry.selector, 'platform');
+  for (const s of input.selectors) add(s, 'user');
+  for (const sig of signaturesInHeaders(input.messageHeaders ?? '')) if (sig.domain === input.domain) add(sig.selector, 'message');
+  return plans;
+}
+
+function dkimPreset(platform: Platform, selector: string, domain: string): DkimPreset | null {
+  const mode = platform.dkim.mode;
+  if (mode === 'none') return null;
+  // Fixed selectors match by name; token CNAMEs (SES) apply to every selector the admin enters.
+  const entry = platform.dkim.selectors.find((e) => e.selector === selector) ?? (mode === 'token-cname' ? platform.dkim.selectors.find((e) => e.selector === undefined) : undefined);
+  if (entry === undefined) return null;
+  return {
+    type: entry.type,
+    mode,
+    expectedTarget: expectedDkimTarget(entry, selector, domain),
+    targetSuffix: entry.targetSuffix ?? null,
+    value: entry.value ?? null,
+  };
+}
+
+export function planChecklist(input: ChecklistInput, platform: Platform, context: { resolver: DnsResolver; signal?: AbortSignal | undefined; fetchMtaStsPolicy?: FetchPolicy | undefined }): PlannedCheck[] {
+  const { domain } = input;
+  const common = { domain, resolver: context.resolver, signal: context.signal };
+  const checks: PlannedCheck[] = [];
+  const wanted = (kind: CheckKind) => input.only === undefined || input.only.includes(kind);
+  const client = input.sendingIp ? { ip: input.sendingIp, sender: input.sender, helo: input.heloName ?? null } : undefined;
+
+  if (wanted('spf')) {
+    checks.push({ id: 'spf', kind: 'spf', run: () => checkSpf({ ...common, requiredIncludes: platform.spf.requiredIncludes, platformName: platform.name, client }) });
+  }
+  if (wanted('dkim')) {
+    const selectors = plannedSelectors(input, platform);
+    for (const { selector, source } of selectors) {
+      checks.push({ id: `dkim:${selector}`, kind: 'dkim', run: () => checkDkim({ ...common, selector, source, preset: dkimPreset(platform, selector, domain), platformName: platform.name }) });
+    }
+    if (selectors.length === 0) {
+      const hint =
+        platform.dkim.mode === 'token-cname'
+          ? `Enter the ${platform.dkim.tokenCount ?? ''} DKIM tokens ${platform.name} shows (the part before ._domainkey) as selectors.`.replace('  ', ' ')
+          : 'No DKIM selector to check: enter the one your mail server signs with, or paste the headers of a received message (DKIM-Signature: s=).';
+      checks.push({ id: 'dkim:*', kind: 'dkim', run: () => Promise.resolve(pendingDkim({ domain, resolver: context.resolver, hint })) });
+    }
+  }
+  if (wanted('dmarc')) {
+    checks.push({
+      id: 'dmarc',
+      kind: 'dmarc',
+      run: () => checkDmarc({ ...common, alignmentNote: platform.dmarc.alignment, ...(platform.dmarc.recommended ? { recommended: platform.dmarc.recommended } : {}) }),
+    });
+  }
+  if (wanted('mx')) checks.push({ id: 'mx', kind: 'mx', run: () => checkMx(common) });
+  if (wanted('ptr')) checks.push({ id: 'ptr', kind: 'ptr', run: () => checkPtr({ ...common, ip: input.sendingIp, smtpHost: input.smtpHost }) });
+  if (wanted('helo')) checks.push({ id: 'helo', kind: 'helo', run: () => checkHelo({ ...common, name: input.heloName, source: input.heloSource, sendingIp: input.sendingIp }) });
+  if (wanted('mta-sts')) checks.push({ id: 'mta-sts', kind: 'mta-sts', run: () => checkMtaSts({ ...common, fetchPolicy: context.fetchMtaStsPolicy }) });
+  if (wanted('tls-rpt')) checks.push({ id: 'tls-rpt', kind: 'tls-rpt', run: () => checkTlsRpt(common) });
+  if (wanted('bimi')) checks.push({ id: 'bimi', kind: 'bimi', run: () => checkBimi(common) });
+  if (wanted('forwarding') && (platform.forwarding !== null || input.forwardingAddress !== undefined)) {
+    checks.push({ id: 'forwarding', kind: 'forwarding', run: () => checkForwarding({ ...common, address: input.forwardingAddress, pattern: platform.forwarding, platformName: platform.name }) });
+  }
+  return checks;
+}
+
+export async function runChecklist(input: ChecklistInput, deps: ChecklistDeps): Promise<Result<ChecklistReport>> {
+  const clock = deps.clock ?? (() => new Date());
+  const startedAt = clock();
+  const started = performance.now();
+  const platform = deps.platforms.get(input.platform);
+  if (platform === undefined) return fail('not-found', `No data for the platform "${input.platform}".`, { hint: 'resources/platforms is incomplete; reinstall Relayproof.' });
+  let base = deps.resolver;
+  if (base === undefined) {
+    const made = resolverFromSpecs(input.dnsServers, deps.resolverOptions ?? {});
+    if ('errors' in made) return fail('invalid-input', made.errors.join(' '));
+    base = made.resolver;
+  }
+  const resolver = withRunMemo(base, deps.signal);
+  const planned = planChecklist(input, platform, { resolver, signal: deps.signal, fetchMtaStsPolicy: deps.fetchMtaStsPolicy });
+  deps.onEvent?.({ type: 'planned', ids: planned.map((p) => p.id), resolver: resolver.description });
+
+  const items = await Promise.all(
+    planned.map(async (check) => {
+      let item: CheckItem;
+      try {
+        item = await check.run();
+      } catch (error) {
+        if (deps.signal?.aborted) throw error;
+        // A bug in one check must not take the checklist down: report it as that item's error.
+        item = buildItem(
+          {
+            id: check.id,
+            kind: check.kind,
+            title: check.id,
+            importance: 'required',
+            findings: [finding('check-crashed', 'error', `Relayproof could not finish this check: ${error instanceof Error ? error.message : String(error)}`)],
+            details: crashedDetails(check.kind, input.domain),
+            queries: [],
+            references: [],
+          },
+          { resolver: resolver.description, startedAt: started },
+        );
+      }
+      deps.onItem?.(item);
+      deps.onEvent?.({ type: 'item', item });
+      return item;
+    }),
+  ).catch((error: unknown) => {
+    if (deps.signal?.aborted) return null;
+    throw error;
+  });
+  if (items === null) return fail('cancelled', 'The checklist was cancelled.');
+
+  const records = uniqueRecords(items.flatMap((i) => i.fix?.records ?? []));
+  const counts = { pass: 0, warn: 0, fail: 0, pending: 0, error: 0 };
+  for (const item of items) counts[item.status] += 1;
+  return ok({
+    domain: input.domain,
+    platform: input.platform,
+    startedAt: startedAt.toISOString(),
+    finishedAt: clock().toISOString(),
+    durationMs: Math.round(performance.now() - started),
+    resolver: resolver.description,
+    items,
+    counts,
+    records,
+    zoneFile: records.length > 0 ? zoneFileSnippet(records, `Records to publish for ${input.domain}, generated by Relayproof`) : '',
+    queries: (await resolver.lookups()).length,
+  });
+}
+
+function crashedDetails(kind: CheckKind, domain: string): CheckItem['evidence']['details'] {
+  switch (kind) {
+    case 'spf':
+      return { kind, domain, record: null, tree: null, lookups: { total: 0, limit: 10, void: 0, voidLimit: 2 }, requiredIncludes: [], verdict: null, merge: null };
+    case 'dkim':
+      return { kind, selector: '*', name: '', cname: [], expectedTarget: null, tags: {}, keyType: null, keyBits: null, revoked: false, testing: false, doubledName: null };
+    case 'dmarc':
+      return { kind, domain, policyDomain: null, orgDomain: null, record: null, tags: {}, policy: null, subdomainPolicy: null, testing: false, destinations: [] };
+    case 'mx':
+      return { kind, nullMx: false, hosts: [] };
+    case 'ptr':
+      return { kind, ip: null, source: null, names: [], forwardConfirmed: null, residentialHints: [] };
+    case 'helo':
+      return { kind, name: null, source: null, addresses: [], sameOrganization: null };
+    case 'mta-sts':
+      return { kind, record: null, id: null, policyFetched: false, policy: null };
+    case 'tls-rpt':
+      return { kind, record: null, rua: [] };
+    case 'bimi':
+      return { kind, record: null, location: null, authority: null };
+    case 'forwarding':
+      return { kind, address: null, domain: null, pattern: null, mx: [] };
+  }
+}

@@ -1,0 +1,233 @@
+/**
+ * The DMARC check: the record at _dmarc.<domain>, else the one a receiver finds with the
+ * DNS tree walk (RFC 9989 §4.10; no public suffix list), its tags, external report
+ * destinations authorised by <domain>._report._dmarc.<destination> (RFC 9990), and where
+ * the domain stands on the none → quarantine → reject rollout.
+ */
+import { isSameOrSubdomain } from '../dns/names';
+import type { DnsResolver } from '../dns/resolver';
+import { isResolverFault } from '../dns/resolver';
+import { recordLookups } from '../dns/run-memo';
+import type { DnsLookup } from '../dns/schemas';
+import { analyzeDmarcRecord, isDmarcRecord, type DmarcAnalysis, type DmarcPolicy } from './dmarc-record';
+import { buildItem, finding } from './item';
+import { fixRecord } from './records';
+import { refs } from './references';
+import type { CheckDetailsOf, CheckItem, Finding, FixRecord } from './schemas';
+
+export interface DmarcCheckOptions {
+  readonly domain: string;
+  readonly resolver: DnsResolver;
+  readonly signal?: AbortSignal | undefined;
+  /** Platform-specific alignment advice (resources/platforms). */
+  readonly alignmentNote?: string;
+  /** Suggested record for a domain without one; `{domain}` is filled in. */
+  readonly recommended?: string;
+}
+
+interface Found {
+  readonly name: string;
+  readonly record: string;
+  readonly analysis: DmarcAnalysis;
+}
+
+export interface DmarcDiscovery {
+  /** Lookup of _dmarc.<domain> itself. */
+  readonly own: DnsLookup;
+  /** Records of the domain itself (0, 1, or several: several are discarded). */
+  readonly ownRecords: readonly string[];
+  readonly applied: Found | null;
+  readonly orgDomain: string | null;
+  readonly faults: readonly DnsLookup[];
+}
+
+/** RFC 9989 §4.10: the targets after the author domain (at most 8 queries in all). */
+export function treeWalkTargets(domain: string): string[] {
+  const labels = domain.split('.');
+  const targets: string[] = [];
+  let count = labels.length >= 8 ? 7 : labels.length - 1;
+  for (; count >= 1; count--) targets.push(labels.slice(-count).join('.'));
+  return targets;
+}
+
+export async function discoverDmarc(domain: string, resolver: DnsResolver, signal?: AbortSignal): Promise<DmarcDiscovery> {
+  const options = signal ? { signal } : {};
+  const recordsOf = (l: DnsLookup) => l.records.map((r) => r.value.trim()).filter(isDmarcRecord);
+  const own = await resolver.lookup(`_dmarc.${domain}`, 'TXT', options);
+  const ownRecords = recordsOf(own);
+  if (ownRecords.length === 1) {
+    const record = ownRecords[0] ?? '';
+    return { own, ownRecords, applied: { name: domain, record, analysis: analyzeDmarcRecord(record) }, orgDomain: domain, faults: [] };
+  }
+  if (isResolverFault(own)) return { own, ownRecords, applied: null, orgDomain: null, faults: [own] };
+  // The walk's queries do not depend on each other: ask them all at once.
+  const targets = treeWalkTargets(domain);
+  const walked = await Promise.all(targets.map((t) => resolver.lookup(`_dmarc.${t}`, 'TXT', options)));
+  const found: Found[] = [];
+  const faults: DnsLookup[] = [];
+  for (const [i, lookup] of walked.entries()) {
+    if (isResolverFault(lookup)) faults.push(lookup);
+    const records = recordsOf(lookup);
+    if (records.length !== 1) continue;
+    const record = records[0] ?? '';
+    const analysis = analyzeDmarcRecord(record);
+    found.push({ name: targets[i] ?? '', record, analysis });
+    if (analysis.psd !== 'u') break;
+  }
+  // Organizational Domain selection (RFC 9989 §4.10.2).
+  const psdNo = found.find((f) => f.analysis.psd === 'n');
+  const psdYes = found.find((f) => f.analysis.psd === 'y');
+  let orgDomain: string | null = null;
+  let applied: Found | null = null;
+  if (psdNo) {
+    orgDomain = psdNo.name;
+    applied = psdNo;
+  } else if (psdYes) {
+    const labels = psdYes.name.split('.').length + 1;
+    orgDomain = domain.split('.').slice(-labels).join('.');
+    applied = found.find((f) => f.name === orgDomain) ?? psdYes;
+  } else if (found.length > 0) {
+    applied = found.reduce((a, b) => (b.name.split('.').length < a.name.split('.').length ? b : a));
+    orgDomain = applied.name;
+  }
+  return { own, ownRecords, applied, orgDomain, faults };
+}
+
+export async function checkDmarc(options: DmarcCheckOptions): Promise<CheckItem> {
+  const startedAt = performance.now();
+  const domain = options.domain.toLowerCase();
+  const { resolver, lookups } = recordLookups(options.resolver);
+  const discovery = await discoverDmarc(domain, resolver, options.signal);
+  const findings: Finding[] = [];
+  const fixes: FixRecord[] = [];
+  const steps: string[] = [];
+  const applied = discovery.applied;
+  const recommended = (options.recommended ?? 'v=DMARC1; p=none; rua=mailto:dmarc-reports@{domain}').replaceAll('{domain}', domain);
+
+  if (discovery.ownRecords.length > 1) {
+    findings.push(
+      finding('dmarc-multiple-records', 'fail', `_dmarc.${domain} has ${discovery.ownRecords.length} DMARC records; receivers discard all of them (RFC 9989 §4.10) and treat ${domain} as if it had none. Keep one.`, `_dmarc.${domain}`),
+    );
+    const [keep, ...drop] = discovery.ownRecords;
+    for (const record of drop) fixes.push(fixRecord({ zone: domain, name: `_dmarc.${domain}`, type: 'TXT', value: record, action: 'remove' }));
+    if (keep !== undefined) steps.push(`Keep one record at _dmarc.${domain} (for example "${keep}") and delete the others.`);
+  }
+
+  let policy: DmarcPolicy | null = null;
+  let destinations: CheckDetailsOf<'dmarc'>['destinations'] = [];
+  if (applied === null) {
+    if (isResolverFault(discovery.own)) {
+      findings.push(finding('dmarc-lookup-failed', 'error', `The DMARC record of ${domain} could not be read: ${discovery.own.explanation}`));
+    } else if (discovery.faults.length > 0) {
+      findings.push(finding('dmarc-lookup-failed', 'error', `No DMARC record at _dmarc.${domain}, and the parent domains could not all be checked: ${discovery.faults[0]?.explanation ?? ''}`));
+    } else if (discovery.ownRecords.length <= 1) {
+      findings.push(finding('dmarc-missing', 'fail', `${domain} has no DMARC record (nor does any parent domain): receivers apply no DMARC policy, and Gmail and Yahoo require one from bulk senders.`, `_dmarc.${domain}`));
+      fixes.push(fixRecord({ zone: domain, name: `_dmarc.${domain}`, type: 'TXT', value: recommended }));
+      steps.push(`Publish a TXT record named "_dmarc" with: ${recommended}`, 'Start with p=none and read the aggregate reports for 2-4 weeks; then move to p=quarantine, then p=reject.');
+    }
+  } else {
+    const inherited = applied.name !== domain;
+    const analysis = applied.analysis;
+    findings.push(...analysis.findings);
+    if (inherited) {
+      findings.push(
+        finding('dmarc-inherited', 'info', `No record at _dmarc.${domain}; receivers apply the record of ${applied.name} (${analysis.subdomainPolicy ? `sp=${analysis.subdomainPolicy}` : `p=${analysis.policy ?? 'none'}`} for subdomains).`, `_dmarc.${applied.name}`),
+      );
+    }
+    policy = inherited ? (analysis.subdomainPolicy ?? analysis.policy) : analysis.policy;
+    const invalidPolicy = findings.some((f) => f.code === 'dmarc-invalid-p');
+    const effective = policy ?? 'none';
+
+    if (!invalidPolicy) {
+      if (effective === 'none') {
+        findings.push(finding('dmarc-monitoring-only', 'warn', `${inherited ? 'The applied' : 'The'} policy is none: receivers only report, and forged mail claiming ${domain} is delivered. Once the reports show all your senders passing, move to p=quarantine.`, `p=${effective}`));
+      } else if (effective === 'quarantine') {
+        findings.push(finding('dmarc-enforced', 'pass', `Policy quarantine: mail failing DMARC goes to spam.`, `p=${effective}`));
+        findings.push(finding('dmarc-rollout', 'info', 'Next step when reports stay clean: p=reject.'));
+      } else {
+        findings.push(finding('dmarc-enforced', 'pass', `Policy reject: mail failing DMARC is refused.`, `p=${effective}`));
+      }
+    }
+    if (analysis.testing) findings.push(finding('dmarc-testing', 'warn', 't=y: testing mode; receivers apply one step less (reject as quarantine, quarantine as none). Remove t=y when done testing (RFC 9989 §4.7).', 't=y'));
+    if (!analysis.uris.some((u) => u.tag === 'rua')) findings.push(finding('dmarc-no-rua', 'warn', 'No rua= address: you get no aggregate reports, so you cannot see which servers send as your domain.', null));
+
+    // External report destinations need <policy domain>._report._dmarc.<destination> (RFC 9990 §3);
+    // "external" = neither name under the other (RFC 9989 has no public suffix list).
+    const external = analysis.uris.filter((u) => u.domain !== null && !isSameOrSubdomain(u.domain, applied.name));
+    const checks = await Promise.all(
+      external.map(async (u) => {
+        const name = `${applied.name}._report._dmarc.${u.domain ?? ''}`;
+        return { u, name, lookup: await resolver.lookup(name, 'TXT', options.signal ? { signal: options.signal } : {}) };
+      }),
+    );
+    destinations = analysis.uris.map((u) => {
+      const check = checks.find((c) => c.u === u);
+      const authorized = check === undefined ? null : isResolverFault(check.lookup) ? null : check.lookup.records.some((r) => isDmarcRecord(r.value));
+      return { tag: u.tag, uri: u.uri, domain: u.domain, external: check !== undefined, authorized, checkedName: check?.name ?? null };
+    });
+    for (const { u, name, lookup } of checks) {
+      if (isResolverFault(lookup)) findings.push(finding('dmarc-external-unknown', 'error', `Whether ${u.domain ?? ''} accepts reports for ${applied.name} is unknown: ${lookup.explanation}`, u.uri));
+      else if (!lookup.records.some((r) => isDmarcRecord(r.value))) {
+        findings.push(
+          finding(
+            'dmarc-external-unauthorized',
+            'warn',
+            `Reports to ${u.uri.replace(/^mailto:/iu, '')} will not be sent: ${u.domain ?? ''} does not publish ${name} (v=DMARC1), which authorises it to receive ${applied.name}'s reports (RFC 9990 §3).`,
+            u.uri,
+          ),
+        );
+        steps.push(`Ask the operator of ${u.domain ?? ''} to publish a TXT record at ${name} with "v=DMARC1" (report services do this when you register the domain).`);
+      } else {
+        findings.push(finding('dmarc-external-authorized', 'pass', `${u.domain ?? ''} is authorised to receive ${applied.name}'s reports (${name}).`, u.uri));
+      }
+    }
+
+    const adkim = (analysis.tags.adkim ?? 'r').toLowerCase() === 's' ? 'strict' : 'relaxed';
+    const aspf = (analysis.tags.aspf ?? 'r').toLowerCase() === 's' ? 'strict' : 'relaxed';
+    findings.push(
+      finding(
+        'dmarc-alignment',
+        'info',
+        `Alignment: DKIM ${adkim}, SPF ${aspf} (${adkim === 'relaxed' ? 'a signature from any subdomain of the same organisation counts' : 'the signing domain must equal the From domain'}). ${options.alignmentNote ?? 'DMARC passes when SPF or DKIM passes for a domain aligned with the From: domain.'}`,
+      ),
+    );
+
+    if (!inherited) {
+      const base = analysis.corrected ?? applied.record;
+      const next = effective === 'none' && !invalidPolicy ? base.replace(/\bp=none\b/iu, 'p=quarantine') : base;
+      if (analysis.corrected !== null || next !== applied.record) {
+        fixes.push(fixRecord({ zone: domain, name: `_dmarc.${domain}`, type: 'TXT', value: next, action: 'replace', replaces: applied.record }));
+        if (analysis.corrected !== null) steps.push(`Replace the record at _dmarc.${domain} with: ${analysis.corrected}`);
+        if (next !== base) steps.push(`When the aggregate reports show every legitimate sender passing, move on with: ${next}`);
+      }
+    }
+  }
+
+  return buildItem(
+    {
+      id: 'dmarc',
+      kind: 'dmarc',
+      title: 'DMARC policy',
+      importance: 'required',
+      findings,
+      details: {
+        kind: 'dmarc',
+        domain,
+        policyDomain: applied?.name ?? null,
+        orgDomain: discovery.orgDomain,
+        record: applied?.record ?? null,
+        tags: { ...(applied?.analysis.tags ?? {}) },
+        policy,
+        subdomainPolicy: applied?.analysis.subdomainPolicy ?? null,
+        testing: applied?.analysis.testing ?? false,
+        destinations,
+      },
+      queries: lookups,
+      records: applied ? [applied.record] : [...discovery.ownRecords],
+      ttl: discovery.own.ttl,
+      fix: { steps, records: fixes },
+      references: [refs.dmarcTags, refs.dmarcTreeWalk, refs.dmarcReports],
+    },
+    { resolver: options.resolver.description, startedAt },
+  );
+}

@@ -1,0 +1,73 @@
+/**
+ * The forwarding target: inbound mail is auto-forwarded to the platform (Zendesk:
+ * support@<subdomain>.zendesk.com, one hop only). Its domain must receive mail: MX, or
+ * at least an address for the implicit MX of RFC 5321 §5.1.
+ */
+import type { DnsResolver } from '../dns/resolver';
+import { isResolverFault } from '../dns/resolver';
+import { recordLookups } from '../dns/run-memo';
+import { buildItem, finding } from './item';
+import { refs } from './references';
+import type { CheckItem, Finding } from './schemas';
+
+export interface ForwardingCheckOptions {
+  readonly domain: string;
+  readonly resolver: DnsResolver;
+  readonly signal?: AbortSignal | undefined;
+  readonly address?: string | undefined;
+  readonly platformName?: string;
+  /** From resources/platforms: `support@{subdomain}.zendesk.com`, `zendesk.com`, single hop. */
+  readonly pattern?: { readonly addressPattern: string; readonly domainSuffix: string; readonly singleHopOnly: boolean; readonly note: string } | null;
+}
+
+export async function checkForwarding(options: ForwardingCheckOptions): Promise<CheckItem> {
+  const startedAt = performance.now();
+  const { resolver, lookups } = recordLookups(options.resolver);
+  const findings: Finding[] = [];
+  const pattern = options.pattern ?? null;
+  const platform = options.platformName ?? 'the platform';
+  const address = options.address?.trim().toLowerCase() ?? '';
+  const targetDomain = address.includes('@') ? (address.split('@').at(-1) ?? '') : '';
+  let mxHosts: string[] = [];
+  let pending = false;
+
+  if (address === '') {
+    pending = true;
+    findings.push(finding('forwarding-unknown', 'info', `Enter the address inbound mail is forwarded to${pattern ? ` (${pattern.addressPattern})` : ''}.`));
+  } else if (targetDomain === '' || !targetDomain.includes('.')) {
+    findings.push(finding('forwarding-invalid-address', 'fail', `"${address}" is not an email address.`, address));
+  } else {
+    if (pattern && !(targetDomain === pattern.domainSuffix || targetDomain.endsWith(`.${pattern.domainSuffix}`))) {
+      findings.push(finding('forwarding-unexpected-domain', 'warn', `${address} is not a ${platform} address (${pattern.addressPattern}); forward straight to ${platform}.`, address));
+    }
+    const mx = await resolver.lookup(targetDomain, 'MX', options.signal ? { signal: options.signal } : {});
+    mxHosts = mx.records.flatMap((r) => (r.type === 'MX' && r.exchange !== '' ? [r.exchange] : []));
+    if (isResolverFault(mx)) findings.push(finding('forwarding-lookup-failed', 'error', `Whether ${targetDomain} receives mail is unknown: ${mx.explanation}`, targetDomain));
+    else if (mx.outcome === 'nxdomain') findings.push(finding('forwarding-domain-missing', 'fail', `${targetDomain} does not exist (NXDOMAIN): check the subdomain in ${address} for a typo. Forwarded mail would bounce.`, targetDomain));
+    else if (mxHosts.length === 0) {
+      const a = await resolver.lookup(targetDomain, 'A', options.signal ? { signal: options.signal } : {});
+      if (a.outcome === 'answer') findings.push(finding('forwarding-implicit-mx', 'warn', `${targetDomain} has no MX record; mail goes to its A record (RFC 5321 §5.1), which may not accept it.`, targetDomain));
+      else findings.push(finding('forwarding-no-mx', 'fail', `${targetDomain} has no MX record and no address: forwarded mail would bounce.`, targetDomain));
+    } else {
+      findings.push(finding('forwarding-ok', 'pass', `${targetDomain} receives mail (MX ${mxHosts.join(', ')}).`));
+    }
+    if (pattern?.singleHopOnly) findings.push(finding('forwarding-single-hop', 'info', pattern.note));
+  }
+
+  return buildItem(
+    {
+      id: 'forwarding',
+      kind: 'forwarding',
+      title: 'Forwarding target',
+      importance: 'required',
+      findings,
+      ...(pending ? { status: 'pending' as const } : {}),
+      details: { kind: 'forwarding', address: address || null, domain: targetDomain || null, pattern: pattern?.addressPattern ?? null, mx: mxHosts },
+      queries: lookups,
+      records: [],
+      fix: { steps: findings.some((f) => f.severity === 'fail') ? [`Set up auto-forwarding of ${options.domain}'s support address to the address ${platform} shows${pattern ? ` (${pattern.addressPattern})` : ''}.`] : [], records: [] },
+      references: [refs.mxHost],
+    },
+    { resolver: options.resolver.description, startedAt },
+  );
+}

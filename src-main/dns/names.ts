@@ -1,0 +1,26 @@
+/** Name arithmetic shared by the resolver's users: reverse names, IPv6 nibbles, domain relations. */
+import { isIP } from 'node:net';
+
+/** `2001:db8::1` → `2001:0db8:0000:0000:0000:0000:0000:0001`. */
+export function expandIPv6(ip: string): string {
+  const [head = '', tail = ''] = ip.toLowerCase().split('::');
+  const h = head === '' ? [] : head.split(':');
+  const t = tail === '' ? [] : tail.split(':');
+  const groups = ip.includes('::') ? [...h, ...Array<string>(8 - h.length - t.length).fill('0'), ...t] : h;
+  return groups.map((g) => g.padStart(4, '0')).join(':');
+}
+
+/** The 32 hex nibbles of an IPv6 address, dot-separated (RFC 3596 §2.5, RFC 7208 §7.3). */
+export function ipv6Nibbles(ip: string): string {
+  return expandIPv6(ip).replace(/:/gu, '').split('').join('.');
+}
+
+/** The PTR query name: `4.3.2.1.in-addr.arpa`, or the nibble form under ip6.arpa. */
+export function reverseName(ip: string): string {
+  return isIP(ip) === 6 ? `${ipv6Nibbles(ip).split('.').reverse().join('.')}.ip6.arpa` : `${ip.split('.').reverse().join('.')}.in-addr.arpa`;
+}
+
+/** One name is the other or lies under it (`mail.example.com` and `example.com`). */
+export function isSameOrSubdomain(a: string, b: string): boolean {
+  return a === b || a.endsWith(`.${b}`) || b.endsWith(`.${a}`);
+}

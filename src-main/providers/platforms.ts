@@ -1,0 +1,116 @@
+/**
+ * Connector platforms as data (resources/platforms/*.json): what each SaaS needs in DNS
+ * (SPF include, DKIM selectors and CNAME targets), where inbound mail is forwarded, its
+ * limits, the headers that must survive the relay, and its own error phrases. Facts that
+ * change live in the JSON with a `source` and `checked` date, validated here with zod.
+ */
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { z } from 'zod';
+import { checklistPlatformIds } from '../checks/schemas';
+
+const isoDate = z.iso.date();
+/** A seed file (`seeds/...`) or a vendor page (`https://...`). */
+const sourceSchema = z.string().regex(/^(seeds\/[a-z0-9-]+\.txt|https:\/\/\S+)$/u);
+
+const sourced = { source: sourceSchema, checked: isoDate };
+
+export const platformDkimSelectorSchema = z.strictObject({
+  /** Fixed selector (`zendesk1`, `pic`); absent for per-tenant tokens (Amazon SES). */
+  selector: z.string().optional(),
+  type: z.enum(['CNAME', 'TXT']),
+  /** CNAME target pattern; `{token}` = the selector, `{domain}` = the admin's domain. */
+  target: z.string().optional(),
+  /** When the exact target is per tenant: the suffix every valid target ends with. */
+  targetSuffix: z.string().optional(),
+  /** TXT value the platform publishes for everyone (ClientTether's `pic` key). */
+  value: z.string().optional(),
+});
+export type PlatformDkimSelector = z.infer<typeof platformDkimSelectorSchema>;
+
+export const platformSchema = z.strictObject({
+  id: z.enum(checklistPlatformIds),
+  name: z.string(),
+  summary: z.string(),
+  ...sourced,
+  spf: z.strictObject({ requiredIncludes: z.array(z.string()), example: z.string().optional(), note: z.string().optional(), ...sourced }),
+  dkim: z.strictObject({
+    mode: z.enum(['cname', 'txt', 'token-cname', 'none']),
+    selectors: z.array(platformDkimSelectorSchema),
+    /** Token CNAMEs: how many the platform shows (SES: 3). */
+    tokenCount: z.number().int().positive().optional(),
+    note: z.string().optional(),
+    ...sourced,
+  }),
+  dmarc: z.strictObject({ recommended: z.string().optional(), alignment: z.string(), ...sourced }),
+  forwarding: z
+    .strictObject({
+      /** `support@{subdomain}.zendesk.com` */
+      addressPattern: z.string(),
+      domainSuffix: z.string(),
+      singleHopOnly: z.boolean(),
+      note: z.string(),
+      ...sourced,
+    })
+    .nullable(),
+  limits: z.array(z.strictObject({ key: z.string(), value: z.number().int().positive(), description: z.string(), ...sourced })),
+  headersToPersist: z.strictObject({ headers: z.array(z.string()), note: z.string().optional(), ...sourced }).nullable(),
+  errorPhrases: z.array(z.strictObject({ phrase: z.string(), meaning: z.string(), action: z.string(), ...sourced })),
+  propagation: z.strictObject({ maxHours: z.number().int().positive(), note: z.string(), ...sourced }).nullable(),
+  docs: z.array(z.strictObject({ title: z.string(), url: z.url() })),
+});
+export type Platform = z.infer<typeof platformSchema>;
+export type PlatformId = Platform['id'];
+
+export type PlatformCatalog = ReadonlyMap<PlatformId, Platform>;
+
+export type LoadPlatformsResult = { readonly ok: true; readonly platforms: PlatformCatalog } | { readonly ok: false; readonly problems: readonly string[] };
+
+/**
+ * Read and validate every platform. `resourcesDir` is the app's `resources/` folder
+ * (the repository's in development and tests; the packaged copy in a built app).
+ */
+export async function loadPlatforms(resourcesDir: string, options: { readFile?: (path: string) => Promise<string> } = {}): Promise<LoadPlatformsResult> {
+  const read = options.readFile ?? ((path: string) => readFile(path, 'utf8'));
+  const platforms = new Map<PlatformId, Platform>();
+  const problems: string[] = [];
+  await Promise.all(
+    checklistPlatformIds.map(async (id) => {
+      const file = join(resourcesDir, 'platforms', `${id}.json`);
+      let json: unknown;
+      try {
+        json = JSON.parse(await read(file));
+      } catch (error) {
+        problems.push(`${file}: ${error instanceof Error ? error.message : String(error)}`);
+        return;
+      }
+      const parsed = platformSchema.safeParse(json);
+      if (!parsed.success) {
+        problems.push(...parsed.error.issues.map((i) => `${file}: ${i.path.join('.') || '(root)'}: ${i.message}`));
+      } else if (parsed.data.id !== id) {
+        problems.push(`${file}: id is "${parsed.data.id}", expected "${id}"`);
+      } else {
+        platforms.set(id, parsed.data);
+      }
+    }),
+  );
+  return problems.length > 0 ? { ok: false, problems: problems.sort() } : { ok: true, platforms };
+}
+
+/** `resources/` of this repository (development, tests, the CLI run from source). */
+export function repositoryResourcesDir(): string {
+  return join(import.meta.dirname, '..', '..', 'resources');
+}
+
+/** The CNAME target a platform expects for a selector, with `{token}` and `{domain}` filled in. */
+export function expectedDkimTarget(entry: PlatformDkimSelector, selector: string, domain: string): string | null {
+  return entry.target?.replaceAll('{token}', selector).replaceAll('{domain}', domain).toLowerCase() ?? null;
+}
+
+/** Which platform phrase an admin pasted (Zuora's "Could not convert socket to TLS", ...). */
+export function matchErrorPhrase(platform: Platform, text: string): Platform['errorPhrases'][number] | null {
+  const haystack = text.toLowerCase();
+  // Longest first: "Authentication failed: Bad username / password" before "Authentication failed".
+  const sorted = [...platform.errorPhrases].sort((a, b) => b.phrase.length - a.phrase.length);
+  return sorted.find((p) => haystack.includes(p.phrase.toLowerCase())) ?? null;
+}

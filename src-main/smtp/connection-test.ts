@@ -1,0 +1,464 @@
+/**
+ * The connection test (`smtp:test-connection`, `smtp:send-test-message`,
+ * `relayproof smtp test`): DNS, TCP, banner, EHLO, TLS, EHLO again, AUTH, send-as,
+ * optional test message, QUIT — each phase timed, streamed and recorded, the whole
+ * bounded by one deadline and cancellable. Every stop maps to a diagnosis.
+ *
+ * Security rules it enforces:
+ * - credentials are sent only over TLS (RFC 8314 §3, RFC 3207 §4): STARTTLS missing or
+ *   failing stops the test with `tls-required` before AUTH (the STARTTLS-stripping
+ *   defence); `none` is accepted only without credentials;
+ * - certificates are verified on every connection (`tls-pin-check.ts`);
+ * - CR/LF/NUL in any field is refused before a connection is opened;
+ * - the transcript and every reply text pass through the secret redactor.
+ */
+import { randomBytes } from 'node:crypto';
+import { hostname as osHostname } from 'node:os';
+import type { Socket } from 'node:net';
+import { fail, ok, type Result } from '../../src-preload/contract';
+import { diagnoseFailure } from '../analyze/diagnose-failure';
+import type { Diagnosis } from '../analyze/schemas';
+import { loadReplyCatalogue, repositoryResourcesDir, type ReplyCatalogue } from '../analyze/reply-catalogue';
+import { defaultEhloName } from './default-ehlo-name';
+import { describeCapabilities, parseCapabilities } from './ehlo-capabilities';
+import { EngineFailure } from './engine-failure';
+import { PhaseRunner } from './phase-runner';
+import { connectOrder, createHostResolver, resolveHost, systemLookup, type HostResolver, type SystemLookup } from './resolve-host';
+import { authenticate, authFailure } from './sasl-auth';
+import {
+  connectionTestInputSchema,
+  type AuthResult,
+  type Capabilities,
+  type ConnectionReport,
+  type ConnectionTestInput,
+  type ConnectionTestRequest,
+  type DnsResult,
+  type PhaseEvent,
+  type PhaseName,
+  type SendAsResult,
+  type SmtpFailure,
+  type SmtpReply,
+  type TestSendResult,
+  type TlsResult,
+} from './schemas';
+import { createRedactor, secretForms } from './secret-redactor';
+import { envelopeFailure, openEnvelope, resetEnvelope } from './send-as';
+import { defaultWireLimits, SmtpWire, type SessionBudget, type WireLimits } from './smtp-wire';
+import { netConnect, type Connect } from './tcp-connect';
+import { buildTestMessage } from './test-message';
+import { openTlsWithPinCheck } from './tls-pin-check';
+import { createTlsTrust } from './tls-trust';
+import { TranscriptRecorder } from './transcript';
+import { describeTls } from './tls-summary';
+
+export const defaultSmtpTimeouts = {
+  deadlineMs: 30_000,
+  dnsMs: 5_000,
+  connectMs: 10_000,
+  greetingMs: 10_000,
+  commandMs: 10_000,
+} as const;
+
+/** I/O the engine uses; every one has a real default. Tests pass local servers' settings. */
+export interface SmtpEngineDeps {
+  /** DNS for the host; default: Node's resolver on `dnsServers` (or the system's). */
+  readonly resolver?: HostResolver;
+  /** OS lookup fallback (hosts file) when DNS has no answer; null = none. Default: on unless `dnsServers` was given. */
+  readonly lookup?: SystemLookup | null;
+  readonly connect?: Connect;
+  readonly clock?: () => Date;
+  /** Extra trusted CA certificates (PEM), added to the system roots. */
+  readonly ca?: readonly string[];
+  /** This machine's name, for the default EHLO name. */
+  readonly hostname?: () => string;
+  /** Token for the test message. */
+  readonly token?: () => string;
+  readonly limits?: Partial<WireLimits>;
+  readonly xMailer?: string;
+  /** The diagnosis catalogue; default: read from this repository's resources/ when a test fails. */
+  readonly catalogue?: ReplyCatalogue;
+}
+
+export interface ConnectionTestOptions extends SmtpEngineDeps {
+  readonly signal?: AbortSignal;
+  /** Streams `phase-started` / `phase-finished` (the contract's operation events). */
+  readonly onPhase?: (event: PhaseEvent) => void;
+}
+
+const TLS_EXPIRY_WARNING_DAYS = 14;
+
+/** Validates the input (CR/LF/NUL and every rule in the schema), then runs the test. */
+export async function testConnection(input: ConnectionTestInput, options: ConnectionTestOptions = {}): Promise<Result<ConnectionReport>> {
+  const parsed = connectionTestInputSchema.safeParse(input);
+  if (!parsed.success) {
+    const issues = parsed.error.issues.map((i) => ({ path: i.path.map(String).join('.'), message: i.message }));
+    return fail('invalid-input', issues.map((i) => (i.path !== '' ? `${i.path}: ${i.message}` : i.message)).join(' '), { details: { issues } });
+  }
+  return ok(await runConnectionTest(parsed.data, options));
+}
+
+/** `smtp:send-test-message`: the same test, ending with a real message. */
+export function sendTestMessage(input: ConnectionTestInput, options: ConnectionTestOptions = {}): Promise<Result<ConnectionReport>> {
+  return testConnection({ ...input, send: true }, options);
+}
+
+function phaseOrder(security: ConnectionTestRequest['security']): PhaseName[] {
+  return security === 'tls'
+    ? ['dns', 'tcp', 'tls', 'banner', 'ehlo', 'ehlo-tls', 'auth', 'send-as', 'test-send', 'quit']
+    : ['dns', 'tcp', 'banner', 'ehlo', 'tls', 'ehlo-tls', 'auth', 'send-as', 'test-send', 'quit'];
+}
+
+/** Runs a validated request. Never throws for anything the server or network does. */
+export async function runConnectionTest(req: ConnectionTestRequest, options: ConnectionTestOptions = {}): Promise<ConnectionReport> {
+  const clock = options.clock ?? (() => new Date());
+  const startedAt = clock();
+  const t = resolveTimeouts(req.timeouts);
+  const creds = req.credentials;
+  const redact = createRedactor(creds !== null ? secretForms(creds.username, creds.secret) : []);
+  const transcript = new TranscriptRecorder(clock, redact);
+  const limits: WireLimits = { ...defaultWireLimits, ...options.limits };
+  const budget: SessionBudget = { received: 0 };
+  const phases = new PhaseRunner(phaseOrder(req.security), clock, options.onPhase);
+
+  // One deadline for everything. Each wait is capped by what is left of it, so the
+  // phase that was waiting reports its own timeout; the abort is a backstop.
+  const deadlineAt = Date.now() + t.deadlineMs;
+  const remaining = () => deadlineAt - Date.now();
+  const controller = new AbortController();
+  const backstop = setTimeout(
+    () => controller.abort(new EngineFailure('deadline-exceeded', `The test did not finish within its ${t.deadlineMs} ms deadline.`)),
+    t.deadlineMs + 250,
+  );
+  const onCancel = () => controller.abort(new EngineFailure('cancelled', 'The test was cancelled.'));
+  if (options.signal?.aborted === true) onCancel();
+  else options.signal?.addEventListener('abort', onCancel, { once: true });
+  const signal = controller.signal;
+
+  const connect = options.connect ?? netConnect;
+  const resolver = options.resolver ?? createHostResolver(req.dnsServers, t.dnsMs);
+  const lookup = options.lookup !== undefined ? options.lookup : req.dnsServers.length > 0 ? null : systemLookup;
+  // The wire caps its own waits by the deadline; connect, DNS and TLS are capped here.
+  const capped = (ms: number) => Math.max(1, Math.min(ms, remaining()));
+  const trust = createTlsTrust(options.ca);
+  const newWire = (socket: Socket) => new SmtpWire(socket, { transcript, redact, limits, budget, signal, remaining });
+
+  let dns: DnsResult | null = null;
+  let banner: ConnectionReport['banner'] = null;
+  let capabilities: Capabilities | null = null;
+  let tls: TlsResult | null = null;
+  let auth: AuthResult | null = null;
+  let sendAs: SendAsResult | null = null;
+  let testSend: TestSendResult | null = null;
+  let wire: SmtpWire | null = null;
+  let address = '';
+
+  const connectTo = async (target: string): Promise<Socket> => {
+    transcript.note(`connecting to ${target} port ${req.port}`);
+    const socket = await connect({ address: target, port: req.port, timeoutMs: capped(t.connectMs), signal });
+    transcript.note(`connected from ${socket.localAddress ?? '?'}:${socket.localPort ?? '?'}`);
+    return socket;
+  };
+
+  const handshake = async (plain: Socket | undefined, legacy: boolean) => {
+    const result = await openTlsWithPinCheck({
+      ...(plain !== undefined ? { socket: plain } : {}),
+      address,
+      port: req.port,
+      host: req.host,
+      trust,
+      ...(req.pinSha256 !== undefined ? { pinSha256: req.pinSha256 } : {}),
+      legacy,
+      mode: req.security === 'tls' ? 'implicit' : 'starttls',
+      timeoutMs: capped(t.commandMs),
+      signal,
+    });
+    transcript.note(`TLS established: ${result.result.protocol ?? '?'} ${result.result.cipher ?? ''} (certificate ${result.result.verdict})`);
+    return result;
+  };
+
+  /** STARTTLS on a wire already past EHLO; returns the TLS socket (RFC 3207 §4). */
+  const startTls = async (current: SmtpWire, legacy: boolean) => {
+    const reply = await current.command('STARTTLS', { timeoutMs: t.commandMs, expect: [220], what: 'STARTTLS' });
+    if (reply.code >= 400) {
+      throw new EngineFailure('starttls-rejected', `The server advertised STARTTLS but refused it: ${reply.text}. Credentials were not sent.`, {
+        reply,
+        sessionUsable: true,
+      });
+    }
+    return handshake(current.detachForTls(), legacy);
+  };
+
+  /**
+   * The server accepts only TLS 1.0/1.1. Reconnect allowing them, only to name the
+   * version and carry on (the phase becomes a warning): a fresh connection, because a
+   * failed handshake leaves nothing to continue on.
+   */
+  const legacyRetry = async () => {
+    transcript.note('the server accepts only TLS below 1.2; reconnecting with TLS 1.0/1.1 allowed to identify it');
+    const socket = await connectTo(address);
+    if (req.security === 'tls') return handshake(socket, true);
+    const again = newWire(socket);
+    const greeting = await again.read(t.greetingMs, 'greeting-timeout', 'the greeting on reconnect');
+    if (greeting.code !== 220) throw new EngineFailure('greeting-rejected', `The server refused the reconnection: ${greeting.text}`, { reply: greeting });
+    await again.command(`EHLO ${capabilities?.ehloName ?? '[127.0.0.1]'}`, { timeoutMs: t.commandMs, expect: [250], what: 'EHLO' });
+    return startTls(again, true);
+  };
+
+  /** Implicit TLS on the fresh socket, or STARTTLS on the plain session when the server offers it. */
+  const tlsPhase = async (from: { readonly socket: Socket } | { readonly wire: SmtpWire; readonly offered: boolean }) =>
+    phases.run('tls', async () => {
+      if ('wire' in from && !from.offered) {
+        throw new EngineFailure(
+          'tls-required',
+          'The server does not offer STARTTLS, so the connection cannot be encrypted. Relayproof did not send the credentials: a server (or something in between) that drops STARTTLS must never receive them.',
+          { sessionUsable: true },
+        );
+      }
+      let established;
+      try {
+        established = 'wire' in from ? await startTls(from.wire, false) : await handshake(from.socket, false);
+      } catch (error) {
+        if (error instanceof EngineFailure && error.tls !== undefined) tls = error.tls;
+        if (!(error instanceof EngineFailure) || error.code !== 'tls-version-unsupported') throw error;
+        established = await legacyRetry();
+      }
+      tls = established.result;
+      const { outcome, detail } = describeTls(established.result, TLS_EXPIRY_WARNING_DAYS, clock());
+      return { value: established.socket, outcome, detail };
+    });
+
+  try {
+    dns = await phases.run('dns', async () => {
+      const result = await resolveHost(req.host, { resolver, lookup, timeoutMs: capped(t.dnsMs), signal });
+      const all = connectOrder(result);
+      const detail =
+        result.source === 'literal'
+          ? `${req.host} is an IP address: no lookup.`
+          : `${req.host}: A ${result.a.join(', ') || 'none'}; AAAA ${result.aaaa.join(', ') || 'none'}${result.source === 'system' ? ' (from the system lookup, not DNS)' : ''}.`;
+      transcript.note(`resolved ${req.host} → ${all.join(', ')}`);
+      return { value: result, outcome: 'pass', detail };
+    });
+
+    const resolved = dns;
+    let socket: Socket = await phases.run('tcp', async () => {
+      const attempts: { address: string; error: string }[] = [];
+      let last: EngineFailure | null = null;
+      for (const candidate of connectOrder(resolved)) {
+        try {
+          const connected = await connectTo(candidate);
+          address = candidate;
+          dns = { ...resolved, used: candidate, attempts };
+          const tried = attempts.length > 0 ? ` after ${attempts.length} other address(es) failed` : '';
+          return { value: connected, outcome: attempts.length > 0 ? 'warn' : 'pass', detail: `Connected to ${candidate} port ${req.port}${tried}.` };
+        } catch (error) {
+          if (!(error instanceof EngineFailure) || error.code === 'cancelled' || error.code === 'deadline-exceeded') throw error;
+          attempts.push({ address: candidate, error: error.message });
+          last = error;
+        }
+      }
+      dns = { ...resolved, attempts };
+      throw last ?? new EngineFailure('connect-failed', 'No address to connect to.');
+    });
+
+    if (req.security === 'tls') socket = await tlsPhase({ socket });
+    wire = newWire(socket);
+    const ehloName = req.ehloName ?? defaultEhloName((options.hostname ?? osHostname)(), socket.localAddress);
+
+    const greetingWire = wire;
+    banner = await phases.run('banner', async () => {
+      let reply: SmtpReply;
+      try {
+        reply = await greetingWire.read(t.greetingMs, 'greeting-timeout', 'greeting (220 banner)');
+      } catch (error) {
+        if (error instanceof EngineFailure && error.code === 'greeting-timeout' && req.security !== 'tls' && (await speaksImplicitTls())) {
+          throw new EngineFailure(
+            'port-expects-implicit-tls',
+            `Port ${req.port} waits for a TLS handshake before any SMTP: it expects implicit TLS (SSL/TLS), not ${req.security === 'starttls' ? 'STARTTLS' : 'plain SMTP'}.`,
+            { errorCode: 'ETIMEDOUT' },
+          );
+        }
+        throw error;
+      }
+      if (reply.code !== 220) {
+        // RFC 5321 §3.1: 554 (or 421) instead of 220 = the server will not talk to this client.
+        const usable = reply.code === 554;
+        throw reply.code >= 400
+          ? new EngineFailure('greeting-rejected', `The server refused the connection at once: ${reply.text}`, { reply, sessionUsable: usable })
+          : new EngineFailure('unexpected-reply', `The server greeted with ${reply.code} instead of 220.`, { reply });
+      }
+      const text = reply.text.slice(4);
+      return { value: { code: reply.code, text, hostname: text.split(/\s+/u)[0] || null }, outcome: 'pass', detail: reply.text, reply };
+    });
+
+    capabilities = await phases.run('ehlo', () => ehlo(wire as SmtpWire, ehloName, 'ehlo'));
+
+    if (req.security === 'starttls') {
+      const tlsSocket = await tlsPhase({ wire, offered: capabilities.starttls });
+      wire = newWire(tlsSocket);
+      // RFC 3207 §4.2: forget what was learnt before TLS and ask again.
+      capabilities = await phases.run('ehlo-tls', () => ehlo(wire as SmtpWire, ehloName, 'ehlo-tls'));
+    } else {
+      phases.skip('tls', req.security === 'none' ? 'Security "none": no TLS (diagnosis only; no credentials are sent).' : 'Implicit TLS: done before the banner.');
+      phases.skip('ehlo-tls', req.security === 'tls' ? 'Implicit TLS: the first EHLO was already encrypted.' : 'No TLS.');
+    }
+
+    const activeWire = wire;
+    if (creds !== null) {
+      const caps = capabilities;
+      auth = await phases.run('auth', async () => {
+        // Defence in depth: the schema already refuses credentials with security none.
+        if (tls === null) throw new EngineFailure('tls-required', 'No TLS on this connection: credentials are never sent in cleartext.', { sessionUsable: true });
+        const result = await authenticate({ wire: activeWire, credentials: creds, capabilities: caps, timeoutMs: t.commandMs, redact });
+        auth = result;
+        if (!result.accepted) throw authFailure(result);
+        return { value: result, outcome: 'pass', detail: `Authenticated as ${creds.username} with AUTH ${result.mechanism ?? ''} (235).`, reply: result.reply };
+      });
+    } else phases.skip('auth', 'No credentials given: AUTH was not tested.');
+
+    const from = req.from;
+    const to = req.to ?? req.from;
+    if (from !== undefined && to !== undefined) {
+      const caps = capabilities;
+      const serverName = `${banner.hostname ?? ''} ${caps.serverName ?? ''}`;
+      sendAs = await phases.run('send-as', async () => {
+        const result = await openEnvelope({ wire: activeWire, from, to, capabilities: caps, timeoutMs: t.commandMs });
+        sendAs = result;
+        if (!result.accepted) throw envelopeFailure(result);
+        await resetEnvelope(activeWire, t.commandMs);
+        // Exchange Online checks send-as rights only when the message is submitted
+        // (554 5.2.0 SendAsDenied after DATA), so MAIL/RCPT alone prove less there.
+        const exchange = /outlook\.com|office365\.com|protection\.outlook/iu.test(serverName);
+        return exchange && !req.send
+          ? {
+              value: result,
+              outcome: 'warn',
+              detail: `MAIL FROM:<${from}> and RCPT TO:<${to}> accepted, but Microsoft 365 checks send-as rights only when a message is sent: send a test message to prove it.`,
+              reply: result.rcptReply,
+            }
+          : { value: result, outcome: 'pass', detail: `MAIL FROM:<${from}> and RCPT TO:<${to}> accepted; RSET (nothing sent).`, reply: result.rcptReply };
+      });
+    } else phases.skip('send-as', 'No From address given: send-as was not checked.');
+
+    if (req.send && from !== undefined && to !== undefined) {
+      const caps = capabilities;
+      testSend = await phases.run('test-send', async () => {
+        const message = await buildTestMessage({
+          from,
+          to,
+          token: (options.token ?? (() => randomBytes(9).toString('base64url')))(),
+          date: clock(),
+          xMailer: options.xMailer ?? 'Relayproof',
+        });
+        const pending: TestSendResult = { token: message.token, messageId: message.messageId, subject: message.subject, queueResponse: null, accepted: false };
+        testSend = pending;
+        const envelope = await openEnvelope({ wire: activeWire, from, to, capabilities: caps, timeoutMs: t.commandMs });
+        if (!envelope.accepted) throw envelopeFailure(envelope);
+        const go = await activeWire.command('DATA', { timeoutMs: t.commandMs, expect: [354], what: 'DATA' });
+        if (go.code >= 400) throw new EngineFailure('message-rejected', `The server refused DATA: ${go.text}`, { reply: go, sessionUsable: true });
+        activeWire.sendData(message.data, `message: ${message.bytes} bytes, Subject: ${message.subject}, Message-ID: ${message.messageId}`);
+        // RFC 5321 §4.5.3.2.6 allows 10 minutes here; content scanning can be slow.
+        const queued = await activeWire.read(t.commandMs * 3, 'reply-timeout', 'reply to the end of the message');
+        const result = { ...pending, queueResponse: queued, accepted: queued.code === 250 };
+        testSend = result;
+        if (queued.code >= 400) throw new EngineFailure('message-rejected', `The server refused the message: ${queued.text}`, { reply: queued, sessionUsable: true });
+        if (queued.code !== 250) throw new EngineFailure('unexpected-reply', `The server answered ${queued.text} to the end of the message.`, { reply: queued });
+        return { value: result, outcome: 'pass', detail: `Message accepted for delivery: ${queued.text}`, reply: queued };
+      });
+    } else phases.skip('test-send', req.send ? 'No From address given.' : 'Not requested.');
+  } catch (error) {
+    if (!(error instanceof EngineFailure)) throw error;
+  } finally {
+    if (wire?.usable === true) await quit(wire);
+    else phases.skip('quit', 'Not sent: the connection is closed or out of step.');
+    wire?.destroy();
+    clearTimeout(backstop);
+    options.signal?.removeEventListener('abort', onCancel);
+  }
+
+  const records = phases.finish();
+  const failed = phases.failed;
+  const failure =
+    failed === null
+      ? null
+      : { code: failed.failure.code, phase: failed.phase, message: failed.failure.message, reply: failed.failure.reply, errorCode: failed.failure.errorCode };
+  const endedAt = clock();
+  const outcome = records.some((r) => r.outcome === 'fail') ? 'fail' : records.some((r) => r.outcome === 'warn') ? 'warn' : 'pass';
+  return {
+    ok: outcome !== 'fail',
+    outcome,
+    target: { host: req.host, port: req.port, security: req.security, username: creds?.username ?? null, from: req.from ?? null, to: req.to ?? req.from ?? null },
+    startedAt: startedAt.toISOString(),
+    endedAt: endedAt.toISOString(),
+    ms: endedAt.getTime() - startedAt.getTime(),
+    phases: records,
+    dns,
+    banner,
+    capabilities,
+    tls,
+    auth,
+    sendAs,
+    testSend,
+    failure,
+    diagnosis: failure === null ? null : await diagnose(failure, options.catalogue),
+    transcript: transcript.lines(),
+  };
+
+  async function ehlo(current: SmtpWire, name: string, phase: 'ehlo' | 'ehlo-tls') {
+    const reply = await current.command(`EHLO ${name}`, { timeoutMs: t.commandMs, expect: [250], what: 'EHLO' });
+    if (reply.code >= 400) {
+      throw new EngineFailure('ehlo-rejected', `The server refused EHLO ${name}: ${reply.text}`, { reply, sessionUsable: reply.code !== 421 });
+    }
+    const caps = parseCapabilities(name, reply);
+    const summary = `EHLO ${name} → ${caps.serverName ?? '?'}: ${describeCapabilities(caps)}.`;
+    const plainWithTlsOffered = phase === 'ehlo' && req.security === 'none' && caps.starttls;
+    return plainWithTlsOffered
+      ? { value: caps, outcome: 'warn' as const, detail: `${summary} The server offers STARTTLS: use it.`, reply }
+      : { value: caps, outcome: 'pass' as const, detail: summary, reply };
+  }
+
+  async function quit(current: SmtpWire) {
+    // A QUIT that goes wrong is noted, never the reason a test fails (RFC 5321 §4.1.1.10).
+    await phases.runSoft('quit', async () => {
+      const reply = await current.command('QUIT', { timeoutMs: Math.min(t.commandMs, 2_000), expect: [221], what: 'QUIT' });
+      return reply.code === 221
+        ? { value: null, outcome: 'pass', detail: reply.text, reply }
+        : { value: null, outcome: 'warn', detail: `QUIT answered ${reply.text}`, reply };
+    });
+  }
+
+  /** After a silent greeting: does this port answer a TLS handshake instead (RFC 8314 implicit TLS)? */
+  async function speaksImplicitTls(): Promise<boolean> {
+    const budgetMs = Math.min(2_000, remaining() - 100);
+    if (budgetMs < 200 || address === '') return false;
+    transcript.note('no greeting: checking whether this port expects implicit TLS');
+    let socket: Socket | null = null;
+    try {
+      socket = await connect({ address, port: req.port, timeoutMs: budgetMs, signal });
+      const probe = await openTlsWithPinCheck({ socket, address, port: req.port, host: req.host, trust, legacy: false, mode: 'implicit', timeoutMs: budgetMs, signal });
+      probe.socket.destroy();
+      return true;
+    } catch (error) {
+      // A certificate verdict still means the port spoke TLS.
+      return error instanceof EngineFailure && (error.tls !== undefined || error.code.startsWith('cert-'));
+    } finally {
+      socket?.destroy();
+    }
+  }
+}
+
+async function diagnose(failure: SmtpFailure, given: ReplyCatalogue | undefined): Promise<Diagnosis | null> {
+  if (given !== undefined) return diagnoseFailure(failure, given);
+  const loaded = await loadReplyCatalogue(repositoryResourcesDir());
+  return loaded.ok ? diagnoseFailure(failure, loaded.catalogue) : null;
+}
+
+/** The request's timeouts over the defaults (an omitted field keeps its default). */
+export function resolveTimeouts(given: ConnectionTestRequest['timeouts']): { readonly [K in keyof typeof defaultSmtpTimeouts]: number } {
+  return {
+    deadlineMs: given.deadlineMs ?? defaultSmtpTimeouts.deadlineMs,
+    dnsMs: given.dnsMs ?? defaultSmtpTimeouts.dnsMs,
+    connectMs: given.connectMs ?? defaultSmtpTimeouts.connectMs,
+    greetingMs: given.greetingMs ?? defaultSmtpTimeouts.greetingMs,
+    commandMs: given.commandMs ?? defaultSmtpTimeouts.commandMs,
+  };
+}

@@ -1,0 +1,21 @@
+import { describe, expect, it } from 'vitest';
+import { buildTestMessage, dotStuff } from './test-message';
+
+describe('the test message', () => {
+  it('dot-stuffs lines that start with a dot and ends with CRLF.CRLF (RFC 5321 §4.5.2)', () => {
+    expect(dotStuff(Buffer.from('a\r\n.b\r\n..c\n')).toString()).toBe('a\r\n..b\r\n...c\r\n.\r\n');
+  });
+
+  it('carries the token, the connector headers and no bare LF', async () => {
+    const message = await buildTestMessage({ from: 'support@example.com', to: 'inbox@example.com', token: 'T0K3N', date: new Date('2026-11-23T10:00:00Z'), xMailer: 'Relayproof' });
+    const text = message.data.toString('latin1');
+    expect(text).toMatch(/^Subject: Relayproof test T0K3N\r$/mu);
+    expect(text).toMatch(/^X-Relayproof-Token: T0K3N\r$/mu);
+    expect(text).toMatch(/^Auto-Submitted: auto-generated\r$/mu);
+    expect(text).toMatch(/^X-Auto-Response-Suppress: All\r$/mu);
+    expect(text).toMatch(/^X-Mailer: Relayproof\r$/mu);
+    expect(message.messageId).toBe('<relayproof-T0K3N@example.com>');
+    expect(/[^\r]\n/u.test(text)).toBe(false);
+    expect(text.endsWith('\r\n.\r\n')).toBe(true);
+  });
+});
