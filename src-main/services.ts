@@ -12,7 +12,9 @@ import { confBackend } from './store/conf-backend';
 import { openStore, type AppStore, type StoreBackend } from './store/store';
 import { loadKeytar } from './vault/keytar';
 import { createVault, type KeychainBackend, type Vault } from './vault/vault';
+import { findResourcesDir } from './app/resources-dir';
 import { APP_VERSION } from './app/version';
+import { loadPlatforms, type LoadPlatformsResult } from './providers/platforms';
 
 export type AppMode = AppInfo['mode'];
 
@@ -26,6 +28,8 @@ export interface ServicesOptions {
   readonly clock?: () => Date;
   /** Validate every handler output against the contract (development and tests). */
   readonly validateOutput?: boolean;
+  /** resources/ (platform, provider and reply data); found next to the code by default. */
+  readonly resourcesDir?: string;
 }
 
 export interface Services {
@@ -35,6 +39,9 @@ export interface Services {
   readonly vault: Vault;
   readonly logger: Logger;
   readonly handlers: Handlers;
+  readonly resourcesDir: string;
+  /** Platform data, read and validated once. */
+  platforms(): Promise<LoadPlatformsResult>;
   createDispatcher(onEvent?: (event: OperationEvent) => void): Dispatcher;
 }
 
@@ -52,7 +59,11 @@ export function createServices(options: ServicesOptions): Services {
   // handlers reach every dispatcher made from these services (IPC, bridge) through
   // this late-filled set.
   const dispatchers = new Set<Dispatcher>();
+  const resourcesDir = options.resourcesDir ?? findResourcesDir();
+  let platformsLoad: Promise<LoadPlatformsResult> | undefined;
+  const platforms = () => (platformsLoad ??= loadPlatforms(resourcesDir));
   const handlers = createHandlers({
+    platforms,
     store,
     vault,
     clock,
@@ -67,6 +78,8 @@ export function createServices(options: ServicesOptions): Services {
     vault,
     logger,
     handlers,
+    resourcesDir,
+    platforms,
     createDispatcher(onEvent) {
       const dispatcher = createDispatcher({ handlers, logger, validateOutput, ...(onEvent ? { onEvent } : {}) });
       dispatchers.add(dispatcher);

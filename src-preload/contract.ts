@@ -7,6 +7,8 @@
  * Pure TypeScript + zod: importable by main, preload, renderer and CLI.
  */
 import { z } from 'zod';
+import { checklistEventSchema, checklistInputSchema, checklistReportSchema } from '../src-main/checks/schemas';
+import { propagationReportSchema, propagationRequestSchema } from '../src-main/dns/schemas';
 
 // ---------------------------------------------------------------------------
 // Errors and results
@@ -254,6 +256,15 @@ export const contract = {
   },
   'vault:has-secret': { input: z.strictObject({ addressId: idSchema }), output: secretStateSchema },
   'vault:delete-secret': { input: z.strictObject({ addressId: idSchema }), output: z.object({ deleted: z.boolean() }) },
+  /** The DKIM/SPF/DMARC checklist of a domain; items stream as they finish. */
+  'checks:run-checklist': {
+    input: checklistInputSchema.extend({ operationId: operationIdSchema }),
+    output: checklistReportSchema,
+    event: checklistEventSchema,
+    timeoutMs: 60_000,
+  },
+  /** One record as the authoritative servers and each configured resolver serve it. */
+  'checks:check-propagation': { input: propagationRequestSchema, output: propagationReportSchema, timeoutMs: 30_000 },
 } as const satisfies Record<string, ChannelSpec>;
 
 export type Contract = typeof contract;

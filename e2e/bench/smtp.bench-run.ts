@@ -1,5 +1,5 @@
 /**
- * SMTP benchmarks (`npm run bench`; alone: `npx vitest run --config e2e/bench/smtp-bench.config.ts`).
+ * SMTP benchmarks (`npm run bench`; alone: `npx vitest run --config e2e/bench/vitest.config.ts e2e/bench/smtp.bench-run.ts`).
  * Ratios measured in one run against servers on 127.0.0.1, printed, never asserted:
  *   (a) the 12-combination port probe, concurrent vs one at a time (target >= 4x), on
  *       plain loopback and behind a simulated 20 ms round trip (a probe waits on the

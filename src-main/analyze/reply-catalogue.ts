@@ -81,6 +81,4 @@ function compile(entry: ReplyEntry): CompiledEntry {
 }
 
 /** `resources/` of this repository (development, tests, the CLI run from source). */
-export function repositoryResourcesDir(): string {
-  return join(import.meta.dirname, '..', '..', 'resources');
-}
+export { repositoryResourcesDir } from '../providers/platforms';

@@ -58,6 +58,11 @@ export const validInputs: { readonly [C in ChannelName]: readonly [ChannelInput<
   'vault:set-secret': [{ addressId: 'addr-1', secret: 'correct horse battery staple' }],
   'vault:has-secret': [{ addressId: 'addr-1' }],
   'vault:delete-secret': [{ addressId: 'addr-1' }],
+  'checks:run-checklist': [
+    { operationId: 'op_checklist_1', domain: 'example.com' },
+    { operationId: 'op_checklist_2', domain: 'example.com', platform: 'zendesk', selectors: ['zendesk1'], sendingIp: '192.0.2.10', dnsServers: ['127.0.0.1:5301'], only: ['spf', 'dkim'] },
+  ],
+  'checks:check-propagation': [{ name: '_dmarc.example.com', type: 'TXT', expected: 'v=DMARC1; p=none', dnsServers: ['127.0.0.1:5301'] }],
 };
 
 /** mulberry32: tiny, fast, good enough to spread cases; same seed, same cases. */

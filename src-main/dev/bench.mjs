@@ -9,7 +9,7 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const has = (cmd) => spawnSync('sh', ['-c', `command -v ${cmd}`], { stdio: 'ignore' }).status === 0;
 const wanted = [
   ['swaks', 'swaks'],
-  ['spfquery', 'libmail-spf-perl'],
+  ['spfquery', 'spf-tools-perl'],
   ['openssl', 'openssl'],
 ].filter(([cmd]) => !has(cmd));
 if (wanted.length > 0 && process.getuid?.() === 0) {

@@ -3,6 +3,9 @@
  * dispatcher has already validated their input against the contract.
  */
 import { ok, fail, type Address, type AddressView, type AppInfo, type Result } from '../../src-preload/contract';
+import { runChecklist } from '../checks/checklist';
+import { runPropagation } from '../dns/propagation';
+import type { LoadPlatformsResult } from '../providers/platforms';
 import type { AppStore } from '../store/store';
 import type { Vault } from '../vault/vault';
 import type { Handlers } from './dispatch';
@@ -13,6 +16,8 @@ export interface HandlerDeps {
   readonly clock: () => Date;
   readonly info: Pick<AppInfo, 'mode' | 'version' | 'dataDirectory'>;
   readonly cancel: (operationId: string) => boolean;
+  /** Platform data from resources/platforms (loaded once, on first use). */
+  readonly platforms: () => Promise<LoadPlatformsResult>;
 }
 
 export function createHandlers(deps: HandlerDeps): Handlers {
@@ -24,6 +29,11 @@ export function createHandlers(deps: HandlerDeps): Handlers {
 
   function view(address: Address, stored: boolean | null): AddressView {
     return { ...address, secret: { stored, changedAt: address.secretChangedAt } };
+  }
+
+  /** The admin's DNS servers from Settings apply wherever a call names none. */
+  function dnsServersOr(given: readonly string[]): string[] {
+    return given.length > 0 ? [...given] : [...store.settings().dnsServers];
   }
 
   async function viewOne(address: Address): Promise<AddressView> {
@@ -122,6 +132,18 @@ export function createHandlers(deps: HandlerDeps): Handlers {
       if (address === undefined) return notFound(addressId);
       const has = await vault.has(addressId);
       return ok({ stored: has.ok ? has.value : null, changedAt: address.secretChangedAt });
+    },
+
+    async 'checks:run-checklist'({ operationId: _operationId, ...input }, ctx) {
+      const loaded = await deps.platforms();
+      if (!loaded.ok) {
+        return fail('internal', 'Relayproof could not read its platform data (resources/platforms).', { hint: 'Reinstall Relayproof.', details: { problems: loaded.problems } });
+      }
+      return runChecklist({ ...input, dnsServers: dnsServersOr(input.dnsServers) }, { platforms: loaded.platforms, signal: ctx.signal, onEvent: ctx.emit });
+    },
+
+    async 'checks:check-propagation'(input, ctx) {
+      return runPropagation({ ...input, dnsServers: dnsServersOr(input.dnsServers) }, { signal: ctx.signal });
     },
 
     async 'vault:delete-secret'({ addressId }) {

@@ -261,10 +261,10 @@ export async function runConnectionTest(req: ConnectionTestRequest, options: Con
     });
 
     if (req.security === 'tls') socket = await tlsPhase({ socket });
-    wire = newWire(socket);
+    const greetingWire = newWire(socket);
+    wire = greetingWire;
     const ehloName = req.ehloName ?? defaultEhloName((options.hostname ?? osHostname)(), socket.localAddress);
 
-    const greetingWire = wire;
     banner = await phases.run('banner', async () => {
       let reply: SmtpReply;
       try {
@@ -290,13 +290,13 @@ export async function runConnectionTest(req: ConnectionTestRequest, options: Con
       return { value: { code: reply.code, text, hostname: text.split(/\s+/u)[0] || null }, outcome: 'pass', detail: reply.text, reply };
     });
 
-    capabilities = await phases.run('ehlo', () => ehlo(wire as SmtpWire, ehloName, 'ehlo'));
+    capabilities = await phases.run('ehlo', () => ehlo(greetingWire, ehloName, 'ehlo'));
 
     if (req.security === 'starttls') {
-      const tlsSocket = await tlsPhase({ wire, offered: capabilities.starttls });
-      wire = newWire(tlsSocket);
+      const tlsWire = newWire(await tlsPhase({ wire: greetingWire, offered: capabilities.starttls }));
+      wire = tlsWire;
       // RFC 3207 §4.2: forget what was learnt before TLS and ask again.
-      capabilities = await phases.run('ehlo-tls', () => ehlo(wire as SmtpWire, ehloName, 'ehlo-tls'));
+      capabilities = await phases.run('ehlo-tls', () => ehlo(tlsWire, ehloName, 'ehlo-tls'));
     } else {
       phases.skip('tls', req.security === 'none' ? 'Security "none": no TLS (diagnosis only; no credentials are sent).' : 'Implicit TLS: done before the banner.');
       phases.skip('ehlo-tls', req.security === 'tls' ? 'Implicit TLS: the first EHLO was already encrypted.' : 'No TLS.');
@@ -307,7 +307,9 @@ export async function runConnectionTest(req: ConnectionTestRequest, options: Con
       const caps = capabilities;
       auth = await phases.run('auth', async () => {
         // Defence in depth: the schema already refuses credentials with security none.
-        if (tls === null) throw new EngineFailure('tls-required', 'No TLS on this connection: credentials are never sent in cleartext.', { sessionUsable: true });
+        if (tls === null || tls.verdict === 'rejected') {
+          throw new EngineFailure('tls-required', 'No verified TLS on this connection: credentials are never sent without it.', { sessionUsable: true });
+        }
         const result = await authenticate({ wire: activeWire, credentials: creds, capabilities: caps, timeoutMs: t.commandMs, redact });
         auth = result;
         if (!result.accepted) throw authFailure(result);

@@ -70,7 +70,10 @@ export async function runProbe(req: ProbeRequest, options: ProbeOptions = {}): P
     // the same port stops waiting for a greeting that will never come.
     const trust = createTlsTrust(options.ca);
     const portSignals = new Map(req.ports.map((port) => [port, new AbortController()]));
-    const tasks = req.ports.flatMap((port) => (['tls', 'starttls'] as const).map((mode) => ({ port, mode })));
+    // Every implicit-TLS attempt first: on a STARTTLS port it fails within a round trip,
+    // and where it succeeds it releases its STARTTLS sibling at once. The long attempts
+    // then overlap instead of queueing behind short ones.
+    const tasks = [...req.ports.map((port) => ({ port, mode: 'tls' as const })), ...req.ports.map((port) => ({ port, mode: 'starttls' as const }))];
     const results = await mapBounded(tasks, req.concurrency, async ({ port, mode }) => {
       const sibling = portSignals.get(port);
       const signal = mode === 'starttls' && sibling !== undefined ? AbortSignal.any([controller.signal, sibling.signal]) : controller.signal;
@@ -99,6 +102,8 @@ export async function runProbe(req: ProbeRequest, options: ProbeOptions = {}): P
       return result;
     });
     const byPort = (port: number, mode: 'tls' | 'starttls') => results.find((r) => r.port === port && r.mode === mode);
+    // Reported port by port, in the order asked.
+    results.sort((a, b) => req.ports.indexOf(a.port) - req.ports.indexOf(b.port) || (a.mode === 'tls' ? -1 : 1) - (b.mode === 'tls' ? -1 : 1));
     // A silent STARTTLS attempt on a port whose implicit TLS answered is the wrong mode, not a dead port.
     const settled = results.map((r) =>
       r.mode === 'starttls' && r.status === 'silent' && ['ok', 'no-auth', 'untrusted-cert'].includes(byPort(r.port, 'tls')?.status ?? '')

@@ -1,0 +1,65 @@
+import { describe, expect, it } from 'vitest';
+import { formatReport, summarizeReport } from './report-summary';
+import type { ConnectionReport } from './schemas';
+
+const report: ConnectionReport = {
+  ok: false,
+  outcome: 'fail',
+  target: { host: 'smtp.example.com', port: 587, security: 'starttls', username: 'a@example.com', from: null, to: null },
+  startedAt: '2026-11-23T10:00:00.000Z',
+  endedAt: '2026-11-23T10:00:01.000Z',
+  ms: 1000,
+  phases: [
+    { name: 'dns', outcome: 'pass', startedAt: null, endedAt: null, ms: 3, detail: 'A 192.0.2.1', reply: null, failure: null },
+    { name: 'auth', outcome: 'fail', startedAt: null, endedAt: null, ms: 40, detail: 'refused', reply: null, failure: 'auth-rejected' },
+  ],
+  dns: null,
+  banner: null,
+  capabilities: null,
+  tls: null,
+  auth: null,
+  sendAs: null,
+  testSend: null,
+  failure: { code: 'auth-rejected', phase: 'auth', message: 'refused', reply: null, errorCode: null },
+  diagnosis: {
+    code: 'auth-rejected',
+    kind: 'catalogue',
+    title: 'The server refused the username or secret',
+    happened: 'h',
+    cause: 'c',
+    steps: ['Check the username.', 'Paste the secret again.'],
+    saasShows: [{ platform: 'zuora', text: 'Authentication failed' }],
+    provider: 'generic',
+    m365Item: null,
+    references: [],
+    matched: null,
+    source: 'RFC 4954',
+    checked: '2026-11-23',
+  },
+  transcript: [],
+};
+
+describe('report output', () => {
+  it('--json has the shape the CLI promises', () => {
+    expect(summarizeReport(report)).toEqual({
+      ok: false,
+      phases: [
+        { name: 'dns', outcome: 'pass', ms: 3, detail: 'A 192.0.2.1' },
+        { name: 'auth', outcome: 'fail', ms: 40, detail: 'refused' },
+      ],
+      tls: null,
+      auth: null,
+      sendAs: null,
+      diagnosis: { code: 'auth-rejected', title: 'The server refused the username or secret', steps: ['Check the username.', 'Paste the secret again.'] },
+    });
+  });
+
+  it('the human form marks each phase and numbers the fix steps', () => {
+    const text = formatReport(report);
+    expect(text).toContain('✓ dns');
+    expect(text).toContain('✗ auth');
+    expect(text).toContain('  2. Paste the secret again.');
+    expect(text).toContain('What zuora shows: "Authentication failed"');
+    expect(text.trim().endsWith('Failed in the auth phase.')).toBe(true);
+  });
+});
