@@ -1,3 +1,4 @@
+import { parseArgs, type ParseArgsConfig } from 'node:util';
 /**
  * What a CLI command may touch, passed in so tests drive the real commands with
  * captured streams and a temporary data directory.
@@ -39,4 +40,22 @@ export async function readSecretFromStdin(io: CliIo, maxBytes = 8192): Promise<s
   const secret = Buffer.concat(chunks).toString('utf8').replace(/\r?\n$/u, '');
   if (secret === '') throw new UsageError('No secret was given on standard input.');
   return secret;
+}
+
+/** Options of one command, as parsed; commands read their own names from `values`. */
+export interface ParsedOptions {
+  readonly values: Readonly<Record<string, string | boolean | string[] | boolean[] | undefined>>;
+  readonly positionals: readonly string[];
+}
+
+/** parseArgs with `--json` on every command; a parse error is a usage error (exit 2). */
+export function parseOptions(args: readonly string[], options: NonNullable<ParseArgsConfig['options']>, allowPositionals = false): ParsedOptions {
+  let parsed: ParsedOptions;
+  try {
+    parsed = parseArgs({ args: [...args], options: { json: { type: 'boolean' }, ...options }, allowPositionals: true, strict: true });
+  } catch (error) {
+    throw new UsageError(error instanceof Error ? error.message : String(error));
+  }
+  if (!allowPositionals && parsed.positionals.length > 0) throw new UsageError(`Unexpected argument "${parsed.positionals[0]}".`);
+  return parsed;
 }

@@ -2,13 +2,13 @@
  * `relayproof` command line: the same services as the app, human or `--json` output.
  * Exit codes: 0 success, 1 a check failed, 2 usage or input error.
  */
-import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { defaultDataDirectory } from '../app/data-directory';
 import { APP_VERSION } from '../app/version';
 import { createLogger } from '../log/logger';
 import { createServices, type Services } from '../services';
+import { runCheckCommand, runSpfCommand } from './dns-commands';
 import { runDoctor } from './doctor';
-import { EXIT, printJson, readSecretFromStdin, UsageError, type CliIo, type ExitCode } from './io';
+import { EXIT, parseOptions, printJson, readSecretFromStdin, UsageError, type CliIo, type ExitCode } from './io';
 import { runServe } from './serve';
 
 const USAGE = `Relayproof ${APP_VERSION}: prove a SaaS platform's SMTP connector credentials from this workstation.
@@ -21,6 +21,11 @@ Commands:
   addresses set-secret ID --password-stdin
                                   Store or replace the secret of an address in the OS keychain
   serve [--port N] [--no-open]    Start browser mode on 127.0.0.1 and print its URL
+  check DOMAIN [--platform P] [--selector S]... [--ip IP] [--dns-server HOST:PORT]...
+                                  The SPF/DKIM/DMARC/MX/PTR checklist, with the records to publish
+  spf DOMAIN [--ip IP] [--sender ADDR] [--helo NAME] [--dns-server HOST:PORT]...
+                                  The SPF include tree with its DNS-lookup budget; with --ip,
+                                  the verdict a receiving server would reach
 
 Options:
   --json        Print one JSON object instead of text
@@ -58,6 +63,10 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<ExitCo
         return await addresses(rest, io);
       case 'serve':
         return await serve(rest, io);
+      case 'check':
+        return await runCheckCommand(rest, io, () => openServices(io));
+      case 'spf':
+        return await runSpfCommand(rest, io, () => openServices(io));
       default:
         throw new UsageError(`Unknown command "${command}". Run \`relayproof --help\` for the list.`);
     }
@@ -67,14 +76,6 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<ExitCo
       return EXIT.usage;
     }
     throw error;
-  }
-}
-
-function parse<T extends NonNullable<ParseArgsConfig['options']>>(args: readonly string[], options: T, allowPositionals = false) {
-  try {
-    return parseArgs({ args: [...args], options: { json: { type: 'boolean' }, ...options }, allowPositionals, strict: true });
-  } catch (error) {
-    throw new UsageError(error instanceof Error ? error.message : String(error));
   }
 }
 
@@ -88,7 +89,7 @@ function openServices(io: CliIo, mode: 'cli' | 'browser' = 'cli'): Services {
 }
 
 async function doctor(args: readonly string[], io: CliIo): Promise<ExitCode> {
-  const { values } = parse(args, {});
+  const { values } = parseOptions(args, {});
   const services = openServices(io);
   const checks = await runDoctor(services, io.env);
   const failed = checks.some((c) => c.status === 'fail');
@@ -108,7 +109,7 @@ async function addresses(args: readonly string[], io: CliIo): Promise<ExitCode> 
   const [sub, ...rest] = args;
   switch (sub) {
     case 'list': {
-      const { values } = parse(rest, {});
+      const { values } = parseOptions(rest, {});
       const services = openServices(io);
       const dispatcher = services.createDispatcher();
       const result = await dispatcher.dispatch('addresses:list', {});
@@ -124,7 +125,7 @@ async function addresses(args: readonly string[], io: CliIo): Promise<ExitCode> 
       return EXIT.ok;
     }
     case 'set-secret': {
-      const { values, positionals } = parse(rest, { 'password-stdin': { type: 'boolean' } }, true);
+      const { values, positionals } = parseOptions(rest, { 'password-stdin': { type: 'boolean' } }, true);
       const [id] = positionals;
       if (id === undefined || positionals.length !== 1) throw new UsageError('Usage: relayproof addresses set-secret ID --password-stdin');
       if (values['password-stdin'] !== true) throw new UsageError('Give the secret on standard input with --password-stdin.');
@@ -142,7 +143,7 @@ async function addresses(args: readonly string[], io: CliIo): Promise<ExitCode> 
 }
 
 async function serve(args: readonly string[], io: CliIo): Promise<ExitCode> {
-  const { values } = parse(args, { port: { type: 'string' }, 'no-open': { type: 'boolean' } });
+  const { values } = parseOptions(args, { port: { type: 'string' }, 'no-open': { type: 'boolean' } });
   const port = values.port === undefined ? 0 : Number(values.port);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`--port must be a number from 0 to 65535 (0 = random), not "${values.port}".`);
   return runServe(openServices(io, 'browser'), io, { port, open: values['no-open'] !== true, json: values.json === true });

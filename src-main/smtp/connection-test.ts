@@ -15,13 +15,14 @@
 import { randomBytes } from 'node:crypto';
 import { hostname as osHostname } from 'node:os';
 import type { Socket } from 'node:net';
-import { fail, ok, type Result } from '../../src-preload/contract';
+import { ok, type Result } from '../../src-preload/contract';
 import { diagnoseFailure } from '../analyze/diagnose-failure';
 import type { Diagnosis } from '../analyze/schemas';
 import { loadReplyCatalogue, repositoryResourcesDir, type ReplyCatalogue } from '../analyze/reply-catalogue';
 import { defaultEhloName } from './default-ehlo-name';
 import { describeCapabilities, parseCapabilities } from './ehlo-capabilities';
 import { EngineFailure } from './engine-failure';
+import { invalidInput } from './invalid-input';
 import { PhaseRunner } from './phase-runner';
 import { connectOrder, createHostResolver, resolveHost, systemLookup, type HostResolver, type SystemLookup } from './resolve-host';
 import { authenticate, authFailure } from './sasl-auth';
@@ -90,10 +91,7 @@ const TLS_EXPIRY_WARNING_DAYS = 14;
 /** Validates the input (CR/LF/NUL and every rule in the schema), then runs the test. */
 export async function testConnection(input: ConnectionTestInput, options: ConnectionTestOptions = {}): Promise<Result<ConnectionReport>> {
   const parsed = connectionTestInputSchema.safeParse(input);
-  if (!parsed.success) {
-    const issues = parsed.error.issues.map((i) => ({ path: i.path.map(String).join('.'), message: i.message }));
-    return fail('invalid-input', issues.map((i) => (i.path !== '' ? `${i.path}: ${i.message}` : i.message)).join(' '), { details: { issues } });
-  }
+  if (!parsed.success) return invalidInput(parsed.error);
   return ok(await runConnectionTest(parsed.data, options));
 }
 

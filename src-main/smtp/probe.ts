@@ -4,9 +4,10 @@
  * but bounded per host, then one recommendation in plain words.
  */
 import { hostname as osHostname } from 'node:os';
-import { fail, ok, type Result } from '../../src-preload/contract';
+import { ok, type Result } from '../../src-preload/contract';
 import type { SmtpEngineDeps } from './connection-test';
 import { EngineFailure } from './engine-failure';
+import { invalidInput } from './invalid-input';
 import { probeCombination } from './probe-combination';
 import { networkNotes, recommend } from './probe-advice';
 import { connectOrder, createHostResolver, resolveHost, systemLookup } from './resolve-host';
@@ -25,10 +26,7 @@ export interface ProbeOptions extends Pick<SmtpEngineDeps, 'resolver' | 'lookup'
 
 export async function probeHost(input: ProbeInput, options: ProbeOptions = {}): Promise<Result<ProbeReport>> {
   const parsed = probeInputSchema.safeParse(input);
-  if (!parsed.success) {
-    const issues = parsed.error.issues.map((i) => ({ path: i.path.map(String).join('.'), message: i.message }));
-    return fail('invalid-input', issues.map((i) => (i.path !== '' ? `${i.path}: ${i.message}` : i.message)).join(' '), { details: { issues } });
-  }
+  if (!parsed.success) return invalidInput(parsed.error);
   return ok(await runProbe(parsed.data, options));
 }
 

@@ -5,6 +5,7 @@
  * This file must not import `src-preload/contract.ts`: the contract imports these
  * schemas for its `smtp:*` channels, and a cycle between the two would leave one of
  * them undefined at module evaluation. So the few field rules it needs are kept here.
+ * It imports only other pure schema files (analyze/schemas.ts, failure-codes.ts).
  */
 import { z } from 'zod';
 import { diagnosisSchema } from '../analyze/schemas';

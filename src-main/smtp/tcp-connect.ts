@@ -20,6 +20,8 @@ export const netConnect: Connect = ({ address, port, timeoutMs, signal }) =>
       signal.removeEventListener('abort', onAbort);
       socket.off('connect', onConnect);
       socket.off('error', onError);
+      // Until the caller attaches its listener, a late socket error must not go unhandled.
+      socket.on('error', () => undefined);
       if (error === null) resolve(socket);
       else {
         socket.destroy();

@@ -78,8 +78,9 @@ export function openTlsWithPinCheck(options: PinCheckedTlsOptions): Promise<PinC
       options.signal.removeEventListener('abort', onAbort);
       socket.off('secureConnect', onSecure);
       socket.off('error', onError);
+      // Until the next owner attaches its listener, a late socket error must not go unhandled.
+      socket.on('error', () => undefined);
       if (outcome instanceof EngineFailure) {
-        socket.on('error', () => undefined);
         socket.destroy();
         reject(outcome);
       } else resolve(outcome);

@@ -1,0 +1,121 @@
+import { generateKeyPairSync } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { PassThrough, Readable } from 'node:stream';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { useTestDns } from '../testing/dns-fixture';
+import { rr } from '../testing/dns-zone';
+import { runCli } from './run';
+
+const key = generateKeyPairSync('rsa', { modulusLength: 2048 }).publicKey.export({ type: 'spki', format: 'der' }).toString('base64');
+
+const dns = useTestDns([
+  {
+    origin: 'test',
+    records: [
+      rr.txt('healthy.test', 'v=spf1 ip4:192.0.2.0/24 include:mail.zendesk.com -all'),
+      // Zendesk's DKIM is delegated by CNAME to keys Zendesk publishes.
+      rr.cname('zendesk1._domainkey.healthy.test', 'zendesk1.healthy.test._domainkey.zendesk.com'),
+      rr.cname('zendesk2._domainkey.healthy.test', 'zendesk2.healthy.test._domainkey.zendesk.com'),
+      rr.txt('_dmarc.healthy.test', 'v=DMARC1; p=reject; rua=mailto:dmarc@healthy.test'),
+      rr.mx('healthy.test', 10, 'mail.healthy.test'),
+      rr.a('mail.healthy.test', '192.0.2.25'),
+      rr.txt('broken.test', 'v=spf1 include:mail.zendesk.com ~all'),
+      rr.txt('broken.test', 'v=spf1 -all'),
+      rr.txt('_dmarc.broken.test', 'v=DMARC1; p=rejectt'),
+    ],
+  },
+  {
+    origin: 'com',
+    records: [
+      rr.txt('mail.zendesk.com', 'v=spf1 ip4:198.51.100.0/24 ~all'),
+      rr.txt('zendesk1.healthy.test._domainkey.zendesk.com', `v=DKIM1; k=rsa; p=${key}`),
+      rr.txt('zendesk2.healthy.test._domainkey.zendesk.com', `v=DKIM1; k=rsa; p=${key}`),
+    ],
+  },
+]);
+
+let dataDir: string;
+beforeAll(() => {
+  dataDir = mkdtempSync(join(tmpdir(), 'relayproof-cli-dns-'));
+});
+afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
+
+async function cli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  const stdout = new PassThrough();
+  const stderr = new PassThrough();
+  let out = '';
+  let err = '';
+  stdout.on('data', (c: Buffer) => (out += c.toString()));
+  stderr.on('data', (c: Buffer) => (err += c.toString()));
+  const stdin = Object.assign(Readable.from([]), { isTTY: true });
+  const code = await runCli(args, { stdout, stderr, stdin, env: { ...process.env, RELAYPROOF_DATA_DIR: dataDir } });
+  return { code, stdout: out, stderr: err };
+}
+
+const server = () => `127.0.0.1:${dns.server().port}`;
+
+describe('relayproof check', () => {
+  it('exits 1 and names each problem with the record to publish on a broken domain', async () => {
+    const { code, stdout } = await cli(['check', 'broken.test', '--platform', 'zendesk', '--dns-server', server(), '--json']);
+    expect(code).toBe(1);
+    const report = JSON.parse(stdout) as { domain: string; items: Array<{ id: string; status: string; summary: string; fix: { records: unknown[] } | null }> };
+    expect(report.domain).toBe('broken.test');
+    const byId = new Map(report.items.map((i) => [i.id, i]));
+    expect(byId.get('spf')?.status).toBe('fail');
+    expect(byId.get('spf')?.summary).toMatch(/SPF/u);
+    expect(byId.get('dmarc')?.status).toBe('fail');
+    expect(byId.get('dmarc')?.summary).toMatch(/rejectt/u);
+    expect(byId.get('spf')?.fix?.records.length).toBeGreaterThan(0);
+  });
+
+  it('prints a readable checklist without --json', async () => {
+    const { stdout } = await cli(['check', 'broken.test', '--platform', 'zendesk', '--dns-server', server()]);
+    expect(stdout).toMatch(/^broken\.test \(zendesk\)/u);
+    expect(stdout).toMatch(/✗ .*DMARC/u);
+  });
+
+  it('passes the required items of a healthy domain', async () => {
+    const { stdout } = await cli(['check', 'healthy.test', '--platform', 'zendesk', '--dns-server', server(), '--json']);
+    const report = JSON.parse(stdout) as { items: Array<{ id: string; status: string }> };
+    const byId = new Map(report.items.map((i) => [i.id, i.status]));
+    expect(byId.get('spf')).toBe('pass');
+    expect(byId.get('dmarc')).toBe('pass');
+    expect(byId.get('dkim:zendesk1')).toBe('pass');
+  });
+
+  it('refuses bad input with exit 2', async () => {
+    expect((await cli(['check'])).code).toBe(2);
+    expect((await cli(['check', 'not a domain', '--dns-server', server()])).code).toBe(2);
+    expect((await cli(['check', 'healthy.test', '--dns-server', 'nonsense'])).code).toBe(2);
+    expect((await cli(['check', 'healthy.test', '--platform', 'hotmail'])).code).toBe(2);
+  });
+});
+
+describe('relayproof spf', () => {
+  it('gives the verdict a receiver would reach for an IP, with the lookup budget', async () => {
+    const inside = await cli(['spf', 'healthy.test', '--ip', '192.0.2.7', '--dns-server', server(), '--json']);
+    expect(inside.code).toBe(0);
+    const json = JSON.parse(inside.stdout) as { result: string; lookups: { total: number; limit: number } };
+    expect(json.result).toBe('pass');
+    expect(json.lookups).toMatchObject({ total: 1, limit: 10 });
+
+    const outside = await cli(['spf', 'healthy.test', '--ip', '203.0.113.9', '--dns-server', server(), '--json']);
+    expect(outside.code).toBe(1);
+    expect(JSON.parse(outside.stdout).result).toBe('fail');
+  });
+
+  it('draws the include tree in text', async () => {
+    const { stdout, code } = await cli(['spf', 'healthy.test', '--dns-server', server()]);
+    expect(code).toBe(0);
+    expect(stdout).toMatch(/mail\.zendesk\.com/u);
+    expect(stdout).toMatch(/DNS lookups: 1 of 10/u);
+  });
+
+  it('two SPF records are invalid (exit 1)', async () => {
+    const { code, stdout } = await cli(['spf', 'broken.test', '--dns-server', server(), '--json']);
+    expect(code).toBe(1);
+    expect(JSON.parse(stdout).status).toBe('fail');
+  });
+});
