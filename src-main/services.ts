@@ -15,6 +15,7 @@ import { createVault, type KeychainBackend, type Vault } from './vault/vault';
 import { findResourcesDir } from './app/resources-dir';
 import { APP_VERSION } from './app/version';
 import { loadPlatforms, type LoadPlatformsResult } from './providers/platforms';
+import { loadReplyCatalogue, type LoadCatalogueResult } from './analyze/reply-catalogue';
 
 export type AppMode = AppInfo['mode'];
 
@@ -42,6 +43,8 @@ export interface Services {
   readonly resourcesDir: string;
   /** Platform data, read and validated once. */
   platforms(): Promise<LoadPlatformsResult>;
+  /** The reply/diagnosis catalogue, read and validated once. */
+  replies(): Promise<LoadCatalogueResult>;
   createDispatcher(onEvent?: (event: OperationEvent) => void): Dispatcher;
 }
 
@@ -62,8 +65,11 @@ export function createServices(options: ServicesOptions): Services {
   const resourcesDir = options.resourcesDir ?? findResourcesDir();
   let platformsLoad: Promise<LoadPlatformsResult> | undefined;
   const platforms = () => (platformsLoad ??= loadPlatforms(resourcesDir));
+  let repliesLoad: Promise<LoadCatalogueResult> | undefined;
+  const replies = () => (repliesLoad ??= loadReplyCatalogue(resourcesDir));
   const handlers = createHandlers({
     platforms,
+    replies,
     store,
     vault,
     clock,
@@ -80,6 +86,7 @@ export function createServices(options: ServicesOptions): Services {
     handlers,
     resourcesDir,
     platforms,
+    replies,
     createDispatcher(onEvent) {
       const dispatcher = createDispatcher({ handlers, logger, validateOutput, ...(onEvent ? { onEvent } : {}) });
       dispatchers.add(dispatcher);

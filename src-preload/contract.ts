@@ -9,6 +9,16 @@
 import { z } from 'zod';
 import { checklistEventSchema, checklistInputSchema, checklistReportSchema } from '../src-main/checks/schemas';
 import { propagationReportSchema, propagationRequestSchema } from '../src-main/dns/schemas';
+import { explainInputSchema, explainResultSchema } from '../src-main/analyze/schemas';
+import {
+  connectionReportSchema,
+  connectionTestFieldsSchema,
+  phaseEventSchema,
+  probeEventSchema,
+  probeInputSchema,
+  probeReportSchema,
+  smtpCredentialsFieldsSchema,
+} from '../src-main/smtp/schemas';
 
 // ---------------------------------------------------------------------------
 // Errors and results
@@ -166,6 +176,20 @@ export const settingsSchema = z.strictObject({
     .min(5, { message: 'The SMTP timeout must be at least 5 seconds.' })
     .max(300, { message: 'The SMTP timeout can be at most 300 seconds.' })
     .default(30),
+  /**
+   * Certificates the admin chose to trust for one host (self-signed or private CA):
+   * exactly this SHA-256 fingerprint, nothing else.
+   */
+  pinnedCertificates: z
+    .array(
+      z.strictObject({
+        host: hostSchema,
+        sha256: z.string().regex(/^[0-9A-F]{64}$/u, { message: 'A certificate fingerprint is 64 hexadecimal characters (SHA-256).' }),
+        pinnedAt: isoTimeSchema,
+      }),
+    )
+    .max(64)
+    .default([]),
   rotationReminderDays: z
     .number({ error: 'The rotation reminder is a number of days.' })
     .int({ message: 'The rotation reminder is a whole number of days.' })
@@ -228,9 +252,24 @@ export interface ChannelSpec {
 }
 
 const empty = z.strictObject({});
+
+/** Names a long operation, for its events and for cancelling it. */
+export const operationIdSchema = z.string().regex(/^[A-Za-z0-9_-]{8,64}$/u);
+
+/**
+ * A connection test names where its secret comes from: the keychain entry of a saved
+ * address, or a draft's secret held in memory for this one call.
+ */
+const smtpTestInput = connectionTestFieldsSchema.extend({
+  operationId: operationIdSchema,
+  addressId: idSchema.optional(),
+  secret: secretInputSchema.optional(),
+  credentials: smtpCredentialsFieldsSchema.nullable().default(null),
+});
+/** The engine's own deadline is at most 300 s; the dispatcher's sits just above it. */
+const SMTP_CHANNEL_TIMEOUT_MS = 310_000;
 const byId = z.strictObject({ id: idSchema });
 
-export const operationIdSchema = z.string().regex(/^[A-Za-z0-9_-]{8,64}$/u);
 
 export const contract = {
   'app:get-info': { input: empty, output: appInfoSchema },
@@ -256,6 +295,31 @@ export const contract = {
   },
   'vault:has-secret': { input: z.strictObject({ addressId: idSchema }), output: secretStateSchema },
   'vault:delete-secret': { input: z.strictObject({ addressId: idSchema }), output: z.object({ deleted: z.boolean() }) },
+  /** Every phase from DNS to QUIT; streamed, cancellable; never sends credentials before TLS. */
+  'smtp:test-connection': {
+    input: smtpTestInput,
+    output: connectionReportSchema,
+    event: phaseEventSchema,
+    timeoutMs: SMTP_CHANNEL_TIMEOUT_MS,
+    secretFields: ['secret'],
+  },
+  /** The same test ending with a real message carrying a unique token. */
+  'smtp:send-test-message': {
+    input: smtpTestInput,
+    output: connectionReportSchema,
+    event: phaseEventSchema,
+    timeoutMs: SMTP_CHANNEL_TIMEOUT_MS,
+    secretFields: ['secret'],
+  },
+  /** Which ports and security modes a host offers, with one recommendation. */
+  'smtp:probe': {
+    input: probeInputSchema.extend({ operationId: operationIdSchema }),
+    output: probeReportSchema,
+    event: probeEventSchema,
+    timeoutMs: SMTP_CHANNEL_TIMEOUT_MS,
+  },
+  /** Any pasted error (reply line, bounce, Zuora message) → diagnoses with fix steps. */
+  'analyze:explain': { input: explainInputSchema, output: explainResultSchema },
   /** The DKIM/SPF/DMARC checklist of a domain; items stream as they finish. */
   'checks:run-checklist': {
     input: checklistInputSchema.extend({ operationId: operationIdSchema }),

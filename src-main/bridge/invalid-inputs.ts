@@ -58,6 +58,15 @@ export const validInputs: { readonly [C in ChannelName]: readonly [ChannelInput<
   'vault:set-secret': [{ addressId: 'addr-1', secret: 'correct horse battery staple' }],
   'vault:has-secret': [{ addressId: 'addr-1' }],
   'vault:delete-secret': [{ addressId: 'addr-1' }],
+  'smtp:test-connection': [
+    { operationId: 'op_smtp_test_1', host: 'smtp.example.com', port: 587, security: 'starttls', from: 'support@example.com', addressId: 'addr-1', credentials: { kind: 'password', username: 'support@example.com' } },
+    { operationId: 'op_smtp_test_2', host: 'smtp.example.com', port: 465, security: 'tls', secret: 'draft-secret', credentials: { kind: 'app-password', username: 'support@example.com' }, timeouts: { deadlineMs: 5000 } },
+  ],
+  'smtp:send-test-message': [
+    { operationId: 'op_smtp_send_1', host: 'smtp.example.com', port: 587, security: 'starttls', from: 'support@example.com', to: 'admin@example.com', addressId: 'addr-1', credentials: { kind: 'password', username: 'support@example.com' } },
+  ],
+  'smtp:probe': [{ operationId: 'op_probe_0001', host: 'smtp.example.com' }, { operationId: 'op_probe_0002', host: 'smtp.example.com', ports: [587, 465], concurrency: 2 }],
+  'analyze:explain': [{ text: '535 5.7.139 Authentication unsuccessful, SmtpClientAuthentication is disabled for the Tenant.' }],
   'checks:run-checklist': [
     { operationId: 'op_checklist_1', domain: 'example.com' },
     { operationId: 'op_checklist_2', domain: 'example.com', platform: 'zendesk', selectors: ['zendesk1'], sendingIp: '192.0.2.10', dnsServers: ['127.0.0.1:5301'], only: ['spf', 'dkim'] },

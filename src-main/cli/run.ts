@@ -8,6 +8,7 @@ import { createLogger } from '../log/logger';
 import { createServices, type Services } from '../services';
 import { runCheckCommand, runSpfCommand } from './dns-commands';
 import { runDoctor } from './doctor';
+import { runExplainCommand, runSmtpCommand } from './smtp-commands';
 import { EXIT, parseOptions, printJson, readSecretFromStdin, UsageError, type CliIo, type ExitCode } from './io';
 import { runServe } from './serve';
 
@@ -23,6 +24,13 @@ Commands:
   serve [--port N] [--no-open]    Start browser mode on 127.0.0.1 and print its URL
   check DOMAIN [--platform P] [--selector S]... [--ip IP] [--dns-server HOST:PORT]...
                                   The SPF/DKIM/DMARC/MX/PTR checklist, with the records to publish
+  smtp test --host H --port P --security starttls|tls|none [--user U --password-stdin]
+            --from ADDR [--to ADDR] [--send] [--ehlo NAME] [--pin SHA256]
+            [--dns-server HOST:PORT]... [--transcript]
+                                  Every phase from DNS to QUIT, with the diagnosis when one fails
+  smtp probe HOST [--port N]... [--dns-server HOST:PORT]...
+                                  Which ports and security modes HOST offers, and which to use
+  explain "TEXT"                  What an SMTP reply, bounce or SaaS error means and how to fix it
   spf DOMAIN [--ip IP] [--sender ADDR] [--helo NAME] [--dns-server HOST:PORT]...
                                   The SPF include tree with its DNS-lookup budget; with --ip,
                                   the verdict a receiving server would reach
@@ -67,6 +75,10 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<ExitCo
         return await runCheckCommand(rest, io, () => openServices(io));
       case 'spf':
         return await runSpfCommand(rest, io, () => openServices(io));
+      case 'smtp':
+        return await runSmtpCommand(rest, io, () => openServices(io));
+      case 'explain':
+        return await runExplainCommand(rest, io, () => openServices(io));
       default:
         throw new UsageError(`Unknown command "${command}". Run \`relayproof --help\` for the list.`);
     }

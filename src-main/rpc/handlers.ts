@@ -2,13 +2,18 @@
  * One handler per contract channel, over the services. Handlers return Results; the
  * dispatcher has already validated their input against the contract.
  */
-import { ok, fail, type Address, type AddressView, type AppInfo, type Result } from '../../src-preload/contract';
+import { ok, fail, type Address, type AddressView, type AppInfo, type ParsedInput, type Result } from '../../src-preload/contract';
 import { runChecklist } from '../checks/checklist';
 import { runPropagation } from '../dns/propagation';
+import { explain } from '../analyze/explain';
+import type { LoadCatalogueResult, ReplyCatalogue } from '../analyze/reply-catalogue';
+import { probeHost } from '../smtp/probe';
+import { testConnection } from '../smtp/connection-test';
+import type { ConnectionReport, ConnectionTestInput } from '../smtp/schemas';
 import type { LoadPlatformsResult } from '../providers/platforms';
 import type { AppStore } from '../store/store';
 import type { Vault } from '../vault/vault';
-import type { Handlers } from './dispatch';
+import type { HandlerContext, Handlers } from './dispatch';
 
 export interface HandlerDeps {
   readonly store: AppStore;
@@ -18,6 +23,8 @@ export interface HandlerDeps {
   readonly cancel: (operationId: string) => boolean;
   /** Platform data from resources/platforms (loaded once, on first use). */
   readonly platforms: () => Promise<LoadPlatformsResult>;
+  /** The reply/diagnosis catalogue from resources/replies (loaded once). */
+  readonly replies: () => Promise<LoadCatalogueResult>;
 }
 
 export function createHandlers(deps: HandlerDeps): Handlers {
@@ -34,6 +41,48 @@ export function createHandlers(deps: HandlerDeps): Handlers {
   /** The admin's DNS servers from Settings apply wherever a call names none. */
   function dnsServersOr(given: readonly string[]): string[] {
     return given.length > 0 ? [...given] : [...store.settings().dnsServers];
+  }
+
+  async function catalogue(): Promise<Result<ReplyCatalogue>> {
+    const loaded = await deps.replies();
+    return loaded.ok
+      ? ok(loaded.catalogue)
+      : fail('internal', 'Relayproof could not read its reply catalogue (resources/replies).', { hint: 'Reinstall Relayproof.', details: { problems: loaded.problems } });
+  }
+
+  /**
+   * One connection test. The secret comes from the call (a draft, held for this call
+   * only) or from the keychain entry of a saved address, lent for the test and never
+   * returned. Settings fill in what the call leaves out: EHLO name, deadline, DNS
+   * servers and a pinned certificate for this host.
+   */
+  async function runSmtpTest(
+    { operationId: _operationId, addressId, secret, credentials, ...fields }: ParsedInput<'smtp:test-connection'>,
+    ctx: HandlerContext,
+    send: boolean,
+  ): Promise<Result<ConnectionReport>> {
+    const replies = await catalogue();
+    if (!replies.ok) return replies;
+    const settings = store.settings();
+    const pin = fields.pinSha256 ?? settings.pinnedCertificates.find((p) => p.host.toLowerCase() === fields.host.toLowerCase())?.sha256;
+    const ehloName = fields.ehloName ?? settings.ehloName ?? undefined;
+    const request = {
+      ...fields,
+      send: send || fields.send,
+      dnsServers: dnsServersOr(fields.dnsServers),
+      timeouts: { deadlineMs: settings.smtpTimeoutSeconds * 1000, ...fields.timeouts },
+      ...(pin !== undefined ? { pinSha256: pin } : {}),
+      ...(ehloName !== undefined ? { ehloName } : {}),
+    };
+    const options = { signal: ctx.signal, onPhase: ctx.emit, catalogue: replies.value };
+    if (credentials === null) return testConnection({ ...request, credentials: null } as ConnectionTestInput, options);
+    if (secret !== undefined) return testConnection({ ...request, credentials: { ...credentials, secret } } as ConnectionTestInput, options);
+    if (addressId === undefined) {
+      return fail('invalid-input', 'There is no secret to test with: type the password, or test a saved address whose secret is in the keychain.');
+    }
+    if (store.getAddress(addressId) === undefined) return notFound(addressId);
+    const lent = await vault.withSecret(addressId, (stored) => testConnection({ ...request, credentials: { ...credentials, secret: stored } } as ConnectionTestInput, options));
+    return lent.ok ? lent.value : lent;
   }
 
   async function viewOne(address: Address): Promise<AddressView> {
@@ -132,6 +181,23 @@ export function createHandlers(deps: HandlerDeps): Handlers {
       if (address === undefined) return notFound(addressId);
       const has = await vault.has(addressId);
       return ok({ stored: has.ok ? has.value : null, changedAt: address.secretChangedAt });
+    },
+
+    'smtp:test-connection': (input, ctx) => runSmtpTest(input, ctx, false),
+
+    'smtp:send-test-message': (input, ctx) => runSmtpTest(input, ctx, true),
+
+    async 'smtp:probe'({ operationId: _operationId, ...input }, ctx) {
+      const ehloName = input.ehloName ?? store.settings().ehloName ?? undefined;
+      return probeHost(
+        { ...input, dnsServers: dnsServersOr(input.dnsServers), ...(ehloName !== undefined ? { ehloName } : {}) },
+        { signal: ctx.signal, onResult: ctx.emit },
+      );
+    },
+
+    async 'analyze:explain'({ text }) {
+      const replies = await catalogue();
+      return replies.ok ? ok(explain(text, replies.value)) : replies;
     },
 
     async 'checks:run-checklist'({ operationId: _operationId, ...input }, ctx) {

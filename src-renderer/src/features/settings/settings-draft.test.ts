@@ -4,7 +4,7 @@ import { settingsDraftOf, settingsErrorsOf, settingsPatchOf } from './settings-d
 describe('settings form draft', () => {
   it('turns one DNS server per line into a list and empty fields into null', () => {
     const draft = {
-      ...settingsDraftOf({ theme: 'system', dnsServers: [], ehloName: null, smtpTimeoutSeconds: 30, rotationReminderDays: 90 }),
+      ...settingsDraftOf({ theme: 'system', dnsServers: [], ehloName: null, smtpTimeoutSeconds: 30, pinnedCertificates: [], rotationReminderDays: 90 }),
       dnsServers: '192.0.2.53\n\n  198.51.100.7:5353 \n',
       rotationReminderDays: '',
     };

@@ -1,0 +1,164 @@
+/**
+ * `relayproof smtp test`, `relayproof smtp probe` and `relayproof explain`: the SMTP
+ * engine and the diagnosis catalogue from the command line, through the same
+ * dispatcher (and so the same validation) as the app.
+ */
+import type { ExplainResult } from '../analyze/schemas';
+import { describeIssues } from '../rpc/dispatch';
+import { formatReport, summarizeReport } from '../smtp/report-summary';
+import type { ConnectionReport, ProbeReport } from '../smtp/schemas';
+import { formatTranscript } from '../smtp/transcript-format';
+import type { Services } from '../services';
+import { EXIT, parseOptions, printJson, readSecretFromStdin, UsageError, type CliIo, type ExitCode } from './io';
+
+const TEST_USAGE =
+  'Usage: relayproof smtp test --host H --port P --security starttls|tls|none [--user U --password-stdin] [--auth-kind password|app-password|api-key|oauth2] --from ADDR [--to ADDR] [--send] [--ehlo NAME] [--pin SHA256] [--dns-server HOST:PORT]... [--transcript] [--json]';
+
+function operationId(): string {
+  return `cli_${process.pid}_${Date.now()}`;
+}
+
+function failed(io: CliIo, json: boolean, error: { code: string; message: string; hint?: string | undefined }): ExitCode {
+  if (json) printJson(io, { ok: false, error });
+  else io.stderr.write(`${error.message}${error.hint ? `\n${error.hint}` : ''}\n`);
+  return error.code === 'invalid-input' || error.code === 'not-found' ? EXIT.usage : EXIT.checkFailed;
+}
+
+export async function runSmtpCommand(args: readonly string[], io: CliIo, openServices: () => Services): Promise<ExitCode> {
+  const [sub, ...rest] = args;
+  switch (sub) {
+    case 'test':
+      return smtpTest(rest, io, openServices);
+    case 'probe':
+      return smtpProbe(rest, io, openServices);
+    default:
+      throw new UsageError(`${TEST_USAGE}\n       relayproof smtp probe HOST [--dns-server HOST:PORT]... [--json]`);
+  }
+}
+
+async function smtpTest(args: readonly string[], io: CliIo, openServices: () => Services): Promise<ExitCode> {
+  const { values: v, positionals } = parseOptions(
+    args,
+    {
+      host: { type: 'string' },
+      port: { type: 'string' },
+      security: { type: 'string' },
+      user: { type: 'string' },
+      'auth-kind': { type: 'string' },
+      'password-stdin': { type: 'boolean' },
+      from: { type: 'string' },
+      to: { type: 'string' },
+      send: { type: 'boolean' },
+      ehlo: { type: 'string' },
+      pin: { type: 'string' },
+      'dns-server': { type: 'string', multiple: true },
+      transcript: { type: 'boolean' },
+    },
+    true,
+  );
+  if (positionals.length > 0) throw new UsageError(TEST_USAGE);
+  const values = v as {
+    json?: boolean;
+    host?: string;
+    port?: string;
+    security?: string;
+    user?: string;
+    'auth-kind'?: string;
+    'password-stdin'?: boolean;
+    from?: string;
+    to?: string;
+    send?: boolean;
+    ehlo?: string;
+    pin?: string;
+    'dns-server'?: string[];
+    transcript?: boolean;
+  };
+  if (values.host === undefined || values.port === undefined || values.security === undefined) throw new UsageError(TEST_USAGE);
+  const port = Number(values.port);
+  if (values.user !== undefined && values['password-stdin'] !== true) {
+    throw new UsageError('Give the password on standard input with --password-stdin (never as an argument).');
+  }
+  if (values.user === undefined && values['password-stdin'] === true) throw new UsageError('--password-stdin needs --user.');
+  const secret = values.user !== undefined ? await readSecretFromStdin(io) : undefined;
+  const json = values.json === true;
+
+  const input = {
+    operationId: operationId(),
+    host: values.host,
+    port,
+    security: values.security,
+    ...(values.from !== undefined ? { from: values.from } : {}),
+    ...(values.to !== undefined ? { to: values.to } : {}),
+    ...(values.ehlo !== undefined ? { ehloName: values.ehlo } : {}),
+    ...(values.pin !== undefined ? { pinSha256: values.pin } : {}),
+    dnsServers: values['dns-server'] ?? [],
+    credentials: values.user === undefined ? null : { kind: values['auth-kind'] ?? 'password', username: values.user },
+    ...(secret !== undefined ? { secret } : {}),
+  };
+  const services = openServices();
+  const channel = values.send === true ? 'smtp:send-test-message' : 'smtp:test-connection';
+  const result = await services.createDispatcher().dispatch(channel, input);
+  if (!result.ok) return failed(io, json, result.error);
+  const report = result.value as ConnectionReport;
+  if (json) {
+    printJson(io, { ...summarizeReport(report), ...(values.transcript === true ? { transcript: formatTranscript(report.transcript) } : {}) });
+  } else {
+    io.stdout.write(`${formatReport(report)}\n`);
+    if (values.transcript === true) io.stdout.write(`\nTranscript:\n${formatTranscript(report.transcript)}\n`);
+  }
+  return report.ok ? EXIT.ok : EXIT.checkFailed;
+}
+
+async function smtpProbe(args: readonly string[], io: CliIo, openServices: () => Services): Promise<ExitCode> {
+  const usage = 'Usage: relayproof smtp probe HOST [--port N]... [--dns-server HOST:PORT]... [--json]';
+  const { values: v, positionals } = parseOptions(args, { 'dns-server': { type: 'string', multiple: true }, port: { type: 'string', multiple: true } }, true);
+  const values = v as { json?: boolean; 'dns-server'?: string[]; port?: string[] };
+  const [host] = positionals;
+  if (host === undefined || positionals.length !== 1) throw new UsageError(usage);
+  // Without --port: 25, 465, 587, 2525, 2465 and 2587 (the engine's defaults).
+  const ports = values.port?.map(Number);
+  const result = await openServices()
+    .createDispatcher()
+    .dispatch('smtp:probe', { operationId: operationId(), host, dnsServers: values['dns-server'] ?? [], ...(ports !== undefined ? { ports } : {}) });
+  const json = values.json === true;
+  if (!result.ok) return failed(io, json, result.error);
+  const report = result.value as ProbeReport;
+  if (json) printJson(io, report);
+  else {
+    io.stdout.write(`${report.host}${report.address !== null ? ` (${report.address})` : ''}\n`);
+    for (const r of report.results) {
+      const mode = r.mode === 'tls' ? 'implicit TLS' : 'STARTTLS';
+      const auth = r.auth.length > 0 ? `AUTH ${r.auth.join(' ')}` : 'no AUTH';
+      io.stdout.write(`  ${String(r.port).padStart(5)} ${mode.padEnd(12)} ${r.status.padEnd(15)} ${r.tls?.protocol ?? ''} ${auth}  ${r.detail}\n`);
+    }
+    for (const note of report.notes) io.stdout.write(`  note: ${note}\n`);
+    io.stdout.write(report.recommendation !== null ? `\n${report.recommendation.text}\n` : `\n${report.failure?.message ?? 'No combination offered TLS and AUTH.'}\n`);
+  }
+  // Passed only when a connector could use something as it is: TLS with a trusted
+  // certificate and AUTH offered.
+  const usable = report.results.some((r) => r.status === 'ok' && r.tls?.trusted === true);
+  return usable ? EXIT.ok : EXIT.checkFailed;
+}
+
+export async function runExplainCommand(args: readonly string[], io: CliIo, openServices: () => Services): Promise<ExitCode> {
+  const { values, positionals } = parseOptions(args, {}, true);
+  const text = positionals.join(' ');
+  if (text.trim() === '') throw new UsageError('Usage: relayproof explain "TEXT" [--json]   (a reply line, a bounce snippet or a SaaS error message)');
+  const result = await openServices().createDispatcher().dispatch('analyze:explain', { text });
+  const json = values.json === true;
+  if (!result.ok) {
+    if (result.error.code === 'invalid-input') throw new UsageError(describeIssues([{ path: [], message: result.error.message }]));
+    return failed(io, json, result.error);
+  }
+  const explained = result.value as ExplainResult;
+  if (json) printJson(io, explained);
+  else {
+    for (const d of explained.diagnoses) {
+      io.stdout.write(`${d.title}${d.kind === 'catalogue' ? ` (${d.code})` : ''}\n${d.happened}\nLikely cause: ${d.cause}\n`);
+      d.steps.forEach((step, i) => io.stdout.write(`  ${i + 1}. ${step}\n`));
+      for (const shown of d.saasShows) io.stdout.write(`What ${shown.platform} shows: "${shown.text}"\n`);
+      io.stdout.write('\n');
+    }
+  }
+  return EXIT.ok;
+}

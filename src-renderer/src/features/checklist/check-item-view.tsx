@@ -1,0 +1,249 @@
+import { AccordionHeader, AccordionItem, AccordionPanel, makeStyles, Text, tokens } from '@fluentui/react-components';
+import { useId, type ReactNode } from 'react';
+import type { CheckItem, FixRecord } from '../../../../src-main/checks/schemas';
+import type { DnsLookup } from '../../../../src-main/dns/schemas';
+import { CheckDetailsView } from './check-details';
+import { formatTtl, outcomeLabels } from './check-labels';
+import { DnsText } from './dns-text';
+import { FixRecords } from './fix-records';
+import { SeverityChip, StatusChip } from './status-chip';
+
+const useStyles = makeStyles({
+  item: {
+    borderBottom: `${tokens.strokeWidthThin} solid ${tokens.colorNeutralStroke2}`,
+    paddingBottom: tokens.spacingVerticalS,
+  },
+  header: { margin: 0 },
+  headerText: { display: 'flex', alignItems: 'center', gap: tokens.spacingHorizontalM, fontWeight: tokens.fontWeightSemibold },
+  summary: {
+    display: 'block',
+    margin: 0,
+    // Lines up under the title, past the expand icon and the chip.
+    paddingLeft: `calc(${tokens.spacingHorizontalM} + 20px + ${tokens.spacingHorizontalS} + 5.5rem + ${tokens.spacingHorizontalM})`,
+    paddingRight: tokens.spacingHorizontalM,
+    color: tokens.colorNeutralForeground2,
+  },
+  panel: {
+    display: 'flex',
+    flexDirection: 'column',
+    gap: tokens.spacingVerticalL,
+    paddingTop: tokens.spacingVerticalM,
+    paddingBottom: tokens.spacingVerticalM,
+    paddingLeft: `calc(${tokens.spacingHorizontalM} + 20px + ${tokens.spacingHorizontalS})`,
+  },
+  section: { display: 'flex', flexDirection: 'column', gap: tokens.spacingVerticalS, minWidth: 0 },
+  sectionTitle: { margin: 0, fontSize: tokens.fontSizeBase300, lineHeight: tokens.lineHeightBase300, fontWeight: tokens.fontWeightSemibold },
+  plainList: { margin: 0, paddingLeft: tokens.spacingHorizontalXL, display: 'flex', flexDirection: 'column', gap: tokens.spacingVerticalXS },
+  bare: { margin: 0, padding: 0, listStyleType: 'none', display: 'flex', flexDirection: 'column', gap: tokens.spacingVerticalXS },
+  finding: { display: 'flex', gap: tokens.spacingHorizontalS, alignItems: 'baseline' },
+  subject: { color: tokens.colorNeutralForeground3 },
+  muted: { color: tokens.colorNeutralForeground3 },
+  table: {
+    width: '100%',
+    borderCollapse: 'collapse',
+    fontSize: tokens.fontSizeBase200,
+    tableLayout: 'fixed',
+    '& th': {
+      textAlign: 'left',
+      fontWeight: tokens.fontWeightSemibold,
+      color: tokens.colorNeutralForeground2,
+      borderBottom: `${tokens.strokeWidthThin} solid ${tokens.colorNeutralStroke1}`,
+      padding: `${tokens.spacingVerticalXS} ${tokens.spacingHorizontalS}`,
+    },
+    '& td': {
+      verticalAlign: 'top',
+      borderBottom: `${tokens.strokeWidthThin} solid ${tokens.colorNeutralStroke3}`,
+      padding: `${tokens.spacingVerticalXS} ${tokens.spacingHorizontalS}`,
+      overflowWrap: 'anywhere',
+    },
+  },
+  caption: { textAlign: 'left', captionSide: 'top', color: tokens.colorNeutralForeground3, paddingBottom: tokens.spacingVerticalXS },
+  colName: { width: '28%' },
+  colType: { width: '4.5rem' },
+  colTtl: { width: '6rem' },
+  colServer: { width: '9rem' },
+});
+
+export interface CheckItemViewProps {
+  readonly item: CheckItem;
+  readonly onCheckPropagation: (record: FixRecord) => void;
+}
+
+/** One check: status and title as the accordion header, the summary always visible, the rest on expand. */
+export function CheckItemView({ item, onCheckPropagation }: CheckItemViewProps) {
+  const styles = useStyles();
+  const summaryId = `check-summary-${item.id.replace(/[^a-z0-9-]/giu, '-')}`;
+  return (
+    <AccordionItem value={item.id} className={styles.item} data-check-id={item.id} data-status={item.status}>
+      <AccordionHeader as="h3" className={styles.header} button={{ 'aria-describedby': summaryId }}>
+        <span className={styles.headerText}>
+          <StatusChip status={item.status} />
+          <DnsText text={item.title} />
+        </span>
+      </AccordionHeader>
+      <Text as="p" className={styles.summary} id={summaryId}>
+        <DnsText text={item.summary} />
+      </Text>
+      <AccordionPanel>
+        <div className={styles.panel}>
+          {item.findings.length === 0 ? null : (
+            <Section title="Findings">
+              <ul className={styles.bare}>
+                {item.findings.map((finding, index) => (
+                  <li key={`${finding.code}-${index}`} className={styles.finding} data-finding={finding.code}>
+                    <SeverityChip severity={finding.severity} />
+                    <span>
+                      <DnsText text={finding.message} />
+                      {finding.subject === null ? null : (
+                        <>
+                          {' '}
+                          <span className={styles.subject}>
+                            (<DnsText text={finding.subject} mono />)
+                          </span>
+                        </>
+                      )}
+                    </span>
+                  </li>
+                ))}
+              </ul>
+            </Section>
+          )}
+          <Section title={item.kind === 'spf' ? 'SPF include tree and lookup budget' : 'Details'}>
+            <CheckDetailsView details={item.evidence.details} />
+          </Section>
+          <Evidence item={item} />
+          {item.fix === undefined || (item.fix.steps.length === 0 && item.fix.records.length === 0) ? null : (
+            <Section title="How to fix">
+              {item.fix.steps.length === 0 ? null : (
+                <ol className={styles.plainList}>
+                  {item.fix.steps.map((step, index) => (
+                    <li key={index}>
+                      <DnsText text={step} />
+                    </li>
+                  ))}
+                </ol>
+              )}
+              {item.fix.records.length === 0 ? null : <FixRecords records={item.fix.records} onCheckPropagation={onCheckPropagation} />}
+            </Section>
+          )}
+          {item.references.length === 0 ? null : (
+            <Section title="References">
+              <ul className={styles.plainList}>
+                {item.references.map((reference) => (
+                  <li key={reference.url}>
+                    {/* In Electron the main process opens allowlisted documentation hosts in the OS browser. */}
+                    <a href={reference.url} target="_blank" rel="noreferrer">
+                      {reference.label}
+                    </a>
+                  </li>
+                ))}
+              </ul>
+            </Section>
+          )}
+        </div>
+      </AccordionPanel>
+    </AccordionItem>
+  );
+}
+
+function Section({ title, children }: { readonly title: string; readonly children: ReactNode }) {
+  const styles = useStyles();
+  const id = useId();
+  return (
+    <section className={styles.section} aria-labelledby={id}>
+      <h4 className={styles.sectionTitle} id={id}>
+        {title}
+      </h4>
+      {children}
+    </section>
+  );
+}
+
+function Evidence({ item }: { readonly item: CheckItem }) {
+  const styles = useStyles();
+  const { evidence } = item;
+  return (
+    <Section title="Evidence">
+      {evidence.records.length === 0 ? (
+        <Text className={styles.muted}>No record was found to judge.</Text>
+      ) : (
+        <ul className={styles.bare} aria-label="Records judged">
+          {evidence.records.map((record, index) => (
+            <li key={index} data-evidence-record="">
+              <DnsText text={record} mono />
+              {evidence.ttl === null ? null : <span className={styles.muted}> · TTL {formatTtl(evidence.ttl)}</span>}
+            </li>
+          ))}
+        </ul>
+      )}
+      <Text size={200} className={styles.muted}>
+        Resolver: {resolverLabel(evidence.resolver.kind)} {evidence.resolver.servers.length === 0 ? '' : evidence.resolver.servers.join(', ')} (timeout{' '}
+        {evidence.resolver.timeoutMs} ms, {evidence.resolver.retries} {evidence.resolver.retries === 1 ? 'retry' : 'retries'})
+      </Text>
+      {evidence.queries.length === 0 ? null : <QueriesTable queries={evidence.queries} />}
+    </Section>
+  );
+}
+
+function resolverLabel(kind: CheckItem['evidence']['resolver']['kind']): string {
+  return kind === 'system' ? "this machine's resolvers" : kind === 'explicit' ? 'DNS servers' : 'authoritative servers';
+}
+
+function QueriesTable({ queries }: { readonly queries: readonly DnsLookup[] }) {
+  const styles = useStyles();
+  return (
+    <table className={styles.table}>
+      <caption className={styles.caption}>
+        DNS questions asked ({queries.length})
+      </caption>
+      <thead>
+        <tr>
+          <th scope="col" className={styles.colName}>
+            Queried name
+          </th>
+          <th scope="col" className={styles.colType}>
+            Type
+          </th>
+          <th scope="col">Answer</th>
+          <th scope="col" className={styles.colTtl}>
+            TTL
+          </th>
+          <th scope="col" className={styles.colServer}>
+            Server
+          </th>
+        </tr>
+      </thead>
+      <tbody>
+        {queries.map((query, index) => (
+          <tr key={`${query.name}-${query.type}-${index}`}>
+            <td>
+              <DnsText text={query.name} mono />
+              {query.chain.length === 0 ? null : (
+                <>
+                  {' → '}
+                  <DnsText text={query.canonicalName} mono />
+                </>
+              )}
+            </td>
+            <td>{query.type}</td>
+            <td>
+              {query.outcome === 'answer' ? (
+                <ul className={styles.bare}>
+                  {query.records.map((r, i) => (
+                    <li key={i}>
+                      <DnsText text={r.value} mono />
+                    </li>
+                  ))}
+                </ul>
+              ) : (
+                <span>{outcomeLabels[query.outcome]}</span>
+              )}
+            </td>
+            <td>{query.ttl === null ? (query.negative === null ? '—' : `negative ${query.negative.negativeTtl} s`) : `${query.ttl} s`}</td>
+            <td>{query.server === null ? '—' : <DnsText text={query.server} mono />}</td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+}

@@ -1,0 +1,67 @@
+import type { BadgeProps } from '@fluentui/react-components';
+import type { CheckStatus, FindingSeverity, Importance } from '../../../../src-main/checks/schemas';
+import type { DnsOutcome } from '../../../../src-main/dns/schemas';
+import { assertNever } from '../../app/assert-never';
+
+export const statusLabels = {
+  pass: 'Pass',
+  warn: 'Warning',
+  fail: 'Fail',
+  pending: 'Pending',
+  error: 'Error',
+} as const satisfies Record<CheckStatus, string>;
+
+export function statusColor(status: CheckStatus | FindingSeverity): NonNullable<BadgeProps['color']> {
+  switch (status) {
+    case 'pass':
+      return 'success';
+    case 'warn':
+      return 'warning';
+    case 'fail':
+      return 'danger';
+    case 'error':
+      return 'severe';
+    case 'pending':
+    case 'info':
+      return 'informative';
+    default:
+      return assertNever(status);
+  }
+}
+
+export const severityLabels = {
+  info: 'Note',
+  pass: 'Pass',
+  warn: 'Warning',
+  fail: 'Fail',
+  error: 'Error',
+} as const satisfies Record<FindingSeverity, string>;
+
+export const importanceGroups = [
+  { importance: 'required', label: 'Required', description: 'Mail is not trusted without these.' },
+  { importance: 'recommended', label: 'Recommended', description: 'Secondary protections and reputation.' },
+  { importance: 'optional', label: 'Optional', description: 'Informational.' },
+] as const satisfies ReadonlyArray<{ importance: Importance; label: string; description: string }>;
+
+export const outcomeLabels = {
+  answer: 'Answer',
+  nodata: 'No record of this type (NODATA)',
+  nxdomain: 'Name does not exist (NXDOMAIN)',
+  servfail: 'Server failure (SERVFAIL)',
+  refused: 'Refused (REFUSED)',
+  timeout: 'No answer (timeout)',
+  'cname-loop': 'CNAME loop',
+  error: 'Error',
+} as const satisfies Record<DnsOutcome, string>;
+
+export function formatDateTime(iso: string): string {
+  const date = new Date(iso);
+  return Number.isNaN(date.getTime()) ? iso : new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'medium' }).format(date);
+}
+
+/** `300` → `5 min`, `3600` → `1 h`, `90` → `90 s`. */
+export function formatTtl(seconds: number): string {
+  if (seconds >= 3600 && seconds % 3600 === 0) return `${seconds} s (${seconds / 3600} h)`;
+  if (seconds >= 60 && seconds % 60 === 0) return `${seconds} s (${seconds / 60} min)`;
+  return `${seconds} s`;
+}

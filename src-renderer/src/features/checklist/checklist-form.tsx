@@ -1,0 +1,116 @@
+import { Button, Field, Input, makeStyles, Select, tokens } from '@fluentui/react-components';
+import type { FormEvent, Ref } from 'react';
+import type { AddressView, PlatformId } from '../../../../src-preload/contract';
+import { optionsOf } from '../addresses/address-labels';
+import { draftFromAddress, type ChecklistDraft, type ChecklistErrors, type ChecklistField } from './checklist-draft';
+
+/** The checklist's own names for the platforms (the connector, not the address form's wording). */
+export const checklistPlatformLabels = {
+  zendesk: 'Zendesk',
+  zuora: 'Zuora external SMTP',
+  'zuora-ses': 'Zuora advanced SMTP (Amazon SES)',
+  clienttether: 'ClientTether',
+  generic: 'Generic',
+} as const satisfies Record<PlatformId, string>;
+
+const useStyles = makeStyles({
+  form: {
+    display: 'flex',
+    flexDirection: 'column',
+    gap: tokens.spacingVerticalM,
+    padding: tokens.spacingHorizontalL,
+    border: `${tokens.strokeWidthThin} solid ${tokens.colorNeutralStroke2}`,
+    borderRadius: tokens.borderRadiusLarge,
+    backgroundColor: tokens.colorNeutralBackground1,
+  },
+  grid: {
+    display: 'grid',
+    gridTemplateColumns: 'repeat(auto-fit, minmax(15rem, 1fr))',
+    columnGap: tokens.spacingHorizontalL,
+    rowGap: tokens.spacingVerticalM,
+    alignItems: 'start',
+  },
+  mono: { fontFamily: tokens.fontFamilyMonospace },
+  actions: { display: 'flex', gap: tokens.spacingHorizontalS, alignItems: 'center' },
+});
+
+export interface ChecklistFormProps {
+  readonly draft: ChecklistDraft;
+  readonly errors: ChecklistErrors;
+  readonly onChange: (draft: ChecklistDraft) => void;
+  readonly onRun: () => void;
+  readonly onCancel: () => void;
+  readonly running: boolean;
+  readonly cancelling: boolean;
+  readonly addresses: readonly AddressView[];
+  /** Which servers an empty "DNS servers" field means. */
+  readonly dnsFallback: string;
+  readonly formRef: Ref<HTMLFormElement>;
+}
+
+export function ChecklistForm({ draft, errors, onChange, onRun, onCancel, running, cancelling, addresses, dnsFallback, formRef }: ChecklistFormProps) {
+  const styles = useStyles();
+  const set = <K extends ChecklistField>(key: K, value: ChecklistDraft[K]) => onChange({ ...draft, [key]: value });
+  const fieldProps = (name: ChecklistField) => {
+    const message = errors[name];
+    return message === undefined ? {} : { validationState: 'error' as const, validationMessage: message };
+  };
+  const submit = (event: FormEvent<HTMLFormElement>) => {
+    event.preventDefault();
+    if (!running) onRun();
+  };
+
+  return (
+    <form ref={formRef} className={styles.form} onSubmit={submit} noValidate aria-label="Checklist">
+      {addresses.length === 0 ? null : (
+        <Field label="Fill in from an address" hint="Takes the domain of the address, its platform and its DKIM selectors.">
+          <Select
+            value=""
+            onChange={(_e, d) => {
+              const address = addresses.find((a) => a.id === d.value);
+              if (address !== undefined) onChange(draftFromAddress(address, draft));
+            }}
+          >
+            <option value="">Choose an address…</option>
+            {addresses.map((a) => (
+              <option key={a.id} value={a.id}>
+                {a.address} ({checklistPlatformLabels[a.platform]})
+              </option>
+            ))}
+          </Select>
+        </Field>
+      )}
+      <div className={styles.grid}>
+        <Field label="Domain" required hint="The domain in the From address, such as example.com." {...fieldProps('domain')}>
+          <Input value={draft.domain} onChange={(_e, d) => set('domain', d.value)} spellCheck={false} autoComplete="off" inputMode="url" />
+        </Field>
+        <Field label="Platform" hint="Sets the SPF include and DKIM selectors the platform needs." {...fieldProps('platform')}>
+          <Select value={draft.platform} onChange={(_e, d) => set('platform', d.value as PlatformId)}>
+            {optionsOf(checklistPlatformLabels).map((o) => (
+              <option key={o.value} value={o.value}>
+                {o.label}
+              </option>
+            ))}
+          </Select>
+        </Field>
+        <Field label="Extra DKIM selectors" hint="Besides the platform's own; separate with commas or spaces." {...fieldProps('selectors')}>
+          <Input value={draft.selectors} onChange={(_e, d) => set('selectors', d.value)} className={styles.mono} spellCheck={false} autoComplete="off" />
+        </Field>
+        <Field label="Sending IP (optional)" hint="Checks its SPF verdict and reverse DNS." {...fieldProps('sendingIp')}>
+          <Input value={draft.sendingIp} onChange={(_e, d) => set('sendingIp', d.value)} className={styles.mono} spellCheck={false} autoComplete="off" />
+        </Field>
+        <Field label="DNS servers (optional)" hint={`IP or IP:port, separated by commas or spaces. Empty: ${dnsFallback}.`} {...fieldProps('dnsServers')}>
+          <Input value={draft.dnsServers} onChange={(_e, d) => set('dnsServers', d.value)} className={styles.mono} spellCheck={false} autoComplete="off" />
+        </Field>
+      </div>
+      <div className={styles.actions}>
+        <Button type="submit" appearance="primary" disabledFocusable={running}>
+          Run checks
+        </Button>
+        <Button type="button" disabledFocusable={!running || cancelling} onClick={onCancel}>
+          {cancelling ? 'Cancelling…' : 'Cancel'}
+        </Button>
+      </div>
+    </form>
+  );
+}

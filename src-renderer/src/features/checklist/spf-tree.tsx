@@ -1,0 +1,186 @@
+import { Badge, Field, makeStyles, ProgressBar, Text, tokens } from '@fluentui/react-components';
+import type { CheckDetailsOf, SpfNodeView, SpfTermView } from '../../../../src-main/checks/schemas';
+import { DnsText } from './dns-text';
+
+const useStyles = makeStyles({
+  root: { display: 'flex', flexDirection: 'column', gap: tokens.spacingVerticalM },
+  meters: { display: 'grid', gridTemplateColumns: 'repeat(auto-fit, minmax(16rem, 1fr))', gap: tokens.spacingHorizontalXL, maxWidth: '48rem' },
+  tree: { margin: 0, paddingLeft: 0, listStyleType: 'none' },
+  nested: {
+    margin: 0,
+    marginLeft: tokens.spacingHorizontalS,
+    paddingLeft: tokens.spacingHorizontalL,
+    listStyleType: 'none',
+    borderLeft: `${tokens.strokeWidthThin} solid ${tokens.colorNeutralStroke2}`,
+  },
+  node: { display: 'flex', flexDirection: 'column', gap: tokens.spacingVerticalXXS, paddingTop: tokens.spacingVerticalXXS },
+  line: { display: 'flex', flexWrap: 'wrap', alignItems: 'baseline', gap: tokens.spacingHorizontalS },
+  domain: { fontWeight: tokens.fontWeightSemibold },
+  muted: { color: tokens.colorNeutralForeground3 },
+  problem: { color: tokens.colorPaletteRedForeground1 },
+});
+
+type SpfDetails = CheckDetailsOf<'spf'>;
+
+/** The lookup budget of RFC 7208 §4.6.4: 10 DNS-querying terms, 2 void lookups. */
+export function SpfLookupMeters({ lookups }: { readonly lookups: SpfDetails['lookups'] }) {
+  const styles = useStyles();
+  const over = lookups.total > lookups.limit;
+  const voidOver = lookups.void > lookups.voidLimit;
+  return (
+    <div className={styles.meters}>
+      <Field
+        label="DNS lookups (limit 10)"
+        hint={`${lookups.total} of ${lookups.limit} DNS lookups${over ? ': over the limit, receivers return permerror' : ''}`}
+        data-testid="spf-lookups"
+      >
+        <ProgressBar
+          value={Math.min(lookups.total, lookups.limit)}
+          max={lookups.limit}
+          thickness="large"
+          color={over ? 'error' : lookups.total >= lookups.limit - 1 ? 'warning' : 'success'}
+        />
+      </Field>
+      <Field
+        label="Void lookups (limit 2)"
+        hint={`${lookups.void} of ${lookups.voidLimit} void lookups${voidOver ? ': over the limit, receivers return permerror' : ''}`}
+        data-testid="spf-void-lookups"
+      >
+        <ProgressBar
+          value={Math.min(lookups.void, lookups.voidLimit)}
+          max={lookups.voidLimit}
+          thickness="large"
+          color={voidOver ? 'error' : lookups.void === lookups.voidLimit ? 'warning' : 'success'}
+        />
+      </Field>
+    </div>
+  );
+}
+
+export function SpfTree({ details }: { readonly details: SpfDetails }) {
+  const styles = useStyles();
+  return (
+    <div className={styles.root}>
+      <SpfLookupMeters lookups={details.lookups} />
+      {details.tree === null ? (
+        <Text className={styles.muted}>No SPF record to draw.</Text>
+      ) : (
+        <ul className={styles.tree} aria-label="SPF include tree">
+          <SpfNode node={details.tree} />
+        </ul>
+      )}
+    </div>
+  );
+}
+
+function lookupText(n: number): string {
+  return n === 1 ? '1 lookup' : `${n} lookups`;
+}
+
+function SpfNode({ node }: { readonly node: SpfNodeView }) {
+  const styles = useStyles();
+  return (
+    <li className={styles.node}>
+      <span className={styles.line}>
+        <DnsText text={node.domain} mono className={styles.domain} />
+        <Text size={200} className={styles.muted}>
+          {node.totalLookups === node.lookups
+            ? lookupText(node.lookups)
+            : `${lookupText(node.lookups)} here, ${node.totalLookups} with its includes`}
+          {node.totalVoidLookups > 0 ? `, ${node.totalVoidLookups} void` : ''}
+        </Text>
+        {node.status === 'ok' ? null : (
+          <Badge appearance="tint" color={node.status === 'not-fetched' || node.status === 'none' ? 'warning' : 'danger'}>
+            {nodeStatusLabel(node.status)}
+          </Badge>
+        )}
+      </span>
+      {/* Several records at one name arrive joined by line breaks: one line each. */}
+      {(node.record ?? '').split('\n').filter((r) => r !== '').map((record, index) => (
+        <DnsText key={index} text={record} mono className={styles.muted} />
+      ))}
+      {node.problem === null ? null : (
+        <Text size={200} className={styles.problem}>
+          <DnsText text={node.problem} />
+        </Text>
+      )}
+      {node.terms.length === 0 ? null : (
+        <ul className={styles.nested}>
+          {node.terms.map((term, index) => (
+            <SpfTerm key={`${index}-${term.text}`} term={term} />
+          ))}
+        </ul>
+      )}
+    </li>
+  );
+}
+
+function SpfTerm({ term }: { readonly term: SpfTermView }) {
+  const styles = useStyles();
+  if (term.child !== null) {
+    return (
+      <li className={styles.node}>
+        <span className={styles.line}>
+          <DnsText text={term.text} mono />
+          <Badge appearance="outline" color="brand">
+            {lookupText(term.lookups)}
+          </Badge>
+          {term.voidLookup ? <VoidBadge /> : null}
+        </span>
+        <ul className={styles.nested}>
+          <SpfNode node={term.child} />
+        </ul>
+      </li>
+    );
+  }
+  return (
+    <li className={styles.node}>
+      <span className={styles.line}>
+        <DnsText text={term.text} mono />
+        {term.lookups > 0 ? (
+          <Badge appearance="outline" color="brand">
+            {lookupText(term.lookups)}
+          </Badge>
+        ) : null}
+        {term.voidLookup ? <VoidBadge /> : null}
+        {term.addresses.length > 0 ? (
+          <Text size={200} className={styles.muted}>
+            → <DnsText text={term.addresses.join(', ')} mono />
+          </Text>
+        ) : null}
+      </span>
+      {term.note === null ? null : (
+        <Text size={200} className={styles.muted}>
+          <DnsText text={term.note} />
+        </Text>
+      )}
+    </li>
+  );
+}
+
+function VoidBadge() {
+  return (
+    <Badge appearance="tint" color="warning">
+      void lookup
+    </Badge>
+  );
+}
+
+function nodeStatusLabel(status: SpfNodeView['status']): string {
+  switch (status) {
+    case 'ok':
+      return 'OK';
+    case 'none':
+      return 'No SPF record';
+    case 'multiple':
+      return 'Several SPF records';
+    case 'syntax-error':
+      return 'Syntax error';
+    case 'loop':
+      return 'Include loop';
+    case 'fault':
+      return 'Could not be read';
+    case 'not-fetched':
+      return 'Not fetched';
+  }
+}
