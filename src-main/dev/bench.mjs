@@ -6,19 +6,21 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
-const has = (cmd) => spawnSync('sh', ['-c', `command -v ${cmd}`], { stdio: 'ignore' }).status === 0;
+const works = (probe) => spawnSync('sh', ['-c', probe], { stdio: 'ignore' }).status === 0;
 const wanted = [
-  ['swaks', 'swaks'],
-  ['spfquery', 'spf-tools-perl'],
-  ['openssl', 'openssl'],
-].filter(([cmd]) => !has(cmd));
+  ['command -v swaks', 'swaks'],
+  ['command -v spfquery', 'spf-tools-perl'],
+  ['command -v openssl', 'openssl'],
+  // swaks needs Net::SSLeay for --tls.
+  ['perl -MNet::SSLeay -e1', 'libnet-ssleay-perl'],
+].filter(([probe]) => !works(probe));
 if (wanted.length > 0 && process.getuid?.() === 0) {
   spawnSync('sh', ['-c', `apt-get update -qq && apt-get install -y -qq --no-install-recommends ${wanted.map(([, pkg]) => pkg).join(' ')}`], {
     stdio: 'inherit',
     env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' },
   });
 } else if (wanted.length > 0) {
-  console.log(`Comparison tools missing (${wanted.map(([c]) => c).join(', ')}); those ratios will be skipped. Install: sudo apt-get install ${wanted.map(([, p]) => p).join(' ')}`);
+  console.log(`Comparison tools missing (${wanted.map(([, p]) => p).join(', ')}); those ratios will be skipped. Install: sudo apt-get install ${wanted.map(([, p]) => p).join(' ')}`);
 }
 const result = spawnSync(join(root, 'node_modules', '.bin', 'vitest'), ['run', '--config', 'e2e/bench/vitest.config.ts', '--reporter=verbose', ...process.argv.slice(2)], {
   cwd: root,

@@ -2,6 +2,7 @@ import { makeStyles, makeStaticStyles, Text, tokens } from '@fluentui/react-comp
 import { useEffect, useRef, type MouseEvent } from 'react';
 import { AboutView } from '../features/about/about-view';
 import { AddressesView } from '../features/addresses/addresses-view';
+import { ChecklistView } from '../features/checklist/checklist-view';
 import { SettingsView } from '../features/settings/settings-view';
 import { AppBanners } from './app-banners';
 import { AppNav } from './app-nav';
@@ -122,12 +123,7 @@ function RouteView({ route }: { readonly route: RouteId }) {
         />
       );
     case 'checklist':
-      return (
-        <NotAvailableView
-          title="Checklist"
-          willDo="This view will check the DNS records an address needs before the platform can send as it (SPF include, DKIM selectors, DMARC, MX, PTR and the EHLO name), show the evidence for each check, and give the exact record to publish when one fails."
-        />
-      );
+      return <ChecklistView />;
     case 'status':
       return (
         <NotAvailableView

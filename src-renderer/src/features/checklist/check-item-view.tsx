@@ -75,7 +75,7 @@ export function CheckItemView({ item, onCheckPropagation }: CheckItemViewProps) 
   const summaryId = `check-summary-${item.id.replace(/[^a-z0-9-]/giu, '-')}`;
   return (
     <AccordionItem value={item.id} className={styles.item} data-check-id={item.id} data-status={item.status}>
-      <AccordionHeader as="h3" className={styles.header} button={{ 'aria-describedby': summaryId }}>
+      <AccordionHeader as="h4" className={styles.header} button={{ 'aria-describedby': summaryId }}>
         <span className={styles.headerText}>
           <StatusChip status={item.status} />
           <DnsText text={item.title} />
@@ -151,9 +151,9 @@ function Section({ title, children }: { readonly title: string; readonly childre
   const id = useId();
   return (
     <section className={styles.section} aria-labelledby={id}>
-      <h4 className={styles.sectionTitle} id={id}>
+      <h5 className={styles.sectionTitle} id={id}>
         {title}
-      </h4>
+      </h5>
       {children}
     </section>
   );

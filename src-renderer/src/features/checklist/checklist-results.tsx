@@ -1,0 +1,162 @@
+import { Accordion, Button, makeStyles, ProgressBar, Spinner, Text, tokens } from '@fluentui/react-components';
+import type { CheckItem, CheckStatus, FixRecord } from '../../../../src-main/checks/schemas';
+import { CopyButton } from '../../ui/copy-button';
+import { ErrorBar } from '../../ui/error-bar';
+import { importanceGroups } from './check-labels';
+import { CheckItemView } from './check-item-view';
+import { orderedItems, progressOf, waitingIds, type RunState } from './checklist-run';
+import { checklistPlatformLabels } from './checklist-form';
+import { DnsText } from './dns-text';
+import { StatusChip } from './status-chip';
+
+const useStyles = makeStyles({
+  root: { display: 'flex', flexDirection: 'column', gap: tokens.spacingVerticalL },
+  head: { display: 'flex', flexWrap: 'wrap', alignItems: 'center', justifyContent: 'space-between', gap: tokens.spacingHorizontalM },
+  title: { margin: 0, fontSize: tokens.fontSizeBase500, lineHeight: tokens.lineHeightBase500, fontWeight: tokens.fontWeightSemibold },
+  actions: { display: 'flex', flexWrap: 'wrap', gap: tokens.spacingHorizontalS },
+  summary: { display: 'flex', flexWrap: 'wrap', alignItems: 'center', gap: tokens.spacingHorizontalS, margin: 0 },
+  counts: { display: 'flex', flexWrap: 'wrap', gap: tokens.spacingHorizontalS, margin: 0, padding: 0, listStyleType: 'none' },
+  count: { display: 'inline-flex', alignItems: 'center', gap: tokens.spacingHorizontalXS },
+  muted: { color: tokens.colorNeutralForeground3 },
+  group: { display: 'flex', flexDirection: 'column', gap: tokens.spacingVerticalXS },
+  groupHead: { display: 'flex', alignItems: 'baseline', gap: tokens.spacingHorizontalM, borderBottom: `${tokens.strokeWidthThick} solid ${tokens.colorNeutralStroke1}`, paddingBottom: tokens.spacingVerticalXS },
+  groupTitle: { margin: 0, fontSize: tokens.fontSizeBase400, lineHeight: tokens.lineHeightBase400, fontWeight: tokens.fontWeightSemibold },
+  waiting: { display: 'flex', flexWrap: 'wrap', alignItems: 'center', gap: tokens.spacingHorizontalS },
+  progress: { maxWidth: '32rem' },
+});
+
+const statusOrder: readonly CheckStatus[] = ['fail', 'error', 'warn', 'pending', 'pass'];
+
+export interface ChecklistResultsProps {
+  readonly state: Exclude<RunState, { phase: 'idle' }>;
+  readonly onRerun: () => void;
+  readonly onCheckPropagation: (record: FixRecord) => void;
+}
+
+export function ChecklistResults({ state, onRerun, onCheckPropagation }: ChecklistResultsProps) {
+  const styles = useStyles();
+  const items = orderedItems(state);
+  const waiting = waitingIds(state);
+  const progress = progressOf(state);
+  const counts = countsOf(items);
+  const report = state.phase === 'done' ? state.report : null;
+  const running = state.phase === 'running';
+
+  return (
+    <section className={styles.root} aria-labelledby="checklist-results-title" aria-busy={running}>
+      <div className={styles.head}>
+        <h2 className={styles.title} id="checklist-results-title">
+          Results for <DnsText text={state.request.domain} />
+        </h2>
+        <div className={styles.actions}>
+          <Button onClick={onRerun} disabledFocusable={running}>
+            Re-run
+          </Button>
+          {report === null || report.zoneFile === '' ? null : (
+            <>
+              <CopyButton text={report.zoneFile} what="" label="Copy zone-file snippet" size="medium" />
+              <Button onClick={() => downloadZoneFile(report.domain, report.zoneFile)}>Download .zone file</Button>
+            </>
+          )}
+        </div>
+      </div>
+
+      <div className={styles.summary} data-testid="checklist-summary">
+        <ul className={styles.counts} aria-label="Counts">
+          {statusOrder.map((status) => (
+            <li key={status} className={styles.count}>
+              <StatusChip status={status} size="small" />
+              <span>{counts[status]}</span>
+            </li>
+          ))}
+        </ul>
+        <Text className={styles.muted}>
+          {summaryLine(state, items.length, progress.total)}
+        </Text>
+      </div>
+
+      {running ? (
+        <ProgressBar
+          className={styles.progress}
+          {...(progress.total === null ? {} : { value: progress.done })}
+          max={progress.total ?? 1}
+          aria-label="Checks done"
+          aria-valuetext={progress.total === null ? 'Starting' : `${progress.done} of ${progress.total} checks done`}
+        />
+      ) : null}
+
+      {state.phase === 'failed' ? <ErrorBar error={state.error} title="The checklist stopped" /> : null}
+
+      {importanceGroups.map((group) => {
+        const members = items.filter((i) => i.importance === group.importance);
+        if (members.length === 0) return null;
+        return (
+          <section key={group.importance} className={styles.group} aria-labelledby={`group-${group.importance}`}>
+            <div className={styles.groupHead}>
+              <h3 className={styles.groupTitle} id={`group-${group.importance}`}>
+                {group.label}
+              </h3>
+              <Text size={200} className={styles.muted}>
+                {group.description}
+              </Text>
+            </div>
+            <Accordion multiple collapsible>
+              {members.map((item) => (
+                <CheckItemView key={item.id} item={item} onCheckPropagation={onCheckPropagation} />
+              ))}
+            </Accordion>
+          </section>
+        );
+      })}
+
+      {waiting.length === 0 || !running ? null : (
+        <div className={styles.waiting}>
+          <Spinner size="extra-tiny" />
+          <Text className={styles.muted}>
+            Still checking: <DnsText text={waiting.join(', ')} mono />
+          </Text>
+        </div>
+      )}
+      {waiting.length === 0 || running ? null : (
+        <Text className={styles.muted}>
+          Not finished: <DnsText text={waiting.join(', ')} mono />
+        </Text>
+      )}
+    </section>
+  );
+}
+
+function countsOf(items: readonly CheckItem[]): Record<CheckStatus, number> {
+  const counts: Record<CheckStatus, number> = { pass: 0, warn: 0, fail: 0, pending: 0, error: 0 };
+  for (const item of items) counts[item.status] += 1;
+  return counts;
+}
+
+function summaryLine(state: Exclude<RunState, { phase: 'idle' }>, finished: number, total: number | null): string {
+  const platform = checklistPlatformLabels[state.request.platform ?? 'generic'];
+  const servers = state.resolver === null ? '' : state.resolver.kind === 'system' ? " · this machine's resolvers" : ` · asked ${state.resolver.servers.join(', ')}`;
+  switch (state.phase) {
+    case 'running':
+      return `${platform} · ${total === null ? 'starting' : `${finished} of ${total} checks done`}${servers}`;
+    case 'done':
+      return `${platform} · ${finished} checks in ${(state.report.durationMs / 1000).toFixed(1)} s, ${state.report.queries} DNS questions${servers}`;
+    case 'cancelled':
+      return `${platform} · cancelled after ${finished}${total === null ? '' : ` of ${total}`} checks${servers}`;
+    case 'failed':
+      return `${platform} · stopped after ${finished} checks${servers}`;
+  }
+}
+
+/** A `.zone` snippet the admin can import into a DNS host or keep with the ticket. */
+function downloadZoneFile(domain: string, zoneFile: string): void {
+  const url = URL.createObjectURL(new Blob([zoneFile], { type: 'text/dns' }));
+  const link = document.createElement('a');
+  link.href = url;
+  link.download = `${domain.replace(/[^a-z0-9.-]/giu, '_')}.zone`;
+  document.body.append(link);
+  link.click();
+  link.remove();
+  // The click has started the download synchronously; the URL can go.
+  setTimeout(() => URL.revokeObjectURL(url), 0);
+}
+
