@@ -48,7 +48,7 @@ const fields: AddressFields = {
   selectors: ['selector1'],
 };
 
-const DEFAULT_SETTINGS = { theme: 'system', dnsServers: [], ehloName: null, smtpTimeoutSeconds: 30, rotationReminderDays: 90 };
+const DEFAULT_SETTINGS = { theme: 'system', dnsServers: [], ehloName: null, smtpTimeoutSeconds: 30, pinnedCertificates: [], rotationReminderDays: 90 };
 
 function validRow(id: string, address: string) {
   return { ...fields, address, id, createdAt: '2026-01-01T00:00:00.000Z', updatedAt: '2026-01-01T00:00:00.000Z', secretChangedAt: null };
