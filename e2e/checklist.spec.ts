@@ -75,7 +75,7 @@ test.describe('checklist', () => {
     // Evidence: the record as published, its TTL, the server that answered.
     const dmarc = checkItem(page, 'dmarc');
     await expand(dmarc);
-    const evidence = dmarc.getByRole('region', { name: 'Evidence' });
+    const evidence = dmarc.getByRole('group', { name: 'Evidence' });
     await expect(evidence.getByRole('list', { name: 'Records judged' })).toContainText(`v=DMARC1; p=reject; rua=mailto:dmarc@${HEALTHY}`);
     await expect(evidence.getByRole('list', { name: 'Records judged' })).toContainText('TTL 300 s');
     await expect(evidence).toContainText(`Resolver: DNS servers ${dns.address}`);

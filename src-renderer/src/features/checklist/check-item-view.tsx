@@ -150,12 +150,13 @@ function Section({ title, children }: { readonly title: string; readonly childre
   const styles = useStyles();
   const id = useId();
   return (
-    <section className={styles.section} aria-labelledby={id}>
+    // A group, not a region: every item has these sections, and landmarks must be unique.
+    <div role="group" className={styles.section} aria-labelledby={id}>
       <h5 className={styles.sectionTitle} id={id}>
         {title}
       </h5>
       {children}
-    </section>
+    </div>
   );
 }
 
