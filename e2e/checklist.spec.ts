@@ -137,6 +137,9 @@ test.describe('checklist', () => {
 
     if (appSession.mode === 'browser') await shoot(page, 'checklist-broken');
     await expectNoAxeViolations(page, 'the checklist of a broken domain');
+    await page.emulateMedia({ colorScheme: 'dark' });
+    await expectNoAxeViolations(page, 'the checklist of a broken domain (dark theme)');
+    if (appSession.mode === 'browser') await shoot(page, 'checklist-broken-dark');
   });
 
   test('DNS text with bidi and control characters is shown with those characters named', async ({ page, appSession }) => {
@@ -213,6 +216,24 @@ test.describe('checklist', () => {
     }
   });
 
+  test('a configured address fills in the domain and platform', async ({ page }) => {
+    await openView(page, 'addresses');
+    await page.getByRole('button', { name: 'Add address' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Add address' });
+    await dialog.getByLabel('Email address').fill(`billing@${HEALTHY}`);
+    await dialog.getByLabel('Platform').selectOption({ label: 'Zuora (advanced, Amazon SES)' });
+    await dialog.getByLabel('SMTP server').fill('email-smtp.eu-west-1.amazonaws.com');
+    await dialog.getByLabel('Username').fill('AKIAEXAMPLE');
+    await dialog.getByRole('button', { name: 'Add address' }).click();
+    await expect(dialog).toBeHidden();
+
+    await openView(page, 'checklist');
+    const form = page.getByRole('form', { name: 'Checklist' });
+    await form.getByLabel('Fill in from an address').selectOption({ label: `billing@${HEALTHY} (Zuora advanced SMTP (Amazon SES))` });
+    await expect(form.getByLabel('Domain')).toHaveValue(HEALTHY);
+    await expect(form.getByLabel('Platform')).toHaveValue('zuora-ses');
+  });
+
   test('the propagation panel compares the authoritative answer with each resolver', async ({ page, appSession }) => {
     await runChecklist(page, { domain: BROKEN });
     const dmarc = checkItem(page, 'dmarc');
@@ -242,6 +263,7 @@ test.describe('checklist', () => {
     await expect(negative).toContainText('Name does not exist (NXDOMAIN)');
     await expect(negative).toContainText('“Does not exist” cached until');
     await expect(negative.locator('time')).toHaveAttribute('datetime', /^\d{4}-\d\d-\d\dT/u);
+    if (appSession.mode === 'browser') await shoot(page, 'checklist-propagation-nxdomain');
     await expectNoAxeViolations(page, 'the propagation panel');
   });
 });

@@ -35,6 +35,14 @@ test.describe('shell', () => {
     await openView(page, 'checklist');
     await page.reload();
     await expect(page.getByRole('heading', { level: 1 })).toHaveText('Checklist');
+    // A route may carry parameters after `?` (a Test button passes the address id); they survive a reload too.
+    await page.evaluate(() => {
+      window.location.hash = '#/connection-test?address=gone-address';
+    });
+    await page.reload();
+    await expect(page.getByRole('heading', { level: 1 })).toHaveText('Connection test');
+    await expect(page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Connection test', exact: true })).toHaveAttribute('aria-current', 'page');
+    await expect(page.getByText('The address this test was opened for no longer exists.')).toBeVisible();
   });
 
   test('About shows the mode and the keychain state', async ({ page, appSession }) => {

@@ -253,6 +253,17 @@ export interface ChannelSpec {
 
 const empty = z.strictObject({});
 
+/**
+ * A patch: every key optional and WITHOUT its default. (zod's `.partial()` keeps
+ * `.default()`s, so `{ theme: 'dark' }` would reset every other setting to its default.)
+ */
+function patchOf<T extends z.ZodRawShape>(schema: z.ZodObject<T>) {
+  const shape = Object.fromEntries(
+    Object.entries(schema.shape).map(([key, field]) => [key, (field instanceof z.ZodDefault ? (field.unwrap() as z.ZodType) : (field as z.ZodType)).optional()]),
+  ) as unknown as { [K in keyof T]: z.ZodOptional<T[K] extends z.ZodDefault<infer Inner> ? Inner : T[K]> };
+  return z.strictObject(shape);
+}
+
 /** Names a long operation, for its events and for cancelling it. */
 export const operationIdSchema = z.string().regex(/^[A-Za-z0-9_-]{8,64}$/u);
 
@@ -276,7 +287,7 @@ export const contract = {
   'app:dismiss-notice': { input: byId, output: z.object({ dismissed: z.boolean() }) },
   'app:cancel-operation': { input: z.strictObject({ operationId: operationIdSchema }), output: z.object({ cancelled: z.boolean() }) },
   'settings:get': { input: empty, output: settingsSchema },
-  'settings:update': { input: z.strictObject({ patch: settingsSchema.partial() }), output: settingsSchema },
+  'settings:update': { input: z.strictObject({ patch: patchOf(settingsSchema) }), output: settingsSchema },
   'addresses:list': { input: empty, output: z.array(addressViewSchema) },
   'addresses:create': {
     input: z.strictObject({ fields: addressFieldsSchema, secret: secretInputSchema.optional() }),
@@ -284,7 +295,7 @@ export const contract = {
     secretFields: ['secret'],
   },
   'addresses:update': {
-    input: z.strictObject({ id: idSchema, patch: addressFieldsSchema.partial() }),
+    input: z.strictObject({ id: idSchema, patch: patchOf(addressFieldsSchema) }),
     output: addressViewSchema,
   },
   'addresses:delete': { input: byId, output: z.object({ deleted: z.boolean(), secretDeleted: z.boolean() }) },

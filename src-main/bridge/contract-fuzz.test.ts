@@ -14,9 +14,9 @@ import { channelNames, contract, type ChannelName } from '../../src-preload/cont
 import { registerContract } from '../electron/ipc';
 import { silentLogger } from '../log/logger';
 import type { Services } from '../services';
-import { generateInvalidInputs, validInputs, type InvalidCase } from './invalid-inputs';
+import { generateInvalidInputs, validInputs, type InvalidCase } from '../testing/contract-invalid-inputs';
 import { startBridge, type Bridge } from './server';
-import { createIpcStandIn, createTestServices, makeTempDir, sendHttp, UnsendableIpcArgumentError, writeRendererFixture, type TempDir } from './test-support';
+import { createIpcStandIn, createTestServices, makeTempDir, sendHttp, UnsendableIpcArgumentError, writeRendererFixture, type TempDir } from '../testing/transport-support';
 
 const SEED = 0x2026_1123;
 const PER_CHANNEL = 1_000;

@@ -9,14 +9,15 @@
  * - Origin: a page elsewhere can still make the browser send requests here; browsers
  *   mark them with their Origin (or `null` for sandboxed/opaque pages).
  * - Token: 256-bit per launch, so even a local process that finds the port cannot call
- *   the contract. For RPC it must be a header (a cookie rides along on cross-site
- *   requests; a custom header cannot be added without CORS, which we never grant).
+ *   the contract. For RPC and events it must be a header: a custom header cannot be
+ *   added cross-site without CORS, which we never grant. Never a cookie: cookies are not
+ *   port-scoped (RFC 6265 §8.5), so the browser would hand one to every other
+ *   127.0.0.1 service, and a cookie rides along on cross-site requests.
  */
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 
 export const TOKEN_HEADER = 'x-relayproof-token';
-export const TOKEN_COOKIE = 'relayproof_token';
 export const TOKEN_PATTERN = /^[0-9a-f]{64}$/u;
 
 /** 32 random bytes as hex: 256 bits, fresh for each launch (DESIGN.md "Browser mode"). */
@@ -42,6 +43,7 @@ export type RefusalReason =
   | 'duplicate-header'
   | 'target'
   | 'token'
+  | 'launch-code'
   | 'content-type';
 
 const METHOD_OVERRIDE_HEADERS = ['x-http-method-override', 'x-http-method', 'x-method-override'];
@@ -75,25 +77,7 @@ export function headerToken(req: IncomingMessage): string | undefined {
   return typeof value === 'string' ? value : undefined;
 }
 
-/** Every `relayproof_token` value in the Cookie header (a browser may send more than one). */
-export function cookieTokens(req: IncomingMessage): string[] {
-  const header = req.headers.cookie;
-  if (header === undefined) return [];
-  const values: string[] = [];
-  for (const part of header.split(';')) {
-    const eq = part.indexOf('=');
-    if (eq < 0) continue;
-    if (part.slice(0, eq).trim() === TOKEN_COOKIE) values.push(part.slice(eq + 1).trim());
-  }
-  return values;
-}
-
-/** Static files: the cookie set by `/?token=` or the header. */
-export function hasPageCredential(req: IncomingMessage, token: string): boolean {
-  return tokensMatch(headerToken(req), token) || cookieTokens(req).some((value) => tokensMatch(value, token));
-}
-
-/** RPC and events: the header only; the cookie alone is what a CSRF attempt would carry. */
+/** RPC and events: the header only (static files hold no secret and need no credential). */
 export function hasApiCredential(req: IncomingMessage, token: string): boolean {
   return tokensMatch(headerToken(req), token);
 }

@@ -18,7 +18,7 @@ import {
   type HttpRequestOptions,
   type HttpResponse,
   type TempDir,
-} from './test-support';
+} from '../testing/transport-support';
 
 let temp: TempDir;
 let services: Services;

@@ -7,14 +7,21 @@
  * - Every request: `Host: 127.0.0.1:<port>` exactly; `Origin`, when sent, exactly
  *   `http://127.0.0.1:<port>`; only GET and POST. Anything else: 403 `Forbidden`, no
  *   detail, and never any `Access-Control-*` header.
- * - `GET /?token=T` → 302 to `/` setting `relayproof_token` (HttpOnly, SameSite=Strict).
- * - Other GETs serve the built renderer and need that cookie or the header; index.html
- *   gets `<meta name="relayproof-token" content="T">` so the page can send the header.
+ * - No cookie, ever: cookies are not port-scoped (RFC 6265 §8.5), so one set here would
+ *   be sent to every other service on 127.0.0.1.
+ * - Other GETs serve the built renderer without any credential: it holds no secret, and
+ *   the Host, Origin, fetch-metadata, method and path rules above still apply.
+ * - Only `GET /?token=T` (the right token) and `GET /?launch=C` (a live single-use code
+ *   from `launchUrl()`, 60 s) serve index.html with `<meta name="relayproof-token"
+ *   content="T">`; the page moves it to sessionStorage and drops it from the address bar.
  * - `POST /rpc/<channel>`: header `X-Relayproof-Token`, `Content-Type: application/json`,
- *   body ≤ 1 MiB (else 413); answers 200 with the JSON `Result` of the dispatcher.
+ *   body ≤ 1 MiB (else 413); answers 200 with the JSON `Result` of the dispatcher. A
+ *   re-sent POST (same `X-Relayproof-Request-Id`, channel and body) gets the first run's
+ *   answer; the same id with another channel or body gets a `conflict` Result.
  * - `GET /events` with the header: `text/event-stream` of `data: <OperationEvent>` lines
  *   and a `: heartbeat` comment every 15 s.
  */
+import { createHash } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
@@ -22,17 +29,8 @@ import { fail, type OperationEvent, type Result } from '../../src-preload/contra
 import type { Logger } from '../log/logger';
 import type { Dispatcher } from '../rpc/dispatch';
 import { createEventStreams } from './event-streams';
-import {
-  checkRequestHead,
-  createToken,
-  hasApiCredential,
-  hasPageCredential,
-  isJsonContentType,
-  TOKEN_COOKIE,
-  TOKEN_PATTERN,
-  tokensMatch,
-  type RefusalReason,
-} from './request-guard';
+import { createLaunchCodes } from './launch-codes';
+import { checkRequestHead, createToken, hasApiCredential, isJsonContentType, TOKEN_PATTERN, tokensMatch, type RefusalReason } from './request-guard';
 import { createStaticFiles, injectTokenMeta } from './static-files';
 
 /** What the bridge needs from `services.ts`: a dispatcher whose events it can fan out. */
@@ -54,16 +52,26 @@ export interface BridgeOptions {
   /** Slow-client limits (slowloris): whole head, and whole request, must arrive in time. */
   readonly headersTimeoutMs?: number;
   readonly requestTimeoutMs?: number;
+  /** Milliseconds clock for launch-code expiry; `Date.now` unless a test steps time. */
+  readonly now?: () => number;
 }
 
 export interface Bridge {
-  /** What to open in a browser: `http://127.0.0.1:<port>/?token=<token>`. */
+  /**
+   * `http://127.0.0.1:<port>/?token=<token>`: for the admin (printed on serve's own
+   * stdout) and for test drivers. Never put it in another process's argv.
+   */
   readonly url: string;
   /** `http://127.0.0.1:<port>`: the only accepted Origin. */
   readonly origin: string;
   readonly port: number;
   readonly token: string;
   readonly address: AddressInfo;
+  /**
+   * `http://127.0.0.1:<port>/?launch=<code>` with a fresh code that opens the page once,
+   * within 60 s: what to hand to a browser opener, whose argv other users can read.
+   */
+  launchUrl(): string;
   close(): Promise<void>;
 }
 
@@ -102,10 +110,11 @@ export async function startBridge(options: BridgeOptions): Promise<Bridge> {
   const files = createStaticFiles(options.rendererDir);
   const events = createEventStreams({ logger, heartbeatMs: options.heartbeatMs ?? HEARTBEAT_MS });
   const dispatcher = options.services.createDispatcher((event) => events.publish(event));
-  // Results by request id, newest last, for answering re-sent POSTs (bounded).
-  const completed = new Map<string, Promise<Result<unknown>>>();
-  function remember(id: string, result: Promise<Result<unknown>>): void {
-    completed.set(id, result);
+  const launchCodes = createLaunchCodes({ now: options.now ?? Date.now });
+  // Calls by request id, newest last, for answering re-sent POSTs (bounded).
+  const completed = new Map<string, RememberedCall>();
+  function remember(id: string, call: RememberedCall): void {
+    completed.set(id, call);
     while (completed.size > REMEMBERED_REQUESTS) {
       const oldest = completed.keys().next().value;
       if (oldest === undefined) break;
@@ -145,22 +154,25 @@ export async function startBridge(options: BridgeOptions): Promise<Bridge> {
       return;
     }
     if (pathname.startsWith('/rpc/')) return forbid(res, 'method');
+    let withToken = false;
     if (pathname === '/' && query !== '') {
       const params = new URLSearchParams(query);
-      const given = params.getAll('token');
-      if (given.length > 0) {
-        if (given.length !== 1 || !tokensMatch(given[0], token)) return forbid(res, 'token');
-        // The token leaves the address bar (and history) at once and lives on as a cookie.
-        res.writeHead(302, {
-          Location: '/',
-          'Set-Cookie': `${TOKEN_COOKIE}=${token}; HttpOnly; SameSite=Strict; Path=/`,
-          'Content-Length': '0',
-        });
-        res.end();
-        return;
+      const tokens = params.getAll('token');
+      const codes = params.getAll('launch');
+      if (tokens.length > 0 || codes.length > 0) {
+        // Exactly one credential, of one kind; anything else is refused, not guessed at.
+        if (tokens.length === 1 && codes.length === 0) {
+          if (!tokensMatch(tokens[0], token)) return forbid(res, 'token');
+        } else if (codes.length === 1 && tokens.length === 0) {
+          if (!launchCodes.redeem(codes[0])) return forbid(res, 'launch-code');
+        } else {
+          return forbid(res, tokens.length > 0 ? 'token' : 'launch-code');
+        }
+        withToken = true;
       }
     }
-    if (!hasPageCredential(req, token)) return forbid(res, 'token');
+    // The built renderer holds no secret: served without credential, the token meta only
+    // after `?token=` or `?launch=` proved the caller may have it.
     const found = await files.lookup(pathname);
     switch (found.kind) {
       case 'refused':
@@ -168,7 +180,7 @@ export async function startBridge(options: BridgeOptions): Promise<Bridge> {
       case 'not-found':
         return send(res, 404, 'text/plain; charset=utf-8', 'Not Found');
       case 'file': {
-        const body = found.html ? Buffer.from(injectTokenMeta(found.body.toString('utf8'), token), 'utf8') : found.body;
+        const body = found.html && withToken ? Buffer.from(injectTokenMeta(found.body.toString('utf8'), token), 'utf8') : found.body;
         return send(res, 200, found.contentType, body);
       }
     }
@@ -198,11 +210,17 @@ export async function startBridge(options: BridgeOptions): Promise<Bridge> {
       return sendResult(res, 200, fail('invalid-input', 'The request body is not valid JSON.'));
     }
     const requestId = requestIdOf(req);
+    const bodySha256 = createHash('sha256').update(body.text, 'utf8').digest('hex');
     const earlier = requestId === undefined ? undefined : completed.get(requestId);
     if (earlier !== undefined) {
+      // Only the very same call is a repeat: an id reused for another channel or body
+      // must neither run nor read the first call's answer.
+      if (earlier.channel !== channel || earlier.bodySha256 !== bodySha256) {
+        return sendResult(res, 200, fail('conflict', 'This request id was already used for a different call.', { hint: 'Send each new call with a new X-Relayproof-Request-Id.' }));
+      }
       // A browser may re-send a POST whose keep-alive socket closed under it, after we
       // already ran it: answer the repeat with the first run's result.
-      sendResult(res, 200, await earlier);
+      sendResult(res, 200, await earlier.result);
       return;
     }
     // The page closing mid-call aborts the handler (a connection test, a DNS sweep).
@@ -212,7 +230,7 @@ export async function startBridge(options: BridgeOptions): Promise<Bridge> {
     };
     res.once('close', onClose);
     const running = dispatcher.dispatch(channel, input, controller.signal);
-    if (requestId !== undefined) remember(requestId, running);
+    if (requestId !== undefined) remember(requestId, { channel, bodySha256, result: running });
     const result = await running;
     res.off('close', onClose);
     if (res.destroyed) return;
@@ -276,6 +294,9 @@ export async function startBridge(options: BridgeOptions): Promise<Bridge> {
     port,
     token,
     address,
+    launchUrl() {
+      return `${origin}/?launch=${launchCodes.issue()}`;
+    },
     close() {
       closing ??= new Promise<void>((resolve) => {
         events.closeAll();
@@ -285,6 +306,13 @@ export async function startBridge(options: BridgeOptions): Promise<Bridge> {
       return closing;
     },
   };
+}
+
+/** A POST we ran, by request id: what it was (channel, body hash) and its answer. */
+interface RememberedCall {
+  readonly channel: string;
+  readonly bodySha256: string;
+  readonly result: Promise<Result<unknown>>;
 }
 
 type BodyRead = { readonly kind: 'complete'; readonly text: string } | { readonly kind: 'too-large' } | { readonly kind: 'gone' };

@@ -3,7 +3,7 @@
 // network only reaches the npm registry. We run it here instead, and a failure is a
 // state ("browser mode"), not an install error.
 import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 
@@ -17,16 +17,23 @@ function electronInstallScript() {
   }
 }
 
+function electronBinaryPresent(electronDir) {
+  const pathFile = join(electronDir, 'path.txt');
+  return existsSync(pathFile) && existsSync(join(electronDir, 'dist', readFileSync(pathFile, 'utf8').trim()));
+}
+
 const script = electronInstallScript();
 if (script === null || !existsSync(script)) {
   console.log('Electron is not installed (production install): `npm start` will use browser mode.');
 } else {
-  const result = spawnSync(process.execPath, [script], {
+  spawnSync(process.execPath, [script], {
     stdio: ['ignore', 'ignore', 'pipe'],
     timeout: 180_000,
     env: process.env,
   });
-  if (result.status === 0) {
+  // Judge by the result, not the exit code: ELECTRON_SKIP_BINARY_DOWNLOAD=1 exits 0
+  // without a binary.
+  if (electronBinaryPresent(dirname(script))) {
     console.log('Electron binary installed.');
   } else {
     console.log('Electron binary unavailable: `npm start` will use browser mode.');
@@ -38,6 +45,6 @@ try {
 } catch (error) {
   const reason = error instanceof Error ? error.message.split('\n')[0] : String(error);
   console.log(
-    `OS keychain support not installed (${reason}). Install libsecret (Debian: sudo apt-get install libsecret-1-dev) and run \`npm rebuild keytar\`.`,
+    `OS keychain support not installed (${reason}). On Debian: sudo apt-get install libsecret-1-dev build-essential python3, then npm install --no-save keytar@7.9.0`,
   );
 }

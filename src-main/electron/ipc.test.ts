@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import type { IpcMainInvokeEvent } from 'electron';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { channelNames } from '../../src-preload/contract';
-import { createIpcStandIn, createTestServices, makeTempDir, recordingLogger, type TempDir } from '../bridge/test-support';
+import { createIpcStandIn, createTestServices, makeTempDir, recordingLogger, type TempDir } from '../testing/transport-support';
 import { silentLogger } from '../log/logger';
 import { createDispatcher, type Dispatcher, type Handlers } from '../rpc/dispatch';
 import type { Services } from '../services';

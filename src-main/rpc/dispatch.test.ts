@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { contract, ok, operationIdSchema, type OperationEvent, type Result } from '../../src-preload/contract';
-import { createTestServices, makeTempDir, recordingLogger, type TempDir } from '../bridge/test-support';
+import { createTestServices, makeTempDir, recordingLogger, type TempDir } from '../testing/transport-support';
 import { silentLogger, type Logger } from '../log/logger';
 import type { Services } from '../services';
 import { createDispatcher, type Dispatcher, type HandlerContext, type Handlers } from './dispatch';

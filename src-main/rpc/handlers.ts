@@ -64,10 +64,15 @@ export function createHandlers(deps: HandlerDeps): Handlers {
     const replies = await catalogue();
     if (!replies.ok) return replies;
     const settings = store.settings();
-    const pin = fields.pinSha256 ?? settings.pinnedCertificates.find((p) => p.host.toLowerCase() === fields.host.toLowerCase())?.sha256;
+    const fromKeychain = credentials !== null && secret === undefined;
+    const savedPin = settings.pinnedCertificates.find((p) => p.host.toLowerCase() === fields.host.toLowerCase())?.sha256;
+    // A pin given with the call may only accompany a secret given with the call: a
+    // stored secret is never sent to a certificate that only this call vouches for.
+    const pin = fromKeychain ? savedPin : (fields.pinSha256 ?? savedPin);
     const ehloName = fields.ehloName ?? settings.ehloName ?? undefined;
+    const { pinSha256: _givenPin, ...rest } = fields;
     const request = {
-      ...fields,
+      ...rest,
       send: send || fields.send,
       dnsServers: dnsServersOr(fields.dnsServers),
       timeouts: { deadlineMs: settings.smtpTimeoutSeconds * 1000, ...fields.timeouts },
@@ -80,7 +85,24 @@ export function createHandlers(deps: HandlerDeps): Handlers {
     if (addressId === undefined) {
       return fail('invalid-input', 'There is no secret to test with: type the password, or test a saved address whose secret is in the keychain.');
     }
-    if (store.getAddress(addressId) === undefined) return notFound(addressId);
+    const address = store.getAddress(addressId);
+    if (address === undefined) return notFound(addressId);
+    // The keychain lends a secret only to the server and account it was saved for, so
+    // no call (a typo, or a compromised page) can send it anywhere else.
+    const differs = [
+      fields.host.toLowerCase() !== address.host.toLowerCase() ? `host ${fields.host}` : null,
+      fields.port !== address.port ? `port ${fields.port}` : null,
+      fields.security !== address.security ? `security ${fields.security}` : null,
+      credentials.username !== address.username ? `username ${credentials.username}` : null,
+      credentials.kind !== address.authKind ? `sign-in method ${credentials.kind}` : null,
+    ].filter((d): d is string => d !== null);
+    if (differs.length > 0) {
+      return fail(
+        'invalid-input',
+        `The secret saved for ${address.address} is only used with ${address.host}:${address.port} (${address.security}) as ${address.username}; this test asks for ${differs.join(', ')}.`,
+        { hint: 'Type the password to test other settings, or save the new settings on the address first (it will ask for the secret again).' },
+      );
+    }
     const lent = await vault.withSecret(addressId, (stored) => testConnection({ ...request, credentials: { ...credentials, secret: stored } } as ConnectionTestInput, options));
     return lent.ok ? lent.value : lent;
   }
@@ -149,8 +171,25 @@ export function createHandlers(deps: HandlerDeps): Handlers {
     },
 
     async 'addresses:update'({ id, patch }) {
+      const before = store.getAddress(id);
+      if (before === undefined) return notFound(id);
       const updated = store.updateAddress(id, definedOnly(patch));
-      return updated === undefined ? notFound(id) : ok(await viewOne(updated));
+      if (updated === undefined) return notFound(id);
+      // A secret belongs to one server and account: when either changes, the old secret
+      // is deleted and must be entered again, so it can never follow the address to a
+      // server it was not meant for.
+      const serverChanged = (['host', 'port', 'security', 'username', 'authKind'] as const).some((key) => updated[key] !== before[key]);
+      if (serverChanged && before.secretChangedAt !== null) {
+        const removed = await vault.delete(id);
+        if (!removed.ok) {
+          store.updateAddress(id, { host: before.host, port: before.port, security: before.security, username: before.username, authKind: before.authKind });
+          return fail('keychain-unavailable', `The server of ${before.address} was not changed: its saved secret must be removed first, and the OS keychain cannot be reached right now.`, {
+            ...(removed.error.hint !== undefined ? { hint: removed.error.hint } : {}),
+          });
+        }
+        return ok(view(store.setSecretChangedAt(id, null) ?? updated, false));
+      }
+      return ok(await viewOne(updated));
     },
 
     async 'addresses:delete'({ id }) {

@@ -30,7 +30,7 @@ describe('classifyKeychainError on the messages keytar really prints', () => {
 
   it('no-service on Linux gives the headless dbus-run-session command', () => {
     const state = classifyKeychainError(new Error('Cannot autolaunch D-Bus without X11 $DISPLAY'), 'linux');
-    expect(state.fix).toContain("dbus-run-session -- sh -c 'echo -n PASS | gnome-keyring-daemon --unlock --components=secrets; exec relayproof serve'");
+    expect(state.fix).toContain("dbus-run-session -- sh -c 'echo -n PASS | gnome-keyring-daemon --unlock --components=secrets; exec npx relayproof serve'");
   });
 
   it('an unknown message is error and keeps the original text', () => {
@@ -55,7 +55,7 @@ describe('module-missing', () => {
     expect(state.status).toBe('module-missing');
     expect(state.message).toMatch(/^OS keychain support not installed: Cannot find module 'relayproof-no-such-native-module'/u);
     expect(state.message).not.toContain('Require stack');
-    expect(state.fix).toBe('sudo apt-get install libsecret-1-dev && npm rebuild keytar');
+    expect(state.fix).toBe('sudo apt-get install libsecret-1-dev build-essential python3 && npm install --no-save keytar@7.9.0');
   });
 
   it('macOS and Windows get fixes without apt-get', () => {

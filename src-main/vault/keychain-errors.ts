@@ -48,7 +48,7 @@ const RULES: readonly Rule[] = [
   { status: 'locked', pattern: /User interaction is not allowed/u, what: 'The keychain is locked and cannot ask for its password here' },
 ];
 
-const HEADLESS_COMMAND = "dbus-run-session -- sh -c 'echo -n PASS | gnome-keyring-daemon --unlock --components=secrets; exec relayproof serve'";
+const HEADLESS_COMMAND = "dbus-run-session -- sh -c 'echo -n PASS | gnome-keyring-daemon --unlock --components=secrets; exec npx relayproof serve'";
 
 export function keychainName(platform: Platform): string {
   switch (platform) {
@@ -68,7 +68,7 @@ function fixFor(status: KeychainState['status'], platform: Platform): string | u
     case 'module-missing':
       if (platform === 'darwin') return 'Reinstall Relayproof. From a source checkout: xcode-select --install && npm rebuild keytar';
       if (platform === 'win32') return 'Reinstall Relayproof. From a source checkout: install the Visual Studio C++ build tools, then npm rebuild keytar';
-      return 'sudo apt-get install libsecret-1-dev && npm rebuild keytar';
+      return 'sudo apt-get install libsecret-1-dev build-essential python3 && npm install --no-save keytar@7.9.0';
     case 'no-service':
       if (platform !== 'linux') return 'Log into a desktop session as the user who runs Relayproof.';
       return `Log into a desktop session (it starts GNOME Keyring or KWallet), or start gnome-keyring-daemon. On a headless machine, replace PASS with the keyring password and run: ${HEADLESS_COMMAND}`;

@@ -28,7 +28,7 @@ function commandExists(name: string): boolean {
 }
 
 const keytar: KeychainBackend | string = await loadKeytar().catch((error: unknown) =>
-  isKeychainModuleMissing(error) ? `keytar cannot be loaded (${error.message}); sudo apt-get install libsecret-1-dev && npm rebuild keytar` : String(error),
+  isKeychainModuleMissing(error) ? `keytar cannot be loaded (${error.message}); sudo apt-get install libsecret-1-dev build-essential python3 && npm install --no-save keytar@7.9.0` : String(error),
 );
 const keytarMissing = typeof keytar === 'string' ? keytar : undefined;
 
@@ -136,7 +136,7 @@ describe('vault without the keytar module', () => {
       error: {
         code: 'keychain-unavailable',
         message: state.message,
-        hint: 'sudo apt-get install libsecret-1-dev && npm rebuild keytar',
+        hint: 'sudo apt-get install libsecret-1-dev build-essential python3 && npm install --no-save keytar@7.9.0',
         details: { keychainStatus: 'module-missing' },
       },
     });
@@ -241,7 +241,7 @@ describe(childSkip === undefined ? 'vault in other D-Bus situations' : `vault in
     expect(r.output, r.log).toBeDefined();
     expectRefusedEverywhere(r.output, 'no-service');
     expect(r.output?.state?.message).toContain('Could not connect: No such file or directory');
-    expect(r.output?.set?.error?.hint).toContain('gnome-keyring-daemon --unlock --components=secrets; exec relayproof serve');
+    expect(r.output?.set?.error?.hint).toContain('gnome-keyring-daemon --unlock --components=secrets; exec npx relayproof serve');
   });
 
   it.skipIf(keytarMissing !== undefined)('no bus at all and no display is no-service', () => {

@@ -1,6 +1,7 @@
 export const routes = [
   { id: 'addresses', label: 'Addresses' },
   { id: 'connect', label: 'Connect address' },
+  { id: 'connection-test', label: 'Connection test' },
   { id: 'checklist', label: 'Checklist' },
   { id: 'status', label: 'Status' },
   { id: 'm365', label: 'Microsoft 365' },
@@ -12,15 +13,24 @@ export type RouteId = (typeof routes)[number]['id'];
 
 export const defaultRoute: RouteId = 'addresses';
 
-export function routeHref(id: RouteId): string {
-  return `#/${id}`;
+/** `#/connection-test?address=a-1`: a view may take parameters after `?`. */
+export function routeHref(id: RouteId, params?: Readonly<Record<string, string>>): string {
+  const query = params === undefined ? '' : new URLSearchParams(params).toString();
+  return query === '' ? `#/${id}` : `#/${id}?${query}`;
 }
+
+const ROUTE_HASH = /^#\/([a-z0-9-]+)(?:\?([^#]*))?$/u;
 
 /** `#/settings` → 'settings'; anything else (including in-page anchors) → null. */
 export function parseRoute(hash: string): RouteId | null {
-  const match = /^#\/([a-z0-9-]+)$/u.exec(hash);
+  const match = ROUTE_HASH.exec(hash);
   if (match === null) return null;
   return routes.find((r) => r.id === match[1])?.id ?? null;
+}
+
+/** The parameters after `?` in a route hash ('' when there are none). */
+export function routeQuery(hash: string): string {
+  return ROUTE_HASH.exec(hash)?.[2] ?? '';
 }
 
 export function routeLabel(id: RouteId): string {

@@ -3,6 +3,7 @@ import { useEffect, useRef, type MouseEvent } from 'react';
 import { AboutView } from '../features/about/about-view';
 import { AddressesView } from '../features/addresses/addresses-view';
 import { ChecklistView } from '../features/checklist/checklist-view';
+import { ConnectionTestView } from '../features/connection-test/connection-test-view';
 import { SettingsView } from '../features/settings/settings-view';
 import { AppBanners } from './app-banners';
 import { AppNav } from './app-nav';
@@ -122,6 +123,8 @@ function RouteView({ route }: { readonly route: RouteId }) {
           willDo="This view will guide you through connecting an external address to your platform: pick the platform and the mail provider preset, enter the SMTP server details, test the connection with the real server, and store the secret in the OS keychain."
         />
       );
+    case 'connection-test':
+      return <ConnectionTestView />;
     case 'checklist':
       return <ChecklistView />;
     case 'status':

@@ -1,5 +1,5 @@
 import { useSyncExternalStore } from 'react';
-import { defaultRoute, parseRoute, type RouteId } from './routes';
+import { defaultRoute, parseRoute, routeQuery, type RouteId } from './routes';
 
 function subscribe(onChange: () => void): () => void {
   window.addEventListener('hashchange', onChange);
@@ -13,4 +13,14 @@ function snapshot(): RouteId {
 /** The current view, kept in the URL hash so a reload stays on the same view. */
 export function useHashRoute(): RouteId {
   return useSyncExternalStore(subscribe, snapshot);
+}
+
+function querySnapshot(): string {
+  return routeQuery(window.location.hash);
+}
+
+/** One parameter of the current route (`#/connection-test?address=a-1` → 'a-1'), or null. */
+export function useRouteParam(name: string): string | null {
+  const query = useSyncExternalStore(subscribe, querySnapshot);
+  return new URLSearchParams(query).get(name);
 }

@@ -22,16 +22,18 @@ const useStyles = makeStyles({
   address: { fontWeight: tokens.fontWeightSemibold, overflowWrap: 'break-word' },
   secondary: { color: tokens.colorNeutralForeground2 },
   actions: { display: 'flex', gap: tokens.spacingHorizontalS },
-  actionsHeader: { width: '9.5rem' },
+  actionsHeader: { width: '13.5rem' },
 });
 
 export interface AddressesTableProps {
   readonly addresses: readonly AddressView[];
   readonly onEdit: (address: AddressView) => void;
   readonly onDelete: (address: AddressView) => void;
+  /** Opens the connection test for this address. */
+  readonly onTest: (address: AddressView) => void;
 }
 
-export function AddressesTable({ addresses, onEdit, onDelete }: AddressesTableProps) {
+export function AddressesTable({ addresses, onEdit, onDelete, onTest }: AddressesTableProps) {
   const styles = useStyles();
   return (
     <div className={styles.scroller}>
@@ -79,6 +81,9 @@ export function AddressesTable({ addresses, onEdit, onDelete }: AddressesTablePr
               </TableCell>
               <TableCell>
                 <span className={styles.actions}>
+                  <Button size="small" onClick={() => onTest(a)} aria-label={`Test ${a.address}`}>
+                    Test
+                  </Button>
                   <Button size="small" onClick={() => onEdit(a)} aria-label={`Edit ${a.address}`}>
                     Edit
                   </Button>

@@ -2,6 +2,7 @@ import { Button, makeStyles, Text, tokens } from '@fluentui/react-components';
 import { useRef, useState } from 'react';
 import type { AddressView } from '../../../../src-preload/contract';
 import { useChannelQuery } from '../../api/hooks';
+import { routeHref } from '../../app/routes';
 import { ErrorBar } from '../../ui/error-bar';
 import { LiveStatus } from '../../ui/live-status';
 import { Loading } from '../../ui/loading';
@@ -90,7 +91,14 @@ export function AddressesView() {
           </Text>
         </section>
       ) : (
-        <AddressesTable addresses={list.data} onEdit={(address) => open({ kind: 'form', mode: { kind: 'edit', address } })} onDelete={(address) => open({ kind: 'delete', address })} />
+        <AddressesTable
+          addresses={list.data}
+          onEdit={(address) => open({ kind: 'form', mode: { kind: 'edit', address } })}
+          onDelete={(address) => open({ kind: 'delete', address })}
+          onTest={(address) => {
+            window.location.hash = routeHref('connection-test', { address: address.id });
+          }}
+        />
       )}
       <AddressFormDialog open={dialog.kind === 'form'} mode={formMode} onClose={close} onSaved={finish} />
       {toDelete === null ? null : <DeleteAddressDialog open={dialog.kind === 'delete'} address={toDelete} onClose={close} onDeleted={finish} />}

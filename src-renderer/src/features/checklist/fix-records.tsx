@@ -1,4 +1,4 @@
-import { Badge, Button, makeStyles, Text, tokens } from '@fluentui/react-components';
+import { Badge, Button, makeStyles, mergeClasses, Text, tokens } from '@fluentui/react-components';
 import type { ReactNode } from 'react';
 import type { FixRecord } from '../../../../src-main/checks/schemas';
 import { findHiddenCharacters } from '../../../../src-main/dns/visible-text';
@@ -30,6 +30,13 @@ const useStyles = makeStyles({
   },
   term: { fontWeight: tokens.fontWeightSemibold, color: tokens.colorNeutralForeground2 },
   value: { margin: 0, minWidth: 0 },
+  // What the Copy button beside it copies, drawn as a read-only field so the two read as a pair.
+  copyable: {
+    padding: `${tokens.spacingVerticalXXS} ${tokens.spacingHorizontalS}`,
+    backgroundColor: tokens.colorNeutralBackground1,
+    border: `${tokens.strokeWidthThin} solid ${tokens.colorNeutralStroke2}`,
+    borderRadius: tokens.borderRadiusMedium,
+  },
   copy: { margin: 0 },
   row: { display: 'contents' },
   warning: { color: tokens.colorPaletteDarkOrangeForeground1 },
@@ -87,7 +94,7 @@ function FixRecordCard({ record, onCheckPropagation }: { readonly record: FixRec
         {rows.map((row) => (
           <div key={row.term} className={styles.row}>
             <dt className={styles.term}>{row.term}</dt>
-            <dd className={styles.value}>{row.value}</dd>
+            <dd className={mergeClasses(styles.value, row.copy !== undefined && styles.copyable)}>{row.value}</dd>
             <dd className={styles.copy}>{row.copy === undefined ? null : <CopyButton text={row.copy.text} what={row.copy.what} />}</dd>
           </div>
         ))}
@@ -99,7 +106,7 @@ function FixRecordCard({ record, onCheckPropagation }: { readonly record: FixRec
       )}
       {record.action === 'remove' ? null : (
         <div className={styles.actions}>
-          <Button size="small" appearance="subtle" onClick={() => onCheckPropagation(record)}>
+          <Button size="small" onClick={() => onCheckPropagation(record)}>
             Check propagation<span className={hiddenStyles.hidden}> of {label}</span>
           </Button>
         </div>

@@ -1,7 +1,7 @@
 import { Button, Field, Input, makeStyles, MessageBar, MessageBarBody, MessageBarTitle, Select, Spinner, Text, tokens } from '@fluentui/react-components';
 import type { FormEvent, Ref } from 'react';
 import type { ChannelOutput } from '../../../../src-preload/contract';
-import type { DnsRecordType, PropagationView } from '../../../../src-main/dns/schemas';
+import type { DnsOutcome, DnsRecordType, PropagationView } from '../../../../src-main/dns/schemas';
 import type { ChannelError } from '../../api/channel-error';
 import { ErrorBar } from '../../ui/error-bar';
 import { formatDateTime, outcomeLabels } from './check-labels';
@@ -9,6 +9,8 @@ import { DnsText } from './dns-text';
 
 /** Same list as the schema's `dnsRecordTypes` (a value import would pull zod into the bundle). */
 const recordTypes = ['TXT', 'CNAME', 'MX', 'A', 'AAAA', 'NS', 'PTR', 'SOA'] as const satisfies readonly DnsRecordType[];
+
+const answeredOutcomes: ReadonlySet<DnsOutcome> = new Set<DnsOutcome>(['answer', 'nodata', 'nxdomain']);
 
 export interface PropagationDraft {
   readonly name: string;
@@ -30,7 +32,7 @@ const useStyles = makeStyles({
   title: { margin: 0, fontSize: tokens.fontSizeBase500, lineHeight: tokens.lineHeightBase500, fontWeight: tokens.fontWeightSemibold, ':focus': { outlineStyle: 'none' } },
   form: {
     display: 'grid',
-    gridTemplateColumns: 'minmax(0, 2fr) 8rem minmax(0, 3fr) max-content',
+    gridTemplateColumns: 'minmax(0, 3fr) 8rem minmax(0, 3fr) max-content',
     gap: tokens.spacingHorizontalM,
     alignItems: 'end',
   },
@@ -56,6 +58,7 @@ const useStyles = makeStyles({
       overflowWrap: 'anywhere',
     },
   },
+  nowrap: { whiteSpace: 'nowrap', overflowWrap: 'normal' },
   yes: { color: tokens.colorPaletteGreenForeground1, fontWeight: tokens.fontWeightSemibold },
   no: { color: tokens.colorPaletteRedForeground1, fontWeight: tokens.fontWeightSemibold },
   list: { margin: 0, paddingLeft: tokens.spacingHorizontalXL },
@@ -175,13 +178,15 @@ function PropagationResult({ report }: { readonly report: ChannelOutput<'checks:
 
 function PropagationRow({ view, expectedGiven }: { readonly view: PropagationView; readonly expectedGiven: boolean }) {
   const styles = useStyles();
-  const verdict = expectedGiven ? view.servesExpected : view.role === 'authoritative' ? null : view.matchesAuthoritative;
+  // A server that did not answer neither serves nor lacks the value: unknown.
+  const answered = answeredOutcomes.has(view.lookup.outcome);
+  const verdict = !answered ? null : expectedGiven ? view.servesExpected : view.role === 'authoritative' ? null : view.matchesAuthoritative;
   return (
     <tr data-role={view.role}>
-      <th scope="row">
+      <th scope="row" className={styles.nowrap}>
         <DnsText text={view.server === '' ? '(no server)' : view.server} mono />
       </th>
-      <td>{view.role === 'authoritative' ? 'Authoritative' : 'Resolver'}</td>
+      <td className={styles.nowrap}>{view.role === 'authoritative' ? 'Authoritative' : 'Resolver'}</td>
       <td>
         {view.values.length > 0 ? (
           <ul className={styles.bare}>
@@ -201,7 +206,7 @@ function PropagationRow({ view, expectedGiven }: { readonly view: PropagationVie
           </>
         )}
       </td>
-      <td>{verdict === null ? <span className={styles.muted}>—</span> : <span className={verdict ? styles.yes : styles.no}>{verdict ? '✓ Yes' : '✕ No'}</span>}</td>
+      <td>{verdict === null ? <span className={styles.muted}>{answered ? '—' : 'Unknown'}</span> : <span className={verdict ? styles.yes : styles.no}>{verdict ? '✓ Yes' : '✕ No'}</span>}</td>
       <td>
         {view.negativeCacheExpiresAt !== null ? (
           <>

@@ -7,6 +7,7 @@ const useStyles = makeStyles({
   chip: {
     display: 'inline-flex',
     alignItems: 'center',
+    justifyContent: 'center',
     gap: tokens.spacingHorizontalXS,
     flexShrink: 0,
     minWidth: '5.5rem',

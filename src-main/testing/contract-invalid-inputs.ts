@@ -6,7 +6,7 @@
  * valid. Seeded, with no dependencies: a failing case is reproducible from its index.
  */
 import { contract, type ChannelInput, type ChannelName } from '../../src-preload/contract';
-import { MAX_BODY_BYTES } from './server';
+import { MAX_BODY_BYTES } from '../bridge/server';
 
 export interface InvalidCase {
   readonly channel: ChannelName;

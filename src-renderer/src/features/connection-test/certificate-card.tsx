@@ -1,0 +1,184 @@
+import {
+  Badge,
+  Button,
+  makeStyles,
+  MessageBar,
+  MessageBarActions,
+  MessageBarBody,
+  MessageBarTitle,
+  tokens,
+} from '@fluentui/react-components';
+import { useId } from 'react';
+import type { CertificateInfo, TlsResult } from '../../../../src-main/smtp/schemas';
+import { CopyButton } from '../../ui/copy-button';
+import { DetailsList, type DetailsItem } from '../../ui/details-list';
+import { formatDate } from '../addresses/address-labels';
+import { useCardStyles } from './card-styles';
+import type { CertificatePin } from './connection-draft';
+import { Heading, type HeadingLevel } from './heading';
+
+const useStyles = makeStyles({
+  fingerprint: { display: 'flex', alignItems: 'center', gap: tokens.spacingHorizontalS, flexWrap: 'wrap' },
+  names: { margin: 0, paddingLeft: 0, listStyleType: 'none' },
+  good: { color: tokens.colorStatusSuccessForeground1, fontWeight: tokens.fontWeightSemibold },
+  bad: { color: tokens.colorStatusDangerForeground1, fontWeight: tokens.fontWeightSemibold },
+  warn: { color: tokens.colorStatusWarningForeground3, fontWeight: tokens.fontWeightSemibold },
+});
+
+export interface CertificateCardProps {
+  readonly tls: TlsResult;
+  /** The host as the admin typed it: what a pin is stored under. */
+  readonly host: string;
+  /** Who will refuse the certificate that Relayproof accepts ("Zendesk", "the SaaS platform"). */
+  readonly platformName: string;
+  readonly pin: CertificatePin | undefined;
+  readonly pinning: boolean;
+  readonly onTrust: (certificate: CertificateInfo) => void;
+  readonly onForget: () => void;
+  readonly headingLevel: HeadingLevel;
+}
+
+/** What the server presented over TLS, whether it is trusted, and the pin action. */
+export function CertificateCard({ tls, host, platformName, pin, pinning, onTrust, onForget, headingLevel }: CertificateCardProps) {
+  const card = useCardStyles();
+  const styles = useStyles();
+  const headingId = useId();
+  const cert = tls.certificate;
+  const verdictBadge =
+    tls.verdict === 'trusted' ? (
+      <Badge appearance="tint" color="success">
+        Trusted
+      </Badge>
+    ) : tls.verdict === 'pinned' ? (
+      <Badge appearance="tint" color="warning">
+        Pinned: accepted by Relayproof only
+      </Badge>
+    ) : (
+      <Badge appearance="tint" color="danger">
+        Not trusted
+      </Badge>
+    );
+
+  const items: DetailsItem[] = [
+    {
+      term: 'Protocol',
+      value: (
+        <span className={tls.legacyVersion ? styles.warn : undefined}>
+          {tls.protocol ?? 'unknown'}
+          {tls.legacyVersion ? ' — below TLS 1.2: connector platforms and Microsoft 365 refuse it' : ''}
+        </span>
+      ),
+    },
+    { term: 'Cipher', value: <span className={card.mono}>{tls.cipher ?? 'unknown'}</span> },
+  ];
+  if (cert !== null) {
+    items.push(
+      { term: 'Subject', value: <span className={card.mono}>{cert.subject}</span> },
+      {
+        term: 'Subject alternative names',
+        value:
+          cert.subjectAltNames.length === 0 ? (
+            'none'
+          ) : (
+            <ul className={styles.names}>
+              {cert.subjectAltNames.map((name) => (
+                <li key={name} className={card.mono}>
+                  {name}
+                </li>
+              ))}
+            </ul>
+          ),
+      },
+      { term: 'Issuer', value: <span className={card.mono}>{cert.issuer}{cert.selfSigned ? ' (self-signed)' : ''}</span> },
+      { term: 'Valid from', value: <time dateTime={cert.validFrom}>{formatDateTime(cert.validFrom)}</time> },
+      { term: 'Valid until', value: <time dateTime={cert.validTo}>{formatDateTime(cert.validTo)}</time> },
+    );
+  }
+  items.push(
+    {
+      term: 'Chain trust',
+      value: tls.chainTrusted ? (
+        <span className={styles.good}>Chains to a certificate authority this machine trusts</span>
+      ) : (
+        <span className={styles.bad}>
+          Not trusted{tls.verifyError === null ? '' : ` (${tls.verifyError})`}
+        </span>
+      ),
+    },
+    {
+      term: 'Host name',
+      value: tls.hostnameMatch ? (
+        <span className={styles.good}>Matches {host}</span>
+      ) : (
+        <span className={styles.bad}>Does not match {host}</span>
+      ),
+    },
+  );
+  if (cert !== null) {
+    items.push({
+      term: 'SHA-256 fingerprint',
+      value: (
+        <span className={styles.fingerprint}>
+          <span className={card.mono} data-fingerprint="">
+            {cert.fingerprint256}
+          </span>
+          <CopyButton text={cert.fingerprint256} what="SHA-256 fingerprint" />
+        </span>
+      ),
+    });
+  }
+  if (tls.chain.length > 0) {
+    items.push({ term: 'Chain sent', value: <span className={card.mono}>{tls.chain.map((c) => c.subject).join(' ← ')}</span> });
+  }
+
+  return (
+    <section className={card.card} aria-labelledby={headingId}>
+      <div className={card.header}>
+        <Heading level={headingLevel} id={headingId} className={card.heading}>
+          TLS certificate
+        </Heading>
+        {verdictBadge}
+      </div>
+      <DetailsList items={items} />
+      {tls.verdict === 'rejected' && cert !== null ? (
+        <MessageBar intent="warning" layout="multiline">
+          <MessageBarBody>
+            <MessageBarTitle>{sentenceCase(platformName)} will NOT trust this certificate</MessageBarTitle>
+            For a test you can tell Relayproof to accept exactly this certificate (SHA-256 fingerprint above) for {host}, for example while a
+            private CA is replaced. This changes nothing for {platformName}: it will still refuse the connection until the server presents a
+            certificate from a public certificate authority that matches its name.
+          </MessageBarBody>
+          <MessageBarActions>
+            <Button size="small" disabledFocusable={pinning} onClick={() => onTrust(cert)}>
+              {pinning ? 'Saving…' : `Trust this certificate for ${host}`}
+            </Button>
+          </MessageBarActions>
+        </MessageBar>
+      ) : null}
+      {tls.verdict === 'pinned' ? (
+        <MessageBar intent="warning" layout="multiline">
+          <MessageBarBody>
+            <MessageBarTitle>Accepted only because you pinned it</MessageBarTitle>
+            Relayproof accepts this exact certificate for {host}
+            {pin === undefined ? '' : ` (pinned ${formatDate(pin.pinnedAt)})`}. {sentenceCase(platformName)} will NOT trust it: fix the certificate before
+            connecting the platform.
+          </MessageBarBody>
+          <MessageBarActions>
+            <Button size="small" disabledFocusable={pinning || pin === undefined} onClick={onForget}>
+              Stop trusting it
+            </Button>
+          </MessageBarActions>
+        </MessageBar>
+      ) : null}
+    </section>
+  );
+}
+
+function formatDateTime(value: string): string {
+  const date = new Date(value);
+  return Number.isNaN(date.getTime()) ? value : new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short' }).format(date);
+}
+
+function sentenceCase(text: string): string {
+  return text.charAt(0).toUpperCase() + text.slice(1);
+}

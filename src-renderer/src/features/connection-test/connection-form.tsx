@@ -1,0 +1,199 @@
+import { Button, Checkbox, Field, Input, makeStyles, Select, Text, tokens } from '@fluentui/react-components';
+import type { FormEvent, Ref } from 'react';
+import type { AddressView, AuthKind, Security } from '../../../../src-preload/contract';
+import { assertNever } from '../../app/assert-never';
+import { authKindLabels, defaultPorts, optionsOf } from '../addresses/address-labels';
+import { credentialsApply, effectiveFrom, type ConnectionDraft, type ConnectionErrors, type ConnectionField } from './connection-draft';
+
+const securityOptions = {
+  starttls: 'STARTTLS',
+  tls: 'Implicit TLS',
+  none: 'None (diagnosis only, no sign-in)',
+} as const satisfies Record<Security, string>;
+
+const useStyles = makeStyles({
+  form: {
+    display: 'flex',
+    flexDirection: 'column',
+    gap: tokens.spacingVerticalM,
+    padding: tokens.spacingHorizontalL,
+    border: `${tokens.strokeWidthThin} solid ${tokens.colorNeutralStroke2}`,
+    borderRadius: tokens.borderRadiusLarge,
+    backgroundColor: tokens.colorNeutralBackground1,
+  },
+  grid: {
+    display: 'grid',
+    gridTemplateColumns: 'repeat(3, minmax(0, 1fr))',
+    columnGap: tokens.spacingHorizontalL,
+    rowGap: tokens.spacingVerticalM,
+    alignItems: 'start',
+    '@media (max-width: 900px)': { gridTemplateColumns: 'minmax(0, 1fr)' },
+  },
+  mono: { fontFamily: tokens.fontFamilyMonospace },
+  stored: { display: 'flex', flexDirection: 'column', gap: tokens.spacingVerticalXS },
+  storedHint: { color: tokens.colorNeutralForeground2, paddingLeft: tokens.spacingHorizontalXXL },
+  actions: { display: 'flex', gap: tokens.spacingHorizontalS, alignItems: 'center', flexWrap: 'wrap' },
+  spacer: { flexGrow: 1 },
+});
+
+export interface ConnectionFormProps {
+  readonly draft: ConnectionDraft;
+  readonly errors: ConnectionErrors;
+  readonly onChange: (draft: ConnectionDraft) => void;
+  /** The saved address whose keychain secret may be used, when it has one. */
+  readonly storedFor: AddressView | null;
+  readonly useStored: boolean;
+  readonly onUseStoredChange: (use: boolean) => void;
+  /** The password field is uncontrolled: its value never enters React state. */
+  readonly secretRef: Ref<HTMLInputElement>;
+  readonly onSecretPresence: (present: boolean) => void;
+  readonly running: boolean;
+  readonly cancelling: boolean;
+  readonly probing: boolean;
+  readonly onRun: () => void;
+  readonly onCancel: () => void;
+  readonly onProbe: () => void;
+  /** The EHLO name used when the field is empty (from Settings, or derived). */
+  readonly ehloFallback: string;
+  readonly formRef: Ref<HTMLFormElement>;
+}
+
+export function ConnectionForm(props: ConnectionFormProps) {
+  const { draft, errors, onChange, storedFor, useStored, running, cancelling, probing, formRef } = props;
+  const styles = useStyles();
+  const set = <K extends keyof ConnectionDraft>(key: K, value: ConnectionDraft[K]) => onChange({ ...draft, [key]: value });
+  const fieldProps = (name: ConnectionField) => {
+    const message = errors[name];
+    return message === undefined ? {} : { validationState: 'error' as const, validationMessage: message };
+  };
+  const setSecurity = (security: Security) => {
+    onChange({
+      ...draft,
+      security,
+      // Follow the usual port for the chosen security unless the admin typed their own.
+      port: draft.port === String(defaultPorts[draft.security]) ? String(defaultPorts[security]) : draft.port,
+    });
+  };
+  const submit = (event: FormEvent<HTMLFormElement>) => {
+    event.preventDefault();
+    if (!running) props.onRun();
+  };
+  const signIn = credentialsApply(draft);
+  const fromFallback = effectiveFrom({ ...draft, from: '' });
+  const secretField = (
+    <Field
+      label={secretLabel(draft.authKind)}
+      required={signIn}
+      hint={signIn ? 'Used for this test only and cleared once it is sent; never saved.' : 'Not used without TLS.'}
+      {...fieldProps('secret')}
+    >
+      <Input
+        input={{ ref: props.secretRef }}
+        type="password"
+        defaultValue=""
+        onChange={(_e, d) => props.onSecretPresence(d.value !== '')}
+        autoComplete="new-password"
+        spellCheck={false}
+        disabled={!signIn}
+      />
+    </Field>
+  );
+
+  return (
+    <form ref={formRef} className={styles.form} onSubmit={submit} noValidate aria-label="Connection test settings">
+      <div className={styles.grid}>
+        <Field label="SMTP server" required hint="For example smtp.office365.com." {...fieldProps('host')}>
+          <Input value={draft.host} onChange={(_e, d) => set('host', d.value)} autoComplete="off" spellCheck={false} className={styles.mono} />
+        </Field>
+        <Field label="Port" required hint="587 with STARTTLS, 465 with implicit TLS." {...fieldProps('port')}>
+          <Input value={draft.port} onChange={(_e, d) => set('port', d.value)} inputMode="numeric" autoComplete="off" />
+        </Field>
+        <Field
+          label="Security"
+          required
+          {...(draft.security === 'none' ? { hint: 'Diagnosis only: credentials are never sent without TLS.' } : {})}
+          {...fieldProps('security')}
+        >
+          <Select value={draft.security} onChange={(_e, d) => setSecurity(d.value as Security)}>
+            {optionsOf(securityOptions).map((o) => (
+              <option key={o.value} value={o.value}>
+                {o.label}
+              </option>
+            ))}
+          </Select>
+        </Field>
+
+        <Field label="Username" required={signIn} hint={signIn ? 'Often the full email address.' : 'Not used without TLS.'} {...fieldProps('username')}>
+          <Input value={draft.username} onChange={(_e, d) => set('username', d.value)} autoComplete="off" spellCheck={false} disabled={!signIn} />
+        </Field>
+        <Field label="Authentication" {...fieldProps('authKind')}>
+          <Select value={draft.authKind} onChange={(_e, d) => set('authKind', d.value as AuthKind)} disabled={!signIn}>
+            {optionsOf(authKindLabels).map((o) => (
+              <option key={o.value} value={o.value}>
+                {o.label}
+              </option>
+            ))}
+          </Select>
+        </Field>
+        {storedFor !== null && signIn ? (
+          <div className={styles.stored}>
+            <Checkbox checked={useStored} onChange={(_e, d) => props.onUseStoredChange(d.checked === true)} label={`Use the secret stored for ${storedFor.address}`} />
+            {useStored ? (
+              <Text size={200} className={styles.storedHint}>
+                Relayproof takes it from the OS keychain for this test; it never comes to this window.
+              </Text>
+            ) : (
+              secretField
+            )}
+          </div>
+        ) : (
+          secretField
+        )}
+
+        <Field label="From" hint={fromFallback === undefined ? 'The address to send as; empty skips the send-as check.' : `Empty: ${fromFallback}.`} {...fieldProps('from')}>
+          <Input value={draft.from} onChange={(_e, d) => set('from', d.value)} inputMode="email" autoComplete="off" spellCheck={false} />
+        </Field>
+        <Field label="Recipient (optional)" hint="RCPT TO for the send-as check and the test message; empty: the From address." {...fieldProps('to')}>
+          <Input value={draft.to} onChange={(_e, d) => set('to', d.value)} inputMode="email" autoComplete="off" spellCheck={false} />
+        </Field>
+        <Field label="EHLO name (optional)" hint={`Empty: ${props.ehloFallback}.`} {...fieldProps('ehloName')}>
+          <Input value={draft.ehloName} onChange={(_e, d) => set('ehloName', d.value)} autoComplete="off" spellCheck={false} className={styles.mono} />
+        </Field>
+      </div>
+      <Checkbox
+        checked={draft.send}
+        onChange={(_e, d) => set('send', d.checked === true)}
+        label="Send a test message (a real message with a unique token in its subject, to the recipient)"
+      />
+      <div className={styles.actions}>
+        <Button type="submit" appearance="primary" disabledFocusable={running}>
+          {running ? 'Testing…' : draft.send ? 'Test and send' : 'Run test'}
+        </Button>
+        {running ? (
+          <Button type="button" onClick={props.onCancel} disabledFocusable={cancelling}>
+            {cancelling ? 'Cancelling…' : 'Cancel'}
+          </Button>
+        ) : null}
+        <span className={styles.spacer} />
+        <Button type="button" onClick={props.onProbe} disabledFocusable={probing}>
+          {probing ? 'Probing ports…' : 'Probe ports'}
+        </Button>
+      </div>
+    </form>
+  );
+}
+
+function secretLabel(kind: AuthKind): string {
+  switch (kind) {
+    case 'password':
+      return 'Password';
+    case 'app-password':
+      return 'App password';
+    case 'api-key':
+      return 'API key';
+    case 'oauth2':
+      return 'OAuth 2.0 access token';
+    default:
+      return assertNever(kind);
+  }
+}

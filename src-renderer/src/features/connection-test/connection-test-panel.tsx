@@ -1,0 +1,312 @@
+import {
+  Button,
+  makeStyles,
+  MessageBar,
+  MessageBarActions,
+  MessageBarBody,
+  MessageBarTitle,
+  tokens,
+} from '@fluentui/react-components';
+import { useEffect, useRef, useState } from 'react';
+import type { AddressView, PlatformId, Security } from '../../../../src-preload/contract';
+import type { CertificateInfo, ConnectionReport, FailureCode } from '../../../../src-main/smtp/schemas';
+import { useChannelMutation, useSettings } from '../../api/hooks';
+import { ErrorBar } from '../../ui/error-bar';
+import { useVisuallyHiddenStyles } from '../../ui/visually-hidden';
+import { OneTimeSecret } from '../addresses/one-time-secret';
+import { CertificateCard } from './certificate-card';
+import { ConnectionForm } from './connection-form';
+import {
+  draftFromAddress,
+  emptyConnectionDraft,
+  issuesOf,
+  pinFor,
+  pinOfFingerprint,
+  requestOf,
+  summaryOf,
+  withoutPin,
+  withPin,
+  type ConnectionDraft,
+  type ConnectionErrors,
+  type SecretSource,
+} from './connection-draft';
+import { announcementOf, timelineOf, verdictOf, type RunState } from './connection-run';
+import { DiagnosisCard } from './diagnosis-card';
+import type { HeadingLevel } from './heading';
+import { PhaseTimeline } from './phase-timeline';
+import { phaseLabels } from './phase-labels';
+import { portsToProbe } from './probe-run';
+import { ProbeResults } from './probe-results';
+import { TranscriptViewer } from './transcript-viewer';
+import { useConnectionRun } from './use-connection-run';
+import { useProbeRun } from './use-probe-run';
+
+const useStyles = makeStyles({
+  panel: { display: 'flex', flexDirection: 'column', gap: tokens.spacingVerticalL, minWidth: 0 },
+  verdictText: { overflowWrap: 'anywhere' },
+});
+
+/** Who will refuse what Relayproof merely accepts (a pinned certificate). */
+const platformNames = {
+  zendesk: 'Zendesk',
+  zuora: 'Zuora',
+  'zuora-ses': 'Zuora',
+  clienttether: 'ClientTether',
+  generic: 'the SaaS platform',
+} as const satisfies Record<PlatformId, string>;
+
+const securityWords = { starttls: 'STARTTLS', tls: 'implicit TLS', none: 'no TLS' } as const satisfies Record<Security, string>;
+
+export interface ConnectionTestPanelProps {
+  /** A saved address: fills in the form, and its keychain secret can be used. */
+  readonly address?: AddressView | undefined;
+  /** 2 in the Connection test view; a wizard step nests it deeper. */
+  readonly headingLevel?: HeadingLevel;
+  /** Each finished report (the wizard moves on when one passes). */
+  readonly onReport?: (report: ConnectionReport) => void;
+}
+
+/**
+ * The connection test: form, live phase timeline, verdict, diagnosis, TLS certificate
+ * and transcript, plus the port probe. Reusable: mount it with `key={address.id}` so a
+ * different address starts from a fresh form.
+ */
+export function ConnectionTestPanel({ address, headingLevel = 2, onReport }: ConnectionTestPanelProps) {
+  const styles = useStyles();
+  const hidden = useVisuallyHiddenStyles();
+  const [draft, setDraft] = useState<ConnectionDraft>(() => (address === undefined ? emptyConnectionDraft : draftFromAddress(address)));
+  const storedFor = address !== undefined && address.secret.stored === true ? address : null;
+  const [useStored, setUseStored] = useState(storedFor !== null);
+  const [localErrors, setLocalErrors] = useState<ConnectionErrors>({});
+  const [secretWasCleared, setSecretWasCleared] = useState(false);
+  const [pinStatus, setPinStatus] = useState<string | null>(null);
+  const secretRef = useRef<HTMLInputElement>(null);
+  const formRef = useRef<HTMLFormElement>(null);
+  const run = useConnectionRun();
+  const probe = useProbeRun();
+  const settings = useSettings();
+  const saveSettings = useChannelMutation('settings:update', { invalidates: ['settings:get'] });
+  const { state } = run;
+
+  const serverError = state.phase === 'failed' ? state.error : null;
+  const serverIssues = serverError === null ? null : issuesOf(serverError);
+  const errors: ConnectionErrors = serverIssues === null ? localErrors : { ...localErrors, ...serverIssues.byField };
+  const report = state.phase === 'done' ? state.report : null;
+
+  // Put focus on the first field that was refused, so the keyboard user lands on it.
+  useEffect(() => {
+    if (serverError === null && Object.keys(localErrors).length === 0) return;
+    formRef.current?.querySelector<HTMLElement>('[aria-invalid="true"]')?.focus();
+  }, [serverError, localErrors]);
+
+  useEffect(() => {
+    if (report !== null) onReport?.(report);
+  }, [report, onReport]);
+
+  const startTest = () => {
+    const secretInput = secretRef.current;
+    const source: SecretSource =
+      storedFor !== null && useStored ? { kind: 'stored', addressId: storedFor.id } : { kind: 'typed', present: (secretInput?.value ?? '') !== '' };
+    const parsed = requestOf(draft, source);
+    if (!parsed.ok) {
+      setLocalErrors(parsed.errors);
+      return;
+    }
+    setLocalErrors({});
+    setPinStatus(null);
+    // The secret goes from the field into a one-call holder and the field is emptied now:
+    // it is never in React state, and after this line not in the page either.
+    let secret: OneTimeSecret | undefined;
+    if (secretInput !== null) {
+      if (source.kind === 'typed' && parsed.request.credentials !== null) secret = new OneTimeSecret(secretInput.value);
+      setSecretWasCleared(secretInput.value !== '');
+      secretInput.value = '';
+    } else {
+      setSecretWasCleared(false);
+    }
+    run.start(parsed.request, secret);
+  };
+
+  const startProbe = () => {
+    const host = draft.host.trim();
+    if (host === '') {
+      setLocalErrors({ host: 'Enter the SMTP server to probe.' });
+      return;
+    }
+    setLocalErrors({});
+    const ehlo = draft.ehloName.trim();
+    probe.start(host, portsToProbe(draft.port), ehlo === '' ? undefined : ehlo);
+  };
+
+  const target = state.phase === 'idle' ? null : state.target;
+  const pins = settings.data?.pinnedCertificates;
+  const platformName = address === undefined ? 'the SaaS platform' : platformNames[address.platform];
+
+  const trust = (certificate: CertificateInfo) => {
+    if (target === null || pins === undefined) return;
+    const host = target.host;
+    saveSettings.mutate(
+      { patch: { pinnedCertificates: withPin(pins, host, pinOfFingerprint(certificate.fingerprint256), new Date().toISOString()) } },
+      { onSuccess: () => setPinStatus(`Relayproof now accepts exactly this certificate for ${host}. ${sentence(platformName)} still will not. Test again to continue.`) },
+    );
+  };
+
+  const forget = () => {
+    if (target === null || pins === undefined) return;
+    const host = target.host;
+    saveSettings.mutate(
+      { patch: { pinnedCertificates: withoutPin(pins, host) } },
+      { onSuccess: () => setPinStatus(`Relayproof no longer accepts that certificate for ${host}.`) },
+    );
+  };
+
+  const applySecurity = (security: Security, port?: number) => {
+    setDraft((d) => ({ ...d, security, ...(port === undefined ? {} : { port: String(port) }) }));
+  };
+
+  return (
+    <div className={styles.panel}>
+      <ConnectionForm
+        draft={draft}
+        errors={errors}
+        onChange={setDraft}
+        storedFor={storedFor}
+        useStored={useStored}
+        onUseStoredChange={setUseStored}
+        secretRef={secretRef}
+        onSecretPresence={(present) => {
+          if (present && localErrors.secret !== undefined) setLocalErrors(({ secret: _secret, ...rest }) => rest);
+        }}
+        running={state.phase === 'running'}
+        cancelling={state.phase === 'running' && state.cancelling}
+        probing={probe.state.phase === 'running'}
+        onRun={startTest}
+        onCancel={run.cancel}
+        onProbe={startProbe}
+        ehloFallback={settings.data?.ehloName ?? 'a name derived from this computer (never localhost)'}
+        formRef={formRef}
+      />
+
+      {probe.state.phase === 'idle' ? null : (
+        <ProbeResults state={probe.state} onCancel={probe.cancel} onUse={(port, security) => applySecurity(security, port)} headingLevel={headingLevel} />
+      )}
+
+      {/* Announces each phase result as it arrives, then the verdict. */}
+      <div role="status" aria-live="polite" className={hidden.hidden} data-testid="connection-test-announcer">
+        {announcementOf(state)}
+      </div>
+
+      {serverError === null || serverIssues === null ? null : (
+        <ErrorBar
+          error={summaryOf(serverError, serverIssues)}
+          title={Object.keys(serverIssues.byField).length > 0 ? 'Check the highlighted fields' : 'The test could not run'}
+          {...(secretWasCleared ? { extra: 'For safety the secret field was cleared: type the secret again.' } : {})}
+        />
+      )}
+      {state.phase === 'cancelled' ? (
+        <MessageBar intent="info">
+          <MessageBarBody>The test was cancelled. Nothing was sent after that point.</MessageBarBody>
+        </MessageBar>
+      ) : null}
+      {report === null ? null : <Verdict report={report} onSwitch={applySecurity} />}
+
+      {state.phase === 'idle' || state.phase === 'failed' ? null : (
+        <PhaseTimeline rows={timelineOf(state)} caption={captionOf(state)} headingLevel={headingLevel} />
+      )}
+
+      {report?.diagnosis == null ? null : <DiagnosisCard diagnosis={report.diagnosis} headingLevel={headingLevel} eyebrow="Diagnosis" />}
+
+      {pinStatus === null ? null : (
+        <MessageBar intent="success" layout="multiline">
+          <MessageBarBody>{pinStatus}</MessageBarBody>
+          <MessageBarActions>
+            <Button size="small" onClick={startTest}>
+              Test again
+            </Button>
+          </MessageBarActions>
+        </MessageBar>
+      )}
+      {saveSettings.error === null ? null : <ErrorBar error={saveSettings.error.appError} title="The certificate setting was not saved" />}
+
+      {report?.tls == null || target === null ? null : (
+        <CertificateCard
+          tls={report.tls}
+          host={target.host}
+          platformName={platformName}
+          pin={pins === undefined ? undefined : pinFor(pins, target.host)}
+          pinning={saveSettings.isPending || pins === undefined}
+          onTrust={trust}
+          onForget={forget}
+          headingLevel={headingLevel}
+        />
+      )}
+
+      {report === null || report.transcript.length === 0 ? null : (
+        <TranscriptViewer lines={report.transcript} host={report.target.host} startedAt={report.startedAt} headingLevel={headingLevel} />
+      )}
+    </div>
+  );
+}
+
+function captionOf(state: Exclude<RunState, { phase: 'idle' }>): string {
+  const t = state.target;
+  const where = `${t.host} port ${t.port}, ${securityWords[t.security]}${t.send ? ', with a test message' : ''}`;
+  return state.phase === 'done' ? `${where} · ${Math.round(state.report.ms)} ms in all` : where;
+}
+
+/** The one-sentence answer, with the switch that fixes a wrong security mode. */
+function Verdict({ report, onSwitch }: { readonly report: ConnectionReport; readonly onSwitch: (security: Security) => void }) {
+  const styles = useStyles();
+  const fix = switchFor(report.failure?.code);
+  const intent = report.outcome === 'pass' ? 'success' : report.outcome === 'warn' ? 'warning' : 'error';
+  const title =
+    report.outcome === 'fail'
+      ? `Failed at ${report.failure === null ? 'an unknown phase' : phaseLabels[report.failure.phase]}`
+      : report.outcome === 'warn'
+        ? 'Passed with warnings'
+        : 'Every phase passed';
+  const body = report.outcome === 'fail' ? (report.failure?.message ?? verdictOf(report)) : passSentence(report);
+  return (
+    <MessageBar intent={intent} layout="multiline" data-verdict={report.outcome}>
+      <MessageBarBody className={styles.verdictText}>
+        <MessageBarTitle>{title}</MessageBarTitle>
+        {body}
+        {report.testSend?.accepted === true ? ` Test message token: ${report.testSend.token}.` : ''}
+      </MessageBarBody>
+      {fix === null ? null : (
+        <MessageBarActions>
+          <Button size="small" onClick={() => onSwitch(fix.security)}>
+            {fix.label}
+          </Button>
+        </MessageBarActions>
+      )}
+    </MessageBar>
+  );
+}
+
+/** What a passing test proved, in one sentence; warnings named after it. */
+function passSentence(report: ConnectionReport): string {
+  const { host, username, from } = report.target;
+  const seconds = `${Math.round(report.ms)} ms`;
+  const proved =
+    report.auth?.accepted === true && username !== null
+      ? `${host} accepted the sign-in as ${username}${report.sendAs?.accepted === true && from !== null ? ` and sending as ${from}` : ''}`
+      : `${host} answered every phase (no sign-in was tested)`;
+  const warnings = report.phases.filter((p) => p.outcome === 'warn').map((p) => `${phaseLabels[p.name]}: ${p.detail}`);
+  return `${proved}, in ${seconds}.${warnings.length === 0 ? '' : ` ${warnings.join(' ')}`}`;
+}
+
+function switchFor(code: FailureCode | undefined): { readonly security: Security; readonly label: string } | null {
+  switch (code) {
+    case 'port-expects-starttls':
+      return { security: 'starttls', label: 'Switch to STARTTLS' };
+    case 'port-expects-implicit-tls':
+      return { security: 'tls', label: 'Switch to implicit TLS' };
+    default:
+      return null;
+  }
+}
+
+function sentence(text: string): string {
+  return text.charAt(0).toUpperCase() + text.slice(1);
+}

@@ -1,0 +1,108 @@
+import { Badge, makeStyles, mergeClasses, tokens } from '@fluentui/react-components';
+import { useId } from 'react';
+import type { Diagnosis } from '../../../../src-main/analyze/schemas';
+import { useVisuallyHiddenStyles } from '../../ui/visually-hidden';
+import { useCardStyles } from './card-styles';
+import { Heading, nextLevel, type HeadingLevel } from './heading';
+import { InlineCode } from './inline-code';
+import { saasPlatformName } from './phase-labels';
+
+const useStyles = makeStyles({
+  card: { borderLeft: `${tokens.strokeWidthThickest} solid ${tokens.colorPaletteRedBorder2}` },
+  neutral: { borderLeft: `${tokens.strokeWidthThickest} solid ${tokens.colorNeutralStroke1}` },
+  facts: { display: 'grid', gridTemplateColumns: 'minmax(8rem, max-content) 1fr', columnGap: tokens.spacingHorizontalL, rowGap: tokens.spacingVerticalS, margin: 0 },
+  term: { fontWeight: tokens.fontWeightSemibold, color: tokens.colorNeutralForeground2 },
+  value: { margin: 0 },
+  steps: { margin: `${tokens.spacingVerticalXS} 0 0`, paddingLeft: tokens.spacingHorizontalXL, display: 'flex', flexDirection: 'column', gap: tokens.spacingVerticalXS },
+  shows: {
+    margin: 0,
+    padding: `${tokens.spacingVerticalS} ${tokens.spacingHorizontalM}`,
+    borderRadius: tokens.borderRadiusMedium,
+    backgroundColor: tokens.colorNeutralBackground3,
+  },
+  quote: { fontFamily: tokens.fontFamilyMonospace, fontSize: tokens.fontSizeBase200 },
+  eyebrow: {
+    display: 'block',
+    fontSize: tokens.fontSizeBase200,
+    lineHeight: tokens.lineHeightBase200,
+    fontWeight: tokens.fontWeightRegular,
+    color: tokens.colorNeutralForeground2,
+    textTransform: 'uppercase',
+    letterSpacing: '0.04em',
+  },
+  small: { fontSize: tokens.fontSizeBase200, color: tokens.colorNeutralForeground2, margin: 0 },
+});
+
+export interface DiagnosisCardProps {
+  readonly diagnosis: Diagnosis;
+  readonly headingLevel: HeadingLevel;
+  /** A word above the title, such as "Diagnosis". */
+  readonly eyebrow?: string;
+}
+
+/** What happened, why, the numbered fix, and what the connector platform shows for it. */
+export function DiagnosisCard({ diagnosis, headingLevel, eyebrow }: DiagnosisCardProps) {
+  const card = useCardStyles();
+  const styles = useStyles();
+  const hidden = useVisuallyHiddenStyles();
+  const titleId = useId();
+  const known = diagnosis.kind === 'catalogue';
+  return (
+    <article className={mergeClasses(card.card, known ? styles.card : styles.neutral)} aria-labelledby={titleId} data-diagnosis={diagnosis.code}>
+      <div className={card.header}>
+        <Heading level={headingLevel} id={titleId} className={card.heading}>
+          {eyebrow === undefined ? null : (
+            <span className={styles.eyebrow}>
+              {eyebrow}
+              <span className={hidden.hidden}>: </span>
+            </span>
+          )}
+          {diagnosis.title}
+        </Heading>
+        {known ? null : (
+          <Badge appearance="tint" color="informative">
+            {diagnosis.kind === 'rfc3463' ? 'Read from the reply code (RFC 3463)' : 'Not recognised'}
+          </Badge>
+        )}
+      </div>
+      <dl className={styles.facts}>
+        <dt className={styles.term}>What happened</dt>
+        <dd className={styles.value}>
+          <InlineCode text={diagnosis.happened} />
+        </dd>
+        <dt className={styles.term}>Likely cause</dt>
+        <dd className={styles.value}>
+          <InlineCode text={diagnosis.cause} />
+        </dd>
+        {diagnosis.matched === null ? null : (
+          <>
+            <dt className={styles.term}>Matched</dt>
+            <dd className={mergeClasses(styles.value, styles.quote)}>{diagnosis.matched}</dd>
+          </>
+        )}
+      </dl>
+      <div>
+        <Heading level={nextLevel(headingLevel)} className={card.subheading}>
+          How to fix it
+        </Heading>
+        <ol className={styles.steps}>
+          {diagnosis.steps.map((step) => (
+            <li key={step}>
+              <InlineCode text={step} />
+            </li>
+          ))}
+        </ol>
+      </div>
+      {diagnosis.saasShows.map((shown) => (
+        <p key={`${shown.platform}:${shown.text}`} className={styles.shows}>
+          What {saasPlatformName(shown.platform)} will show: <span className={styles.quote}>“{shown.text}”</span>
+        </p>
+      ))}
+      {diagnosis.references.length === 0 ? null : (
+        <p className={styles.small}>
+          References: <span className={card.mono}>{diagnosis.references.join(' · ')}</span>
+        </p>
+      )}
+    </article>
+  );
+}
