@@ -43,14 +43,14 @@ if (!app.requestSingleInstanceLock()) {
     } catch (error) {
       // The settings folder cannot be used at all (not creatable, or a damaged file
       // cannot be moved aside): say so and leave everything as it is.
-      if (error instanceof StoreUnavailableError) {
-        dialog.showErrorBox('Relayproof cannot open its settings', error.message);
-        app.quit();
-        return;
-      }
-      throw error;
+      const message = error instanceof StoreUnavailableError ? error.message : `Relayproof could not start: ${error instanceof Error ? error.message : String(error)}`;
+      dialog.showErrorBox(error instanceof StoreUnavailableError ? 'Relayproof cannot open its settings' : 'Relayproof could not start', message);
+      app.exit(1);
+      return;
     }
-    const location = rendererLocation(outDir, process.env.ELECTRON_RENDERER_URL);
+    // A dev server URL is honoured only in development: in a packaged app it would let
+    // an environment variable load any page with full access to the contract.
+    const location = rendererLocation(outDir, app.isPackaged ? undefined : process.env.ELECTRON_RENDERER_URL);
     const current = createAppWindow(outDir, location);
     appWindow = current;
     const dispatcher = services.createDispatcher((event) => {

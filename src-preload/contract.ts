@@ -7,6 +7,17 @@
  * Pure TypeScript + zod: importable by main, preload, renderer and CLI.
  */
 import { z } from 'zod';
+import {
+  authKindSchema,
+  dnsServerSpecSchema,
+  ehloNameSchema,
+  emailAddressSchema,
+  hostSchema,
+  portSchema,
+  secretInputSchema,
+  securitySchema,
+  usernameSchema,
+} from './fields';
 import { checklistEventSchema, checklistInputSchema, checklistReportSchema } from '../src-main/checks/schemas';
 import { propagationReportSchema, propagationRequestSchema } from '../src-main/dns/schemas';
 import { explainInputSchema, explainResultSchema } from '../src-main/analyze/schemas';
@@ -69,30 +80,23 @@ export function assertNever(value: never): never {
 }
 
 // ---------------------------------------------------------------------------
-// Shared field schemas. Every string has a maximum length and refuses control
-// characters: CR/LF/NUL in a host, username or address is an SMTP command injection.
+// Shared field schemas: one definition each, in fields.ts (also used by the SMTP
+// engine and the DNS checks), so a value saved here is a value the engine accepts.
 
-const CONTROL_CHARS = /[\u0000-\u001f\u007f]/u;
-
-export function safeText(label: string, max: number) {
-  return z
-    .string()
-    .max(max, { message: `${label} is longer than ${max} characters.` })
-    .refine((s) => !CONTROL_CHARS.test(s), { message: `${label} contains a line break or control character.` });
-}
-
-/** A DNS hostname (letters, digits, hyphens; IDN as Unicode is accepted) or an IP literal. */
-export const hostSchema = safeText('Host', 253)
-  .min(1, { message: 'Host is required.' })
-  .refine((s) => /^(\[[0-9a-f:.]+\]|[0-9a-f:]+:[0-9a-f:.]*|[\p{L}\p{N}](?:[\p{L}\p{N}-]{0,62})?(?:\.[\p{L}\p{N}](?:[\p{L}\p{N}-]{0,62})?)*\.?)$/iu.test(s), {
-    message: 'Host must be a hostname such as smtp.example.com or an IP address.',
-  });
-
-/** user@domain with a dotted domain; Unicode (SMTPUTF8 / IDN) accepted. */
-export const emailAddressSchema = safeText('Address', 320).refine(
-  (s) => /^[^\s@<>()[\]\\,;:"]{1,64}@[\p{L}\p{N}](?:[\p{L}\p{N}-]{0,62})?(?:\.[\p{L}\p{N}](?:[\p{L}\p{N}-]{0,62})?)+$/u.test(s),
-  { message: 'Enter an email address such as support@example.com.' },
-);
+export {
+  authKindSchema,
+  dnsServerSpecSchema,
+  ehloNameSchema,
+  emailAddressSchema,
+  hostSchema,
+  portSchema,
+  safeText,
+  secretInputSchema,
+  securitySchema,
+  usernameSchema,
+  type AuthKind,
+  type Security,
+} from './fields';
 
 export const idSchema = z
   .string()
@@ -107,22 +111,12 @@ export type PlatformId = z.infer<typeof platformIdSchema>;
 export const environmentSchema = z.enum(['sandbox', 'production']);
 export type Environment = z.infer<typeof environmentSchema>;
 
-/** starttls = RFC 3207 on 587/25; tls = implicit TLS (RFC 8314) on 465; none = diagnosis only. */
-export const securitySchema = z.enum(['starttls', 'tls', 'none']);
-export type Security = z.infer<typeof securitySchema>;
-
-export const authKindSchema = z.enum(['password', 'app-password', 'api-key', 'oauth2']);
-export type AuthKind = z.infer<typeof authKindSchema>;
-
 export const dkimSelectorSchema = z
   .string()
   .max(63)
   .regex(/^[a-z0-9](?:[a-z0-9_-]*[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9_-]*[a-z0-9])?)*$/iu, {
     message: 'A DKIM selector is letters, digits, hyphens and dots, such as zendesk1.',
   });
-
-const PORT_MESSAGE = 'Port must be a whole number from 1 to 65535 (587 for STARTTLS, 465 for implicit TLS).';
-export const portSchema = z.number({ error: PORT_MESSAGE }).int({ message: PORT_MESSAGE }).min(1, { message: PORT_MESSAGE }).max(65535, { message: PORT_MESSAGE });
 
 // ---------------------------------------------------------------------------
 // Domain objects
@@ -135,7 +129,7 @@ export const addressFieldsSchema = z.strictObject({
   host: hostSchema,
   port: portSchema,
   security: securitySchema,
-  username: safeText('Username', 320).min(1, { message: 'Username is required.' }),
+  username: usernameSchema,
   authKind: authKindSchema,
   selectors: z.array(dkimSelectorSchema).max(16).default([]),
 });
@@ -164,12 +158,9 @@ export type AddressView = z.infer<typeof addressViewSchema>;
 export const settingsSchema = z.strictObject({
   theme: z.enum(['system', 'light', 'dark']).default('system'),
   /** Resolvers for checks, as host or host:port; empty = the system's resolvers. */
-  dnsServers: z
-    .array(safeText('DNS server', 80).regex(/^[0-9a-f.:[\]]+$/iu, { message: 'A DNS server is an IP address, optionally with :port.' }))
-    .max(8)
-    .default([]),
+  dnsServers: z.array(dnsServerSpecSchema).max(8, { message: 'Give at most 8 DNS servers.' }).default([]),
   /** Name sent in EHLO; null = derived from this machine (never "localhost"). */
-  ehloName: hostSchema.nullable().default(null),
+  ehloName: ehloNameSchema.nullable().default(null),
   smtpTimeoutSeconds: z
     .number({ error: 'The SMTP timeout is a number of seconds.' })
     .int({ message: 'The SMTP timeout is a whole number of seconds.' })
@@ -230,13 +221,6 @@ export const appInfoSchema = z.object({
 });
 export type AppInfo = z.infer<typeof appInfoSchema>;
 
-/** Secrets: a password, app password, API key or token. Never returned by any channel. */
-export const secretInputSchema = z
-  .string()
-  .min(1, { message: 'The secret is empty.' })
-  .max(8192, { message: 'The secret is longer than 8192 characters.' })
-  .refine((s) => !/[\u0000\r\n]/u.test(s), { message: 'The secret contains a line break or NUL character.' });
-
 // ---------------------------------------------------------------------------
 // Channels
 
@@ -277,35 +261,41 @@ const smtpTestInput = connectionTestFieldsSchema.extend({
   secret: secretInputSchema.optional(),
   credentials: smtpCredentialsFieldsSchema.nullable().default(null),
 });
+/** A keychain call may wait for the admin to answer an unlock prompt. */
+const KEYCHAIN_TIMEOUT_MS = 120_000;
+
 /** The engine's own deadline is at most 300 s; the dispatcher's sits just above it. */
 const SMTP_CHANNEL_TIMEOUT_MS = 310_000;
 const byId = z.strictObject({ id: idSchema });
 
 
 export const contract = {
-  'app:get-info': { input: empty, output: appInfoSchema },
+  'app:get-info': { input: empty, output: appInfoSchema, timeoutMs: KEYCHAIN_TIMEOUT_MS },
   'app:dismiss-notice': { input: byId, output: z.object({ dismissed: z.boolean() }) },
   'app:cancel-operation': { input: z.strictObject({ operationId: operationIdSchema }), output: z.object({ cancelled: z.boolean() }) },
   'settings:get': { input: empty, output: settingsSchema },
   'settings:update': { input: z.strictObject({ patch: patchOf(settingsSchema) }), output: settingsSchema },
-  'addresses:list': { input: empty, output: z.array(addressViewSchema) },
+  'addresses:list': { input: empty, output: z.array(addressViewSchema), timeoutMs: KEYCHAIN_TIMEOUT_MS },
   'addresses:create': {
     input: z.strictObject({ fields: addressFieldsSchema, secret: secretInputSchema.optional() }),
     output: addressViewSchema,
+    timeoutMs: KEYCHAIN_TIMEOUT_MS,
     secretFields: ['secret'],
   },
   'addresses:update': {
     input: z.strictObject({ id: idSchema, patch: patchOf(addressFieldsSchema) }),
     output: addressViewSchema,
+    timeoutMs: KEYCHAIN_TIMEOUT_MS,
   },
-  'addresses:delete': { input: byId, output: z.object({ deleted: z.boolean(), secretDeleted: z.boolean() }) },
+  'addresses:delete': { input: byId, output: z.object({ deleted: z.boolean(), secretDeleted: z.boolean() }), timeoutMs: KEYCHAIN_TIMEOUT_MS },
   'vault:set-secret': {
     input: z.strictObject({ addressId: idSchema, secret: secretInputSchema }),
     output: secretStateSchema,
+    timeoutMs: KEYCHAIN_TIMEOUT_MS,
     secretFields: ['secret'],
   },
-  'vault:has-secret': { input: z.strictObject({ addressId: idSchema }), output: secretStateSchema },
-  'vault:delete-secret': { input: z.strictObject({ addressId: idSchema }), output: z.object({ deleted: z.boolean() }) },
+  'vault:has-secret': { input: z.strictObject({ addressId: idSchema }), output: secretStateSchema, timeoutMs: KEYCHAIN_TIMEOUT_MS },
+  'vault:delete-secret': { input: z.strictObject({ addressId: idSchema }), output: z.object({ deleted: z.boolean() }), timeoutMs: KEYCHAIN_TIMEOUT_MS },
   /** Every phase from DNS to QUIT; streamed, cancellable; never sends credentials before TLS. */
   'smtp:test-connection': {
     input: smtpTestInput,

@@ -29,7 +29,11 @@ export function createAppWindow(outDir: string, location: RendererLocation): Bro
   session.defaultSession.webRequest.onHeadersReceived((details, callback) => {
     callback({ responseHeaders: { ...details.responseHeaders, 'Content-Security-Policy': [CONTENT_SECURITY_POLICY] } });
   });
-  session.defaultSession.setPermissionRequestHandler((_wc, _permission, callback) => callback(false));
+  // The renderer needs one permission: writing to the clipboard (Copy buttons). No
+  // camera, notifications, clipboard reading or anything else.
+  const allowed = (permission: string) => permission === 'clipboard-sanitized-write';
+  session.defaultSession.setPermissionRequestHandler((_wc, permission, callback) => callback(allowed(permission)));
+  session.defaultSession.setPermissionCheckHandler((_wc, permission) => allowed(permission));
 
   const window = new BrowserWindow({
     width: 1200,
@@ -51,6 +55,12 @@ export function createAppWindow(outDir: string, location: RendererLocation): Bro
       event.preventDefault();
       safeOpenExternal(url);
     }
+  });
+  window.webContents.on('will-redirect', (event, url) => {
+    if (url.split('#')[0] !== rendererUrl.split('#')[0]) event.preventDefault();
+  });
+  window.webContents.on('will-frame-navigate', (event) => {
+    if (!event.isMainFrame) event.preventDefault();
   });
   window.webContents.on('will-attach-webview', (event) => event.preventDefault());
   window.once('ready-to-show', () => window.show());

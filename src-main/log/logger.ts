@@ -3,7 +3,7 @@
  * stream. Fields whose name says "secret" are never written, whatever their value:
  * the log is something admins attach to support tickets.
  */
-import { appendFileSync, mkdirSync } from 'node:fs';
+import { appendFileSync, mkdirSync, renameSync, statSync } from 'node:fs';
 import { dirname } from 'node:path';
 
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
@@ -15,17 +15,24 @@ export interface Logger {
   error(message: string, fields?: Record<string, unknown>): void;
 }
 
-const SECRET_KEY = /pass(word)?|secret|token|authorization|credential|cookie/iu;
+/** Key names that hold secrets (`password`, `clientSecret`, `accessToken`…), not `passed` or `bypass`. */
+const SECRET_KEY =
+  /(?:^|[_-])(?:pass(?:word)?|secret|token|authorization|credentials?|cookie)s?$|(?:^|(?<=[a-z0-9]))(?:Pass(?:word)?|Secret|Token|Authorization|Credentials?|Cookie)s?$/u;
+
+function redactValue(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(redactValue);
+  if (value !== null && typeof value === 'object') return redactFields(value as Record<string, unknown>);
+  return value;
+}
 
 export function redactFields(fields: Record<string, unknown>): Record<string, unknown> {
   const out: Record<string, unknown> = {};
-  for (const [key, value] of Object.entries(fields)) {
-    if (SECRET_KEY.test(key)) out[key] = '[redacted]';
-    else if (value !== null && typeof value === 'object' && !Array.isArray(value)) out[key] = redactFields(value as Record<string, unknown>);
-    else out[key] = value;
-  }
+  for (const [key, value] of Object.entries(fields)) out[key] = SECRET_KEY.test(key) ? '[redacted]' : redactValue(value);
   return out;
 }
+
+/** A log past this size is moved to `<name>.1` (one generation kept), so it never fills the disk. */
+export const MAX_LOG_BYTES = 5 * 1024 * 1024;
 
 export interface LoggerOptions {
   /** Append JSON lines here; created on first write. */
@@ -51,6 +58,7 @@ export function createLogger(options: LoggerOptions = {}): Logger {
           mkdirSync(dirname(options.file), { recursive: true });
           dirReady = true;
         }
+        rotateIfLarge(options.file);
         appendFileSync(options.file, `${JSON.stringify(line)}\n`, { mode: 0o600 });
       } catch {
         // A log that cannot be written must never break the operation being logged.
@@ -68,3 +76,11 @@ export function createLogger(options: LoggerOptions = {}): Logger {
 
 /** Discards everything; for tests that assert on other things. */
 export const silentLogger: Logger = { debug() {}, info() {}, warn() {}, error() {} };
+
+function rotateIfLarge(file: string): void {
+  try {
+    if (statSync(file).size > MAX_LOG_BYTES) renameSync(file, `${file}.1`);
+  } catch {
+    // No file yet: nothing to rotate.
+  }
+}

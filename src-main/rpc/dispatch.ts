@@ -18,6 +18,7 @@ import {
   type Result,
 } from '../../src-preload/contract';
 import type { Logger } from '../log/logger';
+import { StoreUnavailableError } from '../store/store';
 
 export interface HandlerContext {
   /** Aborted on deadline, on `app:cancel-operation`, or when the caller goes away. */
@@ -118,9 +119,18 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
     } catch (error) {
       if (controller.signal.aborted) {
         const reason: unknown = controller.signal.reason;
+        // Only long operations honour the abort; a keychain or settings write may still
+        // complete, so the admin is told to look before trying again.
         return reason instanceof DeadlineError
-          ? fail('timeout', `The operation did not finish within ${Math.max(1, Math.round(timeoutMs / 1000))} s and was stopped.`)
+          ? fail('timeout', `No answer within ${Math.max(1, Math.round(timeoutMs / 1000))} s.`, {
+              hint: 'If the OS keychain asked for its password, answer it; then check the result (for example the Addresses list) before trying again.',
+            })
           : fail('cancelled', 'The operation was cancelled.');
+      }
+      if (error instanceof StoreUnavailableError) {
+        // The settings folder itself cannot be written (disk full, permissions): say so.
+        options.logger.error('settings store unavailable', { channel });
+        return fail('store-unavailable', error.message, { hint: 'Free disk space or fix the permissions of the data folder shown in About, then try again.' });
       }
       const reference = randomUUID().slice(0, 8);
       options.logger.error('handler threw', { channel, reference, error: describeError(error, secretValues(spec, input)) });
