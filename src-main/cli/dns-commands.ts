@@ -10,7 +10,7 @@ import { resolverFromSpecs } from '../dns/resolver';
 import { visibleText } from '../dns/visible-text';
 import { describeIssues } from '../rpc/dispatch';
 import type { Services } from '../services';
-import { EXIT, parseOptions, printJson, UsageError, type CliIo, type ExitCode } from './io';
+import { cliOperationId, EXIT, parseOptions, printJson, reportError, UsageError, type CliIo, type ExitCode } from './io';
 
 const MARK: Record<CheckItem['status'], string> = { pass: '✓', warn: '!', fail: '✗', pending: '…', error: '?' };
 
@@ -43,12 +43,8 @@ export async function runCheckCommand(args: readonly string[], io: CliIo, openSe
   if (!parsed.success) throw new UsageError(describeIssues(parsed.error.issues));
   const result = await services
     .createDispatcher()
-    .dispatch('checks:run-checklist', { ...parsed.data, operationId: `cli_${process.pid}_${Date.now()}` });
-  if (!result.ok) {
-    if (values.json === true) printJson(io, { ok: false, error: result.error });
-    else io.stderr.write(`${result.error.message}${result.error.hint ? `\n${result.error.hint}` : ''}\n`);
-    return result.error.code === 'invalid-input' ? EXIT.usage : EXIT.checkFailed;
-  }
+    .dispatch('checks:run-checklist', { ...parsed.data, operationId: cliOperationId() });
+  if (!result.ok) return reportError(io, values.json === true, result.error);
   const report = result.value as ChecklistReport;
   const failed = report.items.some((i) => i.status === 'fail' || i.status === 'error');
   if (values.json === true) {

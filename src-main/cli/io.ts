@@ -59,3 +59,15 @@ export function parseOptions(args: readonly string[], options: NonNullable<Parse
   if (!allowPositionals && parsed.positionals.length > 0) throw new UsageError(`Unexpected argument "${parsed.positionals[0]}".`);
   return parsed;
 }
+
+/** Print a failed Result: JSON with --json, else the message and hint on stderr. */
+export function reportError(io: CliIo, json: boolean, error: { code: string; message: string; hint?: string | undefined }): ExitCode {
+  if (json) printJson(io, { ok: false, error });
+  else io.stderr.write(`${error.message}${error.hint ? `\n${error.hint}` : ''}\n`);
+  return error.code === 'invalid-input' || error.code === 'not-found' ? EXIT.usage : EXIT.checkFailed;
+}
+
+/** Operation id of a long CLI operation (events and cancellation use it). */
+export function cliOperationId(): string {
+  return `cli_${process.pid}_${Date.now()}`;
+}

@@ -9,7 +9,7 @@ import { createServices, type Services } from '../services';
 import { runCheckCommand, runSpfCommand } from './dns-commands';
 import { runDoctor } from './doctor';
 import { runExplainCommand, runSmtpCommand } from './smtp-commands';
-import { EXIT, parseOptions, printJson, readSecretFromStdin, UsageError, type CliIo, type ExitCode } from './io';
+import { EXIT, parseOptions, printJson, readSecretFromStdin, reportError, UsageError, type CliIo, type ExitCode } from './io';
 import { runServe } from './serve';
 
 const USAGE = `Relayproof ${APP_VERSION}: prove a SaaS platform's SMTP connector credentials from this workstation.
@@ -56,11 +56,13 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<ExitCo
   try {
     switch (command) {
       case undefined:
+        io.stderr.write(USAGE);
+        return EXIT.usage;
       case '--help':
       case '-h':
       case 'help':
         io.stdout.write(USAGE);
-        return command === undefined ? EXIT.usage : EXIT.ok;
+        return EXIT.ok;
       case '--version':
         io.stdout.write(`${APP_VERSION}\n`);
         return EXIT.ok;
@@ -159,10 +161,4 @@ async function serve(args: readonly string[], io: CliIo): Promise<ExitCode> {
   const port = values.port === undefined ? 0 : Number(values.port);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`--port must be a number from 0 to 65535 (0 = random), not "${values.port}".`);
   return runServe(openServices(io, 'browser'), io, { port, open: values['no-open'] !== true, json: values.json === true });
-}
-
-function reportError(io: CliIo, json: boolean, error: { code: string; message: string; hint?: string | undefined }): ExitCode {
-  if (json) printJson(io, { ok: false, error });
-  else io.stderr.write(`${error.message}${error.hint ? `\n${error.hint}` : ''}\n`);
-  return error.code === 'invalid-input' || error.code === 'not-found' ? EXIT.usage : EXIT.checkFailed;
 }

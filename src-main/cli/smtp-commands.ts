@@ -9,20 +9,10 @@ import { formatReport, summarizeReport } from '../smtp/report-summary';
 import type { ConnectionReport, ProbeReport } from '../smtp/schemas';
 import { formatTranscript } from '../smtp/transcript-format';
 import type { Services } from '../services';
-import { EXIT, parseOptions, printJson, readSecretFromStdin, UsageError, type CliIo, type ExitCode } from './io';
+import { cliOperationId, EXIT, parseOptions, printJson, readSecretFromStdin, reportError, UsageError, type CliIo, type ExitCode } from './io';
 
 const TEST_USAGE =
   'Usage: relayproof smtp test --host H --port P --security starttls|tls|none [--user U --password-stdin] [--auth-kind password|app-password|api-key|oauth2] --from ADDR [--to ADDR] [--send] [--ehlo NAME] [--pin SHA256] [--dns-server HOST:PORT]... [--transcript] [--json]';
-
-function operationId(): string {
-  return `cli_${process.pid}_${Date.now()}`;
-}
-
-function failed(io: CliIo, json: boolean, error: { code: string; message: string; hint?: string | undefined }): ExitCode {
-  if (json) printJson(io, { ok: false, error });
-  else io.stderr.write(`${error.message}${error.hint ? `\n${error.hint}` : ''}\n`);
-  return error.code === 'invalid-input' || error.code === 'not-found' ? EXIT.usage : EXIT.checkFailed;
-}
 
 export async function runSmtpCommand(args: readonly string[], io: CliIo, openServices: () => Services): Promise<ExitCode> {
   const [sub, ...rest] = args;
@@ -83,7 +73,7 @@ async function smtpTest(args: readonly string[], io: CliIo, openServices: () => 
   const json = values.json === true;
 
   const input = {
-    operationId: operationId(),
+    operationId: cliOperationId(),
     host: values.host,
     port,
     security: values.security,
@@ -98,7 +88,7 @@ async function smtpTest(args: readonly string[], io: CliIo, openServices: () => 
   const services = openServices();
   const channel = values.send === true ? 'smtp:send-test-message' : 'smtp:test-connection';
   const result = await services.createDispatcher().dispatch(channel, input);
-  if (!result.ok) return failed(io, json, result.error);
+  if (!result.ok) return reportError(io, json, result.error);
   const report = result.value as ConnectionReport;
   if (json) {
     printJson(io, { ...summarizeReport(report), ...(values.transcript === true ? { transcript: formatTranscript(report.transcript) } : {}) });
@@ -119,9 +109,9 @@ async function smtpProbe(args: readonly string[], io: CliIo, openServices: () =>
   const ports = values.port?.map(Number);
   const result = await openServices()
     .createDispatcher()
-    .dispatch('smtp:probe', { operationId: operationId(), host, dnsServers: values['dns-server'] ?? [], ...(ports !== undefined ? { ports } : {}) });
+    .dispatch('smtp:probe', { operationId: cliOperationId(), host, dnsServers: values['dns-server'] ?? [], ...(ports !== undefined ? { ports } : {}) });
   const json = values.json === true;
-  if (!result.ok) return failed(io, json, result.error);
+  if (!result.ok) return reportError(io, json, result.error);
   const report = result.value as ProbeReport;
   if (json) printJson(io, report);
   else {
@@ -148,7 +138,7 @@ export async function runExplainCommand(args: readonly string[], io: CliIo, open
   const json = values.json === true;
   if (!result.ok) {
     if (result.error.code === 'invalid-input') throw new UsageError(describeIssues([{ path: [], message: result.error.message }]));
-    return failed(io, json, result.error);
+    return reportError(io, json, result.error);
   }
   const explained = result.value as ExplainResult;
   if (json) printJson(io, explained);

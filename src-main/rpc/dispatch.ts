@@ -6,6 +6,7 @@
  * and the CLI all call through here, so they behave the same.
  */
 import { randomUUID } from 'node:crypto';
+import { setMaxListeners } from 'node:events';
 import {
   contract,
   fail,
@@ -79,6 +80,8 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
     if (callerSignal?.aborted === true) return fail('cancelled', 'The operation was cancelled.');
     const timeoutMs = spec.timeoutMs ?? options.defaultTimeoutMs ?? DEFAULT_TIMEOUT_MS;
     const controller = new AbortController();
+    // A checklist run listens on this signal once per DNS question in flight.
+    setMaxListeners(256, controller.signal);
     // Only long operations (channels with an event schema) run under their operationId.
     // `app:cancel-operation` also carries one, naming its *target*: registering it would
     // make the cancel call replace the target in `running` and then cancel itself.

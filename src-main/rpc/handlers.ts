@@ -73,7 +73,7 @@ export function createHandlers(deps: HandlerDeps): Handlers {
     const { pinSha256: _givenPin, ...rest } = fields;
     const request = {
       ...rest,
-      send: send || fields.send,
+      send,
       dnsServers: dnsServersOr(fields.dnsServers),
       timeouts: { deadlineMs: settings.smtpTimeoutSeconds * 1000, ...fields.timeouts },
       ...(pin !== undefined ? { pinSha256: pin } : {}),
