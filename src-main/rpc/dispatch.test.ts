@@ -6,6 +6,7 @@ import { contract, ok, operationIdSchema, type OperationEvent, type Result } fro
 import { createTestServices, makeTempDir, recordingLogger, type TempDir } from '../testing/transport-support';
 import { silentLogger, type Logger } from '../log/logger';
 import type { Services } from '../services';
+import { StoreUnavailableError } from '../store/store';
 import { createDispatcher, type Dispatcher, type HandlerContext, type Handlers } from './dispatch';
 
 let temp: TempDir;
@@ -160,6 +161,18 @@ describe('events', () => {
 });
 
 describe('failures inside handlers', () => {
+  it('a settings folder that cannot be written is reported as store-unavailable with its reason', async () => {
+    const handlers: Handlers = {
+      ...services.handlers,
+      'settings:update': async () => {
+        throw new StoreUnavailableError('Relayproof could not save its settings in /data/config.json: no space left on device.');
+      },
+    };
+    const dispatcher = createDispatcher({ handlers, logger: silentLogger, validateOutput: true });
+    const result = await dispatcher.dispatch('settings:update', { patch: { theme: 'dark' } });
+    expect(result).toMatchObject({ ok: false, error: { code: 'store-unavailable', message: expect.stringMatching(/no space left/u) as unknown } });
+  });
+
   it('a thrown error becomes internal with a reference, and the secret never reaches the log', async () => {
     const logFile = join(temp.path, 'logs', 'dispatch.log');
     const { logger, text } = recordingLogger(logFile);
