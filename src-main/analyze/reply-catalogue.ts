@@ -80,5 +80,5 @@ function compile(entry: ReplyEntry): CompiledEntry {
   };
 }
 
-/** `resources/` of this repository (development, tests, the CLI run from source). */
+/** `resources/` as the running code finds it (`findResourcesDir()`), for tests. */
 export { repositoryResourcesDir } from '../providers/platforms';

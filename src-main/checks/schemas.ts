@@ -6,6 +6,7 @@
  */
 import { z } from 'zod';
 import { dnsLookupSchema, dnsRecordTypeSchema, dnsServerSpecSchema, resolverDescriptionSchema } from '../dns/schemas';
+import { ipAddressSchema } from '../../src-preload/fields';
 
 /**
  * Same list as the contract's `platformIds` (a test keeps them equal). Not imported from
@@ -319,7 +320,7 @@ export const checklistInputSchema = z.strictObject({
   /** Headers of a received message: its DKIM-Signature s=/d= name more selectors. */
   messageHeaders: z.string().max(65_536).optional(),
   /** IP whose SPF verdict, PTR and FCrDNS to check. */
-  sendingIp: z.union([z.ipv4(), z.ipv6()]).optional(),
+  sendingIp: ipAddressSchema.optional(),
   /** SMTP host: its address stands in for `sendingIp` when none is given. */
   smtpHost: z.string().max(253).optional(),
   /** Envelope sender for the SPF verdict (default postmaster@domain). */

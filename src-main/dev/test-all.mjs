@@ -109,19 +109,16 @@ const work = mkdtempSync(join(tmpdir(), 'relayproof-test-'));
 const keyringHome = join(work, 'xdg-data');
 const baseEnv = { ...process.env, PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD: '1', RELAYPROOF_TEST: '1' };
 
-let stopEarly = false;
 try {
   if (!ensurePrerequisites()) {
     totals.failed += 1;
-    stopEarly = true;
   } else {
     if (process.platform === 'linux') countStep('keytar loads (OS keychain support)', ensureKeytar() ? 0 : 1);
     // Tests against a stale or missing build would prove nothing: stop here.
     const built = run('build', process.execPath, [join(root, 'node_modules', 'electron-vite', 'bin', 'electron-vite.js'), 'build']);
     countStep('build', built);
-    stopEarly = built !== 0;
+    if (built === 0) runSuites();
   }
-  if (!stopEarly) runSuites();
 } finally {
   rmSync(work, { recursive: true, force: true });
 }

@@ -4,6 +4,7 @@
  * resolver produces exactly these shapes, and check items carry them as evidence.
  */
 import { z } from 'zod';
+import { dnsServerSpecSchema } from '../../src-preload/fields';
 
 export const dnsRecordTypes = ['A', 'AAAA', 'CNAME', 'TXT', 'MX', 'NS', 'PTR', 'SOA'] as const;
 export const dnsRecordTypeSchema = z.enum(dnsRecordTypes);
@@ -110,13 +111,8 @@ export const resolverDescriptionSchema = z.object({
 });
 export type ResolverDescription = z.infer<typeof resolverDescriptionSchema>;
 
-/** A DNS server as the admin types it: `192.0.2.53`, `127.0.0.1:5301`, `[2001:db8::53]:53`. */
-export const dnsServerSpecSchema = z
-  .string()
-  .max(80)
-  .regex(/^(\[[0-9a-f:.]+\](:\d{1,5})?|[0-9a-f:]*:[0-9a-f:.]*|\d{1,3}(\.\d{1,3}){3}(:\d{1,5})?)$/iu, {
-    message: 'A DNS server is an IP address, optionally with :port (IPv6 with a port as [addr]:port).',
-  });
+/** A DNS server as the admin types it (one rule for settings, checks and the SMTP engine). */
+export { dnsServerSpecSchema } from '../../src-preload/fields';
 
 /** One server's view of a record, for the propagation panel. */
 export const propagationViewSchema = z.object({
@@ -140,7 +136,7 @@ export const propagationRequestSchema = z.strictObject({
   type: dnsRecordTypeSchema,
   /** The value the admin published (TXT as one joined string). */
   expected: z.string().max(4096).optional(),
-  dnsServers: z.array(dnsServerSpecSchema).max(8).default([]),
+  dnsServers: z.array(dnsServerSpecSchema).max(8, { message: 'Give at most 8 DNS servers.' }).default([]),
 });
 export type PropagationRequest = z.output<typeof propagationRequestSchema>;
 

@@ -7,6 +7,7 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
+import { findResourcesDir } from '../app/resources-dir';
 import { checklistPlatformIds } from '../checks/schemas';
 
 const isoDate = z.iso.date();
@@ -97,9 +98,13 @@ export async function loadPlatforms(resourcesDir: string, options: { readFile?: 
   return problems.length > 0 ? { ok: false, problems: problems.sort() } : { ok: true, platforms };
 }
 
-/** `resources/` of this repository (development, tests, the CLI run from source). */
+/**
+ * `resources/` as the running code finds it (from source in tests, or from `out/main`
+ * when built): the tests' name for `findResourcesDir()`, which walks up from the
+ * module instead of assuming a fixed depth.
+ */
 export function repositoryResourcesDir(): string {
-  return join(import.meta.dirname, '..', '..', 'resources');
+  return findResourcesDir();
 }
 
 /** The CNAME target a platform expects for a selector, with `{token}` and `{domain}` filled in. */

@@ -1,10 +1,15 @@
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { contract } from '../../src-preload/contract';
+import { findResourcesDir } from '../app/resources-dir';
 import { startTestDnsServer, type TestDnsServer } from '../testing/dns-test-server';
 import { rr } from '../testing/dns-zone';
 import { startSmtpPeer, type SmtpPeer, type SmtpPeerOptions } from '../testing/smtp-peer';
 import { leakedForms, runTest } from '../testing/smtp-run';
-import { createTestPki, TEST_MAIL_HOST, type TestPki } from '../testing/tls-certs';
-import { testConnection } from './connection-test';
+import { createTestPki, TEST_IDN_HOST, TEST_MAIL_HOST, type TestPki } from '../testing/tls-certs';
+import * as engine from './connection-test';
 import type { PhaseEvent, PhaseName } from './schemas';
 
 const USER = 'app@example.com';
@@ -180,7 +185,7 @@ describe('authentication', () => {
 
   it('security "none" with credentials is refused before any connection', async () => {
     const server = await peer({ security: 'none', allowInsecureAuth: true });
-    const result = await testConnection({ host: '127.0.0.1', port: server.port, security: 'none', credentials: creds() });
+    const result = await engine.testConnection({ host: '127.0.0.1', port: server.port, security: 'none', credentials: creds() });
     expect(result.ok).toBe(false);
     expect(result.ok ? null : result.error.code).toBe('invalid-input');
     expect(server.sessions).toHaveLength(0);
@@ -287,13 +292,48 @@ describe('certificates', () => {
     expect(report.diagnosis?.saasShows).toContainEqual({ platform: 'zuora', text: 'Could not convert socket to TLS' });
   });
 
-  it('a TLS-1.0-only server is a warning, named with its version', async () => {
-    const server = await peer({ security: 'starttls', tlsVersions: { min: 'TLSv1', max: 'TLSv1' } });
-    const report = await runTest({ host: '127.0.0.1', port: server.port, security: 'starttls', credentials: creds() }, { ca: [pki.ca] });
-    expect(phase(report, 'tls')).toBe('warn');
-    expect(report.tls).toMatchObject({ protocol: 'TLSv1', legacyVersion: true, verdict: 'trusted' });
-    expect(report.phases.find((p) => p.name === 'tls')?.detail).toContain('below TLS 1.2');
-    expect(report.auth?.accepted).toBe(true);
+  // A protocol-version alert is easy to inject: the legacy handshake that names the
+  // version must never carry credentials, an envelope or a message.
+  it.each(['starttls', 'tls'] as const)(
+    'a TLS-1.0-only server (%s) is named with its version, and receives no AUTH, MAIL, RCPT or DATA',
+    async (security) => {
+      const server = await peer({ security, tlsVersions: { min: 'TLSv1', max: 'TLSv1' } });
+      const report = await runTest(
+        { host: '127.0.0.1', port: server.port, security, from: USER, to: 'inbox@example.com', send: true, credentials: creds() },
+        { ca: [pki.ca] },
+      );
+      expect(report.ok).toBe(false);
+      expect(report.failure).toMatchObject({ code: 'tls-version-unsupported', phase: 'tls' });
+      expect(report.failure?.message).toContain('only speaks TLS 1.0/1.1');
+      expect(report.failure?.message).toContain('421 4.7.66');
+      expect(report.tls).toMatchObject({ protocol: 'TLSv1', legacyVersion: true, verdict: 'trusted' });
+      expect(report.diagnosis?.code).toBe('tls-version-unsupported');
+      expect(report.diagnosis?.title).toContain('only speaks TLS 1.0/1.1');
+      for (const name of ['auth', 'send-as', 'test-send'] as const) expect(phase(report, name)).toBe('skipped');
+      expect(report.auth).toBeNull();
+      expect(report.sendAs).toBeNull();
+      expect(report.testSend).toBeNull();
+      expect(server.sessions.flatMap((s) => s.authAttempts)).toEqual([]);
+      expect(server.sessions.flatMap((s) => [...s.mailFrom, ...s.rcptTo, ...s.messages])).toEqual([]);
+      expect(report.transcript.filter((l) => l.dir === 'C').map((l) => l.text.split(' ')[0])).not.toContain('AUTH');
+      if (security === 'starttls') expect(phase(report, 'quit')).toBe('pass');
+    },
+  );
+
+  it('an IDN host is looked up, sent as SNI and matched against the certificate in its ASCII form', async () => {
+    const dns: TestDnsServer = await startTestDnsServer({ zones: [{ origin: TEST_IDN_HOST, records: [rr.a(TEST_IDN_HOST, '127.0.0.1')] }] });
+    try {
+      const server = await peer({ security: 'tls', certificate: pki.idn });
+      const report = await runTest({ host: 'bücher.example', port: server.port, security: 'tls', dnsServers: [dns.address], credentials: creds() }, { ca: [pki.ca] });
+      expect(report.outcome).toBe('pass');
+      expect(report.target.host).toBe(TEST_IDN_HOST);
+      expect([...new Set(dns.queries.map((q) => q.name.replace(/\.$/u, '').toLowerCase()))]).toEqual([TEST_IDN_HOST]);
+      expect(report.tls).toMatchObject({ verdict: 'trusted', hostnameMatch: true, chainTrusted: true });
+      expect(report.tls?.certificate?.subjectAltNames).toEqual([`DNS:${TEST_IDN_HOST}`]);
+      expect(server.sessions.at(-1)?.servername).toBe(TEST_IDN_HOST);
+    } finally {
+      await dns.close();
+    }
   });
 });
 
@@ -340,6 +380,49 @@ describe('cancellation and the secret', () => {
       const text = JSON.stringify(report);
       for (const form of leakedForms(USER, secret)) expect(text).not.toContain(form);
       expect(report.transcript.some((l) => l.dir === 'C' && l.text.includes('/* secret */'))).toBe(true);
+    }
+  });
+});
+
+describe('one channel, one purpose', () => {
+  it('smtp:test-connection cannot ask for a real message: its input has no `send`', async () => {
+    const server = await peer({ security: 'starttls' });
+    const input = { operationId: 'op-send-check', host: '127.0.0.1', port: server.port, security: 'starttls', from: USER, credentials: { kind: 'password', username: USER } };
+    expect(contract['smtp:test-connection'].input.safeParse(input).success).toBe(true);
+    const withSend = contract['smtp:test-connection'].input.safeParse({ ...input, send: true });
+    expect(withSend.success).toBe(false);
+    expect(withSend.error?.issues[0]).toMatchObject({ code: 'unrecognized_keys', keys: ['send'] });
+    // The engine's own request still carries it, for the smtp:send-test-message handler.
+    const sent = await runTest({ host: '127.0.0.1', port: server.port, security: 'starttls', from: USER, send: true, credentials: creds() }, { ca: [pki.ca], token: () => 'tok-1' });
+    expect(sent.testSend?.accepted).toBe(true);
+  });
+
+  it('the engine exports no second way to send (sendTestMessage is gone)', () => {
+    expect(Object.keys(engine)).not.toContain('sendTestMessage');
+  });
+});
+
+describe('the default diagnosis catalogue', () => {
+  it('is read from the resources folder findResourcesDir() finds, not a path fixed relative to the source', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'relayproof-resources-'));
+    const before = process.env.RELAYPROOF_RESOURCES_DIR;
+    try {
+      cpSync(findResourcesDir({}), dir, { recursive: true });
+      const file = join(dir, 'replies', 'connection.json');
+      const data = JSON.parse(readFileSync(file, 'utf8')) as { entries: { code: string; title: string }[] };
+      for (const entry of data.entries) if (entry.code === 'connection-refused') entry.title = 'Marker: read from the found resources folder';
+      writeFileSync(file, JSON.stringify(data));
+      process.env.RELAYPROOF_RESOURCES_DIR = dir;
+      const server = await peer({ security: 'starttls' });
+      const port = server.port;
+      await server.close();
+      const report = await runTest({ host: '127.0.0.1', port, security: 'starttls' });
+      expect(report.failure?.code).toBe('connect-refused');
+      expect(report.diagnosis?.title).toBe('Marker: read from the found resources folder');
+    } finally {
+      if (before === undefined) delete process.env.RELAYPROOF_RESOURCES_DIR;
+      else process.env.RELAYPROOF_RESOURCES_DIR = before;
+      rmSync(dir, { recursive: true, force: true });
     }
   });
 });

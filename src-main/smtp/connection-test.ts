@@ -8,6 +8,10 @@
  * - credentials are sent only over TLS (RFC 8314 §3, RFC 3207 §4): STARTTLS missing or
  *   failing stops the test with `tls-required` before AUTH (the STARTTLS-stripping
  *   defence); `none` is accepted only without credentials;
+ * - and only over TLS 1.2 or 1.3 (RFC 8996): a server that completes TLS only with
+ *   1.0/1.1 allowed is named and the test stops there, before AUTH, MAIL, RCPT or DATA.
+ *   A protocol-version alert is trivial for an attacker on the path to inject, so the
+ *   legacy handshake must never carry anything worth downgrading for;
  * - certificates are verified on every connection (`tls-pin-check.ts`);
  * - CR/LF/NUL in any field is refused before a connection is opened;
  * - the transcript and every reply text pass through the secret redactor.
@@ -18,7 +22,8 @@ import type { Socket } from 'node:net';
 import { ok, type Result } from '../../src-preload/contract';
 import { diagnoseFailure } from '../analyze/diagnose-failure';
 import type { Diagnosis } from '../analyze/schemas';
-import { loadReplyCatalogue, repositoryResourcesDir, type ReplyCatalogue } from '../analyze/reply-catalogue';
+import { loadReplyCatalogue, type ReplyCatalogue } from '../analyze/reply-catalogue';
+import { findResourcesDir } from '../app/resources-dir';
 import { defaultEhloName } from './default-ehlo-name';
 import { describeCapabilities, parseCapabilities } from './ehlo-capabilities';
 import { EngineFailure } from './engine-failure';
@@ -76,7 +81,7 @@ export interface SmtpEngineDeps {
   readonly token?: () => string;
   readonly limits?: Partial<WireLimits>;
   readonly xMailer?: string;
-  /** The diagnosis catalogue; default: read from this repository's resources/ when a test fails. */
+  /** The diagnosis catalogue; default: read from the app's resources/ when a test fails. */
   readonly catalogue?: ReplyCatalogue;
 }
 
@@ -88,16 +93,15 @@ export interface ConnectionTestOptions extends SmtpEngineDeps {
 
 const TLS_EXPIRY_WARNING_DAYS = 14;
 
-/** Validates the input (CR/LF/NUL and every rule in the schema), then runs the test. */
+/**
+ * Validates the input (CR/LF/NUL and every rule in the schema), then runs the test.
+ * `send: true` ends it with a real message: only the `smtp:send-test-message` handler
+ * sets it (the contract's `smtp:test-connection` input has no such field).
+ */
 export async function testConnection(input: ConnectionTestInput, options: ConnectionTestOptions = {}): Promise<Result<ConnectionReport>> {
   const parsed = connectionTestInputSchema.safeParse(input);
   if (!parsed.success) return invalidInput(parsed.error);
   return ok(await runConnectionTest(parsed.data, options));
-}
-
-/** `smtp:send-test-message`: the same test, ending with a real message. */
-export function sendTestMessage(input: ConnectionTestInput, options: ConnectionTestOptions = {}): Promise<Result<ConnectionReport>> {
-  return testConnection({ ...input, send: true }, options);
 }
 
 function phaseOrder(security: ConnectionTestRequest['security']): PhaseName[] {
@@ -187,9 +191,9 @@ export async function runConnectionTest(req: ConnectionTestRequest, options: Con
   };
 
   /**
-   * The server accepts only TLS 1.0/1.1. Reconnect allowing them, only to name the
-   * version and carry on (the phase becomes a warning): a fresh connection, because a
-   * failed handshake leaves nothing to continue on.
+   * The server refused TLS 1.2+. Reconnect allowing TLS 1.0/1.1, only to name the
+   * version for the diagnosis (a fresh connection: a failed handshake leaves nothing to
+   * continue on). The caller stops the test after it: nothing is sent over it but QUIT.
    */
   const legacyRetry = async () => {
     transcript.note('the server accepts only TLS below 1.2; reconnecting with TLS 1.0/1.1 allowed to identify it');
@@ -218,7 +222,13 @@ export async function runConnectionTest(req: ConnectionTestRequest, options: Con
       } catch (error) {
         if (error instanceof EngineFailure && error.tls !== undefined) tls = error.tls;
         if (!(error instanceof EngineFailure) || error.code !== 'tls-version-unsupported') throw error;
-        established = await legacyRetry();
+        const legacy = await legacyRetry();
+        tls = legacy.result;
+        // After STARTTLS the server waits for EHLO, so a QUIT is in step; after implicit
+        // TLS its greeting is on the way, so the connection is simply closed.
+        if (req.security === 'starttls') wire = newWire(legacy.socket);
+        else legacy.socket.destroy();
+        throw legacyOnly(legacy.result, error.errorCode);
       }
       tls = established.result;
       const { outcome, detail } = describeTls(established.result, TLS_EXPIRY_WARNING_DAYS, clock());
@@ -304,10 +314,9 @@ export async function runConnectionTest(req: ConnectionTestRequest, options: Con
     if (creds !== null) {
       const caps = capabilities;
       auth = await phases.run('auth', async () => {
-        // Defence in depth: the schema already refuses credentials with security none.
-        if (tls === null || tls.verdict === 'rejected') {
-          throw new EngineFailure('tls-required', 'No verified TLS on this connection: credentials are never sent without it.', { sessionUsable: true });
-        }
+        // Defence in depth: the schema refuses credentials with security none, and the
+        // TLS phase stops the test on a rejected certificate or TLS below 1.2.
+        requireSafeTls('credentials');
         const result = await authenticate({ wire: activeWire, credentials: creds, capabilities: caps, timeoutMs: t.commandMs, redact });
         auth = result;
         if (!result.accepted) throw authFailure(result);
@@ -321,6 +330,7 @@ export async function runConnectionTest(req: ConnectionTestRequest, options: Con
       const caps = capabilities;
       const serverName = `${banner.hostname ?? ''} ${caps.serverName ?? ''}`;
       sendAs = await phases.run('send-as', async () => {
+        if (req.security !== 'none') requireSafeTls('MAIL FROM and RCPT TO');
         const result = await openEnvelope({ wire: activeWire, from, to, capabilities: caps, timeoutMs: t.commandMs });
         sendAs = result;
         if (!result.accepted) throw envelopeFailure(result);
@@ -342,6 +352,7 @@ export async function runConnectionTest(req: ConnectionTestRequest, options: Con
     if (req.send && from !== undefined && to !== undefined) {
       const caps = capabilities;
       testSend = await phases.run('test-send', async () => {
+        if (req.security !== 'none') requireSafeTls('a test message');
         const message = await buildTestMessage({
           from,
           to,
@@ -416,6 +427,19 @@ export async function runConnectionTest(req: ConnectionTestRequest, options: Con
       : { value: caps, outcome: 'pass' as const, detail: summary, reply };
   }
 
+  /** Nothing but QUIT goes over TLS that is missing, rejected, or below 1.2 (RFC 8996). */
+  function requireSafeTls(what: string): void {
+    const current: TlsResult | null = tls;
+    if (current === null || current.verdict === 'rejected') {
+      throw new EngineFailure('tls-required', `No verified TLS on this connection: ${what} are never sent without it.`, { sessionUsable: true });
+    }
+    if (!isModernTls(current)) {
+      throw new EngineFailure('tls-version-unsupported', `The connection uses ${current.protocol ?? 'an unknown TLS version'}, below TLS 1.2: ${what} are never sent over it.`, {
+        sessionUsable: true,
+      });
+    }
+  }
+
   async function quit(current: SmtpWire) {
     // A QUIT that goes wrong is noted, never the reason a test fails (RFC 5321 §4.1.1.10).
     await phases.runSoft('quit', async () => {
@@ -446,9 +470,26 @@ export async function runConnectionTest(req: ConnectionTestRequest, options: Con
   }
 }
 
+/** TLS 1.2 or 1.3, negotiated without allowing the legacy versions. */
+function isModernTls(result: TlsResult): boolean {
+  return !result.legacyVersion && (result.protocol === 'TLSv1.2' || result.protocol === 'TLSv1.3');
+}
+
+/** The stop after the legacy handshake: the version, what it means, and that nothing was sent. */
+function legacyOnly(result: TlsResult, errorCode: string | null): EngineFailure {
+  const version = result.protocol ?? 'TLS 1.0/1.1';
+  return new EngineFailure(
+    'tls-version-unsupported',
+    `The server only speaks TLS 1.0/1.1 (it refused TLS 1.2 and 1.3, and accepted ${version} when Relayproof allowed it only to name the version). ` +
+      'Microsoft 365 refuses this with "421 4.7.66 TLS version not supported", and Zendesk and most connector platforms refuse it too. ' +
+      'Relayproof stopped here: credentials, MAIL FROM, RCPT TO and test messages are never sent below TLS 1.2. Enable TLS 1.2 or 1.3 on the server.',
+    { errorCode, tls: result, sessionUsable: true },
+  );
+}
+
 async function diagnose(failure: SmtpFailure, given: ReplyCatalogue | undefined): Promise<Diagnosis | null> {
   if (given !== undefined) return diagnoseFailure(failure, given);
-  const loaded = await loadReplyCatalogue(repositoryResourcesDir());
+  const loaded = await loadReplyCatalogue(findResourcesDir());
   return loaded.ok ? diagnoseFailure(failure, loaded.catalogue) : null;
 }
 

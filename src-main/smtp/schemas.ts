@@ -4,140 +4,113 @@
  *
  * This file must not import `src-preload/contract.ts`: the contract imports these
  * schemas for its `smtp:*` channels, and a cycle between the two would leave one of
- * them undefined at module evaluation. So the few field rules it needs are kept here.
- * It imports only other pure schema files (analyze/schemas.ts, failure-codes.ts).
+ * them undefined at module evaluation. The field rules (host, address, port, EHLO name
+ * ...) come from `src-preload/fields.ts`, which the contract uses too, so a value the
+ * app saves is a value the engine accepts. It imports only other pure schema files.
  */
 import { z } from 'zod';
+import {
+  authKindSchema,
+  dnsServerSpecSchema,
+  ehloNameSchema,
+  emailAddressSchema,
+  hostSchema,
+  portSchema,
+  secretInputSchema,
+  securitySchema,
+  usernameSchema,
+} from '../../src-preload/fields';
 import { diagnosisSchema } from '../analyze/schemas';
 import { failureCodeSchema } from './failure-codes';
 
 // ---------------------------------------------------------------------------
-// Fields. RFC 5321 §2.3.8: a line ends with CRLF, so CR, LF (and NUL, which many
-// servers treat as a terminator) inside a host, username, address or EHLO name would
-// smuggle a second command into the session. Every C0 control character and DEL is
-// refused before any connection is opened.
+// Fields. Every text field refuses CR, LF, NUL and other control characters before a
+// connection is opened (RFC 5321 §2.3.8: they would smuggle a second command).
 
-const CONTROL_CHARS = /[\u0000-\u001f\u007f]/u;
-
-function lineText(label: string, max: number) {
-  return z
-    .string()
-    .max(max, { message: `${label} is longer than ${max} characters.` })
-    .refine((s) => !CONTROL_CHARS.test(s), { message: `${label} contains a line break or control character.` });
-}
-
-const LABEL = '[\\p{L}\\p{N}](?:[\\p{L}\\p{N}-]{0,61}[\\p{L}\\p{N}])?';
-const HOSTNAME = new RegExp(`^${LABEL}(?:\\.${LABEL})*\\.?$`, 'u');
-const IPV4 = /^(?:(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)\.){3}(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)$/u;
-const IPV6 = /^\[?[0-9a-f:.]*:[0-9a-f:.]*\]?$/iu;
-
-/** An SMTP server: a DNS name (IDN as Unicode accepted) or an IPv4/IPv6 literal. */
-export const smtpHostSchema = lineText('Host', 253)
-  .min(1, { message: 'Host is required.' })
-  .refine((s) => HOSTNAME.test(s) || IPV4.test(s) || IPV6.test(s), {
-    message: 'Host must be a hostname such as smtp.example.com or an IP address.',
-  });
-
-/** The name sent in EHLO (RFC 5321 §4.1.1.1): a domain or an address literal `[192.0.2.1]`. */
-export const ehloNameSchema = lineText('EHLO name', 253)
-  .min(1, { message: 'EHLO name is empty.' })
-  .refine((s) => HOSTNAME.test(s) || /^\[(?:IPv6:)?[0-9a-f:.]+\]$/iu.test(s), {
-    message: 'EHLO name must be a domain such as host.example.com or an address literal such as [192.0.2.1].',
-  })
-  .refine((s) => !/^localhost\.?$/iu.test(s), { message: 'EHLO name must not be localhost.' });
-
-/**
- * A mailbox for MAIL FROM / RCPT TO. No spaces, angle brackets or quotes: they would let
- * a value add ESMTP parameters (`a@b> SIZE=1`) after the path (RFC 5321 §4.1.2).
- */
-export const smtpAddressSchema = lineText('Address', 320).refine(
-  (s) => /^[^\s@<>()[\]\\,;:"]{1,64}@[\p{L}\p{N}](?:[\p{L}\p{N}-]{0,62})?(?:\.[\p{L}\p{N}](?:[\p{L}\p{N}-]{0,62})?)+$/u.test(s),
-  { message: 'Enter an email address such as support@example.com.' },
-);
-
-export const smtpUsernameSchema = lineText('Username', 320).min(1, { message: 'Username is required.' });
-
-/** A password, app password, API key or OAuth 2.0 access token. Held in memory for one call only. */
-export const smtpSecretSchema = z
-  .string()
-  .min(1, { message: 'The secret is empty.' })
-  .max(8192, { message: 'The secret is longer than 8192 characters.' })
-  .refine((s) => !/[\u0000\r\n]/u.test(s), { message: 'The secret contains a line break or NUL character.' });
+/** The security modes, under the engine's name (the same schema as the contract's). */
+export const smtpSecuritySchema = securitySchema;
+export type SmtpSecurity = z.infer<typeof smtpSecuritySchema>;
+export type SmtpAuthKind = z.infer<typeof authKindSchema>;
 
 /** SHA-256 certificate fingerprint in hex, colons optional; normalised to 64 upper-case hex digits. */
 export const certificatePinSchema = z
-  .string()
-  .max(128)
+  .string({ error: 'A pin is the certificate’s SHA-256 fingerprint: 64 hex digits, colons optional.' })
+  .max(128, { message: 'A pin is the certificate’s SHA-256 fingerprint: 64 hex digits, colons optional.' })
   .transform((s) => s.replace(/[:\s]/gu, '').toUpperCase())
   .refine((s) => /^[0-9A-F]{64}$/u.test(s), { message: 'A pin is the certificate’s SHA-256 fingerprint: 64 hex digits, colons optional.' });
-
-/** A resolver for the host lookup, `IP` or `IP:port` (`[v6]:port`). */
-export const dnsServerSchema = lineText('DNS server', 80).regex(/^[0-9a-f.:[\]]+$/iu, {
-  message: 'A DNS server is an IP address, optionally with :port.',
-});
-
-export const smtpPortSchema = z.number().int().min(1).max(65535);
-
-/** starttls = RFC 3207 upgrade (587, 25); tls = implicit TLS (RFC 8314, 465); none = diagnosis only. */
-export const smtpSecuritySchema = z.enum(['starttls', 'tls', 'none']);
-export type SmtpSecurity = z.infer<typeof smtpSecuritySchema>;
-
-export const smtpAuthKindSchema = z.enum(['password', 'app-password', 'api-key', 'oauth2']);
-export type SmtpAuthKind = z.infer<typeof smtpAuthKindSchema>;
 
 /** RFC 4954 SASL mechanisms the engine speaks. `auto` = XOAUTH2 for oauth2, else PLAIN, else LOGIN. */
 export const saslMechanismSchema = z.enum(['PLAIN', 'LOGIN', 'XOAUTH2']);
 export type SaslMechanism = z.infer<typeof saslMechanismSchema>;
 
-export const timeoutsSchema = z.strictObject({
-  /** Whole test, every phase included (default 30 s). */
-  deadlineMs: z.number().int().min(200).max(300_000).optional(),
-  dnsMs: z.number().int().min(100).max(60_000).optional(),
-  connectMs: z.number().int().min(100).max(120_000).optional(),
-  /** Wait for the 220 greeting (RFC 5321 §4.5.3.2 allows 5 min; a checker waits less). */
-  greetingMs: z.number().int().min(100).max(300_000).optional(),
-  /** Wait for the reply to each command, and for the TLS handshake. */
-  commandMs: z.number().int().min(100).max(300_000).optional(),
-});
+/** A wait in milliseconds, with the bounds said in the admin's words. */
+function waitMs(what: string, min: number, max: number) {
+  const message = `${what} must be a whole number of milliseconds from ${min} to ${max} (${max / 1000} s).`;
+  return z.number({ error: message }).int({ message }).min(min, { message }).max(max, { message });
+}
+
+function dnsServerList() {
+  return z.array(dnsServerSpecSchema, { error: 'DNS servers must be a list of IP addresses.' }).max(8, { message: 'Give at most 8 DNS servers.' });
+}
+
+export const timeoutsSchema = z.strictObject(
+  {
+    /** Whole test, every phase included (default 30 s). */
+    deadlineMs: waitMs('The overall deadline', 200, 300_000).optional(),
+    dnsMs: waitMs('The DNS timeout', 100, 60_000).optional(),
+    connectMs: waitMs('The connect timeout', 100, 120_000).optional(),
+    /** Wait for the 220 greeting (RFC 5321 §4.5.3.2 allows 5 min; a checker waits less). */
+    greetingMs: waitMs('The greeting timeout', 100, 300_000).optional(),
+    /** Wait for the reply to each command, and for the TLS handshake. */
+    commandMs: waitMs('The command timeout', 100, 300_000).optional(),
+  },
+  { error: 'Timeouts are deadlineMs, dnsMs, connectMs, greetingMs and commandMs, each in milliseconds.' },
+);
 export type SmtpTimeouts = z.infer<typeof timeoutsSchema>;
 
 // ---------------------------------------------------------------------------
 // Connection test input
 
 export const smtpCredentialsFieldsSchema = z.strictObject({
-  kind: smtpAuthKindSchema,
-  username: smtpUsernameSchema,
-  mechanism: z.enum(['auto', ...saslMechanismSchema.options]).default('auto'),
+  kind: authKindSchema,
+  username: usernameSchema,
+  mechanism: z.enum(['auto', ...saslMechanismSchema.options], { error: 'The sign-in mechanism must be auto, PLAIN, LOGIN or XOAUTH2.' }).default('auto'),
 });
 
-export const smtpCredentialsSchema = smtpCredentialsFieldsSchema.extend({ secret: smtpSecretSchema });
+export const smtpCredentialsSchema = smtpCredentialsFieldsSchema.extend({ secret: secretInputSchema });
 export type SmtpCredentials = z.output<typeof smtpCredentialsSchema>;
 
 /**
- * Everything a connection test needs except the secret. The contract's
- * `smtp:test-connection` input extends this with where the secret comes from (the
- * vault by address id, or a draft's secret held for that call only).
+ * Everything a connection test needs except the secret, and except whether to send a
+ * message: the contract's `smtp:test-connection` input extends this with where the
+ * secret comes from, and has no way to ask for a real message (that is
+ * `smtp:send-test-message`, a channel of its own).
  */
 export const connectionTestFieldsSchema = z.strictObject({
-  host: smtpHostSchema,
-  port: smtpPortSchema,
-  security: smtpSecuritySchema,
+  host: hostSchema,
+  port: portSchema,
+  security: securitySchema,
   /** MAIL FROM for the send-as check and the test message; omitted = send-as not checked. */
-  from: smtpAddressSchema.optional(),
+  from: emailAddressSchema.optional(),
   /** RCPT TO; defaults to `from` (RFC 5321 §3.3: recipients are checked at RCPT). */
-  to: smtpAddressSchema.optional(),
-  /** Send a real test message after the send-as check (`smtp:send-test-message`). */
-  send: z.boolean().default(false),
+  to: emailAddressSchema.optional(),
   ehloName: ehloNameSchema.optional(),
   /** Accept exactly this certificate (SHA-256) even when its chain or name does not verify. */
   pinSha256: certificatePinSchema.optional(),
   /** Resolvers for the host lookup; empty = the system's resolvers. */
-  dnsServers: z.array(dnsServerSchema).max(8).default([]),
+  dnsServers: dnsServerList().default([]),
   timeouts: timeoutsSchema.default({}),
 });
 
+/**
+ * The engine's own request (`testConnection`): the fields, the credentials with their
+ * secret, and `send`, which only the `smtp:send-test-message` handler (and the CLI's
+ * `--send`, through that channel) sets.
+ */
 export const connectionTestInputSchema = connectionTestFieldsSchema
   .extend({
+    /** Send a real test message after the send-as check. */
+    send: z.boolean({ error: 'send must be true or false.' }).default(false),
     /** null = do not authenticate (IP-based relays, or security `none` for diagnosis). */
     credentials: smtpCredentialsSchema.nullable().default(null),
   })
@@ -266,7 +239,11 @@ export const tlsResultSchema = z.object({
   /** `TLSv1.3`, `TLSv1.2` ... */
   protocol: z.string().nullable(),
   cipher: z.string().nullable(),
-  /** The server accepted only TLS below 1.2; the handshake was repeated allowing it, to name the version. */
+  /**
+   * The server accepted only TLS below 1.2: the handshake was repeated allowing TLS
+   * 1.0/1.1 only to name the version, and the test stopped there (nothing but QUIT is
+   * ever sent over it: no credentials, no MAIL/RCPT/DATA).
+   */
   legacyVersion: z.boolean(),
   certificate: certificateSchema.nullable(),
   /** Issuers above the leaf as the server sent them. */
@@ -360,19 +337,31 @@ export type ConnectionReport = z.infer<typeof connectionReportSchema>;
 export const defaultProbePorts = [25, 465, 587, 2525, 2465, 2587] as const;
 
 export const probeInputSchema = z.strictObject({
-  host: smtpHostSchema,
-  ports: z.array(smtpPortSchema).min(1).max(16).default([...defaultProbePorts]),
+  host: hostSchema,
+  ports: z
+    .array(portSchema, { error: 'Ports must be a list of port numbers, such as 587 and 465.' })
+    .min(1, { message: 'Give at least one port to probe.' })
+    .max(16, { message: 'Give at most 16 ports to probe.' })
+    .default([...defaultProbePorts]),
   ehloName: ehloNameSchema.optional(),
-  dnsServers: z.array(dnsServerSchema).max(8).default([]),
+  dnsServers: dnsServerList().default([]),
   /** Connections open at once to the host (Microsoft 365 allows 3 authenticated sessions; a probe does not authenticate). */
-  concurrency: z.number().int().min(1).max(12).default(6),
+  concurrency: z
+    .number({ error: 'Concurrency must be a whole number of connections from 1 to 12.' })
+    .int({ message: 'Concurrency must be a whole number of connections from 1 to 12.' })
+    .min(1, { message: 'Concurrency must be a whole number of connections from 1 to 12.' })
+    .max(12, { message: 'Concurrency must be a whole number of connections from 1 to 12.' })
+    .default(6),
   timeouts: z
-    .strictObject({
-      deadlineMs: z.number().int().min(200).max(300_000).optional(),
-      connectMs: z.number().int().min(100).max(60_000).optional(),
-      greetingMs: z.number().int().min(100).max(60_000).optional(),
-      commandMs: z.number().int().min(100).max(60_000).optional(),
-    })
+    .strictObject(
+      {
+        deadlineMs: waitMs('The overall deadline', 200, 300_000).optional(),
+        connectMs: waitMs('The connect timeout', 100, 60_000).optional(),
+        greetingMs: waitMs('The greeting timeout', 100, 60_000).optional(),
+        commandMs: waitMs('The command timeout', 100, 60_000).optional(),
+      },
+      { error: 'Probe timeouts are deadlineMs, connectMs, greetingMs and commandMs, each in milliseconds.' },
+    )
     .default({}),
 });
 export type ProbeInput = z.input<typeof probeInputSchema>;

@@ -42,6 +42,8 @@ export interface RecordedSession {
   readonly rcptTo: string[];
   readonly messages: string[];
   secure: boolean;
+  /** The SNI name the client sent in its TLS handshake (null: none, or no TLS). */
+  servername: string | null;
 }
 
 export interface SmtpPeer {
@@ -61,7 +63,7 @@ export async function startSmtpPeer(options: SmtpPeerOptions): Promise<SmtpPeer>
   const session = (id: string) => {
     let s = byId.get(id);
     if (s === undefined) {
-      s = { authAttempts: [], mailFrom: [], rcptTo: [], messages: [], secure: false };
+      s = { authAttempts: [], mailFrom: [], rcptTo: [], messages: [], secure: false, servername: null };
       byId.set(id, s);
       sessions.push(s);
     }
@@ -96,8 +98,11 @@ export async function startSmtpPeer(options: SmtpPeerOptions): Promise<SmtpPeer>
       session(s.id);
       callback();
     },
-    onSecure(_socket, s, callback) {
-      session(s.id).secure = true;
+    onSecure(socket, s, callback) {
+      const recorded = session(s.id);
+      recorded.secure = true;
+      const name: unknown = (socket as { servername?: unknown }).servername;
+      recorded.servername = typeof name === 'string' ? name : null;
       callback();
     },
     onAuth(auth, s, callback) {

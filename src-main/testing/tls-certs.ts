@@ -10,6 +10,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 export const TEST_MAIL_HOST = 'mail.relayproof.test';
+/** An IDN host (`bücher.example`) in the A-label form certificates carry (RFC 6125 §6.4.2). */
+export const TEST_IDN_HOST = 'xn--bcher-kva.example';
 
 export interface KeyPair {
   readonly key: string;
@@ -27,6 +29,8 @@ export interface TestPki {
   readonly expired: KeyPair;
   /** Signed by the CA, but only for other.example.org. */
   readonly wrongHost: KeyPair;
+  /** Signed by the CA for TEST_IDN_HOST only. */
+  readonly idn: KeyPair;
   cleanup(): void;
 }
 
@@ -55,6 +59,7 @@ export function createTestPki(): TestPki {
     const leaf = signed('leaf', TEST_MAIL_HOST, NAMES, '90');
     const expired = signed('expired', TEST_MAIL_HOST, NAMES, '-1');
     const wrongHost = signed('wrong-host', 'other.example.org', 'subjectAltName=DNS:other.example.org', '90');
+    const idn = signed('idn', TEST_IDN_HOST, `subjectAltName=DNS:${TEST_IDN_HOST}`, '90');
     openssl('req', '-x509', ...EC, '-keyout', file('self.key'), '-out', file('self.pem'), '-days', '90', '-subj', `/CN=${TEST_MAIL_HOST}`, '-addext', NAMES);
     return {
       ca: readFileSync(file('ca.pem'), 'utf8'),
@@ -62,6 +67,7 @@ export function createTestPki(): TestPki {
       selfSigned: pair('self'),
       expired,
       wrongHost,
+      idn,
       cleanup: () => rmSync(dir, { recursive: true, force: true }),
     };
   } catch (error) {
