@@ -38,8 +38,15 @@ function api(extra: Record<string, string> = {}): Record<string, string> {
   return { 'X-Relayproof-Token': bridge.token, 'Content-Type': 'application/json', Origin: bridge.origin, ...extra };
 }
 
+/** What a browser would send if a cookie named like the old session cookie existed: never a credential. */
 function cookie(): Record<string, string> {
   return { Cookie: `relayproof_token=${bridge.token}` };
+}
+
+const TOKEN_META = (token: string) => `<meta name="relayproof-token" content="${token}">`;
+
+function launchCodeOf(url: string): string {
+  return new URL(url).searchParams.get('launch') ?? '';
 }
 
 beforeAll(async () => {
@@ -106,27 +113,47 @@ describe('listening', () => {
 });
 
 describe('page and static files', () => {
-  it('GET /?token= with the right token redirects to / and sets the strict session cookie', async () => {
-    const res = await http({ path: `/?token=${bridge.token}` });
-    expect(res.status).toBe(302);
-    expect(res.headers.location).toBe('/');
-    expect(res.headers['set-cookie']).toEqual([`relayproof_token=${bridge.token}; HttpOnly; SameSite=Strict; Path=/`]);
-  });
-
-  it('serves index.html with the token meta before </head> and the strict security headers', async () => {
-    const res = await http({ path: '/', headers: cookie() });
+  it('serves index.html on / without any credential and without the token', async () => {
+    const res = await http({ path: '/' });
     expect(res.status).toBe(200);
     expect(res.headers['content-type']).toBe('text/html; charset=utf-8');
-    expect(res.body).toContain(`<meta name="relayproof-token" content="${bridge.token}"></head>`);
+    expect(res.body).toContain('<div id="root"></div>');
+    expect(res.body).not.toContain('relayproof-token');
+    expect(res.body).not.toContain(bridge.token);
+    expect(res.headers['set-cookie']).toBeUndefined();
+  });
+
+  it('GET /?token= with the right token serves index.html with the token meta before </head>, no redirect, no cookie', async () => {
+    const res = await http({ path: `/?token=${bridge.token}` });
+    expect(res.status).toBe(200);
+    expect(res.headers.location).toBeUndefined();
+    expect(res.headers['set-cookie']).toBeUndefined();
+    expect(res.headers['content-type']).toBe('text/html; charset=utf-8');
+    expect(res.body).toContain(`${TOKEN_META(bridge.token)}</head>`);
     expect(res.headers['content-security-policy']).toBe(CONTENT_SECURITY_POLICY);
     expect(CONTENT_SECURITY_POLICY).toBe(
       "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; font-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'none'",
     );
     expect(res.headers['x-content-type-options']).toBe('nosniff');
+    // The token is in this URL: no cache may keep the page, no Referer may carry the URL on.
     expect(res.headers['cache-control']).toBe('no-store');
     expect(res.headers['referrer-policy']).toBe('no-referrer');
-    const named = await http({ path: '/index.html', headers: { 'X-Relayproof-Token': bridge.token } });
-    expect(named.body).toBe(res.body);
+    expect(res.headers['x-frame-options']).toBe('DENY');
+  });
+
+  it('never puts the token in a page for a header, a cookie, another path or another query', async () => {
+    for (const request of [
+      { path: '/index.html', headers: { 'X-Relayproof-Token': bridge.token } },
+      { path: '/', headers: cookie() },
+      { path: `/index.html?token=${bridge.token}` },
+      { path: `/settings?token=${bridge.token}` },
+      { path: '/?view=settings' },
+    ]) {
+      const res = await http(request);
+      expect(res.status, request.path).toBe(200);
+      expect(res.body, request.path).not.toContain('relayproof-token');
+      expect(res.body, request.path).not.toContain(bridge.token);
+    }
   });
 
   it.each([
@@ -134,76 +161,152 @@ describe('page and static files', () => {
     ['/assets/app.css', 'text/css; charset=utf-8'],
     ['/assets/logo.svg', 'image/svg+xml'],
     ['/assets/font.woff2', 'font/woff2'],
-  ])('serves %s as %s', async (path, type) => {
-    const res = await http({ path, headers: cookie() });
+  ])('serves %s as %s without any credential', async (path, type) => {
+    const res = await http({ path, headers: { Origin: bridge.origin, 'Sec-Fetch-Site': 'same-origin' } });
     expect(res.status).toBe(200);
     expect(res.headers['content-type']).toBe(type);
     expect(res.headers['x-content-type-options']).toBe('nosniff');
+    expect(res.headers['content-security-policy']).toBe(CONTENT_SECURITY_POLICY);
+    expect(res.headers['set-cookie']).toBeUndefined();
     expect(res.body).not.toContain('relayproof-token');
   });
 
-  it('answers a missing asset with 404 and a client-side route with the page', async () => {
-    expect((await http({ path: '/assets/missing.js', headers: cookie() })).status).toBe(404);
-    const route = await http({ path: '/settings', headers: cookie() });
+  it('answers a missing asset with 404 and a client-side route with the page (without token)', async () => {
+    expect((await http({ path: '/assets/missing.js' })).status).toBe(404);
+    const route = await http({ path: '/settings' });
     expect(route.status).toBe(200);
-    expect(route.body).toContain('relayproof-token');
+    expect(route.body).toContain('<div id="root"></div>');
+    expect(route.body).not.toContain('relayproof-token');
+  });
+});
+
+describe('launch codes', () => {
+  it('launchUrl() gives a fresh 256-bit code each time, never the token', () => {
+    const first = bridge.launchUrl();
+    const second = bridge.launchUrl();
+    expect(first).toMatch(new RegExp(`^http://127\\.0\\.0\\.1:${bridge.port}/\\?launch=[0-9a-f]{64}$`, 'u'));
+    expect(second).not.toBe(first);
+    expect(first).not.toContain(bridge.token);
+  });
+
+  it('GET /?launch= serves the page with the token exactly once, then 403', async () => {
+    const code = launchCodeOf(bridge.launchUrl());
+    const first = await http({ path: `/?launch=${code}` });
+    expect(first.status).toBe(200);
+    expect(first.body).toContain(`${TOKEN_META(bridge.token)}</head>`);
+    expect(first.headers['set-cookie']).toBeUndefined();
+    const again = await http({ path: `/?launch=${code}` });
+    expect(again.status).toBe(403);
+    expect(again.body).not.toContain(bridge.token);
+  });
+
+  it('codes are independent: using one leaves another live', async () => {
+    const a = launchCodeOf(bridge.launchUrl());
+    const b = launchCodeOf(bridge.launchUrl());
+    expect((await http({ path: `/?launch=${b}` })).status).toBe(200);
+    expect((await http({ path: `/?launch=${a}` })).status).toBe(200);
+    expect((await http({ path: `/?launch=${a}` })).status).toBe(403);
+  });
+
+  it('a refused request (foreign Host, foreign Origin, POST) does not use up the code', async () => {
+    const code = launchCodeOf(bridge.launchUrl());
+    expect((await http({ path: `/?launch=${code}`, headers: { Host: `evil.test:${bridge.port}` } })).status).toBe(403);
+    expect((await http({ path: `/?launch=${code}`, headers: { Origin: 'https://evil.test' } })).status).toBe(403);
+    expect((await http({ method: 'POST', path: `/?launch=${code}`, headers: { 'Content-Type': 'application/json' }, body: '{}' })).status).toBe(403);
+    const res = await http({ path: `/?launch=${code}` });
+    expect(res.status).toBe(200);
+    expect(res.body).toContain(TOKEN_META(bridge.token));
+  });
+
+  it('a code is dead 60 s after it was issued', async () => {
+    let now = 1_000_000;
+    const local = await startBridge({ services, rendererDir, logger: silentLogger, now: () => now });
+    try {
+      const late = launchCodeOf(local.launchUrl());
+      const inTime = launchCodeOf(local.launchUrl());
+      now += 59_999;
+      expect((await sendHttp({ port: local.port, path: `/?launch=${inTime}` })).status).toBe(200);
+      now += 1;
+      const res = await sendHttp({ port: local.port, path: `/?launch=${late}` });
+      expect(res.status).toBe(403);
+      expect(res.body).not.toContain(local.token);
+    } finally {
+      await local.close();
+    }
   });
 });
 
 describe('hostile requests get 403 and nothing else', () => {
   const wrong = 'f'.repeat(64);
   const cases: Array<[string, () => Omit<HttpRequestOptions, 'port'>]> = [
-    ['page without token', () => ({ path: '/' })],
-    ['asset without token', () => ({ path: '/assets/app.js' })],
     ['wrong token in the query', () => ({ path: `/?token=${wrong}` })],
+    ['empty token in the query', () => ({ path: '/?token=' })],
     ['token twice in the query', () => ({ path: `/?token=${bridge.token}&token=${wrong}` })],
-    ['wrong token cookie', () => ({ path: '/', headers: { Cookie: `relayproof_token=${wrong}` } })],
-    ['token as a prefix', () => ({ path: '/', headers: { 'X-Relayproof-Token': bridge.token.slice(0, 63) } })],
+    ['token as a prefix in the query', () => ({ path: `/?token=${bridge.token.slice(0, 63)}` })],
+    ['token in upper case in the query', () => ({ path: `/?token=${bridge.token.toUpperCase()}` })],
+    ['unknown launch code', () => ({ path: `/?launch=${wrong}` })],
+    ['empty launch code', () => ({ path: '/?launch=' })],
+    ['the token as a launch code', () => ({ path: `/?launch=${bridge.token}` })],
+    ['launch code twice', () => ({ path: `/?launch=${launchCodeOf(bridge.launchUrl())}&launch=${wrong}` })],
+    ['launch code and token together', () => ({ path: `/?launch=${launchCodeOf(bridge.launchUrl())}&token=${bridge.token}` })],
+    ['rpc with the token as a prefix', () => ({ method: 'POST', path: '/rpc/settings:get', headers: api({ 'X-Relayproof-Token': bridge.token.slice(0, 63) }), body: '{}' })],
     ['rpc with the cookie only (CSRF)', () => ({ method: 'POST', path: '/rpc/settings:get', headers: { ...cookie(), 'Content-Type': 'application/json', Origin: bridge.origin }, body: '{}' })],
     ['rpc with the token in the query', () => ({ method: 'POST', path: `/rpc/settings:get?token=${bridge.token}`, headers: { 'Content-Type': 'application/json' }, body: '{}' })],
+    ['rpc with a launch code in the query', () => ({ method: 'POST', path: `/rpc/settings:get?launch=${launchCodeOf(bridge.launchUrl())}`, headers: { 'Content-Type': 'application/json' }, body: '{}' })],
     ['rpc with the token as a bearer', () => ({ method: 'POST', path: '/rpc/settings:get', headers: { Authorization: `Bearer ${bridge.token}`, 'Content-Type': 'application/json' }, body: '{}' })],
     ['rpc as a form post', () => ({ method: 'POST', path: '/rpc/settings:get', headers: api({ 'Content-Type': 'application/x-www-form-urlencoded' }), body: 'a=1' })],
     ['rpc as text/plain', () => ({ method: 'POST', path: '/rpc/settings:get', headers: api({ 'Content-Type': 'text/plain' }), body: '{}' })],
     ['rpc over GET', () => ({ path: '/rpc/settings:get', headers: api() })],
     ['events with the cookie only', () => ({ path: '/events', headers: cookie() })],
+    ['events with the token in the query', () => ({ path: `/events?token=${bridge.token}` })],
     ['POST to a page', () => ({ method: 'POST', path: '/', headers: api(), body: '{}' })],
+    ['POST to an asset', () => ({ method: 'POST', path: '/assets/app.js', headers: api(), body: '{}' })],
     ['Host localhost:PORT', () => ({ path: '/', headers: { ...api(), Host: `localhost:${bridge.port}` } })],
     ['Host 127.0.0.1.evil.test', () => ({ path: '/', headers: { ...api(), Host: `127.0.0.1.evil.test:${bridge.port}` } })],
     ['Host 127.0.0.1.evil.test without port', () => ({ path: '/', headers: { ...api(), Host: '127.0.0.1.evil.test' } })],
     ['DNS rebinding Host evil.test', () => ({ path: '/', headers: { ...api(), Host: `evil.test:${bridge.port}` } })],
+    ['DNS rebinding Host for an asset', () => ({ path: '/assets/app.js', headers: { Host: `evil.test:${bridge.port}` } })],
+    ['DNS rebinding Host with the right token in the query', () => ({ path: `/?token=${bridge.token}`, headers: { Host: `evil.test:${bridge.port}` } })],
     ['Host with another port', () => ({ path: '/', headers: { ...api(), Host: `127.0.0.1:${bridge.port + 1}` } })],
     ['Host without port', () => ({ path: '/', headers: { ...api(), Host: '127.0.0.1' } })],
     ['Host [::1]', () => ({ path: '/', headers: { ...api(), Host: `[::1]:${bridge.port}` } })],
     ['Host with a trailing dot', () => ({ path: '/', headers: { ...api(), Host: `127.0.0.1:${bridge.port}.` } })],
     ['missing Host', () => ({ path: '/', headers: api(), setHost: false })],
+    ['missing Host for an asset', () => ({ path: '/assets/app.js', setHost: false })],
     ['foreign Origin', () => ({ method: 'POST', path: '/rpc/settings:get', headers: api({ Origin: 'https://evil.test' }), body: '{}' })],
+    ['foreign Origin for an asset', () => ({ path: '/assets/app.js', headers: { Origin: 'https://evil.test' } })],
+    ['foreign Origin for the page', () => ({ path: '/', headers: { Origin: 'https://evil.test' } })],
     ['Origin null', () => ({ method: 'POST', path: '/rpc/settings:get', headers: api({ Origin: 'null' }), body: '{}' })],
+    ['Origin null for an asset', () => ({ path: '/assets/app.js', headers: { Origin: 'null' } })],
     ['Origin localhost', () => ({ method: 'POST', path: '/rpc/settings:get', headers: api({ Origin: `http://localhost:${bridge.port}` }), body: '{}' })],
     ['Origin on another port', () => ({ method: 'POST', path: '/rpc/settings:get', headers: api({ Origin: `http://127.0.0.1:${bridge.port + 1}` }), body: '{}' })],
+    ['Origin on another port for an asset', () => ({ path: '/assets/app.js', headers: { Origin: `http://127.0.0.1:${bridge.port + 1}` } })],
     ['Origin https', () => ({ method: 'POST', path: '/rpc/settings:get', headers: api({ Origin: `https://127.0.0.1:${bridge.port}` }), body: '{}' })],
-    ['cross-site fetch metadata', () => ({ path: '/assets/app.js', headers: { ...cookie(), 'Sec-Fetch-Site': 'cross-site' } })],
+    ['cross-site fetch metadata', () => ({ path: '/assets/app.js', headers: { 'Sec-Fetch-Site': 'cross-site' } })],
+    ['same-site fetch metadata (another port on 127.0.0.1)', () => ({ path: '/', headers: { 'Sec-Fetch-Site': 'same-site' } })],
     ['PUT', () => ({ method: 'PUT', path: '/rpc/settings:get', headers: api(), body: '{}' })],
     ['DELETE', () => ({ method: 'DELETE', path: '/rpc/addresses:delete', headers: api(), body: '{"id":"a"}' })],
     ['PATCH', () => ({ method: 'PATCH', path: '/rpc/settings:update', headers: api(), body: '{}' })],
     ['HEAD', () => ({ method: 'HEAD', path: '/', headers: api() })],
+    ['HEAD of an asset', () => ({ method: 'HEAD', path: '/assets/app.js' })],
     ['OPTIONS preflight', () => ({ method: 'OPTIONS', path: '/rpc/settings:get', headers: { Origin: 'https://evil.test', 'Access-Control-Request-Method': 'POST', 'Access-Control-Request-Headers': 'x-relayproof-token' } })],
     ['OPTIONS with the token', () => ({ method: 'OPTIONS', path: '/rpc/settings:get', headers: api() })],
     ['TRACE', () => ({ method: 'TRACE', path: '/', headers: api() })],
     ['X-HTTP-Method-Override', () => ({ method: 'POST', path: '/rpc/addresses:delete', headers: api({ 'X-HTTP-Method-Override': 'DELETE' }), body: '{"id":"a"}' })],
     ['X-HTTP-Method', () => ({ method: 'POST', path: '/rpc/settings:get', headers: api({ 'X-HTTP-Method': 'PUT' }), body: '{}' })],
-    ['X-Method-Override', () => ({ method: 'GET', path: '/', headers: { ...cookie(), 'X-Method-Override': 'DELETE' } })],
-    ['traversal ../', () => ({ path: '/../outside/secret.txt', headers: cookie() })],
-    ['traversal assets/../../', () => ({ path: '/assets/../../outside/secret.txt', headers: cookie() })],
-    ['traversal %2e%2e', () => ({ path: '/%2e%2e/outside/secret.txt', headers: cookie() })],
-    ['traversal %2e%2e%2f', () => ({ path: '/assets/%2e%2e%2f%2e%2e%2foutside%2fsecret.txt', headers: cookie() })],
-    ['traversal double-encoded', () => ({ path: '/%252e%252e/outside/secret.txt', headers: cookie() })],
-    ['traversal backslash', () => ({ path: '/..%5coutside%5csecret.txt', headers: cookie() })],
-    ['sibling prefix', () => ({ path: '/../renderer-other.txt', headers: cookie() })],
-    ['NUL in path', () => ({ path: '/index.html%00.js', headers: cookie() })],
-    ['dot-file', () => ({ path: '/.env', headers: cookie() })],
-    ['symlink out of the directory', () => ({ path: '/assets/leak.txt', headers: cookie() })],
-    ['network-path reference', () => ({ path: '//evil.test/index.html', headers: cookie() })],
-    ['absolute-form target', () => ({ path: `http://evil.test/index.html`, headers: cookie() })],
+    ['X-Method-Override', () => ({ method: 'GET', path: '/', headers: { 'X-Method-Override': 'DELETE' } })],
+    ['traversal ../', () => ({ path: '/../outside/secret.txt' })],
+    ['traversal assets/../../', () => ({ path: '/assets/../../outside/secret.txt' })],
+    ['traversal %2e%2e', () => ({ path: '/%2e%2e/outside/secret.txt' })],
+    ['traversal %2e%2e%2f', () => ({ path: '/assets/%2e%2e%2f%2e%2e%2foutside%2fsecret.txt' })],
+    ['traversal double-encoded', () => ({ path: '/%252e%252e/outside/secret.txt' })],
+    ['traversal backslash', () => ({ path: '/..%5coutside%5csecret.txt' })],
+    ['sibling prefix', () => ({ path: '/../renderer-other.txt' })],
+    ['NUL in path', () => ({ path: '/index.html%00.js' })],
+    ['dot-file', () => ({ path: '/.env' })],
+    ['symlink out of the directory', () => ({ path: '/assets/leak.txt' })],
+    ['network-path reference', () => ({ path: '//evil.test/index.html' })],
+    ['absolute-form target', () => ({ path: `http://evil.test/index.html` })],
   ];
 
   it.each(cases)('%s', async (_name, make) => {
@@ -211,15 +314,18 @@ describe('hostile requests get 403 and nothing else', () => {
     expect(res.status).toBe(403);
     expect(['', 'Forbidden']).toContain(res.body);
     expect(res.body).not.toContain(secretText);
+    expect(res.body).not.toContain(bridge.token);
+    expect(res.headers['set-cookie']).toBeUndefined();
     expect(Object.keys(res.headers).filter((h) => h.startsWith('access-control-'))).toEqual([]);
   });
 
   it('a duplicated Host header is refused even when the first one is right', async () => {
     const answer = await sendRaw(
       bridge.port,
-      `GET / HTTP/1.1\r\nHost: 127.0.0.1:${bridge.port}\r\nHost: evil.test\r\nCookie: relayproof_token=${bridge.token}\r\nConnection: close\r\n\r\n`,
+      `GET /?token=${bridge.token} HTTP/1.1\r\nHost: 127.0.0.1:${bridge.port}\r\nHost: evil.test\r\nConnection: close\r\n\r\n`,
     );
     expect(answer).toMatch(/^HTTP\/1\.1 403 /u);
+    expect(answer).not.toContain(bridge.token);
   });
 
   it('CONNECT and WebSocket upgrades are refused', async () => {
@@ -278,6 +384,33 @@ describe('rpc', () => {
     // A different id is a new request: this one is a real duplicate.
     const other = await http({ method: 'POST', path: '/rpc/addresses:create', headers: api({ 'X-Relayproof-Request-Id': 'req-fedcba9876543210' }), body });
     expect(JSON.parse(other.body)).toMatchObject({ ok: false, error: { code: 'conflict' } });
+    const id = (JSON.parse(first.body) as { value: { id: string } }).value.id;
+    await http({ method: 'POST', path: '/rpc/addresses:delete', headers: api(), body: JSON.stringify({ id }) });
+  });
+
+  it('refuses a reused request id with another body or channel as conflict, without running it', async () => {
+    const fields = (address: string) => ({ fields: { address, platform: 'generic', environment: 'sandbox', provider: 'custom', host: 'smtp.example.test', port: 587, security: 'starttls', username: 'reuse', authKind: 'password' } });
+    const headers = api({ 'X-Relayproof-Request-Id': 'req-reused-0123456789' });
+    const first = await http({ method: 'POST', path: '/rpc/addresses:create', headers, body: JSON.stringify(fields('first@example.test')) });
+    expect(JSON.parse(first.body)).toMatchObject({ ok: true, value: { address: 'first@example.test' } });
+
+    const otherBody = await http({ method: 'POST', path: '/rpc/addresses:create', headers, body: JSON.stringify(fields('second@example.test')) });
+    expect(otherBody.status).toBe(200);
+    expect(JSON.parse(otherBody.body)).toMatchObject({ ok: false, error: { code: 'conflict', message: expect.stringMatching(/request id/u) as unknown } });
+    expect(otherBody.body).not.toContain('first@example.test');
+
+    const otherChannel = await http({ method: 'POST', path: '/rpc/addresses:list', headers, body: JSON.stringify(fields('first@example.test')) });
+    expect(JSON.parse(otherChannel.body)).toMatchObject({ ok: false, error: { code: 'conflict' } });
+    // Same JSON value, different bytes: not provably the same call either.
+    const respaced = await http({ method: 'POST', path: '/rpc/addresses:create', headers, body: JSON.stringify(fields('first@example.test'), null, 1) });
+    expect(JSON.parse(respaced.body)).toMatchObject({ ok: false, error: { code: 'conflict' } });
+
+    // The true repeat still gets the first answer, and the conflicting call never ran.
+    const repeat = await http({ method: 'POST', path: '/rpc/addresses:create', headers, body: JSON.stringify(fields('first@example.test')) });
+    expect(repeat.body).toBe(first.body);
+    const list = JSON.parse((await http({ method: 'POST', path: '/rpc/addresses:list', headers: api(), body: '{}' })).body) as { value: Array<{ id: string; address: string }> };
+    expect(list.value.map((a) => a.address)).toContain('first@example.test');
+    expect(list.value.map((a) => a.address)).not.toContain('second@example.test');
     const id = (JSON.parse(first.body) as { value: { id: string } }).value.id;
     await http({ method: 'POST', path: '/rpc/addresses:delete', headers: api(), body: JSON.stringify({ id }) });
   });
@@ -454,14 +587,17 @@ describe('events', () => {
 });
 
 describe('logging', () => {
-  it('logs refusals and errors without the token, the cookie or the URL', async () => {
+  it('logs refusals and errors without the token, a launch code or the URL', async () => {
     const { logger, text } = recordingLogger();
     const local = await startBridge({ services, rendererDir, logger });
     const wrong = 'e'.repeat(64);
+    const code = launchCodeOf(local.launchUrl());
     try {
       await sendHttp({ port: local.port, path: `/?token=${wrong}` });
       await sendHttp({ port: local.port, path: `/?token=${local.token}` });
-      await sendHttp({ port: local.port, path: '/', headers: { Host: 'evil.test', Cookie: `relayproof_token=${local.token}` } });
+      await sendHttp({ port: local.port, path: `/?launch=${code}` });
+      await sendHttp({ port: local.port, path: `/?launch=${code}` });
+      await sendHttp({ port: local.port, path: `/?token=${local.token}`, headers: { Host: 'evil.test' } });
       await sendHttp({ port: local.port, method: 'POST', path: '/rpc/vault:set-secret', headers: { 'X-Relayproof-Token': local.token, 'Content-Type': 'application/json' }, body: '{"addressId":"a","secret":"hunter2-secret"}' });
       await sendRaw(local.port, 'GARBAGE / HTTP/1.1\r\n\r\n');
     } finally {
@@ -469,14 +605,19 @@ describe('logging', () => {
     }
     expect(text()).toContain('bridge refused a request');
     expect(text()).toContain('bridge client error');
-    for (const secret of [local.token, wrong, 'hunter2-secret', 'evil.test']) expect(text()).not.toContain(secret);
+    for (const secret of [local.token, code, wrong, 'hunter2-secret', 'evil.test']) expect(text()).not.toContain(secret);
   });
 });
 
-describe('no CORS, ever', () => {
+describe('no CORS and no cookie, ever', () => {
   it('no response in this file carried an Access-Control-* header', () => {
     expect(seen.length).toBeGreaterThan(60);
     const cors = seen.flatMap((res) => Object.keys(res.headers).filter((h) => h.startsWith('access-control-')));
     expect(cors).toEqual([]);
+  });
+
+  it('no response in this file set a cookie', () => {
+    expect(seen.length).toBeGreaterThan(60);
+    expect(seen.filter((res) => res.headers['set-cookie'] !== undefined).map((res) => res.headers['set-cookie'])).toEqual([]);
   });
 });

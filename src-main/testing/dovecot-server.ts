@@ -150,6 +150,12 @@ service imap-login {
     ssl = yes
   }
 }
+# No auth penalty: a failed login (the wrong-password test) must not delay later logins from 127.0.0.1.
+service anvil {
+  unix_listener anvil-auth-penalty {
+    mode = 0
+  }
+}
 service lmtp {
   inet_listener lmtp {
     address = 127.0.0.1

@@ -7,7 +7,7 @@
  * - an XOAUTH2 token is decoded (not signature-checked) and accepted only when its
  *   claims are what Exchange Online needs: audience, SMTP.SendAsApp / SMTP.Send, not
  *   expired, this tenant — otherwise "535 5.7.3 Authentication unsuccessful";
- * - MAIL FROM without AUTH gets "530 5.7.57"; a fourth concurrent signed-in session of
+ * - MAIL FROM without AUTH gets "530 5.7.57" (unless it plays the MX endpoint); a fourth concurrent signed-in session of
  *   the mailbox gets "432 4.3.2 ... sender thread limit exceeded";
  * - a message From an address the mailbox may not send as is refused after DATA with
  *   "554 5.2.0 ... SendAsDenied" (Exchange checks Send As at submission);
@@ -34,8 +34,13 @@ export interface M365PeerOptions {
   readonly refuse?: { readonly at: M365Stage; readonly reply: PeerReply };
   /** Concurrent signed-in sessions per mailbox (Exchange Online: 3). */
   readonly maxConcurrent?: number;
-  /** Hold each MAIL FROM this long (to keep sessions open at once in concurrency tests). */
-  readonly holdMailFromMs?: number;
+  /** Behave like the MX endpoint on port 25: MAIL FROM without AUTH is accepted, relaying is decided at RCPT. */
+  readonly acceptsAnonymous?: boolean;
+  /**
+   * Concurrency tests: hold each MAIL FROM until this many sessions are signed in at
+   * once (or `maxMs` passes), so the sessions really overlap whatever the machine's speed.
+   */
+  readonly holdMailFrom?: { readonly signedIn: number; readonly maxMs: number };
   readonly clock?: () => Date;
 }
 
@@ -86,6 +91,7 @@ export async function startM365Peer(options: M365PeerOptions): Promise<M365Peer>
   const messages: string[] = [];
   const active = new Set<string>();
   const overLimit = new Set<string>();
+  let peakSignedIn = 0;
   const refusal = (stage: M365Stage) => (options.refuse?.at === stage ? replyError(options.refuse.reply) : null);
   const mailbox = options.mailbox.toLowerCase();
   const allowedFrom = new Set([mailbox, ...(options.sendAs ?? []).map((a) => a.toLowerCase())]);
@@ -123,17 +129,24 @@ export async function startM365Peer(options: M365PeerOptions): Promise<M365Peer>
         return;
       }
       active.add(session.id);
+      peakSignedIn = Math.max(peakSignedIn, active.size);
       if (active.size > (options.maxConcurrent ?? 3)) overLimit.add(session.id);
       callback(null, { user: username });
     },
     onMailFrom(_address, session, callback) {
-      if (session.user === undefined || session.user === null || session.user === false) {
+      if (options.acceptsAnonymous !== true && (session.user === undefined || session.user === null || session.user === false)) {
         callback(replyError(M365_REPLIES.notAuthenticated));
         return;
       }
       const answer = () => callback(overLimit.has(session.id) ? replyError(M365_REPLIES.threadLimit) : refusal('mail'));
-      if (options.holdMailFromMs !== undefined) setTimeout(answer, options.holdMailFromMs);
-      else answer();
+      const hold = options.holdMailFrom;
+      if (hold === undefined) {
+        answer();
+        return;
+      }
+      const until = Date.now() + hold.maxMs;
+      const wait = () => (peakSignedIn >= hold.signedIn || Date.now() >= until ? answer() : setTimeout(wait, 10));
+      wait();
     },
     onRcptTo(_address, _session, callback) {
       callback(refusal('rcpt'));

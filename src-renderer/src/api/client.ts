@@ -1,9 +1,10 @@
 /**
  * Picks the transport: in Electron the preload exposes `window.relayproof`; in a
- * browser (`relayproof serve`) the bridge injects the token into index.html.
+ * browser (`relayproof serve`) the token comes from the page the bridge served for the
+ * printed link (or a one-time launch code), then from sessionStorage on a reload.
  */
 import type { RelayproofApi } from '../../../src-preload/contract';
-import { createHttpApi } from './http-api';
+import { createHttpApi, readSessionToken } from './http-api';
 
 declare global {
   interface Window {
@@ -24,14 +25,5 @@ export function createApiClient(win: Window = window): ApiClient {
   if (exposed !== undefined && typeof exposed.invoke === 'function') {
     return { api: exposed, transport: 'electron' };
   }
-  return { api: createHttpApi({ token: readToken(win.document, win.location) }), transport: 'browser' };
-}
-
-/** The bridge writes `<meta name="relayproof-token">`; the launch URL's `?token=` is the fallback. */
-export function readToken(doc: Document, location: Location): string | null {
-  const meta = doc.querySelector<HTMLMetaElement>('meta[name="relayproof-token"]');
-  const fromMeta = meta?.content.trim() ?? '';
-  if (fromMeta !== '') return fromMeta;
-  const fromQuery = new URLSearchParams(location.search).get('token')?.trim() ?? '';
-  return fromQuery === '' ? null : fromQuery;
+  return { api: createHttpApi({ token: readSessionToken(win) }), transport: 'browser' };
 }

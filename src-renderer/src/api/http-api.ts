@@ -1,6 +1,7 @@
 /**
  * Browser mode: the RelayproofApi implemented over the loopback HTTP bridge
- * (`relayproof serve`). Every request carries the per-launch token; nothing here
+ * (`relayproof serve`). Every request carries the per-launch token as a header (the
+ * bridge sets no cookie: cookies are not port-scoped, RFC 6265 §8.5); nothing here
  * throws to callers: a transport failure becomes a Result with code `internal`.
  */
 import type {
@@ -15,6 +16,49 @@ import { unreachableError } from './unreachable';
 
 export const TOKEN_HEADER = 'X-Relayproof-Token';
 export const REQUEST_ID_HEADER = 'X-Relayproof-Request-Id';
+/** Where the page keeps the token across reloads: per origin (= per bridge port) and per tab. */
+export const TOKEN_STORAGE_KEY = 'relayproof-token';
+const TOKEN_PATTERN = /^[0-9a-f]{64}$/u;
+
+/** The parts of `window` the token lookup touches (a structural type, so tests pass plain objects). */
+export interface TokenHost {
+  readonly document: { querySelector(selector: string): { getAttribute(name: string): string | null } | null };
+  readonly location: { readonly hash: string };
+  readonly history: { replaceState(data: unknown, unused: string, url?: string): void };
+  readonly sessionStorage: { getItem(key: string): string | null; setItem(key: string, value: string): void };
+}
+
+/**
+ * The session's token: from `<meta name="relayproof-token">`, which the bridge writes
+ * only into the page answering `/?token=` or a one-time `/?launch=`, else from
+ * sessionStorage (a reload of `/`). A token from the meta is kept in sessionStorage and
+ * the query leaves the address bar and history at once. `null` when the page was
+ * opened without the link `relayproof serve` printed.
+ */
+export function readSessionToken(win: TokenHost): string | null {
+  const fromMeta = win.document.querySelector('meta[name="relayproof-token"]')?.getAttribute('content')?.trim() ?? '';
+  if (TOKEN_PATTERN.test(fromMeta)) {
+    try {
+      win.sessionStorage.setItem(TOKEN_STORAGE_KEY, fromMeta);
+    } catch {
+      // Storage blocked or full: this page still works; a reload will ask for the link.
+    }
+    try {
+      // The hash is the view (`#/settings?address=…`) and stays.
+      win.history.replaceState(null, '', `/${win.location.hash}`);
+    } catch {
+      // Only an odd embedding refuses this; the token still works for this page.
+    }
+    return fromMeta;
+  }
+  let stored: string | null = null;
+  try {
+    stored = win.sessionStorage.getItem(TOKEN_STORAGE_KEY);
+  } catch {
+    // Reading `sessionStorage` throws where the browser blocks storage for the page.
+  }
+  return stored !== null && TOKEN_PATTERN.test(stored) ? stored : null;
+}
 
 export interface HttpApiOptions {
   readonly token: string | null;
@@ -175,7 +219,7 @@ function unexpectedAnswer(status: number): AppError {
     return {
       code: 'internal',
       message: 'Relayproof\u2019s background service refused this page (HTTP 403).',
-      hint: 'Open the exact address that `relayproof serve` printed: it carries this session\u2019s access token.',
+      hint: 'Open the link printed by `relayproof serve`: it carries this session\u2019s access token.',
     };
   }
   return unreachableError(`The background service answered with something unexpected (HTTP ${status}). Restart Relayproof.`);
@@ -185,6 +229,6 @@ function missingTokenError(): AppError {
   return {
     code: 'internal',
     message: 'This page was opened without Relayproof\u2019s access token, so it cannot talk to the background service.',
-    hint: 'Open the exact address that `relayproof serve` printed.',
+    hint: 'Open the link printed by `relayproof serve` (each new tab needs that link; a reload keeps working).',
   };
 }
