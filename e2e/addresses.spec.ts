@@ -89,11 +89,23 @@ test.describe('addresses', () => {
     let dialog = page.getByRole('dialog', { name: `Edit ${address}` });
     await expect(dialog.getByLabel('Password')).toHaveValue('');
     await expect(dialog.getByText('Leave empty to keep the stored secret.', { exact: false })).toBeVisible();
+    await expect(dialog.getByText('Changing the server, port, security, username or sign-in method removes the stored secret', { exact: false })).toBeVisible();
     await dialog.getByLabel('SMTP server').fill('smtp.office365.com');
     await dialog.getByRole('button', { name: 'Save changes' }).click();
     await expect(dialog).toBeHidden();
     const row = rowOf(page, address);
     await expect(row).toContainText('smtp.office365.com:587');
+    // The old secret belonged to the old server: it is gone from the keychain.
+    await expect(row).toContainText('No secret');
+
+    // Entering the secret with the move keeps the address usable.
+    await page.getByRole('button', { name: `Edit ${address}` }).click();
+    dialog = page.getByRole('dialog', { name: `Edit ${address}` });
+    await dialog.getByLabel('SMTP server').fill('smtp.gmail.com');
+    await dialog.getByLabel('Password').fill(uniqueSecret());
+    await dialog.getByRole('button', { name: 'Save changes' }).click();
+    await expect(dialog).toBeHidden();
+    await expect(row).toContainText('smtp.gmail.com:587');
     await expect(row).toContainText('Stored in keychain');
 
     await page.getByRole('button', { name: `Edit ${address}` }).click();
@@ -108,7 +120,7 @@ test.describe('addresses', () => {
     await expect(dialog.getByText(/65535/u).first()).toBeVisible();
     await dialog.getByRole('button', { name: 'Cancel' }).click();
     await expect(dialog).toBeHidden();
-    await expect(row).toContainText('smtp.office365.com:587');
+    await expect(row).toContainText('smtp.gmail.com:587');
   });
 
   test('deleting asks first, then removes the row and the keychain entry', async ({ page }) => {

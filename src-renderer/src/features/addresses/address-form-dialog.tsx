@@ -170,7 +170,7 @@ function AddressForm({ mode, onSaved }: Pick<AddressFormDialogProps, 'mode' | 'o
     mode.kind === 'create'
       ? 'Stored only in the OS keychain, never in Relayproof\u2019s files. You can also add it later.'
       : mode.address.secret.stored === true
-        ? 'Leave empty to keep the stored secret. A new value replaces it in the OS keychain.'
+        ? 'Leave empty to keep the stored secret. A new value replaces it in the OS keychain. Changing the server, port, security, username or sign-in method removes the stored secret: enter it again here.'
         : 'Leave empty to keep the address without a secret.';
 
   return (
