@@ -28,14 +28,21 @@ export class NetworkRefusal extends Error {
   }
 }
 
-export function createHttpsNetworkClient(options: HttpsNetworkClientOptions): INetworkModule {
+/** msal replaces a network module's error with a bare "network_error": the client keeps the real reason. */
+export interface HttpsNetworkClient extends INetworkModule {
+  /** Why the last request failed (`certificate has expired`, `connect ECONNREFUSED ...`), or null. */
+  lastFailure(): string | null;
+}
+
+export function createHttpsNetworkClient(options: HttpsNetworkClientOptions): HttpsNetworkClient {
   const allowed = new Set(options.allowedOrigins.map((o) => new URL(o).origin));
   const ca = options.ca !== undefined && options.ca.length > 0 ? [...rootCertificates, ...options.ca] : undefined;
   const timeoutMs = options.timeoutMs ?? 15_000;
   const maxBytes = options.maxBytes ?? 1024 * 1024;
+  let lastFailure: string | null = null;
 
   const send = <T>(method: 'GET' | 'POST', url: string, init: NetworkRequestOptions | undefined, timeout?: number): Promise<NetworkResponse<T>> =>
-    new Promise((resolve, reject) => {
+    new Promise<NetworkResponse<T>>((resolve, reject) => {
       let target: URL;
       try {
         target = new URL(url);
@@ -47,49 +54,65 @@ export function createHttpsNetworkClient(options: HttpsNetworkClientOptions): IN
         reject(new NetworkRefusal(`Refused a request to ${target.origin}: Relayproof talks only to ${[...allowed].join(', ')}.`));
         return;
       }
+      let settled = false;
+      const fail = (error: unknown) => {
+        if (settled) return;
+        settled = true;
+        reject(error);
+        req.destroy();
+      };
       const body = method === 'POST' ? Buffer.from(init?.body ?? '', 'utf8') : null;
       const headers: Record<string, string> = { ...(init?.headers ?? {}) };
       if (body !== null) headers['content-length'] = String(body.length);
-      const req = request(
-        target,
-        { method, headers, ...(ca !== undefined ? { ca } : {}), timeout: timeout ?? timeoutMs },
-        (res) => {
-          const chunks: Buffer[] = [];
-          let size = 0;
-          res.on('data', (chunk: Buffer) => {
-            size += chunk.length;
-            if (size > maxBytes) {
-              req.destroy(new NetworkRefusal(`The identity platform's answer from ${target.origin} is larger than ${maxBytes} bytes.`));
-              return;
-            }
-            chunks.push(chunk);
-          });
-          res.on('end', () => {
-            const text = Buffer.concat(chunks).toString('utf8');
-            const responseHeaders: Record<string, string> = {};
-            for (const [key, value] of Object.entries(res.headers)) {
-              if (value !== undefined) responseHeaders[key.toLowerCase()] = Array.isArray(value) ? value.join(', ') : value;
-            }
-            let parsed: unknown;
-            try {
-              parsed = text === '' ? {} : JSON.parse(text);
-            } catch {
-              reject(new NetworkRefusal(`${target.origin} answered HTTP ${res.statusCode ?? 0} with something that is not JSON.`));
-              return;
-            }
-            resolve({ headers: responseHeaders, body: parsed as T, status: res.statusCode ?? 0 });
-          });
-          res.on('error', reject);
-        },
-      );
-      req.on('timeout', () => req.destroy(new NetworkRefusal(`${target.origin} did not answer within ${timeout ?? timeoutMs} ms.`)));
-      req.on('error', reject);
+      const req = request(target, { method, headers, ...(ca !== undefined ? { ca } : {}), timeout: timeout ?? timeoutMs }, (res) => {
+        const chunks: Buffer[] = [];
+        let size = 0;
+        res.on('data', (chunk: Buffer) => {
+          size += chunk.length;
+          if (size > maxBytes) fail(new NetworkRefusal(`The identity platform's answer from ${target.origin} is larger than ${maxBytes} bytes.`));
+          else chunks.push(chunk);
+        });
+        res.on('error', fail);
+        res.on('end', () => {
+          if (settled) return;
+          const text = Buffer.concat(chunks).toString('utf8');
+          const responseHeaders: Record<string, string> = {};
+          for (const [key, value] of Object.entries(res.headers)) {
+            if (value !== undefined) responseHeaders[key.toLowerCase()] = Array.isArray(value) ? value.join(', ') : value;
+          }
+          let parsed: unknown;
+          try {
+            parsed = text === '' ? {} : JSON.parse(text);
+          } catch {
+            fail(new NetworkRefusal(`${target.origin} answered HTTP ${res.statusCode ?? 0} with something that is not JSON.`));
+            return;
+          }
+          settled = true;
+          resolve({ headers: responseHeaders, body: parsed as T, status: res.statusCode ?? 0 });
+        });
+      });
+      req.on('timeout', () => fail(new NetworkRefusal(`${target.origin} did not answer within ${timeout ?? timeoutMs} ms.`)));
+      req.on('error', fail);
       if (body !== null) req.write(body);
       req.end();
     });
 
+  const tracked = <T>(request: Promise<NetworkResponse<T>>) =>
+    request.then(
+      (response) => {
+        lastFailure = null;
+        return response;
+      },
+      (error: unknown) => {
+        const code = typeof error === 'object' && error !== null && 'code' in error && typeof error.code === 'string' ? ` (${error.code})` : '';
+        lastFailure = `${error instanceof Error ? error.message : String(error)}${code}`;
+        throw error;
+      },
+    );
+
   return {
-    sendGetRequestAsync: <T>(url: string, init?: NetworkRequestOptions, timeout?: number) => send<T>('GET', url, init, timeout),
-    sendPostRequestAsync: <T>(url: string, init?: NetworkRequestOptions) => send<T>('POST', url, init),
+    sendGetRequestAsync: <T>(url: string, init?: NetworkRequestOptions, timeout?: number) => tracked(send<T>('GET', url, init, timeout)),
+    sendPostRequestAsync: <T>(url: string, init?: NetworkRequestOptions) => tracked(send<T>('POST', url, init)),
+    lastFailure: () => lastFailure,
   };
 }

@@ -67,11 +67,18 @@ class Stopped extends Error {
   }
 }
 
-function msalConfig(clientId: string, tenant: string, deps: OAuthDeps, auth: Partial<Configuration['auth']>): Configuration {
+interface MsalSetup {
+  readonly config: Configuration;
+  /** The real reason behind msal's bare `network_error`, when Relayproof's own client made the request. */
+  readonly networkFailure: () => string | null;
+}
+
+function msalSetup(clientId: string, tenant: string, deps: OAuthDeps, auth: Partial<Configuration['auth']>): MsalSetup {
   const host = (deps.authorityHost ?? deps.facts.oauth.authorityHost).replace(/\/$/u, '');
   const metadata = deps.authorityMetadata?.(tenant);
-  const networkClient = deps.networkClient ?? createHttpsNetworkClient({ allowedOrigins: [host], ...(deps.ca !== undefined ? { ca: deps.ca } : {}) });
-  return {
+  const own = createHttpsNetworkClient({ allowedOrigins: [host], ...(deps.ca !== undefined ? { ca: deps.ca } : {}) });
+  const networkClient = deps.networkClient ?? own;
+  const config: Configuration = {
     auth: {
       clientId,
       authority: `${host}/${tenant}`,
@@ -83,6 +90,7 @@ function msalConfig(clientId: string, tenant: string, deps: OAuthDeps, auth: Par
     // No logger callback: msal's log lines can carry request details; Relayproof reports outcomes instead.
     system: { networkClient },
   };
+  return { config, networkFailure: () => (networkClient === own ? own.lastFailure() : null) };
 }
 
 /** Races msal against the deadline and the caller's signal (msal itself cannot be aborted mid-request). */
@@ -131,13 +139,14 @@ export async function acquireAppToken(input: AppTokenInput, deps: OAuthDeps): Pr
     auth = { clientCertificate: { thumbprintSha256, privateKey: credential.privateKey } };
   }
   const { oauth } = deps.facts;
+  const setup = msalSetup(clientId, tenant, deps, auth);
   try {
-    const app = new ConfidentialClientApplication(msalConfig(clientId, tenant, deps, auth));
+    const app = new ConfidentialClientApplication(setup.config);
     const result = await bounded(app.acquireTokenByClientCredential({ scopes: [oauth.appOnlyScope] }), deps, deps.timeoutMs ?? DEFAULT_TIMEOUT_MS);
     if (result === null) return ok(refused('client-credentials', noToken()));
     return ok(acquired('client-credentials', result.accessToken, result.expiresOn, result.scopes, tenant, deps));
   } catch (error) {
-    return ok(refused('client-credentials', describeTokenError(error, deps.facts, secret)));
+    return ok(refused('client-credentials', describeTokenError(error, deps.facts, secret, setup.networkFailure())));
   }
 }
 
@@ -165,8 +174,9 @@ export async function acquireDelegatedToken(input: DeviceCodeInput, deps: OAuthD
       });
     },
   };
+  const setup = msalSetup(clientId, tenant, deps, {});
   try {
-    const app = new PublicClientApplication(msalConfig(clientId, tenant, deps, {}));
+    const app = new PublicClientApplication(setup.config);
     const limitMs = deps.timeoutMs ?? ((timeoutSeconds ?? 900) + 30) * 1000;
     const result = await bounded(app.acquireTokenByDeviceCode(request), deps, limitMs, () => {
       request.cancel = true;
@@ -174,7 +184,7 @@ export async function acquireDelegatedToken(input: DeviceCodeInput, deps: OAuthD
     if (result === null) return ok(refused('device-code', noToken()));
     return ok(acquired('device-code', result.accessToken, result.expiresOn, result.scopes, tenant === 'organizations' ? undefined : tenant, deps));
   } catch (error) {
-    return ok(refused('device-code', describeTokenError(error, deps.facts, null)));
+    return ok(refused('device-code', describeTokenError(error, deps.facts, null, setup.networkFailure())));
   }
 }
 
@@ -223,7 +233,7 @@ const DEVICE_CODE_ERRORS: Record<string, { title: string; explanation: string; a
 };
 
 /** Any msal / network error → the admin's words, with the AADSTS entry from m365.json when there is one. */
-export function describeTokenError(error: unknown, facts: M365Facts, secret: string | null): TokenFailure {
+export function describeTokenError(error: unknown, facts: M365Facts, secret: string | null, networkFailure: string | null = null): TokenFailure {
   const redact = (text: string) => (secret !== null && secret.length > 0 ? text.split(secret).join('[secret]') : text);
   if (error instanceof Stopped) {
     return {
@@ -239,8 +249,9 @@ export function describeTokenError(error: unknown, facts: M365Facts, secret: str
     };
   }
   const e = (typeof error === 'object' && error !== null ? error : {}) as MsalErrorShape;
-  const message = typeof e.errorMessage === 'string' && e.errorMessage !== '' ? e.errorMessage : typeof e.message === 'string' ? e.message : String(error);
   const code = typeof e.errorCode === 'string' ? e.errorCode : null;
+  const own = typeof e.errorMessage === 'string' && e.errorMessage !== '' ? e.errorMessage : typeof e.message === 'string' ? e.message : String(error);
+  const message = code === 'network_error' && networkFailure !== null ? networkFailure : own;
   const correlationId = typeof e.correlationId === 'string' && e.correlationId !== '' ? e.correlationId : null;
   const aadstsNumber = typeof e.errorNo === 'string' || typeof e.errorNo === 'number' ? Number(e.errorNo) : Number(/AADSTS(\d+)/u.exec(message)?.[1] ?? NaN);
 

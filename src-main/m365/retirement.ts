@@ -12,6 +12,11 @@ function days(from: string, to: string): number {
   return Math.round((Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / DAY_MS);
 }
 
+/** "End of December 2026" → "end of December 2026" inside a sentence. */
+function inSentence(text: string): string {
+  return text.charAt(0).toLowerCase() + text.slice(1);
+}
+
 function plural(n: number, word: string): string {
   return `${n} ${word}${n === 1 ? '' : 's'}`;
 }
@@ -38,20 +43,20 @@ export function retirementStatus(facts: M365Facts, today: string): RetirementSta
   switch (phase) {
     case 'unchanged': {
       const left = days(today, defaultOff.from);
-      headline = `Basic authentication for SMTP AUTH works as before until ${defaultOff.when.toLowerCase()} (${plural(left, 'day')} from today).`;
+      headline = `Basic authentication for SMTP AUTH works as before until ${inSentence(defaultOff.when)} (${plural(left, 'day')} from today).`;
       detail = `${defaultOff.detail} Then: ${removal.detail} Move the connector to OAuth 2.0 before then.`;
       break;
     }
     case 'default-off':
-      headline = `Basic authentication for SMTP AUTH is now disabled by default for existing tenants (since ${defaultOff.when.toLowerCase()}).`;
+      headline = `Basic authentication for SMTP AUTH is now disabled by default for existing tenants (since ${inSentence(defaultOff.when)}).`;
       detail = `Passwords work only where an administrator re-enabled Basic authentication for SMTP AUTH. ${removal.detail} Move the connector to OAuth 2.0.`;
       break;
     case 'removal-window':
-      headline = `Final removal of Basic authentication for SMTP AUTH is due now (${removal.when.toLowerCase()}).`;
+      headline = `Final removal of Basic authentication for SMTP AUTH is due now (${inSentence(removal.when)}).`;
       detail = `${removal.detail} A connector that signs in with a password can stop at any time: move it to OAuth 2.0 now.`;
       break;
     case 'removal-due':
-      headline = `Basic authentication for SMTP AUTH should be gone: its removal was due in the ${removal.when.toLowerCase()}.`;
+      headline = `Basic authentication for SMTP AUTH should be gone: its removal was due in the ${inSentence(removal.when)}.`;
       detail = 'Passwords are expected to fail for SMTP AUTH in every tenant (550 5.7.30 or 535 5.7.139). Use OAuth 2.0.';
       break;
   }

@@ -9,7 +9,9 @@
  * SMTP.SendAsApp, delegated tokens the scope SMTP.Send; not expired; issued by the
  * mailbox's tenant.
  */
-import type { M365Facts, TokenCheck, TokenExplanation } from './schemas';
+import { ok, type Result } from '../../src-preload/contract';
+import { invalidInput } from '../smtp/invalid-input';
+import { explainTokenInputSchema, type ExplainTokenInput, type M365Facts, type TokenCheck, type TokenExplanation } from './schemas';
 
 export interface ExplainTokenOptions {
   readonly now: Date;
@@ -204,4 +206,12 @@ export function explainToken(token: string, options: ExplainTokenOptions): Token
     problems,
     usable: problems.length === 0,
   };
+}
+
+/** `m365:explain-token`: validates the input, then explains. `now` defaults to the clock. */
+export function explainTokenInput(input: ExplainTokenInput, deps: { readonly oauth: M365Facts['oauth']; readonly clock?: () => Date }): Result<TokenExplanation> {
+  const parsed = explainTokenInputSchema.safeParse(input);
+  if (!parsed.success) return invalidInput(parsed.error);
+  const now = parsed.data.now !== undefined ? new Date(parsed.data.now) : (deps.clock ?? (() => new Date()))();
+  return ok(explainToken(parsed.data.token, { now, oauth: deps.oauth, ...(parsed.data.expectedTenant !== undefined ? { expectedTenant: parsed.data.expectedTenant } : {}) }));
 }
