@@ -142,5 +142,6 @@ describe('secrets never leave the keychain', () => {
 
     for (const id of expected.keys()) await call('addresses:delete', { id });
     for (const id of expected.keys()) expect(lookup(id)).toBeNull();
-  });
+    // Each step waits on the keychain and secret-tool; a loaded 2-core CI machine is slow.
+  }, 180_000);
 });
