@@ -8,20 +8,20 @@ import {
   MessageBarTitle,
   tokens,
 } from '@fluentui/react-components';
-import { useId } from 'react';
+import { useEffect, useId, useRef } from 'react';
 import type { CertificateInfo, TlsResult } from '../../../../src-main/smtp/schemas';
 import { CopyButton } from '../../ui/copy-button';
 import { DetailsList, type DetailsItem } from '../../ui/details-list';
 import { formatDate } from '../addresses/address-labels';
 import { useCardStyles } from './card-styles';
-import type { CertificatePin } from './connection-draft';
+import { pinOfFingerprint, type CertificatePin } from './connection-draft';
 import { Heading, type HeadingLevel } from './heading';
 
 const useStyles = makeStyles({
   fingerprint: { display: 'flex', alignItems: 'center', gap: tokens.spacingHorizontalS, flexWrap: 'wrap' },
   names: { margin: 0, paddingLeft: 0, listStyleType: 'none' },
-  good: { color: tokens.colorStatusSuccessForeground1, fontWeight: tokens.fontWeightSemibold },
-  bad: { color: tokens.colorStatusDangerForeground1, fontWeight: tokens.fontWeightSemibold },
+  good: { color: tokens.colorStatusSuccessForeground3, fontWeight: tokens.fontWeightSemibold },
+  bad: { color: tokens.colorStatusDangerForeground3, fontWeight: tokens.fontWeightSemibold },
   warn: { color: tokens.colorStatusWarningForeground3, fontWeight: tokens.fontWeightSemibold },
 });
 
@@ -35,15 +35,26 @@ export interface CertificateCardProps {
   readonly pinning: boolean;
   readonly onTrust: (certificate: CertificateInfo) => void;
   readonly onForget: () => void;
+  /** Runs the test again (the pin applies from the next test on). */
+  readonly onRetest: () => void;
   readonly headingLevel: HeadingLevel;
 }
 
 /** What the server presented over TLS, whether it is trusted, and the pin action. */
-export function CertificateCard({ tls, host, platformName, pin, pinning, onTrust, onForget, headingLevel }: CertificateCardProps) {
+export function CertificateCard({ tls, host, platformName, pin, pinning, onTrust, onForget, onRetest, headingLevel }: CertificateCardProps) {
   const card = useCardStyles();
   const styles = useStyles();
   const headingId = useId();
   const cert = tls.certificate;
+  // The settings' pin for this host is this very certificate (pinned after this report).
+  const pinnedNow = cert !== null && pin !== undefined && pin.sha256 === pinOfFingerprint(cert.fingerprint256);
+  // The Trust button goes away once the pin is saved: hand focus to the next step.
+  const retestRef = useRef<HTMLButtonElement>(null);
+  const wasPinned = useRef(pinnedNow);
+  useEffect(() => {
+    if (pinnedNow && !wasPinned.current) retestRef.current?.focus();
+    wasPinned.current = pinnedNow;
+  }, [pinnedNow]);
   const verdictBadge =
     tls.verdict === 'trusted' ? (
       <Badge appearance="tint" color="success">
@@ -140,7 +151,7 @@ export function CertificateCard({ tls, host, platformName, pin, pinning, onTrust
         {verdictBadge}
       </div>
       <DetailsList items={items} />
-      {tls.verdict === 'rejected' && cert !== null ? (
+      {tls.verdict === 'rejected' && cert !== null && !pinnedNow ? (
         <MessageBar intent="warning" layout="multiline">
           <MessageBarBody>
             <MessageBarTitle>{sentenceCase(platformName)} will NOT trust this certificate</MessageBarTitle>
@@ -155,19 +166,47 @@ export function CertificateCard({ tls, host, platformName, pin, pinning, onTrust
           </MessageBarActions>
         </MessageBar>
       ) : null}
+      {tls.verdict === 'rejected' && pinnedNow ? (
+        <MessageBar intent="success" layout="multiline">
+          <MessageBarBody>
+            <MessageBarTitle>Pinned</MessageBarTitle>
+            Relayproof now accepts exactly this certificate for {host}, from the next test on. {sentenceCase(platformName)} will still NOT
+            trust it.
+          </MessageBarBody>
+          <MessageBarActions>
+            <Button size="small" appearance="primary" onClick={onRetest}
+              ref={(element: HTMLButtonElement | null) => {
+                retestRef.current = element;
+              }}
+            >
+              Test again
+            </Button>
+            <Button size="small" disabledFocusable={pinning} onClick={onForget}>
+              Undo
+            </Button>
+          </MessageBarActions>
+        </MessageBar>
+      ) : null}
       {tls.verdict === 'pinned' ? (
         <MessageBar intent="warning" layout="multiline">
           <MessageBarBody>
             <MessageBarTitle>Accepted only because you pinned it</MessageBarTitle>
-            Relayproof accepts this exact certificate for {host}
-            {pin === undefined ? '' : ` (pinned ${formatDate(pin.pinnedAt)})`}. {sentenceCase(platformName)} will NOT trust it: fix the certificate before
-            connecting the platform.
+            {pin === undefined ? (
+              <>You stopped trusting this certificate: the next test for {host} will stop at TLS.</>
+            ) : (
+              <>
+                Relayproof accepts this exact certificate for {host} (pinned {formatDate(pin.pinnedAt)}). {sentenceCase(platformName)} will NOT
+                trust it: fix the certificate before connecting the platform.
+              </>
+            )}
           </MessageBarBody>
-          <MessageBarActions>
-            <Button size="small" disabledFocusable={pinning || pin === undefined} onClick={onForget}>
-              Stop trusting it
-            </Button>
-          </MessageBarActions>
+          {pin === undefined ? null : (
+            <MessageBarActions>
+              <Button size="small" disabledFocusable={pinning} onClick={onForget}>
+                Stop trusting it
+              </Button>
+            </MessageBarActions>
+          )}
         </MessageBar>
       ) : null}
     </section>

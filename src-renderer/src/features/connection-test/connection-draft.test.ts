@@ -29,11 +29,11 @@ describe('connection test draft', () => {
         host: 'smtp.example.com',
         port: 465,
         security: 'tls',
-        send: false,
         credentials: { kind: 'app-password', username: 'app@example.com' },
         from: 'support@example.com',
         addressId: 'a-1',
       },
+      send: false,
     });
   });
 

@@ -58,7 +58,10 @@ export type SecretSource =
   /** Typed in the form for this one run (true when the field is not empty). */
   | { readonly kind: 'typed'; readonly present: boolean };
 
-export type RequestParse = { readonly ok: true; readonly request: ConnectionRequest } | { readonly ok: false; readonly errors: ConnectionErrors };
+export type RequestParse =
+  /** `send`: end with a real test message (`smtp:send-test-message` rather than `smtp:test-connection`). */
+  | { readonly ok: true; readonly request: ConnectionRequest; readonly send: boolean }
+  | { readonly ok: false; readonly errors: ConnectionErrors };
 
 /** Credentials are never sent without TLS, so `none` tests without signing in. */
 export function credentialsApply(draft: ConnectionDraft): boolean {
@@ -90,14 +93,13 @@ export function requestOf(draft: ConnectionDraft, secret: SecretSource): Request
     host: draft.host.trim(),
     port: Number(portText),
     security: draft.security,
-    send: draft.send,
     credentials: withCredentials ? { kind: draft.authKind, username: draft.username.trim() } : null,
     ...(from !== undefined ? { from } : {}),
     ...(to !== '' ? { to } : {}),
     ...(ehloName !== '' ? { ehloName } : {}),
     ...(withCredentials && secret.kind === 'stored' ? { addressId: secret.addressId } : {}),
   };
-  return { ok: true, request };
+  return { ok: true, request, send: draft.send };
 }
 
 const FIELD_OF_PATH: Readonly<Record<string, ConnectionField>> = {

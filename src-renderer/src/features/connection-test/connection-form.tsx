@@ -3,6 +3,7 @@ import type { FormEvent, Ref } from 'react';
 import type { AddressView, AuthKind, Security } from '../../../../src-preload/contract';
 import { assertNever } from '../../app/assert-never';
 import { authKindLabels, defaultPorts, optionsOf } from '../addresses/address-labels';
+import { SecretInput } from './secret-input';
 import { credentialsApply, effectiveFrom, type ConnectionDraft, type ConnectionErrors, type ConnectionField } from './connection-draft';
 
 const securityOptions = {
@@ -30,8 +31,14 @@ const useStyles = makeStyles({
     '@media (max-width: 900px)': { gridTemplateColumns: 'minmax(0, 1fr)' },
   },
   mono: { fontFamily: tokens.fontFamilyMonospace },
-  stored: { display: 'flex', flexDirection: 'column', gap: tokens.spacingVerticalXS },
-  storedHint: { color: tokens.colorNeutralForeground2, paddingLeft: tokens.spacingHorizontalXXL },
+  stored: { display: 'flex', flexDirection: 'column', gap: tokens.spacingVerticalXS, margin: 0, padding: 0, border: 'none', minWidth: 0 },
+  legend: {
+    padding: `0 0 ${tokens.spacingVerticalXXS}`,
+    fontSize: tokens.fontSizeBase300,
+    lineHeight: tokens.lineHeightBase300,
+    color: tokens.colorNeutralForeground1,
+  },
+  storedHint: { color: tokens.colorNeutralForeground2, paddingLeft: tokens.spacingHorizontalXXL, marginTop: `calc(-1 * ${tokens.spacingVerticalXS})` },
   actions: { display: 'flex', gap: tokens.spacingHorizontalS, alignItems: 'center', flexWrap: 'wrap' },
   spacer: { flexGrow: 1 },
 });
@@ -80,22 +87,14 @@ export function ConnectionForm(props: ConnectionFormProps) {
   };
   const signIn = credentialsApply(draft);
   const fromFallback = effectiveFrom({ ...draft, from: '' });
-  const secretField = (
+  const secretField = (label: string) => (
     <Field
-      label={secretLabel(draft.authKind)}
+      label={label}
       required={signIn}
       hint={signIn ? 'Used for this test only and cleared once it is sent; never saved.' : 'Not used without TLS.'}
       {...fieldProps('secret')}
     >
-      <Input
-        input={{ ref: props.secretRef }}
-        type="password"
-        defaultValue=""
-        onChange={(_e, d) => props.onSecretPresence(d.value !== '')}
-        autoComplete="new-password"
-        spellCheck={false}
-        disabled={!signIn}
-      />
+      {(control) => <SecretInput {...control} inputRef={props.secretRef} disabled={!signIn} onPresence={props.onSecretPresence} />}
     </Field>
   );
 
@@ -136,18 +135,20 @@ export function ConnectionForm(props: ConnectionFormProps) {
           </Select>
         </Field>
         {storedFor !== null && signIn ? (
-          <div className={styles.stored}>
+          // Which secret to use is one question with its own caption, lined up with the fields beside it.
+          <fieldset className={styles.stored}>
+            <legend className={styles.legend}>{secretLabel(draft.authKind)}</legend>
             <Checkbox checked={useStored} onChange={(_e, d) => props.onUseStoredChange(d.checked === true)} label={`Use the secret stored for ${storedFor.address}`} />
             {useStored ? (
               <Text size={200} className={styles.storedHint}>
                 Relayproof takes it from the OS keychain for this test; it never comes to this window.
               </Text>
             ) : (
-              secretField
+              secretField(`${secretLabel(draft.authKind)} for this test only`)
             )}
-          </div>
+          </fieldset>
         ) : (
-          secretField
+          secretField(secretLabel(draft.authKind))
         )}
 
         <Field label="From" hint={fromFallback === undefined ? 'The address to send as; empty skips the send-as check.' : `Empty: ${fromFallback}.`} {...fieldProps('from')}>

@@ -99,9 +99,14 @@ export function ConnectionTestPanel({ address, headingLevel = 2, onReport }: Con
     formRef.current?.querySelector<HTMLElement>('[aria-invalid="true"]')?.focus();
   }, [serverError, localErrors]);
 
+  // Once per report, whatever the identity of the callback the embedding view passes.
+  const onReportRef = useRef(onReport);
   useEffect(() => {
-    if (report !== null) onReport?.(report);
-  }, [report, onReport]);
+    onReportRef.current = onReport;
+  }, [onReport]);
+  useEffect(() => {
+    if (report !== null) onReportRef.current?.(report);
+  }, [report]);
 
   const startTest = () => {
     const secretInput = secretRef.current;
@@ -124,7 +129,7 @@ export function ConnectionTestPanel({ address, headingLevel = 2, onReport }: Con
     } else {
       setSecretWasCleared(false);
     }
-    run.start(parsed.request, secret);
+    run.start(parsed.request, parsed.send, secret);
   };
 
   const startProbe = () => {
@@ -147,7 +152,7 @@ export function ConnectionTestPanel({ address, headingLevel = 2, onReport }: Con
     const host = target.host;
     saveSettings.mutate(
       { patch: { pinnedCertificates: withPin(pins, host, pinOfFingerprint(certificate.fingerprint256), new Date().toISOString()) } },
-      { onSuccess: () => setPinStatus(`Relayproof now accepts exactly this certificate for ${host}. ${sentence(platformName)} still will not. Test again to continue.`) },
+      { onSuccess: () => setPinStatus(`Pinned: Relayproof now accepts exactly this certificate for ${host}. ${sentence(platformName)} will still not trust it. Test again to continue.`) },
     );
   };
 
@@ -216,16 +221,10 @@ export function ConnectionTestPanel({ address, headingLevel = 2, onReport }: Con
 
       {report?.diagnosis == null ? null : <DiagnosisCard diagnosis={report.diagnosis} headingLevel={headingLevel} eyebrow="Diagnosis" />}
 
-      {pinStatus === null ? null : (
-        <MessageBar intent="success" layout="multiline">
-          <MessageBarBody>{pinStatus}</MessageBarBody>
-          <MessageBarActions>
-            <Button size="small" onClick={startTest}>
-              Test again
-            </Button>
-          </MessageBarActions>
-        </MessageBar>
-      )}
+      {/* What the pin actions did, for screen readers; the certificate card shows it. */}
+      <div role="status" className={hidden.hidden}>
+        {pinStatus ?? ''}
+      </div>
       {saveSettings.error === null ? null : <ErrorBar error={saveSettings.error.appError} title="The certificate setting was not saved" />}
 
       {report?.tls == null || target === null ? null : (
@@ -237,6 +236,7 @@ export function ConnectionTestPanel({ address, headingLevel = 2, onReport }: Con
           pinning={saveSettings.isPending || pins === undefined}
           onTrust={trust}
           onForget={forget}
+          onRetest={startTest}
           headingLevel={headingLevel}
         />
       )}
@@ -292,8 +292,9 @@ function passSentence(report: ConnectionReport): string {
     report.auth?.accepted === true && username !== null
       ? `${host} accepted the sign-in as ${username}${report.sendAs?.accepted === true && from !== null ? ` and sending as ${from}` : ''}`
       : `${host} answered every phase (no sign-in was tested)`;
-  const warnings = report.phases.filter((p) => p.outcome === 'warn').map((p) => `${phaseLabels[p.name]}: ${p.detail}`);
-  return `${proved}, in ${seconds}.${warnings.length === 0 ? '' : ` ${warnings.join(' ')}`}`;
+  const warned = report.phases.filter((p) => p.outcome === 'warn').map((p) => phaseLabels[p.name]);
+  const warnings = warned.length === 0 ? '' : ` Read the warning${warned.length === 1 ? '' : 's'} at ${warned.join(', ')} in the phases below.`;
+  return `${proved}, in ${seconds}.${warnings}`;
 }
 
 function switchFor(code: FailureCode | undefined): { readonly security: Security; readonly label: string } | null {

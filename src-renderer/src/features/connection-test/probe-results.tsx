@@ -25,9 +25,9 @@ import { sortedResults, type ProbeState } from './probe-run';
 const useStyles = makeStyles({
   scroller: { overflowX: 'auto' },
   table: { tableLayout: 'auto', minWidth: '44rem' },
-  good: { color: tokens.colorStatusSuccessForeground1, fontWeight: tokens.fontWeightSemibold },
+  good: { color: tokens.colorStatusSuccessForeground3, fontWeight: tokens.fontWeightSemibold },
   warn: { color: tokens.colorStatusWarningForeground3, fontWeight: tokens.fontWeightSemibold },
-  bad: { color: tokens.colorStatusDangerForeground1, fontWeight: tokens.fontWeightSemibold },
+  bad: { color: tokens.colorStatusDangerForeground3, fontWeight: tokens.fontWeightSemibold },
   quiet: { color: tokens.colorNeutralForeground2 },
   nowrap: { whiteSpace: 'nowrap' },
   notes: { margin: 0, paddingLeft: tokens.spacingHorizontalXL },

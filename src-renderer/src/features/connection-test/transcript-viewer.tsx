@@ -29,7 +29,7 @@ const useStyles = makeStyles({
     whiteSpace: 'pre-wrap',
     overflowWrap: 'anywhere',
   },
-  line: { display: 'block', paddingLeft: '9.5ch', textIndent: '-9.5ch' },
+  line: { display: 'block', paddingLeft: '12ch', textIndent: '-12ch' },
   time: { color: tokens.colorNeutralForeground3 },
   client: { color: tokens.colorBrandForeground1 },
   server: { color: tokens.colorNeutralForeground1 },
@@ -106,7 +106,7 @@ export function TranscriptViewer({ lines, host, startedAt, headingLevel }: Trans
         <pre className={styles.pre} data-transcript="">
           {lines.map((line, i) => (
             <span key={i} className={mergeClasses(styles.line, dirClass(line.dir))}>
-              <span className={styles.time}>+{String(Math.round(line.t)).padStart(5, ' ')}ms </span>
+              <span className={styles.time}>{String(Math.round(line.t)).padStart(6, ' ')} ms </span>
               {dirWord(line.dir)} {line.text}
             </span>
           ))}

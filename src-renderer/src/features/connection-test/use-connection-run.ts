@@ -12,7 +12,7 @@ const CHANNELS: ReadonlySet<string> = new Set(['smtp:test-connection', 'smtp:sen
 export interface ConnectionRun {
   readonly state: RunState;
   /** The secret travels in a holder that is emptied when the call is sent. */
-  readonly start: (request: ConnectionRequest, secret: OneTimeSecret | undefined) => void;
+  readonly start: (request: ConnectionRequest, send: boolean, secret: OneTimeSecret | undefined) => void;
   readonly cancel: () => void;
   readonly reset: () => void;
 }
@@ -53,7 +53,7 @@ export function useConnectionRun(): ConnectionRun {
   );
 
   const start = useCallback(
-    (request: ConnectionRequest, secret: OneTimeSecret | undefined) => {
+    (request: ConnectionRequest, send: boolean, secret: OneTimeSecret | undefined) => {
       const previous = current.current;
       if (previous !== null) void api.invoke('app:cancel-operation', { operationId: previous }).catch(() => undefined);
       const operationId = `conn-${crypto.randomUUID()}`;
@@ -61,11 +61,11 @@ export function useConnectionRun(): ConnectionRun {
       dispatch({
         type: 'start',
         operationId,
-        target: { host: request.host, port: request.port, security: request.security, send: request.send === true },
+        target: { host: request.host, port: request.port, security: request.security, send },
       });
       const value = secret?.take();
       const input = { ...request, operationId, ...(value === undefined ? {} : { secret: value }) };
-      const channel = request.send === true ? 'smtp:send-test-message' : 'smtp:test-connection';
+      const channel = send ? 'smtp:send-test-message' : 'smtp:test-connection';
       callChannel(api, channel, input)
         .then(
           (report) => dispatch({ type: 'finished', operationId, report }),
