@@ -30,6 +30,9 @@ const PREREQUISITES = [
   // keytar is compiled with node-gyp when the libsecret headers arrive after `npm ci`.
   { pkg: 'build-essential', present: () => hasCommand('g++') && hasCommand('make') },
   { pkg: 'python3', present: () => hasCommand('python3') },
+  // A real IMAP mailbox (with LMTP delivery) for the verification-email tests.
+  { pkg: 'dovecot-imapd', present: () => existsSync('/usr/lib/dovecot/imap') },
+  { pkg: 'dovecot-lmtpd', present: () => existsSync('/usr/lib/dovecot/lmtp') },
 ];
 
 function hasCommand(name) {

@@ -72,6 +72,25 @@ export const validInputs: { readonly [C in ChannelName]: readonly [ChannelInput<
     { operationId: 'op_checklist_2', domain: 'example.com', platform: 'zendesk', selectors: ['zendesk1'], sendingIp: '192.0.2.10', dnsServers: ['127.0.0.1:5301'], only: ['spf', 'dkim'] },
   ],
   'checks:check-propagation': [{ name: '_dmarc.example.com', type: 'TXT', expected: 'v=DMARC1; p=none', dnsServers: ['127.0.0.1:5301'] }],
+  'm365:get-checklist': [
+    { upn: 'support@contoso.com' },
+    {
+      upn: 'support@contoso.com',
+      from: 'billing@contoso.com',
+      authMode: 'basic',
+      today: '2026-11-23',
+      marks: [{ id: 'tenant-smtp-auth', state: 'ok', note: 'checked' }],
+      pastedError: '535 5.7.139 Authentication unsuccessful, SmtpClientAuthentication is disabled for the Mailbox',
+    },
+  ],
+  'm365:generate-script': [
+    { script: 'check', upn: 'support@contoso.com' },
+    { script: 'enable-mailboxes', upns: ['support@contoso.com', 'billing@contoso.com'] },
+    { script: 'grant-send-as', upn: 'support@contoso.com', from: 'billing@contoso.com', right: 'send-as' },
+    { script: 'oauth-setup', upn: 'support@contoso.com', appId: '11111111-2222-3333-4444-555555555555', objectId: '66666666-7777-8888-9999-000000000000' },
+  ],
+  'm365:get-facts': [{}],
+  'm365:explain-token': [{ token: 'eyJhbGciOiJub25lIn0.eyJhdWQiOiJodHRwczovL291dGxvb2sub2ZmaWNlMzY1LmNvbSJ9.', expectedTenant: '11111111-2222-3333-4444-555555555555', now: '2026-11-23T12:00:00Z' }],
 };
 
 /** mulberry32: tiny, fast, good enough to spread cases; same seed, same cases. */

@@ -6,7 +6,7 @@
  * relay delivers to. Ports are picked free at start (retried if one is taken meanwhile).
  *
  * Runs as root (CI: mail stored as the `dovecot` user, logins as `dovenull`) or as any
- * other user (every process as that user). `dovecotUnavailable()` says why it cannot
+ * other user (every process as that user, no chroot). `dovecotUnavailable()` says why it cannot
  * run here, so tests skip with that reason instead of failing.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
@@ -87,20 +87,26 @@ function idOf(user: string, flag: '-u' | '-g'): number {
 }
 
 interface Identity {
+  readonly root: boolean;
   readonly internalUser: string;
+  readonly internalGroup: string;
   readonly loginUser: string;
-  readonly mailUser: string;
   readonly uid: number;
   readonly gid: number;
 }
 
 function identity(): Identity {
-  if (process.getuid?.() === 0) return { internalUser: 'dovecot', loginUser: 'dovenull', mailUser: 'dovecot', uid: idOf('dovecot', '-u'), gid: idOf('dovecot', '-g') };
+  if (process.getuid?.() === 0) {
+    return { root: true, internalUser: 'dovecot', internalGroup: 'dovecot', loginUser: 'dovenull', uid: idOf('dovecot', '-u'), gid: idOf('dovecot', '-g') };
+  }
   const me = userInfo();
-  return { internalUser: me.username, loginUser: me.username, mailUser: me.username, uid: me.uid, gid: me.gid };
+  const group = spawnSync('id', ['-gn'], { encoding: 'utf8' }).stdout.trim();
+  return { root: false, internalUser: me.username, internalGroup: group, loginUser: me.username, uid: me.uid, gid: me.gid };
 }
 
 function config(dir: string, who: Identity, ports: { imaps: number; imap: number; lmtp: number }, hostname: string): string {
+  // Without root, Dovecot cannot chroot its anvil and login processes.
+  const chroot = who.root ? '' : '  chroot =\n';
   return `# Relayproof test mailbox: generated per test run.
 instance_name = relayproof-test-${ports.imaps}
 base_dir = ${dir}/run
@@ -117,6 +123,7 @@ disable_plaintext_auth = yes
 auth_mechanisms = plain login
 auth_failure_delay = 0
 default_internal_user = ${who.internalUser}
+default_internal_group = ${who.internalGroup}
 default_login_user = ${who.loginUser}
 first_valid_uid = ${who.uid}
 last_valid_uid = 0
@@ -140,7 +147,7 @@ namespace inbox {
   }
 }
 service imap-login {
-  inet_listener imap {
+${chroot}  inet_listener imap {
     address = 127.0.0.1
     port = ${ports.imap}
   }
@@ -152,7 +159,7 @@ service imap-login {
 }
 # No auth penalty: a failed login (the wrong-password test) must not delay later logins from 127.0.0.1.
 service anvil {
-  unix_listener anvil-auth-penalty {
+${chroot}  unix_listener anvil-auth-penalty {
     mode = 0
   }
 }

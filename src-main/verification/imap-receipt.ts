@@ -17,6 +17,8 @@ import type { ImapMailbox, ReceiptFailure, ReceiptFailureCode, ReceiptInfo, Rece
 /** Seconds between searches: quick at first (most mail lands within seconds), then every minute. */
 export const DEFAULT_POLL_BACKOFF_MS: readonly number[] = [2_000, 5_000, 10_000, 20_000, 30_000, 60_000];
 export const DEFAULT_MAX_MESSAGE_BYTES = 25 * 1024 * 1024;
+/** A search still running this long after the deadline is cut off. */
+const DEADLINE_GRACE_MS = 5_000;
 
 export interface ImapReceiveOptions {
   readonly mailbox: ImapMailbox;
@@ -90,6 +92,12 @@ function classify(error: unknown, mailbox: ImapMailbox): ReceiptStop | null {
     return new ReceiptStop('tls-failed', `The IMAP server ${where} does not offer STARTTLS, so the password would travel in cleartext.`, 'Use implicit TLS on port 993.');
   }
   return null;
+}
+
+function waitText(ms: number): string {
+  if (ms < 10_000) return `${(ms / 1000).toFixed(1)} s`;
+  if (ms < 120_000) return `${Math.round(ms / 1000)} s`;
+  return `${Math.round(ms / 60_000)} min`;
 }
 
 function realSleep(ms: number, signal?: AbortSignal): Promise<void> {
@@ -170,6 +178,8 @@ export async function receiveByImap(options: ImapReceiveOptions): Promise<Receiv
     for (const path of await searchFolders(c)) {
       const lock = await c.getMailboxLock(path, { readOnly: true });
       try {
+        // Still selected from the last search: NOOP lets the server announce new mail (RFC 3501 §6.1.2).
+        if (attempts > 1) await c.noop();
         // IMAP4rev1 §6.4.4: HEADER and SUBJECT search are substring matches.
         const uids = await c.search({ or: [{ header: { [TOKEN_HEADER]: options.token } }, { subject: options.token }] }, { uid: true });
         const uid = Array.isArray(uids) ? uids.at(-1) : undefined;
@@ -186,6 +196,12 @@ export async function receiveByImap(options: ImapReceiveOptions): Promise<Receiv
     }
     return null;
   }
+
+  // A command that hangs (a stalled server) must not outlive a cancel or the deadline:
+  // closing the connection makes it fail, and the loop below ends.
+  const cut = () => conn.client?.close();
+  options.signal?.addEventListener('abort', cut, { once: true });
+  const deadlineTimer = setTimeout(cut, Math.max(0, deadline - clock().getTime()) + DEADLINE_GRACE_MS);
 
   try {
     for (;;) {
@@ -216,13 +232,14 @@ export async function receiveByImap(options: ImapReceiveOptions): Promise<Receiv
       await sleep(wait, options.signal);
     }
     const searched = (folders ?? ['INBOX']).join(', ');
-    const waited = Math.round((deadline - started) / 1000);
     return failure(
       'not-arrived',
-      `No message with token ${options.token} reached ${box.username} (${searched}) within ${waited} s (${attempts} searches${lastTransient === '' ? '' : `; last problem: ${lastTransient}`}).`,
+      `No message with token ${options.token} reached ${box.username} (${searched}) within ${waitText(deadline - started)} (${attempts} searches${lastTransient === '' ? '' : `; last problem: ${lastTransient}`}).`,
       'The relay may still be queueing it (graylisting delays first mail by minutes), a filter may have discarded it, or it went to another recipient. Check the relay\'s queue and logs for the Message-ID, then send again.',
     );
   } finally {
+    clearTimeout(deadlineTimer);
+    options.signal?.removeEventListener('abort', cut);
     const c = conn.client;
     if (c !== null) {
       if (c.usable) await c.logout().catch(() => c.close());

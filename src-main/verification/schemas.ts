@@ -29,10 +29,8 @@ export function isDnsItemId(id: string): id is DnsItemId {
   return id.startsWith('dns:') && checkIdSchema.safeParse(id.slice(4)).success;
 }
 
-export const itemIdSchema = z.custom<ItemId>(
-  (value) => typeof value === 'string' && (fixedItemIdSchema.safeParse(value).success || isDnsItemId(value)),
-  { message: 'Unknown verification item.' },
-);
+export const dnsItemIdSchema = z.templateLiteral(['dns:', checkIdSchema]);
+export const itemIdSchema = z.union([fixedItemIdSchema, dnsItemIdSchema]);
 
 export const itemStates = ['unverified', 'pending', 'verified', 'failed', 'stale'] as const;
 export const itemStateNameSchema = z.enum(itemStates);
@@ -260,7 +258,7 @@ export const messageProofSchema = z.object({
   messageId: z.string().nullable(),
   token: z.object({ expected: z.string().nullable(), found: z.string().nullable(), matches: z.boolean().nullable() }),
   received: z.array(receivedHopSchema),
-  /** Signatures that failed while another passed: the relay changed the message after it was signed. */
+  /** Signatures that no longer verify (body hash or signed header changed): something on the way changed the message after it was signed. */
   brokenSignatures: z.array(z.object({ domain: z.string().nullable(), selector: z.string().nullable(), reason: z.string() })),
   findings: z.array(findingSchema),
   /** SPF, an aligned DKIM signature and DMARC all pass. */
@@ -290,7 +288,8 @@ export const imapMailboxSchema = z.strictObject({
 export type ImapMailboxInput = z.input<typeof imapMailboxSchema>;
 export type ImapMailbox = z.output<typeof imapMailboxSchema>;
 
-export const receiptFailureCodeSchema = z.enum(['auth-failed', 'tls-failed', 'connect-failed', 'mailbox-missing', 'not-arrived', 'too-large', 'cancelled', 'protocol-error']);
+/** `malformed`: an .eml file that is not a message (or cannot be read). */
+export const receiptFailureCodeSchema = z.enum(['auth-failed', 'tls-failed', 'connect-failed', 'mailbox-missing', 'not-arrived', 'too-large', 'malformed', 'cancelled', 'protocol-error']);
 export type ReceiptFailureCode = z.infer<typeof receiptFailureCodeSchema>;
 
 export const receiptFailureSchema = z.object({

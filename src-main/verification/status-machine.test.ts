@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { addressVerificationStateSchema, statusViewSchema, type AddressVerificationState, type ItemId, type ItemStateName, type Observation, type ObservationOutcome } from './schemas';
+import { addressVerificationStateSchema, itemIdSchema, statusViewSchema, type AddressVerificationState, type ItemId, type ItemStateName, type Observation, type ObservationOutcome } from './schemas';
 import { DNS_WINDOW_MS, initialStatus, reduceStatus, statusView, transitionsBetween } from './status-machine';
 
 const T0 = '2026-11-23T10:00:00.000Z';
@@ -211,5 +211,12 @@ describe('the derived view', () => {
       { itemId: 'spf', from: 'unverified', to: 'verified', at: at(0) },
       { itemId: 'dns:spf', from: 'unverified', to: 'pending', at: at(0) },
     ]);
+  });
+});
+
+describe('item ids', () => {
+  it('accept the fixed items and dns:<check id>, and nothing else', () => {
+    for (const id of ['spf', 'headers-intact', 'dns:spf', 'dns:dkim:zendesk1', 'dns:dkim:*', 'dns:mta-sts']) expect(itemIdSchema.safeParse(id).success, id).toBe(true);
+    for (const id of ['dns:', 'dns:nope', 'dkim:zendesk1', 'dns:dkim:Bad Selector', 'connection']) expect(itemIdSchema.safeParse(id).success, id).toBe(false);
   });
 });

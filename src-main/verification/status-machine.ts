@@ -67,11 +67,23 @@ export function itemGroup(id: ItemId): ItemGroup {
   }
 }
 
+const DNS_TITLES: Readonly<Record<string, string>> = {
+  spf: 'SPF record',
+  dmarc: 'DMARC record',
+  mx: 'MX records',
+  ptr: 'reverse DNS (PTR) of the sending IP',
+  helo: 'HELO name',
+  'mta-sts': 'MTA-STS policy',
+  'tls-rpt': 'TLS-RPT record',
+  bimi: 'BIMI record',
+  forwarding: 'forwarding target',
+};
+
 export function itemTitle(id: ItemId, domain: string): string {
   if (isDnsItemId(id)) {
     const check = id.slice(4);
     if (check.startsWith('dkim:')) return `DNS: DKIM key ${check === 'dkim:*' ? '(selector unknown)' : check.slice(5)}`;
-    return `DNS: ${check.toUpperCase()} record`;
+    return `DNS: ${DNS_TITLES[check] ?? check}`;
   }
   switch (id) {
     case 'connection-auth':

@@ -1,0 +1,48 @@
+/**
+ * The `.eml` path, for when IMAP access is not possible: the admin saves the received
+ * message ("Show original" / "Download message") and opens or drops the file. The size
+ * is checked before reading, so a wrong file (a video, a disk image) is refused without
+ * loading it.
+ */
+import { readFile, stat } from 'node:fs/promises';
+import { fail, ok, type Result } from '../../src-preload/contract';
+import type { ReceiveOutcome } from './imap-receipt';
+import { DEFAULT_MESSAGE_LIMITS, inspectMessage } from './message-shape';
+
+export async function readEmlFile(path: string, maxBytes = DEFAULT_MESSAGE_LIMITS.maxBytes): Promise<Result<Buffer>> {
+  let size: number;
+  try {
+    const info = await stat(path);
+    if (!info.isFile()) return fail('invalid-input', `${path} is not a file.`, { details: { reason: 'unreadable' } });
+    size = info.size;
+  } catch (error) {
+    const code = (error as { code?: string }).code ?? '';
+    return fail(code === 'ENOENT' ? 'not-found' : 'invalid-input', code === 'ENOENT' ? `No file at ${path}.` : `Cannot read ${path} (${code || 'error'}).`, {
+      details: { reason: 'unreadable' },
+    });
+  }
+  if (size > maxBytes) {
+    return fail('invalid-input', `${path} is ${(size / 1024 / 1024).toFixed(1)} MB; Relayproof verifies messages up to ${(maxBytes / 1024 / 1024).toFixed(0)} MB.`, {
+      hint: 'Use the verification email Relayproof sent: it is a few KB.',
+      details: { reason: 'too-large' },
+    });
+  }
+  try {
+    return ok(await readFile(path));
+  } catch (error) {
+    return fail('invalid-input', `Cannot read ${path} (${(error as { code?: string }).code ?? 'error'}).`, { details: { reason: 'unreadable' } });
+  }
+}
+
+/** The receipt step from an .eml file: the same outcome shape as IMAP polling. */
+export async function receiveFromEml(path: string, options: { readonly clock?: () => Date; readonly maxBytes?: number } = {}): Promise<ReceiveOutcome> {
+  const clock = options.clock ?? (() => new Date());
+  const read = await readEmlFile(path, options.maxBytes);
+  const at = clock().toISOString();
+  if (!read.ok) {
+    return { ok: false, failure: { code: read.error.details?.['reason'] === 'too-large' ? 'too-large' : 'malformed', message: read.error.message, hint: read.error.hint ?? 'Choose the saved message file (.eml).', attempts: 1, elapsedMs: 0 } };
+  }
+  const shape = inspectMessage(read.value, { ...DEFAULT_MESSAGE_LIMITS, ...(options.maxBytes === undefined ? {} : { maxBytes: options.maxBytes }) });
+  if (!shape.ok) return { ok: false, failure: { code: shape.reason === 'too-large' ? 'too-large' : 'malformed', message: shape.message, hint: shape.hint, attempts: 1, elapsedMs: 0 } };
+  return { ok: true, raw: read.value, receipt: { source: 'eml', mailbox: null, uid: null, attempts: 1, elapsedMs: 0, sizeBytes: read.value.length, foundAt: at } };
+}

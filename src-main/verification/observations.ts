@@ -1,0 +1,270 @@
+/**
+ * From the engines' reports to status observations: the SMTP connection report
+ * (connection + AUTH, send-as, verification email accepted), the receipt (received,
+ * or still waiting with its deadline), the message proof (headers intact, SPF, aligned
+ * DKIM, DMARC) and the DNS checklist (`dns:<check id>`).
+ *
+ * Each evidence `value` is what drift detection compares from run to run, so it holds
+ * stable facts (the record as published, the sending IP, `d=`/`s=`), never per-run
+ * noise (queue ids, tokens, timestamps).
+ */
+import type { ChecklistReport, CheckItem, Importance } from '../checks/schemas';
+import type { ConnectionReport, PhaseName } from '../smtp/schemas';
+import type { ReceiveOutcome } from './imap-receipt';
+import type { Evidence, EvidenceSource, Fact, ItemId, MessageProof, Observation, ObservationOutcome, ReceiptFailure, ReceiptInfo, ReceiptProgress } from './schemas';
+
+/** Evidence strings are bounded: a hostile TXT record or header must not bloat the history. */
+export const MAX_EVIDENCE_TEXT = 4_000;
+
+export function clampText(text: string, max = MAX_EVIDENCE_TEXT): string {
+  return text.length > max ? `${text.slice(0, max - 1)}…` : text;
+}
+
+function evidence(source: EvidenceSource, at: string, summary: string, value: string | null, facts: readonly (readonly [string, string | number | null | undefined])[]): Evidence {
+  return {
+    source,
+    observedAt: at,
+    summary: clampText(summary),
+    value: value === null ? null : clampText(value),
+    facts: facts.filter(([, v]) => v !== null && v !== undefined && v !== '').map(([label, v]): Fact => ({ label, value: clampText(String(v)) })),
+  };
+}
+
+function observation(itemId: ItemId, at: string, outcome: ObservationOutcome, explanation: string, ev: Evidence, deadlineAt?: string | null): Observation {
+  return { itemId, at, outcome, explanation: clampText(explanation), evidence: ev, ...(deadlineAt === undefined ? {} : { deadlineAt }) };
+}
+
+// ---------------------------------------------------------------------------
+// SMTP
+
+const CONNECTION_PHASES: readonly PhaseName[] = ['dns', 'tcp', 'tls', 'banner', 'ehlo', 'ehlo-tls', 'auth'];
+
+/** connection-auth, send-as and email-accepted from one connection report (phases that ran). */
+export function connectionObservations(report: ConnectionReport): Observation[] {
+  const at = report.endedAt;
+  const out: Observation[] = [];
+  const t = report.target;
+  const phase = (name: PhaseName) => report.phases.find((p) => p.name === name);
+  const common: [string, string | number | null][] = [
+    ['Server', `${t.host}:${t.port}`],
+    ['Security', t.security],
+    ['TLS', report.tls === null ? null : `${report.tls.protocol ?? '?'} ${report.tls.cipher ?? ''}`.trim()],
+    ['Certificate', report.tls?.certificate === null || report.tls === null ? null : `${report.tls.certificate.subject} (issuer ${report.tls.certificate.issuer})`],
+    ['Username', t.username],
+  ];
+  const failedEarly = report.failure !== null && CONNECTION_PHASES.includes(report.failure.phase) ? report.failure : null;
+  const diagnosis = report.diagnosis === null ? '' : ` ${report.diagnosis.cause} ${report.diagnosis.steps[0] ?? ''}`.trimEnd();
+  if (failedEarly !== null) {
+    const text = `${failedEarly.message}${diagnosis}`;
+    out.push(observation('connection-auth', at, 'fail', text, evidence('smtp', at, text, null, [...common, ['Phase', failedEarly.phase], ['Reply', failedEarly.reply?.text ?? null]])));
+    return out;
+  }
+  if (report.auth?.accepted === true) {
+    const text = `Connected to ${t.host}:${t.port} over ${report.tls?.protocol ?? 'TLS'} and signed in as ${t.username ?? '?'} with AUTH ${report.auth.mechanism ?? '?'} (${report.auth.reply?.text ?? '235'}).`;
+    const value = `${t.host}:${t.port} ${t.security}; AUTH ${report.auth.mechanism ?? '?'}`;
+    out.push(observation('connection-auth', at, 'pass', text, evidence('smtp', at, text, value, [...common, ['Reply', report.auth.reply?.text ?? null]])));
+  } else {
+    const text = 'The test did not sign in (no credentials were given), so the connector\'s AUTH is not proven.';
+    out.push(observation('connection-auth', at, 'fail', text, evidence('smtp', at, text, null, common)));
+  }
+
+  const sendAs = phase('send-as');
+  if (sendAs !== undefined && sendAs.outcome !== 'skipped') {
+    const outcome: ObservationOutcome = sendAs.outcome === 'fail' ? 'fail' : 'pass';
+    const text = sendAs.outcome === 'fail' ? `${report.failure?.message ?? sendAs.detail}${diagnosis}` : sendAs.detail;
+    out.push(
+      observation('send-as', at, outcome, text, evidence('smtp', at, text, outcome === 'pass' ? `MAIL FROM:<${t.from ?? ''}>` : null, [['From', t.from], ['MAIL reply', report.sendAs?.mailReply?.text ?? null], ['RCPT reply', report.sendAs?.rcptReply?.text ?? null]])),
+    );
+  }
+
+  const send = phase('test-send');
+  if (send !== undefined && send.outcome !== 'skipped') {
+    const accepted = report.testSend?.accepted === true;
+    const text = accepted ? `The server accepted the verification email for delivery: ${report.testSend?.queueResponse?.text ?? ''}`.trim() : `${report.failure?.message ?? send.detail}${diagnosis}`;
+    out.push(
+      observation(
+        'email-accepted',
+        at,
+        accepted ? 'pass' : 'fail',
+        text,
+        evidence('smtp', at, text, null, [['Message-ID', report.testSend?.messageId ?? null], ['Subject', report.testSend?.subject ?? null], ['Reply', report.testSend?.queueResponse?.text ?? null]]),
+      ),
+    );
+  }
+  return out;
+}
+
+// ---------------------------------------------------------------------------
+// Receipt
+
+/** While polling: the item is pending until the receipt deadline. */
+export function receiptPendingObservation(progress: ReceiptProgress, itemId: 'email-received' | 'forwarding' = 'email-received'): Observation {
+  const text = `Waiting for the verification email: search ${progress.attempt} found nothing yet${progress.searched.length > 0 ? ` in ${progress.searched.join(', ')}` : ''}; next search ${progress.nextAttemptAt ?? 'at the deadline'}, giving up at ${progress.deadlineAt}.`;
+  return observation(itemId, progress.at, 'pending', text, evidence('imap', progress.at, text, null, [['Searches', progress.attempt], ['Deadline', progress.deadlineAt]]), progress.deadlineAt);
+}
+
+/** Only `not-arrived` says something about the message; the rest (mailbox unreadable, bad file) keep the state. */
+const decides = (code: ReceiptFailure['code']) => code === 'not-arrived';
+
+export function receiptObservation(outcome: ReceiveOutcome, at: string, itemId: 'email-received' | 'forwarding' = 'email-received'): Observation {
+  if (outcome.ok) {
+    const r: ReceiptInfo = outcome.receipt;
+    const junk = r.mailbox !== null && /junk|spam/iu.test(r.mailbox);
+    const where = r.source === 'eml' ? 'the .eml file supplied' : `${r.mailbox ?? 'the mailbox'}`;
+    const text = junk
+      ? `Arrived after ${Math.round(r.elapsedMs / 1000)} s — but in ${r.mailbox ?? 'Junk'}: the receiving side treats it as spam. Check SPF, DKIM and DMARC below.`
+      : r.source === 'eml'
+        ? 'Read from the .eml file supplied.'
+        : `Arrived in ${where} after ${Math.round(r.elapsedMs / 1000)} s (${r.attempts} search${r.attempts === 1 ? '' : 'es'}).`;
+    return observation(itemId, at, 'pass', text, evidence(r.source === 'eml' ? 'eml' : 'imap', at, text, null, [['Folder', r.mailbox], ['Searches', r.attempts], ['Size', `${r.sizeBytes} bytes`]]));
+  }
+  const f = outcome.failure;
+  const text = `${f.message} ${f.hint}`;
+  return observation(itemId, at, decides(f.code) ? 'fail' : 'error', text, evidence('imap', at, f.message, null, [['Problem', f.code], ['Searches', f.attempts]]));
+}
+
+// ---------------------------------------------------------------------------
+// Message proof
+
+export function proofObservations(proof: MessageProof, at: string, source: 'imap' | 'eml' = 'imap'): Observation[] {
+  const ev = (summary: string, value: string | null, facts: readonly (readonly [string, string | number | null])[]) => evidence(source === 'eml' ? 'eml' : 'message', at, summary, value, facts);
+  const out: Observation[] = [];
+
+  // Headers the platform relies on.
+  const headerEntries = Object.entries(proof.headers);
+  const broken = headerEntries.filter(([, h]) => !h.present || h.unchanged === false);
+  const headerText =
+    broken.length === 0
+      ? `All ${headerEntries.length} required header(s) arrived unchanged: ${headerEntries.map(([n]) => n).join(', ')}.`
+      : broken.map(([name, h]) => (h.present ? `${name} changed: sent "${h.expected ?? ''}", received "${h.value ?? ''}"` : `${name} was removed on the way`)).join('; ') +
+        '. The platform relies on these headers (auto-reply suppression, loop prevention): remove the relay rule that changes them.';
+  if (headerEntries.length > 0 || proof.token.matches === false) {
+    const tokenBad = proof.token.matches === false;
+    out.push(
+      observation(
+        'headers-intact',
+        at,
+        broken.length === 0 && !tokenBad ? 'pass' : 'fail',
+        tokenBad ? `This is not the verification email that was sent (token ${proof.token.found ?? 'missing'}).` : headerText,
+        ev(
+          headerText,
+          headerEntries.map(([n, h]) => `${n}: ${h.present ? (h.expected === null ? '(present)' : (h.value ?? '')) : '(missing)'}`).join('\n'),
+          headerEntries.map(([n, h]) => [n, h.present ? (h.value ?? '') : '(missing)'] as const),
+        ),
+      ),
+    );
+  }
+
+  const spfOutcome: ObservationOutcome = proof.spf.result === 'pass' ? 'pass' : proof.spf.result === 'temperror' ? 'error' : 'fail';
+  out.push(
+    observation(
+      'spf',
+      at,
+      spfOutcome,
+      proof.spf.explanation,
+      ev(proof.spf.explanation, proof.spf.ip === null ? null : `${proof.spf.ip} for ${proof.spf.domain ?? '?'}`, [
+        ['Result', proof.spf.result],
+        ['Sending IP', proof.spf.ip],
+        ['HELO', proof.sender.helo],
+        ['Envelope domain', proof.spf.domain],
+        ['Record', proof.spf.record],
+      ]),
+    ),
+  );
+
+  const alignedPass = proof.dkim.find((d) => d.result === 'pass' && d.aligned);
+  const onlyTemp = proof.dkim.length > 0 && proof.dkim.every((d) => d.result === 'temperror');
+  const dkimText =
+    alignedPass?.explanation ??
+    (proof.dkim.length === 0 ? 'The message carries no DKIM signature: the relay (or the platform) must sign it with d= the address\'s domain.' : proof.dkim.map((d) => d.explanation).join(' '));
+  out.push(
+    observation(
+      'dkim-aligned',
+      at,
+      alignedPass !== undefined ? 'pass' : onlyTemp ? 'error' : 'fail',
+      dkimText,
+      ev(
+        dkimText,
+        alignedPass === undefined ? null : `d=${alignedPass.domain ?? ''} s=${alignedPass.selector ?? ''}`,
+        proof.dkim.map((d) => [`d=${d.domain ?? '?'} s=${d.selector ?? '?'}`, `${d.result}${d.aligned ? ', aligned' : ', not aligned'}${d.keyBits === null ? '' : `, ${d.keyBits}-bit key`}`] as const),
+      ),
+    ),
+  );
+
+  const dmarcOutcome: ObservationOutcome = proof.dmarc.result === 'pass' ? 'pass' : proof.dmarc.result === 'temperror' ? 'error' : 'fail';
+  out.push(
+    observation(
+      'dmarc',
+      at,
+      dmarcOutcome,
+      proof.dmarc.explanation,
+      ev(proof.dmarc.explanation, proof.dmarc.record, [
+        ['Result', proof.dmarc.result],
+        ['From domain', proof.dmarc.domain],
+        ['Policy', proof.dmarc.policy],
+        ['Aligned SPF', proof.dmarc.spfAligned],
+        ['Aligned DKIM', proof.dmarc.dkimAligned],
+        ['Record', proof.dmarc.record],
+      ]),
+    ),
+  );
+  return out;
+}
+
+// ---------------------------------------------------------------------------
+// DNS checklist
+
+const MISSING = new Set(['nxdomain', 'nodata']);
+
+export interface ChecklistObservationOptions {
+  /**
+   * Which items the status tracks. Default: required ones only — secondary items (MTA-STS,
+   * TLS-RPT, PTR, HELO, BIMI) stay in the checklist view without making an address "failed".
+   */
+  readonly importance?: readonly Importance[];
+}
+
+/**
+ * `dns:<id>` per checklist item. A failing item whose record is simply not there (yet)
+ * is pending — it may still be propagating, and the 72-hour window applies; a record that
+ * is there but wrong fails at once. Items the checklist left pending for lack of input
+ * (no selector, no sending IP) are not observed: no input, no countdown.
+ */
+export function checklistObservations(report: ChecklistReport, options: ChecklistObservationOptions = {}): Observation[] {
+  const at = report.finishedAt;
+  const tracked = new Set<Importance>(options.importance ?? ['required']);
+  return report.items.filter((item) => item.status !== 'pending' && tracked.has(item.importance)).map((item) => {
+    const outcome = checkOutcome(item);
+    const records = item.evidence.records;
+    const text = outcome === 'pending' ? `Not published yet (or not visible yet): ${item.summary}` : item.summary;
+    return observation(
+      `dns:${item.id}`,
+      at,
+      outcome,
+      text,
+      evidence('dns', at, item.summary, records.length === 0 ? null : records.join('\n'), [
+        ['Check', item.title],
+        ['Status', item.status],
+        ...records.map((r, i) => [`Record ${i + 1}`, r] as const),
+        ['TTL', item.evidence.ttl],
+        ['Resolver', `${item.evidence.resolver.kind}: ${item.evidence.resolver.servers.join(', ')}`],
+        ...item.findings.filter((f) => f.severity === 'fail' || f.severity === 'warn').map((f) => [f.severity === 'fail' ? 'Problem' : 'Warning', f.message] as const),
+      ]),
+    );
+  });
+}
+
+function checkOutcome(item: CheckItem): ObservationOutcome {
+  switch (item.status) {
+    case 'pass':
+    case 'warn':
+      return 'pass';
+    case 'pending':
+    case 'error':
+      return 'error';
+    case 'fail': {
+      const missing = item.evidence.records.length === 0 && item.evidence.queries.length > 0 && item.evidence.queries.every((q) => MISSING.has(q.outcome));
+      return missing ? 'pending' : 'fail';
+    }
+  }
+}

@@ -1,0 +1,64 @@
+/**
+ * The exported verification report (per address or for all), for a SaaS vendor's
+ * support or a colleague: the derived status with countdowns, the latest message
+ * proof, and the recent runs with their drift. JSON here; HTML in report-html.ts.
+ *
+ * No secret can be in it: the inputs (state, history) never hold one, and as a second
+ * line of defence every string is scrubbed of the secrets the caller knows about
+ * (their raw and base64/SASL forms), like the SMTP transcript is.
+ */
+import { createRedactor, secretForms } from '../smtp/secret-redactor';
+import { statusView } from './status-machine';
+import { verificationReportSchema, type AddressVerificationState, type History, type RunRecord, type VerificationReport } from './schemas';
+
+export interface ReportAddressInput {
+  readonly id: string;
+  readonly address: string;
+  readonly platform: string;
+  readonly environment: string;
+  readonly state: AddressVerificationState;
+  readonly history: History;
+}
+
+export interface BuildReportOptions {
+  readonly now: Date;
+  readonly appVersion: string;
+  /** Newest runs kept per address (the whole history stays in the store). */
+  readonly runsPerAddress?: number;
+  /** Secrets that must not appear (SMTP and IMAP passwords, tokens) with their usernames. */
+  readonly secrets?: readonly { readonly username: string | null; readonly secret: string }[];
+}
+
+export const DEFAULT_REPORT_RUNS = 20;
+
+/** Deep copy with every string passed through `redact`. */
+function scrub<T>(value: T, redact: (text: string) => string): T {
+  if (typeof value === 'string') return redact(value) as T;
+  if (Array.isArray(value)) return value.map((v: unknown) => scrub(v, redact)) as T;
+  if (value !== null && typeof value === 'object') {
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [redact(k), scrub(v, redact)])) as T;
+  }
+  return value;
+}
+
+export function buildReport(addresses: readonly ReportAddressInput[], options: BuildReportOptions): VerificationReport {
+  const keep = options.runsPerAddress ?? DEFAULT_REPORT_RUNS;
+  const report: VerificationReport = {
+    kind: 'relayproof-verification-report',
+    version: 1,
+    generatedAt: options.now.toISOString(),
+    appVersion: options.appVersion,
+    addresses: addresses.map((a) => {
+      const runs: RunRecord[] = [...a.history.runs].reverse().slice(0, keep);
+      const latestMessage = [...a.history.runs].reverse().find((r) => r.message !== null)?.message ?? null;
+      return { id: a.id, address: a.address, platform: a.platform, environment: a.environment, status: statusView(a.state, options.now), runs, latestMessage };
+    }),
+  };
+  const forms = (options.secrets ?? []).filter((s) => s.secret.length >= 4).flatMap((s) => secretForms(s.username, s.secret));
+  const scrubbed = forms.length === 0 ? report : scrub(report, createRedactor([...new Set(forms)].sort((x, y) => y.length - x.length)));
+  return verificationReportSchema.parse(scrubbed);
+}
+
+export function reportJson(report: VerificationReport): string {
+  return `${JSON.stringify(report, null, 2)}\n`;
+}
