@@ -16,6 +16,7 @@ import { findResourcesDir } from './app/resources-dir';
 import { APP_VERSION } from './app/version';
 import { loadPlatforms, type LoadPlatformsResult } from './providers/platforms';
 import { loadReplyCatalogue, type LoadCatalogueResult } from './analyze/reply-catalogue';
+import { loadM365Service, type LoadM365ServiceResult } from './m365/service';
 
 export type AppMode = AppInfo['mode'];
 
@@ -45,6 +46,8 @@ export interface Services {
   platforms(): Promise<LoadPlatformsResult>;
   /** The reply/diagnosis catalogue, read and validated once. */
   replies(): Promise<LoadCatalogueResult>;
+  /** The Microsoft 365 guide (resources/m365.json + the reply catalogue), loaded once. */
+  m365(): Promise<LoadM365ServiceResult>;
   createDispatcher(onEvent?: (event: OperationEvent) => void): Dispatcher;
 }
 
@@ -67,9 +70,15 @@ export function createServices(options: ServicesOptions): Services {
   const platforms = () => (platformsLoad ??= loadPlatforms(resourcesDir));
   let repliesLoad: Promise<LoadCatalogueResult> | undefined;
   const replies = () => (repliesLoad ??= loadReplyCatalogue(resourcesDir));
+  let m365Load: Promise<LoadM365ServiceResult> | undefined;
+  const m365 = () =>
+    (m365Load ??= replies().then((loaded): Promise<LoadM365ServiceResult> | LoadM365ServiceResult =>
+      loaded.ok ? loadM365Service(resourcesDir, { catalogue: loaded.catalogue, clock }) : { ok: false, problems: loaded.problems },
+    ));
   const handlers = createHandlers({
     platforms,
     replies,
+    m365,
     store,
     vault,
     clock,
@@ -87,6 +96,7 @@ export function createServices(options: ServicesOptions): Services {
     resourcesDir,
     platforms,
     replies,
+    m365,
     createDispatcher(onEvent) {
       const dispatcher = createDispatcher({ handlers, logger, validateOutput, ...(onEvent ? { onEvent } : {}) });
       dispatchers.add(dispatcher);

@@ -30,6 +30,16 @@ import {
   probeReportSchema,
   smtpCredentialsFieldsSchema,
 } from '../src-main/smtp/schemas';
+import {
+  explainTokenInputSchema,
+  generatedScriptSchema,
+  m365ChecklistInputSchema,
+  m365ChecklistSchema,
+  m365FactsSchema,
+  retirementStatusSchema,
+  scriptRequestSchema,
+  tokenExplanationSchema,
+} from '../src-main/m365/schemas';
 
 // ---------------------------------------------------------------------------
 // Errors and results
@@ -330,6 +340,14 @@ export const contract = {
   },
   /** One record as the authoritative servers and each configured resolver serve it. */
   'checks:check-propagation': { input: propagationRequestSchema, output: propagationReportSchema, timeoutMs: 30_000 },
+  /** Microsoft 365 readiness for a mailbox; a pasted error or a test report marks the item it proves wrong. */
+  'm365:get-checklist': { input: m365ChecklistInputSchema, output: m365ChecklistSchema, timeoutMs: 10_000 },
+  /** One generated PowerShell script; values are validated and quoted, never escaped. */
+  'm365:generate-script': { input: scriptRequestSchema, output: generatedScriptSchema, timeoutMs: 10_000 },
+  /** resources/m365.json and where Basic-auth retirement stands today. */
+  'm365:get-facts': { input: empty, output: z.object({ facts: m365FactsSchema, retirement: retirementStatusSchema }), timeoutMs: 10_000 },
+  /** An access token explained from its own claims, decoded locally; the token never comes back. */
+  'm365:explain-token': { input: explainTokenInputSchema, output: tokenExplanationSchema, timeoutMs: 10_000, secretFields: ['token'] },
 } as const satisfies Record<string, ChannelSpec>;
 
 export type Contract = typeof contract;

@@ -109,7 +109,7 @@ describe('generated inputs', () => {
     expect(all.filter((c) => c.json.length > 1_000_000).length).toBeGreaterThanOrEqual(channelNames.length * GIANT_PER_CHANNEL);
     expect(all.some((c) => c.json.includes('"__proto__"'))).toBe(true);
     console.info(`fuzz: ${all.length} invalid inputs over ${channelNames.length} channels; accidentally valid candidates discarded: ${[...discarded.values()].reduce((a, b) => a + b, 0)}`);
-  });
+  }, 60_000);
 
   it('is deterministic for a seed', () => {
     const again = generateInvalidInputs('addresses:create', { count: 50, seed: SEED });

@@ -12,11 +12,18 @@ const dns = useTestDns([
       rr.txt('_smtp._tls.bad.test', 'v=TLSRPTv1; rua=tls@bad.test'),
       rr.txt('_smtp._tls.two.test', 'v=TLSRPTv1; rua=mailto:a@two.test'),
       rr.txt('_smtp._tls.two.test', 'v=TLSRPTv1; rua=mailto:b@two.test'),
+      rr.txt('_smtp._tls.hidden.test', 'v=TLSRPTv1; rua=mailto:tls@\u202Eelpmaxe.test'),
     ],
   },
 ]);
 
 describe('TLS-RPT check', () => {
+  it('warns about hidden or look-alike characters in the record', async () => {
+    const hidden = await checkTlsRpt({ domain: 'hidden.test', resolver: dns.resolver() });
+    expect(hidden.status).toBe('warn');
+    expect(hidden.findings.map((f) => f.code)).toContain('tls-rpt-hidden-characters');
+  });
+
   it('passes mailto: and https: destinations and names a bad one', async () => {
     const good = await checkTlsRpt({ domain: 'good.test', resolver: dns.resolver() });
     expect(checkItemSchema.parse(good)).toEqual(good);

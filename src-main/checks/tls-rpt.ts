@@ -2,6 +2,7 @@
 import type { DnsResolver } from '../dns/resolver';
 import { isResolverFault } from '../dns/resolver';
 import { recordLookups } from '../dns/run-memo';
+import { isPrintableAscii } from '../dns/visible-text';
 import { parseTagList } from './dkim-record';
 import { buildItem, finding } from './item';
 import { fixRecord } from './records';
@@ -39,6 +40,11 @@ export async function checkTlsRpt(options: TlsRptCheckOptions): Promise<CheckIte
       if (!/^mailto:[^@\s]+@[^@\s]+$/iu.test(uri) && !/^https:\/\/\S+$/iu.test(uri)) {
         findings.push(finding('tls-rpt-bad-uri', 'fail', `rua=${uri} must be a mailto: or https: URI (RFC 8460 §3).`, `rua=${uri}`));
       }
+    }
+    // RFC 8460 §3 records are ASCII; a hidden or look-alike character (pasted from a
+    // document) sends the reports somewhere nobody reads.
+    if (!isPrintableAscii(records[0] ?? '')) {
+      findings.push(finding('tls-rpt-hidden-characters', 'warn', 'The record contains characters that are not plain ASCII (hidden or look-alike characters, often from copying out of a document). Retype it.', records[0] ?? null));
     }
     if (findings.length === 0) findings.push(finding('tls-rpt-ok', 'pass', `TLS reports go to ${rua.join(', ')}.`));
   }

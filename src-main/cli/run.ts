@@ -8,6 +8,7 @@ import { createLogger } from '../log/logger';
 import { createServices, type Services } from '../services';
 import { runCheckCommand, runSpfCommand } from './dns-commands';
 import { runDoctor } from './doctor';
+import { runM365Command } from './m365-commands';
 import { runExplainCommand, runSmtpCommand } from './smtp-commands';
 import { EXIT, parseOptions, printJson, readSecretFromStdin, reportError, UsageError, type CliIo, type ExitCode } from './io';
 import { runServe } from './serve';
@@ -34,6 +35,12 @@ Commands:
   spf DOMAIN [--ip IP] [--sender ADDR] [--helo NAME] [--dns-server HOST:PORT]...
                                   The SPF include tree with its DNS-lookup budget; with --ip,
                                   the verdict a receiving server would reach
+  m365 checklist --upn UPN [--from ADDR] [--error TEXT]
+                                  Microsoft 365 SMTP AUTH readiness for a mailbox; a pasted
+                                  error marks the item it proves wrong, with its fix
+  m365 script check|enable|enable-many|send-as|oauth-setup --upn UPN
+            [--from ADDR] [--app-id ID --object-id ID] [--out FILE]
+                                  The PowerShell for one situation (to FILE, else printed)
 
 Options:
   --json        Print one JSON object instead of text
@@ -81,6 +88,8 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<ExitCo
         return await runSmtpCommand(rest, io, () => openServices(io));
       case 'explain':
         return await runExplainCommand(rest, io, () => openServices(io));
+      case 'm365':
+        return await runM365Command(rest, io, () => openServices(io));
       default:
         throw new UsageError(`Unknown command "${command}". Run \`relayproof --help\` for the list.`);
     }

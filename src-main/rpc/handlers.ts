@@ -11,6 +11,8 @@ import { probeHost } from '../smtp/probe';
 import { testConnection } from '../smtp/connection-test';
 import type { ConnectionReport, ConnectionTestInput } from '../smtp/schemas';
 import type { LoadPlatformsResult } from '../providers/platforms';
+import { retirementStatus } from '../m365/retirement';
+import type { LoadM365ServiceResult, M365Service } from '../m365/service';
 import type { AppStore } from '../store/store';
 import type { Vault } from '../vault/vault';
 import type { HandlerContext, Handlers } from './dispatch';
@@ -25,6 +27,8 @@ export interface HandlerDeps {
   readonly platforms: () => Promise<LoadPlatformsResult>;
   /** The reply/diagnosis catalogue from resources/replies (loaded once). */
   readonly replies: () => Promise<LoadCatalogueResult>;
+  /** The Microsoft 365 guide from resources/m365.json (loaded once). */
+  readonly m365: () => Promise<LoadM365ServiceResult>;
 }
 
 export function createHandlers(deps: HandlerDeps): Handlers {
@@ -48,6 +52,13 @@ export function createHandlers(deps: HandlerDeps): Handlers {
     return loaded.ok
       ? ok(loaded.catalogue)
       : fail('internal', 'Relayproof could not read its reply catalogue (resources/replies).', { hint: 'Reinstall Relayproof.', details: { problems: loaded.problems } });
+  }
+
+  async function m365(): Promise<Result<M365Service>> {
+    const loaded = await deps.m365();
+    return loaded.ok
+      ? ok(loaded.service)
+      : fail('internal', 'Relayproof could not read its Microsoft 365 data (resources/m365.json).', { hint: 'Reinstall Relayproof.', details: { problems: loaded.problems } });
   }
 
   /**
@@ -249,6 +260,28 @@ export function createHandlers(deps: HandlerDeps): Handlers {
 
     async 'checks:check-propagation'(input, ctx) {
       return runPropagation({ ...input, dnsServers: dnsServersOr(input.dnsServers) }, { signal: ctx.signal });
+    },
+
+    async 'm365:get-checklist'(input) {
+      const service = await m365();
+      return service.ok ? service.value.checklist(input) : service;
+    },
+
+    async 'm365:generate-script'(input) {
+      const service = await m365();
+      return service.ok ? service.value.script(input) : service;
+    },
+
+    async 'm365:get-facts'() {
+      const service = await m365();
+      if (!service.ok) return service;
+      const { facts } = service.value;
+      return ok({ facts, retirement: retirementStatus(facts, clock().toISOString().slice(0, 10)) });
+    },
+
+    async 'm365:explain-token'(input) {
+      const service = await m365();
+      return service.ok ? service.value.explainToken(input) : service;
     },
 
     async 'vault:delete-secret'({ addressId }) {

@@ -4,6 +4,7 @@ import { AboutView } from '../features/about/about-view';
 import { AddressesView } from '../features/addresses/addresses-view';
 import { ChecklistView } from '../features/checklist/checklist-view';
 import { ConnectionTestView } from '../features/connection-test/connection-test-view';
+import { M365View } from '../features/m365/m365-view';
 import { SettingsView } from '../features/settings/settings-view';
 import { AppBanners } from './app-banners';
 import { AppNav } from './app-nav';
@@ -135,12 +136,7 @@ function RouteView({ route }: { readonly route: RouteId }) {
         />
       );
     case 'm365':
-      return (
-        <NotAvailableView
-          title="Microsoft 365"
-          willDo="This view will check whether a Microsoft 365 mailbox is ready for authenticated SMTP, generate the PowerShell commands to enable what is missing, and set up OAuth 2.0 where basic authentication is no longer accepted."
-        />
-      );
+      return <M365View />;
     case 'settings':
       return <SettingsView />;
     case 'about':

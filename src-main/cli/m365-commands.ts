@@ -1,0 +1,127 @@
+/**
+ * `relayproof m365 checklist` and `relayproof m365 script`: the Microsoft 365 guide from
+ * the command line, through the same dispatcher (and so the same validation) as the app.
+ */
+import { writeFile } from 'node:fs/promises';
+import type { GeneratedScript, M365Checklist, ReadinessState } from '../m365/schemas';
+import type { Services } from '../services';
+import { EXIT, parseOptions, printJson, reportError, UsageError, type CliIo, type ExitCode } from './io';
+
+const CHECKLIST_USAGE = 'Usage: relayproof m365 checklist --upn UPN [--from ADDR] [--error TEXT] [--json]';
+const SCRIPT_USAGE =
+  'Usage: relayproof m365 script check|enable|enable-many|send-as|oauth-setup --upn UPN [--upn UPN]... [--from ADDR] [--send-on-behalf] [--app-id ID --object-id ID] [--out FILE] [--json]';
+
+/** The CLI's short names for the generated scripts. */
+const SCRIPT_NAMES = {
+  check: 'check',
+  enable: 'enable-mailbox',
+  'enable-many': 'enable-mailboxes',
+  'send-as': 'grant-send-as',
+  'oauth-setup': 'oauth-setup',
+} as const;
+
+export async function runM365Command(args: readonly string[], io: CliIo, openServices: () => Services): Promise<ExitCode> {
+  const [sub, ...rest] = args;
+  switch (sub) {
+    case 'checklist':
+      return checklist(rest, io, openServices);
+    case 'script':
+      return script(rest, io, openServices);
+    default:
+      throw new UsageError(`${CHECKLIST_USAGE}\n       ${SCRIPT_USAGE.replace('Usage: ', '')}`);
+  }
+}
+
+const MARKS: Record<ReadinessState, string> = { ok: '✓', problem: '✗', unknown: '?', 'not-applicable': '-' };
+
+async function checklist(args: readonly string[], io: CliIo, openServices: () => Services): Promise<ExitCode> {
+  const { values: v } = parseOptions(args, { upn: { type: 'string' }, from: { type: 'string' }, error: { type: 'string' } });
+  const values = v as { json?: boolean; upn?: string; from?: string; error?: string };
+  if (values.upn === undefined) throw new UsageError(CHECKLIST_USAGE);
+  const json = values.json === true;
+  const result = await openServices()
+    .createDispatcher()
+    .dispatch('m365:get-checklist', {
+      upn: values.upn,
+      ...(values.from !== undefined ? { from: values.from } : {}),
+      ...(values.error !== undefined ? { pastedError: values.error } : {}),
+    });
+  if (!result.ok) return reportError(io, json, result.error);
+  const list = result.value as M365Checklist;
+  const problem = list.counts.problem > 0;
+  if (json) {
+    printJson(io, { ok: !problem, checklist: list });
+    return problem ? EXIT.checkFailed : EXIT.ok;
+  }
+  io.stdout.write(`Microsoft 365 readiness for ${list.upn}${list.from !== null ? ` (sending as ${list.from})` : ''}\n`);
+  io.stdout.write(`Server: ${list.endpoint.host}:${list.endpoint.port} ${list.endpoint.security}, TLS ${list.endpoint.tlsMinimum} or later\n`);
+  io.stdout.write(`${list.retirement.headline}\n\n`);
+  for (const item of list.items) {
+    io.stdout.write(`${MARKS[item.state]} ${item.title}${item.state === 'unknown' ? '' : ` — ${item.state}`}\n`);
+    if (item.evidence !== null && item.state !== 'unknown') io.stdout.write(`    ${item.evidence}\n`);
+    if (item.state === 'problem' && item.fix.command !== null) io.stdout.write(`    fix: ${item.fix.command}\n`);
+  }
+  io.stdout.write(`\n${list.counts.ok} ok, ${list.counts.problem} problem, ${list.counts.unknown} unknown, ${list.counts.notApplicable} not applicable\n`);
+  if (list.nextFix !== null) {
+    io.stdout.write(`\nRun first (${list.nextFix.title}):\n  ${list.nextFix.command ?? `relayproof m365 script … (${list.nextFix.script ?? 'see the steps above'})`}\n`);
+  }
+  return problem ? EXIT.checkFailed : EXIT.ok;
+}
+
+async function script(args: readonly string[], io: CliIo, openServices: () => Services): Promise<ExitCode> {
+  const { values: v, positionals } = parseOptions(
+    args,
+    {
+      upn: { type: 'string', multiple: true },
+      from: { type: 'string' },
+      'send-on-behalf': { type: 'boolean' },
+      'app-id': { type: 'string' },
+      'object-id': { type: 'string' },
+      out: { type: 'string' },
+    },
+    true,
+  );
+  const values = v as { json?: boolean; upn?: string[]; from?: string; 'send-on-behalf'?: boolean; 'app-id'?: string; 'object-id'?: string; out?: string };
+  const [name] = positionals;
+  if (name === undefined || positionals.length !== 1 || !Object.hasOwn(SCRIPT_NAMES, name)) throw new UsageError(SCRIPT_USAGE);
+  const id = SCRIPT_NAMES[name as keyof typeof SCRIPT_NAMES];
+  const upns = values.upn ?? [];
+  const [upn] = upns;
+  if (upn === undefined) throw new UsageError(`Give the mailbox with --upn.\n${SCRIPT_USAGE}`);
+  if (id !== 'enable-mailboxes' && upns.length > 1) throw new UsageError(`"${name}" takes one --upn; use "enable-many" for several mailboxes.`);
+  let request;
+  switch (id) {
+    case 'check':
+    case 'enable-mailbox':
+      request = { script: id, upn };
+      break;
+    case 'enable-mailboxes':
+      request = { script: id, upns };
+      break;
+    case 'grant-send-as':
+      if (values.from === undefined) throw new UsageError('send-as needs --from: the address the mailbox sends as.');
+      request = { script: id, upn, from: values.from, right: values['send-on-behalf'] === true ? ('send-on-behalf' as const) : ('send-as' as const) };
+      break;
+    case 'oauth-setup':
+      if (values['app-id'] === undefined || values['object-id'] === undefined) {
+        throw new UsageError('oauth-setup needs --app-id (the application (client) ID) and --object-id (the enterprise application’s object ID).');
+      }
+      request = { script: id, upn, appId: values['app-id'], objectId: values['object-id'] };
+      break;
+  }
+  const json = values.json === true;
+  const result = await openServices().createDispatcher().dispatch('m365:generate-script', request);
+  if (!result.ok) return reportError(io, json, result.error);
+  const generated = result.value as GeneratedScript;
+  if (values.out !== undefined) {
+    try {
+      await writeFile(values.out, generated.text, 'utf8');
+    } catch (error) {
+      return reportError(io, json, { code: 'internal', message: `Could not write ${values.out}: ${error instanceof Error ? error.message : String(error)}` });
+    }
+  }
+  if (json) printJson(io, { ok: true, ...generated, ...(values.out !== undefined ? { writtenTo: values.out } : {}) });
+  else if (values.out !== undefined) io.stdout.write(`Wrote ${generated.title} to ${values.out}\n`);
+  else io.stdout.write(generated.text);
+  return EXIT.ok;
+}
