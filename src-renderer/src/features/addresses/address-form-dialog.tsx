@@ -10,22 +10,15 @@ import {
   Field,
   Input,
   makeStyles,
-  Select,
   tokens,
 } from '@fluentui/react-components';
 import { useEffect, useRef, useState, type FormEvent } from 'react';
-import type { AddressView, AuthKind, Environment, PlatformId, Security } from '../../../../src-preload/contract';
+import type { AddressView, AuthKind, Security } from '../../../../src-preload/contract';
 import type { ChannelError } from '../../api/channel-error';
 import { assertNever } from '../../app/assert-never';
 import { ErrorBar } from '../../ui/error-bar';
-import {
-  authKindLabels,
-  defaultPorts,
-  environmentLabels,
-  optionsOf,
-  platformLabels,
-  securityLabels,
-} from './address-labels';
+import { LabelSelect } from '../../ui/label-select';
+import { authKindLabels, defaultPorts, environmentLabels, platformLabels, securityLabels } from './address-labels';
 import { draftOf, emptyDraft, fieldsOf, issuesOf, patchOf, summaryOf, type AddressDraft, type DraftField, type FieldErrors } from './address-draft';
 import { OneTimeSecret } from './one-time-secret';
 import { useCreateAddress, useUpdateAddress } from './use-address-mutations';
@@ -190,22 +183,10 @@ function AddressForm({ mode, onSaved }: Pick<AddressFormDialogProps, 'mode' | 'o
               <Input value={draft.address} onChange={(_e, d) => set('address', d.value)} inputMode="email" autoComplete="off" spellCheck={false} />
             </Field>
             <Field label="Platform" required {...fieldProps('platform')}>
-              <Select value={draft.platform} onChange={(_e, d) => set('platform', d.value as PlatformId)}>
-                {optionsOf(platformLabels).map((o) => (
-                  <option key={o.value} value={o.value}>
-                    {o.label}
-                  </option>
-                ))}
-              </Select>
+              <LabelSelect value={draft.platform} labels={platformLabels} onChange={(value) => set('platform', value)} />
             </Field>
             <Field label="Environment" required {...fieldProps('environment')}>
-              <Select value={draft.environment} onChange={(_e, d) => set('environment', d.value as Environment)}>
-                {optionsOf(environmentLabels).map((o) => (
-                  <option key={o.value} value={o.value}>
-                    {o.label}
-                  </option>
-                ))}
-              </Select>
+              <LabelSelect value={draft.environment} labels={environmentLabels} onChange={(value) => set('environment', value)} />
             </Field>
             <Field label="Mail provider" required hint="Preset identifier; “custom” when you enter the server yourself." {...fieldProps('provider')}>
               <Input value={draft.provider} onChange={(_e, d) => set('provider', d.value)} autoComplete="off" spellCheck={false} />
@@ -214,13 +195,7 @@ function AddressForm({ mode, onSaved }: Pick<AddressFormDialogProps, 'mode' | 'o
               <Input value={draft.host} onChange={(_e, d) => set('host', d.value)} autoComplete="off" spellCheck={false} />
             </Field>
             <Field label="Security" required {...fieldProps('security')}>
-              <Select value={draft.security} onChange={(_e, d) => setSecurity(d.value as Security)}>
-                {optionsOf(securityLabels).map((o) => (
-                  <option key={o.value} value={o.value}>
-                    {o.label}
-                  </option>
-                ))}
-              </Select>
+              <LabelSelect value={draft.security} labels={securityLabels} onChange={setSecurity} />
             </Field>
             <Field label="Port" required hint="587 with STARTTLS, 465 with implicit TLS." {...fieldProps('port')}>
               <Input value={draft.port} onChange={(_e, d) => set('port', d.value)} inputMode="numeric" autoComplete="off" />
@@ -229,13 +204,7 @@ function AddressForm({ mode, onSaved }: Pick<AddressFormDialogProps, 'mode' | 'o
               <Input value={draft.username} onChange={(_e, d) => set('username', d.value)} autoComplete="off" spellCheck={false} />
             </Field>
             <Field label="Authentication" required {...fieldProps('authKind')}>
-              <Select value={draft.authKind} onChange={(_e, d) => set('authKind', d.value as AuthKind)}>
-                {optionsOf(authKindLabels).map((o) => (
-                  <option key={o.value} value={o.value}>
-                    {o.label}
-                  </option>
-                ))}
-              </Select>
+              <LabelSelect value={draft.authKind} labels={authKindLabels} onChange={(value) => set('authKind', value)} />
             </Field>
             <Field label={secretLabel(draft.authKind)} className={styles.wide} hint={secretHint} {...fieldProps('secret')}>
               <Input type="password" value={secret} onChange={(_e, d) => setSecret(d.value)} autoComplete="new-password" spellCheck={false} />

@@ -40,10 +40,6 @@ export const defaultPorts = {
   none: 25,
 } as const satisfies Record<Security, number>;
 
-export function optionsOf<K extends string>(labels: Readonly<Record<K, string>>): ReadonlyArray<{ value: K; label: string }> {
-  return (Object.keys(labels) as K[]).map((value) => ({ value, label: labels[value] }));
-}
-
 export function formatDate(iso: string): string {
   const date = new Date(iso);
   return Number.isNaN(date.getTime()) ? iso : new Intl.DateTimeFormat(undefined, { dateStyle: 'medium' }).format(date);

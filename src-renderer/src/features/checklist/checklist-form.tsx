@@ -1,7 +1,7 @@
 import { Button, Field, Input, makeStyles, Select, tokens } from '@fluentui/react-components';
 import type { FormEvent, Ref } from 'react';
 import type { AddressView, PlatformId } from '../../../../src-preload/contract';
-import { optionsOf } from '../addresses/address-labels';
+import { LabelSelect } from '../../ui/label-select';
 import { draftFromAddress, type ChecklistDraft, type ChecklistErrors, type ChecklistField } from './checklist-draft';
 
 /** The checklist's own names for the platforms (the connector, not the address form's wording). */
@@ -85,13 +85,7 @@ export function ChecklistForm({ draft, errors, onChange, onRun, onCancel, runnin
           <Input value={draft.domain} onChange={(_e, d) => set('domain', d.value)} spellCheck={false} autoComplete="off" inputMode="url" />
         </Field>
         <Field label="Platform" hint="Sets the SPF include and DKIM selectors the platform needs." {...fieldProps('platform')}>
-          <Select value={draft.platform} onChange={(_e, d) => set('platform', d.value as PlatformId)}>
-            {optionsOf(checklistPlatformLabels).map((o) => (
-              <option key={o.value} value={o.value}>
-                {o.label}
-              </option>
-            ))}
-          </Select>
+          <LabelSelect value={draft.platform} labels={checklistPlatformLabels} onChange={(value) => set('platform', value)} />
         </Field>
         <Field label="Extra DKIM selectors" hint="Besides the platform's own; separate with commas or spaces." {...fieldProps('selectors')}>
           <Input value={draft.selectors} onChange={(_e, d) => set('selectors', d.value)} className={styles.mono} spellCheck={false} autoComplete="off" />

@@ -1,8 +1,9 @@
-import { Button, Checkbox, Field, Input, makeStyles, Select, Text, tokens } from '@fluentui/react-components';
+import { Button, Checkbox, Field, Input, makeStyles, Text, tokens } from '@fluentui/react-components';
 import type { FormEvent, Ref } from 'react';
 import type { AddressView, AuthKind, Security } from '../../../../src-preload/contract';
 import { assertNever } from '../../app/assert-never';
-import { authKindLabels, defaultPorts, optionsOf } from '../addresses/address-labels';
+import { LabelSelect } from '../../ui/label-select';
+import { authKindLabels, defaultPorts } from '../addresses/address-labels';
 import { SecretInput } from './secret-input';
 import { credentialsApply, effectiveFrom, type ConnectionDraft, type ConnectionErrors, type ConnectionField } from './connection-draft';
 
@@ -113,26 +114,14 @@ export function ConnectionForm(props: ConnectionFormProps) {
           {...(draft.security === 'none' ? { hint: 'Diagnosis only: credentials are never sent without TLS.' } : {})}
           {...fieldProps('security')}
         >
-          <Select value={draft.security} onChange={(_e, d) => setSecurity(d.value as Security)}>
-            {optionsOf(securityOptions).map((o) => (
-              <option key={o.value} value={o.value}>
-                {o.label}
-              </option>
-            ))}
-          </Select>
+          <LabelSelect value={draft.security} labels={securityOptions} onChange={setSecurity} />
         </Field>
 
         <Field label="Username" required={signIn} hint={signIn ? 'Often the full email address.' : 'Not used without TLS.'} {...fieldProps('username')}>
           <Input value={draft.username} onChange={(_e, d) => set('username', d.value)} autoComplete="off" spellCheck={false} disabled={!signIn} />
         </Field>
         <Field label="Authentication" {...fieldProps('authKind')}>
-          <Select value={draft.authKind} onChange={(_e, d) => set('authKind', d.value as AuthKind)} disabled={!signIn}>
-            {optionsOf(authKindLabels).map((o) => (
-              <option key={o.value} value={o.value}>
-                {o.label}
-              </option>
-            ))}
-          </Select>
+          <LabelSelect value={draft.authKind} labels={authKindLabels} onChange={(value) => set('authKind', value)} disabled={!signIn} />
         </Field>
         {storedFor !== null && signIn ? (
           // Which secret to use is one question with its own caption, lined up with the fields beside it.
