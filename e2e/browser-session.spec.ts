@@ -8,7 +8,7 @@ import { openView } from './fixtures/views';
  */
 test.describe('browser-mode session', () => {
   test('the token leaves the address bar, no cookie is set, and after a reload calls still work', async ({ page, appSession }) => {
-    test.skip(appSession.mode !== 'browser', 'browser mode only: Electron loads the page from disk with no token at all');
+    test.info().skip(appSession.mode !== 'browser', 'browser mode only: Electron loads the page from disk with no token at all');
     await expect(page.getByRole('heading', { level: 1 })).toHaveText('Addresses');
     expect(appSession.documentResponse?.headers()['set-cookie']).toBeUndefined();
     const address = new URL(page.url());
@@ -33,7 +33,7 @@ test.describe('browser-mode session', () => {
   });
 
   test('a new tab on / without the printed link says how to get in', async ({ page, appSession }) => {
-    test.skip(appSession.mode !== 'browser', 'browser mode only');
+    test.info().skip(appSession.mode !== 'browser', 'browser mode only');
     await expect(page.getByRole('heading', { level: 1 })).toHaveText('Addresses');
     const other = await page.context().newPage();
     const response = await other.goto(new URL('/', page.url()).href);

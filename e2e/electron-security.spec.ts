@@ -6,7 +6,7 @@ import { expect, test } from './fixtures/app';
 
 test.describe('Electron window security', () => {
   test('runs isolated and sandboxed, without Node, denies window.open and navigation, and carries a CSP', async ({ appSession }, testInfo) => {
-    test.skip(testInfo.project.name !== 'electron', 'Electron-only: reads the BrowserWindow from the main process');
+    test.info().skip(testInfo.project.name !== 'electron', 'Electron-only: reads the BrowserWindow from the main process');
     const app = appSession.electronApp;
     expect(app).not.toBeNull();
     if (app === null) return;

@@ -13,7 +13,7 @@ async function shoot(page: Page, name: string): Promise<void> {
 
 // Pictures for people reviewing the UI; one browser is enough.
 test('screenshots of every view (browser project)', async ({ page, appSession }) => {
-  test.skip(appSession.mode !== 'browser', 'Screenshots are taken in the browser project only');
+  test.info().skip(appSession.mode !== 'browser', 'Screenshots are taken in the browser project only');
   await mkdir(screensDir, { recursive: true });
 
   await openView(page, 'addresses');
@@ -66,7 +66,7 @@ test.describe('banners', () => {
   });
 
   test('screenshot of the store notice and keychain banners (browser project)', async ({ page, appSession }) => {
-    test.skip(appSession.mode !== 'browser', 'Screenshots are taken in the browser project only');
+    test.info().skip(appSession.mode !== 'browser', 'Screenshots are taken in the browser project only');
     await mkdir(screensDir, { recursive: true });
     await openView(page, 'addresses');
     await expect(page.getByRole('region', { name: 'Notices' })).toContainText('Secrets cannot be stored right now');

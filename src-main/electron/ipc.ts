@@ -20,6 +20,8 @@ export interface RegisterContractOptions {
 }
 
 export type IpcMainHandleApi = Pick<IpcMain, 'handle' | 'removeHandler'>;
+/** Re-exported so tests of the transport need no import of 'electron' themselves. */
+export type { IpcMainInvokeEvent };
 
 /** The part of WebContents used here (optional: a test event may carry a bare emitter). */
 interface SenderEvents {

@@ -10,9 +10,8 @@ import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
-import type { IpcMainInvokeEvent } from 'electron';
 import type { Result } from '../../src-preload/contract';
-import type { IpcMainHandleApi } from '../electron/ipc';
+import type { IpcMainHandleApi, IpcMainInvokeEvent } from '../electron/ipc';
 import { createLogger, type Logger } from '../log/logger';
 import { createServices, type Services } from '../services';
 import type { KeychainBackend } from '../vault/vault';
@@ -167,7 +166,7 @@ type Listener = (event: IpcMainInvokeEvent, ...args: unknown[]) => unknown;
  */
 export function createIpcStandIn() {
   const listeners = new Map<string, Listener>();
-  const ipcMain: IpcMainHandleApi = {
+  const mainSide: IpcMainHandleApi = {
     handle(channel, listener) {
       if (listeners.has(channel)) throw new Error(`Attempted to register a second handler for '${channel}'`);
       listeners.set(channel, listener);
@@ -183,12 +182,12 @@ export function createIpcStandIn() {
     try {
       cloned = args.map((a) => structuredClone(a));
     } catch (error) {
-      // Electron's ipcRenderer.invoke fails in the renderer, before main sees anything.
+      // Electron's renderer-side invoke fails in the renderer, before main sees anything.
       throw new UnsendableIpcArgumentError(error);
     }
     return structuredClone((await listener(event, ...cloned)) as Result<unknown>);
   }
-  return { ipcMain, listeners, invoke };
+  return { ipcMain: mainSide, listeners, invoke };
 }
 
 /** The argument could not be serialized (e.g. nested deeper than V8's serializer allows). */
