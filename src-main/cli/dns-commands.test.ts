@@ -2,11 +2,10 @@ import { generateKeyPairSync } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PassThrough, Readable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { useTestDns } from '../testing/dns-fixture';
 import { rr } from '../testing/dns-zone';
-import { runCli } from './run';
+import { runCliCaptured, type CliRun } from '../testing/cli-run';
 
 const key = generateKeyPairSync('rsa', { modulusLength: 2048 }).publicKey.export({ type: 'spki', format: 'der' }).toString('base64');
 
@@ -42,16 +41,8 @@ beforeAll(() => {
 });
 afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
 
-async function cli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  let out = '';
-  let err = '';
-  stdout.on('data', (c: Buffer) => (out += c.toString()));
-  stderr.on('data', (c: Buffer) => (err += c.toString()));
-  const stdin = Object.assign(Readable.from([]), { isTTY: true });
-  const code = await runCli(args, { stdout, stderr, stdin, env: { ...process.env, RELAYPROOF_DATA_DIR: dataDir } });
-  return { code, stdout: out, stderr: err };
+function cli(args: string[]): Promise<CliRun> {
+  return runCliCaptured(args, dataDir);
 }
 
 const server = () => `127.0.0.1:${dns.server().port}`;

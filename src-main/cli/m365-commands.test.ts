@@ -1,9 +1,8 @@
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PassThrough, Readable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runCli } from './run';
+import { runCliCaptured, type CliRun } from '../testing/cli-run';
 
 const UPN = 'support@contoso.com';
 const APP_ID = '6e2f4a1b-93c5-4d7e-8f10-2a3b4c5d6e7f';
@@ -16,16 +15,8 @@ beforeAll(() => {
 });
 afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
 
-async function cli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  let out = '';
-  let err = '';
-  stdout.on('data', (c: Buffer) => (out += c.toString()));
-  stderr.on('data', (c: Buffer) => (err += c.toString()));
-  const stdin = Object.assign(Readable.from([]), { isTTY: true });
-  const code = await runCli(args, { stdout, stderr, stdin, env: { ...process.env, RELAYPROOF_DATA_DIR: dataDir } });
-  return { code, stdout: out, stderr: err };
+function cli(args: string[]): Promise<CliRun> {
+  return runCliCaptured(args, dataDir);
 }
 
 describe('relayproof m365 script', () => {

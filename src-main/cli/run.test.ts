@@ -1,17 +1,10 @@
 import { mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PassThrough, Readable } from 'node:stream';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createServices } from '../services';
 import { electronBinaryPath } from './doctor';
-import { runCli } from './run';
-
-interface Captured {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
+import { runCliCaptured, type CliRun } from '../testing/cli-run';
 
 let dataDir: string;
 
@@ -22,16 +15,8 @@ afterEach(() => {
   rmSync(dataDir, { recursive: true, force: true });
 });
 
-async function cli(args: string[], stdinText?: string): Promise<Captured> {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  let out = '';
-  let err = '';
-  stdout.on('data', (c: Buffer) => (out += c.toString()));
-  stderr.on('data', (c: Buffer) => (err += c.toString()));
-  const stdin = stdinText === undefined ? Object.assign(Readable.from([]), { isTTY: true }) : Readable.from([Buffer.from(stdinText)]);
-  const code = await runCli(args, { stdout, stderr, stdin, env: { ...process.env, RELAYPROOF_DATA_DIR: dataDir } });
-  return { code, stdout: out, stderr: err };
+function cli(args: string[], stdinText?: string): Promise<CliRun> {
+  return runCliCaptured(args, dataDir, stdinText);
 }
 
 function filesUnder(dir: string): string[] {

@@ -1,11 +1,10 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PassThrough, Readable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSmtpPeer, type SmtpPeer } from '../testing/smtp-peer';
 import { createTestPki, type TestPki } from '../testing/tls-certs';
-import { runCli } from './run';
+import { runCliCaptured, type CliRun } from '../testing/cli-run';
 
 const USER = 'support@example.test';
 const SECRET = 'Tr0ub4dor&3-cli';
@@ -30,16 +29,8 @@ afterAll(async () => {
   rmSync(dataDir, { recursive: true, force: true });
 });
 
-async function cli(args: string[], stdinText?: string): Promise<{ code: number; stdout: string; stderr: string }> {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  let out = '';
-  let err = '';
-  stdout.on('data', (c: Buffer) => (out += c.toString()));
-  stderr.on('data', (c: Buffer) => (err += c.toString()));
-  const stdin = stdinText === undefined ? Object.assign(Readable.from([]), { isTTY: true }) : Readable.from([Buffer.from(stdinText)]);
-  const code = await runCli(args, { stdout, stderr, stdin, env: { ...process.env, RELAYPROOF_DATA_DIR: dataDir } });
-  return { code, stdout: out, stderr: err };
+function cli(args: string[], stdinText?: string): Promise<CliRun> {
+  return runCliCaptured(args, dataDir, stdinText);
 }
 
 // The test server's certificate comes from a private CA: the admin pins it, as with any

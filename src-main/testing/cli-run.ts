@@ -1,0 +1,25 @@
+/**
+ * Runs the real `relayproof` command in-process with captured output, a data directory
+ * of the test's choosing, and stdin that is either a terminal (nothing piped) or the
+ * given text.
+ */
+import { PassThrough, Readable } from 'node:stream';
+import { runCli } from '../cli/run';
+
+export interface CliRun {
+  readonly code: number;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+export async function runCliCaptured(args: readonly string[], dataDir: string, stdinText?: string): Promise<CliRun> {
+  const stdout = new PassThrough();
+  const stderr = new PassThrough();
+  let out = '';
+  let err = '';
+  stdout.on('data', (c: Buffer) => (out += c.toString()));
+  stderr.on('data', (c: Buffer) => (err += c.toString()));
+  const stdin = stdinText === undefined ? Object.assign(Readable.from([]), { isTTY: true }) : Readable.from([Buffer.from(stdinText)]);
+  const code = await runCli(args, { stdout, stderr, stdin, env: { ...process.env, RELAYPROOF_DATA_DIR: dataDir } });
+  return { code, stdout: out, stderr: err };
+}
