@@ -32,9 +32,9 @@ const RULES: readonly Rule[] = [
   // A session bus exists but nothing on it provides the Secret Service (no gnome-keyring / KWallet).
   { status: 'no-service', pattern: /org\.freedesktop\.secrets was not provided by any \.service files/u, what: 'No keychain service (Secret Service) is running in this session' },
   // No DBUS_SESSION_BUS_ADDRESS and no X display: GLib cannot even look for a bus.
-  { status: 'no-service', pattern: /Cannot autolaunch D-Bus without X11 \$DISPLAY/u, what: 'There is no D-Bus session, so no keychain service can be reached' },
+  { status: 'no-service', pattern: /Cannot autolaunch D-Bus without X11 \$DISPLAY/u, what: 'There is no D-Bus session (which the keychain service needs)' },
   // DISPLAY is set but dbus-launch could not start a bus (no X server, no dbus-x11).
-  { status: 'no-service', pattern: /Error spawning command line .dbus-launch/u, what: 'There is no D-Bus session, so no keychain service can be reached' },
+  { status: 'no-service', pattern: /Error spawning command line .dbus-launch/u, what: 'There is no D-Bus session (which the keychain service needs)' },
   // DBUS_SESSION_BUS_ADDRESS points at a socket that is gone or not listening.
   { status: 'no-service', pattern: /Could not connect(?: to [^:]+)?: (?:No such file or directory|Connection refused)/u, what: 'The D-Bus session this process was started in is no longer running' },
   { status: 'no-service', pattern: /Address element .* does not contain a colon/u, what: 'DBUS_SESSION_BUS_ADDRESS is not a valid D-Bus address' },
