@@ -26,6 +26,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { fail, type OperationEvent, type Result } from '../../src-preload/contract';
+import { CONTENT_SECURITY_POLICY } from '../app/content-security-policy';
 import type { Logger } from '../log/logger';
 import type { Dispatcher } from '../rpc/dispatch';
 import { createEventStreams } from './event-streams';
@@ -88,9 +89,7 @@ const MAX_DRAIN_BYTES = 8 * MAX_BODY_BYTES;
 const HEARTBEAT_MS = 15_000;
 const MAX_CONNECTIONS = 64;
 
-export const CONTENT_SECURITY_POLICY =
-  "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; font-src 'self' data:; " +
-  "connect-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'none'";
+export { CONTENT_SECURITY_POLICY };
 
 /** On every response, errors included. Deliberately no Access-Control-*: no CORS, ever. */
 const COMMON_HEADERS: Readonly<Record<string, string>> = {

@@ -3,26 +3,15 @@
 // network only reaches the npm registry. We run it here instead, and a failure is a
 // state ("browser mode"), not an install error.
 import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
+import { electronPackageDir, findElectronBinary } from './electron-binary.mjs';
 
 const require = createRequire(import.meta.url);
 
-function electronInstallScript() {
-  try {
-    return join(dirname(require.resolve('electron/package.json')), 'install.js');
-  } catch {
-    return null;
-  }
-}
-
-function electronBinaryPresent(electronDir) {
-  const pathFile = join(electronDir, 'path.txt');
-  return existsSync(pathFile) && existsSync(join(electronDir, 'dist', readFileSync(pathFile, 'utf8').trim()));
-}
-
-const script = electronInstallScript();
+const electronDir = electronPackageDir();
+const script = electronDir === null ? null : join(electronDir, 'install.js');
 if (script === null || !existsSync(script)) {
   console.log('Electron is not installed (production install): `npm start` will use browser mode.');
 } else {
@@ -33,7 +22,7 @@ if (script === null || !existsSync(script)) {
   });
   // Judge by the result, not the exit code: ELECTRON_SKIP_BINARY_DOWNLOAD=1 exits 0
   // without a binary.
-  if (electronBinaryPresent(dirname(script))) {
+  if (findElectronBinary().binary !== null) {
     console.log('Electron binary installed.');
   } else {
     console.log('Electron binary unavailable: `npm start` will use browser mode.');

@@ -6,13 +6,12 @@
 // the admin's own keyring or settings.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { findElectronBinary } from './electron-binary.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
-const require = createRequire(import.meta.url);
 const bin = (name) => join(root, 'node_modules', '.bin', name);
 
 /** Debian packages the tests need, with the command that proves each is there. */
@@ -77,16 +76,6 @@ function ensureKeytar() {
 function inKeyringSession(command, args, dataHome) {
   const script = 'echo -n relayproof-test | gnome-keyring-daemon --unlock --components=secrets >/dev/null; exec "$@"';
   return { command: 'dbus-run-session', args: ['--', 'sh', '-c', script, 'sh', command, ...args], env: { XDG_DATA_HOME: dataHome } };
-}
-
-function electronBinaryExists() {
-  try {
-    const dir = dirname(require.resolve('electron/package.json'));
-    const pathFile = join(dir, 'path.txt');
-    return existsSync(pathFile) && existsSync(join(dir, 'dist', readFileSync(pathFile, 'utf8').trim()));
-  } catch {
-    return false;
-  }
 }
 
 const totals = { passed: 0, failed: 0, skipped: 0 };
@@ -154,7 +143,7 @@ function runSuites() {
   const pwJson = join(work, 'playwright.json');
   const pwArgs = ['test', '-c', 'e2e/playwright.config.ts', '--reporter=list,json'];
   let pw = hasSession ? inKeyringSession(bin('playwright'), pwArgs, keyringHome) : { command: bin('playwright'), args: pwArgs, env: {} };
-  if (electronBinaryExists() && !process.env.DISPLAY && hasCommand('xvfb-run')) {
+  if (findElectronBinary().binary !== null && !process.env.DISPLAY && hasCommand('xvfb-run')) {
     pw = { command: 'xvfb-run', args: ['-a', pw.command, ...pw.args], env: pw.env };
   }
   const pwStatus = run('playwright', pw.command, pw.args, { env: { ...baseEnv, ...pw.env, PLAYWRIGHT_JSON_OUTPUT_NAME: pwJson } });

@@ -6,17 +6,11 @@
 import { BrowserWindow, session } from 'electron';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { CONTENT_SECURITY_POLICY } from '../app/content-security-policy';
+import type { RendererLocation } from './ipc';
 import { safeOpenExternal } from './safe-open';
 import { SECURE_WEB_PREFERENCES } from './web-preferences';
 
-export const CONTENT_SECURITY_POLICY =
-  "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; font-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
-
-/** Where the renderer is loaded from: the built file, or the dev server in development. */
-export interface RendererLocation {
-  readonly fileUrl?: string;
-  readonly devServerUrl?: string;
-}
 
 export function rendererLocation(outDir: string, devServerUrl: string | undefined): RendererLocation {
   return devServerUrl !== undefined ? { devServerUrl } : { fileUrl: pathToFileURL(join(outDir, 'renderer', 'index.html')).toString() };
