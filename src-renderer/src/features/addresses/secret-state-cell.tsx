@@ -26,7 +26,7 @@ export function SecretStateCell({ address }: { readonly address: AddressView }) 
       </Badge>
     );
   }
-  const changedAt = address.secret.changedAt ?? address.secretChangedAt;
+  const changedAt = address.secret.changedAt;
   return (
     <span className={styles.cell}>
       <Badge appearance="tint" color="success" className={styles.badge}>
