@@ -6,62 +6,11 @@
  */
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { z } from 'zod';
 import { findResourcesDir } from '../app/resources-dir';
 import { checklistPlatformIds } from '../checks/schemas';
 
-const isoDate = z.iso.date();
-/** A seed file (`seeds/...`) or a vendor page (`https://...`). */
-const sourceSchema = z.string().regex(/^(seeds\/[a-z0-9-]+\.txt|https:\/\/\S+)$/u);
-
-const sourced = { source: sourceSchema, checked: isoDate };
-
-export const platformDkimSelectorSchema = z.strictObject({
-  /** Fixed selector (`zendesk1`, `pic`); absent for per-tenant tokens (Amazon SES). */
-  selector: z.string().optional(),
-  type: z.enum(['CNAME', 'TXT']),
-  /** CNAME target pattern; `{token}` = the selector, `{domain}` = the admin's domain. */
-  target: z.string().optional(),
-  /** When the exact target is per tenant: the suffix every valid target ends with. */
-  targetSuffix: z.string().optional(),
-  /** TXT value the platform publishes for everyone (ClientTether's `pic` key). */
-  value: z.string().optional(),
-});
-export type PlatformDkimSelector = z.infer<typeof platformDkimSelectorSchema>;
-
-export const platformSchema = z.strictObject({
-  id: z.enum(checklistPlatformIds),
-  name: z.string(),
-  summary: z.string(),
-  ...sourced,
-  spf: z.strictObject({ requiredIncludes: z.array(z.string()), example: z.string().optional(), note: z.string().optional(), ...sourced }),
-  dkim: z.strictObject({
-    mode: z.enum(['cname', 'txt', 'token-cname', 'none']),
-    selectors: z.array(platformDkimSelectorSchema),
-    /** Token CNAMEs: how many the platform shows (SES: 3). */
-    tokenCount: z.number().int().positive().optional(),
-    note: z.string().optional(),
-    ...sourced,
-  }),
-  dmarc: z.strictObject({ recommended: z.string().optional(), alignment: z.string(), ...sourced }),
-  forwarding: z
-    .strictObject({
-      /** `support@{subdomain}.zendesk.com` */
-      addressPattern: z.string(),
-      domainSuffix: z.string(),
-      singleHopOnly: z.boolean(),
-      note: z.string(),
-      ...sourced,
-    })
-    .nullable(),
-  limits: z.array(z.strictObject({ key: z.string(), value: z.number().int().positive(), description: z.string(), ...sourced })),
-  headersToPersist: z.strictObject({ headers: z.array(z.string()), note: z.string().optional(), ...sourced }).nullable(),
-  errorPhrases: z.array(z.strictObject({ phrase: z.string(), meaning: z.string(), action: z.string(), ...sourced })),
-  propagation: z.strictObject({ maxHours: z.number().int().positive(), note: z.string(), ...sourced }).nullable(),
-  docs: z.array(z.strictObject({ title: z.string(), url: z.url() })),
-});
-export type Platform = z.infer<typeof platformSchema>;
-export type PlatformId = Platform['id'];
+export { platformDkimSelectorSchema, platformSchema, type Platform, type PlatformDkimSelector, type PlatformId } from './schemas';
+import { platformSchema, type Platform, type PlatformDkimSelector, type PlatformId } from './schemas';
 
 export type PlatformCatalog = ReadonlyMap<PlatformId, Platform>;
 

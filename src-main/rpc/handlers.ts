@@ -16,6 +16,8 @@ import type { LoadM365ServiceResult, M365Service } from '../m365/service';
 import type { AppStore } from '../store/store';
 import type { Vault } from '../vault/vault';
 import type { HandlerContext, Handlers } from './dispatch';
+import { addressHandlers } from './address-handlers';
+import { providerHandlers } from './provider-handlers';
 
 export interface HandlerDeps {
   readonly store: AppStore;
@@ -124,6 +126,9 @@ export function createHandlers(deps: HandlerDeps): Handlers {
   }
 
   return {
+    ...addressHandlers(deps),
+    ...providerHandlers(deps),
+
     async 'app:get-info'() {
       return ok({
         name: 'Relayproof',

@@ -4,9 +4,9 @@
  * handling lives in store-recovery.ts.
  */
 import { z } from 'zod';
-import { addressSchema, settingsSchema, storeNoticeSchema } from '../../src-preload/contract';
+import { MAX_LIFECYCLE_EVENTS, addressSchema, lifecycleEventSchema, settingsSchema, storeNoticeSchema, wizardDraftSchema } from '../../src-preload/contract';
 
-export const CURRENT_SCHEMA_VERSION = 1;
+export const CURRENT_SCHEMA_VERSION = 2;
 
 /** The newest notices are kept; a file that keeps breaking must not grow without bound. */
 export const MAX_NOTICES = 20;
@@ -26,6 +26,10 @@ export const storeDocumentSchema = z.strictObject({
       });
     }),
   notices: z.array(storeNoticeSchema).max(MAX_NOTICES).default([]),
+  /** The connect wizard in progress (never a secret). */
+  wizardDraft: wizardDraftSchema.nullable().default(null),
+  /** Lifecycle of addresses (connected, rotated, disconnected...), newest last, bounded. */
+  events: z.array(lifecycleEventSchema).max(MAX_LIFECYCLE_EVENTS).default([]),
 });
 export type StoreDocument = z.output<typeof storeDocumentSchema>;
 
@@ -44,10 +48,24 @@ export interface Migration {
 }
 
 /**
- * The product's migrations. Version 1 is the first released format, so there is nothing
- * to migrate yet, and a file without `schemaVersion` is invalid content, not version 0.
+ * The product's migrations. Version 1 is the first released format, and a file without
+ * `schemaVersion` is invalid content, not version 0.
+ * 1 → 2: addresses gain setup / proceedReason / lastTest / platformSubdomain /
+ * rotationReminderDays / mailbox, the document gains wizardDraft and events. Every new
+ * key has a default, so the step only has to say what an existing address is: complete.
  */
-export const MIGRATIONS: ReadonlyArray<Migration> = [];
+export const MIGRATIONS: ReadonlyArray<Migration> = [
+  {
+    from: 1,
+    to: 2,
+    migrate: (document) => ({
+      ...document,
+      addresses: Array.isArray(document.addresses)
+        ? document.addresses.map((a: unknown) => (typeof a === 'object' && a !== null && !Array.isArray(a) ? { setup: 'complete', ...a } : a))
+        : document.addresses,
+    }),
+  },
+];
 
 /** A wrong migration list is a programmer error: throw at startup, before touching the file. */
 export function checkMigrations(migrations: ReadonlyArray<Migration>, target: number = CURRENT_SCHEMA_VERSION): void {
@@ -108,7 +126,7 @@ function firstIssue(error: z.ZodError): string {
   return where === '' ? issue.message : `${where}: ${issue.message}`;
 }
 
-const TOP_LEVEL_KEYS = new Set(['schemaVersion', 'settings', 'addresses', 'notices']);
+const TOP_LEVEL_KEYS = new Set(['schemaVersion', 'settings', 'addresses', 'notices', 'wizardDraft', 'events']);
 
 /**
  * Keep every settings key and every address row that validates on its own; report the
@@ -170,11 +188,23 @@ export function salvageDocument(raw: unknown): Salvage {
     }
   }
 
+  const events: z.output<typeof lifecycleEventSchema>[] = [];
+  if (Array.isArray(raw['events'])) {
+    for (const event of raw['events'] as unknown[]) {
+      const checked = lifecycleEventSchema.safeParse(event);
+      if (checked.success) events.push(checked.data);
+    }
+  }
+  const draft = wizardDraftSchema.safeParse(raw['wizardDraft']);
+  if (raw['wizardDraft'] !== undefined && raw['wizardDraft'] !== null && !draft.success) dropped.push(`the unfinished wizard (${firstIssue(draft.error)})`);
+
   const document = storeDocumentSchema.parse({
     schemaVersion: CURRENT_SCHEMA_VERSION,
     settings,
     addresses,
     notices: notices.slice(-MAX_NOTICES),
+    events: events.slice(-MAX_LIFECYCLE_EVENTS),
+    wizardDraft: draft.success ? draft.data : null,
   });
   return { document, dropped, keptAddresses: addresses.length, totalAddresses };
 }

@@ -9,7 +9,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { idSchema, type AddressFields, type Settings } from '../../src-preload/contract';
 import { confBackend } from './conf-backend';
 import { CURRENT_SCHEMA_VERSION, openStore, storeDocumentSchema, type Migration, type OpenStoreDeps } from './store';
-import { checkMigrations, runMigrations } from './store-document';
+import { MIGRATIONS, checkMigrations, runMigrations } from './store-document';
 
 const root = mkdtempSync(join(tmpdir(), 'relayproof-store-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
@@ -46,6 +46,9 @@ const fields: AddressFields = {
   username: 'support@example.com',
   authKind: 'app-password',
   selectors: ['selector1'],
+  platformSubdomain: null,
+  rotationReminderDays: null,
+  mailbox: null,
 };
 
 const DEFAULT_SETTINGS = { theme: 'system', dnsServers: [], ehloName: null, smtpTimeoutSeconds: 30, pinnedCertificates: [], rotationReminderDays: 90 };
@@ -59,7 +62,7 @@ describe('a new store', () => {
     const dir = freshDir();
     const store = open(dir);
     expect(store.path).toBe(configPath(dir));
-    expect(readJson(dir)).toEqual({ schemaVersion: CURRENT_SCHEMA_VERSION, settings: DEFAULT_SETTINGS, addresses: [], notices: [] });
+    expect(readJson(dir)).toEqual({ schemaVersion: CURRENT_SCHEMA_VERSION, settings: DEFAULT_SETTINGS, addresses: [], notices: [], wizardDraft: null, events: [] });
     expect(store.settings()).toEqual(DEFAULT_SETTINGS);
     expect(store.notices()).toEqual([]);
     expect(statSync(configPath(dir)).mode & 0o777).toBe(0o600);
@@ -115,7 +118,7 @@ describe('addresses and settings', () => {
     open(dir).createAddress(fields);
     const [row] = readJson(dir)['addresses'] as Record<string, unknown>[];
     expect(Object.keys(row ?? {}).sort()).toEqual(
-      ['address', 'authKind', 'createdAt', 'environment', 'host', 'id', 'platform', 'port', 'provider', 'secretChangedAt', 'security', 'selectors', 'updatedAt', 'username'].sort(),
+      ['address', 'authKind', 'createdAt', 'environment', 'host', 'id', 'lastTest', 'mailbox', 'platform', 'platformSubdomain', 'port', 'proceedReason', 'provider', 'rotationReminderDays', 'secretChangedAt', 'security', 'selectors', 'setup', 'updatedAt', 'username'].sort(),
     );
   });
 
@@ -216,7 +219,7 @@ describe('damaged settings files', () => {
 
   it('wrong types: keeps every valid setting and address row, lists what was dropped', () => {
     const doc = {
-      schemaVersion: 1,
+      schemaVersion: CURRENT_SCHEMA_VERSION,
       settings: { theme: 'dark', smtpTimeoutSeconds: 'thirty', rotationReminderDays: 30, colour: 'blue' },
       addresses: [validRow('a-good1', 'good1@example.com'), { ...validRow('a-bad1', 'bad@example.com'), port: 99999 }, 'nonsense', validRow('a-good2', 'good2@example.com'), validRow('a-good1', 'dupe@example.com')],
       notices: [],
@@ -250,8 +253,8 @@ describe('damaged settings files', () => {
     const newer = JSON.stringify({ schemaVersion: 7, settings: { theme: 'dark', aiAssistant: true }, addresses: [validRow('a-old-shape', 'x@example.com')], notices: [], vault: {} });
     const { notice, dir } = openDamaged(newer);
     expect(notice.kind).toBe('future-version');
-    expect(notice.message).toContain('written by a newer Relayproof (settings format 7; this version understands format 1)');
-    expect(readJson(dir)['schemaVersion']).toBe(1);
+    expect(notice.message).toContain(`written by a newer Relayproof (settings format 7; this version understands format ${CURRENT_SCHEMA_VERSION})`);
+    expect(readJson(dir)['schemaVersion']).toBe(CURRENT_SCHEMA_VERSION);
     expect(readFileSync(configPath(dir), 'utf8')).not.toBe(newer);
   });
 
@@ -382,14 +385,14 @@ describe('migrations', () => {
         })),
       }),
     };
-    const store = open(dir, { migrations: [toV1] });
+    const store = open(dir, { migrations: [toV1, ...MIGRATIONS] });
     expect(store.notices()).toEqual([]);
     expect(store.settings().theme).toBe('dark');
     expect(store.getAddress('a-legacy0')?.host).toBe('smtp.example.com');
-    expect(readJson(dir)['schemaVersion']).toBe(1);
+    expect(readJson(dir)['schemaVersion']).toBe(CURRENT_SCHEMA_VERSION);
     expect(readFileSync(join(dir, 'config.before-migration-v0-2026-11-05T10-00-01.000Z.json'), 'utf8')).toBe(legacy);
     // Already current: reopening migrates nothing and copies nothing.
-    open(dir, { migrations: [toV1] });
+    open(dir, { migrations: [toV1, ...MIGRATIONS] });
     expect(readdirSync(dir).sort()).toEqual(['config.before-migration-v0-2026-11-05T10-00-01.000Z.json', 'config.json']);
   });
 

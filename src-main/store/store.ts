@@ -10,7 +10,18 @@
 import { randomBytes } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { addressFieldsSchema, settingsSchema, type Address, type AddressFields, type Settings, type StoreNotice } from '../../src-preload/contract';
+import {
+  MAX_LIFECYCLE_EVENTS,
+  addressFieldsSchema,
+  addressSchema,
+  settingsSchema,
+  type Address,
+  type AddressFields,
+  type LifecycleEvent,
+  type Settings,
+  type StoreNotice,
+  type WizardDraft,
+} from '../../src-preload/contract';
 import { MIGRATIONS, checkMigrations, storeDocumentSchema, type Migration, type StoreDocument } from './store-document';
 import { StoreUnavailableError, recoverSettingsFile } from './store-recovery';
 
@@ -30,10 +41,18 @@ export interface AppStore {
   updateSettings(patch: Partial<Settings>): Settings;
   listAddresses(): readonly Address[];
   getAddress(id: string): Address | undefined;
-  createAddress(fields: AddressFields): Address;
+  createAddress(fields: AddressFields, options?: { readonly setup?: Address['setup'] }): Address;
   updateAddress(id: string, patch: Partial<AddressFields>): Address | undefined;
   deleteAddress(id: string): boolean;
   setSecretChangedAt(id: string, at: string | null): Address | undefined;
+  /** What Relayproof records about an address besides its fields (setup state, last test, reason). */
+  setAddressStatus(id: string, status: Partial<Pick<Address, 'setup' | 'proceedReason' | 'lastTest'>>): Address | undefined;
+  /** Lifecycle events, oldest first; optionally of one address. */
+  events(addressId?: string): readonly LifecycleEvent[];
+  /** Appends one event (id and time filled in); the oldest go beyond the bound. */
+  recordEvent(event: Omit<LifecycleEvent, 'id' | 'at'>): LifecycleEvent;
+  wizardDraft(): WizardDraft | null;
+  setWizardDraft(draft: WizardDraft | null): WizardDraft | null;
   notices(): readonly StoreNotice[];
   dismissNotice(id: string): boolean;
 }
@@ -163,7 +182,7 @@ export function openStore(deps: OpenStoreDeps): AppStore {
 
     getAddress: (id) => load().addresses.find((a) => a.id === id),
 
-    createAddress(fields) {
+    createAddress(fields, options) {
       const now = clock().toISOString();
       let created: Address | undefined;
       change((document) => {
@@ -173,7 +192,7 @@ export function openStore(deps: OpenStoreDeps): AppStore {
           if (tries >= 5) throw new Error(`newId keeps returning ids that are taken (last: ${id}).`);
           id = newId();
         }
-        created = { ...addressFieldsSchema.parse(fields), id, createdAt: now, updatedAt: now, secretChangedAt: null };
+        created = addressSchema.parse({ ...addressFieldsSchema.parse(fields), id, createdAt: now, updatedAt: now, secretChangedAt: null, setup: options?.setup ?? 'complete' });
         return { ...document, addresses: [...document.addresses, created] };
       });
       if (created === undefined) throw new Error('createAddress did not run.');
@@ -197,6 +216,31 @@ export function openStore(deps: OpenStoreDeps): AppStore {
 
     // The address's fields did not change, so updatedAt stays; this records the keychain write.
     setSecretChangedAt: (id, at) => replaceAddress(id, (a) => ({ ...a, secretChangedAt: at })),
+
+    setAddressStatus: (id, status) => {
+      const known: Partial<Pick<Address, 'setup' | 'proceedReason' | 'lastTest'>> = {};
+      if (status.setup !== undefined) known.setup = status.setup;
+      if (status.proceedReason !== undefined) known.proceedReason = status.proceedReason;
+      if (status.lastTest !== undefined) known.lastTest = status.lastTest;
+      return replaceAddress(id, (a) => ({ ...a, ...known }));
+    },
+
+    events: (addressId) => {
+      const all = load().events;
+      return addressId === undefined ? all : all.filter((e) => e.addressId === addressId);
+    },
+
+    recordEvent(event) {
+      const recorded: LifecycleEvent = { ...event, id: randomId('e-'), at: clock().toISOString() };
+      change((document) => ({ ...document, events: [...document.events, recorded].slice(-MAX_LIFECYCLE_EVENTS) }));
+      return recorded;
+    },
+
+    wizardDraft: () => load().wizardDraft,
+
+    setWizardDraft(draft) {
+      return change((document) => ({ ...document, wizardDraft: draft })).wizardDraft;
+    },
 
     notices: () => load().notices,
 

@@ -1,0 +1,135 @@
+/**
+ * Connector platforms and mail-provider presets as data (resources/platforms/*.json,
+ * resources/providers/*.json): the zod schemas, pure so the contract, the renderer and
+ * the CLI share them. Facts that change carry a `source` and a `checked` date.
+ */
+import { z } from 'zod';
+import { checklistPlatformIds } from '../checks/schemas';
+import { authKindSchema, securitySchema } from '../../src-preload/fields';
+
+const isoDate = z.iso.date();
+/** A seed file (`seeds/...`) or a vendor page (`https://...`). */
+export const sourceSchema = z.string().regex(/^(seeds\/[a-z0-9-]+\.txt|https:\/\/\S+)$/u);
+
+export const sourced = { source: sourceSchema, checked: isoDate };
+
+export const platformDkimSelectorSchema = z.strictObject({
+  /** Fixed selector (`zendesk1`, `pic`); absent for per-tenant tokens (Amazon SES). */
+  selector: z.string().optional(),
+  type: z.enum(['CNAME', 'TXT']),
+  /** CNAME target pattern; `{token}` = the selector, `{domain}` = the admin's domain. */
+  target: z.string().optional(),
+  /** When the exact target is per tenant: the suffix every valid target ends with. */
+  targetSuffix: z.string().optional(),
+  /** TXT value the platform publishes for everyone (ClientTether's `pic` key). */
+  value: z.string().optional(),
+});
+export type PlatformDkimSelector = z.infer<typeof platformDkimSelectorSchema>;
+
+export const platformSchema = z.strictObject({
+  id: z.enum(checklistPlatformIds),
+  name: z.string(),
+  summary: z.string(),
+  ...sourced,
+  spf: z.strictObject({ requiredIncludes: z.array(z.string()), example: z.string().optional(), note: z.string().optional(), ...sourced }),
+  dkim: z.strictObject({
+    mode: z.enum(['cname', 'txt', 'token-cname', 'none']),
+    selectors: z.array(platformDkimSelectorSchema),
+    /** Token CNAMEs: how many the platform shows (SES: 3). */
+    tokenCount: z.number().int().positive().optional(),
+    note: z.string().optional(),
+    ...sourced,
+  }),
+  dmarc: z.strictObject({ recommended: z.string().optional(), alignment: z.string(), ...sourced }),
+  forwarding: z
+    .strictObject({
+      /** `support@{subdomain}.zendesk.com` */
+      addressPattern: z.string(),
+      domainSuffix: z.string(),
+      singleHopOnly: z.boolean(),
+      note: z.string(),
+      ...sourced,
+    })
+    .nullable(),
+  limits: z.array(z.strictObject({ key: z.string(), value: z.number().int().positive(), description: z.string(), ...sourced })),
+  headersToPersist: z.strictObject({ headers: z.array(z.string()), note: z.string().optional(), ...sourced }).nullable(),
+  errorPhrases: z.array(z.strictObject({ phrase: z.string(), meaning: z.string(), action: z.string(), ...sourced })),
+  propagation: z.strictObject({ maxHours: z.number().int().positive(), note: z.string(), ...sourced }).nullable(),
+  docs: z.array(z.strictObject({ title: z.string(), url: z.url() })),
+});
+export type Platform = z.infer<typeof platformSchema>;
+export type PlatformId = Platform['id'];
+
+
+// ---------------------------------------------------------------------------
+// Provider presets (resources/providers/<id>.json)
+
+export const providerIdSchema = z.string().regex(/^[a-z0-9][a-z0-9-]{0,63}$/u);
+
+/** One way in to a provider's submission service. */
+export const providerEndpointSchema = z.strictObject({
+  /** "STARTTLS on 587", "US East (N. Virginia)", "smtp-relay (IP or SMTP AUTH)". */
+  label: z.string(),
+  host: z.string(),
+  port: z.number().int().min(1).max(65535),
+  security: securitySchema,
+  /** AWS region code and the like, when the provider has regional endpoints. */
+  region: z.string().optional(),
+  recommended: z.boolean().default(false),
+});
+export type ProviderEndpoint = z.output<typeof providerEndpointSchema>;
+
+export const providerPresetSchema = z.strictObject({
+  id: providerIdSchema,
+  name: z.string(),
+  /** One sentence: what this preset is for. */
+  summary: z.string(),
+  ...sourced,
+  endpoints: z.array(providerEndpointSchema).min(1),
+  username: z.strictObject({
+    /** What goes in the username field, in the admin's words ("Your full Microsoft 365 address"). */
+    hint: z.string(),
+    /** A literal username every account uses (SendGrid: `apikey`). */
+    fixed: z.string().optional(),
+    /** The username is the address being connected. */
+    sameAsAddress: z.boolean().default(false),
+  }),
+  /** Sign-in methods the provider accepts over SMTP AUTH, best first. */
+  authKinds: z.array(authKindSchema).min(1),
+  /** "App password", "SMTP password (not your AWS secret key)", "API key". */
+  secretLabel: z.string(),
+  secretHelp: z.string(),
+  /** Autodetect: MX host suffixes (`mail.protection.outlook.com`) and exact MX hosts (`aspmx.l.google.com`). */
+  detect: z.strictObject({ mxSuffixes: z.array(z.string()).default([]), submissionHosts: z.array(z.string()).default([]) }).prefault({}),
+  /** Things the admin must know before choosing it (Outlook.com: basic auth is gone). */
+  warnings: z.array(z.string()).default([]),
+  notes: z.array(z.string()).default([]),
+  /** A guide inside Relayproof for this provider (`m365` = the Microsoft 365 readiness guide). */
+  guide: z.enum(['m365']).nullable().default(null),
+  docs: z.array(z.strictObject({ title: z.string(), url: z.url() })).default([]),
+});
+export type ProviderPreset = z.output<typeof providerPresetSchema>;
+
+/** Autodetect for a domain: what its MX and RFC 6186 SRV records suggest. */
+export const providerDetectInputSchema = z.strictObject({
+  domain: z.string().min(1).max(253),
+  dnsServers: z.array(z.string()).max(8).default([]),
+});
+export const providerSuggestionSchema = z.object({
+  providerId: providerIdSchema,
+  /** Which endpoint of the preset fits (its index), or a host/port/security found in SRV. */
+  endpoint: providerEndpointSchema,
+  /** "MX support-example-com.mail.protection.outlook.com ends in mail.protection.outlook.com". */
+  reason: z.string(),
+  confidence: z.enum(['high', 'medium', 'low']),
+});
+export type ProviderSuggestion = z.infer<typeof providerSuggestionSchema>;
+export const providerDetectReportSchema = z.object({
+  domain: z.string(),
+  mx: z.array(z.object({ exchange: z.string(), priority: z.number().int() })),
+  srv: z.array(z.object({ service: z.enum(['_submission._tcp', '_submissions._tcp']), target: z.string(), port: z.number().int(), priority: z.number().int(), weight: z.number().int() })),
+  suggestions: z.array(providerSuggestionSchema),
+  /** Lookups that did not answer (timeouts, SERVFAIL), in the admin's words; detection is best effort. */
+  problems: z.array(z.string()),
+});
+export type ProviderDetectReport = z.infer<typeof providerDetectReportSchema>;
