@@ -22,6 +22,19 @@ import { availableState, classifyKeychainError, isKeychainModuleMissing, moduleM
 export const KEYCHAIN_SERVICE = 'relayproof';
 
 /** The keychain operations Relayproof needs; keytar's shape. */
+/**
+ * What a keychain entry is for. An address owns up to three: its SMTP secret (the
+ * account is the address id itself, as since the first release), the password of the
+ * IMAP mailbox its verification email is read from, and an OAuth client secret.
+ */
+export const SECRET_PURPOSES = ['smtp', 'imap', 'oauth-client'] as const;
+export type SecretPurpose = (typeof SECRET_PURPOSES)[number];
+
+/** The keychain account of one of an address's secrets (`a-xxxx`, `a-xxxx--imap`, `a-xxxx--oauth-client`). */
+export function secretAccount(addressId: string, purpose: SecretPurpose = 'smtp'): string {
+  return purpose === 'smtp' ? addressId : `${addressId}--${purpose}`;
+}
+
 export interface KeychainBackend {
   getPassword(service: string, account: string): Promise<string | null>;
   setPassword(service: string, account: string, password: string): Promise<void>;
