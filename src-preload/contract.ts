@@ -52,14 +52,17 @@ import {
 } from './domain';
 
 import { addressChannels } from './channels/addresses';
+import { verificationChannels } from './channels/verification';
 
 export * from './domain';
 export * from './channels/addresses';
+export * from './channels/verification';
 export * from './channel-spec';
 
 
 export const contract = {
   ...addressChannels,
+  ...verificationChannels,
   'app:get-info': { input: empty, output: appInfoSchema, timeoutMs: KEYCHAIN_TIMEOUT_MS },
   'app:dismiss-notice': { input: byId, output: z.object({ dismissed: z.boolean() }) },
   'app:cancel-operation': { input: z.strictObject({ operationId: operationIdSchema }), output: z.object({ cancelled: z.boolean() }) },

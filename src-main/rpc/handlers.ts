@@ -18,6 +18,7 @@ import type { Vault } from '../vault/vault';
 import type { HandlerContext, Handlers } from './dispatch';
 import { addressHandlers } from './address-handlers';
 import { providerHandlers } from './provider-handlers';
+import { verificationHandlers } from './verification-handlers';
 
 export interface HandlerDeps {
   readonly store: AppStore;
@@ -128,6 +129,7 @@ export function createHandlers(deps: HandlerDeps): Handlers {
   return {
     ...addressHandlers(deps),
     ...providerHandlers(deps),
+    ...verificationHandlers(deps),
 
     async 'app:get-info'() {
       return ok({

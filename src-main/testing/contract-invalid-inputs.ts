@@ -127,6 +127,16 @@ export const validInputs: { readonly [C in ChannelName]: readonly [ChannelInput<
   ],
   'm365:get-facts': [{}],
   'm365:explain-token': [{ token: 'eyJhbGciOiJub25lIn0.eyJhdWQiOiJodHRwczovL291dGxvb2sub2ZmaWNlMzY1LmNvbSJ9.', expectedTenant: '11111111-2222-3333-4444-555555555555', now: '2026-11-23T12:00:00Z' }],
+  'verification:status': [{}, { addressId: 'addr-1' }],
+  'verification:recheck': [{ operationId: 'op_12345678', addressId: 'addr-1' }],
+  'verification:send-email': [{ operationId: 'op_12345678', addressId: 'addr-1' }, { operationId: 'op_12345678', addressId: 'addr-1', recipient: 'inbox@example.com', waitSeconds: 60 }],
+  'verification:verify-eml': [{ raw: Buffer.from('From: a@example.com\r\n\r\nhi\r\n').toString('base64') }, { addressId: 'addr-1', raw: 'RnJvbTogYUBleGFtcGxlLmNvbQ0KDQpoaQ0K' }],
+  'verification:history': [{ addressId: 'addr-1' }, { addressId: 'addr-1', limit: 10 }],
+  'verification:report': [{ format: 'html' }, { addressId: 'addr-1', format: 'json' }],
+  'verification:set-mailbox': [
+    { addressId: 'addr-1', mailbox: { host: 'imap.example.com', port: 993, security: 'tls', username: 'inbox@example.com' }, secret: 'imap-password-1' },
+    { addressId: 'addr-1', mailbox: null },
+  ],
 };
 
 /** mulberry32: tiny, fast, good enough to spread cases; same seed, same cases. */
