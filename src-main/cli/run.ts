@@ -6,11 +6,12 @@ import { defaultDataDirectory } from '../app/data-directory';
 import { APP_VERSION } from '../app/version';
 import { createLogger } from '../log/logger';
 import { createServices, type Services } from '../services';
+import { runAddressCommand } from './address-commands';
 import { runCheckCommand, runSpfCommand } from './dns-commands';
 import { runDoctor } from './doctor';
 import { runM365Command } from './m365-commands';
 import { runExplainCommand, runSmtpCommand } from './smtp-commands';
-import { EXIT, parseOptions, printJson, readSecretFromStdin, reportError, UsageError, type CliIo, type ExitCode } from './io';
+import { EXIT, parseOptions, printJson, UsageError, type CliIo, type ExitCode } from './io';
 import { runServe } from './serve';
 
 const USAGE = `Relayproof ${APP_VERSION}: prove a SaaS platform's SMTP connector credentials from this workstation.
@@ -19,9 +20,19 @@ Usage: relayproof <command> [options]
 
 Commands:
   doctor                          What this machine offers Relayproof (keychain, Electron, display, DNS)
-  addresses list                  The configured addresses (never their secrets)
-  addresses set-secret ID --password-stdin
+  address add --address A --platform P --environment sandbox|production --provider ID
+            [--host H --port N --security S] [--user U] [--auth-kind K] [--subdomain S]
+            --password-stdin      Check and save an address; its password goes to the OS keychain
+  address list                    The addresses: setup, last test, credential age, rotation due
+  address test ID [--send-as]     Test the saved server with the stored password
+  address rotate ID --password-stdin
+                                  Test a new password first, then replace the stored one
+  address remove ID [--yes]       Disconnect: delete the configuration and the keychain entry
+  address export FILE             Non-secret configuration of every address as JSON
+  address import FILE             Import an export; every bad row is reported with its reason
+  address set-secret ID --password-stdin
                                   Store or replace the secret of an address in the OS keychain
+                                  (\`addresses\` is the same command under its older name)
   serve [--port N] [--no-open]    Start browser mode on 127.0.0.1 and print its URL
   check DOMAIN [--platform P] [--selector S]... [--ip IP] [--dns-server HOST:PORT]...
                                   The SPF/DKIM/DMARC/MX/PTR checklist, with the records to publish
@@ -77,7 +88,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<ExitCo
         return await doctor(rest, io);
       case 'addresses':
       case 'address':
-        return await addresses(rest, io);
+        return await runAddressCommand(rest, io, () => openServices(io));
       case 'serve':
         return await serve(rest, io);
       case 'check':
@@ -126,43 +137,6 @@ async function doctor(args: readonly string[], io: CliIo): Promise<ExitCode> {
     }
   }
   return failed ? EXIT.checkFailed : EXIT.ok;
-}
-
-async function addresses(args: readonly string[], io: CliIo): Promise<ExitCode> {
-  const [sub, ...rest] = args;
-  switch (sub) {
-    case 'list': {
-      const { values } = parseOptions(rest, {});
-      const services = openServices(io);
-      const dispatcher = services.createDispatcher();
-      const result = await dispatcher.dispatch('addresses:list', {});
-      if (!result.ok) return reportError(io, values.json === true, result.error);
-      const list = result.value as Array<{ id: string; address: string; platform: string; environment: string; host: string; port: number; security: string; secret: { stored: boolean | null } }>;
-      if (values.json === true) printJson(io, { ok: true, addresses: list });
-      else if (list.length === 0) io.stdout.write('No addresses configured yet. Add one in the app (Connect address).\n');
-      else
-        for (const a of list) {
-          const secret = a.secret.stored === true ? 'secret in keychain' : a.secret.stored === false ? 'no secret' : 'keychain unavailable';
-          io.stdout.write(`${a.id}  ${a.address}  ${a.platform}/${a.environment}  ${a.host}:${a.port} ${a.security}  ${secret}\n`);
-        }
-      return EXIT.ok;
-    }
-    case 'set-secret': {
-      const { values, positionals } = parseOptions(rest, { 'password-stdin': { type: 'boolean' } }, true);
-      const [id] = positionals;
-      if (id === undefined || positionals.length !== 1) throw new UsageError('Usage: relayproof addresses set-secret ID --password-stdin');
-      if (values['password-stdin'] !== true) throw new UsageError('Give the secret on standard input with --password-stdin.');
-      const secret = await readSecretFromStdin(io);
-      const dispatcher = openServices(io).createDispatcher();
-      const result = await dispatcher.dispatch('vault:set-secret', { addressId: id, secret });
-      if (!result.ok) return reportError(io, values.json === true, result.error);
-      if (values.json === true) printJson(io, { ok: true, secret: result.value });
-      else io.stdout.write(`Secret for ${id} stored in the OS keychain.\n`);
-      return EXIT.ok;
-    }
-    default:
-      throw new UsageError('Usage: relayproof addresses list | addresses set-secret ID --password-stdin');
-  }
 }
 
 async function serve(args: readonly string[], io: CliIo): Promise<ExitCode> {
