@@ -6,6 +6,7 @@ import { ChecklistView } from '../features/checklist/checklist-view';
 import { ConnectionTestView } from '../features/connection-test/connection-test-view';
 import { M365View } from '../features/m365/m365-view';
 import { SettingsView } from '../features/settings/settings-view';
+import { WizardView } from '../features/wizard/wizard-view';
 import { AppBanners } from './app-banners';
 import { AppNav } from './app-nav';
 import { assertNever } from './assert-never';
@@ -118,12 +119,7 @@ function RouteView({ route }: { readonly route: RouteId }) {
     case 'addresses':
       return <AddressesView />;
     case 'connect':
-      return (
-        <NotAvailableView
-          title="Connect address"
-          willDo="This view will guide you through connecting an external address to your platform: pick the platform and the mail provider preset, enter the SMTP server details, test the connection with the real server, and store the secret in the OS keychain."
-        />
-      );
+      return <WizardView />;
     case 'connection-test':
       return <ConnectionTestView />;
     case 'checklist':

@@ -1,0 +1,61 @@
+import { Checkbox, Field, makeStyles, MessageBar, MessageBarBody, Text, Textarea, tokens } from '@fluentui/react-components';
+import { ConnectionTestPanel } from '../connection-test/connection-test-panel';
+import { Loading } from '../../ui/loading';
+import type { StepProps } from './wizard-labels';
+
+const useStyles = makeStyles({
+  root: { display: 'flex', flexDirection: 'column', gap: tokens.spacingVerticalL, minWidth: 0 },
+  proceed: { display: 'flex', flexDirection: 'column', gap: tokens.spacingVerticalS, maxWidth: '72ch' },
+});
+
+/**
+ * Step 4: the connection test panel, sending as this address with the secret the
+ * keychain holds. Next needs a pass, or a typed reason to continue anyway.
+ */
+export function TestStep({ state, dispatch, address }: StepProps) {
+  const styles = useStyles();
+  if (address === undefined) return <Loading label="Loading the address…" />;
+  return (
+    <div className={styles.root}>
+      <Text>
+        Relayproof signs in to {address.host} as {address.username} with the secret stored in the OS keychain and checks that it may send as {address.address}, the
+        way the platform will. Nothing is sent after the send-as check.
+      </Text>
+      {state.testPassed ? (
+        <MessageBar intent="success">
+          <MessageBarBody>The connection test of this setup passed. Run it again whenever you like, or press Next.</MessageBarBody>
+        </MessageBar>
+      ) : null}
+      {state.errors.test === undefined ? null : (
+        <MessageBar intent="error">
+          <MessageBarBody>{state.errors.test}</MessageBarBody>
+        </MessageBar>
+      )}
+      <ConnectionTestPanel
+        key={[address.id, address.address, address.host, address.port, address.security, address.username, address.authKind, address.secret.changedAt ?? ''].join('|')}
+        address={address}
+        headingLevel={3}
+        onReport={(report) => dispatch({ type: 'test-finished', passed: report.outcome !== 'fail' })}
+      />
+      {state.testPassed ? null : (
+        <div className={styles.proceed}>
+          <Checkbox
+            checked={state.continueAnyway}
+            onChange={(_e, d) => dispatch({ type: 'set-continue-anyway', value: d.checked === true })}
+            label="Continue anyway, although the test did not pass"
+          />
+          {state.continueAnyway ? (
+            <Field
+              label="Why do you continue?"
+              required
+              hint="Shown on the address afterwards, for whoever looks at it next. For example: port 587 is blocked on this network; tested from the office."
+              {...(state.errors.proceedReason === undefined ? {} : { validationState: 'error' as const, validationMessage: state.errors.proceedReason })}
+            >
+              <Textarea value={state.proceedReason} onChange={(_e, d) => dispatch({ type: 'set-text', field: 'proceedReason', value: d.value })} resize="vertical" />
+            </Field>
+          ) : null}
+        </div>
+      )}
+    </div>
+  );
+}

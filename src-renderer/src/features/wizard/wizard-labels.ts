@@ -1,0 +1,37 @@
+import type { Dispatch } from 'react';
+import type { AddressView, PlatformId, WizardStep } from '../../../../src-preload/contract';
+import type { Platform } from '../../../../src-main/providers/schemas';
+import type { HeadingLevel } from '../connection-test/heading';
+import type { WizardAction, WizardState } from './wizard-state';
+
+export const stepTitles = {
+  platform: 'Platform',
+  address: 'Address',
+  provider: 'Mail service and credentials',
+  test: 'Connection test',
+  forwarding: 'Forwarding',
+  dns: 'DNS records',
+  verify: 'Checking your setup',
+  summary: 'Summary: what to paste into the platform',
+} as const satisfies Record<WizardStep, string>;
+
+/** The platforms as the wizard offers them (the connector, as the platform names it). */
+export const wizardPlatformLabels = {
+  zendesk: 'Zendesk Authenticated SMTP Connector (outbound-only)',
+  zuora: 'Zuora external SMTP',
+  'zuora-ses': 'Zuora advanced SMTP (Amazon SES)',
+  clienttether: 'ClientTether',
+  generic: 'Generic (any other platform)',
+} as const satisfies Record<PlatformId, string>;
+
+/** What every step receives from the view. */
+export interface StepProps {
+  readonly state: WizardState;
+  readonly dispatch: Dispatch<WizardAction>;
+  /** The chosen platform's facts (resources/platforms), once loaded. */
+  readonly platform: Platform | undefined;
+  readonly platforms: readonly Platform[];
+  /** The in-progress address holding the secret, once saved. */
+  readonly address: AddressView | undefined;
+  readonly headingLevel: HeadingLevel;
+}

@@ -1,0 +1,321 @@
+import { describe, expect, it } from 'vitest';
+import { wizardDraftSchema, type AddressCheck } from '../../../../src-preload/contract';
+import { platformSchema, providerPresetSchema, type Platform } from '../../../../src-main/providers/schemas';
+import {
+  addressFieldsOf,
+  checkKey,
+  draftOf,
+  endpointIndexOf,
+  forwardingTarget,
+  initialWizard,
+  validateStep,
+  wizardReducer,
+  type StepContext,
+  type WizardAction,
+  type WizardState,
+} from './wizard-state';
+
+// The forwarding facts of resources/platforms/zendesk.json and zuora.json (the rest trimmed).
+const platforms: Platform[] = [
+  {"id": "zendesk", "name": "Zendesk (Authenticated SMTP Connector)", "summary": "Zendesk relays outbound notifications through your mail server with SMTP AUTH; inbound mail reaches Zendesk by auto-forwarding.", "source": "seeds/zendesk-authenticated-smtp-connector-outbound.txt", "checked": "2026-11-23", "spf": {"requiredIncludes": ["mail.zendesk.com"], "source": "https://support.zendesk.com/hc/en-us/articles/4867238761626", "checked": "2026-11-23"}, "dkim": {"mode": "cname", "selectors": [], "source": "https://support.zendesk.com/hc/en-us/articles/4408822303386", "checked": "2026-11-23"}, "dmarc": {"alignment": "Zendesk signs with d=your domain once the CNAMEs resolve, so DKIM aligns; your relay must not break that signature (re-signing is allowed).", "source": "seeds/zendesk-authenticated-smtp-connector-outbound.txt", "checked": "2026-11-23"}, "forwarding": {"addressPattern": "support@{subdomain}.zendesk.com", "domainSuffix": "zendesk.com", "singleHopOnly": true, "note": "Zendesk does not support multi-forwarding: forward once, directly to the Zendesk support address.", "source": "seeds/zendesk-authenticated-smtp-connector-outbound.txt", "checked": "2026-11-23"}, "limits": [], "headersToPersist": null, "errorPhrases": [], "propagation": null, "docs": []},
+  {"id": "zuora", "name": "Zuora (external SMTP server)", "summary": "Zuora sends notifications through your own SMTP server with username/password or OAuth 2.0; \"Test Connection And Save\" checks it.", "source": "seeds/zuora-external-and-advanced-smtp.txt", "checked": "2026-11-23", "spf": {"requiredIncludes": [], "source": "seeds/zuora-external-and-advanced-smtp.txt", "checked": "2026-11-23"}, "dkim": {"mode": "none", "selectors": [], "source": "seeds/zuora-external-and-advanced-smtp.txt", "checked": "2026-11-23"}, "dmarc": {"alignment": "Alignment depends on your own server: it must sign with d=your domain or send with an aligned envelope sender.", "source": "seeds/zuora-external-and-advanced-smtp.txt", "checked": "2026-11-23"}, "forwarding": null, "limits": [], "headersToPersist": null, "errorPhrases": [], "propagation": null, "docs": []},
+].map((p) => platformSchema.parse(p));
+const context: StepContext = { platforms, secretTyped: false };
+const withSecret: StepContext = { platforms, secretTyped: true };
+
+const m365 = providerPresetSchema.parse({
+  id: 'microsoft-365',
+  name: 'Microsoft 365',
+  summary: 'Exchange Online mailboxes.',
+  source: 'https://learn.microsoft.com/exchange/mail-flow-best-practices/how-to-set-up-a-multifunction-device-or-application-to-send-email-using-microsoft-365-or-office-365',
+  checked: '2026-11-23',
+  endpoints: [{ label: 'STARTTLS on 587', host: 'smtp.office365.com', port: 587, security: 'starttls', recommended: true }],
+  username: { hint: 'The mailbox sign-in name', sameAsAddress: true },
+  authKinds: ['password', 'oauth2'],
+  secretLabel: 'Password',
+  secretHelp: 'The mailbox password.',
+  guide: 'm365',
+});
+const sendgrid = providerPresetSchema.parse({
+  id: 'sendgrid',
+  name: 'SendGrid',
+  summary: 'Twilio SendGrid.',
+  source: 'https://www.twilio.com/docs/sendgrid/for-developers/sending-email/integrating-with-the-smtp-api',
+  checked: '2026-11-23',
+  endpoints: [
+    { label: 'STARTTLS on 587', host: 'smtp.sendgrid.net', port: 587, security: 'starttls' },
+    { label: 'Implicit TLS on 465', host: 'smtp.sendgrid.net', port: 465, security: 'tls', recommended: true },
+  ],
+  username: { hint: 'Literally apikey', fixed: 'apikey' },
+  authKinds: ['api-key'],
+  secretLabel: 'API key',
+  secretHelp: 'An API key with Mail Send permission.',
+});
+
+function clean(address: string): AddressCheck {
+  const domain = address.slice(address.lastIndexOf('@') + 1);
+  return { ascii: address, unicode: address, domainAscii: domain, domainUnicode: domain, errors: [], warnings: [], counts: { sameDomain: 1, domains: 1, total: 1 } };
+}
+
+function run(state: WizardState, ...actions: WizardAction[]): WizardState {
+  return actions.reduce(wizardReducer, state);
+}
+
+/** A Zendesk sandbox wizard filled in up to (and on) the provider step. */
+function atProvider(): WizardState {
+  const s = run(
+    initialWizard,
+    { type: 'set-platform', platform: 'zendesk' },
+    { type: 'set-environment', environment: 'sandbox' },
+    { type: 'next', context },
+    { type: 'set-text', field: 'address', value: 'support@example.com' },
+    { type: 'set-text', field: 'platformSubdomain', value: 'acme' },
+  );
+  return run(s, { type: 'address-checked', key: checkKey(s), result: clean('support@example.com') }, { type: 'next', context });
+}
+
+describe('platform step', () => {
+  it('Next without a platform or environment stays and names both', () => {
+    const s = wizardReducer(initialWizard, { type: 'next', context });
+    expect(s.step).toBe('platform');
+    expect(s.errors.platform).toMatch(/Choose the platform/u);
+    expect(s.errors.environment).toMatch(/sandbox or production/u);
+  });
+
+  it('choosing a platform clears only its own complaint', () => {
+    const s = run(initialWizard, { type: 'next', context }, { type: 'set-platform', platform: 'zuora' });
+    expect(s.errors.platform).toBeUndefined();
+    expect(s.errors.environment).toBeDefined();
+  });
+
+  it('with both chosen Next moves to the address step', () => {
+    const s = run(initialWizard, { type: 'set-platform', platform: 'zendesk' }, { type: 'set-environment', environment: 'production' }, { type: 'next', context });
+    expect(s.step).toBe('address');
+    expect(s.errors).toEqual({});
+  });
+});
+
+describe('address step', () => {
+  const base = run(initialWizard, { type: 'set-platform', platform: 'zendesk' }, { type: 'set-environment', environment: 'sandbox' }, { type: 'next', context });
+
+  it('an empty address is refused with an example', () => {
+    const s = wizardReducer(base, { type: 'next', context });
+    expect(s.step).toBe('address');
+    expect(s.errors.address).toMatch(/support@example\.com/u);
+  });
+
+  it('Next waits for the check of the address as typed now, not an older one', () => {
+    let s = run(base, { type: 'set-text', field: 'address', value: 'support@example.com' }, { type: 'set-text', field: 'platformSubdomain', value: 'acme' });
+    s = wizardReducer(s, { type: 'address-checked', key: checkKey(s), result: clean('support@example.com') });
+    s = wizardReducer(s, { type: 'set-text', field: 'address', value: 'help@example.com' });
+    s = wizardReducer(s, { type: 'next', context });
+    expect(s.step).toBe('address');
+    expect(s.errors.address).toMatch(/still being checked/u);
+  });
+
+  it("the check's errors block Next and are shown as they are", () => {
+    let s = run(base, { type: 'set-text', field: 'address', value: 'x@example.com' }, { type: 'set-text', field: 'platformSubdomain', value: 'acme' });
+    const refused: AddressCheck = { ...clean('x@example.com'), errors: [{ code: 'limit-per-domain', message: 'Zendesk takes at most 50 addresses per domain.' }] };
+    s = run(s, { type: 'address-checked', key: checkKey(s), result: refused }, { type: 'next', context });
+    expect(s.step).toBe('address');
+    expect(s.errors.address).toBe('Zendesk takes at most 50 addresses per domain.');
+  });
+
+  it('warnings do not block Next', () => {
+    let s = run(base, { type: 'set-text', field: 'address', value: 'x@example.com' }, { type: 'set-text', field: 'platformSubdomain', value: 'acme' });
+    const warned: AddressCheck = { ...clean('x@example.com'), warnings: [{ code: 'other-environment', message: 'Also in production.' }] };
+    s = run(s, { type: 'address-checked', key: checkKey(s), result: warned }, { type: 'next', context });
+    expect(s.step).toBe('provider');
+  });
+
+  it('Zendesk asks for its subdomain and refuses one that is not a subdomain', () => {
+    let s = wizardReducer(base, { type: 'set-text', field: 'address', value: 'x@example.com' });
+    s = run(s, { type: 'address-checked', key: checkKey(s), result: clean('x@example.com') }, { type: 'next', context });
+    expect(s.errors.platformSubdomain).toMatch(/yourcompany for yourcompany\.zendesk\.com/u);
+    s = run(s, { type: 'set-text', field: 'platformSubdomain', value: 'acme.zendesk.com' }, { type: 'next', context });
+    expect(s.errors.platformSubdomain).toMatch(/lowercase letters, digits and hyphens/u);
+  });
+
+  it('Zuora has no forwarding target, so no subdomain is asked', () => {
+    let s = run(initialWizard, { type: 'set-platform', platform: 'zuora' }, { type: 'set-environment', environment: 'production' }, { type: 'next', context });
+    s = wizardReducer(s, { type: 'set-text', field: 'address', value: 'billing@example.com' });
+    s = run(s, { type: 'address-checked', key: checkKey(s), result: clean('billing@example.com') }, { type: 'next', context });
+    expect(s.step).toBe('provider');
+  });
+});
+
+describe('provider step', () => {
+  it('a preset fills in its recommended endpoint and the address as username', () => {
+    const s = wizardReducer(atProvider(), { type: 'choose-provider', preset: m365 });
+    expect(s).toMatchObject({ provider: 'microsoft-365', host: 'smtp.office365.com', port: '587', security: 'starttls', username: 'support@example.com', authKind: 'password' });
+  });
+
+  it('SendGrid fixes the username to apikey and picks its recommended endpoint', () => {
+    const s = wizardReducer(atProvider(), { type: 'choose-provider', preset: sendgrid });
+    expect(s).toMatchObject({ username: 'apikey', port: '465', security: 'tls', authKind: 'api-key' });
+    expect(endpointIndexOf(sendgrid, s)).toBe(1);
+    const other = wizardReducer(s, { type: 'choose-endpoint', endpoint: sendgrid.endpoints[0]! });
+    expect(endpointIndexOf(sendgrid, other)).toBe(0);
+  });
+
+  it('Next without a secret in the field and none stored asks for it; with one typed it goes on', () => {
+    const s = wizardReducer(atProvider(), { type: 'choose-provider', preset: m365 });
+    expect(validateStep(s, context).secret).toMatch(/OS keychain/u);
+    expect(validateStep(s, withSecret)).toEqual({});
+  });
+
+  it('once the secret is stored, Next needs no typed secret', () => {
+    const s = run(atProvider(), { type: 'choose-provider', preset: m365 }, { type: 'secret-saved', addressId: 'a-1' }, { type: 'next', context });
+    expect(s.step).toBe('test');
+  });
+
+  it('each server field has its own message', () => {
+    const s = run(
+      atProvider(),
+      { type: 'set-text', field: 'host', value: 'smtp example com' },
+      { type: 'set-text', field: 'port', value: '70000' },
+      { type: 'set-security', security: 'none' },
+      { type: 'next', context: withSecret },
+    );
+    expect(s.step).toBe('provider');
+    expect(s.errors.provider).toMatch(/Custom/u);
+    expect(s.errors.host).toBeDefined();
+    expect(s.errors.port).toMatch(/1 to 65535/u);
+    expect(s.errors.security).toMatch(/Zendesk sends the password only over TLS/u);
+    expect(s.errors.username).toMatch(/username/u);
+    expect(s.errors.authKind).toBeUndefined();
+  });
+});
+
+describe('connection test step', () => {
+  const atTest = run(atProvider(), { type: 'choose-provider', preset: m365 }, { type: 'secret-saved', addressId: 'a-1' }, { type: 'next', context });
+
+  it('Next is refused until the test passed', () => {
+    const s = wizardReducer(atTest, { type: 'next', context });
+    expect(s.step).toBe('test');
+    expect(s.errors.test).toMatch(/Continue anyway/u);
+    expect(run(atTest, { type: 'test-finished', passed: true }, { type: 'next', context }).step).toBe('forwarding');
+  });
+
+  it('continuing past a failure needs a reason of a few words', () => {
+    let s = run(atTest, { type: 'test-finished', passed: false }, { type: 'set-continue-anyway', value: true }, { type: 'next', context });
+    expect(s.step).toBe('test');
+    expect(s.errors.proceedReason).toMatch(/why you continue/u);
+    s = run(s, { type: 'set-text', field: 'proceedReason', value: 'Port 587 is blocked here; tested from the office' }, { type: 'next', context });
+    expect(s.step).toBe('forwarding');
+  });
+
+  it('a later pass drops the continue-anyway choice', () => {
+    const s = run(atTest, { type: 'set-continue-anyway', value: true }, { type: 'test-finished', passed: true });
+    expect(s.continueAnyway).toBe(false);
+  });
+});
+
+describe('Back keeps what was typed', () => {
+  it('Back from the test step to the provider step keeps every field and the stored secret', () => {
+    const atTest = run(atProvider(), { type: 'choose-provider', preset: m365 }, { type: 'secret-saved', addressId: 'a-1' }, { type: 'next', context });
+    const s = run(atTest, { type: 'test-finished', passed: false }, { type: 'back' });
+    expect(s.step).toBe('provider');
+    expect(s).toMatchObject({ host: 'smtp.office365.com', username: 'support@example.com', addressId: 'a-1', address: 'support@example.com', platformSubdomain: 'acme' });
+    const back2 = run(s, { type: 'back' }, { type: 'back' });
+    expect(back2).toMatchObject({ step: 'platform', platform: 'zendesk', environment: 'sandbox', host: 'smtp.office365.com' });
+  });
+
+  it("Back clears the step's complaints", () => {
+    const s = run(atProvider(), { type: 'next', context }, { type: 'back' });
+    expect(s.step).toBe('address');
+    expect(s.errors).toEqual({});
+  });
+
+  it('Back on the first step does nothing', () => {
+    expect(wizardReducer(initialWizard, { type: 'back' })).toBe(initialWizard);
+  });
+
+  it('changing the server or the username after a pass asks for a new test', () => {
+    const passed = run(atProvider(), { type: 'choose-provider', preset: m365 }, { type: 'secret-saved', addressId: 'a-1' }, { type: 'next', context }, { type: 'test-finished', passed: true });
+    for (const action of [
+      { type: 'set-text', field: 'host', value: 'smtp2.example.com' },
+      { type: 'set-text', field: 'port', value: '465' },
+      { type: 'set-text', field: 'username', value: 'other@example.com' },
+      { type: 'set-security', security: 'tls' },
+      { type: 'secret-saved', addressId: 'a-1' },
+    ] as const satisfies readonly WizardAction[]) {
+      expect(wizardReducer(passed, action).testPassed, action.type).toBe(false);
+    }
+    expect(wizardReducer(passed, { type: 'set-environment', environment: 'production' }).testPassed).toBe(true);
+  });
+});
+
+describe('verify and summary', () => {
+  const atVerify = run(
+    atProvider(),
+    { type: 'choose-provider', preset: m365 },
+    { type: 'secret-saved', addressId: 'a-1' },
+    { type: 'next', context },
+    { type: 'test-finished', passed: true },
+    { type: 'next', context },
+    { type: 'next', context },
+    { type: 'next', context },
+  );
+
+  it('the verification email must be accepted before the summary', () => {
+    expect(atVerify.step).toBe('verify');
+    expect(wizardReducer(atVerify, { type: 'next', context }).errors.verify).toMatch(/verification email first/u);
+    expect(run(atVerify, { type: 'verify-finished', accepted: true }, { type: 'next', context }).step).toBe('summary');
+  });
+
+  it('a recipient that is not an address is refused, and changing it asks for a new send', () => {
+    const sent = wizardReducer(atVerify, { type: 'verify-finished', accepted: true });
+    const s = run(sent, { type: 'set-text', field: 'recipient', value: 'not an address' }, { type: 'next', context });
+    expect(s.errors.recipient).toMatch(/you@example\.com/u);
+    expect(s.verifyAccepted).toBe(false);
+  });
+
+  it('Next on the summary stays there (Finish is the way out)', () => {
+    const s = run(atVerify, { type: 'verify-finished', accepted: true }, { type: 'next', context }, { type: 'next', context });
+    expect(s.step).toBe('summary');
+  });
+});
+
+describe('draft', () => {
+  it('is a valid draft on every step and never carries a secret', () => {
+    let s = atProvider();
+    s = run(s, { type: 'choose-provider', preset: m365 }, { type: 'secret-saved', addressId: 'a-1' });
+    const draft = draftOf(s, '2026-11-23T10:00:00.000Z');
+    expect(wizardDraftSchema.parse(draft)).toEqual(draft);
+    expect(Object.keys(draft)).not.toContain('secret');
+    expect(draft).toMatchObject({ step: 'provider', port: 587, addressId: 'a-1', platformSubdomain: 'acme' });
+  });
+
+  it('a port that is not a number is saved as none; restoring gives back the same wizard', () => {
+    const s = run(atProvider(), { type: 'choose-provider', preset: m365 }, { type: 'set-text', field: 'port', value: '58x' });
+    const draft = draftOf(s, '2026-11-23T10:00:00.000Z');
+    expect(draft.port).toBeNull();
+    const restored = wizardReducer(initialWizard, { type: 'restore', draft: { ...draft, port: 587 } });
+    expect(restored).toMatchObject({ step: 'provider', platform: 'zendesk', address: 'support@example.com', host: 'smtp.office365.com', port: '587' });
+  });
+
+  it('a reason is kept only while continuing past a failure', () => {
+    const s = run(atProvider(), { type: 'set-continue-anyway', value: true }, { type: 'set-text', field: 'proceedReason', value: 'Blocked port' });
+    expect(draftOf(s, '2026-11-23T10:00:00.000Z').proceedReason).toBe('Blocked port');
+    const restored = wizardReducer(initialWizard, { type: 'restore', draft: draftOf(s, '2026-11-23T10:00:00.000Z') });
+    expect(restored.continueAnyway).toBe(true);
+    expect(draftOf(wizardReducer(s, { type: 'set-continue-anyway', value: false }), '2026-11-23T10:00:00.000Z').proceedReason).toBe('');
+  });
+});
+
+describe('derived values', () => {
+  it('the Zendesk forwarding target uses the subdomain, lower-cased', () => {
+    const zendesk = platforms.find((p) => p.id === 'zendesk');
+    expect(forwardingTarget(zendesk, 'Acme')).toBe('support@acme.zendesk.com');
+    expect(forwardingTarget(platforms.find((p) => p.id === 'zuora'), 'acme')).toBeNull();
+  });
+
+  it('the saved fields use the punycode address and drop a subdomain the platform does not use', () => {
+    const s = { ...atProvider(), address: 'support@bücher.example', platform: 'zuora' as const };
+    const check: AddressCheck = { ...clean('support@xn--bcher-kva.example'), unicode: 'support@bücher.example' };
+    const fields = addressFieldsOf(s, check, platforms.find((p) => p.id === 'zuora'));
+    expect(fields.address).toBe('support@xn--bcher-kva.example');
+    expect(fields.platformSubdomain).toBeNull();
+  });
+});

@@ -1,0 +1,414 @@
+/**
+ * The connect wizard as a pure state machine: what the admin typed, which step they are
+ * on, and the rules each step must meet before Next. Side effects (saving the secret,
+ * the connection test, the draft) happen in the view; their results come back here as
+ * actions. Never holds a secret: the password field is uncontrolled and its value goes
+ * from the field straight to the keychain (the view passes only whether it is empty).
+ */
+import {
+  hostSchema,
+  platformSubdomainSchema,
+  proceedReasonSchema,
+  usernameSchema,
+  wizardSteps,
+  type AddressCheck,
+  type AuthKind,
+  type Environment,
+  type PlatformId,
+  type Security,
+  type WizardDraft,
+  type WizardStep,
+} from '../../../../src-preload/contract';
+import type { Platform, ProviderEndpoint, ProviderPreset } from '../../../../src-main/providers/schemas';
+
+export type WizardField =
+  | 'platform'
+  | 'environment'
+  | 'address'
+  | 'platformSubdomain'
+  | 'provider'
+  | 'host'
+  | 'port'
+  | 'security'
+  | 'username'
+  | 'authKind'
+  | 'secret'
+  | 'test'
+  | 'proceedReason'
+  | 'verify'
+  | 'recipient';
+
+export type WizardErrors = Partial<Record<WizardField, string>>;
+
+/** The answer of `addresses:check-new` for one address/platform/environment as typed. */
+export interface CheckedAddress {
+  readonly key: string;
+  readonly result: AddressCheck;
+}
+
+export interface WizardState {
+  readonly step: WizardStep;
+  readonly platform: PlatformId | null;
+  readonly environment: Environment | null;
+  readonly address: string;
+  readonly platformSubdomain: string;
+  readonly provider: string | null;
+  readonly host: string;
+  /** As typed: the draft stores it as a number once it is one. */
+  readonly port: string;
+  readonly security: Security | null;
+  readonly username: string;
+  readonly authKind: AuthKind | null;
+  /** The in-progress address that owns the keychain entry; null until the secret is saved. */
+  readonly addressId: string | null;
+  readonly testPassed: boolean;
+  /** The admin chose to continue past a failed test (then a reason is required). */
+  readonly continueAnyway: boolean;
+  readonly proceedReason: string;
+  /** Where the verification email goes; '' = the address itself. */
+  readonly recipient: string;
+  /** The verification email was accepted by the server in this session. */
+  readonly verifyAccepted: boolean;
+  readonly check: CheckedAddress | null;
+  /** Shown after a refused Next (or a refusal from main), cleared when the field changes. */
+  readonly errors: WizardErrors;
+}
+
+export const initialWizard: WizardState = {
+  step: 'platform',
+  platform: null,
+  environment: null,
+  address: '',
+  platformSubdomain: '',
+  provider: null,
+  host: '',
+  port: '',
+  security: null,
+  username: '',
+  authKind: null,
+  addressId: null,
+  testPassed: false,
+  continueAnyway: false,
+  proceedReason: '',
+  recipient: '',
+  verifyAccepted: false,
+  check: null,
+  errors: {},
+};
+
+/** The platform in a sentence ("Zendesk sends …"). */
+export const platformShortNames = {
+  zendesk: 'Zendesk',
+  zuora: 'Zuora',
+  'zuora-ses': 'Zuora',
+  clienttether: 'ClientTether',
+  generic: 'The platform',
+} as const satisfies Record<PlatformId, string>;
+
+/** What the rules of a step need besides the state. */
+export interface StepContext {
+  readonly platforms: readonly Platform[];
+  /** The password field is not empty (its value never enters the state). */
+  readonly secretTyped: boolean;
+}
+
+type TextField = 'address' | 'platformSubdomain' | 'host' | 'port' | 'username' | 'proceedReason' | 'recipient';
+
+export type WizardAction =
+  | { readonly type: 'restore'; readonly draft: WizardDraft }
+  | { readonly type: 'start-over' }
+  | { readonly type: 'set-platform'; readonly platform: PlatformId }
+  | { readonly type: 'set-environment'; readonly environment: Environment }
+  | { readonly type: 'set-text'; readonly field: TextField; readonly value: string }
+  | { readonly type: 'set-security'; readonly security: Security }
+  | { readonly type: 'set-auth-kind'; readonly authKind: AuthKind }
+  | { readonly type: 'choose-provider'; readonly preset: ProviderPreset; readonly endpoint?: ProviderEndpoint }
+  | { readonly type: 'choose-endpoint'; readonly endpoint: ProviderEndpoint }
+  | { readonly type: 'address-checked'; readonly key: string; readonly result: AddressCheck }
+  | { readonly type: 'secret-saved'; readonly addressId: string }
+  /** The in-progress address is gone (deleted elsewhere): its secret with it. */
+  | { readonly type: 'secret-lost' }
+  | { readonly type: 'test-finished'; readonly passed: boolean }
+  | { readonly type: 'set-continue-anyway'; readonly value: boolean }
+  | { readonly type: 'verify-finished'; readonly accepted: boolean }
+  | { readonly type: 'errors'; readonly errors: WizardErrors }
+  | { readonly type: 'next'; readonly context: StepContext }
+  | { readonly type: 'back' };
+
+export function stepIndex(step: WizardStep): number {
+  return wizardSteps.indexOf(step);
+}
+
+export function checkKey(state: Pick<WizardState, 'address' | 'platform' | 'environment'>): string {
+  return `${state.platform ?? ''}|${state.environment ?? ''}|${state.address.trim()}`;
+}
+
+/** The check that answers the address as it is typed now, or null while one is pending. */
+export function currentCheck(state: WizardState): AddressCheck | null {
+  return state.check !== null && state.check.key === checkKey(state) ? state.check.result : null;
+}
+
+/** `support@{subdomain}.zendesk.com` → does this platform need its subdomain asked? */
+export function needsSubdomain(platform: Platform | undefined): boolean {
+  return platform?.forwarding?.addressPattern.includes('{subdomain}') === true;
+}
+
+/** Zendesk: support@yourcompany.zendesk.com; null when the platform has no forwarding target. */
+export function forwardingTarget(platform: Platform | undefined, subdomain: string): string | null {
+  const pattern = platform?.forwarding?.addressPattern;
+  if (pattern === undefined) return null;
+  const name = subdomain.trim() === '' ? 'yourcompany' : subdomain.trim().toLowerCase();
+  return pattern.replaceAll('{subdomain}', name);
+}
+
+/** The domain of the address as typed (after the last @), or ''. */
+export function domainOf(address: string): string {
+  const at = address.trim().lastIndexOf('@');
+  return at < 0 ? '' : address.trim().slice(at + 1);
+}
+
+/** The username a preset prefills: its fixed one (SendGrid `apikey`), the address, or what was typed. */
+export function presetUsername(preset: ProviderPreset, address: string, typed: string): string {
+  if (preset.username.fixed !== undefined) return preset.username.fixed;
+  if (preset.username.sameAsAddress) return address.trim();
+  return typed;
+}
+
+/** Which endpoint of a preset the server fields match (for the endpoint choice), or -1. */
+export function endpointIndexOf(preset: ProviderPreset | undefined, state: Pick<WizardState, 'host' | 'port' | 'security'>): number {
+  if (preset === undefined) return -1;
+  return preset.endpoints.findIndex((e) => e.host === state.host.trim() && String(e.port) === state.port.trim() && e.security === state.security);
+}
+
+/** The rules of one step: an empty object means Next may go on. */
+export function validateStep(state: WizardState, context: StepContext): WizardErrors {
+  const errors: WizardErrors = {};
+  const platform = context.platforms.find((p) => p.id === state.platform);
+  switch (state.step) {
+    case 'platform':
+      if (state.platform === null) errors.platform = 'Choose the platform you are connecting the address to.';
+      if (state.environment === null) errors.environment = 'Choose sandbox or production: the same address must not be in both.';
+      break;
+    case 'address': {
+      const address = state.address.trim();
+      if (address === '') errors.address = 'Enter the address the platform will send as, such as support@example.com.';
+      else {
+        const check = currentCheck(state);
+        if (check === null) errors.address = 'Wait a moment: the address is still being checked.';
+        else if (check.errors.length > 0) errors.address = check.errors.map((e) => e.message).join(' ');
+      }
+      if (needsSubdomain(platform)) {
+        const subdomain = state.platformSubdomain.trim().toLowerCase();
+        if (subdomain === '') errors.platformSubdomain = `Enter your ${platformShortNames[state.platform ?? 'generic']} subdomain: yourcompany for yourcompany.zendesk.com.`;
+        else {
+          const parsed = platformSubdomainSchema.safeParse(subdomain);
+          if (!parsed.success) errors.platformSubdomain = parsed.error.issues[0]?.message ?? 'Check the subdomain.';
+        }
+      }
+      break;
+    }
+    case 'provider': {
+      if (state.provider === null) errors.provider = 'Choose your mail service, or Custom for any other SMTP server.';
+      const host = hostSchema.safeParse(state.host.trim());
+      if (state.host.trim() === '') errors.host = 'Enter the SMTP server, such as smtp.office365.com.';
+      else if (!host.success) errors.host = host.error.issues[0]?.message ?? 'Check the server name.';
+      const port = state.port.trim();
+      if (!/^\d{1,5}$/u.test(port) || Number(port) < 1 || Number(port) > 65535) errors.port = 'Enter the port as a number from 1 to 65535, such as 587 or 465.';
+      // Security and sign-in method come with the mail service; only a chosen one can be wrong.
+      if (state.security === null) {
+        if (state.provider !== null) errors.security = 'Choose STARTTLS or implicit TLS.';
+      } else if (state.security === 'none') {
+        errors.security = `${platformShortNames[state.platform ?? 'generic']} sends the password only over TLS: choose STARTTLS (usually port 587) or implicit TLS (port 465).`;
+      }
+      const username = usernameSchema.safeParse(state.username.trim());
+      if (state.username.trim() === '') errors.username = 'Enter the username the platform signs in with (often the full address).';
+      else if (!username.success) errors.username = username.error.issues[0]?.message ?? 'Check the username.';
+      if (state.authKind === null && state.provider !== null) errors.authKind = 'Choose how the platform signs in.';
+      if (state.addressId === null && !context.secretTyped) {
+        errors.secret = 'Type the password (or app password, or API key): it goes straight to the OS keychain.';
+      }
+      break;
+    }
+    case 'test':
+      if (!state.testPassed) {
+        if (!state.continueAnyway) errors.test = 'Run the connection test until it passes, or choose "Continue anyway" and say why.';
+        else {
+          const reason = proceedReasonSchema.safeParse(state.proceedReason);
+          if (!reason.success) errors.proceedReason = reason.error.issues[0]?.message ?? 'Say why you continue.';
+        }
+      }
+      break;
+    case 'forwarding':
+    case 'dns':
+      break;
+    case 'verify': {
+      const recipient = state.recipient.trim();
+      if (recipient !== '' && !/^[^\s@]+@[^\s@]+\.[^\s@]+$/u.test(recipient)) errors.recipient = 'Enter the recipient as an address such as you@example.com, or leave it empty to use the connected address.';
+      else if (!state.verifyAccepted && !continuedPastFailure(state)) {
+        errors.verify = 'Send the verification email first: the platform does the same before it accepts the address.';
+      }
+      break;
+    }
+    case 'summary':
+      break;
+  }
+  return errors;
+}
+
+/** The address goes on although its connection test failed (the reason is recorded at Finish). */
+export function continuedPastFailure(state: Pick<WizardState, 'testPassed' | 'continueAnyway'>): boolean {
+  return !state.testPassed && state.continueAnyway;
+}
+
+function withoutError(errors: WizardErrors, ...fields: readonly WizardField[]): WizardErrors {
+  const next = { ...errors };
+  for (const field of fields) delete next[field];
+  return next;
+}
+
+/** Anything that changes what the test proved: the server, the sign-in or the sender. */
+function untested<S extends WizardState>(state: S): S {
+  return { ...state, testPassed: false, verifyAccepted: false };
+}
+
+export function wizardReducer(state: WizardState, action: WizardAction): WizardState {
+  switch (action.type) {
+    case 'restore':
+      return { ...initialWizard, ...fromDraft(action.draft) };
+    case 'start-over':
+      return initialWizard;
+    case 'set-platform':
+      if (action.platform === state.platform) return state;
+      return untested({ ...state, platform: action.platform, errors: withoutError(state.errors, 'platform') });
+    case 'set-environment':
+      return { ...state, environment: action.environment, errors: withoutError(state.errors, 'environment') };
+    case 'set-text': {
+      const next = { ...state, [action.field]: action.value, errors: withoutError(state.errors, action.field) };
+      if (action.field === 'address' || action.field === 'host' || action.field === 'port' || action.field === 'username') return untested(next);
+      if (action.field === 'recipient') return { ...next, verifyAccepted: false, errors: withoutError(next.errors, 'verify') };
+      return next;
+    }
+    case 'set-security':
+      return untested({ ...state, security: action.security, errors: withoutError(state.errors, 'security') });
+    case 'set-auth-kind':
+      return untested({ ...state, authKind: action.authKind, errors: withoutError(state.errors, 'authKind') });
+    case 'choose-provider': {
+      const { preset } = action;
+      const endpoint = action.endpoint ?? preset.endpoints.find((e) => e.recommended) ?? preset.endpoints[0];
+      const authKind = state.authKind !== null && preset.authKinds.includes(state.authKind) ? state.authKind : (preset.authKinds[0] ?? 'password');
+      return untested({
+        ...state,
+        provider: preset.id,
+        // Custom: the admin types the server; start from submission with STARTTLS (RFC 6409).
+        ...(endpoint === undefined
+          ? { security: state.security ?? 'starttls', port: state.port === '' ? '587' : state.port }
+          : { host: endpoint.host, port: String(endpoint.port), security: endpoint.security }),
+        username: presetUsername(preset, state.address, state.username),
+        authKind,
+        errors: withoutError(state.errors, 'provider', 'host', 'port', 'security', 'username', 'authKind'),
+      });
+    }
+    case 'choose-endpoint':
+      return untested({
+        ...state,
+        host: action.endpoint.host,
+        port: String(action.endpoint.port),
+        security: action.endpoint.security,
+        errors: withoutError(state.errors, 'host', 'port', 'security'),
+      });
+    case 'address-checked':
+      return { ...state, check: { key: action.key, result: action.result } };
+    case 'secret-saved':
+      return untested({ ...state, addressId: action.addressId, errors: withoutError(state.errors, 'secret') });
+    case 'secret-lost':
+      return untested({ ...state, addressId: null });
+    case 'test-finished':
+      return {
+        ...state,
+        testPassed: action.passed,
+        // A pass makes the reason moot; a failure keeps what the admin chose.
+        continueAnyway: action.passed ? false : state.continueAnyway,
+        verifyAccepted: false,
+        errors: action.passed ? withoutError(state.errors, 'test', 'proceedReason') : state.errors,
+      };
+    case 'set-continue-anyway':
+      return { ...state, continueAnyway: action.value, errors: withoutError(state.errors, 'test', 'proceedReason') };
+    case 'verify-finished':
+      return { ...state, verifyAccepted: action.accepted, errors: action.accepted ? withoutError(state.errors, 'verify') : state.errors };
+    case 'errors':
+      return { ...state, errors: action.errors };
+    case 'next': {
+      const errors = validateStep(state, action.context);
+      if (Object.keys(errors).length > 0) return { ...state, errors };
+      const index = stepIndex(state.step);
+      const step = wizardSteps[index + 1];
+      if (step === undefined) return { ...state, errors: {} };
+      return { ...state, step, errors: {} };
+    }
+    case 'back': {
+      const step = wizardSteps[stepIndex(state.step) - 1];
+      // Everything typed is kept; only the step's complaints go.
+      return step === undefined ? state : { ...state, step, errors: {} };
+    }
+  }
+}
+
+/** What is saved so closing the app loses nothing: never a secret (the schema is strict). */
+export function draftOf(state: WizardState, now: string): WizardDraft {
+  const port = state.port.trim();
+  const portNumber = /^\d{1,5}$/u.test(port) && Number(port) >= 1 && Number(port) <= 65535 ? Number(port) : null;
+  return {
+    step: state.step,
+    platform: state.platform,
+    environment: state.environment,
+    address: state.address.slice(0, 320),
+    platformSubdomain: state.platformSubdomain.slice(0, 63),
+    provider: state.provider,
+    host: state.host.slice(0, 253),
+    port: portNumber,
+    security: state.security,
+    username: state.username.slice(0, 320),
+    authKind: state.authKind,
+    addressId: state.addressId,
+    testPassed: state.testPassed,
+    proceedReason: state.continueAnyway ? state.proceedReason.slice(0, 500) : '',
+    updatedAt: now,
+  };
+}
+
+function fromDraft(draft: WizardDraft): Partial<WizardState> {
+  return {
+    step: draft.step,
+    platform: draft.platform,
+    environment: draft.environment,
+    address: draft.address,
+    platformSubdomain: draft.platformSubdomain,
+    provider: draft.provider,
+    host: draft.host,
+    port: draft.port === null ? '' : String(draft.port),
+    security: draft.security,
+    username: draft.username,
+    authKind: draft.authKind,
+    addressId: draft.addressId,
+    testPassed: draft.testPassed,
+    continueAnyway: !draft.testPassed && draft.proceedReason !== '',
+    proceedReason: draft.proceedReason,
+  };
+}
+
+/** The fields of the address as the wizard would save them (after the address and provider steps). */
+export function addressFieldsOf(state: WizardState, check: AddressCheck | null, platform: Platform | undefined) {
+  const subdomain = needsSubdomain(platform) ? state.platformSubdomain.trim().toLowerCase() : '';
+  return {
+    address: check?.ascii ?? state.address.trim(),
+    platform: state.platform ?? 'generic',
+    environment: state.environment ?? 'sandbox',
+    provider: state.provider ?? 'custom',
+    host: state.host.trim(),
+    port: Number(state.port.trim()),
+    security: state.security ?? 'starttls',
+    username: state.username.trim(),
+    authKind: state.authKind ?? 'password',
+    platformSubdomain: subdomain === '' ? null : subdomain,
+  } as const;
+}

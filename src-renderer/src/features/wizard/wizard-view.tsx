@@ -1,0 +1,395 @@
+import { Button, makeStyles, MessageBar, MessageBarActions, MessageBarBody, MessageBarTitle, tokens } from '@fluentui/react-components';
+import { useQueryClient } from '@tanstack/react-query';
+import { useCallback, useEffect, useReducer, useRef, useState, type RefObject } from 'react';
+import { wizardSteps, type AddressView, type AppError, type WizardDraft } from '../../../../src-preload/contract';
+import { useApiClient } from '../../api/api-context';
+import { ChannelError, toChannelError } from '../../api/channel-error';
+import { callChannel, channelKey, useChannelQuery } from '../../api/hooks';
+import { routeHref } from '../../app/routes';
+import { ErrorBar } from '../../ui/error-bar';
+import { Loading } from '../../ui/loading';
+import { ViewHeader } from '../../ui/view-header';
+import { OneTimeSecret } from '../addresses/one-time-secret';
+import { AddressStep } from './address-step';
+import { DnsStep } from './dns-step';
+import { ForwardingStep } from './forwarding-step';
+import { PlatformStep } from './platform-step';
+import { ProviderStep } from './provider-step';
+import { SummaryStep } from './summary-step';
+import { TestStep } from './test-step';
+import { VerifyStep } from './verify-step';
+import { stepTitles, type StepProps } from './wizard-labels';
+import { StepList } from './step-list';
+import {
+  addressFieldsOf,
+  checkKey,
+  continuedPastFailure,
+  currentCheck,
+  draftOf,
+  initialWizard,
+  stepIndex,
+  validateStep,
+  wizardReducer,
+  type WizardAction,
+  type WizardErrors,
+  type WizardField,
+} from './wizard-state';
+
+const useStyles = makeStyles({
+  view: { display: 'flex', flexDirection: 'column', gap: tokens.spacingVerticalL, maxWidth: '72rem' },
+  step: {
+    display: 'flex',
+    flexDirection: 'column',
+    gap: tokens.spacingVerticalL,
+    padding: tokens.spacingHorizontalXL,
+    border: `${tokens.strokeWidthThin} solid ${tokens.colorNeutralStroke2}`,
+    borderRadius: tokens.borderRadiusLarge,
+    backgroundColor: tokens.colorNeutralBackground1,
+    minWidth: 0,
+  },
+  heading: {
+    margin: 0,
+    fontSize: tokens.fontSizeBase500,
+    lineHeight: tokens.lineHeightBase500,
+    fontWeight: tokens.fontWeightSemibold,
+    ':focus': { outlineStyle: 'none' },
+  },
+  eyebrow: { display: 'block', fontSize: tokens.fontSizeBase200, fontWeight: tokens.fontWeightRegular, color: tokens.colorNeutralForeground2 },
+  nav: { display: 'flex', gap: tokens.spacingHorizontalS, alignItems: 'center', flexWrap: 'wrap' },
+  spacer: { flexGrow: 1 },
+});
+
+type Phase =
+  | { readonly kind: 'loading' }
+  /** A draft was found: resume it or start over. */
+  | { readonly kind: 'offer'; readonly draft: WizardDraft }
+  | { readonly kind: 'running' }
+  | { readonly kind: 'load-failed'; readonly error: AppError };
+
+/** Where main's refusal of a field lands in the wizard (`fields.host` → host). */
+function errorsOfIssues(error: AppError): WizardErrors {
+  const errors: WizardErrors = {};
+  const issues = error.details?.['issues'];
+  if (error.code !== 'invalid-input' || !Array.isArray(issues)) return errors;
+  const known: readonly WizardField[] = ['address', 'platform', 'environment', 'platformSubdomain', 'provider', 'host', 'port', 'security', 'username', 'authKind', 'secret'];
+  for (const issue of issues as unknown[]) {
+    if (typeof issue !== 'object' || issue === null) continue;
+    const { path, message } = issue as { path?: unknown; message?: unknown };
+    if (typeof path !== 'string' || typeof message !== 'string') continue;
+    const name = path.replace(/^(fields|patch)\./u, '').split('.')[0] ?? '';
+    const field = known.find((f) => f === name);
+    if (field !== undefined) errors[field] ??= message;
+  }
+  return errors;
+}
+
+/**
+ * `#/connect`: the connect-external-address wizard. The reducer (wizard-state.ts) owns
+ * the steps and their rules; this view runs what the steps need from main, saves the
+ * draft (never a secret) on every step change, and moves focus to each step's heading.
+ */
+export function WizardView() {
+  const styles = useStyles();
+  const { api } = useApiClient();
+  const queryClient = useQueryClient();
+  const [state, dispatch] = useReducer(wizardReducer, initialWizard);
+  const [phase, setPhase] = useState<Phase>({ kind: 'loading' });
+  const [busy, setBusy] = useState(false);
+  const [actionError, setActionError] = useState<{ readonly title: string; readonly error: AppError } | null>(null);
+  const headingRef = useRef<HTMLHeadingElement>(null);
+  const secretRef = useRef<HTMLInputElement>(null);
+  const [secretTyped, setSecretTyped] = useState(false);
+
+  const platforms = useChannelQuery('platforms:list', {});
+  const addresses = useChannelQuery('addresses:list', {});
+  const platform = platforms.data?.find((p) => p.id === state.platform);
+  const inProgress: AddressView | undefined = state.addressId === null ? undefined : addresses.data?.find((a) => a.id === state.addressId);
+  const context = { platforms: platforms.data ?? [], secretTyped };
+
+  // The draft, once: offer to resume it.
+  useEffect(() => {
+    let live = true;
+    callChannel(api, 'wizard:get-draft', {}).then(
+      (draft) => {
+        if (live) setPhase(draft === null ? { kind: 'running' } : { kind: 'offer', draft });
+      },
+      (error: unknown) => {
+        if (live) setPhase({ kind: 'load-failed', error: toChannelError(error).appError });
+      },
+    );
+    return () => {
+      live = false;
+    };
+  }, [api]);
+
+  /** Every step change goes through here: the draft (never a secret) is saved at once, so closing the app resumes at this step. */
+  const go = (action: WizardAction) => {
+    const nextState = wizardReducer(state, action);
+    dispatch(action);
+    if (nextState.step === state.step) return;
+    void callChannel(api, 'wizard:save-draft', { draft: draftOf(nextState, new Date().toISOString()) }).catch((error: unknown) =>
+      setActionError({ title: 'Your progress was not saved', error: toChannelError(error).appError }),
+    );
+  };
+
+  // Focus follows the step, so keyboard and screen-reader users start at its heading.
+  const firstRender = useRef(true);
+  useEffect(() => {
+    if (phase.kind !== 'running') return;
+    if (firstRender.current) {
+      firstRender.current = false;
+      return;
+    }
+    headingRef.current?.focus();
+  }, [state.step, phase.kind]);
+
+  // The address check runs as the admin types (errors block Next; warnings are shown).
+  const key = checkKey(state);
+  const { address, platform: platformId, environment, addressId } = state;
+  useEffect(() => {
+    if (phase.kind !== 'running' || address.trim() === '' || platformId === null || environment === null) return;
+    let live = true;
+    const timer = setTimeout(() => {
+      callChannel(api, 'addresses:check-new', { address: address.trim(), platform: platformId, environment, ...(addressId === null ? {} : { excludeId: addressId }) }).then(
+        (result) => {
+          if (live) dispatch({ type: 'address-checked', key, result });
+        },
+        (error: unknown) => {
+          if (live) setActionError({ title: 'The address could not be checked', error: toChannelError(error).appError });
+        },
+      );
+    }, 250);
+    return () => {
+      live = false;
+      clearTimeout(timer);
+    };
+  }, [api, key, address, platformId, environment, addressId, phase.kind]);
+
+  const refreshAddresses = useCallback(() => queryClient.invalidateQueries({ queryKey: channelKey('addresses:list') }), [queryClient]);
+
+  const resume = (draft: WizardDraft) => {
+    dispatch({ type: 'restore', draft });
+    setPhase({ kind: 'running' });
+    requestAnimationFrame(() => headingRef.current?.focus());
+  };
+
+  const startOver = async () => {
+    setBusy(true);
+    try {
+      await callChannel(api, 'wizard:discard-draft', {});
+      await refreshAddresses();
+      dispatch({ type: 'start-over' });
+      setActionError(null);
+      setPhase({ kind: 'running' });
+      requestAnimationFrame(() => headingRef.current?.focus());
+    } catch (error) {
+      setActionError({ title: 'The unfinished setup was not discarded', error: toChannelError(error).appError });
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  const refuse = (errors: WizardErrors) => {
+    dispatch({ type: 'errors', errors });
+    requestAnimationFrame(() => document.querySelector<HTMLElement>('[data-wizard-step] [aria-invalid="true"]')?.focus());
+  };
+
+  /** Saves what this step changed on the in-progress address, then moves on. */
+  const next = async () => {
+    setActionError(null);
+    const errors = validateStep(state, context);
+    if (Object.keys(errors).length > 0) {
+      refuse(errors);
+      return;
+    }
+    const fields = addressFieldsOf(state, currentCheck(state), platform);
+    try {
+      setBusy(true);
+      if ((state.step === 'platform' || state.step === 'address') && state.addressId !== null) {
+        const { address: a, platform: p, environment: e, platformSubdomain } = fields;
+        await callChannel(api, 'addresses:update', { id: state.addressId, patch: { address: a, platform: p, environment: e, platformSubdomain } });
+        await refreshAddresses();
+      }
+      if (state.step === 'provider') {
+        const input = secretRef.current;
+        const secret = input !== null && input.value !== '' ? new OneTimeSecret(input.value) : undefined;
+        // The field is emptied now: the secret is never in React state nor, after this, in the page.
+        if (input !== null) input.value = '';
+        setSecretTyped(false);
+        const saved = await saveServer(fields, secret);
+        await refreshAddresses();
+        if (saved.secret.stored !== true) {
+          dispatch({ type: 'secret-saved', addressId: saved.id });
+          refuse({ secret: 'The server changed, so the stored secret was removed (it belonged to the old server). Type it again.' });
+          return;
+        }
+        dispatch({ type: 'secret-saved', addressId: saved.id });
+      }
+      go({ type: 'next', context: { ...context, secretTyped: true } });
+    } catch (error) {
+      const appError = toChannelError(error).appError;
+      const byField = errorsOfIssues(appError);
+      if (Object.keys(byField).length > 0) refuse(byField);
+      else setActionError({ title: 'This step was not saved', error: appError });
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  /** Creates the in-progress address with its secret (straight to the keychain), or updates it. */
+  const saveServer = async (fields: ReturnType<typeof addressFieldsOf>, secret: OneTimeSecret | undefined): Promise<AddressView> => {
+    // The in-progress address may have been deleted from the Addresses view meanwhile.
+    const id = addresses.data !== undefined && inProgress === undefined ? null : state.addressId;
+    if (id === null) {
+      const value = secret?.take();
+      if (value === undefined) throw new ChannelError({ code: 'invalid-input', message: 'Type the secret.', details: { issues: [{ path: 'secret', message: 'Type the password: it goes straight to the OS keychain.' }] } });
+      return callChannel(api, 'addresses:create', { fields, secret: value, setup: 'in-progress' });
+    }
+    const { host, port, security, username, authKind, provider } = fields;
+    let view = await callChannel(api, 'addresses:update', { id, patch: { host, port, security, username, authKind, provider } });
+    const value = secret?.take();
+    if (value !== undefined) {
+      const secretState = await callChannel(api, 'vault:set-secret', { addressId: id, secret: value });
+      view = { ...view, secret: secretState };
+    }
+    return view;
+  };
+
+  const finish = async () => {
+    if (state.addressId === null) return;
+    setActionError(null);
+    setBusy(true);
+    try {
+      await callChannel(api, 'addresses:complete-setup', {
+        id: state.addressId,
+        proceedReason: continuedPastFailure(state) ? state.proceedReason.trim() : null,
+      });
+      await refreshAddresses();
+      window.location.hash = routeHref('addresses');
+    } catch (error) {
+      setActionError({ title: 'The address was not saved', error: toChannelError(error).appError });
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  const header = (
+    <ViewHeader
+      title="Connect address"
+      description="Connect a company address to your platform's authenticated SMTP connector, proving each step before you paste anything into the platform. Secrets go straight to the OS keychain."
+    />
+  );
+
+  if (phase.kind === 'loading') {
+    return (
+      <>
+        {header}
+        <Loading label="Looking for an unfinished setup…" />
+      </>
+    );
+  }
+  if (phase.kind === 'load-failed') {
+    return (
+      <>
+        {header}
+        <ErrorBar error={phase.error} title="Your unfinished setup could not be read" />
+      </>
+    );
+  }
+  if (phase.kind === 'offer') {
+    const who = phase.draft.address.trim();
+    return (
+      <>
+        {header}
+        <MessageBar intent="info" layout="multiline">
+          <MessageBarBody>
+            <MessageBarTitle>{who === '' ? 'Resume your unfinished setup' : `Resume your unfinished setup of ${who}`}</MessageBarTitle>
+            You stopped at step {stepIndex(phase.draft.step) + 1} of {wizardSteps.length}, {stepTitles[phase.draft.step]}. Start over forgets it
+            {phase.draft.addressId === null ? '.' : ' and removes the secret it stored in the OS keychain.'}
+          </MessageBarBody>
+          <MessageBarActions>
+            <Button appearance="primary" onClick={() => resume(phase.draft)}>
+              Resume
+            </Button>
+            <Button onClick={() => void startOver()} disabledFocusable={busy}>
+              Start over
+            </Button>
+          </MessageBarActions>
+        </MessageBar>
+        {actionError === null ? null : <ErrorBar error={actionError.error} title={actionError.title} />}
+      </>
+    );
+  }
+
+  const index = stepIndex(state.step);
+  const stepProps: StepProps = {
+    state,
+    dispatch,
+    platform,
+    platforms: platforms.data ?? [],
+    address: inProgress,
+    headingLevel: 3,
+  };
+  const last = state.step === 'summary';
+
+  return (
+    <>
+      {header}
+      <div className={styles.view}>
+        <StepList current={state.step} />
+        {platforms.error === null ? null : <ErrorBar error={platforms.error.appError} title="The platform list could not be loaded" />}
+        <section className={styles.step} aria-labelledby="wizard-step-title" data-wizard-step={state.step}>
+          <h2 className={styles.heading} id="wizard-step-title" tabIndex={-1} ref={headingRef}>
+            <span className={styles.eyebrow}>
+              Step {index + 1} of {wizardSteps.length}
+            </span>
+            {stepTitles[state.step]}
+          </h2>
+          <StepBody {...stepProps} secretRef={secretRef} onSecretPresence={setSecretTyped} />
+          {actionError === null ? null : <ErrorBar error={actionError.error} title={actionError.title} />}
+          <div className={styles.nav}>
+            <Button onClick={() => go({ type: 'back' })} disabledFocusable={index === 0 || busy}>
+              Back
+            </Button>
+            <span className={styles.spacer} />
+            {last ? (
+              <Button appearance="primary" onClick={() => void finish()} disabledFocusable={busy || state.addressId === null}>
+                {busy ? 'Saving…' : 'Finish'}
+              </Button>
+            ) : (
+              <Button appearance="primary" onClick={() => void next()} disabledFocusable={busy}>
+                {busy ? 'Saving…' : 'Next'}
+              </Button>
+            )}
+          </div>
+        </section>
+      </div>
+    </>
+  );
+}
+
+interface StepBodyProps extends StepProps {
+  readonly secretRef: RefObject<HTMLInputElement | null>;
+  readonly onSecretPresence: (present: boolean) => void;
+}
+
+function StepBody({ secretRef, onSecretPresence, ...props }: StepBodyProps) {
+  switch (props.state.step) {
+    case 'platform':
+      return <PlatformStep {...props} />;
+    case 'address':
+      return <AddressStep {...props} />;
+    case 'provider':
+      return <ProviderStep {...props} secretRef={secretRef} onSecretPresence={onSecretPresence} />;
+    case 'test':
+      return <TestStep {...props} />;
+    case 'forwarding':
+      return <ForwardingStep {...props} />;
+    case 'dns':
+      return <DnsStep {...props} />;
+    case 'verify':
+      return <VerifyStep {...props} />;
+    case 'summary':
+      return <SummaryStep {...props} />;
+  }
+}
