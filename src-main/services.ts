@@ -15,6 +15,7 @@ import { createVault, type KeychainBackend, type Vault } from './vault/vault';
 import { findResourcesDir } from './app/resources-dir';
 import { APP_VERSION } from './app/version';
 import { loadPlatforms, type LoadPlatformsResult } from './providers/platforms';
+import { loadProviders, type LoadProvidersResult } from './providers/providers';
 import { loadReplyCatalogue, type LoadCatalogueResult } from './analyze/reply-catalogue';
 import { loadM365Service, type LoadM365ServiceResult } from './m365/service';
 
@@ -44,6 +45,8 @@ export interface Services {
   readonly resourcesDir: string;
   /** Platform data, read and validated once. */
   platforms(): Promise<LoadPlatformsResult>;
+  /** Mail-provider presets, read and validated once. */
+  providers(): Promise<LoadProvidersResult>;
   /** The reply/diagnosis catalogue, read and validated once. */
   replies(): Promise<LoadCatalogueResult>;
   /** The Microsoft 365 guide (resources/m365.json + the reply catalogue), loaded once. */
@@ -68,6 +71,8 @@ export function createServices(options: ServicesOptions): Services {
   const resourcesDir = options.resourcesDir ?? findResourcesDir();
   let platformsLoad: Promise<LoadPlatformsResult> | undefined;
   const platforms = () => (platformsLoad ??= loadPlatforms(resourcesDir));
+  let providersLoad: Promise<LoadProvidersResult> | undefined;
+  const providers = () => (providersLoad ??= loadProviders(resourcesDir));
   let repliesLoad: Promise<LoadCatalogueResult> | undefined;
   const replies = () => (repliesLoad ??= loadReplyCatalogue(resourcesDir));
   let m365Load: Promise<LoadM365ServiceResult> | undefined;
@@ -77,6 +82,7 @@ export function createServices(options: ServicesOptions): Services {
     ));
   const handlers = createHandlers({
     platforms,
+    providers,
     replies,
     m365,
     store,
@@ -95,6 +101,7 @@ export function createServices(options: ServicesOptions): Services {
     handlers,
     resourcesDir,
     platforms,
+    providers,
     replies,
     m365,
     createDispatcher(onEvent) {

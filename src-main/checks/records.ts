@@ -81,6 +81,10 @@ function rdata(record: FixRecord): string {
     case 'AAAA':
     case 'SOA':
       return record.value;
+    case 'SRV': {
+      const [priority = '0', weight = '0', port = '0', target = '.'] = record.value.split(/\s+/u);
+      return `${priority} ${weight} ${port} ${target === '.' ? '.' : fqdn(target)}`;
+    }
   }
 }
 

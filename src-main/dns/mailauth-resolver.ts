@@ -67,6 +67,8 @@ export function toMailauthResolver(resolver: DnsResolver, options: MailauthResol
           return { exchange: record.exchange, priority: record.priority };
         case 'TXT':
           return record.strings;
+        case 'SRV':
+          return { priority: record.priority, weight: record.weight, port: record.port, name: record.target };
         case 'SOA':
           return { nsname: record.primary, hostmaster: record.admin, serial: record.serial, minttl: record.minimum };
       }

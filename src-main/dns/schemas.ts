@@ -6,7 +6,7 @@
 import { z } from 'zod';
 import { dnsServerSpecSchema } from '../../src-preload/fields';
 
-export const dnsRecordTypes = ['A', 'AAAA', 'CNAME', 'TXT', 'MX', 'NS', 'PTR', 'SOA'] as const;
+export const dnsRecordTypes = ['A', 'AAAA', 'CNAME', 'TXT', 'MX', 'NS', 'PTR', 'SOA', 'SRV'] as const;
 export const dnsRecordTypeSchema = z.enum(dnsRecordTypes);
 export type DnsRecordType = z.infer<typeof dnsRecordTypeSchema>;
 
@@ -25,6 +25,8 @@ export const dnsRecordSchema = z.discriminatedUnion('type', [
   z.object({ ...recordBase, type: z.literal('NS'), target: z.string() }),
   z.object({ ...recordBase, type: z.literal('PTR'), target: z.string() }),
   z.object({ ...recordBase, type: z.literal('MX'), priority: z.number().int(), exchange: z.string() }),
+  /** RFC 2782; RFC 6186 publishes mail submission this way. Target `.` = "not offered here". */
+  z.object({ ...recordBase, type: z.literal('SRV'), priority: z.number().int(), weight: z.number().int(), port: z.number().int(), target: z.string() }),
   /** RFC 1035 §3.3.14: one or more character-strings, kept as published. */
   z.object({ ...recordBase, type: z.literal('TXT'), strings: z.array(z.string()) }),
   z.object({

@@ -96,6 +96,13 @@ function toRecord(resource: DNS.Packet.Resource | undefined): DnsRecord[] {
       const priority = resource.priority ?? 0;
       return [{ type: 'MX', name, ttl, priority, exchange, value: `${priority} ${exchange || '.'}` }];
     }
+    case Packet.TYPE.SRV: {
+      const target = normalizeName(resource.target ?? '');
+      const priority = resource.priority ?? 0;
+      const weight = resource.weight ?? 0;
+      const port = resource.port ?? 0;
+      return [{ type: 'SRV', name, ttl, priority, weight, port, target, value: `${priority} ${weight} ${port} ${target || '.'}` }];
+    }
     case Packet.TYPE.TXT: {
       const data = resource.data;
       const strings = Array.isArray(data) ? data.map(String) : typeof data === 'string' ? [data] : [];

@@ -5,7 +5,7 @@
  */
 import { z } from 'zod';
 import { checklistPlatformIds } from '../checks/schemas';
-import { authKindSchema, securitySchema } from '../../src-preload/fields';
+import { authKindSchema, dnsServerSpecSchema, safeText, securitySchema } from '../../src-preload/fields';
 
 const isoDate = z.iso.date();
 /** A seed file (`seeds/...`) or a vendor page (`https://...`). */
@@ -79,49 +79,78 @@ export const providerEndpointSchema = z.strictObject({
 });
 export type ProviderEndpoint = z.output<typeof providerEndpointSchema>;
 
-export const providerPresetSchema = z.strictObject({
-  id: providerIdSchema,
-  name: z.string(),
-  /** One sentence: what this preset is for. */
-  summary: z.string(),
-  ...sourced,
-  endpoints: z.array(providerEndpointSchema).min(1),
-  username: z.strictObject({
-    /** What goes in the username field, in the admin's words ("Your full Microsoft 365 address"). */
-    hint: z.string(),
-    /** A literal username every account uses (SendGrid: `apikey`). */
-    fixed: z.string().optional(),
-    /** The username is the address being connected. */
-    sameAsAddress: z.boolean().default(false),
-  }),
-  /** Sign-in methods the provider accepts over SMTP AUTH, best first. */
-  authKinds: z.array(authKindSchema).min(1),
-  /** "App password", "SMTP password (not your AWS secret key)", "API key". */
-  secretLabel: z.string(),
-  secretHelp: z.string(),
-  /** Autodetect: MX host suffixes (`mail.protection.outlook.com`) and exact MX hosts (`aspmx.l.google.com`). */
-  detect: z.strictObject({ mxSuffixes: z.array(z.string()).default([]), submissionHosts: z.array(z.string()).default([]) }).prefault({}),
-  /** Things the admin must know before choosing it (Outlook.com: basic auth is gone). */
-  warnings: z.array(z.string()).default([]),
-  notes: z.array(z.string()).default([]),
-  /** A guide inside Relayproof for this provider (`m365` = the Microsoft 365 readiness guide). */
-  guide: z.enum(['m365']).nullable().default(null),
-  docs: z.array(z.strictObject({ title: z.string(), url: z.url() })).default([]),
+export const providerConfidenceSchema = z.enum(['high', 'medium', 'low']);
+export type ProviderConfidence = z.infer<typeof providerConfidenceSchema>;
+
+/** What in DNS points to this provider. */
+export const providerDetectSchema = z.strictObject({
+  /** Mailbox domains of a consumer service (`gmail.com`): an address there is that service's account. */
+  domains: z.array(z.string()).default([]),
+  /** MX host suffixes: an MX equal to one, or ending in `.` + one, matches (`mail.protection.outlook.com`). */
+  mxSuffixes: z.array(z.string()).default([]),
+  /** Exact MX hosts (`smtp.google.com`). */
+  mxHosts: z.array(z.string()).default([]),
+  /**
+   * How sure an MX match makes us that the domain also sends through this provider:
+   * `high` when the MX is the mailbox service itself, lower for inbound-only routes
+   * (Mailgun routes, SES receiving) and for variants of another preset (smtp-relay).
+   */
+  confidence: providerConfidenceSchema.default('high'),
 });
+
+export const providerPresetSchema = z
+  .strictObject({
+    id: providerIdSchema,
+    name: z.string(),
+    /** One sentence: what this preset is for. */
+    summary: z.string(),
+    ...sourced,
+    /** The admin's own server: no fixed endpoint, the wizard asks for host, port and security. */
+    custom: z.boolean().default(false),
+    /** Best first; empty only for the custom entry. */
+    endpoints: z.array(providerEndpointSchema),
+    username: z.strictObject({
+      /** What goes in the username field, in the admin's words ("Your full Microsoft 365 address"). */
+      hint: z.string(),
+      /** A literal username every account uses (SendGrid: `apikey`). */
+      fixed: z.string().optional(),
+      /** The username is the address being connected. */
+      sameAsAddress: z.boolean().default(false),
+    }),
+    /** Sign-in methods the provider accepts over SMTP AUTH, in the order the wizard offers them (what connectors most often take first). */
+    authKinds: z.array(authKindSchema).min(1),
+    /** "App password", "SMTP password (not your AWS secret key)", "API key". */
+    secretLabel: z.string(),
+    secretHelp: z.string(),
+    /** Autodetect from the domain's MX records (and consumer mailbox domains). */
+    detect: providerDetectSchema.prefault({}),
+    /** Things the admin must know before choosing it (Outlook.com: basic auth is gone). */
+    warnings: z.array(z.string()).default([]),
+    notes: z.array(z.string()).default([]),
+    /** A guide inside Relayproof for this provider (`m365` = the Microsoft 365 readiness guide). */
+    guide: z.enum(['m365']).nullable().default(null),
+    docs: z.array(z.strictObject({ title: z.string(), url: z.url() })).default([]),
+  })
+  .refine((p) => p.custom === (p.endpoints.length === 0), {
+    message: 'A preset lists at least one endpoint; only the custom entry ("custom": true) has none, because the admin types host, port and security.',
+    path: ['endpoints'],
+  });
 export type ProviderPreset = z.output<typeof providerPresetSchema>;
 
 /** Autodetect for a domain: what its MX and RFC 6186 SRV records suggest. */
 export const providerDetectInputSchema = z.strictObject({
-  domain: z.string().min(1).max(253),
-  dnsServers: z.array(z.string()).max(8).default([]),
+  /** A domain (Unicode or punycode), or a whole address: the part after the @ is used. */
+  domain: safeText('Domain', 320).min(1, { message: 'Type the domain, such as example.com.' }),
+  dnsServers: z.array(dnsServerSpecSchema).max(8, { message: 'Give at most 8 DNS servers.' }).default([]),
 });
+export type ProviderDetectInput = z.input<typeof providerDetectInputSchema>;
 export const providerSuggestionSchema = z.object({
   providerId: providerIdSchema,
-  /** Which endpoint of the preset fits (its index), or a host/port/security found in SRV. */
+  /** The preset's endpoint that fits, or the host/port/security an SRV record names. */
   endpoint: providerEndpointSchema,
   /** "MX support-example-com.mail.protection.outlook.com ends in mail.protection.outlook.com". */
   reason: z.string(),
-  confidence: z.enum(['high', 'medium', 'low']),
+  confidence: providerConfidenceSchema,
 });
 export type ProviderSuggestion = z.infer<typeof providerSuggestionSchema>;
 export const providerDetectReportSchema = z.object({
@@ -129,7 +158,10 @@ export const providerDetectReportSchema = z.object({
   mx: z.array(z.object({ exchange: z.string(), priority: z.number().int() })),
   srv: z.array(z.object({ service: z.enum(['_submission._tcp', '_submissions._tcp']), target: z.string(), port: z.number().int(), priority: z.number().int(), weight: z.number().int() })),
   suggestions: z.array(providerSuggestionSchema),
-  /** Lookups that did not answer (timeouts, SERVFAIL), in the admin's words; detection is best effort. */
+  /**
+   * In the admin's words: lookups that did not answer (timeout, SERVFAIL), a domain that
+   * does not exist or has no MX, and why nothing was suggested. Detection is best effort.
+   */
   problems: z.array(z.string()),
 });
 export type ProviderDetectReport = z.infer<typeof providerDetectReportSchema>;

@@ -11,6 +11,7 @@ import { probeHost } from '../smtp/probe';
 import { testConnection } from '../smtp/connection-test';
 import type { ConnectionReport, ConnectionTestInput } from '../smtp/schemas';
 import type { LoadPlatformsResult } from '../providers/platforms';
+import type { LoadProvidersResult } from '../providers/providers';
 import { retirementStatus } from '../m365/retirement';
 import type { LoadM365ServiceResult, M365Service } from '../m365/service';
 import type { AppStore } from '../store/store';
@@ -18,6 +19,7 @@ import type { Vault } from '../vault/vault';
 import type { HandlerContext, Handlers } from './dispatch';
 import { addressHandlers } from './address-handlers';
 import { providerHandlers } from './provider-handlers';
+import { dnsServersOr as settingsDnsServersOr } from './dns-servers';
 import { verificationHandlers } from './verification-handlers';
 
 export interface HandlerDeps {
@@ -28,6 +30,8 @@ export interface HandlerDeps {
   readonly cancel: (operationId: string) => boolean;
   /** Platform data from resources/platforms (loaded once, on first use). */
   readonly platforms: () => Promise<LoadPlatformsResult>;
+  /** Mail-provider presets from resources/providers (loaded once, on first use). */
+  readonly providers: () => Promise<LoadProvidersResult>;
   /** The reply/diagnosis catalogue from resources/replies (loaded once). */
   readonly replies: () => Promise<LoadCatalogueResult>;
   /** The Microsoft 365 guide from resources/m365.json (loaded once). */
@@ -47,7 +51,7 @@ export function createHandlers(deps: HandlerDeps): Handlers {
 
   /** The admin's DNS servers from Settings apply wherever a call names none. */
   function dnsServersOr(given: readonly string[]): string[] {
-    return given.length > 0 ? [...given] : [...store.settings().dnsServers];
+    return settingsDnsServersOr(store, given);
   }
 
   async function catalogue(): Promise<Result<ReplyCatalogue>> {

@@ -1,12 +1,43 @@
 /**
  * Handlers for platform and provider data and autodetect (src-preload/channels/addresses.ts).
- * TEMPORARY: being built in this session; every channel answers "not built yet".
+ * The data comes from resources/ through the memoized loaders in services.ts; a file
+ * that does not validate is an installation problem, reported with every bad field.
  */
-import { fail } from '../../src-preload/contract';
+import { fail, ok, type Result } from '../../src-preload/contract';
+import { checklistPlatformIds } from '../checks/schemas';
+import { detectProvider } from '../providers/detect';
+import type { ProviderPreset } from '../providers/schemas';
 import type { Handlers } from './dispatch';
+import { dnsServersOr } from './dns-servers';
 import type { HandlerDeps } from './handlers';
 
-export function providerHandlers(_deps: HandlerDeps): Pick<Handlers, 'platforms:list' | 'providers:list' | 'providers:detect'> {
-  const notYet = async () => fail('internal', 'Not built yet.');
-  return { 'platforms:list': notYet, 'providers:list': notYet, 'providers:detect': notYet };
+export function providerHandlers(deps: HandlerDeps): Pick<Handlers, 'platforms:list' | 'providers:list' | 'providers:detect'> {
+  async function presets(): Promise<Result<readonly ProviderPreset[]>> {
+    const loaded = await deps.providers();
+    return loaded.ok
+      ? ok(loaded.providers)
+      : fail('internal', 'Relayproof could not read its mail-provider presets (resources/providers).', { hint: 'Reinstall Relayproof.', details: { problems: loaded.problems } });
+  }
+
+  return {
+    async 'platforms:list'() {
+      const loaded = await deps.platforms();
+      if (!loaded.ok) {
+        return fail('internal', 'Relayproof could not read its platform data (resources/platforms).', { hint: 'Reinstall Relayproof.', details: { problems: loaded.problems } });
+      }
+      // The wizard's order: the named SaaS platforms first, Generic last.
+      return ok(checklistPlatformIds.flatMap((id) => loaded.platforms.get(id) ?? []));
+    },
+
+    async 'providers:list'() {
+      const loaded = await presets();
+      return loaded.ok ? ok([...loaded.value]) : loaded;
+    },
+
+    async 'providers:detect'({ domain, dnsServers }, ctx) {
+      const loaded = await presets();
+      if (!loaded.ok) return loaded;
+      return ok(await detectProvider({ domain, dnsServers: dnsServersOr(deps.store, dnsServers) }, { presets: loaded.value, signal: ctx.signal }));
+    },
+  };
 }

@@ -210,6 +210,8 @@ function toResource(record: ZoneRecord): DNS.Packet.Resource {
       return new Packet.Resource({ ...base, exchange: record.exchange, priority: record.priority });
     case 'TXT':
       return new Packet.Resource({ ...base, data: [...record.strings] });
+    case 'SRV':
+      return new Packet.Resource({ ...base, priority: record.priority, weight: record.weight, port: record.port, target: record.target });
   }
 }
 

@@ -6,7 +6,8 @@ export type ZoneRecord =
   | { readonly name: string; readonly type: 'A' | 'AAAA'; readonly ttl?: number; readonly address: string }
   | { readonly name: string; readonly type: 'CNAME' | 'NS' | 'PTR'; readonly ttl?: number; readonly target: string }
   | { readonly name: string; readonly type: 'MX'; readonly ttl?: number; readonly priority: number; readonly exchange: string }
-  | { readonly name: string; readonly type: 'TXT'; readonly ttl?: number; readonly strings: readonly string[] };
+  | { readonly name: string; readonly type: 'TXT'; readonly ttl?: number; readonly strings: readonly string[] }
+  | { readonly name: string; readonly type: 'SRV'; readonly ttl?: number; readonly priority: number; readonly weight: number; readonly port: number; readonly target: string };
 
 export interface Zone {
   /** Apex, e.g. `example.com`. */
@@ -29,6 +30,16 @@ export const rr = {
    * One TXT record; several arguments = several character-strings in that one record.
    * A string over 255 bytes is split the way zone-file tools do (RFC 1035 §3.3.14).
    */
+  /** RFC 2782 `_service._proto.name`; target `.` = the service is not offered. */
+  srv: (name: string, priority: number, weight: number, port: number, target: string, ttl?: number): ZoneRecord => ({
+    name,
+    type: 'SRV',
+    priority,
+    weight,
+    port,
+    target,
+    ...(ttl === undefined ? {} : { ttl }),
+  }),
   txt: (name: string, ...strings: string[]): ZoneRecord => ({ name, type: 'TXT', strings: strings.flatMap(split255) }),
   txtTtl: (name: string, ttl: number, ...strings: string[]): ZoneRecord => ({ name, type: 'TXT', strings: strings.flatMap(split255), ttl }),
 };
