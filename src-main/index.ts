@@ -6,6 +6,7 @@ import { app, dialog, ipcMain, type BrowserWindow } from 'electron';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { EVENT_CHANNEL } from '../src-preload/contract';
+import { electronClipboard } from './electron/clipboard';
 import { allowRendererSenders, registerContract } from './electron/ipc';
 import { electronStoreBackend } from './electron/store-backend';
 import { createAppWindow, rendererLocation } from './electron/window';
@@ -38,6 +39,7 @@ if (!app.requestSingleInstanceLock()) {
         dataDirectory: app.getPath('userData'),
         mode: 'electron',
         storeBackend: electronStoreBackend,
+        clipboard: electronClipboard(),
         validateOutput: !app.isPackaged,
       });
     } catch (error) {

@@ -14,6 +14,7 @@ import { loadKeytar } from './vault/keytar';
 import { createVault, type KeychainBackend, type Vault } from './vault/vault';
 import { findResourcesDir } from './app/resources-dir';
 import { APP_VERSION } from './app/version';
+import { createSecretClipboard, nodeClipboard, type ClipboardBackend, type SecretClipboardOptions } from './app/clipboard';
 import { loadPlatforms, type LoadPlatformsResult } from './providers/platforms';
 import { loadProviders, type LoadProvidersResult } from './providers/providers';
 import { loadReplyCatalogue, type LoadCatalogueResult } from './analyze/reply-catalogue';
@@ -33,6 +34,10 @@ export interface ServicesOptions {
   readonly validateOutput?: boolean;
   /** resources/ (platform, provider and reply data); found next to the code by default. */
   readonly resourcesDir?: string;
+  /** The system clipboard: Electron's in the app (index.ts), else wl-copy / xclip / xsel. */
+  readonly clipboard?: ClipboardBackend;
+  /** When and how the copied secret is cleared (tests inject a short delay). */
+  readonly clipboardClear?: Pick<SecretClipboardOptions, 'clearAfterMs' | 'setTimer'>;
 }
 
 export interface Services {
@@ -80,7 +85,15 @@ export function createServices(options: ServicesOptions): Services {
     (m365Load ??= replies().then((loaded): Promise<LoadM365ServiceResult> | LoadM365ServiceResult =>
       loaded.ok ? loadM365Service(resourcesDir, { catalogue: loaded.catalogue, clock }) : { ok: false, problems: loaded.problems },
     ));
+  const clipboardBackend = options.clipboard ?? nodeClipboard();
+  const clipboard = createSecretClipboard({
+    backend: () => clipboardBackend,
+    ...options.clipboardClear,
+    onClear: ({ cleared, error }) =>
+      error === undefined ? logger.info('clipboard clear after copying a secret', { cleared }) : logger.warn('clipboard could not be cleared after copying a secret', { error }),
+  });
   const handlers = createHandlers({
+    clipboard,
     platforms,
     providers,
     replies,

@@ -70,7 +70,12 @@ export const contract = {
   'settings:update': { input: z.strictObject({ patch: patchOf(settingsSchema) }), output: settingsSchema },
   'addresses:list': { input: empty, output: z.array(addressViewSchema), timeoutMs: KEYCHAIN_TIMEOUT_MS },
   'addresses:create': {
-    input: z.strictObject({ fields: addressFieldsSchema, secret: secretInputSchema.optional() }),
+    input: z.strictObject({
+      fields: addressFieldsSchema,
+      secret: secretInputSchema.optional(),
+      /** `in-progress`: the connect wizard saves the address with its secret before it has finished (addresses:complete-setup ends that). */
+      setup: z.enum(['in-progress', 'complete']).default('complete'),
+    }),
     output: addressViewSchema,
     timeoutMs: KEYCHAIN_TIMEOUT_MS,
     secretFields: ['secret'],

@@ -1,8 +1,10 @@
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCliCaptured, type CliRun } from '../testing/cli-run';
+import { startTokenEndpoint, type TokenEndpoint } from '../testing/m365-token-endpoint';
+import { createTestPki, type TestPki } from '../testing/tls-certs';
 
 const UPN = 'support@contoso.com';
 const APP_ID = '6e2f4a1b-93c5-4d7e-8f10-2a3b4c5d6e7f';
@@ -114,5 +116,93 @@ describe('relayproof m365 checklist', () => {
     const { code, stderr } = await cli(['m365', 'checklist', '--upn', "x'; Remove-Mailbox@contoso.com"]);
     expect(code).toBe(2);
     expect(stderr).toContain('The sign-in name (UPN)');
+  });
+});
+
+describe('relayproof m365 token', () => {
+  const TENANT = '11111111-2222-4333-8444-555555555555';
+  const GOOD = 'aaaaaaaa-0000-4000-8000-000000000001';
+  const GRAPH = 'aaaaaaaa-0000-4000-8000-000000000002';
+  const SECRET = 'q~8Q~cli-client-secret-value';
+  let pki: TestPki;
+  let endpoint: TokenEndpoint;
+  const saved: Record<string, string | undefined> = {};
+
+  beforeAll(async () => {
+    pki = createTestPki();
+    endpoint = await startTokenEndpoint({
+      tls: pki.leaf,
+      tenants: [TENANT],
+      clients: [
+        { clientId: GOOD, secret: SECRET },
+        { clientId: GRAPH, secret: SECRET, claims: { aud: 'https://graph.microsoft.com', roles: ['Mail.Send'] } },
+      ],
+    });
+    const caFile = join(dataDir, 'test-ca.pem');
+    writeFileSync(caFile, pki.ca, 'utf8');
+    // The environment a workstation would give the command: the loopback authority and the CA it trusts.
+    for (const [name, value] of [['RELAYPROOF_M365_AUTHORITY', endpoint.origin], ['NODE_EXTRA_CA_CERTS', caFile]] as const) {
+      saved[name] = process.env[name];
+      process.env[name] = value;
+    }
+  });
+  afterAll(async () => {
+    for (const [name, value] of Object.entries(saved)) {
+      if (value === undefined) delete process.env[name];
+      else process.env[name] = value;
+    }
+    await endpoint.close();
+    pki.cleanup();
+  });
+
+  const token = (args: string[], stdin?: string) => runCliCaptured(['m365', 'token', '--tenant', TENANT, ...args], dataDir, stdin);
+
+  it('prints the claims explanation and never the token unless --show-token', async () => {
+    const { code, stdout } = await token(['--client-id', GOOD, '--client-secret-stdin'], `${SECRET}\n`);
+    expect(code).toBe(0);
+    expect(stdout).toMatch(/^✓ Token usable for SMTP AUTH XOAUTH2 \(client-credentials\)/u);
+    expect(stdout).toContain('Roles: SMTP.SendAsApp');
+    expect(stdout).toContain(`Tenant: ${TENANT}`);
+    expect(stdout).not.toMatch(/eyJ/u);
+    expect(stdout).not.toContain(SECRET);
+
+    const shown = await token(['--client-id', GOOD, '--client-secret-stdin', '--show-token'], SECRET);
+    expect(shown.code).toBe(0);
+    expect(shown.stdout).toMatch(/Access token \(a bearer credential.*\):\neyJ[A-Za-z0-9_-]+\.eyJ[A-Za-z0-9_-]+\.\n$/u);
+  });
+
+  it('--json: the outcome, and the token only with --show-token', async () => {
+    const { code, stdout } = await token(['--client-id', GOOD, '--client-secret-stdin', '--json'], SECRET);
+    expect(code).toBe(0);
+    const parsed = JSON.parse(stdout) as { ok: boolean; outcome: { status: string; explanation: { usable: boolean } }; accessToken?: string };
+    expect(parsed).toMatchObject({ ok: true, outcome: { status: 'acquired', explanation: { usable: true } } });
+    expect(parsed.accessToken).toBeUndefined();
+    const shown = JSON.parse((await token(['--client-id', GOOD, '--client-secret-stdin', '--json', '--show-token'], SECRET)).stdout) as { accessToken?: string };
+    expect(shown.accessToken).toMatch(/^eyJ/u);
+  });
+
+  it('a token for the wrong audience exits 1 with the reason', async () => {
+    const { code, stdout } = await token(['--client-id', GRAPH, '--client-secret-stdin'], SECRET);
+    expect(code).toBe(1);
+    expect(stdout).toMatch(/^✗ Token acquired, but Exchange Online will refuse it/u);
+    expect(stdout).toMatch(/graph\.microsoft\.com \(Microsoft Graph\), not for Exchange Online/u);
+  });
+
+  it('an invalid client secret exits 1 with AADSTS7000215 and the secret nowhere', async () => {
+    const wrong = 'q~8Q~wrong-cli-secret';
+    const { code, stdout, stderr } = await token(['--client-id', GOOD, '--client-secret-stdin'], wrong);
+    expect(code).toBe(1);
+    expect(stdout).toMatch(/^✗ No token: Invalid client secret \(AADSTS7000215\)/u);
+    expect(stdout + stderr).not.toContain(wrong);
+  });
+
+  it('refuses a secret on the command line, a missing --client-secret-stdin and a terminal on stdin (exit 2)', async () => {
+    expect((await token(['--client-id', GOOD, '--client-secret', SECRET])).code).toBe(2);
+    const missing = await token(['--client-id', GOOD], SECRET);
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toContain('add --client-secret-stdin');
+    const tty = await token(['--client-id', GOOD, '--client-secret-stdin']);
+    expect(tty.code).toBe(2);
+    expect(tty.stderr).toContain('reads the client secret from a pipe');
   });
 });

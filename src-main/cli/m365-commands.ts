@@ -1,13 +1,16 @@
 /**
- * `relayproof m365 checklist` and `relayproof m365 script`: the Microsoft 365 guide from
- * the command line, through the same dispatcher (and so the same validation) as the app.
+ * `relayproof m365 checklist`, `script` and `token`: the Microsoft 365 guide from the
+ * command line. checklist and script go through the same dispatcher (and so the same
+ * validation) as the app; token calls the service in this process, because no channel
+ * ever returns a token and `--show-token` must be able to print it.
  */
 import { writeFile } from 'node:fs/promises';
-import type { GeneratedScript, M365Checklist, ReadinessState } from '../m365/schemas';
+import type { GeneratedScript, M365Checklist, ReadinessState, TokenExplanation, TokenOutcome } from '../m365/schemas';
 import type { Services } from '../services';
-import { EXIT, parseOptions, printJson, reportError, UsageError, type CliIo, type ExitCode } from './io';
+import { EXIT, parseOptions, printJson, readSecretFromStdin, reportError, UsageError, type CliIo, type ExitCode } from './io';
 
 const CHECKLIST_USAGE = 'Usage: relayproof m365 checklist --upn UPN [--from ADDR] [--error TEXT] [--json]';
+const TOKEN_USAGE = 'Usage: relayproof m365 token --tenant TENANT --client-id ID --client-secret-stdin [--show-token] [--json]';
 const SCRIPT_USAGE =
   'Usage: relayproof m365 script check|enable|enable-many|send-as|oauth-setup --upn UPN [--upn UPN]... [--from ADDR] [--send-on-behalf] [--app-id ID --object-id ID] [--out FILE] [--json]';
 
@@ -27,8 +30,10 @@ export async function runM365Command(args: readonly string[], io: CliIo, openSer
       return checklist(rest, io, openServices);
     case 'script':
       return script(rest, io, openServices);
+    case 'token':
+      return token(rest, io, openServices);
     default:
-      throw new UsageError(`${CHECKLIST_USAGE}\n       ${SCRIPT_USAGE.replace('Usage: ', '')}`);
+      throw new UsageError(`${CHECKLIST_USAGE}\n       ${SCRIPT_USAGE.replace('Usage: ', '')}\n       ${TOKEN_USAGE.replace('Usage: ', '')}`);
   }
 }
 
@@ -124,4 +129,55 @@ async function script(args: readonly string[], io: CliIo, openServices: () => Se
   else if (values.out !== undefined) io.stdout.write(`Wrote ${generated.title} to ${values.out}\n`);
   else io.stdout.write(generated.text);
   return EXIT.ok;
+}
+
+async function token(args: readonly string[], io: CliIo, openServices: () => Services): Promise<ExitCode> {
+  const { values: v } = parseOptions(args, {
+    tenant: { type: 'string' },
+    'client-id': { type: 'string' },
+    'client-secret-stdin': { type: 'boolean' },
+    'show-token': { type: 'boolean' },
+  });
+  const values = v as { json?: boolean; tenant?: string; 'client-id'?: string; 'client-secret-stdin'?: boolean; 'show-token'?: boolean };
+  if (values.tenant === undefined || values['client-id'] === undefined) throw new UsageError(TOKEN_USAGE);
+  if (values['client-secret-stdin'] !== true) throw new UsageError(`The client secret is read only from standard input: add --client-secret-stdin.\n${TOKEN_USAGE}`);
+  if (io.stdin.isTTY === true) {
+    throw new UsageError('--client-secret-stdin reads the client secret from a pipe, for example: secret-tool lookup … | relayproof m365 token … --client-secret-stdin');
+  }
+  const clientSecret = await readSecretFromStdin(io);
+  const json = values.json === true;
+  const loaded = await openServices().m365();
+  if (!loaded.ok) return reportError(io, json, { code: 'internal', message: `Relayproof could not read its Microsoft 365 data: ${loaded.problems.join('; ')}`, hint: 'Reinstall Relayproof.' });
+  const result = await loaded.service.acquireAppToken({ tenant: values.tenant, clientId: values['client-id'], credential: { kind: 'secret', clientSecret } });
+  if (!result.ok) return reportError(io, json, result.error);
+  const { accessToken, outcome } = result.value;
+  const usable = outcome.status === 'acquired' && outcome.explanation.usable;
+  const shown = values['show-token'] === true && accessToken !== null ? accessToken : null;
+  if (json) {
+    printJson(io, { ok: usable, outcome, ...(shown !== null ? { accessToken: shown } : {}) });
+  } else {
+    printOutcome(io, outcome);
+    if (shown !== null) io.stdout.write(`\nAccess token (a bearer credential until it expires; do not paste it anywhere public):\n${shown}\n`);
+  }
+  return usable ? EXIT.ok : EXIT.checkFailed;
+}
+
+const CHECK_MARKS = { pass: '✓', warn: '!', fail: '✗', skipped: '-' } as const;
+
+function printOutcome(io: CliIo, outcome: TokenOutcome): void {
+  if (outcome.status === 'refused') {
+    const f = outcome.failure;
+    io.stdout.write(`✗ No token: ${f.title}${f.aadsts !== null ? ` (${f.aadsts})` : ''}\n  ${f.explanation}\n`);
+    for (const step of f.steps) io.stdout.write(`  - ${step}\n`);
+    if (f.detail !== null) io.stdout.write(`  Microsoft Entra said: ${f.detail}\n`);
+    if (f.correlationId !== null) io.stdout.write(`  Correlation ID: ${f.correlationId}\n`);
+    return;
+  }
+  const e: TokenExplanation = outcome.explanation;
+  io.stdout.write(`${e.usable ? '✓ Token usable for SMTP AUTH XOAUTH2' : '✗ Token acquired, but Exchange Online will refuse it'} (${outcome.flow})\n`);
+  io.stdout.write(`  Audience: ${e.audience ?? 'none'}\n  Tenant: ${e.tenantId ?? 'none'}\n  App: ${e.appName !== null ? `${e.appName} ` : ''}${e.appId ?? ''}\n`);
+  io.stdout.write(`  Roles: ${e.roles.length > 0 ? e.roles.join(', ') : 'none'}${e.scopes.length > 0 ? `\n  Scopes: ${e.scopes.join(' ')}` : ''}\n`);
+  io.stdout.write(`  Expires: ${e.expiresAt ?? 'unknown'}\n`);
+  for (const check of e.checks) io.stdout.write(`  ${CHECK_MARKS[check.outcome]} ${check.message}\n`);
+  io.stdout.write(`  ${e.note}\n`);
 }

@@ -5,6 +5,7 @@
 import { defaultDataDirectory } from '../app/data-directory';
 import { APP_VERSION } from '../app/version';
 import { createLogger } from '../log/logger';
+import { m365OAuthFromEnv } from '../m365/authority';
 import { createServices, type Services } from '../services';
 import { runAddressCommand } from './address-commands';
 import { runCheckCommand, runSpfCommand } from './dns-commands';
@@ -52,6 +53,9 @@ Commands:
   m365 script check|enable|enable-many|send-as|oauth-setup --upn UPN
             [--from ADDR] [--app-id ID --object-id ID] [--out FILE]
                                   The PowerShell for one situation (to FILE, else printed)
+  m365 token --tenant T --client-id C --client-secret-stdin [--show-token]
+                                  An app-only OAuth 2.0 token for SMTP AUTH, explained from
+                                  its claims (the token itself only with --show-token)
 
 Options:
   --json        Print one JSON object instead of text
@@ -115,10 +119,14 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<ExitCo
 
 function openServices(io: CliIo, mode: 'cli' | 'browser' = 'cli'): Services {
   const dataDirectory = defaultDataDirectory(io.env);
+  // Another Entra sign-in service (a sovereign cloud; the tests' loopback endpoint) is chosen at start, never per call.
+  const authority = m365OAuthFromEnv(io.env);
+  if (!authority.ok) throw new UsageError(authority.problem);
   return createServices({
     dataDirectory,
     mode,
     logger: createLogger({ file: `${dataDirectory}/logs/relayproof.log` }),
+    m365OAuth: authority.oauth,
   });
 }
 

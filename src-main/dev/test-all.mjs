@@ -25,6 +25,8 @@ const PREREQUISITES = [
   { pkg: 'chromium', present: () => existsSync('/usr/bin/chromium') },
   { pkg: 'xvfb', present: () => hasCommand('Xvfb') },
   { pkg: 'xauth', present: () => hasCommand('xauth') },
+  // The Node clipboard backend (browser mode, CLI) is tested for real on Xvfb.
+  { pkg: 'xclip', present: () => hasCommand('xclip') },
   { pkg: 'openssl', present: () => hasCommand('openssl') },
   // keytar is compiled with node-gyp when the libsecret headers arrive after `npm ci`.
   { pkg: 'build-essential', present: () => hasCommand('g++') && hasCommand('make') },

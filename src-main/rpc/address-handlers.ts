@@ -1,12 +1,26 @@
 /**
- * Handlers of the connect wizard and the address lifecycle (src-preload/channels/addresses.ts).
- * TEMPORARY: being built in this session; every channel answers "not built yet".
+ * Handlers of the connect wizard and the address lifecycle (src-preload/channels/addresses.ts,
+ * and the contract's addresses:create / update / delete): the new-address check, setup
+ * state, two-phase rotation, lifecycle history, export/import, the wizard draft and the
+ * clipboard copy of a secret. The logic lives in src-main/addresses/ (pure); these
+ * handlers store, touch the keychain and record the events.
  */
-import { fail } from '../../src-preload/contract';
+import { fail, ok, type Address, type AddressView, type AppError, type Result } from '../../src-preload/contract';
+import type { AddressCheck } from '../../src-preload/channels/addresses';
+import { ClipboardUnavailableError } from '../app/clipboard';
+import { checkNewAddress, platformShortName, type AddressCheckRequest } from '../addresses/address-check';
+import { buildExport, planImport } from '../addresses/import-export';
+import { eventFor, eventsForUpdate, keychainRemovalDetail, lastTestOf, serverChanged, serverOf } from '../addresses/lifecycle';
+import type { PlatformCatalog } from '../providers/platforms';
+import { SECRET_PURPOSES, secretAccount, type SecretPurpose } from '../vault/vault';
 import type { Handlers } from './dispatch';
 import type { HandlerDeps } from './handlers';
+import { createSmtpTester, notFoundAddress } from './smtp-test';
 
 type AddressChannel =
+  | 'addresses:create'
+  | 'addresses:update'
+  | 'addresses:delete'
   | 'addresses:check-new'
   | 'addresses:complete-setup'
   | 'addresses:rotate-secret'
@@ -18,18 +32,259 @@ type AddressChannel =
   | 'wizard:discard-draft'
   | 'vault:copy-secret-to-clipboard';
 
-export function addressHandlers(_deps: HandlerDeps): Pick<Handlers, AddressChannel> {
-  const notYet = async () => fail('internal', 'Not built yet.');
+const SECRET_WORDS: Record<Address['authKind'], string> = { password: 'password', 'app-password': 'app password', 'api-key': 'API key', oauth2: 'OAuth 2.0 token' };
+
+/** A zod `.partial()` output may carry explicit `undefined`s; a patch must not. */
+function definedOnly<T extends object>(patch: { [K in keyof T]?: T[K] | undefined }): Partial<T> {
+  return Object.fromEntries(Object.entries(patch).filter(([, value]) => value !== undefined)) as Partial<T>;
+}
+
+function hintOf(error: AppError): Pick<AppError, 'hint'> {
+  return error.hint !== undefined ? { hint: error.hint } : {};
+}
+
+export function addressHandlers(deps: HandlerDeps): Pick<Handlers, AddressChannel> {
+  const { store, vault, clock } = deps;
+  const smtp = createSmtpTester(deps);
+
+  function view(address: Address, stored: boolean | null): AddressView {
+    return { ...address, secret: { stored, changedAt: address.secretChangedAt } };
+  }
+
+  async function viewOne(address: Address): Promise<AddressView> {
+    const has = await vault.has(address.id);
+    return view(address, has.ok ? has.value : null);
+  }
+
+  async function platforms(): Promise<Result<PlatformCatalog>> {
+    const loaded = await deps.platforms();
+    return loaded.ok
+      ? ok(loaded.platforms)
+      : fail('internal', 'Relayproof could not read its platform data (resources/platforms).', { hint: 'Reinstall Relayproof.', details: { problems: loaded.problems } });
+  }
+
+  async function check(request: AddressCheckRequest): Promise<Result<AddressCheck>> {
+    const catalog = await platforms();
+    if (!catalog.ok) return catalog;
+    return ok(checkNewAddress(request, store.listAddresses(), catalog.value.get(request.platform)));
+  }
+
+  /** The check's errors as the refusal of a create or an edit. */
+  function refusal(result: AddressCheck): Result<never> {
+    const syntaxOrSystem = result.errors.some((e) => e.code === 'syntax' || e.code === 'system-address');
+    const hint = result.errors.some((e) => e.code === 'duplicate')
+      ? 'Open the existing address to change or rotate it instead.'
+      : syntaxOrSystem
+        ? 'Use an address on your own domain, such as support@yourcompany.com.'
+        : 'Remove addresses you no longer use from this platform and environment, or use another domain.';
+    return fail(syntaxOrSystem ? 'invalid-input' : 'conflict', result.errors.map((e) => e.message).join(' '), {
+      hint,
+      details: { problems: result.errors.map((e) => e.code) },
+    });
+  }
+
+  /** Deletes every keychain entry of an address (SMTP, IMAP, OAuth client). */
+  async function deleteAllSecrets(id: string): Promise<{ removed: SecretPurpose[]; failed: AppError | null }> {
+    const removed: SecretPurpose[] = [];
+    let failed: AppError | null = null;
+    for (const purpose of SECRET_PURPOSES) {
+      const result = await vault.delete(secretAccount(id, purpose));
+      if (!result.ok) failed ??= result.error;
+      else if (result.value) removed.push(purpose);
+    }
+    return { removed, failed };
+  }
+
   return {
-    'addresses:check-new': notYet,
-    'addresses:complete-setup': notYet,
-    'addresses:rotate-secret': notYet,
-    'addresses:events': notYet,
-    'addresses:export': notYet,
-    'addresses:import': notYet,
-    'wizard:get-draft': notYet,
-    'wizard:save-draft': notYet,
-    'wizard:discard-draft': notYet,
-    'vault:copy-secret-to-clipboard': notYet,
+    async 'addresses:check-new'({ address, platform, environment, excludeId }) {
+      return check({ address, platform, environment, excludeId });
+    },
+
+    async 'addresses:create'({ fields, secret, setup }) {
+      const checked = await check({ address: fields.address, platform: fields.platform, environment: fields.environment });
+      if (!checked.ok) return checked;
+      if (checked.value.errors.length > 0) return refusal(checked.value);
+      const created = store.createAddress(fields, { setup: setup ?? 'complete' });
+      let current = created;
+      if (secret !== undefined) {
+        const saved = await vault.set(created.id, secret);
+        if (!saved.ok) {
+          // Nothing half-done: without its secret the address is not saved either, and
+          // the admin still has everything they typed.
+          store.deleteAddress(created.id);
+          return saved;
+        }
+        current = store.setSecretChangedAt(created.id, clock().toISOString()) ?? created;
+        store.recordEvent(eventFor(current, 'secret-saved', `Saved its ${SECRET_WORDS[current.authKind]} for ${serverOf(current)} in the OS keychain.`));
+      }
+      if (current.setup === 'complete') {
+        store.recordEvent(eventFor(current, 'connected', `Added for ${platformShortName(undefined, current.platform)} (${current.environment}), sending through ${serverOf(current)}.`));
+      }
+      return ok(view(current, secret !== undefined));
+    },
+
+    async 'addresses:update'({ id, patch }) {
+      const before = store.getAddress(id);
+      if (before === undefined) return notFoundAddress(id);
+      const wanted = definedOnly(patch);
+      const target = { address: wanted.address ?? before.address, platform: wanted.platform ?? before.platform, environment: wanted.environment ?? before.environment };
+      if (target.address !== before.address || target.platform !== before.platform || target.environment !== before.environment) {
+        // A rename or a move (sandbox → production) must fit the platform there too.
+        const checked = await check({ ...target, excludeId: id });
+        if (!checked.ok) return checked;
+        if (checked.value.errors.length > 0) return refusal(checked.value);
+      }
+      const updated = store.updateAddress(id, wanted);
+      if (updated === undefined) return notFoundAddress(id);
+      // A secret belongs to one server and account: when either changes, the old secret
+      // is deleted and must be entered again, so it can never follow the address to a
+      // server it was not meant for.
+      const moved = serverChanged(before, updated);
+      let secretRemoved = false;
+      if (moved && before.secretChangedAt !== null) {
+        const removed = await vault.delete(id);
+        if (!removed.ok) {
+          store.updateAddress(id, { host: before.host, port: before.port, security: before.security, username: before.username, authKind: before.authKind });
+          return fail('keychain-unavailable', `The server of ${before.address} was not changed: its saved secret must be removed first, and the OS keychain cannot be reached right now.`, hintOf(removed.error));
+        }
+        secretRemoved = true;
+      }
+      const after = secretRemoved ? (store.setSecretChangedAt(id, null) ?? updated) : updated;
+      for (const event of eventsForUpdate(before, after, secretRemoved)) store.recordEvent(event);
+      return secretRemoved ? ok(view(after, false)) : ok(await viewOne(after));
+    },
+
+    async 'addresses:delete'({ id }) {
+      const address = store.getAddress(id);
+      if (address === undefined) return notFoundAddress(id);
+      const { removed, failed } = await deleteAllSecrets(id);
+      if (failed !== null && (address.secretChangedAt !== null || address.mailbox !== null)) {
+        // The keychain may still hold this address's secrets and cannot be reached: keep
+        // the configuration so no secret is orphaned where nobody can find it.
+        return fail('keychain-unavailable', `${address.address} was not disconnected: its secret is in the OS keychain, which cannot be reached right now.`, hintOf(failed));
+      }
+      const deleted = store.deleteAddress(id);
+      if (deleted) {
+        store.recordEvent(eventFor(address, 'disconnected', `Disconnected from ${platformShortName(undefined, address.platform)} (${address.environment}); ${keychainRemovalDetail(removed, failed !== null)}.`));
+      }
+      return ok({ deleted, secretDeleted: removed.length > 0 });
+    },
+
+    async 'addresses:complete-setup'({ id, proceedReason }) {
+      const address = store.getAddress(id);
+      if (address === undefined) return notFoundAddress(id);
+      if (address.setup === 'complete') return ok(await viewOne(address));
+      const has = await vault.has(id);
+      if (has.ok && !has.value) {
+        return fail('invalid-input', `${address.address} has no ${SECRET_WORDS[address.authKind]} in the keychain yet, so the platform could not sign in with it.`, {
+          hint: 'Go back to the credentials step and save the secret, then finish.',
+        });
+      }
+      const completed = store.setAddressStatus(id, { setup: 'complete', proceedReason }) ?? address;
+      store.recordEvent(eventFor(completed, 'connected', `Finished connecting to ${platformShortName(undefined, completed.platform)} (${completed.environment}), sending through ${serverOf(completed)}.`));
+      if (proceedReason !== null) {
+        store.recordEvent(eventFor(completed, 'continued-past-failure', `Continued although the connection test had not passed: “${proceedReason}”`));
+      }
+      return ok(view(completed, has.ok ? has.value : null));
+    },
+
+    async 'addresses:rotate-secret'({ id, secret }, ctx) {
+      const address = store.getAddress(id);
+      if (address === undefined) return notFoundAddress(id);
+      const failed = (detail: string) => store.recordEvent(eventFor(address, 'rotation-failed', `${detail} The previous secret is still the stored one.`));
+      // Phase 1: the new secret must sign in to the saved server before anything changes.
+      const tested = await smtp.testCandidate(address, secret, ctx);
+      if (!tested.ok) {
+        failed(`The new secret could not be tested: ${tested.error.message}`);
+        return tested;
+      }
+      const report = tested.value;
+      if (report.auth?.accepted !== true) {
+        const why = report.auth?.reply?.text ?? report.diagnosis?.title ?? report.failure?.message ?? 'the server did not accept the sign-in';
+        failed(`The new secret was tested against ${address.host}:${address.port} and did not sign in (${why}).`);
+        return ok({ rotated: false, changedAt: null, report });
+      }
+      // Phase 2: replace the keychain entry. A failed write leaves the old entry as it was.
+      const saved = await vault.set(id, secret);
+      if (!saved.ok) {
+        failed(`The new secret signed in to ${address.host}:${address.port}, but the OS keychain could not be written.`);
+        return fail('keychain-unavailable', `The new secret works, but the OS keychain could not be written, so ${address.address} still uses its previous secret.`, hintOf(saved.error));
+      }
+      const changedAt = clock().toISOString();
+      store.setSecretChangedAt(id, changedAt);
+      store.setAddressStatus(id, { lastTest: lastTestOf(report, changedAt) });
+      store.recordEvent(eventFor(address, 'rotated', `Tested the new ${SECRET_WORDS[address.authKind]} against ${address.host}:${address.port} first (it signed in), then replaced the keychain entry.`));
+      return ok({ rotated: true, changedAt, report });
+    },
+
+    async 'addresses:events'({ addressId }) {
+      return ok([...store.events(addressId)]);
+    },
+
+    async 'addresses:export'({ ids }) {
+      const all = store.listAddresses();
+      if (ids === undefined) return ok(buildExport(all.filter((a) => a.setup === 'complete'), clock()));
+      const missing = ids.filter((id) => !all.some((a) => a.id === id));
+      if (missing.length > 0) return notFoundAddress(missing.join(', '));
+      return ok(buildExport(all.filter((a) => ids.includes(a.id)), clock()));
+    },
+
+    async 'addresses:import'({ document }) {
+      const catalog = await platforms();
+      if (!catalog.ok) return catalog;
+      const plan = planImport(document, store.listAddresses(), catalog.value);
+      if (!plan.ok) return fail('invalid-input', plan.message, { hint: plan.hint });
+      const imported: AddressView[] = [];
+      for (const { row, fields } of plan.accepted) {
+        const created = store.createAddress(fields, { setup: 'complete' });
+        store.recordEvent(eventFor(created, 'imported', `Imported from an export file (row ${row}); no secret is ever imported: enter its ${SECRET_WORDS[created.authKind]} before testing.`));
+        imported.push(view(created, false));
+      }
+      return ok({ imported, rejected: [...plan.rejected] });
+    },
+
+    async 'wizard:get-draft'() {
+      return ok(store.wizardDraft());
+    },
+
+    async 'wizard:save-draft'({ draft }) {
+      const saved = store.setWizardDraft({ ...draft, updatedAt: clock().toISOString() });
+      return saved === null ? fail('internal', 'The wizard draft was not saved.') : ok(saved);
+    },
+
+    async 'wizard:discard-draft'() {
+      const draft = store.wizardDraft();
+      if (draft === null) return ok({ discarded: false, addressRemoved: false });
+      let addressRemoved = false;
+      const address = draft.addressId === null ? undefined : store.getAddress(draft.addressId);
+      // Only an address the wizard itself left in progress; a finished one is never removed here.
+      if (address !== undefined && address.setup === 'in-progress') {
+        const { removed, failed } = await deleteAllSecrets(address.id);
+        if (failed !== null && address.secretChangedAt !== null) {
+          return fail('keychain-unavailable', `The wizard was not cancelled: the secret saved for ${address.address} is in the OS keychain, which cannot be reached right now.`, hintOf(failed));
+        }
+        addressRemoved = store.deleteAddress(address.id);
+        if (addressRemoved) {
+          store.recordEvent(eventFor(address, 'disconnected', `The connect wizard was cancelled before it finished; ${keychainRemovalDetail(removed, failed !== null)}.`));
+        }
+      }
+      store.setWizardDraft(null);
+      return ok({ discarded: true, addressRemoved });
+    },
+
+    async 'vault:copy-secret-to-clipboard'({ addressId }) {
+      const address = store.getAddress(addressId);
+      if (address === undefined) return notFoundAddress(addressId);
+      const lent = await vault.withSecret(addressId, async (secret): Promise<Result<{ copied: true; clearsAfterSeconds: number }>> => {
+        try {
+          const { clearsAfterSeconds } = await deps.clipboard.copy(secret);
+          return ok({ copied: true, clearsAfterSeconds });
+        } catch (error) {
+          if (!(error instanceof ClipboardUnavailableError)) throw error;
+          return fail('internal', error.message, { hint: 'Copy the secret from where you keep it (your password manager), or install xclip and try again.' });
+        }
+      });
+      return lent.ok ? lent.value : lent;
+    },
   };
 }

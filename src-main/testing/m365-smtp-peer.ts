@@ -51,6 +51,8 @@ export interface M365Peer {
   readonly signIns: readonly { method: string; username: string; accepted: boolean }[];
   /** Messages accepted (raw). */
   readonly messages: readonly string[];
+  /** Change the reply given at a stage (null = behave normally), as an admin's fix would. */
+  setRefuse(refuse: M365PeerOptions['refuse'] | null): void;
   close(): Promise<void>;
 }
 
@@ -92,7 +94,8 @@ export async function startM365Peer(options: M365PeerOptions): Promise<M365Peer>
   const active = new Set<string>();
   const overLimit = new Set<string>();
   let peakSignedIn = 0;
-  const refusal = (stage: M365Stage) => (options.refuse?.at === stage ? replyError(options.refuse.reply) : null);
+  let refuse = options.refuse ?? null;
+  const refusal = (stage: M365Stage) => (refuse !== null && refuse.at === stage ? replyError(refuse.reply) : null);
   const mailbox = options.mailbox.toLowerCase();
   const allowedFrom = new Set([mailbox, ...(options.sendAs ?? []).map((a) => a.toLowerCase())]);
 
@@ -178,5 +181,14 @@ export async function startM365Peer(options: M365PeerOptions): Promise<M365Peer>
     server.listen(0, '127.0.0.1', () => resolve());
   });
   const { port } = server.server.address() as AddressInfo;
-  return { host: '127.0.0.1', port, signIns, messages, close: () => new Promise<void>((resolve) => server.close(() => resolve())) };
+  return {
+    host: '127.0.0.1',
+    port,
+    signIns,
+    messages,
+    setRefuse: (next) => {
+      refuse = next ?? null;
+    },
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
 }

@@ -1,0 +1,137 @@
+/**
+ * Export and import of non-secret address configuration as versioned JSON
+ * (`relayproof-addresses`, version 1). Pure: the handlers do the storing.
+ *
+ * Import judges every row on its own and says, per bad row, what is wrong in the admin's
+ * words; a row that carries anything secret-looking is refused outright. Good rows are
+ * checked against the saved addresses and the rows accepted before them (duplicates,
+ * platform limits), so a file can never push a platform past its limits.
+ */
+import { ADDRESS_EXPORT_FORMAT, type AddressExport, type ImportResult } from '../../src-preload/channels/addresses';
+import { addressFieldsSchema, type Address, type AddressFields, type PlatformId } from '../../src-preload/domain';
+import type { Platform } from '../providers/schemas';
+import { checkNewAddress, type SavedAddress } from './address-check';
+
+export const ADDRESS_EXPORT_VERSION = 1;
+
+/** The non-secret fields of an address, without id, timestamps or state. */
+export function exportRow(address: Address): AddressFields {
+  const out: Record<string, unknown> = {};
+  for (const key of Object.keys(addressFieldsSchema.shape)) out[key] = (address as Record<string, unknown>)[key];
+  return out as AddressFields;
+}
+
+export function buildExport(addresses: readonly Address[], now: Date): AddressExport {
+  return { format: ADDRESS_EXPORT_FORMAT, version: ADDRESS_EXPORT_VERSION, exportedAt: now.toISOString(), addresses: addresses.map(exportRow) };
+}
+
+/** Key names that hold a secret (`password`, `smtpPassword`, `api_key`, `clientSecret`, `token` ...). */
+const SECRET_KEY = /pass(?:word)?s?$|passwd|secret|api[-_]?key|token|credential|private[-_]?key/iu;
+
+/** The first secret-looking key anywhere in the row (nested objects too), as a path. */
+function secretKeyIn(value: unknown, path: string[] = [], depth = 0): string | null {
+  if (depth > 8 || value === null || typeof value !== 'object') return null;
+  for (const [key, inner] of Object.entries(value)) {
+    if (SECRET_KEY.test(key)) return [...path, key].join('.');
+    const nested = secretKeyIn(inner, [...path, key], depth + 1);
+    if (nested !== null) return nested;
+  }
+  return null;
+}
+
+const FIELD_LABELS: Record<string, string> = {
+  address: 'address',
+  platform: 'platform',
+  environment: 'environment',
+  provider: 'provider',
+  host: 'host',
+  port: 'port',
+  security: 'security',
+  username: 'username',
+  authKind: 'sign-in method (authKind)',
+  selectors: 'DKIM selectors',
+  platformSubdomain: 'platform subdomain',
+  rotationReminderDays: 'rotation reminder',
+  mailbox: 'mailbox',
+};
+
+/** zod issues in the admin's words: "port: Port must be a whole number ...". */
+function describeRowIssues(issues: ReadonlyArray<{ code: string; path: ReadonlyArray<PropertyKey>; message: string; keys?: readonly string[] }>): string {
+  const parts = issues.slice(0, 4).map((issue) => {
+    if (issue.code === 'unrecognized_keys' && issue.keys !== undefined) {
+      return `${issue.keys.map((k) => `"${k}"`).join(', ')} ${issue.keys.length === 1 ? 'is not a field' : 'are not fields'} of an address export (ids, dates and states are made on import)`;
+    }
+    const top = String(issue.path[0] ?? '');
+    const label = FIELD_LABELS[top] ?? (issue.path.map(String).join('.') || 'row');
+    const where = issue.path.length > 1 ? `${label} (${issue.path.slice(1).map(String).join('.')})` : label;
+    return `${where}: ${issue.message}`;
+  });
+  const more = issues.length > 4 ? ` (and ${issues.length - 4} more problems)` : '';
+  return parts.join('; ') + more;
+}
+
+export type ImportPlan =
+  | { readonly ok: true; readonly accepted: ReadonlyArray<{ readonly row: number; readonly fields: AddressFields }>; readonly rejected: ImportResult['rejected'] }
+  | { readonly ok: false; readonly message: string; readonly hint: string };
+
+const NOT_AN_EXPORT_HINT = 'Choose a file that Relayproof saved with Export (it starts with "format": "relayproof-addresses").';
+
+/**
+ * Which rows of `document` to import. `saved` are the addresses already configured
+ * (never changed), `platforms` the platform data (limits, system domains).
+ */
+export function planImport(document: unknown, saved: readonly SavedAddress[], platforms: ReadonlyMap<PlatformId, Platform>): ImportPlan {
+  if (document === null || typeof document !== 'object' || Array.isArray(document)) {
+    return { ok: false, message: 'This is not a Relayproof address export: it is not a JSON object.', hint: NOT_AN_EXPORT_HINT };
+  }
+  const doc = document as Record<string, unknown>;
+  if (doc['format'] !== ADDRESS_EXPORT_FORMAT) {
+    return { ok: false, message: `This is not a Relayproof address export: its format is ${JSON.stringify(doc['format'] ?? null)}, not "${ADDRESS_EXPORT_FORMAT}".`, hint: NOT_AN_EXPORT_HINT };
+  }
+  if (doc['version'] !== ADDRESS_EXPORT_VERSION) {
+    const newer = typeof doc['version'] === 'number' && doc['version'] > ADDRESS_EXPORT_VERSION;
+    return {
+      ok: false,
+      message: `This export is version ${JSON.stringify(doc['version'] ?? null)}; this Relayproof reads version ${ADDRESS_EXPORT_VERSION}.`,
+      hint: newer ? 'It was made by a newer Relayproof: update Relayproof, then import again.' : NOT_AN_EXPORT_HINT,
+    };
+  }
+  const rows = doc['addresses'];
+  if (!Array.isArray(rows)) {
+    return { ok: false, message: 'This export has no list of addresses ("addresses" is missing or not a list).', hint: NOT_AN_EXPORT_HINT };
+  }
+
+  const accepted: Array<{ row: number; fields: AddressFields }> = [];
+  const rejected: Array<ImportResult['rejected'][number]> = [];
+  // Rows accepted so far count like saved addresses (duplicates inside the file, limits).
+  const known: SavedAddress[] = [...saved];
+  rows.forEach((raw: unknown, index) => {
+    const row = index + 1;
+    const shown = raw !== null && typeof raw === 'object' && typeof (raw as { address?: unknown }).address === 'string' ? String((raw as { address: string }).address).slice(0, 320) : null;
+    const reject = (reason: string) => rejected.push({ row, address: shown, reason });
+    if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) {
+      reject('This row is not an address (expected an object with address, platform, host ...).');
+      return;
+    }
+    const secretKey = secretKeyIn(raw);
+    if (secretKey !== null) {
+      reject(`Relayproof never imports secrets: this row carries "${secretKey}". Remove it from the file; enter the password in Relayproof after importing, and it goes to the OS keychain.`);
+      return;
+    }
+    const parsed = addressFieldsSchema.safeParse(raw);
+    if (!parsed.success) {
+      reject(describeRowIssues(parsed.error.issues as never));
+      return;
+    }
+    const fields = parsed.data;
+    const check = checkNewAddress({ address: fields.address, platform: fields.platform, environment: fields.environment }, known, platforms.get(fields.platform));
+    if (check.errors.length > 0) {
+      const existing = check.errors.some((e) => e.code === 'duplicate') ? 'Skipped, the existing address is kept unchanged: ' : 'Skipped: ';
+      reject(existing + check.errors.map((e) => e.message).join(' '));
+      return;
+    }
+    accepted.push({ row, fields });
+    known.push({ id: `import-row-${row}`, address: fields.address, platform: fields.platform, environment: fields.environment });
+  });
+  return { ok: true, accepted, rejected };
+}

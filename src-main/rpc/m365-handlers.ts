@@ -1,0 +1,105 @@
+/**
+ * Handlers of the Microsoft 365 OAuth 2.0 channels (src-preload/channels/m365.ts). The
+ * client secret lives in the keychain entry `secretAccount(addressId, 'oauth-client')`
+ * and is lent to msal inside main; the token is held in memory for the address
+ * (`deps.m365Tokens`) and what goes back is its explanation, never the token.
+ */
+import { fail, ok, type Address, type Result } from '../../src-preload/contract';
+import type { M365Service } from '../m365/service';
+import type { TokenAcquisition } from '../m365/oauth';
+import type { TokenOutcome } from '../m365/schemas';
+import { secretAccount } from '../vault/vault';
+import type { Handlers } from './dispatch';
+import type { HandlerDeps } from './handlers';
+
+type M365Channel = 'm365:set-client-secret' | 'm365:get-oauth-state' | 'm365:acquire-app-token' | 'm365:acquire-delegated-token' | 'm365:forget-token';
+
+export function m365Handlers(deps: HandlerDeps): Pick<Handlers, M365Channel> {
+  const { store, vault, clock, m365Tokens: tokens } = deps;
+
+  function addressOr(addressId: string): Result<Address> {
+    const address = store.getAddress(addressId);
+    return address === undefined
+      ? fail('not-found', `No address with id ${addressId} is configured. It may have been removed in another window.`, { hint: 'Choose the address again from the list.' })
+      : ok(address);
+  }
+
+  async function service(): Promise<Result<M365Service>> {
+    const loaded = await deps.m365();
+    return loaded.ok
+      ? ok(loaded.service)
+      : fail('internal', 'Relayproof could not read its Microsoft 365 data (resources/m365.json).', { hint: 'Reinstall Relayproof.', details: { problems: loaded.problems } });
+  }
+
+  /** Keeps an acquired token for the address (an expired one is not kept) and returns what may be shown. */
+  function keep(addressId: string, tenantId: string, clientId: string, acquisition: TokenAcquisition): TokenOutcome {
+    const { accessToken, outcome } = acquisition;
+    if (accessToken !== null && outcome.status === 'acquired') {
+      // The token's own `exp` wins over msal's expires_in: that is what Exchange Online checks.
+      const expiresAt = outcome.explanation.expiresAt ?? outcome.expiresOn;
+      if (expiresAt === null || Date.parse(expiresAt) > clock().getTime()) {
+        tokens.hold(addressId, accessToken, { flow: outcome.flow, expiresAt, tenantId: outcome.explanation.tenantId ?? tenantId, clientId });
+      } else {
+        tokens.forget(addressId);
+      }
+    }
+    return outcome;
+  }
+
+  return {
+    async 'm365:set-client-secret'({ addressId, secret }) {
+      const address = addressOr(addressId);
+      if (!address.ok) return address;
+      const saved = await vault.set(secretAccount(addressId, 'oauth-client'), secret);
+      if (!saved.ok) return saved;
+      return ok({ stored: true as const, changedAt: clock().toISOString() });
+    },
+
+    async 'm365:get-oauth-state'({ addressId }) {
+      const address = addressOr(addressId);
+      if (!address.ok) return address;
+      const has = await vault.has(secretAccount(addressId, 'oauth-client'));
+      return ok({ clientSecretStored: has.ok ? has.value : null, token: tokens.info(addressId) });
+    },
+
+    async 'm365:acquire-app-token'({ addressId, tenantId, clientId, clientSecret }, ctx) {
+      const address = addressOr(addressId);
+      if (!address.ok) return address;
+      const m365 = await service();
+      if (!m365.ok) return m365;
+      const acquire = (secret: string) =>
+        m365.value.acquireAppToken({ tenant: tenantId, clientId, credential: { kind: 'secret', clientSecret: secret } }, { signal: ctx.signal });
+      let acquired: Result<TokenAcquisition>;
+      if (clientSecret !== undefined) {
+        acquired = await acquire(clientSecret);
+      } else {
+        const lent = await vault.withSecret(secretAccount(addressId, 'oauth-client'), acquire);
+        if (!lent.ok) {
+          return lent.error.code === 'not-found'
+            ? fail('not-found', `No client secret is saved for ${address.value.address}.`, {
+                hint: 'Paste the client secret’s Value (shown once under Certificates & secrets in the app registration) and save it, or use it for this one request.',
+              })
+            : lent;
+        }
+        acquired = lent.value;
+      }
+      return acquired.ok ? ok(keep(addressId, tenantId, clientId, acquired.value)) : acquired;
+    },
+
+    async 'm365:acquire-delegated-token'({ operationId: _operationId, addressId, tenantId, clientId, timeoutSeconds }, ctx) {
+      const address = addressOr(addressId);
+      if (!address.ok) return address;
+      const m365 = await service();
+      if (!m365.ok) return m365;
+      const acquired = await m365.value.acquireDelegatedToken(
+        { tenant: tenantId, clientId, ...(timeoutSeconds !== undefined ? { timeoutSeconds } : {}) },
+        { signal: ctx.signal, onPrompt: (prompt) => ctx.emit({ type: 'device-code', prompt }) },
+      );
+      return acquired.ok ? ok(keep(addressId, tenantId, clientId, acquired.value)) : acquired;
+    },
+
+    async 'm365:forget-token'({ addressId }) {
+      return ok({ forgotten: tokens.forget(addressId) });
+    },
+  };
+}

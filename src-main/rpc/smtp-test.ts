@@ -1,0 +1,151 @@
+/**
+ * The one way a handler runs a connection test: `smtp:test-connection`,
+ * `smtp:send-test-message` and secret rotation all come through here. Settings fill in
+ * what the call leaves out (EHLO name, deadline, DNS servers, a pinned certificate for
+ * the host), and a test with the stored secret of a saved address is remembered on the
+ * address as its last test (never the secret).
+ */
+import { fail, ok, type Address, type ParsedInput, type Result } from '../../src-preload/contract';
+import type { LoadCatalogueResult, ReplyCatalogue } from '../analyze/reply-catalogue';
+import { lastTestOf } from '../addresses/lifecycle';
+import { testConnection } from '../smtp/connection-test';
+import type { ConnectionReport, ConnectionTestInput } from '../smtp/schemas';
+import type { AppStore } from '../store/store';
+import type { Vault } from '../vault/vault';
+import type { HandlerContext } from './dispatch';
+
+export interface SmtpTestDeps {
+  readonly store: AppStore;
+  readonly vault: Vault;
+  readonly clock: () => Date;
+  readonly replies: () => Promise<LoadCatalogueResult>;
+  /** An OAuth 2.0 access token held in memory for a saved address (the Microsoft 365 view), or null. */
+  readonly heldToken?: (addressId: string) => string | null;
+}
+
+export interface SmtpTester {
+  /** `smtp:test-connection` (send = false) and `smtp:send-test-message` (send = true). */
+  run(input: ParsedInput<'smtp:test-connection'>, ctx: HandlerContext, send: boolean): Promise<Result<ConnectionReport>>;
+  /**
+   * A candidate secret against a saved address's own server and account (host, port,
+   * security, username, sign-in method, and the pin saved in Settings for that host).
+   * Sign-in only: no MAIL FROM, no message.
+   */
+  testCandidate(address: Address, secret: string, ctx: HandlerContext): Promise<Result<ConnectionReport>>;
+}
+
+export function notFoundAddress(id: string): Result<never> {
+  return fail('not-found', `No address with id ${id} is configured. It may have been removed in another window.`);
+}
+
+export function createSmtpTester(deps: SmtpTestDeps): SmtpTester {
+  const { store, vault, clock } = deps;
+
+  async function catalogue(): Promise<Result<ReplyCatalogue>> {
+    const loaded = await deps.replies();
+    return loaded.ok
+      ? ok(loaded.catalogue)
+      : fail('internal', 'Relayproof could not read its reply catalogue (resources/replies).', { hint: 'Reinstall Relayproof.', details: { problems: loaded.problems } });
+  }
+
+  function savedPin(host: string): string | undefined {
+    return store.settings().pinnedCertificates.find((p) => p.host.toLowerCase() === host.toLowerCase())?.sha256;
+  }
+
+  function defaults(dnsServers: readonly string[], timeouts: ConnectionTestInput['timeouts']) {
+    const settings = store.settings();
+    const ehloName = settings.ehloName ?? undefined;
+    return {
+      dnsServers: dnsServers.length > 0 ? [...dnsServers] : [...settings.dnsServers],
+      timeouts: { deadlineMs: settings.smtpTimeoutSeconds * 1000, ...timeouts },
+      ...(ehloName !== undefined ? { ehloName } : {}),
+    };
+  }
+
+  async function run(
+    { operationId: _operationId, addressId, secret, credentials, ...fields }: ParsedInput<'smtp:test-connection'>,
+    ctx: HandlerContext,
+    send: boolean,
+  ): Promise<Result<ConnectionReport>> {
+    const replies = await catalogue();
+    if (!replies.ok) return replies;
+    const fromKeychain = credentials !== null && secret === undefined;
+    // A pin given with the call may only accompany a secret given with the call: a
+    // stored secret is never sent to a certificate that only this call vouches for.
+    const pin = fromKeychain ? savedPin(fields.host) : (fields.pinSha256 ?? savedPin(fields.host));
+    const { pinSha256: _givenPin, ...rest } = fields;
+    const base = defaults(fields.dnsServers, fields.timeouts);
+    const request = {
+      ...rest,
+      ...base,
+      send,
+      ...(pin !== undefined ? { pinSha256: pin } : {}),
+      ...(fields.ehloName !== undefined ? { ehloName: fields.ehloName } : {}),
+    };
+    const options = { signal: ctx.signal, onPhase: ctx.emit, catalogue: replies.value };
+    if (credentials === null) return testConnection({ ...request, credentials: null } as ConnectionTestInput, options);
+    if (secret !== undefined) return testConnection({ ...request, credentials: { ...credentials, secret } } as ConnectionTestInput, options);
+    if (addressId === undefined) {
+      return fail('invalid-input', 'There is no secret to test with: type the password, or test a saved address whose secret is in the keychain.');
+    }
+    const address = store.getAddress(addressId);
+    if (address === undefined) return notFoundAddress(addressId);
+    // An OAuth 2.0 test of a saved address signs in with the token the Microsoft 365 view
+    // acquired for it (held in main's memory), whatever the address's usual sign-in method.
+    const heldToken = credentials.kind === 'oauth2' ? (deps.heldToken?.(addressId) ?? null) : null;
+    if (credentials.kind === 'oauth2' && heldToken === null && address.authKind !== 'oauth2') {
+      return fail('not-found', `No OAuth 2.0 access token is held for ${address.address}.`, {
+        hint: 'Get a token on the OAuth 2.0 tab of the Microsoft 365 view first. Tokens are kept in memory only, so a restart forgets them.',
+      });
+    }
+    // The keychain lends a secret only to the server and account it was saved for, so
+    // no call (a typo, or a compromised page) can send it anywhere else.
+    const differs = [
+      fields.host.toLowerCase() !== address.host.toLowerCase() ? `host ${fields.host}` : null,
+      fields.port !== address.port ? `port ${fields.port}` : null,
+      fields.security !== address.security ? `security ${fields.security}` : null,
+      credentials.username !== address.username ? `username ${credentials.username}` : null,
+      heldToken === null && credentials.kind !== address.authKind ? `sign-in method ${credentials.kind}` : null,
+    ].filter((d): d is string => d !== null);
+    if (differs.length > 0) {
+      return fail(
+        'invalid-input',
+        `The secret saved for ${address.address} is only used with ${address.host}:${address.port} (${address.security}) as ${address.username}; this test asks for ${differs.join(', ')}.`,
+        { hint: 'Type the password to test other settings, or save the new settings on the address first (it will ask for the secret again).' },
+      );
+    }
+    if (heldToken !== null) return testConnection({ ...request, credentials: { ...credentials, secret: heldToken } } as ConnectionTestInput, options);
+    const lent = await vault.withSecret(addressId, (stored) => testConnection({ ...request, credentials: { ...credentials, secret: stored } } as ConnectionTestInput, options));
+    if (!lent.ok) return lent;
+    recordLastTest(addressId, lent.value);
+    return lent.value;
+  }
+
+  function recordLastTest(addressId: string, result: Result<ConnectionReport>): void {
+    if (!result.ok || store.getAddress(addressId) === undefined) return;
+    store.setAddressStatus(addressId, { lastTest: lastTestOf(result.value, clock().toISOString()) });
+  }
+
+  async function testCandidate(address: Address, secret: string, ctx: HandlerContext): Promise<Result<ConnectionReport>> {
+    const replies = await catalogue();
+    if (!replies.ok) return replies;
+    if (address.security === 'none') {
+      return fail('invalid-input', `${address.address} is saved with security "none": a password is never sent without TLS.`, {
+        hint: 'Change the address to STARTTLS (port 587) or implicit TLS (port 465) first; changing the server asks for the secret again.',
+      });
+    }
+    const pin = savedPin(address.host);
+    const request = {
+      host: address.host,
+      port: address.port,
+      security: address.security,
+      ...defaults([], {}),
+      ...(pin !== undefined ? { pinSha256: pin } : {}),
+      send: false,
+      credentials: { kind: address.authKind, username: address.username, mechanism: 'auto' as const, secret },
+    };
+    return testConnection(request as ConnectionTestInput, { signal: ctx.signal, onPhase: ctx.emit, catalogue: replies.value });
+  }
+
+  return { run, testCandidate };
+}

@@ -1,0 +1,86 @@
+/**
+ * Channels of the Microsoft 365 OAuth 2.0 path (issue 7): the client secret of an
+ * address's app registration saved to the keychain, app-only and device-code tokens
+ * acquired in main and held there in memory for the address, and what is known about
+ * both. No channel returns a token or a secret: a token's outcome is its explained
+ * claims; the connection test (`smtp:test-connection` with `oauth2` credentials and
+ * the address id) borrows the held token inside main.
+ */
+import { z } from 'zod';
+import { KEYCHAIN_TIMEOUT_MS, operationIdSchema, type ChannelSpec } from '../channel-spec';
+import { idSchema, isoTimeSchema } from '../domain';
+import { secretInputSchema } from '../fields';
+import { appIdSchema, deviceCodePromptSchema, tenantSchema, tokenOutcomeSchema } from '../../src-main/m365/schemas';
+
+export const appTokenRequestSchema = z.strictObject({
+  /** The saved address the token is for: it is held for this address only. */
+  addressId: idSchema,
+  /** Directory (tenant) ID (a GUID) or the tenant's domain; never `common`. */
+  tenantId: tenantSchema,
+  /** Application (client) ID of the app registration. */
+  clientId: appIdSchema,
+  /** A one-off test with a secret typed now; omitted = the secret saved for the address. */
+  clientSecret: secretInputSchema.optional(),
+});
+export type AppTokenRequest = z.input<typeof appTokenRequestSchema>;
+
+export const deviceCodeRequestSchema = z.strictObject({
+  operationId: operationIdSchema,
+  addressId: idSchema,
+  /** The tenant, or `organizations` for any work account. */
+  tenantId: z.union([tenantSchema, z.literal('organizations')]),
+  clientId: appIdSchema,
+  /** Give up after this many seconds (default: the code's own lifetime, about 15 minutes). */
+  timeoutSeconds: z.number().int().min(10).max(1800).optional(),
+});
+export type DeviceCodeRequest = z.input<typeof deviceCodeRequestSchema>;
+
+/** What main holds for an address: whether a client secret is saved, and the held token's facts (never the token). */
+export const oauthStateSchema = z.object({
+  /** null = the keychain cannot be read right now. */
+  clientSecretStored: z.boolean().nullable(),
+  token: z
+    .object({
+      flow: z.enum(['client-credentials', 'device-code']),
+      expiresAt: isoTimeSchema,
+      tenantId: z.string(),
+      clientId: z.string(),
+    })
+    .nullable(),
+});
+export type OAuthState = z.infer<typeof oauthStateSchema>;
+
+/** The device-code flow's event: the code to type at the URL. */
+export const deviceCodeEventSchema = z.object({ type: z.literal('device-code'), prompt: deviceCodePromptSchema });
+export type DeviceCodeEvent = z.infer<typeof deviceCodeEventSchema>;
+
+/** msal waits for the identity platform for at most 30 s; the keychain may prompt first. */
+const TOKEN_TIMEOUT_MS = KEYCHAIN_TIMEOUT_MS + 35_000;
+
+export const m365Channels = {
+  /** Saves the client secret of the address's app registration in the OS keychain; never returned. */
+  'm365:set-client-secret': {
+    input: z.strictObject({ addressId: idSchema, secret: secretInputSchema }),
+    output: z.object({ stored: z.literal(true), changedAt: isoTimeSchema }),
+    timeoutMs: KEYCHAIN_TIMEOUT_MS,
+    secretFields: ['secret'],
+  },
+  /** Is a client secret saved, and is a token held in memory for this address? */
+  'm365:get-oauth-state': { input: z.strictObject({ addressId: idSchema }), output: oauthStateSchema, timeoutMs: KEYCHAIN_TIMEOUT_MS },
+  /** App-only token (client credentials): held in memory for the address; its explained claims come back, never the token. */
+  'm365:acquire-app-token': {
+    input: appTokenRequestSchema,
+    output: tokenOutcomeSchema,
+    timeoutMs: TOKEN_TIMEOUT_MS,
+    secretFields: ['clientSecret'],
+  },
+  /** Delegated token by device code: the code and URL stream as an event; held like an app-only token. */
+  'm365:acquire-delegated-token': {
+    input: deviceCodeRequestSchema,
+    output: tokenOutcomeSchema,
+    event: deviceCodeEventSchema,
+    timeoutMs: 1900 * 1000,
+  },
+  /** Drops the token held for the address (sign-out, or to test without it). */
+  'm365:forget-token': { input: z.strictObject({ addressId: idSchema }), output: z.object({ forgotten: z.boolean() }) },
+} as const satisfies Record<string, ChannelSpec>;
