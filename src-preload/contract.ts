@@ -52,16 +52,19 @@ import {
 } from './domain';
 
 import { addressChannels } from './channels/addresses';
+import { m365Channels } from './channels/m365';
 import { verificationChannels } from './channels/verification';
 
 export * from './domain';
 export * from './channels/addresses';
+export * from './channels/m365';
 export * from './channels/verification';
 export * from './channel-spec';
 
 
 export const contract = {
   ...addressChannels,
+  ...m365Channels,
   ...verificationChannels,
   'app:get-info': { input: empty, output: appInfoSchema, timeoutMs: KEYCHAIN_TIMEOUT_MS },
   'app:dismiss-notice': { input: byId, output: z.object({ dismissed: z.boolean() }) },

@@ -12,6 +12,7 @@ import type { LoadPlatformsResult } from '../providers/platforms';
 import type { LoadProvidersResult } from '../providers/providers';
 import { retirementStatus } from '../m365/retirement';
 import type { LoadM365ServiceResult, M365Service } from '../m365/service';
+import type { AddressTokens } from '../m365/address-tokens';
 import type { SecretClipboard } from '../app/clipboard';
 import type { AppStore } from '../store/store';
 import type { Vault } from '../vault/vault';
@@ -20,9 +21,16 @@ import { addressHandlers } from './address-handlers';
 import { createSmtpTester } from './smtp-test';
 import { providerHandlers } from './provider-handlers';
 import { dnsServersOr as settingsDnsServersOr } from './dns-servers';
+import { m365Handlers } from './m365-handlers';
 import { verificationHandlers } from './verification-handlers';
+import type { VerificationService } from '../verification/verification-service';
+import type { VerificationStore } from '../verification/status-store';
 
 export interface HandlerDeps {
+  /** Verification status, runs and the background re-checks (issue 6). */
+  readonly verification: VerificationService;
+  /** verification.json: its notices join the settings file's. */
+  readonly verificationStore: VerificationStore;
   readonly store: AppStore;
   readonly vault: Vault;
   readonly clock: () => Date;
@@ -38,6 +46,8 @@ export interface HandlerDeps {
   readonly m365: () => Promise<LoadM365ServiceResult>;
   /** Copies a secret to the system clipboard inside main and clears it later. */
   readonly clipboard: SecretClipboard;
+  /** OAuth 2.0 access tokens acquired for saved addresses, in memory only. */
+  readonly m365Tokens: AddressTokens;
 }
 
 export function createHandlers(deps: HandlerDeps): Handlers {
@@ -70,11 +80,12 @@ export function createHandlers(deps: HandlerDeps): Handlers {
       : fail('internal', 'Relayproof could not read its Microsoft 365 data (resources/m365.json).', { hint: 'Reinstall Relayproof.', details: { problems: loaded.problems } });
   }
 
-  const smtp = createSmtpTester(deps);
+  const smtp = createSmtpTester({ ...deps, heldToken: (addressId) => deps.m365Tokens.token(addressId) });
 
   return {
     ...addressHandlers(deps),
     ...providerHandlers(deps),
+    ...m365Handlers(deps),
     ...verificationHandlers(deps),
 
     async 'app:get-info'() {
@@ -86,12 +97,12 @@ export function createHandlers(deps: HandlerDeps): Handlers {
         dataDirectory: deps.info.dataDirectory,
         settingsFile: store.path,
         keychain: await vault.state(),
-        notices: [...store.notices()],
+        notices: [...store.notices(), ...deps.verificationStore.notices()],
       });
     },
 
     async 'app:dismiss-notice'({ id }) {
-      return ok({ dismissed: store.dismissNotice(id) });
+      return ok({ dismissed: store.dismissNotice(id) || deps.verificationStore.dismissNotice(id) });
     },
 
     async 'app:cancel-operation'({ operationId }) {
