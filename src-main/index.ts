@@ -9,6 +9,7 @@ import { EVENT_CHANNEL } from '../src-preload/contract';
 import { electronClipboard } from './electron/clipboard';
 import { allowRendererSenders, registerContract } from './electron/ipc';
 import { electronStoreBackend } from './electron/store-backend';
+import { showVerificationNotifications } from './electron/notifications';
 import { createAppWindow, rendererLocation } from './electron/window';
 import { createServices, type Services } from './services';
 import { StoreUnavailableError } from './store/store';
@@ -62,6 +63,17 @@ if (!app.requestSingleInstanceLock()) {
       isAllowedSender: allowRendererSenders(location),
       logger: services.logger,
     });
+    // While the app runs, pending verification items are re-checked in the background;
+    // what changes raises an OS notification.
+    showVerificationNotifications(services.verification, {
+      focus: () => {
+        if (current.isDestroyed()) return;
+        if (current.isMinimized()) current.restore();
+        current.focus();
+      },
+    });
+    services.verification.startScheduler();
+    app.once('will-quit', () => void services.verification.stopScheduler());
   });
 
   app.on('window-all-closed', () => app.quit());

@@ -14,6 +14,7 @@ import { runM365Command } from './m365-commands';
 import { runExplainCommand, runSmtpCommand } from './smtp-commands';
 import { EXIT, parseOptions, printJson, UsageError, type CliIo, type ExitCode } from './io';
 import { runServe } from './serve';
+import { runMessageCommand, runReportCommand, runStatusCommand, runVerifyCommand } from './verification-commands';
 
 const USAGE = `Relayproof ${APP_VERSION}: prove a SaaS platform's SMTP connector credentials from this workstation.
 
@@ -53,6 +54,15 @@ Commands:
   m365 script check|enable|enable-many|send-as|oauth-setup --upn UPN
             [--from ADDR] [--app-id ID --object-id ID] [--out FILE]
                                   The PowerShell for one situation (to FILE, else printed)
+  status [ADDRESS_ID] [--watch]   Verification status per address: each item, the 72-hour DNS
+                                  countdowns; --watch keeps re-checking and prints every change
+  verify ADDRESS_ID [--imap-host H --imap-user U --imap-password-stdin] [--eml FILE]
+                                  Send the verification email, find it in the mailbox (or read a
+                                  saved .eml) and prove SPF, DKIM, DMARC and the platform headers
+  message verify FILE.eml [--dns-server HOST:PORT]...
+                                  SPF/DKIM/DMARC/ARC of a received message; exit 0 when all pass
+  report [ADDRESS_ID] --format html|json --out FILE
+                                  A verification report without secrets, for a vendor's support
   m365 token --tenant T --client-id C --client-secret-stdin [--show-token]
                                   An app-only OAuth 2.0 token for SMTP AUTH, explained from
                                   its claims (the token itself only with --show-token)
@@ -105,6 +115,14 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<ExitCo
         return await runExplainCommand(rest, io, () => openServices(io));
       case 'm365':
         return await runM365Command(rest, io, () => openServices(io));
+      case 'status':
+        return await runStatusCommand(rest, io, () => openServices(io));
+      case 'verify':
+        return await runVerifyCommand(rest, io, () => openServices(io));
+      case 'message':
+        return await runMessageCommand(rest, io, () => openServices(io));
+      case 'report':
+        return await runReportCommand(rest, io, () => openServices(io));
       default:
         throw new UsageError(`Unknown command "${command}". Run \`relayproof --help\` for the list.`);
     }

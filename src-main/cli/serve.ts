@@ -42,8 +42,12 @@ export async function runServe(services: Services, io: CliIo, options: ServeOpti
     );
   }
   if (options.open && hasDisplay(io.env)) (deps.openUrl ?? openInBrowser)(bridge.launchUrl(), io);
+  // While serving, pending verification items are re-checked in the background; changes
+  // reach the page as `verification:changes` events (toasts).
+  services.verification.startScheduler();
 
   await (deps.stopped ?? untilSignalled());
+  await services.verification.stopScheduler();
   await bridge.close();
   return EXIT.ok;
 }

@@ -1,10 +1,13 @@
 /**
- * Handlers of the verification status (src-preload/channels/verification.ts).
- * TEMPORARY: being built in this session; every channel answers "not built yet".
+ * Handlers of the verification status (src-preload/channels/verification.ts), over the
+ * verification service built in services.ts. The mailbox channel follows the
+ * addresses:update rules for secrets: a password belongs to one server and account.
  */
-import { fail } from '../../src-preload/contract';
+import { fail, ok, type Address, type AddressView, type Result } from '../../src-preload/contract';
+import type { AppStore } from '../store/store';
+import type { VerificationService } from '../verification/verification-service';
+import { secretAccount, type Vault } from '../vault/vault';
 import type { Handlers } from './dispatch';
-import type { HandlerDeps } from './handlers';
 
 type VerificationChannel =
   | 'verification:status'
@@ -15,15 +18,75 @@ type VerificationChannel =
   | 'verification:report'
   | 'verification:set-mailbox';
 
-export function verificationHandlers(_deps: HandlerDeps): Pick<Handlers, VerificationChannel> {
-  const notYet = async () => fail('internal', 'Not built yet.');
+export interface VerificationHandlerDeps {
+  readonly store: AppStore;
+  readonly vault: Vault;
+  readonly clock: () => Date;
+  readonly verification: VerificationService;
+}
+
+export function verificationHandlers(deps: VerificationHandlerDeps): Pick<Handlers, VerificationChannel> {
+  const { store, vault, verification } = deps;
+
+  async function view(address: Address): Promise<AddressView> {
+    const has = await vault.has(address.id);
+    return { ...address, secret: { stored: has.ok ? has.value : null, changedAt: address.secretChangedAt } };
+  }
+
+  function notFound(id: string): Result<never> {
+    return fail('not-found', `No address with id ${id} is configured. It may have been removed in another window.`);
+  }
+
   return {
-    'verification:status': notYet,
-    'verification:recheck': notYet,
-    'verification:send-email': notYet,
-    'verification:verify-eml': notYet,
-    'verification:history': notYet,
-    'verification:report': notYet,
-    'verification:set-mailbox': notYet,
+    async 'verification:status'({ addressId }) {
+      return verification.status(addressId);
+    },
+
+    async 'verification:recheck'({ addressId }, ctx) {
+      return verification.recheck(addressId, 'manual', ctx);
+    },
+
+    async 'verification:send-email'({ addressId, recipient, waitSeconds }, ctx) {
+      return verification.sendEmail({ addressId, recipient, waitSeconds, trigger: 'manual' }, ctx);
+    },
+
+    async 'verification:verify-eml'({ addressId, raw }) {
+      return verification.verifyRaw(Buffer.from(raw, 'base64'), { addressId, trigger: 'manual' });
+    },
+
+    async 'verification:history'({ addressId, limit }) {
+      return verification.history(addressId, limit);
+    },
+
+    async 'verification:report'({ addressId, format }) {
+      return verification.report(addressId, format);
+    },
+
+    async 'verification:set-mailbox'({ addressId, mailbox, secret }) {
+      const address = store.getAddress(addressId);
+      if (address === undefined) return notFound(addressId);
+      const account = secretAccount(addressId, 'imap');
+      const before = address.mailbox;
+      const moved =
+        before !== null &&
+        (mailbox === null || before.host.toLowerCase() !== mailbox.host.toLowerCase() || before.port !== mailbox.port || before.security !== mailbox.security || before.username !== mailbox.username);
+      if (secret !== undefined && mailbox !== null) {
+        // The password first: if the keychain refuses it, nothing changed.
+        const saved = await vault.set(account, secret);
+        if (!saved.ok) return saved;
+      } else if (moved || mailbox === null) {
+        // Never let a stored password follow the mailbox to another server or account.
+        const removed = await vault.delete(account);
+        if (!removed.ok && before !== null) {
+          return fail('keychain-unavailable', `The mailbox of ${address.address} was not changed: its saved password must be removed first, and the OS keychain cannot be reached right now.`, {
+            ...(removed.error.hint !== undefined ? { hint: removed.error.hint } : {}),
+          });
+        }
+      }
+      const updated = store.updateAddress(addressId, { mailbox });
+      if (updated === undefined) return notFound(addressId);
+      const has = mailbox === null ? ok(false) : await vault.has(account);
+      return ok({ address: await view(updated), mailboxSecret: { stored: has.ok ? has.value : null } });
+    },
   };
 }

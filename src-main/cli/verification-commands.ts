@@ -1,0 +1,284 @@
+/**
+ * `relayproof status`, `relayproof verify`, `relayproof message verify` and
+ * `relayproof report`: the verification status from the command line, over the same
+ * service as the app. Only `status --watch` starts the background re-checks; every other
+ * command runs once and leaves no timer behind.
+ */
+import { readFile, writeFile } from 'node:fs/promises';
+import type { AddressStatus, SendEmailEvent, SendEmailResult, VerifyEmlResult } from '../../src-preload/contract';
+import type { Services } from '../services';
+import { readEmlFile } from '../verification/eml-file';
+import { imapMailboxSchema, type MessageProof } from '../verification/schemas';
+import { EXIT, parseOptions, printJson, readSecretFromStdin, reportError, UsageError, type CliIo, type ExitCode } from './io';
+
+const STATUS_USAGE = 'Usage: relayproof status [ADDRESS_ID] [--watch] [--json]';
+const VERIFY_USAGE =
+  'Usage: relayproof verify ADDRESS_ID [--imap-host H --imap-user U --imap-password-stdin [--imap-port N] [--imap-security tls|starttls] [--imap-ca FILE]] [--wait SECONDS] [--eml FILE] [--json]';
+const MESSAGE_USAGE = 'Usage: relayproof message verify FILE.eml [--dns-server HOST:PORT]... [--json]';
+const REPORT_USAGE = 'Usage: relayproof report [ADDRESS_ID] --format html|json --out FILE';
+
+export interface VerificationCommandDeps {
+  /** `status --watch` ends when this resolves; the default waits for SIGINT or SIGTERM. */
+  readonly stopped?: Promise<void>;
+  /** Refresh interval of `status --watch` (countdowns move even when nothing changes). */
+  readonly refreshMs?: number;
+}
+
+function duration(ms: number): string {
+  const minutes = Math.round(ms / 60_000);
+  if (minutes < 120) return `${minutes} min`;
+  const hours = Math.floor(minutes / 60);
+  return `${hours} h ${minutes % 60} min`;
+}
+
+function formatStatus(list: readonly AddressStatus[]): string {
+  if (list.length === 0) return 'No addresses configured yet. Add one with `relayproof address add` or in the app.\n';
+  const out: string[] = [];
+  for (const a of list) {
+    const s = a.status;
+    const worst = s.worst === null ? '' : `, worst: ${s.worst.title} (${s.worst.state})`;
+    out.push(`${a.address.id}  ${a.address.address}  ${a.address.platform}/${a.address.environment}  ${s.overall.toUpperCase()}${worst}`);
+    out.push(`  last check ${a.lastCheckAt ?? 'never'}; next check ${a.nextCheckAt ?? (a.checking ? 'running now' : 'not scheduled')}`);
+    for (const item of s.items) {
+      const st = item.status;
+      const countdown = item.countdownMs === null ? '' : ` (${duration(item.countdownMs)} left)`;
+      const text = st.state === 'unverified' ? 'not checked yet' : st.explanation;
+      out.push(`  [${st.state.padEnd(10)}] ${item.title}${countdown}: ${text}`);
+    }
+  }
+  return `${out.join('\n')}\n`;
+}
+
+export async function runStatusCommand(args: readonly string[], io: CliIo, openServices: () => Services, deps: VerificationCommandDeps = {}): Promise<ExitCode> {
+  const { values, positionals } = parseOptions(args, { watch: { type: 'boolean' } }, true);
+  if (positionals.length > 1) throw new UsageError(STATUS_USAGE);
+  const [addressId] = positionals;
+  const json = values.json === true;
+  const services = openServices();
+  const dispatcher = services.createDispatcher();
+  const show = async (): Promise<ExitCode> => {
+    const result = await dispatcher.dispatch('verification:status', addressId === undefined ? {} : { addressId });
+    if (!result.ok) return reportError(io, json, result.error);
+    const list = result.value as AddressStatus[];
+    if (json) printJson(io, { ok: true, addresses: list });
+    else io.stdout.write(formatStatus(list));
+    return list.some((a) => a.status.overall === 'failed') ? EXIT.checkFailed : EXIT.ok;
+  };
+  const code = await show();
+  if (values.watch !== true || code === EXIT.usage) return code;
+
+  // Watching is a long-running mode: the background re-checks run, and every change
+  // (and a periodic refresh for the countdowns) prints the status again.
+  services.verification.startScheduler();
+  let queued = Promise.resolve<ExitCode>(code);
+  const again = () => (queued = queued.then(show));
+  const unsubscribe = services.verification.onChange(() => void again());
+  const timer = setInterval(() => void again(), deps.refreshMs ?? 60_000);
+  try {
+    await (deps.stopped ?? untilSignalled());
+  } finally {
+    clearInterval(timer);
+    unsubscribe();
+    await services.verification.stopScheduler();
+  }
+  return queued;
+}
+
+function untilSignalled(): Promise<void> {
+  return new Promise<void>((resolve) => {
+    process.once('SIGINT', () => resolve());
+    process.once('SIGTERM', () => resolve());
+  });
+}
+
+function proofLines(proof: MessageProof): string[] {
+  return [
+    `SPF:   ${proof.spf.result} — ${proof.spf.explanation}`,
+    ...proof.dkim.map((d) => `DKIM:  ${d.result} d=${d.domain ?? '?'} s=${d.selector ?? '?'}${d.aligned ? ' (aligned)' : ' (not aligned)'} — ${d.explanation}`),
+    ...(proof.dkim.length === 0 ? ['DKIM:  none — the message carries no DKIM signature.'] : []),
+    `DMARC: ${proof.dmarc.result} — ${proof.dmarc.explanation}`,
+    `ARC:   ${proof.arc.result}`,
+    `Sent by ${proof.sender.ip ?? '?'} (HELO ${proof.sender.helo ?? '?'}); delivery took ${proof.delayMs === null ? '?' : `${Math.round(proof.delayMs / 1000)} s`}`,
+    ...Object.entries(proof.headers).map(([name, h]) => `Header ${name}: ${h.present ? (h.unchanged === false ? `changed to "${h.value ?? ''}"` : 'present') : 'MISSING'}`),
+  ];
+}
+
+function eventLine(event: SendEmailEvent): string | null {
+  switch (event.type) {
+    case 'sent':
+      return event.accepted ? `Sent to ${event.recipient}: ${event.reply ?? 'accepted'}` : `Not accepted: ${event.reply ?? 'refused'}`;
+    case 'waiting':
+      return `Waiting for it (search ${event.attempt}, giving up at ${event.deadlineAt})`;
+    case 'received':
+      return `Received in ${event.mailbox ?? 'the mailbox'} after ${Math.round(event.elapsedMs / 1000)} s`;
+    case 'proved':
+      return `Proved: SPF ${event.spf}, DKIM ${event.dkim}, DMARC ${event.dmarc}`;
+    case 'observation':
+      return null;
+  }
+}
+
+export async function runVerifyCommand(args: readonly string[], io: CliIo, openServices: () => Services): Promise<ExitCode> {
+  const { values: v, positionals } = parseOptions(
+    args,
+    {
+      'imap-host': { type: 'string' },
+      'imap-port': { type: 'string' },
+      'imap-security': { type: 'string' },
+      'imap-user': { type: 'string' },
+      'imap-password-stdin': { type: 'boolean' },
+      'imap-ca': { type: 'string' },
+      wait: { type: 'string' },
+      eml: { type: 'string' },
+    },
+    true,
+  );
+  const values = v as Record<string, string | boolean | undefined>;
+  const [addressId] = positionals;
+  if (addressId === undefined || positionals.length !== 1) throw new UsageError(VERIFY_USAGE);
+  const json = values.json === true;
+  const imapGiven = ['imap-host', 'imap-user', 'imap-password-stdin', 'imap-port', 'imap-security', 'imap-ca'].some((k) => values[k] !== undefined);
+  if (imapGiven && values.eml !== undefined) throw new UsageError(`Give either a mailbox (--imap-...) or a received message (--eml), not both.\n${VERIFY_USAGE}`);
+
+  if (typeof values.eml === 'string') {
+    const read = await readEmlFile(values.eml);
+    if (!read.ok) return reportError(io, json, read.error);
+    const services = openServices();
+    const result = await services.verification.verifyRaw(read.value, { addressId, trigger: 'cli' });
+    if (!result.ok) return emlError(io, json, result.error);
+    return printVerified(io, json, result.value);
+  }
+
+  let mailbox: { mailbox: ReturnType<typeof imapMailboxSchema.parse>; password: string; ca?: string[] } | undefined;
+  if (imapGiven) {
+    if (values['imap-host'] === undefined || values['imap-user'] === undefined || values['imap-password-stdin'] !== true) {
+      throw new UsageError(`A mailbox needs --imap-host, --imap-user and --imap-password-stdin (the password is read from standard input, never an argument).\n${VERIFY_USAGE}`);
+    }
+    const parsed = imapMailboxSchema.safeParse({
+      host: values['imap-host'],
+      username: values['imap-user'],
+      ...(values['imap-port'] !== undefined ? { port: Number(values['imap-port']) } : {}),
+      ...(values['imap-security'] !== undefined ? { security: values['imap-security'] } : {}),
+    });
+    if (!parsed.success) throw new UsageError(`The mailbox is not valid: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+    let ca: string[] | undefined;
+    if (typeof values['imap-ca'] === 'string') {
+      try {
+        ca = [await readFile(values['imap-ca'], 'utf8')];
+      } catch (error) {
+        throw new UsageError(`Cannot read the CA certificate ${values['imap-ca']} (${(error as NodeJS.ErrnoException).code ?? 'error'}).`);
+      }
+    }
+    mailbox = { mailbox: parsed.data, password: await readSecretFromStdin(io), ...(ca !== undefined ? { ca } : {}) };
+  }
+  const waitSeconds = values.wait === undefined ? 600 : Number(values.wait);
+  if (!Number.isInteger(waitSeconds) || waitSeconds < 5 || waitSeconds > 1800) throw new UsageError('--wait is a whole number of seconds from 5 to 1800.');
+
+  const services = openServices();
+  const controller = new AbortController();
+  const stop = () => controller.abort();
+  process.once('SIGINT', stop);
+  let result;
+  try {
+    result = await services.verification.sendEmail(
+      { addressId, waitSeconds, trigger: 'cli', mailbox },
+      {
+        signal: controller.signal,
+        emit: (event) => {
+          const line = json ? null : eventLine(event as SendEmailEvent);
+          if (line !== null) io.stderr.write(`${line}\n`);
+        },
+      },
+    );
+  } finally {
+    process.removeListener('SIGINT', stop);
+  }
+  if (!result.ok) return reportError(io, json, result.error);
+  return printSent(io, json, result.value);
+}
+
+function printSent(io: CliIo, json: boolean, value: SendEmailResult): ExitCode {
+  const pass = value.proof?.pass === true;
+  if (json) {
+    printJson(io, { ok: pass, recipient: value.recipient, awaitingEml: value.awaitingEml, proof: value.proof, receipt: value.receipt, status: value.status.status, run: { id: value.run.id, transitions: value.run.transitions, drift: value.run.drift } });
+    return pass ? EXIT.ok : EXIT.checkFailed;
+  }
+  const lines: string[] = [];
+  if (value.awaitingEml) {
+    lines.push(`The verification email went to ${value.recipient}. No mailbox is configured for this address: save the received message and run`);
+    lines.push(`  relayproof verify ${value.status.address.id} --eml FILE.eml`);
+  } else if (value.receipt !== null && !('source' in value.receipt)) {
+    lines.push(`Not received: ${value.receipt.message}`, value.receipt.hint);
+  }
+  if (value.proof !== null) lines.push(...proofLines(value.proof));
+  lines.push(`Status: ${value.status.status.overall}`);
+  io.stdout.write(`${lines.join('\n')}\n`);
+  return pass ? EXIT.ok : EXIT.checkFailed;
+}
+
+function printVerified(io: CliIo, json: boolean, value: VerifyEmlResult): ExitCode {
+  if (json) printJson(io, { ok: value.proof.pass, proof: value.proof, status: value.status?.status ?? null });
+  else io.stdout.write(`${[...proofLines(value.proof), ...(value.status === null ? [] : [`Status: ${value.status.status.overall}`])].join('\n')}\n`);
+  return value.proof.pass ? EXIT.ok : EXIT.checkFailed;
+}
+
+/** A file that is not a message is a failed check (exit 1), not a usage error. */
+function emlError(io: CliIo, json: boolean, error: { code: string; message: string; hint?: string | undefined; details?: Record<string, unknown> | undefined }): ExitCode {
+  const malformed = error.details?.['reason'] !== undefined;
+  const code = reportError(io, json, error);
+  return malformed ? EXIT.checkFailed : code;
+}
+
+export async function runMessageCommand(args: readonly string[], io: CliIo, openServices: () => Services): Promise<ExitCode> {
+  const [sub, ...rest] = args;
+  if (sub !== 'verify') throw new UsageError(MESSAGE_USAGE);
+  const { values, positionals } = parseOptions(rest, { 'dns-server': { type: 'string', multiple: true } }, true);
+  const [file] = positionals;
+  if (file === undefined || positionals.length !== 1) throw new UsageError(MESSAGE_USAGE);
+  const json = values.json === true;
+  const read = await readEmlFile(file);
+  if (!read.ok) return emlError(io, json, read.error);
+  const services = openServices();
+  const dnsServers = (values['dns-server'] as string[] | undefined) ?? [];
+  const result = await services.verification.verifyRaw(read.value, { trigger: 'cli', dnsServers });
+  if (!result.ok) return emlError(io, json, result.error);
+  const proof = result.value.proof;
+  const pass = proof.spf.result === 'pass' && proof.dkim.some((d) => d.result === 'pass') && proof.dmarc.result === 'pass';
+  if (json) {
+    printJson(io, {
+      spf: proof.spf.result,
+      dkim: proof.dkim.map((d) => ({ domain: d.domain, selector: d.selector, result: d.result })),
+      dmarc: proof.dmarc.result,
+      arc: proof.arc.result,
+      headers: Object.fromEntries(Object.entries(proof.headers).map(([name, h]) => [name, { present: h.present, value: h.value }])),
+      sender: { ip: proof.sender.ip, helo: proof.sender.helo },
+      delayMs: proof.delayMs,
+      pass,
+      explanations: { spf: proof.spf.explanation, dkim: proof.dkim.map((d) => d.explanation), dmarc: proof.dmarc.explanation },
+    });
+  } else {
+    io.stdout.write(`${proofLines(proof).join('\n')}\n${pass ? 'SPF, DKIM and DMARC pass.' : 'SPF, DKIM and DMARC do not all pass.'}\n`);
+  }
+  return pass ? EXIT.ok : EXIT.checkFailed;
+}
+
+export async function runReportCommand(args: readonly string[], io: CliIo, openServices: () => Services): Promise<ExitCode> {
+  const { values, positionals } = parseOptions(args, { format: { type: 'string' }, out: { type: 'string' } }, true);
+  if (positionals.length > 1 || typeof values.out !== 'string' || (values.format !== 'html' && values.format !== 'json')) throw new UsageError(REPORT_USAGE);
+  const [addressId] = positionals;
+  const json = values.json === true;
+  const result = await openServices()
+    .createDispatcher()
+    .dispatch('verification:report', { format: values.format, ...(addressId !== undefined ? { addressId } : {}) });
+  if (!result.ok) return reportError(io, json, result.error);
+  const report = result.value as { filename: string; content: string };
+  try {
+    await writeFile(values.out, report.content, { mode: 0o600 });
+  } catch (error) {
+    return reportError(io, json, { code: 'internal', message: `Cannot write ${values.out} (${(error as NodeJS.ErrnoException).code ?? 'error'}).`, hint: 'Choose a folder you can write to.' });
+  }
+  if (json) printJson(io, { ok: true, out: values.out, bytes: Buffer.byteLength(report.content) });
+  else io.stdout.write(`Wrote the verification report to ${values.out}.\n`);
+  return EXIT.ok;
+}
+

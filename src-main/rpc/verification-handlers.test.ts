@@ -1,0 +1,244 @@
+/**
+ * The verification channels end to end through the dispatcher, with real peers on
+ * 127.0.0.1: the signing relay (STARTTLS + AUTH), Dovecot (IMAPS), the test DNS zone of
+ * acme.test. The keychain is an in-memory KeychainBackend (the vault's own tests cover
+ * the OS keychain). Each test builds the services it needs on its own data directory.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import type { AddressStatus, OperationEvent, RecheckResult, SendEmailEvent, SendEmailResult, VerificationChange } from '../../src-preload/contract';
+import { silentLogger } from '../log/logger';
+import { createServices, type Services } from '../services';
+import { INBOX, INBOX_PASSWORD, SUBMIT_SECRET, SUPPORT, useMailLoop, type MailLoop } from '../testing/verification-fixture';
+import { ACME, verificationZones } from '../testing/verification-zone';
+import type { RunRecord } from '../verification/schemas';
+import type { KeychainBackend } from '../vault/vault';
+
+const fixture = useMailLoop();
+const dirs: string[] = [];
+afterAll(() => {
+  for (const d of dirs) rmSync(d, { recursive: true, force: true });
+});
+
+function memoryKeychain(): KeychainBackend & { readonly entries: Map<string, string> } {
+  const entries = new Map<string, string>();
+  return {
+    entries,
+    getPassword: async (s, a) => entries.get(`${s}/${a}`) ?? null,
+    setPassword: async (s, a, p) => void entries.set(`${s}/${a}`, p),
+    deletePassword: async (s, a) => entries.delete(`${s}/${a}`),
+    findCredentials: async (s) => [...entries].filter(([k]) => k.startsWith(`${s}/`)).map(([k, password]) => ({ account: k.slice(s.length + 1), password })),
+  };
+}
+
+interface Setup {
+  readonly dir: string;
+  readonly keychain: ReturnType<typeof memoryKeychain>;
+  readonly open: (extra?: Partial<Parameters<typeof createServices>[0]>) => Services;
+}
+
+function setup(loop: MailLoop): Setup {
+  const dir = mkdtempSync(join(tmpdir(), 'relayproof-vchannels-'));
+  dirs.push(dir);
+  const keychain = memoryKeychain();
+  const open = (extra: Partial<Parameters<typeof createServices>[0]> = {}) =>
+    createServices({
+      dataDirectory: dir,
+      mode: 'cli',
+      logger: silentLogger,
+      keychain: async () => keychain,
+      validateOutput: true,
+      verification: { imapCa: [loop.pki.ca], imapBackoffMs: [100, 200, 400], resolverOptions: { timeoutMs: 1_000, retries: 0 } },
+      ...extra,
+    });
+  return { dir, keychain, open };
+}
+
+async function saveAddress(services: Services, loop: MailLoop, withMailbox: { password: string } | null): Promise<string> {
+  const d = services.createDispatcher();
+  const settings = await d.dispatch('settings:update', {
+    patch: {
+      dnsServers: [`127.0.0.1:${fixture.dns.server().port}`],
+      pinnedCertificates: [{ host: '127.0.0.1', sha256: loop.pki.leaf.fingerprint256.replace(/:/gu, ''), pinnedAt: new Date().toISOString() }],
+    },
+  });
+  if (!settings.ok) throw new Error(settings.error.message);
+  const created = await d.dispatch('addresses:create', {
+    fields: { address: SUPPORT, platform: 'generic', environment: 'production', provider: 'custom', host: '127.0.0.1', port: loop.relay.port, security: 'starttls', username: SUPPORT, authKind: 'password', selectors: [] },
+    secret: SUBMIT_SECRET,
+  });
+  if (!created.ok) throw new Error(created.error.message);
+  const id = (created.value as { id: string }).id;
+  if (withMailbox !== null) {
+    const set = await d.dispatch('verification:set-mailbox', { addressId: id, mailbox: { host: '127.0.0.1', port: loop.dovecot.imapsPort, security: 'tls', username: INBOX }, secret: withMailbox.password });
+    if (!set.ok) throw new Error(set.error.message);
+    expect(set.value).toMatchObject({ mailboxSecret: { stored: true }, address: { mailbox: { host: '127.0.0.1', username: INBOX } } });
+    expect(JSON.stringify(set.value)).not.toContain(withMailbox.password);
+  }
+  return id;
+}
+
+const itemState = (status: AddressStatus, id: string) => status.status.items.find((i) => i.id === id)?.status;
+
+describe('verification channels', () => {
+  it('sends the verification email, finds it over IMAP, proves it, and records every item; the status survives a restart', async (ctx) => {
+    const loop = fixture.loop(ctx);
+    loop.relay.setBehaviour({ signers: [fixture.keys.acmeRelay] });
+    const s = setup(loop);
+    const services = s.open();
+    const id = await saveAddress(services, loop, { password: INBOX_PASSWORD });
+    const events: OperationEvent[] = [];
+    const d = services.createDispatcher((e) => events.push(e));
+
+    const sent = await d.dispatch('verification:send-email', { operationId: 'op_sendmail1', addressId: id, waitSeconds: 15 });
+    if (!sent.ok) throw new Error(sent.error.message);
+    const result = sent.value as SendEmailResult;
+    expect(result).toMatchObject({ recipient: INBOX, awaitingEml: false, receipt: { source: 'imap', mailbox: 'INBOX' }, proof: { pass: true, spf: { result: 'pass' }, dmarc: { result: 'pass' } } });
+    const kinds = events.filter((e) => e.operationId === 'op_sendmail1').map((e) => (e.event as SendEmailEvent).type).filter((t) => t !== 'observation');
+    expect(kinds[0]).toBe('sent');
+    expect(kinds.slice(-2)).toEqual(['received', 'proved']);
+    for (const item of ['connection-auth', 'send-as', 'email-accepted', 'email-received', 'headers-intact', 'spf', 'dkim-aligned', 'dmarc']) {
+      expect(itemState(result.status, item)?.state, item).toBe('verified');
+    }
+    expect(result.status.status.overall).toBe('verified');
+
+    // "Re-check now": the DNS checklist (with the selector the message was really signed
+    // with) and the connection test with the stored secret.
+    const rechecked = await d.dispatch('verification:recheck', { operationId: 'op_recheck01', addressId: id });
+    if (!rechecked.ok) throw new Error(rechecked.error.message);
+    const recheck = rechecked.value as RecheckResult;
+    expect(recheck.joined).toBe(false);
+    for (const item of ['dns:spf', 'dns:dmarc', 'dns:dkim:relay1', 'connection-auth']) expect(itemState(recheck.status, item)?.state, item).toBe('verified');
+    expect(events.some((e) => e.operationId === 'op_recheck01' && (e.event as { type: string }).type === 'step')).toBe(true);
+
+    // A second services instance on the same data directory: state and history from verification.json.
+    const restarted = s.open().createDispatcher();
+    const status = await restarted.dispatch('verification:status', { addressId: id });
+    if (!status.ok) throw new Error(status.error.message);
+    const [after] = status.value as AddressStatus[];
+    expect(after?.status.items.map((i) => [i.id, i.status.state])).toEqual(recheck.status.status.items.map((i) => [i.id, i.status.state]));
+    expect(after?.nextCheckAt).toBeNull();
+    const history = await restarted.dispatch('verification:history', { addressId: id, limit: 10 });
+    expect(history.ok && (history.value as { runs: RunRecord[]; total: number }).runs.map((r) => r.id)).toEqual([recheck.run.id, result.run.id]);
+
+    const report = await restarted.dispatch('verification:report', { addressId: id, format: 'html' });
+    if (!report.ok) throw new Error(report.error.message);
+    const { filename, content } = report.value as { filename: string; content: string };
+    expect(filename).toMatch(new RegExp(`^relayproof-verification-${id}-\\d{4}-\\d\\d-\\d\\d\\.html$`, 'u'));
+    expect(content).toContain('relay1');
+    for (const secret of [SUBMIT_SECRET, INBOX_PASSWORD]) {
+      expect(content).not.toContain(secret);
+      expect(JSON.stringify(events)).not.toContain(secret);
+    }
+  });
+
+  it('a wrong mailbox password is a clear error at once and keeps the item state', async (ctx) => {
+    const loop = fixture.loop(ctx);
+    loop.relay.setBehaviour({ signers: [fixture.keys.acmeRelay] });
+    const s = setup(loop);
+    const services = s.open();
+    const wrong = 'Not-The-Mailbox-Password-1';
+    const id = await saveAddress(services, loop, { password: wrong });
+    const started = Date.now();
+    const sent = await services.createDispatcher().dispatch('verification:send-email', { operationId: 'op_wrongpw1', addressId: id, waitSeconds: 60 });
+    if (!sent.ok) throw new Error(sent.error.message);
+    expect(Date.now() - started).toBeLessThan(20_000);
+    const result = sent.value as SendEmailResult;
+    expect(result.receipt).toMatchObject({ code: 'auth-failed', message: `The IMAP server 127.0.0.1:${loop.dovecot.imapsPort} refused the sign-in for ${INBOX} (AUTHENTICATIONFAILED: Authentication failed.).` });
+    const received = result.status.status.items.find((i) => i.id === 'email-received');
+    expect(received?.status.state).toBe('unverified');
+    expect(received?.lastError?.message).toMatch(/refused the sign-in.*app password/u);
+    expect(itemState(result.status, 'email-accepted')?.state).toBe('verified');
+    expect(JSON.stringify(result)).not.toContain(wrong);
+  });
+
+  it('a received .eml proves the address; without a mailbox the email waits for it', async (ctx) => {
+    const loop = fixture.loop(ctx);
+    loop.relay.setBehaviour({ signers: [fixture.keys.acmeRelay], stripHeaders: ['X-Auto-Response-Suppress'] });
+    const s = setup(loop);
+    const services = s.open();
+    const id = await saveAddress(services, loop, null);
+    const d = services.createDispatcher();
+    const sent = await d.dispatch('verification:send-email', { operationId: 'op_noimap01', addressId: id, recipient: INBOX });
+    if (!sent.ok) throw new Error(sent.error.message);
+    expect(sent.value).toMatchObject({ awaitingEml: true, proof: null, recipient: INBOX });
+
+    // The admin saves the message from the mailbox and drops it in.
+    const { receiveByImap } = await import('../verification/imap-receipt');
+    const token = (sent.value as SendEmailResult).run.observations.find((o) => o.itemId === 'email-accepted')?.evidence.facts.find((f) => f.label === 'Subject')?.value.split(' ').at(-1) ?? '';
+    const fetched = await receiveByImap({ mailbox: { host: '127.0.0.1', port: loop.dovecot.imapsPort, security: 'tls', username: INBOX }, password: INBOX_PASSWORD, token, deadlineAt: new Date(Date.now() + 10_000), ca: [loop.pki.ca], backoffMs: [100] });
+    if (!fetched.ok) throw new Error(fetched.failure.message);
+    const verified = await d.dispatch('verification:verify-eml', { addressId: id, raw: fetched.raw.toString('base64') });
+    if (!verified.ok) throw new Error(verified.error.message);
+    const value = verified.value as { proof: { pass: boolean }; status: AddressStatus };
+    expect(value.proof.pass).toBe(true);
+    expect(itemState(value.status, 'email-received')?.state).toBe('verified');
+    expect(itemState(value.status, 'headers-intact')).toMatchObject({ state: 'failed', explanation: expect.stringMatching(/^X-Auto-Response-Suppress was removed on the way/u) });
+
+    const garbage = await d.dispatch('verification:verify-eml', { raw: Buffer.from('no headers here at all').toString('base64') });
+    expect(garbage).toMatchObject({ ok: false, error: { code: 'invalid-input' } });
+  });
+
+  it('background re-checks run only once started, and a change they find reaches the renderer as an event', async (ctx) => {
+    const loop = fixture.loop(ctx);
+    const dns = fixture.dns.server();
+    const s = setup(loop);
+    const services = s.open({ verification: { imapCa: [loop.pki.ca], resolverOptions: { timeoutMs: 1_000, retries: 0 }, schedulerBackoffMs: [300] } });
+    const id = await saveAddress(services, loop, null);
+    const events: OperationEvent[] = [];
+    const d = services.createDispatcher((e) => events.push(e));
+    const zones = verificationZones(fixture.keys);
+    try {
+      // DMARC not published yet: pending, inside the 72-hour window.
+      // (The empty `test` zone answers NXDOMAIN for _dmarc.test, the organizational-domain fallback.)
+      dns.setZones([...zones.map((z) => (z.origin === ACME ? { ...z, records: z.records.filter((r) => r.name !== `_dmarc.${ACME}`) } : z)), { origin: 'test', records: [] }]);
+      const first = await d.dispatch('verification:recheck', { operationId: 'op_sched001', addressId: id });
+      if (!first.ok) throw new Error(first.error.message);
+      const pending = (first.value as RecheckResult).status;
+      expect(itemState(pending, 'dns:dmarc')?.state).toBe('pending');
+      expect(pending.dnsWindow.find((w) => w.itemId === 'dns:dmarc')?.countdownMs).toBeGreaterThan(71 * 3600_000);
+      // A one-shot CLI (this is mode 'cli') never schedules anything.
+      expect(services.verification.schedulerRunning).toBe(false);
+      expect(pending.nextCheckAt).toBeNull();
+      await new Promise((r) => setTimeout(r, 600));
+      expect(services.verification.history(id, 10)).toMatchObject({ ok: true, value: { total: 1 } });
+
+      services.verification.startScheduler();
+      const scheduled = services.verification.status(id);
+      expect(scheduled.ok && scheduled.value[0]?.nextCheckAt).toEqual(expect.any(String));
+      dns.setZones(zones);
+      const deadline = Date.now() + 15_000;
+      const scheduledChange = () => events.find((e) => e.channel === 'verification:changes' && (e.event as VerificationChange).trigger === 'scheduled');
+      while (scheduledChange() === undefined && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+      // The manual re-check above announced its own changes too (the UI may ignore those).
+      expect(events.find((e) => e.channel === 'verification:changes')?.event).toMatchObject({ trigger: 'manual' });
+      const change = scheduledChange();
+      expect(change?.operationId).toBe('verification-changes');
+      expect(change?.event as VerificationChange).toMatchObject({ addressId: id, trigger: 'scheduled', transitions: expect.arrayContaining([expect.objectContaining({ itemId: 'dns:dmarc', from: 'pending', to: 'verified' })]) });
+      const history = services.verification.history(id, 10);
+      expect(history.ok && history.value.runs[0]?.trigger).toBe('scheduled');
+    } finally {
+      await services.verification.stopScheduler();
+      dns.setZones(zones);
+    }
+  });
+
+  it('two re-checks of one address never overlap: the second joins the first', async (ctx) => {
+    const loop = fixture.loop(ctx);
+    const s = setup(loop);
+    const services = s.open();
+    const id = await saveAddress(services, loop, null);
+    const d = services.createDispatcher();
+    const [a, b] = await Promise.all([
+      d.dispatch('verification:recheck', { operationId: 'op_overlap1', addressId: id }),
+      d.dispatch('verification:recheck', { operationId: 'op_overlap2', addressId: id }),
+    ]);
+    if (!a.ok || !b.ok) throw new Error('recheck failed');
+    expect([(a.value as RecheckResult).joined, (b.value as RecheckResult).joined].sort()).toEqual([false, true]);
+    expect((a.value as RecheckResult).run.id).toBe((b.value as RecheckResult).run.id);
+    const history = services.verification.history(id, 10);
+    expect(history.ok && history.value.total).toBe(1);
+  });
+});
