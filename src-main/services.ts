@@ -4,7 +4,7 @@
  * a temporary data directory and, where they need to, another keychain backend.
  */
 import { join } from 'node:path';
-import type { AppInfo, OperationEvent } from '../src-preload/contract';
+import { VERIFICATION_CHANGES_CHANNEL, VERIFICATION_CHANGES_OPERATION_ID, type AppInfo, type OperationEvent } from '../src-preload/contract';
 import { createLogger, type Logger } from './log/logger';
 import { createDispatcher, type Dispatcher, type Handlers } from './rpc/dispatch';
 import { createHandlers } from './rpc/handlers';
@@ -20,6 +20,9 @@ import { loadProviders, type LoadProvidersResult } from './providers/providers';
 import { loadReplyCatalogue, type LoadCatalogueResult } from './analyze/reply-catalogue';
 import { loadM365Service, type LoadM365ServiceResult, type M365ServiceDeps } from './m365/service';
 import { createAddressTokens } from './m365/address-tokens';
+import { createSmtpTester } from './rpc/smtp-test';
+import { openVerificationStore, type VerificationStore } from './verification/status-store';
+import { createVerificationService, type VerificationService, type VerificationServiceDeps } from './verification/verification-service';
 
 export type AppMode = AppInfo['mode'];
 
@@ -41,6 +44,8 @@ export interface ServicesOptions {
   readonly clipboardClear?: Pick<SecretClipboardOptions, 'clearAfterMs' | 'setTimer'>;
   /** OAuth I/O of the Microsoft 365 guide: another authority (tests: a loopback endpoint), extra CAs. */
   readonly m365OAuth?: M365ServiceDeps['oauth'];
+  /** Verification I/O: CAs trusted for IMAP, search and re-check backoff, DNS timeouts, timers (tests). */
+  readonly verification?: Pick<VerificationServiceDeps, 'imapCa' | 'imapBackoffMs' | 'resolverOptions' | 'schedulerTimers' | 'schedulerBackoffMs'>;
 }
 
 export interface Services {
@@ -59,6 +64,13 @@ export interface Services {
   replies(): Promise<LoadCatalogueResult>;
   /** The Microsoft 365 guide (resources/m365.json + the reply catalogue), loaded once. */
   m365(): Promise<LoadM365ServiceResult>;
+  /**
+   * Verification status and runs. Its background re-checks start only with
+   * `verification.startScheduler()` (browser mode and Electron), never in a one-shot CLI command.
+   */
+  readonly verification: VerificationService;
+  /** verification.json (status and bounded history). */
+  readonly verificationStore: VerificationStore;
   createDispatcher(onEvent?: (event: OperationEvent) => void): Dispatcher;
 }
 
@@ -95,7 +107,26 @@ export function createServices(options: ServicesOptions): Services {
     onClear: ({ cleared, error }) =>
       error === undefined ? logger.info('clipboard clear after copying a secret', { cleared }) : logger.warn('clipboard could not be cleared after copying a secret', { error }),
   });
+  const verificationStore = openVerificationStore({
+    directory: options.dataDirectory,
+    backend: options.storeBackend ?? confBackend,
+    ...(options.clock ? { clock: options.clock } : {}),
+  });
+  for (const notice of verificationStore.notices()) logger.warn('verification history problem', { kind: notice.kind, backup: notice.backupPath });
+  const verification = createVerificationService({
+    store,
+    vault,
+    statusStore: verificationStore,
+    platforms,
+    smtpTest: createSmtpTester({ store, vault, clock, replies }).run,
+    logger,
+    appVersion: APP_VERSION,
+    clock,
+    ...options.verification,
+  });
   const handlers = createHandlers({
+    verification,
+    verificationStore,
     clipboard,
     platforms,
     providers,
@@ -121,9 +152,17 @@ export function createServices(options: ServicesOptions): Services {
     providers,
     replies,
     m365,
+    verification,
+    verificationStore,
     createDispatcher(onEvent) {
       const dispatcher = createDispatcher({ handlers, logger, validateOutput, ...(onEvent ? { onEvent } : {}) });
       dispatchers.add(dispatcher);
+      if (onEvent) {
+        // Changes found by any run (background re-checks above all) reach every renderer as
+        // one event stream, shown as toasts (src-preload/channels/verification.ts).
+        let seq = 0;
+        verification.onChange((change) => onEvent({ operationId: VERIFICATION_CHANGES_OPERATION_ID, channel: VERIFICATION_CHANGES_CHANNEL, seq: seq++, event: change }));
+      }
       return dispatcher;
     },
   };

@@ -23,8 +23,14 @@ import { providerHandlers } from './provider-handlers';
 import { dnsServersOr as settingsDnsServersOr } from './dns-servers';
 import { m365Handlers } from './m365-handlers';
 import { verificationHandlers } from './verification-handlers';
+import type { VerificationService } from '../verification/verification-service';
+import type { VerificationStore } from '../verification/status-store';
 
 export interface HandlerDeps {
+  /** Verification status, runs and the background re-checks (issue 6). */
+  readonly verification: VerificationService;
+  /** verification.json: its notices join the settings file's. */
+  readonly verificationStore: VerificationStore;
   readonly store: AppStore;
   readonly vault: Vault;
   readonly clock: () => Date;
@@ -91,12 +97,12 @@ export function createHandlers(deps: HandlerDeps): Handlers {
         dataDirectory: deps.info.dataDirectory,
         settingsFile: store.path,
         keychain: await vault.state(),
-        notices: [...store.notices()],
+        notices: [...store.notices(), ...deps.verificationStore.notices()],
       });
     },
 
     async 'app:dismiss-notice'({ id }) {
-      return ok({ dismissed: store.dismissNotice(id) });
+      return ok({ dismissed: store.dismissNotice(id) || deps.verificationStore.dismissNotice(id) });
     },
 
     async 'app:cancel-operation'({ operationId }) {
