@@ -224,7 +224,7 @@ function printVerified(io: CliIo, json: boolean, value: VerifyEmlResult): ExitCo
 
 /** A file that is not a message is a failed check (exit 1), not a usage error. */
 function emlError(io: CliIo, json: boolean, error: { code: string; message: string; hint?: string | undefined; details?: Record<string, unknown> | undefined }): ExitCode {
-  const malformed = error.details?.['reason'] !== undefined;
+  const malformed = error.details?.['reason'] !== undefined && error.code !== 'not-found';
   const code = reportError(io, json, error);
   return malformed ? EXIT.checkFailed : code;
 }
