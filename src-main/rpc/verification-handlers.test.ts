@@ -4,7 +4,7 @@
  * acme.test. The keychain is an in-memory KeychainBackend (the vault's own tests cover
  * the OS keychain). Each test builds the services it needs on its own data directory.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -154,6 +154,27 @@ describe('verification channels', () => {
     expect(JSON.stringify(result)).not.toContain(wrong);
   });
 
+  it('a message that never arrives streams "waiting" for each search, then fails email-received at the deadline with the reason', async (ctx) => {
+    const loop = fixture.loop(ctx);
+    loop.relay.setBehaviour({ signers: [fixture.keys.acmeRelay], drop: true });
+    const s = setup(loop);
+    const services = s.open();
+    const id = await saveAddress(services, loop, { password: INBOX_PASSWORD });
+    const events: OperationEvent[] = [];
+    const started = Date.now();
+    const sent = await services.createDispatcher((e) => events.push(e)).dispatch('verification:send-email', { operationId: 'op_dropped1', addressId: id, waitSeconds: 5 });
+    if (!sent.ok) throw new Error(sent.error.message);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(5_000);
+    const waiting = events.map((e) => e.event as SendEmailEvent).filter((e): e is Extract<SendEmailEvent, { type: 'waiting' }> => e.type === 'waiting');
+    expect(waiting.length).toBeGreaterThanOrEqual(2);
+    expect(waiting.map((w) => w.attempt).slice(0, 2)).toEqual([1, 2]);
+    const result = sent.value as SendEmailResult;
+    expect(result.receipt).toMatchObject({ code: 'not-arrived' });
+    expect(itemState(result.status, 'email-accepted')?.state).toBe('verified');
+    expect(itemState(result.status, 'email-received')).toMatchObject({ state: 'failed', explanation: expect.stringMatching(new RegExp(`^No message with token \\S+ reached ${INBOX}`, 'u')) });
+    expect(result.proof).toBeNull();
+  });
+
   it('a received .eml proves the address; without a mailbox the email waits for it', async (ctx) => {
     const loop = fixture.loop(ctx);
     loop.relay.setBehaviour({ signers: [fixture.keys.acmeRelay], stripHeaders: ['X-Auto-Response-Suppress'] });
@@ -223,6 +244,23 @@ describe('verification channels', () => {
       await services.verification.stopScheduler();
       dns.setZones(zones);
     }
+  });
+
+  it('a corrupt verification.json is moved aside and shown as a notice in About until dismissed', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'relayproof-vcorrupt-'));
+    dirs.push(dir);
+    writeFileSync(join(dir, 'verification.json'), '{"schemaVersion":1,"addresses":');
+    const keychain = memoryKeychain();
+    const d = createServices({ dataDirectory: dir, mode: 'cli', logger: silentLogger, keychain: async () => keychain, validateOutput: true }).createDispatcher();
+    const info = await d.dispatch('app:get-info', {});
+    if (!info.ok) throw new Error(info.error.message);
+    const notices = (info.value as { notices: Array<{ id: string; kind: string; message: string; backupPath: string | null }> }).notices;
+    const notice = notices.find((n) => n.backupPath?.includes('verification.corrupt-') === true);
+    expect(notice).toMatchObject({ kind: 'corrupt-json', message: expect.stringContaining("Relayproof's verification history could not be used") });
+    expect(existsSync(notice?.backupPath ?? '')).toBe(true);
+    expect(await d.dispatch('app:dismiss-notice', { id: notice?.id ?? '' })).toEqual({ ok: true, value: { dismissed: true } });
+    const again = await d.dispatch('app:get-info', {});
+    expect(again.ok && (again.value as { notices: unknown[] }).notices).toEqual([]);
   });
 
   it('two re-checks of one address never overlap: the second joins the first', async (ctx) => {
