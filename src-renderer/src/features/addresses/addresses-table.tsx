@@ -1,6 +1,11 @@
 import {
   Button,
   makeStyles,
+  Menu,
+  MenuItem,
+  MenuList,
+  MenuPopover,
+  MenuTrigger,
   Table,
   TableBody,
   TableCell,
@@ -12,28 +17,41 @@ import {
 } from '@fluentui/react-components';
 import type { AddressView } from '../../../../src-preload/contract';
 import { environmentLabels, platformLabels, securityShortLabels } from './address-labels';
+import { formatDateTime } from './address-status';
+import { AddressStatusCell } from './address-status-cell';
 import { SecretStateCell } from './secret-state-cell';
 
 const useStyles = makeStyles({
   scroller: { overflowX: 'auto' },
   // Columns sized by their content; the wrapper scrolls when the window is narrow.
-  table: { tableLayout: 'auto', minWidth: '52rem' },
+  table: { tableLayout: 'auto', minWidth: '60rem' },
   mono: { fontFamily: tokens.fontFamilyMonospace, fontSize: tokens.fontSizeBase200, overflowWrap: 'break-word' },
   address: { fontWeight: tokens.fontWeightSemibold, overflowWrap: 'break-word' },
   secondary: { color: tokens.colorNeutralForeground2 },
-  actions: { display: 'flex', gap: tokens.spacingHorizontalS },
-  actionsHeader: { width: '13.5rem' },
+  stack: { display: 'flex', flexDirection: 'column', alignItems: 'flex-start', gap: tokens.spacingVerticalXXS },
+  actions: { display: 'flex', gap: tokens.spacingHorizontalXS, flexWrap: 'wrap', maxWidth: '11rem' },
+  actionsHeader: { width: '11rem' },
 });
 
 export interface AddressesTableProps {
   readonly addresses: readonly AddressView[];
+  /** Provider preset names by id (providers:list); an unknown id shows as itself. */
+  readonly providerNames: ReadonlyMap<string, string>;
+  readonly settingsReminderDays: number | null;
+  readonly now: Date;
   readonly onEdit: (address: AddressView) => void;
-  readonly onDelete: (address: AddressView) => void;
+  readonly onDisconnect: (address: AddressView) => void;
   /** Opens the connection test for this address. */
   readonly onTest: (address: AddressView) => void;
+  /** Rotate (or, without a stored secret, enter) the secret: tested first. */
+  readonly onRotate: (address: AddressView) => void;
+  readonly onMove: (address: AddressView) => void;
+  readonly onHistory: (address: AddressView) => void;
+  readonly onReminder: (address: AddressView) => void;
 }
 
-export function AddressesTable({ addresses, onEdit, onDelete, onTest }: AddressesTableProps) {
+export function AddressesTable(props: AddressesTableProps) {
+  const { addresses, providerNames, settingsReminderDays, now } = props;
   const styles = useStyles();
   return (
     <div className={styles.scroller}>
@@ -41,12 +59,11 @@ export function AddressesTable({ addresses, onEdit, onDelete, onTest }: Addresse
         <TableHeader>
           <TableRow>
             <TableHeaderCell>Address</TableHeaderCell>
+            <TableHeaderCell>Status</TableHeaderCell>
             <TableHeaderCell>Platform</TableHeaderCell>
-            <TableHeaderCell>Environment</TableHeaderCell>
-            <TableHeaderCell>Provider</TableHeaderCell>
-            <TableHeaderCell>Server</TableHeaderCell>
-            <TableHeaderCell>Username</TableHeaderCell>
-            <TableHeaderCell>Secret</TableHeaderCell>
+            <TableHeaderCell>Provider and server</TableHeaderCell>
+            <TableHeaderCell>Last test</TableHeaderCell>
+            <TableHeaderCell>Credentials</TableHeaderCell>
             <TableHeaderCell className={styles.actionsHeader}>Actions</TableHeaderCell>
           </TableRow>
         </TableHeader>
@@ -54,42 +71,86 @@ export function AddressesTable({ addresses, onEdit, onDelete, onTest }: Addresse
           {addresses.map((a) => (
             <TableRow key={a.id} data-address-id={a.id}>
               <TableCell>
-                <span className={styles.address}>
-                  <BreakAfterAt text={a.address} />
-                </span>
-              </TableCell>
-              <TableCell>{platformLabels[a.platform]}</TableCell>
-              <TableCell>{environmentLabels[a.environment]}</TableCell>
-              <TableCell>
-                <span className={styles.mono}>{a.provider}</span>
-              </TableCell>
-              <TableCell>
-                <span className={styles.mono}>
-                  {a.host}:{a.port}
-                </span>
-                <Text as="span" size={200} block className={styles.secondary}>
-                  {securityShortLabels[a.security]}
-                </Text>
-              </TableCell>
-              <TableCell>
-                <span className={styles.mono}>
-                  <BreakAfterAt text={a.username} />
+                <span className={styles.stack}>
+                  <span className={styles.address}>
+                    <BreakAfterAt text={a.address} />
+                  </span>
+                  <Text size={200} className={styles.secondary}>
+                    user{' '}
+                    <span className={styles.mono}>
+                      <BreakAfterAt text={a.username} />
+                    </span>
+                  </Text>
                 </span>
               </TableCell>
               <TableCell>
-                <SecretStateCell address={a} />
+                <AddressStatusCell address={a} onEnterSecret={props.onRotate} />
+              </TableCell>
+              <TableCell>
+                <span className={styles.stack}>
+                  <span>{platformLabels[a.platform]}</span>
+                  <Text size={200} className={styles.secondary} data-environment={a.environment}>
+                    {environmentLabels[a.environment]}
+                  </Text>
+                </span>
+              </TableCell>
+              <TableCell>
+                <span className={styles.stack}>
+                  <span>{providerNames.get(a.provider) ?? a.provider}</span>
+                  <span className={styles.mono}>
+                    {a.host}:{a.port}
+                  </span>
+                  <Text size={200} className={styles.secondary}>
+                    {securityShortLabels[a.security]}
+                  </Text>
+                </span>
+              </TableCell>
+              <TableCell>
+                {a.lastTest === null ? (
+                  <Text size={200} className={styles.secondary}>
+                    Never tested
+                  </Text>
+                ) : (
+                  <span className={styles.stack} data-last-test={a.lastTest.ok ? 'pass' : 'fail'}>
+                    <time dateTime={a.lastTest.at}>{formatDateTime(a.lastTest.at)}</time>
+                    <Text size={200} className={styles.secondary}>
+                      {a.lastTest.ok ? 'Passed' : 'Failed'}: {a.lastTest.summary}
+                    </Text>
+                  </span>
+                )}
+              </TableCell>
+              <TableCell>
+                <SecretStateCell address={a} settingsReminderDays={settingsReminderDays} now={now} onChangeReminder={props.onReminder} />
               </TableCell>
               <TableCell>
                 <span className={styles.actions}>
-                  <Button size="small" onClick={() => onTest(a)} aria-label={`Test ${a.address}`}>
+                  <Button size="small" onClick={() => props.onTest(a)} aria-label={`Test ${a.address}`}>
                     Test
                   </Button>
-                  <Button size="small" onClick={() => onEdit(a)} aria-label={`Edit ${a.address}`}>
+                  {a.secret.stored === true ? (
+                    <Button size="small" onClick={() => props.onRotate(a)} aria-label={`Rotate credentials of ${a.address}`}>
+                      Rotate
+                    </Button>
+                  ) : null}
+                  <Button size="small" onClick={() => props.onEdit(a)} aria-label={`Edit ${a.address}`}>
                     Edit
                   </Button>
-                  <Button size="small" onClick={() => onDelete(a)} aria-label={`Delete ${a.address}`}>
-                    Delete
+                  <Button size="small" onClick={() => props.onDisconnect(a)} aria-label={`Disconnect and delete ${a.address}`}>
+                    Disconnect
                   </Button>
+                  <Menu>
+                    <MenuTrigger disableButtonEnhancement>
+                      <Button size="small" aria-label={`More for ${a.address}`}>
+                        More
+                      </Button>
+                    </MenuTrigger>
+                    <MenuPopover>
+                      <MenuList>
+                        <MenuItem onClick={() => props.onHistory(a)}>History</MenuItem>
+                        {a.environment === 'sandbox' ? <MenuItem onClick={() => props.onMove(a)}>Move to production</MenuItem> : null}
+                      </MenuList>
+                    </MenuPopover>
+                  </Menu>
                 </span>
               </TableCell>
             </TableRow>

@@ -1,7 +1,7 @@
 import { Button, makeStyles, Text, tokens } from '@fluentui/react-components';
-import { useRef, useState } from 'react';
+import { useMemo, useRef, useState } from 'react';
 import type { AddressView } from '../../../../src-preload/contract';
-import { useChannelQuery } from '../../api/hooks';
+import { useChannelQuery, useSettings } from '../../api/hooks';
 import { routeHref } from '../../app/routes';
 import { ErrorBar } from '../../ui/error-bar';
 import { LiveStatus } from '../../ui/live-status';
@@ -9,9 +9,16 @@ import { Loading } from '../../ui/loading';
 import { ViewHeader } from '../../ui/view-header';
 import { AddressFormDialog, type AddressFormMode } from './address-form-dialog';
 import { AddressesTable } from './addresses-table';
-import { DeleteAddressDialog } from './delete-address-dialog';
+import { DisconnectAddressDialog } from './disconnect-address-dialog';
+import { DisconnectedHistory } from './disconnected-history';
+import { ExportImportSection } from './export-import-section';
+import { HistoryDialog } from './history-dialog';
+import { MoveToProductionDialog } from './move-to-production-dialog';
+import { ReminderDialog } from './reminder-dialog';
+import { RotateSecretDialog } from './rotate-secret-dialog';
 
 const useStyles = makeStyles({
+  actions: { display: 'flex', gap: tokens.spacingHorizontalS, flexWrap: 'wrap' },
   empty: {
     display: 'flex',
     flexDirection: 'column',
@@ -23,34 +30,39 @@ const useStyles = makeStyles({
   },
 });
 
+type AddressDialog = 'delete' | 'rotate' | 'move' | 'history' | 'reminder';
+
 type DialogState =
   | { readonly kind: 'none' }
   | { readonly kind: 'form'; readonly mode: AddressFormMode }
-  | { readonly kind: 'delete'; readonly address: AddressView };
+  | { readonly kind: AddressDialog; readonly address: AddressView };
 
 export function AddressesView() {
   const styles = useStyles();
   const list = useChannelQuery('addresses:list', {});
+  const providers = useChannelQuery('providers:list', {});
+  const settings = useSettings();
   const [dialog, setDialog] = useState<DialogState>({ kind: 'none' });
   // What the dialogs last showed, kept while they animate closed.
   const [formMode, setFormMode] = useState<AddressFormMode>({ kind: 'create' });
-  const [toDelete, setToDelete] = useState<AddressView | null>(null);
+  const [subject, setSubject] = useState<AddressView | null>(null);
   const [status, setStatus] = useState<string | null>(null);
   const addButtonRef = useRef<HTMLButtonElement>(null);
   const openerRef = useRef<HTMLElement | null>(null);
+  const providerNames = useMemo(() => new Map((providers.data ?? []).map((p) => [p.id, p.name] as const)), [providers.data]);
 
   const open = (next: DialogState) => {
     openerRef.current = document.activeElement instanceof HTMLElement ? document.activeElement : null;
     setStatus(null);
     if (next.kind === 'form') setFormMode(next.mode);
-    if (next.kind === 'delete') setToDelete(next.address);
+    else if (next.kind !== 'none') setSubject(next.address);
     setDialog(next);
   };
 
   const close = () => {
     setDialog({ kind: 'none' });
     // Hand focus back to what opened the dialog (or, when that row is gone after a
-    // delete, to the Add button).
+    // disconnect, to the Add button).
     requestAnimationFrame(() => {
       const opener = openerRef.current;
       if (opener?.isConnected === true) opener.focus();
@@ -69,14 +81,18 @@ export function AddressesView() {
         title="Addresses"
         description="External addresses your platform sends as through an authenticated SMTP connector. Secrets stay in the OS keychain."
         actions={
-          <Button
-            appearance="primary"
-            ref={(element: HTMLButtonElement | null) => {
-              addButtonRef.current = element;
-            }}
-            onClick={() => open({ kind: 'form', mode: { kind: 'create' } })}>
-            Add address
-          </Button>
+          <span className={styles.actions}>
+            <Button as="a" appearance="primary" href={routeHref('connect')}>
+              Connect an address
+            </Button>
+            <Button
+              ref={(element: HTMLButtonElement | null) => {
+                addButtonRef.current = element;
+              }}
+              onClick={() => open({ kind: 'form', mode: { kind: 'create' } })}>
+              Add address
+            </Button>
+          </span>
         }
       />
       <LiveStatus message={status} />
@@ -86,22 +102,40 @@ export function AddressesView() {
         <section className={styles.empty} aria-label="No addresses">
           <Text weight="semibold">No addresses yet</Text>
           <Text>
-            Add the external address your platform should send as, with its SMTP server and username. Relayproof stores the secret in the
-            OS keychain only.
+            Connect the external address your platform should send as: the guide picks the platform and mail provider, tests the credentials and
+            stores the secret in the OS keychain only. Add address enters the server details directly.
           </Text>
         </section>
       ) : (
         <AddressesTable
           addresses={list.data}
+          providerNames={providerNames}
+          settingsReminderDays={settings.data?.rotationReminderDays ?? null}
+          now={new Date()}
           onEdit={(address) => open({ kind: 'form', mode: { kind: 'edit', address } })}
-          onDelete={(address) => open({ kind: 'delete', address })}
+          onDisconnect={(address) => open({ kind: 'delete', address })}
+          onRotate={(address) => open({ kind: 'rotate', address })}
+          onMove={(address) => open({ kind: 'move', address })}
+          onHistory={(address) => open({ kind: 'history', address })}
+          onReminder={(address) => open({ kind: 'reminder', address })}
           onTest={(address) => {
             window.location.hash = routeHref('connection-test', { address: address.id });
           }}
         />
       )}
+      <ExportImportSection onStatus={setStatus} onEnterSecret={(address) => open({ kind: 'rotate', address })} current={list.data ?? []} />
+      {list.data === undefined ? null : <DisconnectedHistory current={list.data} />}
+
       <AddressFormDialog open={dialog.kind === 'form'} mode={formMode} onClose={close} onSaved={finish} />
-      {toDelete === null ? null : <DeleteAddressDialog open={dialog.kind === 'delete'} address={toDelete} onClose={close} onDeleted={finish} />}
+      {subject === null ? null : (
+        <>
+          <DisconnectAddressDialog open={dialog.kind === 'delete'} address={subject} onClose={close} onDisconnected={finish} />
+          <RotateSecretDialog open={dialog.kind === 'rotate'} address={subject} onClose={close} onRotated={setStatus} />
+          <MoveToProductionDialog open={dialog.kind === 'move'} address={subject} onClose={close} onMoved={setStatus} />
+          <HistoryDialog open={dialog.kind === 'history'} address={subject} onClose={close} />
+          <ReminderDialog open={dialog.kind === 'reminder'} address={subject} onClose={close} onSaved={finish} />
+        </>
+      )}
     </>
   );
 }

@@ -13,25 +13,28 @@ import {
 } from '@fluentui/react-components';
 import type { AddressView } from '../../../../src-preload/contract';
 import { ErrorBar } from '../../ui/error-bar';
-import { platformLabels } from './address-labels';
+import { environmentLabels, platformLabels } from './address-labels';
+import { secretNoun } from './address-status';
 import { useDeleteAddress } from './use-address-mutations';
 
-export interface DeleteAddressDialogProps {
+export interface DisconnectAddressDialogProps {
   readonly open: boolean;
   readonly address: AddressView;
   readonly onClose: () => void;
-  readonly onDeleted: (message: string) => void;
+  readonly onDisconnected: (message: string) => void;
 }
 
 const useStyles = makeStyles({
-  surface: { maxWidth: '36rem' },
-  content: { display: 'flex', flexDirection: 'column', gap: tokens.spacingVerticalM },
+  surface: { maxWidth: '40rem' },
+  // Inside the dialog's scrolling content, a message must not be squeezed to a sliver.
+  content: { display: 'flex', flexDirection: 'column', gap: tokens.spacingVerticalM, '> *': { flexShrink: 0 } },
   paragraph: { margin: 0 },
+  list: { margin: 0, paddingLeft: tokens.spacingHorizontalXL, display: 'flex', flexDirection: 'column', gap: tokens.spacingVerticalXS },
   confirm: { whiteSpace: 'nowrap' },
 });
 
 /** Opened and closed through `open` (see AddressFormDialog for why it stays mounted). */
-export function DeleteAddressDialog({ open, address, onClose, onDeleted }: DeleteAddressDialogProps) {
+export function DisconnectAddressDialog({ open, address, onClose, onDisconnected }: DisconnectAddressDialogProps) {
   const styles = useStyles();
   return (
     <Dialog
@@ -42,43 +45,58 @@ export function DeleteAddressDialog({ open, address, onClose, onDeleted }: Delet
       }}
     >
       <DialogSurface className={styles.surface}>
-        <DeleteConfirmation address={address} onDeleted={onDeleted} />
+        <DisconnectConfirmation address={address} onDisconnected={onDisconnected} />
       </DialogSurface>
     </Dialog>
   );
 }
 
-function DeleteConfirmation({ address, onDeleted }: Pick<DeleteAddressDialogProps, 'address' | 'onDeleted'>) {
+function DisconnectConfirmation({ address, onDisconnected }: Pick<DisconnectAddressDialogProps, 'address' | 'onDisconnected'>) {
   const styles = useStyles();
   const remove = useDeleteAddress();
+  const platform = platformLabels[address.platform];
+  const noun = secretNoun(address.authKind);
   const confirm = () => {
     remove.mutate(address.id, {
       onSuccess: (result) => {
-        onDeleted(
+        onDisconnected(
           result.secretDeleted
-            ? `Deleted ${address.address} and removed its secret from the OS keychain.`
-            : `Deleted ${address.address}. There was no secret in the OS keychain to remove.`,
+            ? `Disconnected. Deleted ${address.address} and its ${noun} from the OS keychain; a record is kept in the history below.`
+            : `Disconnected. Deleted ${address.address} (there was no ${noun} in the OS keychain to delete); a record is kept in the history below.`,
         );
       },
     });
   };
   return (
     <DialogBody>
-      <DialogTitle>Delete {address.address}?</DialogTitle>
+      <DialogTitle>Disconnect and delete {address.address}?</DialogTitle>
       <DialogContent className={styles.content}>
-        {remove.error === null ? null : <ErrorBar error={remove.error.appError} title="Not deleted" />}
+        {remove.error === null ? null : <ErrorBar error={remove.error.appError} title="Not disconnected" />}
         <Text as="p" className={styles.paragraph}>
-          This removes the address from Relayproof and also deletes its secret from the OS keychain. It cannot be undone: to use the
-          address again you will need to add it and enter the secret again.
+          This removes {address.address} ({platform}, {environmentLabels[address.environment]}) from Relayproof and deletes its secret from the OS keychain. A
+          record without any secret stays in the history. It cannot be undone: to use the address again you connect it again and enter the {noun}.
         </Text>
-        <Text as="p" className={styles.paragraph}>The connector in {platformLabels[address.platform]} itself is not changed.</Text>
+        <Text as="p" className={styles.paragraph} weight="semibold">
+          Before you disconnect, in {platform}:
+        </Text>
+        <ul className={styles.list}>
+          <li>Do it at a low-traffic time: disconnecting takes a few minutes.</li>
+          <li>
+            Ask your {platform} team to pause ticket updates until the address is disconnected there and, if you keep the branded address, re-added, so
+            replies do not go out half-configured.
+          </li>
+          <li>
+            Remove or switch the address in {platform} first: this computer&apos;s copy of the credentials is not what {platform} uses, so deleting it here
+            changes nothing on the platform.
+          </li>
+        </ul>
       </DialogContent>
       <DialogActions>
         <DialogTrigger disableButtonEnhancement>
           <Button appearance="secondary">Cancel</Button>
         </DialogTrigger>
         <Button appearance="primary" className={styles.confirm} onClick={confirm} disabledFocusable={remove.isPending}>
-          {remove.isPending ? 'Deleting\u2026' : 'Delete address and secret'}
+          {remove.isPending ? 'Disconnecting\u2026' : 'Disconnect: delete address and secret'}
         </Button>
       </DialogActions>
     </DialogBody>

@@ -1,42 +1,93 @@
-import { Badge, makeStyles, Text, tokens } from '@fluentui/react-components';
+import { Badge, Link, makeStyles, Text, tokens } from '@fluentui/react-components';
 import type { AddressView } from '../../../../src-preload/contract';
+import { credentialAge, reminderOf, reminderRule, relativeDays, type Reminder } from './address-status';
 import { formatDate } from './address-labels';
 
 const useStyles = makeStyles({
   cell: { display: 'flex', flexDirection: 'column', alignItems: 'flex-start', gap: tokens.spacingVerticalXXS },
-  changed: { color: tokens.colorNeutralForeground2, whiteSpace: 'nowrap' },
+  secondary: { color: tokens.colorNeutralForeground2 },
   badge: { whiteSpace: 'nowrap' },
+  link: { fontSize: tokens.fontSizeBase200 },
 });
 
-/** Whether the keychain holds a secret for this address; never the secret itself. */
-export function SecretStateCell({ address }: { readonly address: AddressView }) {
+export interface SecretStateCellProps {
+  readonly address: AddressView;
+  /** Settings' rotation reminder in days (null = no reminders). */
+  readonly settingsReminderDays: number | null;
+  readonly now: Date;
+  readonly onChangeReminder: (address: AddressView) => void;
+}
+
+/**
+ * Whether the keychain holds a secret for this address (never the secret itself), how
+ * long ago it was last written, and the rotation reminder, overdue as a warning.
+ */
+export function SecretStateCell({ address, settingsReminderDays, now, onChangeReminder }: SecretStateCellProps) {
   const styles = useStyles();
   const { stored } = address.secret;
-  if (stored === null) {
-    return (
-      <Badge appearance="tint" color="warning" className={styles.badge}>
-        Keychain unavailable
-      </Badge>
-    );
-  }
-  if (!stored) {
-    return (
-      <Badge appearance="tint" color="informative" className={styles.badge}>
-        No secret
-      </Badge>
-    );
-  }
-  const changedAt = address.secret.changedAt;
+  const age = credentialAge(address, now);
+  const reminder = reminderOf(address, settingsReminderDays, now);
   return (
     <span className={styles.cell}>
-      <Badge appearance="tint" color="success" className={styles.badge}>
-        Stored in keychain
-      </Badge>
-      {changedAt === null ? null : (
-        <Text size={200} className={styles.changed}>
-          changed <time dateTime={changedAt}>{formatDate(changedAt)}</time>
+      {stored === null ? (
+        <Badge appearance="tint" color="warning" className={styles.badge}>
+          Keychain unavailable
+        </Badge>
+      ) : stored ? (
+        <Badge appearance="tint" color="success" className={styles.badge}>
+          Stored in keychain
+        </Badge>
+      ) : (
+        <Badge appearance="tint" color="informative" className={styles.badge}>
+          No secret
+        </Badge>
+      )}
+      {age === null || address.secret.changedAt === null ? null : (
+        <Text size={200} className={styles.secondary}>
+          <time dateTime={address.secret.changedAt} title={formatDate(address.secret.changedAt)}>
+            {age}
+          </time>
         </Text>
       )}
+      <ReminderLine reminder={reminder} />
+      <Link as="button" onClick={() => onChangeReminder(address)} aria-label={`Reminder settings for ${address.address}`} className={styles.link}>
+        Reminder settings
+      </Link>
     </span>
   );
+}
+
+function ReminderLine({ reminder }: { readonly reminder: Reminder }) {
+  const styles = useStyles();
+  switch (reminder.kind) {
+    case 'off':
+      return (
+        <Text size={200} className={styles.secondary}>
+          No rotation reminder
+        </Text>
+      );
+    case 'not-counting':
+      return (
+        <Text size={200} className={styles.secondary}>
+          Reminder {reminderRule(reminder)}
+        </Text>
+      );
+    case 'due-in':
+      return (
+        <Text size={200} className={styles.secondary}>
+          Next rotation {relativeDays(-reminder.days)}, {reminderRule(reminder)}
+        </Text>
+      );
+    case 'overdue':
+      return (
+        <>
+          <Badge appearance="filled" color="warning" className={styles.badge} data-reminder="overdue">
+            Rotation overdue{reminder.days === 0 ? '' : ` by ${reminder.days} day${reminder.days === 1 ? '' : 's'}`}
+          </Badge>
+          <Text size={200} className={styles.secondary}>
+            Reminder {reminderRule(reminder)}
+          </Text>
+        </>
+      );
+  }
 }

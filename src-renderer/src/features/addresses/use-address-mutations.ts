@@ -23,7 +23,12 @@ export interface UpdateAddressResult {
 
 function useInvalidateAddresses() {
   const queryClient = useQueryClient();
-  return () => queryClient.invalidateQueries({ queryKey: channelKey('addresses:list') });
+  // Every change to an address is also a lifecycle event.
+  return () =>
+    Promise.all([
+      queryClient.invalidateQueries({ queryKey: channelKey('addresses:list') }),
+      queryClient.invalidateQueries({ queryKey: channelKey('addresses:events') }),
+    ]);
 }
 
 export function useCreateAddress() {

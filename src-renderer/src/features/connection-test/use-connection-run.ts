@@ -15,7 +15,7 @@ export interface ConnectionRun {
   readonly reset: () => void;
 }
 
-function isPhaseEvent(value: unknown): value is PhaseEvent {
+export function isPhaseEvent(value: unknown): value is PhaseEvent {
   if (typeof value !== 'object' || value === null) return false;
   const type = (value as { type?: unknown }).type;
   return type === 'phase-started' || type === 'phase-finished';

@@ -1,0 +1,87 @@
+import { Badge, Button, Link, makeStyles, Text, tokens } from '@fluentui/react-components';
+import type { AddressView } from '../../../../src-preload/contract';
+import { assertNever } from '../../app/assert-never';
+import { routeHref } from '../../app/routes';
+import { useVisuallyHiddenStyles } from '../../ui/visually-hidden';
+import { secretNoun, stateOf } from './address-status';
+
+const useStyles = makeStyles({
+  cell: { display: 'flex', flexDirection: 'column', alignItems: 'flex-start', gap: tokens.spacingVerticalXS, minWidth: '10rem' },
+  badge: { whiteSpace: 'nowrap' },
+  reason: { color: tokens.colorNeutralForeground2, overflowWrap: 'anywhere' },
+});
+
+export interface AddressStatusCellProps {
+  readonly address: AddressView;
+  /** Opens the dialog that tests and stores the missing secret. */
+  readonly onEnterSecret: (address: AddressView) => void;
+}
+
+/** Where the address stands, with the one next step when there is one. */
+export function AddressStatusCell({ address, onEnterSecret }: AddressStatusCellProps) {
+  const styles = useStyles();
+  const hidden = useVisuallyHiddenStyles();
+  const state = stateOf(address);
+  return (
+    <span className={styles.cell} data-status={state.kind}>
+      {(() => {
+        switch (state.kind) {
+          case 'setup-in-progress':
+            return (
+              <>
+                <Badge appearance="tint" color="warning" className={styles.badge}>
+                  Setup in progress
+                </Badge>
+                <Link href={routeHref('connect')}>
+                  Finish setup<span className={hidden.hidden}> of {address.address}</span>
+                </Link>
+              </>
+            );
+          case 'keychain-unavailable':
+            return (
+              <Badge appearance="tint" color="warning" className={styles.badge}>
+                Keychain unavailable
+              </Badge>
+            );
+          case 'secret-missing':
+            return (
+              <>
+                <Badge appearance="tint" color="danger" className={styles.badge}>
+                  Secret missing
+                </Badge>
+                <Button size="small" appearance="primary" onClick={() => onEnterSecret(address)}>
+                  Enter the {secretNoun(address.authKind)}
+                  <span className={hidden.hidden}> for {address.address}</span>
+                </Button>
+              </>
+            );
+          case 'untested':
+            return (
+              <Badge appearance="tint" color="informative" className={styles.badge}>
+                Not tested yet
+              </Badge>
+            );
+          case 'last-test-passed':
+            return (
+              <Badge appearance="tint" color="success" className={styles.badge}>
+                Last test passed
+              </Badge>
+            );
+          case 'last-test-failed':
+            return (
+              <Badge appearance="tint" color="danger" className={styles.badge}>
+                Last test failed
+              </Badge>
+            );
+          default:
+            return assertNever(state);
+        }
+      })()}
+      {address.proceedReason === null ? null : (
+        <Text size={200} className={styles.reason}>
+          Continued past a failed test: {address.proceedReason}
+        </Text>
+      )}
+    </span>
+  );
+}

@@ -1,0 +1,86 @@
+import { describe, expect, it } from 'vitest';
+import type { AddressView, RotationResult } from '../../../../src-preload/contract';
+import { credentialAge, daysBetween, exportFileName, formatDateTime, reminderOf, stateOf } from './address-status';
+import { idleRotation, outcomeOf, rotationReducer } from './rotation-run';
+
+const base: AddressView = {
+  id: 'a-1',
+  address: 'support@example.com',
+  platform: 'zendesk',
+  environment: 'sandbox',
+  provider: 'custom',
+  host: 'smtp.example.com',
+  port: 587,
+  security: 'starttls',
+  username: 'support@example.com',
+  authKind: 'password',
+  selectors: [],
+  platformSubdomain: null,
+  rotationReminderDays: null,
+  mailbox: null,
+  setup: 'complete',
+  proceedReason: null,
+  lastTest: null,
+  createdAt: '2026-01-01T00:00:00.000Z',
+  updatedAt: '2026-01-01T00:00:00.000Z',
+  secretChangedAt: '2026-01-01T00:00:00.000Z',
+  secret: { stored: true, changedAt: '2026-01-01T00:00:00.000Z' },
+};
+
+const now = new Date('2026-02-04T12:00:00.000Z');
+
+describe('address status', () => {
+  it('puts an unfinished setup before a missing secret, and a missing secret before the last test', () => {
+    const failed = { at: '2026-02-01T00:00:00.000Z', ok: false, summary: 'Sign-in refused' };
+    expect(stateOf({ ...base, setup: 'in-progress', secret: { stored: false, changedAt: null }, lastTest: failed })).toEqual({ kind: 'setup-in-progress' });
+    expect(stateOf({ ...base, secret: { stored: false, changedAt: null }, lastTest: failed })).toEqual({ kind: 'secret-missing' });
+    expect(stateOf({ ...base, lastTest: failed })).toEqual({ kind: 'last-test-failed', summary: 'Sign-in refused' });
+    expect(stateOf({ ...base, secret: { stored: null, changedAt: null } })).toEqual({ kind: 'keychain-unavailable' });
+    expect(stateOf(base)).toEqual({ kind: 'untested' });
+  });
+
+  it('counts the credential age in whole days', () => {
+    expect(daysBetween('2026-01-01T00:00:00.000Z', now)).toBe(34);
+    expect(credentialAge(base, now, 'en')).toBe('rotated 34 days ago');
+    expect(credentialAge({ ...base, secret: { stored: true, changedAt: now.toISOString() } }, now, 'en')).toBe('rotated today');
+    expect(credentialAge({ ...base, secret: { stored: false, changedAt: null } }, now, 'en')).toBeNull();
+  });
+
+  it("uses the address's own reminder over the Settings default and reports it overdue", () => {
+    expect(reminderOf({ ...base, rotationReminderDays: 30 }, 90, now)).toMatchObject({ kind: 'overdue', everyDays: 30, fromSettings: false, days: 4 });
+    expect(reminderOf(base, 90, now)).toMatchObject({ kind: 'due-in', everyDays: 90, fromSettings: true, days: 56 });
+    expect(reminderOf(base, null, now)).toEqual({ kind: 'off' });
+    expect(reminderOf({ ...base, secret: { stored: false, changedAt: null } }, 90, now)).toEqual({ kind: 'not-counting', everyDays: 90, fromSettings: true });
+  });
+
+  it('shows times in the given locale and time zone, with the zone named', () => {
+    expect(formatDateTime('2026-02-04T12:00:00.000Z', 'en-GB', 'Europe/Berlin')).toMatch(/4 Feb 2026.*13:00.*(CET|GMT\+1)/u);
+    expect(formatDateTime('not a date')).toBe('not a date');
+  });
+
+  it('names the export after the local date', () => {
+    expect(exportFileName(new Date(2026, 2, 5, 23, 30))).toBe('relayproof-addresses-2026-03-05.json');
+  });
+});
+
+describe('rotation run', () => {
+  const target = { host: 'smtp.example.com', port: 587, security: 'starttls' as const, send: false };
+  // Only the fields the reducers read; the rest of a report does not matter here.
+  const report = (outcome: 'pass' | 'fail') => ({ outcome, phases: [], ms: 12, failure: null, diagnosis: null }) as unknown as RotationResult['report'];
+
+  it('is "rotated" only when main says the new secret replaced the old one', () => {
+    const started = rotationReducer(idleRotation, { type: 'start', operationId: 'op-1', target });
+    expect(outcomeOf(started)).toEqual({ kind: 'testing' });
+    const done = rotationReducer(started, { type: 'finished', operationId: 'op-1', report: { rotated: true, changedAt: '2026-02-04T12:00:00.000Z', report: report('pass') } });
+    expect(outcomeOf(done)).toEqual({ kind: 'rotated', changedAt: '2026-02-04T12:00:00.000Z' });
+    const refused = rotationReducer(started, { type: 'finished', operationId: 'op-1', report: { rotated: false, changedAt: null, report: report('fail') } });
+    expect(outcomeOf(refused)).toEqual({ kind: 'kept-old' });
+  });
+
+  it('ignores the answer of an earlier run', () => {
+    const started = rotationReducer(idleRotation, { type: 'start', operationId: 'op-2', target });
+    const late = rotationReducer(started, { type: 'finished', operationId: 'op-1', report: { rotated: true, changedAt: null, report: report('pass') } });
+    expect(late).toBe(started);
+    expect(outcomeOf(late)).toEqual({ kind: 'testing' });
+  });
+});

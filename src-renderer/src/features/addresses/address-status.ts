@@ -1,0 +1,110 @@
+/**
+ * What the addresses list says about each address, as pure functions of the address,
+ * the Settings default and the current time (tested beside this file): where its setup
+ * stands, how old its credential is, and whether its rotation reminder is due.
+ */
+import type { AddressView, AuthKind } from '../../../../src-preload/contract';
+import { assertNever } from '../../app/assert-never';
+
+const DAY_MS = 86_400_000;
+
+export type AddressState =
+  | { readonly kind: 'setup-in-progress' }
+  | { readonly kind: 'keychain-unavailable' }
+  | { readonly kind: 'secret-missing' }
+  | { readonly kind: 'untested' }
+  | { readonly kind: 'last-test-passed' }
+  | { readonly kind: 'last-test-failed'; readonly summary: string };
+
+/** The one state that matters most now: an unfinished setup first, then a missing secret, then the last test. */
+export function stateOf(address: AddressView): AddressState {
+  if (address.setup === 'in-progress') return { kind: 'setup-in-progress' };
+  if (address.secret.stored === null) return { kind: 'keychain-unavailable' };
+  if (!address.secret.stored) return { kind: 'secret-missing' };
+  if (address.lastTest === null) return { kind: 'untested' };
+  return address.lastTest.ok ? { kind: 'last-test-passed' } : { kind: 'last-test-failed', summary: address.lastTest.summary };
+}
+
+/** Whole days from `from` to `now`, never negative (a clock a little behind shows "today"). */
+export function daysBetween(from: string, now: Date): number | null {
+  const then = Date.parse(from);
+  if (Number.isNaN(then)) return null;
+  return Math.max(0, Math.floor((now.getTime() - then) / DAY_MS));
+}
+
+/** "today", "yesterday", "34 days ago" in the admin's language. */
+export function relativeDays(days: number, locale?: string): string {
+  return new Intl.RelativeTimeFormat(locale, { numeric: 'auto' }).format(-days, 'day');
+}
+
+/** "rotated 34 days ago"; null when no change time is known. */
+export function credentialAge(address: AddressView, now: Date, locale?: string): string | null {
+  if (address.secret.stored !== true || address.secret.changedAt === null) return null;
+  const days = daysBetween(address.secret.changedAt, now);
+  return days === null ? null : `rotated ${relativeDays(days, locale)}`;
+}
+
+export type Reminder =
+  | { readonly kind: 'off' }
+  /** No secret, or no known change time: nothing to count from. */
+  | { readonly kind: 'not-counting'; readonly everyDays: number; readonly fromSettings: boolean }
+  | { readonly kind: 'due-in'; readonly everyDays: number; readonly fromSettings: boolean; readonly days: number; readonly dueAt: string }
+  | { readonly kind: 'overdue'; readonly everyDays: number; readonly fromSettings: boolean; readonly days: number; readonly dueAt: string };
+
+/** The address's own reminder, else the Settings default (null there = no reminders). */
+export function reminderOf(address: AddressView, settingsDays: number | null, now: Date): Reminder {
+  const own = address.rotationReminderDays;
+  const everyDays = own ?? settingsDays;
+  if (everyDays === null) return { kind: 'off' };
+  const fromSettings = own === null;
+  const changedAt = address.secret.stored === true ? address.secret.changedAt : null;
+  const changed = changedAt === null ? Number.NaN : Date.parse(changedAt);
+  if (Number.isNaN(changed)) return { kind: 'not-counting', everyDays, fromSettings };
+  const due = changed + everyDays * DAY_MS;
+  const dueAt = new Date(due).toISOString();
+  if (now.getTime() >= due) return { kind: 'overdue', everyDays, fromSettings, days: Math.floor((now.getTime() - due) / DAY_MS), dueAt };
+  return { kind: 'due-in', everyDays, fromSettings, days: Math.ceil((due - now.getTime()) / DAY_MS), dueAt };
+}
+
+/** "every 90 days (Settings default)". */
+export function reminderRule(reminder: Exclude<Reminder, { kind: 'off' }>): string {
+  return `every ${reminder.everyDays} days${reminder.fromSettings ? ' (Settings default)' : ''}`;
+}
+
+/** A date and time in the admin's locale and time zone, with the zone named. */
+export function formatDateTime(iso: string, locale?: string, timeZone?: string): string {
+  const date = new Date(iso);
+  if (Number.isNaN(date.getTime())) return iso;
+  // dateStyle/timeStyle cannot be combined with timeZoneName: spell the parts out.
+  return new Intl.DateTimeFormat(locale, {
+    year: 'numeric',
+    month: 'short',
+    day: 'numeric',
+    hour: '2-digit',
+    minute: '2-digit',
+    timeZoneName: 'short',
+    ...(timeZone === undefined ? {} : { timeZone }),
+  }).format(date);
+}
+
+/** The word for the secret of this sign-in method, as the dialogs use it. */
+export function secretNoun(kind: AuthKind): string {
+  switch (kind) {
+    case 'password':
+      return 'password';
+    case 'app-password':
+      return 'app password';
+    case 'api-key':
+      return 'API key';
+    case 'oauth2':
+      return 'client secret';
+    default:
+      return assertNever(kind);
+  }
+}
+
+/** `relayproof-addresses-2026-03-14.json`, dated in the admin's own time zone. */
+export function exportFileName(now: Date): string {
+  const pad = (n: number) => String(n).padStart(2, '0');
+  return `relayproof-addresses-${now.getFullYear()}-${pad(now.getMonth() + 1)}-${pad(now.getDate())}.json`;
+}
