@@ -77,14 +77,14 @@ export function ProviderStep({ state, dispatch, address, secretRef, onSecretPres
         <MessageBar intent="info" layout="multiline">
           <MessageBarBody>
             <MessageBarTitle>
-              Your domain&apos;s {suggestion.reason.startsWith('SRV') || suggestion.reason.includes('_submission') ? 'submission record' : 'MX'} points to {suggested.name}
+              {suggested.custom
+                ? `Your domain names its submission server: ${suggestion.endpoint.host}`
+                : `Your domain's ${suggestion.reason.includes('_submission') ? 'submission record' : 'MX'} points to ${suggested.name}`}
             </MessageBarTitle>
             {suggestion.reason}
           </MessageBarBody>
           <MessageBarActions>
-            <Button onClick={() => choose(suggested, suggestion.endpoint)} disabledFocusable={state.provider === suggested.id && endpointIndex >= 0}>
-              Use {suggested.name}
-            </Button>
+            <Button onClick={() => choose(suggested, suggestion.endpoint)}>Use {suggested.custom ? suggestion.endpoint.host : suggested.name}</Button>
           </MessageBarActions>
         </MessageBar>
       ) : (

@@ -4,9 +4,9 @@ import { DetailsList } from '../../ui/details-list';
 import { ErrorBar } from '../../ui/error-bar';
 import { Loading } from '../../ui/loading';
 import { authKindLabels, environmentLabels, securityLabels } from '../addresses/address-labels';
-import { continuedPastFailure, forwardingTarget } from './wizard-state';
+import { continuedPastFailure, forwardingTarget, platformShortNames } from './wizard-state';
 import { CopyButton } from '../../ui/copy-button';
-import { wizardPlatformLabels, type StepProps } from './wizard-labels';
+import type { StepProps } from './wizard-labels';
 
 const useStyles = makeStyles({
   root: { display: 'flex', flexDirection: 'column', gap: tokens.spacingVerticalL, minWidth: 0, maxWidth: '80ch' },
@@ -33,7 +33,7 @@ export function SummaryStep({ state, address, platform }: StepProps) {
   return (
     <div className={styles.root}>
       <Text>
-        Enter these in {wizardPlatformLabels[address.platform]} ({environmentLabels[address.environment].toLowerCase()}) for {address.address}
+        Enter these in {platformShortNames[address.platform]} ({environmentLabels[address.environment].toLowerCase()}) for {address.address}
         {address.platform === 'zendesk' ? ': Admin Center, Channels, Talk and email, Email, Add address, Connect external address, Email forwarding/Authenticated SMTP Connector.' : '.'}
       </Text>
       <DetailsList

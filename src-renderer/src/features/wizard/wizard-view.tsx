@@ -33,6 +33,7 @@ import {
   type WizardAction,
   type WizardErrors,
   type WizardField,
+  type WizardState,
 } from './wizard-state';
 
 const useStyles = makeStyles({
@@ -123,24 +124,25 @@ export function WizardView() {
   }, [api]);
 
   /** Every step change goes through here: the draft (never a secret) is saved at once, so closing the app resumes at this step. */
-  const go = (action: WizardAction) => {
-    const nextState = wizardReducer(state, action);
+  const go = (action: WizardAction, base: WizardState = state) => {
+    const nextState = wizardReducer(base, action);
     dispatch(action);
-    if (nextState.step === state.step) return;
+    if (nextState.step === base.step) return;
     void callChannel(api, 'wizard:save-draft', { draft: draftOf(nextState, new Date().toISOString()) }).catch((error: unknown) =>
       setActionError({ title: 'Your progress was not saved', error: toChannelError(error).appError }),
     );
   };
 
   // Focus follows the step, so keyboard and screen-reader users start at its heading.
+  // Not on arriving at the view (the shell focuses its h1), but after Resume or Start over.
   const firstRender = useRef(true);
+  const focusOnRun = useRef(false);
   useEffect(() => {
     if (phase.kind !== 'running') return;
-    if (firstRender.current) {
-      firstRender.current = false;
-      return;
-    }
-    headingRef.current?.focus();
+    const skip = firstRender.current && !focusOnRun.current;
+    firstRender.current = false;
+    focusOnRun.current = false;
+    if (!skip) headingRef.current?.focus();
   }, [state.step, phase.kind]);
 
   // The address check runs as the admin types (errors block Next; warnings are shown).
@@ -169,8 +171,8 @@ export function WizardView() {
 
   const resume = (draft: WizardDraft) => {
     dispatch({ type: 'restore', draft });
+    focusOnRun.current = true;
     setPhase({ kind: 'running' });
-    requestAnimationFrame(() => headingRef.current?.focus());
   };
 
   const startOver = async () => {
@@ -180,8 +182,8 @@ export function WizardView() {
       await refreshAddresses();
       dispatch({ type: 'start-over' });
       setActionError(null);
+      focusOnRun.current = true;
       setPhase({ kind: 'running' });
-      requestAnimationFrame(() => headingRef.current?.focus());
     } catch (error) {
       setActionError({ title: 'The unfinished setup was not discarded', error: toChannelError(error).appError });
     } finally {
@@ -218,14 +220,17 @@ export function WizardView() {
         setSecretTyped(false);
         const saved = await saveServer(fields, secret);
         await refreshAddresses();
+        const savedAction: WizardAction = { type: 'secret-saved', addressId: saved.id };
+        dispatch(savedAction);
         if (saved.secret.stored !== true) {
-          dispatch({ type: 'secret-saved', addressId: saved.id });
           refuse({ secret: 'The server changed, so the stored secret was removed (it belonged to the old server). Type it again.' });
           return;
         }
-        dispatch({ type: 'secret-saved', addressId: saved.id });
+        // The draft saved with the next step must already point at the address holding the secret.
+        go({ type: 'next', context: { ...context, secretTyped: true } }, wizardReducer(state, savedAction));
+        return;
       }
-      go({ type: 'next', context: { ...context, secretTyped: true } });
+      go({ type: 'next', context });
     } catch (error) {
       const appError = toChannelError(error).appError;
       const byField = errorsOfIssues(appError);
@@ -264,6 +269,8 @@ export function WizardView() {
         id: state.addressId,
         proceedReason: continuedPastFailure(state) ? state.proceedReason.trim() : null,
       });
+      // The draft is done with; discarding it never removes a finished address.
+      await callChannel(api, 'wizard:discard-draft', {});
       await refreshAddresses();
       window.location.hash = routeHref('addresses');
     } catch (error) {

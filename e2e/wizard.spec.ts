@@ -1,0 +1,532 @@
+/**
+ * The connect-address wizard end to end, through the real bridge, against a REAL SMTP
+ * server on 127.0.0.1 (smtp-server with STARTTLS and AUTH) and a real DNS server
+ * (dns2) that Settings points at. The server's certificate comes from a test CA the app
+ * trusts through NODE_EXTRA_CA_CERTS, as a workstation with the company CA installed.
+ * After every step: axe finds nothing and the secret is nowhere in the page.
+ */
+import { randomBytes } from 'node:crypto';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Page } from '@playwright/test';
+import type { TestDnsServer } from '../src-main/testing/dns-test-server';
+import { startTestDnsServer } from '../src-main/testing/dns-test-server';
+import { rr, type Zone } from '../src-main/testing/dns-zone';
+import { startSmtpPeer, type SmtpPeer } from '../src-main/testing/smtp-peer';
+import { createTestPki, type TestPki } from '../src-main/testing/tls-certs';
+import { expect, test } from './fixtures/app';
+import { expectNoAxeViolations } from './fixtures/axe';
+import { lookupKeychain } from './fixtures/evidence';
+import { startServe } from './fixtures/serve';
+import { focusedName, openView, pressUntilFocused } from './fixtures/views';
+
+const DOMAIN = 'wizard-example.com';
+const ADDRESS = `support@${DOMAIN}`;
+const CUSTOM_DOMAIN = 'custom-example.test';
+const CUSTOM_USER = 'relay-user';
+const SERVER_NAME = 'mail.relayproof.test';
+const screensDir = join(import.meta.dirname, 'artifacts', 'screens');
+
+let pki: TestPki;
+let peer: SmtpPeer;
+let customPeer: SmtpPeer;
+let dns: TestDnsServer;
+let secret: string;
+let customSecret: string;
+let caDir: string;
+let caFile: string;
+
+function zones(customPort: number): Zone[] {
+  return [
+    {
+      origin: DOMAIN,
+      records: [
+        rr.ns(DOMAIN, `ns1.${DOMAIN}`),
+        rr.a(`ns1.${DOMAIN}`, '127.0.0.1'),
+        // Exchange Online's inbound MX: autodetect says Microsoft 365.
+        rr.mx(DOMAIN, 0, 'wizard-example-com.mail.protection.outlook.com'),
+        rr.txt(DOMAIN, 'v=spf1 include:spf.protection.outlook.com include:mail.zendesk.com -all'),
+        rr.txt(`_dmarc.${DOMAIN}`, `v=DMARC1; p=quarantine; rua=mailto:dmarc@${DOMAIN}`),
+        rr.cname(`zendesk1._domainkey.${DOMAIN}`, 'zendesk1._domainkey.zendesk.com'),
+        rr.cname(`zendesk2._domainkey.${DOMAIN}`, 'zendesk2._domainkey.zendesk.com'),
+      ],
+    },
+    {
+      origin: CUSTOM_DOMAIN,
+      records: [
+        rr.ns(CUSTOM_DOMAIN, `ns1.${CUSTOM_DOMAIN}`),
+        rr.a(`ns1.${CUSTOM_DOMAIN}`, '127.0.0.1'),
+        rr.mx(CUSTOM_DOMAIN, 10, `mx.${CUSTOM_DOMAIN}`),
+        rr.a(`mx.${CUSTOM_DOMAIN}`, '127.0.0.1'),
+        // RFC 6186: the domain names its own submission server.
+        rr.srv(`_submission._tcp.${CUSTOM_DOMAIN}`, 0, 1, customPort, SERVER_NAME),
+      ],
+    },
+    { origin: 'relayproof.test', records: [rr.a(SERVER_NAME, '127.0.0.1')] },
+  ];
+}
+
+test.beforeAll(async () => {
+  pki = createTestPki();
+  caDir = await mkdtemp(join(tmpdir(), 'relayproof-e2e-wizard-ca-'));
+  caFile = join(caDir, 'test-ca.pem');
+  await writeFile(caFile, pki.ca, 'utf8');
+  // New secrets per run: finding one anywhere can only be a leak from this run.
+  secret = `rp-wz-${randomBytes(12).toString('hex')}`;
+  customSecret = `rp-wc-${randomBytes(12).toString('hex')}`;
+  peer = await startSmtpPeer({ security: 'starttls', certificate: pki.leaf, account: { username: ADDRESS, secret } });
+  customPeer = await startSmtpPeer({ security: 'starttls', certificate: pki.leaf, account: { username: CUSTOM_USER, secret: customSecret } });
+  dns = await startTestDnsServer({ zones: zones(customPeer.port) });
+  await mkdir(screensDir, { recursive: true });
+});
+
+test.afterAll(async () => {
+  await peer.close();
+  await customPeer.close();
+  await dns.close();
+  pki.cleanup();
+  await rm(caDir, { recursive: true, force: true });
+});
+
+test.use({
+  // Playwright reads a fixture's dependencies from this pattern; this one has none.
+  // eslint-disable-next-line no-empty-pattern
+  appEnv: async ({}, use) => {
+    await use({ NODE_EXTRA_CA_CERTS: caFile });
+  },
+});
+
+/** One call through the bridge with the page's own token (what seeding "via the bridge" means). */
+async function bridge(page: Page, channel: string, input: unknown): Promise<{ ok: boolean; value?: unknown; error?: { message: string } }> {
+  return page.evaluate(
+    async ({ channel, input }) => {
+      const token = sessionStorage.getItem('relayproof-token') ?? '';
+      const response = await fetch(`/rpc/${encodeURIComponent(channel)}`, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json', 'X-Relayproof-Token': token, 'X-Relayproof-Request-Id': crypto.randomUUID() },
+        body: JSON.stringify(input),
+      });
+      return (await response.json()) as { ok: boolean; value?: unknown; error?: { message: string } };
+    },
+    { channel, input },
+  );
+}
+
+async function useTestDns(page: Page): Promise<void> {
+  const result = await bridge(page, 'settings:update', { patch: { dnsServers: [dns.address] } });
+  expect(result.ok, JSON.stringify(result.error)).toBe(true);
+}
+
+async function shoot(page: Page, name: string): Promise<void> {
+  await page.screenshot({ path: join(screensDir, `${name}.png`), fullPage: true });
+}
+
+function heading(page: Page) {
+  return page.locator('#wizard-step-title');
+}
+
+async function expectStep(page: Page, n: number, title: string): Promise<void> {
+  await expect(heading(page)).toContainText(`Step ${n} of 8`);
+  await expect(heading(page)).toContainText(title);
+  await expect(heading(page)).toBeFocused();
+}
+
+async function next(page: Page): Promise<void> {
+  await page.getByRole('button', { name: 'Next', exact: true }).click();
+}
+
+async function back(page: Page): Promise<void> {
+  await page.getByRole('button', { name: 'Back', exact: true }).click();
+}
+
+async function expectSecretNotInPage(page: Page, ...secrets: string[]): Promise<void> {
+  const html = await page.content();
+  const values = await page.locator('input, textarea').evaluateAll((fields) => fields.map((f) => (f as HTMLInputElement).value));
+  for (const s of secrets) {
+    expect(html, 'the secret is not in the DOM').not.toContain(s);
+    expect(values, 'no field holds the secret').not.toContain(s);
+  }
+}
+
+/** axe in the light and the dark theme, the secret absent, and a screenshot: after every step. */
+async function audit(page: Page, name: string): Promise<void> {
+  await expectSecretNotInPage(page, secret, customSecret);
+  await expectNoAxeViolations(page, `${name} (light)`);
+  await shoot(page, name);
+  await page.emulateMedia({ colorScheme: 'dark' });
+  await expectNoAxeViolations(page, `${name} (dark)`);
+  await page.emulateMedia({ colorScheme: 'light' });
+}
+
+async function choosePlatform(page: Page, platform: string, environment: 'Sandbox' | 'Production'): Promise<void> {
+  await page.getByRole('radio', { name: platform }).check();
+  await page.getByRole('radio', { name: environment }).check();
+}
+
+function addressField(page: Page) {
+  return page.getByRole('textbox', { name: /^Address/u });
+}
+
+async function enterAddress(page: Page, address: string, subdomain?: string): Promise<void> {
+  await addressField(page).fill(address);
+  if (subdomain !== undefined) await page.getByRole('textbox', { name: /subdomain/u }).fill(subdomain);
+  await expect(page.getByText(/can be connected\.$/u)).toBeVisible();
+}
+
+/** Steps 1-3 of a Zendesk sandbox setup through the local server, with `password` saved to the keychain. */
+async function throughCredentials(page: Page, password: string): Promise<void> {
+  await choosePlatform(page, 'Zendesk Authenticated SMTP Connector (outbound-only)', 'Sandbox');
+  await next(page);
+  await expectStep(page, 2, 'Address');
+  await enterAddress(page, ADDRESS, 'acme');
+  await next(page);
+  await expectStep(page, 3, 'Mail service and credentials');
+  await expect(page.getByText("Your domain's MX points to Microsoft 365 (Exchange Online)")).toBeVisible();
+  await page.getByRole('button', { name: 'Use Microsoft 365 (Exchange Online)' }).click();
+  await expect(page.getByRole('textbox', { name: /^Username/u })).toHaveValue(ADDRESS);
+  // The admin's own relay stands in for smtp.office365.com in this test.
+  await page.getByRole('textbox', { name: /^SMTP server/u }).fill('127.0.0.1');
+  await page.getByRole('textbox', { name: /^Port/u }).fill(String(peer.port));
+  await page.getByLabel('Mailbox password').fill(password);
+  await next(page);
+  await expectStep(page, 4, 'Connection test');
+}
+
+async function runTest(page: Page): Promise<void> {
+  await page.getByRole('button', { name: 'Run test' }).click();
+}
+
+test.describe('connect-address wizard', () => {
+  test.beforeEach(async ({ page }) => {
+    await useTestDns(page);
+    await openView(page, 'connect');
+  });
+
+  test('the whole Zendesk setup, from the first step to Finish, with axe and no secret in the page at every step', async ({ page }) => {
+    await expect(page.getByText('Resume your unfinished setup')).toHaveCount(0);
+    await audit(page, 'wizard-1-platform');
+    // Next with nothing chosen says what is missing.
+    await next(page);
+    await expect(page.getByText('Choose the platform you are connecting the address to.')).toBeVisible();
+    await choosePlatform(page, 'Zendesk Authenticated SMTP Connector (outbound-only)', 'Sandbox');
+    await expect(page.getByText('Support addresses per SMTP domain: 50')).toBeVisible();
+    await next(page);
+
+    await expectStep(page, 2, 'Address');
+    await next(page);
+    await expect(page.getByText('Enter the address the platform will send as, such as support@example.com.')).toBeVisible();
+    await expect(addressField(page)).toBeFocused();
+    await enterAddress(page, ADDRESS);
+    await next(page);
+    await expect(page.getByText(/Enter your Zendesk subdomain/u)).toBeVisible();
+    await page.getByRole('textbox', { name: /subdomain/u }).fill('acme');
+    await audit(page, 'wizard-2-address');
+    await next(page);
+
+    await expectStep(page, 3, 'Mail service and credentials');
+    await expect(page.getByText("Your domain's MX points to Microsoft 365 (Exchange Online)")).toBeVisible();
+    await page.getByRole('button', { name: 'Use Microsoft 365 (Exchange Online)' }).click();
+    await expect(page.getByRole('textbox', { name: /^SMTP server/u })).toHaveValue('smtp.office365.com');
+    await expect(page.getByRole('textbox', { name: /^Username/u })).toHaveValue(ADDRESS);
+    const guide = page.getByRole('link', { name: 'Open the Microsoft 365 SMTP AUTH guide' });
+    await expect(guide).toHaveAttribute('href', `#/m365?upn=${encodeURIComponent(ADDRESS)}`);
+    await page.getByRole('textbox', { name: /^SMTP server/u }).fill('127.0.0.1');
+    await page.getByRole('textbox', { name: /^Port/u }).fill(String(peer.port));
+    // Next without the secret is refused under its field.
+    await next(page);
+    await expect(page.getByText('Type the password (or app password, or API key): it goes straight to the OS keychain.')).toBeVisible();
+    const secretField = page.getByLabel('Mailbox password');
+    await expect(secretField).toHaveAttribute('type', 'password');
+    await expect(page.getByText('Use unique credentials per address')).toBeVisible();
+    await audit(page, 'wizard-3-provider');
+    await secretField.fill(secret);
+    // While typed it is only the field's value, never in the markup.
+    expect(await page.content()).not.toContain(secret);
+    await next(page);
+
+    await expectStep(page, 4, 'Connection test');
+    await expect(page.getByRole('checkbox', { name: `Use the secret stored for ${ADDRESS}` })).toBeChecked();
+    await runTest(page);
+    await expect(page.locator('[data-verdict]')).toHaveAttribute('data-verdict', 'pass');
+    await expect(page.locator('[data-verdict]')).toContainText(`127.0.0.1 accepted the sign-in as ${ADDRESS} and sending as ${ADDRESS}`);
+    await audit(page, 'wizard-4-test');
+    await next(page);
+
+    await expectStep(page, 5, 'Forwarding');
+    await expect(page.getByTestId('forwarding-target')).toHaveText('support@acme.zendesk.com');
+    await expect(page.getByText('Forward once, directly')).toBeVisible();
+    await expect(page.getByText('No greylisting for this traffic')).toBeVisible();
+    await expect(page.getByRole('list', { name: 'Forwarding steps for Microsoft 365 / Exchange Online' })).toContainText('Set-Mailbox');
+    await audit(page, 'wizard-5-forwarding');
+    await next(page);
+
+    await expectStep(page, 6, 'DNS records');
+    await expect(page.getByText(/^Checklist finished:/u)).toBeVisible({ timeout: 30_000 });
+    await expect(page.getByRole('heading', { name: `Results for ${DOMAIN}` })).toBeVisible();
+    await audit(page, 'wizard-6-dns');
+    await next(page);
+
+    await expectStep(page, 7, 'Checking your setup');
+    await next(page);
+    await expect(page.getByText(/Send the verification email first/u)).toBeVisible();
+    const sessionsBefore = peer.sessions.length;
+    await page.getByRole('button', { name: 'Send the verification email' }).click();
+    const accepted = page.locator('[data-verify="accepted"]');
+    await expect(accepted).toContainText(`The server accepted the verification email for ${ADDRESS}`);
+    await expect(accepted).toContainText('Message-ID');
+    const sent = peer.sessions.slice(sessionsBefore).find((s) => s.messages.length > 0);
+    // The send-as check, then the message: both as the address, to the address.
+    expect(sent?.messages).toHaveLength(1);
+    expect(new Set(sent?.mailFrom)).toEqual(new Set([ADDRESS]));
+    expect(new Set(sent?.rcptTo)).toEqual(new Set([ADDRESS]));
+    await audit(page, 'wizard-7-verify');
+    await next(page);
+
+    await expectStep(page, 8, 'Summary');
+    const summary = page.locator('[data-wizard-step="summary"]');
+    for (const fact of ['127.0.0.1', String(peer.port), 'STARTTLS', ADDRESS, 'support@acme.zendesk.com']) await expect(summary).toContainText(fact);
+    await page.getByRole('button', { name: 'Copy password' }).click();
+    await expect(page.getByText(/Copied\. Relayproof clears the clipboard in 30 s|The password was not copied/u)).toBeVisible();
+    await audit(page, 'wizard-8-summary');
+    const id = (await bridge(page, 'wizard:get-draft', {})).value as { addressId: string } | null;
+    expect(id?.addressId).toMatch(/^[a-z0-9-]+$/u);
+    await page.getByRole('button', { name: 'Finish' }).click();
+
+    await expect(page.getByRole('heading', { level: 1 })).toHaveText('Addresses');
+    const row = page.getByRole('row').filter({ hasText: ADDRESS });
+    await expect(row).toContainText('Stored in keychain');
+    const list = (await bridge(page, 'addresses:list', {})).value as Array<{ id: string; setup: string; proceedReason: string | null }>;
+    expect(list).toHaveLength(1);
+    expect(list[0]).toMatchObject({ setup: 'complete', proceedReason: null });
+    expect((await bridge(page, 'wizard:get-draft', {})).value, 'Finish leaves no draft behind').toBeNull();
+    const inKeychain = await lookupKeychain(list[0]!.id);
+    if (inKeychain.kind === 'unavailable') console.log(`keychain assertion skipped: ${inKeychain.reason}`);
+    else expect(inKeychain).toEqual({ kind: 'found', secret });
+    await expectSecretNotInPage(page, secret);
+  });
+
+  test('a custom provider found by its SRV record, on a platform without forwarding', async ({ page }) => {
+    await choosePlatform(page, 'Generic (any other platform)', 'Production');
+    await next(page);
+    await enterAddress(page, `billing@${CUSTOM_DOMAIN}`);
+    await expect(page.getByRole('textbox', { name: /subdomain/u })).toHaveCount(0);
+    await next(page);
+    await expectStep(page, 3, 'Mail service and credentials');
+    await expect(page.getByText(`Your domain names its submission server: ${SERVER_NAME}`)).toBeVisible();
+    await page.getByRole('button', { name: `Use ${SERVER_NAME}` }).click();
+    await expect(page.getByRole('combobox', { name: /^Mail service/u })).toHaveValue('custom');
+    await expect(page.getByRole('textbox', { name: /^SMTP server/u })).toHaveValue(SERVER_NAME);
+    await expect(page.getByRole('textbox', { name: /^Port/u })).toHaveValue(String(customPeer.port));
+    await page.getByRole('textbox', { name: /^Username/u }).fill(CUSTOM_USER);
+    await page.getByLabel('Password').fill(customSecret);
+    await next(page);
+    await expectStep(page, 4, 'Connection test');
+    await runTest(page);
+    await expect(page.locator('[data-verdict]')).toHaveAttribute('data-verdict', 'pass');
+    await next(page);
+    await expectStep(page, 5, 'Forwarding');
+    await expect(page.getByText(/there is nothing to set up here/u)).toBeVisible();
+    await expectSecretNotInPage(page, customSecret);
+  });
+
+  test('a wrong password: the diagnosis, Back, the right password, the retest passes', async ({ page }) => {
+    await throughCredentials(page, 'not-the-password');
+    await runTest(page);
+    await expect(page.locator('[data-verdict]')).toHaveAttribute('data-verdict', 'fail');
+    await expect(page.getByRole('article', { name: /Diagnosis/u })).toBeVisible();
+    await shoot(page, 'wizard-4-test-wrong-password');
+    await next(page);
+    await expect(page.getByText(/Run the connection test until it passes, or choose "Continue anyway"/u)).toBeVisible();
+    await back(page);
+    await expectStep(page, 3, 'Mail service and credentials');
+    // Everything typed is kept; the secret is in the keychain and only replaced if typed.
+    await expect(page.getByRole('textbox', { name: /^SMTP server/u })).toHaveValue('127.0.0.1');
+    await expect(page.getByText('Stored in the OS keychain. Type a new one only to replace it.')).toBeVisible();
+    await page.getByLabel('Mailbox password').fill(secret);
+    await next(page);
+    await expectStep(page, 4, 'Connection test');
+    await runTest(page);
+    await expect(page.locator('[data-verdict]')).toHaveAttribute('data-verdict', 'pass');
+    await next(page);
+    await expectStep(page, 5, 'Forwarding');
+    await expectSecretNotInPage(page, secret);
+  });
+
+  test('continuing past a failed test needs a reason, which is saved with the address', async ({ page }) => {
+    await throughCredentials(page, 'not-the-password');
+    await runTest(page);
+    await expect(page.locator('[data-verdict]')).toHaveAttribute('data-verdict', 'fail');
+    await page.getByRole('checkbox', { name: 'Continue anyway, although the test did not pass' }).check();
+    await next(page);
+    await expect(page.getByText('Say in a few words why you continue although the test failed.')).toBeVisible();
+    await page.getByRole('textbox', { name: /Why do you continue/u }).fill('Port 587 is blocked on this network');
+    await next(page);
+    await expectStep(page, 5, 'Forwarding');
+  });
+
+  test('the 51st address on one Zendesk domain is refused', async ({ page }) => {
+    for (let i = 1; i <= 50; i++) {
+      const created = await bridge(page, 'addresses:create', {
+        fields: { address: `agent${i}@bulk-example.com`, platform: 'zendesk', environment: 'production', provider: 'custom', host: 'smtp.bulk-example.com', port: 587, security: 'starttls', username: `agent${i}@bulk-example.com`, authKind: 'password' },
+      });
+      expect(created.ok, JSON.stringify(created.error)).toBe(true);
+    }
+    await choosePlatform(page, 'Zendesk Authenticated SMTP Connector (outbound-only)', 'Production');
+    await next(page);
+    await addressField(page).fill('agent51@bulk-example.com');
+    await page.getByRole('textbox', { name: /subdomain/u }).fill('acme');
+    const refusal = 'Zendesk allows 50 support addresses per domain; bulk-example.com already has 50 in production.';
+    await expect(page.getByText(refusal)).toBeVisible();
+    await next(page);
+    await expect(heading(page)).toContainText('Step 2 of 8');
+    await expect(addressField(page)).toHaveAttribute('aria-invalid', 'true');
+    await shoot(page, 'wizard-2-address-limit');
+  });
+
+  test('the same address in sandbox and production is warned about, and may go on', async ({ page }) => {
+    const created = await bridge(page, 'addresses:create', {
+      fields: { address: ADDRESS, platform: 'zendesk', environment: 'production', provider: 'custom', host: 'smtp.example.com', port: 587, security: 'starttls', username: ADDRESS, authKind: 'password' },
+    });
+    expect(created.ok, JSON.stringify(created.error)).toBe(true);
+    await choosePlatform(page, 'Zendesk Authenticated SMTP Connector (outbound-only)', 'Sandbox');
+    await next(page);
+    await enterAddress(page, ADDRESS, 'acme');
+    const warning = page.locator('.fui-MessageBar').filter({ hasText: /production/u });
+    await expect(warning).toBeVisible();
+    await shoot(page, 'wizard-2-address-duplicate');
+    await expectNoAxeViolations(page, 'address step with the duplicate warning');
+    await next(page);
+    await expectStep(page, 3, 'Mail service and credentials');
+  });
+
+  test('an internationalised address shows its Unicode and punycode forms', async ({ page }) => {
+    await choosePlatform(page, 'Generic (any other platform)', 'Sandbox');
+    await next(page);
+    await addressField(page).fill('support@bücher.example');
+    const forms = page.getByRole('definition');
+    await expect(forms.filter({ hasText: 'support@xn--bcher-kva.example' })).toBeVisible();
+    await expect(forms.filter({ hasText: 'support@bücher.example' })).toBeVisible();
+  });
+
+  test('every step with the keyboard alone', async ({ page }) => {
+    await page.getByRole('link', { name: 'Connect address' }).focus();
+    await pressUntilFocused(page, 'Tab', 'Zendesk Authenticated SMTP Connector (outbound-only)');
+    await page.keyboard.press('Space');
+    await pressUntilFocused(page, 'Tab', 'Sandbox');
+    await page.keyboard.press('Space');
+    await pressUntilFocused(page, 'Tab', 'Next');
+    await page.keyboard.press('Enter');
+    await expectStep(page, 2, 'Address');
+
+    await page.keyboard.press('Tab');
+    expect(await focusedName(page)).toMatch(/^Address/u);
+    await page.keyboard.type(ADDRESS);
+    await page.keyboard.press('Tab');
+    await page.keyboard.type('acme');
+    await expect(page.getByText(/can be connected\.$/u)).toBeVisible();
+    await pressUntilFocused(page, 'Tab', 'Next');
+    await page.keyboard.press('Enter');
+    await expectStep(page, 3, 'Mail service and credentials');
+
+    await pressUntilFocused(page, 'Tab', 'Use Microsoft 365 (Exchange Online)');
+    await page.keyboard.press('Enter');
+    await pressUntilFocused(page, 'Tab', 'SMTP server');
+    await page.keyboard.press('ControlOrMeta+a');
+    await page.keyboard.type('127.0.0.1');
+    await page.keyboard.press('Tab');
+    await page.keyboard.press('ControlOrMeta+a');
+    await page.keyboard.type(String(peer.port));
+    await pressUntilFocused(page, 'Tab', 'Mailbox password');
+    await page.keyboard.type(secret);
+    await pressUntilFocused(page, 'Tab', 'Next');
+    await page.keyboard.press('Enter');
+    await expectStep(page, 4, 'Connection test');
+
+    await pressUntilFocused(page, 'Tab', 'Run test');
+    await page.keyboard.press('Enter');
+    await expect(page.locator('[data-verdict]')).toHaveAttribute('data-verdict', 'pass');
+    await pressUntilFocused(page, 'Tab', 'Next', 80);
+    await page.keyboard.press('Enter');
+    await expectStep(page, 5, 'Forwarding');
+    await pressUntilFocused(page, 'Tab', 'Next');
+    await page.keyboard.press('Enter');
+    await expectStep(page, 6, 'DNS records');
+    await expect(page.getByText(/^Checklist finished:/u)).toBeVisible({ timeout: 30_000 });
+    await pressUntilFocused(page, 'Tab', 'Next', 200);
+    await page.keyboard.press('Enter');
+    await expectStep(page, 7, 'Checking your setup');
+    await pressUntilFocused(page, 'Tab', 'Send the verification email');
+    await page.keyboard.press('Enter');
+    await expect(page.locator('[data-verify="accepted"]')).toBeVisible();
+    await pressUntilFocused(page, 'Tab', 'Next', 80);
+    await page.keyboard.press('Enter');
+    await expectStep(page, 8, 'Summary');
+    // Back with the keyboard keeps everything.
+    await pressUntilFocused(page, 'Tab', 'Back', 80);
+    await page.keyboard.press('Enter');
+    await expectStep(page, 7, 'Checking your setup');
+    await pressUntilFocused(page, 'Tab', 'Next', 80);
+    await page.keyboard.press('Enter');
+    await expectStep(page, 8, 'Summary');
+    await pressUntilFocused(page, 'Tab', 'Finish', 80);
+    await page.keyboard.press('Enter');
+    await expect(page.getByRole('heading', { level: 1 })).toHaveText('Addresses');
+    await expectSecretNotInPage(page, secret);
+  });
+});
+
+test.describe('connect-address wizard across a restart', () => {
+  test('closing the app mid-wizard and starting it again resumes the draft; Start over forgets it', async ({ launchChromium }, testInfo) => {
+    testInfo.skip(testInfo.project.name !== 'browser', 'Restarts the browser-mode server; the Electron project has its own lifecycle');
+    const dataDir = await mkdtemp(join(tmpdir(), 'relayproof-e2e-wizard-restart-'));
+    const env: Record<string, string> = {};
+    for (const [k, v] of Object.entries(process.env)) if (v !== undefined) env[k] = v;
+    env['RELAYPROOF_DATA_DIR'] = dataDir;
+    env['NODE_EXTRA_CA_CERTS'] = caFile;
+    const browser = await launchChromium();
+    try {
+      let serve = await startServe(env);
+      let context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+      let page = await context.newPage();
+      await page.goto(serve.info.url);
+      await useTestDns(page);
+      await openView(page, 'connect');
+      await throughCredentials(page, secret);
+      const draft = (await bridge(page, 'wizard:get-draft', {})).value as { addressId: string; step: string };
+      expect(draft.step).toBe('test');
+      await context.close();
+      await serve.stop();
+
+      serve = await startServe(env);
+      context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+      page = await context.newPage();
+      await page.goto(serve.info.url);
+      await openView(page, 'connect');
+      await expect(page.getByText(`Resume your unfinished setup of ${ADDRESS}`)).toBeVisible();
+      await shoot(page, 'wizard-resume');
+      await expectNoAxeViolations(page, 'the resume offer');
+      await page.getByRole('button', { name: 'Resume' }).click();
+      await expectStep(page, 4, 'Connection test');
+      await runTest(page);
+      await expect(page.locator('[data-verdict]')).toHaveAttribute('data-verdict', 'pass');
+      await back(page);
+      await expectStep(page, 3, 'Mail service and credentials');
+      await expect(page.getByRole('textbox', { name: /^Port/u })).toHaveValue(String(peer.port));
+
+      // Start over: the draft and its in-progress address (and keychain entry) go.
+      await page.reload();
+      await openView(page, 'connect');
+      await page.getByRole('button', { name: 'Start over' }).click();
+      await expectStep(page, 1, 'Platform');
+      expect((await bridge(page, 'wizard:get-draft', {})).value).toBeNull();
+      expect((await bridge(page, 'addresses:list', {})).value).toEqual([]);
+      const inKeychain = await lookupKeychain(draft.addressId);
+      if (inKeychain.kind !== 'unavailable') expect(inKeychain).toEqual({ kind: 'absent' });
+      await context.close();
+      await serve.stop();
+    } finally {
+      await rm(dataDir, { recursive: true, force: true });
+    }
+  });
+});
