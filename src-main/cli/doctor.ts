@@ -9,7 +9,7 @@ import { dirname, join } from 'node:path';
 import type { Services } from '../services';
 
 export interface DoctorCheck {
-  readonly id: 'node' | 'electron' | 'display' | 'keychain' | 'data-directory' | 'settings' | 'dns';
+  readonly id: 'node' | 'electron' | 'display' | 'keychain' | 'data-directory' | 'settings' | 'verification-history' | 'dns';
   readonly status: 'pass' | 'warn' | 'fail';
   readonly summary: string;
   readonly detail: Record<string, unknown>;
@@ -93,6 +93,14 @@ export async function runDoctor(services: Services, env: NodeJS.ProcessEnv): Pro
     status: notices.length === 0 ? 'pass' : 'warn',
     summary: notices.length === 0 ? `Settings file ${services.store.path}` : notices.map((n) => n.message).join(' '),
     detail: { path: services.store.path, notices },
+  });
+
+  const verificationNotices = services.verificationStore.notices();
+  checks.push({
+    id: 'verification-history',
+    status: verificationNotices.length === 0 ? 'pass' : 'warn',
+    summary: verificationNotices.length === 0 ? `Verification history ${services.verificationStore.path}` : verificationNotices.map((n) => n.message).join(' '),
+    detail: { path: services.verificationStore.path, notices: verificationNotices },
   });
 
   const configured = services.store.settings().dnsServers;

@@ -1,9 +1,14 @@
-/** Save PowerShell text as a `.ps1` file (a Blob link, clicked once). */
+/** Save PowerShell text as a `.ps1` file. */
 export function downloadPs1(fileName: string, text: string): void {
-  const url = URL.createObjectURL(new Blob([text], { type: 'text/plain' }));
+  downloadText(fileName.endsWith('.ps1') ? fileName : `${fileName}.ps1`, 'text/plain', text);
+}
+
+/** Save text as a file (a Blob link, clicked once). */
+export function downloadText(fileName: string, mediaType: string, text: string): void {
+  const url = URL.createObjectURL(new Blob([text], { type: mediaType }));
   const link = document.createElement('a');
   link.href = url;
-  link.download = fileName.endsWith('.ps1') ? fileName : `${fileName}.ps1`;
+  link.download = fileName;
   document.body.append(link);
   link.click();
   link.remove();

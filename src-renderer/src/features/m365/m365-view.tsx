@@ -1,10 +1,31 @@
-import { Button, Field, Input, makeStyles, MessageBar, MessageBarBody, MessageBarTitle, Text, Textarea, tokens } from '@fluentui/react-components';
-import { useRef, useState, type FormEvent } from 'react';
+/**
+ * `#/m365`: the Microsoft 365 guide. Route parameters (the connect wizard's Microsoft 365
+ * preset links here; build links with `routeHref('m365', { address: id })`):
+ *
+ *   #/m365?address=<address id>   a saved address: its sign-in name fills the UPN field,
+ *                                 "Test this address" runs the connection test with its
+ *                                 stored secret and feeds the report into the checklist
+ *                                 ("Retest" after the fix), and the OAuth 2.0 tab saves the
+ *                                 client secret and holds the token for this address;
+ *   #/m365?upn=<user@domain>      only the mailbox, for the checklist and the scripts;
+ *   &tab=oauth                    opens on the OAuth 2.0 tab (e.g. #/m365?address=a-x&tab=oauth).
+ *
+ * `address` wins over `upn` when both are given.
+ */
+import { Button, Field, Input, makeStyles, MessageBar, MessageBarBody, MessageBarTitle, Select, Tab, TabList, Text, Textarea, tokens } from '@fluentui/react-components';
+import { useCallback, useEffect, useRef, useState, type FormEvent } from 'react';
+import type { AddressView } from '../../../../src-preload/contract';
 import { fromAddressSchema, upnSchema, type M365ChecklistInput } from '../../../../src-main/m365/schemas';
-import { useChannelMutation } from '../../api/hooks';
+import type { ConnectionReport } from '../../../../src-main/smtp/schemas';
+import { useChannelMutation, useChannelQuery } from '../../api/hooks';
+import { routeHref } from '../../app/routes';
+import { useRouteParam } from '../../app/use-hash-route';
 import { CopyButton } from '../../ui/copy-button';
 import { ErrorBar } from '../../ui/error-bar';
+import { Loading } from '../../ui/loading';
 import { ViewHeader } from '../../ui/view-header';
+import { LiveTest } from './live-test';
+import { OAuthTab } from './oauth-tab';
 import { ReadinessList } from './readiness-list';
 import { RetirementTimeline } from './retirement-timeline';
 import { ScriptGenerator } from './script-generator';
@@ -25,9 +46,12 @@ const useStyles = makeStyles({
   heading: { margin: 0, fontSize: tokens.fontSizeBase500, fontWeight: tokens.fontWeightSemibold },
   status: { margin: 0, minHeight: tokens.lineHeightBase300, color: tokens.colorNeutralForeground2 },
   fix: { margin: 0, fontFamily: tokens.fontFamilyMonospace, whiteSpace: 'pre-wrap', overflowWrap: 'anywhere' },
+  panel: { display: 'flex', flexDirection: 'column', gap: tokens.spacingVerticalL, paddingTop: tokens.spacingVerticalM },
+  picker: { maxWidth: '40rem' },
 });
 
 type Errors = { upn?: string; from?: string };
+type TabId = 'readiness' | 'oauth';
 
 /** The first problem the engine's own schema reports, for the field. */
 function problemOf(schema: typeof upnSchema, value: string): string | undefined {
@@ -35,17 +59,80 @@ function problemOf(schema: typeof upnSchema, value: string): string | undefined 
   return parsed.success ? undefined : parsed.error.issues[0]?.message;
 }
 
+/** The mailbox a saved address signs in as: its username when that is a UPN, else the address. */
+function upnOf(address: AddressView): string {
+  return upnSchema.safeParse(address.username).success ? address.username : address.address;
+}
+
 export function M365View() {
   const styles = useStyles();
-  const [upn, setUpn] = useState('');
+  const addressId = useRouteParam('address');
+  const upnParam = useRouteParam('upn');
+  const tab: TabId = useRouteParam('tab') === 'oauth' ? 'oauth' : 'readiness';
+  const list = useChannelQuery('addresses:list', {});
+  const address = addressId === null ? null : (list.data?.find((a) => a.id === addressId) ?? null);
+  // An address created a moment ago (the wizard links here right after saving) may be
+  // missing from a list fetched earlier: ask once more before saying it does not exist.
+  const refetchedFor = useRef<string | null>(null);
+  const missing = addressId !== null && list.data !== undefined && address === null;
+  const { refetch } = list;
+  useEffect(() => {
+    if (!missing || refetchedFor.current === addressId) return;
+    refetchedFor.current = addressId;
+    void refetch();
+  }, [missing, addressId, refetch]);
+  const waiting = addressId !== null && (list.isPending || (missing && list.isFetching));
+
+  const choose = (id: string) => {
+    window.location.hash = routeHref('m365', id === '' ? undefined : { address: id });
+  };
+
+  return (
+    <div className={styles.view}>
+      <ViewHeader
+        title="Microsoft 365"
+        description="Checks whether a Microsoft 365 mailbox is ready for authenticated SMTP (SMTP AUTH), tests it live, explains a pasted error, writes the PowerShell that turns on what is missing, and sets up OAuth 2.0."
+      />
+      <RetirementTimeline />
+      <Field className={styles.picker} label="Saved address" hint="Choose one to test it live and to set up OAuth 2.0 for it; or type a mailbox below.">
+        <Select value={address?.id ?? ''} onChange={(_e, d) => choose(d.value)} disabled={list.data === undefined}>
+          <option value="">None: type a mailbox</option>
+          {(list.data ?? []).map((a) => (
+            <option key={a.id} value={a.id}>
+              {a.address} ({a.environment})
+            </option>
+          ))}
+        </Select>
+      </Field>
+      {missing && !waiting ? (
+        <MessageBar intent="warning">
+          <MessageBarBody>The address this guide was opened for no longer exists. Choose another or type the mailbox.</MessageBarBody>
+        </MessageBar>
+      ) : null}
+      {list.error === null || addressId === null ? null : <ErrorBar error={list.error.appError} title="The saved address could not be loaded" />}
+      {waiting ? (
+        <Loading label="Loading the address…" />
+      ) : (
+        <M365Guide key={`${address?.id ?? ''}|${upnParam ?? ''}`} address={address} initialUpn={address === null ? (upnParam ?? '') : upnOf(address)} initialTab={tab} />
+      )}
+    </div>
+  );
+}
+
+function M365Guide({ address, initialUpn, initialTab }: { readonly address: AddressView | null; readonly initialUpn: string; readonly initialTab: TabId }) {
+  const styles = useStyles();
+  const [tab, setTab] = useState<TabId>(initialTab);
+  const [upn, setUpn] = useState(initialUpn);
   const [from, setFrom] = useState('');
   const [pasted, setPasted] = useState('');
   const [errors, setErrors] = useState<Errors>({});
-  const [checkedUpn, setCheckedUpn] = useState('');
+  const [checkedUpn, setCheckedUpn] = useState(initialUpn);
+  const [report, setReport] = useState<ConnectionReport | null>(null);
   const checklist = useChannelMutation('m365:get-checklist');
   const formRef = useRef<HTMLFormElement>(null);
 
-  const run = (withError: boolean) => {
+  /** Builds the checklist from what is known: the fields, a pasted error, the last live test. */
+  const run = (withError: boolean, live: ConnectionReport | null = report): boolean => {
     const u = upn.trim();
     const f = from.trim();
     const next: Errors = {};
@@ -55,18 +142,31 @@ export function M365View() {
     if (fromProblem !== undefined) next.from = fromProblem;
     setErrors(next);
     if (next.upn !== undefined || next.from !== undefined) {
+      setTab('readiness');
       // After the render that marks the field invalid.
       requestAnimationFrame(() => formRef.current?.querySelector<HTMLElement>('[aria-invalid="true"]')?.focus());
-      return;
+      return false;
     }
     const input: M365ChecklistInput = {
       upn: u,
       ...(f !== '' && f.toLowerCase() !== u.toLowerCase() ? { from: f } : {}),
       ...(withError && pasted.trim() !== '' ? { pastedError: pasted } : {}),
+      ...(live === null ? {} : { report: live }),
     };
     setCheckedUpn(u);
     checklist.mutate(input);
+    return true;
   };
+  const runRef = useRef(run);
+  useEffect(() => {
+    runRef.current = run;
+  });
+
+  // A finished live test (readiness tab or OAuth tab) decides the items it proves.
+  const onReport = useCallback((next: ConnectionReport) => {
+    setReport(next);
+    runRef.current(false, next);
+  }, []);
 
   const submit = (event: FormEvent<HTMLFormElement>) => {
     event.preventDefault();
@@ -81,67 +181,101 @@ export function M365View() {
       : `Checklist for ${result.upn}: ${result.counts.problem} problem${result.counts.problem === 1 ? '' : 's'}, ${result.counts.ok} OK, ${result.counts.unknown} not checked.`;
 
   return (
-    <div className={styles.view}>
-      <ViewHeader
-        title="Microsoft 365"
-        description="Checks whether a Microsoft 365 mailbox is ready for authenticated SMTP (SMTP AUTH), explains a pasted error, and writes the PowerShell that turns on what is missing."
-      />
-      <RetirementTimeline />
-      <form ref={formRef} className={styles.form} onSubmit={submit} noValidate aria-label="Mailbox readiness">
-        <h2 className={styles.heading}>Mailbox readiness</h2>
-        <div className={styles.grid}>
-          <Field label="Mailbox sign-in name (UPN)" required {...(errors.upn === undefined ? { hint: 'The account the connector signs in with, such as support@contoso.com.' } : { validationState: 'error' as const, validationMessage: errors.upn })}>
-            <Input className={styles.mono} value={upn} onChange={(_e, d) => setUpn(d.value)} autoComplete="off" spellCheck={false} />
+    <>
+      <TabList selectedValue={tab} onTabSelect={(_e, d) => setTab(d.value as TabId)} aria-label="Microsoft 365 guide">
+        <Tab value="readiness" id="m365-tab-readiness" aria-controls="m365-panel-readiness">
+          Readiness
+        </Tab>
+        <Tab value="oauth" id="m365-tab-oauth" aria-controls="m365-panel-oauth">
+          OAuth 2.0
+        </Tab>
+      </TabList>
+
+      {/* Both panels stay mounted (hidden when not selected): typed values and a running test survive a tab switch. */}
+      <div role="tabpanel" id="m365-panel-readiness" aria-labelledby="m365-tab-readiness" hidden={tab !== 'readiness'} className={tab === 'readiness' ? styles.panel : undefined}>
+        <form ref={formRef} className={styles.form} onSubmit={submit} noValidate aria-label="Mailbox readiness">
+          <h2 className={styles.heading}>Mailbox readiness</h2>
+          <div className={styles.grid}>
+            <Field
+              label="Mailbox sign-in name (UPN)"
+              required
+              {...(errors.upn === undefined ? { hint: 'The account the connector signs in with, such as support@contoso.com.' } : { validationState: 'error' as const, validationMessage: errors.upn })}
+            >
+              <Input className={styles.mono} value={upn} onChange={(_e, d) => setUpn(d.value)} autoComplete="off" spellCheck={false} />
+            </Field>
+            <Field label="From address (optional)" {...(errors.from === undefined ? { hint: 'Only when the connector sends as another address.' } : { validationState: 'error' as const, validationMessage: errors.from })}>
+              <Input className={styles.mono} value={from} onChange={(_e, d) => setFrom(d.value)} autoComplete="off" spellCheck={false} />
+            </Field>
+          </div>
+          <div className={styles.actions}>
+            <Button type="submit" appearance="primary" disabled={checklist.isPending}>
+              Check readiness
+            </Button>
+          </div>
+          <Field label="Paste an error" hint="A reply from a failed test, a bounce or the platform’s message. Relayproof marks the item it proves wrong and highlights its fix.">
+            <Textarea className={styles.mono} value={pasted} onChange={(_e, d) => setPasted(d.value)} resize="vertical" />
           </Field>
-          <Field label="From address (optional)" {...(errors.from === undefined ? { hint: 'Only when the connector sends as another address.' } : { validationState: 'error' as const, validationMessage: errors.from })}>
-            <Input className={styles.mono} value={from} onChange={(_e, d) => setFrom(d.value)} autoComplete="off" spellCheck={false} />
-          </Field>
-        </div>
-        <div className={styles.actions}>
-          <Button type="submit" appearance="primary" disabled={checklist.isPending}>
-            Check readiness
-          </Button>
-        </div>
-        <Field label="Paste an error" hint="A reply from a failed test, a bounce or the platform’s message. Relayproof marks the item it proves wrong and highlights its fix.">
-          <Textarea className={styles.mono} value={pasted} onChange={(_e, d) => setPasted(d.value)} resize="vertical" />
-        </Field>
-        <div className={styles.actions}>
-          <Button disabled={checklist.isPending || pasted.trim() === ''} onClick={() => run(true)}>
-            Find what it proves wrong
-          </Button>
-        </div>
-      </form>
-      <Text as="p" role="status" aria-live="polite" className={styles.status} data-testid="m365-status">
-        {status}
-      </Text>
-      {checklist.error === null ? null : <ErrorBar error={checklist.error.appError} title="The checklist could not be built" />}
-      {result === undefined ? null : (
-        <section aria-labelledby="m365-checklist-heading">
-          <h2 id="m365-checklist-heading" className={styles.heading}>
-            Readiness checklist for {result.upn}
-          </h2>
-          <Text as="p">
-            Server {result.endpoint.host}:{result.endpoint.port} ({result.endpoint.security}), TLS {result.endpoint.tlsMinimum} or later.
-          </Text>
-          {result.nextFix === null ? null : (
-            <MessageBar intent="error" layout="multiline" data-testid="m365-next-fix">
-              <MessageBarBody>
-                <MessageBarTitle>Fix first: {result.nextFix.title}</MessageBarTitle>
-                {result.nextFix.command === null ? (
-                  ' Follow the steps of the highlighted item below.'
-                ) : (
-                  <>
-                    <pre className={styles.fix}>{result.nextFix.command}</pre>
-                    <CopyButton text={result.nextFix.command} what="the fix" label="Copy fix" />
-                  </>
-                )}
-              </MessageBarBody>
-            </MessageBar>
-          )}
-          <ReadinessList checklist={result} />
-        </section>
-      )}
-      <ScriptGenerator upn={checkedUpn} from={result?.from ?? ''} />
-    </div>
+          <div className={styles.actions}>
+            <Button disabled={checklist.isPending || pasted.trim() === ''} onClick={() => run(true)}>
+              Find what it proves wrong
+            </Button>
+          </div>
+        </form>
+
+        {address === null ? null : (
+          <section className={styles.form} aria-labelledby="m365-live-heading">
+            <h2 id="m365-live-heading" className={styles.heading}>
+              Live test of {address.address}
+            </h2>
+            <Text>
+              Signs in to the server with the secret stored for this address; the answer marks the readiness item it proves right or wrong. After running the highlighted fix,
+              Retest.
+            </Text>
+            {address.secret.stored === true ? null : (
+              <MessageBar intent="warning">
+                <MessageBarBody>No secret is stored for this address, so the test cannot sign in. Add it on the Addresses view, or use the OAuth 2.0 tab.</MessageBarBody>
+              </MessageBar>
+            )}
+            <LiveTest address={address} mode="stored-secret" label="Test this address" onReport={onReport} />
+          </section>
+        )}
+
+        <Text as="p" role="status" aria-live="polite" className={styles.status} data-testid="m365-status">
+          {status}
+        </Text>
+        {checklist.error === null ? null : <ErrorBar error={checklist.error.appError} title="The checklist could not be built" />}
+        {result === undefined ? null : (
+          <section aria-labelledby="m365-checklist-heading">
+            <h2 id="m365-checklist-heading" className={styles.heading}>
+              Readiness checklist for {result.upn}
+            </h2>
+            <Text as="p">
+              Server {result.endpoint.host}:{result.endpoint.port} ({result.endpoint.security}), TLS {result.endpoint.tlsMinimum} or later.
+            </Text>
+            {result.nextFix === null ? null : (
+              <MessageBar intent="error" layout="multiline" data-testid="m365-next-fix">
+                <MessageBarBody>
+                  <MessageBarTitle>Fix first: {result.nextFix.title}</MessageBarTitle>
+                  {result.nextFix.command === null ? (
+                    ' Follow the steps of the highlighted item below.'
+                  ) : (
+                    <>
+                      <pre className={styles.fix}>{result.nextFix.command}</pre>
+                      <CopyButton text={result.nextFix.command} what="the fix" label="Copy fix" />
+                    </>
+                  )}
+                </MessageBarBody>
+              </MessageBar>
+            )}
+            <ReadinessList checklist={result} />
+          </section>
+        )}
+        <ScriptGenerator upn={checkedUpn} from={result?.from ?? ''} />
+      </div>
+
+      <div role="tabpanel" id="m365-panel-oauth" aria-labelledby="m365-tab-oauth" hidden={tab !== 'oauth'} className={tab === 'oauth' ? styles.panel : undefined}>
+        <OAuthTab address={address} upn={upn.trim()} onReport={onReport} />
+      </div>
+    </>
   );
 }

@@ -1,5 +1,5 @@
 import { Button, Field, Input, makeStyles, Select, Textarea, tokens } from '@fluentui/react-components';
-import { useState, type FormEvent } from 'react';
+import { useId, useState, type FormEvent } from 'react';
 import type { ScriptId, ScriptRequestInput } from '../../../../src-main/m365/schemas';
 import { useChannelMutation } from '../../api/hooks';
 import { CopyButton } from '../../ui/copy-button';
@@ -56,9 +56,22 @@ function requestOf(script: ScriptId, upn: string, upns: string, from: string, ap
 }
 
 /** The PowerShell for one situation, validated and quoted by main, copyable and downloadable. */
-export function ScriptGenerator({ upn: initialUpn, from: initialFrom }: { readonly upn: string; readonly from: string }) {
+export interface ScriptGeneratorProps {
+  readonly upn: string;
+  readonly from: string;
+  /** The script chosen at first (the OAuth tab opens on its setup script). */
+  readonly initialScript?: ScriptId;
+  /** An application (client) ID typed elsewhere, used until this field is edited. */
+  readonly appId?: string;
+  readonly headingLevel?: 2 | 3;
+}
+
+export function ScriptGenerator({ upn: initialUpn, from: initialFrom, initialScript = 'check', appId: initialAppId = '', headingLevel = 2 }: ScriptGeneratorProps) {
   const styles = useStyles();
-  const [script, setScript] = useState<ScriptId>('check');
+  const headingId = useId();
+  const Heading = headingLevel === 2 ? 'h2' : 'h3';
+  const Subheading = headingLevel === 2 ? 'h3' : 'h4';
+  const [script, setScript] = useState<ScriptId>(initialScript);
   const [upn, setUpn] = useState('');
   const [upns, setUpns] = useState('');
   const [from, setFrom] = useState('');
@@ -68,17 +81,18 @@ export function ScriptGenerator({ upn: initialUpn, from: initialFrom }: { readon
   const generated = generate.data;
   const effectiveUpn = upn === '' ? initialUpn : upn;
   const effectiveFrom = from === '' ? initialFrom : from;
+  const effectiveAppId = appId === '' ? initialAppId : appId;
 
   const submit = (event: FormEvent<HTMLFormElement>) => {
     event.preventDefault();
-    generate.mutate(requestOf(script, effectiveUpn, upns === '' ? initialUpn : upns, effectiveFrom, appId, objectId));
+    generate.mutate(requestOf(script, effectiveUpn, upns === '' ? initialUpn : upns, effectiveFrom, effectiveAppId, objectId));
   };
 
   return (
-    <section className={styles.section} aria-labelledby="m365-script-heading">
-      <h2 id="m365-script-heading" className={styles.heading}>
+    <section className={styles.section} aria-labelledby={headingId}>
+      <Heading id={headingId} className={styles.heading}>
         PowerShell script generator
-      </h2>
+      </Heading>
       <form className={styles.form} onSubmit={submit} noValidate aria-label="Script generator">
         <div className={styles.grid}>
           <Field label="Script">
@@ -107,7 +121,7 @@ export function ScriptGenerator({ upn: initialUpn, from: initialFrom }: { readon
           {script === 'oauth-setup' ? (
             <>
               <Field label="Application (client) ID" hint="App registrations > your app > Overview.">
-                <Input className={styles.mono} value={appId} onChange={(_e, d) => setAppId(d.value)} autoComplete="off" spellCheck={false} />
+                <Input className={styles.mono} value={effectiveAppId} onChange={(_e, d) => setAppId(d.value)} autoComplete="off" spellCheck={false} />
               </Field>
               <Field label="Enterprise application object ID" hint="Enterprise applications > your app > Overview (not the app registration’s object ID).">
                 <Input className={styles.mono} value={objectId} onChange={(_e, d) => setObjectId(d.value)} autoComplete="off" spellCheck={false} />
@@ -124,7 +138,7 @@ export function ScriptGenerator({ upn: initialUpn, from: initialFrom }: { readon
       {generate.error === null ? null : <ErrorBar error={generate.error.appError} title="The script was not generated" />}
       {generated === undefined ? null : (
         <>
-          <h3 className={styles.subheading}>{generated.title}</h3>
+          <Subheading className={styles.subheading}>{generated.title}</Subheading>
           <pre className={styles.code} data-testid="m365-generated-script">
             {generated.text}
           </pre>
