@@ -13,6 +13,11 @@ export interface ChannelSpec {
   readonly event?: z.ZodType;
   /** Deadline in ms for the handler; it is aborted after that. */
   readonly timeoutMs?: number;
+  /**
+   * Largest request body the browser-mode bridge reads for this channel (JSON bytes);
+   * the bridge's 1 MiB default otherwise. Only channels that carry a file raise it.
+   */
+  readonly maxBodyBytes?: number;
   /** Field names in the input that hold secrets: redacted from every log line. */
   readonly secretFields?: readonly string[];
 }

@@ -458,6 +458,17 @@ describe('rpc', () => {
     expect((await http({ method: 'POST', path: '/rpc/settings:get', headers: api(), body: '{}' })).status).toBe(200);
   });
 
+  it('lets a channel that carries a file raise its own limit (a 3 MB .eml reaches verify-eml), and only that channel', async () => {
+    const raw = Buffer.from(`From: a@example.com\r\nSubject: big\r\n\r\n${'x'.repeat(3 * 1024 * 1024)}`).toString('base64');
+    const body = JSON.stringify({ raw });
+    expect(body.length).toBeGreaterThan(MAX_BODY_BYTES);
+    const eml = await http({ method: 'POST', path: '/rpc/verification:verify-eml', headers: api(), body });
+    expect(eml.status).toBe(200);
+    expect(JSON.parse(eml.body)).toHaveProperty('ok');
+    const other = await http({ method: 'POST', path: '/rpc/analyze:explain', headers: api(), body: JSON.stringify({ text: raw }) });
+    expect(other.status).toBe(413);
+  });
+
   it('answers a 1 MB body of nested arrays and a huge key without falling over', async () => {
     const nested = '['.repeat(500_000) + ']'.repeat(500_000);
     const deep = await http({ method: 'POST', path: '/rpc/settings:update', headers: api(), body: nested });

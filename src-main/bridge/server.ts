@@ -25,7 +25,7 @@ import { createHash } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
-import { fail, type OperationEvent, type Result } from '../../src-preload/contract';
+import { contract, fail, isChannelName, type ChannelSpec, type OperationEvent, type Result } from '../../src-preload/contract';
 import { CONTENT_SECURITY_POLICY } from '../app/content-security-policy';
 import type { Logger } from '../log/logger';
 import type { Dispatcher } from '../rpc/dispatch';
@@ -192,13 +192,14 @@ export async function startBridge(options: BridgeOptions): Promise<Bridge> {
     } catch {
       channel = '';
     }
-    const body = await readBody(req);
+    const limit = bodyLimit(channel);
+    const body = await readBody(req, limit);
     switch (body.kind) {
       case 'gone':
         return;
       case 'too-large':
         res.setHeader('Connection', 'close');
-        return sendResult(res, 413, fail('invalid-input', `The request is larger than ${MAX_BODY_BYTES / 1024 / 1024} MiB.`));
+        return sendResult(res, 413, fail('invalid-input', `The request is larger than ${Math.round(limit / 1024 / 1024)} MiB.`));
       case 'complete':
         break;
     }
@@ -316,10 +317,18 @@ interface RememberedCall {
 
 type BodyRead = { readonly kind: 'complete'; readonly text: string } | { readonly kind: 'too-large' } | { readonly kind: 'gone' };
 
-function readBody(req: IncomingMessage): Promise<BodyRead> {
+/** The body limit of a channel: its own `maxBodyBytes`, else MAX_BODY_BYTES (also for unknown names). */
+function bodyLimit(channel: string): number {
+  if (!isChannelName(channel)) return MAX_BODY_BYTES;
+  const spec: ChannelSpec = contract[channel];
+  return spec.maxBodyBytes ?? MAX_BODY_BYTES;
+}
+
+function readBody(req: IncomingMessage, limit: number): Promise<BodyRead> {
   return new Promise((resolve) => {
     const declared = Number(req.headers['content-length']);
-    if (Number.isFinite(declared) && declared > MAX_BODY_BYTES) {
+    const drainLimit = Math.max(MAX_DRAIN_BYTES, 2 * limit);
+    if (Number.isFinite(declared) && declared > limit) {
       // No need to read what we already know we refuse; the socket closes after the 413.
       req.pause();
       resolve({ kind: 'too-large' });
@@ -329,14 +338,14 @@ function readBody(req: IncomingMessage): Promise<BodyRead> {
     let total = 0;
     req.on('data', (chunk: Buffer) => {
       total += chunk.length;
-      if (total > MAX_DRAIN_BYTES) {
+      if (total > drainLimit) {
         req.destroy();
         return;
       }
-      if (total <= MAX_BODY_BYTES) chunks.push(chunk);
+      if (total <= limit) chunks.push(chunk);
     });
     req.on('end', () => {
-      if (total > MAX_BODY_BYTES) {
+      if (total > limit) {
         resolve({ kind: 'too-large' });
         return;
       }

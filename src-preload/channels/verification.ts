@@ -174,6 +174,9 @@ export const verificationChannels = {
     }),
     output: verifyEmlResultSchema,
     timeoutMs: 60_000,
+    // The base64 message plus the JSON around it: a 25 MB .eml must reach the handler
+    // (and its clear "too large" answer) in browser mode too.
+    maxBodyBytes: MAX_EML_BASE64_CHARS + 64 * 1024,
   },
   /** Runs of an address, newest first, with drift (before/after). */
   'verification:history': {
