@@ -97,10 +97,13 @@ test.use({
   },
 });
 
-/** One call through the bridge with the page's own token (what seeding "via the bridge" means). */
+/** One channel call as the page makes it (seeding and reading state the way the app does). */
 async function bridge(page: Page, channel: string, input: unknown): Promise<{ ok: boolean; value?: unknown; error?: { message: string } }> {
   return page.evaluate(
     async ({ channel, input }) => {
+      // Electron: the preload's API; browser mode: the bridge with this page's token.
+      const exposed = (window as unknown as { relayproof?: { invoke(c: string, i: unknown): Promise<{ ok: boolean; value?: unknown; error?: { message: string } }> } }).relayproof;
+      if (exposed !== undefined) return exposed.invoke(channel, input);
       const token = sessionStorage.getItem('relayproof-token') ?? '';
       const response = await fetch(`/rpc/${encodeURIComponent(channel)}`, {
         method: 'POST',
@@ -353,7 +356,7 @@ test.describe('connect-address wizard', () => {
     await expectSecretNotInPage(page, secret);
   });
 
-  test('continuing past a failed test needs a reason, which is saved with the address', async ({ page }) => {
+  test('continuing past a failed test needs a typed reason', async ({ page }) => {
     await throughCredentials(page, 'not-the-password');
     await runTest(page);
     await expect(page.locator('[data-verdict]')).toHaveAttribute('data-verdict', 'fail');
