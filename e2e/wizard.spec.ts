@@ -19,7 +19,7 @@ import { expect, test } from './fixtures/app';
 import { expectNoAxeViolations } from './fixtures/axe';
 import { lookupKeychain } from './fixtures/evidence';
 import { startServe } from './fixtures/serve';
-import { focusedName, openView, pressUntilFocused } from './fixtures/views';
+import { focusedName, invokeChannel, openView, pressUntilFocused } from './fixtures/views';
 
 const DOMAIN = 'wizard-example.com';
 const ADDRESS = `support@${DOMAIN}`;
@@ -97,24 +97,8 @@ test.use({
   },
 });
 
-/** One channel call as the page makes it (seeding and reading state the way the app does). */
-async function bridge(page: Page, channel: string, input: unknown): Promise<{ ok: boolean; value?: unknown; error?: { message: string } }> {
-  return page.evaluate(
-    async ({ channel, input }) => {
-      // Electron: the preload's API; browser mode: the bridge with this page's token.
-      const exposed = (window as unknown as { relayproof?: { invoke(c: string, i: unknown): Promise<{ ok: boolean; value?: unknown; error?: { message: string } }> } }).relayproof;
-      if (exposed !== undefined) return exposed.invoke(channel, input);
-      const token = sessionStorage.getItem('relayproof-token') ?? '';
-      const response = await fetch(`/rpc/${encodeURIComponent(channel)}`, {
-        method: 'POST',
-        headers: { 'Content-Type': 'application/json', 'X-Relayproof-Token': token, 'X-Relayproof-Request-Id': crypto.randomUUID() },
-        body: JSON.stringify(input),
-      });
-      return (await response.json()) as { ok: boolean; value?: unknown; error?: { message: string } };
-    },
-    { channel, input },
-  );
-}
+/** One channel call as the page makes it (the shared fixture), for seeding and reading state. */
+const bridge = invokeChannel;
 
 async function useTestDns(page: Page): Promise<void> {
   const result = await bridge(page, 'settings:update', { patch: { dnsServers: [dns.address] } });
