@@ -65,6 +65,8 @@ export function findClipboardTool(env: NodeJS.ProcessEnv = process.env): Tool | 
 }
 
 const TOOL_TIMEOUT_MS = 5_000;
+const OWNERSHIP_POLLS = 40;
+const OWNERSHIP_POLL_MS = 50;
 
 function runTool(argv: readonly [string, ...string[]], env: NodeJS.ProcessEnv, input: string | null): Promise<{ code: number | null; stdout: string }> {
   return new Promise((resolve, reject) => {
@@ -114,6 +116,15 @@ export function nodeClipboard(options: { readonly env?: NodeJS.ProcessEnv } = {}
       const t = tool();
       const { code } = await runTool(t.copy, env, text);
       if (code !== 0) throw new ClipboardUnavailableError(`${NO_CLIPBOARD_MESSAGE} (${t.name} exited with status ${code ?? 'unknown'})`);
+      // xclip and xsel return before their forked child owns the selection: wait until
+      // the clipboard really holds the text, so a read (or the clear check) right after
+      // sees it and not what was there before.
+      for (let attempt = 0; attempt < OWNERSHIP_POLLS; attempt++) {
+        const { code: readCode, stdout } = await runTool(t.paste, env, null);
+        if ((readCode === 0 ? stdout : '') === text) return;
+        await new Promise((resolve) => setTimeout(resolve, OWNERSHIP_POLL_MS));
+      }
+      throw new ClipboardUnavailableError(`${NO_CLIPBOARD_MESSAGE} (${t.name} did not take the clipboard within ${(OWNERSHIP_POLLS * OWNERSHIP_POLL_MS) / 1000} s)`);
     },
     async read() {
       const t = tool();
