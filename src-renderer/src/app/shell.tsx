@@ -6,11 +6,12 @@ import { ChecklistView } from '../features/checklist/checklist-view';
 import { ConnectionTestView } from '../features/connection-test/connection-test-view';
 import { M365View } from '../features/m365/m365-view';
 import { SettingsView } from '../features/settings/settings-view';
+import { StatusView } from '../features/status/status-view';
+import { VerificationToasts } from '../features/status/verification-toasts';
 import { WizardView } from '../features/wizard/wizard-view';
 import { AppBanners } from './app-banners';
 import { AppNav } from './app-nav';
 import { assertNever } from './assert-never';
-import { NotAvailableView } from './not-available-view';
 import { routeLabel, type RouteId } from './routes';
 import { useHashRoute } from './use-hash-route';
 
@@ -109,6 +110,7 @@ export function Shell() {
         <main id="main" ref={mainRef} tabIndex={-1} className={styles.main}>
           <RouteView route={route} />
         </main>
+        <VerificationToasts />
       </div>
     </div>
   );
@@ -125,12 +127,7 @@ function RouteView({ route }: { readonly route: RouteId }) {
     case 'checklist':
       return <ChecklistView />;
     case 'status':
-      return (
-        <NotAvailableView
-          title="Status"
-          willDo="This view will track each address through verification: connection tested, verification email sent, receipt confirmed with its authentication results, and the history of every attempt."
-        />
-      );
+      return <StatusView />;
     case 'm365':
       return <M365View />;
     case 'settings':

@@ -6,6 +6,8 @@ import { ErrorBar } from '../../ui/error-bar';
 import { ViewHeader } from '../../ui/view-header';
 import { checklistErrorsOf, emptyChecklistDraft, requestOf, splitList, type ChecklistDraft, type ChecklistErrors } from './checklist-draft';
 import { ChecklistForm } from './checklist-form';
+import { useRouteParam } from '../../app/use-hash-route';
+import { platformIdSchema } from '../../../../src-preload/contract';
 import { ChecklistResults } from './checklist-results';
 import { progressMessage } from './checklist-run';
 import { emptyPropagationDraft, PropagationPanel, type PropagationDraft } from './propagation-panel';
@@ -21,7 +23,11 @@ const useStyles = makeStyles({
 
 export function ChecklistView() {
   const styles = useStyles();
-  const [draft, setDraft] = useState<ChecklistDraft>(emptyChecklistDraft);
+  // `#/checklist?domain=…&platform=…&selectors=…` (the status view's "Open the fix" link): filled in and run at once.
+  const routeDomain = useRouteParam('domain');
+  const routePlatform = useRouteParam('platform');
+  const routeSelectors = useRouteParam('selectors');
+  const [draft, setDraft] = useState<ChecklistDraft>(() => draftFromRoute(routeDomain, routePlatform, routeSelectors));
   const [localErrors, setLocalErrors] = useState<ChecklistErrors>({});
   const { state, start, cancel } = useChecklistRun();
   const addresses = useChannelQuery('addresses:list', {});
@@ -40,6 +46,14 @@ export function ChecklistView() {
     if (rejected === null && Object.keys(localErrors).length === 0) return;
     formRef.current?.querySelector<HTMLElement>('[aria-invalid="true"]')?.focus();
   }, [rejected, localErrors]);
+
+  const ranFromRoute = useRef(false);
+  useEffect(() => {
+    if (ranFromRoute.current || routeDomain === null) return;
+    ranFromRoute.current = true;
+    const parsed = requestOf(draft);
+    if (parsed.ok) start(parsed.request);
+  }, [routeDomain, draft, start]);
 
   const run = () => {
     const parsed = requestOf(draft);
@@ -106,4 +120,10 @@ export function ChecklistView() {
       />
     </>
   );
+}
+
+function draftFromRoute(domain: string | null, platform: string | null, selectors: string | null): ChecklistDraft {
+  if (domain === null) return emptyChecklistDraft;
+  const known = platformIdSchema.safeParse(platform);
+  return { ...emptyChecklistDraft, domain, ...(known.success ? { platform: known.data } : {}), selectors: selectors ?? '' };
 }

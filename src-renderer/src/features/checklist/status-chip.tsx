@@ -56,7 +56,8 @@ export function SeverityChip({ severity }: { readonly severity: FindingSeverity 
   return <Chip tone={severity === 'info' ? 'pending' : severity} label={severityLabels[severity]} glyph={glyph(severity)} small />;
 }
 
-function Chip({ tone, label, glyph: mark, small }: { readonly tone: CheckStatus; readonly label: string; readonly glyph: string; readonly small: boolean }) {
+/** A chip in a check status's colours with its own label and glyph (the status view's item states use it). */
+export function Chip({ tone, label, glyph: mark, small }: { readonly tone: CheckStatus; readonly label: string; readonly glyph: string; readonly small: boolean }) {
   const styles = useStyles();
   const toneClass = tone === 'pending' ? styles.neutral : styles[tone];
   return (

@@ -1,0 +1,181 @@
+import { Button, Field, Input, Link, makeStyles, Text, tokens } from '@fluentui/react-components';
+import { useEffect, useMemo, useState } from 'react';
+import type { AddressStatus } from '../../../../src-preload/contract';
+import { useChannelQuery } from '../../api/hooks';
+import { ErrorBar } from '../../ui/error-bar';
+import { Loading } from '../../ui/loading';
+import { ViewHeader } from '../../ui/view-header';
+import { environmentLabels, platformLabels } from '../addresses/address-labels';
+import { useCardStyles } from '../connection-test/card-styles';
+import { EmlOpen } from './eml-open';
+import { ExportReport } from './export-report';
+import { HistorySection } from './history-section';
+import { ItemStateChip } from './item-state-chip';
+import { MailboxForm } from './mailbox-form';
+import { MessageProofCard } from './message-proof-card';
+import { ReceiptProgress } from './receipt-progress';
+import { StatusItemCard } from './status-item-card';
+import { checklistHref, countdownSentence, formatTime, groupLabels, groupOrder, remainingMs, statusHref } from './status-format';
+import { useFocusTitleWhen, useInvalidateVerification, useNow, useRecheckRun, useSendRun, useVerificationStatus, type MoveFocus } from './use-verification';
+import { recheckMessage, sendMessage } from './verification-runs';
+
+const useStyles = makeStyles({
+  summary: { display: 'flex', alignItems: 'center', gap: tokens.spacingHorizontalM, flexWrap: 'wrap' },
+  live: { margin: 0, minHeight: tokens.lineHeightBase300 },
+  timeline: { listStyleType: 'none', margin: 0, padding: 0, display: 'flex', flexDirection: 'column', gap: tokens.spacingVerticalS },
+  groups: { display: 'flex', flexDirection: 'column', gap: tokens.spacingVerticalL },
+  recipient: { maxWidth: '28rem' },
+  window: { margin: 0, paddingLeft: tokens.spacingHorizontalXL },
+});
+
+/** One address: items as a timeline with evidence, actions, the verification email, mailbox, .eml, history, report. */
+export function AddressStatusView({ addressId, moveFocus }: { readonly addressId: string; readonly moveFocus: MoveFocus }) {
+  const status = useVerificationStatus(addressId);
+  const current = status.data?.[0];
+  useFocusTitleWhen(current !== undefined, moveFocus);
+  if (current === undefined) {
+    return (
+      <>
+        <ViewHeader title="Status" description={<Link href={statusHref(null)}>All addresses</Link>} />
+        {status.error !== null ? <ErrorBar error={status.error.appError} title="The status could not be read" /> : <Loading label="Reading the status…" />}
+      </>
+    );
+  }
+  return <AddressStatusBody status={current} />;
+}
+
+function AddressStatusBody({ status }: { readonly status: AddressStatus }) {
+  const styles = useStyles();
+  const card = useCardStyles();
+  const ticking = useNow();
+  // The clock of the last answer, if newer: a countdown never shows more time than there is.
+  const derivedAt = Date.parse(status.status.now);
+  const now = derivedAt > ticking.getTime() ? new Date(derivedAt) : ticking;
+  const { address } = status;
+  const invalidate = useInvalidateVerification();
+  const recheck = useRecheckRun();
+  const send = useSendRun();
+  const [recipient, setRecipient] = useState('');
+  const history = useChannelQuery('verification:history', { addressId: address.id, limit: 50 });
+  const latestProofRun = history.data?.runs.find((r) => r.message !== null);
+
+  const recheckPhase = recheck.state.phase;
+  const sendPhase = send.state.phase;
+  useEffect(() => {
+    if (recheckPhase !== 'running' && recheckPhase !== 'idle') void invalidate();
+  }, [recheckPhase, invalidate]);
+  useEffect(() => {
+    if (sendPhase !== 'running' && sendPhase !== 'idle') void invalidate();
+  }, [sendPhase, invalidate]);
+
+  const titles = useMemo(() => new Map(status.status.items.map((i) => [i.id, i.title])), [status.status.items]);
+  const fixHref = checklistHref(address.address, address.platform, status.status.items);
+  const busy = recheckPhase === 'running' || sendPhase === 'running';
+  const recipientHint =
+    address.mailbox === null
+      ? `Empty: sent to ${address.address} itself. No mailbox is set up, so open the received message as .eml below.`
+      : `Empty: sent to ${/@/u.test(address.mailbox.username) ? address.mailbox.username : address.address}, then looked for in ${address.mailbox.username} on ${address.mailbox.host}.`;
+
+  return (
+    <>
+      <ViewHeader
+        title={`Status of ${address.address}`}
+        description={
+          <span className={styles.summary}>
+            <ItemStateChip state={status.status.overall} overall />
+            <span>
+              {platformLabels[address.platform]} · {environmentLabels[address.environment]} · last check {formatTime(status.lastCheckAt, 'never')} · next check{' '}
+              {formatTime(status.nextCheckAt, status.status.overall === 'verified' ? 'not needed' : 'on demand')}
+            </span>
+            <Link href={statusHref(null)}>All addresses</Link>
+          </span>
+        }
+      />
+
+      <section className={card.card} aria-labelledby="actions-heading">
+        <h2 id="actions-heading" className={card.heading}>
+          Check now
+        </h2>
+        <div className={card.actions}>
+          <Button appearance="primary" disabled={busy} onClick={() => recheck.start(address.id)}>
+            Re-check now
+          </Button>
+          {recheckPhase === 'running' ? <Button onClick={recheck.cancel}>Cancel re-check</Button> : null}
+        </div>
+        <Text as="p" size={200} className={card.secondary}>
+          Re-check now reads the DNS records of {status.status.domain} and tests the connection with the stored secret.
+        </Text>
+        <Field className={styles.recipient} label="Send the verification email to (optional)" hint={recipientHint}>
+          <Input value={recipient} onChange={(_e, d) => setRecipient(d.value)} type="email" autoComplete="off" spellCheck={false} disabled={busy} />
+        </Field>
+        <div className={card.actions}>
+          <Button appearance="primary" disabled={busy} onClick={() => send.start(address.id, recipient.trim() === '' ? undefined : recipient.trim(), 600)}>
+            Send verification email
+          </Button>
+          {sendPhase === 'running' ? <Button onClick={send.cancel}>Stop waiting</Button> : null}
+        </div>
+        <ReceiptProgress state={send.state} />
+        <Text as="p" role="status" aria-live="polite" className={styles.live} data-testid="status-progress">
+          {[recheckMessage(recheck.state), sendMessage(send.state, (iso) => formatTime(iso, ''))].filter((m) => m !== '').join(' ')}
+        </Text>
+        {recheck.state.phase === 'failed' ? <ErrorBar error={recheck.state.error} title="The re-check did not run" /> : null}
+        {send.state.phase === 'failed' ? <ErrorBar error={send.state.error} title="The verification email was not sent" /> : null}
+      </section>
+
+      {status.dnsWindow.length === 0 ? null : (
+        <section className={card.card} aria-labelledby="window-heading">
+          <h2 id="window-heading" className={card.heading}>
+            DNS records inside the 72-hour window
+          </h2>
+          <ul className={styles.window}>
+            {status.dnsWindow.map((d) => (
+              <li key={d.itemId}>
+                {d.title}: {countdownSentence(d.state, remainingMs(d.deadlineAt, now) ?? d.countdownMs)}
+              </li>
+            ))}
+          </ul>
+          <Link href={fixHref}>Open the records to publish in the Checklist</Link>
+        </section>
+      )}
+
+      <div className={styles.groups}>
+        {groupOrder.map((group) => {
+          const items = status.status.items.filter((i) => i.group === group);
+          if (items.length === 0) return null;
+          return (
+            <section key={group} className={card.card} aria-labelledby={`group-${group}`} data-group={group}>
+              <h2 id={`group-${group}`} className={card.heading}>
+                {groupLabels[group]}
+              </h2>
+              <ol className={styles.timeline}>
+                {items.map((item) => (
+                  <li key={item.id}>
+                    <StatusItemCard item={item} now={now} checklistHref={fixHref} />
+                  </li>
+                ))}
+              </ol>
+            </section>
+          );
+        })}
+      </div>
+
+      {latestProofRun?.message === undefined || latestProofRun.message === null ? null : <MessageProofCard proof={latestProofRun.message} receivedAt={latestProofRun.finishedAt} />}
+
+      <MailboxForm addressId={address.id} address={address.address} mailbox={address.mailbox} />
+      <EmlOpen addressId={address.id} onVerified={() => void invalidate()} />
+
+      <section className={card.card} aria-labelledby="report-heading">
+        <h2 id="report-heading" className={card.heading}>
+          Report
+        </h2>
+        <Text as="p" className={card.paragraph}>
+          A self-contained page (printable, no external resources) or JSON with the status, the evidence and the history of {address.address}, without any secret: hand it to
+          the platform&rsquo;s support or a colleague.
+        </Text>
+        <ExportReport addressId={address.id} subject={address.address} />
+      </section>
+
+      <HistorySection addressId={address.id} titles={titles} />
+    </>
+  );
+}

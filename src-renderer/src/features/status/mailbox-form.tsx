@@ -1,0 +1,155 @@
+import { Button, Field, Input, makeStyles, mergeClasses, Text, tokens } from '@fluentui/react-components';
+import { useRef, useState, type FormEvent } from 'react';
+import type { ImapMailbox } from '../../../../src-main/verification/schemas';
+import type { AppError } from '../../../../src-preload/contract';
+import { useChannelMutation } from '../../api/hooks';
+import { ErrorBar } from '../../ui/error-bar';
+import { LabelSelect } from '../../ui/label-select';
+import { LiveStatus } from '../../ui/live-status';
+import { useCardStyles } from '../connection-test/card-styles';
+import { SecretInput } from '../connection-test/secret-input';
+
+const securityLabels = { tls: 'Implicit TLS (993)', starttls: 'STARTTLS (143)' } as const satisfies Record<ImapMailbox['security'], string>;
+
+const useStyles = makeStyles({
+  grid: {
+    display: 'grid',
+    gridTemplateColumns: 'repeat(2, minmax(0, 1fr))',
+    columnGap: tokens.spacingHorizontalL,
+    rowGap: tokens.spacingVerticalM,
+    '@media (max-width: 900px)': { gridTemplateColumns: 'minmax(0, 1fr)' },
+  },
+  mono: { fontFamily: tokens.fontFamilyMonospace },
+  footer: { marginTop: tokens.spacingVerticalM },
+});
+
+interface Draft {
+  readonly host: string;
+  readonly port: string;
+  readonly security: ImapMailbox['security'];
+  readonly username: string;
+}
+
+type Errors = Partial<Record<keyof Draft | 'secret', string>>;
+
+function draftOf(mailbox: ImapMailbox | null): Draft {
+  return mailbox === null ? { host: '', port: '993', security: 'tls', username: '' } : { host: mailbox.host, port: String(mailbox.port), security: mailbox.security, username: mailbox.username };
+}
+
+export interface MailboxFormProps {
+  readonly addressId: string;
+  readonly address: string;
+  readonly mailbox: ImapMailbox | null;
+}
+
+/**
+ * Where the verification email is read (IMAP over TLS): server and account go on the
+ * address, the password into the OS keychain. The password is read from the field once,
+ * on Save, then cleared; it never comes back from main.
+ */
+export function MailboxForm({ addressId, address, mailbox }: MailboxFormProps) {
+  const styles = useStyles();
+  const card = useCardStyles();
+  const [draft, setDraft] = useState<Draft>(() => draftOf(mailbox));
+  const [errors, setErrors] = useState<Errors>({});
+  const [saved, setSaved] = useState<string | null>(null);
+  const secretRef = useRef<HTMLInputElement>(null);
+  const formRef = useRef<HTMLFormElement>(null);
+  const save = useChannelMutation('verification:set-mailbox', { invalidates: ['verification:status', 'addresses:list'] });
+
+  const set = <K extends keyof Draft>(key: K, value: Draft[K]) => {
+    setDraft((d) => ({ ...d, [key]: value, ...(key === 'security' ? { port: value === 'tls' ? '993' : '143' } : {}) }));
+    setSaved(null);
+  };
+
+  const submit = (event: FormEvent) => {
+    event.preventDefault();
+    const host = draft.host.trim();
+    const username = draft.username.trim();
+    const port = Number(draft.port);
+    const secret = secretRef.current?.value ?? '';
+    const next: Errors = {};
+    if (host === '') next.host = 'Enter the IMAP server, such as outlook.office365.com.';
+    if (!/^\d+$/u.test(draft.port.trim()) || port < 1 || port > 65535) next.port = 'Enter a port from 1 to 65535 (993 for implicit TLS).';
+    if (username === '') next.username = 'Enter the mailbox account, usually its email address.';
+    if (mailbox === null && secret === '') next.secret = 'Enter the mailbox password (or app password): Relayproof signs in to look for the verification email.';
+    setErrors(next);
+    if (Object.keys(next).length > 0) {
+      requestAnimationFrame(() => formRef.current?.querySelector<HTMLElement>('[aria-invalid="true"]')?.focus());
+      return;
+    }
+    save.mutate(
+      { addressId, mailbox: { host, port, security: draft.security, username }, ...(secret === '' ? {} : { secret }) },
+      {
+        onSuccess: (result) => {
+          setSaved(`Mailbox saved for ${address}: ${username} on ${host}:${port}. ${result.mailboxSecret.stored === true ? 'Its password is in the OS keychain.' : 'No password is stored yet: enter it to read the mailbox.'}`);
+        },
+      },
+    );
+    if (secretRef.current !== null) secretRef.current.value = '';
+  };
+
+  const remove = () => {
+    save.mutate(
+      { addressId, mailbox: null },
+      {
+        onSuccess: () => {
+          setDraft(draftOf(null));
+          setSaved(`The mailbox of ${address} was removed, and its password deleted from the keychain.`);
+        },
+      },
+    );
+  };
+
+  const field = (name: keyof Errors) => (errors[name] === undefined ? {} : { validationState: 'error' as const, validationMessage: errors[name] });
+  const serverError: AppError | null = save.error?.appError ?? null;
+
+  return (
+    <section className={card.card} aria-labelledby="mailbox-heading">
+      <h2 id="mailbox-heading" className={card.heading}>
+        Mailbox for the verification email
+      </h2>
+      <Text as="p" className={card.paragraph}>
+        {mailbox === null
+          ? 'No mailbox is set up: Relayproof sends the verification email but cannot look for it. Set up the inbox it is delivered to (IMAP over TLS), or open the received message as an .eml file below.'
+          : `Relayproof reads ${mailbox.username} on ${mailbox.host}:${mailbox.port} to find the verification email.`}
+      </Text>
+      <form ref={formRef} onSubmit={submit} noValidate aria-label="Mailbox settings">
+        <div className={styles.grid}>
+          <Field label="IMAP server" required {...field('host')}>
+            <Input value={draft.host} onChange={(_e, d) => set('host', d.value)} autoComplete="off" spellCheck={false} className={styles.mono} />
+          </Field>
+          <Field label="Security" required hint="Credentials only ever travel over TLS.">
+            <LabelSelect value={draft.security} labels={securityLabels} onChange={(v) => set('security', v)} />
+          </Field>
+          <Field label="IMAP port" required {...field('port')}>
+            <Input value={draft.port} onChange={(_e, d) => set('port', d.value)} inputMode="numeric" autoComplete="off" />
+          </Field>
+          <Field label="Mailbox username" required hint="Usually the mailbox's email address." {...field('username')}>
+            <Input value={draft.username} onChange={(_e, d) => set('username', d.value)} autoComplete="off" spellCheck={false} />
+          </Field>
+          <Field
+            label="Mailbox password"
+            required={mailbox === null}
+            hint={mailbox === null ? 'Saved in the OS keychain, never shown again.' : 'Leave empty to keep the saved password. A new server or username needs it again.'}
+            {...field('secret')}
+          >
+            {(control) => <SecretInput {...control} inputRef={secretRef} disabled={save.isPending} onPresence={() => setSaved(null)} />}
+          </Field>
+        </div>
+        <div className={mergeClasses(card.actions, styles.footer)}>
+          <Button type="submit" appearance="primary" disabled={save.isPending}>
+            {save.isPending ? 'Saving…' : 'Save mailbox'}
+          </Button>
+          {mailbox === null ? null : (
+            <Button type="button" disabled={save.isPending} onClick={remove}>
+              Remove mailbox
+            </Button>
+          )}
+        </div>
+      </form>
+      {serverError === null ? null : <ErrorBar error={serverError} title="The mailbox was not saved" />}
+      <LiveStatus message={saved} />
+    </section>
+  );
+}

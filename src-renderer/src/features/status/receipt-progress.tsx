@@ -1,0 +1,81 @@
+import { makeStyles, mergeClasses, tokens } from '@fluentui/react-components';
+import { receiptStage, type ReceiptStage, type SendRunState } from './verification-runs';
+import { formatTime } from './status-format';
+
+const useStyles = makeStyles({
+  list: { display: 'flex', flexWrap: 'wrap', gap: tokens.spacingHorizontalS, listStyleType: 'none', margin: 0, padding: 0 },
+  step: {
+    display: 'flex',
+    flexDirection: 'column',
+    gap: tokens.spacingVerticalXXS,
+    minWidth: '10rem',
+    padding: `${tokens.spacingVerticalS} ${tokens.spacingHorizontalM}`,
+    borderRadius: tokens.borderRadiusMedium,
+    border: `${tokens.strokeWidthThin} solid ${tokens.colorNeutralStroke2}`,
+    color: tokens.colorNeutralForeground2,
+  },
+  done: { border: `${tokens.strokeWidthThin} solid ${tokens.colorPaletteGreenBorder2}`, color: tokens.colorNeutralForeground1 },
+  current: { border: `${tokens.strokeWidthThick} solid ${tokens.colorBrandStroke1}`, color: tokens.colorNeutralForeground1 },
+  failed: { border: `${tokens.strokeWidthThin} solid ${tokens.colorPaletteRedBorder2}`, color: tokens.colorNeutralForeground1 },
+  name: { fontWeight: tokens.fontWeightSemibold },
+});
+
+const ORDER: readonly ReceiptStage[] = ['sent', 'waiting', 'received', 'proved'];
+
+/** sent → waiting (attempt n) → received → proved, as the events arrive. */
+export function ReceiptProgress({ state }: { readonly state: SendRunState }) {
+  const styles = useStyles();
+  if (state.phase === 'idle') return null;
+  const reached = receiptStage(state);
+  const reachedIndex = reached === null ? -1 : ORDER.indexOf(reached);
+  const running = state.phase === 'running';
+  return (
+    <ol className={styles.list} aria-label="Verification email progress" data-testid="receipt-progress" data-stage={reached ?? 'sending'}>
+      {ORDER.map((stage, i) => {
+        const waitingNow = running && stage === 'waiting' && reached === 'waiting';
+        const done = i <= reachedIndex && !waitingNow;
+        const current = waitingNow || (running && i === reachedIndex + 1 && reached !== 'waiting');
+        const awaitingEml = state.phase === 'done' && state.result.awaitingEml;
+        const failed = !running && !awaitingEml && i === reachedIndex + 1;
+        const word = done ? 'done' : current ? 'in progress' : failed ? 'did not happen' : 'not yet';
+        return (
+          <li key={stage} data-step={stage} data-step-state={done ? 'done' : current ? 'current' : 'todo'} className={mergeClasses(styles.step, done && styles.done, current && styles.current, failed && styles.failed)} aria-current={current ? 'step' : undefined}>
+            <span className={styles.name}>
+              {done ? '✓ ' : ''}
+              {stageTitle(stage, state)}
+            </span>
+            <span>
+              {detail(stage, state)} ({word})
+            </span>
+          </li>
+        );
+      })}
+    </ol>
+  );
+}
+
+function stageTitle(stage: ReceiptStage, state: Exclude<SendRunState, { phase: 'idle' }>): string {
+  switch (stage) {
+    case 'sent':
+      return 'Sent';
+    case 'waiting':
+      return state.waiting === null ? 'Waiting' : `Waiting (attempt ${state.waiting.attempt})`;
+    case 'received':
+      return 'Received';
+    case 'proved':
+      return state.proved === null ? 'Proved' : state.proved.pass ? 'Proved' : 'Checked: not proved';
+  }
+}
+
+function detail(stage: ReceiptStage, state: Exclude<SendRunState, { phase: 'idle' }>): string {
+  switch (stage) {
+    case 'sent':
+      return state.sent === null ? 'through the address’s own server' : `${state.sent.accepted ? 'accepted' : 'refused'} for ${state.sent.recipient}`;
+    case 'waiting':
+      return state.waiting === null ? 'searching the mailbox' : `searched ${state.waiting.searched.join(', ') || 'the mailbox'}; gives up ${formatTime(state.waiting.deadlineAt, '')}`;
+    case 'received':
+      return state.received === null ? 'found by its token' : `${state.received.mailbox ?? 'mailbox'} after ${Math.round(state.received.elapsedMs / 1000)} s`;
+    case 'proved':
+      return state.proved === null ? 'SPF, DKIM, DMARC' : `SPF ${state.proved.spf}, DKIM ${state.proved.dkim}, DMARC ${state.proved.dmarc}`;
+  }
+}

@@ -1,0 +1,69 @@
+import { Link, makeStyles, Table, TableBody, TableCell, TableHeader, TableHeaderCell, TableRow, Text, tokens } from '@fluentui/react-components';
+import type { AddressStatus } from '../../../../src-preload/contract';
+import { environmentLabels, platformLabels } from '../addresses/address-labels';
+import { ItemStateChip } from './item-state-chip';
+import { formatTime, statusHref } from './status-format';
+
+const useStyles = makeStyles({
+  scroller: { overflowX: 'auto' },
+  table: { tableLayout: 'auto', minWidth: '56rem' },
+  address: { fontWeight: tokens.fontWeightSemibold, overflowWrap: 'anywhere' },
+  secondary: { color: tokens.colorNeutralForeground2 },
+  stack: { display: 'flex', flexDirection: 'column', alignItems: 'flex-start', gap: tokens.spacingVerticalXXS },
+});
+
+/** Every address with its derived overall status, worst item, last and next check. */
+export function StatusDashboard({ statuses }: { readonly statuses: readonly AddressStatus[] }) {
+  const styles = useStyles();
+  return (
+    <div className={styles.scroller}>
+      <Table aria-label="Verification status of every address" className={styles.table}>
+        <TableHeader>
+          <TableRow>
+            <TableHeaderCell>Address</TableHeaderCell>
+            <TableHeaderCell>Overall</TableHeaderCell>
+            <TableHeaderCell>Worst item</TableHeaderCell>
+            <TableHeaderCell>Last check</TableHeaderCell>
+            <TableHeaderCell>Next check</TableHeaderCell>
+          </TableRow>
+        </TableHeader>
+        <TableBody>
+          {statuses.map((s) => (
+            <TableRow key={s.address.id} data-address-id={s.address.id}>
+              <TableCell>
+                <div className={styles.stack}>
+                  <Link href={statusHref(s.address.id)} className={styles.address}>
+                    {s.address.address}
+                  </Link>
+                  <Text size={200} className={styles.secondary}>
+                    {platformLabels[s.address.platform]} · {environmentLabels[s.address.environment]}
+                    {s.address.setup === 'in-progress' ? ' · setup not finished' : ''}
+                  </Text>
+                </div>
+              </TableCell>
+              <TableCell data-testid="overall">
+                <ItemStateChip state={s.status.overall} overall />
+              </TableCell>
+              <TableCell>
+                {s.status.worst === null ? (
+                  <Text className={styles.secondary}>—</Text>
+                ) : (
+                  <div className={styles.stack}>
+                    <Text>{s.status.worst.title}</Text>
+                    <ItemStateChip state={s.status.worst.state} />
+                  </div>
+                )}
+              </TableCell>
+              <TableCell>{s.checking ? 'Checking now…' : formatTime(s.lastCheckAt, 'Never')}</TableCell>
+              <TableCell>{formatTime(s.nextCheckAt, nextCheckEmpty(s))}</TableCell>
+            </TableRow>
+          ))}
+        </TableBody>
+      </Table>
+    </div>
+  );
+}
+
+function nextCheckEmpty(s: AddressStatus): string {
+  return s.status.overall === 'verified' ? 'Not needed (all verified)' : 'On demand (Re-check now)';
+}

@@ -1,0 +1,66 @@
+import { describe, expect, it } from 'vitest';
+import { checklistHref, countdownSentence, formatDelay, formatDuration, remainingMs, toBase64 } from './status-format';
+import { idleSend, receiptStage, recheckReducer, idleRecheck, sendMessage, sendReducer } from './verification-runs';
+
+describe('status wording', () => {
+  it('a DNS countdown reads in hours and minutes, rounded down', () => {
+    const ms = (71 * 60 + 12) * 60_000 + 59_000;
+    expect(formatDuration(ms)).toBe('71 h 12 min');
+    expect(countdownSentence('pending', ms)).toBe('Fails in 71 h 12 min if the record does not appear.');
+    expect(countdownSentence('pending', 0)).toMatch(/window is over/u);
+    expect(formatDuration(30_000)).toBe('under a minute');
+    expect(formatDuration(2 * 3_600_000)).toBe('2 h');
+  });
+
+  it('remaining time is never negative and null without a deadline', () => {
+    const now = new Date('2026-01-01T00:00:00Z');
+    expect(remainingMs('2026-01-01T01:00:00Z', now)).toBe(3_600_000);
+    expect(remainingMs('2025-12-31T00:00:00Z', now)).toBe(0);
+    expect(remainingMs(null, now)).toBeNull();
+  });
+
+  it('delays read in ms, seconds or minutes', () => {
+    expect(formatDelay(850)).toBe('850 ms');
+    expect(formatDelay(2_400)).toBe('2.4 s');
+    expect(formatDelay(185_000)).toBe('3 min 5 s');
+  });
+
+  it('the checklist link carries the domain, platform and the DKIM selectors of the items', () => {
+    expect(checklistHref('support@acme.test', 'generic', [{ id: 'dns:dmarc' }, { id: 'dns:dkim:relay1' }, { id: 'dns:dkim:*' }])).toBe('#/checklist?domain=acme.test&platform=generic&selectors=relay1');
+  });
+
+  it('base64 of large buffers round-trips', () => {
+    const bytes = new Uint8Array(100_000).map((_, i) => (i * 7) % 256);
+    const back = Uint8Array.from(atob(toBase64(bytes)), (c) => c.charCodeAt(0));
+    expect(back).toEqual(bytes);
+    expect(toBase64(new TextEncoder().encode('Subject: hi'))).toBe('U3ViamVjdDogaGk=');
+  });
+});
+
+describe('run reducers', () => {
+  const at = '2026-01-01T00:00:00.000Z';
+
+  it('the verification email goes sent → waiting (attempt n) → received → proved; late events of an older run are ignored', () => {
+    let s = sendReducer(idleSend, { type: 'start', operationId: 'a' });
+    s = sendReducer(s, { type: 'event', operationId: 'a', event: { type: 'sent', at, accepted: true, messageId: null, recipient: 'inbox@acme.test', reply: '250 ok' } });
+    expect(receiptStage(s)).toBe('sent');
+    s = sendReducer(s, { type: 'event', operationId: 'a', event: { type: 'waiting', attempt: 2, at, nextAttemptAt: null, deadlineAt: at, searched: ['INBOX'] } });
+    expect(sendMessage(s, () => 'T')).toBe('Waiting for it to arrive (search 2; gives up T).');
+    s = sendReducer(s, { type: 'event', operationId: 'old', event: { type: 'received', at, mailbox: 'INBOX', elapsedMs: 1, sizeBytes: 1 } });
+    expect(receiptStage(s)).toBe('waiting');
+    s = sendReducer(s, { type: 'event', operationId: 'a', event: { type: 'received', at, mailbox: 'INBOX', elapsedMs: 2_000, sizeBytes: 1 } });
+    s = sendReducer(s, { type: 'event', operationId: 'a', event: { type: 'proved', at, pass: true, spf: 'pass', dkim: 'pass', dmarc: 'pass' } });
+    expect(receiptStage(s)).toBe('proved');
+    expect(sendMessage(s, () => '')).toBe('Proved: SPF pass, DKIM pass, DMARC pass.');
+    s = sendReducer(s, { type: 'failed', operationId: 'a', error: { code: 'cancelled', message: 'x' } });
+    expect(s.phase).toBe('cancelled');
+  });
+
+  it('a re-check shows its steps and ends with the result', () => {
+    let s = recheckReducer(idleRecheck, { type: 'start', operationId: 'r' });
+    s = recheckReducer(s, { type: 'event', operationId: 'r', event: { type: 'step', step: 'dns', state: 'started' } });
+    expect(s).toMatchObject({ phase: 'running', dns: 'started', connection: 'waiting' });
+    s = recheckReducer(s, { type: 'failed', operationId: 'r', error: { code: 'not-found', message: 'gone' } });
+    expect(s).toMatchObject({ phase: 'failed', error: { message: 'gone' } });
+  });
+});
