@@ -4,9 +4,9 @@
  * limits, the headers that must survive the relay, and its own error phrases. Facts that
  * change live in the JSON with a `source` and `checked` date, validated here with zod.
  */
-import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { findResourcesDir } from '../app/resources-dir';
+import { readJsonResource, readUtf8 } from '../app/json-resource';
 import { checklistPlatformIds } from '../checks/schemas';
 
 export { platformDkimSelectorSchema, platformSchema, type Platform, type PlatformDkimSelector, type PlatformId } from './schemas';
@@ -21,26 +21,19 @@ export type LoadPlatformsResult = { readonly ok: true; readonly platforms: Platf
  * (the repository's in development and tests; the packaged copy in a built app).
  */
 export async function loadPlatforms(resourcesDir: string, options: { readFile?: (path: string) => Promise<string> } = {}): Promise<LoadPlatformsResult> {
-  const read = options.readFile ?? ((path: string) => readFile(path, 'utf8'));
+  const read = options.readFile ?? readUtf8;
   const platforms = new Map<PlatformId, Platform>();
   const problems: string[] = [];
   await Promise.all(
     checklistPlatformIds.map(async (id) => {
       const file = join(resourcesDir, 'platforms', `${id}.json`);
-      let json: unknown;
-      try {
-        json = JSON.parse(await read(file));
-      } catch (error) {
-        problems.push(`${file}: ${error instanceof Error ? error.message : String(error)}`);
-        return;
-      }
-      const parsed = platformSchema.safeParse(json);
-      if (!parsed.success) {
-        problems.push(...parsed.error.issues.map((i) => `${file}: ${i.path.join('.') || '(root)'}: ${i.message}`));
-      } else if (parsed.data.id !== id) {
-        problems.push(`${file}: id is "${parsed.data.id}", expected "${id}"`);
+      const parsed = await readJsonResource(file, platformSchema, read);
+      if (!parsed.ok) {
+        problems.push(...parsed.problems);
+      } else if (parsed.value.id !== id) {
+        problems.push(`${file}: id is "${parsed.value.id}", expected "${id}"`);
       } else {
-        platforms.set(id, parsed.data);
+        platforms.set(id, parsed.value);
       }
     }),
   );

@@ -5,7 +5,8 @@
  * preset, so a provider is added by adding a file; each is validated here with zod and
  * every problem is reported with its file and field.
  */
-import { readdir, readFile } from 'node:fs/promises';
+import { readdir } from 'node:fs/promises';
+import { readJsonResource, readUtf8 } from '../app/json-resource';
 import { join } from 'node:path';
 import { providerPresetSchema, type ProviderEndpoint, type ProviderPreset } from './schemas';
 
@@ -42,7 +43,7 @@ export interface LoadProvidersOptions {
 
 /** Read and validate every preset in `<resourcesDir>/providers`, in the wizard's order. */
 export async function loadProviders(resourcesDir: string, options: LoadProvidersOptions = {}): Promise<LoadProvidersResult> {
-  const read = options.readFile ?? ((path: string) => readFile(path, 'utf8'));
+  const read = options.readFile ?? readUtf8;
   const list = options.readDir ?? ((path: string) => readdir(path));
   const dir = join(resourcesDir, 'providers');
   let names: string[];
@@ -57,19 +58,12 @@ export async function loadProviders(resourcesDir: string, options: LoadProviders
     names.map(async (name) => {
       const file = join(dir, name);
       const expected = name.slice(0, -'.json'.length);
-      let json: unknown;
-      try {
-        json = JSON.parse(await read(file));
-      } catch (error) {
-        problems.push(`${file}: ${error instanceof Error ? error.message : String(error)}`);
+      const parsed = await readJsonResource(file, providerPresetSchema, read);
+      if (!parsed.ok) {
+        problems.push(...parsed.problems);
         return;
       }
-      const parsed = providerPresetSchema.safeParse(json);
-      if (!parsed.success) {
-        problems.push(...parsed.error.issues.map((i) => `${file}: ${i.path.join('.') || '(root)'}: ${i.message}`));
-        return;
-      }
-      const preset = parsed.data;
+      const preset = parsed.value;
       const own: string[] = [];
       if (preset.id !== expected) own.push(`${file}: id: is "${preset.id}", expected "${expected}" (the file name)`);
       preset.endpoints.forEach((endpoint, index) => {
