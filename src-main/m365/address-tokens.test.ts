@@ -19,4 +19,12 @@ describe('one token held per address, in memory', () => {
     expect(tokens.token('a-2')).toBeNull();
     expect(tokens.forget('a-2')).toBe(false);
   });
+
+  it('holds a token for each of many addresses without dropping the first ones', () => {
+    const tokens = createAddressTokens(() => new Date('2026-11-23T12:00:00Z'));
+    const info = { flow: 'client-credentials' as const, tenantId: 't', clientId: 'c', expiresAt: null };
+    for (let i = 0; i < 40; i += 1) tokens.hold(`a-${i}`, `token-${i}`, info);
+    expect(tokens.token('a-0')).toBe('token-0');
+    expect(tokens.token('a-39')).toBe('token-39');
+  });
 });

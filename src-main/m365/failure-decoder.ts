@@ -75,8 +75,12 @@ export function findingsFromReport(report: ConnectionReport, catalogue: ReplyCat
   if (report.auth?.accepted === true) {
     const how = mode === 'oauth2' ? 'an OAuth 2.0 token (XOAUTH2)' : `a password (AUTH ${report.auth.mechanism ?? 'PLAIN'})`;
     const signedIn = `${host} accepted the sign-in of ${report.target.username ?? 'the mailbox'} with ${how}`;
-    ok('tenant-smtp-auth', `${signedIn}, so SMTP AUTH is on for this mailbox (by the mailbox setting or the organisation's).`);
-    ok('mailbox-smtp-auth', `${signedIn}.`);
+    // A mailbox set to $false overrides a tenant that has SMTP AUTH off: one sign-in proves the mailbox, not the tenant.
+    ok('mailbox-smtp-auth', `${signedIn}, so SMTP AUTH is on for this mailbox (by its own setting or the organisation's).`);
+    note(
+      'tenant-smtp-auth',
+      `${signedIn}. This does not prove the organisation-wide setting: a mailbox set to -SmtpClientAuthenticationDisabled $false signs in even when the tenant has SMTP AUTH off. Run the check script (Get-TransportConfig) to see the tenant's value.`,
+    );
     ok('mailbox-licence', `${signedIn}: the mailbox exists and can sign in.`);
     ok('authenticated-submission', `${signedIn}: the connector's settings work when they match this test.`);
     if (mode === 'basic') {

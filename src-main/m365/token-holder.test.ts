@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createTokenHolder } from './token-holder';
+import { createTokenHolder, TokenHolderFullError } from './token-holder';
 
 describe('tokens held in memory between "get a token" and "test with it"', () => {
   it('gives the token back by id until it expires, then forgets it', () => {
@@ -12,11 +12,16 @@ describe('tokens held in memory between "get a token" and "test with it"', () =>
     expect(holder.get(id)).toBeNull();
   });
 
-  it('holds at most 20, dropping the oldest, and clears on demand', () => {
+  it('keeps every live token (no silent drop past 20), refuses clearly at its bound, and clears on demand', () => {
     const holder = createTokenHolder();
-    const ids = Array.from({ length: 21 }, (_, i) => holder.put(`t${i}`, null));
-    expect(holder.get(ids[0] ?? '')).toBeNull();
-    expect(holder.get(ids[20] ?? '')).toBe('t20');
+    const ids = Array.from({ length: 25 }, (_, i) => holder.put(`t${i}`, null));
+    expect(ids.map((id) => holder.get(id))).toEqual(Array.from({ length: 25 }, (_, i) => `t${i}`));
+    const small = createTokenHolder(undefined, 2);
+    const a = small.put('a', null);
+    small.put('b', null);
+    expect(() => small.put('c', null)).toThrow(TokenHolderFullError);
+    expect(() => small.put('c', null)).toThrow(/already holds 2 live access tokens/u);
+    expect(small.get(a)).toBe('a');
     holder.clear();
     expect(holder.get(ids[20] ?? '')).toBeNull();
   });

@@ -7,6 +7,7 @@
 import { fail, ok, type Address, type Result } from '../../src-preload/contract';
 import type { M365Service } from '../m365/service';
 import type { TokenAcquisition } from '../m365/oauth';
+import { TokenHolderFullError } from '../m365/token-holder';
 import type { TokenOutcome } from '../m365/schemas';
 import { secretAccount } from '../vault/vault';
 import type { Handlers } from './dispatch';
@@ -32,18 +33,23 @@ export function m365Handlers(deps: HandlerDeps): Pick<Handlers, M365Channel> {
   }
 
   /** Keeps an acquired token for the address (an expired one is not kept) and returns what may be shown. */
-  function keep(addressId: string, tenantId: string, clientId: string, acquisition: TokenAcquisition): TokenOutcome {
+  function keep(addressId: string, tenantId: string, clientId: string, acquisition: TokenAcquisition): Result<TokenOutcome> {
     const { accessToken, outcome } = acquisition;
     if (accessToken !== null && outcome.status === 'acquired') {
       // The token's own `exp` wins over msal's expires_in: that is what Exchange Online checks.
       const expiresAt = outcome.explanation.expiresAt ?? outcome.expiresOn;
       if (expiresAt === null || Date.parse(expiresAt) > clock().getTime()) {
-        tokens.hold(addressId, accessToken, { flow: outcome.flow, expiresAt, tenantId: outcome.explanation.tenantId ?? tenantId, clientId });
+        try {
+          tokens.hold(addressId, accessToken, { flow: outcome.flow, expiresAt, tenantId: outcome.explanation.tenantId ?? tenantId, clientId });
+        } catch (error) {
+          if (error instanceof TokenHolderFullError) return fail('conflict', 'The token was acquired but not kept.', { hint: error.message });
+          throw error;
+        }
       } else {
         tokens.forget(addressId);
       }
     }
-    return outcome;
+    return ok(outcome);
   }
 
   return {
@@ -83,7 +89,7 @@ export function m365Handlers(deps: HandlerDeps): Pick<Handlers, M365Channel> {
         }
         acquired = lent.value;
       }
-      return acquired.ok ? ok(keep(addressId, tenantId, clientId, acquired.value)) : acquired;
+      return acquired.ok ? keep(addressId, tenantId, clientId, acquired.value) : acquired;
     },
 
     async 'm365:acquire-delegated-token'({ operationId: _operationId, addressId, tenantId, clientId, timeoutSeconds }, ctx) {
@@ -95,7 +101,7 @@ export function m365Handlers(deps: HandlerDeps): Pick<Handlers, M365Channel> {
         { tenant: tenantId, clientId, ...(timeoutSeconds !== undefined ? { timeoutSeconds } : {}) },
         { signal: ctx.signal, onPrompt: (prompt) => ctx.emit({ type: 'device-code', prompt }) },
       );
-      return acquired.ok ? ok(keep(addressId, tenantId, clientId, acquired.value)) : acquired;
+      return acquired.ok ? keep(addressId, tenantId, clientId, acquired.value) : acquired;
     },
 
     async 'm365:forget-token'({ addressId }) {
