@@ -160,6 +160,33 @@ describe.skipIf(skipReason !== undefined)('two-phase rotation', () => {
     expect(history.at(-1)).toMatchObject({ kind: 'rotation-failed', detail: expect.stringContaining('The previous secret is still the stored one.') });
   });
 
+  it('checks send-as too: a new secret that signs in but may not send as the address is not stored', async () => {
+    // The account signs in with NEW, but the server refuses MAIL FROM this address (Microsoft 365's SendAsDenied).
+    const refusing = await startSmtpPeer({
+      security: 'starttls',
+      certificate: pki.leaf,
+      account: { username: USER, secret: NEW },
+      rejectMailFrom: (from) => (from.startsWith('agent') ? { code: 550, message: '5.7.60 SMTP; Client does not have permissions to send as this sender' } : null),
+    });
+    try {
+      const address = await createAddress(refusing.port, OLD);
+      const rotated = await call('addresses:rotate-secret', { operationId: 'op_rotate_sendas_1', id: address.id, secret: NEW });
+      expect(rotated).toMatchObject({ ok: true, value: { rotated: false, changedAt: null, report: { auth: { accepted: true }, sendAs: { accepted: false, from: address.address } } } });
+      expect(refusing.sessions.at(-1)?.mailFrom).toEqual([address.address]);
+      expect(lookup(address.id)).toBe(OLD);
+      expect((await eventsOf(address.id)).at(-1)).toMatchObject({ kind: 'rotation-failed', detail: expect.stringContaining('the send-as check failed') });
+
+      // The same secret against a server that lets it send as the address: tested with MAIL FROM the address, then stored.
+      const good = await createAddress(newPeer.port, OLD);
+      const ok = await call('addresses:rotate-secret', { operationId: 'op_rotate_sendas_2', id: good.id, secret: NEW });
+      expect(ok).toMatchObject({ ok: true, value: { rotated: true, report: { sendAs: { accepted: true, from: good.address } } } });
+      expect(newPeer.sessions.at(-1)?.mailFrom).toEqual([good.address]);
+      expect(lookup(good.id)).toBe(NEW);
+    } finally {
+      await refusing.close();
+    }
+  });
+
   it('keeps the old secret when the keychain write fails after a good test', async () => {
     const address = await createAddress(newPeer.port, OLD);
     failKeychainWrites = true;
@@ -253,6 +280,31 @@ describe.skipIf(skipReason !== undefined)('disconnect, setup and the wizard draf
     expect(clipboardWrites.at(-1)).toBe(OLD);
     await new Promise((r) => setTimeout(r, 500));
     expect(clipboardWrites.at(-1)).toBe('');
+  });
+
+  it('stores an internationalised address in its ASCII (punycode) form, from create, rename and import alike', async () => {
+    const created = await createAddress(oldPeer.port, undefined, { address: 'support@bücher-idn.example' });
+    expect(created.address).toBe('support@xn--bcher-idn-q9a.example');
+    expect(services.store.getAddress(created.id)?.address).toBe('support@xn--bcher-idn-q9a.example');
+    // The same address typed in either spelling is the same address.
+    const again = await call('addresses:create', {
+      fields: { address: 'support@xn--bcher-idn-q9a.example', platform: 'zendesk', environment: 'sandbox', provider: 'custom', host: '127.0.0.1', port: 587, security: 'starttls', username: USER, authKind: 'password' },
+    });
+    expect(again).toMatchObject({ ok: false, error: { code: 'conflict' } });
+    const renamed = await call('addresses:update', { id: created.id, patch: { address: 'help@bücher-idn.example' } });
+    expect(renamed).toMatchObject({ ok: true, value: { address: 'help@xn--bcher-idn-q9a.example' } });
+    const row = { address: 'info@bücher-idn.example', platform: 'zendesk', environment: 'production', provider: 'custom', host: 'smtp.idn.example', port: 587, security: 'starttls', username: USER, authKind: 'password' };
+    const imported = await call('addresses:import', { document: { format: 'relayproof-addresses', version: 1, exportedAt: new Date().toISOString(), addresses: [row] } });
+    expect(imported).toMatchObject({ ok: true, value: { imported: [{ address: 'info@xn--bcher-idn-q9a.example' }], rejected: [] } });
+  });
+
+  it('records a secret-saved event when vault:set-secret stores a secret (never the secret itself)', async () => {
+    const address = await createAddress(oldPeer.port, undefined);
+    expect((await eventsOf(address.id)).map((e) => e.kind)).toEqual(['connected']);
+    expect((await call('vault:set-secret', { addressId: address.id, secret: OLD })).ok).toBe(true);
+    const history = await eventsOf(address.id);
+    expect(history.at(-1)).toMatchObject({ kind: 'secret-saved', detail: expect.stringMatching(/^Saved its secret for 127\.0\.0\.1:/u) });
+    expect(JSON.stringify(history)).not.toContain(OLD);
   });
 
   it('refuses a create that breaks the check, with the check’s words', async () => {

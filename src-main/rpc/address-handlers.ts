@@ -8,7 +8,7 @@
 import { fail, ok, type Address, type AddressView, type AppError, type Result } from '../../src-preload/contract';
 import type { AddressCheck } from '../../src-preload/channels/addresses';
 import { ClipboardUnavailableError } from '../app/clipboard';
-import { checkNewAddress, platformShortName, type AddressCheckRequest } from '../addresses/address-check';
+import { checkNewAddress, parseAddress, platformShortName, type AddressCheckRequest } from '../addresses/address-check';
 import { buildExport, planImport } from '../addresses/import-export';
 import { eventFor, eventsForUpdate, keychainRemovalDetail, lastTestOf, serverChanged, serverOf } from '../addresses/lifecycle';
 import type { PlatformCatalog } from '../providers/platforms';
@@ -37,6 +37,15 @@ const SECRET_WORDS: Record<Address['authKind'], string> = { password: 'password'
 /** A zod `.partial()` output may carry explicit `undefined`s; a patch must not. */
 function definedOnly<T extends object>(patch: { [K in keyof T]?: T[K] | undefined }): Partial<T> {
   return Object.fromEntries(Object.entries(patch).filter(([, value]) => value !== undefined)) as Partial<T>;
+}
+
+/**
+ * The form an address is stored in: punycode domain, as SMTP and DNS use it (the wizard
+ * stores the check's `ascii`; create, import and the CLI do the same), so one address is
+ * never stored in two spellings. The UI shows the Unicode form where it helps.
+ */
+function storedForm(address: string): string {
+  return parseAddress(address)?.ascii ?? address.trim();
 }
 
 function hintOf(error: AppError): Pick<AppError, 'hint'> {
@@ -104,7 +113,7 @@ export function addressHandlers(deps: HandlerDeps): Pick<Handlers, AddressChanne
       const checked = await check({ address: fields.address, platform: fields.platform, environment: fields.environment });
       if (!checked.ok) return checked;
       if (checked.value.errors.length > 0) return refusal(checked.value);
-      const created = store.createAddress(fields, { setup: setup ?? 'complete' });
+      const created = store.createAddress({ ...fields, address: checked.value.ascii ?? storedForm(fields.address) }, { setup: setup ?? 'complete' });
       let current = created;
       if (secret !== undefined) {
         const saved = await vault.set(created.id, secret);
@@ -126,7 +135,8 @@ export function addressHandlers(deps: HandlerDeps): Pick<Handlers, AddressChanne
     async 'addresses:update'({ id, patch }) {
       const before = store.getAddress(id);
       if (before === undefined) return notFoundAddress(id);
-      const wanted = definedOnly(patch);
+      const typed = definedOnly(patch);
+      const wanted = typed.address === undefined ? typed : { ...typed, address: storedForm(typed.address) };
       const target = { address: wanted.address ?? before.address, platform: wanted.platform ?? before.platform, environment: wanted.environment ?? before.environment };
       if (target.address !== before.address || target.platform !== before.platform || target.environment !== before.environment) {
         // A rename or a move (sandbox → production) must fit the platform there too.
@@ -192,7 +202,8 @@ export function addressHandlers(deps: HandlerDeps): Pick<Handlers, AddressChanne
       const address = store.getAddress(id);
       if (address === undefined) return notFoundAddress(id);
       const failed = (detail: string) => store.recordEvent(eventFor(address, 'rotation-failed', `${detail} The previous secret is still the stored one.`));
-      // Phase 1: the new secret must sign in to the saved server before anything changes.
+      // Phase 1: the new secret must sign in to the saved server and may send as the
+      // address (as the platform will) before anything changes.
       const tested = await smtp.testCandidate(address, secret, ctx);
       if (!tested.ok) {
         failed(`The new secret could not be tested: ${tested.error.message}`);
@@ -204,6 +215,11 @@ export function addressHandlers(deps: HandlerDeps): Pick<Handlers, AddressChanne
         failed(`The new secret was tested against ${address.host}:${address.port} and did not sign in (${why}).`);
         return ok({ rotated: false, changedAt: null, report });
       }
+      if (report.sendAs?.accepted !== true) {
+        const why = report.diagnosis?.title ?? report.failure?.message ?? `the server did not let ${address.username} send as ${address.address}`;
+        failed(`The new secret signed in to ${address.host}:${address.port}, but the send-as check failed (${why}).`);
+        return ok({ rotated: false, changedAt: null, report });
+      }
       // Phase 2: replace the keychain entry. A failed write leaves the old entry as it was.
       const saved = await vault.set(id, secret);
       if (!saved.ok) {
@@ -213,7 +229,7 @@ export function addressHandlers(deps: HandlerDeps): Pick<Handlers, AddressChanne
       const changedAt = clock().toISOString();
       store.setSecretChangedAt(id, changedAt);
       store.setAddressStatus(id, { lastTest: lastTestOf(report, changedAt) });
-      store.recordEvent(eventFor(address, 'rotated', `Tested the new ${SECRET_WORDS[address.authKind]} against ${address.host}:${address.port} first (it signed in), then replaced the keychain entry.`));
+      store.recordEvent(eventFor(address, 'rotated', `Tested the new ${SECRET_WORDS[address.authKind]} against ${address.host}:${address.port} first (it signed in and may send as ${address.address}), then replaced the keychain entry.`));
       return ok({ rotated: true, changedAt, report });
     },
 
@@ -236,7 +252,7 @@ export function addressHandlers(deps: HandlerDeps): Pick<Handlers, AddressChanne
       if (!plan.ok) return fail('invalid-input', plan.message, { hint: plan.hint });
       const imported: AddressView[] = [];
       for (const { row, fields } of plan.accepted) {
-        const created = store.createAddress(fields, { setup: 'complete' });
+        const created = store.createAddress({ ...fields, address: storedForm(fields.address) }, { setup: 'complete' });
         store.recordEvent(eventFor(created, 'imported', `Imported from an export file (row ${row}); no secret is ever imported: enter its ${SECRET_WORDS[created.authKind]} before testing.`));
         imported.push(view(created, false));
       }

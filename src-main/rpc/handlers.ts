@@ -18,6 +18,7 @@ import type { AppStore } from '../store/store';
 import type { Vault } from '../vault/vault';
 import type { Handlers } from './dispatch';
 import { addressHandlers } from './address-handlers';
+import { eventFor, serverOf } from '../addresses/lifecycle';
 import { createSmtpTester } from './smtp-test';
 import { providerHandlers } from './provider-handlers';
 import { dnsServersOr as settingsDnsServersOr } from './dns-servers';
@@ -123,11 +124,20 @@ export function createHandlers(deps: HandlerDeps): Handlers {
     },
 
     async 'vault:set-secret'({ addressId, secret }) {
-      if (store.getAddress(addressId) === undefined) return notFound(addressId);
+      const before = store.getAddress(addressId);
+      if (before === undefined) return notFound(addressId);
+      const previous = before.secretChangedAt;
       const saved = await vault.set(addressId, secret);
       if (!saved.ok) return saved;
       const changedAt = clock().toISOString();
-      store.setSecretChangedAt(addressId, changedAt);
+      const address = store.setSecretChangedAt(addressId, changedAt) ?? store.getAddress(addressId);
+      if (address !== undefined) {
+        // History, never the secret: what was saved, for which server, and whether it replaced one.
+        const replaced = previous !== null;
+        store.recordEvent(
+          eventFor(address, 'secret-saved', `${replaced ? 'Replaced its stored secret' : 'Saved its secret'} for ${serverOf(address)} in the OS keychain (without a rotation test).`),
+        );
+      }
       return ok({ stored: true, changedAt });
     },
 

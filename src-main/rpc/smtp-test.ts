@@ -7,6 +7,7 @@
  */
 import { fail, ok, type Address, type ParsedInput, type Result } from '../../src-preload/contract';
 import type { LoadCatalogueResult, ReplyCatalogue } from '../analyze/reply-catalogue';
+import { parseAddress } from '../addresses/address-check';
 import { lastTestOf } from '../addresses/lifecycle';
 import { testConnection } from '../smtp/connection-test';
 import type { ConnectionReport, ConnectionTestInput } from '../smtp/schemas';
@@ -29,7 +30,9 @@ export interface SmtpTester {
   /**
    * A candidate secret against a saved address's own server and account (host, port,
    * security, username, sign-in method, and the pin saved in Settings for that host).
-   * Sign-in only: no MAIL FROM, no message.
+   * Signs in, then checks send-as (MAIL FROM the address, RCPT TO itself, then RSET):
+   * the platform sends as the address, so a secret that signs in but may not send as it
+   * is no good. No message is sent.
    */
   testCandidate(address: Address, secret: string, ctx: HandlerContext): Promise<Result<ConnectionReport>>;
 }
@@ -135,6 +138,8 @@ export function createSmtpTester(deps: SmtpTestDeps): SmtpTester {
       });
     }
     const pin = savedPin(address.host);
+    // SMTP's form of the address (punycode domain), as the platform will send it.
+    const from = parseAddress(address.address)?.ascii ?? address.address;
     const request = {
       host: address.host,
       port: address.port,
@@ -142,6 +147,7 @@ export function createSmtpTester(deps: SmtpTestDeps): SmtpTester {
       ...defaults([], {}),
       ...(pin !== undefined ? { pinSha256: pin } : {}),
       send: false,
+      from,
       credentials: { kind: address.authKind, username: address.username, mechanism: 'auto' as const, secret },
     };
     return testConnection(request as ConnectionTestInput, { signal: ctx.signal, onPhase: ctx.emit, catalogue: replies.value });
