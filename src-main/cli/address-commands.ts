@@ -23,7 +23,7 @@ import type { Services } from '../services';
 import { cliOperationId, EXIT, parseOptions, printJson, readSecretFromStdin, reportError, UsageError, type CliIo, type ExitCode } from './io';
 
 const ADD_USAGE =
-  'Usage: relayproof address add --address A --platform zendesk|zuora|zuora-ses|clienttether|generic --environment sandbox|production --provider ID [--host H --port N --security starttls|tls|none] [--user U] [--auth-kind password|app-password|api-key|oauth2] [--subdomain S] --password-stdin [--json]';
+  'Usage: relayproof address add --address A --platform zendesk|zuora|zuora-ses|clienttether|generic --environment sandbox|production --provider ID [--host H --port N --security starttls|tls] [--user U] [--auth-kind password|app-password|api-key|oauth2] [--subdomain S] --password-stdin [--json]';
 const USAGE = [
   ADD_USAGE,
   '       relayproof address list [--json]',
@@ -179,6 +179,12 @@ async function add(args: readonly string[], io: CliIo, openServices: () => Servi
   });
   if (!parsed.success) throw new UsageError(describeIssues(parsed.error.issues));
   const fields = parsed.data;
+  if (fields.security === 'none') {
+    // `add` always stores a password, and a password is never sent without TLS.
+    throw new UsageError(
+      `--security none sends the password in clear text, so Relayproof never stores one for it. Use --security starttls (usually --port 587) or --security tls (usually --port 465).`,
+    );
+  }
 
   const secret = await readSecretFromStdin(io);
 
@@ -331,6 +337,9 @@ async function test(args: readonly string[], io: CliIo, openServices: () => Serv
 function refusal(report: ConnectionReport): string {
   const server = `${report.target.host}:${report.target.port}`;
   const phase = report.failure?.phase;
+  if (report.auth?.accepted === true) {
+    return `The new password signed in to ${server}, but ${report.target.username ?? 'that account'} may not send as ${report.target.from ?? 'the address'} there, so the platform could not use it. The old password is still stored and in use.`;
+  }
   return phase === 'auth' || phase === undefined
     ? `The new password was refused by ${server}; the old password is still stored and in use.`
     : `The new password could not be checked: the test of ${server} failed in the ${phase} phase, before signing in. The old password is still stored and in use.`;
