@@ -39,7 +39,7 @@ interface Loop {
 }
 
 let loop: Loop | null = null;
-let unavailable: string | null = dovecotUnavailable();
+const unavailable: string | null = dovecotUnavailable();
 let caDir = '';
 let caFile = '';
 // New secrets per run: finding one anywhere can only be a leak from this run.
@@ -65,10 +65,10 @@ test.beforeAll(async () => {
   try {
     dovecot = await startDovecot({ certificate: pki.leaf, users: [{ username: INBOX, password: inboxPassword }] });
   } catch (error) {
-    unavailable = `Dovecot did not start: ${error instanceof Error ? error.message.split('\n')[0] : String(error)}`;
+    // Installed but broken is a failure, not a skip (only a missing binary skips).
     await dns.close();
     pki.cleanup();
-    return;
+    throw new Error(`Dovecot is installed but did not start: ${error instanceof Error ? error.message.split('\n')[0] : String(error)}`, { cause: error });
   }
   const relay = await startRelayPeer({ certificate: pki.leaf, account: { username: SUPPORT, secret: submitSecret }, deliverTo: { host: dovecot.host, port: dovecot.lmtpPort } });
   relay.setBehaviour({ signers: [keys.acmeRelay] });

@@ -3,8 +3,9 @@
  * the test PKI, the test DNS server with acme.test's SPF/DKIM/DMARC, a real Dovecot
  * mailbox (IMAPS, IMAP+STARTTLS, LMTP) and the signing relay in front of it.
  *
- * When Dovecot is not installed or will not start, the reason is printed once and every
- * test that needs the mailbox skips with it (`loop(ctx)`), instead of failing.
+ * When Dovecot is not installed, the reason is printed once and every test that needs the
+ * mailbox skips with it (`loop(ctx)`). When it is installed but will not start, that is a
+ * failure of the test run (beforeAll throws), never a silent skip.
  */
 import { afterAll, beforeAll } from 'vitest';
 import { useTestDns, type TestDns } from './dns-fixture';
@@ -54,9 +55,9 @@ export function useMailLoop(): MailLoopFixture {
     try {
       dovecot = await startDovecot({ certificate: pki.leaf, users: [{ username: INBOX, password: INBOX_PASSWORD }] });
     } catch (error) {
-      reason = `Dovecot did not start: ${error instanceof Error ? error.message.split('\n').slice(0, 6).join(' | ') : String(error)}`;
-      console.warn(`Verification loop tests skipped: ${reason}`);
-      return;
+      // Installed but broken: fail loudly — a skip here would hide a real regression.
+      reason = `Dovecot is installed but did not start: ${error instanceof Error ? error.message.split('\n').slice(0, 6).join(' | ') : String(error)}`;
+      throw new Error(reason, { cause: error });
     }
     relay = await startRelayPeer({ certificate: pki.leaf, account: { username: SUPPORT, secret: SUBMIT_SECRET }, deliverTo: { host: dovecot.host, port: dovecot.lmtpPort } });
     running = { pki, keys, dovecot, relay };
