@@ -19,7 +19,7 @@ import { loadPlatforms, type LoadPlatformsResult } from './providers/platforms';
 import { loadProviders, type LoadProvidersResult } from './providers/providers';
 import { loadReplyCatalogue, type LoadCatalogueResult } from './analyze/reply-catalogue';
 import { loadM365Service, type LoadM365ServiceResult, type M365ServiceDeps } from './m365/service';
-import { createAddressTokens } from './m365/address-tokens';
+import { createAddressTokens, type AddressTokens } from './m365/address-tokens';
 import { createSmtpTester } from './rpc/smtp-test';
 import { openVerificationStore, type VerificationStore } from './verification/status-store';
 import { createVerificationService, type VerificationService, type VerificationServiceDeps } from './verification/verification-service';
@@ -71,6 +71,8 @@ export interface Services {
   readonly verification: VerificationService;
   /** verification.json (status and bounded history). */
   readonly verificationStore: VerificationStore;
+  /** OAuth 2.0 access tokens held in memory per address (never persisted). */
+  readonly m365Tokens: AddressTokens;
   createDispatcher(onEvent?: (event: OperationEvent) => void): Dispatcher;
 }
 
@@ -113,9 +115,11 @@ export function createServices(options: ServicesOptions): Services {
     ...(options.clock ? { clock: options.clock } : {}),
   });
   for (const notice of verificationStore.notices()) logger.warn('verification history problem', { kind: notice.kind, backup: notice.backupPath });
+  const m365Tokens = createAddressTokens(clock);
   const verification = createVerificationService({
     store,
     vault,
+    heldToken: (addressId) => m365Tokens.token(addressId),
     statusStore: verificationStore,
     platforms,
     smtpTest: createSmtpTester({ store, vault, clock, replies }).run,
@@ -132,7 +136,7 @@ export function createServices(options: ServicesOptions): Services {
     providers,
     replies,
     m365,
-    m365Tokens: createAddressTokens(clock),
+    m365Tokens,
     store,
     vault,
     clock,
@@ -154,6 +158,7 @@ export function createServices(options: ServicesOptions): Services {
     m365,
     verification,
     verificationStore,
+    m365Tokens,
     createDispatcher(onEvent) {
       const dispatcher = createDispatcher({ handlers, logger, validateOutput, ...(onEvent ? { onEvent } : {}) });
       dispatchers.add(dispatcher);

@@ -279,4 +279,36 @@ describe('verification channels', () => {
     const history = services.verification.history(id, 10);
     expect(history.ok && history.value.total).toBe(1);
   });
+
+  it('a report never carries the OAuth client secret or a held access token of the address', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'relayproof-vscrub-'));
+    dirs.push(dir);
+    const keychain = memoryKeychain();
+    const services = createServices({ dataDirectory: dir, mode: 'cli', logger: silentLogger, keychain: async () => keychain, validateOutput: true, verification: { resolverOptions: { timeoutMs: 500, retries: 0 } } });
+    const d = services.createDispatcher();
+    await d.dispatch('settings:update', { patch: { dnsServers: [`127.0.0.1:${fixture.dns.server().port}`] } });
+    const created = await d.dispatch('addresses:create', {
+      fields: { address: SUPPORT, platform: 'generic', environment: 'production', provider: 'custom', host: '127.0.0.1', port: 2525, security: 'starttls', username: SUPPORT, authKind: 'oauth2', selectors: [] },
+      secret: SUBMIT_SECRET,
+    });
+    if (!created.ok) throw new Error(created.error.message);
+    const id = (created.value as { id: string }).id;
+    const clientSecret = 'Qx8Q~client.secret.value-2026';
+    const token = 'eyJhbGciOi.eyJhdWQiOiJodHRwczovL291dGxvb2s.c2lnbmF0dXJlLXZhbHVl';
+    expect(await d.dispatch('m365:set-client-secret', { addressId: id, secret: clientSecret })).toMatchObject({ ok: true });
+    services.m365Tokens.hold(id, token, { flow: 'client-credentials', tenantId: 'contoso.onmicrosoft.com', clientId: '11111111-2222-3333-4444-555555555555', expiresAt: null });
+    // A received message that (absurdly) echoes both into its headers lands in the history.
+    const raw = [`From: ${clientSecret}@${ACME}`, `To: ${INBOX}`, `Subject: ${token}`, `Message-ID: <${token}@${ACME}>`, 'Date: Mon, 23 Nov 2026 10:00:00 +0000', '', 'body', ''].join('\r\n');
+    const verified = await d.dispatch('verification:verify-eml', { addressId: id, raw: Buffer.from(raw).toString('base64') });
+    if (!verified.ok) throw new Error(verified.error.message);
+    const history = await d.dispatch('verification:history', { addressId: id, limit: 1 });
+    expect(JSON.stringify(history)).toContain(token);
+    for (const format of ['json', 'html'] as const) {
+      const report = await d.dispatch('verification:report', { addressId: id, format });
+      if (!report.ok) throw new Error(report.error.message);
+      const { content } = report.value as { content: string };
+      expect(content, format).not.toContain(clientSecret);
+      expect(content, format).not.toContain(token);
+    }
+  });
 });

@@ -154,6 +154,9 @@ describe('the verification email loop through a real relay and a real mailbox', 
     expect(result.proof?.dkim).toEqual([expect.objectContaining({ domain: RELAY_PROVIDER, result: 'pass', aligned: false })]);
     expect(result.proof?.dmarc).toMatchObject({ result: 'fail', spfAligned: null, dkimAligned: null });
     expect(item(state, 'dmarc')?.state).toBe('failed');
+    // SPF passed for the provider's bounce domain: that says nothing about acme.test's SPF.
+    expect(item(state, 'spf')?.state).toBe('unverified');
+    expect(state.items.find((i) => i.id === 'spf')?.lastError?.message).toMatch(/envelope sender \(Return-Path\) is at relay-provider\.test, not acme\.test/u);
     expect(explanation(item(state, 'dmarc'))).toMatch(/neither SPF nor DKIM passed with a domain aligned to acme\.test/u);
     expect(item(state, 'dkim-aligned')?.state).toBe('failed');
     expect(explanation(item(state, 'dkim-aligned'))).toMatch(/relay-provider\.test is not aligned with acme\.test/u);

@@ -83,6 +83,6 @@ export async function runVerificationEmail(input: VerificationEmailInput, deps: 
 
   const verified = await verifyMessage(received.raw, { resolver: deps.resolver, expectedToken: token, expectedHeaders: input.expectedHeaders ?? sentHeaders(), domain: input.domain });
   if (!verified.ok) return result({ report, token, receipt: received.receipt, proof: null, error: verified.error });
-  for (const o of proofObservations(verified.value, clock().toISOString(), received.receipt.source)) emit(o);
+  for (const o of proofObservations(verified.value, clock().toISOString(), received.receipt.source, input.domain)) emit(o);
   return result({ report, token, receipt: received.receipt, proof: verified.value, error: null });
 }

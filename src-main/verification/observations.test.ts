@@ -7,8 +7,9 @@ import { testConnection } from '../smtp/connection-test';
 import type { ConnectionReport } from '../smtp/schemas';
 import { startSmtpPeer, type SmtpPeer, type SmtpPeerOptions } from '../testing/smtp-peer';
 import { createTestPki, type TestPki } from '../testing/tls-certs';
-import { clampText, connectionObservations, MAX_EVIDENCE_TEXT, receiptObservation } from './observations';
-import { observationSchema } from './schemas';
+import { clampText, connectionObservations, MAX_EVIDENCE_TEXT, proofObservations, receiptObservation } from './observations';
+import { observationSchema, type MessageProof } from './schemas';
+import { initialStatus, reduceStatus } from './status-machine';
 
 const USER = 'support@acme.test';
 const SECRET = 'peer-secret-3b9e';
@@ -77,5 +78,45 @@ describe('connection observations', () => {
 
   it('evidence text is bounded', () => {
     expect(clampText('x'.repeat(MAX_EVIDENCE_TEXT * 2))).toHaveLength(MAX_EVIDENCE_TEXT);
+  });
+});
+
+describe('a received message of another domain', () => {
+  const passing = (from: string, envelopeFrom: string): MessageProof => ({
+    spf: { result: 'pass', domain: envelopeFrom.split('@')[1] ?? null, ip: '127.0.0.2', record: 'v=spf1 ip4:127.0.0.2 -all', explanation: 'SPF pass' },
+    dkim: [{ domain: from.split('@')[1] ?? null, selector: 's1', result: 'pass', aligned: true, algorithm: 'rsa-sha256', signedHeaders: ['From'], bodyHashMatches: true, keyBits: 2048, comment: null, explanation: 'DKIM pass' }],
+    dmarc: { result: 'pass', domain: from.split('@')[1] ?? null, policy: 'reject', record: 'v=DMARC1; p=reject', spfAligned: null, dkimAligned: null, explanation: 'DMARC pass' },
+    arc: { result: 'none', instance: null, explanation: 'No ARC seal' },
+    headers: {},
+    sender: { ip: '127.0.0.2', helo: 'relay.other.example', hop: 0 },
+    delayMs: 10,
+    from,
+    envelopeFrom,
+    messageId: '<m@x>',
+    token: { expected: null, found: null, matches: null },
+    received: [],
+    brokenSignatures: [],
+    findings: [],
+    pass: true,
+    sizeBytes: 100,
+  });
+  const at = '2026-11-23T10:00:00.000Z';
+  const items = (list: ReturnType<typeof proofObservations>) => Object.fromEntries(list.map((o) => [o.itemId, o]));
+
+  it('never verifies SPF/DMARC of the address: an error that names both domains', () => {
+    const seen = items(proofObservations(passing('news@other.example', 'bounce@other.example'), at, 'eml', 'acme.test'));
+    for (const id of ['spf', 'dmarc', 'dkim-aligned'] as const) {
+      expect(seen[id], id).toMatchObject({ outcome: 'error', explanation: expect.stringMatching(/^This message is from other\.example, not acme\.test/u) });
+    }
+    const state = Object.values(seen).reduce((st, observation) => reduceStatus(st, { type: 'observed', observation }), initialStatus({ addressId: 'a', domain: 'acme.test' }));
+    for (const id of ['spf', 'dmarc']) expect(state.items.find((i) => i.id === id)?.status.state, id).toBe('unverified');
+  });
+
+  it('an envelope sender of another domain keeps SPF unverified; the own domain (or a subdomain) proves it', () => {
+    const foreignEnvelope = items(proofObservations(passing('support@acme.test', 'bounce@mail.other.example'), at, 'eml', 'acme.test'));
+    expect(foreignEnvelope.spf).toMatchObject({ outcome: 'error', explanation: expect.stringMatching(/envelope sender \(Return-Path\) is at mail\.other\.example, not acme\.test/u) });
+    const own = items(proofObservations(passing('support@acme.test', 'bounce@em.acme.test'), at, 'eml', 'acme.test'));
+    expect(own.spf?.outcome).toBe('pass');
+    expect(own.dmarc?.outcome).toBe('pass');
   });
 });

@@ -126,7 +126,50 @@ export function receiptObservation(outcome: ReceiveOutcome, at: string, itemId: 
 // ---------------------------------------------------------------------------
 // Message proof
 
-export function proofObservations(proof: MessageProof, at: string, source: 'imap' | 'eml' = 'imap'): Observation[] {
+function domainPart(address: string | null): string | null {
+  if (address === null) return null;
+  const at = address.lastIndexOf('@');
+  return at === -1 ? null : address.slice(at + 1).replace(/>.*$/u, '').trim().toLowerCase().replace(/\.$/u, '') || null;
+}
+
+/**
+ * Why a received message cannot speak for the address at `addressDomain`: its From is
+ * another domain (`from`: DMARC and DKIM alignment are about the From domain, so nothing
+ * it proves is about the address), or its envelope sender is neither that domain nor one
+ * of its subdomains (`envelope`: its SPF result is about another domain). null = it can.
+ */
+export function foreignMessageReason(proof: Pick<MessageProof, 'from' | 'envelopeFrom'>, addressDomain: string): { readonly scope: 'from' | 'envelope'; readonly reason: string } | null {
+  const domain = addressDomain.toLowerCase().replace(/\.$/u, '');
+  const from = domainPart(proof.from);
+  if (from === null) return { scope: 'from', reason: `This message has no From address, so it proves nothing about ${domain}. Open a message sent from the address at ${domain}.` };
+  if (from !== domain) {
+    return { scope: 'from', reason: `This message is from ${from}, not ${domain}: its SPF, DKIM and DMARC results say nothing about ${domain}. Open a message sent from the address at ${domain}.` };
+  }
+  const envelope = domainPart(proof.envelopeFrom);
+  if (envelope !== null && envelope !== domain && !envelope.endsWith(`.${domain}`)) {
+    return {
+      scope: 'envelope',
+      reason: `This message's envelope sender (Return-Path) is at ${envelope}, not ${domain}: its SPF result is about ${envelope}, not ${domain}. DMARC can still pass on an aligned DKIM signature; for SPF, have the platform or relay use a bounce address at ${domain}.`,
+    };
+  }
+  return null;
+}
+
+/** The same observations as errors: recorded with the reason, never turning an item verified (or failed). */
+export function asForeign(observations: readonly Observation[], reason: string): Observation[] {
+  return observations.map((o) => ({ ...o, outcome: 'error' as const, explanation: reason }));
+}
+
+export function proofObservations(proof: MessageProof, at: string, source: 'imap' | 'eml' = 'imap', addressDomain?: string): Observation[] {
+  const all = proofObservationsOf(proof, at, source);
+  const foreign = addressDomain === undefined ? null : foreignMessageReason(proof, addressDomain);
+  if (foreign === null) return all;
+  const affected = new Set<string>(foreign.scope === 'from' ? ['spf', 'dkim-aligned', 'dmarc'] : ['spf']);
+  // A result about another domain is recorded as an error with the reason: it neither verifies nor fails the address's item.
+  return all.map((o) => (affected.has(o.itemId) ? { ...o, outcome: 'error' as const, explanation: foreign.reason } : o));
+}
+
+function proofObservationsOf(proof: MessageProof, at: string, source: 'imap' | 'eml'): Observation[] {
   const ev = (summary: string, value: string | null, facts: readonly (readonly [string, string | number | null])[]) => evidence(source === 'eml' ? 'eml' : 'message', at, summary, value, facts);
   const out: Observation[] = [];
 

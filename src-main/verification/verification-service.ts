@@ -43,7 +43,7 @@ import { runVerificationEmail, sentHeaders } from './email-loop';
 import { recordRun } from './history';
 import { receiveByImap, type ReceiveOutcome } from './imap-receipt';
 import { verifyMessage, type ExpectedHeader } from './message-proof';
-import { checklistObservations, connectionObservations, proofObservations, receiptObservation } from './observations';
+import { asForeign, checklistObservations, connectionObservations, foreignMessageReason, proofObservations, receiptObservation } from './observations';
 import { buildReport, reportJson } from './report';
 import { reportHtml } from './report-html';
 import { createRecheckScheduler, DEFAULT_BACKOFF_MS, type RecheckScheduler, type Timers } from './scheduler';
@@ -77,6 +77,8 @@ export interface VerificationServiceDeps {
   readonly resolverOptions?: { readonly timeoutMs?: number; readonly retries?: number };
   readonly schedulerTimers?: Timers;
   readonly schedulerBackoffMs?: readonly number[];
+  /** The OAuth 2.0 access token held in memory for an address (Microsoft 365 view), or null. */
+  readonly heldToken?: (addressId: string) => string | null;
 }
 
 export type RunTrigger = RunRecord['trigger'];
@@ -456,7 +458,11 @@ export function createVerificationService(deps: VerificationServiceDeps): Verifi
       if (address === undefined) return ok({ proof: verified.value, run: null, status: null });
       const at = clock().toISOString();
       const receipt = { source: 'eml' as const, mailbox: null, uid: null, attempts: 1, elapsedMs: 0, sizeBytes: raw.length, foundAt: at };
-      const observations = [receiptObservation({ ok: true, receipt, raw }, at), ...proofObservations(verified.value, at, 'eml')];
+      const domain = domainOf(address.address);
+      const foreign = foreignMessageReason(verified.value, domain);
+      const proved = [receiptObservation({ ok: true, receipt, raw }, at), ...proofObservations(verified.value, at, 'eml', domain)];
+      // A message of another domain is recorded with the reason, and proves nothing for this address.
+      const observations = foreign?.scope === 'from' ? asForeign(proved, foreign.reason) : proved;
       const { value: run } = await exclusive(address.id, 'email', async () => record(address, options.trigger, startedAt, observations, { message: verified.value, receipt }));
       return ok({ proof: verified.value, run, status: addressStatus(address) });
     },
@@ -481,6 +487,11 @@ export function createVerificationService(deps: VerificationServiceDeps): Verifi
           const imap = await vault.withSecret(secretAccount(a.id, 'imap'), async (secret) => secret);
           if (imap.ok) secrets.push({ username: a.mailbox.username, secret: imap.value });
         }
+        // The OAuth 2.0 app's client secret and any access token held for the address.
+        const client = await vault.withSecret(secretAccount(a.id, 'oauth-client'), async (secret) => secret);
+        if (client.ok) secrets.push({ username: null, secret: client.value });
+        const token = deps.heldToken?.(a.id) ?? null;
+        if (token !== null) secrets.push({ username: a.username, secret: token });
       }
       const now = clock();
       const report = buildReport(
