@@ -74,6 +74,13 @@ if (!app.requestSingleInstanceLock()) {
     });
     services.verification.startScheduler();
     app.once('will-quit', () => void services.verification.stopScheduler());
+    // A secret copied less than 30 s ago would outlive its clear timer: clear it before
+    // quitting (once; the second will-quit finds nothing pending and lets the app go).
+    app.on('will-quit', (event) => {
+      if (services.clipboard.pending() === 0) return;
+      event.preventDefault();
+      void services.clipboard.clearPending().finally(() => app.quit());
+    });
   });
 
   app.on('window-all-closed', () => app.quit());

@@ -14,7 +14,7 @@ import { loadKeytar } from './vault/keytar';
 import { createVault, type KeychainBackend, type Vault } from './vault/vault';
 import { findResourcesDir } from './app/resources-dir';
 import { APP_VERSION } from './app/version';
-import { createSecretClipboard, nodeClipboard, type ClipboardBackend, type SecretClipboardOptions } from './app/clipboard';
+import { createSecretClipboard, nodeClipboard, type ClipboardBackend, type SecretClipboard, type SecretClipboardOptions } from './app/clipboard';
 import { loadPlatforms, type LoadPlatformsResult } from './providers/platforms';
 import { loadProviders, type LoadProvidersResult } from './providers/providers';
 import { loadReplyCatalogue, type LoadCatalogueResult } from './analyze/reply-catalogue';
@@ -73,6 +73,8 @@ export interface Services {
   readonly verificationStore: VerificationStore;
   /** OAuth 2.0 access tokens held in memory per address (never persisted). */
   readonly m365Tokens: AddressTokens;
+  /** The secret clipboard: on shutdown, `clearPending()` clears a secret copied less than 30 s ago. */
+  readonly clipboard: SecretClipboard;
   createDispatcher(onEvent?: (event: OperationEvent) => void): Dispatcher;
 }
 
@@ -159,6 +161,7 @@ export function createServices(options: ServicesOptions): Services {
     verification,
     verificationStore,
     m365Tokens,
+    clipboard,
     createDispatcher(onEvent) {
       const dispatcher = createDispatcher({ handlers, logger, validateOutput, ...(onEvent ? { onEvent } : {}) });
       dispatchers.add(dispatcher);

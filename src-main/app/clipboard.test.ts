@@ -80,6 +80,33 @@ describe.skipIf(skipReason !== undefined)('Node clipboard through xclip on an X 
   });
 });
 
+describe.skipIf(skipReason !== undefined)('on shutdown (serve stopped, app quitting)', () => {
+  it('clears a secret still on the clipboard at once, not after the delay', async () => {
+    const board = nodeClipboard({ env });
+    const outcomes: Array<{ cleared: boolean; error?: string }> = [];
+    const clip = createSecretClipboard({ backend: () => board, clearAfterMs: 60_000, onClear: (o) => outcomes.push(o) });
+    await clip.copy('s3cret-Quit!');
+    expect(clip.pending()).toBe(1);
+    await clip.clearPending();
+    expect(await board.read()).toBe('');
+    expect(outcomes).toEqual([{ cleared: true }]);
+    expect(clip.pending()).toBe(0);
+  });
+
+  it('leaves what the admin copied afterwards, and clears each entry once', async () => {
+    const board = nodeClipboard({ env });
+    const outcomes: Array<{ cleared: boolean; error?: string }> = [];
+    const clip = createSecretClipboard({ backend: () => board, clearAfterMs: 60_000, onClear: (o) => outcomes.push(o) });
+    await clip.copy('s3cret-One!');
+    await clip.copy('s3cret-Two!');
+    await board.write('ticket #4712');
+    await clip.clearPending();
+    await clip.clearPending();
+    expect(await board.read()).toBe('ticket #4712');
+    expect(outcomes).toEqual([{ cleared: false }, { cleared: false }]);
+  });
+});
+
 describe('no clipboard on this machine', () => {
   it('says so in the admin’s words when no tool or display is there', async () => {
     const board = nodeClipboard({ env: { PATH: '/nonexistent' } });

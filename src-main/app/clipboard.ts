@@ -144,6 +144,12 @@ export interface SecretClipboard {
   copy(secret: string): Promise<{ readonly clearsAfterSeconds: number }>;
   /** Clears still pending (tests; shutdown). */
   pending(): number;
+  /**
+   * Shutdown: runs every pending clear now instead of when its timer fires (the timers
+   * die with the process), so quitting within 30 s of a copy never leaves the secret on
+   * the clipboard. Clears only what still holds a copied secret; resolves when done.
+   */
+  clearPending(): Promise<void>;
 }
 
 export interface SecretClipboardOptions {
@@ -151,36 +157,54 @@ export interface SecretClipboardOptions {
   /** Default CLIPBOARD_CLEAR_SECONDS × 1000; tests inject a short one. */
   readonly clearAfterMs?: number;
   readonly setTimer?: (run: () => void, ms: number) => unknown;
+  /** Cancels a timer setTimer returned (default clearTimeout). */
+  readonly cancelTimer?: (timer: unknown) => void;
   /** Told when a clear ran (cleared = it still held the secret) or failed; never the secret. */
   readonly onClear?: (outcome: { cleared: boolean; error?: string }) => void;
+}
+
+interface PendingClear {
+  readonly backend: ClipboardBackend;
+  readonly copied: Buffer;
+  timer: unknown;
 }
 
 export function createSecretClipboard(options: SecretClipboardOptions): SecretClipboard {
   const clearAfterMs = options.clearAfterMs ?? CLIPBOARD_CLEAR_SECONDS * 1000;
   const setTimer = options.setTimer ?? ((run: () => void, ms: number) => setTimeout(run, ms));
-  let pending = 0;
+  const cancelTimer = options.cancelTimer ?? ((timer: unknown) => clearTimeout(timer as ReturnType<typeof setTimeout>));
+  const pending = new Set<PendingClear>();
+
+  /** Clears the clipboard if it still holds this entry's secret (never anything else). */
+  async function clear(entry: PendingClear): Promise<void> {
+    if (!pending.delete(entry)) return;
+    try {
+      const now = await entry.backend.read();
+      const same = timingSafeEqual(digest(now), entry.copied);
+      if (same) await entry.backend.write('');
+      options.onClear?.({ cleared: same });
+    } catch (error) {
+      options.onClear?.({ cleared: false, error: error instanceof Error ? error.message : String(error) });
+    }
+  }
+
   return {
     async copy(secret) {
       const backend = options.backend();
       await backend.write(secret);
-      const copied = digest(secret);
-      pending++;
-      setTimer(() => {
-        void (async () => {
-          try {
-            const now = await backend.read();
-            const same = timingSafeEqual(digest(now), copied);
-            if (same) await backend.write('');
-            options.onClear?.({ cleared: same });
-          } catch (error) {
-            options.onClear?.({ cleared: false, error: error instanceof Error ? error.message : String(error) });
-          } finally {
-            pending--;
-          }
-        })();
-      }, clearAfterMs);
+      const entry: PendingClear = { backend, copied: digest(secret), timer: undefined };
+      pending.add(entry);
+      entry.timer = setTimer(() => void clear(entry), clearAfterMs);
       return { clearsAfterSeconds: Math.max(1, Math.ceil(clearAfterMs / 1000)) };
     },
-    pending: () => pending,
+    pending: () => pending.size,
+    async clearPending() {
+      // Newest first: the clipboard holds at most the last copy, so one clear suffices,
+      // and the older entries then find something else there and leave it.
+      for (const entry of [...pending].reverse()) {
+        cancelTimer(entry.timer);
+        await clear(entry);
+      }
+    },
   };
 }

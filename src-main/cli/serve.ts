@@ -49,6 +49,8 @@ export async function runServe(services: Services, io: CliIo, options: ServeOpti
   await (deps.stopped ?? untilSignalled());
   await services.verification.stopScheduler();
   await bridge.close();
+  // A secret copied less than 30 s ago would outlive its clear timer: clear it now.
+  await services.clipboard.clearPending();
   return EXIT.ok;
 }
 
