@@ -87,10 +87,13 @@ test.describe('addresses', () => {
 
     await page.getByRole('button', { name: `Edit ${address}` }).click();
     let dialog = page.getByRole('dialog', { name: `Edit ${address}` });
-    await expect(dialog.getByLabel('Password')).toHaveValue('');
-    await expect(dialog.getByText('Leave empty to keep the stored secret.', { exact: false })).toBeVisible();
-    await expect(dialog.getByText('Changing the server, port, security, username or sign-in method removes the stored secret', { exact: false })).toBeVisible();
+    // A stored secret is replaced only by Rotate (tested first): no secret field for the same server.
+    await expect(dialog.getByLabel('Password')).toHaveCount(0);
+    await expect(dialog.getByTestId('secret-kept')).toContainText('use Rotate');
     await dialog.getByLabel('SMTP server').fill('smtp.office365.com');
+    // A new server removes the stored secret anyway: the field comes back for the new one.
+    await expect(dialog.getByLabel('Password')).toHaveValue('');
+    await expect(dialog.getByText('The new server or account removes the stored secret', { exact: false })).toBeVisible();
     await dialog.getByRole('button', { name: 'Save changes' }).click();
     await expect(dialog).toBeHidden();
     const row = rowOf(page, address);

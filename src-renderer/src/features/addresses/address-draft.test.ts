@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { AddressView } from '../../../../src-preload/contract';
-import { draftOf, emptyDraft, fieldsOf, issuesOf, patchOf, summaryOf } from './address-draft';
+import { draftOf, editTakesSecret, emptyDraft, fieldsOf, issuesOf, patchOf, summaryOf } from './address-draft';
 
 const stored: AddressView = {
   id: 'a-1',
@@ -65,5 +65,22 @@ describe('address form draft', () => {
   it("keeps main's message when no field is involved", () => {
     const error = { code: 'conflict' as const, message: 'support@example.com is already configured.' };
     expect(summaryOf(error, issuesOf(error))).toBe(error);
+  });
+});
+
+describe('the secret field of the edit dialog', () => {
+  it('is not offered for an address whose secret is stored and whose server stays: that is a rotation', () => {
+    expect(editTakesSecret(stored, draftOf(stored))).toBe(false);
+    // Renaming or moving it does not change where the secret is used.
+    expect(editTakesSecret(stored, { ...draftOf(stored), address: 'help@example.com', environment: 'sandbox' })).toBe(false);
+    expect(editTakesSecret(stored, { ...draftOf(stored), host: ' SMTP.example.com ' })).toBe(false);
+  });
+
+  it('is offered when no secret is stored, or when a server change removes the stored one', () => {
+    expect(editTakesSecret({ ...stored, secret: { stored: false, changedAt: null } }, draftOf(stored))).toBe(true);
+    expect(editTakesSecret({ ...stored, secret: { stored: null, changedAt: null } }, draftOf(stored))).toBe(true);
+    for (const change of [{ host: 'smtp.other.example' }, { port: '465' }, { security: 'tls' as const }, { username: 'other@example.com' }, { authKind: 'app-password' as const }]) {
+      expect(editTakesSecret(stored, { ...draftOf(stored), ...change })).toBe(true);
+    }
   });
 });

@@ -122,3 +122,20 @@ export function summaryOf(error: AppError, issues: MainIssues): AppError {
   const fields = count === 1 ? 'One field needs' : `${count} fields need`;
   return { ...error, message: [`${fields} attention; the reason is under each.`, ...issues.other].join(' ') };
 }
+
+/**
+ * Whether the edit dialog may take a secret: when none is stored (an imported or
+ * "secret missing" address), or when the draft changes the server or account, which
+ * removes the stored secret anyway (it belongs to the old server). Replacing a stored
+ * secret for the same server is a rotation: Rotate credentials tests the new one first.
+ */
+export function editTakesSecret(original: AddressView, draft: AddressDraft): boolean {
+  if (original.secret.stored !== true) return true;
+  return (
+    draft.host.trim().toLowerCase() !== original.host.toLowerCase() ||
+    draft.port.trim() !== String(original.port) ||
+    draft.security !== original.security ||
+    draft.username.trim() !== original.username ||
+    draft.authKind !== original.authKind
+  );
+}

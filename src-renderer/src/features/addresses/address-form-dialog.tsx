@@ -10,6 +10,7 @@ import {
   Field,
   Input,
   makeStyles,
+  Text,
   tokens,
 } from '@fluentui/react-components';
 import { useEffect, useRef, useState, type FormEvent } from 'react';
@@ -19,7 +20,7 @@ import { assertNever } from '../../app/assert-never';
 import { ErrorBar } from '../../ui/error-bar';
 import { LabelSelect } from '../../ui/label-select';
 import { authKindLabels, defaultPorts, environmentLabels, platformLabels, securityLabels } from './address-labels';
-import { draftOf, emptyDraft, fieldsOf, issuesOf, patchOf, summaryOf, type AddressDraft, type DraftField, type FieldErrors } from './address-draft';
+import { draftOf, editTakesSecret, emptyDraft, fieldsOf, issuesOf, patchOf, summaryOf, type AddressDraft, type DraftField, type FieldErrors } from './address-draft';
 import { OneTimeSecret } from './one-time-secret';
 import { useCreateAddress, useUpdateAddress } from './use-address-mutations';
 
@@ -80,6 +81,7 @@ function AddressForm({ mode, onSaved }: Pick<AddressFormDialogProps, 'mode' | 'o
   const create = useCreateAddress();
   const update = useUpdateAddress();
   const mutation = mode.kind === 'create' ? create : update;
+  const takesSecret = mode.kind === 'create' || editTakesSecret(mode.address, draft);
   const serverError: ChannelError | null = mutation.error;
   const serverIssues = serverError === null ? null : issuesOf(serverError.appError);
   const fieldErrors: FieldErrors = serverIssues === null ? localErrors : { ...localErrors, ...serverIssues.byField };
@@ -115,7 +117,8 @@ function AddressForm({ mode, onSaved }: Pick<AddressFormDialogProps, 'mode' | 'o
       return;
     }
     setLocalErrors({});
-    const typed = secret === '' ? undefined : new OneTimeSecret(secret);
+    // A secret typed while the server was changed, then the change undone, is dropped: that would be a rotation.
+    const typed = secret === '' || !takesSecret ? undefined : new OneTimeSecret(secret);
     setSecret('');
     setSecretWasCleared(typed !== undefined);
     sending.current = true;
@@ -163,7 +166,7 @@ function AddressForm({ mode, onSaved }: Pick<AddressFormDialogProps, 'mode' | 'o
     mode.kind === 'create'
       ? 'Stored only in the OS keychain, never in Relayproof\u2019s files. You can also add it later.'
       : mode.address.secret.stored === true
-        ? 'Leave empty to keep the stored secret. A new value replaces it in the OS keychain. Changing the server, port, security, username or sign-in method removes the stored secret: enter it again here.'
+        ? 'The new server or account removes the stored secret (it belonged to the old one): enter the secret for the new one here, or later with Edit.'
         : 'Leave empty to keep the address without a secret.';
 
   return (
@@ -206,9 +209,16 @@ function AddressForm({ mode, onSaved }: Pick<AddressFormDialogProps, 'mode' | 'o
             <Field label="Authentication" required {...fieldProps('authKind')}>
               <LabelSelect value={draft.authKind} labels={authKindLabels} onChange={(value) => set('authKind', value)} />
             </Field>
-            <Field label={secretLabel(draft.authKind)} className={styles.wide} hint={secretHint} {...fieldProps('secret')}>
-              <Input type="password" value={secret} onChange={(_e, d) => setSecret(d.value)} autoComplete="new-password" spellCheck={false} />
-            </Field>
+            {takesSecret ? (
+              <Field label={secretLabel(draft.authKind)} className={styles.wide} hint={secretHint} {...fieldProps('secret')}>
+                <Input type="password" value={secret} onChange={(_e, d) => setSecret(d.value)} autoComplete="new-password" spellCheck={false} />
+              </Field>
+            ) : (
+              <Text className={styles.wide} data-testid="secret-kept">
+                The stored {secretLabel(draft.authKind).toLowerCase()} stays as it is. To replace it, use <strong>Rotate</strong> in this address&apos;s row:
+                it tests the new one against the server first and keeps the old one if anything fails.
+              </Text>
+            )}
           </div>
         </DialogContent>
         <DialogActions>
