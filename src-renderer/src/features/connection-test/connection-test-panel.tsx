@@ -57,13 +57,18 @@ const platformNames = {
 
 const securityWords = { starttls: 'STARTTLS', tls: 'implicit TLS', none: 'no TLS' } as const satisfies Record<Security, string>;
 
+/** Which secret a finished test signed in with: the one stored for this address id, or a typed one (null). */
+export interface ReportSource {
+  readonly storedSecretOf: string | null;
+}
+
 export interface ConnectionTestPanelProps {
   /** A saved address: fills in the form, and its keychain secret can be used. */
   readonly address?: AddressView | undefined;
   /** 2 in the Connection test view; a wizard step nests it deeper. */
   readonly headingLevel?: HeadingLevel;
-  /** Each finished report (the wizard moves on when one passes). */
-  readonly onReport?: (report: ConnectionReport) => void;
+  /** Each finished report, with where its secret came from (the wizard moves on when one passes with the stored secret). */
+  readonly onReport?: (report: ConnectionReport, run: ReportSource) => void;
 }
 
 /**
@@ -104,8 +109,9 @@ export function ConnectionTestPanel({ address, headingLevel = 2, onReport }: Con
   useEffect(() => {
     onReportRef.current = onReport;
   }, [onReport]);
+  const sourceRef = useRef<ReportSource>({ storedSecretOf: null });
   useEffect(() => {
-    if (report !== null) onReportRef.current?.(report);
+    if (report !== null) onReportRef.current?.(report, sourceRef.current);
   }, [report]);
 
   const startTest = () => {
@@ -119,6 +125,7 @@ export function ConnectionTestPanel({ address, headingLevel = 2, onReport }: Con
     }
     setLocalErrors({});
     setPinStatus(null);
+    sourceRef.current = { storedSecretOf: source.kind === 'stored' ? source.addressId : null };
     // The secret goes from the field into a one-call holder and the field is emptied now:
     // it is never in React state, and after this line not in the page either.
     let secret: OneTimeSecret | undefined;

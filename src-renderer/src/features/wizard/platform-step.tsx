@@ -1,12 +1,88 @@
-import { Field, makeStyles, Radio, RadioGroup, Text, tokens } from '@fluentui/react-components';
+import { Field, Link, makeStyles, Radio, RadioGroup, Text, tokens } from '@fluentui/react-components';
 import { platformIds, type Environment, type PlatformId } from '../../../../src-preload/contract';
+import type { Platform, PlatformDkimSelector } from '../../../../src-main/providers/schemas';
 import { wizardPlatformLabels, type StepProps } from './wizard-labels';
 
 const useStyles = makeStyles({
   root: { display: 'flex', flexDirection: 'column', gap: tokens.spacingVerticalL, maxWidth: '72ch' },
   facts: { display: 'flex', flexDirection: 'column', gap: tokens.spacingVerticalXS, margin: 0, color: tokens.colorNeutralForeground2 },
   list: { margin: 0, paddingLeft: tokens.spacingHorizontalXL },
+  terms: { display: 'grid', gridTemplateColumns: 'max-content minmax(0, 1fr)', columnGap: tokens.spacingHorizontalL, rowGap: tokens.spacingVerticalXS, margin: 0 },
+  term: { fontWeight: tokens.fontWeightSemibold, color: tokens.colorNeutralForeground1 },
+  detail: { margin: 0, overflowWrap: 'anywhere' },
+  mono: { fontFamily: tokens.fontFamilyMonospace },
 });
+
+/** `zendesk1` CNAME → …zendesk.com; SES-style tokens: "3 token CNAMEs". */
+function dkimText(platform: Platform): string | null {
+  const { dkim } = platform;
+  if (dkim.mode === 'none') return null;
+  if (dkim.mode === 'token-cname') return `${dkim.tokenCount ?? 3} token CNAMEs the platform shows you (per tenant)`;
+  return dkim.selectors.map(selectorText).join('; ');
+}
+
+function selectorText(s: PlatformDkimSelector): string {
+  const name = s.selector === undefined ? 'a per-tenant selector' : `${s.selector}._domainkey`;
+  const target = s.target ?? (s.targetSuffix === undefined ? null : `…${s.targetSuffix}`);
+  return `${name} (${s.type}${target === null ? '' : ` → ${target}`})`;
+}
+
+/** What the platform asks of the admin's domain and mail server, from resources/platforms. */
+function PlatformFacts({ platform }: { readonly platform: Platform }) {
+  const styles = useStyles();
+  const dkim = dkimText(platform);
+  const name = wizardPlatformLabels[platform.id];
+  return (
+    <dl className={styles.terms} aria-label={`What ${name} needs`}>
+      <dt className={styles.term}>SPF include</dt>
+      <dd className={styles.detail}>
+        {platform.spf.requiredIncludes.length === 0 ? (
+          'None required by the platform; your own server must be in your SPF record.'
+        ) : (
+          <span className={styles.mono}>{platform.spf.requiredIncludes.map((i) => `include:${i}`).join(' ')}</span>
+        )}
+      </dd>
+      <dt className={styles.term}>DKIM</dt>
+      <dd className={styles.detail}>{dkim === null || dkim === '' ? 'The platform does not sign; your own server should (d=your domain).' : <span className={styles.mono}>{dkim}</span>}</dd>
+      <dt className={styles.term}>Forwarding</dt>
+      <dd className={styles.detail}>
+        {platform.forwarding === null ? (
+          'Outbound only: nothing to forward.'
+        ) : (
+          <>
+            <span className={styles.mono}>{platform.forwarding.addressPattern}</span>
+            {platform.forwarding.singleHopOnly ? ' (forward once, directly)' : ''}
+          </>
+        )}
+      </dd>
+      {platform.headersToPersist === null ? null : (
+        <>
+          <dt className={styles.term}>Headers your server must keep</dt>
+          <dd className={styles.detail}>
+            <span className={styles.mono}>{platform.headersToPersist.headers.join(', ')}</span>
+            {platform.headersToPersist.note === undefined ? null : <> — {platform.headersToPersist.note}</>}
+          </dd>
+        </>
+      )}
+      {platform.docs.length === 0 ? null : (
+        <>
+          <dt className={styles.term}>{name} documentation</dt>
+          <dd className={styles.detail}>
+            <ul className={styles.list}>
+              {platform.docs.map((doc) => (
+                <li key={doc.url}>
+                  <Link href={doc.url} target="_blank" rel="noreferrer">
+                    {doc.title}
+                  </Link>
+                </li>
+              ))}
+            </ul>
+          </dd>
+        </>
+      )}
+    </dl>
+  );
+}
 
 function fieldState(message: string | undefined) {
   return message === undefined ? {} : { validationState: 'error' as const, validationMessage: message };
@@ -36,6 +112,7 @@ export function PlatformStep({ state, dispatch, platform }: StepProps) {
               ))}
             </ul>
           )}
+          <PlatformFacts platform={platform} />
         </div>
       )}
       <Field

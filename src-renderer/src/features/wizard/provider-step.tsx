@@ -144,6 +144,22 @@ export function ProviderStep({ state, dispatch, address, secretRef, onSecretPres
           ))}
         </ul>
       )}
+      {preset === undefined || preset.docs.length === 0 ? null : (
+        <div>
+          <Text weight="semibold" id="provider-docs-title">
+            {preset.name} documentation
+          </Text>
+          <ul className={styles.list} aria-labelledby="provider-docs-title">
+            {preset.docs.map((doc) => (
+              <li key={doc.url}>
+                <Link href={doc.url} target="_blank" rel="noreferrer">
+                  {doc.title}
+                </Link>
+              </li>
+            ))}
+          </ul>
+        </div>
+      )}
       {preset?.guide === 'm365' ? (
         <Text>
           Microsoft 365 turns SMTP AUTH off by default.{' '}

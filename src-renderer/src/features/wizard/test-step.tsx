@@ -1,7 +1,9 @@
+import { useState } from 'react';
 import { Checkbox, Field, makeStyles, MessageBar, MessageBarBody, Text, Textarea, tokens } from '@fluentui/react-components';
 import { ConnectionTestPanel } from '../connection-test/connection-test-panel';
 import { Loading } from '../../ui/loading';
 import type { StepProps } from './wizard-labels';
+import { whyTestDoesNotCount } from './wizard-state';
 
 const useStyles = makeStyles({
   root: { display: 'flex', flexDirection: 'column', gap: tokens.spacingVerticalL, minWidth: 0 },
@@ -14,6 +16,8 @@ const useStyles = makeStyles({
  */
 export function TestStep({ state, dispatch, address }: StepProps) {
   const styles = useStyles();
+  // A test that passed but proves nothing about the saved setup (other settings, a typed secret).
+  const [notCounted, setNotCounted] = useState<string | null>(null);
   if (address === undefined) return <Loading label="Loading the address…" />;
   return (
     <div className={styles.root}>
@@ -26,6 +30,11 @@ export function TestStep({ state, dispatch, address }: StepProps) {
           <MessageBarBody>The connection test of this setup passed. Run it again whenever you like, or press Next.</MessageBarBody>
         </MessageBar>
       ) : null}
+      {notCounted === null || state.testPassed ? null : (
+        <MessageBar intent="warning" layout="multiline" data-testid="test-not-counted">
+          <MessageBarBody>{notCounted}</MessageBarBody>
+        </MessageBar>
+      )}
       {state.errors.test === undefined ? null : (
         <MessageBar intent="error">
           <MessageBarBody>{state.errors.test}</MessageBarBody>
@@ -35,7 +44,12 @@ export function TestStep({ state, dispatch, address }: StepProps) {
         key={[address.id, address.address, address.host, address.port, address.security, address.username, address.authKind, address.secret.changedAt ?? ''].join('|')}
         address={address}
         headingLevel={3}
-        onReport={(report) => dispatch({ type: 'test-finished', passed: report.outcome !== 'fail' })}
+        onReport={(report, run) => {
+          const why = whyTestDoesNotCount(report, run.storedSecretOf, address);
+          // A failure explains itself in the panel; a pass that does not count says why here.
+          setNotCounted(report.outcome === 'fail' ? null : why);
+          dispatch({ type: 'test-finished', passed: why === null });
+        }}
       />
       {state.testPassed ? null : (
         <div className={styles.proceed}>

@@ -9,6 +9,7 @@ import {
   forwardingTarget,
   initialWizard,
   validateStep,
+  whyTestDoesNotCount,
   wizardReducer,
   type StepContext,
   type WizardAction,
@@ -317,5 +318,72 @@ describe('derived values', () => {
     const fields = addressFieldsOf(s, check, platforms.find((p) => p.id === 'zuora'));
     expect(fields.address).toBe('support@xn--bcher-kva.example');
     expect(fields.platformSubdomain).toBeNull();
+  });
+});
+
+describe('which connection test proves the saved setup', () => {
+  const saved = {
+    id: 'a-1',
+    address: 'support@example.com',
+    host: 'smtp.example.com',
+    port: 587,
+    security: 'starttls',
+    username: 'support@example.com',
+    secret: { stored: true, changedAt: '2026-11-23T10:00:00.000Z' },
+  } as unknown as Parameters<typeof whyTestDoesNotCount>[2];
+  const reply = { code: 250, enhanced: null, lines: ['OK'], text: '250 OK' };
+  const passing = {
+    ok: true,
+    outcome: 'pass',
+    target: { host: 'smtp.example.com', port: 587, security: 'starttls', username: 'support@example.com', from: 'support@example.com', to: 'support@example.com' },
+    auth: { mechanism: 'PLAIN', offered: ['PLAIN'], accepted: true, reply, oauthError: null },
+    sendAs: { from: 'support@example.com', to: 'support@example.com', mailReply: reply, rcptReply: reply, accepted: true, rejectedAt: null },
+  } as unknown as Parameters<typeof whyTestDoesNotCount>[0];
+  type Report = typeof passing;
+  const variant = (change: (r: Record<string, unknown>) => void): Report => {
+    const copy = structuredClone(passing) as unknown as Record<string, unknown>;
+    change(copy);
+    return copy as unknown as Report;
+  };
+
+  it('counts a pass on the saved server, with the stored secret, signed in and allowed to send as the address', () => {
+    expect(whyTestDoesNotCount(passing, 'a-1', saved)).toBeNull();
+    // The server names compare without case, as DNS does.
+    expect(whyTestDoesNotCount(variant((r) => ((r['target'] as { host: string }).host = 'SMTP.example.com')), 'a-1', saved)).toBeNull();
+  });
+
+  it('does not count a pass with other settings, a typed secret, no sign-in or no send-as', () => {
+    expect(whyTestDoesNotCount(variant((r) => ((r['target'] as { host: string }).host = 'smtp.other.example')), 'a-1', saved)).toMatch(/other settings \(server smtp\.other\.example\)/u);
+    expect(whyTestDoesNotCount(variant((r) => ((r['target'] as { port: number }).port = 465)), 'a-1', saved)).toMatch(/port 465/u);
+    expect(whyTestDoesNotCount(variant((r) => ((r['target'] as { security: string }).security = 'tls')), 'a-1', saved)).toMatch(/security tls/u);
+    expect(whyTestDoesNotCount(variant((r) => ((r['target'] as { username: string }).username = 'someone@example.com')), 'a-1', saved)).toMatch(/username someone@example\.com/u);
+    expect(whyTestDoesNotCount(passing, null, saved)).toMatch(/did not use the secret stored/u);
+    expect(whyTestDoesNotCount(passing, 'a-2', saved)).toMatch(/did not use the secret stored/u);
+    expect(whyTestDoesNotCount(passing, 'a-1', { ...saved, secret: { stored: false, changedAt: null } })).toMatch(/did not use the secret stored/u);
+    expect(whyTestDoesNotCount(variant((r) => (r['auth'] = null)), 'a-1', saved)).toMatch(/did not accept the sign-in/u);
+    expect(whyTestDoesNotCount(variant((r) => (r['sendAs'] = null)), 'a-1', saved)).toMatch(/send-as check for support@example\.com did not pass/u);
+    expect(whyTestDoesNotCount(variant((r) => ((r['sendAs'] as { from: string }).from = 'other@example.com')), 'a-1', saved)).toMatch(/send-as check/u);
+    expect(whyTestDoesNotCount(variant((r) => ((r['sendAs'] as { accepted: boolean }).accepted = false)), 'a-1', saved)).toMatch(/send-as check/u);
+    expect(whyTestDoesNotCount(variant((r) => (r['outcome'] = 'fail')), 'a-1', saved)).toBe('The test did not pass.');
+  });
+});
+
+describe('the in-progress address removed elsewhere', () => {
+  const at = (step: WizardState['step']): WizardState => ({ ...initialWizard, step, addressId: 'a-9', testPassed: true, continueAnyway: true, proceedReason: 'x', verifyAccepted: true });
+
+  it('goes back to the credentials step from a later step, forgetting the address and what was proved', () => {
+    for (const step of ['test', 'forwarding', 'dns', 'verify', 'summary'] as const) {
+      const next = wizardReducer(at(step), { type: 'secret-lost' });
+      expect(next).toMatchObject({ step: 'provider', addressId: null, testPassed: false, verifyAccepted: false, continueAnyway: false, proceedReason: '' });
+      expect(next.errors.secret).toMatch(/removed in another window/u);
+      // Next now needs the secret typed again.
+      expect(validateStep(next, context).secret).toBeDefined();
+    }
+  });
+
+  it('stays on steps 1-3, and does nothing when no address was saved yet', () => {
+    for (const step of ['platform', 'address', 'provider'] as const) expect(wizardReducer(at(step), { type: 'secret-lost' })).toMatchObject({ step, addressId: null });
+    const fresh = { ...initialWizard, step: 'test' as const };
+    expect(wizardReducer(fresh, { type: 'secret-lost' })).toBe(fresh);
   });
 });

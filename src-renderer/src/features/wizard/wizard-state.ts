@@ -12,6 +12,7 @@ import {
   usernameSchema,
   wizardSteps,
   type AddressCheck,
+  type AddressView,
   type AuthKind,
   type Environment,
   type PlatformId,
@@ -20,6 +21,7 @@ import {
   type WizardStep,
 } from '../../../../src-preload/contract';
 import type { Platform, ProviderEndpoint, ProviderPreset } from '../../../../src-main/providers/schemas';
+import type { ConnectionReport } from '../../../../src-main/smtp/schemas';
 
 export type WizardField =
   | 'platform'
@@ -180,6 +182,35 @@ export function endpointIndexOf(preset: ProviderPreset | undefined, state: Pick<
   return preset.endpoints.findIndex((e) => e.host === state.host.trim() && String(e.port) === state.port.trim() && e.security === state.security);
 }
 
+/**
+ * Why a finished connection test does not prove this setup, or null when it does: it
+ * must have run against the saved server (host, port, security, username), signed in
+ * with the secret stored for this address (not one typed into the panel), had the
+ * sign-in accepted, and passed the send-as check for the address itself. A pass with
+ * other settings proves nothing about what the platform will use.
+ */
+export function whyTestDoesNotCount(report: ConnectionReport, storedSecretOf: string | null, address: AddressView): string | null {
+  if (report.outcome === 'fail') return 'The test did not pass.';
+  const { target } = report;
+  const differs = [
+    target.host.toLowerCase() !== address.host.toLowerCase() ? `server ${target.host}` : null,
+    target.port !== address.port ? `port ${target.port}` : null,
+    target.security !== address.security ? `security ${target.security}` : null,
+    target.username !== address.username ? `username ${target.username ?? '(none)'}` : null,
+  ].filter((d): d is string => d !== null);
+  if (differs.length > 0) {
+    return `This test ran with other settings (${differs.join(', ')}) than the ones saved for ${address.address} (${address.host}:${address.port}, ${address.security}, as ${address.username}). Go Back to change the saved settings, or test with them.`;
+  }
+  if (storedSecretOf !== address.id || address.secret.stored !== true) {
+    return `This test did not use the secret stored for ${address.address}. Tick "Use the secret stored" and run it again: the platform will sign in with that one.`;
+  }
+  if (report.auth?.accepted !== true) return `The server did not accept the sign-in as ${address.username}.`;
+  if (report.sendAs?.accepted !== true || report.sendAs.from.toLowerCase() !== address.address.toLowerCase()) {
+    return `The send-as check for ${address.address} did not pass: set the From address to ${address.address} and run the test again.`;
+  }
+  return null;
+}
+
 /** The rules of one step: an empty object means Next may go on. */
 export function validateStep(state: WizardState, context: StepContext): WizardErrors {
   const errors: WizardErrors = {};
@@ -320,8 +351,22 @@ export function wizardReducer(state: WizardState, action: WizardAction): WizardS
       return { ...state, check: { key: action.key, result: action.result } };
     case 'secret-saved':
       return untested({ ...state, addressId: action.addressId, errors: withoutError(state.errors, 'secret') });
-    case 'secret-lost':
-      return untested({ ...state, addressId: null });
+    case 'secret-lost': {
+      if (state.addressId === null) return state;
+      // Steps after the credentials need the saved address: go back to where it is made.
+      const past = stepIndex(state.step) > stepIndex('provider');
+      return untested({
+        ...state,
+        addressId: null,
+        step: past ? 'provider' : state.step,
+        continueAnyway: false,
+        proceedReason: '',
+        errors: {
+          ...(past ? {} : state.errors),
+          secret: 'This setup was removed in another window (its address and stored secret are gone). Type the secret again and press Next to save it anew.',
+        },
+      });
+    }
     case 'test-finished':
       return {
         ...state,

@@ -123,14 +123,47 @@ export function WizardView() {
     };
   }, [api]);
 
+  /** After Finish or Start over nothing may save a draft again (a late debounced save would bring it back). */
+  const draftClosed = useRef(false);
+  const saveDraft = useCallback(
+    (draftState: WizardState) => {
+      if (draftClosed.current) return;
+      void callChannel(api, 'wizard:save-draft', { draft: draftOf(draftState, new Date().toISOString()) }).catch((error: unknown) =>
+        setActionError({ title: 'Your progress was not saved', error: toChannelError(error).appError }),
+      );
+    },
+    [api],
+  );
+
+  // What was typed is saved too, shortly after the typing stops (the draft never holds a
+  // secret: the password field is not part of the state). Nothing is saved before the
+  // admin changed anything, so opening the wizard alone leaves no draft to resume.
+  const draftKey = JSON.stringify(draftOf(state, ''));
+  const latest = useRef(state);
+  useEffect(() => {
+    latest.current = state;
+  }, [state]);
+  const saveDraftTimer = useDebounced(() => saveDraft(latest.current), 600);
+  const savedKey = useRef<string | null>(null);
+  useEffect(() => {
+    if (phase.kind !== 'running') return;
+    if (savedKey.current === null) {
+      // The state the wizard started or resumed with is already what is stored.
+      savedKey.current = draftKey;
+      return;
+    }
+    if (savedKey.current === draftKey) return;
+    savedKey.current = draftKey;
+    saveDraftTimer.schedule();
+  }, [draftKey, phase.kind, saveDraftTimer]);
+
   /** Every step change goes through here: the draft (never a secret) is saved at once, so closing the app resumes at this step. */
   const go = (action: WizardAction, base: WizardState = state) => {
     const nextState = wizardReducer(base, action);
     dispatch(action);
     if (nextState.step === base.step) return;
-    void callChannel(api, 'wizard:save-draft', { draft: draftOf(nextState, new Date().toISOString()) }).catch((error: unknown) =>
-      setActionError({ title: 'Your progress was not saved', error: toChannelError(error).appError }),
-    );
+    saveDraftTimer.cancel();
+    saveDraft(nextState);
   };
 
   // Focus follows the step, so keyboard and screen-reader users start at its heading.
@@ -169,7 +202,18 @@ export function WizardView() {
 
   const refreshAddresses = useCallback(() => queryClient.invalidateQueries({ queryKey: channelKey('addresses:list') }), [queryClient]);
 
+  // The in-progress address may be deleted elsewhere (the Addresses view, another window):
+  // its secret went with it, so the wizard goes back to where the secret is typed.
+  const listed = addresses.data !== undefined && !addresses.isFetching;
+  useEffect(() => {
+    if (phase.kind !== 'running' || busy || !listed || state.addressId === null || inProgress !== undefined) return;
+    const lost = wizardReducer(state, { type: 'secret-lost' });
+    dispatch({ type: 'secret-lost' });
+    saveDraft(lost);
+  }, [phase.kind, busy, listed, state, inProgress, saveDraft]);
+
   const resume = (draft: WizardDraft) => {
+    savedKey.current = null;
     dispatch({ type: 'restore', draft });
     focusOnRun.current = true;
     setPhase({ kind: 'running' });
@@ -178,8 +222,10 @@ export function WizardView() {
   const startOver = async () => {
     setBusy(true);
     try {
+      saveDraftTimer.cancel();
       await callChannel(api, 'wizard:discard-draft', {});
       await refreshAddresses();
+      savedKey.current = null;
       dispatch({ type: 'start-over' });
       setActionError(null);
       focusOnRun.current = true;
@@ -233,6 +279,15 @@ export function WizardView() {
       go({ type: 'next', context });
     } catch (error) {
       const appError = toChannelError(error).appError;
+      if (appError.code === 'not-found' && state.addressId !== null) {
+        // The in-progress address was removed elsewhere: forget it. Steps 1 and 2 go on
+        // (the address is made again with the secret at step 3); step 3 asks for the secret.
+        const lost = wizardReducer(state, { type: 'secret-lost' });
+        dispatch({ type: 'secret-lost' });
+        if (state.step === 'platform' || state.step === 'address') go({ type: 'next', context }, lost);
+        else refuse(lost.errors);
+        return;
+      }
       const byField = errorsOfIssues(appError);
       if (Object.keys(byField).length > 0) refuse(byField);
       else setActionError({ title: 'This step was not saved', error: appError });
@@ -264,12 +319,14 @@ export function WizardView() {
     if (state.addressId === null) return;
     setActionError(null);
     setBusy(true);
+    saveDraftTimer.cancel();
     try {
       await callChannel(api, 'addresses:complete-setup', {
         id: state.addressId,
         proceedReason: continuedPastFailure(state) ? state.proceedReason.trim() : null,
       });
       // The draft is done with; discarding it never removes a finished address.
+      draftClosed.current = true;
       await callChannel(api, 'wizard:discard-draft', {});
       await refreshAddresses();
       window.location.hash = routeHref('addresses');
@@ -373,6 +430,40 @@ export function WizardView() {
       </div>
     </>
   );
+}
+
+/** Runs `run` once, `ms` after the last `schedule()`; `cancel()` drops a pending run. Stable across renders. */
+function useDebounced(run: () => void, ms: number): { readonly schedule: () => void; readonly cancel: () => void } {
+  const runRef = useRef(run);
+  useEffect(() => {
+    runRef.current = run;
+  }, [run]);
+  const timer = useRef<ReturnType<typeof setTimeout> | null>(null);
+  const [handle] = useState(() => ({
+    schedule: () => {
+      if (timer.current !== null) clearTimeout(timer.current);
+      timer.current = setTimeout(() => {
+        timer.current = null;
+        runRef.current();
+      }, ms);
+    },
+    cancel: () => {
+      if (timer.current !== null) clearTimeout(timer.current);
+      timer.current = null;
+    },
+  }));
+  // Leaving the view saves what was typed rather than dropping it.
+  useEffect(
+    () => () => {
+      if (timer.current !== null) {
+        clearTimeout(timer.current);
+        timer.current = null;
+        runRef.current();
+      }
+    },
+    [],
+  );
+  return handle;
 }
 
 interface StepBodyProps extends StepProps {
