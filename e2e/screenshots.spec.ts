@@ -3,11 +3,12 @@ import { join } from 'node:path';
 import type { Page } from '@playwright/test';
 import { expect, test } from './fixtures/app';
 import { openView, views } from './fixtures/views';
+import { waitForRpcIdle } from './fixtures/rpc-idle';
 
 const screensDir = join(import.meta.dirname, 'artifacts', 'screens');
 
 async function shoot(page: Page, name: string): Promise<void> {
-  await page.waitForLoadState('networkidle');
+  await waitForRpcIdle(page);
   await page.screenshot({ path: join(screensDir, `${name}.png`), fullPage: true, animations: 'disabled' });
 }
 

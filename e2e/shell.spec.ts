@@ -1,6 +1,7 @@
 import { expect, test } from './fixtures/app';
 import { expectNoAxeViolations } from './fixtures/axe';
 import { focusedName, openView, pressUntilFocused, views } from './fixtures/views';
+import { waitForRpcIdle } from './fixtures/rpc-idle';
 
 test.describe('shell', () => {
   test('every view is reachable from the navigation with Tab and Enter alone', async ({ page }) => {
@@ -57,7 +58,7 @@ test.describe('shell', () => {
   test('axe finds no violations on any view or in the open dialogs', async ({ page }) => {
     for (const view of views) {
       await openView(page, view.id);
-      await page.waitForLoadState('networkidle');
+      await waitForRpcIdle(page);
       await expectNoAxeViolations(page, view.id);
     }
     await openView(page, 'addresses');
