@@ -26,7 +26,7 @@ export interface SmtpTestDeps {
 
 export interface SmtpTester {
   /** `smtp:test-connection` (send = false) and `smtp:send-test-message` (send = true). */
-  run(input: ParsedInput<'smtp:test-connection'>, ctx: HandlerContext, send: boolean): Promise<Result<ConnectionReport>>;
+  run(input: ParsedInput<'smtp:test-connection'>, ctx: HandlerContext, send: boolean, message?: { readonly headers: readonly { readonly name: string; readonly value: string }[] }): Promise<Result<ConnectionReport>>;
   /**
    * A candidate secret against a saved address's own server and account (host, port,
    * security, username, sign-in method, and the pin saved in Settings for that host).
@@ -69,6 +69,7 @@ export function createSmtpTester(deps: SmtpTestDeps): SmtpTester {
     { operationId: _operationId, addressId, secret, credentials, ...fields }: ParsedInput<'smtp:test-connection'>,
     ctx: HandlerContext,
     send: boolean,
+    message?: { readonly headers: readonly { readonly name: string; readonly value: string }[] },
   ): Promise<Result<ConnectionReport>> {
     const replies = await catalogue();
     if (!replies.ok) return replies;
@@ -85,7 +86,7 @@ export function createSmtpTester(deps: SmtpTestDeps): SmtpTester {
       ...(pin !== undefined ? { pinSha256: pin } : {}),
       ...(fields.ehloName !== undefined ? { ehloName: fields.ehloName } : {}),
     };
-    const options = { signal: ctx.signal, onPhase: ctx.emit, catalogue: replies.value };
+    const options = { signal: ctx.signal, onPhase: ctx.emit, catalogue: replies.value, ...(message !== undefined ? { messageHeaders: message.headers } : {}) };
     if (credentials === null) return testConnection({ ...request, credentials: null } as ConnectionTestInput, options);
     if (secret !== undefined) return testConnection({ ...request, credentials: { ...credentials, secret } } as ConnectionTestInput, options);
     if (addressId === undefined) {

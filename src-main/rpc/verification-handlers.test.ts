@@ -56,7 +56,7 @@ function setup(loop: MailLoop): Setup {
   return { dir, keychain, open };
 }
 
-async function saveAddress(services: Services, loop: MailLoop, withMailbox: { password: string } | null): Promise<string> {
+async function saveAddress(services: Services, loop: MailLoop, withMailbox: { password: string } | null, platform = 'generic'): Promise<string> {
   const d = services.createDispatcher();
   const settings = await d.dispatch('settings:update', {
     patch: {
@@ -66,7 +66,7 @@ async function saveAddress(services: Services, loop: MailLoop, withMailbox: { pa
   });
   if (!settings.ok) throw new Error(settings.error.message);
   const created = await d.dispatch('addresses:create', {
-    fields: { address: SUPPORT, platform: 'generic', environment: 'production', provider: 'custom', host: '127.0.0.1', port: loop.relay.port, security: 'starttls', username: SUPPORT, authKind: 'password', selectors: [] },
+    fields: { address: SUPPORT, platform, environment: 'production', provider: 'custom', host: '127.0.0.1', port: loop.relay.port, security: 'starttls', username: SUPPORT, authKind: 'password', selectors: [] },
     secret: SUBMIT_SECRET,
   });
   if (!created.ok) throw new Error(created.error.message);
@@ -132,6 +132,29 @@ describe('verification channels', () => {
       expect(content).not.toContain(secret);
       expect(JSON.stringify(events)).not.toContain(secret);
     }
+  });
+
+  it("the verification email carries the platform's fixed-value headers (Zendesk) and checks them on arrival", async (ctx) => {
+    const loop = fixture.loop(ctx);
+    loop.relay.setBehaviour({ signers: [fixture.keys.acmeRelay] });
+    const s = setup(loop);
+    const services = s.open();
+    const id = await saveAddress(services, loop, { password: INBOX_PASSWORD }, 'zendesk');
+    const d = services.createDispatcher();
+    const sent = await d.dispatch('verification:send-email', { operationId: 'op_zdhdrs01', addressId: id, waitSeconds: 15 });
+    if (!sent.ok) throw new Error(sent.error.message);
+    const headers = (sent.value as SendEmailResult).proof?.headers ?? {};
+    expect(headers['X-Mailer']).toMatchObject({ present: true, value: 'Zendesk Mailer', expected: 'Zendesk Mailer', unchanged: true });
+    expect(headers['Auto-Submitted']).toMatchObject({ present: true, value: 'auto-generated', unchanged: true });
+    expect(headers['X-Auto-Response-Suppress']).toMatchObject({ present: true, value: 'All', unchanged: true });
+    expect(itemState((sent.value as SendEmailResult).status, 'headers-intact')?.state).toBe('verified');
+
+    // A relay rule that rewrites the platform's mailer header is caught.
+    loop.relay.setBehaviour({ signers: [fixture.keys.acmeRelay], stripHeaders: ['X-Mailer'] });
+    const again = await d.dispatch('verification:send-email', { operationId: 'op_zdhdrs02', addressId: id, waitSeconds: 15 });
+    if (!again.ok) throw new Error(again.error.message);
+    expect(itemState((again.value as SendEmailResult).status, 'headers-intact')).toMatchObject({ state: 'stale' });
+    expect((again.value as SendEmailResult).run.observations.find((o) => o.itemId === 'headers-intact')?.explanation).toMatch(/^X-Mailer was removed on the way/u);
   });
 
   it('a wrong mailbox password is a clear error at once and keeps the item state', async (ctx) => {

@@ -81,6 +81,8 @@ export interface SmtpEngineDeps {
   readonly token?: () => string;
   readonly limits?: Partial<WireLimits>;
   readonly xMailer?: string;
+  /** The platform's fixed-value headers for the test message (smtp/test-message.ts). */
+  readonly messageHeaders?: readonly { readonly name: string; readonly value: string }[];
   /** The diagnosis catalogue; default: read from the app's resources/ when a test fails. */
   readonly catalogue?: ReplyCatalogue;
 }
@@ -359,6 +361,7 @@ export async function runConnectionTest(req: ConnectionTestRequest, options: Con
           token: (options.token ?? (() => randomBytes(9).toString('base64url')))(),
           date: clock(),
           xMailer: options.xMailer ?? 'Relayproof',
+          ...(options.messageHeaders !== undefined ? { headers: options.messageHeaders } : {}),
         });
         const pending: TestSendResult = { token: message.token, messageId: message.messageId, subject: message.subject, queueResponse: null, accepted: false };
         testSend = pending;

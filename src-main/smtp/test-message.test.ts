@@ -18,4 +18,28 @@ describe('the test message', () => {
     expect(/[^\r]\n/u.test(text)).toBe(false);
     expect(text.endsWith('\r\n.\r\n')).toBe(true);
   });
+
+  it("carries the platform's fixed-value headers over its own, never a hostile one, never over the token", async () => {
+    const message = await buildTestMessage({
+      from: 'support@example.com',
+      to: 'inbox@example.com',
+      token: 'T0K3N',
+      date: new Date('2026-11-23T10:00:00Z'),
+      xMailer: 'Relayproof',
+      headers: [
+        { name: 'X-Mailer', value: 'Zendesk Mailer' },
+        { name: 'X-Platform-Flag', value: 'yes' },
+        { name: 'X-Relayproof-Token', value: 'other' },
+        { name: 'Bcc', value: 'x\r\nBcc: evil@example.org' },
+        { name: 'Bad Name', value: 'v' },
+      ],
+    });
+    const text = message.data.toString('latin1');
+    expect(text).toMatch(/^X-Mailer: Zendesk Mailer\r$/mu);
+    expect(text).not.toMatch(/^X-Mailer: Relayproof\r$/mu);
+    expect(text).toMatch(/^X-Platform-Flag: yes\r$/mu);
+    expect(text).toMatch(/^X-Relayproof-Token: T0K3N\r$/mu);
+    expect(text).not.toMatch(/other|evil@example\.org|Bad Name/u);
+    expect(text).toMatch(/^Auto-Submitted: auto-generated\r$/mu);
+  });
 });

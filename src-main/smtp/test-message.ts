@@ -13,6 +13,34 @@ export interface TestMessageOptions {
   readonly token: string;
   readonly date: Date;
   readonly xMailer: string;
+  /**
+   * Fixed-value headers the connector platform sends and relies on (resources/platforms
+   * headersToPersist, e.g. Auto-Submitted, X-Auto-Response-Suppress, its X-Mailer): they
+   * replace Relayproof's own value of the same name, so the relay treats this message like
+   * the platform's. A name that is not a header token or a value with a line break is
+   * dropped; the token header is never replaced.
+   */
+  readonly headers?: readonly { readonly name: string; readonly value: string }[];
+}
+
+const HEADER_NAME = /^[!-9;-~]{1,76}$/u;
+
+/** Relayproof's own headers, then the platform's fixed values over them (by case-insensitive name). */
+export function testMessageHeaders(xMailer: string, platform: readonly { readonly name: string; readonly value: string }[] = []): { name: string; value: string }[] {
+  const out = [
+    // RFC 3834 §5: machine-generated; no auto-replies (and Exchange's own variant).
+    { name: 'Auto-Submitted', value: 'auto-generated' },
+    { name: 'X-Auto-Response-Suppress', value: 'All' },
+    { name: 'X-Mailer', value: xMailer },
+  ];
+  for (const header of platform) {
+    if (!HEADER_NAME.test(header.name) || /[\r\n\0]/u.test(header.value) || header.value.length > 900) continue;
+    if (header.name.toLowerCase() === TOKEN_HEADER.toLowerCase()) continue;
+    const at = out.findIndex((h) => h.name.toLowerCase() === header.name.toLowerCase());
+    if (at === -1) out.push({ name: header.name, value: header.value });
+    else out[at] = { name: out[at]?.name ?? header.name, value: header.value };
+  }
+  return out;
 }
 
 export interface TestMessage {
@@ -37,13 +65,7 @@ export async function buildTestMessage(options: TestMessageOptions): Promise<Tes
     newline: 'win',
     disableFileAccess: true,
     disableUrlAccess: true,
-    headers: {
-      [TOKEN_HEADER]: options.token,
-      // RFC 3834 §5: machine-generated; no auto-replies (and Exchange's own variant).
-      'Auto-Submitted': 'auto-generated',
-      'X-Auto-Response-Suppress': 'All',
-      'X-Mailer': options.xMailer,
-    },
+    headers: [{ key: TOKEN_HEADER, value: options.token }, ...testMessageHeaders(options.xMailer, options.headers).map((h) => ({ key: h.name, value: h.value }))],
     text: [
       'This message was sent by Relayproof to prove that this mail account can relay for a connector platform.',
       '',
@@ -51,8 +73,8 @@ export async function buildTestMessage(options: TestMessageOptions): Promise<Tes
       `From: ${options.from}`,
       `Sent: ${options.date.toISOString()}`,
       '',
-      'Check on arrival that SPF, DKIM and DMARC pass and that the Auto-Submitted,',
-      'X-Auto-Response-Suppress and X-Mailer headers are still present.',
+      'Check on arrival that SPF, DKIM and DMARC pass and that the headers the platform',
+      `relies on are unchanged: ${testMessageHeaders(options.xMailer, options.headers).map((h) => h.name).join(', ')}.`,
     ].join('\r\n'),
   });
   const raw = await composer.compile().build();

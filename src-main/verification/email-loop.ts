@@ -12,18 +12,35 @@
 import type { AppError, Result } from '../../src-preload/contract';
 import type { MailauthResolver } from '../dns/mailauth-resolver';
 import type { ConnectionReport } from '../smtp/schemas';
+import { testMessageHeaders } from '../smtp/test-message';
 import type { ReceiveOutcome } from './imap-receipt';
 import { verifyMessage, type ExpectedHeader } from './message-proof';
 import { connectionObservations, proofObservations, receiptObservation, receiptPendingObservation } from './observations';
 import type { MessageProof, Observation, ReceiptFailure, ReceiptInfo, ReceiptProgress } from './schemas';
 
-/** What Relayproof's test message carries (smtp/test-message.ts), checked on arrival. */
-export function sentHeaders(xMailer = 'Relayproof'): ExpectedHeader[] {
-  return [
-    { name: 'Auto-Submitted', value: 'auto-generated' },
-    { name: 'X-Auto-Response-Suppress', value: 'All' },
-    { name: 'X-Mailer', value: xMailer },
-  ];
+/**
+ * The fixed-value headers of a platform's headersToPersist ("Name: value" entries;
+ * a bare name varies per message and cannot be sent by Relayproof).
+ */
+export function platformFixedHeaders(headersToPersist: readonly string[] | null | undefined): { name: string; value: string }[] {
+  const out: { name: string; value: string }[] = [];
+  for (const entry of headersToPersist ?? []) {
+    const colon = entry.indexOf(':');
+    if (colon <= 0) continue;
+    const value = entry.slice(colon + 1).trim();
+    if (value !== '') out.push({ name: entry.slice(0, colon).trim(), value });
+  }
+  return out;
+}
+
+/**
+ * What Relayproof's verification email carries (smtp/test-message.ts), checked on arrival:
+ * its own Auto-Submitted, X-Auto-Response-Suppress and X-Mailer, with the platform's fixed
+ * values over them (Zendesk: X-Mailer "Zendesk Mailer", so relay rules keyed on the
+ * platform's mailer apply to the test as they will to the platform's mail).
+ */
+export function sentHeaders(platform: readonly { readonly name: string; readonly value: string }[] = [], xMailer = 'Relayproof'): ExpectedHeader[] {
+  return testMessageHeaders(xMailer, platform);
 }
 
 export interface ReceiveContext {

@@ -39,7 +39,7 @@ import { TOKEN_HEADER } from '../smtp/test-message';
 import type { ConnectionReport } from '../smtp/schemas';
 import type { AppStore } from '../store/store';
 import { secretAccount, type Vault } from '../vault/vault';
-import { runVerificationEmail, sentHeaders } from './email-loop';
+import { platformFixedHeaders, runVerificationEmail, sentHeaders } from './email-loop';
 import { recordRun } from './history';
 import { receiveByImap, type ReceiveOutcome } from './imap-receipt';
 import { verifyMessage, type ExpectedHeader } from './message-proof';
@@ -57,7 +57,12 @@ export interface RunContext {
   emit(event: unknown): void;
 }
 
-export type SmtpTest = (input: ParsedInput<'smtp:test-connection'>, ctx: RunContext, send: boolean) => Promise<Result<ConnectionReport>>;
+export type SmtpTest = (
+  input: ParsedInput<'smtp:test-connection'>,
+  ctx: RunContext,
+  send: boolean,
+  message?: { readonly headers: readonly { readonly name: string; readonly value: string }[] },
+) => Promise<Result<ConnectionReport>>;
 
 export interface VerificationServiceDeps {
   readonly store: AppStore;
@@ -311,6 +316,11 @@ export function createVerificationService(deps: VerificationServiceDeps): Verifi
     return ok(record(address, trigger, startedAt, observations));
   }
 
+  async function platformHeadersOf(address: Address): Promise<readonly string[] | null> {
+    const loaded = await deps.platforms();
+    return loaded.ok ? (loaded.platforms.get(address.platform)?.headersToPersist?.headers ?? null) : null;
+  }
+
   async function receiveWith(address: Address, options: SendEmailOptions, token: string, context: { signal: AbortSignal; onProgress: Parameters<typeof receiveByImap>[0]['onProgress'] }): Promise<ReceiveOutcome> {
     const given = options.mailbox;
     const mailbox = given?.mailbox ?? address.mailbox;
@@ -349,8 +359,10 @@ export function createVerificationService(deps: VerificationServiceDeps): Verifi
     const recipient = options.recipient ?? (mailbox !== null && looksLikeAddress(mailbox.username) ? mailbox.username : address.address);
     const made = resolver();
     if (!made.ok) return made;
+    // The platform's fixed-value headers go out with the message and are checked on arrival.
+    const fixed = platformFixedHeaders(await platformHeadersOf(address));
     const sendOnce = async (signal: AbortSignal): Promise<Result<ConnectionReport>> => {
-      const sent = await deps.smtpTest(connectionInput(address, { to: recipient }), { signal, emit: () => undefined }, true);
+      const sent = await deps.smtpTest(connectionInput(address, { to: recipient }), { signal, emit: () => undefined }, true, { headers: fixed });
       if (sent.ok) {
         const t = sent.value.testSend;
         emit({ type: 'sent', at: clock().toISOString(), accepted: t?.accepted === true, messageId: t?.messageId ?? null, recipient, reply: t?.queueResponse?.text ?? sent.value.failure?.message ?? null });
@@ -371,7 +383,7 @@ export function createVerificationService(deps: VerificationServiceDeps): Verifi
     const result = await runVerificationEmail(
       {
         domain: domainOf(address.address),
-        expectedHeaders: sentHeaders(),
+        expectedHeaders: sentHeaders(fixed),
         signal: ctx.signal,
         onObservation: (o) => emit({ type: 'observation', observation: o }),
       },
@@ -410,7 +422,7 @@ export function createVerificationService(deps: VerificationServiceDeps): Verifi
   function expectedHeadersFor(raw: Buffer, platformHeaders: readonly string[] | null): ReadonlyArray<string | ExpectedHeader> {
     // Relayproof's own verification email carries Relayproof's values; a message the
     // platform sent carries the platform's (resources/platforms headersToPersist).
-    if (carriesToken(raw) || platformHeaders === null) return sentHeaders();
+    if (carriesToken(raw) || platformHeaders === null) return sentHeaders(platformFixedHeaders(platformHeaders));
     return platformHeaders;
   }
 
