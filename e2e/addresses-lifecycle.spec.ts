@@ -13,9 +13,9 @@ import { join } from 'node:path';
 import type { Locator, Page } from '@playwright/test';
 import { startSmtpPeer, type SmtpPeer } from '../src-main/testing/smtp-peer';
 import { createTestPki, type TestPki } from '../src-main/testing/tls-certs';
-import { expect, test, type AppSession } from './fixtures/app';
+import { expect, test } from './fixtures/app';
 import { expectNoAxeViolations } from './fixtures/axe';
-import { lookupKeychain, readAllFiles } from './fixtures/evidence';
+import { collectRpcBodies, expectKeychain, expectSecretsNowhere } from './fixtures/evidence';
 import { focusedName, invokeChannel, openView, pressUntilFocused } from './fixtures/views';
 
 const USER = 'app@example.com';
@@ -67,44 +67,6 @@ test.use({
 async function shoot(page: Page, name: string): Promise<void> {
   await mkdir(screensDir, { recursive: true });
   await page.screenshot({ path: join(screensDir, `${name}.png`), fullPage: true, animations: 'disabled' });
-}
-
-/** Every /rpc/ response body of the page. */
-function collectRpcBodies(page: Page): Array<Promise<string>> {
-  const bodies: Array<Promise<string>> = [];
-  page.on('response', (response) => {
-    if (new URL(response.url()).pathname.startsWith('/rpc/')) bodies.push(response.text().catch(() => ''));
-  });
-  return bodies;
-}
-
-/** No secret in the DOM, in a field, in any bridge response or in any file of the data folder. */
-async function expectSecretsNowhere(page: Page, session: AppSession, bodies: Array<Promise<string>>, secrets: readonly string[]): Promise<void> {
-  const html = await page.content();
-  const values = await page.locator('input').evaluateAll((inputs) => inputs.map((i) => (i as HTMLInputElement).value));
-  const settled = await Promise.all(bodies);
-  if (session.mode === 'browser') expect(settled.length, 'the bridge answered the page').toBeGreaterThan(0);
-  const files = await readAllFiles(session.dataDir);
-  expect(files.map((f) => f.path).some((p) => p.endsWith('config.json')), 'the settings file was written').toBe(true);
-  for (const secret of secrets) {
-    const base64 = Buffer.from(secret, 'utf8').toString('base64');
-    for (const form of [secret, base64]) {
-      expect(html, 'no secret in the DOM').not.toContain(form);
-      for (const body of settled) expect(body, 'no /rpc/ response carries a secret').not.toContain(form);
-      for (const file of files) expect(file.content.includes(form), `${file.path} holds no secret`).toBe(false);
-    }
-    expect(values, 'no field still holds a secret').not.toContain(secret);
-  }
-}
-
-async function expectKeychain(account: string, expected: { kind: 'found'; secret: string } | { kind: 'absent' }): Promise<void> {
-  const found = await lookupKeychain(account);
-  if (found.kind === 'unavailable') {
-    test.info().annotations.push({ type: 'skipped assertion', description: found.reason });
-    console.log(`keychain assertion skipped: ${found.reason}`);
-    return;
-  }
-  expect(found).toEqual(expected);
 }
 
 interface Created {
@@ -307,7 +269,7 @@ test.describe('address lifecycle', () => {
     await expectSecretsNowhere(page, appSession, bodies, [secret]);
   });
 
-  test('export has no passwords; an import with 10 malformed rows reports each, imports the rest and leaves existing addresses untouched', async ({
+  test('export has no passwords; an import with 10 malformed rows (and one duplicate) reports each, imports the rest and leaves existing addresses untouched', async ({
     page,
     appSession,
   }) => {
@@ -352,7 +314,9 @@ test.describe('address lifecycle', () => {
       null,
       valid(USER),
       valid('alerts@example.net', { rotationReminderDays: 30 }),
+      valid('bad-security@example.com', { security: 'ssl3' }),
     ];
+    // Malformed: rows 2, 3, 4, 6, 7, 8, 9, 10, 11 and 14 (ten); row 12 is well-formed but already connected.
     const file = join(caDir, `import-${randomBytes(4).toString('hex')}.json`);
     await writeFile(file, JSON.stringify({ format: 'relayproof-addresses', version: 1, exportedAt: new Date().toISOString(), addresses: rows }), 'utf8');
     const [chooser] = await Promise.all([page.waitForEvent('filechooser'), page.getByRole('button', { name: 'Import from file…' }).click()]);
@@ -360,14 +324,15 @@ test.describe('address lifecycle', () => {
 
     const result = page.getByTestId('import-result');
     await expect(result).toContainText('Imported 3 addresses');
-    await expect(result).toContainText('10 rows were not imported');
+    await expect(result).toContainText('11 rows were not imported');
     const rejected = result.getByRole('list', { name: 'Rows not imported' }).getByRole('listitem');
-    await expect(rejected).toHaveCount(10);
+    await expect(rejected).toHaveCount(11);
     const rejectedRows = await rejected.evaluateAll((items) => items.map((i) => Number(i.getAttribute('data-row'))));
-    expect(rejectedRows).toEqual([2, 3, 4, 6, 7, 8, 9, 10, 11, 12]);
+    expect(rejectedRows).toEqual([2, 3, 4, 6, 7, 8, 9, 10, 11, 12, 14]);
     for (const text of await rejected.allInnerTexts()) expect(text, 'each rejected row says why').toMatch(/^Row \d+.*: .{10,}/u);
     await expect(result.locator('[data-row="9"]')).toContainText('never imports secrets');
     await expect(result.locator('[data-row="12"]')).toContainText('existing address is kept unchanged');
+    await expect(result.locator('[data-row="14"]')).toContainText('security');
     await expect(result.getByRole('list', { name: 'Imported addresses' }).getByRole('listitem')).toHaveCount(3);
     await expectNoAxeViolations(page, 'the import result');
     await shoot(page, 'addresses-import-result');
