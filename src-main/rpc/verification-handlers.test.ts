@@ -301,6 +301,19 @@ describe('verification channels', () => {
     expect((a.value as RecheckResult).run.id).toBe((b.value as RecheckResult).run.id);
     const history = services.verification.history(id, 10);
     expect(history.ok && history.value.total).toBe(1);
+
+    // A third press right after: refused with when it is allowed — nothing reached the server.
+    const third = await d.dispatch('verification:recheck', { operationId: 'op_overlap3', addressId: id });
+    expect(third).toMatchObject({ ok: false, error: { code: 'conflict', message: expect.stringMatching(/^Checked \d+ s ago; next allowed at .+\.$/u), details: { nextAllowedAt: expect.any(String) } } });
+    const nextAllowed = Date.parse((third as { error: { details: { nextAllowedAt: string } } }).error.details.nextAllowedAt);
+    expect(nextAllowed - Date.parse((a.value as RecheckResult).run.finishedAt)).toBe(30_000);
+    // The gap holds across processes (it is read from the history), e.g. a second CLI call.
+    expect(await s.open().createDispatcher().dispatch('verification:recheck', { operationId: 'op_overlap4', addressId: id })).toMatchObject({ ok: false, error: { code: 'conflict' } });
+    expect(services.verification.history(id, 10)).toMatchObject({ ok: true, value: { total: 1 } });
+    // Once the gap has passed, it runs.
+    const quick = s.open({ verification: { resolverOptions: { timeoutMs: 1_000, retries: 0 }, manualRecheckGapMs: 200 } });
+    await new Promise((r) => setTimeout(r, 250));
+    expect(await quick.createDispatcher().dispatch('verification:recheck', { operationId: 'op_overlap5', addressId: id })).toMatchObject({ ok: true, value: { joined: false } });
   });
 
   it('a report never carries the OAuth client secret or a held access token of the address', async () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { manualTimers, settle } from '../testing/verification-clock';
-import { createRecheckScheduler, type RecheckOutcome, type RecheckTrigger, type SchedulerEvent } from './scheduler';
+import { createRecheckScheduler, manualRecheckGate, type RecheckOutcome, type RecheckTrigger, type SchedulerEvent } from './scheduler';
 
 const MIN = 60_000;
 
@@ -83,7 +83,7 @@ describe('re-check scheduler', () => {
     expect(scheduler.schedule('a')).toMatchObject({ running: false, nextAt: timers.now() + 5 * MIN });
   });
 
-  it('"re-check now" runs at once, keeps the backoff step, and refuses to run again before 1 minute has passed', async () => {
+  it('"re-check now" runs at once, keeps the backoff step, and refuses to run again within 30 s of the last check', async () => {
     const { timers, scheduler, h, t0 } = setup();
     scheduler.watch('a', { pending: true });
     await timers.advance(30_000);
@@ -95,10 +95,10 @@ describe('re-check scheduler', () => {
     expect(scheduler.schedule('a')?.nextAt).toBe(t0 + 30_000 + 5 * MIN);
     await timers.advance(10_000);
     const again = scheduler.recheckNow('a');
-    expect(again).toEqual({ started: false, reason: 'too-soon', nextAt: t0 + 30_000 + MIN });
-    // The too-soon request is honoured as soon as the backoff allows.
-    expect(scheduler.schedule('a')?.nextAt).toBe(t0 + 30_000 + MIN);
-    await timers.advance(50_000);
+    expect(again).toEqual({ started: false, reason: 'too-soon', nextAt: t0 + 30_000 + 30_000 });
+    // The too-soon request is honoured as soon as the gap allows.
+    expect(scheduler.schedule('a')?.nextAt).toBe(t0 + 30_000 + 30_000);
+    await timers.advance(20_000);
     expect(h.calls.map((c) => c.trigger)).toEqual(['manual', 'scheduled']);
     expect(scheduler.recheckNow('b')).toEqual({ started: false, reason: 'not-watched' });
   });
@@ -141,5 +141,14 @@ describe('re-check scheduler', () => {
     await timers.advance(5 * 60 * MIN);
     expect(h.calls).toHaveLength(2);
     expect(timers.pendingDue()).toEqual([]);
+  });
+});
+
+describe('the manual re-check gate', () => {
+  it('allows the first check, refuses within the gap with when it will be allowed, allows after', () => {
+    expect(manualRecheckGate(null, 1_000)).toEqual({ allowed: true });
+    expect(manualRecheckGate(1_000, 11_000)).toEqual({ allowed: false, nextAt: 31_000, agoMs: 10_000 });
+    expect(manualRecheckGate(1_000, 31_000)).toEqual({ allowed: true });
+    expect(manualRecheckGate(1_000, 5_000, 2_000)).toEqual({ allowed: true });
   });
 });

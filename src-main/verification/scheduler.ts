@@ -29,6 +29,19 @@ export const realTimers: Timers = {
 /** 1 min, 5 min, 15 min, then hourly (the last step repeats). */
 export const DEFAULT_BACKOFF_MS: readonly number[] = [60_000, 5 * 60_000, 15 * 60_000, 60 * 60_000];
 
+/** The least time between the end of one check of an address and a manual "Re-check now". */
+export const MANUAL_RECHECK_GAP_MS = 30_000;
+
+/**
+ * The guard of every manual re-check (the scheduler's `recheckNow` and the service's
+ * "Re-check now" channel): allowed, or too soon with when it will be.
+ */
+export function manualRecheckGate(lastFinishedAt: number | null, now: number, gapMs: number = MANUAL_RECHECK_GAP_MS): { readonly allowed: true } | { readonly allowed: false; readonly nextAt: number; readonly agoMs: number } {
+  if (lastFinishedAt === null) return { allowed: true };
+  const nextAt = lastFinishedAt + gapMs;
+  return now >= nextAt ? { allowed: true } : { allowed: false, nextAt, agoMs: Math.max(0, now - lastFinishedAt) };
+}
+
 export type RecheckTrigger = 'scheduled' | 'manual';
 
 export interface RecheckOutcome {
@@ -45,6 +58,8 @@ export interface SchedulerOptions {
   readonly recheck: (addressId: string, context: { readonly signal: AbortSignal; readonly trigger: RecheckTrigger }) => Promise<RecheckOutcome>;
   readonly timers?: Timers;
   readonly backoffMs?: readonly number[];
+  /** Least gap before a manual re-check after the last one ended (default MANUAL_RECHECK_GAP_MS). */
+  readonly manualGapMs?: number;
   readonly onEvent?: (event: SchedulerEvent) => void;
 }
 
@@ -165,11 +180,11 @@ export function createRecheckScheduler(options: SchedulerOptions): RecheckSchedu
       const entry = entries.get(addressId);
       if (entry === undefined || stopped) return { started: false, reason: 'not-watched' };
       if (entry.running !== null) return { started: false, reason: 'running', done: entry.running };
-      const earliest = entry.lastFinishedAt === null ? 0 : entry.lastFinishedAt + (backoff[0] ?? 0);
-      if (timers.now() < earliest) {
+      const gate = manualRecheckGate(entry.lastFinishedAt, timers.now(), options.manualGapMs ?? MANUAL_RECHECK_GAP_MS);
+      if (!gate.allowed) {
         // Too soon after the last check: make sure one runs as soon as allowed.
-        if (entry.nextAt === null || entry.nextAt > earliest) arm(addressId, entry, earliest - timers.now());
-        return { started: false, reason: 'too-soon', nextAt: earliest };
+        if (entry.nextAt === null || entry.nextAt > gate.nextAt) arm(addressId, entry, gate.nextAt - timers.now());
+        return { started: false, reason: 'too-soon', nextAt: gate.nextAt };
       }
       return { started: true, done: run(addressId, entry, 'manual') };
     },

@@ -46,7 +46,7 @@ import { verifyMessage, type ExpectedHeader } from './message-proof';
 import { asForeign, checklistObservations, connectionObservations, foreignMessageReason, proofObservations, receiptObservation } from './observations';
 import { buildReport, reportJson } from './report';
 import { reportHtml } from './report-html';
-import { createRecheckScheduler, DEFAULT_BACKOFF_MS, type RecheckScheduler, type Timers } from './scheduler';
+import { createRecheckScheduler, DEFAULT_BACKOFF_MS, MANUAL_RECHECK_GAP_MS, manualRecheckGate, type RecheckScheduler, type Timers } from './scheduler';
 import { isDnsItemId, type AddressVerificationState, type ImapMailbox, type MessageProof, type Observation, type RunRecord } from './schemas';
 import { initialStatus, needsRecheck, statusView } from './status-machine';
 import { historyOf, type VerificationStore } from './status-store';
@@ -82,6 +82,8 @@ export interface VerificationServiceDeps {
   readonly resolverOptions?: { readonly timeoutMs?: number; readonly retries?: number };
   readonly schedulerTimers?: Timers;
   readonly schedulerBackoffMs?: readonly number[];
+  /** Least time between the end of one re-check of an address and a manual one (default 30 s). */
+  readonly manualRecheckGapMs?: number;
   /** The OAuth 2.0 access token held in memory for an address (Microsoft 365 view), or null. */
   readonly heldToken?: (addressId: string) => string | null;
 }
@@ -244,6 +246,15 @@ export function createVerificationService(deps: VerificationServiceDeps): Verifi
     const domain = domainOf(address.address);
     const used = (proof?.dkim ?? []).filter((d) => d.aligned && d.selector !== null && d.domain !== null && domainOf(`x@${d.domain}`) === domain).map((d) => d.selector as string);
     return [...new Set([...address.selectors, ...used])].slice(0, 16);
+  }
+
+  /** When the last re-check (the runs that ran the DNS checklist) of the address ended, or null. */
+  function lastRecheckAt(address: Address): number | null {
+    const runs = historyOf(statusStore.get(address.id), address.id).runs;
+    const last = [...runs].reverse().find((r) => r.observations.some((o) => isDnsItemId(o.itemId)));
+    const stored = last === undefined ? null : Date.parse(last.finishedAt);
+    const scheduled = scheduler?.schedule(address.id)?.lastFinishedAt ?? null;
+    return stored === null ? scheduled : scheduled === null ? stored : Math.max(stored, scheduled);
   }
 
   function lastSendingIp(address: Address): string | undefined {
@@ -438,6 +449,18 @@ export function createVerificationService(deps: VerificationServiceDeps): Verifi
     async recheck(addressId, trigger, ctx) {
       const address = store.getAddress(addressId);
       if (address === undefined) return notFound(addressId);
+      if (trigger !== 'scheduled' && running.get(addressId)?.kind !== 'recheck') {
+        // "Re-check now" goes through the same gate as the scheduler: a press within the gap
+        // after the last check is refused with when it will be allowed (a running one is joined below).
+        const gate = manualRecheckGate(lastRecheckAt(address), clock().getTime(), deps.manualRecheckGapMs ?? MANUAL_RECHECK_GAP_MS);
+        if (!gate.allowed) {
+          const seconds = Math.max(1, Math.round(gate.agoMs / 1000));
+          return fail('conflict', `Checked ${seconds} s ago; next allowed at ${new Date(gate.nextAt).toLocaleTimeString()}.`, {
+            hint: `Relayproof checks a server at most once every ${Math.round((deps.manualRecheckGapMs ?? MANUAL_RECHECK_GAP_MS) / 1000)} s on request, so it is not rate-limited or locked out. Press Re-check now again after that.`,
+            details: { nextAllowedAt: new Date(gate.nextAt).toISOString() },
+          });
+        }
+      }
       const { value, joined } = await exclusive(addressId, 'recheck', () => doRecheck(address, trigger, ctx));
       if (!value.ok) return value;
       return ok({ run: value.value, status: addressStatus(store.getAddress(addressId) ?? address), joined });
@@ -524,10 +547,14 @@ export function createVerificationService(deps: VerificationServiceDeps): Verifi
         backoffMs: deps.schedulerBackoffMs ?? DEFAULT_BACKOFF_MS,
         ...(deps.schedulerTimers !== undefined ? { timers: deps.schedulerTimers } : {}),
         recheck: async (addressId, context) => {
-          if (store.getAddress(addressId) === undefined) {
+          const address = store.getAddress(addressId);
+          if (address === undefined) {
             started.unwatch(addressId);
             return { pending: false };
           }
+          // A manual check just ran (this timer was armed before it): not again so soon — back off instead.
+          const backoff = deps.schedulerBackoffMs ?? DEFAULT_BACKOFF_MS;
+          if (context.trigger === 'scheduled' && !manualRecheckGate(lastRecheckAt(address), clock().getTime(), backoff[0] ?? MANUAL_RECHECK_GAP_MS).allowed) return { pending: true };
           const result = await service.recheck(addressId, context.trigger === 'scheduled' ? 'scheduled' : 'manual', { signal: context.signal, emit: () => undefined });
           if (!result.ok) throw new Error(result.error.message);
           const state = statusStore.get(addressId)?.state;
