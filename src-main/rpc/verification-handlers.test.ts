@@ -305,7 +305,7 @@ describe('verification channels', () => {
     // A third press right after: refused with when it is allowed — nothing reached the server.
     const third = await d.dispatch('verification:recheck', { operationId: 'op_overlap3', addressId: id });
     expect(third).toMatchObject({ ok: false, error: { code: 'conflict', message: expect.stringMatching(/^Checked \d+ s ago; next allowed at .+\.$/u), details: { nextAllowedAt: expect.any(String) } } });
-    const nextAllowed = Date.parse((third as { error: { details: { nextAllowedAt: string } } }).error.details.nextAllowedAt);
+    const nextAllowed = Date.parse((third as unknown as { error: { details: { nextAllowedAt: string } } }).error.details.nextAllowedAt);
     expect(nextAllowed - Date.parse((a.value as RecheckResult).run.finishedAt)).toBe(30_000);
     // The gap holds across processes (it is read from the history), e.g. a second CLI call.
     expect(await s.open().createDispatcher().dispatch('verification:recheck', { operationId: 'op_overlap4', addressId: id })).toMatchObject({ ok: false, error: { code: 'conflict' } });
@@ -345,6 +345,55 @@ describe('verification channels', () => {
       const { content } = report.value as { content: string };
       expect(content, format).not.toContain(clientSecret);
       expect(content, format).not.toContain(token);
+    }
+  });
+
+  it('an expired DNS item can be restarted: back to unverified, the next re-check starts a new 72-hour window', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'relayproof-vreset-'));
+    dirs.push(dir);
+    const keychain = memoryKeychain();
+    const dns = fixture.dns.server();
+    const zones = verificationZones(fixture.keys);
+    let now = Date.now();
+    const open = () =>
+      createServices({ dataDirectory: dir, mode: 'cli', logger: silentLogger, keychain: async () => keychain, validateOutput: true, clock: () => new Date(now), verification: { resolverOptions: { timeoutMs: 1_000, retries: 0 } } });
+    const d = open().createDispatcher();
+    await d.dispatch('settings:update', { patch: { dnsServers: [`127.0.0.1:${dns.port}`] } });
+    const created = await d.dispatch('addresses:create', {
+      fields: { address: SUPPORT, platform: 'generic', environment: 'production', provider: 'custom', host: '127.0.0.1', port: 1, security: 'starttls', username: SUPPORT, authKind: 'password', selectors: [] },
+      secret: SUBMIT_SECRET,
+    });
+    if (!created.ok) throw new Error(created.error.message);
+    const id = (created.value as { id: string }).id;
+    try {
+      dns.setZones([...zones.map((z) => (z.origin === ACME ? { ...z, records: z.records.filter((r) => r.name !== `_dmarc.${ACME}`) } : z)), { origin: 'test', records: [] }]);
+      const first = await d.dispatch('verification:recheck', { operationId: 'op_reset001', addressId: id });
+      if (!first.ok) throw new Error(first.error.message);
+      expect(itemState((first.value as RecheckResult).status, 'dns:dmarc')?.state).toBe('pending');
+
+      // 73 hours later: out of the window, with how to restart it.
+      now += 73 * 3600_000;
+      const later = open().createDispatcher();
+      const expired = await later.dispatch('verification:status', { addressId: id });
+      const [before] = (expired.ok ? expired.value : []) as AddressStatus[];
+      expect(before?.status.items.find((i) => i.id === 'dns:dmarc')?.status).toMatchObject({ state: 'failed', explanation: expect.stringContaining('Restart the 72-hour window') });
+
+      expect(await later.dispatch('verification:reset', { addressId: id, itemIds: ['email-received'] })).toMatchObject({ ok: false, error: { code: 'invalid-input', message: expect.stringContaining('Only DNS checks') } });
+      const reset = await later.dispatch('verification:reset', { addressId: id });
+      if (!reset.ok) throw new Error(reset.error.message);
+      expect(itemState(reset.value as AddressStatus, 'dns:dmarc')?.state).toBe('unverified');
+      expect(itemState(reset.value as AddressStatus, 'dns:spf')?.state).toBe('verified');
+
+      // Still missing at the next re-check: a new window starts (unverified → pending, 72 hours from that check).
+      const again = await later.dispatch('verification:recheck', { operationId: 'op_reset002', addressId: id });
+      if (!again.ok) throw new Error(again.error.message);
+      const run = (again.value as RecheckResult).run;
+      expect(run.transitions).toContainEqual(expect.objectContaining({ itemId: 'dns:dmarc', from: 'unverified', to: 'pending' }));
+      const observed = run.observations.find((o) => o.itemId === 'dns:dmarc');
+      expect(observed?.outcome).toBe('pending');
+      expect(await later.dispatch('verification:reset', { addressId: 'nope' })).toMatchObject({ ok: false, error: { code: 'not-found' } });
+    } finally {
+      dns.setZones(zones);
     }
   });
 });

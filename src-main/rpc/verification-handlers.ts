@@ -15,6 +15,7 @@ type VerificationChannel =
   | 'verification:send-email'
   | 'verification:verify-eml'
   | 'verification:history'
+  | 'verification:reset'
   | 'verification:report'
   | 'verification:set-mailbox';
 
@@ -52,6 +53,10 @@ export function verificationHandlers(deps: VerificationHandlerDeps): Pick<Handle
 
     async 'verification:verify-eml'({ addressId, raw }) {
       return verification.verifyRaw(Buffer.from(raw, 'base64'), { addressId, trigger: 'manual' });
+    },
+
+    async 'verification:reset'({ addressId, itemIds }) {
+      return verification.reset(addressId, itemIds);
     },
 
     async 'verification:history'({ addressId, limit }) {

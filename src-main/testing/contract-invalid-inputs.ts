@@ -140,6 +140,7 @@ export const validInputs: { readonly [C in ChannelName]: readonly [ChannelInput<
   'verification:send-email': [{ operationId: 'op_12345678', addressId: 'addr-1' }, { operationId: 'op_12345678', addressId: 'addr-1', recipient: 'inbox@example.com', waitSeconds: 60 }],
   'verification:verify-eml': [{ raw: Buffer.from('From: a@example.com\r\n\r\nhi\r\n').toString('base64') }, { addressId: 'addr-1', raw: 'RnJvbTogYUBleGFtcGxlLmNvbQ0KDQpoaQ0K' }],
   'verification:history': [{ addressId: 'addr-1' }, { addressId: 'addr-1', limit: 10 }],
+  'verification:reset': [{ addressId: 'addr-1' }, { addressId: 'addr-1', itemIds: ['dns:spf', 'dns:dkim:relay1'] }],
   'verification:report': [{ format: 'html' }, { addressId: 'addr-1', format: 'json' }],
   'verification:set-mailbox': [
     { addressId: 'addr-1', mailbox: { host: 'imap.example.com', port: 993, security: 'tls', username: 'inbox@example.com' }, secret: 'imap-password-1' },

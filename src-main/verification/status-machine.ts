@@ -132,7 +132,7 @@ function expiryExplanation(item: StatusItem): string {
   }
   if (isDnsItemId(item.id)) {
     const since = status.state === 'pending' ? status.since : null;
-    return `Still not verified 72 hours after the first check${since === null ? '' : ` (${since})`}: this is where the platforms stop waiting (SES and Zuora show "Failed"). Fix the record at your DNS host, then restart verification.`;
+    return `Still not verified 72 hours after the first check${since === null ? '' : ` (${since})`}: this is where the platforms stop waiting (SES and Zuora show "Failed"). Fix the record at your DNS host, then press “Restart the 72-hour window” on the address’s status (or run relayproof status ADDRESS_ID --reset).`;
   }
   return `Not verified before the deadline: ${status.state === 'pending' ? status.explanation : ''}`.trim();
 }

@@ -47,8 +47,8 @@ import { asForeign, checklistObservations, connectionObservations, foreignMessag
 import { buildReport, reportJson } from './report';
 import { reportHtml } from './report-html';
 import { createRecheckScheduler, DEFAULT_BACKOFF_MS, MANUAL_RECHECK_GAP_MS, manualRecheckGate, type RecheckScheduler, type Timers } from './scheduler';
-import { isDnsItemId, type AddressVerificationState, type ImapMailbox, type MessageProof, type Observation, type RunRecord } from './schemas';
-import { initialStatus, needsRecheck, statusView } from './status-machine';
+import { isDnsItemId, type AddressVerificationState, type ItemId, type ImapMailbox, type MessageProof, type Observation, type RunRecord } from './schemas';
+import { initialStatus, needsRecheck, reduceStatus, statusView } from './status-machine';
 import { historyOf, type VerificationStore } from './status-store';
 
 /** What a handler gives the service: the call's abort signal and its event stream. */
@@ -106,6 +106,11 @@ export interface VerificationService {
   /** A received message; with an address, recorded on its status. */
   verifyRaw(raw: Buffer, options: { readonly addressId?: string | undefined; readonly trigger: RunTrigger; readonly dnsServers?: readonly string[] }): Promise<Result<VerifyEmlResult>>;
   history(addressId: string, limit: number): Result<{ runs: RunRecord[]; total: number }>;
+  /**
+   * Restart the 72-hour window: the given DNS items (default: every DNS item that failed or
+   * is pending/stale) go back to unverified, so the next check starts a new window.
+   */
+  reset(addressId: string, itemIds?: readonly ItemId[]): Result<AddressStatus>;
   report(addressId: string | undefined, format: 'html' | 'json'): Promise<Result<{ filename: string; mediaType: string; content: string }>>;
   /** Background re-checks of every address with pending items; idempotent. */
   startScheduler(): void;
@@ -500,6 +505,26 @@ export function createVerificationService(deps: VerificationServiceDeps): Verifi
       const observations = foreign?.scope === 'from' ? asForeign(proved, foreign.reason) : proved;
       const { value: run } = await exclusive(address.id, 'email', async () => record(address, options.trigger, startedAt, observations, { message: verified.value, receipt }));
       return ok({ proof: verified.value, run, status: addressStatus(address) });
+    },
+
+    reset(addressId, itemIds) {
+      const address = store.getAddress(addressId);
+      if (address === undefined) return notFound(addressId);
+      const state = stateOf(address);
+      const dnsItems = state.items.filter((i) => isDnsItemId(i.id));
+      const unknown = (itemIds ?? []).filter((id) => !dnsItems.some((i) => i.id === id));
+      if (unknown.length > 0) {
+        return fail('invalid-input', `Only DNS checks of ${address.address} have a 72-hour window; ${unknown.join(', ')} is not one of them.`, {
+          hint: `Its DNS checks: ${dnsItems.map((i) => i.id).join(', ') || 'none yet (run Re-check now first)'}.`,
+        });
+      }
+      const ids = itemIds !== undefined ? [...itemIds] : dnsItems.filter((i) => i.status.state !== 'verified' && i.status.state !== 'unverified').map((i) => i.id);
+      if (ids.length === 0) return ok(addressStatus(address));
+      const at = clock().toISOString();
+      const next = reduceStatus(state, { type: 'reset', at, itemIds: ids, reason: 'restart' });
+      statusStore.update(address.id, (entry) => ({ state: next, history: historyOf(entry, address.id) }));
+      if (scheduler !== null) scheduler.watch(address.id, { pending: true });
+      return ok(addressStatus(address));
     },
 
     history(addressId, limit) {

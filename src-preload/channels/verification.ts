@@ -178,6 +178,16 @@ export const verificationChannels = {
     // (and its clear "too large" answer) in browser mode too.
     maxBodyBytes: MAX_EML_BASE64_CHARS + 64 * 1024,
   },
+  /**
+   * Restart the 72-hour window after fixing a record: the given DNS items (default: every
+   * DNS item that failed or is still pending/stale) go back to unverified; the next
+   * re-check starts a new window. Nothing is sent to any server.
+   */
+  'verification:reset': {
+    input: z.strictObject({ addressId: idSchema, itemIds: z.array(itemIdSchema).min(1).max(64).optional() }),
+    output: addressStatusSchema,
+    timeoutMs: 10_000,
+  },
   /** Runs of an address, newest first, with drift (before/after). */
   'verification:history': {
     input: z.strictObject({ addressId: idSchema, limit: z.number().int().min(1).max(500).default(50) }),

@@ -14,6 +14,7 @@ import { ItemStateChip } from './item-state-chip';
 import { MailboxForm } from './mailbox-form';
 import { MessageProofCard } from './message-proof-card';
 import { ReceiptProgress } from './receipt-progress';
+import { RestartWindow } from './restart-window';
 import { StatusItemCard } from './status-item-card';
 import { checklistHref, countdownSentence, formatTime, groupLabels, groupOrder, remainingMs, statusHref } from './status-format';
 import { useFocusTitleWhen, useInvalidateVerification, useNow, useRecheckRun, useSendRun, useVerificationStatus, type MoveFocus } from './use-verification';
@@ -137,6 +138,8 @@ function AddressStatusBody({ status }: { readonly status: AddressStatus }) {
           <Link href={fixHref}>Open the records to publish in the Checklist</Link>
         </section>
       )}
+
+      <RestartWindow status={status} />
 
       <div className={styles.groups}>
         {groupOrder.map((group) => {
