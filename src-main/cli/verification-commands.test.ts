@@ -197,5 +197,13 @@ describe('relayproof verify, status and report', () => {
     const text = await cli(['status', id]);
     expect(text.stdout).toMatch(/\[pending {3}\] DNS: DKIM key s2 \(71 h 0 min left\)|\[pending {3}\] DNS: DKIM key s2 \(70 h 59 min left\)/u);
     expect(text.stdout).toContain('next check not scheduled');
+
+    // --reset restarts the window: the item is back to unverified, no countdown left.
+    const reset = await cli(['status', id, '--reset']);
+    expect(reset.stdout).toContain('The 72-hour window was restarted');
+    const after = JSON.parse((await cli(['status', id, '--json'])).stdout) as { addresses: Array<{ dnsWindow: unknown[]; status: { items: Array<{ id: string; status: { state: string } }> } }> };
+    expect(after.addresses[0]?.dnsWindow).toEqual([]);
+    expect(after.addresses[0]?.status.items.find((i) => i.id === 'dns:dkim:s2')?.status.state).toBe('unverified');
+    expect((await cli(['status', '--reset'])).stderr).toContain('--reset restarts the 72-hour window of one address');
   });
 });

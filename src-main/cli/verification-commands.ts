@@ -11,7 +11,7 @@ import { readEmlFile } from '../verification/eml-file';
 import { imapMailboxSchema, type MessageProof } from '../verification/schemas';
 import { EXIT, parseOptions, printJson, readSecretFromStdin, reportError, UsageError, type CliIo, type ExitCode } from './io';
 
-const STATUS_USAGE = 'Usage: relayproof status [ADDRESS_ID] [--watch] [--json]';
+const STATUS_USAGE = 'Usage: relayproof status [ADDRESS_ID] [--watch] [--reset] [--json]';
 const VERIFY_USAGE =
   'Usage: relayproof verify ADDRESS_ID [--imap-host H --imap-user U --imap-password-stdin [--imap-port N] [--imap-security tls|starttls] [--imap-ca FILE]] [--wait SECONDS] [--eml FILE] [--json]';
 const MESSAGE_USAGE = 'Usage: relayproof message verify FILE.eml [--dns-server HOST:PORT]... [--json]';
@@ -50,12 +50,19 @@ function formatStatus(list: readonly AddressStatus[]): string {
 }
 
 export async function runStatusCommand(args: readonly string[], io: CliIo, openServices: () => Services, deps: VerificationCommandDeps = {}): Promise<ExitCode> {
-  const { values, positionals } = parseOptions(args, { watch: { type: 'boolean' } }, true);
+  const { values, positionals } = parseOptions(args, { watch: { type: 'boolean' }, reset: { type: 'boolean' } }, true);
   if (positionals.length > 1) throw new UsageError(STATUS_USAGE);
   const [addressId] = positionals;
+  if (values.reset === true && addressId === undefined) throw new UsageError(`--reset restarts the 72-hour window of one address: give its ADDRESS_ID.\n${STATUS_USAGE}`);
   const json = values.json === true;
   const services = openServices();
   const dispatcher = services.createDispatcher();
+  if (values.reset === true && addressId !== undefined) {
+    // Restart the 72-hour window of the DNS items that ran out of it (or are counting), then show the status.
+    const reset = await dispatcher.dispatch('verification:reset', { addressId });
+    if (!reset.ok) return reportError(io, json, reset.error);
+    if (!json) io.stdout.write('The 72-hour window was restarted: the next re-check starts it again.\n');
+  }
   const show = async (): Promise<ExitCode> => {
     const result = await dispatcher.dispatch('verification:status', addressId === undefined ? {} : { addressId });
     if (!result.ok) return reportError(io, json, result.error);
