@@ -112,6 +112,20 @@ describe('relayproof m365 checklist', () => {
     expect(parsed.checklist.nextFix.command).toBe(`Set-CASMailbox -Identity '${UPN}' -SmtpClientAuthenticationDisabled $false`);
   });
 
+  it('--mark sets an item by hand; an unknown item or state is refused with exit 2', async () => {
+    const { code, stdout } = await cli(['m365', 'checklist', '--upn', UPN, '--mark', 'security-defaults=not-applicable', '--mark', 'mfa-basic-auth=problem', '--json']);
+    expect(code).toBe(1);
+    const items = (JSON.parse(stdout) as { checklist: { items: Array<{ id: string; state: string; setBy: string }> } }).checklist.items;
+    expect(items.find((i) => i.id === 'security-defaults')).toMatchObject({ state: 'not-applicable', setBy: 'admin' });
+    expect(items.find((i) => i.id === 'mfa-basic-auth')).toMatchObject({ state: 'problem', setBy: 'admin' });
+    const badItem = await cli(['m365', 'checklist', '--upn', UPN, '--mark', 'nope=ok']);
+    expect(badItem.code).toBe(2);
+    expect(badItem.stderr).toContain('"nope" is not a readiness item');
+    const badState = await cli(['m365', 'checklist', '--upn', UPN, '--mark', 'security-defaults=maybe']);
+    expect(badState.code).toBe(2);
+    expect(badState.stderr).toContain('the state must be one of unknown, ok, problem, not-applicable');
+  });
+
   it('refuses a hostile UPN with exit 2', async () => {
     const { code, stderr } = await cli(['m365', 'checklist', '--upn', "x'; Remove-Mailbox@contoso.com"]);
     expect(code).toBe(2);

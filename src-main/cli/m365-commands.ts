@@ -5,11 +5,11 @@
  * ever returns a token and `--show-token` must be able to print it.
  */
 import { writeFile } from 'node:fs/promises';
-import type { GeneratedScript, M365Checklist, ReadinessState, TokenExplanation, TokenOutcome } from '../m365/schemas';
+import { readinessItemIds, readinessStateSchema, type GeneratedScript, type M365Checklist, type ReadinessState, type TokenExplanation, type TokenOutcome } from '../m365/schemas';
 import type { Services } from '../services';
 import { EXIT, parseOptions, printJson, readSecretFromStdin, reportError, UsageError, type CliIo, type ExitCode } from './io';
 
-const CHECKLIST_USAGE = 'Usage: relayproof m365 checklist --upn UPN [--from ADDR] [--error TEXT] [--json]';
+const CHECKLIST_USAGE = 'Usage: relayproof m365 checklist --upn UPN [--from ADDR] [--error TEXT] [--mark ITEM=STATE]... [--json]';
 const TOKEN_USAGE = 'Usage: relayproof m365 token --tenant TENANT --client-id ID --client-secret-stdin [--show-token] [--json]';
 const SCRIPT_USAGE =
   'Usage: relayproof m365 script check|enable|enable-many|send-as|oauth-setup --upn UPN [--upn UPN]... [--from ADDR] [--send-on-behalf] [--app-id ID --object-id ID] [--out FILE] [--json]';
@@ -40,9 +40,22 @@ export async function runM365Command(args: readonly string[], io: CliIo, openSer
 const MARKS: Record<ReadinessState, string> = { ok: '✓', problem: '✗', unknown: '?', 'not-applicable': '-' };
 
 async function checklist(args: readonly string[], io: CliIo, openServices: () => Services): Promise<ExitCode> {
-  const { values: v } = parseOptions(args, { upn: { type: 'string' }, from: { type: 'string' }, error: { type: 'string' } });
-  const values = v as { json?: boolean; upn?: string; from?: string; error?: string };
+  const { values: v } = parseOptions(args, { upn: { type: 'string' }, from: { type: 'string' }, error: { type: 'string' }, mark: { type: 'string', multiple: true } });
+  const values = v as { json?: boolean; upn?: string; from?: string; error?: string; mark?: string[] };
   if (values.upn === undefined) throw new UsageError(CHECKLIST_USAGE);
+  // What the admin knows by hand: --mark tenant-smtp-auth=ok (unknown / ok / problem / not-applicable).
+  const marks = (values.mark ?? []).map((mark) => {
+    const at = mark.indexOf('=');
+    const id = at === -1 ? '' : mark.slice(0, at).trim();
+    const state = at === -1 ? '' : mark.slice(at + 1).trim();
+    if (!(readinessItemIds as readonly string[]).includes(id)) {
+      throw new UsageError(`--mark ${mark}: "${id}" is not a readiness item. Items: ${readinessItemIds.join(', ')}.\n${CHECKLIST_USAGE}`);
+    }
+    if (!(readinessStateSchema.options as readonly string[]).includes(state)) {
+      throw new UsageError(`--mark ${mark}: the state must be one of ${readinessStateSchema.options.join(', ')}.\n${CHECKLIST_USAGE}`);
+    }
+    return { id, state };
+  });
   const json = values.json === true;
   const result = await openServices()
     .createDispatcher()
@@ -50,6 +63,7 @@ async function checklist(args: readonly string[], io: CliIo, openServices: () =>
       upn: values.upn,
       ...(values.from !== undefined ? { from: values.from } : {}),
       ...(values.error !== undefined ? { pastedError: values.error } : {}),
+      ...(marks.length > 0 ? { marks } : {}),
     });
   if (!result.ok) return reportError(io, json, result.error);
   const list = result.value as M365Checklist;
