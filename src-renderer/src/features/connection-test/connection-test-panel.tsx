@@ -1,5 +1,6 @@
 import {
   Button,
+  Link,
   makeStyles,
   MessageBar,
   MessageBarActions,
@@ -10,6 +11,7 @@ import {
 import { useEffect, useRef, useState } from 'react';
 import type { AddressView, PlatformId, Security } from '../../../../src-preload/contract';
 import type { CertificateInfo, ConnectionReport, FailureCode } from '../../../../src-main/smtp/schemas';
+import { routeHref } from '../../app/routes';
 import { useChannelMutation, useSettings } from '../../api/hooks';
 import { ErrorBar } from '../../ui/error-bar';
 import { useVisuallyHiddenStyles } from '../../ui/visually-hidden';
@@ -220,7 +222,7 @@ export function ConnectionTestPanel({ address, headingLevel = 2, onReport }: Con
           <MessageBarBody>The test was cancelled. Nothing was sent after that point.</MessageBarBody>
         </MessageBar>
       ) : null}
-      {report === null ? null : <Verdict report={report} onSwitch={applySecurity} />}
+      {report === null ? null : <Verdict report={report} onSwitch={applySecurity} m365AddressId={m365GuideFor(address, report)} />}
 
       {state.phase === 'idle' || state.phase === 'failed' ? null : (
         <PhaseTimeline rows={timelineOf(state)} caption={captionOf(state)} headingLevel={headingLevel} />
@@ -261,8 +263,15 @@ function captionOf(state: Exclude<RunState, { phase: 'idle' }>): string {
   return state.phase === 'done' ? `${where} · ${Math.round(state.report.ms)} ms in all` : where;
 }
 
-/** The one-sentence answer, with the switch that fixes a wrong security mode. */
-function Verdict({ report, onSwitch }: { readonly report: ConnectionReport; readonly onSwitch: (security: Security) => void }) {
+/** A saved address on Microsoft 365 (its preset, its host, or a Microsoft reply): the guide for it helps after a failure. */
+function m365GuideFor(address: AddressView | undefined, report: ConnectionReport): string | null {
+  if (address === undefined) return null;
+  const microsoft = address.provider === 'microsoft-365' || /(^|\.)(office365|outlook)\.com$/iu.test(address.host) || (report.diagnosis?.m365Item ?? null) !== null;
+  return microsoft ? address.id : null;
+}
+
+/** The one-sentence answer, with the switch that fixes a wrong security mode (and, for Microsoft 365, the guide for the address). */
+function Verdict({ report, onSwitch, m365AddressId = null }: { readonly report: ConnectionReport; readonly onSwitch: (security: Security) => void; readonly m365AddressId?: string | null }) {
   const styles = useStyles();
   const fix = switchFor(report.failure?.code);
   const intent = report.outcome === 'pass' ? 'success' : report.outcome === 'warn' ? 'warning' : 'error';
@@ -279,6 +288,14 @@ function Verdict({ report, onSwitch }: { readonly report: ConnectionReport; read
         <MessageBarTitle>{title}</MessageBarTitle>
         {body}
         {report.testSend?.accepted === true ? ` Test message token: ${report.testSend.token}.` : ''}
+        {report.outcome === 'fail' && m365AddressId !== null ? (
+          <>
+            {' '}
+            <Link href={routeHref('m365', { address: m365AddressId })} data-testid="m365-guide-link">
+              Open the Microsoft 365 guide for this address
+            </Link>
+          </>
+        ) : null}
       </MessageBarBody>
       {fix === null ? null : (
         <MessageBarActions>

@@ -163,7 +163,7 @@ export function ProviderStep({ state, dispatch, address, secretRef, onSecretPres
       {preset?.guide === 'm365' ? (
         <Text>
           Microsoft 365 turns SMTP AUTH off by default.{' '}
-          <Link href={routeHref('m365', { upn: state.username.trim() === '' ? state.address.trim() : state.username.trim() })}>Open the Microsoft 365 SMTP AUTH guide</Link> for
+          <Link href={routeHref('m365', state.addressId !== null ? { address: state.addressId } : { upn: state.username.trim() === '' ? state.address.trim() : state.username.trim() })}>Open the Microsoft 365 SMTP AUTH guide</Link> for
           what must be true for this mailbox and the PowerShell that fixes it.
         </Text>
       ) : null}
