@@ -32,6 +32,18 @@ test.describe('Microsoft 365', () => {
     await expect(page.getByTestId('m365-next-fix')).toContainText(FIX);
     await expect(page.getByTestId('m365-status')).toContainText('1 problem');
     await expectNoAxeViolations(page, 'the Microsoft 365 checklist with a pasted error');
+
+    // The admin sets an item by hand: it keeps that state; the pasted error still decides its own item.
+    const defaults = page.locator('[data-item-id="security-defaults"]');
+    await defaults.getByRole('button').first().click();
+    await defaults.getByLabel(/State of “/u).selectOption('not-applicable');
+    await expect(defaults).toHaveAttribute('data-state', 'not-applicable');
+    await item.getByLabel(/State of “/u).selectOption('ok');
+    await expect(item).toHaveAttribute('data-state', 'problem');
+    await expect(page.getByTestId('m365-status')).toContainText('1 problem');
+    await defaults.getByLabel(/State of “/u).selectOption('auto');
+    await expect(defaults).toHaveAttribute('data-state', 'unknown');
+    await expectNoAxeViolations(page, 'the Microsoft 365 checklist with a state set by hand');
   });
 
   test('a hostile UPN is refused on the field, and the generator writes the enable script', async ({ page }) => {

@@ -15,7 +15,7 @@
 import { Button, Field, Input, makeStyles, MessageBar, MessageBarBody, MessageBarTitle, Select, Tab, TabList, Text, Textarea, tokens } from '@fluentui/react-components';
 import { useCallback, useEffect, useRef, useState, type FormEvent } from 'react';
 import type { AddressView } from '../../../../src-preload/contract';
-import { fromAddressSchema, upnSchema, type M365ChecklistInput } from '../../../../src-main/m365/schemas';
+import { fromAddressSchema, upnSchema, type M365Checklist, type M365ChecklistInput, type ReadinessMark } from '../../../../src-main/m365/schemas';
 import type { ConnectionReport } from '../../../../src-main/smtp/schemas';
 import { useChannelMutation, useChannelQuery } from '../../api/hooks';
 import { routeHref } from '../../app/routes';
@@ -128,11 +128,14 @@ function M365Guide({ address, initialUpn, initialTab }: { readonly address: Addr
   const [errors, setErrors] = useState<Errors>({});
   const [checkedUpn, setCheckedUpn] = useState(initialUpn);
   const [report, setReport] = useState<ConnectionReport | null>(null);
+  /** What the admin set by hand in the list (a live test or pasted error still wins for the items it proves). */
+  const [marks, setMarks] = useState<readonly ReadinessMark[]>([]);
+  const [shown, setShown] = useState<M365Checklist | undefined>(undefined);
   const checklist = useChannelMutation('m365:get-checklist');
   const formRef = useRef<HTMLFormElement>(null);
 
   /** Builds the checklist from what is known: the fields, a pasted error, the last live test. */
-  const run = (withError: boolean, live: ConnectionReport | null = report): boolean => {
+  const run = (withError: boolean, live: ConnectionReport | null = report, nextMarks: readonly ReadinessMark[] = marks): boolean => {
     const u = upn.trim();
     const f = from.trim();
     const next: Errors = {};
@@ -152,9 +155,10 @@ function M365Guide({ address, initialUpn, initialTab }: { readonly address: Addr
       ...(f !== '' && f.toLowerCase() !== u.toLowerCase() ? { from: f } : {}),
       ...(withError && pasted.trim() !== '' ? { pastedError: pasted } : {}),
       ...(live === null ? {} : { report: live }),
+      ...(nextMarks.length === 0 ? {} : { marks: [...nextMarks] }),
     };
     setCheckedUpn(u);
-    checklist.mutate(input);
+    checklist.mutate(input, { onSuccess: setShown });
     return true;
   };
   const runRef = useRef(run);
@@ -173,7 +177,8 @@ function M365Guide({ address, initialUpn, initialTab }: { readonly address: Addr
     run(pasted.trim() !== '');
   };
 
-  const result = checklist.data;
+  // The last checklist stays on screen while the next one is built (a state set by hand keeps its item open).
+  const result = checklist.data ?? shown;
   const status = checklist.isPending
     ? 'Building the checklist…'
     : result === undefined
@@ -267,7 +272,15 @@ function M365Guide({ address, initialUpn, initialTab }: { readonly address: Addr
                 </MessageBarBody>
               </MessageBar>
             )}
-            <ReadinessList checklist={result} />
+            <ReadinessList
+              checklist={result}
+              marks={marks}
+              onMark={(id, state) => {
+                const next = [...marks.filter((m) => m.id !== id), ...(state === null ? [] : [{ id, state }])];
+                setMarks(next);
+                run(pasted.trim() !== '', report, next);
+              }}
+            />
           </section>
         )}
         <ScriptGenerator upn={checkedUpn} from={result?.from ?? ''} />

@@ -1,5 +1,5 @@
-import { Accordion, AccordionHeader, AccordionItem, AccordionPanel, Button, makeStyles, mergeClasses, Text, tokens } from '@fluentui/react-components';
-import type { M365Checklist, ReadinessItem, ReadinessState } from '../../../../src-main/m365/schemas';
+import { Accordion, AccordionHeader, AccordionItem, AccordionPanel, Button, Field, makeStyles, mergeClasses, Select, Text, tokens } from '@fluentui/react-components';
+import type { M365Checklist, ReadinessItem, ReadinessItemId, ReadinessMark, ReadinessState } from '../../../../src-main/m365/schemas';
 import { assertNever } from '../../app/assert-never';
 import { CopyButton } from '../../ui/copy-button';
 import { downloadPs1, scriptOf } from './download';
@@ -79,22 +79,28 @@ export function ReadinessChip({ state }: { readonly state: ReadinessState }) {
   );
 }
 
-export function ReadinessList({ checklist }: { readonly checklist: M365Checklist }) {
+/** The admin sets an item's state by hand; null = back to what Relayproof knows. */
+export type OnMark = (id: ReadinessItemId, state: ReadinessState | null) => void;
+
+export function ReadinessList({ checklist, marks = [], onMark }: { readonly checklist: M365Checklist; readonly marks?: readonly ReadinessMark[]; readonly onMark?: OnMark }) {
   const styles = useStyles();
   // Problems open by default, so the fix is one Tab away.
   const open = checklist.items.filter((i) => i.state === 'problem' || i.highlighted).map((i) => i.id);
   return (
     <Accordion multiple collapsible defaultOpenItems={open} className={styles.list} key={open.join(' ')} aria-label="Readiness items">
       {checklist.items.map((item) => (
-        <ReadinessItemView key={item.id} item={item} />
+        <ReadinessItemView key={item.id} item={item} mark={marks.find((m) => m.id === item.id)?.state ?? null} {...(onMark !== undefined ? { onMark } : {})} />
       ))}
     </Accordion>
   );
 }
 
-function ReadinessItemView({ item }: { readonly item: ReadinessItem }) {
+const AUTO = 'auto';
+
+function ReadinessItemView({ item, mark, onMark }: { readonly item: ReadinessItem; readonly mark: ReadinessState | null; readonly onMark?: OnMark }) {
   const styles = useStyles();
   const summaryId = `m365-item-${item.id}-summary`;
+  const overridden = mark !== null && item.setBy !== 'admin';
   return (
     <AccordionItem value={item.id} className={mergeClasses(styles.item, item.highlighted && styles.highlighted)} data-item-id={item.id} data-state={item.state} data-highlighted={item.highlighted}>
       <AccordionHeader as="h3" className={styles.header} button={{ 'aria-describedby': summaryId }}>
@@ -112,6 +118,25 @@ function ReadinessItemView({ item }: { readonly item: ReadinessItem }) {
           <Text>
             {item.diagnosis.title} ({item.diagnosis.code}): {item.diagnosis.cause}
           </Text>
+        )}
+        {onMark === undefined ? null : (
+          <Field
+            label={`State of “${item.title}”`}
+            hint={overridden ? 'The live test or pasted error decides this item; your choice applies when it no longer does.' : 'Set it yourself when you checked it another way.'}
+          >
+            <Select
+              value={mark ?? AUTO}
+              data-testid={`mark-${item.id}`}
+              onChange={(_e, d) => onMark(item.id, d.value === AUTO ? null : (d.value as ReadinessState))}
+            >
+              <option value={AUTO}>As found by Relayproof</option>
+              {(Object.keys(readinessStateLabels) as ReadinessState[]).map((s) => (
+                <option key={s} value={s}>
+                  {readinessStateLabels[s]}
+                </option>
+              ))}
+            </Select>
+          </Field>
         )}
         <h4 className={styles.subheading}>Why it matters</h4>
         <Text>{item.why}</Text>
