@@ -48,14 +48,16 @@ Commands:
   spf DOMAIN [--ip IP] [--sender ADDR] [--helo NAME] [--dns-server HOST:PORT]...
                                   The SPF include tree with its DNS-lookup budget; with --ip,
                                   the verdict a receiving server would reach
-  m365 checklist --upn UPN [--from ADDR] [--error TEXT]
+  m365 checklist --upn UPN [--from ADDR] [--error TEXT] [--mark ITEM=STATE]...
                                   Microsoft 365 SMTP AUTH readiness for a mailbox; a pasted
                                   error marks the item it proves wrong, with its fix
   m365 script check|enable|enable-many|send-as|oauth-setup --upn UPN
             [--from ADDR] [--app-id ID --object-id ID] [--out FILE]
                                   The PowerShell for one situation (to FILE, else printed)
-  status [ADDRESS_ID] [--watch]   Verification status per address: each item, the 72-hour DNS
-                                  countdowns; --watch keeps re-checking and prints every change
+  status [ADDRESS_ID] [--watch] [--reset]
+                                  Verification status per address: each item, the 72-hour DNS
+                                  countdowns; --watch keeps re-checking and prints every change;
+                                  --reset restarts the 72-hour window of ADDRESS_ID
   verify ADDRESS_ID [--imap-host H --imap-user U --imap-password-stdin] [--eml FILE]
                                   Send the verification email, find it in the mailbox (or read a
                                   saved .eml) and prove SPF, DKIM, DMARC and the platform headers
