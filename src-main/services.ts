@@ -20,6 +20,8 @@ import { loadProviders, type LoadProvidersResult } from './providers/providers';
 import { loadReplyCatalogue, type LoadCatalogueResult } from './analyze/reply-catalogue';
 import { loadM365Service, type LoadM365ServiceResult, type M365ServiceDeps } from './m365/service';
 import { createAddressTokens, type AddressTokens } from './m365/address-tokens';
+import { openAppRegistrations } from './m365/app-registrations';
+import { createBackgroundToken } from './m365/background-token';
 import { createSmtpTester } from './rpc/smtp-test';
 import { openVerificationStore, type VerificationStore } from './verification/status-store';
 import { createVerificationService, type VerificationService, type VerificationServiceDeps } from './verification/verification-service';
@@ -118,13 +120,16 @@ export function createServices(options: ServicesOptions): Services {
   });
   for (const notice of verificationStore.notices()) logger.warn('verification history problem', { kind: notice.kind, backup: notice.backupPath });
   const m365Tokens = createAddressTokens(clock);
+  const m365Apps = openAppRegistrations({ directory: options.dataDirectory, backend: options.storeBackend ?? confBackend, clock });
   const verification = createVerificationService({
     store,
     vault,
     heldToken: (addressId) => m365Tokens.token(addressId),
+    // Background re-checks of an OAuth 2.0 address get a fresh app-only token when none is held.
+    ensureOAuthToken: createBackgroundToken({ tokens: m365Tokens, apps: m365Apps, vault, m365, clock }),
     statusStore: verificationStore,
     platforms,
-    smtpTest: createSmtpTester({ store, vault, clock, replies }).run,
+    smtpTest: createSmtpTester({ store, vault, clock, replies, heldToken: (addressId) => m365Tokens.token(addressId) }).run,
     logger,
     appVersion: APP_VERSION,
     clock,
@@ -139,6 +144,7 @@ export function createServices(options: ServicesOptions): Services {
     replies,
     m365,
     m365Tokens,
+    m365Apps,
     store,
     vault,
     clock,

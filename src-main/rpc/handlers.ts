@@ -13,6 +13,7 @@ import type { LoadProvidersResult } from '../providers/providers';
 import { retirementStatus } from '../m365/retirement';
 import type { LoadM365ServiceResult, M365Service } from '../m365/service';
 import type { AddressTokens } from '../m365/address-tokens';
+import type { AppRegistrations } from '../m365/app-registrations';
 import type { SecretClipboard } from '../app/clipboard';
 import type { AppStore } from '../store/store';
 import type { Vault } from '../vault/vault';
@@ -49,6 +50,8 @@ export interface HandlerDeps {
   readonly clipboard: SecretClipboard;
   /** OAuth 2.0 access tokens acquired for saved addresses, in memory only. */
   readonly m365Tokens: AddressTokens;
+  /** Tenant and client id of each address's OAuth 2.0 app (non-secret), for background tokens. */
+  readonly m365Apps?: AppRegistrations;
 }
 
 export function createHandlers(deps: HandlerDeps): Handlers {

@@ -41,6 +41,8 @@ export function m365Handlers(deps: HandlerDeps): Pick<Handlers, M365Channel> {
       if (expiresAt === null || Date.parse(expiresAt) > clock().getTime()) {
         try {
           tokens.hold(addressId, accessToken, { flow: outcome.flow, expiresAt, tenantId: outcome.explanation.tenantId ?? tenantId, clientId });
+          // App-only: remember the (non-secret) registration, so re-checks can get a fresh token on their own.
+          if (outcome.flow === 'client-credentials') deps.m365Apps?.set(addressId, { tenantId, clientId });
         } catch (error) {
           if (error instanceof TokenHolderFullError) return fail('conflict', 'The token was acquired but not kept.', { hint: error.message });
           throw error;

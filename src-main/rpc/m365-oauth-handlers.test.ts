@@ -51,6 +51,7 @@ let services: Services;
 let pki: TestPki;
 let endpoint: TokenEndpoint;
 let peer: M365Peer;
+let memory: KeychainBackend;
 const events: OperationEvent[] = [];
 const responses: string[] = [];
 
@@ -70,7 +71,7 @@ beforeAll(async () => {
     ],
   });
   peer = await startM365Peer({ tls: pki.leaf, mailbox: MAILBOX, password: PASSWORD, tenantId: TENANT });
-  const memory = memoryKeychain();
+  memory = memoryKeychain();
   services = createServices({
     dataDirectory: dir,
     mode: 'cli',
@@ -231,6 +232,44 @@ describe('app-only token channel', () => {
   it('an address that does not exist is named', async () => {
     const result = await call('m365:acquire-app-token', { addressId: 'a-doesnotexist', tenantId: TENANT, clientId: APPS.good, clientSecret: SECRET });
     expect(result.ok ? '' : result.error.code).toBe('not-found');
+  });
+});
+
+describe('background re-checks of an OAuth 2.0 address', () => {
+  it('after a restart (no token held), a re-check gets a fresh app-only token from the saved registration and the keychain secret', async () => {
+    const id = await newAddress('oauth2');
+    expect(await call('m365:set-client-secret', { addressId: id, secret: SECRET })).toMatchObject({ ok: true });
+    expect(await appToken(id, APPS.good, undefined)).toMatchObject({ status: 'acquired' });
+    const dead = await call('settings:update', { patch: { dnsServers: ['127.0.0.1:9'] } });
+    if (!dead.ok) throw new Error(dead.error.message);
+
+    // A new process on the same data: tokens were in memory only.
+    const restarted = createServices({
+      dataDirectory: dir,
+      mode: 'cli',
+      logger: createLogger({ file: logFile, minLevel: 'debug' }),
+      keychain: async () => osKeychain ?? memory,
+      validateOutput: true,
+      m365OAuth: { authorityHost: endpoint.origin, authorityMetadata: (tenant) => loopbackMetadata(endpoint.origin, tenant), ca: [pki.ca] },
+      verification: { resolverOptions: { timeoutMs: 300, retries: 0 } },
+    });
+    expect(restarted.m365Tokens.info(id)).toBeNull();
+    const before = peer.signIns.length;
+    const rechecked = await restarted.verification.recheck(id, 'scheduled', { signal: new AbortController().signal, emit: () => undefined });
+    if (!rechecked.ok) throw new Error(rechecked.error.message);
+    expect(rechecked.value.status.status.items.find((i) => i.id === 'connection-auth')?.status.state).toBe('verified');
+    expect(peer.signIns.slice(before)).toEqual([{ method: 'XOAUTH2', username: MAILBOX, accepted: true }]);
+    expect(restarted.m365Tokens.info(id)).toMatchObject({ flow: 'client-credentials', tenantId: TENANT, clientId: APPS.good });
+    expect(JSON.stringify(rechecked)).not.toMatch(/eyJ[A-Za-z0-9_-]{20,}/u);
+
+    // Without a saved registration there is nothing to get a token with: said on the item, nothing signs in.
+    const other = await newAddress('oauth2');
+    const signIns = peer.signIns.length;
+    const none = await restarted.verification.recheck(other, 'scheduled', { signal: new AbortController().signal, emit: () => undefined });
+    if (!none.ok) throw new Error(none.error.message);
+    const item = none.value.status.status.items.find((i) => i.id === 'connection-auth');
+    expect(item?.lastError?.message).toMatch(/no app registration is saved for it to get one/u);
+    expect(peer.signIns.length).toBe(signIns);
   });
 });
 

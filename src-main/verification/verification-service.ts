@@ -34,6 +34,7 @@ import { checklistInputSchema } from '../checks/schemas';
 import { toMailauthResolver } from '../dns/mailauth-resolver';
 import { resolverFromSpecs, type DnsResolver } from '../dns/resolver';
 import type { Logger } from '../log/logger';
+import type { EnsureAppToken } from '../m365/background-token';
 import type { LoadPlatformsResult } from '../providers/platforms';
 import { TOKEN_HEADER } from '../smtp/test-message';
 import type { ConnectionReport } from '../smtp/schemas';
@@ -86,6 +87,8 @@ export interface VerificationServiceDeps {
   readonly manualRecheckGapMs?: number;
   /** The OAuth 2.0 access token held in memory for an address (Microsoft 365 view), or null. */
   readonly heldToken?: (addressId: string) => string | null;
+  /** For an OAuth 2.0 address: hold a usable token (a fresh app-only one when none is held) before its connection test. */
+  readonly ensureOAuthToken?: EnsureAppToken;
 }
 
 export type RunTrigger = RunRecord['trigger'];
@@ -262,6 +265,12 @@ export function createVerificationService(deps: VerificationServiceDeps): Verifi
     return stored === null ? scheduled : scheduled === null ? stored : Math.max(stored, scheduled);
   }
 
+  /** An OAuth 2.0 address signs in with a token: make sure one is held (fresh when needed). */
+  async function oauthReady(address: Address, signal: AbortSignal): Promise<Result<unknown>> {
+    if (address.authKind !== 'oauth2' || deps.ensureOAuthToken === undefined) return ok(null);
+    return deps.ensureOAuthToken({ id: address.id, address: address.address }, signal);
+  }
+
   function lastSendingIp(address: Address): string | undefined {
     const runs = historyOf(statusStore.get(address.id), address.id).runs;
     return [...runs].reverse().find((r) => r.message !== null)?.message?.sender.ip ?? undefined;
@@ -322,6 +331,12 @@ export function createVerificationService(deps: VerificationServiceDeps): Verifi
     };
     const connection = async () => {
       emit({ type: 'step', step: 'connection', state: 'started' });
+      const token = await oauthReady(address, ctx.signal);
+      if (!token.ok) {
+        observe([errorObservation('connection-auth', clock().toISOString(), 'smtp', token.error)]);
+        emit({ type: 'step', step: 'connection', state: 'done' });
+        return;
+      }
       const report = await deps.smtpTest(connectionInput(address), { signal: ctx.signal, emit: () => undefined }, false);
       if (report.ok) observe(connectionObservations(report.value));
       else observe([errorObservation('connection-auth', clock().toISOString(), 'smtp', report.error)]);
@@ -378,6 +393,8 @@ export function createVerificationService(deps: VerificationServiceDeps): Verifi
     // The platform's fixed-value headers go out with the message and are checked on arrival.
     const fixed = platformFixedHeaders(await platformHeadersOf(address));
     const sendOnce = async (signal: AbortSignal): Promise<Result<ConnectionReport>> => {
+      const token = await oauthReady(address, signal);
+      if (!token.ok) return token;
       const sent = await deps.smtpTest(connectionInput(address, { to: recipient }), { signal, emit: () => undefined }, true, { headers: fixed });
       if (sent.ok) {
         const t = sent.value.testSend;
