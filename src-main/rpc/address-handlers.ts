@@ -92,6 +92,12 @@ export function addressHandlers(deps: HandlerDeps): Pick<Handlers, AddressChanne
     });
   }
 
+  /** A removed address leaves no OAuth app registration (tenant/client id) and no token held in memory. */
+  function forgetOAuth(id: string): void {
+    deps.m365Tokens.forget(id);
+    deps.m365Apps?.remove(id);
+  }
+
   /** Deletes every keychain entry of an address (SMTP, IMAP, OAuth client). */
   async function deleteAllSecrets(id: string): Promise<{ removed: SecretPurpose[]; failed: AppError | null }> {
     const removed: SecretPurpose[] = [];
@@ -175,6 +181,7 @@ export function addressHandlers(deps: HandlerDeps): Pick<Handlers, AddressChanne
       }
       const deleted = store.deleteAddress(id);
       if (deleted) {
+        forgetOAuth(id);
         store.recordEvent(eventFor(address, 'disconnected', `Disconnected from ${platformShortName(undefined, address.platform)} (${address.environment}); ${keychainRemovalDetail(removed, failed !== null)}.`));
       }
       return ok({ deleted, secretDeleted: removed.length > 0 });
@@ -280,6 +287,7 @@ export function addressHandlers(deps: HandlerDeps): Pick<Handlers, AddressChanne
           return fail('keychain-unavailable', `The wizard was not cancelled: the secret saved for ${address.address} is in the OS keychain, which cannot be reached right now.`, hintOf(failed));
         }
         addressRemoved = store.deleteAddress(address.id);
+        if (addressRemoved) forgetOAuth(address.id);
         if (addressRemoved) {
           store.recordEvent(eventFor(address, 'disconnected', `The connect wizard was cancelled before it finished; ${keychainRemovalDetail(removed, failed !== null)}.`));
         }
