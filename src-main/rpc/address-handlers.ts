@@ -257,13 +257,16 @@ export function addressHandlers(deps: HandlerDeps): Pick<Handlers, AddressChanne
       if (!catalog.ok) return catalog;
       const plan = planImport(document, store.listAddresses(), catalog.value);
       if (!plan.ok) return fail('invalid-input', plan.message, { hint: plan.hint });
-      const imported: AddressView[] = [];
-      for (const { row, fields } of plan.accepted) {
-        const created = store.createAddress({ ...fields, address: storedForm(fields.address) }, { setup: 'complete' });
-        store.recordEvent(eventFor(created, 'imported', `Imported from an export file (row ${row}); no secret is ever imported: enter its ${SECRET_WORDS[created.authKind]} before testing.`));
-        imported.push(view(created, false));
-      }
-      return ok({ imported, rejected: [...plan.rejected] });
+      // One write for the whole import, events included.
+      const created = store.createAddresses(
+        plan.accepted.map(({ fields }) => ({ ...fields, address: storedForm(fields.address) })),
+        {
+          setup: 'complete',
+          event: (address, index) =>
+            eventFor(address, 'imported', `Imported from an export file (row ${plan.accepted[index]?.row ?? '?'}); no secret is ever imported: enter its ${SECRET_WORDS[address.authKind]} before testing.`),
+        },
+      );
+      return ok({ imported: created.map((address) => view(address, false)), rejected: [...plan.rejected] });
     },
 
     async 'wizard:get-draft'() {

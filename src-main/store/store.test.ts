@@ -194,6 +194,27 @@ function openDamaged(bytes: Buffer | string) {
   return { dir, store: reopened, notice, original };
 }
 
+describe('batches', () => {
+  it('createAddresses stores many addresses and their events in one write', () => {
+    const dir = freshDir();
+    let writes = 0;
+    const store = open(dir, {
+      backend: (options) => {
+        const inner = confBackend(options);
+        return { path: inner.path, read: () => inner.read(), write: (data) => ((writes += 1), inner.write(data)) };
+      },
+    });
+    const before = writes;
+    const rows = Array.from({ length: 50 }, (_, i) => ({ ...fields, address: `user${i}@example.com`, username: `user${i}@example.com` }));
+    const created = store.createAddresses(rows, { event: (a, index) => ({ kind: 'imported', addressId: a.id, address: a.address, platform: a.platform, environment: a.environment, detail: `row ${index + 1}` }) });
+    expect(writes - before).toBe(1);
+    expect(created.map((a) => a.address)).toEqual(rows.map((r) => r.address));
+    expect(new Set(created.map((a) => a.id)).size).toBe(50);
+    expect(store.listAddresses()).toHaveLength(50);
+    expect(store.events().map((e) => e.detail)).toEqual(rows.map((_, i) => `row ${i + 1}`));
+  });
+});
+
 describe('damaged settings files', () => {
   it('truncated JSON: corrupt-json, says where it was cut off, starts clean', () => {
     const full = validDocumentBytes();

@@ -42,6 +42,14 @@ export interface AppStore {
   listAddresses(): readonly Address[];
   getAddress(id: string): Address | undefined;
   createAddress(fields: AddressFields, options?: { readonly setup?: Address['setup'] }): Address;
+  /**
+   * Several addresses in ONE validated write (an import of 1,000 rows must not rewrite
+   * the file 2,000 times), each with the lifecycle event `event` returns for it.
+   */
+  createAddresses(
+    entries: readonly AddressFields[],
+    options?: { readonly setup?: Address['setup']; readonly event?: (created: Address, index: number) => Omit<LifecycleEvent, 'id' | 'at'> },
+  ): Address[];
   updateAddress(id: string, patch: Partial<AddressFields>): Address | undefined;
   deleteAddress(id: string): boolean;
   setSecretChangedAt(id: string, at: string | null): Address | undefined;
@@ -183,19 +191,36 @@ export function openStore(deps: OpenStoreDeps): AppStore {
     getAddress: (id) => load().addresses.find((a) => a.id === id),
 
     createAddress(fields, options) {
-      const now = clock().toISOString();
-      let created: Address | undefined;
-      change((document) => {
-        let id = newId();
-        // 60 random bits make a clash practically impossible; an injected newId might still repeat.
-        for (let tries = 0; document.addresses.some((a) => a.id === id); tries++) {
-          if (tries >= 5) throw new Error(`newId keeps returning ids that are taken (last: ${id}).`);
-          id = newId();
-        }
-        created = addressSchema.parse({ ...addressFieldsSchema.parse(fields), id, createdAt: now, updatedAt: now, secretChangedAt: null, setup: options?.setup ?? 'complete' });
-        return { ...document, addresses: [...document.addresses, created] };
-      });
+      const [created] = this.createAddresses([fields], options);
       if (created === undefined) throw new Error('createAddress did not run.');
+      return created;
+    },
+
+    createAddresses(entries, options) {
+      const now = clock().toISOString();
+      const created: Address[] = [];
+      change((document) => {
+        const taken = new Set(document.addresses.map((a) => a.id));
+        const events: LifecycleEvent[] = [];
+        for (const [index, fields] of entries.entries()) {
+          let id = newId();
+          // 60 random bits make a clash practically impossible; an injected newId might still repeat.
+          for (let tries = 0; taken.has(id); tries++) {
+            if (tries >= 5) throw new Error(`newId keeps returning ids that are taken (last: ${id}).`);
+            id = newId();
+          }
+          taken.add(id);
+          const address = addressSchema.parse({ ...addressFieldsSchema.parse(fields), id, createdAt: now, updatedAt: now, secretChangedAt: null, setup: options?.setup ?? 'complete' });
+          created.push(address);
+          const event = options?.event?.(address, index);
+          if (event !== undefined) events.push({ ...event, id: randomId('e-'), at: now });
+        }
+        return {
+          ...document,
+          addresses: [...document.addresses, ...created],
+          events: events.length === 0 ? document.events : [...document.events, ...events].slice(-MAX_LIFECYCLE_EVENTS),
+        };
+      });
       return created;
     },
 
