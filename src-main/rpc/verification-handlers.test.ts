@@ -4,7 +4,7 @@
  * acme.test. The keychain is an in-memory KeychainBackend (the vault's own tests cover
  * the OS keychain). Each test builds the services it needs on its own data directory.
  */
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -269,17 +269,18 @@ describe('verification channels', () => {
     }
   });
 
-  it('a corrupt verification.json is moved aside and shown as a notice in About until dismissed', async () => {
+  it("a corrupt address's verification history file is moved aside and shown as a notice in About until dismissed", async () => {
     const dir = mkdtempSync(join(tmpdir(), 'relayproof-vcorrupt-'));
     dirs.push(dir);
-    writeFileSync(join(dir, 'verification.json'), '{"schemaVersion":1,"addresses":');
+    mkdirSync(join(dir, 'verification'));
+    writeFileSync(join(dir, 'verification', 'a-damaged.json'), '{"schemaVersion":2,"addressId":');
     const keychain = memoryKeychain();
     const d = createServices({ dataDirectory: dir, mode: 'cli', logger: silentLogger, keychain: async () => keychain, validateOutput: true }).createDispatcher();
     const info = await d.dispatch('app:get-info', {});
     if (!info.ok) throw new Error(info.error.message);
     const notices = (info.value as { notices: Array<{ id: string; kind: string; message: string; backupPath: string | null }> }).notices;
-    const notice = notices.find((n) => n.backupPath?.includes('verification.corrupt-') === true);
-    expect(notice).toMatchObject({ kind: 'corrupt-json', message: expect.stringContaining("Relayproof's verification history could not be used") });
+    const notice = notices.find((n) => n.backupPath?.includes('a-damaged.corrupt-') === true);
+    expect(notice).toMatchObject({ kind: 'corrupt-json', message: expect.stringContaining("Relayproof's verification history of address a-damaged could not be used") });
     expect(existsSync(notice?.backupPath ?? '')).toBe(true);
     expect(await d.dispatch('app:dismiss-notice', { id: notice?.id ?? '' })).toEqual({ ok: true, value: { dismissed: true } });
     const again = await d.dispatch('app:get-info', {});

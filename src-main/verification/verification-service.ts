@@ -2,7 +2,7 @@
  * The verification status of the saved addresses, over the engine in this folder: it
  * re-checks (DNS checklist + connection test with the stored secret), sends the
  * verification email and proves it on arrival, verifies a received message, and keeps
- * state and history in `verification.json` (status-store.ts). The channels
+ * state and history in `verification/<addressId>.json` (status-store.ts). The channels
  * (rpc/verification-handlers.ts), the CLI and the background scheduler all come here.
  *
  * One run per address at a time: a second "Re-check now" joins the running one; a
