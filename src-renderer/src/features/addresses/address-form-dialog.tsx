@@ -1,10 +1,8 @@
 import {
   Button,
-  Dialog,
   DialogActions,
   DialogBody,
   DialogContent,
-  DialogSurface,
   DialogTitle,
   DialogTrigger,
   Field,
@@ -13,6 +11,7 @@ import {
   Text,
   tokens,
 } from '@fluentui/react-components';
+import { KeptDialog } from '../../ui/kept-dialog';
 import { useEffect, useRef, useState, type FormEvent } from 'react';
 import type { AddressView, AuthKind, Security } from '../../../../src-preload/contract';
 import type { ChannelError } from '../../api/channel-error';
@@ -48,26 +47,13 @@ export interface AddressFormDialogProps {
   readonly onSaved: (message: string) => void;
 }
 
-/**
- * Stays mounted and is opened and closed through `open`: Fluent's modal hides the rest
- * of the page from assistive technology while open and only undoes that when it closes
- * itself (unmounting it while open would leave the page hidden). The form inside is
- * mounted afresh on every opening, so no value from a previous opening survives.
- */
+/** Opened and closed through `open` (see KeptDialog for why it stays mounted). */
 export function AddressFormDialog({ open, mode, onClose, onSaved }: AddressFormDialogProps) {
   const styles = useStyles();
   return (
-    <Dialog
-      open={open}
-      modalType="modal"
-      onOpenChange={(_event, data) => {
-        if (!data.open) onClose();
-      }}
-    >
-      <DialogSurface className={styles.surface}>
-        <AddressForm mode={mode} onSaved={onSaved} />
-      </DialogSurface>
-    </Dialog>
+    <KeptDialog open={open} onClose={onClose} className={styles.surface}>
+      <AddressForm mode={mode} onSaved={onSaved} />
+    </KeptDialog>
   );
 }
 

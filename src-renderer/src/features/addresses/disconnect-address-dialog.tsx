@@ -1,16 +1,15 @@
 import {
   Button,
-  Dialog,
   DialogActions,
   DialogBody,
   DialogContent,
-  DialogSurface,
   DialogTitle,
   DialogTrigger,
   makeStyles,
   Text,
   tokens,
 } from '@fluentui/react-components';
+import { KeptDialog } from '../../ui/kept-dialog';
 import type { AddressView } from '../../../../src-preload/contract';
 import { ErrorBar } from '../../ui/error-bar';
 import { environmentLabels, platformLabels } from './address-labels';
@@ -33,21 +32,13 @@ const useStyles = makeStyles({
   confirm: { whiteSpace: 'nowrap' },
 });
 
-/** Opened and closed through `open` (see AddressFormDialog for why it stays mounted). */
+/** Opened and closed through `open` (see KeptDialog for why it stays mounted). */
 export function DisconnectAddressDialog({ open, address, onClose, onDisconnected }: DisconnectAddressDialogProps) {
   const styles = useStyles();
   return (
-    <Dialog
-      open={open}
-      modalType="alert"
-      onOpenChange={(_event, data) => {
-        if (!data.open) onClose();
-      }}
-    >
-      <DialogSurface className={styles.surface}>
-        <DisconnectConfirmation address={address} onDisconnected={onDisconnected} />
-      </DialogSurface>
-    </Dialog>
+    <KeptDialog open={open} onClose={onClose} modalType="alert" className={styles.surface}>
+      <DisconnectConfirmation address={address} onDisconnected={onDisconnected} />
+    </KeptDialog>
   );
 }
 

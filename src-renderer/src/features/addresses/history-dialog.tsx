@@ -1,16 +1,15 @@
 import {
   Button,
-  Dialog,
   DialogActions,
   DialogBody,
   DialogContent,
-  DialogSurface,
   DialogTitle,
   DialogTrigger,
   makeStyles,
   Text,
   tokens,
 } from '@fluentui/react-components';
+import { KeptDialog } from '../../ui/kept-dialog';
 import type { AddressView } from '../../../../src-preload/contract';
 import { useChannelQuery } from '../../api/hooks';
 import { ErrorBar } from '../../ui/error-bar';
@@ -30,21 +29,13 @@ export interface HistoryDialogProps {
   readonly onClose: () => void;
 }
 
-/** Opened and closed through `open` (see AddressFormDialog for why it stays mounted). */
+/** Opened and closed through `open` (see KeptDialog for why it stays mounted). */
 export function HistoryDialog({ open, address, onClose }: HistoryDialogProps) {
   const styles = useStyles();
   return (
-    <Dialog
-      open={open}
-      modalType="modal"
-      onOpenChange={(_event, data) => {
-        if (!data.open) onClose();
-      }}
-    >
-      <DialogSurface className={styles.surface}>
-        <History address={address} />
-      </DialogSurface>
-    </Dialog>
+    <KeptDialog open={open} onClose={onClose} className={styles.surface}>
+      <History address={address} />
+    </KeptDialog>
   );
 }
 

@@ -2,11 +2,9 @@ import {
   Badge,
   Button,
   Checkbox,
-  Dialog,
   DialogActions,
   DialogBody,
   DialogContent,
-  DialogSurface,
   DialogTitle,
   DialogTrigger,
   makeStyles,
@@ -15,6 +13,7 @@ import {
   Text,
   tokens,
 } from '@fluentui/react-components';
+import { KeptDialog } from '../../ui/kept-dialog';
 import { useState, type ReactNode } from 'react';
 import type { AddressView } from '../../../../src-preload/contract';
 import { useChannelMutation, useChannelQuery } from '../../api/hooks';
@@ -55,21 +54,13 @@ export interface MoveToProductionDialogProps {
   readonly onMoved: (message: string) => void;
 }
 
-/** Opened and closed through `open` (see AddressFormDialog for why it stays mounted). */
+/** Opened and closed through `open` (see KeptDialog for why it stays mounted). */
 export function MoveToProductionDialog({ open, address, onClose, onMoved }: MoveToProductionDialogProps) {
   const styles = useStyles();
   return (
-    <Dialog
-      open={open}
-      modalType="modal"
-      onOpenChange={(_event, data) => {
-        if (!data.open) onClose();
-      }}
-    >
-      <DialogSurface className={styles.surface}>
-        <MoveChecklist address={address} onMoved={onMoved} />
-      </DialogSurface>
-    </Dialog>
+    <KeptDialog open={open} onClose={onClose} className={styles.surface}>
+      <MoveChecklist address={address} onMoved={onMoved} />
+    </KeptDialog>
   );
 }
 

@@ -1,10 +1,8 @@
 import {
   Button,
-  Dialog,
   DialogActions,
   DialogBody,
   DialogContent,
-  DialogSurface,
   DialogTitle,
   DialogTrigger,
   Field,
@@ -14,6 +12,7 @@ import {
   RadioGroup,
   tokens,
 } from '@fluentui/react-components';
+import { KeptDialog } from '../../ui/kept-dialog';
 import { useState, type FormEvent } from 'react';
 import type { AddressView } from '../../../../src-preload/contract';
 import { useChannelMutation, useSettings } from '../../api/hooks';
@@ -34,21 +33,13 @@ export interface ReminderDialogProps {
   readonly onSaved: (message: string) => void;
 }
 
-/** Opened and closed through `open` (see AddressFormDialog for why it stays mounted). */
+/** Opened and closed through `open` (see KeptDialog for why it stays mounted). */
 export function ReminderDialog({ open, address, onClose, onSaved }: ReminderDialogProps) {
   const styles = useStyles();
   return (
-    <Dialog
-      open={open}
-      modalType="modal"
-      onOpenChange={(_event, data) => {
-        if (!data.open) onClose();
-      }}
-    >
-      <DialogSurface className={styles.surface}>
-        <ReminderForm address={address} onSaved={onSaved} />
-      </DialogSurface>
-    </Dialog>
+    <KeptDialog open={open} onClose={onClose} className={styles.surface}>
+      <ReminderForm address={address} onSaved={onSaved} />
+    </KeptDialog>
   );
 }
 

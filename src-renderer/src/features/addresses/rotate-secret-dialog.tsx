@@ -1,10 +1,8 @@
 import {
   Button,
-  Dialog,
   DialogActions,
   DialogBody,
   DialogContent,
-  DialogSurface,
   DialogTitle,
   DialogTrigger,
   Field,
@@ -15,6 +13,7 @@ import {
   Text,
   tokens,
 } from '@fluentui/react-components';
+import { KeptDialog } from '../../ui/kept-dialog';
 import { useEffect, useRef, useState, type FormEvent } from 'react';
 import type { AddressView } from '../../../../src-preload/contract';
 import { ErrorBar } from '../../ui/error-bar';
@@ -46,21 +45,13 @@ export interface RotateSecretDialogProps {
   readonly onRotated: (message: string) => void;
 }
 
-/** Opened and closed through `open` (see AddressFormDialog for why it stays mounted). */
+/** Opened and closed through `open` (see KeptDialog for why it stays mounted). */
 export function RotateSecretDialog({ open, address, onClose, onRotated }: RotateSecretDialogProps) {
   const styles = useStyles();
   return (
-    <Dialog
-      open={open}
-      modalType="modal"
-      onOpenChange={(_event, data) => {
-        if (!data.open) onClose();
-      }}
-    >
-      <DialogSurface className={styles.surface}>
-        <RotateForm address={address} onRotated={onRotated} />
-      </DialogSurface>
-    </Dialog>
+    <KeptDialog open={open} onClose={onClose} className={styles.surface}>
+      <RotateForm address={address} onRotated={onRotated} />
+    </KeptDialog>
   );
 }
 
