@@ -203,6 +203,18 @@ test.describe('Microsoft 365 guide for a saved address', () => {
     // The XOAUTH2 report also decided the readiness checklist's OAuth item.
     await page.getByRole('tab', { name: 'Readiness' }).click();
     await expect(page.locator('[data-item-id="oauth-app"]')).toHaveAttribute('data-state', 'ok');
+
+    // Opened again, the tab is filled from the registration saved with the app-only token (the delegated one saves none); the secret stays empty.
+    await page.evaluate(() => {
+      window.location.hash = '#/addresses';
+    });
+    await expect(page.getByRole('heading', { level: 1 })).not.toHaveText('Microsoft 365');
+    await openGuide(page, `address=${created.id}`);
+    await page.getByRole('tab', { name: 'OAuth 2.0' }).click();
+    const reopened = page.getByRole('tabpanel', { name: 'OAuth 2.0' }).getByRole('form', { name: 'App-only token' });
+    await expect(reopened.getByLabel('Directory (tenant) ID')).toHaveValue(TENANT);
+    await expect(reopened.getByLabel('Application (client) ID')).toHaveValue(APP);
+    await expect(reopened.getByLabel('Client secret')).toHaveValue('');
     if (appSession.mode === 'browser') await expectNothingSecret(page, bodies, [clientSecret]);
   });
 });

@@ -67,7 +67,9 @@ export function m365Handlers(deps: HandlerDeps): Pick<Handlers, M365Channel> {
       const address = addressOr(addressId);
       if (!address.ok) return address;
       const has = await vault.has(secretAccount(addressId, 'oauth-client'));
-      return ok({ clientSecretStored: has.ok ? has.value : null, token: tokens.info(addressId) });
+      const saved = deps.m365Apps?.get(addressId) ?? null;
+      const registration = saved === null ? null : { tenantId: saved.tenantId, clientId: saved.clientId, savedAt: saved.savedAt };
+      return ok({ clientSecretStored: has.ok ? has.value : null, token: tokens.info(addressId), registration });
     },
 
     async 'm365:acquire-app-token'({ addressId, tenantId, clientId, clientSecret }, ctx) {

@@ -150,6 +150,8 @@ describe('app-only token channel', () => {
 
     const state = await call('m365:get-oauth-state', { addressId: id });
     expect(state.ok && state.value.token).toMatchObject({ flow: 'client-credentials', tenantId: TENANT, clientId: APPS.good });
+    // The (non-secret) registration is saved with an app-only token, for the OAuth tab to pre-fill.
+    expect(state.ok && state.value.registration).toEqual({ tenantId: TENANT, clientId: APPS.good, savedAt: expect.any(String) });
 
     const before = peer.signIns.length;
     const report = await oauthTest(id);
@@ -214,7 +216,7 @@ describe('app-only token channel', () => {
     const saved = await call('m365:set-client-secret', { addressId: id, secret: SECRET });
     expect(saved.ok && saved.value.stored).toBe(true);
     const state = await call('m365:get-oauth-state', { addressId: id });
-    expect(state.ok && state.value).toMatchObject({ clientSecretStored: true, token: null });
+    expect(state.ok && state.value).toMatchObject({ clientSecretStored: true, token: null, registration: null });
     if (osKeychain !== null) expect(await osKeychain.getPassword('relayproof', `${id}--oauth-client`)).toBe(SECRET);
 
     const outcome = await appToken(id, APPS.good, undefined);
@@ -254,6 +256,9 @@ describe('background re-checks of an OAuth 2.0 address', () => {
       verification: { resolverOptions: { timeoutMs: 300, retries: 0 } },
     });
     expect(restarted.m365Tokens.info(id)).toBeNull();
+    // The OAuth tab of the new process still pre-fills the saved registration (never the secret).
+    const after = await restarted.createDispatcher().dispatch('m365:get-oauth-state', { addressId: id });
+    expect(after).toEqual({ ok: true, value: { clientSecretStored: true, token: null, registration: { tenantId: TENANT, clientId: APPS.good, savedAt: expect.any(String) } } });
     const before = peer.signIns.length;
     const rechecked = await restarted.verification.recheck(id, 'scheduled', { signal: new AbortController().signal, emit: () => undefined });
     if (!rechecked.ok) throw new Error(rechecked.error.message);
@@ -284,6 +289,8 @@ describe('delegated token channel (device code)', () => {
     expect(result.ok && result.value).toMatchObject({ status: 'acquired', flow: 'device-code', explanation: { kind: 'delegated', scopes: ['SMTP.Send'], user: 'admin@contoso.com', usable: true } });
     const state = await call('m365:get-oauth-state', { addressId: id });
     expect(state.ok && state.value.token?.flow).toBe('device-code');
+    // Only an app-only token saves the registration (re-checks cannot use a delegated one).
+    expect(state.ok && state.value.registration).toBeNull();
   });
 });
 

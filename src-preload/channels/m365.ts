@@ -35,7 +35,7 @@ export const deviceCodeRequestSchema = z.strictObject({
 });
 export type DeviceCodeRequest = z.input<typeof deviceCodeRequestSchema>;
 
-/** What main holds for an address: whether a client secret is saved, and the held token's facts (never the token). */
+/** What main holds for an address: whether a client secret is saved, the held token's facts (never the token), and the saved app registration. */
 export const oauthStateSchema = z.object({
   /** null = the keychain cannot be read right now. */
   clientSecretStored: z.boolean().nullable(),
@@ -47,6 +47,11 @@ export const oauthStateSchema = z.object({
       clientId: z.string(),
     })
     .nullable(),
+  /**
+   * The app registration (non-secret tenant and client id) saved with the last app-only
+   * token for this address, to pre-fill the OAuth tab; null = none saved.
+   */
+  registration: z.object({ tenantId: z.string(), clientId: z.string(), savedAt: isoTimeSchema }).nullable(),
 });
 export type OAuthState = z.infer<typeof oauthStateSchema>;
 
@@ -65,7 +70,7 @@ export const m365Channels = {
     timeoutMs: KEYCHAIN_TIMEOUT_MS,
     secretFields: ['secret'],
   },
-  /** Is a client secret saved, and is a token held in memory for this address? */
+  /** Is a client secret saved, is a token held in memory for this address, and which app registration was saved for it? */
   'm365:get-oauth-state': { input: z.strictObject({ addressId: idSchema }), output: oauthStateSchema, timeoutMs: KEYCHAIN_TIMEOUT_MS },
   /** App-only token (client credentials): held in memory for the address; its explained claims come back, never the token. */
   'm365:acquire-app-token': {

@@ -89,7 +89,8 @@ export function OAuthTab({ address, upn, onReport }: OAuthTabProps) {
       </MessageBar>
     );
   }
-  return <OAuthForAddress address={address} upn={upn} onReport={onReport} />;
+  // Keyed: another address starts with its own fields (and its own saved registration).
+  return <OAuthForAddress key={address.id} address={address} upn={upn} onReport={onReport} />;
 }
 
 function OAuthForAddress({ address, upn, onReport }: OAuthTabProps & { readonly address: AddressView }) {
@@ -109,6 +110,15 @@ function OAuthForAddress({ address, upn, onReport }: OAuthTabProps & { readonly 
   const deviceCode = useOperationRun({ channels: DEVICE_CODE_CHANNELS, idPrefix: 'devcode', isEvent: isDeviceCodeEvent, reducer: deviceCodeReducer, initial: idleDeviceCode });
   const refreshState = () => queryClient.invalidateQueries({ queryKey: channelKey('m365:get-oauth-state', { addressId: address.id }) });
   const dcPhase = deviceCode.state.phase;
+  // The tenant and client id saved with this address's last app-only token fill the fields once, unless the admin typed already.
+  const registration = oauthState.data?.registration ?? null;
+  const prefilled = useRef(false);
+  useEffect(() => {
+    if (registration === null || prefilled.current) return;
+    prefilled.current = true;
+    setTenant((typed) => (typed === '' ? registration.tenantId : typed));
+    setClientId((typed) => (typed === '' ? registration.clientId : typed));
+  }, [registration]);
   // A delegated token is held once the sign-in finished: the XOAUTH2 test may use it.
   useEffect(() => {
     if (dcPhase === 'done') void queryClient.invalidateQueries({ queryKey: channelKey('m365:get-oauth-state', { addressId: address.id }) });
