@@ -149,6 +149,11 @@ export const addressFieldsSchema = z.strictObject({
   rotationReminderDays: reminderDaysSchema.nullable().default(null),
   /** Where the verification email is read (IMAP over TLS); its password is in the keychain. */
   mailbox: imapMailboxSchema.nullable().default(null),
+  /**
+   * Where mail sent TO the address should end up after forwarding (a test setup, or a platform
+   * target mailbox the admin can read; IMAP over TLS); its password is in the keychain.
+   */
+  forwardingMailbox: imapMailboxSchema.nullable().default(null),
 });
 export type AddressFields = z.output<typeof addressFieldsSchema>;
 

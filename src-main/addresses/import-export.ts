@@ -53,6 +53,7 @@ const FIELD_LABELS: Record<string, string> = {
   platformSubdomain: 'platform subdomain',
   rotationReminderDays: 'rotation reminder',
   mailbox: 'mailbox',
+  forwardingMailbox: 'forwarding check mailbox',
 };
 
 /** zod issues in the admin's words: "port: Port must be a whole number ...". */

@@ -174,7 +174,7 @@ export function addressHandlers(deps: HandlerDeps): Pick<Handlers, AddressChanne
       const address = store.getAddress(id);
       if (address === undefined) return notFoundAddress(id);
       const { removed, failed } = await deleteAllSecrets(id);
-      if (failed !== null && (address.secretChangedAt !== null || address.mailbox !== null)) {
+      if (failed !== null && (address.secretChangedAt !== null || address.mailbox !== null || address.forwardingMailbox !== null)) {
         // The keychain may still hold this address's secrets and cannot be reached: keep
         // the configuration so no secret is orphaned where nobody can find it.
         return fail('keychain-unavailable', `${address.address} was not disconnected: its secret is in the OS keychain, which cannot be reached right now.`, hintOf(failed));

@@ -1,10 +1,12 @@
 /**
  * Handlers of the verification status (src-preload/channels/verification.ts), over the
  * verification service built in services.ts. The mailbox channel follows the
- * addresses:update rules for secrets: a password belongs to one server and account.
+ * addresses:update rules for secrets: a password belongs to one server and account (the
+ * verification mailbox and the forwarding check mailbox alike).
  */
 import { fail, ok, type Address, type AddressView, type Result } from '../../src-preload/contract';
 import type { AppStore } from '../store/store';
+import type { ImapMailbox } from '../verification/schemas';
 import type { VerificationService } from '../verification/verification-service';
 import { secretAccount, type Vault } from '../vault/vault';
 import type { Handlers } from './dispatch';
@@ -17,7 +19,8 @@ type VerificationChannel =
   | 'verification:history'
   | 'verification:reset'
   | 'verification:report'
-  | 'verification:set-mailbox';
+  | 'verification:set-mailbox'
+  | 'verification:set-forwarding-mailbox';
 
 export interface VerificationHandlerDeps {
   readonly store: AppStore;
@@ -36,6 +39,35 @@ export function verificationHandlers(deps: VerificationHandlerDeps): Pick<Handle
 
   function notFound(id: string): Result<never> {
     return fail('not-found', `No address with id ${id} is configured. It may have been removed in another window.`);
+  }
+
+  /** The verification mailbox or the forwarding check mailbox: the mailbox on the address, its password in the keychain. */
+  async function setMailbox(field: 'mailbox' | 'forwardingMailbox', addressId: string, mailbox: ImapMailbox | null, secret: string | undefined) {
+    const address = store.getAddress(addressId);
+    if (address === undefined) return notFound(addressId);
+    const account = secretAccount(addressId, field === 'mailbox' ? 'imap' : 'imap-forwarding');
+    const what = field === 'mailbox' ? 'mailbox' : 'forwarding check mailbox';
+    const before = address[field];
+    const moved =
+      before !== null &&
+      (mailbox === null || before.host.toLowerCase() !== mailbox.host.toLowerCase() || before.port !== mailbox.port || before.security !== mailbox.security || before.username !== mailbox.username);
+    if (secret !== undefined && mailbox !== null) {
+      // The password first: if the keychain refuses it, nothing changed.
+      const saved = await vault.set(account, secret);
+      if (!saved.ok) return saved;
+    } else if (moved || mailbox === null) {
+      // Never let a stored password follow the mailbox to another server or account.
+      const removed = await vault.delete(account);
+      if (!removed.ok && before !== null) {
+        return fail('keychain-unavailable', `The ${what} of ${address.address} was not changed: its saved password must be removed first, and the OS keychain cannot be reached right now.`, {
+          ...(removed.error.hint !== undefined ? { hint: removed.error.hint } : {}),
+        });
+      }
+    }
+    const updated = store.updateAddress(addressId, field === 'mailbox' ? { mailbox } : { forwardingMailbox: mailbox });
+    if (updated === undefined) return notFound(addressId);
+    const has = mailbox === null ? ok(false) : await vault.has(account);
+    return ok({ address: await view(updated), mailboxSecret: { stored: has.ok ? has.value : null } });
   }
 
   return {
@@ -68,30 +100,11 @@ export function verificationHandlers(deps: VerificationHandlerDeps): Pick<Handle
     },
 
     async 'verification:set-mailbox'({ addressId, mailbox, secret }) {
-      const address = store.getAddress(addressId);
-      if (address === undefined) return notFound(addressId);
-      const account = secretAccount(addressId, 'imap');
-      const before = address.mailbox;
-      const moved =
-        before !== null &&
-        (mailbox === null || before.host.toLowerCase() !== mailbox.host.toLowerCase() || before.port !== mailbox.port || before.security !== mailbox.security || before.username !== mailbox.username);
-      if (secret !== undefined && mailbox !== null) {
-        // The password first: if the keychain refuses it, nothing changed.
-        const saved = await vault.set(account, secret);
-        if (!saved.ok) return saved;
-      } else if (moved || mailbox === null) {
-        // Never let a stored password follow the mailbox to another server or account.
-        const removed = await vault.delete(account);
-        if (!removed.ok && before !== null) {
-          return fail('keychain-unavailable', `The mailbox of ${address.address} was not changed: its saved password must be removed first, and the OS keychain cannot be reached right now.`, {
-            ...(removed.error.hint !== undefined ? { hint: removed.error.hint } : {}),
-          });
-        }
-      }
-      const updated = store.updateAddress(addressId, { mailbox });
-      if (updated === undefined) return notFound(addressId);
-      const has = mailbox === null ? ok(false) : await vault.has(account);
-      return ok({ address: await view(updated), mailboxSecret: { stored: has.ok ? has.value : null } });
+      return setMailbox('mailbox', addressId, mailbox, secret);
+    },
+
+    async 'verification:set-forwarding-mailbox'({ addressId, mailbox, secret }) {
+      return setMailbox('forwardingMailbox', addressId, mailbox, secret);
     },
   };
 }

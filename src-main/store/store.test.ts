@@ -49,6 +49,7 @@ const fields: AddressFields = {
   platformSubdomain: null,
   rotationReminderDays: null,
   mailbox: null,
+  forwardingMailbox: null,
 };
 
 const DEFAULT_SETTINGS = { theme: 'system', dnsServers: [], ehloName: null, smtpTimeoutSeconds: 30, pinnedCertificates: [], rotationReminderDays: 90 };
@@ -118,7 +119,7 @@ describe('addresses and settings', () => {
     open(dir).createAddress(fields);
     const [row] = readJson(dir)['addresses'] as Record<string, unknown>[];
     expect(Object.keys(row ?? {}).sort()).toEqual(
-      ['address', 'authKind', 'createdAt', 'environment', 'host', 'id', 'lastTest', 'mailbox', 'platform', 'platformSubdomain', 'port', 'proceedReason', 'provider', 'rotationReminderDays', 'secretChangedAt', 'security', 'selectors', 'setup', 'updatedAt', 'username'].sort(),
+      ['address', 'authKind', 'createdAt', 'environment', 'forwardingMailbox', 'host', 'id', 'lastTest', 'mailbox', 'platform', 'platformSubdomain', 'port', 'proceedReason', 'provider', 'rotationReminderDays', 'secretChangedAt', 'security', 'selectors', 'setup', 'updatedAt', 'username'].sort(),
     );
   });
 

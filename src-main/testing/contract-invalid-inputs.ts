@@ -146,6 +146,10 @@ export const validInputs: { readonly [C in ChannelName]: readonly [ChannelInput<
     { addressId: 'addr-1', mailbox: { host: 'imap.example.com', port: 993, security: 'tls', username: 'inbox@example.com' }, secret: 'imap-password-1' },
     { addressId: 'addr-1', mailbox: null },
   ],
+  'verification:set-forwarding-mailbox': [
+    { addressId: 'addr-1', mailbox: { host: 'imap.example.com', port: 993, security: 'tls', username: 'desk@example.com' }, secret: 'imap-password-2' },
+    { addressId: 'addr-1', mailbox: null },
+  ],
 };
 
 /** mulberry32: tiny, fast, good enough to spread cases; same seed, same cases. */

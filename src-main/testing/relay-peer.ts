@@ -30,6 +30,13 @@ export interface RelayBehaviour {
   readonly heloName?: string;
   /** Accept with 250 and never deliver (a message lost on the way). */
   readonly drop?: boolean;
+  /**
+   * Forwarding rules of the recipients' mailboxes: recipient → where it forwards, followed
+   * rule by rule (a → b → c is two hops). Each forward adds a Received field `for <next>`
+   * and an X-Forwarded-To field (as Gmail does) after signing, and the message is
+   * delivered to the last recipient of the chain.
+   */
+  readonly forward?: Readonly<Record<string, string>>;
 }
 
 export interface RelayPeerOptions {
@@ -88,6 +95,22 @@ export async function startRelayPeer(options: RelayPeerOptions): Promise<RelayPe
       socketTimeout: 10_000,
     });
     try {
+      const forward = b.forward ?? {};
+      if (rcptTo.some((r) => forward[r.toLowerCase()] !== undefined)) {
+        for (const original of rcptTo) {
+          let to = original.toLowerCase();
+          let forwarded = message;
+          for (let hop = 0; forward[to] !== undefined && hop < 10; hop += 1) {
+            const next = forward[to] as string;
+            const at = new Date().toUTCString().replace('GMT', '+0000');
+            forwarded = `X-Forwarded-To: ${next}\r\nReceived: from ${name} (${name} [127.0.0.1])\r\n\tby forwarder${hop + 1}.acme.test with ESMTP id ${id}F${hop + 1}\r\n\tfor <${next}>; ${at}\r\n${forwarded}`;
+            to = next;
+          }
+          const info = await transport.sendMail({ envelope: { from: envelopeFrom, to: [to] }, raw: forwarded });
+          deliveries.push({ mailFrom: envelopeFrom, rcptTo: [to], delivered: forwarded, response: info.response, error: null });
+        }
+        return `Ok: queued as ${id}`;
+      }
       const info = await transport.sendMail({ envelope: { from: envelopeFrom, to: [...rcptTo] }, raw: message });
       deliveries.push({ mailFrom: envelopeFrom, rcptTo, delivered: message, response: info.response, error: null });
       return `Ok: queued as ${id}`;

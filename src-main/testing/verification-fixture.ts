@@ -18,6 +18,9 @@ export const SUPPORT = `support@${ACME}`;
 export const SUBMIT_SECRET = 'relay-submission-secret-41';
 export const INBOX = `inbox@${ACME}`;
 export const INBOX_PASSWORD = 'mailbox-password-7f3a';
+/** A second mailbox: the forwarding target (the platform's support address) in the forwarding checks. */
+export const DESK = 'desk@desk.acme.test';
+export const DESK_PASSWORD = 'desk-password-93c1';
 
 export interface MailLoop {
   readonly pki: TestPki;
@@ -53,7 +56,7 @@ export function useMailLoop(): MailLoopFixture {
     }
     pki = createTestPki();
     try {
-      dovecot = await startDovecot({ certificate: pki.leaf, users: [{ username: INBOX, password: INBOX_PASSWORD }] });
+      dovecot = await startDovecot({ certificate: pki.leaf, users: [{ username: INBOX, password: INBOX_PASSWORD }, { username: DESK, password: DESK_PASSWORD }] });
     } catch (error) {
       // Installed but broken: fail loudly — a skip here would hide a real regression.
       reason = `Dovecot is installed but did not start: ${error instanceof Error ? error.message.split('\n').slice(0, 6).join(' | ') : String(error)}`;

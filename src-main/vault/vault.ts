@@ -23,11 +23,12 @@ export const KEYCHAIN_SERVICE = 'relayproof';
 
 /** The keychain operations Relayproof needs; keytar's shape. */
 /**
- * What a keychain entry is for. An address owns up to three: its SMTP secret (the
+ * What a keychain entry is for. An address owns up to four: its SMTP secret (the
  * account is the address id itself, as since the first release), the password of the
- * IMAP mailbox its verification email is read from, and an OAuth client secret.
+ * IMAP mailbox its verification email is read from, an OAuth client secret, and the
+ * password of the forwarding check mailbox (where mail sent to the address is forwarded).
  */
-export const SECRET_PURPOSES = ['smtp', 'imap', 'oauth-client'] as const;
+export const SECRET_PURPOSES = ['smtp', 'imap', 'oauth-client', 'imap-forwarding'] as const;
 export type SecretPurpose = (typeof SECRET_PURPOSES)[number];
 
 /** The keychain account of one of an address's secrets (`a-xxxx`, `a-xxxx--imap`, `a-xxxx--oauth-client`). */

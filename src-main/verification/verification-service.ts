@@ -41,6 +41,7 @@ import type { ConnectionReport } from '../smtp/schemas';
 import type { AppStore } from '../store/store';
 import { secretAccount, type Vault } from '../vault/vault';
 import { platformFixedHeaders, runVerificationEmail, sentHeaders } from './email-loop';
+import { forwardingObservation, forwardingPendingObservation, type ForwardingContext } from './forwarding-check';
 import { recordRun } from './history';
 import { receiveByImap, type ReceiveOutcome } from './imap-receipt';
 import { verifyMessage, type ExpectedHeader } from './message-proof';
@@ -164,7 +165,13 @@ export function createVerificationService(deps: VerificationServiceDeps): Verifi
     const domain = domainOf(address.address);
     const stored = statusStore.get(address.id)?.state;
     // An address moved to another domain starts over: DKIM alignment is against the new one.
-    return stored !== undefined && stored.domain === domain ? stored : initialStatus({ addressId: address.id, domain });
+    const state = stored !== undefined && stored.domain === domain ? stored : initialStatus({ addressId: address.id, domain });
+    // The forwarding item is there exactly while a forwarding check mailbox is configured.
+    const configured = address.forwardingMailbox !== null;
+    const has = state.items.some((i) => i.id === 'forwarding');
+    if (configured && !has) return { ...state, items: [...state.items, ...initialStatus({ addressId: address.id, domain, forwarding: true }).items.filter((i) => i.id === 'forwarding')] };
+    if (!configured && has) return { ...state, items: state.items.filter((i) => i.id !== 'forwarding') };
+    return state;
   }
 
   function addressStatus(address: Address): AddressStatus {
@@ -181,7 +188,7 @@ export function createVerificationService(deps: VerificationServiceDeps): Verifi
       dnsWindow.push({ itemId: item.id, title: item.title, state: s.state, deadlineAt: s.deadlineAt, countdownMs: item.countdownMs ?? 0 });
     }
     return {
-      address: { id: address.id, address: address.address, platform: address.platform, environment: address.environment, setup: address.setup, mailbox: address.mailbox },
+      address: { id: address.id, address: address.address, platform: address.platform, environment: address.environment, setup: address.setup, mailbox: address.mailbox, forwardingMailbox: address.forwardingMailbox },
       status: view,
       lastCheckAt: lastRun?.finishedAt ?? view.lastCheckedAt,
       nextCheckAt: nextAt === null ? null : new Date(nextAt).toISOString(),
@@ -347,14 +354,54 @@ export function createVerificationService(deps: VerificationServiceDeps): Verifi
     return ok(record(address, trigger, startedAt, observations));
   }
 
+  /**
+   * The forwarding check (the 'forwarding' item): a message with its own token sent TO the
+   * address through its credentials, looked for in the forwarding check mailbox with the
+   * same backoff and deadline as the verification email. [] when none is configured.
+   */
+  async function checkForwarding(address: Address, options: SendEmailOptions, ctx: RunContext, fixed: readonly { name: string; value: string }[]): Promise<Observation[]> {
+    const mailbox = address.forwardingMailbox;
+    if (mailbox === null) return [];
+    const out: Observation[] = [];
+    const observe = (o: Observation) => {
+      out.push(o);
+      ctx.emit({ type: 'observation', observation: o } satisfies SendEmailEvent);
+    };
+    const loaded = await deps.platforms();
+    const forwarding = loaded.ok ? (loaded.platforms.get(address.platform)?.forwarding ?? null) : null;
+    const context: ForwardingContext = { address: address.address, mailbox, singleHopOnly: forwarding?.singleHopOnly === true, platformNote: forwarding?.note ?? null };
+    const token = await oauthReady(address, ctx.signal);
+    const sent = token.ok ? await deps.smtpTest(connectionInput(address, { to: address.address }), { signal: ctx.signal, emit: () => undefined }, true, { headers: fixed }) : token;
+    if (!sent.ok) {
+      observe(errorObservation('forwarding', clock().toISOString(), 'smtp', { ...sent.error, message: `The forwarding check message to ${address.address} was not sent: ${sent.error.message}` }));
+      return out;
+    }
+    const t = sent.value.testSend;
+    if (t?.accepted !== true) {
+      const reason = sent.value.failure?.message ?? 'the server did not accept it';
+      observe(errorObservation('forwarding', clock().toISOString(), 'smtp', { code: 'conflict', message: `The forwarding check message to ${address.address} was not accepted: ${reason}`, hint: 'Fix the sending problem shown on the other items first; then send again.' }));
+      return out;
+    }
+    const outcome = await receiveWith(address, options, t.token, { signal: ctx.signal, onProgress: (p) => observe(forwardingPendingObservation(p, context)) }, true);
+    observe(forwardingObservation(outcome, clock().toISOString(), context));
+    return out;
+  }
+
   async function platformHeadersOf(address: Address): Promise<readonly string[] | null> {
     const loaded = await deps.platforms();
     return loaded.ok ? (loaded.platforms.get(address.platform)?.headersToPersist?.headers ?? null) : null;
   }
 
-  async function receiveWith(address: Address, options: SendEmailOptions, token: string, context: { signal: AbortSignal; onProgress: Parameters<typeof receiveByImap>[0]['onProgress'] }): Promise<ReceiveOutcome> {
-    const given = options.mailbox;
-    const mailbox = given?.mailbox ?? address.mailbox;
+  async function receiveWith(
+    address: Address,
+    options: SendEmailOptions,
+    token: string,
+    context: { signal: AbortSignal; onProgress: Parameters<typeof receiveByImap>[0]['onProgress'] },
+    forwarding = false,
+  ): Promise<ReceiveOutcome> {
+    // The forwarding check always reads the stored forwarding mailbox with its stored password.
+    const given = forwarding ? undefined : options.mailbox;
+    const mailbox = forwarding ? address.forwardingMailbox : (given?.mailbox ?? address.mailbox);
     if (mailbox === null) throw new Error('receiveWith needs a mailbox');
     const deadlineAt = new Date(clock().getTime() + options.waitSeconds * 1000);
     const receive = (password: string) =>
@@ -369,14 +416,15 @@ export function createVerificationService(deps: VerificationServiceDeps): Verifi
         ...(deps.imapBackoffMs !== undefined ? { backoffMs: deps.imapBackoffMs } : {}),
       });
     if (given !== undefined) return receive(given.password);
-    const lent = await vault.withSecret(secretAccount(address.id, 'imap'), receive);
+    const lent = await vault.withSecret(secretAccount(address.id, forwarding ? 'imap-forwarding' : 'imap'), receive);
     if (lent.ok) return lent.value;
+    const where = forwarding ? 'Verification → Forwarding check mailbox' : 'Verification → Mailbox';
     return {
       ok: false,
       failure: {
         code: 'auth-failed',
         message: lent.error.code === 'not-found' ? `No password for the mailbox ${mailbox.username} is stored in the keychain.` : `The password of the mailbox ${mailbox.username} could not be read: ${lent.error.message}`,
-        hint: lent.error.code === 'not-found' ? 'Set the mailbox again with its password (Verification → Mailbox).' : (lent.error.hint ?? 'Unlock the OS keychain and try again.'),
+        hint: lent.error.code === 'not-found' ? `Set the mailbox again with its password (${where}).` : (lent.error.hint ?? 'Unlock the OS keychain and try again.'),
         attempts: 0,
         elapsedMs: 0,
       },
@@ -392,6 +440,9 @@ export function createVerificationService(deps: VerificationServiceDeps): Verifi
     if (!made.ok) return made;
     // The platform's fixed-value headers go out with the message and are checked on arrival.
     const fixed = platformFixedHeaders(await platformHeadersOf(address));
+    // With a forwarding check mailbox, a second message goes to the address itself once the
+    // verification email is sent; both are then looked for at the same time.
+    let forwarded: Promise<Observation[]> = Promise.resolve([]);
     const sendOnce = async (signal: AbortSignal): Promise<Result<ConnectionReport>> => {
       const token = await oauthReady(address, signal);
       if (!token.ok) return token;
@@ -399,6 +450,8 @@ export function createVerificationService(deps: VerificationServiceDeps): Verifi
       if (sent.ok) {
         const t = sent.value.testSend;
         emit({ type: 'sent', at: clock().toISOString(), accepted: t?.accepted === true, messageId: t?.messageId ?? null, recipient, reply: t?.queueResponse?.text ?? sent.value.failure?.message ?? null });
+        // A refused sign-in or server fails both messages alike: the forwarding check needs a working connection.
+        if (sent.value.auth?.accepted === true || sent.value.testSend?.accepted === true) forwarded = checkForwarding(address, options, ctx, fixed);
       }
       return sent;
     };
@@ -407,8 +460,9 @@ export function createVerificationService(deps: VerificationServiceDeps): Verifi
       // No mailbox to read: send, and wait for the admin to drop the received message (.eml).
       const sent = await sendOnce(ctx.signal);
       if (!sent.ok) return sent;
-      const observations = connectionObservations(sent.value);
+      const observations = [...connectionObservations(sent.value)];
       for (const o of observations) emit({ type: 'observation', observation: o });
+      observations.push(...(await forwarded));
       const run = record(address, options.trigger, startedAt, observations);
       return ok({ run, status: addressStatus(address), proof: null, receipt: null, recipient, awaitingEml: sent.value.testSend?.accepted === true });
     }
@@ -448,6 +502,7 @@ export function createVerificationService(deps: VerificationServiceDeps): Verifi
       // Received, but not a message that can be verified: say so on the authentication items.
       observations.push(errorObservation('dkim-aligned', clock().toISOString(), 'imap', result.error));
     }
+    observations.push(...(await forwarded));
     const run = record(address, options.trigger, startedAt, observations, { message: proof, receipt: result.receipt });
     return ok({ run, status: addressStatus(address), proof, receipt: result.receipt, recipient, awaitingEml: false });
   }
@@ -563,6 +618,10 @@ export function createVerificationService(deps: VerificationServiceDeps): Verifi
         if (a.mailbox !== null) {
           const imap = await vault.withSecret(secretAccount(a.id, 'imap'), async (secret) => secret);
           if (imap.ok) secrets.push({ username: a.mailbox.username, secret: imap.value });
+        }
+        if (a.forwardingMailbox !== null) {
+          const forwarding = await vault.withSecret(secretAccount(a.id, 'imap-forwarding'), async (secret) => secret);
+          if (forwarding.ok) secrets.push({ username: a.forwardingMailbox.username, secret: forwarding.value });
         }
         // The OAuth 2.0 app's client secret and any access token held for the address.
         const client = await vault.withSecret(secretAccount(a.id, 'oauth-client'), async (secret) => secret);

@@ -35,6 +35,8 @@ export const verificationAddressSchema = z.object({
   setup: z.enum(['in-progress', 'complete']),
   /** Where the verification email is read; null = only an .eml can prove receipt. */
   mailbox: imapMailboxSchema.nullable(),
+  /** Where mail sent to the address should arrive after forwarding; null = forwarding is not checked. */
+  forwardingMailbox: imapMailboxSchema.nullable(),
 });
 
 /** A DNS item still inside the platforms' 72-hour window. */
@@ -206,6 +208,18 @@ export const verificationChannels = {
    * password removes the old password (it never follows the mailbox elsewhere).
    */
   'verification:set-mailbox': {
+    input: z.strictObject({ addressId: idSchema, mailbox: imapMailboxSchema.nullable(), secret: secretInputSchema.optional() }),
+    output: z.object({ address: addressViewSchema, mailboxSecret: secretStateSchema.pick({ stored: true }) }),
+    timeoutMs: KEYCHAIN_TIMEOUT_MS,
+    secretFields: ['secret'],
+  },
+  /**
+   * The forwarding check mailbox: where mail sent TO the address should end up after
+   * forwarding (a test setup, or a platform target mailbox the admin can read). With it,
+   * "Send verification email" also sends a message to the address and looks for it there
+   * (the "forwarding" item). Same rules as 'verification:set-mailbox'; null removes both.
+   */
+  'verification:set-forwarding-mailbox': {
     input: z.strictObject({ addressId: idSchema, mailbox: imapMailboxSchema.nullable(), secret: secretInputSchema.optional() }),
     output: z.object({ address: addressViewSchema, mailboxSecret: secretStateSchema.pick({ stored: true }) }),
     timeoutMs: KEYCHAIN_TIMEOUT_MS,

@@ -17,6 +17,7 @@ const stored: AddressView = {
   platformSubdomain: null,
   rotationReminderDays: null,
   mailbox: null,
+  forwardingMailbox: null,
   setup: 'complete',
   proceedReason: null,
   lastTest: null,

@@ -18,6 +18,7 @@ const base: AddressView = {
   platformSubdomain: null,
   rotationReminderDays: null,
   mailbox: null,
+  forwardingMailbox: null,
   setup: 'complete',
   proceedReason: null,
   lastTest: null,

@@ -17,6 +17,7 @@ const saved: AddressView = {
   platformSubdomain: null,
   rotationReminderDays: null,
   mailbox: null,
+  forwardingMailbox: null,
   setup: 'complete',
   proceedReason: null,
   lastTest: null,

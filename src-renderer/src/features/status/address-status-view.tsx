@@ -165,6 +165,7 @@ function AddressStatusBody({ status }: { readonly status: AddressStatus }) {
       {latestProofRun?.message === undefined || latestProofRun.message === null ? null : <MessageProofCard proof={latestProofRun.message} receivedAt={latestProofRun.finishedAt} />}
 
       <MailboxForm addressId={address.id} address={address.address} mailbox={address.mailbox} />
+      <MailboxForm key={`forwarding-${address.id}`} kind="forwarding" addressId={address.id} address={address.address} mailbox={address.forwardingMailbox} />
       <EmlOpen addressId={address.id} onVerified={() => void invalidate()} />
 
       <section className={card.card} aria-labelledby="report-heading">

@@ -40,22 +40,67 @@ export interface MailboxFormProps {
   readonly addressId: string;
   readonly address: string;
   readonly mailbox: ImapMailbox | null;
+  /**
+   * `verification` (default): where the verification email is read. `forwarding`: the
+   * forwarding check mailbox, where mail sent TO the address should arrive after forwarding.
+   */
+  readonly kind?: 'verification' | 'forwarding';
 }
 
+interface KindText {
+  readonly heading: string;
+  readonly empty: (address: string) => string;
+  readonly reads: (mailbox: ImapMailbox, address: string) => string;
+  readonly formLabel: string;
+  readonly save: string;
+  readonly remove: string;
+  readonly notSaved: string;
+  readonly savedWord: string;
+}
+
+const kindTexts: Readonly<Record<NonNullable<MailboxFormProps['kind']>, KindText>> = {
+  verification: {
+    heading: 'Mailbox for the verification email',
+    empty: () =>
+      'No mailbox is set up: Relayproof sends the verification email but cannot look for it. Set up the inbox it is delivered to (IMAP over TLS), or open the received message as an .eml file below.',
+    reads: (m) => `Relayproof reads ${m.username} on ${m.host}:${m.port} to find the verification email.`,
+    formLabel: 'Mailbox settings',
+    save: 'Save mailbox',
+    remove: 'Remove mailbox',
+    notSaved: 'The mailbox was not saved',
+    savedWord: 'Mailbox',
+  },
+  forwarding: {
+    heading: 'Forwarding check mailbox',
+    empty: (address) =>
+      `Optional. If mail sent to ${address} is forwarded (to the platform's support address, or a test mailbox), set up the mailbox it should arrive in and that you can read: "Send verification email" then also sends a message to ${address} and checks that it arrives there, forwarded once.`,
+    reads: (m, address) => `"Send verification email" also sends a message to ${address} and looks for it in ${m.username} on ${m.host}:${m.port} (the "Inbound forwarding" item).`,
+    formLabel: 'Forwarding check settings',
+    save: 'Save forwarding check mailbox',
+    remove: 'Remove forwarding check mailbox',
+    notSaved: 'The forwarding check mailbox was not saved',
+    savedWord: 'Forwarding check mailbox',
+  },
+};
+
 /**
- * Where the verification email is read (IMAP over TLS): server and account go on the
- * address, the password into the OS keychain. The password is read from the field once,
- * on Save, then cleared; it never comes back from main.
+ * A mailbox Relayproof reads (IMAP over TLS): the verification email's, or the forwarding
+ * check mailbox. Server and account go on the address, the password into the OS keychain.
+ * The password is read from the field once, on Save, then cleared; it never comes back from main.
  */
-export function MailboxForm({ addressId, address, mailbox }: MailboxFormProps) {
+export function MailboxForm({ addressId, address, mailbox, kind = 'verification' }: MailboxFormProps) {
   const styles = useStyles();
   const card = useCardStyles();
+  const text = kindTexts[kind];
+  const headingId = kind === 'verification' ? 'mailbox-heading' : 'forwarding-mailbox-heading';
   const [draft, setDraft] = useState<Draft>(() => draftOf(mailbox));
   const [errors, setErrors] = useState<Errors>({});
   const [saved, setSaved] = useState<string | null>(null);
   const secretRef = useRef<HTMLInputElement>(null);
   const formRef = useRef<HTMLFormElement>(null);
-  const save = useChannelMutation('verification:set-mailbox', { invalidates: ['verification:status', 'addresses:list'] });
+  const saveMailbox = useChannelMutation('verification:set-mailbox', { invalidates: ['verification:status', 'addresses:list'] });
+  const saveForwarding = useChannelMutation('verification:set-forwarding-mailbox', { invalidates: ['verification:status', 'addresses:list'] });
+  const save = kind === 'verification' ? saveMailbox : saveForwarding;
 
   const set = <K extends keyof Draft>(key: K, value: Draft[K]) => {
     setDraft((d) => ({ ...d, [key]: value, ...(key === 'security' ? { port: value === 'tls' ? '993' : '143' } : {}) }));
@@ -82,7 +127,7 @@ export function MailboxForm({ addressId, address, mailbox }: MailboxFormProps) {
       { addressId, mailbox: { host, port, security: draft.security, username }, ...(secret === '' ? {} : { secret }) },
       {
         onSuccess: (result) => {
-          setSaved(`Mailbox saved for ${address}: ${username} on ${host}:${port}. ${result.mailboxSecret.stored === true ? 'Its password is in the OS keychain.' : 'No password is stored yet: enter it to read the mailbox.'}`);
+          setSaved(`${text.savedWord} saved for ${address}: ${username} on ${host}:${port}. ${result.mailboxSecret.stored === true ? 'Its password is in the OS keychain.' : 'No password is stored yet: enter it to read the mailbox.'}`);
         },
       },
     );
@@ -95,7 +140,7 @@ export function MailboxForm({ addressId, address, mailbox }: MailboxFormProps) {
       {
         onSuccess: () => {
           setDraft(draftOf(null));
-          setSaved(`The mailbox of ${address} was removed, and its password deleted from the keychain.`);
+          setSaved(`The ${text.savedWord.toLowerCase()} of ${address} was removed, and its password deleted from the keychain.`);
         },
       },
     );
@@ -105,16 +150,14 @@ export function MailboxForm({ addressId, address, mailbox }: MailboxFormProps) {
   const serverError: AppError | null = save.error?.appError ?? null;
 
   return (
-    <section className={card.card} aria-labelledby="mailbox-heading">
-      <h2 id="mailbox-heading" className={card.heading}>
-        Mailbox for the verification email
+    <section className={card.card} aria-labelledby={headingId}>
+      <h2 id={headingId} className={card.heading}>
+        {text.heading}
       </h2>
       <Text as="p" className={card.paragraph}>
-        {mailbox === null
-          ? 'No mailbox is set up: Relayproof sends the verification email but cannot look for it. Set up the inbox it is delivered to (IMAP over TLS), or open the received message as an .eml file below.'
-          : `Relayproof reads ${mailbox.username} on ${mailbox.host}:${mailbox.port} to find the verification email.`}
+        {mailbox === null ? text.empty(address) : text.reads(mailbox, address)}
       </Text>
-      <form ref={formRef} onSubmit={submit} noValidate aria-label="Mailbox settings">
+      <form ref={formRef} onSubmit={submit} noValidate aria-label={text.formLabel}>
         <div className={styles.grid}>
           <Field label="IMAP server" required {...field('host')}>
             <Input value={draft.host} onChange={(_e, d) => set('host', d.value)} autoComplete="off" spellCheck={false} className={styles.mono} />
@@ -139,16 +182,16 @@ export function MailboxForm({ addressId, address, mailbox }: MailboxFormProps) {
         </div>
         <div className={mergeClasses(card.actions, styles.footer)}>
           <Button type="submit" appearance="primary" disabled={save.isPending}>
-            {save.isPending ? 'Saving…' : 'Save mailbox'}
+            {save.isPending ? 'Saving…' : text.save}
           </Button>
           {mailbox === null ? null : (
             <Button type="button" disabled={save.isPending} onClick={remove}>
-              Remove mailbox
+              {text.remove}
             </Button>
           )}
         </div>
       </form>
-      {serverError === null ? null : <ErrorBar error={serverError} title="The mailbox was not saved" />}
+      {serverError === null ? null : <ErrorBar error={serverError} title={text.notSaved} />}
       <LiveStatus message={saved} />
     </section>
   );

@@ -120,7 +120,7 @@ function unverifiedHint(item: ViewItem): string {
     case 'dns':
       return 'Re-check now reads the record.';
     case 'forwarding':
-      return 'Checked once a forwarding mailbox is set up.';
+      return 'Send the verification email: a message to the address is then looked for in the forwarding check mailbox.';
   }
 }
 
