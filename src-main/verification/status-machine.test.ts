@@ -214,6 +214,47 @@ describe('the derived view', () => {
   });
 });
 
+describe('overall status derivation', () => {
+  const fixed: ItemId[] = ['connection-auth', 'send-as', 'email-accepted', 'email-received', 'headers-intact', 'spf', 'dkim-aligned', 'dmarc'];
+  const noDns = () => initialStatus({ addressId: 'a', domain: 'example.com' });
+  const emailOnly = () => apply(noDns(), ...fixed.map((id) => obs(id, 'pass', at(0))));
+  const table: readonly { readonly name: string; readonly state: () => AddressVerificationState; readonly overall: ItemStateName }[] = [
+    { name: 'nothing checked', state: noDns, overall: 'unverified' },
+    // The walkthrough: "Send verification email" passed every message item, DNS never read.
+    { name: 'verification email passed, DNS never checked', state: emailOnly, overall: 'unverified' },
+    { name: 'email passed, DNS SPF passed, DMARC never checked', state: () => apply(emailOnly(), obs('dns:spf', 'pass', at(1))), overall: 'unverified' },
+    { name: 'email passed, DNS SPF not visible yet', state: () => apply(emailOnly(), obs('dns:spf', 'pending', at(1), null), obs('dns:dmarc', 'pass', at(1))), overall: 'pending' },
+    { name: 'email passed, DNS DMARC wrong', state: () => apply(emailOnly(), obs('dns:spf', 'pass', at(1)), obs('dns:dmarc', 'fail', at(1))), overall: 'failed' },
+    { name: 'email and baseline DNS passed', state: () => apply(emailOnly(), obs('dns:spf', 'pass', at(1)), obs('dns:dmarc', 'pass', at(1))), overall: 'verified' },
+    {
+      name: 'email and baseline DNS passed, a DKIM key item never checked',
+      state: () => apply(initialStatus({ addressId: 'a', domain: 'example.com', dnsCheckIds: ['dkim:zendesk1'] }), ...fixed.map((id) => obs(id, 'pass', at(0))), obs('dns:spf', 'pass', at(1)), obs('dns:dmarc', 'pass', at(1))),
+      overall: 'unverified',
+    },
+  ];
+  for (const row of table) {
+    it(`${row.name} → ${row.overall}`, () => {
+      const view = statusView(row.state(), new Date(at(2)));
+      expect(view.overall).toBe(row.overall);
+      expect(statusViewSchema.safeParse(view).success).toBe(true);
+      const open = view.items.filter((i) => i.status.state !== 'verified');
+      // Never verified while an item is open; the worst item is named otherwise.
+      expect(view.overall === 'verified').toBe(open.length === 0);
+      if (row.overall !== 'verified') expect(view.worst?.state).toBe(row.overall);
+    });
+  }
+
+  it('shows the baseline DNS items as not checked yet until a re-check records them', () => {
+    const view = statusView(emailOnly(), new Date(at(1)));
+    const dns = view.items.filter((i) => i.group === 'dns');
+    expect(dns.map((i) => [i.id, i.status.state, i.checkedAt])).toEqual([
+      ['dns:spf', 'unverified', null],
+      ['dns:dmarc', 'unverified', null],
+    ]);
+    expect(view.counts.unverified).toBe(2);
+  });
+});
+
 describe('item ids', () => {
   it('accept the fixed items and dns:<check id>, and nothing else', () => {
     for (const id of ['spf', 'headers-intact', 'dns:spf', 'dns:dkim:zendesk1', 'dns:dkim:*', 'dns:mta-sts']) expect(itemIdSchema.safeParse(id).success, id).toBe(true);

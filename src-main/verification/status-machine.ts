@@ -301,9 +301,27 @@ export function countdownMs(status: ItemState, now: Date): number | null {
   return deadline === null ? null : Math.max(0, ms(deadline) - now.getTime());
 }
 
+/**
+ * DNS checks every address needs whatever its platform (DOMAIN.md): until the first
+ * re-check records them, the view shows them as not checked yet, so an address whose
+ * DNS was never read is never "verified" (a verification email alone proves the
+ * message, not the records the platform checks).
+ */
+export const BASELINE_DNS_CHECKS: readonly string[] = ['spf', 'dmarc'];
+
+/** The state with the baseline DNS items added (unverified) where no such item exists yet. */
+export function withBaselineDns(state: AddressVerificationState): AddressVerificationState {
+  const missing = BASELINE_DNS_CHECKS.map((c) => `dns:${c}` as const).filter((id) => !state.items.some((i) => i.id === id));
+  if (missing.length === 0) return state;
+  const forwardingAt = state.items.findIndex((i) => i.id === 'forwarding');
+  const added = missing.map((id) => newItem(id, state.domain));
+  const items = forwardingAt === -1 ? [...state.items, ...added] : [...state.items.slice(0, forwardingAt), ...added, ...state.items.slice(forwardingAt)];
+  return { ...state, items };
+}
+
 /** The derived view: deadlines applied at `now`, overall status, worst item, countdowns. */
 export function statusView(state: AddressVerificationState, now: Date): StatusView {
-  const current = expire(state, now.toISOString());
+  const current = withBaselineDns(expire(state, now.toISOString()));
   const overall = overallState(current.items);
   const worstItem = overall === 'verified' ? undefined : current.items.find((i) => i.status.state === overall);
   const counts = { unverified: 0, pending: 0, verified: 0, failed: 0, stale: 0 };
