@@ -7,7 +7,7 @@ import { testConnection } from '../smtp/connection-test';
 import type { ConnectionReport } from '../smtp/schemas';
 import { startSmtpPeer, type SmtpPeer, type SmtpPeerOptions } from '../testing/smtp-peer';
 import { createTestPki, type TestPki } from '../testing/tls-certs';
-import { clampText, connectionObservations, MAX_EVIDENCE_TEXT, proofObservations, receiptObservation } from './observations';
+import { clampText, connectionObservations, MAX_EVIDENCE_TEXT, perMessageHeaders, proofObservations, receiptObservation } from './observations';
 import { observationSchema, type MessageProof } from './schemas';
 import { initialStatus, reduceStatus } from './status-machine';
 
@@ -101,6 +101,30 @@ describe('a received message of another domain', () => {
     sizeBytes: 100,
   });
   const at = '2026-11-23T10:00:00.000Z';
+
+  it('headers-intact names the headers checked and says the per-message platform headers are not part of the test', () => {
+    const intact = { present: true, unchanged: true } as const;
+    const proof: MessageProof = {
+      ...passing('support@acme.test', 'bounce@acme.test'),
+      headers: {
+        'Auto-Submitted': { ...intact, value: 'auto-generated', expected: 'auto-generated' },
+        'X-Auto-Response-Suppress': { ...intact, value: 'All', expected: 'All' },
+        'X-Mailer': { ...intact, value: 'Zendesk Mailer', expected: 'Zendesk Mailer' },
+        'X-Relayproof-Token': { ...intact, value: 't1', expected: 't1' },
+      },
+    };
+    const platform = ['Auto-Submitted: auto-generated', 'X-Auto-Response-Suppress: All', 'X-Mailer: Zendesk Mailer', 'X-Zendesk-From-Account-Id', 'X-Zendesk-Email-Id'];
+    expect(perMessageHeaders(platform)).toEqual(['X-Zendesk-From-Account-Id', 'X-Zendesk-Email-Id']);
+    const named = items(proofObservations(proof, at, 'imap', 'acme.test', { perMessageHeaders: perMessageHeaders(platform) }))['headers-intact'];
+    expect(named?.outcome).toBe('pass');
+    expect(named?.explanation).toContain('All 4 headers the test sent arrived unchanged: Auto-Submitted, X-Auto-Response-Suppress, X-Mailer, X-Relayproof-Token.');
+    expect(named?.explanation).toContain('Not part of the test: X-Zendesk-From-Account-Id, X-Zendesk-Email-Id');
+    expect(named?.explanation).not.toContain('header(s)');
+    const unnamed = items(proofObservations(proof, at, 'imap', 'acme.test'))['headers-intact'];
+    expect(unnamed?.explanation).toMatch(/per message .*not part of this check/u);
+    const one = items(proofObservations({ ...proof, headers: { 'X-Mailer': proof.headers['X-Mailer']! } }, at, 'imap', 'acme.test', { perMessageHeaders: [] }))['headers-intact'];
+    expect(one?.explanation).toMatch(/^The 1 header the test sent arrived unchanged: X-Mailer\./u);
+  });
   const items = (list: ReturnType<typeof proofObservations>) => Object.fromEntries(list.map((o) => [o.itemId, o]));
 
   it('never verifies SPF/DMARC of the address: an error that names both domains', () => {

@@ -160,8 +160,8 @@ export function asForeign(observations: readonly Observation[], reason: string):
   return observations.map((o) => ({ ...o, outcome: 'error' as const, explanation: reason }));
 }
 
-export function proofObservations(proof: MessageProof, at: string, source: 'imap' | 'eml' = 'imap', addressDomain?: string): Observation[] {
-  const all = proofObservationsOf(proof, at, source);
+export function proofObservations(proof: MessageProof, at: string, source: 'imap' | 'eml' = 'imap', addressDomain?: string, options: ProofObservationOptions = {}): Observation[] {
+  const all = proofObservationsOf(proof, at, source, options);
   const foreign = addressDomain === undefined ? null : foreignMessageReason(proof, addressDomain);
   if (foreign === null) return all;
   const affected = new Set<string>(foreign.scope === 'from' ? ['spf', 'dkim-aligned', 'dmarc'] : ['spf']);
@@ -169,7 +169,26 @@ export function proofObservations(proof: MessageProof, at: string, source: 'imap
   return all.map((o) => (affected.has(o.itemId) ? { ...o, outcome: 'error' as const, explanation: foreign.reason } : o));
 }
 
-function proofObservationsOf(proof: MessageProof, at: string, source: 'imap' | 'eml'): Observation[] {
+export interface ProofObservationOptions {
+  /**
+   * The platform's headers whose values it sets per message (Zendesk: X-Zendesk-From-Account-Id,
+   * X-Zendesk-Email-Id): the test cannot send them, so the headers item says they were not checked.
+   */
+  readonly perMessageHeaders?: readonly string[];
+}
+
+/** Headers listed by the platform without a value (`X-Zendesk-Email-Id`): their values vary per message. */
+export function perMessageHeaders(headersToPersist: readonly string[]): string[] {
+  return headersToPersist.filter((h) => !h.includes(':')).map((h) => h.trim()).filter((h) => h !== '');
+}
+
+function perMessageSentence(names: readonly string[] | undefined): string {
+  if (names === undefined) return 'Headers whose values the platform sets per message (ids) are not sent by the test, so they are not part of this check.';
+  if (names.length === 0) return 'The platform lists no per-message headers.';
+  return `Not part of the test: ${names.join(', ')} — the platform sets ${names.length === 1 ? 'its value' : 'their values'} per message, so the test cannot send ${names.length === 1 ? 'it' : 'them'}; make sure no relay rule removes or rewrites ${names.length === 1 ? 'it' : 'them'}.`;
+}
+
+function proofObservationsOf(proof: MessageProof, at: string, source: 'imap' | 'eml', options: ProofObservationOptions): Observation[] {
   const ev = (summary: string, value: string | null, facts: readonly (readonly [string, string | number | null])[]) => evidence(source === 'eml' ? 'eml' : 'message', at, summary, value, facts);
   const out: Observation[] = [];
 
@@ -178,7 +197,7 @@ function proofObservationsOf(proof: MessageProof, at: string, source: 'imap' | '
   const broken = headerEntries.filter(([, h]) => !h.present || h.unchanged === false);
   const headerText =
     broken.length === 0
-      ? `All ${headerEntries.length} required header(s) arrived unchanged: ${headerEntries.map(([n]) => n).join(', ')}.`
+      ? `${headerEntries.length === 1 ? 'The 1 header the test sent' : `All ${headerEntries.length} headers the test sent`} arrived unchanged: ${headerEntries.map(([n]) => n).join(', ')}. ${perMessageSentence(options.perMessageHeaders)}`
       : broken.map(([name, h]) => (h.present ? `${name} changed: sent "${h.expected ?? ''}", received "${h.value ?? ''}"` : `${name} was removed on the way`)).join('; ') +
         '. The platform relies on these headers (auto-reply suppression, loop prevention): remove the relay rule that changes them.';
   if (headerEntries.length > 0 || proof.token.matches === false) {
