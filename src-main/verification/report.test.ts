@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { emptyHistory, recordRun } from './history';
-import { buildReport, reportJson } from './report';
+import { buildReport, reportFileStem, reportJson } from './report';
 import { escapeHtml, reportHtml } from './report-html';
 import { verificationReportSchema, type MessageProof, type Observation } from './schemas';
 import { initialStatus } from './status-machine';
@@ -61,6 +61,16 @@ function sample() {
     ],
   });
 }
+
+describe('report file name', () => {
+  it('names the address (sanitised) and the date, never the internal id', () => {
+    const now = new Date('2026-11-23T05:21:00.000Z');
+    expect(reportFileStem('support@acme.test', now)).toBe('relayproof-verification-support-at-acme.test-2026-11-23');
+    expect(reportFileStem(' Help Desk+EU@Acme.Test ', now)).toBe('relayproof-verification-help-desk-eu-at-acme.test-2026-11-23');
+    expect(reportFileStem('../../etc/passwd@x', now)).toBe('relayproof-verification-etc-passwd-at-x-2026-11-23');
+    expect(reportFileStem(undefined, now)).toBe('relayproof-verification-all-addresses-2026-11-23');
+  });
+});
 
 describe('verification report', () => {
   it('JSON: the schema-valid report with status, drift, runs newest first and the latest proof', () => {

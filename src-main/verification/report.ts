@@ -62,3 +62,23 @@ export function buildReport(addresses: readonly ReportAddressInput[], options: B
 export function reportJson(report: VerificationReport): string {
   return `${JSON.stringify(report, null, 2)}\n`;
 }
+
+/**
+ * The report's file name without extension: the address as the admin knows it (sanitised:
+ * `support@acme.test` → `support-at-acme.test`) and the date, never the internal id.
+ * `address` undefined = the report of every address.
+ */
+export function reportFileStem(address: string | undefined, now: Date): string {
+  const who =
+    address === undefined
+      ? 'all-addresses'
+      : address
+          .trim()
+          .toLowerCase()
+          .replace(/@/gu, '-at-')
+          .replace(/[^a-z0-9._-]+/gu, '-')
+          .replace(/-{2,}/gu, '-')
+          .replace(/^[-.]+|[-.]+$/gu, '')
+          .slice(0, 100) || 'address';
+  return `relayproof-verification-${who}-${now.toISOString().slice(0, 10)}`;
+}
