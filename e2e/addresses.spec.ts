@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Locator, Page } from '@playwright/test';
 import { expect, test } from './fixtures/app';
+import { expectNoAxeViolations } from './fixtures/axe';
 import { lookupKeychain, readAllFiles } from './fixtures/evidence';
 import { focusedName, openView, pressUntilFocused } from './fixtures/views';
 
@@ -189,5 +190,16 @@ test.describe('addresses', () => {
     await expect(row).toContainText('Sandbox');
     await expect(row).toContainText('Stored in keychain');
     expect(await focusedName(page)).toBe('Add address');
+  });
+
+  test('an internationalised address shows in Unicode, with the punycode form it is stored in beside it', async ({ page }) => {
+    const local = `support-${randomBytes(4).toString('hex')}`;
+    const row = await addAddress(page, { address: `${local}@bücher.example`, host: 'smtp.example.net', username: `${local}@bücher.example` });
+    await expect(row.getByTestId('address-display')).toHaveText(`${local}@bücher.example`);
+    await expect(row.getByTestId('address-ascii')).toContainText(`${local}@xn--bcher-kva.example`);
+    // An ASCII address keeps one form.
+    const plain = await addAddress(page, { address: uniqueAddress(), host: 'smtp.example.net', username: 'user@example.com' });
+    await expect(plain.getByTestId('address-ascii')).toHaveCount(0);
+    await expectNoAxeViolations(page, 'the addresses table with an internationalised address');
   });
 });

@@ -16,6 +16,7 @@ import {
   tokens,
 } from '@fluentui/react-components';
 import type { AddressView } from '../../../../src-preload/contract';
+import { addressForms } from './address-forms';
 import { environmentLabels, platformLabels, securityShortLabels } from './address-labels';
 import { formatDateTime } from './address-status';
 import { AddressStatusCell } from './address-status-cell';
@@ -72,9 +73,7 @@ export function AddressesTable(props: AddressesTableProps) {
             <TableRow key={a.id} data-address-id={a.id}>
               <TableCell>
                 <span className={styles.stack}>
-                  <span className={styles.address}>
-                    <BreakAfterAt text={a.address} />
-                  </span>
+                  <AddressText address={a.address} />
                   <Text size={200} className={styles.secondary}>
                     user{' '}
                     <span className={styles.mono}>
@@ -158,6 +157,29 @@ export function AddressesTable(props: AddressesTableProps) {
         </TableBody>
       </Table>
     </div>
+  );
+}
+
+/** The address as the admin typed it (Unicode domain), with the stored punycode form beside it when they differ. */
+function AddressText({ address }: { readonly address: string }) {
+  const styles = useStyles();
+  const forms = addressForms(address);
+  return (
+    <span>
+      <span className={styles.address} data-testid="address-display">
+        <BreakAfterAt text={forms.display} />
+      </span>
+      {forms.ascii === null ? null : (
+        <Text size={200} className={styles.secondary} data-testid="address-ascii">
+          {' '}
+          (in DNS and SMTP:{' '}
+          <span className={styles.mono}>
+            <BreakAfterAt text={forms.ascii} />
+          </span>
+          )
+        </Text>
+      )}
+    </span>
   );
 }
 
