@@ -155,6 +155,18 @@ describe('SPF check', () => {
     expect(message(item, 'spf-plus-all')).toBe('"+all" authorises every server on the internet to send as plusall.test; SPF then proves nothing. Use ~all or -all.');
   });
 
+  it('a missing platform include is a warning when the relay (the sending IP) passes SPF, and a failure when it does not', async () => {
+    const relayed = await spf('noinc.test', { requiredIncludes: ['mail.zendesk.com'], platformName: 'Zendesk', client: { ip: '192.0.2.40' } });
+    expect(relayed.status).toBe('warn');
+    expect(relayed.findings.find((f) => f.code === 'spf-platform-include-missing')?.severity).toBe('warn');
+    expect(message(relayed, 'spf-platform-include-missing')).toBe(
+      'include:mail.zendesk.com is missing. Mail through your relay (192.0.2.40) passes SPF, so the address is fine on that path; add the include only if Zendesk also sends mail as noinc.test itself, without the relay.',
+    );
+    const unlisted = await spf('noinc.test', { requiredIncludes: ['mail.zendesk.com'], platformName: 'Zendesk', client: { ip: '192.0.2.41' } });
+    expect(unlisted.status).toBe('fail');
+    expect(unlisted.findings.find((f) => f.code === 'spf-platform-include-missing')?.severity).toBe('fail');
+  });
+
   it('a missing platform include fails with the merged record to publish', async () => {
     const item = await spf('noinc.test', { requiredIncludes: ['mail.zendesk.com'], platformName: 'Zendesk' });
     expect(item.status).toBe('fail');

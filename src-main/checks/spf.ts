@@ -143,13 +143,7 @@ export async function checkSpf(options: SpfCheckOptions): Promise<CheckItem> {
   }
 
   const requiredIncludes = required.map((d) => ({ domain: d, present: root.status === 'ok' || root.status === 'syntax-error' ? treeIncludes(root, d) : false }));
-  for (const include of requiredIncludes) {
-    if (include.present) findings.push(finding('spf-platform-include-present', 'pass', `include:${include.domain} is present, so ${platform} is authorised.`, `include:${include.domain}`));
-    else if (root.status !== 'fault') {
-      findings.push(finding('spf-platform-include-missing', 'fail', `include:${include.domain} is missing: ${platform} is not authorised to send as ${domain}, so its mail fails SPF.`, `include:${include.domain}`));
-    }
-  }
-
+  const includeFindings: Finding[] = [];
   let verdict: SpfVerdict | null = null;
   if (options.client !== undefined) {
     const evaluation = await checkHost(domain, { resolver, ip: options.client.ip, ...signal, ...(options.client.sender ? { sender: options.client.sender } : {}), helo: options.client.helo ?? null });
@@ -166,6 +160,27 @@ export async function checkSpf(options: SpfCheckOptions): Promise<CheckItem> {
     const severity = evaluation.result === 'pass' ? 'pass' : evaluation.result === 'temperror' ? 'error' : 'fail';
     findings.push(finding(`spf-verdict-${evaluation.result}`, severity, `For ${evaluation.ip}: ${evaluation.result}. ${evaluation.explanation}`, evaluation.matched.at(-1) ?? null));
   }
+
+  // The relay path: the server that does the final sending (the sending IP) passes SPF, so the
+  // address's mail through it is authorised; the platform's include only covers mail the
+  // platform sends itself — missing, it is a warning, not a failure.
+  const relayPasses = verdict?.result === 'pass';
+  for (const include of requiredIncludes) {
+    if (include.present) includeFindings.push(finding('spf-platform-include-present', 'pass', `include:${include.domain} is present, so ${platform} is authorised.`, `include:${include.domain}`));
+    else if (root.status !== 'fault') {
+      includeFindings.push(
+        relayPasses
+          ? finding(
+              'spf-platform-include-missing',
+              'warn',
+              `include:${include.domain} is missing. Mail through your relay (${verdict?.ip ?? ''}) passes SPF, so the address is fine on that path; add the include only if ${platform} also sends mail as ${domain} itself, without the relay.`,
+              `include:${include.domain}`,
+            )
+          : finding('spf-platform-include-missing', 'fail', `include:${include.domain} is missing: ${platform} is not authorised to send as ${domain}, so its mail fails SPF.`, `include:${include.domain}`),
+      );
+    }
+  }
+  findings.push(...includeFindings);
 
   // The record to publish.
   const missing = requiredIncludes.filter((i) => !i.present);

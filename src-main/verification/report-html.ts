@@ -50,9 +50,11 @@ function itemsTable(status: StatusView): string {
     const explanation = s.state === 'unverified' ? 'Not checked yet.' : s.explanation;
     const evidence = s.state === 'unverified' ? null : s.evidence;
     const drift = s.state === 'stale' ? s.drift : s.state === 'verified' ? s.drift : null;
+    // The checklist's warn: verified today, with something to fix (the same verdict as the app's status).
+    const warned = s.state === 'verified' && s.evidence.facts.some((f) => f.label === 'Warning');
     return `<tr>
 <td>${show(item.title)}<div class="id">${show(item.id)}</div></td>
-<td>${stateBadge(s.state)}</td>
+<td>${warned ? '<span class="badge s-warn">verified, with a warning</span>' : stateBadge(s.state)}</td>
 <td>${show(s.since)}</td>
 <td>${show(item.checkedAt)}</td>
 <td>${item.countdownMs === null ? '—' : escapeHtml(duration(item.countdownMs))}</td>
