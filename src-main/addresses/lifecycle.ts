@@ -44,7 +44,7 @@ export function eventsForUpdate(before: Address, after: Address, secretRemoved: 
   return events;
 }
 
-const PURPOSE_WORDS: Record<SecretPurpose, string> = { smtp: 'SMTP secret', imap: 'mailbox (IMAP) password', 'oauth-client': 'OAuth client secret', 'imap-forwarding': 'forwarding check mailbox password' };
+const PURPOSE_WORDS: Record<SecretPurpose, string> = { smtp: 'SMTP secret', imap: 'mailbox (IMAP) password', 'oauth-client': 'OAuth client secret', 'imap-forwarding': 'forwarding check mailbox password', 'oauth-certificate': 'OAuth certificate private key' };
 
 /** "its SMTP secret and mailbox (IMAP) password were removed from the keychain". */
 export function keychainRemovalDetail(removed: readonly SecretPurpose[], unreachable: boolean): string {

@@ -4,6 +4,10 @@
  * acquired for the address, so background re-checks (verification scheduler, `status
  * --watch`) can get a fresh app-only token with the client secret from the keychain when
  * none is held (tokens live in memory only and are gone after a restart).
+ *
+ * Also the public half of a certificate credential (`certificates`): its thumbprint and,
+ * if given, the PEM certificate (sent as x5c). The private key is in the keychain entry
+ * `secretAccount(addressId, 'oauth-certificate')`, never here.
  */
 import { z } from 'zod';
 import { idSchema } from '../../src-preload/contract';
@@ -15,12 +19,18 @@ export const M365_APPS_CONFIG_NAME = 'm365-apps';
 const registrationSchema = z.object({ tenantId: tenantSchema, clientId: appIdSchema, savedAt: z.string() });
 export type AppRegistration = z.infer<typeof registrationSchema>;
 
-const documentSchema = z.object({ addresses: z.record(idSchema, registrationSchema) });
+const certificateSchema = z.object({ thumbprint: z.string().regex(/^(?:[0-9A-F]{40}|[0-9A-F]{64})$/u), certificatePem: z.string().max(16_384).nullable(), savedAt: z.string() });
+export type SavedCertificate = z.infer<typeof certificateSchema>;
+
+const documentSchema = z.object({ addresses: z.record(idSchema, registrationSchema), certificates: z.record(idSchema, certificateSchema).default({}) });
 
 export interface AppRegistrations {
   get(addressId: string): AppRegistration | null;
   set(addressId: string, registration: { readonly tenantId: string; readonly clientId: string }): AppRegistration;
+  /** Forgets the registration and the saved certificate's public half. */
   remove(addressId: string): boolean;
+  getCertificate(addressId: string): SavedCertificate | null;
+  setCertificate(addressId: string, certificate: { readonly thumbprint: string; readonly certificatePem: string | null }): SavedCertificate;
 }
 
 export interface OpenAppRegistrationsDeps {
@@ -36,7 +46,7 @@ export function openAppRegistrations(deps: OpenAppRegistrationsDeps): AppRegistr
   const load = (): z.infer<typeof documentSchema> => {
     const parsed = documentSchema.safeParse(file().read());
     // A damaged file only costs the saved ids: the OAuth tab saves them again with the next token.
-    return parsed.success ? parsed.data : { addresses: {} };
+    return parsed.success ? parsed.data : { addresses: {}, certificates: {} };
   };
   return {
     get(addressId) {
@@ -45,15 +55,25 @@ export function openAppRegistrations(deps: OpenAppRegistrationsDeps): AppRegistr
     set(addressId, registration) {
       const saved = registrationSchema.parse({ tenantId: registration.tenantId, clientId: registration.clientId, savedAt: clock().toISOString() });
       const document = load();
-      file().write({ addresses: { ...document.addresses, [addressId]: saved } });
+      file().write({ ...document, addresses: { ...document.addresses, [addressId]: saved } });
       return saved;
     },
     remove(addressId) {
       const document = load();
-      if (!Object.hasOwn(document.addresses, addressId)) return false;
+      if (!Object.hasOwn(document.addresses, addressId) && !Object.hasOwn(document.certificates, addressId)) return false;
       const { [addressId]: _gone, ...addresses } = document.addresses;
-      file().write({ addresses });
+      const { [addressId]: _cert, ...certificates } = document.certificates;
+      file().write({ addresses, certificates });
       return true;
+    },
+    getCertificate(addressId) {
+      return load().certificates[addressId] ?? null;
+    },
+    setCertificate(addressId, certificate) {
+      const saved = certificateSchema.parse({ thumbprint: certificate.thumbprint, certificatePem: certificate.certificatePem, savedAt: clock().toISOString() });
+      const document = load();
+      file().write({ ...document, certificates: { ...document.certificates, [addressId]: saved } });
+      return saved;
     },
   };
 }

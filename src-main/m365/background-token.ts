@@ -3,9 +3,12 @@
  * held in memory, else a fresh app-only token (client credentials) from the saved app
  * registration (tenant id, client id) and the client secret the keychain lends — held
  * for the address like one the OAuth tab acquired. The token never leaves main.
+ * A saved certificate credential (key in the keychain) wins over a saved client secret,
+ * as on the OAuth tab.
  */
 import { fail, ok, type Result } from '../../src-preload/contract';
 import { secretAccount, type Vault } from '../vault/vault';
+import { certificateCredential } from './client-certificate';
 import type { AddressTokens } from './address-tokens';
 import type { AppRegistrations } from './app-registrations';
 import type { LoadM365ServiceResult } from './service';
@@ -33,10 +36,22 @@ export function createBackgroundToken(deps: BackgroundTokenDeps): EnsureAppToken
     }
     const loaded = await deps.m365();
     if (!loaded.ok) return fail('internal', 'Relayproof could not read its Microsoft 365 data (resources/m365.json).', { hint: 'Reinstall Relayproof.' });
-    const lent = await deps.vault.withSecret(secretAccount(address.id, 'oauth-client'), (clientSecret) =>
-      loaded.service.acquireAppToken({ tenant: app.tenantId, clientId: app.clientId, credential: { kind: 'secret', clientSecret } }, { signal }),
-    );
+    const certificate = deps.apps.getCertificate(address.id);
+    const lent =
+      certificate !== null
+        ? await deps.vault.withSecret(secretAccount(address.id, 'oauth-certificate'), async (stored) => {
+            const credential = certificateCredential(stored, certificate, address.address);
+            return credential.ok ? loaded.service.acquireAppToken({ tenant: app.tenantId, clientId: app.clientId, credential: credential.value }, { signal }) : credential;
+          })
+        : await deps.vault.withSecret(secretAccount(address.id, 'oauth-client'), (clientSecret) =>
+            loaded.service.acquireAppToken({ tenant: app.tenantId, clientId: app.clientId, credential: { kind: 'secret', clientSecret } }, { signal }),
+          );
     if (!lent.ok) {
+      if (certificate !== null && lent.error.code === 'not-found') {
+        return fail('not-found', `The private key of the certificate saved for ${address.address} is not in the keychain, so no fresh OAuth 2.0 token can be got for the re-check.`, {
+          hint: 'Save the certificate again on the OAuth 2.0 tab of the Microsoft 365 view.',
+        });
+      }
       return lent.error.code === 'not-found'
         ? fail('not-found', `No client secret is saved for ${address.address}, so no fresh OAuth 2.0 token can be got for the re-check.`, {
             hint: 'Save the client secret on the OAuth 2.0 tab of the Microsoft 365 view.',

@@ -18,6 +18,7 @@ import { X509Certificate } from 'node:crypto';
 import { ConfidentialClientApplication, PublicClientApplication, type Configuration, type INetworkModule } from '@azure/msal-node';
 import { ok, type Result } from '../../src-preload/contract';
 import { invalidInput } from '../smtp/invalid-input';
+import { normalizeThumbprint } from './client-certificate';
 import { createHttpsNetworkClient, NetworkRefusal } from './https-network-client';
 import {
   appTokenInputSchema,
@@ -125,18 +126,36 @@ export async function acquireAppToken(input: AppTokenInput, deps: OAuthDeps): Pr
   if (!parsed.success) return invalidInput(parsed.error);
   const { tenant, clientId, credential } = parsed.data;
   let auth: Partial<Configuration['auth']>;
-  let secret: string | null = null;
+  let secret: string;
   if (credential.kind === 'secret') {
     secret = credential.clientSecret;
     auth = { clientSecret: credential.clientSecret };
   } else {
-    let thumbprintSha256: string;
-    try {
-      thumbprintSha256 = new X509Certificate(credential.certificate).fingerprint256.replaceAll(':', '');
-    } catch {
-      return ok(refused('client-credentials', inputFailure('The certificate could not be read. Give the PEM certificate that was uploaded to the app registration (-----BEGIN CERTIFICATE-----).')));
+    // SHA-1 (what the Entra portal shows) → RS256 with x5t; SHA-256 → PS256 with x5t#S256.
+    let thumbprint = credential.thumbprint !== undefined ? normalizeThumbprint(credential.thumbprint) : null;
+    if (credential.certificate !== undefined) {
+      let cert: X509Certificate;
+      try {
+        cert = new X509Certificate(credential.certificate);
+      } catch {
+        return ok(refused('client-credentials', inputFailure('The certificate could not be read. Give the PEM certificate that was uploaded to the app registration (-----BEGIN CERTIFICATE-----).')));
+      }
+      const sha1 = cert.fingerprint.replaceAll(':', '');
+      const sha256 = cert.fingerprint256.replaceAll(':', '');
+      if (thumbprint !== null && thumbprint !== sha1 && thumbprint !== sha256) {
+        return ok(refused('client-credentials', inputFailure(`The thumbprint does not belong to the certificate given (its SHA-1 thumbprint is ${sha1}).`)));
+      }
+      thumbprint ??= sha256;
     }
-    auth = { clientCertificate: { thumbprintSha256, privateKey: credential.privateKey } };
+    if (thumbprint === null) return ok(refused('client-credentials', inputFailure('Give the certificate’s thumbprint (Certificates & secrets in the app registration).')));
+    secret = credential.privateKey;
+    auth = {
+      clientCertificate: {
+        ...(thumbprint.length === 40 ? { thumbprint } : { thumbprintSha256: thumbprint }),
+        privateKey: credential.privateKey,
+        ...(credential.certificate !== undefined ? { x5c: credential.certificate } : {}),
+      },
+    };
   }
   const { oauth } = deps.facts;
   const setup = msalSetup(clientId, tenant, deps, auth);

@@ -356,15 +356,25 @@ export type GeneratedScript = z.infer<typeof generatedScriptSchema>;
 // ---------------------------------------------------------------------------
 // OAuth 2.0
 
+/** A certificate thumbprint as the Entra portal shows it: hex SHA-1 (40) or SHA-256 (64), colons and spaces allowed. */
+export const certificateThumbprintSchema = z
+  .string({ error: 'The thumbprint must be text.' })
+  .max(200, { message: 'A thumbprint is 40 (SHA-1) or 64 (SHA-256) hex characters.' })
+  .refine((s) => /^(?:[0-9A-Fa-f]{40}|[0-9A-Fa-f]{64})$/u.test(s.replace(/[\s:]/gu, '')), {
+    message: 'A thumbprint is 40 (SHA-1) or 64 (SHA-256) hex characters: copy it from Certificates & secrets in the app registration.',
+  });
+
 export const appCredentialSchema = z.discriminatedUnion('kind', [
   z.strictObject({ kind: z.literal('secret'), clientSecret: z.string().min(1, { message: 'The client secret is empty.' }).max(1024) }),
   z.strictObject({
     kind: z.literal('certificate'),
     /** PEM private key (RSA) of the certificate uploaded to the app registration. */
     privateKey: z.string().min(1).max(16_384).refine((s) => /-----BEGIN (RSA |ENCRYPTED )?PRIVATE KEY-----/u.test(s), { message: 'The private key must be PEM (-----BEGIN PRIVATE KEY-----).' }),
-    /** PEM certificate; its SHA-256 thumbprint names the key to Entra. */
-    certificate: z.string().min(1).max(16_384).refine((s) => s.includes('-----BEGIN CERTIFICATE-----'), { message: 'The certificate must be PEM (-----BEGIN CERTIFICATE-----).' }),
-  }),
+    /** PEM certificate; its SHA-256 thumbprint names the key to Entra when no thumbprint is given, and it is sent as x5c. */
+    certificate: z.string().min(1).max(16_384).refine((s) => s.includes('-----BEGIN CERTIFICATE-----'), { message: 'The certificate must be PEM (-----BEGIN CERTIFICATE-----).' }).optional(),
+    /** Hex SHA-1 (as the Entra portal shows it) or SHA-256 thumbprint of the certificate. */
+    thumbprint: certificateThumbprintSchema.optional(),
+  }).refine((c) => c.certificate !== undefined || c.thumbprint !== undefined, { message: 'Give the certificate’s thumbprint or the certificate itself.' }),
 ]);
 
 export const appTokenInputSchema = z.strictObject({

@@ -3,8 +3,13 @@
  * client secret lives in the keychain entry `secretAccount(addressId, 'oauth-client')`
  * and is lent to msal inside main; the token is held in memory for the address
  * (`deps.m365Tokens`) and what goes back is its explanation, never the token.
+ * A certificate credential's private key lives in `secretAccount(addressId,
+ * 'oauth-certificate')` (checked with node:crypto before it is saved); its thumbprint and
+ * certificate are public and saved with the app registration (`deps.m365Apps`).
  */
 import { fail, ok, type Address, type Result } from '../../src-preload/contract';
+import type { AppCredentialUsed } from '../../src-preload/channels/m365';
+import { certificateCredential, checkClientCertificate } from '../m365/client-certificate';
 import type { M365Service } from '../m365/service';
 import type { TokenAcquisition } from '../m365/oauth';
 import { TokenHolderFullError } from '../m365/token-holder';
@@ -13,7 +18,7 @@ import { secretAccount } from '../vault/vault';
 import type { Handlers } from './dispatch';
 import type { HandlerDeps } from './handlers';
 
-type M365Channel = 'm365:set-client-secret' | 'm365:get-oauth-state' | 'm365:acquire-app-token' | 'm365:acquire-delegated-token' | 'm365:forget-token';
+type M365Channel = 'm365:set-client-secret' | 'm365:set-client-certificate' | 'm365:get-oauth-state' | 'm365:acquire-app-token' | 'm365:acquire-delegated-token' | 'm365:forget-token';
 
 export function m365Handlers(deps: HandlerDeps): Pick<Handlers, M365Channel> {
   const { store, vault, clock, m365Tokens: tokens } = deps;
@@ -63,13 +68,32 @@ export function m365Handlers(deps: HandlerDeps): Pick<Handlers, M365Channel> {
       return ok({ stored: true as const, changedAt: clock().toISOString() });
     },
 
+    async 'm365:set-client-certificate'({ addressId, thumbprint, privateKeyPem, certificatePem }) {
+      const address = addressOr(addressId);
+      if (!address.ok) return address;
+      const apps = deps.m365Apps;
+      if (apps === undefined) return fail('internal', 'Relayproof cannot save app registrations in this mode.', { hint: 'Use the desktop app or `relayproof serve`.' });
+      const checked = checkClientCertificate({ thumbprint, privateKeyPem, certificatePem });
+      if (!checked.ok) return checked;
+      const saved = await vault.set(secretAccount(addressId, 'oauth-certificate'), checked.value.keychainForm);
+      if (!saved.ok) return saved;
+      apps.setCertificate(addressId, { thumbprint: checked.value.thumbprint, certificatePem: checked.value.certificatePem });
+      return ok({ stored: true as const, thumbprint: checked.value.thumbprint, changedAt: clock().toISOString() });
+    },
+
     async 'm365:get-oauth-state'({ addressId }) {
       const address = addressOr(addressId);
       if (!address.ok) return address;
       const has = await vault.has(secretAccount(addressId, 'oauth-client'));
       const saved = deps.m365Apps?.get(addressId) ?? null;
       const registration = saved === null ? null : { tenantId: saved.tenantId, clientId: saved.clientId, savedAt: saved.savedAt };
-      return ok({ clientSecretStored: has.ok ? has.value : null, token: tokens.info(addressId), registration });
+      const savedCertificate = deps.m365Apps?.getCertificate(addressId) ?? null;
+      let certificate = null;
+      if (savedCertificate !== null) {
+        const key = await vault.has(secretAccount(addressId, 'oauth-certificate'));
+        certificate = { thumbprint: savedCertificate.thumbprint, certificateSaved: savedCertificate.certificatePem !== null, keyStored: key.ok ? key.value : null, savedAt: savedCertificate.savedAt };
+      }
+      return ok({ clientSecretStored: has.ok ? has.value : null, token: tokens.info(addressId), registration, certificate });
     },
 
     async 'm365:acquire-app-token'({ addressId, tenantId, clientId, clientSecret }, ctx) {
@@ -80,20 +104,40 @@ export function m365Handlers(deps: HandlerDeps): Pick<Handlers, M365Channel> {
       const acquire = (secret: string) =>
         m365.value.acquireAppToken({ tenant: tenantId, clientId, credential: { kind: 'secret', clientSecret: secret } }, { signal: ctx.signal });
       let acquired: Result<TokenAcquisition>;
+      let credential: AppCredentialUsed;
+      const certificate = clientSecret === undefined ? (deps.m365Apps?.getCertificate(addressId) ?? null) : null;
       if (clientSecret !== undefined) {
+        credential = 'client-secret';
         acquired = await acquire(clientSecret);
+      } else if (certificate !== null) {
+        credential = 'certificate';
+        const lent = await vault.withSecret(secretAccount(addressId, 'oauth-certificate'), async (stored) => {
+          const saved = certificateCredential(stored, certificate, address.value.address);
+          return saved.ok ? m365.value.acquireAppToken({ tenant: tenantId, clientId, credential: saved.value }, { signal: ctx.signal }) : saved;
+        });
+        if (!lent.ok) {
+          return lent.error.code === 'not-found'
+            ? fail('not-found', `The private key of the certificate saved for ${address.value.address} is not in the keychain.`, {
+                hint: 'Save the certificate again (thumbprint and private key) on the OAuth 2.0 tab, or use a client secret for this request.',
+              })
+            : lent;
+        }
+        acquired = lent.value;
       } else {
+        credential = 'saved-client-secret';
         const lent = await vault.withSecret(secretAccount(addressId, 'oauth-client'), acquire);
         if (!lent.ok) {
           return lent.error.code === 'not-found'
             ? fail('not-found', `No client secret is saved for ${address.value.address}.`, {
-                hint: 'Paste the client secret’s Value (shown once under Certificates & secrets in the app registration) and save it, or use it for this one request.',
+                hint: 'Paste the client secret’s Value (shown once under Certificates & secrets in the app registration) and save it, or use it for this one request. Or save a certificate instead.',
               })
             : lent;
         }
         acquired = lent.value;
       }
-      return acquired.ok ? keep(addressId, tenantId, clientId, acquired.value) : acquired;
+      if (!acquired.ok) return acquired;
+      const kept = keep(addressId, tenantId, clientId, acquired.value);
+      return kept.ok ? ok({ ...kept.value, credential }) : kept;
     },
 
     async 'm365:acquire-delegated-token'({ operationId: _operationId, addressId, tenantId, clientId, timeoutSeconds }, ctx) {

@@ -258,7 +258,7 @@ describe('background re-checks of an OAuth 2.0 address', () => {
     expect(restarted.m365Tokens.info(id)).toBeNull();
     // The OAuth tab of the new process still pre-fills the saved registration (never the secret).
     const after = await restarted.createDispatcher().dispatch('m365:get-oauth-state', { addressId: id });
-    expect(after).toEqual({ ok: true, value: { clientSecretStored: true, token: null, registration: { tenantId: TENANT, clientId: APPS.good, savedAt: expect.any(String) } } });
+    expect(after).toEqual({ ok: true, value: { clientSecretStored: true, token: null, registration: { tenantId: TENANT, clientId: APPS.good, savedAt: expect.any(String) }, certificate: null } });
     const before = peer.signIns.length;
     const rechecked = await restarted.verification.recheck(id, 'scheduled', { signal: new AbortController().signal, emit: () => undefined });
     if (!rechecked.ok) throw new Error(rechecked.error.message);

@@ -128,6 +128,15 @@ export const validInputs: { readonly [C in ChannelName]: readonly [ChannelInput<
   'm365:get-facts': [{}],
   'm365:explain-token': [{ token: 'eyJhbGciOiJub25lIn0.eyJhdWQiOiJodHRwczovL291dGxvb2sub2ZmaWNlMzY1LmNvbSJ9.', expectedTenant: '11111111-2222-3333-4444-555555555555', now: '2026-11-23T12:00:00Z' }],
   'm365:set-client-secret': [{ addressId: 'addr-1', secret: 'q~8Q~client-secret-value' }],
+  'm365:set-client-certificate': [
+    { addressId: 'addr-1', thumbprint: 'A1B2C3D4E5F60718293A4B5C6D7E8F9012345678', privateKeyPem: '-----BEGIN PRIVATE KEY-----\nMIIB\n-----END PRIVATE KEY-----\n' },
+    {
+      addressId: 'addr-1',
+      thumbprint: 'a1:b2:c3:d4:e5:f6:07:18:29:3a:4b:5c:6d:7e:8f:90:12:34:56:78:a1:b2:c3:d4:e5:f6:07:18:29:3a:4b:5c',
+      privateKeyPem: '-----BEGIN RSA PRIVATE KEY-----\nMIIE\n-----END RSA PRIVATE KEY-----\n',
+      certificatePem: '-----BEGIN CERTIFICATE-----\nMIIC\n-----END CERTIFICATE-----\n',
+    },
+  ],
   'm365:get-oauth-state': [{ addressId: 'addr-1' }],
   'm365:acquire-app-token': [
     { addressId: 'addr-1', tenantId: '11111111-2222-4333-8444-555555555555', clientId: 'aaaaaaaa-0000-4000-8000-000000000001' },

@@ -67,6 +67,8 @@ export interface TokenEndpoint {
   readonly origin: string;
   readonly host: string;
   readonly requests: readonly RecordedTokenRequest[];
+  /** Every client assertion received, as sent (a signed JWT: tests verify it themselves). */
+  readonly assertions: readonly string[];
   /** `https://127.0.0.1:<port>/<tenant>`. */
   authority(tenant: string): string;
   /** What msal needs so that no discovery request leaves this endpoint. */
@@ -89,6 +91,7 @@ export function unsignedJwt(claims: Readonly<Record<string, unknown>>): string {
 export async function startTokenEndpoint(options: TokenEndpointOptions): Promise<TokenEndpoint> {
   const clock = options.clock ?? (() => new Date());
   const requests: RecordedTokenRequest[] = [];
+  const assertions: string[] = [];
   const deviceCodes = new Map<string, { clientId: string; tenant: string; polls: number; scope: string }>();
   let origin = '';
 
@@ -182,7 +185,9 @@ export async function startTokenEndpoint(options: TokenEndpointOptions): Promise
       const payload = JSON.parse(Buffer.from(p, 'base64url').toString('utf8')) as { aud?: string; iss?: string; sub?: string; exp?: number };
       const cert = new X509Certificate(client.certificate);
       const sha256 = Buffer.from(cert.fingerprint256.replaceAll(':', ''), 'hex').toString('base64url');
-      if (header['x5t#S256'] !== sha256) return false;
+      const sha1 = Buffer.from(cert.fingerprint.replaceAll(':', ''), 'hex').toString('base64url');
+      // SHA-256 thumbprint → PS256 + x5t#S256; SHA-1 (as the Entra portal shows it) → RS256 + x5t. Entra takes both.
+      if (header['x5t#S256'] !== sha256 && !(header['x5t#S256'] === undefined && header.x5t === sha1)) return false;
       if (payload.iss !== client.clientId || payload.sub !== client.clientId || payload.aud !== audience) return false;
       if (typeof payload.exp !== 'number' || payload.exp * 1000 < clock().getTime()) return false;
       const key = createPublicKey(cert.publicKey.export({ type: 'spki', format: 'pem' }));
@@ -279,6 +284,8 @@ export async function startTokenEndpoint(options: TokenEndpointOptions): Promise
       const path = req.url ?? '/';
       const result = route(req.method ?? 'GET', path, form);
       const recorded: Record<string, string> = {};
+      const assertion = form.get('client_assertion');
+      if (assertion !== null) assertions.push(assertion);
       for (const [key, value] of form) recorded[key] = key === 'client_secret' || key === 'client_assertion' ? '[present]' : value;
       requests.push({ method: req.method ?? 'GET', path, form: recorded, status: result.status });
       res.writeHead(result.status, { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' });
@@ -298,6 +305,7 @@ export async function startTokenEndpoint(options: TokenEndpointOptions): Promise
     origin,
     host,
     requests,
+    assertions,
     authority: (tenant) => `${origin}/${tenant}`,
     msalMetadata: (tenant) => ({
       knownAuthorities: [host],

@@ -26,9 +26,10 @@ export const KEYCHAIN_SERVICE = 'relayproof';
  * What a keychain entry is for. An address owns up to four: its SMTP secret (the
  * account is the address id itself, as since the first release), the password of the
  * IMAP mailbox its verification email is read from, an OAuth client secret, and the
- * password of the forwarding check mailbox (where mail sent to the address is forwarded).
+ * password of the forwarding check mailbox (where mail sent to the address is forwarded);
+ * also the private key of an OAuth client certificate (`a-xxxx--oauth-certificate`, base64 PKCS#8 on one line).
  */
-export const SECRET_PURPOSES = ['smtp', 'imap', 'oauth-client', 'imap-forwarding'] as const;
+export const SECRET_PURPOSES = ['smtp', 'imap', 'oauth-client', 'imap-forwarding', 'oauth-certificate'] as const;
 export type SecretPurpose = (typeof SECRET_PURPOSES)[number];
 
 /** The keychain account of one of an address's secrets (`a-xxxx`, `a-xxxx--imap`, `a-xxxx--oauth-client`). */

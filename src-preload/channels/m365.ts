@@ -10,7 +10,7 @@ import { z } from 'zod';
 import { KEYCHAIN_TIMEOUT_MS, operationIdSchema, type ChannelSpec } from '../channel-spec';
 import { idSchema, isoTimeSchema } from '../domain';
 import { secretInputSchema } from '../fields';
-import { appIdSchema, deviceCodePromptSchema, tenantSchema, tokenOutcomeSchema } from '../../src-main/m365/schemas';
+import { appIdSchema, certificateThumbprintSchema, deviceCodePromptSchema, tenantSchema, tokenOutcomeSchema } from '../../src-main/m365/schemas';
 
 export const appTokenRequestSchema = z.strictObject({
   /** The saved address the token is for: it is held for this address only. */
@@ -19,10 +19,37 @@ export const appTokenRequestSchema = z.strictObject({
   tenantId: tenantSchema,
   /** Application (client) ID of the app registration. */
   clientId: appIdSchema,
-  /** A one-off test with a secret typed now; omitted = the secret saved for the address. */
+  /** A one-off test with a secret typed now; omitted = the saved certificate if there is one, else the saved secret. */
   clientSecret: secretInputSchema.optional(),
 });
 export type AppTokenRequest = z.input<typeof appTokenRequestSchema>;
+
+/**
+ * The certificate credential of the address's app registration. The private key goes to
+ * the keychain (main checks it parses as an RSA private key); the thumbprint and the
+ * optional certificate are public and saved with the app registration.
+ */
+export const clientCertificateRequestSchema = z.strictObject({
+  addressId: idSchema,
+  /** As the Entra portal shows it under Certificates & secrets: hex SHA-1 (40) or SHA-256 (64). */
+  thumbprint: certificateThumbprintSchema,
+  /** PEM private key of the certificate; sent once, never returned. */
+  privateKeyPem: z
+    .string({ error: 'The private key must be text.' })
+    .max(16_384, { message: 'The private key is longer than 16384 characters: paste only the key (-----BEGIN PRIVATE KEY----- … -----END PRIVATE KEY-----).' })
+    .refine((s) => /-----BEGIN [A-Z ]*PRIVATE KEY-----/u.test(s), { message: 'Paste the private key as PEM: it starts with -----BEGIN PRIVATE KEY----- (or -----BEGIN RSA PRIVATE KEY-----).' }),
+  /** PEM certificate (public), sent as x5c; optional. */
+  certificatePem: z
+    .string()
+    .max(16_384, { message: 'The certificate is longer than 16384 characters.' })
+    .refine((s) => s.includes('-----BEGIN CERTIFICATE-----'), { message: 'The certificate must be PEM (-----BEGIN CERTIFICATE-----).' })
+    .optional(),
+});
+export type ClientCertificateRequest = z.input<typeof clientCertificateRequestSchema>;
+
+/** Which credential signed the app-only token request. */
+export const appCredentialUsedSchema = z.enum(['client-secret', 'saved-client-secret', 'certificate']);
+export type AppCredentialUsed = z.infer<typeof appCredentialUsedSchema>;
 
 export const deviceCodeRequestSchema = z.strictObject({
   operationId: operationIdSchema,
@@ -52,6 +79,17 @@ export const oauthStateSchema = z.object({
    * token for this address, to pre-fill the OAuth tab; null = none saved.
    */
   registration: z.object({ tenantId: z.string(), clientId: z.string(), savedAt: isoTimeSchema }).nullable(),
+  /** The saved certificate credential (its public half; never the key); null = none saved. */
+  certificate: z
+    .object({
+      thumbprint: z.string(),
+      /** Whether the PEM certificate was saved too (sent as x5c). */
+      certificateSaved: z.boolean(),
+      /** null = the keychain cannot be read right now. */
+      keyStored: z.boolean().nullable(),
+      savedAt: isoTimeSchema,
+    })
+    .nullable(),
 });
 export type OAuthState = z.infer<typeof oauthStateSchema>;
 
@@ -70,12 +108,20 @@ export const m365Channels = {
     timeoutMs: KEYCHAIN_TIMEOUT_MS,
     secretFields: ['secret'],
   },
+  /** Saves the certificate credential: the private key in the OS keychain (never returned), the thumbprint and certificate with the app registration. */
+  'm365:set-client-certificate': {
+    input: clientCertificateRequestSchema,
+    output: z.object({ stored: z.literal(true), thumbprint: z.string(), changedAt: isoTimeSchema }),
+    timeoutMs: KEYCHAIN_TIMEOUT_MS,
+    secretFields: ['privateKeyPem'],
+  },
   /** Is a client secret saved, is a token held in memory for this address, and which app registration was saved for it? */
   'm365:get-oauth-state': { input: z.strictObject({ addressId: idSchema }), output: oauthStateSchema, timeoutMs: KEYCHAIN_TIMEOUT_MS },
   /** App-only token (client credentials): held in memory for the address; its explained claims come back, never the token. */
   'm365:acquire-app-token': {
     input: appTokenRequestSchema,
-    output: tokenOutcomeSchema,
+    /** `credential`: a client secret given now, the saved client secret, or the saved certificate (used when no secret is given). */
+    output: tokenOutcomeSchema.and(z.object({ credential: appCredentialUsedSchema })),
     timeoutMs: TOKEN_TIMEOUT_MS,
     secretFields: ['clientSecret'],
   },
