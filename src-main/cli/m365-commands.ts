@@ -4,13 +4,15 @@
  * validation) as the app; token calls the service in this process, because no channel
  * ever returns a token and `--show-token` must be able to print it.
  */
-import { writeFile } from 'node:fs/promises';
-import { readinessItemIds, readinessStateSchema, type GeneratedScript, type M365Checklist, type ReadinessState, type TokenExplanation, type TokenOutcome } from '../m365/schemas';
+import { readFile, writeFile } from 'node:fs/promises';
+import { checkClientCertificate } from '../m365/client-certificate';
+import { readinessItemIds, readinessStateSchema, type GeneratedScript, type M365Checklist, type ReadinessState, type AppTokenInput, type TokenExplanation, type TokenOutcome } from '../m365/schemas';
 import type { Services } from '../services';
 import { EXIT, parseOptions, printJson, readSecretFromStdin, reportError, UsageError, type CliIo, type ExitCode } from './io';
 
 const CHECKLIST_USAGE = 'Usage: relayproof m365 checklist --upn UPN [--from ADDR] [--error TEXT] [--mark ITEM=STATE]... [--json]';
-const TOKEN_USAGE = 'Usage: relayproof m365 token --tenant TENANT --client-id ID --client-secret-stdin [--show-token] [--json]';
+const TOKEN_USAGE =
+  'Usage: relayproof m365 token --tenant TENANT --client-id ID (--client-secret-stdin | --certificate-key-stdin --thumbprint HEX [--certificate FILE]) [--show-token] [--json]';
 const SCRIPT_USAGE =
   'Usage: relayproof m365 script check|enable|enable-many|send-as|oauth-setup --upn UPN [--upn UPN]... [--from ADDR] [--send-on-behalf] [--app-id ID --object-id ID] [--out FILE] [--json]';
 
@@ -150,27 +152,71 @@ async function token(args: readonly string[], io: CliIo, openServices: () => Ser
     tenant: { type: 'string' },
     'client-id': { type: 'string' },
     'client-secret-stdin': { type: 'boolean' },
+    'certificate-key-stdin': { type: 'boolean' },
+    thumbprint: { type: 'string' },
+    certificate: { type: 'string' },
     'show-token': { type: 'boolean' },
   });
-  const values = v as { json?: boolean; tenant?: string; 'client-id'?: string; 'client-secret-stdin'?: boolean; 'show-token'?: boolean };
+  const values = v as {
+    json?: boolean;
+    tenant?: string;
+    'client-id'?: string;
+    'client-secret-stdin'?: boolean;
+    'certificate-key-stdin'?: boolean;
+    thumbprint?: string;
+    certificate?: string;
+    'show-token'?: boolean;
+  };
   if (values.tenant === undefined || values['client-id'] === undefined) throw new UsageError(TOKEN_USAGE);
-  if (values['client-secret-stdin'] !== true) throw new UsageError(`The client secret is read only from standard input: add --client-secret-stdin.\n${TOKEN_USAGE}`);
-  if (io.stdin.isTTY === true) {
-    throw new UsageError('--client-secret-stdin reads the client secret from a pipe, for example: secret-tool lookup … | relayproof m365 token … --client-secret-stdin');
+  const withCertificate = values['certificate-key-stdin'] === true;
+  if (withCertificate && values['client-secret-stdin'] === true) throw new UsageError(`Give either --client-secret-stdin or --certificate-key-stdin, not both: standard input holds one of them.\n${TOKEN_USAGE}`);
+  if (!withCertificate && (values.thumbprint !== undefined || values.certificate !== undefined)) {
+    throw new UsageError(`--thumbprint and --certificate go with --certificate-key-stdin (the private key on standard input).\n${TOKEN_USAGE}`);
   }
-  const clientSecret = await readSecretFromStdin(io);
+  if (!withCertificate && values['client-secret-stdin'] !== true) {
+    throw new UsageError(`The client secret or the certificate's private key is read only from standard input: add --client-secret-stdin or --certificate-key-stdin.\n${TOKEN_USAGE}`);
+  }
+  if (withCertificate && values.thumbprint === undefined) {
+    throw new UsageError(`--certificate-key-stdin needs --thumbprint: the certificate's thumbprint as shown under Certificates & secrets in the app registration.\n${TOKEN_USAGE}`);
+  }
+  const flag = withCertificate ? '--certificate-key-stdin' : '--client-secret-stdin';
+  if (io.stdin.isTTY === true) {
+    throw new UsageError(
+      withCertificate
+        ? `${flag} reads the PEM private key from a pipe, for example: relayproof m365 token … ${flag} --thumbprint HEX < app.key`
+        : `${flag} reads the client secret from a pipe, for example: secret-tool lookup … | relayproof m365 token … ${flag}`,
+    );
+  }
   const json = values.json === true;
+  let credential: AppTokenInput['credential'];
+  if (withCertificate) {
+    const privateKeyPem = await readSecretFromStdin(io, 16_384);
+    let certificatePem: string | undefined;
+    if (values.certificate !== undefined) {
+      try {
+        certificatePem = await readFile(values.certificate, 'utf8');
+      } catch (error) {
+        return reportError(io, json, { code: 'invalid-input', message: `Could not read the certificate ${values.certificate}: ${error instanceof Error ? error.message : String(error)}`, hint: 'Give the PEM certificate file uploaded to the app registration, or leave --certificate out.' });
+      }
+    }
+    const checked = checkClientCertificate({ thumbprint: values.thumbprint ?? '', privateKeyPem, certificatePem });
+    if (!checked.ok) return reportError(io, json, checked.error);
+    credential = { kind: 'certificate', privateKey: privateKeyPem, thumbprint: checked.value.thumbprint, ...(checked.value.certificatePem !== null ? { certificate: checked.value.certificatePem } : {}) };
+  } else {
+    credential = { kind: 'secret', clientSecret: await readSecretFromStdin(io) };
+  }
   const loaded = await openServices().m365();
   if (!loaded.ok) return reportError(io, json, { code: 'internal', message: `Relayproof could not read its Microsoft 365 data: ${loaded.problems.join('; ')}`, hint: 'Reinstall Relayproof.' });
-  const result = await loaded.service.acquireAppToken({ tenant: values.tenant, clientId: values['client-id'], credential: { kind: 'secret', clientSecret } });
+  const result = await loaded.service.acquireAppToken({ tenant: values.tenant, clientId: values['client-id'], credential });
   if (!result.ok) return reportError(io, json, result.error);
   const { accessToken, outcome } = result.value;
   const usable = outcome.status === 'acquired' && outcome.explanation.usable;
   const shown = values['show-token'] === true && accessToken !== null ? accessToken : null;
   if (json) {
-    printJson(io, { ok: usable, outcome, ...(shown !== null ? { accessToken: shown } : {}) });
+    printJson(io, { ok: usable, credential: withCertificate ? 'certificate' : 'client-secret', outcome, ...(shown !== null ? { accessToken: shown } : {}) });
   } else {
     printOutcome(io, outcome);
+    io.stdout.write(`  Credential: ${credential.kind === 'certificate' ? `certificate (thumbprint ${credential.thumbprint ?? ''})` : 'client secret'}\n`);
     if (shown !== null) io.stdout.write(`\nAccess token (a bearer credential until it expires; do not paste it anywhere public):\n${shown}\n`);
   }
   return usable ? EXIT.ok : EXIT.checkFailed;
