@@ -1,4 +1,5 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
+import type { ServicesOptions } from '../services';
 /**
  * What a CLI command may touch, passed in so tests drive the real commands with
  * captured streams and a temporary data directory.
@@ -8,6 +9,10 @@ export interface CliIo {
   readonly stderr: NodeJS.WritableStream;
   readonly stdin: NodeJS.ReadableStream & { readonly isTTY?: boolean };
   readonly env: NodeJS.ProcessEnv;
+  /** Ends a long-running command (`status --watch`) as SIGINT does: how an in-process caller stops it. */
+  readonly signal?: AbortSignal;
+  /** Re-check timers and backoff of the services a command opens (tests; the defaults otherwise). */
+  readonly verification?: ServicesOptions['verification'];
 }
 
 /** Exit codes shared by every command. */

@@ -147,6 +147,7 @@ function openServices(io: CliIo, mode: 'cli' | 'browser' = 'cli'): Services {
     mode,
     logger: createLogger({ file: `${dataDirectory}/logs/relayproof.log` }),
     m365OAuth: authority.oauth,
+    ...(io.verification !== undefined ? { verification: io.verification } : {}),
   });
 }
 

@@ -18,7 +18,7 @@ const MESSAGE_USAGE = 'Usage: relayproof message verify FILE.eml [--dns-server H
 const REPORT_USAGE = 'Usage: relayproof report [ADDRESS_ID] --format html|json --out FILE';
 
 export interface VerificationCommandDeps {
-  /** `status --watch` ends when this resolves; the default waits for SIGINT or SIGTERM. */
+  /** `status --watch` ends when this resolves; the default waits for SIGINT, SIGTERM or `io.signal`. */
   readonly stopped?: Promise<void>;
   /** Refresh interval of `status --watch` (countdowns move even when nothing changes). */
   readonly refreshMs?: number;
@@ -82,7 +82,7 @@ export async function runStatusCommand(args: readonly string[], io: CliIo, openS
   const unsubscribe = services.verification.onChange(() => void again());
   const timer = setInterval(() => void again(), deps.refreshMs ?? 60_000);
   try {
-    await (deps.stopped ?? untilSignalled());
+    await (deps.stopped ?? untilSignalled(io.signal));
   } finally {
     clearInterval(timer);
     unsubscribe();
@@ -91,10 +91,19 @@ export async function runStatusCommand(args: readonly string[], io: CliIo, openS
   return queued;
 }
 
-function untilSignalled(): Promise<void> {
+/** SIGINT, SIGTERM or the caller's abort, whichever comes first; no listener is left behind. */
+function untilSignalled(signal?: AbortSignal): Promise<void> {
   return new Promise<void>((resolve) => {
-    process.once('SIGINT', () => resolve());
-    process.once('SIGTERM', () => resolve());
+    const done = () => {
+      process.off('SIGINT', done);
+      process.off('SIGTERM', done);
+      signal?.removeEventListener('abort', done);
+      resolve();
+    };
+    if (signal?.aborted === true) return done();
+    process.once('SIGINT', done);
+    process.once('SIGTERM', done);
+    signal?.addEventListener('abort', done, { once: true });
   });
 }
 
