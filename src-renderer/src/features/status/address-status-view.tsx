@@ -16,7 +16,7 @@ import { MessageProofCard } from './message-proof-card';
 import { ReceiptProgress } from './receipt-progress';
 import { RestartWindow } from './restart-window';
 import { StatusItemCard } from './status-item-card';
-import { checklistHref, countdownSentence, formatTime, groupLabels, groupOrder, remainingMs, statusHref } from './status-format';
+import { checklistHref, countdownSentence, formatTime, groupLabels, groupOrder, itemWarnings, overallLabel, remainingMs, statusHref } from './status-format';
 import { useFocusTitleWhen, useInvalidateVerification, useNow, useRecheckRun, useSendRun, useVerificationStatus, type MoveFocus } from './use-verification';
 import { recheckMessage, sendMessage } from './verification-runs';
 
@@ -72,6 +72,7 @@ function AddressStatusBody({ status }: { readonly status: AddressStatus }) {
   const titles = useMemo(() => new Map(status.status.items.map((i) => [i.id, i.title])), [status.status.items]);
   const fixHref = checklistHref(address.address, address.platform, status.status.items);
   const busy = recheckPhase === 'running' || sendPhase === 'running';
+  const warned = status.status.items.some((i) => itemWarnings(i).length > 0);
   const recipientHint =
     address.mailbox === null
       ? `Empty: sent to ${address.address} itself. No mailbox is set up, so open the received message as .eml below.`
@@ -83,7 +84,7 @@ function AddressStatusBody({ status }: { readonly status: AddressStatus }) {
         title={`Status of ${address.address}`}
         description={
           <span className={styles.summary}>
-            <ItemStateChip state={status.status.overall} overall />
+            <ItemStateChip state={status.status.overall} overall warning={warned} label={overallLabel(status.status)} />
             <span>
               {platformLabels[address.platform]} · {environmentLabels[address.environment]} · last check {formatTime(status.lastCheckAt, 'never')} · next check{' '}
               {formatTime(status.nextCheckAt, status.status.overall === 'verified' ? 'not needed' : 'on demand')}
@@ -92,6 +93,9 @@ function AddressStatusBody({ status }: { readonly status: AddressStatus }) {
           </span>
         }
       />
+
+      {/* The mailbox the verification email is read from, right above the button that sends it. */}
+      <MailboxForm addressId={address.id} address={address.address} mailbox={address.mailbox} />
 
       <section className={card.card} aria-labelledby="actions-heading">
         <h2 id="actions-heading" className={card.heading}>
@@ -164,7 +168,6 @@ function AddressStatusBody({ status }: { readonly status: AddressStatus }) {
 
       {latestProofRun?.message === undefined || latestProofRun.message === null ? null : <MessageProofCard proof={latestProofRun.message} receivedAt={latestProofRun.finishedAt} />}
 
-      <MailboxForm addressId={address.id} address={address.address} mailbox={address.mailbox} />
       <MailboxForm key={`forwarding-${address.id}`} kind="forwarding" addressId={address.id} address={address.address} mailbox={address.forwardingMailbox} />
       <EmlOpen addressId={address.id} onVerified={() => void invalidate()} />
 

@@ -2,7 +2,7 @@ import { Link, makeStyles, Table, TableBody, TableCell, TableHeader, TableHeader
 import type { AddressStatus } from '../../../../src-preload/contract';
 import { environmentLabels, platformLabels } from '../addresses/address-labels';
 import { ItemStateChip } from './item-state-chip';
-import { formatTime, statusHref } from './status-format';
+import { formatTime, itemWarnings, overallLabel, statusHref } from './status-format';
 
 const useStyles = makeStyles({
   scroller: { overflowX: 'auto' },
@@ -42,7 +42,7 @@ export function StatusDashboard({ statuses }: { readonly statuses: readonly Addr
                 </div>
               </TableCell>
               <TableCell data-testid="overall">
-                <ItemStateChip state={s.status.overall} overall />
+                <ItemStateChip state={s.status.overall} overall warning={s.status.items.some((i) => itemWarnings(i).length > 0)} label={overallLabel(s.status)} />
               </TableCell>
               <TableCell>
                 {s.status.worst === null ? (

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { checklistHref, countdownSentence, formatDelay, formatDuration, remainingMs, toBase64 } from './status-format';
+import { checklistHref, countdownSentence, formatDelay, formatDuration, isUndecided, itemWarnings, overallLabel, remainingMs, toBase64 } from './status-format';
 import { idleSend, receiptStage, recheckReducer, idleRecheck, sendMessage, sendReducer } from './verification-runs';
 
 describe('status wording', () => {
@@ -62,5 +62,31 @@ describe('run reducers', () => {
     expect(s).toMatchObject({ phase: 'running', dns: 'started', connection: 'waiting' });
     s = recheckReducer(s, { type: 'failed', operationId: 'r', error: { code: 'not-found', message: 'gone' } });
     expect(s).toMatchObject({ phase: 'failed', error: { message: 'gone' } });
+  });
+});
+
+describe('one verdict across views', () => {
+  const T = '2026-11-23T05:21:00.000Z';
+  const evidence = (facts: { label: string; value: string }[]) => ({ source: 'dns' as const, observedAt: T, summary: 's', value: null, facts });
+
+  it('a verified item carrying the checklist\'s warning is "verified, with a warning", never plain verified', () => {
+    const warned = { status: { state: 'verified' as const, since: T, explanation: 'Verified, with a warning: …', drift: null, evidence: evidence([{ label: 'Warning', value: 'zendesk1 is a TXT copy, not the CNAME' }]) } };
+    expect(itemWarnings(warned)).toEqual(['zendesk1 is a TXT copy, not the CNAME']);
+    expect(itemWarnings({ status: { ...warned.status, evidence: evidence([{ label: 'Record 1', value: 'v=spf1 -all' }]) } })).toEqual([]);
+    expect(itemWarnings({ status: { state: 'failed', since: T, reason: 'check-failed', explanation: 'x', evidence: evidence([{ label: 'Warning', value: 'w' }]) } })).toEqual([]);
+  });
+
+  it('an item checked without a decision is not "not checked yet"', () => {
+    expect(isUndecided({ status: { state: 'unverified', since: null }, checkedAt: null })).toBe(false);
+    expect(isUndecided({ status: { state: 'unverified', since: null }, checkedAt: T })).toBe(true);
+    // Reset after the check: not checked since.
+    expect(isUndecided({ status: { state: 'unverified', since: '2026-11-23T06:00:00.000Z' }, checkedAt: T })).toBe(false);
+  });
+
+  it('the address reads "Not fully checked yet" once some items are verified and others never checked', () => {
+    const counts = { unverified: 2, pending: 0, verified: 8, failed: 0, stale: 0 };
+    expect(overallLabel({ overall: 'unverified', counts })).toBe('Not fully checked yet');
+    expect(overallLabel({ overall: 'unverified', counts: { ...counts, verified: 0 } })).toBe('Not checked yet');
+    expect(overallLabel({ overall: 'failed', counts })).toBe('Failed');
   });
 });

@@ -3,7 +3,7 @@
  * times in the admin's locale and time zone (Intl), and the link into the checklist
  * for a DNS item. Pure, so it is tested on its own.
  */
-import type { ItemGroup, ItemStateName, StatusItem } from '../../../../src-main/verification/schemas';
+import type { ItemGroup, ItemStateName, StatusItem, StatusView } from '../../../../src-main/verification/schemas';
 import type { PlatformId } from '../../../../src-preload/contract';
 import { routeHref } from '../../app/routes';
 import { formatDateTime } from '../addresses/address-status';
@@ -103,4 +103,26 @@ export function toBase64(bytes: Uint8Array): string {
   const slice = 0x8000;
   for (let i = 0; i < bytes.length; i += slice) binary += String.fromCharCode(...bytes.subarray(i, i + slice));
   return btoa(binary);
+}
+
+/**
+ * The warnings behind a verified item (the checklist's `warn`, e.g. a DKIM key published
+ * as TXT where the platform wants a CNAME): verified, but not without something to fix.
+ */
+export function itemWarnings(item: Pick<StatusItem, 'status'>): string[] {
+  const s = item.status;
+  if (s.state !== 'verified') return [];
+  return s.evidence.facts.filter((f) => f.label === 'Warning').map((f) => f.value);
+}
+
+/** Not verified yet although a check ran after the last reset (it could not decide: resolver fault, mailbox down). */
+export function isUndecided(item: Pick<StatusItem, 'status' | 'checkedAt'>): boolean {
+  const s = item.status;
+  if (s.state !== 'unverified' || item.checkedAt === null) return false;
+  return s.since === null || Date.parse(item.checkedAt) > Date.parse(s.since);
+}
+
+/** The address's overall word: "Not fully checked yet" once some items are verified and others never checked. */
+export function overallLabel(view: Pick<StatusView, 'overall' | 'counts'>): string {
+  return view.overall === 'unverified' && view.counts.verified > 0 ? 'Not fully checked yet' : overallLabels[view.overall];
 }

@@ -4,7 +4,7 @@ import { isDnsItemId } from '../../../../src-main/verification/schemas';
 import { DetailsList } from '../../ui/details-list';
 import { DnsText } from '../checklist/dns-text';
 import { ItemStateChip } from './item-state-chip';
-import { countdownSentence, formatDuration, formatTime, remainingMs } from './status-format';
+import { countdownSentence, formatDuration, formatTime, isUndecided, itemWarnings, remainingMs } from './status-format';
 
 export type ViewItem = StatusView['items'][number];
 
@@ -18,6 +18,8 @@ const useStyles = makeStyles({
     backgroundColor: tokens.colorNeutralBackground1,
   },
   verified: { borderLeftColor: tokens.colorPaletteGreenBorder2 },
+  warned: { borderLeftColor: tokens.colorPaletteDarkOrangeBorder2 },
+  warnings: { margin: 0, paddingLeft: tokens.spacingHorizontalXL, color: tokens.colorPaletteDarkOrangeForeground2 },
   failed: { borderLeftColor: tokens.colorPaletteRedBorder2 },
   stale: { borderLeftColor: tokens.colorPaletteDarkOrangeBorder2 },
   header: { display: 'flex', alignItems: 'center', gap: tokens.spacingHorizontalM, flexWrap: 'wrap' },
@@ -63,27 +65,39 @@ export function StatusItemCard({ item, now, checklistHref }: StatusItemCardProps
   const needsFix = dns && (s.state === 'failed' || s.state === 'pending' || s.state === 'stale');
   const evidence = s.state === 'unverified' ? null : s.evidence;
   const drift = s.state === 'stale' ? s.drift : s.state === 'verified' ? s.drift : null;
+  const warnings = itemWarnings(item);
+  // Verified with nothing to look at (no warning, no change, no failed check): one line and a closed evidence box.
+  const quiet = s.state === 'verified' && warnings.length === 0 && drift === null && item.lastError === null;
   return (
     <article
       aria-labelledby={titleId}
       data-item={item.id}
       data-state={s.state}
-      className={mergeClasses(styles.item, s.state === 'verified' && styles.verified, s.state === 'failed' && styles.failed, s.state === 'stale' && styles.stale)}
+      className={mergeClasses(styles.item, s.state === 'verified' && (warnings.length > 0 ? styles.warned : styles.verified), s.state === 'failed' && styles.failed, s.state === 'stale' && styles.stale)}
     >
       <div className={styles.header}>
         <h3 id={titleId} className={styles.title}>
           {item.title}
         </h3>
-        <ItemStateChip state={s.state} />
+        <ItemStateChip state={s.state} warning={warnings.length > 0} undecided={isUndecided(item)} />
       </div>
       {s.state === 'unverified' ? (
         <Text as="p" className={styles.secondary}>
-          Not checked yet. {unverifiedHint(item)}
+          {!isUndecided(item)
+            ? `Not checked yet. ${unverifiedHint(item)}`
+            : `Checked, but not decided yet: the check could not run to the end (see below). ${unverifiedHint(item)}`}
         </Text>
       ) : (
         <Text as="p" className={styles.paragraph}>
           {s.explanation}
         </Text>
+      )}
+      {warnings.length === 0 ? null : (
+        <ul className={styles.warnings} aria-label={`Warnings for ${item.title}`} data-testid="item-warnings">
+          {warnings.map((w) => (
+            <li key={w}>{w}</li>
+          ))}
+        </ul>
       )}
       {left !== null && deadline !== null && (s.state === 'pending' || s.state === 'stale') ? (
         <Text as="p" className={styles.countdown} data-testid="countdown">
@@ -92,15 +106,17 @@ export function StatusItemCard({ item, now, checklistHref }: StatusItemCardProps
         </Text>
       ) : null}
       {drift === null ? null : <DriftBox drift={drift} alarming={s.state === 'stale'} />}
-      <Text as="p" size={200} className={styles.secondary}>
-        {timesLine(item)}
-      </Text>
+      {quiet ? null : (
+        <Text as="p" size={200} className={styles.secondary}>
+          {timesLine(item)}
+        </Text>
+      )}
       {item.lastError === null ? null : (
         <Text as="p" size={200} className={styles.secondary}>
           The last check could not decide ({formatTime(item.lastError.at, '')}): {item.lastError.message}
         </Text>
       )}
-      {evidence === null ? null : <EvidenceDetails evidence={evidence} />}
+      {evidence === null ? null : <EvidenceDetails evidence={evidence} times={quiet ? timesLine(item) : null} />}
       {needsFix ? (
         <Link href={checklistHref}>
           Open the fix for {item.title.replace(/^DNS: /u, '')} in the Checklist
@@ -155,7 +171,7 @@ export function DriftBox({ drift, alarming }: { readonly drift: Drift; readonly 
   );
 }
 
-function EvidenceDetails({ evidence }: { readonly evidence: Evidence }) {
+function EvidenceDetails({ evidence, times }: { readonly evidence: Evidence; readonly times: string | null }) {
   const styles = useStyles();
   const seen = new Map<string, number>();
   const items = evidence.facts.map((fact) => {
@@ -166,6 +182,11 @@ function EvidenceDetails({ evidence }: { readonly evidence: Evidence }) {
   return (
     <details className={styles.evidence}>
       <summary className={styles.summary}>Evidence ({evidenceSource(evidence.source)}, {formatTime(evidence.observedAt, '')})</summary>
+      {times === null ? null : (
+        <Text as="p" size={200} className={styles.secondary}>
+          {times}
+        </Text>
+      )}
       <Text as="p" className={styles.paragraph}>
         {evidence.summary}
       </Text>
