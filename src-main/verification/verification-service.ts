@@ -46,7 +46,7 @@ import { recordRun } from './history';
 import { receiveByImap, type ReceiveOutcome } from './imap-receipt';
 import { verifyMessage, type ExpectedHeader } from './message-proof';
 import { asForeign, checklistObservations, connectionObservations, foreignMessageReason, proofObservations, receiptObservation } from './observations';
-import { buildReport, reportJson } from './report';
+import { buildReport, reportFileStem, reportJson } from './report';
 import { reportHtml } from './report-html';
 import { createRecheckScheduler, DEFAULT_BACKOFF_MS, MANUAL_RECHECK_GAP_MS, manualRecheckGate, type RecheckScheduler, type Timers } from './scheduler';
 import { isDnsItemId, type AddressVerificationState, type ItemId, type ImapMailbox, type MessageProof, type Observation, type RunRecord } from './schemas';
@@ -626,6 +626,8 @@ export function createVerificationService(deps: VerificationServiceDeps): Verifi
         // The OAuth 2.0 app's client secret and any access token held for the address.
         const client = await vault.withSecret(secretAccount(a.id, 'oauth-client'), async (secret) => secret);
         if (client.ok) secrets.push({ username: null, secret: client.value });
+        const certificateKey = await vault.withSecret(secretAccount(a.id, 'oauth-certificate'), async (secret) => secret);
+        if (certificateKey.ok) secrets.push({ username: null, secret: certificateKey.value });
         const token = deps.heldToken?.(a.id) ?? null;
         if (token !== null) secrets.push({ username: a.username, secret: token });
       }
@@ -634,7 +636,8 @@ export function createVerificationService(deps: VerificationServiceDeps): Verifi
         addresses.map((a) => ({ id: a.id, address: a.address, platform: a.platform, environment: a.environment, state: stateOf(a), history: historyOf(statusStore.get(a.id), a.id) })),
         { now, appVersion: deps.appVersion, secrets },
       );
-      const stem = `relayproof-verification-${addressId ?? 'all'}-${now.toISOString().slice(0, 10)}`;
+      // Named by the address an admin recognises, never the internal id.
+      const stem = reportFileStem(addressId === undefined ? undefined : addresses[0]?.address, now);
       return ok(
         format === 'html'
           ? { filename: `${stem}.html`, mediaType: 'text/html; charset=utf-8', content: reportHtml(report) }
