@@ -1,4 +1,4 @@
-import { Button, Field, Input, makeStyles, MessageBar, MessageBarBody, Text, tokens } from '@fluentui/react-components';
+import { Button, Field, Input, makeStyles, MessageBar, MessageBarBody, Radio, RadioGroup, Text, tokens } from '@fluentui/react-components';
 import { useQueryClient } from '@tanstack/react-query';
 import { useEffect, useRef, useState, type FormEvent } from 'react';
 import type { AddressView, AppError, ChannelInput, ChannelName, ChannelOutput } from '../../../../src-preload/contract';
@@ -12,6 +12,7 @@ import { CopyButton } from '../../ui/copy-button';
 import { ErrorBar } from '../../ui/error-bar';
 import { LiveStatus } from '../../ui/live-status';
 import { SecretInput } from '../connection-test/secret-input';
+import { CertificateCredential } from './certificate-credential';
 import { deviceCodeReducer, idleDeviceCode, isDeviceCodeEvent } from './device-code-run';
 import { LiveTest } from './live-test';
 import { ScriptGenerator } from './script-generator';
@@ -105,6 +106,9 @@ function OAuthForAddress({ address, upn, onReport }: OAuthTabProps & { readonly 
   const formRef = useRef<HTMLFormElement>(null);
   const saveSecret = useSecretCall('m365:set-client-secret');
   const acquire = useSecretCall('m365:acquire-app-token');
+  const saveCertificate = useSecretCall('m365:set-client-certificate');
+  const [credentialKind, setCredentialKind] = useState<'secret' | 'certificate'>('secret');
+  const [usedCredential, setUsedCredential] = useState<string | null>(null);
   const stateInput = { addressId: address.id };
   const oauthState = useChannelQuery('m365:get-oauth-state', stateInput);
   const deviceCode = useOperationRun({ channels: DEVICE_CODE_CHANNELS, idPrefix: 'devcode', isEvent: isDeviceCodeEvent, reducer: deviceCodeReducer, initial: idleDeviceCode });
@@ -164,7 +168,7 @@ function OAuthForAddress({ address, upn, onReport }: OAuthTabProps & { readonly 
 
   const getToken = (event: FormEvent<HTMLFormElement>) => {
     event.preventDefault();
-    const values = checked(oauthState.data?.clientSecretStored !== true);
+    const values = checked(credentialKind === 'secret' && oauthState.data?.clientSecretStored !== true);
     if (values === null) return;
     clearSecret();
     setOutcome(null);
@@ -172,6 +176,7 @@ function OAuthForAddress({ address, upn, onReport }: OAuthTabProps & { readonly 
       { addressId: address.id, tenantId: values.tenantId, clientId: values.clientId, ...(values.secret === '' ? {} : { clientSecret: values.secret }) },
       (value) => {
         setOutcome(value);
+        setUsedCredential({ 'client-secret': 'the client secret typed above', 'saved-client-secret': 'the saved client secret', certificate: 'the saved certificate' }[value.credential]);
         void refreshState();
       },
     );
@@ -230,6 +235,12 @@ function OAuthForAddress({ address, upn, onReport }: OAuthTabProps & { readonly 
           App-only token for {address.address}
         </h2>
         <form ref={formRef} onSubmit={getToken} noValidate aria-label="App-only token" className={styles.tab}>
+          <Field label="Credential" hint="A certificate is what Microsoft recommends for apps; a client secret is quicker to set up.">
+            <RadioGroup layout="horizontal" value={credentialKind} onChange={(_e, d) => setCredentialKind(d.value === 'certificate' ? 'certificate' : 'secret')}>
+              <Radio value="secret" label="Client secret" />
+              <Radio value="certificate" label="Certificate" />
+            </RadioGroup>
+          </Field>
           <div className={styles.grid}>
             <Field label="Directory (tenant) ID" required {...field('tenant', 'A GUID, or the tenant’s domain such as contoso.onmicrosoft.com.')}>
               <Input className={styles.mono} value={tenant} onChange={(_e, d) => setTenant(d.value)} autoComplete="off" spellCheck={false} />
@@ -237,6 +248,7 @@ function OAuthForAddress({ address, upn, onReport }: OAuthTabProps & { readonly 
             <Field label="Application (client) ID" required {...field('clientId', 'App registrations › your app › Overview.')}>
               <Input className={styles.mono} value={clientId} onChange={(_e, d) => setClientId(d.value)} autoComplete="off" spellCheck={false} />
             </Field>
+            {credentialKind === 'secret' ? (
             <Field
               label="Client secret"
               {...field(
@@ -248,11 +260,28 @@ function OAuthForAddress({ address, upn, onReport }: OAuthTabProps & { readonly 
             >
               {(control) => <SecretInput {...control} inputRef={secretRef} disabled={false} onPresence={() => setErrors(({ secret: _s, ...rest }) => rest)} />}
             </Field>
+            ) : null}
           </div>
+          {credentialKind === 'certificate' ? (
+            <CertificateCredential
+              addressId={address.id}
+              saved={oauthState.data?.certificate ?? null}
+              pending={saveCertificate.pending}
+              onSave={(input) => {
+                setSaved(null);
+                saveCertificate.call(input, (value) => {
+                  setSaved(`Certificate ${value.thumbprint} saved for ${address.address}: its private key is in the OS keychain.`);
+                  void refreshState();
+                });
+              }}
+            />
+          ) : null}
           <div className={styles.actions}>
-            <Button onClick={save} disabled={saveSecret.pending}>
-              Save client secret
-            </Button>
+            {credentialKind === 'secret' ? (
+              <Button onClick={save} disabled={saveSecret.pending}>
+                Save client secret
+              </Button>
+            ) : null}
             <Button type="submit" appearance="primary" disabled={acquire.pending}>
               {acquire.pending ? 'Getting a token…' : 'Get a token'}
             </Button>
@@ -260,9 +289,11 @@ function OAuthForAddress({ address, upn, onReport }: OAuthTabProps & { readonly 
         </form>
         <LiveStatus message={saved} />
         {saveSecret.error === null ? null : <ErrorBar error={saveSecret.error} title="The client secret was not saved" />}
+        {saveCertificate.error === null ? null : <ErrorBar error={saveCertificate.error} title="The certificate was not saved" />}
         {acquire.error === null ? null : <ErrorBar error={acquire.error} title="No token was requested" />}
         <div role="status" aria-live="polite">
           {outcome === null ? null : <TokenOutcomeView outcome={outcome} heading="Token claims" />}
+          {outcome === null || usedCredential === null ? null : <Text>Requested with {usedCredential}.</Text>}
         </div>
       </section>
 
