@@ -13,6 +13,8 @@ const useStyles = makeStyles({
   broken: { margin: 0, color: tokens.colorPaletteRedForeground1, fontWeight: tokens.fontWeightSemibold },
   list: { margin: 0, paddingLeft: tokens.spacingHorizontalXL },
   scroller: { overflowX: 'auto' },
+  more: { display: 'flex', flexDirection: 'column', gap: tokens.spacingVerticalS },
+  summary: { cursor: 'pointer', width: 'fit-content' },
 });
 
 function ResultChip({ result }: { readonly result: AuthResultName }) {
@@ -106,6 +108,9 @@ export function MessageProofCard({ proof, receivedAt }: { readonly proof: Messag
           />
         </div>
       </div>
+      {/* Passing, the path and headers are detail: closed by default (open when something fails). */}
+      <details className={styles.more} open={!proof.pass}>
+      <summary className={styles.summary}>Path, timing and headers</summary>
       <h3 className={card.subheading}>Path and timing</h3>
       <DetailsList
         items={[
@@ -160,6 +165,7 @@ export function MessageProofCard({ proof, receivedAt }: { readonly proof: Messag
           </Table>
         </div>
       )}
+      </details>
     </section>
   );
 }
