@@ -27,6 +27,7 @@ const ADDRESS = `support@${DOMAIN}`;
 const CUSTOM_DOMAIN = 'custom-example.test';
 const CUSTOM_USER = 'relay-user';
 const SERVER_NAME = 'mail.relayproof.test';
+const REFUSED_RECIPIENT = 'outside@refused-example.test';
 const screensDir = join(import.meta.dirname, 'artifacts', 'screens');
 
 let pki: TestPki;
@@ -76,7 +77,13 @@ test.beforeAll(async () => {
   // New secrets per run: finding one anywhere can only be a leak from this run.
   secret = `rp-wz-${randomBytes(12).toString('hex')}`;
   customSecret = `rp-wc-${randomBytes(12).toString('hex')}`;
-  peer = await startSmtpPeer({ security: 'starttls', certificate: pki.leaf, account: { username: ADDRESS, secret } });
+  peer = await startSmtpPeer({
+    security: 'starttls',
+    certificate: pki.leaf,
+    account: { username: ADDRESS, secret },
+    // A recipient the relay will not take: the verification email is refused.
+    rejectRcptTo: (address) => (address === REFUSED_RECIPIENT ? { code: 550, message: '5.7.1 Relaying denied for this recipient' } : null),
+  });
   customPeer = await startSmtpPeer({ security: 'starttls', certificate: pki.leaf, account: { username: CUSTOM_USER, secret: customSecret } });
   dns = await startTestDnsServer({ zones: zones(customPeer.port) });
   await mkdir(screensDir, { recursive: true });
@@ -223,6 +230,14 @@ test.describe('connect-address wizard', () => {
     const facts = page.getByRole('definition');
     await expect(facts.filter({ hasText: 'include:mail.zendesk.com' })).toBeVisible();
     await expect(facts.filter({ hasText: 'zendesk1._domainkey' })).toContainText('zendesk2._domainkey');
+    // Full record names and where the target comes from, never a bare "…zendesk.com".
+    await expect(facts.filter({ hasText: 'zendesk1._domainkey' })).toContainText('zendesk1._domainkey.<your domain> CNAME → the name the platform shows you, ending in .zendesk.com');
+    await expect(facts.filter({ hasText: 'zendesk1._domainkey' })).not.toContainText('…');
+    // A readable two-column list: no value squeezed to a few characters, no very tall page.
+    const step = page.locator('[data-wizard-step="platform"]');
+    for (const width of await facts.evaluateAll((dds) => dds.map((dd) => dd.getBoundingClientRect().width))) expect(width).toBeGreaterThan(200);
+    expect((await step.boundingBox())?.height ?? 0).toBeLessThan(1600);
+    await shoot(page, 'wizard-1-platform-zendesk');
     await expect(facts.filter({ hasText: 'support@{subdomain}.zendesk.com' })).toContainText('forward once, directly');
     await expect(facts.filter({ hasText: 'X-Zendesk-Email-Id' })).toBeVisible();
     await expect(page.getByRole('link', { name: 'Setting up the Authenticated SMTP Connector for outbound-only email relay' })).toHaveAttribute(
@@ -289,8 +304,22 @@ test.describe('connect-address wizard', () => {
     await expectStep(page, 7, 'Checking your setup');
     await next(page);
     await expect(page.getByText(/Send the verification email first/u)).toBeVisible();
-    const sessionsBefore = peer.sessions.length;
+    // Refused by the server: Next says what it answered and offers to continue with a reason.
+    const recipientField = page.getByRole('textbox', { name: /^Recipient/u });
+    await recipientField.fill(REFUSED_RECIPIENT);
     await page.getByRole('button', { name: 'Send the verification email' }).click();
+    await expect(page.locator('[data-verify="refused"]')).toContainText('Relaying denied');
+    await next(page);
+    await expect(page.getByText(/^The server did not accept the verification email: .*Relaying denied/u)).toBeVisible();
+    const continueVerify = page.getByRole('checkbox', { name: 'Continue anyway, although the verification email was not accepted' });
+    await continueVerify.check();
+    await next(page);
+    await expect(page.getByText('Say in a few words (up to 500 characters) why you continue although the verification email was not accepted.')).toBeVisible();
+    await expectNoAxeViolations(page, 'the verification email refused');
+    await continueVerify.uncheck();
+    await recipientField.fill('');
+    const sessionsBefore = peer.sessions.length;
+    await page.getByRole('button', { name: /^(Send the verification email|Send again)$/u }).click();
     const accepted = page.locator('[data-verify="accepted"]');
     await expect(accepted).toContainText(`The server accepted the verification email for ${ADDRESS}`);
     await expect(accepted).toContainText('Message-ID');
@@ -304,6 +333,13 @@ test.describe('connect-address wizard', () => {
 
     await expectStep(page, 8, 'Summary');
     const summary = page.locator('[data-wizard-step="summary"]');
+    // What is still open is listed before Finish, each with a way back to its step.
+    const problems = page.getByTestId('summary-problems');
+    // The test server greets as mail.relayproof.test: step 6 checked the HELO name the test saw (not left Pending).
+    await expect(problems).toContainText('DNS: HELO / banner name (failed).');
+    await expect(problems).not.toContainText('pending');
+    await expect(problems.getByRole('button', { name: 'Back to step 6, DNS records' }).first()).toBeVisible();
+    await expect(problems.filter({ hasText: 'verification email' })).toHaveCount(0);
     for (const fact of ['127.0.0.1', String(peer.port), 'STARTTLS', ADDRESS, 'support@acme.zendesk.com']) await expect(summary).toContainText(fact);
     await page.getByRole('button', { name: 'Copy password' }).click();
     const noClipboard = clipboardUnavailable();
@@ -327,6 +363,13 @@ test.describe('connect-address wizard', () => {
     const list = (await bridge(page, 'addresses:list', {})).value as Array<{ id: string; setup: string; proceedReason: string | null }>;
     expect(list).toHaveLength(1);
     expect(list[0]).toMatchObject({ setup: 'complete', proceedReason: null });
+    // Finish started the first status check in the background: the Status view never says "Never checked".
+    await expect
+      .poll(async () => {
+        const statuses = (await bridge(page, 'verification:status', { addressId: list[0]!.id })).value as Array<{ lastCheckAt: string | null; checking: boolean }>;
+        return statuses[0] !== undefined && (statuses[0].checking || statuses[0].lastCheckAt !== null);
+      }, { timeout: 30_000 })
+      .toBe(true);
     expect((await bridge(page, 'wizard:get-draft', {})).value, 'Finish leaves no draft behind').toBeNull();
     await expectSecretsNowhere(page, appSession, bodies, [secret]);
     await expectKeychain(list[0]!.id, { kind: 'found', secret });
@@ -463,7 +506,7 @@ test.describe('connect-address wizard', () => {
   test('every step with the keyboard alone', async ({ page, appSession }) => {
     test.setTimeout(180_000);
     const bodies = collectRpcBodies(page);
-    await page.getByRole('link', { name: 'Connect address' }).focus();
+    await page.getByRole('link', { name: 'Connect an address' }).focus();
     await pressUntilFocused(page, 'Tab', 'Zendesk Authenticated SMTP Connector (outbound-only)');
     await page.keyboard.press('Space');
     await pressUntilFocused(page, 'Tab', 'Sandbox');

@@ -1,6 +1,6 @@
 export const routes = [
   { id: 'addresses', label: 'Addresses' },
-  { id: 'connect', label: 'Connect address' },
+  { id: 'connect', label: 'Connect an address' },
   { id: 'connection-test', label: 'Connection test' },
   { id: 'checklist', label: 'Checklist' },
   { id: 'status', label: 'Status' },

@@ -6,7 +6,8 @@ import { ChecklistResults } from '../checklist/checklist-results';
 import { progressMessage } from '../checklist/checklist-run';
 import { emptyPropagationDraft, PropagationPanel, type PropagationDraft } from '../checklist/propagation-panel';
 import { useChecklistRun } from '../checklist/use-checklist-run';
-import { currentCheck, domainOf } from './wizard-state';
+import { currentCheck, domainOf, forwardingTarget, type DnsProblem } from './wizard-state';
+import type { ChecklistRequest } from '../checklist/checklist-run';
 import type { StepProps } from './wizard-labels';
 
 const useStyles = makeStyles({
@@ -19,12 +20,27 @@ const useStyles = makeStyles({
  * DKIM selectors, with the records to publish (the Checklist view's own components).
  * DNS changes can take up to 72 hours: this step informs, it does not block Next.
  */
-export function DnsStep({ state, platform, address }: StepProps) {
+export function DnsStep({ state, dispatch, platform, address }: StepProps) {
   const styles = useStyles();
   const { state: run, start } = useChecklistRun();
   const settings = useSettings();
   const domain = currentCheck(state)?.domainAscii ?? domainOf(state.address);
-  const request = { domain, platform: state.platform ?? 'generic', selectors: address?.selectors ?? [], dnsServers: [] };
+  // What the wizard already knows, so the forwarding, HELO and PTR items need nothing typed.
+  const forwarding = forwardingTarget(platform, address?.platformSubdomain ?? state.platformSubdomain);
+  const smtpHost = address?.host ?? state.host.trim();
+  const request: ChecklistRequest = {
+    domain,
+    platform: state.platform ?? 'generic',
+    selectors: address?.selectors ?? [],
+    dnsServers: [],
+    ...(forwarding === null ? {} : { forwardingAddress: forwarding }),
+    ...(smtpHost === '' ? {} : { smtpHost }),
+    ...(state.heloHost === null ? {} : { heloName: state.heloHost.name, heloSource: state.heloHost.source }),
+  };
+  const requestRef = useRef(request);
+  useEffect(() => {
+    requestRef.current = request;
+  });
   const [propagationDraft, setPropagationDraft] = useState<PropagationDraft>(emptyPropagationDraft);
   const propagation = useChannelMutation('checks:check-propagation');
   const propagationHeading = useRef<HTMLHeadingElement>(null);
@@ -34,8 +50,18 @@ export function DnsStep({ state, platform, address }: StepProps) {
   useEffect(() => {
     if (started.current || domain === '') return;
     started.current = true;
-    start({ domain, platform: state.platform ?? 'generic', selectors: address?.selectors ?? [], dnsServers: [] });
-  }, [start, domain, state.platform, address?.selectors]);
+    start(requestRef.current);
+  }, [start, domain]);
+
+  // The summary lists what is still failing or warned.
+  const report = run.phase === 'done' ? run.report : null;
+  useEffect(() => {
+    if (report === null) return;
+    const problems: DnsProblem[] = report.items
+      .filter((item) => item.status === 'fail' || item.status === 'warn' || item.status === 'error')
+      .map((item) => ({ id: item.id, title: item.title, status: item.status as DnsProblem['status'], summary: item.summary }));
+    dispatch({ type: 'dns-finished', problems });
+  }, [report, dispatch]);
 
   const checkPropagation = (next: PropagationDraft) => {
     const expected = next.expected.trim();

@@ -7,24 +7,28 @@ const useStyles = makeStyles({
   root: { display: 'flex', flexDirection: 'column', gap: tokens.spacingVerticalL, maxWidth: '72ch' },
   facts: { display: 'flex', flexDirection: 'column', gap: tokens.spacingVerticalXS, margin: 0, color: tokens.colorNeutralForeground2 },
   list: { margin: 0, paddingLeft: tokens.spacingHorizontalXL },
-  terms: { display: 'grid', gridTemplateColumns: 'max-content minmax(0, 1fr)', columnGap: tokens.spacingHorizontalL, rowGap: tokens.spacingVerticalXS, margin: 0 },
+  // Terms wrap at 14rem; values keep at least 24 characters and wrap long names anywhere.
+  terms: { display: 'grid', gridTemplateColumns: 'fit-content(14rem) minmax(24ch, 1fr)', columnGap: tokens.spacingHorizontalL, rowGap: tokens.spacingVerticalS, margin: 0 },
   term: { fontWeight: tokens.fontWeightSemibold, color: tokens.colorNeutralForeground1 },
-  detail: { margin: 0, overflowWrap: 'anywhere' },
-  mono: { fontFamily: tokens.fontFamilyMonospace },
+  detail: { margin: 0, minWidth: 0, overflowWrap: 'anywhere' },
+  mono: { fontFamily: tokens.fontFamilyMonospace, overflowWrap: 'anywhere' },
+  lines: { display: 'flex', flexDirection: 'column', gap: tokens.spacingVerticalXXS },
 });
 
-/** `zendesk1` CNAME → …zendesk.com; SES-style tokens: "3 token CNAMEs". */
+/** `zendesk1._domainkey.<your domain>` CNAME → the full target, or where it comes from; SES-style tokens: "3 token CNAMEs". */
 function dkimText(platform: Platform): string | null {
   const { dkim } = platform;
   if (dkim.mode === 'none') return null;
   if (dkim.mode === 'token-cname') return `${dkim.tokenCount ?? 3} token CNAMEs the platform shows you (per tenant)`;
-  return dkim.selectors.map(selectorText).join('; ');
+  return dkim.selectors.map(selectorText).join('\n');
 }
 
 function selectorText(s: PlatformDkimSelector): string {
-  const name = s.selector === undefined ? 'a per-tenant selector' : `${s.selector}._domainkey`;
-  const target = s.target ?? (s.targetSuffix === undefined ? null : `…${s.targetSuffix}`);
-  return `${name} (${s.type}${target === null ? '' : ` → ${target}`})`;
+  const name = s.selector === undefined ? 'a per-tenant selector' : `${s.selector}._domainkey.<your domain>`;
+  const target =
+    s.target?.replaceAll('{token}', s.selector ?? '<token>').replaceAll('{domain}', '<your domain>') ??
+    (s.targetSuffix === undefined ? null : `the name the platform shows you, ending in .${s.targetSuffix}`);
+  return `${name} ${s.type}${target === null ? '' : ` → ${target}`}`;
 }
 
 /** What the platform asks of the admin's domain and mail server, from resources/platforms. */
@@ -43,7 +47,20 @@ function PlatformFacts({ platform }: { readonly platform: Platform }) {
         )}
       </dd>
       <dt className={styles.term}>DKIM</dt>
-      <dd className={styles.detail}>{dkim === null || dkim === '' ? 'The platform does not sign; your own server should (d=your domain).' : <span className={styles.mono}>{dkim}</span>}</dd>
+      <dd className={styles.detail}>
+        {dkim === null || dkim === '' ? (
+          'The platform does not sign; your own server should (d=your domain).'
+        ) : (
+          <span className={styles.lines}>
+            {dkim.split('\n').map((line) => (
+              <span key={line} className={styles.mono}>
+                {line}
+              </span>
+            ))}
+            {platform.dkim.note === undefined ? null : <span>{platform.dkim.note}</span>}
+          </span>
+        )}
+      </dd>
       <dt className={styles.term}>Forwarding</dt>
       <dd className={styles.detail}>
         {platform.forwarding === null ? (
@@ -66,7 +83,7 @@ function PlatformFacts({ platform }: { readonly platform: Platform }) {
       )}
       {platform.docs.length === 0 ? null : (
         <>
-          <dt className={styles.term}>{name} documentation</dt>
+          <dt className={styles.term}>Documentation</dt>
           <dd className={styles.detail}>
             <ul className={styles.list}>
               {platform.docs.map((doc) => (

@@ -89,7 +89,8 @@ export function ProviderStep({ state, dispatch, address, secretRef, onSecretPres
         </MessageBar>
       ) : (
         <Text className={styles.muted}>
-          Nothing in the DNS of {domain} points to a known mail service{detect.data.problems.length === 0 ? '' : ` (${detect.data.problems.join(' ')})`}. Choose yours below.
+          {/* Each problem is a sentence of its own and already says what to choose. */}
+          Nothing in the DNS of {domain} points to a known mail service. {detect.data.problems.length === 0 ? 'Choose yours below.' : detect.data.problems.join(' ')}
         </Text>
       )}
 

@@ -1,24 +1,25 @@
-import { Button, makeStyles, MessageBar, MessageBarBody, MessageBarTitle, Text, tokens } from '@fluentui/react-components';
-import { useChannelMutation } from '../../api/hooks';
+import { Link, makeStyles, MessageBar, MessageBarBody, MessageBarTitle, Text, tokens } from '@fluentui/react-components';
+import type { WizardStep } from '../../../../src-preload/contract';
 import { DetailsList } from '../../ui/details-list';
-import { ErrorBar } from '../../ui/error-bar';
 import { Loading } from '../../ui/loading';
 import { authKindLabels, environmentLabels, securityLabels } from '../addresses/address-labels';
-import { continuedPastFailure, forwardingTarget, platformShortNames } from './wizard-state';
+import { CopySecretButton } from '../addresses/copy-secret-button';
+import { forwardingTarget, outstandingProblems, platformShortNames, stepIndex } from './wizard-state';
 import { CopyButton } from '../../ui/copy-button';
-import type { StepProps } from './wizard-labels';
+import { stepTitles, type StepProps } from './wizard-labels';
 
 const useStyles = makeStyles({
   root: { display: 'flex', flexDirection: 'column', gap: tokens.spacingVerticalL, minWidth: 0, maxWidth: '80ch' },
   value: { display: 'inline-flex', alignItems: 'center', gap: tokens.spacingHorizontalM, flexWrap: 'wrap' },
   mono: { fontFamily: tokens.fontFamilyMonospace, overflowWrap: 'anywhere' },
-  status: { minHeight: tokens.lineHeightBase300 },
+  problems: { margin: 0, paddingLeft: tokens.spacingHorizontalXL },
 });
 
 /** Step 8: what to paste into the platform; the secret is copied inside main, never shown. */
-export function SummaryStep({ state, address, platform }: StepProps) {
+export function SummaryStep({ state, dispatch, address, platform }: StepProps) {
   const styles = useStyles();
-  const copySecret = useChannelMutation('vault:copy-secret-to-clipboard');
+  const problems = outstandingProblems(state);
+  const onGoto = (step: WizardStep) => dispatch({ type: 'goto', step });
   if (address === undefined) return <Loading label="Loading the address…" />;
   const copyField = (term: string, text: string) => ({
     term,
@@ -47,30 +48,34 @@ export function SummaryStep({ state, address, platform }: StepProps) {
             value: (
               <span className={styles.value}>
                 <span>Stored in the OS keychain, never shown.</span>
-                <Button size="small" onClick={() => copySecret.mutate({ addressId: address.id })} disabledFocusable={copySecret.isPending}>
-                  {address.authKind === 'password' ? 'Copy password' : `Copy ${authKindLabels[address.authKind].toLowerCase()}`}
-                </Button>
+                <CopySecretButton address={address} />
               </span>
             ),
           },
           ...(target === null ? [] : [copyField('Forwarding to', target)]),
         ]}
       />
-      <Text role="status" aria-live="polite" className={styles.status}>
-        {copySecret.data === undefined
-          ? ''
-          : `Copied. Relayproof clears the clipboard in ${copySecret.data.clearsAfterSeconds} s if it still holds it: paste it into the platform now.`}
-      </Text>
-      {copySecret.error === null ? null : <ErrorBar error={copySecret.error.appError} title="The password was not copied" />}
-      {continuedPastFailure(state) ? (
-        <MessageBar intent="warning" layout="multiline">
+      {problems.length === 0 ? null : (
+        <MessageBar intent="warning" layout="multiline" data-testid="summary-problems">
           <MessageBarBody>
-            <MessageBarTitle>The connection test did not pass</MessageBarTitle>
-            Your reason is saved with the address: {state.proceedReason.trim()}
+            <MessageBarTitle>Still open before you finish</MessageBarTitle>
+            <ul className={styles.problems}>
+              {problems.map((problem, i) => (
+                <li key={i}>
+                  {problem.text}{' '}
+                  <Link as="button" onClick={() => onGoto(problem.step)}>
+                    {`Back to step ${stepIndex(problem.step) + 1}, ${stepTitles[problem.step]}`}
+                  </Link>
+                </li>
+              ))}
+            </ul>
           </MessageBarBody>
         </MessageBar>
-      ) : null}
-      <Text>Finish saves the address. Its verification continues in the Status view; DNS changes may take a while to be seen everywhere.</Text>
+      )}
+      <Text>
+        Finish saves the address and starts its first status check in the background; the Status view continues checking. DNS changes may take a while to be seen
+        everywhere.
+      </Text>
     </div>
   );
 }

@@ -1,5 +1,6 @@
 import { useState } from 'react';
-import { Checkbox, Field, makeStyles, MessageBar, MessageBarBody, Text, Textarea, tokens } from '@fluentui/react-components';
+import { makeStyles, MessageBar, MessageBarBody, Text, tokens } from '@fluentui/react-components';
+import { ContinueAnyway } from './continue-anyway';
 import { ConnectionTestPanel } from '../connection-test/connection-test-panel';
 import { Loading } from '../../ui/loading';
 import type { StepProps } from './wizard-labels';
@@ -7,7 +8,6 @@ import { whyTestDoesNotCount } from './wizard-state';
 
 const useStyles = makeStyles({
   root: { display: 'flex', flexDirection: 'column', gap: tokens.spacingVerticalL, minWidth: 0 },
-  proceed: { display: 'flex', flexDirection: 'column', gap: tokens.spacingVerticalS, maxWidth: '72ch' },
 });
 
 /**
@@ -48,27 +48,22 @@ export function TestStep({ state, dispatch, address }: StepProps) {
           const why = whyTestDoesNotCount(report, run.storedSecretOf, address);
           // A failure explains itself in the panel; a pass that does not count says why here.
           setNotCounted(report.outcome === 'fail' ? null : why);
-          dispatch({ type: 'test-finished', passed: why === null });
+          const serverName = report.capabilities?.serverName ?? null;
+          const bannerName = report.banner?.hostname ?? null;
+          const heloHost = serverName !== null && serverName !== '' ? { name: serverName, source: 'ehlo' as const } : bannerName !== null && bannerName !== '' ? { name: bannerName, source: 'banner' as const } : null;
+          dispatch({ type: 'test-finished', passed: why === null, heloHost });
         }}
       />
       {state.testPassed ? null : (
-        <div className={styles.proceed}>
-          <Checkbox
-            checked={state.continueAnyway}
-            onChange={(_e, d) => dispatch({ type: 'set-continue-anyway', value: d.checked === true })}
-            label="Continue anyway, although the test did not pass"
-          />
-          {state.continueAnyway ? (
-            <Field
-              label="Why do you continue?"
-              required
-              hint="Shown on the address afterwards, for whoever looks at it next. For example: port 587 is blocked on this network; tested from the office."
-              {...(state.errors.proceedReason === undefined ? {} : { validationState: 'error' as const, validationMessage: state.errors.proceedReason })}
-            >
-              <Textarea value={state.proceedReason} onChange={(_e, d) => dispatch({ type: 'set-text', field: 'proceedReason', value: d.value })} resize="vertical" />
-            </Field>
-          ) : null}
-        </div>
+        <ContinueAnyway
+          label="Continue anyway, although the test did not pass"
+          checked={state.continueAnyway}
+          onCheckedChange={(value) => dispatch({ type: 'set-continue-anyway', value })}
+          reason={state.proceedReason}
+          onReasonChange={(value) => dispatch({ type: 'set-text', field: 'proceedReason', value })}
+          hint="Shown on the address afterwards, for whoever looks at it next. For example: port 587 is blocked on this network; tested from the office."
+          error={state.errors.proceedReason}
+        />
       )}
     </div>
   );

@@ -8,6 +8,22 @@ import { DiagnosisCard } from '../connection-test/diagnosis-card';
 import { PhaseTimeline } from '../connection-test/phase-timeline';
 import { useConnectionRun } from '../connection-test/use-connection-run';
 import type { StepProps } from './wizard-labels';
+import { ContinueAnyway } from './continue-anyway';
+import { continuedPastFailure } from './wizard-state';
+
+/** "Its reply." with a full stop, for the sentences around it. */
+function sentence(text: string): string {
+  const t = text.trim();
+  return /[.!?]$/u.test(t) ? t : `${t}.`;
+}
+
+/** What the server answered when it did not take the verification email, in a sentence. */
+function refusalOf(report: ConnectionReport): string | null {
+  if (report.testSend?.accepted === true) return null;
+  const reply = report.failure?.reply ?? report.testSend?.queueResponse ?? null;
+  const message = report.failure?.message ?? 'The server did not take the message.';
+  return sentence(reply === null || message.includes(reply.text) ? message : `${message} (its reply: ${reply.text})`);
+}
 
 const useStyles = makeStyles({
   root: { display: 'flex', flexDirection: 'column', gap: tokens.spacingVerticalL, minWidth: 0 },
@@ -32,8 +48,13 @@ export function VerifyStep({ state, dispatch, address, platform }: StepProps) {
   useEffect(() => {
     if (report === null || reported.current === report) return;
     reported.current = report;
-    dispatch({ type: 'verify-finished', accepted: report.testSend?.accepted === true });
+    dispatch({ type: 'verify-finished', accepted: report.testSend?.accepted === true, refusal: refusalOf(report) });
   }, [report, dispatch]);
+  // A run that failed before any answer (the server unreachable, the sign-in refused) is a refusal too.
+  const failedMessage = run.phase === 'failed' ? run.error.message : null;
+  useEffect(() => {
+    if (failedMessage !== null) dispatch({ type: 'verify-finished', accepted: false, refusal: sentence(failedMessage) });
+  }, [failedMessage, dispatch]);
 
   if (address === undefined) return <Loading label="Loading the address…" />;
   const recipient = state.recipient.trim() === '' ? address.address : state.recipient.trim();
@@ -100,6 +121,17 @@ export function VerifyStep({ state, dispatch, address, platform }: StepProps) {
             {report.failure?.message ?? 'The server did not take the message.'}
           </MessageBarBody>
         </MessageBar>
+      )}
+      {state.verifyAccepted || state.verifyRefusal === null || continuedPastFailure(state) ? null : (
+        <ContinueAnyway
+          label="Continue anyway, although the verification email was not accepted"
+          checked={state.verifyContinueAnyway}
+          onCheckedChange={(value) => dispatch({ type: 'set-verify-continue-anyway', value })}
+          reason={state.verifyReason}
+          onReasonChange={(value) => dispatch({ type: 'set-text', field: 'verifyReason', value })}
+          hint="Saved with the address and listed at the summary. For example: the relay only accepts mail from the platform's addresses; sending from here is blocked."
+          error={state.errors.verifyReason}
+        />
       )}
       {run.phase === 'idle' || run.phase === 'failed' ? null : (
         <PhaseTimeline rows={timelineOf(run)} caption={`${address.host} port ${address.port}, with the verification email`} headingLevel={3} />

@@ -8,6 +8,8 @@ import {
   endpointIndexOf,
   forwardingTarget,
   initialWizard,
+  outstandingProblems,
+  proceedReasonsOf,
   validateStep,
   whyTestDoesNotCount,
   wizardReducer,
@@ -385,5 +387,44 @@ describe('the in-progress address removed elsewhere', () => {
     for (const step of ['platform', 'address', 'provider'] as const) expect(wizardReducer(at(step), { type: 'secret-lost' })).toMatchObject({ step, addressId: null });
     const fresh = { ...initialWizard, step: 'test' as const };
     expect(wizardReducer(fresh, { type: 'secret-lost' })).toBe(fresh);
+  });
+});
+
+describe('verification email refused, outstanding problems', () => {
+  const atVerify: WizardState = { ...initialWizard, step: 'verify', platform: 'zendesk', addressId: 'a1', testPassed: true };
+
+  it('after a refusal, Next names what the server answered and offers continue anyway with a reason', () => {
+    const refused = wizardReducer(atVerify, { type: 'verify-finished', accepted: false, refusal: 'The server refused the recipient (550 5.7.1 Relaying denied).' });
+    expect(validateStep(refused, context).verify).toMatch(/^The server did not accept the verification email: The server refused the recipient \(550 5\.7\.1 Relaying denied\)\. Fix that/u);
+    expect(validateStep(atVerify, context).verify).toMatch(/^Send the verification email first/u);
+    const going = wizardReducer(refused, { type: 'set-verify-continue-anyway', value: true });
+    expect(validateStep(going, context).verifyReason).toMatch(/why you continue/u);
+    const reasoned = wizardReducer(going, { type: 'set-text', field: 'verifyReason', value: 'relay blocks this office' });
+    expect(validateStep(reasoned, context)).toEqual({});
+    expect(wizardReducer(reasoned, { type: 'next', context }).step).toBe('summary');
+    expect(proceedReasonsOf(reasoned)).toBe('Verification email not accepted: relay blocks this office');
+    // A later acceptance makes the reason moot.
+    const accepted = wizardReducer(reasoned, { type: 'verify-finished', accepted: true });
+    expect(accepted.verifyContinueAnyway).toBe(false);
+    expect(proceedReasonsOf(accepted)).toBeNull();
+  });
+
+  it('lists failed DNS items, a test passed by continue anyway and a refused email, each with its step', () => {
+    let state: WizardState = { ...atVerify, testPassed: false, continueAnyway: true, proceedReason: 'port blocked here' };
+    state = wizardReducer(state, { type: 'dns-finished', problems: [{ id: 'spf', title: 'SPF', status: 'fail', summary: 'No SPF record.' }] });
+    state = wizardReducer(state, { type: 'verify-finished', accepted: false, refusal: 'Relaying denied.' });
+    const problems = outstandingProblems(state);
+    expect(problems.map((p) => p.step)).toEqual(['test', 'dns']);
+    expect(problems[0]?.text).toContain('port blocked here');
+    expect(problems[1]?.text).toBe('DNS: SPF (failed).');
+    const clean = { ...atVerify, verifyAccepted: true };
+    expect(outstandingProblems(clean)).toEqual([]);
+    expect(outstandingProblems({ ...atVerify, verifyRefusal: 'Relaying denied.' }).map((p) => p.text)).toEqual(['The verification email was not accepted (the server answered: Relaying denied.).']);
+  });
+
+  it('goto only goes back', () => {
+    const summary: WizardState = { ...atVerify, step: 'summary' };
+    expect(wizardReducer(summary, { type: 'goto', step: 'dns' }).step).toBe('dns');
+    expect(wizardReducer({ ...atVerify, step: 'test' }, { type: 'goto', step: 'summary' }).step).toBe('test');
   });
 });

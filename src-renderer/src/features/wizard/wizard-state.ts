@@ -38,6 +38,7 @@ export type WizardField =
   | 'test'
   | 'proceedReason'
   | 'verify'
+  | 'verifyReason'
   | 'recipient';
 
 export type WizardErrors = Partial<Record<WizardField, string>>;
@@ -71,6 +72,15 @@ export interface WizardState {
   readonly recipient: string;
   /** The verification email was accepted by the server in this session. */
   readonly verifyAccepted: boolean;
+  /** What the server answered when it did not accept the verification email; null before a refusal. */
+  readonly verifyRefusal: string | null;
+  /** The admin continues although the verification email was not accepted (then a reason is required). */
+  readonly verifyContinueAnyway: boolean;
+  readonly verifyReason: string;
+  /** The server's own name from the connection test (EHLO reply, else the banner), for the DNS step's HELO check. */
+  readonly heloHost: HeloHost | null;
+  /** Failed or warned items of the DNS step's last checklist run (listed again at the summary). */
+  readonly dnsProblems: readonly DnsProblem[];
   readonly check: CheckedAddress | null;
   /** Shown after a refused Next (or a refusal from main), cleared when the field changes. */
   readonly errors: WizardErrors;
@@ -94,9 +104,26 @@ export const initialWizard: WizardState = {
   proceedReason: '',
   recipient: '',
   verifyAccepted: false,
+  verifyRefusal: null,
+  verifyContinueAnyway: false,
+  verifyReason: '',
+  heloHost: null,
+  dnsProblems: [],
   check: null,
   errors: {},
 };
+
+export interface HeloHost {
+  readonly name: string;
+  readonly source: 'ehlo' | 'banner';
+}
+
+export interface DnsProblem {
+  readonly id: string;
+  readonly title: string;
+  readonly status: 'fail' | 'warn' | 'error';
+  readonly summary: string;
+}
 
 /** The platform in a sentence ("Zendesk sends …"). */
 export const platformShortNames = {
@@ -114,7 +141,7 @@ export interface StepContext {
   readonly secretTyped: boolean;
 }
 
-type TextField = 'address' | 'platformSubdomain' | 'host' | 'port' | 'username' | 'proceedReason' | 'recipient';
+type TextField = 'address' | 'platformSubdomain' | 'host' | 'port' | 'username' | 'proceedReason' | 'recipient' | 'verifyReason';
 
 export type WizardAction =
   | { readonly type: 'restore'; readonly draft: WizardDraft }
@@ -130,9 +157,14 @@ export type WizardAction =
   | { readonly type: 'secret-saved'; readonly addressId: string }
   /** The in-progress address is gone (deleted elsewhere): its secret with it. */
   | { readonly type: 'secret-lost' }
-  | { readonly type: 'test-finished'; readonly passed: boolean }
+  | { readonly type: 'test-finished'; readonly passed: boolean; readonly heloHost?: HeloHost | null }
   | { readonly type: 'set-continue-anyway'; readonly value: boolean }
-  | { readonly type: 'verify-finished'; readonly accepted: boolean }
+  /** `refusal`: what the server answered when it did not take the message. */
+  | { readonly type: 'verify-finished'; readonly accepted: boolean; readonly refusal?: string | null }
+  | { readonly type: 'set-verify-continue-anyway'; readonly value: boolean }
+  | { readonly type: 'dns-finished'; readonly problems: readonly DnsProblem[] }
+  /** Back to an earlier step (the summary's links to outstanding problems). */
+  | { readonly type: 'goto'; readonly step: WizardStep }
   | { readonly type: 'errors'; readonly errors: WizardErrors }
   | { readonly type: 'next'; readonly context: StepContext }
   | { readonly type: 'back' };
@@ -276,7 +308,14 @@ export function validateStep(state: WizardState, context: StepContext): WizardEr
       const recipient = state.recipient.trim();
       if (recipient !== '' && !/^[^\s@]+@[^\s@]+\.[^\s@]+$/u.test(recipient)) errors.recipient = 'Enter the recipient as an address such as you@example.com, or leave it empty to use the connected address.';
       else if (!state.verifyAccepted && !continuedPastFailure(state)) {
-        errors.verify = 'Send the verification email first: the platform does the same before it accepts the address.';
+        if (state.verifyContinueAnyway) {
+          const reason = proceedReasonSchema.safeParse(state.verifyReason);
+          if (!reason.success) errors.verifyReason = 'Say in a few words (up to 500 characters) why you continue although the verification email was not accepted.';
+        } else if (state.verifyRefusal !== null) {
+          errors.verify = `The server did not accept the verification email: ${state.verifyRefusal} Fix that and send it again, or choose "Continue anyway" and say why.`;
+        } else {
+          errors.verify = 'Send the verification email first: the platform does the same before it accepts the address.';
+        }
       }
       break;
     }
@@ -284,6 +323,43 @@ export function validateStep(state: WizardState, context: StepContext): WizardEr
       break;
   }
   return errors;
+}
+
+/** Continuing past a refused verification email, with a valid reason. */
+export function continuedPastVerify(state: Pick<WizardState, 'verifyAccepted' | 'verifyContinueAnyway' | 'verifyReason'>): boolean {
+  return !state.verifyAccepted && state.verifyContinueAnyway && state.verifyReason.trim() !== '';
+}
+
+/** What is still wrong before Finish, each with the step that fixes it. */
+export interface OutstandingProblem {
+  readonly step: WizardStep;
+  readonly text: string;
+}
+
+export function outstandingProblems(state: WizardState): readonly OutstandingProblem[] {
+  const problems: OutstandingProblem[] = [];
+  if (continuedPastFailure(state)) {
+    problems.push({ step: 'test', text: `The connection test did not pass; you continued anyway: ${state.proceedReason.trim()}` });
+  }
+  for (const item of state.dnsProblems) {
+    const verdict = item.status === 'warn' ? 'warning' : item.status === 'error' ? 'could not be checked' : 'failed';
+    problems.push({ step: 'dns', text: `DNS: ${item.title} (${verdict}).` });
+  }
+  if (!state.verifyAccepted && !continuedPastFailure(state)) {
+    const why = state.verifyRefusal === null ? 'it was not sent' : `the server answered: ${state.verifyRefusal}`;
+    const reason = state.verifyContinueAnyway && state.verifyReason.trim() !== '' ? ` You continued anyway: ${state.verifyReason.trim()}` : '';
+    problems.push({ step: 'verify', text: `The verification email was not accepted (${why}).${reason}` });
+  }
+  return problems;
+}
+
+/** The reasons recorded with the address at Finish (connection test, verification email), or null. */
+export function proceedReasonsOf(state: WizardState): string | null {
+  const reasons = [
+    continuedPastFailure(state) ? state.proceedReason.trim() : '',
+    continuedPastVerify(state) && !continuedPastFailure(state) ? `Verification email not accepted: ${state.verifyReason.trim()}` : '',
+  ].filter((r) => r !== '');
+  return reasons.length === 0 ? null : reasons.join(' — ').slice(0, 500);
 }
 
 /** The address goes on although its connection test failed (the reason is recorded at Finish). */
@@ -299,7 +375,7 @@ function withoutError(errors: WizardErrors, ...fields: readonly WizardField[]): 
 
 /** Anything that changes what the test proved: the server, the sign-in or the sender. */
 function untested<S extends WizardState>(state: S): S {
-  return { ...state, testPassed: false, verifyAccepted: false };
+  return { ...state, testPassed: false, verifyAccepted: false, verifyRefusal: null };
 }
 
 export function wizardReducer(state: WizardState, action: WizardAction): WizardState {
@@ -316,7 +392,7 @@ export function wizardReducer(state: WizardState, action: WizardAction): WizardS
     case 'set-text': {
       const next = { ...state, [action.field]: action.value, errors: withoutError(state.errors, action.field) };
       if (action.field === 'address' || action.field === 'host' || action.field === 'port' || action.field === 'username') return untested(next);
-      if (action.field === 'recipient') return { ...next, verifyAccepted: false, errors: withoutError(next.errors, 'verify') };
+      if (action.field === 'recipient') return { ...next, verifyAccepted: false, verifyRefusal: null, errors: withoutError(next.errors, 'verify') };
       return next;
     }
     case 'set-security':
@@ -374,12 +450,26 @@ export function wizardReducer(state: WizardState, action: WizardAction): WizardS
         // A pass makes the reason moot; a failure keeps what the admin chose.
         continueAnyway: action.passed ? false : state.continueAnyway,
         verifyAccepted: false,
+        verifyRefusal: null,
+        heloHost: action.heloHost === undefined ? state.heloHost : action.heloHost,
         errors: action.passed ? withoutError(state.errors, 'test', 'proceedReason') : state.errors,
       };
     case 'set-continue-anyway':
       return { ...state, continueAnyway: action.value, errors: withoutError(state.errors, 'test', 'proceedReason') };
     case 'verify-finished':
-      return { ...state, verifyAccepted: action.accepted, errors: action.accepted ? withoutError(state.errors, 'verify') : state.errors };
+      return {
+        ...state,
+        verifyAccepted: action.accepted,
+        verifyRefusal: action.accepted ? null : (action.refusal ?? 'no answer'),
+        verifyContinueAnyway: action.accepted ? false : state.verifyContinueAnyway,
+        errors: withoutError(state.errors, 'verify', ...(action.accepted ? (['verifyReason'] as const) : [])),
+      };
+    case 'set-verify-continue-anyway':
+      return { ...state, verifyContinueAnyway: action.value, errors: withoutError(state.errors, 'verify', 'verifyReason') };
+    case 'dns-finished':
+      return { ...state, dnsProblems: action.problems };
+    case 'goto':
+      return stepIndex(action.step) < stepIndex(state.step) ? { ...state, step: action.step, errors: {} } : state;
     case 'errors':
       return { ...state, errors: action.errors };
     case 'next': {

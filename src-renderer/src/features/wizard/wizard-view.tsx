@@ -23,10 +23,10 @@ import { StepList } from './step-list';
 import {
   addressFieldsOf,
   checkKey,
-  continuedPastFailure,
   currentCheck,
   draftOf,
   initialWizard,
+  proceedReasonsOf,
   stepIndex,
   validateStep,
   wizardReducer,
@@ -323,8 +323,11 @@ export function WizardView() {
     try {
       await callChannel(api, 'addresses:complete-setup', {
         id: state.addressId,
-        proceedReason: continuedPastFailure(state) ? state.proceedReason.trim() : null,
+        proceedReason: proceedReasonsOf(state),
       });
+      // The first status check starts now, in the background, so the Status view does not
+      // say "Never checked"; a "too soon" (or any) refusal is left to the Status view's schedule.
+      void callChannel(api, 'verification:recheck', { operationId: `wizard-${crypto.randomUUID()}`, addressId: state.addressId }).catch(() => undefined);
       // The draft is done with; discarding it never removes a finished address.
       draftClosed.current = true;
       await callChannel(api, 'wizard:discard-draft', {});
@@ -339,7 +342,7 @@ export function WizardView() {
 
   const header = (
     <ViewHeader
-      title="Connect address"
+      title="Connect an address"
       description="Connect a company address to your platform's authenticated SMTP connector, proving each step before you paste anything into the platform. Secrets go straight to the OS keychain."
     />
   );
