@@ -176,6 +176,12 @@ test.describe('address lifecycle', () => {
     await expect(rotated).toBeVisible({ timeout: 30_000 });
     await expect(rotated).toContainText('The new password works and replaced the old one');
     await expect(dialog.locator('li[data-phase="auth"]')).toHaveAttribute('data-state', 'pass');
+    // After success: no empty required field nor a second Rotate, but the way to paste the new one into the platform.
+    await expect(dialog.getByLabel('New password', { exact: true })).toHaveCount(0);
+    await expect(dialog.getByRole('button', { name: 'Test and replace' })).toHaveCount(0);
+    await expect(dialog.locator('[data-rotation="copy"]')).toContainText('Now paste the same password into');
+    await expect(dialog.getByRole('button', { name: 'Copy password' })).toBeVisible();
+    await expectNoAxeViolations(page, 'the rotate dialog after a replaced password');
     await shoot(page, 'addresses-rotate-replaced');
     await expectKeychain(created.id, { kind: 'found', secret: newPassword });
     await dialog.getByRole('button', { name: 'Close' }).click();

@@ -23,6 +23,7 @@ import { DiagnosisCard } from '../connection-test/diagnosis-card';
 import { PhaseTimeline } from '../connection-test/phase-timeline';
 import { SecretInput } from '../connection-test/secret-input';
 import { platformLabels } from './address-labels';
+import { CopySecretButton } from './copy-secret-button';
 import { secretNoun } from './address-status';
 import { OneTimeSecret } from './one-time-secret';
 import { outcomeOf } from './rotation-run';
@@ -34,6 +35,7 @@ const useStyles = makeStyles({
   // Inside the dialog's scrolling content, a message must not be squeezed to a sliver.
   content: { display: 'flex', flexDirection: 'column', gap: tokens.spacingVerticalM, '> *': { flexShrink: 0 } },
   paragraph: { margin: 0 },
+  copy: { display: 'flex', flexDirection: 'column', gap: tokens.spacingVerticalS },
   mono: { fontFamily: tokens.fontFamilyMonospace, fontSize: tokens.fontSizeBase200, overflowWrap: 'anywhere' },
 });
 
@@ -125,24 +127,26 @@ function RotateForm({ address, onRotated }: Pick<RotateSecretDialogProps, 'addre
             Afterwards, enter the same {noun} in {platformLabels[address.platform]} (edit the address&apos;s outbound credentials there), so the platform and
             this computer use the same one.
           </Text>
-          <Field
-            label={`New ${noun}`}
-            required
-            hint="Used for the test and, if it passes, stored in the OS keychain. Cleared from this field once sent."
-            {...(missing ? { validationState: 'error' as const, validationMessage: `Type the new ${noun}.` } : {})}
-          >
-            {(control) => (
-              <SecretInput
-                {...control}
-                inputRef={secretRef}
-                // Never disabled: disabling the focused field would drop keyboard focus out of the dialog.
-                disabled={false}
-                onPresence={(present) => {
-                  if (present) setMissing(false);
-                }}
-              />
-            )}
-          </Field>
+          {outcome.kind === 'rotated' ? null : (
+            <Field
+              label={`New ${noun}`}
+              required
+              hint="Used for the test and, if it passes, stored in the OS keychain. Cleared from this field once sent."
+              {...(missing ? { validationState: 'error' as const, validationMessage: `Type the new ${noun}.` } : {})}
+            >
+              {(control) => (
+                <SecretInput
+                  {...control}
+                  inputRef={secretRef}
+                  // Never disabled: disabling the focused field would drop keyboard focus out of the dialog.
+                  disabled={false}
+                  onPresence={(present) => {
+                    if (present) setMissing(false);
+                  }}
+                />
+              )}
+            </Field>
+          )}
 
           <div role="status" aria-live="polite" className={hidden.hidden}>
             {announcementOf(run)}
@@ -155,6 +159,14 @@ function RotateForm({ address, onRotated }: Pick<RotateSecretDialogProps, 'addre
                 {report === null ? null : verdictOf(report)}
               </MessageBarBody>
             </MessageBar>
+          ) : null}
+          {outcome.kind === 'rotated' ? (
+            <div className={styles.copy} data-rotation="copy">
+              <Text as="p" className={styles.paragraph}>
+                Now paste the same {noun} into {platformLabels[address.platform]}: copy it from the OS keychain (it is never shown here).
+              </Text>
+              <CopySecretButton address={address} />
+            </div>
           ) : null}
           {outcome.kind === 'kept-old' ? (
             <MessageBar intent="error" layout="multiline" data-rotation="kept-old">
