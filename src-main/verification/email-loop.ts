@@ -63,6 +63,8 @@ export interface VerificationEmailInput {
   readonly domain: string;
   /** Default: the headers Relayproof's test message carries. */
   readonly expectedHeaders?: readonly (string | ExpectedHeader)[];
+  /** The platform's headers whose value varies per message (named in the headers item as not tested). */
+  readonly perMessageHeaders?: readonly string[];
   readonly signal?: AbortSignal;
   readonly onObservation?: (observation: Observation) => void;
 }
@@ -100,6 +102,6 @@ export async function runVerificationEmail(input: VerificationEmailInput, deps: 
 
   const verified = await verifyMessage(received.raw, { resolver: deps.resolver, expectedToken: token, expectedHeaders: input.expectedHeaders ?? sentHeaders(), domain: input.domain });
   if (!verified.ok) return result({ report, token, receipt: received.receipt, proof: null, error: verified.error });
-  for (const o of proofObservations(verified.value, clock().toISOString(), received.receipt.source, input.domain)) emit(o);
+  for (const o of proofObservations(verified.value, clock().toISOString(), received.receipt.source, input.domain, input.perMessageHeaders !== undefined ? { perMessageHeaders: input.perMessageHeaders } : {})) emit(o);
   return result({ report, token, receipt: received.receipt, proof: verified.value, error: null });
 }

@@ -45,7 +45,7 @@ import { forwardingObservation, forwardingPendingObservation, type ForwardingCon
 import { recordRun } from './history';
 import { receiveByImap, type ReceiveOutcome } from './imap-receipt';
 import { verifyMessage, type ExpectedHeader } from './message-proof';
-import { asForeign, checklistObservations, connectionObservations, foreignMessageReason, proofObservations, receiptObservation } from './observations';
+import { asForeign, checklistObservations, connectionObservations, foreignMessageReason, perMessageHeaders, proofObservations, receiptObservation } from './observations';
 import { buildReport, reportFileStem, reportJson } from './report';
 import { reportHtml } from './report-html';
 import { createRecheckScheduler, DEFAULT_BACKOFF_MS, MANUAL_RECHECK_GAP_MS, manualRecheckGate, type RecheckScheduler, type Timers } from './scheduler';
@@ -439,7 +439,8 @@ export function createVerificationService(deps: VerificationServiceDeps): Verifi
     const made = resolver();
     if (!made.ok) return made;
     // The platform's fixed-value headers go out with the message and are checked on arrival.
-    const fixed = platformFixedHeaders(await platformHeadersOf(address));
+    const platformHeaders = await platformHeadersOf(address);
+    const fixed = platformFixedHeaders(platformHeaders);
     // With a forwarding check mailbox, a second message goes to the address itself once the
     // verification email is sent; both are then looked for at the same time.
     let forwarded: Promise<Observation[]> = Promise.resolve([]);
@@ -471,6 +472,7 @@ export function createVerificationService(deps: VerificationServiceDeps): Verifi
       {
         domain: domainOf(address.address),
         expectedHeaders: sentHeaders(fixed),
+        perMessageHeaders: perMessageHeaders(platformHeaders ?? []),
         signal: ctx.signal,
         onObservation: (o) => emit({ type: 'observation', observation: o }),
       },
@@ -572,7 +574,7 @@ export function createVerificationService(deps: VerificationServiceDeps): Verifi
       const receipt = { source: 'eml' as const, mailbox: null, uid: null, attempts: 1, elapsedMs: 0, sizeBytes: raw.length, foundAt: at };
       const domain = domainOf(address.address);
       const foreign = foreignMessageReason(verified.value, domain);
-      const proved = [receiptObservation({ ok: true, receipt, raw }, at), ...proofObservations(verified.value, at, 'eml', domain)];
+      const proved = [receiptObservation({ ok: true, receipt, raw }, at), ...proofObservations(verified.value, at, 'eml', domain, { perMessageHeaders: perMessageHeaders(platformHeaders ?? []) })];
       // A message of another domain is recorded with the reason, and proves nothing for this address.
       const observations = foreign?.scope === 'from' ? asForeign(proved, foreign.reason) : proved;
       const { value: run } = await exclusive(address.id, 'email', async () => record(address, options.trigger, startedAt, observations, { message: verified.value, receipt }));
