@@ -26,8 +26,8 @@ function rowOf(page: Page, address: string): Locator {
 }
 
 async function addAddress(page: Page, a: NewAddress): Promise<Locator> {
-  await page.getByRole('button', { name: 'Add address' }).click();
-  const dialog = page.getByRole('dialog', { name: 'Add address' });
+  await page.getByRole('button', { name: 'Add an address manually' }).click();
+  const dialog = page.getByRole('dialog', { name: 'Add an address manually' });
   await dialog.getByLabel('Email address').fill(a.address);
   await dialog.getByLabel('SMTP server').fill(a.host);
   if (a.port !== undefined) await dialog.getByLabel('Port').fill(a.port);
@@ -154,15 +154,15 @@ test.describe('addresses', () => {
 
   test('an address can be added with the keyboard alone', async ({ page }) => {
     const address = uniqueAddress();
-    await pressUntilFocused(page, 'Tab', 'Add address');
+    await pressUntilFocused(page, 'Tab', 'Add an address manually');
     await page.keyboard.press('Enter');
-    const dialog = page.getByRole('dialog', { name: 'Add address' });
+    const dialog = page.getByRole('dialog', { name: 'Add an address manually' });
     await expect(dialog).toBeVisible();
 
     // Esc closes the dialog and focus goes back to the button that opened it.
     await page.keyboard.press('Escape');
     await expect(dialog).toBeHidden();
-    expect(await focusedName(page)).toBe('Add address');
+    expect(await focusedName(page)).toBe('Add an address manually');
     await page.keyboard.press('Enter');
     await expect(dialog).toBeVisible();
 
@@ -189,7 +189,7 @@ test.describe('addresses', () => {
     await expect(row).toContainText('smtp.example.net:587');
     await expect(row).toContainText('Sandbox');
     await expect(row).toContainText('Stored in keychain');
-    expect(await focusedName(page)).toBe('Add address');
+    expect(await focusedName(page)).toBe('Add an address manually');
   });
 
   test('an internationalised address shows in Unicode, with the punycode form it is stored in beside it', async ({ page }) => {

@@ -218,8 +218,8 @@ test.describe('checklist', () => {
 
   test('a configured address fills in the domain and platform', async ({ page }) => {
     await openView(page, 'addresses');
-    await page.getByRole('button', { name: 'Add address' }).click();
-    const dialog = page.getByRole('dialog', { name: 'Add address' });
+    await page.getByRole('button', { name: 'Add an address manually' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Add an address manually' });
     await dialog.getByLabel('Email address').fill(`billing@${HEALTHY}`);
     await dialog.getByLabel('Platform').selectOption({ label: 'Zuora (advanced, Amazon SES)' });
     await dialog.getByLabel('SMTP server').fill('email-smtp.eu-west-1.amazonaws.com');

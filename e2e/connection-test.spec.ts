@@ -268,8 +268,8 @@ test.describe('connection test (the private CA is not trusted: the admin pins it
     const bodies = collectRpcBodies(page);
     const address = `support-${randomBytes(3).toString('hex')}@example.com`;
     await openView(page, 'addresses');
-    await page.getByRole('button', { name: 'Add address' }).click();
-    const dialog = page.getByRole('dialog', { name: 'Add address' });
+    await page.getByRole('button', { name: 'Add an address manually' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Add an address manually' });
     await dialog.getByLabel('Email address').fill(address);
     await dialog.getByLabel('SMTP server').fill('127.0.0.1');
     await dialog.getByLabel('Port').fill(String(peer.port));

@@ -32,8 +32,8 @@ test.describe('without an OS keychain', () => {
     await expectNoAxeViolations(page, 'the keychain banner');
 
     await openView(page, 'addresses');
-    await page.getByRole('button', { name: 'Add address' }).click();
-    const dialog = page.getByRole('dialog', { name: 'Add address' });
+    await page.getByRole('button', { name: 'Add an address manually' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Add an address manually' });
     await dialog.getByLabel('Email address').fill('nokeychain@example.com');
     await dialog.getByLabel('SMTP server').fill('smtp.example.com');
     await dialog.getByLabel('Username').fill('nokeychain@example.com');

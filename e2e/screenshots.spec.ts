@@ -23,8 +23,8 @@ test('screenshots of every view (browser project)', async ({ page, appSession })
     ['support@contoso.example', 'smtp.office365.com', 'e2e-shot-secret-1'],
     ['billing@fabrikam.example', 'smtp.gmail.com', undefined],
   ] as const) {
-    await page.getByRole('button', { name: 'Add address' }).click();
-    const dialog = page.getByRole('dialog', { name: 'Add address' });
+    await page.getByRole('button', { name: 'Add an address manually' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Add an address manually' });
     await dialog.getByLabel('Email address').fill(address);
     await dialog.getByLabel('SMTP server').fill(host);
     await dialog.getByLabel('Username').fill(address);
@@ -39,9 +39,9 @@ test('screenshots of every view (browser project)', async ({ page, appSession })
   }
 
   await openView(page, 'addresses');
-  await page.getByRole('button', { name: 'Add address' }).click();
+  await page.getByRole('button', { name: 'Add an address manually' }).click();
   await shoot(page, 'addresses-create-dialog');
-  const dialog = page.getByRole('dialog', { name: 'Add address' });
+  const dialog = page.getByRole('dialog', { name: 'Add an address manually' });
   await dialog.getByLabel('Port').fill('70000');
   await dialog.getByRole('button', { name: 'Add address' }).click();
   await expect(dialog.getByText('Check the highlighted fields')).toBeVisible();

@@ -62,13 +62,13 @@ test.describe('shell', () => {
       await expectNoAxeViolations(page, view.id);
     }
     await openView(page, 'addresses');
-    await page.getByRole('button', { name: 'Add address' }).click();
-    await expect(page.getByRole('dialog', { name: 'Add address' })).toBeVisible();
-    await expectNoAxeViolations(page, 'the Add address dialog');
+    await page.getByRole('button', { name: 'Add an address manually' }).click();
+    await expect(page.getByRole('dialog', { name: 'Add an address manually' })).toBeVisible();
+    await expectNoAxeViolations(page, 'the Add an address manually dialog');
     // A rejected form (errors shown inline) must stay accessible too.
     await page.getByRole('dialog').getByRole('button', { name: 'Add address' }).click();
     await expect(page.getByRole('dialog').getByText('Check the highlighted fields')).toBeVisible();
-    await expectNoAxeViolations(page, 'the Add address dialog with errors');
+    await expectNoAxeViolations(page, 'the Add an address manually dialog with errors');
   });
 
   test('the page carries a Content Security Policy and has no Node globals', async ({ page, appSession }) => {

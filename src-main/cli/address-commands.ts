@@ -258,7 +258,7 @@ async function list(args: readonly string[], io: CliIo, openServices: () => Serv
     return EXIT.ok;
   }
   if (rows.length === 0) {
-    io.stdout.write('No addresses configured yet. Add one with `relayproof address add` or in the app (Connect address).\n');
+    io.stdout.write('No addresses configured yet. Add one with `relayproof address add` or in the app (Connect an address).\n');
     return EXIT.ok;
   }
   const table = [

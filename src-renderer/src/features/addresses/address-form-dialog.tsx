@@ -147,7 +147,7 @@ function AddressForm({ mode, onSaved }: Pick<AddressFormDialogProps, 'mode' | 'o
     return message === undefined ? {} : { validationState: 'error' as const, validationMessage: message };
   };
 
-  const title = mode.kind === 'create' ? 'Add address' : `Edit ${mode.address.address}`;
+  const title = mode.kind === 'create' ? 'Add an address manually' : `Edit ${mode.address.address}`;
   const secretHint =
     mode.kind === 'create'
       ? 'Stored only in the OS keychain, never in Relayproof\u2019s files. You can also add it later.'

@@ -90,7 +90,7 @@ export function AddressesView() {
                 addButtonRef.current = element;
               }}
               onClick={() => open({ kind: 'form', mode: { kind: 'create' } })}>
-              Add address
+              Add an address manually
             </Button>
           </span>
         }
@@ -103,7 +103,7 @@ export function AddressesView() {
           <Text weight="semibold">No addresses yet</Text>
           <Text>
             Connect the external address your platform should send as: the guide picks the platform and mail provider, tests the credentials and
-            stores the secret in the OS keychain only. Add address enters the server details directly.
+            stores the secret in the OS keychain only. Add an address manually enters the server details directly, for experts.
           </Text>
         </section>
       ) : (
