@@ -1,4 +1,4 @@
-import { Button, Field, Input, makeStyles, Text, Textarea, tokens } from '@fluentui/react-components';
+import { Button, Field, Input, makeStyles, Text, tokens } from '@fluentui/react-components';
 import { useRef, useState } from 'react';
 import type { ChannelInput, ChannelOutput } from '../../../../src-preload/contract';
 import { certificateThumbprintSchema } from '../../../../src-main/m365/schemas';
@@ -6,6 +6,17 @@ import { certificateThumbprintSchema } from '../../../../src-main/m365/schemas';
 const useStyles = makeStyles({
   form: { display: 'flex', flexDirection: 'column', gap: tokens.spacingVerticalM },
   mono: { fontFamily: tokens.fontFamilyMonospace },
+  key: {
+    fontFamily: tokens.fontFamilyMonospace,
+    fontSize: tokens.fontSizeBase200,
+    padding: tokens.spacingHorizontalS,
+    border: `${tokens.strokeWidthThin} solid ${tokens.colorNeutralStroke1}`,
+    borderRadius: tokens.borderRadiusMedium,
+    backgroundColor: tokens.colorNeutralBackground1,
+    color: tokens.colorNeutralForeground1,
+    resize: 'vertical',
+    ':focus-visible': { outline: `${tokens.strokeWidthThick} solid ${tokens.colorStrokeFocus2}` },
+  },
   actions: { display: 'flex', gap: tokens.spacingHorizontalS, alignItems: 'center', flexWrap: 'wrap' },
 });
 
@@ -66,16 +77,19 @@ export function CertificateCredential({ addressId, saved, pending, onSave }: Cer
         <Input className={styles.mono} value={thumbprint} onChange={(_e, d) => setThumbprint(d.value)} autoComplete="off" spellCheck={false} />
       </Field>
       <Field label="Private key (PEM)" required {...field('key', 'Sent once to the OS keychain and cleared from this page; never shown again.')}>
-        <Textarea
-          className={styles.mono}
-          textarea={{ ref: keyRef }}
-          resize="vertical"
-          rows={5}
-          placeholder="-----BEGIN PRIVATE KEY-----"
-          autoComplete="off"
-          spellCheck={false}
-          onChange={() => setErrors(({ key: _k, ...rest }) => rest)}
-        />
+        {(control) => (
+          // A native textarea: Fluent's Textarea keeps its value in React state, and the key must live only in the DOM until sent.
+          <textarea
+            {...control}
+            ref={keyRef}
+            className={styles.key}
+            rows={5}
+            placeholder="-----BEGIN PRIVATE KEY-----"
+            autoComplete="off"
+            spellCheck={false}
+            onChange={() => setErrors(({ key: _k, ...rest }) => rest)}
+          />
+        )}
       </Field>
       <div className={styles.actions}>
         <Button onClick={() => fileRef.current?.click()}>Read key from file…</Button>

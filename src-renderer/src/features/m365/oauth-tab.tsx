@@ -237,7 +237,7 @@ function OAuthForAddress({ address, upn, onReport }: OAuthTabProps & { readonly 
         <form ref={formRef} onSubmit={getToken} noValidate aria-label="App-only token" className={styles.tab}>
           <Field label="Credential" hint="A certificate is what Microsoft recommends for apps; a client secret is quicker to set up.">
             <RadioGroup layout="horizontal" value={credentialKind} onChange={(_e, d) => setCredentialKind(d.value === 'certificate' ? 'certificate' : 'secret')}>
-              <Radio value="secret" label="Client secret" />
+              <Radio value="secret" label="Secret" />
               <Radio value="certificate" label="Certificate" />
             </RadioGroup>
           </Field>
