@@ -45,7 +45,7 @@ function DashboardView({ moveFocus }: { readonly moveFocus: MoveFocus }) {
           </Text>
           <div className={card.actions}>
             <Button as="a" appearance="primary" href={routeHref('connect')}>
-              Connect address
+              Connect an address
             </Button>
           </div>
         </section>
