@@ -12,20 +12,11 @@ import { silentLogger } from '../log/logger';
 import { createServices, type Services } from '../services';
 import { startSmtpPeer, type SmtpPeer } from '../testing/smtp-peer';
 import { createTestPki, type TestPki } from '../testing/tls-certs';
-import type { KeychainBackend } from '../vault/vault';
+import { memoryKeychain } from '../testing/transport-support';
 
 const USER = 'support@example.test';
 const SECRET = 'stored-secret-9f8e7d';
 
-function memoryKeychain(): KeychainBackend {
-  const entries = new Map<string, string>();
-  return {
-    getPassword: async (s, a) => entries.get(`${s}/${a}`) ?? null,
-    setPassword: async (s, a, p) => void entries.set(`${s}/${a}`, p),
-    deletePassword: async (s, a) => entries.delete(`${s}/${a}`),
-    findCredentials: async (s) => [...entries].filter(([k]) => k.startsWith(`${s}/`)).map(([k, password]) => ({ account: k.slice(s.length + 1), password })),
-  };
-}
 
 let dir: string;
 let services: Services;

@@ -22,21 +22,13 @@ import { createClientCertificate, startTokenEndpoint, type TokenEndpoint } from 
 import { createTestPki, type TestPki } from '../testing/tls-certs';
 import { loadKeytar } from '../vault/keytar';
 import type { KeychainBackend } from '../vault/vault';
+import { memoryKeychain } from '../testing/transport-support';
 
 const TENANT = '11111111-2222-4333-8444-555555555555';
 const CERT_APP = 'aaaaaaaa-0000-4000-8000-000000000006';
 const SECRET_APP = 'aaaaaaaa-0000-4000-8000-000000000001';
 const SECRET = `q~8Q~${randomBytes(12).toString('hex')}`;
 
-function memoryKeychain(): KeychainBackend {
-  const entries = new Map<string, string>();
-  return {
-    getPassword: async (s, a) => entries.get(`${s}/${a}`) ?? null,
-    setPassword: async (s, a, p) => void entries.set(`${s}/${a}`, p),
-    deletePassword: async (s, a) => entries.delete(`${s}/${a}`),
-    findCredentials: async (s) => [...entries].filter(([k]) => k.startsWith(`${s}/`)).map(([k, password]) => ({ account: k.slice(s.length + 1), password })),
-  };
-}
 
 const osKeychain = (process.env['DBUS_SESSION_BUS_ADDRESS'] ?? '') !== '' ? await loadKeytar().catch(() => null) : null;
 if (osKeychain === null) console.warn('[m365-certificate-handlers.test] no OS keychain on this session: the private key is kept in an in-memory KeychainBackend');

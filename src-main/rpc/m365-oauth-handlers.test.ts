@@ -22,6 +22,7 @@ import { leakedForms } from '../testing/smtp-run';
 import { createTestPki, type TestPki } from '../testing/tls-certs';
 import { loadKeytar } from '../vault/keytar';
 import type { KeychainBackend } from '../vault/vault';
+import { memoryKeychain } from '../testing/transport-support';
 
 const TENANT = '11111111-2222-4333-8444-555555555555';
 const MAILBOX = 'support@contoso.com';
@@ -32,15 +33,6 @@ const WRONG_SECRET = `q~8Q~wrong-${randomBytes(8).toString('hex')}`;
 const app = (n: number) => `aaaaaaaa-0000-4000-8000-00000000000${n}`;
 const APPS = { good: app(1), graph: app(2), noRole: app(3), expired: app(4), delegated: app(7) };
 
-function memoryKeychain(): KeychainBackend {
-  const entries = new Map<string, string>();
-  return {
-    getPassword: async (s, a) => entries.get(`${s}/${a}`) ?? null,
-    setPassword: async (s, a, p) => void entries.set(`${s}/${a}`, p),
-    deletePassword: async (s, a) => entries.delete(`${s}/${a}`),
-    findCredentials: async (s) => [...entries].filter(([k]) => k.startsWith(`${s}/`)).map(([k, password]) => ({ account: k.slice(s.length + 1), password })),
-  };
-}
 
 const osKeychain = (process.env['DBUS_SESSION_BUS_ADDRESS'] ?? '') !== '' ? await loadKeytar().catch(() => null) : null;
 if (osKeychain === null) console.warn('[m365-oauth-handlers.test] no OS keychain on this session: the client secret is kept in an in-memory KeychainBackend');

@@ -14,7 +14,7 @@ import { createServices, type Services } from '../services';
 import { INBOX, INBOX_PASSWORD, SUBMIT_SECRET, SUPPORT, useMailLoop, type MailLoop } from '../testing/verification-fixture';
 import { ACME, verificationZones } from '../testing/verification-zone';
 import type { RunRecord } from '../verification/schemas';
-import type { KeychainBackend } from '../vault/vault';
+import { memoryKeychain } from '../testing/transport-support';
 
 const fixture = useMailLoop();
 const dirs: string[] = [];
@@ -22,16 +22,6 @@ afterAll(() => {
   for (const d of dirs) rmSync(d, { recursive: true, force: true });
 });
 
-function memoryKeychain(): KeychainBackend & { readonly entries: Map<string, string> } {
-  const entries = new Map<string, string>();
-  return {
-    entries,
-    getPassword: async (s, a) => entries.get(`${s}/${a}`) ?? null,
-    setPassword: async (s, a, p) => void entries.set(`${s}/${a}`, p),
-    deletePassword: async (s, a) => entries.delete(`${s}/${a}`),
-    findCredentials: async (s) => [...entries].filter(([k]) => k.startsWith(`${s}/`)).map(([k, password]) => ({ account: k.slice(s.length + 1), password })),
-  };
-}
 
 interface Setup {
   readonly dir: string;
