@@ -15,6 +15,7 @@ import type { KeychainState } from '../../src-preload/contract';
 import { createLogger } from '../log/logger';
 import { isKeychainModuleMissing } from './keychain-errors';
 import { loadKeytar } from './keytar';
+import { memoryKeychain } from '../testing/transport-support';
 import { createVault, UNLOCK_CHECK_ACCOUNT, type KeychainBackend } from './vault';
 
 const RUN_COMMAND =
@@ -147,6 +148,38 @@ describe('vault without the keytar module', () => {
     expect(lines).toHaveLength(1);
     expect(lines[0]).toMatch(/^warn: keychain unusable .*"status":"module-missing"/u);
     expect(lines.join('')).not.toContain('never-stored-secret');
+  });
+});
+
+describe('an item that vanishes while the keychain is listed', () => {
+  function flaky(failures: number) {
+    const inner = memoryKeychain();
+    let left = failures;
+    const backend: KeychainBackend = {
+      getPassword: (s, a) => inner.getPassword(s, a),
+      setPassword: (s, a, p) => inner.setPassword(s, a, p),
+      deletePassword: (s, a) => inner.deletePassword(s, a),
+      async findCredentials(s) {
+        if (left > 0) {
+          left -= 1;
+          throw new Error('No such secret item at path: /org/freedesktop/secrets/collection/login/4');
+        }
+        return inner.findCredentials(s);
+      },
+    };
+    return createVault({ loadBackend: async () => backend, platform: 'linux' });
+  }
+
+  it('is a race (a rotation replaced it), not an unusable keychain: the listing is tried again', async () => {
+    const vault = flaky(2);
+    expect((await vault.set('a-listed1', 'listed-secret')).ok).toBe(true);
+    const ids = await vault.storedIds();
+    expect(ids.ok && [...ids.value]).toEqual(['a-listed1']);
+  });
+
+  it('still reports the keychain error when the listing keeps failing', async () => {
+    const ids = await flaky(10).storedIds();
+    expect(ids.ok ? 'ok' : ids.error.code).toBe('keychain-unavailable');
   });
 });
 

@@ -68,6 +68,9 @@ export interface VaultDeps {
  * Account of the marker entry. It can never be an address id (idSchema forbids a leading
  * dot), so it cannot collide with or be deleted as an address's secret.
  */
+/** Listings tried before a vanishing item counts as a keychain error. */
+const LIST_ATTEMPTS = 3;
+
 export const UNLOCK_CHECK_ACCOUNT = '.relayproof-unlock-check';
 const UNLOCK_CHECK_VALUE = 'Relayproof checks with this entry that the keyring is unlocked. It is not a password.';
 
@@ -128,6 +131,21 @@ export function createVault(deps: VaultDeps): Vault {
   }
 
   /** Run one keychain call; failures become `keychain-unavailable`, with the secret (if any) scrubbed. */
+  /**
+   * findCredentials lists the items and then reads each one: an entry replaced or removed
+   * in between (a rotation, another window) fails the whole listing with "No such secret
+   * item". That is a race, not an unusable keychain: list again.
+   */
+  async function listWithRetry(backend: KeychainBackend): Promise<Array<{ account: string; password: string }>> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await backend.findCredentials(service);
+      } catch (error) {
+        if (attempt >= LIST_ATTEMPTS || !/no such secret item/iu.test(error instanceof Error ? error.message : String(error))) throw error;
+      }
+    }
+  }
+
   async function run<T>(addressId: string, secret: string | undefined, call: (backend: KeychainBackend) => Promise<Result<T>>): Promise<Result<T>> {
     if (!idSchema.safeParse(addressId).success) {
       return fail('invalid-input', 'That is not a Relayproof address id.');
@@ -182,7 +200,7 @@ export function createVault(deps: VaultDeps): Vault {
       const got = await access();
       if (!got.usable) return unavailable(got.state);
       try {
-        const credentials = await got.backend.findCredentials(service);
+        const credentials = await listWithRetry(got.backend);
         // Keep accounts only; the passwords go out of scope here. Entries another tool put
         // under this service name (not address ids) are not ours to report.
         const ids = new Set(credentials.map((c) => c.account).filter((account) => idSchema.safeParse(account).success));
