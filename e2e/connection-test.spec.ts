@@ -233,7 +233,7 @@ test.describe('connection test (the private CA is not trusted: the admin pins it
     const username = form(page).getByLabel('Username');
     await expect(username).toHaveAttribute('aria-invalid', 'true');
     await expect(username).toBeFocused();
-    await expect(form(page)).toContainText('Username contains a line break or control character.');
+    await expect(form(page)).toContainText('Username contains a control character (U+0009 TAB)');
     await expect(page.getByText('Check the highlighted fields')).toBeVisible();
     await expect(page.getByText('For safety the secret field was cleared')).toBeVisible();
     expect(peer.sessions.flatMap((s) => s.authAttempts).some((a) => a.username?.includes('RSET') === true)).toBe(false);

@@ -12,6 +12,7 @@ import {
   emailAddressSchema,
   hostSchema,
   portSchema,
+  refuseHidden,
   securitySchema,
   usernameSchema,
 } from './fields';
@@ -99,12 +100,14 @@ export type Environment = z.infer<typeof environmentSchema>;
 export const dkimSelectorSchema = z
   .string()
   .max(63)
+  .superRefine(refuseHidden('The DKIM selector'))
   .regex(/^[a-z0-9](?:[a-z0-9_-]*[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9_-]*[a-z0-9])?)*$/iu, {
     message: 'A DKIM selector is letters, digits, hyphens and dots, such as zendesk1.',
   });
 
 export const platformSubdomainSchema = z
   .string()
+  .superRefine(refuseHidden('The subdomain'))
   .regex(/^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/u, {
     message: 'The subdomain is lowercase letters, digits and hyphens: yourcompany for yourcompany.zendesk.com.',
   });
@@ -117,6 +120,8 @@ export const reminderDaysSchema = z
 
 export const proceedReasonSchema = z
   .string()
+  // Free text, shown on the address: ordinary characters, but no control, line-break or bidi character.
+  .superRefine(refuseHidden('The reason', 'free-text'))
   .trim()
   .min(3, { message: 'Say in a few words why you continue although the test failed.' })
   .max(500, { message: 'Keep the reason under 500 characters.' });

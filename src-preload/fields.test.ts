@@ -1,5 +1,20 @@
 import { describe, expect, it } from 'vitest';
-import { dnsServerSpecSchema, domainToAscii, ehloNameSchema, hostSchema, ipAddressSchema, portSchema, securitySchema } from './fields';
+import { HIDDEN_FREE_TEXT_CHARACTERS, HIDDEN_IDENTIFIER_CHARACTERS, hiddenPayloads } from '../src-main/testing/contract-invalid-inputs';
+import { proceedReasonSchema } from './domain';
+import {
+  dnsServerSpecSchema,
+  domainToAscii,
+  ehloNameSchema,
+  emailAddressSchema,
+  hiddenCharacterProblem,
+  hostSchema,
+  ipAddressSchema,
+  portSchema,
+  safeFreeText,
+  secretInputSchema,
+  securitySchema,
+  usernameSchema,
+} from './fields';
 
 const messages = (result: { success: boolean; error?: { issues: { message: string }[] } }) => result.error?.issues.map((i) => i.message) ?? [];
 
@@ -84,5 +99,65 @@ describe('dnsServerSpecSchema', () => {
     const result = dnsServerSpecSchema.safeParse(input);
     expect(result.success).toBe(false);
     expect(messages(result)[0]).toMatch(/^(A DNS server is an IP address|DNS server contains)/u);
+  });
+});
+
+describe('hidden characters in identifiers', () => {
+  const identifiers = [
+    ['Host', hostSchema, 'smtp.example.com'],
+    ['Address', emailAddressSchema, 'support@example.com'],
+    ['Username', usernameSchema, 'support@example.com'],
+    ['EHLO name', ehloNameSchema, 'relay.example.com'],
+    ['DNS server', dnsServerSpecSchema, '192.0.2.53'],
+  ] as const;
+
+  it.each(identifiers)('%s refuses each of 64 hidden-character payloads, naming the character and its position', (label, schema, valid) => {
+    const payloads = hiddenPayloads(valid);
+    expect(payloads.length).toBeGreaterThanOrEqual(50);
+    expect(schema.safeParse(valid).success).toBe(true);
+    for (const payload of payloads) {
+      const result = schema.safeParse(payload.value);
+      const code = `U+${payload.codePoint.toString(16).toUpperCase().padStart(4, '0')}`;
+      expect(result.success, `${label} ${payload.label}`).toBe(false);
+      expect(messages(result), `${label} ${payload.label}`).toEqual([expect.stringContaining(`${label} contains`)]);
+      expect(messages(result)[0]).toContain(`(${code} `);
+      expect(messages(result)[0]).toContain(`at position ${payload.position}.`);
+    }
+  });
+
+  it('says what the character is and what to do, in words', () => {
+    expect(messages(usernameSchema.safeParse('supp\u202Eort'))).toEqual([
+      'Username contains an invisible character (U+202E RIGHT-TO-LEFT OVERRIDE) at position 5. It makes the value look different from what is saved and sent; delete it or type the value again instead of pasting it.',
+    ]);
+    expect(messages(hostSchema.safeParse('smtp.example.com\r\nRSET'))[0]).toBe(
+      'Host contains a line break (U+000D CR) at position 17. It could end the line and smuggle a second command to the server; delete it or type the value again.',
+    );
+    expect(hiddenCharacterProblem('Username', 'a\u001b[31m')).toMatch(/^Username contains a control character \(U\+001B ESC\) at position 2\./u);
+    expect(hiddenCharacterProblem('Username', 'a\u0085b')).toMatch(/a line break \(U\+0085 NEXT LINE\)/u);
+    expect(hiddenCharacterProblem('Username', 'a\u009bb')).toMatch(/a control character \(U\+009B C1 CONTROL\)/u);
+  });
+
+  it('counts the position in characters, so a character outside the BMP counts once', () => {
+    expect(hiddenCharacterProblem('Username', '😀a\u200bb')).toContain('(U+200B ZERO WIDTH SPACE) at position 3.');
+  });
+
+  it('accepts ordinary Unicode: IDN hosts, internationalised addresses, accents', () => {
+    expect(hostSchema.parse('bücher.example')).toBe('xn--bcher-kva.example');
+    expect(emailAddressSchema.safeParse('jürgen@bücher.example').success).toBe(true);
+    expect(usernameSchema.safeParse('Zoë Ñúñez').success).toBe(true);
+  });
+
+  it('free text keeps zero-width joiners (emoji) but refuses controls, line breaks and bidi controls', () => {
+    expect(safeFreeText('The reason', 500).safeParse('Blocked here 👩\u200d💻; tested from the server').success).toBe(true);
+    for (const payload of hiddenPayloads('Blocked from this office', HIDDEN_FREE_TEXT_CHARACTERS)) {
+      expect(hiddenCharacterProblem('The reason', payload.value, 'free-text'), payload.label).not.toBeNull();
+    }
+    expect(proceedReasonSchema.safeParse('Tested from \u202Eevres eht').success).toBe(false);
+  });
+
+  it('a secret is not an identifier: anything but NUL, CR and LF is a valid password', () => {
+    for (const codePoint of HIDDEN_IDENTIFIER_CHARACTERS.filter((c) => c !== 0 && c !== 0x0a && c !== 0x0d)) {
+      expect(secretInputSchema.safeParse(`pass${String.fromCodePoint(codePoint)}word`).success).toBe(true);
+    }
   });
 });

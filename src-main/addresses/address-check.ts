@@ -12,7 +12,7 @@
 import { domainToUnicode } from 'node:url';
 import type { AddressCheck } from '../../src-preload/channels/addresses';
 import type { Address, Environment, PlatformId } from '../../src-preload/domain';
-import { domainToAscii, emailAddressSchema } from '../../src-preload/fields';
+import { domainToAscii, emailAddressSchema, hiddenCharacterProblem } from '../../src-preload/fields';
 import type { Platform } from '../providers/schemas';
 
 export interface AddressCheckRequest {
@@ -116,7 +116,9 @@ export function checkNewAddress(request: AddressCheckRequest, saved: readonly Sa
   const samePlatform = others.filter((a) => a.platform === request.platform && a.environment === env);
 
   if (parsed === null) {
-    errors.push({ code: 'syntax', message: 'Enter an email address such as support@example.com (an internationalised domain such as support@bücher.example is fine).' });
+    // A pasted invisible or control character is named with its position: the generic advice would not find it.
+    const hidden = hiddenCharacterProblem('The address', request.address);
+    errors.push({ code: 'syntax', message: hidden ?? 'Enter an email address such as support@example.com (an internationalised domain such as support@bücher.example is fine).' });
     const domains = new Set(samePlatform.map((a) => parseAddress(a.address)?.domainAscii ?? a.address));
     return { ascii: null, unicode: null, domainAscii: null, domainUnicode: null, errors, warnings, counts: { sameDomain: 0, domains: domains.size, total: samePlatform.length } };
   }

@@ -6,7 +6,7 @@
  */
 import { z } from 'zod';
 import { dnsLookupSchema, dnsRecordTypeSchema, dnsServerSpecSchema, resolverDescriptionSchema } from '../dns/schemas';
-import { ipAddressSchema } from '../../src-preload/fields';
+import { ipAddressSchema, refuseHidden, safeText } from '../../src-preload/fields';
 
 /**
  * Same list as the contract's `platformIds` (a test keeps them equal). Not imported from
@@ -295,6 +295,8 @@ export type CheckItem = z.infer<typeof checkItemSchema>;
 /** A domain name as typed: letters, digits, hyphens, underscores; IDN accepted. */
 export const domainNameSchema = z
   .string()
+  // Before trim: String#trim would silently drop U+FEFF and U+2028 and accept the rest.
+  .superRefine(refuseHidden('The domain'))
   .trim()
   .toLowerCase()
   .max(253)
@@ -305,6 +307,7 @@ export const domainNameSchema = z
 
 export const selectorSchema = z
   .string()
+  .superRefine(refuseHidden('The DKIM selector'))
   .trim()
   .toLowerCase()
   .regex(/^[a-z0-9_](?:[a-z0-9_-]*[a-z0-9_])?(?:\.[a-z0-9_](?:[a-z0-9_-]*[a-z0-9_])?)*$/u, {
@@ -322,13 +325,13 @@ export const checklistInputSchema = z.strictObject({
   /** IP whose SPF verdict, PTR and FCrDNS to check. */
   sendingIp: ipAddressSchema.optional(),
   /** SMTP host: its address stands in for `sendingIp` when none is given. */
-  smtpHost: z.string().max(253).optional(),
+  smtpHost: safeText('The SMTP host', 253).optional(),
   /** Envelope sender for the SPF verdict (default postmaster@domain). */
-  sender: z.string().max(320).optional(),
-  heloName: z.string().max(253).optional(),
+  sender: safeText('The envelope sender', 320).optional(),
+  heloName: safeText('The HELO name', 253).optional(),
   heloSource: z.enum(['ehlo', 'banner', 'user']).optional(),
   /** Where inbound mail is forwarded (Zendesk: support@<subdomain>.zendesk.com). */
-  forwardingAddress: z.string().max(320).optional(),
+  forwardingAddress: safeText('The forwarding address', 320).optional(),
   /** Resolvers to ask; empty = the system's. */
   dnsServers: z.array(dnsServerSpecSchema).max(8).default([]),
   /** Run only these checks (re-run of one item). */

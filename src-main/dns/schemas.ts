@@ -4,7 +4,7 @@
  * resolver produces exactly these shapes, and check items carry them as evidence.
  */
 import { z } from 'zod';
-import { dnsServerSpecSchema } from '../../src-preload/fields';
+import { dnsServerSpecSchema, safeText } from '../../src-preload/fields';
 
 export const dnsRecordTypes = ['A', 'AAAA', 'CNAME', 'TXT', 'MX', 'NS', 'PTR', 'SOA', 'SRV'] as const;
 export const dnsRecordTypeSchema = z.enum(dnsRecordTypes);
@@ -134,7 +134,7 @@ export const propagationViewSchema = z.object({
 export type PropagationView = z.infer<typeof propagationViewSchema>;
 
 export const propagationRequestSchema = z.strictObject({
-  name: z.string().min(1).max(253),
+  name: safeText('The record name', 253).min(1, { message: 'Give the record name, such as _dmarc.example.com.' }),
   type: dnsRecordTypeSchema,
   /** The value the admin published (TXT as one joined string). */
   expected: z.string().max(4096).optional(),

@@ -6,6 +6,7 @@
 import { z } from 'zod';
 import { m365Items, type M365Item } from '../analyze/schemas';
 import { connectionReportSchema, smtpSecuritySchema } from '../smtp/schemas';
+import { refuseHidden } from '../../src-preload/fields';
 import { addressProblem, EXCHANGE_ONLINE_APP_ID, guidProblem, tenantProblem } from './script-values';
 
 const isoDate = z.iso.date();
@@ -243,7 +244,7 @@ export type RetirementStatus = z.infer<typeof retirementStatusSchema>;
 export const readinessMarkSchema = z.strictObject({
   id: readinessItemIdSchema,
   state: readinessStateSchema,
-  note: z.string().max(500).optional(),
+  note: z.string().max(500).superRefine(refuseHidden('The note', 'free-text')).optional(),
 });
 export type ReadinessMark = z.infer<typeof readinessMarkSchema>;
 
@@ -360,6 +361,8 @@ export type GeneratedScript = z.infer<typeof generatedScriptSchema>;
 export const certificateThumbprintSchema = z
   .string({ error: 'The thumbprint must be text.' })
   .max(200, { message: 'A thumbprint is 40 (SHA-1) or 64 (SHA-256) hex characters.' })
+  // `\s` below would silently strip U+FEFF and U+2028 and accept the rest.
+  .superRefine(refuseHidden('The thumbprint'))
   .refine((s) => /^(?:[0-9A-Fa-f]{40}|[0-9A-Fa-f]{64})$/u.test(s.replace(/[\s:]/gu, '')), {
     message: 'A thumbprint is 40 (SHA-1) or 64 (SHA-256) hex characters: copy it from Certificates & secrets in the app registration.',
   });

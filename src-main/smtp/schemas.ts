@@ -16,6 +16,7 @@ import {
   emailAddressSchema,
   hostSchema,
   portSchema,
+  refuseHidden,
   secretInputSchema,
   securitySchema,
   usernameSchema,
@@ -36,6 +37,8 @@ export type SmtpAuthKind = z.infer<typeof authKindSchema>;
 export const certificatePinSchema = z
   .string({ error: 'A pin is the certificate’s SHA-256 fingerprint: 64 hex digits, colons optional.' })
   .max(128, { message: 'A pin is the certificate’s SHA-256 fingerprint: 64 hex digits, colons optional.' })
+  // Before the transform: `\s` would silently strip U+FEFF and U+2028 and accept the rest.
+  .superRefine(refuseHidden('The pin'))
   .transform((s) => s.replace(/[:\s]/gu, '').toUpperCase())
   .refine((s) => /^[0-9A-F]{64}$/u.test(s), { message: 'A pin is the certificate’s SHA-256 fingerprint: 64 hex digits, colons optional.' });
 

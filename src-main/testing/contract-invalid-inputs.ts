@@ -428,3 +428,212 @@ export function generateInvalidInputs(channel: ChannelName, options: GenerateOpt
   }
   return { cases, discardedValid };
 }
+
+// ---------------------------------------------------------------------------
+// Hidden characters in identifier fields (issue 12): control characters, bidi overrides
+// and zero-width characters that make a value read differently from what is sent.
+
+function range(from: number, to: number): number[] {
+  return Array.from({ length: to - from + 1 }, (_, i) => from + i);
+}
+
+/**
+ * Every character an identifier must refuse: all of C0, DEL, C1 (its first and last, NEXT
+ * LINE and the 8-bit CSI), the bidi controls, the zero-width and invisible characters, and
+ * the line and paragraph separators. 62 characters.
+ */
+export const HIDDEN_IDENTIFIER_CHARACTERS: readonly number[] = [
+  ...range(0x00, 0x1f),
+  0x7f,
+  0x80,
+  0x85,
+  0x9b,
+  0x9f,
+  0x061c,
+  0x200e,
+  0x200f,
+  ...range(0x202a, 0x202e),
+  ...range(0x2066, 0x2069),
+  ...range(0x200b, 0x200d),
+  ...range(0x2060, 0x2064),
+  0xfeff,
+  0x00ad,
+  0x180e,
+  0x2028,
+  0x2029,
+];
+
+/** What free text still refuses: C0, DEL, C1, line breaks and bidi controls (zero-width joiners build emoji). */
+export const HIDDEN_FREE_TEXT_CHARACTERS: readonly number[] = HIDDEN_IDENTIFIER_CHARACTERS.filter(
+  (c) => !((c >= 0x200b && c <= 0x200d) || (c >= 0x2060 && c <= 0x2064) || c === 0xfeff || c === 0x00ad || c === 0x180e),
+);
+
+export interface HiddenPayload {
+  /** `U+202E@5`, for test names. */
+  readonly label: string;
+  readonly value: string;
+  readonly codePoint: number;
+  /** 1-based position of the character in `value`, counted in characters. */
+  readonly position: number;
+}
+
+/**
+ * One hostile variant of `valid` per character, inserted at the start, the middle and the
+ * end in turn, plus two Trojan-Source shapes (an override that displays the value reversed,
+ * an isolate around it). Each variant holds exactly one kind of refused character.
+ */
+export function hiddenPayloads(valid: string, characters: readonly number[] = HIDDEN_IDENTIFIER_CHARACTERS): HiddenPayload[] {
+  const chars = [...valid];
+  const out = characters.map((codePoint, i): HiddenPayload => {
+    const at = [0, Math.floor(chars.length / 2), chars.length][i % 3] ?? 0;
+    const value = [...chars.slice(0, at), String.fromCodePoint(codePoint), ...chars.slice(at)].join('');
+    return { label: `U+${codePoint.toString(16).toUpperCase().padStart(4, '0')}@${at + 1}`, value, codePoint, position: at + 1 };
+  });
+  const half = Math.floor(chars.length / 2);
+  out.push({ label: 'U+202E reversed tail@' + String(half + 1), value: `${chars.slice(0, half).join('')}\u202E${chars.slice(half).reverse().join('')}\u202C`, codePoint: 0x202e, position: half + 1 });
+  out.push({ label: 'U+2067 isolate@1', value: `\u2067${valid}\u2069`, codePoint: 0x2067, position: 1 });
+  return out;
+}
+
+/** Where the identifier tests point the engines: loopback peers that record every touch. */
+export interface IdentifierEnvironment {
+  /** A saved address whose secret is in the (recording) keychain. */
+  readonly addressId: string;
+  /** A host name the recording DNS server answers with 127.0.0.1. */
+  readonly smtpHost: string;
+  /** Port of a recording SMTP listener on 127.0.0.1. */
+  readonly smtpPort: number;
+  /** `127.0.0.1:PORT` of the recording DNS server. */
+  readonly dnsServer: string;
+}
+
+export interface IdentifierField {
+  readonly channel: ChannelName;
+  /** A valid input that, accepted, would reach the network, the keychain or the settings file. */
+  readonly base: unknown;
+  readonly path: Path;
+  /** `free-text` fields (a reason, a note) still refuse controls, line breaks and bidi controls. */
+  readonly rule: 'identifier' | 'free-text';
+  /**
+   * The refusal names the character as `U+XXXX` and its position (the shared field rule).
+   * False for the Microsoft 365 values, refused by their own stricter ASCII-only rule.
+   */
+  readonly named: boolean;
+}
+
+const IMAP_MAILBOX = { host: 'imap.example.test', port: 993, security: 'tls', username: 'inbox@example.test', mailboxes: ['INBOX', 'Junk'] };
+const TENANT = '11111111-2222-4333-8444-555555555555';
+const CLIENT = 'aaaaaaaa-0000-4000-8000-000000000001';
+
+/**
+ * Every identifier field of every channel that carries one, each with a valid base input
+ * pointed at the recording peers. (Not here: `wizard:save-draft`, which keeps what the
+ * admin typed, valid or not, and touches nothing else; `addresses:check-new`, which
+ * reports a bad address instead of refusing it; pasted error text and tokens, which are
+ * not identifiers.)
+ */
+export function identifierFields(env: IdentifierEnvironment): IdentifierField[] {
+  const fields: IdentifierField[] = [];
+  const add = (channel: ChannelName, base: unknown, paths: readonly (readonly (string | number)[])[], rule: IdentifierField['rule'] = 'identifier', named = true) => {
+    for (const path of paths) fields.push({ channel, base, path, rule, named });
+  };
+  const smtp = {
+    operationId: 'op_hidden_smtp_1',
+    host: env.smtpHost,
+    port: env.smtpPort,
+    security: 'starttls',
+    from: 'support@example.test',
+    to: 'admin@example.test',
+    ehloName: 'relay.example.test',
+    pinSha256: 'AB'.repeat(32),
+    dnsServers: [env.dnsServer],
+    addressId: env.addressId,
+    credentials: { kind: 'password', username: 'support@example.test' },
+    timeouts: { deadlineMs: 3000 },
+  };
+  const smtpPaths = [['host'], ['from'], ['to'], ['ehloName'], ['pinSha256'], ['dnsServers', 0], ['credentials', 'username'], ['addressId']];
+  add('smtp:test-connection', smtp, smtpPaths);
+  add('smtp:send-test-message', { ...smtp, operationId: 'op_hidden_smtp_2' }, smtpPaths);
+  add('smtp:probe', { operationId: 'op_hidden_probe', host: env.smtpHost, ports: [env.smtpPort], ehloName: 'relay.example.test', dnsServers: [env.dnsServer] }, [['host'], ['ehloName'], ['dnsServers', 0]]);
+  add(
+    'checks:run-checklist',
+    {
+      operationId: 'op_hidden_checks',
+      domain: 'example.test',
+      selectors: ['relay1'],
+      smtpHost: env.smtpHost,
+      sender: 'bounce@example.test',
+      heloName: 'relay.example.test',
+      forwardingAddress: 'support@desk.example.test',
+      dnsServers: [env.dnsServer],
+    },
+    [['domain'], ['selectors', 0], ['smtpHost'], ['sender'], ['heloName'], ['forwardingAddress'], ['dnsServers', 0]],
+  );
+  add('checks:check-propagation', { name: '_dmarc.example.test', type: 'TXT', dnsServers: [env.dnsServer] }, [['name'], ['dnsServers', 0]]);
+  add('providers:detect', { domain: 'example.test', dnsServers: [env.dnsServer] }, [['domain'], ['dnsServers', 0]]);
+  const addressFields = {
+    address: 'billing@example.test',
+    platform: 'zendesk',
+    environment: 'production',
+    provider: 'microsoft-365',
+    host: 'smtp.example.test',
+    port: 587,
+    security: 'starttls',
+    username: 'billing@example.test',
+    authKind: 'password',
+    selectors: ['zendesk1'],
+    platformSubdomain: 'example',
+    mailbox: IMAP_MAILBOX,
+    forwardingMailbox: { ...IMAP_MAILBOX, username: 'desk@example.test' },
+  };
+  const addressPaths = [
+    ['address'],
+    ['host'],
+    ['username'],
+    ['provider'],
+    ['selectors', 0],
+    ['platformSubdomain'],
+    ['mailbox', 'host'],
+    ['mailbox', 'username'],
+    ['mailbox', 'mailboxes', 0],
+    ['forwardingMailbox', 'host'],
+    ['forwardingMailbox', 'username'],
+    ['forwardingMailbox', 'mailboxes', 1],
+  ];
+  add('addresses:create', { fields: addressFields, secret: 'new-app-password-1' }, addressPaths.map((p) => ['fields', ...p]));
+  add('addresses:update', { id: env.addressId, patch: addressFields }, addressPaths.map((p) => ['patch', ...p]));
+  add('addresses:delete', { id: env.addressId }, [['id']]);
+  add('addresses:complete-setup', { id: env.addressId, proceedReason: 'The relay is blocked from this office.' }, [['proceedReason']], 'free-text');
+  add('vault:set-secret', { addressId: env.addressId, secret: 'replacement-secret' }, [['addressId']]);
+  add(
+    'settings:update',
+    { patch: { ehloName: 'relay.example.test', dnsServers: [env.dnsServer], pinnedCertificates: [{ host: 'smtp.example.test', sha256: 'AB'.repeat(32), pinnedAt: '2026-11-23T12:00:00.000Z' }] } },
+    [['patch', 'ehloName'], ['patch', 'dnsServers', 0], ['patch', 'pinnedCertificates', 0, 'host']],
+  );
+  add('verification:send-email', { operationId: 'op_hidden_send', addressId: env.addressId, recipient: 'inbox@example.test' }, [['recipient'], ['addressId']]);
+  for (const channel of ['verification:set-mailbox', 'verification:set-forwarding-mailbox'] as const) {
+    add(channel, { addressId: env.addressId, mailbox: IMAP_MAILBOX, secret: 'imap-password-1' }, [['mailbox', 'host'], ['mailbox', 'username'], ['mailbox', 'mailboxes', 0]]);
+  }
+  add('m365:get-checklist', { upn: 'support@contoso.com', from: 'billing@contoso.com', marks: [{ id: 'tenant-smtp-auth', state: 'ok', note: 'checked in the admin centre' }] }, [['marks', 0, 'note']], 'free-text');
+  add('m365:get-checklist', { upn: 'support@contoso.com', from: 'billing@contoso.com' }, [['upn'], ['from']], 'identifier', false);
+  add('m365:generate-script', { script: 'grant-send-as', upn: 'support@contoso.com', from: 'billing@contoso.com' }, [['upn'], ['from']], 'identifier', false);
+  add('m365:generate-script', { script: 'enable-mailboxes', upns: ['support@contoso.com', 'billing@contoso.com'] }, [['upns', 1]], 'identifier', false);
+  add('m365:generate-script', { script: 'oauth-setup', upn: 'support@contoso.com', appId: CLIENT, objectId: '66666666-7777-4888-9999-000000000000' }, [['appId'], ['objectId']], 'identifier', false);
+  add('m365:acquire-app-token', { addressId: env.addressId, tenantId: TENANT, clientId: CLIENT }, [['tenantId'], ['clientId']], 'identifier', false);
+  add('m365:acquire-delegated-token', { operationId: 'op_hidden_device', addressId: env.addressId, tenantId: TENANT, clientId: CLIENT, timeoutSeconds: 60 }, [['tenantId'], ['clientId']], 'identifier', false);
+  add('m365:explain-token', { token: 'eyJhbGciOiJub25lIn0.eyJhdWQiOiJodHRwczovL291dGxvb2sub2ZmaWNlMzY1LmNvbSJ9.', expectedTenant: TENANT }, [['expectedTenant']], 'identifier', false);
+  add('m365:set-client-certificate', { addressId: env.addressId, thumbprint: 'A1B2C3D4E5F60718293A4B5C6D7E8F9012345678', privateKeyPem: '-----BEGIN PRIVATE KEY-----\nMIIB\n-----END PRIVATE KEY-----\n' }, [['thumbprint']]);
+  return fields;
+}
+
+/** The value at `path` in `root` (a string for every identifier field above). */
+export function valueAt(root: unknown, path: Path): unknown {
+  let value: unknown = root;
+  for (const step of path) value = (value as Record<string | number, unknown> | undefined)?.[step];
+  return value;
+}
+
+/** A deep copy of `root` with `value` at `path`. */
+export function withValueAt(root: unknown, path: Path, value: string): unknown {
+  return replaceAt(clone(root as Json), path, value);
+}

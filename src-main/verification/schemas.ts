@@ -7,6 +7,7 @@
  */
 import { z } from 'zod';
 import { checkIdSchema, findingSchema } from '../checks/schemas';
+import { safeText } from '../../src-preload/fields';
 
 const iso = z.iso.datetime();
 
@@ -278,12 +279,12 @@ export const imapSecuritySchema = z.enum(['tls', 'starttls']);
 
 /** A mailbox to read the verification email from; the password lives in the keychain. */
 export const imapMailboxSchema = z.strictObject({
-  host: z.string().min(1).max(253),
+  host: safeText('The IMAP host', 253).min(1, { message: 'The IMAP host is required.' }),
   port: z.number().int().min(1).max(65535).default(993),
   security: imapSecuritySchema.default('tls'),
-  username: z.string().min(1).max(320),
+  username: safeText('The IMAP username', 320).min(1, { message: 'The IMAP username is required.' }),
   /** Folders to search; default INBOX and the Junk folder. */
-  mailboxes: z.array(z.string().min(1).max(200)).max(8).optional(),
+  mailboxes: z.array(safeText('The IMAP folder', 200).min(1, { message: 'An IMAP folder name is empty.' })).max(8).optional(),
 });
 export type ImapMailboxInput = z.input<typeof imapMailboxSchema>;
 export type ImapMailbox = z.output<typeof imapMailboxSchema>;
