@@ -110,7 +110,8 @@ const bridge = invokeChannel;
 
 /**
  * Why the app cannot reach a clipboard here, or null when it can: the app (serve, or
- * Electron) inherits this process's DISPLAY, and browser mode copies through xclip.
+ * Electron) inherits this process's DISPLAY; browser mode copies through clipboardy
+ * (xsel on X11) and this spec reads the X clipboard back with xclip, independently.
  * `npm test` runs Playwright under xvfb-run, so there it always can.
  */
 function clipboardUnavailable(): string | null {

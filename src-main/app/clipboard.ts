@@ -6,25 +6,25 @@
  * secret is kept for that comparison.
  *
  * Backends: Electron's clipboard (src-main/electron/clipboard.ts, injected from
- * index.ts), and for browser mode and the CLI the system's own tools found on PATH —
- * wl-copy/wl-paste (Wayland), xclip or xsel (X11) — spawned with argument arrays, the
- * secret written to their standard input, never in their arguments.
+ * index.ts), and for browser mode and the CLI the maintained `clipboardy` package:
+ * pbcopy/pbpaste on macOS, its bundled clipboard tool on Windows, wl-copy/wl-paste on
+ * Wayland and xsel on X11 (the system's, else the copy clipboardy ships). It hands the
+ * text to those tools on their standard input, never in their arguments, which every
+ * user of the machine can read (`ps`, /proc/<pid>/cmdline).
  */
-import { spawn } from 'node:child_process';
 import { createHash, timingSafeEqual } from 'node:crypto';
-import { accessSync, constants } from 'node:fs';
-import { delimiter, join } from 'node:path';
+import clipboardy from 'clipboardy';
 import { CLIPBOARD_CLEAR_SECONDS } from '../../src-preload/channels/addresses';
 
 export interface ClipboardBackend {
-  /** Name for logs and messages (`electron`, `xclip` ...). */
+  /** Name for logs and messages (`electron`, `clipboardy`). */
   readonly name: string;
   write(text: string): Promise<void>;
   read(): Promise<string>;
 }
 
 export const NO_CLIPBOARD_MESSAGE =
-  'Relayproof cannot reach a clipboard on this machine: install xclip, or copy the password from your password manager.';
+  'Relayproof cannot reach a clipboard here: this session has no desktop display (neither DISPLAY nor WAYLAND_DISPLAY is set), so nothing could paste what it copies. Copy the password from your password manager instead, or run Relayproof inside your desktop session.';
 
 export class ClipboardUnavailableError extends Error {
   constructor(message = NO_CLIPBOARD_MESSAGE) {
@@ -33,104 +33,86 @@ export class ClipboardUnavailableError extends Error {
   }
 }
 
-interface Tool {
-  readonly name: string;
-  readonly copy: readonly [string, ...string[]];
-  readonly paste: readonly [string, ...string[]];
+export type ClipboardAccess = { readonly available: true } | { readonly available: false; readonly reason: string };
+
+/**
+ * Whether this process can reach a clipboard at all, decided before anything is
+ * spawned: macOS and Windows always have one; elsewhere the clipboard belongs to a
+ * desktop session (X11 or Wayland), except under WSL, where clipboardy uses Windows'.
+ */
+export function clipboardAccess(env: NodeJS.ProcessEnv = process.env, platform: NodeJS.Platform = process.platform): ClipboardAccess {
+  if (platform === 'darwin' || platform === 'win32') return { available: true };
+  if ((env['WSL_DISTRO_NAME'] ?? '') !== '' || (env['WSL_INTEROP'] ?? '') !== '') return { available: true };
+  if ((env['WAYLAND_DISPLAY'] ?? '') !== '' || (env['DISPLAY'] ?? '') !== '') return { available: true };
+  return { available: false, reason: NO_CLIPBOARD_MESSAGE };
 }
 
-const WAYLAND: Tool = { name: 'wl-clipboard', copy: ['wl-copy'], paste: ['wl-paste', '--no-newline'] };
-const XCLIP: Tool = { name: 'xclip', copy: ['xclip', '-selection', 'clipboard', '-in'], paste: ['xclip', '-selection', 'clipboard', '-out'] };
-const XSEL: Tool = { name: 'xsel', copy: ['xsel', '--clipboard', '--input'], paste: ['xsel', '--clipboard', '--output'] };
-
-function onPath(command: string, env: NodeJS.ProcessEnv): boolean {
-  for (const dir of (env['PATH'] ?? '').split(delimiter)) {
-    if (dir === '') continue;
-    try {
-      accessSync(join(dir, command), constants.X_OK);
-      return true;
-    } catch {
-      // not here
-    }
-  }
-  return false;
-}
-
-/** The clipboard tool this session can use, or null. */
-export function findClipboardTool(env: NodeJS.ProcessEnv = process.env): Tool | null {
-  const candidates: Tool[] = [];
-  if ((env['WAYLAND_DISPLAY'] ?? '') !== '') candidates.push(WAYLAND);
-  if ((env['DISPLAY'] ?? '') !== '') candidates.push(XCLIP, XSEL);
-  return candidates.find((tool) => onPath(tool.copy[0], env) && onPath(tool.paste[0], env)) ?? null;
+/** What clipboardy (or a test's stand-in for the system) offers. */
+export interface SystemClipboard {
+  write(text: string): Promise<void>;
+  read(): Promise<string>;
 }
 
 const TOOL_TIMEOUT_MS = 5_000;
 const OWNERSHIP_POLLS = 40;
 const OWNERSHIP_POLL_MS = 50;
 
-function runTool(argv: readonly [string, ...string[]], env: NodeJS.ProcessEnv, input: string | null): Promise<{ code: number | null; stdout: string }> {
-  return new Promise((resolve, reject) => {
-    const [command, ...args] = argv;
-    // xclip and xsel fork a child that keeps serving the selection: never wait for our
-    // pipes to close (that child holds them), wait for the exit of the process we started.
-    const child = spawn(command, args, { env, stdio: [input === null ? 'ignore' : 'pipe', input === null ? 'pipe' : 'ignore', 'ignore'] });
-    let stdout = '';
-    child.stdout?.setEncoding('utf8');
-    child.stdout?.on('data', (chunk: string) => {
-      stdout += chunk;
-    });
-    const timer = setTimeout(() => {
-      child.kill('SIGKILL');
-      reject(new ClipboardUnavailableError(`The clipboard tool ${command} did not answer within ${TOOL_TIMEOUT_MS / 1000} s.`));
-    }, TOOL_TIMEOUT_MS);
-    child.on('error', (error) => {
-      clearTimeout(timer);
-      reject(new ClipboardUnavailableError(`${NO_CLIPBOARD_MESSAGE} (${command}: ${error.message})`));
-    });
-    child.on('exit', (code) => {
-      clearTimeout(timer);
-      // A reader's output can arrive after 'exit': let the stream finish first.
-      if (child.stdout === null || child.stdout.readableEnded) resolve({ code, stdout });
-      else child.stdout.once('end', () => resolve({ code, stdout }));
-    });
-    if (input !== null && child.stdin !== null) {
-      child.stdin.on('error', () => undefined);
-      child.stdin.end(input);
-    }
-  });
+/** The first line of a tool's error, short: enough to act on, never the text copied (that went to stdin). */
+function reasonOf(error: unknown): string {
+  const text = error instanceof Error ? error.message : String(error);
+  const line = text.split('\n', 1)[0]?.trim() ?? '';
+  return line.length > 200 ? `${line.slice(0, 199)}…` : line;
 }
 
-/** The Node clipboard (browser mode, CLI): the first of wl-copy, xclip, xsel that this session can use. */
-export function nodeClipboard(options: { readonly env?: NodeJS.ProcessEnv } = {}): ClipboardBackend {
-  const env = options.env ?? process.env;
-  const tool = () => {
-    const found = findClipboardTool(env);
-    if (found === null) throw new ClipboardUnavailableError();
-    return found;
+async function withDeadline<T>(work: Promise<T>, what: string): Promise<T> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const late = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new ClipboardUnavailableError(`The clipboard did not answer within ${TOOL_TIMEOUT_MS / 1000} s (${what}). Copy the password from your password manager instead.`)), TOOL_TIMEOUT_MS);
+  });
+  try {
+    return await Promise.race([work, late]);
+  } catch (error) {
+    if (error instanceof ClipboardUnavailableError) throw error;
+    throw new ClipboardUnavailableError(`Relayproof could not use the clipboard (${what}: ${reasonOf(error)}). Copy the password from your password manager instead.`);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+export interface NodeClipboardOptions {
+  /** Default: `clipboardAccess()` of this process. */
+  readonly access?: () => ClipboardAccess;
+  /** Default: clipboardy. */
+  readonly system?: SystemClipboard;
+}
+
+/** The Node clipboard (browser mode, CLI), through clipboardy. */
+export function nodeClipboard(options: NodeClipboardOptions = {}): ClipboardBackend {
+  const access = options.access ?? (() => clipboardAccess());
+  const system = options.system ?? clipboardy;
+  const ensureAccess = () => {
+    const found = access();
+    if (!found.available) throw new ClipboardUnavailableError(found.reason);
   };
   return {
-    get name() {
-      return findClipboardTool(env)?.name ?? 'none';
-    },
+    name: 'clipboardy',
     async write(text) {
-      const t = tool();
-      const { code } = await runTool(t.copy, env, text);
-      if (code !== 0) throw new ClipboardUnavailableError(`${NO_CLIPBOARD_MESSAGE} (${t.name} exited with status ${code ?? 'unknown'})`);
-      // xclip and xsel return before their forked child owns the selection: wait until
+      ensureAccess();
+      await withDeadline(system.write(text), 'copy');
+      // On X11 the tool hands the selection to a background copy of itself: wait until
       // the clipboard really holds the text, so a read (or the clear check) right after
       // sees it and not what was there before.
       for (let attempt = 0; attempt < OWNERSHIP_POLLS; attempt++) {
-        const { code: readCode, stdout } = await runTool(t.paste, env, null);
-        if ((readCode === 0 ? stdout : '') === text) return;
+        if ((await withDeadline(system.read(), 'paste')) === text) return;
         await new Promise((resolve) => setTimeout(resolve, OWNERSHIP_POLL_MS));
       }
-      throw new ClipboardUnavailableError(`${NO_CLIPBOARD_MESSAGE} (${t.name} did not take the clipboard within ${(OWNERSHIP_POLLS * OWNERSHIP_POLL_MS) / 1000} s)`);
+      throw new ClipboardUnavailableError(
+        `The clipboard did not take the text within ${(OWNERSHIP_POLLS * OWNERSHIP_POLL_MS) / 1000} s (another program may own it). Copy the password from your password manager instead.`,
+      );
     },
     async read() {
-      const t = tool();
-      const { code, stdout } = await runTool(t.paste, env, null);
-      // An empty clipboard (or one holding no text) makes the readers exit non-zero.
-      return code === 0 ? stdout : '';
+      ensureAccess();
+      return withDeadline(system.read(), 'paste');
     },
   };
 }

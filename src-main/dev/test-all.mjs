@@ -24,7 +24,8 @@ const PREREQUISITES = [
   { pkg: 'chromium', present: () => existsSync('/usr/bin/chromium') },
   { pkg: 'xvfb', present: () => hasCommand('Xvfb') },
   { pkg: 'xauth', present: () => hasCommand('xauth') },
-  // The Node clipboard backend (browser mode, CLI) is tested for real on Xvfb.
+  // The Node clipboard backend (browser mode, CLI) is tested for real on Xvfb; xclip reads
+  // the X clipboard independently of the app's own tool (clipboardy's xsel).
   { pkg: 'xclip', present: () => hasCommand('xclip') },
   { pkg: 'openssl', present: () => hasCommand('openssl') },
   // keytar is compiled with node-gyp when the libsecret headers arrive after `npm ci`.
@@ -145,7 +146,8 @@ function runSuites() {
   const pwArgs = ['test', '-c', 'e2e/playwright.config.ts', '--reporter=list,json'];
   let pw = hasSession ? inKeyringSession(bin('playwright'), pwArgs, keyringHome) : { command: bin('playwright'), args: pwArgs, env: {} };
   // An X display for the Electron project and for the serve processes (browser mode
-  // copies a secret to the clipboard through xclip, and the wizard spec checks it).
+  // copies a secret to the clipboard through clipboardy, and the wizard spec reads it
+  // back with xclip).
   if (!process.env.DISPLAY && hasCommand('xvfb-run')) {
     pw = { command: 'xvfb-run', args: ['-a', pw.command, ...pw.args], env: pw.env };
   }
