@@ -1,4 +1,5 @@
-import { connect } from 'node:net';
+import { request as httpRequest, Agent } from 'node:http';
+import { connect, type Socket } from 'node:net';
 import { networkInterfaces } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -351,25 +352,111 @@ describe('hostile requests get 403 and nothing else', () => {
     }
   });
 
-  it('connections beyond the cap are closed at once', async () => {
-    const capped = await startBridge({ services, rendererDir, logger: silentLogger, maxConnections: 2 });
-    const open = await Promise.all(
-      [0, 1].map(
-        () =>
-          new Promise<import('node:net').Socket>((resolve) => {
-            const socket = connect(capped.port, '127.0.0.1', () => resolve(socket));
-          }),
-      ),
-    );
+  it('a socket cut off by the header timeout is destroyed, not left half-closed', async () => {
+    const slow = await startBridge({ services, rendererDir, logger: silentLogger, headersTimeoutMs: 300, requestTimeoutMs: 300 });
+    // A peer that ignores our FIN (allowHalfOpen) and never closes its side.
+    const [socket] = await idleSockets(slow.port, 1);
     try {
-      const answer = await sendRaw(capped.port, `GET / HTTP/1.1\r\nHost: 127.0.0.1:${capped.port}\r\nConnection: close\r\n\r\n`);
-      expect(answer).toBe('');
+      if (socket !== undefined) await hungUp(socket);
+      await waitUntil(async () => (await slow.openConnections()) === 0);
     } finally {
-      for (const socket of open) socket.destroy();
-      await capped.close();
+      socket?.destroy();
+      await slow.close();
+    }
+  });
+
+  // The attack from issue #12: sockets that send one byte and never finish a request
+  // used to fill the 64-connection cap, and the page was refused for minutes.
+  it.each([64, 500])('%i idle sockets do not lock the page out: a request with the token succeeds within 2 s', async (count) => {
+    const flooded = await startBridge({ services, rendererDir, logger: silentLogger });
+    const attackers = await idleSockets(flooded.port, count);
+    try {
+      const started = Date.now();
+      const res = await sendHttp({ port: flooded.port, method: 'POST', path: '/rpc/settings:get', headers: { 'X-Relayproof-Token': flooded.token, 'Content-Type': 'application/json' }, body: '{}' });
+      const elapsed = Date.now() - started;
+      expect(res.status).toBe(200);
+      expect(JSON.parse(res.body)).toMatchObject({ ok: true });
+      expect(elapsed).toBeLessThan(2_000);
+      // The idle sockets were closed to make room, not kept: the bridge holds a bounded number.
+      expect(await flooded.openConnections()).toBeLessThanOrEqual(33);
+    } finally {
+      for (const socket of attackers) socket.destroy();
+      await flooded.close();
+    }
+  });
+
+  it("the page's own keep-alive socket (it showed the token) stays open while anonymous ones make room", async () => {
+    const small = await startBridge({ services, rendererDir, logger: silentLogger, maxAnonymousConnections: 2 });
+    const agent = new Agent({ keepAlive: true, maxSockets: 1 });
+    const call = () =>
+      new Promise<{ status: number; reused: boolean }>((resolve, reject) => {
+        const req = httpRequest(
+          {
+            host: '127.0.0.1',
+            port: small.port,
+            method: 'POST',
+            path: '/rpc/settings:get',
+            agent,
+            headers: { Host: `127.0.0.1:${small.port}`, 'X-Relayproof-Token': small.token, 'Content-Type': 'application/json', 'Content-Length': '2' },
+          },
+          (res) => {
+            res.resume();
+            res.on('end', () => resolve({ status: res.statusCode ?? 0, reused: req.reusedSocket }));
+          },
+        );
+        req.on('error', reject);
+        req.end('{}');
+      });
+    const attackers: Socket[] = [];
+    try {
+      expect(await call()).toEqual({ status: 200, reused: false });
+      attackers.push(...(await idleSockets(small.port, 6)));
+      // The four oldest anonymous sockets went; the two newest are the budget.
+      await Promise.all(attackers.slice(0, 4).map(hungUp));
+      expect(attackers.slice(4).map((socket) => socket.readableEnded)).toEqual([false, false]);
+      expect(await call()).toEqual({ status: 200, reused: true });
+    } finally {
+      agent.destroy();
+      for (const socket of attackers) socket.destroy();
+      await small.close();
     }
   });
 });
+
+/** Sockets that each send one byte of a request and then sit idle, ignoring our FIN. */
+async function idleSockets(port: number, count: number): Promise<Socket[]> {
+  const sockets: Socket[] = [];
+  for (let i = 0; i < count; i++) {
+    sockets.push(
+      await new Promise<Socket>((resolve, reject) => {
+        const socket = connect({ port, host: '127.0.0.1', allowHalfOpen: true }, () => {
+          socket.write('G', () => resolve(socket));
+        });
+        socket.on('error', (error: NodeJS.ErrnoException) => (error.code === 'ECONNRESET' || error.code === 'EPIPE' ? undefined : reject(error)));
+        // Reads (and drops) whatever comes, so 'end' is seen when the server hangs up.
+        socket.resume();
+      }),
+    );
+  }
+  // Let the server read the bytes before the caller goes on.
+  await new Promise((resolve) => setTimeout(resolve, 50));
+  return sockets;
+}
+
+/** Resolves once the server has closed its side of `socket` (FIN seen). */
+function hungUp(socket: Socket): Promise<void> {
+  if (socket.readableEnded) return Promise.resolve();
+  return new Promise((resolve) => socket.once('end', () => resolve()));
+}
+
+/** Polls `check` until it holds; gives up (failing the test) after `limitMs`. */
+async function waitUntil(check: () => Promise<boolean>, limitMs = 5_000): Promise<void> {
+  const deadline = Date.now() + limitMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`condition not met within ${limitMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+}
 
 describe('rpc', () => {
   it('runs a re-sent POST (same request id) once and answers both with the first result', async () => {

@@ -20,15 +20,20 @@
  *   answer; the same id with another channel or body gets a `conflict` Result.
  * - `GET /events` with the header: `text/event-stream` of `data: <OperationEvent>` lines
  *   and a `: heartbeat` comment every 15 s.
+ * - Connections: no overall cap. Sockets that have not shown the token share a budget of
+ *   32; a new one over it closes the oldest idle one (connection-budget.ts). Headers must
+ *   arrive within 5 s, a request within 30 s, and an idle keep-alive socket goes after
+ *   5 s; a socket cut off by a timeout is destroyed, never left half-closed.
  */
 import { createHash } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { AddressInfo, Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { contract, fail, isChannelName, type ChannelSpec, type OperationEvent, type Result } from '../../src-preload/contract';
 import { CONTENT_SECURITY_POLICY } from '../app/content-security-policy';
 import type { Logger } from '../log/logger';
 import type { Dispatcher } from '../rpc/dispatch';
+import { createConnectionBudget, MAX_ANONYMOUS_CONNECTIONS } from './connection-budget';
 import { createEventStreams } from './event-streams';
 import { createLaunchCodes } from './launch-codes';
 import { checkRequestHead, createToken, hasApiCredential, isJsonContentType, TOKEN_PATTERN, tokensMatch, type RefusalReason } from './request-guard';
@@ -49,7 +54,8 @@ export interface BridgeOptions {
   /** 64 hex characters; absent = a fresh random token (the normal case). */
   readonly token?: string;
   readonly heartbeatMs?: number;
-  readonly maxConnections?: number;
+  /** Sockets that have not (yet) carried the token, before the oldest idle one is closed. */
+  readonly maxAnonymousConnections?: number;
   /** Slow-client limits (slowloris): whole head, and whole request, must arrive in time. */
   readonly headersTimeoutMs?: number;
   readonly requestTimeoutMs?: number;
@@ -73,6 +79,8 @@ export interface Bridge {
    * within 60 s: what to hand to a browser opener, whose argv other users can read.
    */
   launchUrl(): string;
+  /** Sockets open right now (diagnostics, and tests of the connection rules). */
+  openConnections(): Promise<number>;
   close(): Promise<void>;
 }
 
@@ -87,7 +95,9 @@ function requestIdOf(req: IncomingMessage): string | undefined {
 /** Past the cap we keep reading (so the 413 reaches the client) up to this, then hang up. */
 const MAX_DRAIN_BYTES = 8 * MAX_BODY_BYTES;
 const HEARTBEAT_MS = 15_000;
-const MAX_CONNECTIONS = 64;
+const HEADERS_TIMEOUT_MS = 5_000;
+const REQUEST_TIMEOUT_MS = 30_000;
+const KEEP_ALIVE_TIMEOUT_MS = 5_000;
 
 export { CONTENT_SECURITY_POLICY };
 
@@ -110,6 +120,10 @@ export async function startBridge(options: BridgeOptions): Promise<Bridge> {
   const events = createEventStreams({ logger, heartbeatMs: options.heartbeatMs ?? HEARTBEAT_MS });
   const dispatcher = options.services.createDispatcher((event) => events.publish(event));
   const launchCodes = createLaunchCodes({ now: options.now ?? Date.now });
+  const budget = createConnectionBudget({
+    maxAnonymous: options.maxAnonymousConnections ?? MAX_ANONYMOUS_CONNECTIONS,
+    onEvict: () => logger.debug('bridge closed an idle connection that never showed the key, to make room'),
+  });
   // Calls by request id, newest last, for answering re-sent POSTs (bounded).
   const completed = new Map<string, RememberedCall>();
   function remember(id: string, call: RememberedCall): void {
@@ -142,6 +156,7 @@ export async function startBridge(options: BridgeOptions): Promise<Bridge> {
     if (req.method === 'POST') {
       if (!pathname.startsWith('/rpc/')) return forbid(res, 'target');
       if (!hasApiCredential(req, token)) return forbid(res, 'token');
+      budget.trust(req.socket);
       if (!isJsonContentType(req.headers['content-type'])) return forbid(res, 'content-type');
       return handleRpc(req, res, pathname.slice('/rpc/'.length));
     }
@@ -149,6 +164,7 @@ export async function startBridge(options: BridgeOptions): Promise<Bridge> {
     // GET from here on (checkRequestHead admits nothing else).
     if (pathname === '/events') {
       if (!hasApiCredential(req, token)) return forbid(res, 'token');
+      budget.trust(req.socket);
       events.attach(res);
       return;
     }
@@ -168,6 +184,7 @@ export async function startBridge(options: BridgeOptions): Promise<Bridge> {
           return forbid(res, tokens.length > 0 ? 'token' : 'launch-code');
         }
         withToken = true;
+        budget.trust(req.socket);
       }
     }
     // The built renderer holds no secret: served without credential, the token meta only
@@ -241,13 +258,17 @@ export async function startBridge(options: BridgeOptions): Promise<Bridge> {
     {
       // Our guard answers a missing Host with 403 like every other Host failure.
       requireHostHeader: false,
-      headersTimeout: options.headersTimeoutMs ?? 10_000,
-      requestTimeout: options.requestTimeoutMs ?? 30_000,
-      keepAliveTimeout: 5_000,
+      headersTimeout: options.headersTimeoutMs ?? HEADERS_TIMEOUT_MS,
+      requestTimeout: options.requestTimeoutMs ?? REQUEST_TIMEOUT_MS,
+      // An idle keep-alive socket is destroyed after this (Node destroys on this timeout).
+      keepAliveTimeout: KEEP_ALIVE_TIMEOUT_MS,
       // How often the two timeouts above are enforced (Node's default is every 30 s).
       connectionsCheckingInterval: 1_000,
     },
     (req, res) => {
+      const socket = req.socket;
+      budget.busy(socket);
+      res.once('close', () => budget.idle(socket));
       route(req, res).catch((error: unknown) => {
         // Name only: messages of fs/zod errors can quote paths or input values.
         logger.error('bridge request failed', { error: error instanceof Error ? error.name : typeof error });
@@ -256,19 +277,33 @@ export async function startBridge(options: BridgeOptions): Promise<Bridge> {
       });
     },
   );
-  server.maxConnections = options.maxConnections ?? MAX_CONNECTIONS;
-  server.on('clientError', (error: NodeJS.ErrnoException, socket) => {
+  // Deliberately no `server.maxConnections`: when idle sockets fill a hard cap, Node drops
+  // every new connection, the admin's page included. The budget closes idle ones instead.
+  // Nor `maxHeadersCount`: Node drops headers past it silently, which would hide a
+  // duplicated Host from the duplicate-header rule; maxHeaderSize (16 KiB) bounds them.
+  server.on('connection', (socket: Socket) => budget.admit(socket));
+  server.on('clientError', (error: NodeJS.ErrnoException, socket: Duplex) => {
     logger.debug('bridge client error', { code: error.code ?? error.name });
     const status =
       error.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? '408 Request Timeout' : error.code === 'HPE_HEADER_OVERFLOW' ? '431 Request Header Fields Too Large' : '400 Bad Request';
-    if (socket.writable) socket.end(`HTTP/1.1 ${status}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
-    else socket.destroy();
+    if (!socket.writable) {
+      socket.destroy();
+      return;
+    }
+    // Answer, then destroy: `end()` alone only half-closes, and a peer that never closes
+    // its side would keep the socket (and its place) for good.
+    const giveUp = setTimeout(() => socket.destroy(), 1_000);
+    giveUp.unref();
+    socket.end(`HTTP/1.1 ${status}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`, () => {
+      clearTimeout(giveUp);
+      socket.destroy();
+    });
   });
   // CONNECT (tunnels) and Upgrade (WebSocket) bypass the request handler in Node; neither
   // is part of the protocol, so both get the same 403 as any other refused method.
   const refuseSocket = (_req: IncomingMessage, socket: Duplex) => {
     logger.debug('bridge refused a request', { reason: 'method' satisfies RefusalReason });
-    socket.end('HTTP/1.1 403 Forbidden\r\nConnection: close\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Length: 9\r\n\r\nForbidden');
+    socket.end('HTTP/1.1 403 Forbidden\r\nConnection: close\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Length: 9\r\n\r\nForbidden', () => socket.destroy());
   };
   server.on('connect', refuseSocket);
   server.on('upgrade', refuseSocket);
@@ -296,6 +331,9 @@ export async function startBridge(options: BridgeOptions): Promise<Bridge> {
     address,
     launchUrl() {
       return `${origin}/?launch=${launchCodes.issue()}`;
+    },
+    openConnections() {
+      return new Promise<number>((resolve) => server.getConnections((error, count) => resolve(error === null ? count : 0)));
     },
     close() {
       closing ??= new Promise<void>((resolve) => {
