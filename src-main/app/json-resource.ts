@@ -5,6 +5,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import type { z } from 'zod';
+import type { AppError } from '../../src-preload/contract';
 
 export type ReadText = (path: string) => Promise<string>;
 
@@ -22,4 +23,31 @@ export async function readJsonResource<S extends z.ZodType>(path: string, schema
   const parsed = schema.safeParse(json);
   if (!parsed.success) return { ok: false, problems: parsed.error.issues.map((i) => `${path}: ${i.path.join('.') || '(root)'}: ${i.message}`) };
   return { ok: true, value: parsed.data };
+}
+
+/** The data files of resources/, by what they hold for the admin. */
+export const RESOURCES = {
+  platforms: 'platform data (resources/platforms)',
+  providers: 'mail-provider presets (resources/providers)',
+  replies: 'reply catalogue (resources/replies)',
+  m365: 'Microsoft 365 data (resources/m365.json)',
+} as const;
+
+export type ResourceName = keyof typeof RESOURCES;
+
+/**
+ * The one answer when a data file of resources/ is missing or does not validate: an
+ * installation problem, never the admin's input, so the app, browser mode and the CLI
+ * say the same thing and carry every problem (file, field, reason) in the details.
+ */
+export function unreadableResource(name: ResourceName, problems: readonly string[]): { readonly ok: false; readonly error: AppError } {
+  return {
+    ok: false,
+    error: {
+      code: 'internal',
+      message: `Relayproof could not read its ${RESOURCES[name]}, so this part of the app cannot work.`,
+      hint: 'Reinstall Relayproof (from a source checkout: `git status resources` shows what changed there).',
+      details: { problems: [...problems] },
+    },
+  };
 }

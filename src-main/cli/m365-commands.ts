@@ -9,6 +9,7 @@ import { checkClientCertificate } from '../m365/client-certificate';
 import { readinessItemIds, readinessStateSchema, type GeneratedScript, type M365Checklist, type ReadinessState, type AppTokenInput, type TokenExplanation, type TokenOutcome } from '../m365/schemas';
 import type { Services } from '../services';
 import { EXIT, parseOptions, printJson, readSecretFromStdin, reportError, UsageError, type CliIo, type ExitCode } from './io';
+import { unreadableResource } from '../app/json-resource';
 
 const CHECKLIST_USAGE = 'Usage: relayproof m365 checklist --upn UPN [--from ADDR] [--error TEXT] [--mark ITEM=STATE]... [--json]';
 const TOKEN_USAGE =
@@ -206,7 +207,7 @@ async function token(args: readonly string[], io: CliIo, openServices: () => Ser
     credential = { kind: 'secret', clientSecret: await readSecretFromStdin(io) };
   }
   const loaded = await openServices().m365();
-  if (!loaded.ok) return reportError(io, json, { code: 'internal', message: `Relayproof could not read its Microsoft 365 data: ${loaded.problems.join('; ')}`, hint: 'Reinstall Relayproof.' });
+  if (!loaded.ok) return reportError(io, json, unreadableResource('m365', loaded.problems).error);
   const result = await loaded.service.acquireAppToken({ tenant: values.tenant, clientId: values['client-id'], credential });
   if (!result.ok) return reportError(io, json, result.error);
   const { accessToken, outcome } = result.value;

@@ -13,6 +13,7 @@ import type { AddressTokens } from './address-tokens';
 import type { AppRegistrations } from './app-registrations';
 import type { LoadM365ServiceResult } from './service';
 import { TokenHolderFullError } from './token-holder';
+import { unreadableResource } from '../app/json-resource';
 
 export interface BackgroundTokenDeps {
   readonly tokens: AddressTokens;
@@ -35,7 +36,7 @@ export function createBackgroundToken(deps: BackgroundTokenDeps): EnsureAppToken
       });
     }
     const loaded = await deps.m365();
-    if (!loaded.ok) return fail('internal', 'Relayproof could not read its Microsoft 365 data (resources/m365.json).', { hint: 'Reinstall Relayproof.' });
+    if (!loaded.ok) return unreadableResource('m365', loaded.problems);
     const certificate = deps.apps.getCertificate(address.id);
     const lent =
       certificate !== null

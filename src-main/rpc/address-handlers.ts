@@ -16,6 +16,7 @@ import { SECRET_PURPOSES, secretAccount, type SecretPurpose } from '../vault/vau
 import type { Handlers } from './dispatch';
 import type { HandlerDeps } from './handlers';
 import { createSmtpTester, notFoundAddress } from './smtp-test';
+import { unreadableResource } from '../app/json-resource';
 
 type AddressChannel =
   | 'addresses:create'
@@ -69,7 +70,7 @@ export function addressHandlers(deps: HandlerDeps): Pick<Handlers, AddressChanne
     const loaded = await deps.platforms();
     return loaded.ok
       ? ok(loaded.platforms)
-      : fail('internal', 'Relayproof could not read its platform data (resources/platforms).', { hint: 'Reinstall Relayproof.', details: { problems: loaded.problems } });
+      : unreadableResource('platforms', loaded.problems);
   }
 
   async function check(request: AddressCheckRequest): Promise<Result<AddressCheck>> {

@@ -27,6 +27,7 @@ import { m365Handlers } from './m365-handlers';
 import { verificationHandlers } from './verification-handlers';
 import type { VerificationService } from '../verification/verification-service';
 import type { VerificationStore } from '../verification/status-store';
+import { unreadableResource } from '../app/json-resource';
 
 export interface HandlerDeps {
   /** Verification status, runs and the background re-checks (issue 6). */
@@ -74,14 +75,14 @@ export function createHandlers(deps: HandlerDeps): Handlers {
     const loaded = await deps.replies();
     return loaded.ok
       ? ok(loaded.catalogue)
-      : fail('internal', 'Relayproof could not read its reply catalogue (resources/replies).', { hint: 'Reinstall Relayproof.', details: { problems: loaded.problems } });
+      : unreadableResource('replies', loaded.problems);
   }
 
   async function m365(): Promise<Result<M365Service>> {
     const loaded = await deps.m365();
     return loaded.ok
       ? ok(loaded.service)
-      : fail('internal', 'Relayproof could not read its Microsoft 365 data (resources/m365.json).', { hint: 'Reinstall Relayproof.', details: { problems: loaded.problems } });
+      : unreadableResource('m365', loaded.problems);
   }
 
   const smtp = createSmtpTester({ ...deps, heldToken: (addressId) => deps.m365Tokens.token(addressId) });
@@ -171,7 +172,7 @@ export function createHandlers(deps: HandlerDeps): Handlers {
     async 'checks:run-checklist'({ operationId: _operationId, ...input }, ctx) {
       const loaded = await deps.platforms();
       if (!loaded.ok) {
-        return fail('internal', 'Relayproof could not read its platform data (resources/platforms).', { hint: 'Reinstall Relayproof.', details: { problems: loaded.problems } });
+        return unreadableResource('platforms', loaded.problems);
       }
       return runChecklist({ ...input, dnsServers: dnsServersOr(input.dnsServers) }, { platforms: loaded.platforms, signal: ctx.signal, onEvent: ctx.emit });
     },

@@ -17,6 +17,7 @@ import type { TokenOutcome } from '../m365/schemas';
 import { secretAccount } from '../vault/vault';
 import type { Handlers } from './dispatch';
 import type { HandlerDeps } from './handlers';
+import { unreadableResource } from '../app/json-resource';
 
 type M365Channel = 'm365:set-client-secret' | 'm365:set-client-certificate' | 'm365:get-oauth-state' | 'm365:acquire-app-token' | 'm365:acquire-delegated-token' | 'm365:forget-token';
 
@@ -34,7 +35,7 @@ export function m365Handlers(deps: HandlerDeps): Pick<Handlers, M365Channel> {
     const loaded = await deps.m365();
     return loaded.ok
       ? ok(loaded.service)
-      : fail('internal', 'Relayproof could not read its Microsoft 365 data (resources/m365.json).', { hint: 'Reinstall Relayproof.', details: { problems: loaded.problems } });
+      : unreadableResource('m365', loaded.problems);
   }
 
   /** Keeps an acquired token for the address (an expired one is not kept) and returns what may be shown. */

@@ -13,6 +13,7 @@ import { repositoryResourcesDir } from '../providers/platforms';
 import { createServices, type Services } from '../services';
 import { startTestDnsServer, type TestDnsServer } from '../testing/dns-test-server';
 import { rr } from '../testing/dns-zone';
+import { runCliCaptured } from '../testing/cli-run';
 
 let dir: string;
 let services: Services;
@@ -92,5 +93,37 @@ describe('platform and provider channels', () => {
       expect(result.error.message).toContain('resources/providers');
       expect(JSON.stringify(result.error.details)).toContain('postmark.json');
     }
+  });
+
+  it('gives one answer for every data file it cannot read, in the app and in the CLI', async () => {
+    const empty = join(dir, 'resources-empty');
+    mkdirSync(empty, { recursive: true });
+    const broken = createServices({ dataDirectory: join(dir, 'data-empty'), mode: 'cli', logger: silentLogger, validateOutput: true, resourcesDir: empty });
+    const answers = [
+      ['platform data (resources/platforms)', await call('platforms:list', {}, broken)],
+      ['mail-provider presets (resources/providers)', await call('providers:list', {}, broken)],
+      ['reply catalogue (resources/replies)', await call('analyze:explain', { text: '535 5.7.8 Username and Password not accepted' }, broken)],
+      ['Microsoft 365 data (resources/m365.json)', await call('m365:get-facts', {}, broken)],
+    ] as const;
+    for (const [what, result] of answers) {
+      expect(result).toEqual({
+        ok: false,
+        error: {
+          code: 'internal',
+          message: `Relayproof could not read its ${what}, so this part of the app cannot work.`,
+          hint: 'Reinstall Relayproof (from a source checkout: `git status resources` shows what changed there).',
+          details: { problems: expect.arrayContaining([expect.stringContaining(empty)]) },
+        },
+      });
+    }
+    // The CLI finds resources/ from its environment, as an installed `relayproof` would.
+    process.env['RELAYPROOF_RESOURCES_DIR'] = empty;
+    let cli: Awaited<ReturnType<typeof runCliCaptured>>;
+    try {
+      cli = await runCliCaptured(['m365', 'token', '--tenant', 'contoso.onmicrosoft.com', '--client-id', '11111111-2222-3333-4444-555555555555', '--client-secret-stdin', '--json'], join(dir, 'data-empty-cli'), 'not-a-real-secret');
+    } finally {
+      delete process.env['RELAYPROOF_RESOURCES_DIR'];
+    }
+    expect(JSON.parse(cli.stdout)).toMatchObject({ ok: false, error: { code: 'internal', message: 'Relayproof could not read its Microsoft 365 data (resources/m365.json), so this part of the app cannot work.' } });
   });
 });

@@ -3,27 +3,28 @@
  * The data comes from resources/ through the memoized loaders in services.ts; a file
  * that does not validate is an installation problem, reported with every bad field.
  */
-import { fail, ok, type Result } from '../../src-preload/contract';
+import { ok, type Result } from '../../src-preload/contract';
 import { checklistPlatformIds } from '../checks/schemas';
 import { detectProvider } from '../providers/detect';
 import type { ProviderPreset } from '../providers/schemas';
 import type { Handlers } from './dispatch';
 import { dnsServersOr } from './dns-servers';
 import type { HandlerDeps } from './handlers';
+import { unreadableResource } from '../app/json-resource';
 
 export function providerHandlers(deps: HandlerDeps): Pick<Handlers, 'platforms:list' | 'providers:list' | 'providers:detect'> {
   async function presets(): Promise<Result<readonly ProviderPreset[]>> {
     const loaded = await deps.providers();
     return loaded.ok
       ? ok(loaded.providers)
-      : fail('internal', 'Relayproof could not read its mail-provider presets (resources/providers).', { hint: 'Reinstall Relayproof.', details: { problems: loaded.problems } });
+      : unreadableResource('providers', loaded.problems);
   }
 
   return {
     async 'platforms:list'() {
       const loaded = await deps.platforms();
       if (!loaded.ok) {
-        return fail('internal', 'Relayproof could not read its platform data (resources/platforms).', { hint: 'Reinstall Relayproof.', details: { problems: loaded.problems } });
+        return unreadableResource('platforms', loaded.problems);
       }
       // The wizard's order: the named SaaS platforms first, Generic last.
       return ok(checklistPlatformIds.flatMap((id) => loaded.platforms.get(id) ?? []));

@@ -14,6 +14,7 @@ import type { ConnectionReport, ConnectionTestInput } from '../smtp/schemas';
 import type { AppStore } from '../store/store';
 import type { Vault } from '../vault/vault';
 import type { HandlerContext } from './dispatch';
+import { unreadableResource } from '../app/json-resource';
 
 export interface SmtpTestDeps {
   readonly store: AppStore;
@@ -48,7 +49,7 @@ export function createSmtpTester(deps: SmtpTestDeps): SmtpTester {
     const loaded = await deps.replies();
     return loaded.ok
       ? ok(loaded.catalogue)
-      : fail('internal', 'Relayproof could not read its reply catalogue (resources/replies).', { hint: 'Reinstall Relayproof.', details: { problems: loaded.problems } });
+      : unreadableResource('replies', loaded.problems);
   }
 
   function savedPin(host: string): string | undefined {

@@ -52,6 +52,7 @@ import { createRecheckScheduler, DEFAULT_BACKOFF_MS, MANUAL_RECHECK_GAP_MS, manu
 import { isDnsItemId, type AddressVerificationState, type ItemId, type ImapMailbox, type MessageProof, type Observation, type RunRecord } from './schemas';
 import { initialStatus, needsRecheck, reduceStatus, statusView } from './status-machine';
 import { historyOf, type VerificationStore } from './status-store';
+import { unreadableResource } from '../app/json-resource';
 
 /** What a handler gives the service: the call's abort signal and its event stream. */
 export interface RunContext {
@@ -307,7 +308,7 @@ export function createVerificationService(deps: VerificationServiceDeps): Verifi
     const emit = (event: RecheckEvent) => ctx.emit(event);
     const startedAt = clock().toISOString();
     const loaded = await deps.platforms();
-    if (!loaded.ok) return fail('internal', 'Relayproof could not read its platform data (resources/platforms).', { hint: 'Reinstall Relayproof.' });
+    if (!loaded.ok) return unreadableResource('platforms', loaded.problems);
     const observations: Observation[] = [];
     const observe = (list: readonly Observation[]) => {
       for (const o of list) {
