@@ -21,6 +21,8 @@ import { formatReport, summarizeReport } from '../smtp/report-summary';
 import type { ConnectionReport } from '../smtp/schemas';
 import type { Services } from '../services';
 import { cliOperationId, EXIT, parseOptions, printJson, readSecretFromStdin, reportError, UsageError, type CliIo, type ExitCode } from './io';
+import { presetDefaults } from '../../src-preload/preset-defaults';
+import { rotationReminder } from '../../src-preload/rotation-reminder';
 
 const ADD_USAGE =
   'Usage: relayproof address add --address A --platform zendesk|zuora|zuora-ses|clienttether|generic --environment sandbox|production --provider ID [--host H --port N --security starttls|tls] [--user U] [--auth-kind password|app-password|api-key|oauth2] [--subdomain S] --password-stdin [--json]';
@@ -149,14 +151,15 @@ async function add(args: readonly string[], io: CliIo, openServices: () => Servi
       const ids = [...new Set([...presets.value.map((p) => p.id), 'custom'])];
       throw new UsageError(`Unknown provider "${provider}". Choose one of: ${ids.join(', ')} (custom needs --host, --port and --security).`);
     }
-    const recommended = preset.endpoints.find((e) => e.recommended) ?? preset.endpoints[0];
-    if (recommended !== undefined) endpoint = { host: recommended.host, port: recommended.port, security: recommended.security };
+    // The wizard's rule: an explicit --user wins, else the preset's fixed name or the address.
+    const defaults = presetDefaults(preset, { address, username });
+    if (defaults.endpoint !== undefined) endpoint = { host: defaults.endpoint.host, port: defaults.endpoint.port, security: defaults.endpoint.security };
     else {
       const absent = (['host', 'port', 'security'] as const).filter((k) => values[k] === undefined).map((k) => `--${k}`);
       if (absent.length > 0) throw new UsageError(`${preset.name} has no preset server: give ${absent.join(', ')}.`);
     }
-    username ??= preset.username.fixed ?? (preset.username.sameAsAddress ? address : undefined);
-    authKind ??= preset.authKinds[0];
+    username = defaults.username;
+    authKind ??= defaults.authKind;
   }
   if (username === undefined) throw new UsageError('Give the username the server signs in with: --user U (often the full address).');
 
@@ -230,13 +233,14 @@ interface Rotation {
   readonly overdue: boolean;
 }
 
+/** The app's rule (src-preload/rotation-reminder.ts), in the shape `address list --json` prints. */
 function rotationOf(a: AddressView, settings: Settings, now: number): Rotation {
-  const everyDays = a.rotationReminderDays ?? settings.rotationReminderDays;
-  const source = a.rotationReminderDays !== null ? 'address' : settings.rotationReminderDays !== null ? 'settings' : null;
-  if (everyDays === null || a.secretChangedAt === null) return { everyDays, source, dueAt: null, dueInDays: null, overdue: false };
-  const due = Date.parse(a.secretChangedAt) + everyDays * DAY_MS;
-  const dueInDays = Math.ceil((due - now) / DAY_MS);
-  return { everyDays, source, dueAt: new Date(due).toISOString(), dueInDays, overdue: due <= now };
+  const reminder = rotationReminder(a, settings.rotationReminderDays, new Date(now));
+  if (reminder.kind === 'off') return { everyDays: null, source: null, dueAt: null, dueInDays: null, overdue: false };
+  const base = { everyDays: reminder.everyDays, source: reminder.fromSettings ? ('settings' as const) : ('address' as const) };
+  if (reminder.kind === 'not-counting') return { ...base, dueAt: null, dueInDays: null, overdue: false };
+  if (reminder.kind === 'due-in') return { ...base, dueAt: reminder.dueAt, dueInDays: reminder.days, overdue: false };
+  return { ...base, dueAt: reminder.dueAt, dueInDays: -reminder.days, overdue: true };
 }
 
 function ageDays(since: string | null, now: number): number | null {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { AddressView, RotationResult } from '../../../../src-preload/contract';
-import { credentialAge, daysBetween, exportFileName, formatDateTime, reminderOf, stateOf } from './address-status';
+import { credentialAge, daysBetween, exportFileName, formatDateTime, stateOf } from './address-status';
 import { idleRotation, outcomeOf, rotationReducer } from './rotation-run';
 
 const base: AddressView = {
@@ -45,13 +45,6 @@ describe('address status', () => {
     expect(credentialAge(base, now, 'en')).toBe('rotated 34 days ago');
     expect(credentialAge({ ...base, secret: { stored: true, changedAt: now.toISOString() } }, now, 'en')).toBe('rotated today');
     expect(credentialAge({ ...base, secret: { stored: false, changedAt: null } }, now, 'en')).toBeNull();
-  });
-
-  it("uses the address's own reminder over the Settings default and reports it overdue", () => {
-    expect(reminderOf({ ...base, rotationReminderDays: 30 }, 90, now)).toMatchObject({ kind: 'overdue', everyDays: 30, fromSettings: false, days: 4 });
-    expect(reminderOf(base, 90, now)).toMatchObject({ kind: 'due-in', everyDays: 90, fromSettings: true, days: 56 });
-    expect(reminderOf(base, null, now)).toEqual({ kind: 'off' });
-    expect(reminderOf({ ...base, secret: { stored: false, changedAt: null } }, 90, now)).toEqual({ kind: 'not-counting', everyDays: 90, fromSettings: true });
   });
 
   it('shows times in the given locale and time zone, with the zone named', () => {

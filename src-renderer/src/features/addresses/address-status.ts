@@ -1,7 +1,8 @@
 /**
  * What the addresses list says about each address, as pure functions of the address,
  * the Settings default and the current time (tested beside this file): where its setup
- * stands, how old its credential is, and whether its rotation reminder is due.
+ * stands and how old its credential is. Whether its rotation reminder is due is the
+ * contract's rule (src-preload/rotation-reminder.ts), shared with the CLI.
  */
 import type { AddressView, AuthKind } from '../../../../src-preload/contract';
 import { assertNever } from '../../app/assert-never';
@@ -42,33 +43,6 @@ export function credentialAge(address: AddressView, now: Date, locale?: string):
   if (address.secret.stored !== true || address.secret.changedAt === null) return null;
   const days = daysBetween(address.secret.changedAt, now);
   return days === null ? null : `rotated ${relativeDays(days, locale)}`;
-}
-
-export type Reminder =
-  | { readonly kind: 'off' }
-  /** No secret, or no known change time: nothing to count from. */
-  | { readonly kind: 'not-counting'; readonly everyDays: number; readonly fromSettings: boolean }
-  | { readonly kind: 'due-in'; readonly everyDays: number; readonly fromSettings: boolean; readonly days: number; readonly dueAt: string }
-  | { readonly kind: 'overdue'; readonly everyDays: number; readonly fromSettings: boolean; readonly days: number; readonly dueAt: string };
-
-/** The address's own reminder, else the Settings default (null there = no reminders). */
-export function reminderOf(address: AddressView, settingsDays: number | null, now: Date): Reminder {
-  const own = address.rotationReminderDays;
-  const everyDays = own ?? settingsDays;
-  if (everyDays === null) return { kind: 'off' };
-  const fromSettings = own === null;
-  const changedAt = address.secret.stored === true ? address.secret.changedAt : null;
-  const changed = changedAt === null ? Number.NaN : Date.parse(changedAt);
-  if (Number.isNaN(changed)) return { kind: 'not-counting', everyDays, fromSettings };
-  const due = changed + everyDays * DAY_MS;
-  const dueAt = new Date(due).toISOString();
-  if (now.getTime() >= due) return { kind: 'overdue', everyDays, fromSettings, days: Math.floor((now.getTime() - due) / DAY_MS), dueAt };
-  return { kind: 'due-in', everyDays, fromSettings, days: Math.ceil((due - now.getTime()) / DAY_MS), dueAt };
-}
-
-/** "every 90 days (Settings default)". */
-export function reminderRule(reminder: Exclude<Reminder, { kind: 'off' }>): string {
-  return `every ${reminder.everyDays} days${reminder.fromSettings ? ' (Settings default)' : ''}`;
 }
 
 /** A date and time in the admin's locale and time zone, with the zone named. */

@@ -1,6 +1,7 @@
 import { Badge, Link, makeStyles, Text, tokens } from '@fluentui/react-components';
 import type { AddressView } from '../../../../src-preload/contract';
-import { credentialAge, reminderOf, reminderRule, relativeDays, type Reminder } from './address-status';
+import { rotationReminder, rotationRule, type RotationReminder } from '../../../../src-preload/rotation-reminder';
+import { credentialAge, relativeDays } from './address-status';
 import { formatDate } from './address-labels';
 
 const useStyles = makeStyles({
@@ -26,7 +27,7 @@ export function SecretStateCell({ address, settingsReminderDays, now, onChangeRe
   const styles = useStyles();
   const { stored } = address.secret;
   const age = credentialAge(address, now);
-  const reminder = reminderOf(address, settingsReminderDays, now);
+  const reminder = rotationReminder(address, settingsReminderDays, now);
   return (
     <span className={styles.cell}>
       {stored === null ? (
@@ -57,7 +58,7 @@ export function SecretStateCell({ address, settingsReminderDays, now, onChangeRe
   );
 }
 
-function ReminderLine({ reminder }: { readonly reminder: Reminder }) {
+function ReminderLine({ reminder }: { readonly reminder: RotationReminder }) {
   const styles = useStyles();
   switch (reminder.kind) {
     case 'off':
@@ -69,13 +70,13 @@ function ReminderLine({ reminder }: { readonly reminder: Reminder }) {
     case 'not-counting':
       return (
         <Text size={200} className={styles.secondary}>
-          Reminder {reminderRule(reminder)}
+          Reminder {rotationRule(reminder)}
         </Text>
       );
     case 'due-in':
       return (
         <Text size={200} className={styles.secondary}>
-          Next rotation {relativeDays(-reminder.days)}, {reminderRule(reminder)}
+          Next rotation {relativeDays(-reminder.days)}, {rotationRule(reminder)}
         </Text>
       );
     case 'overdue':
@@ -85,7 +86,7 @@ function ReminderLine({ reminder }: { readonly reminder: Reminder }) {
             Rotation overdue{reminder.days === 0 ? '' : ` by ${reminder.days} day${reminder.days === 1 ? '' : 's'}`}
           </Badge>
           <Text size={200} className={styles.secondary}>
-            Reminder {reminderRule(reminder)}
+            Reminder {rotationRule(reminder)}
           </Text>
         </>
       );

@@ -22,6 +22,7 @@ import {
 } from '../../../../src-preload/contract';
 import type { Platform, ProviderEndpoint, ProviderPreset } from '../../../../src-main/providers/schemas';
 import type { ConnectionReport } from '../../../../src-main/smtp/schemas';
+import { presetDefaults } from '../../../../src-preload/preset-defaults';
 
 export type WizardField =
   | 'platform'
@@ -199,13 +200,6 @@ export function forwardingTarget(platform: Platform | undefined, subdomain: stri
 export function domainOf(address: string): string {
   const at = address.trim().lastIndexOf('@');
   return at < 0 ? '' : address.trim().slice(at + 1);
-}
-
-/** The username a preset prefills: its fixed one (SendGrid `apikey`), the address, or what was typed. */
-export function presetUsername(preset: ProviderPreset, address: string, typed: string): string {
-  if (preset.username.fixed !== undefined) return preset.username.fixed;
-  if (preset.username.sameAsAddress) return address.trim();
-  return typed;
 }
 
 /** Which endpoint of a preset the server fields match (for the endpoint choice), or -1. */
@@ -401,8 +395,8 @@ export function wizardReducer(state: WizardState, action: WizardAction): WizardS
       return untested({ ...state, authKind: action.authKind, errors: withoutError(state.errors, 'authKind') });
     case 'choose-provider': {
       const { preset } = action;
-      const endpoint = action.endpoint ?? preset.endpoints.find((e) => e.recommended) ?? preset.endpoints[0];
-      const authKind = state.authKind !== null && preset.authKinds.includes(state.authKind) ? state.authKind : (preset.authKinds[0] ?? 'password');
+      // The CLI's rule too (`relayproof address add`): one function for both.
+      const { endpoint, username, authKind } = presetDefaults(preset, { address: state.address, endpoint: action.endpoint, currentUsername: state.username, currentAuthKind: state.authKind });
       return untested({
         ...state,
         provider: preset.id,
@@ -410,7 +404,7 @@ export function wizardReducer(state: WizardState, action: WizardAction): WizardS
         ...(endpoint === undefined
           ? { security: state.security ?? 'starttls', port: state.port === '' ? '587' : state.port }
           : { host: endpoint.host, port: String(endpoint.port), security: endpoint.security }),
-        username: presetUsername(preset, state.address, state.username),
+        username: username ?? '',
         authKind,
         errors: withoutError(state.errors, 'provider', 'host', 'port', 'security', 'username', 'authKind'),
       });
