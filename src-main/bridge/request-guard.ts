@@ -13,6 +13,10 @@
  *   added cross-site without CORS, which we never grant. Never a cookie: cookies are not
  *   port-scoped (RFC 6265 §8.5), so the browser would hand one to every other
  *   127.0.0.1 service, and a cookie rides along on cross-site requests.
+ * - Fetch metadata: cross-site and same-site initiators are refused, with one exception:
+ *   a top-level navigation to `/?launch=`. The launch file is a `file://` page, so the
+ *   browser marks its redirect `cross-site`; the single-use code it carries is the
+ *   credential there, and a page elsewhere cannot know one.
  */
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
@@ -48,7 +52,7 @@ export type RefusalReason =
 
 const METHOD_OVERRIDE_HEADERS = ['x-http-method-override', 'x-http-method', 'x-method-override'];
 /** Headers that must appear at most once: Node keeps only the first duplicate silently. */
-const SINGLE_HEADERS = ['host', 'origin', TOKEN_HEADER, 'content-type', 'content-length', 'sec-fetch-site'];
+const SINGLE_HEADERS = ['host', 'origin', TOKEN_HEADER, 'content-type', 'content-length', 'sec-fetch-site', 'sec-fetch-mode', 'sec-fetch-dest'];
 
 /** Rules that do not depend on the route: Host, Origin, method, header shape. */
 export function checkRequestHead(req: IncomingMessage, port: number): RefusalReason | undefined {
@@ -62,7 +66,7 @@ export function checkRequestHead(req: IncomingMessage, port: number): RefusalRea
   // Fetch metadata: a cross-site or same-site (another port on 127.0.0.1) initiator is
   // refused even where a browser leaves Origin out (e.g. no-cors GET of a script).
   const site = req.headers['sec-fetch-site'];
-  if (site !== undefined && site !== 'same-origin' && site !== 'none') return 'fetch-site';
+  if (site !== undefined && site !== 'same-origin' && site !== 'none' && !isLaunchNavigation(req)) return 'fetch-site';
   if (req.method !== 'GET' && req.method !== 'POST') return 'method';
   if (METHOD_OVERRIDE_HEADERS.some((name) => counts.has(name))) return 'method-override';
   // Origin-form only (RFC 9112 §3.2.1): absolute-form would let a Host in the URL disagree
@@ -70,6 +74,19 @@ export function checkRequestHead(req: IncomingMessage, port: number): RefusalRea
   const target = req.url ?? '';
   if (!target.startsWith('/') || target.startsWith('//')) return 'target';
   return undefined;
+}
+
+/**
+ * A browser opening the page from the launch file: a GET of `/` with a `launch` query
+ * parameter, as a top-level document navigation (not a fetch, frame, image or script).
+ * Whether the code is live is the router's decision.
+ */
+export function isLaunchNavigation(req: IncomingMessage): boolean {
+  if (req.method !== 'GET') return false;
+  const target = req.url ?? '';
+  if (!target.startsWith('/?')) return false;
+  if (!new URLSearchParams(target.slice(2)).has('launch')) return false;
+  return req.headers['sec-fetch-mode'] === 'navigate' && req.headers['sec-fetch-dest'] === 'document';
 }
 
 export function headerToken(req: IncomingMessage): string | undefined {

@@ -219,6 +219,62 @@ describe('launch codes', () => {
     expect(res.body).toContain(TOKEN_META(bridge.token));
   });
 
+  /** What Chromium sends when the launch file (a `file://` page) redirects to the bridge. */
+  const fromLaunchFile = { 'Sec-Fetch-Site': 'cross-site', 'Sec-Fetch-Mode': 'navigate', 'Sec-Fetch-Dest': 'document', 'Sec-Fetch-User': '?1' };
+
+  it("opens the page from the launch file's redirect (a cross-site top-level navigation), once", async () => {
+    const code = launchCodeOf(bridge.launchUrl());
+    const first = await http({ path: `/?launch=${code}`, headers: fromLaunchFile });
+    expect(first.status).toBe(200);
+    expect(first.body).toContain(TOKEN_META(bridge.token));
+    expect((await http({ path: `/?launch=${code}`, headers: fromLaunchFile })).status).toBe(403);
+  });
+
+  it('admits cross-site requests for a launch code only as top-level navigations, and never for the token', async () => {
+    const code = launchCodeOf(bridge.launchUrl());
+    const refused: Array<Record<string, string>> = [
+      { ...fromLaunchFile, 'Sec-Fetch-Mode': 'no-cors', 'Sec-Fetch-Dest': 'image' },
+      { ...fromLaunchFile, 'Sec-Fetch-Mode': 'cors', 'Sec-Fetch-Dest': 'empty' },
+      { ...fromLaunchFile, 'Sec-Fetch-Dest': 'iframe' },
+      { 'Sec-Fetch-Site': 'cross-site' },
+      { ...fromLaunchFile, Origin: 'https://evil.test' },
+    ];
+    for (const headers of refused) {
+      const res = await http({ path: `/?launch=${code}`, headers });
+      expect(res.status).toBe(403);
+      expect(res.body).not.toContain(bridge.token);
+    }
+    expect((await http({ path: `/?token=${bridge.token}`, headers: fromLaunchFile })).status).toBe(403);
+    expect((await http({ path: '/assets/app.js', headers: fromLaunchFile })).status).toBe(403);
+    // None of the refusals used the code up.
+    expect((await http({ path: `/?launch=${code}`, headers: fromLaunchFile })).status).toBe(200);
+  });
+
+  it('launch().ended says when a code died: used, expired, pushed out, or the bridge closed', async () => {
+    let now = 1_000_000;
+    const local = await startBridge({ services, rendererDir, logger: silentLogger, now: () => now });
+    try {
+      const used = local.launch();
+      expect((await sendHttp({ port: local.port, path: `/?launch=${launchCodeOf(used.url)}` })).status).toBe(200);
+      expect(await used.ended).toBe('redeemed');
+
+      const late = local.launch();
+      now += 60_000;
+      expect((await sendHttp({ port: local.port, path: `/?launch=${launchCodeOf(late.url)}` })).status).toBe(403);
+      expect(await late.ended).toBe('expired');
+
+      const first = local.launch();
+      for (let i = 0; i < 16; i++) local.launch();
+      expect(await first.ended).toBe('replaced');
+
+      const open = local.launch();
+      await local.close();
+      expect(await open.ended).toBe('closed');
+    } finally {
+      await local.close();
+    }
+  });
+
   it('a code is dead 60 s after it was issued', async () => {
     let now = 1_000_000;
     const local = await startBridge({ services, rendererDir, logger: silentLogger, now: () => now });

@@ -12,8 +12,10 @@
  * - Other GETs serve the built renderer without any credential: it holds no secret, and
  *   the Host, Origin, fetch-metadata, method and path rules above still apply.
  * - Only `GET /?token=T` (the right token) and `GET /?launch=C` (a live single-use code
- *   from `launchUrl()`, 60 s) serve index.html with `<meta name="relayproof-token"
+ *   from `launch()`, 60 s) serve index.html with `<meta name="relayproof-token"
  *   content="T">`; the page moves it to sessionStorage and drops it from the address bar.
+ *   `/?launch=` alone also admits a cross-site top-level navigation: the launch file
+ *   (a `file://` page) sends the browser there.
  * - `POST /rpc/<channel>`: header `X-Relayproof-Token`, `Content-Type: application/json`,
  *   body ≤ 1 MiB (else 413); answers 200 with the JSON `Result` of the dispatcher. A
  *   re-sent POST (same `X-Relayproof-Request-Id`, channel and body) gets the first run's
@@ -35,7 +37,7 @@ import type { Logger } from '../log/logger';
 import type { Dispatcher } from '../rpc/dispatch';
 import { createConnectionBudget, MAX_ANONYMOUS_CONNECTIONS } from './connection-budget';
 import { createEventStreams } from './event-streams';
-import { createLaunchCodes } from './launch-codes';
+import { createLaunchCodes, type LaunchEnd } from './launch-codes';
 import { checkRequestHead, createToken, hasApiCredential, isJsonContentType, TOKEN_PATTERN, tokensMatch, type RefusalReason } from './request-guard';
 import { createStaticFiles, injectTokenMeta } from './static-files';
 
@@ -76,12 +78,20 @@ export interface Bridge {
   readonly address: AddressInfo;
   /**
    * `http://127.0.0.1:<port>/?launch=<code>` with a fresh code that opens the page once,
-   * within 60 s: what to hand to a browser opener, whose argv other users can read.
+   * within 60 s, and when that code dies (used, expired, or the bridge closed). Goes
+   * into a launch file only: never on a command line, which other users can read.
    */
+  launch(): BridgeLaunch;
+  /** `launch().url`. */
   launchUrl(): string;
   /** Sockets open right now (diagnostics, and tests of the connection rules). */
   openConnections(): Promise<number>;
   close(): Promise<void>;
+}
+
+export interface BridgeLaunch {
+  readonly url: string;
+  readonly ended: Promise<LaunchEnd>;
 }
 
 export const MAX_BODY_BYTES = 1024 * 1024;
@@ -323,20 +333,24 @@ export async function startBridge(options: BridgeOptions): Promise<Bridge> {
   logger.info('browser-mode bridge listening', { origin });
 
   let closing: Promise<void> | undefined;
+  function launch(): BridgeLaunch {
+    const ticket = launchCodes.issue();
+    return { url: `${origin}/?launch=${ticket.code}`, ended: ticket.ended };
+  }
   return {
     url: `${origin}/?token=${token}`,
     origin,
     port,
     token,
     address,
-    launchUrl() {
-      return `${origin}/?launch=${launchCodes.issue()}`;
-    },
+    launch,
+    launchUrl: () => launch().url,
     openConnections() {
       return new Promise<number>((resolve) => server.getConnections((error, count) => resolve(error === null ? count : 0)));
     },
     close() {
       closing ??= new Promise<void>((resolve) => {
+        launchCodes.closeAll();
         events.closeAll();
         server.close(() => resolve());
         server.closeAllConnections();

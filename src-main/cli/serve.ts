@@ -1,12 +1,15 @@
 /**
  * `relayproof serve`: browser mode. The bridge listens on 127.0.0.1 only. The URL with
- * the per-launch token is printed on our own stdout only; the browser opener gets a
- * single-use launch code instead, because its argv is visible to every local user
- * through `ps` (and a code is dead once the browser has used it, or after 60 s).
+ * the per-launch token is printed on our own stdout only. The browser opener's argv is
+ * visible to every local user (`ps`, `/proc/<pid>/cmdline`), so it gets neither the
+ * token nor a launch code: only the path of a 0600 launch file that holds a single-use
+ * code (see bridge/launch-file.ts). The file goes once the code is used, after 60 s, or
+ * when serve stops.
  */
 import { spawn } from 'node:child_process';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { writeLaunchFile, type LaunchFile } from '../bridge/launch-file';
 import { startBridge } from '../bridge/server';
 import type { Services } from '../services';
 import { hasDisplay } from './doctor';
@@ -20,8 +23,13 @@ export interface ServeOptions {
 
 /** What `runServe` reaches outside the bridge, passed in so tests can watch it. */
 export interface ServeDependencies {
-  /** Hands a URL to the desktop's browser; the default spawns xdg-open/open/explorer. */
+  /**
+   * Hands the launch file's `file://` URL to the desktop's browser; the default spawns
+   * xdg-open/open/explorer with exactly `openerCommand(url)`.
+   */
   readonly openUrl?: (url: string, io: CliIo) => void;
+  /** Parent of the launch file's own directory when `XDG_RUNTIME_DIR` is unusable; `os.tmpdir()` by default. */
+  readonly tmpdir?: string;
   /** Resolves when serving should end; the default waits for SIGINT or SIGTERM. */
   readonly stopped?: Promise<void>;
   readonly rendererDir?: string;
@@ -41,7 +49,24 @@ export async function runServe(services: Services, io: CliIo, options: ServeOpti
       `Relayproof is running in browser mode:\n\n  ${bridge.url}\n\nOnly this machine can reach it; the link carries this session's key, so do not share it.\nPress Ctrl+C to stop.\n`,
     );
   }
-  if (options.open && hasDisplay(io.env)) (deps.openUrl ?? openInBrowser)(bridge.launchUrl(), io);
+  let launchFile: LaunchFile | undefined;
+  if (options.open && hasDisplay(io.env)) {
+    const launch = bridge.launch();
+    const written = await writeLaunchFile({ launchUrl: launch.url, env: io.env, ...(deps.tmpdir === undefined ? {} : { tmpdir: deps.tmpdir }) });
+    if (written.ok) {
+      const file = written.value;
+      launchFile = file;
+      // Used, expired or serve stopping: the code is dead, so its file has no purpose left.
+      void launch.ended.then(() => file.remove());
+      (deps.openUrl ?? openInBrowser)(file.url, io);
+      if (!options.json) {
+        // Snap and Flatpak browsers see their own /tmp and runtime folder: the admin needs to know the way round.
+        io.stdout.write('Opening it in your browser through a one-time launch file. If the browser says the file was not found (a Snap or Flatpak browser cannot read it), open the link above instead.\n');
+      }
+    } else {
+      io.stderr.write(`${written.error.message} ${written.error.hint ?? ''}\n`);
+    }
+  }
   // While serving, pending verification items are re-checked in the background; changes
   // reach the page as `verification:changes` events (toasts).
   services.verification.startScheduler();
@@ -49,6 +74,7 @@ export async function runServe(services: Services, io: CliIo, options: ServeOpti
   await (deps.stopped ?? untilSignalled());
   await services.verification.stopScheduler();
   await bridge.close();
+  await launchFile?.remove();
   // A secret copied less than 30 s ago would outlive its clear timer: clear it now.
   await services.clipboard.clearPending();
   return EXIT.ok;
@@ -62,11 +88,17 @@ function untilSignalled(): Promise<void> {
   });
 }
 
-function openInBrowser(url: string, io: CliIo): void {
-  const command = process.platform === 'darwin' ? 'open' : process.platform === 'win32' ? 'explorer' : 'xdg-open';
+/** The desktop's opener and its whole argv: the launch file's URL and nothing else. */
+export function openerCommand(fileUrl: string, platform: NodeJS.Platform = process.platform): { readonly command: string; readonly args: readonly string[] } {
+  const command = platform === 'darwin' ? 'open' : platform === 'win32' ? 'explorer' : 'xdg-open';
+  return { command, args: [fileUrl] };
+}
+
+function openInBrowser(fileUrl: string, io: CliIo): void {
+  const { command, args } = openerCommand(fileUrl);
   const failed = () => io.stderr.write(`Could not start ${command}; open the link printed above in your browser.\n`);
   try {
-    const child = spawn(command, [url], { stdio: 'ignore', detached: true });
+    const child = spawn(command, args, { stdio: 'ignore', detached: true });
     child.on('error', failed);
     child.unref();
   } catch {
