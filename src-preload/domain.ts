@@ -134,6 +134,43 @@ export const lastTestSchema = z.object({
 });
 export type LastTest = z.infer<typeof lastTestSchema>;
 
+/** A certificate pin: the SHA-256 fingerprint as 64 upper-case hexadecimal digits. */
+export const certificateSha256Schema = z.string().regex(/^[0-9A-F]{64}$/u, { message: 'A certificate fingerprint is 64 hexadecimal characters (SHA-256).' });
+
+/**
+ * The connection a stored secret may be lent to (never the secret): what the server and
+ * account were, which certificate pin Settings had for the host (null = only publicly
+ * trusted certificates), which DNS servers Settings named and which addresses the host had
+ * when the secret was saved or last signed in. A change of the pin holds the secret back
+ * until it is typed again (or rotated); a change of the DNS servers makes the next lending
+ * compare the host's addresses (src-preload/lending.ts, src-main/vault/lending-binding.ts).
+ */
+export const lendingBindingSchema = z.strictObject({
+  /** When the secret was saved, or last signed in with. */
+  at: isoTimeSchema,
+  host: z.string().max(253),
+  port: z.number().int().min(1).max(65535),
+  security: z.string().max(16),
+  username: z.string().max(320),
+  /** The SMTP sign-in method; null for a mailbox (IMAP). */
+  authKind: authKindSchema.nullable(),
+  pinSha256: certificateSha256Schema.nullable(),
+  dnsServers: z.array(z.string().max(300)).max(8),
+  /** The host's IP addresses when the secret last signed in (empty: not seen yet). */
+  ips: z.array(z.string().max(64)).max(32),
+});
+export type LendingBinding = z.infer<typeof lendingBindingSchema>;
+
+/** One binding per way an address's credentials leave the machine: its SMTP secret, OAuth tokens over SMTP, and its two mailboxes' passwords. */
+export const lendingBindingsSchema = z.strictObject({
+  smtp: lendingBindingSchema.nullable().default(null),
+  oauth: lendingBindingSchema.nullable().default(null),
+  imap: lendingBindingSchema.nullable().default(null),
+  'imap-forwarding': lendingBindingSchema.nullable().default(null),
+});
+export type LendingBindings = z.output<typeof lendingBindingsSchema>;
+export type LendingPurpose = keyof LendingBindings;
+
 // ---------------------------------------------------------------------------
 // Domain objects
 
@@ -175,6 +212,8 @@ export const addressSchema = z.strictObject({
   proceedReason: proceedReasonSchema.nullable().default(null),
   /** The last connection test with the stored secret (never the secret). */
   lastTest: lastTestSchema.nullable().default(null),
+  /** Where its stored secrets may be lent (absent in files written before bindings existed). */
+  lending: lendingBindingsSchema.optional(),
 });
 export type Address = z.output<typeof addressSchema>;
 
@@ -267,13 +306,19 @@ export const settingsSchema = z.strictObject({
     .array(
       z.strictObject({
         host: hostSchema,
-        sha256: z.string().regex(/^[0-9A-F]{64}$/u, { message: 'A certificate fingerprint is 64 hexadecimal characters (SHA-256).' }),
+        sha256: certificateSha256Schema,
+        /** Set by Relayproof when the pin is added or changed (whatever a caller sends). */
         pinnedAt: isoTimeSchema,
       }),
     )
     .max(64)
     .default([]),
   rotationReminderDays: reminderDaysSchema.nullable().default(90),
+  /**
+   * When `dnsServers` last changed; set by Relayproof, never by a caller. A stored secret
+   * saved before it is lent only after its host's addresses are compared again.
+   */
+  dnsServersChangedAt: isoTimeSchema.optional(),
 });
 export type Settings = z.output<typeof settingsSchema>;
 

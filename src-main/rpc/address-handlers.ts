@@ -12,6 +12,7 @@ import { checkNewAddress, parseAddress, platformShortName, type AddressCheckRequ
 import { buildExport, planImport } from '../addresses/import-export';
 import { eventFor, eventsForUpdate, keychainRemovalDetail, lastTestOf, serverChanged, serverOf } from '../addresses/lifecycle';
 import type { PlatformCatalog } from '../providers/platforms';
+import { bind, bindingsAfterMove, ipsOf } from '../vault/lending-binding';
 import { SECRET_PURPOSES, secretAccount, type SecretPurpose } from '../vault/vault';
 import type { Handlers } from './dispatch';
 import type { HandlerDeps } from './handlers';
@@ -111,6 +112,27 @@ export function addressHandlers(deps: HandlerDeps): Pick<Handlers, AddressChanne
     return { removed, failed };
   }
 
+  /**
+   * A mailbox password belongs to one server and account, as the SMTP secret does: an edit
+   * that moves a mailbox (or removes it) deletes its password, as verification:set-mailbox does.
+   */
+  async function dropMovedMailboxPasswords(before: Address, after: Address): Promise<Result<void>> {
+    for (const [field, purpose, what] of [
+      ['mailbox', 'imap', 'mailbox'],
+      ['forwardingMailbox', 'imap-forwarding', 'forwarding check mailbox'],
+    ] as const) {
+      const was = before[field];
+      const now = after[field];
+      const moved = was !== null && (now === null || was.host.toLowerCase() !== now.host.toLowerCase() || was.port !== now.port || was.security !== now.security || was.username !== now.username);
+      if (!moved) continue;
+      const removed = await vault.delete(secretAccount(before.id, purpose));
+      if (!removed.ok) {
+        return fail('keychain-unavailable', `The ${what} of ${before.address} was not changed: its saved password must be removed first, and the OS keychain cannot be reached right now.`, hintOf(removed.error));
+      }
+    }
+    return ok(undefined);
+  }
+
   return {
     async 'addresses:check-new'({ address, platform, environment, excludeId }) {
       return check({ address, platform, environment, excludeId });
@@ -131,8 +153,12 @@ export function addressHandlers(deps: HandlerDeps): Pick<Handlers, AddressChanne
           return saved;
         }
         current = store.setSecretChangedAt(created.id, clock().toISOString()) ?? created;
+        bind(store, created.id, 'smtp', current.secretChangedAt ?? current.createdAt);
         store.recordEvent(eventFor(current, 'secret-saved', `Saved its ${SECRET_WORDS[current.authKind]} for ${serverOf(current)} in the OS keychain.`));
       }
+      // OAuth 2.0 tokens held for the address later go only to the server it is created with.
+      bind(store, created.id, 'oauth', current.createdAt);
+      current = store.getAddress(created.id) ?? current;
       if (current.setup === 'complete') {
         store.recordEvent(eventFor(current, 'connected', `Added for ${platformShortName(undefined, current.platform)} (${current.environment}), sending through ${serverOf(current)}.`));
       }
@@ -153,6 +179,14 @@ export function addressHandlers(deps: HandlerDeps): Pick<Handlers, AddressChanne
       }
       const updated = store.updateAddress(id, wanted);
       if (updated === undefined) return notFoundAddress(id);
+      const mailboxes = await dropMovedMailboxPasswords(before, updated);
+      if (!mailboxes.ok) {
+        store.updateAddress(id, { mailbox: before.mailbox, forwardingMailbox: before.forwardingMailbox });
+        return mailboxes;
+      }
+      // Whatever secret could remain stays bound to the old connection, held back there.
+      const kept = bindingsAfterMove(before, updated, store.settings());
+      if (kept !== null) store.setAddressStatus(id, { lending: kept });
       // A secret belongs to one server and account: when either changes, the old secret
       // is deleted and must be entered again, so it can never follow the address to a
       // server it was not meant for.
@@ -166,7 +200,10 @@ export function addressHandlers(deps: HandlerDeps): Pick<Handlers, AddressChanne
         }
         secretRemoved = true;
       }
-      const after = secretRemoved ? (store.setSecretChangedAt(id, null) ?? updated) : updated;
+      // A token acquired for the old server is not for the new one.
+      if (moved) deps.m365Tokens.forget(id);
+      const latest = store.getAddress(id) ?? updated;
+      const after = secretRemoved ? (store.setSecretChangedAt(id, null) ?? latest) : latest;
       for (const event of eventsForUpdate(before, after, secretRemoved)) store.recordEvent(event);
       return secretRemoved ? ok(view(after, false)) : ok(await viewOne(after));
     },
@@ -237,6 +274,8 @@ export function addressHandlers(deps: HandlerDeps): Pick<Handlers, AddressChanne
       const changedAt = clock().toISOString();
       store.setSecretChangedAt(id, changedAt);
       store.setAddressStatus(id, { lastTest: lastTestOf(report, changedAt) });
+      // The new secret passed against the server as Settings describe it now (its pin, its DNS servers).
+      bind(store, id, 'smtp', changedAt, ipsOf(report));
       store.recordEvent(eventFor(address, 'rotated', `Tested the new ${SECRET_WORDS[address.authKind]} against ${address.host}:${address.port} first (it signed in and may send as ${address.address}), then replaced the keychain entry.`));
       return ok({ rotated: true, changedAt, report });
     },

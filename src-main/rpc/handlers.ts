@@ -2,7 +2,8 @@
  * One handler per contract channel, over the services. Handlers return Results; the
  * dispatcher has already validated their input against the contract.
  */
-import { ok, fail, type Address, type AddressView, type AppInfo, type Result } from '../../src-preload/contract';
+import { ok, fail, type Address, type AddressView, type AppInfo, type Result, type Settings } from '../../src-preload/contract';
+import { sameDnsServers } from '../../src-preload/lending';
 import { runChecklist } from '../checks/checklist';
 import { runPropagation } from '../dns/propagation';
 import { explain } from '../analyze/explain';
@@ -16,6 +17,7 @@ import type { AddressTokens } from '../m365/address-tokens';
 import type { AppRegistrations } from '../m365/app-registrations';
 import type { SecretClipboard } from '../app/clipboard';
 import type { AppStore } from '../store/store';
+import { bind } from '../vault/lending-binding';
 import type { Vault } from '../vault/vault';
 import type { Handlers } from './dispatch';
 import { addressHandlers } from './address-handlers';
@@ -119,7 +121,7 @@ export function createHandlers(deps: HandlerDeps): Handlers {
     },
 
     async 'settings:update'({ patch }) {
-      return ok(store.updateSettings(definedOnly(patch)));
+      return ok(store.updateSettings(stamped(store.settings(), definedOnly(patch), clock().toISOString())));
     },
 
     async 'addresses:list'() {
@@ -134,6 +136,8 @@ export function createHandlers(deps: HandlerDeps): Handlers {
       const saved = await vault.set(addressId, secret);
       if (!saved.ok) return saved;
       const changedAt = clock().toISOString();
+      // A new secret is bound to the connection as Settings describe it now (the old one is gone).
+      bind(store, addressId, 'smtp', changedAt);
       const address = store.setSecretChangedAt(addressId, changedAt) ?? store.getAddress(addressId);
       if (address !== undefined) {
         // History, never the secret: what was saved, for which server, and whether it replaced one.
@@ -211,6 +215,27 @@ export function createHandlers(deps: HandlerDeps): Handlers {
       return ok({ deleted: removed.value });
     },
   };
+}
+
+/**
+ * The times Relayproof keeps about Settings, whatever the caller sent: a pin added or
+ * changed is stamped now (an unchanged one keeps its time), and a change of the DNS servers
+ * is recorded. A stored secret saved before these times is held back or compared again
+ * (src-preload/lending.ts), so a caller must not be able to backdate them.
+ */
+function stamped(before: Settings, patch: Partial<Settings>, now: string): Partial<Settings> {
+  const { dnsServersChangedAt: _ignored, ...rest } = patch;
+  const pins =
+    rest.pinnedCertificates === undefined
+      ? {}
+      : {
+          pinnedCertificates: rest.pinnedCertificates.map((pin) => {
+            const kept = before.pinnedCertificates.find((p) => p.host.toLowerCase() === pin.host.toLowerCase() && p.sha256 === pin.sha256);
+            return { ...pin, pinnedAt: kept?.pinnedAt ?? now };
+          }),
+        };
+  const dns = rest.dnsServers !== undefined && !sameDnsServers(before.dnsServers, rest.dnsServers) ? { dnsServersChangedAt: now } : {};
+  return { ...rest, ...pins, ...dns };
 }
 
 /** A zod `.partial()` output may carry explicit `undefined`s; a patch must not. */

@@ -270,11 +270,13 @@ export class SmtpWire {
   }
 
   #line(raw: Buffer): void {
-    const text = this.#o.redact(printable(raw.toString('utf8')));
+    // Unredacted here: the transcript and the reply below redact a reply's lines together,
+    // so a secret the server wraps over two lines is still found.
+    const text = printable(raw.toString('utf8'));
     this.#o.transcript.server(text);
     const parsed = parseReplyLine(text);
     if (parsed === null) {
-      this.#fail(new EngineFailure('not-smtp', `The server sent "${text.slice(0, 80)}", which is not an SMTP reply line (RFC 5321 §4.2).`));
+      this.#fail(new EngineFailure('not-smtp', `The server sent "${this.#o.redact(text).slice(0, 80)}", which is not an SMTP reply line (RFC 5321 §4.2).`));
       return;
     }
     if (this.#replyCode !== null && parsed.code !== this.#replyCode) {
@@ -296,7 +298,7 @@ export class SmtpWire {
       return;
     }
     if (!parsed.last) return;
-    const reply = buildReply(parsed.code, this.#replyTexts);
+    const reply = buildReply(parsed.code, this.#o.redact(this.#replyTexts.join('\n')).split('\n'));
     this.#replyCode = null;
     this.#replyTexts = [];
     this.#replyBytes = 0;

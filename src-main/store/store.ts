@@ -53,8 +53,8 @@ export interface AppStore {
   updateAddress(id: string, patch: Partial<AddressFields>): Address | undefined;
   deleteAddress(id: string): boolean;
   setSecretChangedAt(id: string, at: string | null): Address | undefined;
-  /** What Relayproof records about an address besides its fields (setup state, last test, reason). */
-  setAddressStatus(id: string, status: Partial<Pick<Address, 'setup' | 'proceedReason' | 'lastTest'>>): Address | undefined;
+  /** What Relayproof records about an address besides its fields (setup state, last test, reason, where its secrets may be lent). */
+  setAddressStatus(id: string, status: Partial<Pick<Address, 'setup' | 'proceedReason' | 'lastTest' | 'lending'>>): Address | undefined;
   /** Lifecycle events, oldest first; optionally of one address. */
   events(addressId?: string): readonly LifecycleEvent[];
   /** Appends one event (id and time filled in); the oldest go beyond the bound. */
@@ -243,10 +243,11 @@ export function openStore(deps: OpenStoreDeps): AppStore {
     setSecretChangedAt: (id, at) => replaceAddress(id, (a) => ({ ...a, secretChangedAt: at })),
 
     setAddressStatus: (id, status) => {
-      const known: Partial<Pick<Address, 'setup' | 'proceedReason' | 'lastTest'>> = {};
+      const known: Partial<Pick<Address, 'setup' | 'proceedReason' | 'lastTest' | 'lending'>> = {};
       if (status.setup !== undefined) known.setup = status.setup;
       if (status.proceedReason !== undefined) known.proceedReason = status.proceedReason;
       if (status.lastTest !== undefined) known.lastTest = status.lastTest;
+      if (status.lending !== undefined) known.lending = status.lending;
       return replaceAddress(id, (a) => ({ ...a, ...known }));
     },
 

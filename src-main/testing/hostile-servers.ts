@@ -27,6 +27,12 @@ export const hostileBehaviours = [
   'disconnect-during-auth',
   /** Refuses AUTH with a reply that echoes the client's AUTH line (use with `tls`). */
   'echo-auth',
+  /**
+   * Refuses AUTH PLAIN with a multi-line reply that quotes the password it was sent,
+   * changed: upper-cased, a piece of it, wrapped over two lines with a 3-character tail,
+   * case-swapped (use with `tls`).
+   */
+  'quote-secret',
   /** Advertises STARTTLS, then answers it 454. */
   'starttls-refused',
   /** Advertises STARTTLS, says 220, then sends plain text instead of a handshake. */
@@ -147,6 +153,9 @@ export async function startHostileServer(behaviour: HostileBehaviour, options: H
         case 'no-starttls':
           write('250-hostile.example\r\n250-AUTH PLAIN LOGIN\r\n250 8BITMIME\r\n');
           return;
+        case 'quote-secret':
+          write('250-hostile.example\r\n250-AUTH PLAIN\r\n250 8BITMIME\r\n');
+          return;
         case 'starttls-refused':
         case 'starttls-broken':
           write('250-hostile.example\r\n250-STARTTLS\r\n250 AUTH PLAIN LOGIN\r\n');
@@ -173,6 +182,7 @@ export async function startHostileServer(behaviour: HostileBehaviour, options: H
       case 'AUTH':
         if (behaviour === 'disconnect-during-auth') socket.destroy();
         else if (behaviour === 'echo-auth') write(`535 5.7.8 Authentication failed for ${line}\r\n`);
+        else if (behaviour === 'quote-secret') write(quoteSecret(line));
         else write('535 5.7.8 Authentication failed\r\n');
         return;
       case 'QUIT':
@@ -181,6 +191,19 @@ export async function startHostileServer(behaviour: HostileBehaviour, options: H
       default:
         write('250 2.0.0 OK\r\n');
     }
+  };
+
+  /** The 535 of 'quote-secret': the password from `AUTH PLAIN <base64>`, quoted changed. */
+  const quoteSecret = (line: string): string => {
+    const secret = Buffer.from(line.split(' ')[2] ?? '', 'base64').toString('utf8').split('\u0000')[2] ?? '';
+    const swapped = [...secret].map((c) => (c === c.toLowerCase() ? c.toUpperCase() : c.toLowerCase())).join('');
+    return [
+      `535-5.7.8 Authentication failed for password ${secret.toUpperCase()}`,
+      `535-5.7.8 We also saw '${secret.slice(3, 11)}' in your request`,
+      `535-5.7.8 Your password begins ${secret.slice(0, -3)}`,
+      `535-5.7.8 ${secret.slice(-3)} and ends there`,
+      `535 5.7.8 Swapped: ${swapped}`,
+    ].join('\r\n') + '\r\n';
   };
 
   /** Writes continuation lines as fast as the client reads them, until it hangs up. */

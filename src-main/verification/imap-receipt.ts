@@ -11,6 +11,7 @@
  */
 import { rootCertificates } from 'node:tls';
 import { ImapFlow, type ImapFlowOptions } from 'imapflow';
+import { createRedactor, secretForms } from '../smtp/secret-redactor';
 import { TOKEN_HEADER } from '../smtp/test-message';
 import type { ImapMailbox, ReceiptFailure, ReceiptFailureCode, ReceiptInfo, ReceiptProgress } from './schemas';
 
@@ -125,7 +126,10 @@ export async function receiveByImap(options: ImapReceiveOptions): Promise<Receiv
   const conn: { client: ImapFlow | null } = { client: null };
   let lastTransient = '';
   const elapsed = () => Math.max(0, clock().getTime() - started);
-  const failure = (code: ReceiptFailureCode, message: string, hint: string): ReceiveOutcome => ({ ok: false, failure: { code, message, hint, attempts, elapsedMs: elapsed() } });
+  // A failure quotes the server's words (its NO/BAD text), which a server may fill with the
+  // password it was sent, whole or in part: they go to history and reports only redacted.
+  const redact = createRedactor(secretForms(options.mailbox.username, options.password));
+  const failure = (code: ReceiptFailureCode, message: string, hint: string): ReceiveOutcome => ({ ok: false, failure: { code, message: redact(message), hint: redact(hint), attempts, elapsedMs: elapsed() } });
 
   const clientOptions: ImapFlowOptions = {
     host: box.host,

@@ -5,9 +5,10 @@
  *
  * No secret can be in it: the inputs (state, history) never hold one, and as a second
  * line of defence every string is scrubbed of the secrets the caller knows about
- * (their raw and base64/SASL forms), like the SMTP transcript is.
+ * (their raw and base64/SASL forms, in any case, and any piece of 6 or more characters
+ * a server may have quoted), with the same redactor as the SMTP transcript.
  */
-import { createRedactor, secretForms } from '../smtp/secret-redactor';
+import { createRedactor, secretForms, type Redact } from '../smtp/secret-redactor';
 import { statusView } from './status-machine';
 import { verificationReportSchema, type AddressVerificationState, type History, type RunRecord, type VerificationReport } from './schemas';
 
@@ -31,12 +32,28 @@ export interface BuildReportOptions {
 
 export const DEFAULT_REPORT_RUNS = 20;
 
-/** Deep copy with every string passed through `redact`. */
-function scrub<T>(value: T, redact: (text: string) => string): T {
-  if (typeof value === 'string') return redact(value) as T;
-  if (Array.isArray(value)) return value.map((v: unknown) => scrub(v, redact)) as T;
+/**
+ * Relayproof's own vocabulary: ISO times, item ids (`dns:dkim:relay1`), states, codes.
+ * No server writes these, so a piece they share with a secret is a coincidence, and
+ * replacing it would break the report's schema; only a whole secret form is removed there.
+ */
+const VOCABULARY = /^(?:\d{4}-\d{2}-\d{2}T[\d:.]+Z|[a-z0-9]+(?:[-:._][a-z0-9]+)*)$/u;
+
+interface Redactors {
+  readonly full: Redact;
+  readonly whole: Redact;
+}
+
+function redactString(text: string, redactors: Redactors): string {
+  return VOCABULARY.test(text) ? redactors.whole(text) : redactors.full(text);
+}
+
+/** Deep copy with every string (and key) redacted. */
+function scrub<T>(value: T, redactors: Redactors): T {
+  if (typeof value === 'string') return redactString(value, redactors) as T;
+  if (Array.isArray(value)) return value.map((v: unknown) => scrub(v, redactors)) as T;
   if (value !== null && typeof value === 'object') {
-    return Object.fromEntries(Object.entries(value).map(([k, v]) => [redact(k), scrub(v, redact)])) as T;
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [redactString(k, redactors), scrub(v, redactors)])) as T;
   }
   return value;
 }
@@ -54,8 +71,8 @@ export function buildReport(addresses: readonly ReportAddressInput[], options: B
       return { id: a.id, address: a.address, platform: a.platform, environment: a.environment, status: statusView(a.state, options.now), runs, latestMessage };
     }),
   };
-  const forms = (options.secrets ?? []).filter((s) => s.secret.length >= 4).flatMap((s) => secretForms(s.username, s.secret));
-  const scrubbed = forms.length === 0 ? report : scrub(report, createRedactor([...new Set(forms)].sort((x, y) => y.length - x.length)));
+  const forms = [...new Set((options.secrets ?? []).filter((s) => s.secret.length >= 4).flatMap((s) => secretForms(s.username, s.secret)))];
+  const scrubbed = forms.length === 0 ? report : scrub(report, { full: createRedactor(forms), whole: createRedactor(forms, { pieces: false }) });
   return verificationReportSchema.parse(scrubbed);
 }
 
