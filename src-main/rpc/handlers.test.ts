@@ -51,10 +51,10 @@ async function createAddress(port: number): Promise<string> {
 }
 
 describe('a stored secret goes only to its own server', () => {
-  it('is lent to the saved host, port and account (with the saved pin)', async () => {
-    const id = await createAddress(home.port);
+  it('is lent to the saved host, port and account (with the pin in force when it was saved)', async () => {
     const dispatcher = services.createDispatcher();
     await dispatcher.dispatch('settings:update', { patch: { pinnedCertificates: [{ host: '127.0.0.1', sha256: pki.leaf.fingerprint256.replace(/:/gu, ''), pinnedAt: new Date().toISOString() }] } });
+    const id = await createAddress(home.port);
     const result = await dispatcher.dispatch('smtp:test-connection', {
       operationId: 'op_handler_ok_1',
       host: '127.0.0.1',

@@ -14,6 +14,7 @@ import type { M365Service } from '../m365/service';
 import type { TokenAcquisition } from '../m365/oauth';
 import { TokenHolderFullError } from '../m365/token-holder';
 import type { TokenOutcome } from '../m365/schemas';
+import { bind } from '../vault/lending-binding';
 import { secretAccount } from '../vault/vault';
 import type { Handlers } from './dispatch';
 import type { HandlerDeps } from './handlers';
@@ -66,7 +67,12 @@ export function m365Handlers(deps: HandlerDeps): Pick<Handlers, M365Channel> {
       if (!address.ok) return address;
       const saved = await vault.set(secretAccount(addressId, 'oauth-client'), secret);
       if (!saved.ok) return saved;
-      return ok({ stored: true as const, changedAt: clock().toISOString() });
+      const changedAt = clock().toISOString();
+      // Tokens got with this credential go to the SMTP server as Settings describe it now.
+      // Not while a certificate is saved: tokens are then got with the certificate's key,
+      // which this call did not replace (and whose holder it did not prove to be).
+      if ((deps.m365Apps?.getCertificate(addressId) ?? null) === null) bind(store, addressId, 'oauth', changedAt);
+      return ok({ stored: true as const, changedAt });
     },
 
     async 'm365:set-client-certificate'({ addressId, thumbprint, privateKeyPem, certificatePem }) {
@@ -79,7 +85,9 @@ export function m365Handlers(deps: HandlerDeps): Pick<Handlers, M365Channel> {
       const saved = await vault.set(secretAccount(addressId, 'oauth-certificate'), checked.value.keychainForm);
       if (!saved.ok) return saved;
       apps.setCertificate(addressId, { thumbprint: checked.value.thumbprint, certificatePem: checked.value.certificatePem });
-      return ok({ stored: true as const, thumbprint: checked.value.thumbprint, changedAt: clock().toISOString() });
+      const changedAt = clock().toISOString();
+      bind(store, addressId, 'oauth', changedAt);
+      return ok({ stored: true as const, thumbprint: checked.value.thumbprint, changedAt });
     },
 
     async 'm365:get-oauth-state'({ addressId }) {

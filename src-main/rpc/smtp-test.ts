@@ -4,6 +4,12 @@
  * what the call leaves out (EHLO name, deadline, DNS servers, a pinned certificate for
  * the host), and a test with the stored secret of a saved address is remembered on the
  * address as its last test (never the secret).
+ *
+ * A stored secret (or an OAuth 2.0 token held for the address) is lent only to the
+ * connection it was saved for (src-preload/lending.ts): the saved server and account, the
+ * pin in force when it was saved or last tested, and — when Settings' DNS servers changed
+ * since — only at an address it signed in at before, unless the certificate there is
+ * publicly trusted. DNS servers given with a call never apply to it.
  */
 import { fail, ok, type Address, type ParsedInput, type Result } from '../../src-preload/contract';
 import type { LoadCatalogueResult, ReplyCatalogue } from '../analyze/reply-catalogue';
@@ -12,6 +18,7 @@ import { lastTestOf } from '../addresses/lifecycle';
 import { testConnection } from '../smtp/connection-test';
 import type { ConnectionReport, ConnectionTestInput } from '../smtp/schemas';
 import type { AppStore } from '../store/store';
+import { bind, checkLending, ipsOf, refreshedAfterSignIn, sameSecret, withBinding, type LendingCheck } from '../vault/lending-binding';
 import type { Vault } from '../vault/vault';
 import type { HandlerContext } from './dispatch';
 import { unreadableResource } from '../app/json-resource';
@@ -36,6 +43,16 @@ export interface SmtpTester {
    * is no good. No message is sent.
    */
   testCandidate(address: Address, secret: string, ctx: HandlerContext): Promise<Result<ConnectionReport>>;
+}
+
+/** What a test with a typed secret used: enough to tell whether it was the saved connection. */
+interface TypedTest {
+  readonly host: string;
+  readonly port: number;
+  readonly security: string;
+  readonly dnsServers: readonly string[];
+  readonly credentials: { readonly kind: string; readonly username: string };
+  readonly pin: string | undefined;
 }
 
 export function notFoundAddress(id: string): Result<never> {
@@ -89,7 +106,11 @@ export function createSmtpTester(deps: SmtpTestDeps): SmtpTester {
     };
     const options = { signal: ctx.signal, onPhase: ctx.emit, catalogue: replies.value, ...(message !== undefined ? { messageHeaders: message.headers } : {}) };
     if (credentials === null) return testConnection({ ...request, credentials: null } as ConnectionTestInput, options);
-    if (secret !== undefined) return testConnection({ ...request, credentials: { ...credentials, secret } } as ConnectionTestInput, options);
+    if (secret !== undefined) {
+      const typed = await testConnection({ ...request, credentials: { ...credentials, secret } } as ConnectionTestInput, options);
+      if (addressId !== undefined && typed.ok) await rebindIfProven(addressId, { ...fields, credentials, pin }, secret, typed.value);
+      return typed;
+    }
     if (addressId === undefined) {
       return fail('invalid-input', 'There is no secret to test with: type the password, or test a saved address whose secret is in the keychain.');
     }
@@ -119,16 +140,90 @@ export function createSmtpTester(deps: SmtpTestDeps): SmtpTester {
         { hint: 'Type the password to test other settings, or save the new settings on the address first (it will ask for the secret again).' },
       );
     }
-    if (heldToken !== null) return testConnection({ ...request, credentials: { ...credentials, secret: heldToken } } as ConnectionTestInput, options);
-    const lent = await vault.withSecret(addressId, (stored) => testConnection({ ...request, credentials: { ...credentials, secret: stored } } as ConnectionTestInput, options));
-    if (!lent.ok) return lent;
-    recordLastTest(addressId, lent.value);
-    return lent.value;
+    if (fields.dnsServers.length > 0) {
+      return fail(
+        'invalid-input',
+        `DNS servers given with a test are used only with a secret typed for that test; the stored secret of ${address.address} goes only to the address the DNS servers in Settings find for ${address.host}.`,
+        { hint: 'Leave the DNS servers out to test with the stored secret, or type the secret to test through other DNS servers.' },
+      );
+    }
+    const purpose = heldToken !== null ? 'oauth' : 'smtp';
+    const check = checkLending(address, purpose, store.settings());
+    if (check.hold !== null) return fail('conflict', check.hold.message, { hint: check.hold.hint, details: { lending: check.hold.reason, purpose } });
+    // After a change of Settings' DNS servers, the pin counts only where the secret signed in before.
+    const pinOnlyAt = check.dnsChanged && check.pinSha256 !== null ? check.knownIps : undefined;
+    const lendOptions = { ...options, ...(pinOnlyAt !== undefined ? { pinOnlyAt } : {}) };
+    const lendRequest = { ...request, ...(check.pinSha256 !== null ? { pinSha256: check.pinSha256 } : {}) };
+    let tested: Result<ConnectionReport>;
+    if (heldToken !== null) tested = await testConnection({ ...lendRequest, credentials: { ...credentials, secret: heldToken } } as ConnectionTestInput, lendOptions);
+    else {
+      const lent = await vault.withSecret(addressId, (stored) => testConnection({ ...lendRequest, credentials: { ...credentials, secret: stored } } as ConnectionTestInput, lendOptions));
+      if (!lent.ok) return lent;
+      tested = lent.value;
+    }
+    if (!tested.ok) return tested;
+    if (pinOnlyAt !== undefined && stoppedAtNewAddress(tested.value, pinOnlyAt)) return movedAddress(address.address, address.host, purpose, check, tested.value);
+    afterLending(addressId, purpose, check, tested.value);
+    return tested;
   }
 
-  function recordLastTest(addressId: string, result: Result<ConnectionReport>): void {
-    if (!result.ok || store.getAddress(addressId) === undefined) return;
-    store.setAddressStatus(addressId, { lastTest: lastTestOf(result.value, clock().toISOString()) });
+  /** The certificate was refused at an address the secret never signed in at, after the DNS servers changed. */
+  function stoppedAtNewAddress(report: ConnectionReport, known: readonly string[]): boolean {
+    const used = report.dns?.used ?? null;
+    return report.failure !== null && report.auth === null && report.failure.code.startsWith('cert-') && used !== null && !known.includes(used);
+  }
+
+  function movedAddress(address: string, host: string, purpose: 'smtp' | 'oauth', check: LendingCheck, report: ConnectionReport): Result<never> {
+    const servers = store.settings().dnsServers;
+    const through = servers.length > 0 ? `the DNS servers in Settings (${servers.join(', ')})` : 'the system’s DNS servers';
+    const before = check.knownIps.length > 0 ? `it signed in at ${check.knownIps.join(', ')}` : 'no address was recorded for it';
+    const what = purpose === 'oauth' ? 'OAuth 2.0 token' : 'secret';
+    return fail(
+      'conflict',
+      `${host} now resolves to ${report.dns?.used ?? 'another address'} through ${through}, which changed since the stored ${what} of ${address} last signed in (${before}). ` +
+        `The certificate there is not publicly trusted for ${host}, so Relayproof stopped before signing in: the stored ${what} was not sent.`,
+      {
+        hint: 'If the server really moved, type the secret again and test (or rotate it). Otherwise check the DNS servers in Settings: they send this host somewhere else.',
+        details: { lending: 'address-changed', purpose, address: report.dns?.used ?? null },
+      },
+    );
+  }
+
+  /** What a lending leaves on the address: its last test (keychain secret), and where it signed in. */
+  function afterLending(addressId: string, purpose: 'smtp' | 'oauth', check: LendingCheck, report: ConnectionReport): void {
+    const address = store.getAddress(addressId);
+    if (address === undefined) return;
+    const at = clock().toISOString();
+    const refreshed = report.auth?.accepted === true ? refreshedAfterSignIn(check, store.settings(), report, at) : null;
+    if (purpose === 'oauth' && refreshed === null) return;
+    store.setAddressStatus(addressId, {
+      ...(purpose === 'smtp' ? { lastTest: lastTestOf(report, at) } : {}),
+      ...(refreshed !== null ? { lending: withBinding(address, purpose, refreshed) } : {}),
+    });
+  }
+
+  /**
+   * A test of a saved address with its secret typed again re-binds the stored secret to
+   * the connection as it is now (a new pin, new DNS servers) — only when the typed secret
+   * IS the stored one, it signed in to the saved server and account, and Settings decided
+   * the pin and the DNS servers. Anyone may test a secret they typed; only one who knows
+   * the stored secret may change where it is lent.
+   */
+  async function rebindIfProven(addressId: string, used: TypedTest, typed: string, report: ConnectionReport): Promise<void> {
+    const address = store.getAddress(addressId);
+    if (address === undefined || report.auth?.accepted !== true || used.dnsServers.length > 0) return;
+    const sameServer =
+      used.host.toLowerCase() === address.host.toLowerCase() &&
+      used.port === address.port &&
+      used.security === address.security &&
+      used.credentials.username === address.username &&
+      used.credentials.kind === address.authKind;
+    if (!sameServer || used.pin !== savedPin(address.host)) return;
+    const proven = await vault.withSecret(addressId, async (stored) => sameSecret(typed, stored));
+    if (!proven.ok || !proven.value) return;
+    const at = clock().toISOString();
+    bind(store, addressId, 'smtp', at, ipsOf(report));
+    store.setAddressStatus(addressId, { lastTest: lastTestOf(report, at) });
   }
 
   async function testCandidate(address: Address, secret: string, ctx: HandlerContext): Promise<Result<ConnectionReport>> {

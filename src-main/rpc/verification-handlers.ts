@@ -8,6 +8,7 @@ import { fail, ok, type Address, type AddressView, type Result } from '../../src
 import type { AppStore } from '../store/store';
 import type { ImapMailbox } from '../verification/schemas';
 import type { VerificationService } from '../verification/verification-service';
+import { bind } from '../vault/lending-binding';
 import { secretAccount, type Vault } from '../vault/vault';
 import type { Handlers } from './dispatch';
 
@@ -64,8 +65,13 @@ export function verificationHandlers(deps: VerificationHandlerDeps): Pick<Handle
         });
       }
     }
-    const updated = store.updateAddress(addressId, field === 'mailbox' ? { mailbox } : { forwardingMailbox: mailbox });
+    let updated = store.updateAddress(addressId, field === 'mailbox' ? { mailbox } : { forwardingMailbox: mailbox });
     if (updated === undefined) return notFound(addressId);
+    if (secret !== undefined && mailbox !== null) {
+      // The password just saved is lent only to this mailbox's server and account.
+      bind(store, addressId, field === 'mailbox' ? 'imap' : 'imap-forwarding', deps.clock().toISOString());
+      updated = store.getAddress(addressId) ?? updated;
+    }
     const has = mailbox === null ? ok(false) : await vault.has(account);
     return ok({ address: await view(updated), mailboxSecret: { stored: has.ok ? has.value : null } });
   }

@@ -85,6 +85,13 @@ export interface SmtpEngineDeps {
   readonly messageHeaders?: readonly { readonly name: string; readonly value: string }[];
   /** The diagnosis catalogue; default: read from the app's resources/ when a test fails. */
   readonly catalogue?: ReplyCatalogue;
+  /**
+   * The pin is honoured only on a connection to one of these IP addresses; anywhere else
+   * the certificate must be publicly trusted for the host. Set when a stored secret is lent
+   * after the DNS servers changed: an address it never signed in at, found through
+   * resolvers it was never used with, gets no benefit of a pin.
+   */
+  readonly pinOnlyAt?: readonly string[];
 }
 
 export interface ConnectionTestOptions extends SmtpEngineDeps {
@@ -164,13 +171,15 @@ export async function runConnectionTest(req: ConnectionTestRequest, options: Con
   };
 
   const handshake = async (plain: Socket | undefined, legacy: boolean) => {
+    const pin = options.pinOnlyAt === undefined || options.pinOnlyAt.includes(address) ? req.pinSha256 : undefined;
+    if (req.pinSha256 !== undefined && pin === undefined) transcript.note(`the pinned certificate is not accepted at ${address}: only a publicly trusted one`);
     const result = await openTlsWithPinCheck({
       ...(plain !== undefined ? { socket: plain } : {}),
       address,
       port: req.port,
       host: req.host,
       trust,
-      ...(req.pinSha256 !== undefined ? { pinSha256: req.pinSha256 } : {}),
+      ...(pin !== undefined ? { pinSha256: pin } : {}),
       legacy,
       mode: req.security === 'tls' ? 'implicit' : 'starttls',
       timeoutMs: capped(t.commandMs),

@@ -39,6 +39,7 @@ import type { LoadPlatformsResult } from '../providers/platforms';
 import { TOKEN_HEADER } from '../smtp/test-message';
 import type { ConnectionReport } from '../smtp/schemas';
 import type { AppStore } from '../store/store';
+import { bind, checkLending } from '../vault/lending-binding';
 import { secretAccount, type Vault } from '../vault/vault';
 import { platformFixedHeaders, runVerificationEmail, sentHeaders } from './email-loop';
 import { forwardingObservation, forwardingPendingObservation, type ForwardingContext } from './forwarding-check';
@@ -417,7 +418,13 @@ export function createVerificationService(deps: VerificationServiceDeps): Verifi
         ...(deps.imapBackoffMs !== undefined ? { backoffMs: deps.imapBackoffMs } : {}),
       });
     if (given !== undefined) return receive(given.password);
-    const lent = await vault.withSecret(secretAccount(address.id, forwarding ? 'imap-forwarding' : 'imap'), receive);
+    // The stored password goes only to the mailbox it was saved for (src-preload/lending.ts);
+    // one saved before bindings existed is bound to the mailbox on this first use.
+    const purpose = forwarding ? 'imap-forwarding' : 'imap';
+    const check = checkLending(address, purpose, store.settings());
+    if (check.hold !== null) return { ok: false, failure: { code: 'auth-failed', message: check.hold.message, hint: check.hold.hint, attempts: 0, elapsedMs: 0 } };
+    if (check.binding === null) bind(store, address.id, purpose, clock().toISOString());
+    const lent = await vault.withSecret(secretAccount(address.id, purpose), receive);
     if (lent.ok) return lent.value;
     const where = forwarding ? 'Verification → Forwarding check mailbox' : 'Verification → Mailbox';
     return {
