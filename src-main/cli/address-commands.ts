@@ -20,7 +20,7 @@ import { describeIssues, type Dispatcher } from '../rpc/dispatch';
 import { formatReport, summarizeReport } from '../smtp/report-summary';
 import type { ConnectionReport } from '../smtp/schemas';
 import type { Services } from '../services';
-import { cliOperationId, EXIT, parseOptions, printJson, readSecretFromStdin, reportError, UsageError, type CliIo, type ExitCode } from './io';
+import { cliOperationId, EXIT, parseOptions, oneLine, printErrorText, printJson, printText, readSecretFromStdin, reportError, UsageError, type CliIo, type ExitCode } from './io';
 import { presetDefaults } from '../../src-preload/preset-defaults';
 import { rotationReminder } from '../../src-preload/rotation-reminder';
 
@@ -197,9 +197,9 @@ async function add(args: readonly string[], io: CliIo, openServices: () => Servi
   if (check.errors.length > 0) {
     if (json) printJson(io, { ok: false, check });
     else {
-      for (const e of check.errors) io.stderr.write(`✗ ${e.message}\n`);
-      for (const w of check.warnings) io.stderr.write(`! ${w.message}\n`);
-      io.stderr.write(`${address} was not added; nothing was stored.\n`);
+      for (const e of check.errors) printErrorText(io, `✗ ${e.message}\n`);
+      for (const w of check.warnings) printErrorText(io, `! ${w.message}\n`);
+      printErrorText(io, `${address} was not added; nothing was stored.\n`);
     }
     return EXIT.checkFailed;
   }
@@ -211,12 +211,12 @@ async function add(args: readonly string[], io: CliIo, openServices: () => Servi
     printJson(io, { ok: true, address: view, warnings: check.warnings });
     return EXIT.ok;
   }
-  for (const w of check.warnings) io.stdout.write(`! ${w.message}\n`);
+  for (const w of check.warnings) printText(io, `! ${w.message}\n`);
   const shown = check.unicode !== null && check.ascii !== null && check.unicode !== check.ascii ? `${check.unicode} (${check.ascii})` : view.address;
-  io.stdout.write(`Added ${shown} for ${view.platform} (${view.environment}) as ${view.id}.\n`);
-  io.stdout.write(`  Server: ${view.host}:${view.port} ${view.security}, signing in as ${view.username} (${view.authKind})\n`);
-  io.stdout.write(`  ${view.secret.stored === true ? 'Password stored in the OS keychain.' : 'No password stored.'}\n`);
-  io.stdout.write(`Next: relayproof address test ${view.id} --send-as\n`);
+  printText(io, `Added ${shown} for ${view.platform} (${view.environment}) as ${view.id}.\n`);
+  printText(io, `  Server: ${view.host}:${view.port} ${view.security}, signing in as ${view.username} (${view.authKind})\n`);
+  printText(io, `  ${view.secret.stored === true ? 'Password stored in the OS keychain.' : 'No password stored.'}\n`);
+  printText(io, `Next: relayproof address test ${view.id} --send-as\n`);
   return EXIT.ok;
 }
 
@@ -262,7 +262,7 @@ async function list(args: readonly string[], io: CliIo, openServices: () => Serv
     return EXIT.ok;
   }
   if (rows.length === 0) {
-    io.stdout.write('No addresses configured yet. Add one with `relayproof address add` or in the app (Connect an address).\n');
+    printText(io, 'No addresses configured yet. Add one with `relayproof address add` or in the app (Connect an address).\n');
     return EXIT.ok;
   }
   const table = [
@@ -280,10 +280,10 @@ async function list(args: readonly string[], io: CliIo, openServices: () => Serv
     ]),
   ];
   const widths = table[0]?.map((_, i) => Math.max(...table.map((row) => row[i]?.length ?? 0))) ?? [];
-  for (const row of table) io.stdout.write(`${row.map((cell, i) => (i === row.length - 1 ? cell : cell.padEnd(widths[i] ?? 0))).join('  ')}\n`);
+  for (const row of table) printText(io, `${row.map((cell, i) => (i === row.length - 1 ? cell : cell.padEnd(widths[i] ?? 0))).join('  ')}\n`);
   const failed = rows.filter((a) => a.proceedReason !== null);
-  for (const a of failed) io.stdout.write(`\n${a.id}: continued past a failed test: ${a.proceedReason ?? ''}`);
-  if (failed.length > 0) io.stdout.write('\n');
+  for (const a of failed) printText(io, `\n${a.id}: continued past a failed test: ${oneLine(a.proceedReason)}`);
+  if (failed.length > 0) printText(io, '\n');
   return EXIT.ok;
 }
 
@@ -312,11 +312,11 @@ async function test(args: readonly string[], io: CliIo, openServices: () => Serv
       hint: `Store it first: … | relayproof address set-secret ${id} --password-stdin`,
     };
     if (json) printJson(io, { ok: false, error });
-    else io.stderr.write(`${error.message}\n${error.hint}\n`);
+    else printErrorText(io, `${error.message}\n${error.hint}\n`);
     return EXIT.checkFailed;
   }
   if (!json) {
-    io.stdout.write(
+    printText(io, 
       `Testing ${address.address} with its stored ${address.authKind} against ${address.host}:${address.port} (${address.security}) as ${address.username}${values['send-as'] === true ? `, sending as ${address.address}` : ''}…\n`,
     );
   }
@@ -333,7 +333,7 @@ async function test(args: readonly string[], io: CliIo, openServices: () => Serv
   if (!result.ok) return reportError(io, json, result.error);
   const report = result.value;
   if (json) printJson(io, { addressId: id, ...summarizeReport(report) });
-  else io.stdout.write(`${formatReport(report)}\n`);
+  else printText(io, `${formatReport(report)}\n`);
   return report.ok ? EXIT.ok : EXIT.checkFailed;
 }
 
@@ -363,8 +363,8 @@ async function rotate(args: readonly string[], io: CliIo, openServices: () => Se
   if (json) {
     printJson(io, { ok: rotated, rotated, changedAt, oldSecretKept: !rotated, test: summarizeReport(report) });
   } else {
-    io.stdout.write(`${formatReport(report)}\n\n`);
-    io.stdout.write(
+    printText(io, `${formatReport(report)}\n\n`);
+    printText(io, 
       rotated
         ? `Rotated: the new password signed in to ${report.target.host}:${report.target.port} and replaced the old one in the OS keychain${changedAt !== null ? ` (${changedAt})` : ''}. Paste it into the platform's connector settings now.\n`
         : `${refusal(report)}\n`,
@@ -381,7 +381,7 @@ async function setSecret(args: readonly string[], io: CliIo, openServices: () =>
   const result = await call(openServices().createDispatcher(), 'vault:set-secret', { addressId: id, secret });
   if (!result.ok) return reportError(io, values.json === true, result.error);
   if (values.json === true) printJson(io, { ok: true, secret: result.value });
-  else io.stdout.write(`Secret for ${id} stored in the OS keychain. Test it: relayproof address test ${id}\n`);
+  else printText(io, `Secret for ${id} stored in the OS keychain. Test it: relayproof address test ${id}\n`);
   return EXIT.ok;
 }
 
@@ -421,7 +421,7 @@ async function remove(args: readonly string[], io: CliIo, openServices: () => Se
       throw new UsageError(`Not removed: this run cannot ask for confirmation. Add --yes to remove ${what} and delete its password from the OS keychain.`);
     }
     // The prompt goes to stderr so stdout stays one JSON object with --json.
-    io.stderr.write(`${advice}\nRemove ${what} and delete its password from the OS keychain? Type yes to confirm: `);
+    printErrorText(io, `${advice}\nRemove ${what} and delete its password from the OS keychain? Type yes to confirm: `);
     const answer = await readLine(io.stdin);
     if (answer === null || !/^\s*y(es)?\s*$/iu.test(answer)) throw new UsageError('Not removed: not confirmed.');
   }
@@ -432,8 +432,8 @@ async function remove(args: readonly string[], io: CliIo, openServices: () => Se
   if (json) {
     printJson(io, { ok: deleted, id, address: address.address, deleted, secretDeleted, advice });
   } else {
-    if (values.yes === true) io.stdout.write(`${advice}\n`);
-    io.stdout.write(
+    if (values.yes === true) printText(io, `${advice}\n`);
+    printText(io, 
       `Removed ${what}: its configuration is deleted${secretDeleted ? ' and its password is gone from the OS keychain' : ' (no password was stored in the OS keychain)'}. The history keeps a record, never the password.\n`,
     );
   }
@@ -460,8 +460,8 @@ async function exportAddresses(args: readonly string[], io: CliIo, openServices:
   const count = document.addresses.length;
   if (json) printJson(io, { ok: true, file, count, exportedAt: document.exportedAt });
   else {
-    io.stdout.write(`Exported ${plural(count, 'address', 'addresses')} to ${file} (readable by you only).\n`);
-    io.stdout.write('Passwords are never exported: after an import, store each address’s password again with `relayproof address set-secret ID --password-stdin`.\n');
+    printText(io, `Exported ${plural(count, 'address', 'addresses')} to ${file} (readable by you only).\n`);
+    printText(io, 'Passwords are never exported: after an import, store each address’s password again with `relayproof address set-secret ID --password-stdin`.\n');
   }
   return EXIT.ok;
 }
@@ -510,10 +510,10 @@ async function importAddresses(args: readonly string[], io: CliIo, openServices:
   const total = imported.length + rejected.length;
   if (json) printJson(io, { ok: rejected.length === 0, imported, rejected });
   else {
-    for (const r of rejected) io.stdout.write(`✗ row ${r.row}${r.address !== null ? ` (${r.address})` : ''}: ${r.reason}\n`);
-    for (const a of imported) io.stdout.write(`✓ ${a.id}  ${a.address}  ${a.platform}/${a.environment}\n`);
-    io.stdout.write(`Imported ${imported.length} of ${total} ${total === 1 ? 'address' : 'addresses'}${rejected.length > 0 ? `; ${rejected.length} rejected (above), existing addresses untouched` : ''}.\n`);
-    if (imported.length > 0) io.stdout.write('Each imported address needs its password again: … | relayproof address set-secret ID --password-stdin\n');
+    for (const r of rejected) printText(io, `✗ row ${r.row}${r.address !== null ? ` (${oneLine(r.address)})` : ''}: ${oneLine(r.reason)}\n`);
+    for (const a of imported) printText(io, `✓ ${a.id}  ${a.address}  ${a.platform}/${a.environment}\n`);
+    printText(io, `Imported ${imported.length} of ${total} ${total === 1 ? 'address' : 'addresses'}${rejected.length > 0 ? `; ${rejected.length} rejected (above), existing addresses untouched` : ''}.\n`);
+    if (imported.length > 0) printText(io, 'Each imported address needs its password again: … | relayproof address set-secret ID --password-stdin\n');
   }
   return rejected.length === 0 ? EXIT.ok : EXIT.checkFailed;
 }

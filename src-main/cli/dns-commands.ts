@@ -10,7 +10,7 @@ import { resolverFromSpecs } from '../dns/resolver';
 import { visibleText } from '../dns/visible-text';
 import { describeIssues } from '../rpc/dispatch';
 import type { Services } from '../services';
-import { cliOperationId, EXIT, parseOptions, printJson, reportError, UsageError, type CliIo, type ExitCode } from './io';
+import { cliOperationId, EXIT, parseOptions, printJson, printText, reportError, UsageError, type CliIo, type ExitCode } from './io';
 
 const MARK: Record<CheckItem['status'], string> = { pass: '✓', warn: '!', fail: '✗', pending: '…', error: '?' };
 
@@ -57,15 +57,15 @@ export async function runCheckCommand(args: readonly string[], io: CliIo, openSe
       zoneFile: report.zoneFile,
     });
   } else {
-    io.stdout.write(`${report.domain} (${report.platform}) — ${report.counts.pass} pass, ${report.counts.warn} warn, ${report.counts.fail} fail, ${report.counts.error} error\n\n`);
+    printText(io, `${report.domain} (${report.platform}) — ${report.counts.pass} pass, ${report.counts.warn} warn, ${report.counts.fail} fail, ${report.counts.error} error\n\n`);
     for (const item of report.items) {
-      io.stdout.write(`${MARK[item.status]} ${item.title}: ${visibleText(item.summary)}\n`);
+      printText(io, `${MARK[item.status]} ${item.title}: ${visibleText(item.summary)}\n`);
       if ((item.status === 'fail' || item.status === 'warn' || item.status === 'error') && item.fix !== undefined) {
-        item.fix.steps.forEach((step, n) => io.stdout.write(`    ${n + 1}. ${visibleText(step)}\n`));
-        for (const record of item.fix.records) io.stdout.write(`    publish: ${visibleText(record.name)} ${record.type} ${visibleText(record.value)}\n`);
+        item.fix.steps.forEach((step, n) => printText(io, `    ${n + 1}. ${visibleText(step)}\n`));
+        for (const record of item.fix.records) printText(io, `    publish: ${visibleText(record.name)} ${record.type} ${visibleText(record.value)}\n`);
       }
     }
-    if (report.records.length > 0) io.stdout.write(`\nZone-file snippet:\n${report.zoneFile}\n`);
+    if (report.records.length > 0) printText(io, `\nZone-file snippet:\n${report.zoneFile}\n`);
   }
   return failed ? EXIT.checkFailed : EXIT.ok;
 }
@@ -109,11 +109,11 @@ export async function runSpfCommand(args: readonly string[], io: CliIo, openServ
       fix: item.fix ?? null,
     });
   } else {
-    io.stdout.write(`${MARK[item.status]} SPF for ${checked.data.domain}: ${visibleText(item.summary)}\n`);
-    if (details?.tree) for (const line of renderSpfTree(details.tree)) io.stdout.write(`  ${visibleText(line)}\n`);
-    if (details) io.stdout.write(`  DNS lookups: ${details.lookups.total} of ${details.lookups.limit}; void lookups: ${details.lookups.void} of ${details.lookups.voidLimit}\n`);
-    if (verdict !== null) io.stdout.write(`\nVerdict for ${verdict.ip}: ${verdict.result} — ${visibleText(verdict.explanation)}\n`);
-    if (!valid && item.fix !== undefined) item.fix.steps.forEach((step, n) => io.stdout.write(`  ${n + 1}. ${visibleText(step)}\n`));
+    printText(io, `${MARK[item.status]} SPF for ${checked.data.domain}: ${visibleText(item.summary)}\n`);
+    if (details?.tree) for (const line of renderSpfTree(details.tree)) printText(io, `  ${visibleText(line)}\n`);
+    if (details) printText(io, `  DNS lookups: ${details.lookups.total} of ${details.lookups.limit}; void lookups: ${details.lookups.void} of ${details.lookups.voidLimit}\n`);
+    if (verdict !== null) printText(io, `\nVerdict for ${verdict.ip}: ${verdict.result} — ${visibleText(verdict.explanation)}\n`);
+    if (!valid && item.fix !== undefined) item.fix.steps.forEach((step, n) => printText(io, `  ${n + 1}. ${visibleText(step)}\n`));
   }
   return ok ? EXIT.ok : EXIT.checkFailed;
 }

@@ -1,4 +1,5 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { terminalText } from '../dns/visible-text';
 import type { ServicesOptions } from '../services';
 /**
  * What a CLI command may touch, passed in so tests drive the real commands with
@@ -21,8 +22,45 @@ export type ExitCode = (typeof EXIT)[keyof typeof EXIT];
 
 export class UsageError extends Error {}
 
+/**
+ * Characters JSON.stringify leaves raw (RFC 8259 only requires escaping C0, `"` and `\`)
+ * that a terminal would still obey or hide: DEL and C1 controls, bidi controls, zero-width
+ * characters, the line and paragraph separators.
+ */
+const JSON_UNSAFE = /[\u007f-\u009f\u00ad\u061c\u180e\u200b-\u200f\u2028-\u202e\u2060-\u2064\u2066-\u2069\ufeff]/gu;
+
+/**
+ * `--json` output. Outside values (server replies, DNS text, headers) keep their exact
+ * characters for the program reading it, but the hidden ones are written as `\uXXXX`
+ * escapes: the same JSON value, and nothing a terminal would obey or hide.
+ */
 export function printJson(io: CliIo, value: unknown): void {
-  io.stdout.write(`${JSON.stringify(value, null, 2)}\n`);
+  const text = JSON.stringify(value, null, 2).replace(JSON_UNSAFE, (c) => `\\u${(c.codePointAt(0) ?? 0).toString(16).padStart(4, '0')}`);
+  io.stdout.write(`${text}\n`);
+}
+
+/**
+ * Human output on standard output. Every character a terminal would obey or hide (ESC,
+ * CR, bidi overrides, zero-width ...) is shown as a visible escape, whichever value it came
+ * in; line breaks in Relayproof's own text stay. An outside value that may hold a line
+ * break of its own goes through `terminalText` first, so it cannot forge a line.
+ */
+export function printText(io: CliIo, text: string): void {
+  io.stdout.write(terminalText(text, { keepLineBreaks: true }));
+}
+
+/**
+ * One value that came from outside (a server reply, a header, a claim, a row of a file)
+ * for a line of human output: its hidden characters escaped and its line breaks too, so
+ * it cannot forge a line of Relayproof's own ("✓ DKIM: pass").
+ */
+export function oneLine(value: string | null | undefined): string {
+  return terminalText(value ?? '');
+}
+
+/** Human output on standard error, escaped like `printText`. */
+export function printErrorText(io: CliIo, text: string): void {
+  io.stderr.write(terminalText(text, { keepLineBreaks: true }));
 }
 
 /**
@@ -68,7 +106,7 @@ export function parseOptions(args: readonly string[], options: NonNullable<Parse
 /** Print a failed Result: JSON with --json, else the message and hint on stderr. */
 export function reportError(io: CliIo, json: boolean, error: { code: string; message: string; hint?: string | undefined }): ExitCode {
   if (json) printJson(io, { ok: false, error });
-  else io.stderr.write(`${error.message}${error.hint ? `\n${error.hint}` : ''}\n`);
+  else printErrorText(io, `${error.message}${error.hint ? `\n${error.hint}` : ''}\n`);
   return error.code === 'invalid-input' || error.code === 'not-found' ? EXIT.usage : EXIT.checkFailed;
 }
 

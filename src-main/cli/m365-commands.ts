@@ -8,7 +8,7 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { checkClientCertificate } from '../m365/client-certificate';
 import { readinessItemIds, readinessStateSchema, type GeneratedScript, type M365Checklist, type ReadinessState, type AppTokenInput, type TokenExplanation, type TokenOutcome } from '../m365/schemas';
 import type { Services } from '../services';
-import { EXIT, parseOptions, printJson, readSecretFromStdin, reportError, UsageError, type CliIo, type ExitCode } from './io';
+import { EXIT, parseOptions, oneLine, printJson, printText, readSecretFromStdin, reportError, UsageError, type CliIo, type ExitCode } from './io';
 import { unreadableResource } from '../app/json-resource';
 
 const CHECKLIST_USAGE = 'Usage: relayproof m365 checklist --upn UPN [--from ADDR] [--error TEXT] [--mark ITEM=STATE]... [--json]';
@@ -75,17 +75,17 @@ async function checklist(args: readonly string[], io: CliIo, openServices: () =>
     printJson(io, { ok: !problem, checklist: list });
     return problem ? EXIT.checkFailed : EXIT.ok;
   }
-  io.stdout.write(`Microsoft 365 readiness for ${list.upn}${list.from !== null ? ` (sending as ${list.from})` : ''}\n`);
-  io.stdout.write(`Server: ${list.endpoint.host}:${list.endpoint.port} ${list.endpoint.security}, TLS ${list.endpoint.tlsMinimum} or later\n`);
-  io.stdout.write(`${list.retirement.headline}\n\n`);
+  printText(io, `Microsoft 365 readiness for ${list.upn}${list.from !== null ? ` (sending as ${list.from})` : ''}\n`);
+  printText(io, `Server: ${list.endpoint.host}:${list.endpoint.port} ${list.endpoint.security}, TLS ${list.endpoint.tlsMinimum} or later\n`);
+  printText(io, `${list.retirement.headline}\n\n`);
   for (const item of list.items) {
-    io.stdout.write(`${MARKS[item.state]} ${item.title}${item.state === 'unknown' ? '' : ` — ${item.state}`}\n`);
-    if (item.evidence !== null && item.state !== 'unknown') io.stdout.write(`    ${item.evidence}\n`);
-    if (item.state === 'problem' && item.fix.command !== null) io.stdout.write(`    fix: ${item.fix.command}\n`);
+    printText(io, `${MARKS[item.state]} ${item.title}${item.state === 'unknown' ? '' : ` — ${item.state}`}\n`);
+    if (item.evidence !== null && item.state !== 'unknown') printText(io, `    ${oneLine(item.evidence)}\n`);
+    if (item.state === 'problem' && item.fix.command !== null) printText(io, `    fix: ${item.fix.command}\n`);
   }
-  io.stdout.write(`\n${list.counts.ok} ok, ${list.counts.problem} problem, ${list.counts.unknown} unknown, ${list.counts.notApplicable} not applicable\n`);
+  printText(io, `\n${list.counts.ok} ok, ${list.counts.problem} problem, ${list.counts.unknown} unknown, ${list.counts.notApplicable} not applicable\n`);
   if (list.nextFix !== null) {
-    io.stdout.write(`\nRun first (${list.nextFix.title}):\n  ${list.nextFix.command ?? `relayproof m365 script … (${list.nextFix.script ?? 'see the steps above'})`}\n`);
+    printText(io, `\nRun first (${list.nextFix.title}):\n  ${list.nextFix.command ?? `relayproof m365 script … (${list.nextFix.script ?? 'see the steps above'})`}\n`);
   }
   return problem ? EXIT.checkFailed : EXIT.ok;
 }
@@ -143,8 +143,8 @@ async function script(args: readonly string[], io: CliIo, openServices: () => Se
     }
   }
   if (json) printJson(io, { ok: true, ...generated, ...(values.out !== undefined ? { writtenTo: values.out } : {}) });
-  else if (values.out !== undefined) io.stdout.write(`Wrote ${generated.title} to ${values.out}\n`);
-  else io.stdout.write(generated.text);
+  else if (values.out !== undefined) printText(io, `Wrote ${generated.title} to ${values.out}\n`);
+  else printText(io, generated.text);
   return EXIT.ok;
 }
 
@@ -217,8 +217,8 @@ async function token(args: readonly string[], io: CliIo, openServices: () => Ser
     printJson(io, { ok: usable, credential: withCertificate ? 'certificate' : 'client-secret', outcome, ...(shown !== null ? { accessToken: shown } : {}) });
   } else {
     printOutcome(io, outcome);
-    io.stdout.write(`  Credential: ${credential.kind === 'certificate' ? `certificate (thumbprint ${credential.thumbprint ?? ''})` : 'client secret'}\n`);
-    if (shown !== null) io.stdout.write(`\nAccess token (a bearer credential until it expires; do not paste it anywhere public):\n${shown}\n`);
+    printText(io, `  Credential: ${credential.kind === 'certificate' ? `certificate (thumbprint ${credential.thumbprint ?? ''})` : 'client secret'}\n`);
+    if (shown !== null) printText(io, `\nAccess token (a bearer credential until it expires; do not paste it anywhere public):\n${shown}\n`);
   }
   return usable ? EXIT.ok : EXIT.checkFailed;
 }
@@ -228,17 +228,18 @@ const CHECK_MARKS = { pass: '✓', warn: '!', fail: '✗', skipped: '-' } as con
 function printOutcome(io: CliIo, outcome: TokenOutcome): void {
   if (outcome.status === 'refused') {
     const f = outcome.failure;
-    io.stdout.write(`✗ No token: ${f.title}${f.aadsts !== null ? ` (${f.aadsts})` : ''}\n  ${f.explanation}\n`);
-    for (const step of f.steps) io.stdout.write(`  - ${step}\n`);
-    if (f.detail !== null) io.stdout.write(`  Microsoft Entra said: ${f.detail}\n`);
-    if (f.correlationId !== null) io.stdout.write(`  Correlation ID: ${f.correlationId}\n`);
+    printText(io, `✗ No token: ${f.title}${f.aadsts !== null ? ` (${f.aadsts})` : ''}\n  ${f.explanation}\n`);
+    for (const step of f.steps) printText(io, `  - ${step}\n`);
+    if (f.detail !== null) printText(io, `  Microsoft Entra said: ${oneLine(f.detail)}\n`);
+    if (f.correlationId !== null) printText(io, `  Correlation ID: ${oneLine(f.correlationId)}\n`);
     return;
   }
   const e: TokenExplanation = outcome.explanation;
-  io.stdout.write(`${e.usable ? '✓ Token usable for SMTP AUTH XOAUTH2' : '✗ Token acquired, but Exchange Online will refuse it'} (${outcome.flow})\n`);
-  io.stdout.write(`  Audience: ${e.audience ?? 'none'}\n  Tenant: ${e.tenantId ?? 'none'}\n  App: ${e.appName !== null ? `${e.appName} ` : ''}${e.appId ?? ''}\n`);
-  io.stdout.write(`  Roles: ${e.roles.length > 0 ? e.roles.join(', ') : 'none'}${e.scopes.length > 0 ? `\n  Scopes: ${e.scopes.join(' ')}` : ''}\n`);
-  io.stdout.write(`  Expires: ${e.expiresAt ?? 'unknown'}\n`);
-  for (const check of e.checks) io.stdout.write(`  ${CHECK_MARKS[check.outcome]} ${check.message}\n`);
-  io.stdout.write(`  ${e.note}\n`);
+  printText(io, `${e.usable ? '✓ Token usable for SMTP AUTH XOAUTH2' : '✗ Token acquired, but Exchange Online will refuse it'} (${outcome.flow})\n`);
+  // The claims are the token's own words: one line each, nothing hidden.
+  printText(io, `  Audience: ${oneLine(e.audience ?? 'none')}\n  Tenant: ${oneLine(e.tenantId ?? 'none')}\n  App: ${e.appName !== null ? `${oneLine(e.appName)} ` : ''}${oneLine(e.appId)}\n`);
+  printText(io, `  Roles: ${e.roles.length > 0 ? oneLine(e.roles.join(', ')) : 'none'}${e.scopes.length > 0 ? `\n  Scopes: ${oneLine(e.scopes.join(' '))}` : ''}\n`);
+  printText(io, `  Expires: ${oneLine(e.expiresAt ?? 'unknown')}\n`);
+  for (const check of e.checks) printText(io, `  ${CHECK_MARKS[check.outcome]} ${oneLine(check.message)}\n`);
+  printText(io, `  ${e.note}\n`);
 }

@@ -12,7 +12,7 @@ import { runCheckCommand, runSpfCommand } from './dns-commands';
 import { runDoctor } from './doctor';
 import { runM365Command } from './m365-commands';
 import { runExplainCommand, runSmtpCommand } from './smtp-commands';
-import { EXIT, parseOptions, printJson, UsageError, type CliIo, type ExitCode } from './io';
+import { EXIT, parseOptions, printErrorText, printJson, printText, UsageError, type CliIo, type ExitCode } from './io';
 import { runServe } from './serve';
 import { runMessageCommand, runReportCommand, runStatusCommand, runVerifyCommand } from './verification-commands';
 
@@ -83,22 +83,22 @@ const SECRET_OPTIONS = /^--?(password|pass|secret|token|api-key|client-secret)(=
 export async function runCli(argv: readonly string[], io: CliIo): Promise<ExitCode> {
   const secretArg = argv.find((a) => SECRET_OPTIONS.test(a));
   if (secretArg !== undefined) {
-    io.stderr.write(`Refusing ${secretArg.split('=')[0]}: a secret on the command line is visible to every user through \`ps\` and lands in shell history. Pipe it in with --password-stdin instead.\n`);
+    printErrorText(io, `Refusing ${secretArg.split('=')[0]}: a secret on the command line is visible to every user through \`ps\` and lands in shell history. Pipe it in with --password-stdin instead.\n`);
     return EXIT.usage;
   }
   const [command, ...rest] = argv;
   try {
     switch (command) {
       case undefined:
-        io.stderr.write(USAGE);
+        printErrorText(io, USAGE);
         return EXIT.usage;
       case '--help':
       case '-h':
       case 'help':
-        io.stdout.write(USAGE);
+        printText(io, USAGE);
         return EXIT.ok;
       case '--version':
-        io.stdout.write(`${APP_VERSION}\n`);
+        printText(io, `${APP_VERSION}\n`);
         return EXIT.ok;
       case 'doctor':
         return await doctor(rest, io);
@@ -130,7 +130,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<ExitCo
     }
   } catch (error) {
     if (error instanceof UsageError) {
-      io.stderr.write(`${error.message}\n`);
+      printErrorText(io, `${error.message}\n`);
       return EXIT.usage;
     }
     throw error;
@@ -161,8 +161,8 @@ async function doctor(args: readonly string[], io: CliIo): Promise<ExitCode> {
   } else {
     for (const check of checks) {
       const mark = check.status === 'pass' ? '✓' : check.status === 'warn' ? '!' : '✗';
-      io.stdout.write(`${mark} ${check.id.padEnd(15)} ${check.summary}\n`);
-      if (check.fix !== undefined && check.status !== 'pass') io.stdout.write(`  fix: ${check.fix}\n`);
+      printText(io, `${mark} ${check.id.padEnd(15)} ${check.summary}\n`);
+      if (check.fix !== undefined && check.status !== 'pass') printText(io, `  fix: ${check.fix}\n`);
     }
   }
   return failed ? EXIT.checkFailed : EXIT.ok;

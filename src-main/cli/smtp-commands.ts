@@ -9,7 +9,7 @@ import { formatReport, summarizeReport } from '../smtp/report-summary';
 import type { ConnectionReport, ProbeReport } from '../smtp/schemas';
 import { formatTranscript } from '../smtp/transcript-format';
 import type { Services } from '../services';
-import { cliOperationId, EXIT, parseOptions, printJson, readSecretFromStdin, reportError, UsageError, type CliIo, type ExitCode } from './io';
+import { cliOperationId, EXIT, parseOptions, oneLine, printJson, printText, readSecretFromStdin, reportError, UsageError, type CliIo, type ExitCode } from './io';
 
 const TEST_USAGE =
   'Usage: relayproof smtp test --host H --port P --security starttls|tls|none [--user U --password-stdin] [--auth-kind password|app-password|api-key|oauth2] --from ADDR [--to ADDR] [--send] [--ehlo NAME] [--pin SHA256] [--dns-server HOST:PORT]... [--transcript] [--json]';
@@ -93,8 +93,9 @@ async function smtpTest(args: readonly string[], io: CliIo, openServices: () => 
   if (json) {
     printJson(io, { ...summarizeReport(report), ...(values.transcript === true ? { transcript: formatTranscript(report.transcript) } : {}) });
   } else {
-    io.stdout.write(`${formatReport(report)}\n`);
-    if (values.transcript === true) io.stdout.write(`\nTranscript:\n${formatTranscript(report.transcript)}\n`);
+    printText(io, `${formatReport(report)}\n`);
+    // Each transcript line is what a server said or did: escaped, so it stays one line.
+    if (values.transcript === true) printText(io, `\nTranscript:\n${formatTranscript(report.transcript.map((l) => ({ ...l, text: oneLine(l.text) })))}\n`);
   }
   return report.ok ? EXIT.ok : EXIT.checkFailed;
 }
@@ -115,14 +116,14 @@ async function smtpProbe(args: readonly string[], io: CliIo, openServices: () =>
   const report = result.value as ProbeReport;
   if (json) printJson(io, report);
   else {
-    io.stdout.write(`${report.host}${report.address !== null ? ` (${report.address})` : ''}\n`);
+    printText(io, `${oneLine(report.host)}${report.address !== null ? ` (${oneLine(report.address)})` : ''}\n`);
     for (const r of report.results) {
       const mode = r.mode === 'tls' ? 'implicit TLS' : 'STARTTLS';
       const auth = r.auth.length > 0 ? `AUTH ${r.auth.join(' ')}` : 'no AUTH';
-      io.stdout.write(`  ${String(r.port).padStart(5)} ${mode.padEnd(12)} ${r.status.padEnd(15)} ${r.tls?.protocol ?? ''} ${auth}  ${r.detail}\n`);
+      printText(io, `  ${String(r.port).padStart(5)} ${mode.padEnd(12)} ${r.status.padEnd(15)} ${r.tls?.protocol ?? ''} ${oneLine(auth)}  ${oneLine(r.detail)}\n`);
     }
-    for (const note of report.notes) io.stdout.write(`  note: ${note}\n`);
-    io.stdout.write(report.recommendation !== null ? `\n${report.recommendation.text}\n` : `\n${report.failure?.message ?? 'No combination offered TLS and AUTH.'}\n`);
+    for (const note of report.notes) printText(io, `  note: ${oneLine(note)}\n`);
+    printText(io, report.recommendation !== null ? `\n${oneLine(report.recommendation.text)}\n` : `\n${oneLine(report.failure?.message ?? 'No combination offered TLS and AUTH.')}\n`);
   }
   // Passed only when a connector could use something as it is: TLS with a trusted
   // certificate and AUTH offered.
@@ -144,10 +145,10 @@ export async function runExplainCommand(args: readonly string[], io: CliIo, open
   if (json) printJson(io, explained);
   else {
     for (const d of explained.diagnoses) {
-      io.stdout.write(`${d.title}${d.kind === 'catalogue' ? ` (${d.code})` : ''}\n${d.happened}\nLikely cause: ${d.cause}\n`);
-      d.steps.forEach((step, i) => io.stdout.write(`  ${i + 1}. ${step}\n`));
-      for (const shown of d.saasShows) io.stdout.write(`What ${shown.platform} shows: "${shown.text}"\n`);
-      io.stdout.write('\n');
+      printText(io, `${d.title}${d.kind === 'catalogue' ? ` (${d.code})` : ''}\n${d.happened}\nLikely cause: ${d.cause}\n`);
+      d.steps.forEach((step, i) => printText(io, `  ${i + 1}. ${step}\n`));
+      for (const shown of d.saasShows) printText(io, `What ${shown.platform} shows: "${shown.text}"\n`);
+      printText(io, '\n');
     }
   }
   return EXIT.ok;

@@ -9,7 +9,7 @@ import type { AddressStatus, SendEmailEvent, SendEmailResult, VerifyEmlResult } 
 import type { Services } from '../services';
 import { readEmlFile } from '../verification/eml-file';
 import { imapMailboxSchema, type MessageProof } from '../verification/schemas';
-import { EXIT, parseOptions, printJson, readSecretFromStdin, reportError, UsageError, type CliIo, type ExitCode } from './io';
+import { EXIT, oneLine, parseOptions, printErrorText, printJson, printText, readSecretFromStdin, reportError, UsageError, type CliIo, type ExitCode } from './io';
 
 const STATUS_USAGE = 'Usage: relayproof status [ADDRESS_ID] [--watch] [--reset] [--json]';
 const VERIFY_USAGE =
@@ -36,14 +36,15 @@ function formatStatus(list: readonly AddressStatus[]): string {
   const out: string[] = [];
   for (const a of list) {
     const s = a.status;
-    const worst = s.worst === null ? '' : `, worst: ${s.worst.title} (${s.worst.state})`;
-    out.push(`${a.address.id}  ${a.address.address}  ${a.address.platform}/${a.address.environment}  ${s.overall.toUpperCase()}${worst}`);
+    const worst = s.worst === null ? '' : `, worst: ${oneLine(s.worst.title)} (${s.worst.state})`;
+    out.push(`${a.address.id}  ${oneLine(a.address.address)}  ${a.address.platform}/${a.address.environment}  ${s.overall.toUpperCase()}${worst}`);
     out.push(`  last check ${a.lastCheckAt ?? 'never'}; next check ${a.nextCheckAt ?? (a.checking ? 'running now' : 'not scheduled')}`);
     for (const item of s.items) {
       const st = item.status;
       const countdown = item.countdownMs === null ? '' : ` (${duration(item.countdownMs)} left)`;
-      const text = st.state === 'unverified' ? 'not checked yet' : st.explanation;
-      out.push(`  [${st.state.padEnd(10)}] ${item.title}${countdown}: ${text}`);
+      // Explanations quote DNS text, headers and server replies: one line each, nothing hidden.
+      const text = st.state === 'unverified' ? 'not checked yet' : oneLine(st.explanation);
+      out.push(`  [${st.state.padEnd(10)}] ${oneLine(item.title)}${countdown}: ${text}`);
     }
   }
   return `${out.join('\n')}\n`;
@@ -61,14 +62,14 @@ export async function runStatusCommand(args: readonly string[], io: CliIo, openS
     // Restart the 72-hour window of the DNS items that ran out of it (or are counting), then show the status.
     const reset = await dispatcher.dispatch('verification:reset', { addressId });
     if (!reset.ok) return reportError(io, json, reset.error);
-    if (!json) io.stdout.write('The 72-hour window was restarted: the next re-check starts it again.\n');
+    if (!json) printText(io, 'The 72-hour window was restarted: the next re-check starts it again.\n');
   }
   const show = async (): Promise<ExitCode> => {
     const result = await dispatcher.dispatch('verification:status', addressId === undefined ? {} : { addressId });
     if (!result.ok) return reportError(io, json, result.error);
     const list = result.value as AddressStatus[];
     if (json) printJson(io, { ok: true, addresses: list });
-    else io.stdout.write(formatStatus(list));
+    else printText(io, formatStatus(list));
     return list.some((a) => a.status.overall === 'failed') ? EXIT.checkFailed : EXIT.ok;
   };
   const code = await show();
@@ -107,26 +108,27 @@ function untilSignalled(signal?: AbortSignal): Promise<void> {
   });
 }
 
+/** What the message proved; every value read from the message (domains, selectors, HELO, header values) is one escaped line. */
 function proofLines(proof: MessageProof): string[] {
   return [
-    `SPF:   ${proof.spf.result} — ${proof.spf.explanation}`,
-    ...proof.dkim.map((d) => `DKIM:  ${d.result} d=${d.domain ?? '?'} s=${d.selector ?? '?'}${d.aligned ? ' (aligned)' : ' (not aligned)'} — ${d.explanation}`),
+    `SPF:   ${proof.spf.result} — ${oneLine(proof.spf.explanation)}`,
+    ...proof.dkim.map((d) => `DKIM:  ${d.result} d=${oneLine(d.domain ?? '?')} s=${oneLine(d.selector ?? '?')}${d.aligned ? ' (aligned)' : ' (not aligned)'} — ${oneLine(d.explanation)}`),
     ...(proof.dkim.length === 0 ? ['DKIM:  none — the message carries no DKIM signature.'] : []),
-    `DMARC: ${proof.dmarc.result} — ${proof.dmarc.explanation}`,
+    `DMARC: ${proof.dmarc.result} — ${oneLine(proof.dmarc.explanation)}`,
     `ARC:   ${proof.arc.result}`,
-    `Sent by ${proof.sender.ip ?? '?'} (HELO ${proof.sender.helo ?? '?'}); delivery took ${proof.delayMs === null ? '?' : `${Math.round(proof.delayMs / 1000)} s`}`,
-    ...Object.entries(proof.headers).map(([name, h]) => `Header ${name}: ${h.present ? (h.unchanged === false ? `changed to "${h.value ?? ''}"` : 'present') : 'MISSING'}`),
+    `Sent by ${oneLine(proof.sender.ip ?? '?')} (HELO ${oneLine(proof.sender.helo ?? '?')}); delivery took ${proof.delayMs === null ? '?' : `${Math.round(proof.delayMs / 1000)} s`}`,
+    ...Object.entries(proof.headers).map(([name, h]) => `Header ${oneLine(name)}: ${h.present ? (h.unchanged === false ? `changed to "${oneLine(h.value)}"` : 'present') : 'MISSING'}`),
   ];
 }
 
 function eventLine(event: SendEmailEvent): string | null {
   switch (event.type) {
     case 'sent':
-      return event.accepted ? `Sent to ${event.recipient}: ${event.reply ?? 'accepted'}` : `Not accepted: ${event.reply ?? 'refused'}`;
+      return event.accepted ? `Sent to ${oneLine(event.recipient)}: ${oneLine(event.reply ?? 'accepted')}` : `Not accepted: ${oneLine(event.reply ?? 'refused')}`;
     case 'waiting':
       return `Waiting for it (search ${event.attempt}, giving up at ${event.deadlineAt})`;
     case 'received':
-      return `Received in ${event.mailbox ?? 'the mailbox'} after ${Math.round(event.elapsedMs / 1000)} s`;
+      return `Received in ${oneLine(event.mailbox ?? 'the mailbox')} after ${Math.round(event.elapsedMs / 1000)} s`;
     case 'proved':
       return `Proved: SPF ${event.spf}, DKIM ${event.dkim}, DMARC ${event.dmarc}`;
     case 'observation':
@@ -202,7 +204,7 @@ export async function runVerifyCommand(args: readonly string[], io: CliIo, openS
         signal: controller.signal,
         emit: (event) => {
           const line = json ? null : eventLine(event as SendEmailEvent);
-          if (line !== null) io.stderr.write(`${line}\n`);
+          if (line !== null) printErrorText(io, `${line}\n`);
         },
       },
     );
@@ -224,17 +226,17 @@ function printSent(io: CliIo, json: boolean, value: SendEmailResult): ExitCode {
     lines.push(`The verification email went to ${value.recipient}. No mailbox is configured for this address: save the received message and run`);
     lines.push(`  relayproof verify ${value.status.address.id} --eml FILE.eml`);
   } else if (value.receipt !== null && !('source' in value.receipt)) {
-    lines.push(`Not received: ${value.receipt.message}`, value.receipt.hint);
+    lines.push(`Not received: ${oneLine(value.receipt.message)}`, oneLine(value.receipt.hint));
   }
   if (value.proof !== null) lines.push(...proofLines(value.proof));
   lines.push(`Status: ${value.status.status.overall}`);
-  io.stdout.write(`${lines.join('\n')}\n`);
+  printText(io, `${lines.join('\n')}\n`);
   return pass ? EXIT.ok : EXIT.checkFailed;
 }
 
 function printVerified(io: CliIo, json: boolean, value: VerifyEmlResult): ExitCode {
   if (json) printJson(io, { ok: value.proof.pass, proof: value.proof, status: value.status?.status ?? null });
-  else io.stdout.write(`${[...proofLines(value.proof), ...(value.status === null ? [] : [`Status: ${value.status.status.overall}`])].join('\n')}\n`);
+  else printText(io, `${[...proofLines(value.proof), ...(value.status === null ? [] : [`Status: ${value.status.status.overall}`])].join('\n')}\n`);
   return value.proof.pass ? EXIT.ok : EXIT.checkFailed;
 }
 
@@ -273,7 +275,7 @@ export async function runMessageCommand(args: readonly string[], io: CliIo, open
       explanations: { spf: proof.spf.explanation, dkim: proof.dkim.map((d) => d.explanation), dmarc: proof.dmarc.explanation },
     });
   } else {
-    io.stdout.write(`${proofLines(proof).join('\n')}\n${pass ? 'SPF, DKIM and DMARC pass.' : 'SPF, DKIM and DMARC do not all pass.'}\n`);
+    printText(io, `${proofLines(proof).join('\n')}\n${pass ? 'SPF, DKIM and DMARC pass.' : 'SPF, DKIM and DMARC do not all pass.'}\n`);
   }
   return pass ? EXIT.ok : EXIT.checkFailed;
 }
@@ -294,7 +296,7 @@ export async function runReportCommand(args: readonly string[], io: CliIo, openS
     return reportError(io, json, { code: 'internal', message: `Cannot write ${values.out} (${(error as NodeJS.ErrnoException).code ?? 'error'}).`, hint: 'Choose a folder you can write to.' });
   }
   if (json) printJson(io, { ok: true, out: values.out, bytes: Buffer.byteLength(report.content) });
-  else io.stdout.write(`Wrote the verification report to ${values.out}.\n`);
+  else printText(io, `Wrote the verification report to ${values.out}.\n`);
   return EXIT.ok;
 }
 

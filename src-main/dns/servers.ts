@@ -5,6 +5,7 @@
 import { getServers } from 'node:dns';
 import { readFileSync } from 'node:fs';
 import { isIP } from 'node:net';
+import { hiddenCharacterProblem } from '../../src-preload/fields';
 import type { DnsServerAddress } from './transport';
 
 export const DNS_PORT = 53;
@@ -19,6 +20,9 @@ export function serverAddress(host: string, port: number = DNS_PORT): DnsServerA
  * error message instead of throwing: this is user input.
  */
 export function parseServerSpec(spec: string): DnsServerAddress | { readonly error: string } {
+  // Before trim, which would drop U+FEFF or U+2028 and accept the rest (the contract's field rule).
+  const hidden = hiddenCharacterProblem('The DNS server', spec);
+  if (hidden !== null) return { error: hidden };
   const text = spec.trim();
   const bracketed = /^\[([^\]]+)\](?::(\d{1,5}))?$/u.exec(text);
   let host: string;

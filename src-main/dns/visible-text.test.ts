@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { findHiddenCharacters, isPrintableAscii, visibleText } from './visible-text';
+import { HIDDEN_IDENTIFIER_CHARACTERS } from '../testing/contract-invalid-inputs';
+import { findHiddenCharacters, isPrintableAscii, terminalText, visibleText } from './visible-text';
 
 describe('visible text', () => {
   it('names control, bidi and zero-width characters instead of rendering them', () => {
@@ -11,5 +12,21 @@ describe('visible text', () => {
     expect(visibleText('plain ünïcode ✓')).toBe('plain ünïcode ✓');
     expect(isPrintableAscii('v=spf1 -all')).toBe(true);
     expect(isPrintableAscii('v=spf1 –all')).toBe(false);
+  });
+});
+
+describe('terminal text', () => {
+  it('shows control characters as \\x escapes and invisible ones as <U+XXXX>, never raw', () => {
+    const text = 'ok\u001b[2J\u001b]0;title\u0007\r\n\u009b31m \u202Eevil\u202C z\u200Bw \u2066i\u2069 \uFEFF\u00AD\u2028end';
+    expect(terminalText(text)).toBe('ok\\x1b[2J\\x1b]0;title\\x07\\x0d\\x0a\\x9b31m <U+202E>evil<U+202C> z<U+200B>w <U+2066>i<U+2069> <U+FEFF><U+00AD><U+2028>end');
+    expect(terminalText('line one\nline two\r', { keepLineBreaks: true })).toBe('line one\nline two\\x0d');
+    expect(terminalText('plain ünïcode ✓ — fine')).toBe('plain ünïcode ✓ — fine');
+  });
+
+  it('escapes every character an identifier refuses', () => {
+    for (const codePoint of HIDDEN_IDENTIFIER_CHARACTERS) {
+      const shown = terminalText(`a${String.fromCodePoint(codePoint)}b`);
+      expect(shown, codePoint.toString(16)).toMatch(/^a(?:\\x[0-9a-f]{2}|<U\+[0-9A-F]{4}>)b$/u);
+    }
   });
 });

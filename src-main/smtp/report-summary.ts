@@ -2,6 +2,7 @@
  * The connection report as `relayproof smtp test` prints it: `--json` (the shape the
  * issue fixes) and the short human phase list. Pure: the renderer may use it too.
  */
+import { terminalText } from '../dns/visible-text';
 import type { ConnectionReport, PhaseOutcome } from './schemas';
 
 export interface ReportSummary {
@@ -26,11 +27,12 @@ export function summarizeReport(report: ConnectionReport): ReportSummary {
 
 const MARK: Record<PhaseOutcome, string> = { pass: '✓', warn: '!', fail: '✗', skipped: '·' };
 
+/** The human phase list for a terminal: a detail or diagnosis quoting the server stays one line, its hidden characters escaped. */
 export function formatReport(report: ConnectionReport): string {
-  const lines = report.phases.map((p) => `${MARK[p.outcome]} ${p.name.padEnd(9)} ${p.ms === null ? '' : `${String(p.ms).padStart(5)} ms  `}${p.detail}`);
+  const lines = report.phases.map((p) => `${MARK[p.outcome]} ${p.name.padEnd(9)} ${p.ms === null ? '' : `${String(p.ms).padStart(5)} ms  `}${terminalText(p.detail)}`);
   const d = report.diagnosis;
   if (d !== null) {
-    lines.push('', `${d.title} (${d.code})`, d.happened, `Likely cause: ${d.cause}`, ...d.steps.map((step, i) => `  ${i + 1}. ${step}`));
+    lines.push('', `${d.title} (${d.code})`, terminalText(d.happened), `Likely cause: ${terminalText(d.cause)}`, ...d.steps.map((step, i) => `  ${i + 1}. ${terminalText(step)}`));
     for (const shown of d.saasShows) lines.push(`What ${shown.platform} shows: "${shown.text}"`);
   }
   lines.push('', report.ok ? `Passed in ${report.ms} ms.` : `Failed in the ${report.failure?.phase ?? '?'} phase.`);

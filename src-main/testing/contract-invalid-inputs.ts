@@ -551,9 +551,11 @@ export function identifierFields(env: IdentifierEnvironment): IdentifierField[] 
     credentials: { kind: 'password', username: 'support@example.test' },
     timeouts: { deadlineMs: 3000 },
   };
-  const smtpPaths = [['host'], ['from'], ['to'], ['ehloName'], ['pinSha256'], ['dnsServers', 0], ['credentials', 'username'], ['addressId']];
+  const smtpPaths = [['host'], ['from'], ['to'], ['ehloName'], ['pinSha256'], ['dnsServers', 0], ['credentials', 'username']];
   add('smtp:test-connection', smtp, smtpPaths);
   add('smtp:send-test-message', { ...smtp, operationId: 'op_hidden_smtp_2' }, smtpPaths);
+  // Internal ids: refused by their own pattern (lowercase letters, digits, hyphens).
+  add('smtp:test-connection', smtp, [['addressId']], 'identifier', false);
   add('smtp:probe', { operationId: 'op_hidden_probe', host: env.smtpHost, ports: [env.smtpPort], ehloName: 'relay.example.test', dnsServers: [env.dnsServer] }, [['host'], ['ehloName'], ['dnsServers', 0]]);
   add(
     'checks:run-checklist',
@@ -590,7 +592,6 @@ export function identifierFields(env: IdentifierEnvironment): IdentifierField[] 
     ['address'],
     ['host'],
     ['username'],
-    ['provider'],
     ['selectors', 0],
     ['platformSubdomain'],
     ['mailbox', 'host'],
@@ -602,15 +603,17 @@ export function identifierFields(env: IdentifierEnvironment): IdentifierField[] 
   ];
   add('addresses:create', { fields: addressFields, secret: 'new-app-password-1' }, addressPaths.map((p) => ['fields', ...p]));
   add('addresses:update', { id: env.addressId, patch: addressFields }, addressPaths.map((p) => ['patch', ...p]));
-  add('addresses:delete', { id: env.addressId }, [['id']]);
+  add('addresses:create', { fields: addressFields, secret: 'new-app-password-1' }, [['fields', 'provider']], 'identifier', false);
+  add('addresses:delete', { id: env.addressId }, [['id']], 'identifier', false);
   add('addresses:complete-setup', { id: env.addressId, proceedReason: 'The relay is blocked from this office.' }, [['proceedReason']], 'free-text');
-  add('vault:set-secret', { addressId: env.addressId, secret: 'replacement-secret' }, [['addressId']]);
+  add('vault:set-secret', { addressId: env.addressId, secret: 'replacement-secret' }, [['addressId']], 'identifier', false);
   add(
     'settings:update',
     { patch: { ehloName: 'relay.example.test', dnsServers: [env.dnsServer], pinnedCertificates: [{ host: 'smtp.example.test', sha256: 'AB'.repeat(32), pinnedAt: '2026-11-23T12:00:00.000Z' }] } },
     [['patch', 'ehloName'], ['patch', 'dnsServers', 0], ['patch', 'pinnedCertificates', 0, 'host']],
   );
-  add('verification:send-email', { operationId: 'op_hidden_send', addressId: env.addressId, recipient: 'inbox@example.test' }, [['recipient'], ['addressId']]);
+  add('verification:send-email', { operationId: 'op_hidden_send', addressId: env.addressId, recipient: 'inbox@example.test' }, [['recipient']]);
+  add('verification:send-email', { operationId: 'op_hidden_send', addressId: env.addressId, recipient: 'inbox@example.test' }, [['addressId']], 'identifier', false);
   for (const channel of ['verification:set-mailbox', 'verification:set-forwarding-mailbox'] as const) {
     add(channel, { addressId: env.addressId, mailbox: IMAP_MAILBOX, secret: 'imap-password-1' }, [['mailbox', 'host'], ['mailbox', 'username'], ['mailbox', 'mailboxes', 0]]);
   }

@@ -45,6 +45,11 @@ export const hostileBehaviours = [
   'pipelining-confusion',
   /** A well-behaved plain server that records every line (injection tests). */
   'capture',
+  /**
+   * Greets and answers EHLO with text a terminal would obey or hide: ESC sequences (clear
+   * screen, set the window title), a bare CR, C1 CSI, bidi overrides, zero-width characters.
+   */
+  'hidden-characters',
 ] as const;
 export type HostileBehaviour = (typeof hostileBehaviours)[number];
 
@@ -68,6 +73,8 @@ export interface HostileServer {
 
 const MAX_RECORDED_LINES = 10_000;
 const HUGE_LINE = 10 * 1024 * 1024;
+/** What 'hidden-characters' puts in its replies. */
+export const HIDDEN_TEXT = '\u001b[2J\u001b]0;owned\u0007 cr\rhere \u009b31m \u202Eevil\u202C z\u200Bw \u2066iso\u2069 \uFEFFbom \u00ADshy';
 const GARBAGE = Buffer.from([0x16, 0x03, 0x01, 0x00, 0xff, 0xfe, 0x00, 0x0d, 0x0a, 0x80, 0x81, 0x82, 0x90, 0x0d, 0x0a, 0x7f, 0x00, 0x01]);
 
 export async function startHostileServer(behaviour: HostileBehaviour, options: HostileServerOptions = {}): Promise<HostileServer> {
@@ -135,6 +142,9 @@ export async function startHostileServer(behaviour: HostileBehaviour, options: H
       case 'reject-on-connect':
         socket.end('421 4.3.2 Service not available, closing transmission channel\r\n');
         return;
+      case 'hidden-characters':
+        write(`220 hostile.example ESMTP ${HIDDEN_TEXT}\r\n`);
+        return;
       default:
         write('220 hostile.example ESMTP\r\n');
     }
@@ -165,6 +175,9 @@ export async function startHostileServer(behaviour: HostileBehaviour, options: H
           return;
         case 'pipelining-confusion':
           write('250-hostile.example\r\n250-STARTTLS\r\n250 PIPELINING\r\n250 2.0.0 OK\r\n');
+          return;
+        case 'hidden-characters':
+          write(`250-hostile.example\u202Eelpmaxe\u202C greets you ${HIDDEN_TEXT}\r\n250 8BITMIME\r\n`);
           return;
         default:
           write('250-hostile.example\r\n250 8BITMIME\r\n');
