@@ -8,7 +8,6 @@ import { fileURLToPath } from 'node:url';
 import { EVENT_CHANNEL } from '../src-preload/contract';
 import { electronClipboard } from './electron/clipboard';
 import { allowRendererSenders, registerContract } from './electron/ipc';
-import { electronStoreBackend } from './electron/store-backend';
 import { showVerificationNotifications } from './electron/notifications';
 import { createAppWindow, rendererLocation } from './electron/window';
 import { createServices, type Services } from './services';
@@ -39,7 +38,6 @@ if (!app.requestSingleInstanceLock()) {
       services = createServices({
         dataDirectory: app.getPath('userData'),
         mode: 'electron',
-        storeBackend: electronStoreBackend,
         clipboard: electronClipboard(),
         validateOutput: !app.isPackaged,
       });

@@ -4,12 +4,19 @@
  * a temporary data directory and, where they need to, another keychain backend.
  */
 import { join } from 'node:path';
-import { VERIFICATION_CHANGES_CHANNEL, VERIFICATION_CHANGES_OPERATION_ID, type AppInfo, type OperationEvent } from '../src-preload/contract';
+import {
+  STORE_CHANGES_CHANNEL,
+  STORE_CHANGES_OPERATION_ID,
+  VERIFICATION_CHANGES_CHANNEL,
+  VERIFICATION_CHANGES_OPERATION_ID,
+  type AppInfo,
+  type OperationEvent,
+  type StoreChange,
+} from '../src-preload/contract';
 import { createLogger, type Logger } from './log/logger';
 import { createDispatcher, type Dispatcher, type Handlers } from './rpc/dispatch';
 import { createHandlers } from './rpc/handlers';
-import { confBackend } from './store/conf-backend';
-import { openStore, type AppStore, type StoreBackend } from './store/store';
+import { openStore, type AppStore } from './store/store';
 import { loadKeytar } from './vault/keytar';
 import { createVault, type KeychainBackend, type Vault } from './vault/vault';
 import { findResourcesDir } from './app/resources-dir';
@@ -32,8 +39,8 @@ export interface ServicesOptions {
   readonly dataDirectory: string;
   readonly mode: AppMode;
   readonly logger?: Logger;
-  /** Persistence engine; `conf` by default, electron-store in Electron. */
-  readonly storeBackend?: (options: { cwd: string; configName: string }) => StoreBackend;
+  /** Called after each write of a stored document, with its path (benchmarks count them). */
+  readonly onDocumentWrite?: (path: string) => void;
   readonly keychain?: () => Promise<KeychainBackend>;
   readonly clock?: () => Date;
   /** Validate every handler output against the contract (development and tests). */
@@ -82,10 +89,11 @@ export interface Services {
 
 export function createServices(options: ServicesOptions): Services {
   const logger = options.logger ?? createLogger({ file: join(options.dataDirectory, 'logs', 'relayproof.log') });
+  const onWrite = options.onDocumentWrite === undefined ? {} : { onWrite: options.onDocumentWrite };
   const store = openStore({
     directory: options.dataDirectory,
-    backend: options.storeBackend ?? confBackend,
     ...(options.clock ? { clock: options.clock } : {}),
+    ...onWrite,
   });
   for (const notice of store.notices()) logger.warn('settings file problem', { kind: notice.kind, backup: notice.backupPath });
   const vault = createVault({ loadBackend: options.keychain ?? loadKeytar, logger });
@@ -115,12 +123,21 @@ export function createServices(options: ServicesOptions): Services {
   });
   const verificationStore = openVerificationStore({
     directory: options.dataDirectory,
-    backend: options.storeBackend ?? confBackend,
     ...(options.clock ? { clock: options.clock } : {}),
+    ...onWrite,
   });
   for (const notice of verificationStore.notices()) logger.warn('verification history problem', { kind: notice.kind, backup: notice.backupPath });
   const m365Tokens = createAddressTokens(clock);
-  const m365Apps = openAppRegistrations({ directory: options.dataDirectory, backend: options.storeBackend ?? confBackend, clock });
+  const m365Apps = openAppRegistrations({
+    directory: options.dataDirectory,
+    clock,
+    // Shown with the settings notices (About, doctor) until dismissed.
+    onNotice: (notice) => {
+      logger.warn('microsoft 365 registrations file problem', { kind: notice.kind, backup: notice.backupPath });
+      store.addNotice(notice);
+    },
+    ...onWrite,
+  });
   const verification = createVerificationService({
     store,
     vault,
@@ -176,6 +193,21 @@ export function createServices(options: ServicesOptions): Services {
         // one event stream, shown as toasts (src-preload/channels/verification.ts).
         let seq = 0;
         verification.onChange((change) => onEvent({ operationId: VERIFICATION_CHANGES_OPERATION_ID, channel: VERIFICATION_CHANGES_CHANNEL, seq: seq++, event: change }));
+        // The app, `serve` and CLI commands share the data folder: when another process
+        // changes a stored document, the renderers refetch what they show from it. The
+        // watches live as long as the process, as the dispatcher does.
+        let storeSeq = 0;
+        const changed = (document: StoreChange['document'], addressIds: readonly string[] = []) => {
+          const event: StoreChange = { document, addressIds: [...addressIds], at: clock().toISOString() };
+          try {
+            onEvent({ operationId: STORE_CHANGES_OPERATION_ID, channel: STORE_CHANGES_CHANNEL, seq: storeSeq++, event });
+          } catch (error) {
+            logger.warn('store change could not be pushed', { document, error: error instanceof Error ? error.message : String(error) });
+          }
+        };
+        store.watch(() => changed('settings'));
+        verificationStore.watch((addressIds) => changed('verification', addressIds));
+        m365Apps.watch(() => changed('m365-apps'));
       }
       return dispatcher;
     },

@@ -59,6 +59,7 @@ export * from './domain';
 export * from './channels/addresses';
 export * from './channels/m365';
 export * from './channels/verification';
+export * from './channels/data-folder';
 export * from './channel-spec';
 
 

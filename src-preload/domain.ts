@@ -334,7 +334,8 @@ export type KeychainState = z.infer<typeof keychainStateSchema>;
 export const storeNoticeSchema = z.object({
   id: idSchema,
   at: isoTimeSchema,
-  kind: z.enum(['corrupt-json', 'invalid-content', 'future-version', 'unreadable', 'empty']),
+  /** too-large: bigger than the file may be, never read; symlink: a link, never followed. */
+  kind: z.enum(['corrupt-json', 'invalid-content', 'future-version', 'unreadable', 'empty', 'too-large', 'symlink']),
   message: z.string(),
   backupPath: z.string().nullable(),
 });

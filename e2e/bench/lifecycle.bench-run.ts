@@ -19,8 +19,7 @@ import type { AddressFields } from '../../src-preload/domain';
 import { ADDRESS_EXPORT_FORMAT, type ImportResult } from '../../src-preload/channels/addresses';
 import { silentLogger } from '../../src-main/log/logger';
 import { createServices, type Services } from '../../src-main/services';
-import { confBackend } from '../../src-main/store/conf-backend';
-import { CONFIG_NAME, type StoreBackend } from '../../src-main/store/store';
+import { CONFIG_NAME } from '../../src-main/store/store';
 
 const COUNT = 1_000;
 const SMALL = 10;
@@ -40,20 +39,9 @@ function freshServices(): { services: Services; settingsWrites: () => number } {
   const dir = mkdtempSync(join(tmpdir(), 'relayproof-bench-lifecycle-'));
   dirs.push(dir);
   let writes = 0;
-  const storeBackend = (options: { cwd: string; configName: string }): StoreBackend => {
-    const inner = confBackend(options);
-    if (options.configName !== CONFIG_NAME) return inner;
-    return {
-      path: inner.path,
-      read: () => inner.read(),
-      write: (data) => {
-        writes += 1;
-        inner.write(data);
-      },
-    };
-  };
+  const settingsFile = join(dir, `${CONFIG_NAME}.json`);
   // No keychain option: the real one (keytar), as the app uses it. No secret is stored here.
-  const services = createServices({ dataDirectory: dir, mode: 'cli', logger: silentLogger, storeBackend, validateOutput: false });
+  const services = createServices({ dataDirectory: dir, mode: 'cli', logger: silentLogger, onDocumentWrite: (path) => (writes += path === settingsFile ? 1 : 0), validateOutput: false });
   return { services, settingsWrites: () => writes };
 }
 

@@ -22,7 +22,6 @@ import { loadReplyCatalogue, repositoryResourcesDir, type ReplyCatalogue } from 
 import { toMailauthResolver } from '../../src-main/dns/mailauth-resolver';
 import { silentLogger } from '../../src-main/log/logger';
 import { createServices } from '../../src-main/services';
-import { confBackend } from '../../src-main/store/conf-backend';
 import { useTestDns } from '../../src-main/testing/dns-fixture';
 import { startM365Peer, type M365Peer } from '../../src-main/testing/m365-smtp-peer';
 import { crlf, receivedField, signMessage } from '../../src-main/testing/relay-mutations';
@@ -225,7 +224,7 @@ function seededStore(addresses: number, runs: number) {
     const id = `a-bench${String(a).padStart(4, '0')}`;
     writeFileSync(join(folder, `${id}.json`), text.replaceAll('a-bench0000', id), { mode: 0o600 });
   }
-  const store = openVerificationStore({ directory: dir, backend: confBackend });
+  const store = openVerificationStore({ directory: dir });
   expect(store.ids()).toHaveLength(addresses);
   expect(store.notices()).toEqual([]);
   return { store, template };

@@ -19,7 +19,6 @@ import { receiveByImap } from '../verification/imap-receipt';
 import { emptyHistory, recordRun } from '../verification/history';
 import { initialStatus } from '../verification/status-machine';
 import { openVerificationStore } from '../verification/status-store';
-import { confBackend } from '../store/conf-backend';
 
 const fixture = useMailLoop();
 const dataDir = mkdtempSync(join(tmpdir(), 'relayproof-cli-verify-'));
@@ -174,7 +173,7 @@ describe('relayproof verify, status and report', () => {
     const loop = fixture.loop(ctx);
     const id = await saveAddress(loop);
     // A DNS record not visible yet, recorded an hour ago.
-    const store = openVerificationStore({ directory: dataDir, backend: confBackend });
+    const store = openVerificationStore({ directory: dataDir });
     const at = new Date(Date.now() - 3600_000).toISOString();
     const before = store.get(id);
     const recorded = recordRun(before?.state ?? initialStatus({ addressId: id, domain: ACME }), before?.history ?? emptyHistory(id), {

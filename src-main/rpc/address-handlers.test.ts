@@ -15,7 +15,6 @@ import type { AddressView, ChannelInput, LifecycleEvent, OperationEvent } from '
 import type { ClipboardBackend } from '../app/clipboard';
 import { openAppRegistrations } from '../m365/app-registrations';
 import { createServices, type Services } from '../services';
-import { confBackend } from '../store/conf-backend';
 import type { ConnectionReport } from '../smtp/schemas';
 import { startSmtpPeer, type SmtpPeer } from '../testing/smtp-peer';
 import { createTestPki, type TestPki } from '../testing/tls-certs';
@@ -210,7 +209,7 @@ describe.skipIf(skipReason !== undefined)('disconnect, setup and the wizard draf
     expect((await services.vault.set(secretAccount(address.id, 'imap'), IMAP_SECRET)).ok).toBe(true);
     expect((await services.vault.set(secretAccount(address.id, 'oauth-client'), OAUTH_SECRET)).ok).toBe(true);
     expect(lookup(secretAccount(address.id, 'imap'))).toBe(IMAP_SECRET);
-    const apps = openAppRegistrations({ directory: services.dataDirectory, backend: confBackend });
+    const apps = openAppRegistrations({ directory: services.dataDirectory });
     apps.set(address.id, { tenantId: '11111111-2222-3333-4444-555555555555', clientId: '66666666-7777-8888-9999-000000000000' });
     const removed = await call('addresses:delete', { id: address.id });
     // Nor does its OAuth app registration (tenant and client id) outlive it.

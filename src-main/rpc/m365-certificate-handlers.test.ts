@@ -17,7 +17,6 @@ import { createLogger } from '../log/logger';
 import { openAppRegistrations } from '../m365/app-registrations';
 import { loopbackMetadata } from '../m365/authority';
 import { createServices, type Services } from '../services';
-import { confBackend } from '../store/conf-backend';
 import { createClientCertificate, startTokenEndpoint, type TokenEndpoint } from '../testing/m365-token-endpoint';
 import { createTestPki, type TestPki } from '../testing/tls-certs';
 import { loadKeytar } from '../vault/keytar';
@@ -259,7 +258,7 @@ describe('disconnect', () => {
     expect(await keychain.getPassword('relayproof', `${id}--oauth-certificate`)).not.toBeNull();
     expect(await call('addresses:delete', { id })).toMatchObject({ ok: true, value: { deleted: true } });
     expect(await keychain.getPassword('relayproof', `${id}--oauth-certificate`)).toBeNull();
-    expect(openAppRegistrations({ directory: dir, backend: confBackend }).getCertificate(id)).toBeNull();
+    expect(openAppRegistrations({ directory: dir }).getCertificate(id)).toBeNull();
     const history = await call('addresses:events', { addressId: id });
     expect(JSON.stringify(history)).toContain('OAuth certificate private key');
   });

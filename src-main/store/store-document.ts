@@ -1,10 +1,13 @@
 /**
  * The settings document: its zod schema (the single source of its type), the migration
- * runner, and salvage of a document that does not validate. Pure functions; the file
- * handling lives in store-recovery.ts.
+ * list, and salvage of a document that does not validate. Pure functions; reading and
+ * writing the file is document-file.ts, the notices of a damaged one store-recovery.ts.
  */
 import { z } from 'zod';
+import { checkMigrations as checkDocumentMigrations, runMigrations as runDocumentMigrations, type Migration, type MigrationOutcome } from './document-file';
 import { MAX_LIFECYCLE_EVENTS, addressSchema, lifecycleEventSchema, settingsSchema, storeNoticeSchema, wizardDraftSchema } from '../../src-preload/contract';
+
+export type { Migration, MigrationOutcome } from './document-file';
 
 export const CURRENT_SCHEMA_VERSION = 2;
 
@@ -40,13 +43,6 @@ export function defaultDocument(): StoreDocument {
 // ---------------------------------------------------------------------------
 // Migrations
 
-/** One step of the settings format. The runner sets `schemaVersion` to `to` afterwards. */
-export interface Migration {
-  readonly from: number;
-  readonly to: number;
-  migrate(document: Readonly<Record<string, unknown>>): Record<string, unknown>;
-}
-
 /**
  * The product's migrations. Version 1 is the first released format, and a file without
  * `schemaVersion` is invalid content, not version 0.
@@ -69,18 +65,8 @@ export const MIGRATIONS: ReadonlyArray<Migration> = [
 
 /** A wrong migration list is a programmer error: throw at startup, before touching the file. */
 export function checkMigrations(migrations: ReadonlyArray<Migration>, target: number = CURRENT_SCHEMA_VERSION): void {
-  const froms = new Set<number>();
-  for (const m of migrations) {
-    if (!Number.isInteger(m.from) || m.from < 0 || m.to !== m.from + 1) throw new Error(`Migration ${m.from}→${m.to} must go from n to n+1.`);
-    if (m.to > target) throw new Error(`Migration ${m.from}→${m.to} goes beyond schema version ${target}.`);
-    if (froms.has(m.from)) throw new Error(`Two migrations start at version ${m.from}.`);
-    froms.add(m.from);
-  }
+  checkDocumentMigrations(migrations, target);
 }
-
-export type MigrationOutcome =
-  | { readonly ok: true; readonly document: Record<string, unknown>; readonly applied: readonly number[] }
-  | { readonly ok: false; readonly reason: string };
 
 /** Apply from → from+1 → ... → target, in order. `applied` lists the `to` of each step. */
 export function runMigrations(
@@ -89,19 +75,7 @@ export function runMigrations(
   migrations: ReadonlyArray<Migration>,
   target: number = CURRENT_SCHEMA_VERSION,
 ): MigrationOutcome {
-  let current: Record<string, unknown> = { ...document };
-  const applied: number[] = [];
-  for (let version = from; version < target; version++) {
-    const step = migrations.find((m) => m.from === version);
-    if (step === undefined) return { ok: false, reason: `this Relayproof cannot upgrade settings format ${version}` };
-    try {
-      current = { ...step.migrate(current), schemaVersion: step.to };
-    } catch (error) {
-      return { ok: false, reason: `upgrading it from format ${version} failed (${error instanceof Error ? error.message : String(error)})` };
-    }
-    applied.push(step.to);
-  }
-  return { ok: true, document: current, applied };
+  return runDocumentMigrations(document, from, migrations, target, 'settings');
 }
 
 // ---------------------------------------------------------------------------

@@ -1,11 +1,15 @@
 /**
- * Settings + addresses, one zod schema, versioned with migrations, atomic writes.
- * A corrupt or unreadable file is moved to `<name>.corrupt-<time>.json`, reported as a
- * notice (UI + CLI) and never silently reset. Never stores secrets.
+ * Settings + addresses: one zod schema, versioned with migrations, in `config.json` of the
+ * data folder, through the one persistence primitive every stored document uses
+ * (document-file.ts): size check before reading, links not followed, a cross-process lock
+ * around every read-modify-write, atomic durable writes, and a damaged file moved to
+ * `config.corrupt-<time>.json` with a notice (UI + CLI), never silently reset. Never
+ * stores secrets.
  *
- * Every operation reads the file (through the backend) and every change validates the
- * whole document before writing it, so the CLI and the app see each other's changes and
- * a programmer error throws instead of corrupting the file.
+ * Every operation reads the file and every change validates the whole document inside
+ * the lock before writing it, so the app, `serve` and any number of CLI commands see each
+ * other's changes and never lose one, and a programmer error throws instead of corrupting
+ * the file.
  */
 import { randomBytes } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
@@ -22,18 +26,24 @@ import {
   type StoreNotice,
   type WizardDraft,
 } from '../../src-preload/contract';
-import { MIGRATIONS, checkMigrations, storeDocumentSchema, type Migration, type StoreDocument } from './store-document';
-import { StoreUnavailableError, recoverSettingsFile } from './store-recovery';
+import { openDocument, StoreUnavailableError } from './document-file';
+import type { LockOptions } from './file-lock';
+import type { FolderWatchOptions } from './folder-watch';
+import { CURRENT_SCHEMA_VERSION, MAX_NOTICES, MIGRATIONS, defaultDocument, storeDocumentSchema, type Migration, type StoreDocument } from './store-document';
+import { recoverSettings } from './store-recovery';
 
 export { CURRENT_SCHEMA_VERSION, MIGRATIONS, storeDocumentSchema, type Migration, type StoreDocument } from './store-document';
-export { StoreUnavailableError } from './store-recovery';
+export { StoreUnavailableError } from './document-file';
 
-/** The persistence engine: `conf` in Node, `electron-store` in Electron (same API). */
-export interface StoreBackend {
-  readonly path: string;
-  read(): Record<string, unknown>;
-  write(data: Record<string, unknown>): void;
-}
+/**
+ * config.json is never read when larger: 1,000 addresses with their lifecycle events take
+ * about 1.5 MB, so 32 MiB leaves room for 20x that while a hostile or broken file (issue 12
+ * saw 600 MB crash every command) is moved aside without being read.
+ */
+export const SETTINGS_MAX_BYTES = 32 * 1024 * 1024;
+
+/** A notice from another stored document, shown with the settings notices (About, doctor). */
+export type NoticeInput = Pick<StoreNotice, 'kind' | 'message' | 'backupPath'>;
 
 export interface AppStore {
   readonly path: string;
@@ -62,16 +72,25 @@ export interface AppStore {
   wizardDraft(): WizardDraft | null;
   setWizardDraft(draft: WizardDraft | null): WizardDraft | null;
   notices(): readonly StoreNotice[];
+  /** Keeps a notice about another stored file (Microsoft 365 registrations) until dismissed. */
+  addNotice(notice: NoticeInput): StoreNotice;
   dismissNotice(id: string): boolean;
+  /** Called (debounced) when another process changed config.json: addresses, settings, notices. */
+  watch(listener: () => void): () => void;
 }
 
 export interface OpenStoreDeps {
   readonly directory: string;
-  readonly backend: (options: { cwd: string; configName: string }) => StoreBackend;
   readonly clock?: () => Date;
   /** Address ids; must match the contract's idSchema and never repeat. */
   readonly newId?: () => string;
   readonly migrations?: ReadonlyArray<Migration>;
+  /** Larger settings files are moved aside unread (tests use a small limit). */
+  readonly maxBytes?: number;
+  readonly lock?: LockOptions;
+  readonly watch?: FolderWatchOptions;
+  /** Called after each write of config.json (tests and benchmarks count them). */
+  readonly onWrite?: (path: string) => void;
 }
 
 export const CONFIG_NAME = 'config';
@@ -92,8 +111,6 @@ export function randomId(prefix: string): string {
 export function openStore(deps: OpenStoreDeps): AppStore {
   const clock = deps.clock ?? (() => new Date());
   const newId = deps.newId ?? (() => randomId('a-'));
-  const migrations = deps.migrations ?? MIGRATIONS;
-  checkMigrations(migrations);
   const directory = resolve(deps.directory);
   const path = join(directory, `${CONFIG_NAME}.json`);
   try {
@@ -102,52 +119,29 @@ export function openStore(deps: OpenStoreDeps): AppStore {
     throw new StoreUnavailableError(`Relayproof could not create its data folder ${directory} (${error instanceof Error ? error.message : String(error)}).`);
   }
 
-  const recover = () => recoverSettingsFile({ path, clock, migrations, newNoticeId: () => randomId('n-') });
-  // Before the backend sees the file: conf would throw on bad JSON, electron-store could reset it.
-  const initial = recover();
-  let backend: StoreBackend;
-  try {
-    backend = deps.backend({ cwd: directory, configName: CONFIG_NAME });
-  } catch (error) {
-    throw new StoreUnavailableError(`Relayproof could not open its settings file ${path} (${error instanceof Error ? error.message : String(error)}).`);
-  }
+  const file = openDocument<StoreDocument>({
+    path,
+    title: 'settings file',
+    noun: 'settings',
+    schema: storeDocumentSchema,
+    version: CURRENT_SCHEMA_VERSION,
+    migrations: deps.migrations ?? MIGRATIONS,
+    maxBytes: deps.maxBytes ?? SETTINGS_MAX_BYTES,
+    clock,
+    recover: (quarantined) => recoverSettings({ path, clock, newNoticeId: () => randomId('n-') }, quarantined),
+    ...(deps.lock !== undefined ? { lock: deps.lock } : {}),
+    ...(deps.watch !== undefined ? { watch: deps.watch } : {}),
+    ...(deps.onWrite !== undefined ? { onWrite: deps.onWrite } : {}),
+  });
 
-  function write(document: StoreDocument): StoreDocument {
-    const checked = storeDocumentSchema.safeParse(document);
-    if (!checked.success) {
-      // A programmer error: refuse to write rather than store something the next start cannot read.
-      throw new Error(`Refusing to write an invalid settings document: ${checked.error.issues.map((i) => `${i.path.map(String).join('.')}: ${i.message}`).join('; ')}`);
-    }
-    try {
-      backend.write({ ...checked.data });
-    } catch (error) {
-      throw new StoreUnavailableError(`Relayproof could not save its settings file ${path} (${error instanceof Error ? error.message : String(error)}).`);
-    }
-    return checked.data;
-  }
-
-  function load(): StoreDocument {
-    let raw: unknown;
-    try {
-      raw = backend.read();
-    } catch {
-      raw = undefined;
-    }
-    const checked = storeDocumentSchema.safeParse(raw);
-    if (checked.success) return checked.data;
-    // Changed under us (hand edit, deleted, another program): recover exactly as at open.
-    const recovered = recover();
-    return recovered.mustWrite ? write(recovered.document) : recovered.document;
-  }
+  // Deleted while open (by hand, another program): the defaults, written with the next change.
+  const load = (): StoreDocument => file.read() ?? defaultDocument();
 
   /** `mutate` returns the same object when nothing changed; then nothing is written. */
-  function change(mutate: (document: StoreDocument) => StoreDocument): StoreDocument {
-    const before = load();
-    const after = mutate(before);
-    return after === before ? before : write(after);
-  }
+  const change = (mutate: (document: StoreDocument) => StoreDocument): StoreDocument => file.update((current) => mutate(current ?? defaultDocument()));
 
-  if (initial.mustWrite) write(initial.document);
+  // At open: create the file, write an upgrade or normal form (BOM, defaults), or move a damaged one aside.
+  change((document) => document);
 
   function pickFields(patch: Partial<AddressFields>): Partial<AddressFields> {
     // Only address fields, and no explicit undefined: a patch can never touch id or timestamps.
@@ -173,7 +167,7 @@ export function openStore(deps: OpenStoreDeps): AppStore {
   }
 
   return {
-    path: backend.path,
+    path,
 
     settings: () => load().settings,
 
@@ -270,6 +264,12 @@ export function openStore(deps: OpenStoreDeps): AppStore {
 
     notices: () => load().notices,
 
+    addNotice(input) {
+      const notice: StoreNotice = { id: randomId('n-'), at: clock().toISOString(), kind: input.kind, message: input.message, backupPath: input.backupPath };
+      change((document) => ({ ...document, notices: [...document.notices, notice].slice(-MAX_NOTICES) }));
+      return notice;
+    },
+
     dismissNotice(id) {
       let dismissed = false;
       change((document) => {
@@ -279,5 +279,7 @@ export function openStore(deps: OpenStoreDeps): AppStore {
       });
       return dismissed;
     },
+
+    watch: (listener) => file.watch(listener),
   };
 }

@@ -10,7 +10,6 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { silentLogger } from '../log/logger';
 import { createServices } from '../services';
-import { confBackend } from '../store/conf-backend';
 import { emptyHistory, recordRun } from './history';
 import type { AddressVerificationState, Observation, RunRecord } from './schemas';
 import { initialStatus } from './status-machine';
@@ -34,7 +33,7 @@ function dnsObservation(minute: number, outcome: Observation['outcome'], value: 
 describe('verification/<addressId>.json', () => {
   it('keeps the state and the runs across a restart', () => {
     const dir = tempDir();
-    const first = openVerificationStore({ directory: dir, backend: confBackend });
+    const first = openVerificationStore({ directory: dir });
     const recorded = recordRun(initialStatus({ addressId: 'a-one', domain: 'acme.test' }), emptyHistory('a-one'), {
       id: 'run-1',
       trigger: 'manual',
@@ -43,7 +42,7 @@ describe('verification/<addressId>.json', () => {
       observations: [dnsObservation(0, 'pending', null)],
     });
     first.record('a-one', recorded.state, recorded.run);
-    const second = openVerificationStore({ directory: dir, backend: confBackend });
+    const second = openVerificationStore({ directory: dir });
     expect(second.get('a-one')?.state.items.find((i) => i.id === 'dns:spf')?.status).toMatchObject({ state: 'pending', deadlineAt: new Date(Date.parse(at(0)) + 72 * 3600_000).toISOString() });
     expect(second.get('a-one')?.history.runs.map((r) => r.id)).toEqual(['run-1']);
     expect(second.notices()).toEqual([]);
@@ -54,7 +53,7 @@ describe('verification/<addressId>.json', () => {
   });
 
   it('bounds the history per address, dropping the oldest runs', () => {
-    const store = openVerificationStore({ directory: tempDir(), backend: confBackend, historyLimit: 3 });
+    const store = openVerificationStore({ directory: tempDir(), historyLimit: 3 });
     let state = initialStatus({ addressId: 'a-two', domain: 'acme.test' });
     for (let i = 0; i < 5; i++) {
       const entry = store.get('a-two');
@@ -68,13 +67,13 @@ describe('verification/<addressId>.json', () => {
 
   it('a damaged file of one address is moved aside with a notice; the other addresses are untouched', () => {
     const dir = tempDir();
-    const first = openVerificationStore({ directory: dir, backend: confBackend });
+    const first = openVerificationStore({ directory: dir });
     for (const id of ['a-one', 'a-two']) first.record(id, ...pendingRun(id, `run-${id}`));
     const onePath = first.pathOf('a-one');
     writeFileSync(onePath, '{"schemaVersion":2,"addressId":"a-one","state":');
     const twoBefore = statSync(first.pathOf('a-two'));
 
-    const store = openVerificationStore({ directory: dir, backend: confBackend });
+    const store = openVerificationStore({ directory: dir });
     expect(store.ids()).toEqual(['a-two']);
     expect(store.get('a-one')).toBeUndefined();
     expect(store.get('a-two')?.history.runs.map((r) => r.id)).toEqual(['run-a-two']);
@@ -94,14 +93,14 @@ describe('verification/<addressId>.json', () => {
     expect(statSync(store.pathOf('a-two')).mtimeMs).toBe(twoBefore.mtimeMs);
 
     // The notice stays until dismissed, across a restart.
-    expect(openVerificationStore({ directory: dir, backend: confBackend }).notices().map((n) => n.id)).toEqual([notice?.id]);
+    expect(openVerificationStore({ directory: dir }).notices().map((n) => n.id)).toEqual([notice?.id]);
     expect(store.dismissNotice(notice?.id ?? '')).toBe(true);
-    expect(openVerificationStore({ directory: dir, backend: confBackend }).notices()).toEqual([]);
+    expect(openVerificationStore({ directory: dir }).notices()).toEqual([]);
   });
 
   it('a file damaged while the store is open is found on the next read, and only that address starts over', () => {
     const dir = tempDir();
-    const store = openVerificationStore({ directory: dir, backend: confBackend });
+    const store = openVerificationStore({ directory: dir });
     for (const id of ['a-one', 'a-two']) store.record(id, ...pendingRun(id, `run-${id}`));
     // Another address's content under this name counts as damaged, too.
     writeFileSync(store.pathOf('a-two'), readFileSync(store.pathOf('a-one'), 'utf8'));
@@ -124,7 +123,7 @@ describe('verification/<addressId>.json', () => {
     writeFileSync(join(dir, 'verification.json'), legacy);
     const clock = () => new Date('2026-11-23T12:00:00.000Z');
 
-    const store = openVerificationStore({ directory: dir, backend: confBackend, clock });
+    const store = openVerificationStore({ directory: dir, clock });
     expect(store.ids()).toEqual(['a-one', 'a-two']);
     expect(store.get('a-one')).toEqual({ state: one.state, history: one.history });
     expect(store.get('a-two')?.history.runs.map((r) => r.id)).toEqual(['old-2']);
@@ -135,7 +134,7 @@ describe('verification/<addressId>.json', () => {
     expect(readdirSync(join(dir, 'verification')).sort()).toEqual(['_notices.json', 'a-one.json', 'a-two.json']);
 
     // Once: a restart neither migrates again nor loses anything.
-    const again = openVerificationStore({ directory: dir, backend: confBackend, clock });
+    const again = openVerificationStore({ directory: dir, clock });
     expect(again.ids()).toEqual(['a-one', 'a-two']);
     expect(again.notices()).toEqual([earlier]);
     expect(readdirSync(dir).filter((f) => f.includes('before-migration'))).toHaveLength(1);
@@ -145,7 +144,7 @@ describe('verification/<addressId>.json', () => {
     const dir = tempDir();
     const good = recordRun(initialStatus({ addressId: 'a-good', domain: 'acme.test' }), emptyHistory('a-good'), { id: 'r', trigger: 'manual', startedAt: at(0), finishedAt: at(0), observations: [] });
     writeFileSync(join(dir, 'verification.json'), JSON.stringify({ schemaVersion: 1, addresses: { 'a-good': { state: good.state, history: good.history }, 'a-bad': { state: { items: 7 } } } }));
-    const store = openVerificationStore({ directory: dir, backend: confBackend });
+    const store = openVerificationStore({ directory: dir });
     expect(store.ids()).toEqual(['a-good']);
     expect(store.get('a-good')?.history.runs.map((r) => r.id)).toEqual(['r']);
     const [notice] = store.notices();
@@ -155,7 +154,7 @@ describe('verification/<addressId>.json', () => {
     // Not JSON at all: nothing to migrate, the bytes are kept, the admin is told where.
     const other = tempDir();
     writeFileSync(join(other, 'verification.json'), '{"schemaVersion":1,"addresses":{"a-x":');
-    const cut = openVerificationStore({ directory: other, backend: confBackend });
+    const cut = openVerificationStore({ directory: other });
     expect(cut.ids()).toEqual([]);
     const [cutNotice] = cut.notices();
     expect(cutNotice).toMatchObject({ kind: 'corrupt-json', message: expect.stringMatching(/could not be used .*moved to .*verification\.before-migration-v1-.*an empty verification history/u) });
@@ -163,7 +162,7 @@ describe('verification/<addressId>.json', () => {
   });
 
   it('never uses something other than an address id as a file name', () => {
-    const store = openVerificationStore({ directory: tempDir(), backend: confBackend });
+    const store = openVerificationStore({ directory: tempDir() });
     expect(() => store.record('../config', ...pendingRun('a-one', 'r'))).toThrow(/Not an address id/u);
     expect(store.get('../config')).toBeUndefined();
     expect(store.remove('_notices')).toBe(false);

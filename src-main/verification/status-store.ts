@@ -1,9 +1,10 @@
 /**
  * Verification status and run history: one file per address,
- * `<dataDir>/verification/<addressId>.json` (conf in Node, electron-store in Electron:
- * atomic writes), beside the settings, so recording a run rewrites and validates only
- * that address's history (at most 500 runs), never the other addresses' and never the
- * settings file.
+ * `<dataDir>/verification/<addressId>.json`, beside the settings, so recording a run
+ * rewrites and validates only that address's history (at most 500 runs), never the other
+ * addresses' and never the settings file. Every file goes through the persistence
+ * primitive of the settings (store/document-file.ts): size check, links not followed, a
+ * cross-process lock around read-modify-write, atomic durable writes, quarantine.
  *
  * Stored per address: the item states (`AddressVerificationState`) and the bounded run
  * history. The overall status is derived (statusView), never stored; no secret is ever
@@ -18,11 +19,15 @@
  * once, and kept as `verification.before-migration-v1-<time>.json`; when it was damaged,
  * the addresses it could still read are migrated and a notice names the copy.
  */
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, statSync, unlinkSync } from 'node:fs';
-import { basename, dirname, join, resolve } from 'node:path';
+import { existsSync, mkdirSync, readdirSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { z } from 'zod';
 import { idSchema, storeNoticeSchema, type StoreNotice } from '../../src-preload/contract';
-import { randomId, StoreUnavailableError, type StoreBackend } from '../store/store';
+import { describeDamage, inspectFile, moveAside, openDocument, StoreUnavailableError, type Damage, type DocumentFile } from '../store/document-file';
+import { withFileLock, type LockOptions } from '../store/file-lock';
+import { watchFolder, ANY_ENTRY, type FolderWatchOptions } from '../store/folder-watch';
+import { errorText } from '../store/store-errors';
+import { randomId } from '../store/store';
 import { appendRun, emptyHistory } from './history';
 import {
   HISTORY_LIMIT,
@@ -42,6 +47,16 @@ export const VERIFICATION_SCHEMA_VERSION = 2;
 export const LEGACY_VERIFICATION_SCHEMA_VERSION = 1;
 const NOTICES_NAME = '_notices'; // never an address id: ids have no underscore
 const MAX_NOTICES = 20;
+
+/**
+ * Size limits, above which a file is moved aside unread. A full history (500 runs) was
+ * measured at 3.0 MB, so 64 MiB is 20x that; 20 notices are a few KB. The single file of
+ * earlier versions held every address (62.6 MB measured for 20 addresses of 500 runs) and
+ * is read once, to split it.
+ */
+export const HISTORY_MAX_BYTES = 64 * 1024 * 1024;
+export const NOTICES_MAX_BYTES = 1024 * 1024;
+export const LEGACY_MAX_BYTES = 256 * 1024 * 1024;
 
 const entrySchema = z.object({ state: addressVerificationStateSchema, history: historySchema });
 export type VerificationEntry = z.infer<typeof entrySchema>;
@@ -84,59 +99,18 @@ export interface VerificationStore {
   remove(addressId: string): boolean;
   notices(): readonly StoreNotice[];
   dismissNotice(id: string): boolean;
+  /** Called (debounced) with the addresses whose history another process changed. */
+  watch(listener: (addressIds: readonly string[]) => void): () => void;
 }
 
 export interface OpenVerificationStoreDeps {
   readonly directory: string;
-  readonly backend: (options: { cwd: string; configName: string }) => StoreBackend;
   readonly clock?: () => Date;
   readonly historyLimit?: number;
-}
-
-function errorText(error: unknown): string {
-  if (error instanceof Error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    return code === undefined ? error.message : `${code}: ${error.message}`;
-  }
-  return String(error);
-}
-
-function sidePath(path: string, label: string, clock: () => Date): string {
-  const stem = basename(path).replace(/\.json$/u, '');
-  const base = join(dirname(path), `${stem}.${label}-${clock().toISOString().replace(/:/gu, '-')}`);
-  let candidate = `${base}.json`;
-  for (let n = 2; existsSync(candidate); n++) candidate = `${base}-${n}.json`;
-  return candidate;
-}
-
-type Problem = { readonly kind: StoreNotice['kind']; readonly reason: string; readonly raw?: unknown };
-type Inspected<T> = { readonly value: T } | { readonly missing: true } | Problem;
-
-/** Read and validate a file ourselves (conf throws on bad JSON; electron-store may reset it). */
-function inspect<T>(path: string, schema: z.ZodType<T>, version: number): Inspected<T> {
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { missing: true };
-    return { kind: 'unreadable', reason: errorText(error) };
-  }
-  if (text.startsWith('\uFEFF')) text = text.slice(1);
-  if (text.trim() === '') return { kind: 'empty', reason: 'the file is empty' };
-  let raw: unknown;
-  try {
-    raw = JSON.parse(text);
-  } catch (error) {
-    return { kind: 'corrupt-json', reason: error instanceof Error ? error.message : String(error) };
-  }
-  const found = typeof raw === 'object' && raw !== null ? (raw as { schemaVersion?: unknown }).schemaVersion : undefined;
-  if (typeof found === 'number' && found > version) return { kind: 'future-version', reason: `format ${found}`, raw };
-  const checked = schema.safeParse(raw);
-  if (!checked.success) {
-    const issue = checked.error.issues[0];
-    return { kind: 'invalid-content', reason: `${issue?.path.map(String).join('.') ?? ''}: ${issue?.message ?? 'not valid'}`, raw };
-  }
-  return { value: checked.data };
+  readonly lock?: LockOptions;
+  readonly watch?: FolderWatchOptions;
+  /** Called after each write of a file (tests and benchmarks count them). */
+  readonly onWrite?: (path: string) => void;
 }
 
 /** The addresses of a damaged legacy document that still validate on their own. */
@@ -152,6 +126,10 @@ function salvage(raw: unknown): { readonly addresses: Record<string, Verificatio
   return { addresses: kept, kept: Object.keys(kept).length, total: entries.length };
 }
 
+function rawOf(damage: Damage): unknown {
+  return damage.kind === 'invalid-content' || damage.kind === 'future-version' ? damage.raw : undefined;
+}
+
 const ADDRESS_FILE = /^([a-z0-9][a-z0-9-]{0,63})\.json$/u;
 
 export function openVerificationStore(deps: OpenVerificationStoreDeps): VerificationStore {
@@ -160,12 +138,17 @@ export function openVerificationStore(deps: OpenVerificationStoreDeps): Verifica
   const dataDirectory = resolve(deps.directory);
   const directory = join(dataDirectory, VERIFICATION_DIRECTORY);
   const legacyPath = join(dataDirectory, `${VERIFICATION_CONFIG_NAME}.json`);
-  const noticesPath = join(directory, `${NOTICES_NAME}.json`);
   try {
     mkdirSync(directory, { recursive: true, mode: 0o700 });
   } catch (error) {
     throw new StoreUnavailableError(`Relayproof could not create its verification history folder ${directory} (${errorText(error)}).`);
   }
+  const shared = {
+    clock,
+    ...(deps.lock !== undefined ? { lock: deps.lock } : {}),
+    ...(deps.watch !== undefined ? { watch: deps.watch } : {}),
+    ...(deps.onWrite !== undefined ? { onWrite: deps.onWrite } : {}),
+  };
 
   const validId = (addressId: string) => idSchema.safeParse(addressId).success;
   const pathOf = (addressId: string) => {
@@ -173,128 +156,84 @@ export function openVerificationStore(deps: OpenVerificationStoreDeps): Verifica
     return join(directory, `${addressId}.json`);
   };
 
-  const backends = new Map<string, StoreBackend>();
-  function backendOf(configName: string): StoreBackend {
-    let backend = backends.get(configName);
-    if (backend === undefined) {
-      try {
-        backend = deps.backend({ cwd: directory, configName });
-      } catch (error) {
-        throw new StoreUnavailableError(`Relayproof could not open its verification history ${join(directory, `${configName}.json`)} (${errorText(error)}).`);
-      }
-      backends.set(configName, backend);
-    }
-    return backend;
-  }
-
-  // Every file is parsed and validated again only when it changed (another process wrote it).
-  const stampOf = (path: string) => {
-    try {
-      const s = statSync(path);
-      return `${s.mtimeMs}:${s.size}:${s.ino}`;
-    } catch {
-      return 'missing';
-    }
-  };
-
-  function save(configName: string, path: string, document: Record<string, unknown>, what: string): string {
-    try {
-      backendOf(configName).write(document);
-    } catch (error) {
-      throw new StoreUnavailableError(`Relayproof could not save ${what} ${path} (${errorText(error)}).`);
-    }
-    return stampOf(path);
-  }
-
-  /** Moves a damaged file aside; throws when that is impossible (the file is left as it is). */
-  function moveAside(path: string, label: string, problem: string): string {
-    const backup = sidePath(path, label, clock);
-    try {
-      renameSync(path, backup);
-    } catch (error) {
-      throw new StoreUnavailableError(
-        `Relayproof's verification history ${path} cannot be used (${problem}), and moving it aside to ${backup} failed (${errorText(error)}). Relayproof did not change it. Move or repair the file, then start Relayproof again.`,
-      );
-    }
-    return backup;
-  }
-
   const notice = (kind: StoreNotice['kind'], message: string, backupPath: string): StoreNotice => ({ id: randomId('n-'), at: clock().toISOString(), kind, message, backupPath });
 
   // ---- notices (verification/_notices.json)
-  let noticesCache: { readonly stamp: string; readonly file: NoticesFile } | null = null;
-  const noNotices = (): NoticesFile => ({ schemaVersion: VERIFICATION_SCHEMA_VERSION, notices: [] });
-  function writeNotices(file: NoticesFile): NoticesFile {
-    const checked = noticesFileSchema.parse(file);
-    noticesCache = { stamp: save(NOTICES_NAME, noticesPath, { ...checked }, 'the notices of its verification history'), file: checked };
-    return checked;
-  }
-  function loadNotices(): NoticesFile {
-    const stamp = stampOf(noticesPath);
-    if (noticesCache !== null && noticesCache.stamp === stamp) return noticesCache.file;
-    const found = inspect(noticesPath, noticesFileSchema, VERIFICATION_SCHEMA_VERSION);
-    if ('value' in found) {
-      noticesCache = { stamp, file: found.value };
-      return found.value;
-    }
-    if ('missing' in found) return noNotices();
-    const backup = moveAside(noticesPath, 'corrupt', found.kind);
-    return writeNotices({
-      ...noNotices(),
+  const noticesFile = openDocument<NoticesFile>({
+    ...shared,
+    path: join(directory, `${NOTICES_NAME}.json`),
+    title: 'list of verification history notices',
+    noun: 'verification notices',
+    schema: noticesFileSchema,
+    version: VERIFICATION_SCHEMA_VERSION,
+    maxBytes: NOTICES_MAX_BYTES,
+    recover: ({ damage, backupPath }) => ({
+      schemaVersion: VERIFICATION_SCHEMA_VERSION,
       notices: [
         notice(
-          found.kind,
-          `The list of Relayproof's verification history notices could not be used (${found.kind}: ${found.reason}). It was moved to ${backup}; earlier notices may be missing. The verification history itself, settings and passwords were not affected.`,
-          backup,
+          damage.kind,
+          `The list of Relayproof's verification history notices could not be used (${describeDamage(damage)}). It was moved to ${backupPath}; earlier notices may be missing. The verification history itself, settings and passwords were not affected.`,
+          backupPath,
         ),
       ],
-    });
-  }
+    }),
+  });
   function addNotices(added: readonly StoreNotice[]): void {
     if (added.length === 0) return;
-    const current = loadNotices();
-    writeNotices({ ...current, notices: [...current.notices, ...added].slice(-MAX_NOTICES) });
+    noticesFile.update((current) => ({ schemaVersion: VERIFICATION_SCHEMA_VERSION, notices: [...(current?.notices ?? []), ...added].slice(-MAX_NOTICES) }));
   }
 
-  // ---- per-address files
-  const cache = new Map<string, { readonly stamp: string; readonly entry: VerificationEntry }>();
-
-  function writeEntry(addressId: string, entry: VerificationEntry, validated: boolean): VerificationEntry {
-    const path = pathOf(addressId);
-    const document: VerificationFile = { schemaVersion: VERIFICATION_SCHEMA_VERSION, addressId, state: entry.state, history: entry.history };
-    const checked = validated ? document : verificationFileSchema.parse(document);
-    const stored: VerificationEntry = { state: checked.state, history: checked.history };
-    cache.set(addressId, { stamp: save(addressId, path, { ...checked }, `the verification history of ${addressId} in`), entry: stored });
-    return stored;
+  // ---- per-address files, each its own document (and lock): one address never waits for another
+  const files = new Map<string, DocumentFile<VerificationFile>>();
+  function fileOf(addressId: string): DocumentFile<VerificationFile> {
+    let file = files.get(addressId);
+    if (file === undefined) {
+      file = openDocument<VerificationFile>({
+        ...shared,
+        path: pathOf(addressId),
+        title: `verification history of address ${addressId}`,
+        noun: 'verification history',
+        // Another address's content under this name is damage too: it would be shown as this one's.
+        schema: verificationFileSchema.refine((document) => document.addressId === addressId, {
+          path: ['addressId'],
+          error: (issue) => `the file is named ${addressId} but holds ${String((issue.input as { addressId?: unknown } | undefined)?.addressId)}`,
+        }),
+        version: VERIFICATION_SCHEMA_VERSION,
+        maxBytes: HISTORY_MAX_BYTES,
+        // A run is recorded every few minutes per address and the history is up to 3 MB: parse it only when it changed.
+        cache: true,
+        recover: ({ damage, backupPath }) => {
+          // A damaged file of one address never touches the others: only this one starts over.
+          addNotices([
+            notice(
+              damage.kind,
+              `Relayproof's verification history of address ${addressId} could not be used (${describeDamage(damage)}). It was moved to ${backupPath}, and that address started with an empty verification history; it is checked again on the next run. The other addresses' history, settings and passwords were not affected.`,
+              backupPath,
+            ),
+          ]);
+          return undefined;
+        },
+      });
+      files.set(addressId, file);
+    }
+    return file;
   }
 
   function load(addressId: string): VerificationEntry | undefined {
     if (!validId(addressId)) return undefined;
-    const path = pathOf(addressId);
-    const stamp = stampOf(path);
-    const cached = cache.get(addressId);
-    if (cached !== undefined && cached.stamp === stamp) return cached.entry;
-    cache.delete(addressId);
-    if (stamp === 'missing') return undefined;
-    const found = inspect(path, verificationFileSchema, VERIFICATION_SCHEMA_VERSION);
-    if ('value' in found) {
-      if (found.value.addressId === addressId) {
-        const entry = { state: found.value.state, history: found.value.history };
-        cache.set(addressId, { stamp, entry });
-        return entry;
-      }
-    } else if ('missing' in found) return undefined;
-    const problem: Problem = 'value' in found ? { kind: 'invalid-content', reason: `addressId: the file is named ${addressId} but holds ${found.value.addressId}` } : found;
-    // A damaged file of one address never touches the others: only this one starts over.
-    const backup = moveAside(path, 'corrupt', problem.kind);
-    addNotices([
-      notice(
-        problem.kind,
-        `Relayproof's verification history of address ${addressId} could not be used (${problem.kind}: ${problem.reason}). It was moved to ${backup}, and that address started with an empty verification history; it is checked again on the next run. The other addresses' history, settings and passwords were not affected.`,
-        backup,
-      ),
-    ]);
-    return undefined;
+    const found = fileOf(addressId).read();
+    return found === undefined ? undefined : { state: found.state, history: found.history };
+  }
+
+  function writeEntry(addressId: string, update: (entry: VerificationEntry | undefined) => VerificationEntry, validated: boolean): VerificationEntry {
+    const written = fileOf(addressId).update(
+      (current) => {
+        const entry = update(current === undefined ? undefined : { state: current.state, history: current.history });
+        return { schemaVersion: VERIFICATION_SCHEMA_VERSION, addressId, state: entry.state, history: entry.history };
+      },
+      { validated },
+    );
+    return { state: written.state, history: written.history };
   }
 
   function listIds(): string[] {
@@ -310,34 +249,49 @@ export function openVerificationStore(deps: OpenVerificationStoreDeps): Verifica
   // ---- one-time migration of the single verification.json of earlier versions
   function migrateLegacy(): void {
     if (!existsSync(legacyPath)) return;
-    const found = inspect(legacyPath, legacyVerificationDocumentSchema, LEGACY_VERIFICATION_SCHEMA_VERSION);
-    if ('missing' in found) return;
-    const salvaged = 'value' in found ? null : found.raw === undefined ? { addresses: {}, kept: 0, total: 0 } : salvage(found.raw);
-    const addresses = 'value' in found ? found.value.addresses : (salvaged?.addresses ?? {});
-    // Written first: if anything stops half-way, verification.json is still there and the next start does it again.
-    for (const [addressId, entry] of Object.entries(addresses)) writeEntry(addressId, { state: entry.state, history: { ...entry.history, runs: entry.history.runs.slice(-limit) } }, false);
-    const backup = moveAside(legacyPath, `before-migration-v${LEGACY_VERIFICATION_SCHEMA_VERSION}`, 'value' in found ? 'it is being upgraded' : found.kind);
-    if ('value' in found) {
-      addNotices(found.value.notices);
-      return;
-    }
-    const startedWith = salvaged === null || salvaged.total === 0 ? 'an empty verification history' : `the history of ${salvaged.kept} of ${salvaged.total} addresses it could read`;
-    addNotices([
-      notice(
-        found.kind,
-        `Relayproof's verification history could not be used (${found.kind}: ${found.reason}). It was moved to ${backup}, and Relayproof started with ${startedWith}; every address is checked again on the next run. Settings, addresses and passwords were not affected.`,
-        backup,
-      ),
-    ]);
+    // Locked: two processes starting at once must split it once, not twice.
+    withFileLock(legacyPath, 'verification history', () => {
+      const found = inspectFile(legacyPath, { schema: legacyVerificationDocumentSchema, version: LEGACY_VERIFICATION_SCHEMA_VERSION, maxBytes: LEGACY_MAX_BYTES, noun: 'verification history' });
+      if (found.state === 'missing') return;
+      const raw = found.state === 'damaged' ? rawOf(found.damage) : undefined;
+      const salvaged = found.state === 'ok' ? null : raw === undefined ? { addresses: {}, kept: 0, total: 0 } : salvage(raw);
+      const addresses = found.state === 'ok' ? found.value.addresses : (salvaged?.addresses ?? {});
+      // Written first: if anything stops half-way, verification.json is still there and the next start does it again.
+      for (const [addressId, entry] of Object.entries(addresses)) {
+        writeEntry(addressId, () => ({ state: entry.state, history: { ...entry.history, runs: entry.history.runs.slice(-limit) } }), false);
+      }
+      const why = found.state === 'ok' ? 'it is being upgraded' : found.damage.kind;
+      const backup = moveAside(legacyPath, `before-migration-v${LEGACY_VERIFICATION_SCHEMA_VERSION}`, clock, 'verification history', why);
+      if (found.state === 'ok') {
+        addNotices(found.value.notices);
+        return;
+      }
+      const startedWith = salvaged === null || salvaged.total === 0 ? 'an empty verification history' : `the history of ${salvaged.kept} of ${salvaged.total} addresses it could read`;
+      addNotices([
+        notice(
+          found.damage.kind,
+          `Relayproof's verification history could not be used (${describeDamage(found.damage)}). It was moved to ${backup}, and Relayproof started with ${startedWith}; every address is checked again on the next run. Settings, addresses and passwords were not affected.`,
+          backup,
+        ),
+      ]);
+    });
   }
 
   migrateLegacy();
-  loadNotices();
+  noticesFile.read();
   // Every file is checked at open, so a damaged one is reported right away (About, doctor).
   for (const addressId of listIds()) load(addressId);
 
   function bounded(entry: VerificationEntry): VerificationEntry {
     return entry.history.runs.length > limit ? { ...entry, history: { ...entry.history, runs: entry.history.runs.slice(-limit) } } : entry;
+  }
+
+  const listeners = new Set<(addressIds: readonly string[]) => void>();
+  let stopWatching: (() => void) | undefined;
+  function changedElsewhere(names: ReadonlySet<string>): string[] {
+    const candidates = names.has(ANY_ENTRY) ? [...new Set([...listIds(), ...files.keys()])] : [...names].flatMap((name) => ADDRESS_FILE.exec(name)?.[1] ?? []);
+    // A file this process never opened changed elsewhere by definition; opening it now notes its state.
+    return candidates.filter((addressId) => validId(addressId) && (files.has(addressId) ? fileOf(addressId).takeOutsideChange() : (fileOf(addressId), true))).sort();
   }
 
   const store: VerificationStore = {
@@ -347,37 +301,57 @@ export function openVerificationStore(deps: OpenVerificationStoreDeps): Verifica
     ids: () => listIds().filter((addressId) => load(addressId) !== undefined),
     update(addressId, update) {
       pathOf(addressId);
-      return writeEntry(addressId, bounded(update(load(addressId))), false);
+      return writeEntry(addressId, (current) => bounded(update(current)), false);
     },
     record(addressId, state, run) {
       pathOf(addressId);
       // Only what is new is validated: the history read back from the file already was.
       const checkedState = addressVerificationStateSchema.parse(state);
       const checkedRun = runRecordSchema.parse(run);
-      const history = appendRun(load(addressId)?.history ?? emptyHistory(addressId), checkedRun, limit);
-      if (history.addressId !== addressId) throw new Error(`The history of ${history.addressId} cannot be stored as ${addressId}.`);
-      return writeEntry(addressId, { state: checkedState, history }, true);
+      return writeEntry(
+        addressId,
+        (current) => {
+          const history = appendRun(current?.history ?? emptyHistory(addressId), checkedRun, limit);
+          if (history.addressId !== addressId) throw new Error(`The history of ${history.addressId} cannot be stored as ${addressId}.`);
+          return { state: checkedState, history };
+        },
+        true,
+      );
     },
     remove(addressId) {
       if (!validId(addressId)) return false;
-      const path = pathOf(addressId);
-      cache.delete(addressId);
-      backends.delete(addressId);
-      try {
-        unlinkSync(path);
-        return true;
-      } catch (error) {
-        if ((error as NodeJS.ErrnoException).code === 'ENOENT') return false;
-        throw new StoreUnavailableError(`Relayproof could not delete the verification history ${path} (${errorText(error)}).`);
-      }
+      return fileOf(addressId).remove();
     },
-    notices: () => loadNotices().notices,
+    notices: () => noticesFile.read()?.notices ?? [],
     dismissNotice(id) {
-      const current = loadNotices();
-      const notices = current.notices.filter((n) => n.id !== id);
-      if (notices.length === current.notices.length) return false;
-      writeNotices({ ...current, notices });
-      return true;
+      if (!(noticesFile.read()?.notices ?? []).some((n) => n.id === id)) return false;
+      let dismissed = false;
+      noticesFile.update((current) => {
+        if (current === undefined) return { schemaVersion: VERIFICATION_SCHEMA_VERSION, notices: [] };
+        const notices = current.notices.filter((n) => n.id !== id);
+        dismissed = notices.length !== current.notices.length;
+        return dismissed ? { ...current, notices } : current;
+      });
+      return dismissed;
+    },
+    watch(listener) {
+      listeners.add(listener);
+      stopWatching ??= watchFolder(
+        directory,
+        (names) => {
+          const changed = changedElsewhere(names);
+          if (changed.length === 0) return;
+          for (const each of [...listeners]) each(changed);
+        },
+        deps.watch,
+      );
+      return () => {
+        listeners.delete(listener);
+        if (listeners.size === 0 && stopWatching !== undefined) {
+          stopWatching();
+          stopWatching = undefined;
+        }
+      };
     },
   };
   return store;

@@ -80,6 +80,10 @@ function noticeTitle(kind: StoreNotice['kind']): string {
       return 'The settings file could not be read';
     case 'empty':
       return 'The settings file was empty';
+    case 'too-large':
+      return 'A stored file was too large to read and has been moved aside';
+    case 'symlink':
+      return 'A stored file was a link and has been moved aside';
     default:
       return assertNever(kind);
   }

@@ -14,6 +14,7 @@ import { AppNav } from './app-nav';
 import { assertNever } from './assert-never';
 import { routeLabel, type RouteId } from './routes';
 import { useHashRoute } from './use-hash-route';
+import { useStoreChanges } from './use-store-changes';
 
 const useStaticStyles = makeStaticStyles({
   'html, body, #root': { height: '100%' },
@@ -77,6 +78,7 @@ export function Shell() {
   useStaticStyles();
   const styles = useStyles();
   const route = useHashRoute();
+  useStoreChanges();
   const mainRef = useRef<HTMLElement>(null);
   const previousRoute = useRef(route);
 

@@ -1,0 +1,605 @@
+/**
+ * One stored JSON document in the data folder — the settings and addresses, one
+ * address's verification history, the history's notices, the Microsoft 365 app
+ * registrations — shared by every Relayproof process on this machine (the app, `serve`
+ * and any number of CLI commands). Every document goes through here, so each gets the
+ * same protections:
+ *
+ * - Reading never trusts the file. It is looked at (lstat) before it is opened: a link is
+ *   not followed, a folder or special file is not opened, a file larger than the
+ *   document's limit is never read into memory; then it is opened without following links
+ *   and read no further than the limit.
+ * - A damaged file (any of those, bad JSON, invalid content, a newer format, a format it
+ *   cannot upgrade) is moved aside to `<name>.corrupt-<time>.json`, never overwritten or
+ *   deleted, and the document's owner reports it (`recover`). Never a silent reset.
+ * - `schemaVersion` and migrations: an older format is upgraded in memory, and the
+ *   original is copied to `<name>.before-migration-v<n>-<time>.json` before the first
+ *   write in the new format.
+ * - Every read-modify-write (`update`) holds `<name>.lock` across processes, reads the
+ *   file again inside it, validates the whole result and replaces the file atomically:
+ *   temporary file, fsync, rename over the original, fsync of the folder. Two processes
+ *   changing one document at once never lose each other's change.
+ * - `watch` tells a running process that another process changed the file.
+ *
+ * The files keep the format `conf` and `electron-store` write (tab-indented JSON, mode
+ * 0600), so versions that wrote through them read these files and the other way round.
+ * They are no longer written through those libraries because conf reads the whole file
+ * without a size check, re-reads it on every write, writes through a link to wherever it
+ * points (its atomic writer resolves the real path) and has no cross-process lock.
+ *
+ * Synchronous on purpose: the lock is held only inside one synchronous call, so it can
+ * never be left held across an `await`, and calls in one process never interleave.
+ */
+import { randomBytes } from 'node:crypto';
+import {
+  closeSync,
+  constants,
+  copyFileSync,
+  existsSync,
+  fstatSync,
+  fsyncSync,
+  lstatSync,
+  openSync,
+  readlinkSync,
+  readSync,
+  renameSync,
+  rmSync,
+  unlinkSync,
+  writeSync,
+  type Stats,
+} from 'node:fs';
+import { basename, dirname, join } from 'node:path';
+import type { z } from 'zod';
+import { withFileLock, type Lease, type LockOptions } from './file-lock';
+import { ANY_ENTRY, watchFolder, type FolderWatchOptions } from './folder-watch';
+import { StoreUnavailableError, errorText } from './store-errors';
+
+export { StoreUnavailableError } from './store-errors';
+
+// ---------------------------------------------------------------------------
+// Formats and migrations
+
+/** One step of a document's format. The runner sets `schemaVersion` to `to` afterwards. */
+export interface Migration {
+  readonly from: number;
+  readonly to: number;
+  migrate(document: Readonly<Record<string, unknown>>): Record<string, unknown>;
+}
+
+/** A wrong migration list is a programmer error: throw at startup, before touching the file. */
+export function checkMigrations(migrations: ReadonlyArray<Migration>, target: number): void {
+  const froms = new Set<number>();
+  for (const m of migrations) {
+    if (!Number.isInteger(m.from) || m.from < 0 || m.to !== m.from + 1) throw new Error(`Migration ${m.from}→${m.to} must go from n to n+1.`);
+    if (m.to > target) throw new Error(`Migration ${m.from}→${m.to} goes beyond schema version ${target}.`);
+    if (froms.has(m.from)) throw new Error(`Two migrations start at version ${m.from}.`);
+    froms.add(m.from);
+  }
+}
+
+export type MigrationOutcome =
+  | { readonly ok: true; readonly document: Record<string, unknown>; readonly applied: readonly number[] }
+  | { readonly ok: false; readonly reason: string };
+
+/** Apply from → from+1 → ... → target, in order. `applied` lists the `to` of each step. `noun` names the format in reasons. */
+export function runMigrations(document: Readonly<Record<string, unknown>>, from: number, migrations: ReadonlyArray<Migration>, target: number, noun: string): MigrationOutcome {
+  let current: Record<string, unknown> = { ...document };
+  const applied: number[] = [];
+  for (let version = from; version < target; version++) {
+    const step = migrations.find((m) => m.from === version);
+    if (step === undefined) return { ok: false, reason: `this Relayproof cannot upgrade ${noun} format ${version}` };
+    try {
+      current = { ...step.migrate(current), schemaVersion: step.to };
+    } catch (error) {
+      return { ok: false, reason: `upgrading it from format ${version} failed (${error instanceof Error ? error.message : String(error)})` };
+    }
+    applied.push(step.to);
+  }
+  return { ok: true, document: current, applied };
+}
+
+/** What a document's file must look like. */
+export interface DocumentFormat<T> {
+  /** The whole current document, `schemaVersion` included: the single source of its type. */
+  readonly schema: z.ZodType<T>;
+  /** The current `schemaVersion`. */
+  readonly version: number;
+  /** Upgrades from older formats; one from 0 makes a file without `schemaVersion` format 0. */
+  readonly migrations?: ReadonlyArray<Migration>;
+  /** Larger files are never read: moved aside as damaged. */
+  readonly maxBytes: number;
+  /** The format in reasons: "settings" → "this Relayproof cannot upgrade settings format 1". */
+  readonly noun: string;
+}
+
+// ---------------------------------------------------------------------------
+// Damage
+
+export type Damage =
+  | { readonly kind: 'unreadable'; readonly reason: string }
+  | { readonly kind: 'empty'; readonly size: number }
+  | { readonly kind: 'corrupt-json'; readonly reason: string }
+  | { readonly kind: 'invalid-content'; readonly reason: string; readonly raw: unknown }
+  | { readonly kind: 'future-version'; readonly version: number; readonly raw: unknown }
+  | { readonly kind: 'too-large'; readonly size: number; readonly limit: number }
+  | { readonly kind: 'symlink'; readonly target: string | null };
+
+/** A damaged file, moved aside. */
+export interface Quarantined {
+  readonly damage: Damage;
+  readonly backupPath: string;
+}
+
+export function formatBytes(bytes: number): string {
+  if (bytes < 1024) return `${bytes} bytes`;
+  const units = ['KiB', 'MiB', 'GiB', 'TiB'];
+  let value = bytes / 1024;
+  let unit = 0;
+  while (value >= 1024 && unit < units.length - 1) {
+    value /= 1024;
+    unit++;
+  }
+  return `${value >= 100 ? Math.round(value) : Number(value.toFixed(1))} ${units[unit]}`;
+}
+
+/** What is wrong, in a few words for a notice: "corrupt-json: cut off at byte 200 …". */
+export function describeDamage(damage: Damage): string {
+  switch (damage.kind) {
+    case 'unreadable':
+    case 'corrupt-json':
+    case 'invalid-content':
+      return `${damage.kind}: ${damage.reason}`;
+    case 'empty':
+      return `empty: the file is empty (${damage.size} bytes)`;
+    case 'future-version':
+      return `future-version: format ${damage.version}, written by a newer Relayproof`;
+    case 'too-large':
+      return `too-large: it is ${formatBytes(damage.size)}, more than the ${formatBytes(damage.limit)} this file can be, so it was not read`;
+    case 'symlink':
+      return `symlink: it is a link${damage.target === null ? '' : ` to ${damage.target}`}, which Relayproof does not follow`;
+  }
+}
+
+// ---------------------------------------------------------------------------
+// Reading
+
+/** Identity of the file's current content without reading it: changes with every write. */
+export function fileStamp(path: string): string {
+  try {
+    return stampOf(lstatSync(path));
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'missing' : `error:${(error as NodeJS.ErrnoException).code ?? 'unknown'}`;
+  }
+}
+
+function stampOf(stats: Stats): string {
+  // The inode changes with every atomic replace; ctime also moves on rename, so a reused inode number is told apart.
+  return `${stats.dev}:${stats.ino}:${stats.size}:${stats.mtimeMs}:${stats.ctimeMs}`;
+}
+
+function specialKind(stats: Stats): string {
+  if (stats.isFIFO()) return 'named pipe';
+  if (stats.isSocket()) return 'socket';
+  if (stats.isCharacterDevice() || stats.isBlockDevice()) return 'device';
+  return 'special file';
+}
+
+function linkTarget(path: string): string | null {
+  try {
+    return readlinkSync(path);
+  } catch {
+    return null;
+  }
+}
+
+type RawRead = { readonly state: 'missing' } | { readonly state: 'damaged'; readonly damage: Damage } | { readonly state: 'read'; readonly bytes: Buffer; readonly stamp: string };
+
+// Not on Windows: there the lstat check above them has to do.
+const NO_FOLLOW = constants.O_NOFOLLOW ?? 0;
+// A named pipe swapped in after the lstat would block the open forever.
+const NON_BLOCK = constants.O_NONBLOCK ?? 0;
+const CHUNK = 64 * 1024;
+
+/** The file's bytes, if it is a regular file (not a link) no larger than `maxBytes`. */
+function readBounded(path: string, maxBytes: number): RawRead {
+  let stats: Stats;
+  try {
+    stats = lstatSync(path);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { state: 'missing' };
+    return { state: 'damaged', damage: { kind: 'unreadable', reason: errorText(error) } };
+  }
+  if (stats.isSymbolicLink()) return { state: 'damaged', damage: { kind: 'symlink', target: linkTarget(path) } };
+  if (stats.isDirectory()) return { state: 'damaged', damage: { kind: 'unreadable', reason: 'it is a folder, not a file' } };
+  if (!stats.isFile()) return { state: 'damaged', damage: { kind: 'unreadable', reason: `it is a ${specialKind(stats)}, not a file` } };
+  if (stats.size > maxBytes) return { state: 'damaged', damage: { kind: 'too-large', size: stats.size, limit: maxBytes } };
+
+  let fd: number;
+  try {
+    fd = openSync(path, constants.O_RDONLY | NO_FOLLOW | NON_BLOCK);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') return { state: 'missing' };
+    if (code === 'ELOOP') return { state: 'damaged', damage: { kind: 'symlink', target: linkTarget(path) } };
+    return { state: 'damaged', damage: { kind: 'unreadable', reason: errorText(error) } };
+  }
+  try {
+    // Swapped between the look and the open: judge what was opened.
+    const opened = fstatSync(fd);
+    if (!opened.isFile()) return { state: 'damaged', damage: { kind: 'unreadable', reason: `it is a ${specialKind(opened)}, not a file` } };
+    if (opened.size > maxBytes) return { state: 'damaged', damage: { kind: 'too-large', size: opened.size, limit: maxBytes } };
+    const chunks: Buffer[] = [];
+    let total = 0;
+    for (;;) {
+      const chunk = Buffer.allocUnsafe(CHUNK);
+      const n = readSync(fd, chunk, 0, CHUNK, null);
+      if (n === 0) break;
+      total += n;
+      // Growing while it is read: still never more than the limit in memory.
+      if (total > maxBytes) return { state: 'damaged', damage: { kind: 'too-large', size: total, limit: maxBytes } };
+      chunks.push(chunk.subarray(0, n));
+    }
+    return { state: 'read', bytes: Buffer.concat(chunks, total), stamp: stampOf(opened) };
+  } catch (error) {
+    return { state: 'damaged', damage: { kind: 'unreadable', reason: errorText(error) } };
+  } finally {
+    closeSync(fd);
+  }
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** Where JSON.parse gave up, in bytes of the file, and whether the data simply stops there. */
+function describeJsonError(text: string, error: unknown, offset: number): string {
+  const message = error instanceof Error ? error.message : String(error);
+  const at = /at position (\d+)/u.exec(message);
+  const position = at?.[1] === undefined ? undefined : Number(at[1]);
+  const cutOff = /Unexpected end of JSON input|Unterminated string/u.test(message) || (position !== undefined && position >= text.trimEnd().length);
+  const bytes = (chars: number) => offset + Buffer.byteLength(text.slice(0, chars), 'utf8');
+  if (cutOff) return `cut off at byte ${bytes(text.length)}: the data stops in the middle, as after a crash or a full disk`;
+  // V8 quotes the start of the input in some messages; the position says enough.
+  const reason = message.replace(/, ".*" is not valid JSON$/su, '').replace(/ in JSON at position \d+$/u, '');
+  return position === undefined ? reason : `${reason} at byte ${bytes(position)}`;
+}
+
+export type Inspection<T> =
+  | { readonly state: 'missing' }
+  | { readonly state: 'damaged'; readonly damage: Damage }
+  | {
+      readonly state: 'ok';
+      readonly value: T;
+      readonly stamp: string;
+      /** The bytes are already what writing `value` gives (no BOM, nothing migrated or defaulted). */
+      readonly canonical: boolean;
+      /** The format it was upgraded from, in memory only so far. */
+      readonly migratedFrom: number | null;
+    };
+
+const BOM = '\uFEFF';
+
+/** Reads, classifies and validates one file. Never writes or moves anything. */
+export function inspectFile<T>(path: string, format: DocumentFormat<T>): Inspection<T> {
+  const read = readBounded(path, format.maxBytes);
+  if (read.state !== 'read') return read;
+  const { bytes, stamp } = read;
+
+  let text = bytes.toString('utf8');
+  // Notepad adds a byte order mark; the content is fine, and the next write drops it.
+  const hadBom = text.startsWith(BOM);
+  if (hadBom) text = text.slice(BOM.length);
+  if (text.trim() === '') return { state: 'damaged', damage: { kind: 'empty', size: bytes.length } };
+
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch (error) {
+    return { state: 'damaged', damage: { kind: 'corrupt-json', reason: describeJsonError(text, error, hadBom ? 3 : 0) } };
+  }
+  const invalid = (reason: string): Inspection<T> => ({ state: 'damaged', damage: { kind: 'invalid-content', reason, raw } });
+  if (!isRecord(raw)) return invalid(`it is not a ${format.noun} object`);
+
+  const migrations = format.migrations ?? [];
+  let version: number;
+  if (Object.hasOwn(raw, 'schemaVersion')) {
+    const v = raw['schemaVersion'];
+    if (typeof v !== 'number' || !Number.isInteger(v) || v < 0) return invalid(`schemaVersion is ${JSON.stringify(v)}, not a format number`);
+    version = v;
+  } else if (migrations.some((m) => m.from === 0)) {
+    // A file from before versioning, and a migration that knows that layout.
+    version = 0;
+  } else {
+    return invalid('it has no schemaVersion');
+  }
+  if (version > format.version) return { state: 'damaged', damage: { kind: 'future-version', version, raw } };
+
+  let current: Record<string, unknown> = raw;
+  let migratedFrom: number | null = null;
+  if (version < format.version) {
+    const outcome = runMigrations(raw, version, migrations, format.version, format.noun);
+    if (!outcome.ok) return invalid(outcome.reason);
+    current = outcome.document;
+    migratedFrom = version;
+  }
+
+  const checked = format.schema.safeParse(current);
+  if (!checked.success) {
+    const issue = checked.error.issues[0];
+    const where = issue === undefined || issue.path.length === 0 ? '' : `${issue.path.map(String).join('.')}: `;
+    return invalid(`${where}${issue?.message ?? 'not valid'}`);
+  }
+  const canonical = !hadBom && migratedFrom === null && JSON.stringify(checked.data) === JSON.stringify(raw);
+  return { state: 'ok', value: checked.data, stamp, canonical, migratedFrom };
+}
+
+// ---------------------------------------------------------------------------
+// Writing and moving aside
+
+function timeStamp(clock: () => Date): string {
+  // ":" is not allowed in Windows file names.
+  return clock().toISOString().replace(/:/gu, '-');
+}
+
+/** `<stem>.<label>-<time>.json` beside the original; never an existing name. */
+export function sidePath(path: string, label: string, clock: () => Date): string {
+  const stem = basename(path).replace(/\.json$/u, '');
+  const base = join(dirname(path), `${stem}.${label}-${timeStamp(clock)}`);
+  let candidate = `${base}.json`;
+  for (let n = 2; existsSync(candidate); n++) candidate = `${base}-${n}.json`;
+  return candidate;
+}
+
+/**
+ * Renames the file (or folder, or link: the link itself, never what it points to) aside.
+ * A rename keeps the original bytes exactly and never reads them. Throws
+ * StoreUnavailableError when that is impossible; the file is then left as it is.
+ */
+export function moveAside(path: string, label: string, clock: () => Date, title: string, why: string): string {
+  const backup = sidePath(path, label, clock);
+  try {
+    renameSync(path, backup);
+  } catch (error) {
+    throw new StoreUnavailableError(
+      `Relayproof's ${title} ${path} cannot be used (${why}), and moving it aside to ${backup} failed (${errorText(error)}). Relayproof did not change it. Move or repair the file, then start Relayproof again.`,
+    );
+  }
+  return backup;
+}
+
+function fsyncFolder(directory: string): void {
+  let fd: number | undefined;
+  try {
+    fd = openSync(directory, 'r');
+    fsyncSync(fd);
+  } catch {
+    // Windows cannot open or fsync a folder; its rename is already durable once it returns.
+  } finally {
+    if (fd !== undefined) closeSync(fd);
+  }
+}
+
+/**
+ * Replaces `path` with `text`, atomically and durably: a reader sees the old file or the
+ * new one, never a mix, and after a crash or power cut the new one is complete.
+ * `beforeReplace` runs between the fsync and the rename (the lock holder confirms its lease).
+ */
+export function writeFileAtomically(path: string, text: string, beforeReplace: () => void = () => undefined): void {
+  const temporary = `${path}.tmp-${process.pid}-${randomBytes(4).toString('hex')}`;
+  try {
+    const fd = openSync(temporary, 'wx', 0o600);
+    try {
+      const data = Buffer.from(text, 'utf8');
+      for (let offset = 0; offset < data.length; ) offset += writeSync(fd, data, offset, data.length - offset);
+      fsyncSync(fd);
+    } finally {
+      closeSync(fd);
+    }
+    beforeReplace();
+    // rename replaces a link at `path` itself; it never writes through it.
+    renameSync(temporary, path);
+  } catch (error) {
+    rmSync(temporary, { force: true });
+    throw error;
+  }
+  fsyncFolder(dirname(path));
+}
+
+/** The bytes conf and electron-store write for a document. */
+export function serializeDocument(value: unknown): string {
+  return JSON.stringify(value, undefined, '\t');
+}
+
+// ---------------------------------------------------------------------------
+// The document
+
+export interface DocumentOptions<T> extends DocumentFormat<T> {
+  readonly path: string;
+  /** The file in the admin's words, for messages: "settings file", "verification history of address a-x". */
+  readonly title: string;
+  /**
+   * A damaged file was moved aside (this runs inside the lock): report it, and return
+   * the document to continue with (written at once), or undefined to continue without one.
+   */
+  readonly recover: (quarantined: Quarantined) => T | undefined;
+  readonly clock?: () => Date;
+  readonly lock?: LockOptions;
+  readonly watch?: FolderWatchOptions;
+  /**
+   * Keep the parsed document while the file is unchanged (large documents read often).
+   * The value returned is then shared: callers must not change it.
+   */
+  readonly cache?: boolean;
+  /** Called after each write of the file (tests and benchmarks count them). */
+  readonly onWrite?: (path: string) => void;
+}
+
+export interface UpdateOptions {
+  /**
+   * The caller validated what it changed and the rest was validated when it was read:
+   * skip validating the whole document again (a 3 MB history with one new run).
+   */
+  readonly validated?: boolean;
+}
+
+export interface DocumentFile<T> {
+  readonly path: string;
+  /** The current document; undefined when there is no file. Damage is recovered first. */
+  read(): T | undefined;
+  /**
+   * Lock, read the file again, `mutate`, validate, write atomically, unlock. Returning the
+   * document it was given unchanged writes nothing (unless the file still needs its
+   * upgrade or normal form written). Throws (and writes nothing) when the result does not
+   * validate: a programmer error must never reach the file.
+   */
+  update(mutate: (current: T | undefined) => T, options?: UpdateOptions): T;
+  /** Deletes the file (under the lock); false when there was none. */
+  remove(): boolean;
+  /** True once for each change of the file that this DocumentFile did not make itself. */
+  takeOutsideChange(): boolean;
+  /** Called (debounced) when another process, or another DocumentFile, changed the file. */
+  watch(listener: () => void): () => void;
+}
+
+interface Current<T> {
+  readonly value: T | undefined;
+  /** Writing is needed even if nothing changes (upgrade, BOM, defaults filled in). */
+  readonly dirty: boolean;
+  readonly migratedFrom: number | null;
+}
+
+export function openDocument<T>(options: DocumentOptions<T>): DocumentFile<T> {
+  const { path, title, schema } = options;
+  const clock = options.clock ?? (() => new Date());
+  checkMigrations(options.migrations ?? [], options.version);
+  let cached: { readonly stamp: string; readonly inspection: Inspection<T> & { readonly state: 'ok' } } | null = null;
+  // The last state of the file this DocumentFile knows of (its own writes included).
+  let known = fileStamp(path);
+  const listeners = new Set<() => void>();
+  let stopWatching: (() => void) | undefined;
+
+  function inspect(): Inspection<T> {
+    if (options.cache === true && cached !== null && fileStamp(path) === cached.stamp) return cached.inspection;
+    const found = inspectFile(path, options);
+    cached = options.cache === true && found.state === 'ok' ? { stamp: found.stamp, inspection: found } : null;
+    return found;
+  }
+
+  function validate(value: T): T {
+    const checked = schema.safeParse(value);
+    if (!checked.success) {
+      throw new Error(`Refusing to write an invalid ${title}: ${checked.error.issues.map((i) => `${i.path.map(String).join('.')}: ${i.message}`).join('; ')}`);
+    }
+    return checked.data;
+  }
+
+  function write(value: T, lease: Lease): T {
+    try {
+      writeFileAtomically(path, serializeDocument(value), () => lease.confirm());
+    } catch (error) {
+      if (error instanceof StoreUnavailableError) throw error;
+      throw new StoreUnavailableError(`Relayproof could not save its ${title} ${path} (${errorText(error)}).`);
+    }
+    known = fileStamp(path);
+    cached = options.cache === true ? { stamp: known, inspection: { state: 'ok', value, stamp: known, canonical: true, migratedFrom: null } } : null;
+    options.onWrite?.(path);
+    return value;
+  }
+
+  /** Inside the lock: the file as it is now, recovered when damaged. */
+  function readLocked(lease: Lease): Current<T> {
+    const found = inspect();
+    switch (found.state) {
+      case 'missing':
+        return { value: undefined, dirty: false, migratedFrom: null };
+      case 'ok':
+        return { value: found.value, dirty: !found.canonical, migratedFrom: found.migratedFrom };
+      case 'damaged': {
+        const backupPath = moveAside(path, 'corrupt', clock, title, found.damage.kind);
+        cached = null;
+        known = fileStamp(path);
+        const replacement = options.recover({ damage: found.damage, backupPath });
+        if (replacement === undefined) return { value: undefined, dirty: false, migratedFrom: null };
+        return { value: write(validate(replacement), lease), dirty: false, migratedFrom: null };
+      }
+    }
+  }
+
+  const locked = <R>(work: (lease: Lease) => R): R => withFileLock(path, title, work, options.lock);
+
+  function takeOutsideChange(): boolean {
+    const now = fileStamp(path);
+    if (now === known) return false;
+    known = now;
+    return true;
+  }
+
+  return {
+    path,
+
+    read() {
+      const found = inspect();
+      if (found.state === 'ok') return found.value;
+      if (found.state === 'missing') return undefined;
+      // Moving aside happens inside the lock, after a second look: another process may
+      // have recovered it already, and its fresh file must not be moved aside as well.
+      return locked((lease) => readLocked(lease).value);
+    },
+
+    update(mutate, updateOptions) {
+      return locked((lease) => {
+        const current = readLocked(lease);
+        const next = mutate(current.value);
+        if (next === current.value && !current.dirty) return next;
+        const checked = updateOptions?.validated === true ? next : validate(next);
+        if (current.migratedFrom !== null) {
+          // The old format stays readable by an older Relayproof, and nothing is lost if the upgrade was wrong.
+          const copy = sidePath(path, `before-migration-v${current.migratedFrom}`, clock);
+          try {
+            copyFileSync(path, copy, constants.COPYFILE_EXCL);
+          } catch (error) {
+            throw new StoreUnavailableError(`Relayproof could not copy its ${title} ${path} to ${copy} before upgrading it (${errorText(error)}), so it did not change it.`);
+          }
+        }
+        return write(checked, lease);
+      });
+    },
+
+    remove() {
+      return locked(() => {
+        cached = null;
+        try {
+          unlinkSync(path);
+        } catch (error) {
+          if ((error as NodeJS.ErrnoException).code === 'ENOENT') return false;
+          throw new StoreUnavailableError(`Relayproof could not delete its ${title} ${path} (${errorText(error)}).`);
+        } finally {
+          known = fileStamp(path);
+        }
+        return true;
+      });
+    },
+
+    takeOutsideChange,
+
+    watch(listener) {
+      listeners.add(listener);
+      stopWatching ??= watchFolder(
+        dirname(path),
+        (names) => {
+          if (!names.has(basename(path)) && !names.has(ANY_ENTRY)) return;
+          if (!takeOutsideChange()) return;
+          for (const each of [...listeners]) each();
+        },
+        options.watch,
+      );
+      return () => {
+        listeners.delete(listener);
+        if (listeners.size === 0 && stopWatching !== undefined) {
+          stopWatching();
+          stopWatching = undefined;
+        }
+      };
+    },
+  };
+}

@@ -1,0 +1,93 @@
+/**
+ * A separate process that writes the shared data folder, for the tests that prove no
+ * change is lost when several processes write at once (built by built-entries.ts, then
+ * started many times together). Each says `ready` once it has opened its store, then waits
+ * until the file named by `GO_FILE` exists, so that all of them really write at once.
+ *
+ *   node store-writer.mjs settings <dataDir> <who> <count>   count addresses <who>-<n>@example.test
+ *   node store-writer.mjs history  <dataDir> <who> <count>   count runs of address a-shared
+ *   node store-writer.mjs m365     <dataDir> <who>           the registration of address a-<who>
+ *   node store-writer.mjs hold-lock <dataDir>                takes config.json's lock, says "locked", never lets go
+ */
+import { existsSync, writeSync } from 'node:fs';
+import { join } from 'node:path';
+import { withFileLock } from '../store/file-lock';
+import { openStore } from '../store/store';
+import { openAppRegistrations } from '../m365/app-registrations';
+import { openVerificationStore } from '../verification/status-store';
+import { emptyHistory, recordRun } from '../verification/history';
+import { initialStatus } from '../verification/status-machine';
+
+const SHARED_HISTORY_ADDRESS = 'a-shared';
+
+const sleeper = new Int32Array(new SharedArrayBuffer(4));
+
+function waitForStart(): void {
+  // Synchronous: the wait below blocks the event loop.
+  writeSync(1, 'ready\n');
+  const go = process.env['GO_FILE'];
+  if (go === undefined) return;
+  while (!existsSync(go)) Atomics.wait(sleeper, 0, 0, 2);
+}
+
+const [kind, dataDir, who = 'w', countText = '1'] = process.argv.slice(2);
+const count = Number(countText);
+if (dataDir === undefined) throw new Error('usage: store-writer <kind> <dataDir> [who] [count]');
+
+switch (kind) {
+  case 'settings': {
+    const store = openStore({ directory: dataDir });
+    waitForStart();
+    for (let i = 0; i < count; i++) {
+      store.createAddress({
+        address: `${who}-${i}@example.test`,
+        platform: 'generic',
+        environment: 'production',
+        provider: 'custom',
+        host: 'smtp.example.test',
+        port: 587,
+        security: 'starttls',
+        username: `${who}-${i}@example.test`,
+        authKind: 'password',
+        selectors: [],
+        platformSubdomain: null,
+        rotationReminderDays: null,
+        mailbox: null,
+        forwardingMailbox: null,
+      });
+    }
+    break;
+  }
+  case 'history': {
+    const store = openVerificationStore({ directory: dataDir });
+    waitForStart();
+    for (let i = 0; i < count; i++) {
+      const at = new Date().toISOString();
+      const { state, run } = recordRun(initialStatus({ addressId: SHARED_HISTORY_ADDRESS, domain: 'example.test' }), emptyHistory(SHARED_HISTORY_ADDRESS), {
+        id: `run-${who}-${i}`,
+        trigger: 'manual',
+        startedAt: at,
+        finishedAt: at,
+        observations: [],
+      });
+      store.record(SHARED_HISTORY_ADDRESS, state, run);
+    }
+    break;
+  }
+  case 'm365': {
+    const apps = openAppRegistrations({ directory: dataDir });
+    waitForStart();
+    apps.set(`a-${who}`, { tenantId: 'contoso.onmicrosoft.com', clientId: '00000000-0000-4000-8000-000000000001' });
+    break;
+  }
+  case 'hold-lock': {
+    withFileLock(join(dataDir, 'config.json'), 'settings file', () => {
+      writeSync(1, 'locked\n');
+      // Held until the test kills this process, as a crash or `kill -9` would.
+      for (;;) Atomics.wait(sleeper, 0, 0, 60_000);
+    });
+    break;
+  }
+  default:
+    throw new Error(`unknown kind ${String(kind)}`);
+}

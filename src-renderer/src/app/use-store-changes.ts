@@ -1,0 +1,40 @@
+import { useQueryClient } from '@tanstack/react-query';
+import { useEffect } from 'react';
+import { STORE_CHANGES_CHANNEL, STORE_CHANGES_OPERATION_ID, storeChangeSchema, type ChannelName, type StoreChange } from '../../../src-preload/contract';
+import { useApiClient } from '../api/api-context';
+import { channelKey } from '../api/hooks';
+import { assertNever } from './assert-never';
+
+/** What each stored document feeds; the addresses appear in the status views too. */
+function channelsOf(document: StoreChange['document']): readonly ChannelName[] {
+  switch (document) {
+    case 'settings':
+      return ['addresses:list', 'addresses:events', 'settings:get', 'app:get-info', 'verification:status'];
+    case 'verification':
+      return ['verification:status', 'verification:history', 'app:get-info'];
+    case 'm365-apps':
+      return ['m365:get-oauth-state'];
+    default:
+      return assertNever(document);
+  }
+}
+
+/**
+ * Another process (a `relayproof` command, another browser-mode server) changed the
+ * shared data folder ('store:changes'): refetch what the views show from it, so an
+ * address added from a script appears without a reload.
+ */
+export function useStoreChanges(): void {
+  const { api } = useApiClient();
+  const queryClient = useQueryClient();
+  useEffect(
+    () =>
+      api.onEvent((envelope) => {
+        if (envelope.operationId !== STORE_CHANGES_OPERATION_ID || envelope.channel !== STORE_CHANGES_CHANNEL) return;
+        const parsed = storeChangeSchema.safeParse(envelope.event);
+        if (!parsed.success) return;
+        for (const channel of channelsOf(parsed.data.document)) void queryClient.invalidateQueries({ queryKey: channelKey(channel) });
+      }),
+    [api, queryClient],
+  );
+}
