@@ -73,6 +73,14 @@ export function createResolver(options: ResolverOptions): DnsResolver {
             last = { kind: 'failed', outcome: 'timeout', server: server.label, message: `no answer within ${timeoutMs} ms` };
             break;
           }
+          if (result.kind === 'malformed') {
+            // The server answered, but not readably: say so (never "no record"), and try
+            // the next server or round as for a network error.
+            const message = `the server's answer could not be read (${result.problem})`;
+            attempts.push({ ...base, outcome: 'error', rcode: null, error: message });
+            last = { kind: 'failed', outcome: 'error', server: server.label, message };
+            break;
+          }
           if (result.kind === 'network-error') {
             attempts.push({ ...base, outcome: 'error', rcode: null, error: result.message });
             last = { kind: 'failed', outcome: 'error', server: server.label, message: result.message };

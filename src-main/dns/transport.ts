@@ -32,6 +32,8 @@ export interface ExchangeOptions {
 export type ExchangeResult =
   | { readonly kind: 'response'; readonly response: DecodedResponse; readonly transport: DnsTransport; readonly truncatedUdp: boolean }
   | { readonly kind: 'timeout'; readonly transport: DnsTransport; readonly truncatedUdp: boolean }
+  /** The server answered, but its answer could not be read (cut short without TC, damaged, another query's id). */
+  | { readonly kind: 'malformed'; readonly transport: DnsTransport; readonly truncatedUdp: boolean; readonly problem: string }
   | { readonly kind: 'network-error'; readonly transport: DnsTransport; readonly truncatedUdp: boolean; readonly message: string };
 
 const MAX_TCP_MESSAGE = 65_535;
@@ -70,15 +72,29 @@ function exchangeUdp(server: DnsServerAddress, query: EncodedQuery, options: Exc
       settle();
     };
     const onAbort = () => finish(() => reject(abortError(options.signal as AbortSignal)));
-    const timer = setTimeout(() => finish(() => resolve({ kind: 'timeout', transport: 'udp', truncatedUdp: false })), options.timeoutMs);
+    // What the asked server sent that could not be our answer: said at the deadline instead
+    // of "no answer", because the server did answer — with something unreadable.
+    let unreadable: string | null = null;
+    const timer = setTimeout(
+      () => finish(() => resolve(unreadable === null ? { kind: 'timeout', transport: 'udp', truncatedUdp: false } : { kind: 'malformed', transport: 'udp', truncatedUdp: false, problem: unreadable })),
+      options.timeoutMs,
+    );
     options.signal?.addEventListener('abort', onAbort, { once: true });
     socket.on('message', (message: Buffer, remote: RemoteInfo) => {
       // RFC 5452 §9.1: accept only the server we asked, with our id; anything else is
       // a stray or a forgery and we keep waiting.
       if (remote.port !== server.port || !sameHost(remote.address, server.host)) return;
-      const response = decodeResponse(message);
-      if (response === null || response.id !== query.id) return;
-      finish(() => resolve({ kind: 'response', response, transport: 'udp', truncatedUdp: false }));
+      const decoded = decodeResponse(message);
+      if (decoded.kind === 'message' && decoded.response.id === query.id) {
+        finish(() => resolve({ kind: 'response', response: decoded.response, transport: 'udp', truncatedUdp: false }));
+        return;
+      }
+      // Our id on a broken message: this is the server's answer, and it cannot be read.
+      if (decoded.kind === 'malformed' && decoded.id === query.id) {
+        finish(() => resolve({ kind: 'malformed', transport: 'udp', truncatedUdp: false, problem: decoded.problem }));
+        return;
+      }
+      unreadable = decoded.kind === 'malformed' && decoded.id === null ? decoded.problem : 'it answered with another query id, so not our question';
     });
     socket.on('error', (error) => finish(() => resolve({ kind: 'network-error', transport: 'udp', truncatedUdp: false, message: error.message })));
     socket.send(query.bytes, server.port, server.host, (error) => {
@@ -123,12 +139,16 @@ function exchangeTcp(server: DnsServerAddress, query: EncodedQuery, options: Exc
       if (buffered.length < 2) return;
       const expected = buffered.readUInt16BE(0);
       if (buffered.length < expected + 2) return;
-      const response = decodeResponse(buffered.subarray(2, expected + 2));
-      if (response === null || response.id !== query.id) {
-        finish(() => resolve({ kind: 'network-error', transport: 'tcp', truncatedUdp, message: 'the server sent something that is not an answer to our question' }));
+      const decoded = decodeResponse(buffered.subarray(2, expected + 2));
+      if (decoded.kind === 'malformed') {
+        finish(() => resolve({ kind: 'malformed', transport: 'tcp', truncatedUdp, problem: decoded.problem }));
         return;
       }
-      finish(() => resolve({ kind: 'response', response, transport: 'tcp', truncatedUdp }));
+      if (decoded.response.id !== query.id) {
+        finish(() => resolve({ kind: 'malformed', transport: 'tcp', truncatedUdp, problem: 'it answered with another query id, so not our question' }));
+        return;
+      }
+      finish(() => resolve({ kind: 'response', response: decoded.response, transport: 'tcp', truncatedUdp }));
     });
     socket.on('error', (error) => finish(() => resolve({ kind: 'network-error', transport: 'tcp', truncatedUdp, message: error.message })));
     socket.on('close', () =>

@@ -50,18 +50,62 @@ export function encodeQuery(name: string, type: DnsRecordType, options: { recurs
   return { id, bytes: packet.toBuffer() };
 }
 
-/** Parse a response; `null` when the bytes are not a DNS message at all. */
-export function decodeResponse(bytes: Buffer): DecodedResponse | null {
-  if (bytes.length < 12) return null;
+/**
+ * A response, or why it could not be read. `id` is the query id of an unreadable answer
+ * when at least its header was there (so the caller can tell "our answer, broken" from
+ * a stray packet).
+ */
+export type Decoded =
+  | { readonly kind: 'message'; readonly response: DecodedResponse }
+  | { readonly kind: 'malformed'; readonly id: number | null; readonly problem: string };
+
+/** RFC 1035 §4.1.2-4.1.3: the smallest question (root name, type, class) and resource record. */
+const MIN_QUESTION_BYTES = 5;
+const MIN_RECORD_BYTES = 11;
+
+/**
+ * Parse a response. dns2 skips a record it cannot read and carries on, so a message cut
+ * short without the TC bit (RFC 1035 §4.1.1), or with a record that overruns its data,
+ * would come back as a well-formed answer with fewer records — "no SPF record" when the
+ * record was there. Every section must hold exactly the records its header announces.
+ */
+export function decodeResponse(bytes: Buffer): Decoded {
+  if (bytes.length < 12) return { kind: 'malformed', id: null, problem: `${bytes.length} bytes, shorter than a DNS header` };
+  const id = bytes.readUInt16BE(0);
+  const counts = { question: bytes.readUInt16BE(4), answer: bytes.readUInt16BE(6), authority: bytes.readUInt16BE(8), additional: bytes.readUInt16BE(10) };
+  if ((bytes[2] ?? 0) >> 7 !== 1) return { kind: 'malformed', id, problem: 'a query, not an answer (QR bit not set)' };
+  // TC set: the server says it was cut short (RFC 1035 §4.1.1); the caller asks again over TCP.
+  const truncatedMessage = (): Decoded => ({
+    kind: 'message',
+    response: { id, rcode: (bytes[3] ?? 0) & 0x0f, truncated: true, authoritative: ((bytes[2] ?? 0) & 0x04) !== 0, question: null, answers: [], authorities: [] },
+  });
+  const tc = ((bytes[2] ?? 0) & 0x02) !== 0;
+  // Before parsing: a header announcing 50,000 records in 60 bytes is refused without trying each.
+  const least = counts.question * MIN_QUESTION_BYTES + (counts.answer + counts.authority + counts.additional) * MIN_RECORD_BYTES;
+  if (least > bytes.length - 12) {
+    if (tc) return truncatedMessage();
+    return { kind: 'malformed', id, problem: `its header announces ${counts.answer} answer record${counts.answer === 1 ? '' : 's'} and more than its ${bytes.length} bytes can hold (cut short without the truncation bit)` };
+  }
   let packet: Packet;
   try {
     packet = Packet.parse(bytes);
   } catch {
-    return null;
+    return tc ? truncatedMessage() : { kind: 'malformed', id, problem: 'it is not a DNS message' };
   }
-  if (packet.header.qr !== 1) return null;
+  const sections = [
+    ['question', packet.questions.length, counts.question],
+    ['answer', packet.answers.length, counts.answer],
+    ['authority', packet.authorities.length, counts.authority],
+    ['additional', packet.additionals.length, counts.additional],
+  ] as const;
+  for (const [section, read, announced] of sections) {
+    if (read !== announced) {
+      if (tc) return truncatedMessage();
+      return { kind: 'malformed', id, problem: `${announced - read} of its ${announced} ${section} record${announced === 1 ? '' : 's'} could not be read (cut short or damaged)` };
+    }
+  }
   const question = packet.questions[0];
-  return {
+  const response: DecodedResponse = {
     id: packet.header.id,
     rcode: packet.header.rcode,
     truncated: packet.header.tc === 1,
@@ -70,6 +114,7 @@ export function decodeResponse(bytes: Buffer): DecodedResponse | null {
     answers: packet.answers.flatMap(toRecord),
     authorities: packet.authorities.flatMap(toRecord),
   };
+  return { kind: 'message', response };
 }
 
 function toRecord(resource: DNS.Packet.Resource | undefined): DnsRecord[] {
