@@ -5,11 +5,13 @@
 import { accessSync, constants, existsSync, readFileSync } from 'node:fs';
 import { getServers } from 'node:dns';
 import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import type { Services } from '../services';
+import { CONFIG_NAME } from '../store/store';
+import { findOrphans, removeOrphans, type Orphan, type OrphanRemoval } from '../vault/orphans';
 
 export interface DoctorCheck {
-  readonly id: 'node' | 'electron' | 'display' | 'keychain' | 'data-directory' | 'settings' | 'verification-history' | 'dns';
+  readonly id: 'node' | 'electron' | 'display' | 'keychain' | 'keychain-orphans' | 'data-directory' | 'settings' | 'verification-history' | 'dns';
   readonly status: 'pass' | 'warn' | 'fail';
   readonly summary: string;
   readonly detail: Record<string, unknown>;
@@ -73,6 +75,7 @@ export async function runDoctor(services: Services, env: NodeJS.ProcessEnv): Pro
     detail: { backend: keychain.backend, status: keychain.status },
     ...(keychain.fix !== undefined ? { fix: keychain.fix } : {}),
   });
+  if (keychain.status === 'available') checks.push(await orphansCheck(services));
 
   let writable = true;
   try {
@@ -112,4 +115,60 @@ export async function runDoctor(services: Services, env: NodeJS.ProcessEnv): Pro
     detail: { configured, system },
   });
   return checks;
+}
+
+const addressIdsOf = (services: Services) => () => new Set(services.store.listAddresses().map((a) => a.id));
+
+/**
+ * Settings files moved aside as damaged: the addresses in them may own keychain entries
+ * that look orphaned now, and deleting those would lose passwords the admin can restore.
+ */
+function movedAsideSettings(services: Services): string[] {
+  return services.store
+    .notices()
+    .flatMap((n) => (n.backupPath !== null && basename(n.backupPath).startsWith(`${CONFIG_NAME}.`) ? [n.backupPath] : []));
+}
+
+function describeOrphan(orphan: Orphan): string {
+  return orphan.purpose === 'unknown' ? orphan.account : `${orphan.account} (${orphan.purpose === 'smtp' ? 'SMTP secret' : orphan.purpose})`;
+}
+
+async function orphansCheck(services: Services): Promise<DoctorCheck> {
+  const found = await findOrphans(services.vault, addressIdsOf(services));
+  if (!found.ok) return { id: 'keychain-orphans', status: 'warn', summary: `The keychain entries could not be listed: ${found.error.message}`, detail: { error: found.error.code } };
+  const orphans = found.value;
+  if (orphans.length === 0) return { id: 'keychain-orphans', status: 'pass', summary: 'Every keychain entry of Relayproof belongs to an address', detail: { orphans: [] } };
+  const backups = movedAsideSettings(services);
+  const fix =
+    backups.length === 0
+      ? 'If you do not need them, delete them with `relayproof doctor --remove-orphans`.'
+      : `A damaged settings file was moved aside (${backups.join(', ')}); its addresses may own these entries. Restore it as its notice says, or delete them anyway with \`relayproof doctor --remove-orphans --force\`.`;
+  return {
+    id: 'keychain-orphans',
+    status: 'warn',
+    summary: `${orphans.length} keychain ${orphans.length === 1 ? 'entry belongs' : 'entries belong'} to no address (left by an address that is gone, e.g. several \`address add\` at once in an earlier version): ${orphans.map(describeOrphan).join(', ')}`,
+    detail: { orphans, settingsBackups: backups },
+    fix,
+  };
+}
+
+export type OrphanCleanup =
+  | ({ readonly done: true } & OrphanRemoval)
+  | { readonly done: false; readonly reason: string };
+
+/**
+ * `doctor --remove-orphans`: deletes the keychain entries that belong to no address.
+ * Refused while a damaged settings file that was moved aside may still own them, unless forced.
+ */
+export async function cleanUpOrphans(services: Services, options: { readonly force: boolean }): Promise<OrphanCleanup> {
+  const found = await findOrphans(services.vault, addressIdsOf(services));
+  if (!found.ok) return { done: false, reason: found.error.message };
+  const backups = movedAsideSettings(services);
+  if (backups.length > 0 && !options.force && found.value.length > 0) {
+    return {
+      done: false,
+      reason: `Nothing was deleted: a damaged settings file was moved aside (${backups.join(', ')}), and the addresses in it may own these keychain entries. Restore it as its notice says (the passwords then belong to addresses again), or run \`relayproof doctor --remove-orphans --force\` to delete them anyway.`,
+    };
+  }
+  return { done: true, ...(await removeOrphans(services.vault, addressIdsOf(services), found.value)) };
 }

@@ -9,10 +9,10 @@ import { m365OAuthFromEnv } from '../m365/authority';
 import { createServices, type Services } from '../services';
 import { runAddressCommand } from './address-commands';
 import { runCheckCommand, runSpfCommand } from './dns-commands';
-import { runDoctor } from './doctor';
+import { cleanUpOrphans, runDoctor } from './doctor';
 import { runM365Command } from './m365-commands';
 import { runExplainCommand, runSmtpCommand } from './smtp-commands';
-import { EXIT, parseOptions, printErrorText, printJson, printText, UsageError, type CliIo, type ExitCode } from './io';
+import { EXIT, oneLine, parseOptions, printErrorText, printJson, printText, UsageError, type CliIo, type ExitCode } from './io';
 import { runServe } from './serve';
 import { runMessageCommand, runReportCommand, runStatusCommand, runVerifyCommand } from './verification-commands';
 
@@ -22,6 +22,8 @@ Usage: relayproof <command> [options]
 
 Commands:
   doctor                          What this machine offers Relayproof (keychain, Electron, display, DNS)
+  doctor --remove-orphans [--force]
+                                  Delete keychain entries that belong to no address
   address add --address A --platform P --environment sandbox|production --provider ID
             [--host H --port N --security S] [--user U] [--auth-kind K] [--subdomain S]
             --password-stdin      Check and save an address; its password goes to the OS keychain
@@ -152,13 +154,21 @@ function openServices(io: CliIo, mode: 'cli' | 'browser' = 'cli'): Services {
 }
 
 async function doctor(args: readonly string[], io: CliIo): Promise<ExitCode> {
-  const { values } = parseOptions(args, {});
+  const { values } = parseOptions(args, { 'remove-orphans': { type: 'boolean' }, force: { type: 'boolean' } });
+  if (values.force === true && values['remove-orphans'] !== true) throw new UsageError('--force goes with --remove-orphans.');
   const services = openServices(io);
+  // Before the checks, so that they show what is left.
+  const cleanup = values['remove-orphans'] === true ? await cleanUpOrphans(services, { force: values.force === true }) : undefined;
   const checks = await runDoctor(services, io.env);
-  const failed = checks.some((c) => c.status === 'fail');
+  const failed = checks.some((c) => c.status === 'fail') || cleanup?.done === false || (cleanup?.kept.length ?? 0) > 0;
   if (values.json === true) {
-    printJson(io, { ok: !failed, version: APP_VERSION, checks });
+    printJson(io, { ok: !failed, version: APP_VERSION, checks, ...(cleanup === undefined ? {} : { orphanCleanup: cleanup }) });
   } else {
+    if (cleanup?.done === false) printErrorText(io, `${cleanup.reason}\n`);
+    else if (cleanup !== undefined) {
+      printText(io, `Removed ${cleanup.removed.length} keychain ${cleanup.removed.length === 1 ? 'entry' : 'entries'} without an address${cleanup.removed.length > 0 ? `: ${cleanup.removed.join(', ')}` : ''}.\n`);
+      for (const k of cleanup.kept) printText(io, `  kept ${k.account}: ${oneLine(k.reason)}\n`);
+    }
     for (const check of checks) {
       const mark = check.status === 'pass' ? '✓' : check.status === 'warn' ? '!' : '✗';
       printText(io, `${mark} ${check.id.padEnd(15)} ${check.summary}\n`);
