@@ -109,25 +109,27 @@ describe('16 processes writing one document at once', () => {
     expect(new Set(addresses)).toEqual(new Set(Array.from({ length: WRITERS }, (_, w) => [0, 1, 2].map((i) => `w${w}-${i}@example.test`)).flat()));
     expect(invalidReads).toBe(0);
     expect(leftovers(dir)).toEqual([]);
-  });
+  }, 120_000);
 
   it('verification history: every run of every process is kept', async () => {
     const dir = freshDir();
-    await writeTogether(dir, (who) => ['history', dir, who, '2'], join(dir, 'verification', `${SHARED_HISTORY_ADDRESS}.json`));
+    const { invalidReads } = await writeTogether(dir, (who) => ['history', dir, who, '2'], join(dir, 'verification', `${SHARED_HISTORY_ADDRESS}.json`));
     const runs = openVerificationStore({ directory: dir }).get(SHARED_HISTORY_ADDRESS)?.history.runs.map((r) => r.id) ?? [];
     expect(runs).toHaveLength(WRITERS * 2);
     expect(new Set(runs).size).toBe(WRITERS * 2);
+    expect(invalidReads).toBe(0);
     expect(leftovers(join(dir, 'verification'))).toEqual([]);
-  });
+  }, 120_000);
 
   it("Microsoft 365 registrations: every process's registration is kept", async () => {
     const dir = freshDir();
-    await writeTogether(dir, (who) => ['m365', dir, who], join(dir, 'm365-apps.json'));
+    const { invalidReads } = await writeTogether(dir, (who) => ['m365', dir, who], join(dir, 'm365-apps.json'));
     const apps = openAppRegistrations({ directory: dir });
     const missing = Array.from({ length: WRITERS }, (_, i) => `a-w${i}`).filter((id) => apps.get(id) === null);
     expect(missing).toEqual([]);
+    expect(invalidReads).toBe(0);
     expect(leftovers(dir)).toEqual([]);
-  });
+  }, 120_000);
 });
 
 describe('the cross-process lock', () => {

@@ -1,5 +1,6 @@
 import { Badge, Button, Link, makeStyles, Text, tokens } from '@fluentui/react-components';
 import type { AddressView } from '../../../../src-preload/contract';
+import type { LendingSettings } from '../../../../src-preload/lending';
 import { assertNever } from '../../app/assert-never';
 import { routeHref } from '../../app/routes';
 import { useVisuallyHiddenStyles } from '../../ui/visually-hidden';
@@ -15,13 +16,15 @@ export interface AddressStatusCellProps {
   readonly address: AddressView;
   /** Opens the dialog that tests and stores the missing secret. */
   readonly onEnterSecret: (address: AddressView) => void;
+  /** Settings (certificate pins, DNS servers): they decide whether a stored secret is held back. */
+  readonly settings?: LendingSettings | undefined;
 }
 
 /** Where the address stands, with the one next step when there is one. */
-export function AddressStatusCell({ address, onEnterSecret }: AddressStatusCellProps) {
+export function AddressStatusCell({ address, onEnterSecret, settings }: AddressStatusCellProps) {
   const styles = useStyles();
   const hidden = useVisuallyHiddenStyles();
-  const state = stateOf(address);
+  const state = stateOf(address, settings);
   return (
     <span className={styles.cell} data-status={state.kind}>
       {(() => {
@@ -55,6 +58,21 @@ export function AddressStatusCell({ address, onEnterSecret }: AddressStatusCellP
                 </Button>
               </>
             );
+          case 'secret-held':
+            return (
+              <>
+                <Badge appearance="tint" color="warning" className={styles.badge}>
+                  {sentenceCase(secretNoun(address.authKind))} held back
+                </Badge>
+                <Text size={200} className={styles.reason}>
+                  {state.message}
+                </Text>
+                <Button size="small" appearance="primary" onClick={() => onEnterSecret(address)}>
+                  Type the {secretNoun(address.authKind)} again
+                  <span className={hidden.hidden}> for {address.address}</span>
+                </Button>
+              </>
+            );
           case 'untested':
             return (
               <Badge appearance="tint" color="informative" className={styles.badge}>
@@ -84,4 +102,8 @@ export function AddressStatusCell({ address, onEnterSecret }: AddressStatusCellP
       )}
     </span>
   );
+}
+
+function sentenceCase(text: string): string {
+  return text.charAt(0).toUpperCase() + text.slice(1);
 }

@@ -40,6 +40,18 @@ describe('address status', () => {
     expect(stateOf(base)).toEqual({ kind: 'untested' });
   });
 
+  it('says a stored secret is held back when a certificate was pinned for its host since it was last tested', () => {
+    const settings = { dnsServers: [], pinnedCertificates: [{ host: 'SMTP.example.com', sha256: 'A'.repeat(64), pinnedAt: '2026-01-20T00:00:00.000Z' }] };
+    const passed = { at: '2026-01-10T00:00:00.000Z', ok: true, summary: 'Signed in' };
+    const held = stateOf({ ...base, lastTest: passed }, settings);
+    expect(held).toMatchObject({ kind: 'secret-held' });
+    if (held.kind === 'secret-held') expect(held.message).toContain('A certificate was pinned for smtp.example.com since the password of support@example.com was last tested; type the password again and test, or rotate it.');
+    // Pinned before the last passing test: that test already used the pin.
+    expect(stateOf({ ...base, lastTest: { ...passed, at: '2026-01-25T00:00:00.000Z' } }, settings)).toEqual({ kind: 'last-test-passed' });
+    // Without Settings (still loading) nothing is claimed.
+    expect(stateOf({ ...base, lastTest: passed })).toEqual({ kind: 'last-test-passed' });
+  });
+
   it('counts the credential age in whole days', () => {
     expect(daysBetween('2026-01-01T00:00:00.000Z', now)).toBe(34);
     expect(credentialAge(base, now, 'en')).toBe('rotated 34 days ago');

@@ -5,6 +5,7 @@
  * contract's rule (src-preload/rotation-reminder.ts), shared with the CLI.
  */
 import type { AddressView, AuthKind } from '../../../../src-preload/contract';
+import { checkLending, type LendingSettings } from '../../../../src-preload/lending';
 import { assertNever } from '../../app/assert-never';
 
 const DAY_MS = 86_400_000;
@@ -13,15 +14,22 @@ export type AddressState =
   | { readonly kind: 'setup-in-progress' }
   | { readonly kind: 'keychain-unavailable' }
   | { readonly kind: 'secret-missing' }
+  /** Stored, but held back: the connection it was saved for changed (a new certificate pin). Main refuses to lend it with the same words. */
+  | { readonly kind: 'secret-held'; readonly message: string; readonly hint: string }
   | { readonly kind: 'untested' }
   | { readonly kind: 'last-test-passed' }
   | { readonly kind: 'last-test-failed'; readonly summary: string };
 
-/** The one state that matters most now: an unfinished setup first, then a missing secret, then the last test. */
-export function stateOf(address: AddressView): AddressState {
+/**
+ * The one state that matters most now: an unfinished setup first, then a missing or held-back
+ * secret (with Settings, which decide the certificate pin), then the last test.
+ */
+export function stateOf(address: AddressView, settings?: LendingSettings): AddressState {
   if (address.setup === 'in-progress') return { kind: 'setup-in-progress' };
   if (address.secret.stored === null) return { kind: 'keychain-unavailable' };
   if (!address.secret.stored) return { kind: 'secret-missing' };
+  const hold = settings === undefined ? null : checkLending(address, 'smtp', settings).hold;
+  if (hold !== null) return { kind: 'secret-held', message: hold.message, hint: hold.hint };
   if (address.lastTest === null) return { kind: 'untested' };
   return address.lastTest.ok ? { kind: 'last-test-passed' } : { kind: 'last-test-failed', summary: address.lastTest.summary };
 }

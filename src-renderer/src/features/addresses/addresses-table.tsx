@@ -16,6 +16,7 @@ import {
   tokens,
 } from '@fluentui/react-components';
 import type { AddressView } from '../../../../src-preload/contract';
+import type { LendingSettings } from '../../../../src-preload/lending';
 import { addressForms } from './address-forms';
 import { environmentLabels, platformLabels, securityShortLabels } from './address-labels';
 import { formatDateTime } from './address-status';
@@ -39,6 +40,8 @@ export interface AddressesTableProps {
   /** Provider preset names by id (providers:list); an unknown id shows as itself. */
   readonly providerNames: ReadonlyMap<string, string>;
   readonly settingsReminderDays: number | null;
+  /** Settings that decide whether a stored secret is held back (certificate pins, DNS servers); undefined while loading. */
+  readonly settings?: LendingSettings | undefined;
   readonly now: Date;
   readonly onEdit: (address: AddressView) => void;
   readonly onDisconnect: (address: AddressView) => void;
@@ -83,7 +86,7 @@ export function AddressesTable(props: AddressesTableProps) {
                 </span>
               </TableCell>
               <TableCell>
-                <AddressStatusCell address={a} onEnterSecret={props.onRotate} />
+                <AddressStatusCell address={a} onEnterSecret={props.onRotate} settings={props.settings} />
               </TableCell>
               <TableCell>
                 <span className={styles.stack}>

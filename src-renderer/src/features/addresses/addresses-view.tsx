@@ -111,6 +111,7 @@ export function AddressesView() {
           addresses={list.data}
           providerNames={providerNames}
           settingsReminderDays={settings.data?.rotationReminderDays ?? null}
+          settings={settings.data}
           now={new Date()}
           onEdit={(address) => open({ kind: 'form', mode: { kind: 'edit', address } })}
           onDisconnect={(address) => open({ kind: 'delete', address })}

@@ -55,8 +55,12 @@ export type ConnectionRequest = Omit<ChannelInput<'smtp:test-connection'>, 'oper
 export type SecretSource =
   /** The keychain entry of a saved address: main lends it to the test. */
   | { readonly kind: 'stored'; readonly addressId: string }
-  /** Typed in the form for this one run (true when the field is not empty). */
-  | { readonly kind: 'typed'; readonly present: boolean };
+  /**
+   * Typed in the form for this one run (true when the field is not empty). With the saved
+   * address it is tested for: when it is the stored secret and signs in to that server,
+   * main binds the stored secret to the connection as it is now (a new certificate pin).
+   */
+  | { readonly kind: 'typed'; readonly present: boolean; readonly addressId?: string };
 
 export type RequestParse =
   /** `send`: end with a real test message (`smtp:send-test-message` rather than `smtp:test-connection`). */
@@ -98,6 +102,7 @@ export function requestOf(draft: ConnectionDraft, secret: SecretSource): Request
     ...(to !== '' ? { to } : {}),
     ...(ehloName !== '' ? { ehloName } : {}),
     ...(withCredentials && secret.kind === 'stored' ? { addressId: secret.addressId } : {}),
+    ...(withCredentials && secret.kind === 'typed' && secret.addressId !== undefined ? { addressId: secret.addressId } : {}),
   };
   return { ok: true, request, send: draft.send };
 }

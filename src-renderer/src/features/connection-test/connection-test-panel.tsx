@@ -9,10 +9,12 @@ import {
   tokens,
 } from '@fluentui/react-components';
 import { useEffect, useRef, useState } from 'react';
+import { checkLending } from '../../../../src-preload/lending';
 import type { AddressView, PlatformId, Security } from '../../../../src-preload/contract';
 import type { CertificateInfo, ConnectionReport, FailureCode } from '../../../../src-main/smtp/schemas';
 import { routeHref } from '../../app/routes';
-import { useChannelMutation, useSettings } from '../../api/hooks';
+import { useQueryClient } from '@tanstack/react-query';
+import { channelKey, useChannelMutation, useSettings } from '../../api/hooks';
 import { ErrorBar } from '../../ui/error-bar';
 import { useVisuallyHiddenStyles } from '../../ui/visually-hidden';
 import { OneTimeSecret } from '../addresses/one-time-secret';
@@ -96,6 +98,9 @@ export function ConnectionTestPanel({ address, headingLevel = 2, onReport }: Con
   const { state } = run;
 
   const serverError = state.phase === 'failed' ? state.error : null;
+  // A stored secret held back (the certificate pin changed since it was last tested): say so
+  // before the test, and offer the field to type it again.
+  const held = storedFor !== null && settings.data !== undefined ? checkLending(storedFor, 'smtp', settings.data).hold : null;
   const serverIssues = serverError === null ? null : issuesOf(serverError);
   const errors: ConnectionErrors = serverIssues === null ? localErrors : { ...localErrors, ...serverIssues.byField };
   const report = state.phase === 'done' ? state.report : null;
@@ -115,11 +120,19 @@ export function ConnectionTestPanel({ address, headingLevel = 2, onReport }: Con
   useEffect(() => {
     if (report !== null) onReportRef.current?.(report, sourceRef.current);
   }, [report]);
+  // A test of a saved address may have recorded its last test and re-bound its stored secret.
+  const queryClient = useQueryClient();
+  const savedAddress = address !== undefined;
+  useEffect(() => {
+    if (report !== null && savedAddress) void queryClient.invalidateQueries({ queryKey: channelKey('addresses:list') });
+  }, [report, savedAddress, queryClient]);
 
   const startTest = () => {
     const secretInput = secretRef.current;
     const source: SecretSource =
-      storedFor !== null && useStored ? { kind: 'stored', addressId: storedFor.id } : { kind: 'typed', present: (secretInput?.value ?? '') !== '' };
+      storedFor !== null && useStored
+        ? { kind: 'stored', addressId: storedFor.id }
+        : { kind: 'typed', present: (secretInput?.value ?? '') !== '', ...(address !== undefined ? { addressId: address.id } : {}) };
     const parsed = requestOf(draft, source);
     if (!parsed.ok) {
       setLocalErrors(parsed.errors);
@@ -180,6 +193,17 @@ export function ConnectionTestPanel({ address, headingLevel = 2, onReport }: Con
 
   return (
     <div className={styles.panel}>
+      {held === null || !useStored ? null : (
+        <MessageBar intent="warning" data-lending-hold={held.reason}>
+          <MessageBarBody>
+            <MessageBarTitle>The stored secret is held back</MessageBarTitle>
+            {held.message} {held.hint}
+          </MessageBarBody>
+          <MessageBarActions>
+            <Button onClick={() => setUseStored(false)}>Type it again</Button>
+          </MessageBarActions>
+        </MessageBar>
+      )}
       <ConnectionForm
         draft={draft}
         errors={errors}
