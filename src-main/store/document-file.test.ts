@@ -22,6 +22,7 @@ import { initialStatus } from '../verification/status-machine';
 import { openVerificationStore } from '../verification/status-store';
 import { openDocument, StoreUnavailableError } from './document-file';
 import { withFileLock } from './file-lock';
+import { watchFolder } from './folder-watch';
 import { openStore, storeDocumentSchema } from './store';
 
 const root = mkdtempSync(join(tmpdir(), 'relayproof-document-'));
@@ -339,6 +340,21 @@ describe('change notification', () => {
     store.updateSettings({ theme: 'dark' });
     expect(document.takeOutsideChange()).toBe(true);
     expect(document.takeOutsideChange()).toBe(false);
+  });
+
+  it('a listener that throws (a data folder deleted under a running app) does not crash the process from the watch timer', async () => {
+    const dir = freshDir();
+    let calls = 0;
+    const stop = watchFolder(dir, () => {
+      calls++;
+      throw new Error('the folder is gone');
+    }, { debounceMs: 5 });
+    writeFileSync(join(dir, 'config.json'), '{}');
+    while (calls === 0) await new Promise((r) => setTimeout(r, 10));
+    // vitest fails the run on an uncaught exception; give one a chance to surface.
+    await new Promise((r) => setTimeout(r, 50));
+    stop();
+    expect(calls).toBe(1);
   });
 
   it('the app and serve push store:changes to their renderers when a CLI process changes addresses or history', async () => {

@@ -35,7 +35,12 @@ export function watchFolder(directory: string, onChange: (names: ReadonlySet<str
     if (closed) return;
     const names = new Set(pending);
     pending.clear();
-    onChange(names);
+    try {
+      onChange(names);
+    } catch {
+      // A notification is a hint to read again, never the data itself: a folder that went
+      // away or could not be listed must not crash the app from a timer.
+    }
   };
   const noteChange = (name: string) => {
     pending.add(name);
