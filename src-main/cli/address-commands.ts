@@ -4,7 +4,7 @@
  * validation, keychain rules and two-phase rotation) as the app. `relayproof addresses`
  * is the same command under its older name.
  */
-import { chmod, readFile, stat, writeFile } from 'node:fs/promises';
+import { chmod, writeFile } from 'node:fs/promises';
 import {
   addressFieldsSchema,
   environmentSchema,
@@ -20,7 +20,7 @@ import { describeIssues, type Dispatcher } from '../rpc/dispatch';
 import { formatReport, summarizeReport } from '../smtp/report-summary';
 import type { ConnectionReport } from '../smtp/schemas';
 import type { Services } from '../services';
-import { cliOperationId, EXIT, parseOptions, oneLine, printErrorText, printJson, printText, readSecretFromStdin, reportError, UsageError, type CliIo, type ExitCode } from './io';
+import { cliOperationId, EXIT, parseOptions, oneLine, printErrorText, printJson, printText, readSecretFromStdin, readUserFile, reportError, UsageError, type CliIo, type ExitCode } from './io';
 import { presetDefaults } from '../../src-preload/preset-defaults';
 import { rotationReminder } from '../../src-preload/rotation-reminder';
 
@@ -466,38 +466,15 @@ async function exportAddresses(args: readonly string[], io: CliIo, openServices:
   return EXIT.ok;
 }
 
-/** Why an import file cannot be read, in the admin's words. */
-function unreadable(file: string, error: unknown): string {
-  const code = (error as { code?: unknown }).code;
-  switch (code) {
-    case 'ENOENT':
-      return `Cannot read ${file}: there is no such file.`;
-    case 'EACCES':
-    case 'EPERM':
-      return `Cannot read ${file}: permission denied.`;
-    case 'EISDIR':
-      return `${file} is a folder; give the export file inside it.`;
-    default:
-      return `Cannot read ${file}: ${error instanceof Error ? error.message : String(error)}`;
-  }
-}
-
 async function importAddresses(args: readonly string[], io: CliIo, openServices: () => Services): Promise<ExitCode> {
   const { values, positionals } = parseOptions(args, {}, true);
   const file = onePositional(positionals, 'Usage: relayproof address import FILE [--json]');
   const json = values.json === true;
   const inputError = (message: string, hint?: string) => reportError(io, json, { code: 'invalid-input', message, ...(hint !== undefined ? { hint } : {}) });
-  let text: string;
-  try {
-    const info = await stat(file);
-    if (info.isDirectory()) return inputError(`${file} is a folder; give the export file inside it.`);
-    if (info.size > MAX_IMPORT_CHARS) {
-      return inputError(`${file} is ${(info.size / 1_000_000).toFixed(1)} MB; an import file can be at most 1 MB.`, 'An export of 1,000 addresses is about 400 KB: check that this is a file written by `relayproof address export`.');
-    }
-    text = await readFile(file, 'utf8');
-  } catch (error) {
-    return inputError(unreadable(file, error));
-  }
+  // Size-checked before it is read; a device or pipe (which reports size 0) is refused.
+  const read = await readUserFile(file, MAX_IMPORT_CHARS, 'an import file');
+  if (!read.ok) return inputError(read.message, 'An export of 1,000 addresses is about 400 KB: check that this is a file written by `relayproof address export`.');
+  const text = read.text;
   let document: unknown;
   try {
     document = JSON.parse(text.replace(/^\uFEFF/u, ''));

@@ -1,3 +1,5 @@
+import { constants as fsConstants } from 'node:fs';
+import { open } from 'node:fs/promises';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { terminalText } from '../dns/visible-text';
 import type { ServicesOptions } from '../services';
@@ -113,4 +115,52 @@ export function reportError(io: CliIo, json: boolean, error: { code: string; mes
 /** Operation id of a long CLI operation (events and cancellation use it). */
 export function cliOperationId(): string {
   return `cli_${process.pid}_${Date.now()}`;
+}
+
+/** `12.3 MB`, `640 KB`: a size in the words of a file manager. */
+function size(bytes: number): string {
+  if (bytes < 1000) return `${bytes} bytes`;
+  if (bytes < 1_000_000) return `${Math.ceil(bytes / 1000)} KB`;
+  return bytes % 1_000_000 === 0 ? `${bytes / 1_000_000} MB` : `${(bytes / 1_000_000).toFixed(1)} MB`;
+}
+
+/**
+ * A file the admin hands in (an import file, a CA certificate, an app certificate). Its
+ * size is checked BEFORE anything is read, on the opened file itself (so it cannot be
+ * swapped in between), and the read stops at the limit: a wrong file (a disk image, a
+ * log) is refused without loading it, and a device or pipe (`/dev/zero`, which reports
+ * size 0 and never ends) is not a file at all. `what` names it for the message.
+ */
+export async function readUserFile(path: string, maxBytes: number, what: string): Promise<{ readonly ok: true; readonly text: string } | { readonly ok: false; readonly message: string }> {
+  let handle;
+  try {
+    // Non-blocking: opening a FIFO for reading would otherwise wait for a writer forever.
+    handle = await open(path, fsConstants.O_RDONLY | (fsConstants.O_NONBLOCK ?? 0));
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') return { ok: false, message: `Cannot read ${path}: there is no such file.` };
+    if (code === 'EISDIR') return { ok: false, message: `${path} is a folder; give ${what} inside it.` };
+    if (code === 'EACCES' || code === 'EPERM') return { ok: false, message: `Cannot read ${path}: permission denied.` };
+    return { ok: false, message: `Cannot read ${path} (${code ?? 'error'}).` };
+  }
+  try {
+    const info = await handle.stat();
+    if (info.isDirectory()) return { ok: false, message: `${path} is a folder; give ${what} inside it.` };
+    if (!info.isFile()) return { ok: false, message: `${path} is not a regular file (a device or a pipe); give ${what} as a file.` };
+    if (info.size > maxBytes) return { ok: false, message: `${path} is ${size(info.size)}; ${what} can be at most ${size(maxBytes)}.` };
+    // One byte more than allowed tells a file that grew after the check.
+    const buffer = Buffer.alloc(maxBytes + 1);
+    let read = 0;
+    for (;;) {
+      const { bytesRead } = await handle.read(buffer, read, buffer.length - read, read);
+      if (bytesRead === 0) break;
+      read += bytesRead;
+      if (read > maxBytes) return { ok: false, message: `${path} grew past ${size(maxBytes)} while it was read; ${what} can be at most ${size(maxBytes)}.` };
+    }
+    return { ok: true, text: buffer.subarray(0, read).toString('utf8') };
+  } catch (error) {
+    return { ok: false, message: `Cannot read ${path} (${(error as NodeJS.ErrnoException).code ?? 'error'}).` };
+  } finally {
+    await handle.close();
+  }
 }

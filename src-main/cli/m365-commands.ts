@@ -4,11 +4,11 @@
  * validation) as the app; token calls the service in this process, because no channel
  * ever returns a token and `--show-token` must be able to print it.
  */
-import { readFile, writeFile } from 'node:fs/promises';
+import { writeFile } from 'node:fs/promises';
 import { checkClientCertificate } from '../m365/client-certificate';
 import { readinessItemIds, readinessStateSchema, type GeneratedScript, type M365Checklist, type ReadinessState, type AppTokenInput, type TokenExplanation, type TokenOutcome } from '../m365/schemas';
 import type { Services } from '../services';
-import { EXIT, parseOptions, oneLine, printJson, printText, readSecretFromStdin, reportError, UsageError, type CliIo, type ExitCode } from './io';
+import { EXIT, parseOptions, oneLine, printJson, printText, readSecretFromStdin, readUserFile, reportError, UsageError, type CliIo, type ExitCode } from './io';
 import { unreadableResource } from '../app/json-resource';
 
 const CHECKLIST_USAGE = 'Usage: relayproof m365 checklist --upn UPN [--from ADDR] [--error TEXT] [--mark ITEM=STATE]... [--json]';
@@ -194,11 +194,10 @@ async function token(args: readonly string[], io: CliIo, openServices: () => Ser
     const privateKeyPem = await readSecretFromStdin(io, 16_384);
     let certificatePem: string | undefined;
     if (values.certificate !== undefined) {
-      try {
-        certificatePem = await readFile(values.certificate, 'utf8');
-      } catch (error) {
-        return reportError(io, json, { code: 'invalid-input', message: `Could not read the certificate ${values.certificate}: ${error instanceof Error ? error.message : String(error)}`, hint: 'Give the PEM certificate file uploaded to the app registration, or leave --certificate out.' });
-      }
+      // A PEM certificate is a few KB (the app registration takes at most a small chain).
+      const read = await readUserFile(values.certificate, 64_000, 'the PEM certificate');
+      if (!read.ok) return reportError(io, json, { code: 'invalid-input', message: read.message, hint: 'Give the PEM certificate file uploaded to the app registration, or leave --certificate out.' });
+      certificatePem = read.text;
     }
     const checked = checkClientCertificate({ thumbprint: values.thumbprint ?? '', privateKeyPem, certificatePem });
     if (!checked.ok) return reportError(io, json, checked.error);

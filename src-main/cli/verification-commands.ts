@@ -4,18 +4,20 @@
  * service as the app. Only `status --watch` starts the background re-checks; every other
  * command runs once and leaves no timer behind.
  */
-import { readFile, writeFile } from 'node:fs/promises';
+import { writeFile } from 'node:fs/promises';
 import type { AddressStatus, SendEmailEvent, SendEmailResult, VerifyEmlResult } from '../../src-preload/contract';
 import type { Services } from '../services';
 import { readEmlFile } from '../verification/eml-file';
 import { imapMailboxSchema, type MessageProof } from '../verification/schemas';
-import { EXIT, oneLine, parseOptions, printErrorText, printJson, printText, readSecretFromStdin, reportError, UsageError, type CliIo, type ExitCode } from './io';
+import { EXIT, oneLine, parseOptions, printErrorText, printJson, printText, readSecretFromStdin, readUserFile, reportError, UsageError, type CliIo, type ExitCode } from './io';
 
 const STATUS_USAGE = 'Usage: relayproof status [ADDRESS_ID] [--watch] [--reset] [--json]';
 const VERIFY_USAGE =
   'Usage: relayproof verify ADDRESS_ID [--imap-host H --imap-user U --imap-password-stdin [--imap-port N] [--imap-security tls|starttls] [--imap-ca FILE]] [--wait SECONDS] [--eml FILE] [--json]';
 const MESSAGE_USAGE = 'Usage: relayproof message verify FILE.eml [--dns-server HOST:PORT]... [--json]';
 const REPORT_USAGE = 'Usage: relayproof report [ADDRESS_ID] --format html|json --out FILE';
+/** A company CA bundle is tens of KB; the system's whole bundle is about 200 KB. */
+const MAX_CA_FILE_BYTES = 1_000_000;
 
 export interface VerificationCommandDeps {
   /** `status --watch` ends when this resolves; the default waits for SIGINT, SIGTERM or `io.signal`. */
@@ -181,11 +183,9 @@ export async function runVerifyCommand(args: readonly string[], io: CliIo, openS
     if (!parsed.success) throw new UsageError(`The mailbox is not valid: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
     let ca: string[] | undefined;
     if (typeof values['imap-ca'] === 'string') {
-      try {
-        ca = [await readFile(values['imap-ca'], 'utf8')];
-      } catch (error) {
-        throw new UsageError(`Cannot read the CA certificate ${values['imap-ca']} (${(error as NodeJS.ErrnoException).code ?? 'error'}).`);
-      }
+      const read = await readUserFile(values['imap-ca'], MAX_CA_FILE_BYTES, 'a CA certificate file');
+      if (!read.ok) throw new UsageError(read.message);
+      ca = [read.text];
     }
     mailbox = { mailbox: parsed.data, password: await readSecretFromStdin(io), ...(ca !== undefined ? { ca } : {}) };
   }
