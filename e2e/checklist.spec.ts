@@ -33,7 +33,7 @@ async function runChecklist(page: Page, options: RunOptions): Promise<void> {
   await openView(page, 'checklist');
   const form = page.getByRole('form', { name: 'Checklist' });
   await form.getByLabel('Domain').fill(options.domain);
-  await form.getByLabel('Platform').selectOption({ label: options.platform ?? 'Generic' });
+  await form.getByLabel('Platform').selectOption({ label: options.platform ?? 'Other platform' });
   await form.getByLabel('Extra DKIM selectors').fill(options.selectors ?? '');
   await form.getByLabel('Sending IP (optional)').fill(options.ip ?? '');
   await form.getByLabel('DNS servers (optional)').fill(dns.address);
@@ -221,7 +221,7 @@ test.describe('checklist', () => {
     await page.getByRole('button', { name: 'Add an address manually' }).click();
     const dialog = page.getByRole('dialog', { name: 'Add an address manually' });
     await dialog.getByLabel('Email address').fill(`billing@${HEALTHY}`);
-    await dialog.getByLabel('Platform').selectOption({ label: 'Zuora (advanced, Amazon SES)' });
+    await dialog.getByLabel('Platform').selectOption({ label: 'Zuora advanced SMTP (Amazon SES)' });
     await dialog.getByLabel('SMTP server').fill('email-smtp.eu-west-1.amazonaws.com');
     await dialog.getByLabel('Username').fill('AKIAEXAMPLE');
     await dialog.getByRole('button', { name: 'Add address' }).click();

@@ -189,7 +189,7 @@ async function enterAddress(page: Page, address: string, subdomain?: string): Pr
 
 /** Steps 1-3 of a Zendesk sandbox setup through the local server, with `password` saved to the keychain. */
 async function throughCredentials(page: Page, password: string): Promise<void> {
-  await choosePlatform(page, 'Zendesk Authenticated SMTP Connector (outbound-only)', 'Sandbox');
+  await choosePlatform(page, 'Zendesk (Authenticated SMTP Connector)', 'Sandbox');
   await next(page);
   await expectStep(page, 2, 'Address');
   await enterAddress(page, ADDRESS, 'acme');
@@ -225,7 +225,7 @@ test.describe('connect-address wizard', () => {
     // Next with nothing chosen says what is missing.
     await next(page);
     await expect(page.getByText('Choose the platform you are connecting the address to.')).toBeVisible();
-    await choosePlatform(page, 'Zendesk Authenticated SMTP Connector (outbound-only)', 'Sandbox');
+    await choosePlatform(page, 'Zendesk (Authenticated SMTP Connector)', 'Sandbox');
     await expect(page.getByText('Support addresses per SMTP domain: 50')).toBeVisible();
     // The platform's facts from resources/platforms/zendesk.json.
     const facts = page.getByRole('definition');
@@ -378,7 +378,7 @@ test.describe('connect-address wizard', () => {
 
   test('a custom provider found by its SRV record, on a platform without forwarding', async ({ page, appSession }) => {
     const bodies = collectRpcBodies(page);
-    await choosePlatform(page, 'Generic (any other platform)', 'Production');
+    await choosePlatform(page, 'Other platform', 'Production');
     await next(page);
     await enterAddress(page, `billing@${CUSTOM_DOMAIN}`);
     await expect(page.getByRole('textbox', { name: /subdomain/u })).toHaveCount(0);
@@ -467,7 +467,7 @@ test.describe('connect-address wizard', () => {
       });
       expect(created.ok, JSON.stringify(created.error)).toBe(true);
     }
-    await choosePlatform(page, 'Zendesk Authenticated SMTP Connector (outbound-only)', 'Production');
+    await choosePlatform(page, 'Zendesk (Authenticated SMTP Connector)', 'Production');
     await next(page);
     await addressField(page).fill('agent51@bulk-example.com');
     await page.getByRole('textbox', { name: /subdomain/u }).fill('acme');
@@ -484,7 +484,7 @@ test.describe('connect-address wizard', () => {
       fields: { address: ADDRESS, platform: 'zendesk', environment: 'production', provider: 'custom', host: 'smtp.example.com', port: 587, security: 'starttls', username: ADDRESS, authKind: 'password' },
     });
     expect(created.ok, JSON.stringify(created.error)).toBe(true);
-    await choosePlatform(page, 'Zendesk Authenticated SMTP Connector (outbound-only)', 'Sandbox');
+    await choosePlatform(page, 'Zendesk (Authenticated SMTP Connector)', 'Sandbox');
     await next(page);
     await enterAddress(page, ADDRESS, 'acme');
     const warning = page.locator('.fui-MessageBar').filter({ hasText: /production/u });
@@ -496,7 +496,7 @@ test.describe('connect-address wizard', () => {
   });
 
   test('an internationalised address shows its Unicode and punycode forms', async ({ page }) => {
-    await choosePlatform(page, 'Generic (any other platform)', 'Sandbox');
+    await choosePlatform(page, 'Other platform', 'Sandbox');
     await next(page);
     await addressField(page).fill('support@bücher.example');
     const forms = page.getByRole('definition');
@@ -508,7 +508,7 @@ test.describe('connect-address wizard', () => {
     test.setTimeout(180_000);
     const bodies = collectRpcBodies(page);
     await page.getByRole('link', { name: 'Connect an address' }).focus();
-    await pressUntilFocused(page, 'Tab', 'Zendesk Authenticated SMTP Connector (outbound-only)');
+    await pressUntilFocused(page, 'Tab', 'Zendesk (Authenticated SMTP Connector)');
     await page.keyboard.press('Space');
     await pressUntilFocused(page, 'Tab', 'Sandbox');
     await page.keyboard.press('Space');
@@ -590,7 +590,7 @@ test.describe('connect-address wizard across a restart', () => {
       await useTestDns(page);
       await openView(page, 'connect');
       // What is typed is saved shortly after, without a step change (never the secret).
-      await choosePlatform(page, 'Zendesk Authenticated SMTP Connector (outbound-only)', 'Sandbox');
+      await choosePlatform(page, 'Zendesk (Authenticated SMTP Connector)', 'Sandbox');
       await expect.poll(async () => (await bridge(page, 'wizard:get-draft', {})).value).toMatchObject({ step: 'platform', platform: 'zendesk', environment: 'sandbox' });
       await throughCredentials(page, secret);
       const draft = (await bridge(page, 'wizard:get-draft', {})).value as { addressId: string; step: string };

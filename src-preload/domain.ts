@@ -16,6 +16,7 @@ import {
   securitySchema,
   usernameSchema,
 } from './fields';
+import { platformIdSchema } from './platform-vocabulary';
 
 // ---------------------------------------------------------------------------
 // Errors and results
@@ -90,9 +91,8 @@ export const idSchema = z
 
 export const isoTimeSchema = z.iso.datetime();
 
-export const platformIds = ['zendesk', 'zuora', 'zuora-ses', 'clienttether', 'generic'] as const;
-export const platformIdSchema = z.enum(platformIds);
-export type PlatformId = z.infer<typeof platformIdSchema>;
+// Which platforms exist is data (resources/platforms): see platform-vocabulary.ts.
+export { platformIdSchema, type PlatformId } from './platform-vocabulary';
 
 export const environmentSchema = z.enum(['sandbox', 'production']);
 export type Environment = z.infer<typeof environmentSchema>;

@@ -64,26 +64,17 @@ export function addressKey(address: string): string {
   return (parseAddress(address)?.ascii ?? address.trim()).toLowerCase();
 }
 
-/** "Zendesk" of "Zendesk (Authenticated SMTP Connector)". */
-export function platformShortName(platform: Pick<Platform, 'name'> | undefined, id: PlatformId): string {
-  return platform?.name.split(' (')[0]?.trim() || PLATFORM_NAMES[id];
+/** The platform in a sentence ("Zendesk", "the platform"), from its data; the id when that is missing. */
+export function platformShortName(platform: Pick<Platform, 'shortName'> | undefined, id: PlatformId): string {
+  return platform?.shortName ?? id;
 }
 
-const PLATFORM_NAMES: Record<PlatformId, string> = { zendesk: 'Zendesk', zuora: 'Zuora', 'zuora-ses': 'Zuora (Amazon SES)', clienttether: 'ClientTether', generic: 'the platform' };
-
-/** The seed's advice when one address is on both environments of a platform. */
-function otherEnvironmentAdvice(platformId: PlatformId, name: string, address: string, other: Environment): string {
+/** The platform's own advice (its JSON) when one address is on both of its environments, else the general one. */
+function otherEnvironmentAdvice(platform: Platform | undefined, name: string, address: string, other: Environment): string {
   const here = other === 'sandbox' ? 'production' : 'sandbox';
-  switch (platformId) {
-    case 'zendesk':
-      return `${address} is already connected to your Zendesk ${other}. Zendesk advises against adding the same support address to the sandbox and the production account: it may behave inconsistently. Test in the sandbox, then delete the address (and its domain) from the sandbox before adding it to ${here}.`;
-    case 'zuora':
-    case 'zuora-ses':
-      return `${address} is already connected to your Zuora ${other}. Zuora production and API sandbox share verified identities, but give each environment its own SMTP credentials, so testing or rotating in the sandbox never breaks production mail; when you move to production, remove the sandbox connection first.`;
-    case 'clienttether':
-    case 'generic':
-      return `${address} is already connected to ${name} ${other}. Sandbox and production should not share one address and its credentials: remove it from the ${other} first when you move it, or use a separate test address.`;
-  }
+  const own = platform?.sameAddressInBothEnvironments?.advice;
+  if (own !== undefined) return own.replaceAll('{address}', address).replaceAll('{other}', other).replaceAll('{here}', here);
+  return `${address} is already connected to ${name} ${other}. Sandbox and production should not share one address and its credentials: remove it from the ${other} first when you move it, or use a separate test address.`;
 }
 
 interface Limits {
@@ -148,7 +139,7 @@ export function checkNewAddress(request: AddressCheckRequest, saved: readonly Sa
   }
   const otherEnv = others.find((a) => a.platform === request.platform && a.environment !== env && keyOf(a) === key);
   if (otherEnv !== undefined) {
-    warnings.push({ code: 'other-environment', message: otherEnvironmentAdvice(request.platform, name, parsed.unicode, otherEnv.environment) });
+    warnings.push({ code: 'other-environment', message: otherEnvironmentAdvice(platform, name, parsed.unicode, otherEnv.environment) });
   }
   const otherPlatform = others.find((a) => a.platform !== request.platform && keyOf(a) === key);
   if (otherPlatform !== undefined) {

@@ -11,6 +11,7 @@ import { ADDRESS_EXPORT_FORMAT, type AddressExport, type ImportResult } from '..
 import { addressFieldsSchema, type Address, type AddressFields, type PlatformId } from '../../src-preload/domain';
 import type { Platform } from '../providers/schemas';
 import { checkNewAddress, type SavedAddress } from './address-check';
+import { unknownPlatformMessage } from '../providers/platforms';
 
 export const ADDRESS_EXPORT_VERSION = 1;
 
@@ -125,7 +126,12 @@ export function planImport(document: unknown, saved: readonly SavedAddress[], pl
       return;
     }
     const fields = parsed.data;
-    const check = checkNewAddress({ address: fields.address, platform: fields.platform, environment: fields.environment }, known, platforms.get(fields.platform));
+    const platform = platforms.get(fields.platform);
+    if (platform === undefined) {
+      reject(`platform: ${unknownPlatformMessage(fields.platform, platforms)}`);
+      return;
+    }
+    const check = checkNewAddress({ address: fields.address, platform: fields.platform, environment: fields.environment }, known, platform);
     if (check.errors.length > 0) {
       const existing = check.errors.some((e) => e.code === 'duplicate') ? 'Skipped, the existing address is kept unchanged: ' : 'Skipped: ';
       reject(existing + check.errors.map((e) => e.message).join(' '));

@@ -4,6 +4,7 @@
  */
 import { z } from 'zod';
 import { failureCodeSchema } from '../smtp/failure-codes';
+import { platformIdSchema } from '../../src-preload/platform-vocabulary';
 
 const isoDate = z.iso.date();
 
@@ -32,7 +33,8 @@ export const m365Items = [
 export const m365ItemSchema = z.enum(m365Items);
 export type M365Item = z.infer<typeof m365ItemSchema>;
 
-export const saasPlatformSchema = z.enum(['zuora', 'zendesk', 'clienttether']);
+/** A platform of resources/platforms (a test keeps the catalogue's ids among them). */
+export const saasPlatformSchema = platformIdSchema;
 
 export const providerSchema = z.enum(['generic', 'node', 'microsoft-365', 'gmail', 'outlook-com', 'postfix', 'zuora']);
 

@@ -7,13 +7,10 @@
 import { z } from 'zod';
 import { dnsLookupSchema, dnsRecordTypeSchema, dnsServerSpecSchema, resolverDescriptionSchema } from '../dns/schemas';
 import { ipAddressSchema, refuseHidden, safeText } from '../../src-preload/fields';
+import { GENERIC_PLATFORM_ID, platformIdSchema } from '../../src-preload/platform-vocabulary';
 
-/**
- * Same list as the contract's `platformIds` (a test keeps them equal). Not imported from
- * the contract so that the contract can import this file without a cycle.
- */
-export const checklistPlatformIds = ['zendesk', 'zuora', 'zuora-ses', 'clienttether', 'generic'] as const;
-export const checklistPlatformSchema = z.enum(checklistPlatformIds);
+/** A platform of resources/platforms (main refuses an id it does not have). */
+export const checklistPlatformSchema = platformIdSchema;
 
 export const checkKinds = ['spf', 'dkim', 'dmarc', 'mx', 'ptr', 'helo', 'mta-sts', 'tls-rpt', 'bimi', 'forwarding'] as const;
 export const checkKindSchema = z.enum(checkKinds);
@@ -317,7 +314,7 @@ export const selectorSchema = z
 
 export const checklistInputSchema = z.strictObject({
   domain: domainNameSchema,
-  platform: checklistPlatformSchema.default('generic'),
+  platform: checklistPlatformSchema.default(GENERIC_PLATFORM_ID),
   /** Selectors besides the platform's (and those found in `messageHeaders`). */
   selectors: z.array(selectorSchema).max(16).default([]),
   /** Headers of a received message: its DKIM-Signature s=/d= name more selectors. */

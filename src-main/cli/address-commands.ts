@@ -9,7 +9,6 @@ import {
   addressFieldsSchema,
   environmentSchema,
   MAX_IMPORT_CHARS,
-  platformIds,
   type AddressView,
   type ChannelInput,
   type ChannelName,
@@ -25,7 +24,7 @@ import { presetDefaults } from '../../src-preload/preset-defaults';
 import { rotationReminder } from '../../src-preload/rotation-reminder';
 
 const ADD_USAGE =
-  'Usage: relayproof address add --address A --platform zendesk|zuora|zuora-ses|clienttether|generic --environment sandbox|production --provider ID [--host H --port N --security starttls|tls] [--user U] [--auth-kind password|app-password|api-key|oauth2] [--subdomain S] --password-stdin [--json]';
+  'Usage: relayproof address add --address A --platform ID --environment sandbox|production --provider ID [--host H --port N --security starttls|tls] [--user U] [--auth-kind password|app-password|api-key|oauth2] [--subdomain S] --password-stdin [--json]';
 const USAGE = [
   ADD_USAGE,
   '       relayproof address list [--json]',
@@ -127,13 +126,18 @@ async function add(args: readonly string[], io: CliIo, openServices: () => Servi
   const missing = (['address', 'platform', 'environment', 'provider'] as const).filter((k) => values[k] === undefined).map((k) => `--${k}`);
   if (missing.length > 0) throw new UsageError(`Missing ${missing.join(', ')}.\n${ADD_USAGE}`);
   const { address, platform, environment, provider } = values as Required<Pick<typeof values, 'address' | 'platform' | 'environment' | 'provider'>>;
-  if (!(platformIds as readonly string[]).includes(platform)) throw new UsageError(`Unknown platform "${platform}". Choose one of: ${platformIds.join(', ')}.`);
   if (!environmentSchema.safeParse(environment).success) throw new UsageError(`--environment is sandbox or production, not "${environment}".`);
   if (values['password-stdin'] !== true) {
     throw new UsageError('Give the password on standard input with --password-stdin (never as an argument): it goes straight to the OS keychain.');
   }
 
   const dispatcher = openServices().createDispatcher();
+  // The platforms are the app's (resources/platforms), listed as the app lists them.
+  const platforms = await call(dispatcher, 'platforms:list', {});
+  if (!platforms.ok) return reportError(io, json, platforms.error);
+  if (!platforms.value.some((p) => p.id === platform)) {
+    throw new UsageError(`Unknown platform "${platform}". Choose one of: ${platforms.value.map((p) => `${p.id} (${p.label})`).join(', ')}.`);
+  }
 
   // Host, port and security come from the provider's recommended endpoint unless given;
   // `custom` has no preset, so all three are needed.

@@ -25,7 +25,7 @@ function asStrings(value: unknown): string[] {
 }
 
 export async function runCheckCommand(args: readonly string[], io: CliIo, openServices: () => Services): Promise<ExitCode> {
-  const usage = 'Usage: relayproof check DOMAIN [--platform zendesk|zuora|zuora-ses|clienttether|generic] [--selector S]... [--ip IP] [--dns-server HOST:PORT]... [--json]';
+  const usage = 'Usage: relayproof check DOMAIN [--platform ID] [--selector S]... [--ip IP] [--dns-server HOST:PORT]... [--json]';
   const options = parseOptions(args, { 'dns-server': { type: 'string', multiple: true }, platform: { type: 'string' }, selector: { type: 'string', multiple: true }, ip: { type: 'string' } }, true);
   // parseArgs' inferred type loses the option names once wrapped; this is its shape.
   const values = options.values as { json?: boolean; 'dns-server'?: string[]; platform?: string; selector?: string[]; ip?: string };

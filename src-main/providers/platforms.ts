@@ -4,40 +4,80 @@
  * limits, the headers that must survive the relay, and its own error phrases. Facts that
  * change live in the JSON with a `source` and `checked` date, validated here with zod.
  */
+import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
+import { GENERIC_PLATFORM_ID, platformIdSchema } from '../../src-preload/platform-vocabulary';
+import type { AppError } from '../../src-preload/contract';
 import { findResourcesDir } from '../app/resources-dir';
 import { readJsonResource, readUtf8 } from '../app/json-resource';
-import { checklistPlatformIds } from '../checks/schemas';
 
 export { platformDkimSelectorSchema, platformSchema, type Platform, type PlatformDkimSelector, type PlatformId } from './schemas';
 import { platformSchema, type Platform, type PlatformDkimSelector, type PlatformId } from './schemas';
 
+/** The installed platforms by id, in their display order (`order`, then id). */
 export type PlatformCatalog = ReadonlyMap<PlatformId, Platform>;
 
 export type LoadPlatformsResult = { readonly ok: true; readonly platforms: PlatformCatalog } | { readonly ok: false; readonly problems: readonly string[] };
 
+export interface LoadPlatformsOptions {
+  readonly readFile?: (path: string) => Promise<string>;
+  /** The file names in a folder (default: the file system's). */
+  readonly listFiles?: (dir: string) => Promise<readonly string[]>;
+}
+
 /**
- * Read and validate every platform. `resourcesDir` is the app's `resources/` folder
- * (the repository's in development and tests; the packaged copy in a built app).
+ * Read and validate every platform: each `resources/platforms/<id>.json` is one, its
+ * `id` the file's name. `resourcesDir` is the app's `resources/` folder (the
+ * repository's in development and tests; the packaged copy in a built app). The generic
+ * platform must be there: it is what a check uses when no platform is named.
  */
-export async function loadPlatforms(resourcesDir: string, options: { readFile?: (path: string) => Promise<string> } = {}): Promise<LoadPlatformsResult> {
+export async function loadPlatforms(resourcesDir: string, options: LoadPlatformsOptions = {}): Promise<LoadPlatformsResult> {
   const read = options.readFile ?? readUtf8;
-  const platforms = new Map<PlatformId, Platform>();
+  const list = options.listFiles ?? ((dir: string) => readdir(dir));
+  const dir = join(resourcesDir, 'platforms');
+  let names: readonly string[];
+  try {
+    names = await list(dir);
+  } catch (error) {
+    return { ok: false, problems: [`${dir}: ${error instanceof Error ? error.message : String(error)}`] };
+  }
+  const platforms: Platform[] = [];
   const problems: string[] = [];
   await Promise.all(
-    checklistPlatformIds.map(async (id) => {
-      const file = join(resourcesDir, 'platforms', `${id}.json`);
-      const parsed = await readJsonResource(file, platformSchema, read);
-      if (!parsed.ok) {
-        problems.push(...parsed.problems);
-      } else if (parsed.value.id !== id) {
-        problems.push(`${file}: id is "${parsed.value.id}", expected "${id}"`);
-      } else {
-        platforms.set(id, parsed.value);
-      }
-    }),
+    names
+      .filter((name) => name.endsWith('.json'))
+      .map(async (name) => {
+        const file = join(dir, name);
+        const id = name.slice(0, -'.json'.length);
+        if (!platformIdSchema.safeParse(id).success) {
+          problems.push(`${file}: the file name must be the platform id (lower-case letters, digits and hyphens)`);
+          return;
+        }
+        const parsed = await readJsonResource(file, platformSchema, read);
+        if (!parsed.ok) problems.push(...parsed.problems);
+        else if (parsed.value.id !== id) problems.push(`${file}: id is "${parsed.value.id}", expected "${id}" (the file name)`);
+        else platforms.push(parsed.value);
+      }),
   );
-  return problems.length > 0 ? { ok: false, problems: problems.sort() } : { ok: true, platforms };
+  if (problems.length === 0 && !platforms.some((p) => p.id === GENERIC_PLATFORM_ID)) {
+    problems.push(`${join(dir, `${GENERIC_PLATFORM_ID}.json`)}: missing (the platform used when none is named)`);
+  }
+  if (problems.length > 0) return { ok: false, problems: problems.sort() };
+  platforms.sort((a, b) => a.order - b.order || a.id.localeCompare(b.id));
+  return { ok: true, platforms: new Map(platforms.map((p) => [p.id, p] as const)) };
+}
+
+/**
+ * An id that names no installed platform: the caller's input, never a reason to guess.
+ * Says which ones exist, with their names.
+ */
+export function unknownPlatform(id: string, catalog: PlatformCatalog): { readonly ok: false; readonly error: AppError } {
+  return { ok: false, error: { code: 'invalid-input', message: unknownPlatformMessage(id, catalog), hint: 'The platforms Relayproof knows are the files in resources/platforms.' } };
+}
+
+export function unknownPlatformMessage(id: string, catalog: PlatformCatalog): string {
+  const known = [...catalog.values()].map((p) => `${p.id} (${p.label})`).join(', ');
+  return `"${id}" is not a platform Relayproof knows. Choose one of: ${known}.`;
 }
 
 /**

@@ -4,7 +4,7 @@
  * the CLI share them. Facts that change carry a `source` and a `checked` date.
  */
 import { z } from 'zod';
-import { checklistPlatformIds } from '../checks/schemas';
+import { platformIdSchema } from '../../src-preload/platform-vocabulary';
 import { authKindSchema, dnsServerSpecSchema, safeText, securitySchema } from '../../src-preload/fields';
 
 const isoDate = z.iso.date();
@@ -27,8 +27,16 @@ export const platformDkimSelectorSchema = z.strictObject({
 export type PlatformDkimSelector = z.infer<typeof platformDkimSelectorSchema>;
 
 export const platformSchema = z.strictObject({
-  id: z.enum(checklistPlatformIds),
-  name: z.string(),
+  /** The file's name: resources/platforms/<id>.json. */
+  id: platformIdSchema,
+  /** The connector as the platform names it (the wizard's choice, the checks' messages). */
+  name: z.string().min(1),
+  /** Short enough for a table cell or a select. */
+  label: z.string().min(1),
+  /** In a sentence ("Zendesk sends …", "the platform sends …"). */
+  shortName: z.string().min(1),
+  /** Position in every list of platforms (the wizard, the selects); ties go by id. */
+  order: z.number().int(),
   summary: z.string(),
   ...sourced,
   spf: z.strictObject({ requiredIncludes: z.array(z.string()), example: z.string().optional(), note: z.string().optional(), ...sourced }),
@@ -55,6 +63,14 @@ export const platformSchema = z.strictObject({
   headersToPersist: z.strictObject({ headers: z.array(z.string()), note: z.string().optional(), ...sourced }).nullable(),
   errorPhrases: z.array(z.strictObject({ phrase: z.string(), meaning: z.string(), action: z.string(), ...sourced })),
   propagation: z.strictObject({ maxHours: z.number().int().positive(), note: z.string(), ...sourced }).nullable(),
+  /** Where in the platform's admin the outbound credentials are entered (the wizard's summary). */
+  enterCredentialsAt: z.string().min(1).optional(),
+  /**
+   * The platform's own advice when one address is connected to both its sandbox and its
+   * production account; `{address}`, `{other}` (where it already is) and `{here}` are
+   * filled in. Without it, the general advice applies.
+   */
+  sameAddressInBothEnvironments: z.strictObject({ advice: z.string().min(1), ...sourced }).optional(),
   docs: z.array(z.strictObject({ title: z.string(), url: z.url() })),
 });
 export type Platform = z.infer<typeof platformSchema>;

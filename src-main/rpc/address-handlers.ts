@@ -11,13 +11,14 @@ import { ClipboardUnavailableError } from '../app/clipboard';
 import { checkNewAddress, parseAddress, platformShortName, type AddressCheckRequest } from '../addresses/address-check';
 import { buildExport, planImport } from '../addresses/import-export';
 import { eventFor, eventsForUpdate, keychainRemovalDetail, lastTestOf, serverChanged, serverOf } from '../addresses/lifecycle';
-import type { PlatformCatalog } from '../providers/platforms';
+import { unknownPlatform, type PlatformCatalog } from '../providers/platforms';
 import { bind, bindingsAfterMove, ipsOf } from '../vault/lending-binding';
 import { SECRET_PURPOSES, secretAccount, type SecretPurpose } from '../vault/vault';
 import type { Handlers } from './dispatch';
 import type { HandlerDeps } from './handlers';
 import { createSmtpTester, notFoundAddress } from './smtp-test';
 import { unreadableResource } from '../app/json-resource';
+import type { PlatformId } from '../../src-preload/platform-vocabulary';
 
 type AddressChannel =
   | 'addresses:create'
@@ -77,7 +78,15 @@ export function addressHandlers(deps: HandlerDeps): Pick<Handlers, AddressChanne
   async function check(request: AddressCheckRequest): Promise<Result<AddressCheck>> {
     const catalog = await platforms();
     if (!catalog.ok) return catalog;
-    return ok(checkNewAddress(request, store.listAddresses(), catalog.value.get(request.platform)));
+    const platform = catalog.value.get(request.platform);
+    if (platform === undefined) return unknownPlatform(request.platform, catalog.value);
+    return ok(checkNewAddress(request, store.listAddresses(), platform));
+  }
+
+  /** The platform in a sentence, for the address's history ("Added for Zendesk …"). */
+  async function platformWord(id: PlatformId): Promise<string> {
+    const loaded = await deps.platforms();
+    return platformShortName(loaded.ok ? loaded.platforms.get(id) : undefined, id);
   }
 
   /** The check's errors as the refusal of a create or an edit. */
@@ -160,7 +169,7 @@ export function addressHandlers(deps: HandlerDeps): Pick<Handlers, AddressChanne
       bind(store, created.id, 'oauth', current.createdAt);
       current = store.getAddress(created.id) ?? current;
       if (current.setup === 'complete') {
-        store.recordEvent(eventFor(current, 'connected', `Added for ${platformShortName(undefined, current.platform)} (${current.environment}), sending through ${serverOf(current)}.`));
+        store.recordEvent(eventFor(current, 'connected', `Added for ${await platformWord(current.platform)} (${current.environment}), sending through ${serverOf(current)}.`));
       }
       return ok(view(current, secret !== undefined));
     },
@@ -220,7 +229,7 @@ export function addressHandlers(deps: HandlerDeps): Pick<Handlers, AddressChanne
       const deleted = store.deleteAddress(id);
       if (deleted) {
         forgetOAuth(id);
-        store.recordEvent(eventFor(address, 'disconnected', `Disconnected from ${platformShortName(undefined, address.platform)} (${address.environment}); ${keychainRemovalDetail(removed, failed !== null)}.`));
+        store.recordEvent(eventFor(address, 'disconnected', `Disconnected from ${await platformWord(address.platform)} (${address.environment}); ${keychainRemovalDetail(removed, failed !== null)}.`));
       }
       return ok({ deleted, secretDeleted: removed.length > 0 });
     },
@@ -236,7 +245,7 @@ export function addressHandlers(deps: HandlerDeps): Pick<Handlers, AddressChanne
         });
       }
       const completed = store.setAddressStatus(id, { setup: 'complete', proceedReason }) ?? address;
-      store.recordEvent(eventFor(completed, 'connected', `Finished connecting to ${platformShortName(undefined, completed.platform)} (${completed.environment}), sending through ${serverOf(completed)}.`));
+      store.recordEvent(eventFor(completed, 'connected', `Finished connecting to ${await platformWord(completed.platform)} (${completed.environment}), sending through ${serverOf(completed)}.`));
       if (proceedReason !== null) {
         store.recordEvent(eventFor(completed, 'continued-past-failure', `Continued although the connection test had not passed: “${proceedReason}”`));
       }

@@ -9,7 +9,7 @@ import { runPropagation } from '../dns/propagation';
 import { explain } from '../analyze/explain';
 import type { LoadCatalogueResult, ReplyCatalogue } from '../analyze/reply-catalogue';
 import { probeHost } from '../smtp/probe';
-import type { LoadPlatformsResult } from '../providers/platforms';
+import { unknownPlatform, type LoadPlatformsResult } from '../providers/platforms';
 import type { LoadProvidersResult } from '../providers/providers';
 import { retirementStatus } from '../m365/retirement';
 import type { LoadM365ServiceResult, M365Service } from '../m365/service';
@@ -178,6 +178,7 @@ export function createHandlers(deps: HandlerDeps): Handlers {
       if (!loaded.ok) {
         return unreadableResource('platforms', loaded.problems);
       }
+      if (!loaded.platforms.has(input.platform)) return unknownPlatform(input.platform, loaded.platforms);
       return runChecklist({ ...input, dnsServers: dnsServersOr(input.dnsServers) }, { platforms: loaded.platforms, signal: ctx.signal, onEvent: ctx.emit });
     },
 

@@ -4,7 +4,6 @@
  * that does not validate is an installation problem, reported with every bad field.
  */
 import { ok, type Result } from '../../src-preload/contract';
-import { checklistPlatformIds } from '../checks/schemas';
 import { detectProvider } from '../providers/detect';
 import type { ProviderPreset } from '../providers/schemas';
 import type { Handlers } from './dispatch';
@@ -26,8 +25,8 @@ export function providerHandlers(deps: HandlerDeps): Pick<Handlers, 'platforms:l
       if (!loaded.ok) {
         return unreadableResource('platforms', loaded.problems);
       }
-      // The wizard's order: the named SaaS platforms first, Generic last.
-      return ok(checklistPlatformIds.flatMap((id) => loaded.platforms.get(id) ?? []));
+      // In their display order (each file's `order`): the wizard's and every select's.
+      return ok([...loaded.platforms.values()]);
     },
 
     async 'providers:list'() {

@@ -54,6 +54,7 @@ import { isDnsItemId, type AddressVerificationState, type ItemId, type ImapMailb
 import { initialStatus, needsRecheck, reduceStatus, statusView } from './status-machine';
 import { historyOf, type VerificationStore } from './status-store';
 import { unreadableResource } from '../app/json-resource';
+import { forwardingAddress } from '../../src-preload/platform-vocabulary';
 
 /** What a handler gives the service: the call's abort signal and its event stream. */
 export interface RunContext {
@@ -318,6 +319,8 @@ export function createVerificationService(deps: VerificationServiceDeps): Verifi
       }
     };
     const sendingIp = lastSendingIp(address);
+    // Where the platform wants inbound mail (resources/platforms: Zendesk's support@<subdomain>.zendesk.com).
+    const forwardingPattern = loaded.platforms.get(address.platform)?.forwarding?.addressPattern;
     const checklistInput = checklistInputSchema.safeParse({
       domain: domainOf(address.address),
       platform: address.platform,
@@ -325,7 +328,7 @@ export function createVerificationService(deps: VerificationServiceDeps): Verifi
       smtpHost: address.host,
       dnsServers: dnsServers(),
       ...(sendingIp !== undefined ? { sendingIp } : {}),
-      ...(address.platform === 'zendesk' && address.platformSubdomain !== null ? { forwardingAddress: `support@${address.platformSubdomain}.zendesk.com` } : {}),
+      ...(forwardingPattern !== undefined && address.platformSubdomain !== null ? { forwardingAddress: forwardingAddress(forwardingPattern, address.platformSubdomain) } : {}),
     });
     const dns = async () => {
       emit({ type: 'step', step: RECHECK_ITEMS_DNS, state: 'started' });

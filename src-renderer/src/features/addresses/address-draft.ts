@@ -21,9 +21,10 @@ export type DraftField = keyof AddressDraft | 'secret';
 
 export type FieldErrors = Partial<Record<DraftField, string>>;
 
+/** `platform` '' = not chosen: the form shows, and saves, the first platform of `platforms:list`. */
 export const emptyDraft: AddressDraft = {
   address: '',
-  platform: 'zendesk',
+  platform: '',
   environment: 'production',
   provider: 'custom',
   host: '',

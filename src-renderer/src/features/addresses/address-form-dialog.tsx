@@ -18,7 +18,8 @@ import type { ChannelError } from '../../api/channel-error';
 import { assertNever } from '../../app/assert-never';
 import { ErrorBar } from '../../ui/error-bar';
 import { LabelSelect } from '../../ui/label-select';
-import { authKindLabels, defaultPorts, environmentLabels, platformLabels, securityLabels } from './address-labels';
+import { authKindLabels, defaultPorts, environmentLabels, securityLabels } from './address-labels';
+import { usePlatformNaming } from '../../api/use-platforms';
 import { draftOf, editTakesSecret, emptyDraft, fieldsOf, issuesOf, patchOf, summaryOf, type AddressDraft, type DraftField, type FieldErrors } from './address-draft';
 import { OneTimeSecret } from './one-time-secret';
 import { useCreateAddress, useUpdateAddress } from './use-address-mutations';
@@ -60,6 +61,8 @@ export function AddressFormDialog({ open, mode, onClose, onSaved }: AddressFormD
 function AddressForm({ mode, onSaved }: Pick<AddressFormDialogProps, 'mode' | 'onSaved'>) {
   const styles = useStyles();
   const [draft, setDraft] = useState<AddressDraft>(mode.kind === 'edit' ? draftOf(mode.address) : emptyDraft);
+  const platforms = usePlatformNaming();
+  const platform = draft.platform === '' ? platforms.defaultId : draft.platform;
   // The secret lives here only until submit; it is cleared the moment it is sent.
   const [secret, setSecret] = useState('');
   const [localErrors, setLocalErrors] = useState<FieldErrors>({});
@@ -97,7 +100,7 @@ function AddressForm({ mode, onSaved }: Pick<AddressFormDialogProps, 'mode' | 'o
   const submit = (event: FormEvent<HTMLFormElement>) => {
     event.preventDefault();
     if (sending.current || mutation.isPending) return;
-    const parsed = fieldsOf(draft);
+    const parsed = fieldsOf({ ...draft, platform });
     if (!parsed.ok) {
       setLocalErrors(parsed.errors);
       return;
@@ -172,7 +175,7 @@ function AddressForm({ mode, onSaved }: Pick<AddressFormDialogProps, 'mode' | 'o
               <Input value={draft.address} onChange={(_e, d) => set('address', d.value)} inputMode="email" autoComplete="off" spellCheck={false} />
             </Field>
             <Field label="Platform" required {...fieldProps('platform')}>
-              <LabelSelect value={draft.platform} labels={platformLabels} onChange={(value) => set('platform', value)} />
+              <LabelSelect value={platform} labels={platforms.labels} onChange={(value) => set('platform', value)} />
             </Field>
             <Field label="Environment" required {...fieldProps('environment')}>
               <LabelSelect value={draft.environment} labels={environmentLabels} onChange={(value) => set('environment', value)} />

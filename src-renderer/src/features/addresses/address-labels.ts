@@ -1,12 +1,4 @@
-import type { AuthKind, Environment, PlatformId, Security } from '../../../../src-preload/contract';
-
-export const platformLabels = {
-  zendesk: 'Zendesk',
-  zuora: 'Zuora (external SMTP)',
-  'zuora-ses': 'Zuora (advanced, Amazon SES)',
-  clienttether: 'ClientTether',
-  generic: 'Other platform (generic SMTP)',
-} as const satisfies Record<PlatformId, string>;
+import type { AuthKind, Environment, Security } from '../../../../src-preload/contract';
 
 export const environmentLabels = {
   production: 'Production',

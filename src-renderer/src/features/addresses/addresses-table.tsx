@@ -18,7 +18,8 @@ import {
 import type { AddressView } from '../../../../src-preload/contract';
 import type { LendingSettings } from '../../../../src-preload/lending';
 import { addressForms } from './address-forms';
-import { environmentLabels, platformLabels, securityShortLabels } from './address-labels';
+import { environmentLabels, securityShortLabels } from './address-labels';
+import { usePlatformNaming } from '../../api/use-platforms';
 import { formatDateTime } from './address-status';
 import { AddressStatusCell } from './address-status-cell';
 import { SecretStateCell } from './secret-state-cell';
@@ -57,6 +58,7 @@ export interface AddressesTableProps {
 export function AddressesTable(props: AddressesTableProps) {
   const { addresses, providerNames, settingsReminderDays, now } = props;
   const styles = useStyles();
+  const platforms = usePlatformNaming();
   return (
     <div className={styles.scroller}>
       <Table aria-label="Addresses" className={styles.table}>
@@ -90,7 +92,7 @@ export function AddressesTable(props: AddressesTableProps) {
               </TableCell>
               <TableCell>
                 <span className={styles.stack}>
-                  <span>{platformLabels[a.platform]}</span>
+                  <span>{platforms.label(a.platform)}</span>
                   <Text size={200} className={styles.secondary} data-environment={a.environment}>
                     {environmentLabels[a.environment]}
                   </Text>

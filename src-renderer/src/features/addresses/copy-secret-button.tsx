@@ -2,7 +2,8 @@ import { Button, makeStyles, Text, tokens } from '@fluentui/react-components';
 import type { AddressView } from '../../../../src-preload/contract';
 import { useChannelMutation } from '../../api/hooks';
 import { ErrorBar } from '../../ui/error-bar';
-import { authKindLabels, platformLabels } from './address-labels';
+import { authKindLabels } from './address-labels';
+import { usePlatformNaming } from '../../api/use-platforms';
 
 const useStyles = makeStyles({
   root: { display: 'flex', flexDirection: 'column', alignItems: 'flex-start', gap: tokens.spacingVerticalXS },
@@ -16,7 +17,7 @@ const useStyles = makeStyles({
 export function CopySecretButton({ address }: { readonly address: AddressView }) {
   const styles = useStyles();
   const copySecret = useChannelMutation('vault:copy-secret-to-clipboard');
-  const platformName = address.platform === 'generic' ? 'the platform' : platformLabels[address.platform];
+  const platformName = usePlatformNaming().shortName(address.platform);
   const noun = address.authKind === 'password' ? 'password' : authKindLabels[address.authKind].toLowerCase();
   return (
     <span className={styles.root}>

@@ -12,7 +12,8 @@ import {
 import { KeptDialog } from '../../ui/kept-dialog';
 import type { AddressView } from '../../../../src-preload/contract';
 import { ErrorBar } from '../../ui/error-bar';
-import { environmentLabels, platformLabels } from './address-labels';
+import { environmentLabels } from './address-labels';
+import { usePlatformNaming } from '../../api/use-platforms';
 import { secretNoun } from './address-status';
 import { useDeleteAddress } from './use-address-mutations';
 
@@ -45,7 +46,8 @@ export function DisconnectAddressDialog({ open, address, onClose, onDisconnected
 function DisconnectConfirmation({ address, onDisconnected }: Pick<DisconnectAddressDialogProps, 'address' | 'onDisconnected'>) {
   const styles = useStyles();
   const remove = useDeleteAddress();
-  const platform = platformLabels[address.platform];
+  const platforms = usePlatformNaming();
+  const platform = platforms.shortName(address.platform);
   const noun = secretNoun(address.authKind);
   const confirm = () => {
     remove.mutate(address.id, {
@@ -64,7 +66,7 @@ function DisconnectConfirmation({ address, onDisconnected }: Pick<DisconnectAddr
       <DialogContent className={styles.content}>
         {remove.error === null ? null : <ErrorBar error={remove.error.appError} title="Not disconnected" />}
         <Text as="p" className={styles.paragraph}>
-          This removes {address.address} ({platform}, {environmentLabels[address.environment]}) from Relayproof and deletes its secret from the OS keychain. A
+          This removes {address.address} ({platforms.label(address.platform)}, {environmentLabels[address.environment]}) from Relayproof and deletes its secret from the OS keychain. A
           record without any secret stays in the history. It cannot be undone: to use the address again you connect it again and enter the {noun}.
         </Text>
         <Text as="p" className={styles.paragraph} weight="semibold">

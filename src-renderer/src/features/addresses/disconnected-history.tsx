@@ -2,7 +2,8 @@ import { makeStyles, Text, tokens } from '@fluentui/react-components';
 import type { AddressView, LifecycleEvent } from '../../../../src-preload/contract';
 import { useChannelQuery } from '../../api/hooks';
 import { ErrorBar } from '../../ui/error-bar';
-import { environmentLabels, platformLabels } from './address-labels';
+import { environmentLabels } from './address-labels';
+import { usePlatformNaming } from '../../api/use-platforms';
 import { formatDateTime } from './address-status';
 import { LifecycleEventList } from './lifecycle-events';
 
@@ -51,6 +52,7 @@ export function disconnectedRecords(events: readonly LifecycleEvent[], current: 
 export function DisconnectedHistory({ current }: { readonly current: readonly AddressView[] }) {
   const styles = useStyles();
   const events = useChannelQuery('addresses:events', {});
+  const platforms = usePlatformNaming();
   const records = events.data === undefined ? [] : disconnectedRecords(events.data, current);
   return (
     <section className={styles.section} aria-labelledby="disconnected-heading">
@@ -68,7 +70,7 @@ export function DisconnectedHistory({ current }: { readonly current: readonly Ad
             <li key={record.addressId} className={styles.record} data-disconnected-id={record.addressId}>
               <h3 className={styles.recordTitle}>{record.disconnected.address}</h3>
               <Text className={styles.meta}>
-                {platformLabels[record.disconnected.platform]}, {environmentLabels[record.disconnected.environment]} · disconnected{' '}
+                {platforms.label(record.disconnected.platform)}, {environmentLabels[record.disconnected.environment]} · disconnected{' '}
                 <time dateTime={record.disconnected.at}>{formatDateTime(record.disconnected.at)}</time>
               </Text>
               <LifecycleEventList events={record.events} label={`Events of ${record.disconnected.address}`} />

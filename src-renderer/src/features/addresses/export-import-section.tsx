@@ -4,7 +4,7 @@ import type { AddressView, AppError, ImportResult } from '../../../../src-preloa
 import { useChannelMutation } from '../../api/hooks';
 import { ErrorBar } from '../../ui/error-bar';
 import { useVisuallyHiddenStyles } from '../../ui/visually-hidden';
-import { platformLabels } from './address-labels';
+import { usePlatformNaming } from '../../api/use-platforms';
 import { exportFileName, secretNoun } from './address-status';
 
 const useStyles = makeStyles({
@@ -39,6 +39,7 @@ export interface ExportImportSectionProps {
 export function ExportImportSection({ onStatus, onEnterSecret, current }: ExportImportSectionProps) {
   const styles = useStyles();
   const hidden = useVisuallyHiddenStyles();
+  const platforms = usePlatformNaming();
   const exporter = useChannelMutation('addresses:export');
   const importer = useChannelMutation('addresses:import', { invalidates: ['addresses:list', 'addresses:events'] });
   const fileRef = useRef<HTMLInputElement>(null);
@@ -155,7 +156,7 @@ export function ExportImportSection({ onStatus, onEnterSecret, current }: Export
                   <li key={address.id} data-imported-id={address.id}>
                     <span className={styles.imported}>
                       <span>
-                        <span className={styles.mono}>{address.address}</span> ({platformLabels[address.platform]})
+                        <span className={styles.mono}>{address.address}</span> ({platforms.label(address.platform)})
                       </span>
                       {stillMissing(address.id) ? (
                         <Button size="small" appearance="primary" onClick={() => onEnterSecret(current.find((a) => a.id === address.id) ?? address)}>

@@ -25,7 +25,8 @@ import { announcementOf, timelineOf, verdictOf } from '../connection-test/connec
 import { DiagnosisCard } from '../connection-test/diagnosis-card';
 import { PhaseTimeline } from '../connection-test/phase-timeline';
 import { useConnectionRun } from '../connection-test/use-connection-run';
-import { platformLabels } from './address-labels';
+import { sentenceStart } from '../../../../src-preload/platform-vocabulary';
+import { usePlatformNaming } from '../../api/use-platforms';
 
 const useStyles = makeStyles({
   surface: { maxWidth: '52rem', width: 'calc(100vw - 2rem)' },
@@ -73,7 +74,8 @@ export function MoveToProductionDialog({ open, address, onClose, onMoved }: Move
 function MoveChecklist({ address, onMoved }: Pick<MoveToProductionDialogProps, 'address' | 'onMoved'>) {
   const styles = useStyles();
   const hidden = useVisuallyHiddenStyles();
-  const platform = platformLabels[address.platform];
+  const platform = usePlatformNaming().shortName(address.platform);
+  const Platform = sentenceStart(platform);
   const [removed, setRemoved] = useState(false);
   const [switched, setSwitched] = useState(address.environment === 'production');
   const [verified, setVerified] = useState(false);
@@ -106,7 +108,7 @@ function MoveChecklist({ address, onMoved }: Pick<MoveToProductionDialogProps, '
       <DialogTitle>Move {address.address} from sandbox to production</DialogTitle>
       <DialogContent className={styles.content}>
         <Text as="p" className={styles.paragraph}>
-          {platform} asks you not to have the same support address in your sandbox and production accounts at once: it may behave inconsistently, for{' '}
+          {Platform} asks you not to have the same support address in your sandbox and production accounts at once: it may behave inconsistently, for{' '}
           {platform} and for your mail server. Use the sandbox to test, then delete the test addresses there before adding them to production.
         </Text>
         <ol className={styles.steps}>
@@ -185,7 +187,7 @@ function MoveChecklist({ address, onMoved }: Pick<MoveToProductionDialogProps, '
               checked={verified}
               disabled={!tested}
               onChange={(_e, d) => setVerified(d.checked === true)}
-              label={`${platform} production accepted the address and its verification email arrived`}
+              label={`${Platform} production accepted the address and its verification email arrived`}
             />
           </Step>
         </ol>

@@ -22,7 +22,7 @@ import { announcementOf, timelineOf, verdictOf } from '../connection-test/connec
 import { DiagnosisCard } from '../connection-test/diagnosis-card';
 import { PhaseTimeline } from '../connection-test/phase-timeline';
 import { SecretInput } from '../connection-test/secret-input';
-import { platformLabels } from './address-labels';
+import { usePlatformNaming } from '../../api/use-platforms';
 import { CopySecretButton } from './copy-secret-button';
 import { secretNoun } from './address-status';
 import { OneTimeSecret } from './one-time-secret';
@@ -66,6 +66,7 @@ function RotateForm({ address, onRotated }: Pick<RotateSecretDialogProps, 'addre
   const styles = useStyles();
   const hidden = useVisuallyHiddenStyles();
   const rotation = useRotationRun();
+  const platform = usePlatformNaming().shortName(address.platform);
   const secretRef = useRef<HTMLInputElement>(null);
   const [missing, setMissing] = useState(false);
   const outcome = outcomeOf(rotation.state);
@@ -124,7 +125,7 @@ function RotateForm({ address, onRotated }: Pick<RotateSecretDialogProps, 'addre
               : `Only if that passes is it stored in the OS keychain.`}
           </Text>
           <Text as="p" className={styles.paragraph}>
-            Afterwards, enter the same {noun} in {platformLabels[address.platform]} (edit the address&apos;s outbound credentials there), so the platform and
+            Afterwards, enter the same {noun} in {platform} (edit the address&apos;s outbound credentials there), so the platform and
             this computer use the same one.
           </Text>
           {outcome.kind === 'rotated' ? null : (
@@ -163,7 +164,7 @@ function RotateForm({ address, onRotated }: Pick<RotateSecretDialogProps, 'addre
           {outcome.kind === 'rotated' ? (
             <div className={styles.copy} data-rotation="copy">
               <Text as="p" className={styles.paragraph}>
-                Now paste the same {noun} into {platformLabels[address.platform]}: copy it from the OS keychain (it is never shown here).
+                Now paste the same {noun} into {platform}: copy it from the OS keychain (it is never shown here).
               </Text>
               <CopySecretButton address={address} />
             </div>

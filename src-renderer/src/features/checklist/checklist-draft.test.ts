@@ -4,7 +4,7 @@ import { checklistErrorsOf, draftFromAddress, emptyChecklistDraft, requestOf, sp
 describe('checklist form draft', () => {
   it('splits selectors and DNS servers on commas, spaces and line breaks', () => {
     expect(splitList(' zendesk1, zendesk2\n s2026 ,,')).toEqual(['zendesk1', 'zendesk2', 's2026']);
-    const parsed = requestOf({ ...emptyChecklistDraft, domain: ' example.com ', selectors: 'a, b', dnsServers: '127.0.0.1:5301 192.0.2.53', sendingIp: '' });
+    const parsed = requestOf({ ...emptyChecklistDraft, domain: ' example.com ', selectors: 'a, b', dnsServers: '127.0.0.1:5301 192.0.2.53', sendingIp: '' }, 'zendesk');
     expect(parsed).toEqual({
       ok: true,
       request: { domain: 'example.com', platform: 'zendesk', selectors: ['a', 'b'], dnsServers: ['127.0.0.1:5301', '192.0.2.53'] },
@@ -12,7 +12,7 @@ describe('checklist form draft', () => {
   });
 
   it('asks for a domain before sending anything', () => {
-    expect(requestOf(emptyChecklistDraft)).toEqual({ ok: false, errors: { domain: 'Enter the domain to check, such as example.com.' } });
+    expect(requestOf(emptyChecklistDraft, 'zendesk')).toEqual({ ok: false, errors: { domain: 'Enter the domain to check, such as example.com.' } });
   });
 
   it('takes the domain, platform and selectors of an address', () => {

@@ -17,7 +17,8 @@ export interface ChecklistDraft {
 export type ChecklistField = keyof ChecklistDraft;
 export type ChecklistErrors = Partial<Record<ChecklistField, string>>;
 
-export const emptyChecklistDraft: ChecklistDraft = { domain: '', platform: 'zendesk', selectors: '', sendingIp: '', dnsServers: '' };
+/** `platform` '' = not chosen: the run uses the first platform of `platforms:list`. */
+export const emptyChecklistDraft: ChecklistDraft = { domain: '', platform: '', selectors: '', sendingIp: '', dnsServers: '' };
 
 /** Commas, spaces or line breaks separate entries. */
 export function splitList(text: string): string[] {
@@ -40,7 +41,7 @@ export function draftFromAddress(address: Pick<AddressView, 'address' | 'platfor
 
 export type ChecklistParse = { readonly ok: true; readonly request: ChecklistRequest } | { readonly ok: false; readonly errors: ChecklistErrors };
 
-export function requestOf(draft: ChecklistDraft): ChecklistParse {
+export function requestOf(draft: ChecklistDraft, defaultPlatform: PlatformId): ChecklistParse {
   const domain = draft.domain.trim();
   if (domain === '') return { ok: false, errors: { domain: 'Enter the domain to check, such as example.com.' } };
   const ip = draft.sendingIp.trim();
@@ -48,7 +49,7 @@ export function requestOf(draft: ChecklistDraft): ChecklistParse {
     ok: true,
     request: {
       domain,
-      platform: draft.platform,
+      platform: draft.platform === '' ? defaultPlatform : draft.platform,
       selectors: splitList(draft.selectors),
       ...(ip === '' ? {} : { sendingIp: ip }),
       dnsServers: splitList(draft.dnsServers),

@@ -1,17 +1,9 @@
 import { Button, Field, Input, makeStyles, Select, tokens } from '@fluentui/react-components';
 import type { FormEvent, Ref } from 'react';
-import type { AddressView, PlatformId } from '../../../../src-preload/contract';
+import type { AddressView } from '../../../../src-preload/contract';
+import { usePlatformNaming } from '../../api/use-platforms';
 import { LabelSelect } from '../../ui/label-select';
 import { draftFromAddress, type ChecklistDraft, type ChecklistErrors, type ChecklistField } from './checklist-draft';
-
-/** The checklist's own names for the platforms (the connector, not the address form's wording). */
-export const checklistPlatformLabels = {
-  zendesk: 'Zendesk',
-  zuora: 'Zuora external SMTP',
-  'zuora-ses': 'Zuora advanced SMTP (Amazon SES)',
-  clienttether: 'ClientTether',
-  generic: 'Generic',
-} as const satisfies Record<PlatformId, string>;
 
 const useStyles = makeStyles({
   form: {
@@ -50,6 +42,7 @@ export interface ChecklistFormProps {
 
 export function ChecklistForm({ draft, errors, onChange, onRun, onCancel, running, cancelling, addresses, dnsFallback, formRef }: ChecklistFormProps) {
   const styles = useStyles();
+  const platforms = usePlatformNaming();
   const set = <K extends ChecklistField>(key: K, value: ChecklistDraft[K]) => onChange({ ...draft, [key]: value });
   const fieldProps = (name: ChecklistField) => {
     const message = errors[name];
@@ -74,7 +67,7 @@ export function ChecklistForm({ draft, errors, onChange, onRun, onCancel, runnin
             <option value="">Choose an address…</option>
             {addresses.map((a) => (
               <option key={a.id} value={a.id}>
-                {a.address} ({checklistPlatformLabels[a.platform]})
+                {a.address} ({platforms.label(a.platform)})
               </option>
             ))}
           </Select>
@@ -85,7 +78,7 @@ export function ChecklistForm({ draft, errors, onChange, onRun, onCancel, runnin
           <Input value={draft.domain} onChange={(_e, d) => set('domain', d.value)} spellCheck={false} autoComplete="off" inputMode="url" />
         </Field>
         <Field label="Platform" hint="Sets the SPF include and DKIM selectors the platform needs." {...fieldProps('platform')}>
-          <LabelSelect value={draft.platform} labels={checklistPlatformLabels} onChange={(value) => set('platform', value)} />
+          <LabelSelect value={draft.platform === '' ? platforms.defaultId : draft.platform} labels={platforms.labels} onChange={(value) => set('platform', value)} />
         </Field>
         <Field label="Extra DKIM selectors" hint="Besides the platform's own; separate with commas or spaces." {...fieldProps('selectors')}>
           <Input value={draft.selectors} onChange={(_e, d) => set('selectors', d.value)} className={styles.mono} spellCheck={false} autoComplete="off" />

@@ -5,7 +5,8 @@ import { ErrorBar } from '../../ui/error-bar';
 import { importanceGroups } from './check-labels';
 import { CheckItemView } from './check-item-view';
 import { orderedItems, progressOf, waitingIds, type RunState } from './checklist-run';
-import { checklistPlatformLabels } from './checklist-form';
+import { GENERIC_PLATFORM_ID } from '../../../../src-preload/platform-vocabulary';
+import { usePlatformNaming } from '../../api/use-platforms';
 import { DnsText } from './dns-text';
 import { StatusChip } from './status-chip';
 
@@ -35,6 +36,7 @@ export interface ChecklistResultsProps {
 
 export function ChecklistResults({ state, onRerun, onCheckPropagation }: ChecklistResultsProps) {
   const styles = useStyles();
+  const platforms = usePlatformNaming();
   const items = orderedItems(state);
   const waiting = waitingIds(state);
   const progress = progressOf(state);
@@ -71,7 +73,7 @@ export function ChecklistResults({ state, onRerun, onCheckPropagation }: Checkli
           ))}
         </ul>
         <Text className={styles.muted}>
-          {summaryLine(state, items.length, progress.total)}
+          {summaryLine(state, platforms.label(state.request.platform ?? GENERIC_PLATFORM_ID), items.length, progress.total)}
         </Text>
       </div>
 
@@ -132,8 +134,7 @@ function countsOf(items: readonly CheckItem[]): Record<CheckStatus, number> {
   return counts;
 }
 
-function summaryLine(state: Exclude<RunState, { phase: 'idle' }>, finished: number, total: number | null): string {
-  const platform = checklistPlatformLabels[state.request.platform ?? 'generic'];
+function summaryLine(state: Exclude<RunState, { phase: 'idle' }>, platform: string, finished: number, total: number | null): string {
   const servers = state.resolver === null ? '' : state.resolver.kind === 'system' ? " · this machine's resolvers" : ` · asked ${state.resolver.servers.join(', ')}`;
   switch (state.phase) {
     case 'running':

@@ -2,6 +2,7 @@ import { makeStyles, Text, tokens } from '@fluentui/react-components';
 import { useEffect, useRef, useState } from 'react';
 import type { FixRecord } from '../../../../src-main/checks/schemas';
 import { useChannelMutation, useChannelQuery, useSettings } from '../../api/hooks';
+import { usePlatformNaming } from '../../api/use-platforms';
 import { ErrorBar } from '../../ui/error-bar';
 import { ViewHeader } from '../../ui/view-header';
 import { checklistErrorsOf, emptyChecklistDraft, requestOf, splitList, type ChecklistDraft, type ChecklistErrors } from './checklist-draft';
@@ -28,6 +29,7 @@ export function ChecklistView() {
   const routePlatform = useRouteParam('platform');
   const routeSelectors = useRouteParam('selectors');
   const [draft, setDraft] = useState<ChecklistDraft>(() => draftFromRoute(routeDomain, routePlatform, routeSelectors));
+  const platforms = usePlatformNaming();
   const [localErrors, setLocalErrors] = useState<ChecklistErrors>({});
   const { state, start, cancel } = useChecklistRun();
   const addresses = useChannelQuery('addresses:list', {});
@@ -49,14 +51,15 @@ export function ChecklistView() {
 
   const ranFromRoute = useRef(false);
   useEffect(() => {
-    if (ranFromRoute.current || routeDomain === null) return;
+    // A link without a platform runs with the first one: wait until the list is known.
+    if (ranFromRoute.current || routeDomain === null || !platforms.loaded) return;
     ranFromRoute.current = true;
-    const parsed = requestOf(draft);
+    const parsed = requestOf(draft, platforms.defaultId);
     if (parsed.ok) start(parsed.request);
-  }, [routeDomain, draft, start]);
+  }, [routeDomain, draft, start, platforms]);
 
   const run = () => {
-    const parsed = requestOf(draft);
+    const parsed = requestOf(draft, platforms.defaultId);
     if (!parsed.ok) {
       setLocalErrors(parsed.errors);
       return;

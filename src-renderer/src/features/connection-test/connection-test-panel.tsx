@@ -10,7 +10,8 @@ import {
 } from '@fluentui/react-components';
 import { useEffect, useRef, useState } from 'react';
 import { checkLending } from '../../../../src-preload/lending';
-import type { AddressView, PlatformId, Security } from '../../../../src-preload/contract';
+import type { AddressView, Security } from '../../../../src-preload/contract';
+import { usePlatformNaming } from '../../api/use-platforms';
 import type { CertificateInfo, ConnectionReport, FailureCode } from '../../../../src-main/smtp/schemas';
 import { routeHref } from '../../app/routes';
 import { useQueryClient } from '@tanstack/react-query';
@@ -50,14 +51,6 @@ const useStyles = makeStyles({
   verdictText: { overflowWrap: 'anywhere' },
 });
 
-/** Who will refuse what Relayproof merely accepts (a pinned certificate). */
-const platformNames = {
-  zendesk: 'Zendesk',
-  zuora: 'Zuora',
-  'zuora-ses': 'Zuora',
-  clienttether: 'ClientTether',
-  generic: 'the SaaS platform',
-} as const satisfies Record<PlatformId, string>;
 
 const securityWords = { starttls: 'STARTTLS', tls: 'implicit TLS', none: 'no TLS' } as const satisfies Record<Security, string>;
 
@@ -82,6 +75,7 @@ export interface ConnectionTestPanelProps {
  */
 export function ConnectionTestPanel({ address, headingLevel = 2, onReport }: ConnectionTestPanelProps) {
   const styles = useStyles();
+  const platforms = usePlatformNaming();
   const hidden = useVisuallyHiddenStyles();
   const [draft, setDraft] = useState<ConnectionDraft>(() => (address === undefined ? emptyConnectionDraft : draftFromAddress(address)));
   const storedFor = address !== undefined && address.secret.stored === true ? address : null;
@@ -167,7 +161,8 @@ export function ConnectionTestPanel({ address, headingLevel = 2, onReport }: Con
 
   const target = state.phase === 'idle' ? null : state.target;
   const pins = settings.data?.pinnedCertificates;
-  const platformName = address === undefined ? 'the SaaS platform' : platformNames[address.platform];
+  // Who will refuse what Relayproof merely accepts (a pinned certificate).
+  const platformName = address === undefined ? 'the SaaS platform' : platforms.shortName(address.platform);
 
   const trust = (certificate: CertificateInfo) => {
     if (target === null || pins === undefined) return;

@@ -4,7 +4,7 @@ import { useRouteParam } from '../../app/use-hash-route';
 import { ErrorBar } from '../../ui/error-bar';
 import { Loading } from '../../ui/loading';
 import { ViewHeader } from '../../ui/view-header';
-import { platformLabels } from '../addresses/address-labels';
+import { usePlatformNaming } from '../../api/use-platforms';
 import { ConnectionTestPanel } from './connection-test-panel';
 import { ExplainBox } from './explain-box';
 
@@ -18,6 +18,7 @@ const useStyles = makeStyles({
  */
 export function ConnectionTestView() {
   const styles = useStyles();
+  const platforms = usePlatformNaming();
   const addressId = useRouteParam('address');
   const list = useChannelQuery('addresses:list', {});
   const address = addressId === null ? undefined : list.data?.find((a) => a.id === addressId);
@@ -33,7 +34,7 @@ export function ConnectionTestView() {
         {address === undefined ? null : (
           <MessageBar intent="info">
             <MessageBarBody>
-              Testing the saved address {address.address} ({platformLabels[address.platform]}). Changes here are for this test only and are not saved.
+              Testing the saved address {address.address} ({platforms.label(address.platform)}). Changes here are for this test only and are not saved.
             </MessageBarBody>
           </MessageBar>
         )}

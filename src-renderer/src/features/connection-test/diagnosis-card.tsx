@@ -5,7 +5,7 @@ import { useVisuallyHiddenStyles } from '../../ui/visually-hidden';
 import { useCardStyles } from './card-styles';
 import { Heading, nextLevel, type HeadingLevel } from './heading';
 import { InlineCode } from './inline-code';
-import { saasPlatformName } from './phase-labels';
+import { usePlatformNaming } from '../../api/use-platforms';
 
 const useStyles = makeStyles({
   card: { borderLeft: `${tokens.strokeWidthThickest} solid ${tokens.colorPaletteRedBorder2}` },
@@ -44,6 +44,7 @@ export interface DiagnosisCardProps {
 export function DiagnosisCard({ diagnosis, headingLevel, eyebrow }: DiagnosisCardProps) {
   const card = useCardStyles();
   const styles = useStyles();
+  const platforms = usePlatformNaming();
   const hidden = useVisuallyHiddenStyles();
   const titleId = useId();
   const known = diagnosis.kind === 'catalogue';
@@ -95,7 +96,7 @@ export function DiagnosisCard({ diagnosis, headingLevel, eyebrow }: DiagnosisCar
       </div>
       {diagnosis.saasShows.map((shown) => (
         <p key={`${shown.platform}:${shown.text}`} className={styles.shows}>
-          What {saasPlatformName(shown.platform)} will show: <span className={styles.quote}>“{shown.text}”</span>
+          What {platforms.shortName(shown.platform)} will show: <span className={styles.quote}>“{shown.text}”</span>
         </p>
       ))}
       {diagnosis.references.length === 0 ? null : (

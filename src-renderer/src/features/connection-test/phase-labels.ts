@@ -40,17 +40,3 @@ export const outcomeWords = {
   fail: 'failed',
   skipped: 'skipped',
 } as const satisfies Record<PhaseOutcome, string>;
-
-/** Names as a connector platform's documentation spells them. */
-export function saasPlatformName(platform: string): string {
-  switch (platform) {
-    case 'zuora':
-      return 'Zuora';
-    case 'zendesk':
-      return 'Zendesk';
-    case 'clienttether':
-      return 'ClientTether';
-    default:
-      return platform;
-  }
-}

@@ -5,7 +5,8 @@ import { useChannelQuery } from '../../api/hooks';
 import { ErrorBar } from '../../ui/error-bar';
 import { Loading } from '../../ui/loading';
 import { ViewHeader } from '../../ui/view-header';
-import { environmentLabels, platformLabels } from '../addresses/address-labels';
+import { environmentLabels } from '../addresses/address-labels';
+import { usePlatformNaming } from '../../api/use-platforms';
 import { useCardStyles } from '../connection-test/card-styles';
 import { EmlOpen } from './eml-open';
 import { ExportReport } from './export-report';
@@ -47,6 +48,7 @@ export function AddressStatusView({ addressId, moveFocus }: { readonly addressId
 
 function AddressStatusBody({ status }: { readonly status: AddressStatus }) {
   const styles = useStyles();
+  const platforms = usePlatformNaming();
   const card = useCardStyles();
   const ticking = useNow();
   // The clock of the last answer, if newer: a countdown never shows more time than there is.
@@ -86,7 +88,7 @@ function AddressStatusBody({ status }: { readonly status: AddressStatus }) {
           <span className={styles.summary}>
             <ItemStateChip state={status.status.overall} overall warning={warned} label={overallLabel(status.status)} />
             <span>
-              {platformLabels[address.platform]} · {environmentLabels[address.environment]} · last check {formatTime(status.lastCheckAt, 'never')} · next check{' '}
+              {platforms.label(address.platform)} · {environmentLabels[address.environment]} · last check {formatTime(status.lastCheckAt, 'never')} · next check{' '}
               {formatTime(status.nextCheckAt, status.status.overall === 'verified' ? 'not needed' : 'on demand')}
             </span>
             <Link href={statusHref(null)}>All addresses</Link>

@@ -1,6 +1,7 @@
 import { Link, makeStyles, Table, TableBody, TableCell, TableHeader, TableHeaderCell, TableRow, Text, tokens } from '@fluentui/react-components';
 import type { AddressStatus } from '../../../../src-preload/contract';
-import { environmentLabels, platformLabels } from '../addresses/address-labels';
+import { environmentLabels } from '../addresses/address-labels';
+import { usePlatformNaming } from '../../api/use-platforms';
 import { ItemStateChip } from './item-state-chip';
 import { formatTime, itemWarnings, overallLabel, statusHref } from './status-format';
 
@@ -15,6 +16,7 @@ const useStyles = makeStyles({
 /** Every address with its derived overall status, worst item, last and next check. */
 export function StatusDashboard({ statuses }: { readonly statuses: readonly AddressStatus[] }) {
   const styles = useStyles();
+  const platforms = usePlatformNaming();
   return (
     <div className={styles.scroller}>
       <Table aria-label="Verification status of every address" className={styles.table}>
@@ -36,7 +38,7 @@ export function StatusDashboard({ statuses }: { readonly statuses: readonly Addr
                     {s.address.address}
                   </Link>
                   <Text size={200} className={styles.secondary}>
-                    {platformLabels[s.address.platform]} · {environmentLabels[s.address.environment]}
+                    {platforms.label(s.address.platform)} · {environmentLabels[s.address.environment]}
                     {s.address.setup === 'in-progress' ? ' · setup not finished' : ''}
                   </Text>
                 </div>

@@ -60,7 +60,7 @@ export function AddressStep({ state, dispatch, platform }: StepProps) {
         <Field
           label={`${platform?.name.replace(/\s*\(.*\)$/u, '') ?? 'Platform'} subdomain`}
           required
-          hint={`yourcompany of yourcompany.${platform?.forwarding?.domainSuffix ?? 'zendesk.com'}: inbound mail is forwarded to ${forwardingTarget(platform, state.platformSubdomain) ?? ''}.`}
+          hint={`yourcompany of yourcompany.${platform?.forwarding?.domainSuffix ?? ''}: inbound mail is forwarded to ${forwardingTarget(platform, state.platformSubdomain) ?? ''}.`}
           {...(state.errors.platformSubdomain === undefined ? {} : { validationState: 'error' as const, validationMessage: state.errors.platformSubdomain })}
         >
           <Input
@@ -69,7 +69,7 @@ export function AddressStep({ state, dispatch, platform }: StepProps) {
             autoComplete="off"
             spellCheck={false}
             className={styles.mono}
-            contentAfter={<span aria-hidden="true">.{platform?.forwarding?.domainSuffix ?? 'zendesk.com'}</span>}
+            contentAfter={<span aria-hidden="true">.{platform?.forwarding?.domainSuffix ?? ''}</span>}
           />
         </Field>
       ) : null}

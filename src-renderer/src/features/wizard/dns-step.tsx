@@ -8,6 +8,7 @@ import { emptyPropagationDraft, PropagationPanel, type PropagationDraft } from '
 import { useChecklistRun } from '../checklist/use-checklist-run';
 import { currentCheck, domainOf, forwardingTarget, type DnsProblem } from './wizard-state';
 import type { ChecklistRequest } from '../checklist/checklist-run';
+import { GENERIC_PLATFORM_ID } from '../../../../src-preload/platform-vocabulary';
 import type { StepProps } from './wizard-labels';
 
 const useStyles = makeStyles({
@@ -30,7 +31,7 @@ export function DnsStep({ state, dispatch, platform, address }: StepProps) {
   const smtpHost = address?.host ?? state.host.trim();
   const request: ChecklistRequest = {
     domain,
-    platform: state.platform ?? 'generic',
+    platform: state.platform ?? GENERIC_PLATFORM_ID,
     selectors: address?.selectors ?? [],
     dnsServers: [],
     ...(forwarding === null ? {} : { forwardingAddress: forwarding }),

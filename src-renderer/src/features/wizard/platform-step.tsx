@@ -1,7 +1,7 @@
 import { Field, Link, makeStyles, Radio, RadioGroup, Text, tokens } from '@fluentui/react-components';
-import { platformIds, type Environment, type PlatformId } from '../../../../src-preload/contract';
+import type { Environment, PlatformId } from '../../../../src-preload/contract';
 import type { Platform, PlatformDkimSelector } from '../../../../src-main/providers/schemas';
-import { wizardPlatformLabels, type StepProps } from './wizard-labels';
+import type { StepProps } from './wizard-labels';
 
 const useStyles = makeStyles({
   root: { display: 'flex', flexDirection: 'column', gap: tokens.spacingVerticalL, maxWidth: '72ch' },
@@ -35,7 +35,7 @@ function selectorText(s: PlatformDkimSelector): string {
 function PlatformFacts({ platform }: { readonly platform: Platform }) {
   const styles = useStyles();
   const dkim = dkimText(platform);
-  const name = wizardPlatformLabels[platform.id];
+  const name = platform.name;
   return (
     <dl className={styles.terms} aria-label={`What ${name} needs`}>
       <dt className={styles.term}>SPF include</dt>
@@ -106,14 +106,14 @@ function fieldState(message: string | undefined) {
 }
 
 /** Step 1: which connector, and sandbox or production. */
-export function PlatformStep({ state, dispatch, platform }: StepProps) {
+export function PlatformStep({ state, dispatch, platform, platforms }: StepProps) {
   const styles = useStyles();
   return (
     <div className={styles.root}>
       <Field label="Platform" required {...fieldState(state.errors.platform)}>
         <RadioGroup value={state.platform ?? ''} onChange={(_e, d) => dispatch({ type: 'set-platform', platform: d.value as PlatformId })}>
-          {platformIds.map((id) => (
-            <Radio key={id} value={id} label={wizardPlatformLabels[id]} />
+          {platforms.map((p) => (
+            <Radio key={p.id} value={p.id} label={p.name} />
           ))}
         </RadioGroup>
       </Field>
@@ -121,7 +121,7 @@ export function PlatformStep({ state, dispatch, platform }: StepProps) {
         <div className={styles.facts}>
           <Text>{platform.summary}</Text>
           {platform.limits.length === 0 ? null : (
-            <ul className={styles.list} aria-label={`${wizardPlatformLabels[platform.id]} limits`}>
+            <ul className={styles.list} aria-label={`${platform.name} limits`}>
               {platform.limits.map((limit) => (
                 <li key={limit.key}>
                   {limit.description}: {limit.value}

@@ -4,7 +4,7 @@ import { DetailsList } from '../../ui/details-list';
 import { Loading } from '../../ui/loading';
 import { authKindLabels, environmentLabels, securityLabels } from '../addresses/address-labels';
 import { CopySecretButton } from '../addresses/copy-secret-button';
-import { forwardingTarget, outstandingProblems, platformShortNames, stepIndex } from './wizard-state';
+import { forwardingTarget, outstandingProblems, stepIndex } from './wizard-state';
 import { CopyButton } from '../../ui/copy-button';
 import { stepTitles, type StepProps } from './wizard-labels';
 
@@ -34,8 +34,8 @@ export function SummaryStep({ state, dispatch, address, platform }: StepProps) {
   return (
     <div className={styles.root}>
       <Text>
-        Enter these in {platformShortNames[address.platform]} ({environmentLabels[address.environment].toLowerCase()}) for {address.address}
-        {address.platform === 'zendesk' ? ': Admin Center, Channels, Talk and email, Email, Add address, Connect external address, Email forwarding/Authenticated SMTP Connector.' : '.'}
+        Enter these in {platform?.shortName ?? address.platform} ({environmentLabels[address.environment].toLowerCase()}) for {address.address}
+        {platform?.enterCredentialsAt === undefined ? '.' : `: ${platform.enterCredentialsAt}.`}
       </Text>
       <DetailsList
         items={[

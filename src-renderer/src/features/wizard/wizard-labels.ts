@@ -1,5 +1,5 @@
 import type { Dispatch } from 'react';
-import type { AddressView, PlatformId, WizardStep } from '../../../../src-preload/contract';
+import type { AddressView, WizardStep } from '../../../../src-preload/contract';
 import type { Platform } from '../../../../src-main/providers/schemas';
 import type { HeadingLevel } from '../connection-test/heading';
 import type { WizardAction, WizardState } from './wizard-state';
@@ -14,15 +14,6 @@ export const stepTitles = {
   verify: 'Checking your setup',
   summary: 'Summary: what to paste into the platform',
 } as const satisfies Record<WizardStep, string>;
-
-/** The platforms as the wizard offers them (the connector, as the platform names it). */
-export const wizardPlatformLabels = {
-  zendesk: 'Zendesk Authenticated SMTP Connector (outbound-only)',
-  zuora: 'Zuora external SMTP',
-  'zuora-ses': 'Zuora advanced SMTP (Amazon SES)',
-  clienttether: 'ClientTether',
-  generic: 'Generic (any other platform)',
-} as const satisfies Record<PlatformId, string>;
 
 /** What every step receives from the view. */
 export interface StepProps {

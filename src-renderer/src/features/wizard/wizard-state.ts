@@ -22,6 +22,7 @@ import {
 } from '../../../../src-preload/contract';
 import type { Platform, ProviderEndpoint, ProviderPreset } from '../../../../src-main/providers/schemas';
 import type { ConnectionReport } from '../../../../src-main/smtp/schemas';
+import { forwardingAddress, GENERIC_PLATFORM_ID, sentenceStart } from '../../../../src-preload/platform-vocabulary';
 import { presetDefaults } from '../../../../src-preload/preset-defaults';
 
 export type WizardField =
@@ -126,15 +127,6 @@ export interface DnsProblem {
   readonly summary: string;
 }
 
-/** The platform in a sentence ("Zendesk sends …"). */
-export const platformShortNames = {
-  zendesk: 'Zendesk',
-  zuora: 'Zuora',
-  'zuora-ses': 'Zuora',
-  clienttether: 'ClientTether',
-  generic: 'The platform',
-} as const satisfies Record<PlatformId, string>;
-
 /** What the rules of a step need besides the state. */
 export interface StepContext {
   readonly platforms: readonly Platform[];
@@ -192,8 +184,7 @@ export function needsSubdomain(platform: Platform | undefined): boolean {
 export function forwardingTarget(platform: Platform | undefined, subdomain: string): string | null {
   const pattern = platform?.forwarding?.addressPattern;
   if (pattern === undefined) return null;
-  const name = subdomain.trim() === '' ? 'yourcompany' : subdomain.trim().toLowerCase();
-  return pattern.replaceAll('{subdomain}', name);
+  return forwardingAddress(pattern, subdomain.trim() === '' ? 'yourcompany' : subdomain);
 }
 
 /** The domain of the address as typed (after the last @), or ''. */
@@ -241,6 +232,7 @@ export function whyTestDoesNotCount(report: ConnectionReport, storedSecretOf: st
 export function validateStep(state: WizardState, context: StepContext): WizardErrors {
   const errors: WizardErrors = {};
   const platform = context.platforms.find((p) => p.id === state.platform);
+  const platformWord = sentenceStart(platform?.shortName ?? 'the platform');
   switch (state.step) {
     case 'platform':
       if (state.platform === null) errors.platform = 'Choose the platform you are connecting the address to.';
@@ -256,7 +248,7 @@ export function validateStep(state: WizardState, context: StepContext): WizardEr
       }
       if (needsSubdomain(platform)) {
         const subdomain = state.platformSubdomain.trim().toLowerCase();
-        if (subdomain === '') errors.platformSubdomain = `Enter your ${platformShortNames[state.platform ?? 'generic']} subdomain: yourcompany for yourcompany.zendesk.com.`;
+        if (subdomain === '') errors.platformSubdomain = `Enter your ${platformWord} subdomain: yourcompany for yourcompany.${platform?.forwarding?.domainSuffix ?? ''}.`;
         else {
           const parsed = platformSubdomainSchema.safeParse(subdomain);
           if (!parsed.success) errors.platformSubdomain = parsed.error.issues[0]?.message ?? 'Check the subdomain.';
@@ -275,7 +267,7 @@ export function validateStep(state: WizardState, context: StepContext): WizardEr
       if (state.security === null) {
         if (state.provider !== null) errors.security = 'Choose STARTTLS or implicit TLS.';
       } else if (state.security === 'none') {
-        errors.security = `${platformShortNames[state.platform ?? 'generic']} sends the password only over TLS: choose STARTTLS (usually port 587) or implicit TLS (port 465).`;
+        errors.security = `${platformWord} sends the password only over TLS: choose STARTTLS (usually port 587) or implicit TLS (port 465).`;
       }
       const username = usernameSchema.safeParse(state.username.trim());
       if (state.username.trim() === '') errors.username = 'Enter the username the platform signs in with (often the full address).';
@@ -530,7 +522,7 @@ export function addressFieldsOf(state: WizardState, check: AddressCheck | null, 
   const subdomain = needsSubdomain(platform) ? state.platformSubdomain.trim().toLowerCase() : '';
   return {
     address: check?.ascii ?? state.address.trim(),
-    platform: state.platform ?? 'generic',
+    platform: state.platform ?? GENERIC_PLATFORM_ID,
     environment: state.environment ?? 'sandbox',
     provider: state.provider ?? 'custom',
     host: state.host.trim(),
