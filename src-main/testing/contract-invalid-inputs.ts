@@ -249,6 +249,8 @@ const WRONG_TYPES: readonly Json[] = [null, true, false, 0, -1, 3.5, 1e308, -1e3
 const PROTO_KEYS = ['__proto__', 'constructor', 'prototype', 'toString', 'valueOf', 'hasOwnProperty', '__defineGetter__', 'isAdmin'];
 const BAD_NUMBERS: readonly Json[] = [0, -1, 4, 65536, 731, 301, 1e9, -0.5, 1.5, 1e308, -1e308, 2 ** 53 + 2, Number.MIN_VALUE];
 const CONTROL = ['\r', '\n', '\r\n', '\u0000'];
+/** Characters that hide or reorder text (issue 12): the random mutations use them too. */
+const HIDDEN = ['\u202E', '\u2066', '\u200B', '\uFEFF', '\u0085', '\u001b', '\u2028'];
 
 type Mutation = (root: Json, rng: Random) => Json;
 
@@ -298,7 +300,7 @@ const MUTATIONS: Readonly<Record<string, Mutation>> = {
     if (node === undefined) return MUTATIONS['extra-key']?.(root, rng) ?? root;
     const text = node.value as string;
     const at = rng.int(0, text.length);
-    return replaceAt(root, node.path, `${text.slice(0, at)}${rng.pick(CONTROL)}${text.slice(at)}`);
+    return replaceAt(root, node.path, `${text.slice(0, at)}${rng.pick([...CONTROL, ...HIDDEN])}${text.slice(at)}`);
   },
   'long-string'(root, rng) {
     const node = pickNode(root, rng, (v) => typeof v !== 'object' || v === null) ?? { path: [], value: root };

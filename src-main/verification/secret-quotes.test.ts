@@ -3,7 +3,8 @@
  * multi-line 535 that quotes it changed (upper-cased, a piece of it, wrapped over two
  * lines with a 3-character tail, case-swapped). The connection test's transcript and
  * report, the verification history it is recorded in, and the exported reports (JSON and
- * HTML) must hold none of it: no piece of 6 or more characters, in any case.
+ * HTML) must hold none of it: no piece of 6 or more characters, in any case. An IMAP
+ * server that does the same to the mailbox password gets the same treatment.
  */
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -13,10 +14,12 @@ import { createServices, type Services } from '../services';
 import { SECRET_MARK } from '../smtp/secret-redactor';
 import { startTestDnsServer, type TestDnsServer } from '../testing/dns-test-server';
 import { rr } from '../testing/dns-zone';
+import { startHostileImap } from '../testing/hostile-imap';
 import { startHostileServer, type HostileServer } from '../testing/hostile-servers';
 import { createTestPki, type TestPki } from '../testing/tls-certs';
 import { makeTempDir, memoryKeychain, type TempDir } from '../testing/transport-support';
 import type { Dispatcher } from '../rpc/dispatch';
+import { receiveByImap } from './imap-receipt';
 
 const USER = 'support@example.test';
 /** No English in it, so a piece found in a text can only be a leak. */
@@ -120,6 +123,27 @@ describe('a server that quotes the password changed', () => {
       const { content } = report.value as { content: string };
       expect(content).toContain(format === 'json' ? '"kind": "relayproof-verification-report"' : '<html');
       expect(leaks(content), format).toEqual([]);
+    }
+  });
+
+  it('an IMAP server quoting the mailbox password: the failure that goes into history holds no piece of it', async () => {
+    const imap = await startHostileImap(pki.leaf);
+    try {
+      const outcome = await receiveByImap({
+        mailbox: { host: '127.0.0.1', port: imap.port, security: 'tls', username: 'inbox@example.test' },
+        password: SECRET,
+        token: 'rp-token-1',
+        deadlineAt: new Date(Date.now() + 5_000),
+        ca: [pki.ca],
+      });
+      expect(imap.passwords).toEqual([SECRET]);
+      expect(outcome.ok).toBe(false);
+      if (outcome.ok) return;
+      expect(outcome.failure.code).toBe('auth-failed');
+      expect(outcome.failure.message).toContain(SECRET_MARK);
+      expect(leaks(JSON.stringify(outcome.failure))).toEqual([]);
+    } finally {
+      await imap.close();
     }
   });
 });
