@@ -9,6 +9,7 @@ import { EVENT_CHANNEL } from '../src-preload/contract';
 import { electronClipboard } from './electron/clipboard';
 import { allowRendererSenders, registerContract } from './electron/ipc';
 import { showVerificationNotifications } from './electron/notifications';
+import { electronStoreEngine } from './electron/store-engine';
 import { createAppWindow, rendererLocation } from './electron/window';
 import { createServices, type Services } from './services';
 import { StoreUnavailableError } from './store/store';
@@ -38,6 +39,7 @@ if (!app.requestSingleInstanceLock()) {
       services = createServices({
         dataDirectory: app.getPath('userData'),
         mode: 'electron',
+        documentEngine: electronStoreEngine,
         clipboard: electronClipboard(),
         validateOutput: !app.isPackaged,
       });

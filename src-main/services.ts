@@ -16,6 +16,8 @@ import {
 import { createLogger, type Logger } from './log/logger';
 import { createDispatcher, type Dispatcher, type Handlers } from './rpc/dispatch';
 import { createHandlers } from './rpc/handlers';
+import { confEngine } from './store/conf-engine';
+import type { DocumentEngineFactory } from './store/document-engine';
 import { openStore, type AppStore } from './store/store';
 import { loadKeytar } from './vault/keytar';
 import { createVault, type KeychainBackend, type Vault } from './vault/vault';
@@ -41,6 +43,8 @@ export interface ServicesOptions {
   readonly logger?: Logger;
   /** Called after each write of a stored document, with its path (benchmarks count them). */
   readonly onDocumentWrite?: (path: string) => void;
+  /** Reads and writes the settings and verification history once checked: conf by default, electron-store in Electron (index.ts). */
+  readonly documentEngine?: DocumentEngineFactory;
   readonly keychain?: () => Promise<KeychainBackend>;
   readonly clock?: () => Date;
   /** Validate every handler output against the contract (development and tests). */
@@ -90,8 +94,10 @@ export interface Services {
 export function createServices(options: ServicesOptions): Services {
   const logger = options.logger ?? createLogger({ file: join(options.dataDirectory, 'logs', 'relayproof.log') });
   const onWrite = options.onDocumentWrite === undefined ? {} : { onWrite: options.onDocumentWrite };
+  const engine = options.documentEngine ?? confEngine;
   const store = openStore({
     directory: options.dataDirectory,
+    engine,
     ...(options.clock ? { clock: options.clock } : {}),
     ...onWrite,
   });
@@ -123,6 +129,7 @@ export function createServices(options: ServicesOptions): Services {
   });
   const verificationStore = openVerificationStore({
     directory: options.dataDirectory,
+    engine,
     ...(options.clock ? { clock: options.clock } : {}),
     ...onWrite,
   });

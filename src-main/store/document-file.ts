@@ -48,8 +48,9 @@ import {
   writeSync,
   type Stats,
 } from 'node:fs';
-import { basename, dirname, join } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
 import type { z } from 'zod';
+import type { DocumentEngine, DocumentEngineFactory } from './document-engine';
 import { withFileLock, type Lease, type LockOptions } from './file-lock';
 import { ANY_ENTRY, watchFolder, type FolderWatchOptions } from './folder-watch';
 import { StoreUnavailableError, errorText } from './store-errors';
@@ -279,8 +280,33 @@ export type Inspection<T> =
 
 const BOM = '\uFEFF';
 
-/** Reads, classifies and validates one file. Never writes or moves anything. */
-export function inspectFile<T>(path: string, format: DocumentFormat<T>): Inspection<T> {
+/**
+ * A read through the engine that found the file replaced afterwards is tried again: a
+ * lock-free read can meet another process's rename (each write holds the lock for
+ * milliseconds), so 20 in a row means something outside Relayproof keeps rewriting it.
+ */
+const ENGINE_READ_ATTEMPTS = 20;
+const REPLACED = Symbol('replaced while the engine read it');
+
+/**
+ * Reads, classifies and validates one file. Never writes or moves anything. With an
+ * `engine` (built on first use), the content is read through it, but only after the file
+ * passed the checks of readBounded, and only if the path still holds that same file when
+ * the engine is done.
+ */
+export function inspectFile<T>(path: string, format: DocumentFormat<T>, engine?: () => DocumentEngine): Inspection<T> {
+  for (let attempt = 1; ; attempt++) {
+    const found = inspectOnce(path, format, engine);
+    if (found !== REPLACED) return found;
+    if (attempt >= ENGINE_READ_ATTEMPTS) {
+      throw new StoreUnavailableError(`Relayproof could not read ${path}: it was replaced ${ENGINE_READ_ATTEMPTS} times while Relayproof read it, so something keeps rewriting it. Close the program that does, then try again.`);
+    }
+  }
+}
+
+function inspectOnce<T>(path: string, format: DocumentFormat<T>, engine: (() => DocumentEngine) | undefined): Inspection<T> | typeof REPLACED {
+  // The checks: lstat (no link, no folder or special file, within the limit), then an
+  // O_NOFOLLOW, non-blocking open judged by fstat, read no further than the limit.
   const read = readBounded(path, format.maxBytes);
   if (read.state !== 'read') return read;
   const { bytes, stamp } = read;
@@ -291,11 +317,36 @@ export function inspectFile<T>(path: string, format: DocumentFormat<T>): Inspect
   if (hadBom) text = text.slice(BOM.length);
   if (text.trim() === '') return { state: 'damaged', damage: { kind: 'empty', size: bytes.length } };
 
+  const corrupt = (error: unknown): Inspection<T> => ({ state: 'damaged', damage: { kind: 'corrupt-json', reason: describeJsonError(text, error, hadBom ? 3 : 0) } });
   let raw: unknown;
-  try {
-    raw = JSON.parse(text);
-  } catch (error) {
-    return { state: 'damaged', damage: { kind: 'corrupt-json', reason: describeJsonError(text, error, hadBom ? 3 : 0) } };
+  if (engine !== undefined && !hadBom) {
+    // The engine opens the path again (readFileSync: it follows links and reads whatever
+    // size it finds). What it read counts only if the path still holds the file checked
+    // above: same device, inode, size, mtime and ctime. A file swapped in during those
+    // microseconds has been read by then (the remaining window), but it is never used.
+    let failure: { readonly error: unknown } | null = null;
+    try {
+      raw = engine().read();
+    } catch (error) {
+      failure = { error };
+    }
+    if (fileStamp(path) !== stamp) return REPLACED;
+    if (failure !== null) {
+      // The same bytes, parsed here, say where the JSON breaks.
+      try {
+        JSON.parse(text);
+      } catch (error) {
+        return corrupt(error);
+      }
+      return { state: 'damaged', damage: { kind: 'unreadable', reason: errorText(failure.error) } };
+    }
+  } else {
+    // Without an engine, or with a byte order mark (which conf cannot parse): the checked bytes.
+    try {
+      raw = JSON.parse(text);
+    } catch (error) {
+      return corrupt(error);
+    }
   }
   const invalid = (reason: string): Inspection<T> => ({ state: 'damaged', damage: { kind: 'invalid-content', reason, raw } });
   if (!isRecord(raw)) return invalid(`it is not a ${format.noun} object`);
@@ -405,6 +456,30 @@ export function writeFileAtomically(path: string, text: string, beforeReplace: (
   fsyncFolder(dirname(path));
 }
 
+/**
+ * Why an engine must not replace `path` now, or null when it may (no file yet, or a
+ * regular file within `maxBytes`). The engine's atomic writer resolves a link and writes
+ * to its target, and conf reads the file it replaces whole first (readFileSync), so a
+ * link, a folder, a named pipe (which would block that read) or an oversized file is
+ * never handed to it.
+ */
+export function unsafeToReplace(path: string, maxBytes: number): string | null {
+  let stats: Stats;
+  try {
+    stats = lstatSync(path);
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'ENOENT' ? null : `could not be looked at (${errorText(error)})`;
+  }
+  if (stats.isSymbolicLink()) {
+    const target = linkTarget(path);
+    return `became a link${target === null ? '' : ` to ${target}`}`;
+  }
+  if (stats.isDirectory()) return 'became a folder';
+  if (!stats.isFile()) return `became a ${specialKind(stats)}`;
+  if (stats.size > maxBytes) return `grew to ${formatBytes(stats.size)}, more than the ${formatBytes(maxBytes)} it can be`;
+  return null;
+}
+
 /** The bytes conf and electron-store write for a document. */
 export function serializeDocument(value: unknown): string {
   return JSON.stringify(value, undefined, '\t');
@@ -432,6 +507,12 @@ export interface DocumentOptions<T> extends DocumentFormat<T> {
   readonly cache?: boolean;
   /** Called after each write of the file (tests and benchmarks count them). */
   readonly onWrite?: (path: string) => void;
+  /**
+   * The library that reads and writes the file (conf, electron-store), built on first use
+   * after the file passed the checks. `path` must then be `<folder>/<name>.json`. Without
+   * one, the file is read and written here directly (the Microsoft 365 registrations).
+   */
+  readonly engine?: DocumentEngineFactory;
 }
 
 export interface UpdateOptions {
@@ -472,15 +553,27 @@ export function openDocument<T>(options: DocumentOptions<T>): DocumentFile<T> {
   const { path, title, schema } = options;
   const clock = options.clock ?? (() => new Date());
   checkMigrations(options.migrations ?? [], options.version);
+  if (options.engine !== undefined && !path.endsWith('.json')) throw new Error(`A document read through an engine must be a .json file: ${path}`);
   let cached: { readonly stamp: string; readonly inspection: Inspection<T> & { readonly state: 'ok' } } | null = null;
   // The last state of the file this DocumentFile knows of (its own writes included).
   let known = fileStamp(path);
   const listeners = new Set<() => void>();
   let stopWatching: (() => void) | undefined;
 
+  let engine: DocumentEngine | undefined;
+  /** Called only once a check passed: constructing conf already reads the file. */
+  function engineNow(): DocumentEngine {
+    if (engine !== undefined) return engine;
+    if (options.engine === undefined) throw new Error(`${title} has no engine.`);
+    const made = options.engine({ cwd: dirname(path), configName: basename(path, '.json') });
+    if (resolve(made.path) !== resolve(path)) throw new Error(`The engine of ${path} would read ${made.path}.`);
+    engine = made;
+    return made;
+  }
+
   function inspect(): Inspection<T> {
     if (options.cache === true && cached !== null && fileStamp(path) === cached.stamp) return cached.inspection;
-    const found = inspectFile(path, options);
+    const found = inspectFile(path, options, options.engine === undefined ? undefined : engineNow);
     cached = options.cache === true && found.state === 'ok' ? { stamp: found.stamp, inspection: found } : null;
     return found;
   }
@@ -493,9 +586,39 @@ export function openDocument<T>(options: DocumentOptions<T>): DocumentFile<T> {
     return checked.data;
   }
 
-  function write(value: T, lease: Lease): T {
+  function writeThroughEngine(value: Readonly<Record<string, unknown>>, lease: Lease): void {
+    // Inside the lock no Relayproof process changes the file, but it was read a moment ago:
+    // look again right before the engine follows, reads and replaces the path.
+    const problem = unsafeToReplace(path, options.maxBytes);
+    if (problem !== null) {
+      throw new StoreUnavailableError(
+        `Relayproof did not save this change: its ${title} ${path} ${problem} after Relayproof had read it, and Relayproof never writes through a link or over a file it has not checked. Try again; the file is then moved aside and reported.`,
+      );
+    }
+    // The rename is inside the engine (its atomic writer: temporary file, fsync, rename), so
+    // the lease is confirmed before the engine starts instead of between its fsync and its
+    // rename: the window in which a takeover goes unnoticed grows from the rename alone to
+    // writing and flushing the temporary file (milliseconds; a takeover needs the lock to
+    // have been held 30 s, or its holder to look dead). A takeover during it is still found
+    // right after, and reported instead of passing for a clean save.
+    lease.confirm();
+    engineNow().write(value);
+    // The engine flushes the file but not the folder: without this, a power cut could lose the rename.
+    fsyncFolder(dirname(path));
     try {
-      writeFileAtomically(path, serializeDocument(value), () => lease.confirm());
+      lease.confirm();
+    } catch {
+      throw new StoreUnavailableError(
+        `Relayproof held the lock on its ${title} for so long that another Relayproof process took it over while this change was being saved, so the change may have been overwritten. Check it and try again.`,
+      );
+    }
+  }
+
+  function write(value: T, lease: Lease): T {
+    if (options.engine !== undefined && !isRecord(value)) throw new Error(`Refusing to write ${title}: a document read through an engine must be a JSON object.`);
+    try {
+      if (options.engine !== undefined && isRecord(value)) writeThroughEngine(value, lease);
+      else writeFileAtomically(path, serializeDocument(value), () => lease.confirm());
     } catch (error) {
       if (error instanceof StoreUnavailableError) throw error;
       throw new StoreUnavailableError(`Relayproof could not save its ${title} ${path} (${errorText(error)}).`);

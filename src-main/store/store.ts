@@ -1,10 +1,10 @@
 /**
  * Settings + addresses: one zod schema, versioned with migrations, in `config.json` of the
- * data folder, through the one persistence primitive every stored document uses
- * (document-file.ts): size check before reading, links not followed, a cross-process lock
- * around every read-modify-write, atomic durable writes, and a damaged file moved to
- * `config.corrupt-<time>.json` with a notice (UI + CLI), never silently reset. Never
- * stores secrets.
+ * data folder, read and written by conf (electron-store in Electron) through the one
+ * persistence primitive every stored document uses (document-file.ts): size check before
+ * reading, links not followed, a cross-process lock around every read-modify-write,
+ * atomic durable writes, and a damaged file moved to `config.corrupt-<time>.json` with a
+ * notice (UI + CLI), never silently reset. Never stores secrets.
  *
  * Every operation reads the file and every change validates the whole document inside
  * the lock before writing it, so the app, `serve` and any number of CLI commands see each
@@ -26,6 +26,8 @@ import {
   type StoreNotice,
   type WizardDraft,
 } from '../../src-preload/contract';
+import { confEngine } from './conf-engine';
+import type { DocumentEngineFactory } from './document-engine';
 import { openDocument, StoreUnavailableError } from './document-file';
 import type { LockOptions } from './file-lock';
 import type { FolderWatchOptions } from './folder-watch';
@@ -91,6 +93,8 @@ export interface OpenStoreDeps {
   readonly watch?: FolderWatchOptions;
   /** Called after each write of config.json (tests and benchmarks count them). */
   readonly onWrite?: (path: string) => void;
+  /** Reads and writes config.json once document-file has checked it: conf by default, electron-store in Electron. */
+  readonly engine?: DocumentEngineFactory;
 }
 
 export const CONFIG_NAME = 'config';
@@ -127,6 +131,7 @@ export function openStore(deps: OpenStoreDeps): AppStore {
     version: CURRENT_SCHEMA_VERSION,
     migrations: deps.migrations ?? MIGRATIONS,
     maxBytes: deps.maxBytes ?? SETTINGS_MAX_BYTES,
+    engine: deps.engine ?? confEngine,
     clock,
     recover: (quarantined) => recoverSettings({ path, clock, newNoticeId: () => randomId('n-') }, quarantined),
     ...(deps.lock !== undefined ? { lock: deps.lock } : {}),

@@ -2,9 +2,11 @@
  * Verification status and run history: one file per address,
  * `<dataDir>/verification/<addressId>.json`, beside the settings, so recording a run
  * rewrites and validates only that address's history (at most 500 runs), never the other
- * addresses' and never the settings file. Every file goes through the persistence
- * primitive of the settings (store/document-file.ts): size check, links not followed, a
- * cross-process lock around read-modify-write, atomic durable writes, quarantine.
+ * addresses' and never the settings file. Every file (and `_notices.json`) is read and
+ * written by conf (electron-store in Electron) through the persistence primitive of the
+ * settings (store/document-file.ts): size check, links not followed, a cross-process lock
+ * around read-modify-write, atomic durable writes, quarantine. The single file of earlier
+ * versions is only read, once, to split it: directly, with the same checks.
  *
  * Stored per address: the item states (`AddressVerificationState`) and the bounded run
  * history. The overall status is derived (statusView), never stored; no secret is ever
@@ -23,6 +25,8 @@ import { existsSync, mkdirSync, readdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { z } from 'zod';
 import { idSchema, storeNoticeSchema, type StoreNotice } from '../../src-preload/contract';
+import { confEngine } from '../store/conf-engine';
+import type { DocumentEngineFactory } from '../store/document-engine';
 import { describeDamage, inspectFile, moveAside, openDocument, StoreUnavailableError, type Damage, type DocumentFile } from '../store/document-file';
 import { withFileLock, type LockOptions } from '../store/file-lock';
 import { watchFolder, ANY_ENTRY, type FolderWatchOptions } from '../store/folder-watch';
@@ -111,6 +115,8 @@ export interface OpenVerificationStoreDeps {
   readonly watch?: FolderWatchOptions;
   /** Called after each write of a file (tests and benchmarks count them). */
   readonly onWrite?: (path: string) => void;
+  /** Reads and writes each file once document-file has checked it: conf by default, electron-store in Electron. */
+  readonly engine?: DocumentEngineFactory;
 }
 
 /** The addresses of a damaged legacy document that still validate on their own. */
@@ -145,6 +151,7 @@ export function openVerificationStore(deps: OpenVerificationStoreDeps): Verifica
   }
   const shared = {
     clock,
+    engine: deps.engine ?? confEngine,
     ...(deps.lock !== undefined ? { lock: deps.lock } : {}),
     ...(deps.watch !== undefined ? { watch: deps.watch } : {}),
     ...(deps.onWrite !== undefined ? { onWrite: deps.onWrite } : {}),
