@@ -112,3 +112,19 @@ describe('the transcript redacts the lines of one reply together', () => {
     expect(texts).toEqual(['AUTH PLAIN /* secret */', `535-5.7.8 You sent ${SECRET_MARK}`, `535 5.7.8 ${SECRET_MARK}`, 'authentication refused']);
   });
 });
+
+describe("Relayproof's own words lose only whole forms of the secret", () => {
+  it('a note or command sharing a word with the secret keeps it; the server quoting a piece does not', () => {
+    const redact = createRedactor(secretForms('app@example.com', 'Password2024!'));
+    const transcript = new TranscriptRecorder(() => new Date('2026-11-23T12:00:00Z'), redact);
+    transcript.note('signing in with the stored password');
+    transcript.client('EHLO password2024.example.com');
+    transcript.server('535 5.7.8 bad password: passwORD20 refused');
+    expect(transcript.lines().map((l) => l.text)).toEqual([
+      'signing in with the stored password',
+      'EHLO password2024.example.com',
+      `535 5.7.8 bad ${SECRET_MARK}: ${SECRET_MARK} refused`,
+    ]);
+    expect(redact.whole('stored password Password2024! here')).toBe(`stored password ${SECRET_MARK} here`);
+  });
+});

@@ -52,7 +52,12 @@ export function secretForms(username: string | null, secret: string): string[] {
   return [...new Set(forms.filter((f) => f.length > 0))].sort((a, b) => b.length - a.length);
 }
 
-export type Redact = (text: string) => string;
+/**
+ * Redacts one text. `whole` is the same redactor without the pieces rule: for Relayproof's
+ * own words (a note, a command it sent, a hint), where a word shared with the secret
+ * ("password" in "Password2024!") is a coincidence, not a quote.
+ */
+export type Redact = ((text: string) => string) & { readonly whole?: (text: string) => string };
 
 export interface RedactorOptions {
   /**
@@ -122,9 +127,13 @@ function segments(text: string): Array<{ readonly folded: string; readonly at: r
   return out.filter((s) => s.folded.length > 0);
 }
 
-export function createRedactor(forms: readonly string[], options: RedactorOptions = {}): Redact {
+export function createRedactor(forms: readonly string[], options: RedactorOptions = {}): Redact & { readonly whole: (text: string) => string } {
+  const whole = redactorOf(forms, false);
+  return Object.assign(options.pieces === false ? whole : redactorOf(forms, true), { whole });
+}
+
+function redactorOf(forms: readonly string[], pieces: boolean): (text: string) => string {
   if (forms.length === 0) return (text) => text;
-  const pieces = options.pieces ?? true;
   const folded = [...new Set(forms.map(foldAll))];
   // Every MIN_SECRET_PART-long piece of every form: a text window equal to one is part of
   // a secret. Whole forms shorter than that are matched as they are. A secret of a few

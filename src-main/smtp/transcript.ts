@@ -19,6 +19,7 @@ export class TranscriptRecorder {
   readonly #clock: () => Date;
   readonly #start: number;
   readonly #redact: Redact;
+  readonly #own: (text: string) => string;
   #dropped = 0;
   /** The unredacted text of the latest consecutive server lines, with their index in #lines (never exported). */
   #run: Array<{ readonly index: number; readonly raw: string }> = [];
@@ -27,17 +28,22 @@ export class TranscriptRecorder {
     this.#clock = clock;
     this.#start = clock().getTime();
     this.#redact = redact;
+    this.#own = redact.whole ?? redact;
   }
 
-  /** A command line; `secret` lines (AUTH payloads) are recorded as the marker only. */
+  /**
+   * A command line; `secret` lines (AUTH payloads) are recorded as the marker only. Relayproof's
+   * own words (commands, notes) lose only whole forms of the secret: a word they share with it
+   * is not a quote.
+   */
   client(text: string, secret: 'none' | 'payload' | 'after-mechanism' = 'none'): void {
     this.#run = [];
-    if (secret === 'payload') this.#push('C', SECRET_MARK);
+    if (secret === 'payload') this.#push('C', SECRET_MARK, this.#own);
     else if (secret === 'after-mechanism') {
       // `AUTH PLAIN <initial response>`: keep the command and mechanism, hide the response.
       const [command = '', mechanism = ''] = text.split(' ', 2);
-      this.#push('C', `${command} ${mechanism} ${SECRET_MARK}`);
-    } else this.#push('C', text);
+      this.#push('C', `${command} ${mechanism} ${SECRET_MARK}`, this.#own);
+    } else this.#push('C', text, this.#own);
   }
 
   /** A server line as received (printable, NOT yet redacted): redacted here, with the lines before it in the same reply. */
@@ -58,7 +64,7 @@ export class TranscriptRecorder {
 
   note(text: string): void {
     this.#run = [];
-    this.#push('*', text);
+    this.#push('*', text, this.#own);
   }
 
   lines(): TranscriptLine[] {
@@ -68,13 +74,13 @@ export class TranscriptRecorder {
   }
 
   /** The index of the new line, or null when the cap dropped it. */
-  #push(dir: TranscriptLine['dir'], raw: string): number | null {
+  #push(dir: TranscriptLine['dir'], raw: string, redact: (text: string) => string = this.#redact): number | null {
     if (this.#lines.length >= MAX_LINES) {
       this.#dropped += 1;
       return null;
     }
     const now = this.#clock();
-    this.#lines.push({ at: now.toISOString(), t: now.getTime() - this.#start, dir, text: cut(this.#redact(raw)) });
+    this.#lines.push({ at: now.toISOString(), t: now.getTime() - this.#start, dir, text: cut(redact(raw)) });
     return this.#lines.length - 1;
   }
 }

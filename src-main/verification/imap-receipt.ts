@@ -70,9 +70,15 @@ function fields(error: unknown): ImapErrorFields {
 }
 
 /** Turn an imapflow / socket error into a failure the admin can act on; null = transient, retry. */
-function classify(error: unknown, mailbox: ImapMailbox): ReceiptStop | null {
+function classify(error: unknown, mailbox: ImapMailbox, serverWords: (text: string) => string): ReceiptStop | null {
   if (error instanceof ReceiptStop) return error;
-  const e = fields(error);
+  const raw = fields(error);
+  // What the server or the socket said: the only text here a server can fill with the password.
+  const e: ImapErrorFields = {
+    ...raw,
+    ...(raw.responseText !== undefined ? { responseText: serverWords(raw.responseText) } : {}),
+    ...(raw.message !== undefined ? { message: serverWords(raw.message) } : {}),
+  };
   const where = `${mailbox.host}:${mailbox.port}`;
   if (e.authenticationFailed === true || e.serverResponseCode === 'AUTHENTICATIONFAILED') {
     const said = e.responseText !== undefined && e.responseText !== '' ? ` (${e.serverResponseCode ?? 'NO'}: ${e.responseText})` : '';
@@ -127,9 +133,11 @@ export async function receiveByImap(options: ImapReceiveOptions): Promise<Receiv
   let lastTransient = '';
   const elapsed = () => Math.max(0, clock().getTime() - started);
   // A failure quotes the server's words (its NO/BAD text), which a server may fill with the
-  // password it was sent, whole or in part: they go to history and reports only redacted.
+  // password it was sent, whole or in part: those go to history and reports only redacted,
+  // pieces included. Relayproof's own words lose only whole forms ("mailbox password" in a
+  // hint is not a quote of "mailbox-password-1").
   const redact = createRedactor(secretForms(options.mailbox.username, options.password));
-  const failure = (code: ReceiptFailureCode, message: string, hint: string): ReceiveOutcome => ({ ok: false, failure: { code, message: redact(message), hint: redact(hint), attempts, elapsedMs: elapsed() } });
+  const failure = (code: ReceiptFailureCode, message: string, hint: string): ReceiveOutcome => ({ ok: false, failure: { code, message: redact.whole(message), hint: redact.whole(hint), attempts, elapsedMs: elapsed() } });
 
   const clientOptions: ImapFlowOptions = {
     host: box.host,
@@ -216,9 +224,9 @@ export async function receiveByImap(options: ImapReceiveOptions): Promise<Receiv
       try {
         found = await look();
       } catch (error) {
-        const stop = classify(error, box);
+        const stop = classify(error, box, redact);
         if (stop !== null) return failure(stop.code, stop.message, stop.hint);
-        lastTransient = fields(error).responseText ?? fields(error).message ?? fields(error).code ?? 'connection problem';
+        lastTransient = redact(fields(error).responseText ?? fields(error).message ?? fields(error).code ?? 'connection problem');
         conn.client?.close();
         conn.client = null;
       }
