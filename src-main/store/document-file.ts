@@ -21,11 +21,36 @@
  *   changing one document at once never lose each other's change.
  * - `watch` tells a running process that another process changed the file.
  *
- * The files keep the format `conf` and `electron-store` write (tab-indented JSON, mode
- * 0600), so versions that wrote through them read these files and the other way round.
- * They are no longer written through those libraries because conf reads the whole file
- * without a size check, re-reads it on every write, writes through a link to wherever it
- * points (its atomic writer resolves the real path) and has no cross-process lock.
+ * The settings and the verification history (with its notices) are read and written by
+ * their engine — `conf` in Node, `electron-store` in Electron (document-engine.ts) — which
+ * on its own reads a file whatever its size (readFileSync, when constructed and on every
+ * read and write), writes through a link to wherever it points (its atomic writer
+ * resolves the real path) and takes no lock. So the engine only ever sees files checked
+ * here, and is built on first use after a check passed:
+ *
+ * - Read: the checks and the bounded read above first (its bytes also tell a byte order
+ *   mark, an empty file, and where bad JSON breaks); then the engine reads the path; what
+ *   it read is used only if the path still holds the checked file (same device, inode,
+ *   size, mtime, ctime), else all of it is tried again. The engine's own open is by path,
+ *   so a file swapped in between the check and that open (microseconds; something racing
+ *   Relayproof in the data folder) is read by it — never used, but read: that open, not
+ *   the check, is then what blocks on a named pipe or reads an oversized file. The same
+ *   window lies between the write's fresh lstat below and the engine's own look at the path.
+ * - Write: inside the lock, a fresh lstat right before the engine is called (missing, or a
+ *   regular file within the limit; a link, folder, special or oversized file is refused),
+ *   the lease confirmed, the engine's atomic write (temporary file, fsync, rename), then
+ *   the folder fsynced here (the engine does not) and the lease confirmed again. The
+ *   rename happens inside the engine, so "the holder still owns the lock" is checked just
+ *   before its temporary file is written rather than just before its rename, and a
+ *   takeover during that write is reported afterwards instead of prevented. (Inside a
+ *   Snap package, where `SNAP` is set, conf writes the file in place instead: a crash
+ *   mid-write then leaves a damaged file, which is moved aside and reported.)
+ * - Deleting a file, moving a damaged one aside and copying one before a migration are
+ *   done here: the engines have no operation for them.
+ *
+ * Documents opened without an engine (`m365-apps.json`) are read and written here
+ * directly, in the same format (tab-indented JSON, mode 0600), with the lease confirmed
+ * between the fsync and the rename.
  *
  * Synchronous on purpose: the lock is held only inside one synchronous call, so it can
  * never be left held across an `await`, and calls in one process never interleave.
