@@ -119,3 +119,12 @@ describe('internationalised addresses', () => {
     expect(check('jürgen@example.com', []).warnings[0]?.message).toContain('SMTPUTF8');
   });
 });
+
+describe('hidden characters in a typed address', () => {
+  it('a bidi override or zero-width character is a syntax error naming the character and where it is', () => {
+    expect(check('supp\u202Eort@example.com', []).errors).toEqual([
+      { code: 'syntax', message: expect.stringMatching(/^The address contains an invisible character \(U\+202E RIGHT-TO-LEFT OVERRIDE\) at position 5\./u) },
+    ]);
+    expect(check('support@exa\u200Bmple.com', []).errors[0]?.message).toContain('(U+200B ZERO WIDTH SPACE) at position 12.');
+  });
+});
