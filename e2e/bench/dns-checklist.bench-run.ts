@@ -12,7 +12,7 @@ import { execFile, spawnSync } from 'node:child_process';
 import { generateKeyPairSync } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { planChecklist, runChecklist } from '../../src-main/checks/checklist';
-import { checklistInputSchema, type ChecklistInput } from '../../src-main/checks/schemas';
+import { checklistInputSchema, type ChecklistInput } from '../../src-preload/contract/checks-schemas';
 import { checkHost } from '../../src-main/checks/spf-evaluate';
 import { createResolver, type DnsResolver } from '../../src-main/dns/resolver';
 import { withRunMemo } from '../../src-main/dns/run-memo';

@@ -17,7 +17,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { authenticate } from 'mailauth';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import type { M365Checklist } from '../../src-main/m365/schemas';
+import type { M365Checklist } from '../../src-preload/contract/m365-schemas';
 import { loadReplyCatalogue, repositoryResourcesDir, type ReplyCatalogue } from '../../src-main/analyze/reply-catalogue';
 import { toMailauthResolver } from '../../src-main/dns/mailauth-resolver';
 import { silentLogger } from '../../src-main/log/logger';
@@ -30,7 +30,7 @@ import { createTestPki, type TestPki } from '../../src-main/testing/tls-certs';
 import { ACME, createVerificationKeys, RELAY_IP, verificationZones } from '../../src-main/testing/verification-zone';
 import { emptyHistory, recordRun } from '../../src-main/verification/history';
 import { verifyMessage } from '../../src-main/verification/message-proof';
-import type { AddressVerificationState, History, Observation, RunRecord } from '../../src-main/verification/schemas';
+import type { AddressVerificationState, History, Observation, RunRecord } from '../../src-preload/contract/verification-schemas';
 import { initialStatus } from '../../src-main/verification/status-machine';
 import { openVerificationStore, VERIFICATION_DIRECTORY, VERIFICATION_SCHEMA_VERSION, verificationFileSchema, type VerificationFile } from '../../src-main/verification/status-store';
 

@@ -4,7 +4,7 @@
  * duplicates on the same and the other environment.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { Environment, PlatformId } from '../../src-preload/domain';
+import type { Environment, PlatformId } from '../../src-preload/contract/domain';
 import { loadPlatforms, repositoryResourcesDir, type PlatformCatalog } from '../providers/platforms';
 import { checkNewAddress, parseAddress, type SavedAddress } from './address-check';
 

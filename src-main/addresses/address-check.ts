@@ -10,10 +10,10 @@
  * environment are counted together.
  */
 import { domainToUnicode } from 'node:url';
-import type { AddressCheck } from '../../src-preload/channels/addresses';
-import type { Address, Environment, PlatformId } from '../../src-preload/domain';
-import { domainToAscii, emailAddressSchema, hiddenCharacterProblem } from '../../src-preload/fields';
-import type { Platform } from '../providers/schemas';
+import type { AddressCheck } from '../../src-preload/contract/addresses';
+import type { Address, Environment, PlatformId } from '../../src-preload/contract/domain';
+import { domainToAscii, emailAddressSchema, hiddenCharacterProblem } from '../../src-preload/contract/fields';
+import type { Platform } from '../../src-preload/contract/providers';
 
 export interface AddressCheckRequest {
   readonly address: string;

@@ -7,9 +7,9 @@
  * checked against the saved addresses and the rows accepted before them (duplicates,
  * platform limits), so a file can never push a platform past its limits.
  */
-import { ADDRESS_EXPORT_FORMAT, type AddressExport, type ImportResult } from '../../src-preload/channels/addresses';
-import { addressFieldsSchema, type Address, type AddressFields, type PlatformId } from '../../src-preload/domain';
-import type { Platform } from '../providers/schemas';
+import { ADDRESS_EXPORT_FORMAT, type AddressExport, type ImportResult } from '../../src-preload/contract/addresses';
+import { addressFieldsSchema, type Address, type AddressFields, type PlatformId } from '../../src-preload/contract/domain';
+import type { Platform } from '../../src-preload/contract/providers';
 import { checkNewAddress, type SavedAddress } from './address-check';
 import { unknownPlatformMessage } from '../providers/platforms';
 

@@ -3,8 +3,8 @@
  * count as a server change or a move between environments, and the one-line summary of
  * a connection test kept on the address. Pure.
  */
-import type { Address, LastTest, LifecycleEvent } from '../../src-preload/domain';
-import type { ConnectionReport } from '../smtp/schemas';
+import type { Address, LastTest, LifecycleEvent } from '../../src-preload/contract/domain';
+import type { ConnectionReport } from '../../src-preload/contract/smtp-schemas';
 import { SECRET_PURPOSES, type SecretPurpose } from '../vault/vault';
 
 export type EventDraft = Omit<LifecycleEvent, 'id' | 'at'>;

@@ -3,11 +3,11 @@
  * 5.7.139 variant says more than "auth rejected"), then the entry for the engine's
  * failure code, then the RFC 3463 reading of the reply.
  */
-import type { SmtpFailure } from '../smtp/schemas';
+import type { SmtpFailure } from '../../src-preload/contract/smtp-schemas';
 import { explain, fromEntry, fromReading } from './explain';
 import type { ReplyCatalogue } from './reply-catalogue';
 import { readStatusCode } from './rfc3463-reading';
-import type { Diagnosis } from './schemas';
+import type { Diagnosis } from '../../src-preload/contract/analyze';
 
 export function diagnoseFailure(failure: SmtpFailure, catalogue: ReplyCatalogue): Diagnosis {
   if (failure.reply !== null) {

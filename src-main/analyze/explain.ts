@@ -6,7 +6,7 @@
 import { enhancedMatches, findCodes } from './reply-codes';
 import type { CompiledEntry, ReplyCatalogue } from './reply-catalogue';
 import { readingSteps, readStatusCode } from './rfc3463-reading';
-import type { Diagnosis, ExplainResult, ReplyEntry, Rfc3463File, Rfc3463Reading } from './schemas';
+import type { Diagnosis, ExplainResult, ReplyEntry, Rfc3463File, Rfc3463Reading } from '../../src-preload/contract/analyze';
 
 const CODE_BONUS = 10;
 

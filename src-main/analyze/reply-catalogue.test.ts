@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { failureCodes } from '../smtp/failure-codes';
+import { failureCodes } from '../../src-preload/contract/smtp-failure-codes';
 import { diagnoseFailure } from './diagnose-failure';
 import { explain } from './explain';
 import { loadReplyCatalogue, repositoryResourcesDir, type ReplyCatalogue } from './reply-catalogue';

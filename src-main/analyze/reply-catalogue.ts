@@ -6,7 +6,7 @@
  */
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { replyFileSchema, rfc3463FileSchema, type ReplyEntry, type Rfc3463File } from './schemas';
+import { replyFileSchema, rfc3463FileSchema, type ReplyEntry, type Rfc3463File } from '../../src-preload/contract/analyze';
 
 export interface CompiledEntry {
   readonly entry: ReplyEntry;

@@ -1,5 +1,5 @@
 /** Reads an enhanced status code (or just a reply code's class) with RFC 3463 §3. */
-import type { Rfc3463File, Rfc3463Reading } from './schemas';
+import type { Rfc3463File, Rfc3463Reading } from '../../src-preload/contract/analyze';
 
 export function readStatusCode(table: Rfc3463File, enhanced: string | null, replyCode: number | null): Rfc3463Reading | null {
   const [klass, subjectText, detailText] = enhanced?.split('.') ?? [replyCode !== null ? String(replyCode)[0] : undefined];

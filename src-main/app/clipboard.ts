@@ -14,7 +14,7 @@
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
 import clipboardy from 'clipboardy';
-import { CLIPBOARD_CLEAR_SECONDS } from '../../src-preload/channels/addresses';
+import { CLIPBOARD_CLEAR_SECONDS } from '../../src-preload/contract/addresses';
 
 export interface ClipboardBackend {
   /** Name for logs and messages (`electron`, `clipboardy`). */

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { useTestDns } from '../testing/dns-fixture';
 import { rr } from '../testing/dns-zone';
 import { checkBimi } from './bimi';
-import { checkItemSchema } from './schemas';
+import { checkItemSchema } from '../../src-preload/contract/checks-schemas';
 
 const dns = useTestDns([
   {

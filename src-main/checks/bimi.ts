@@ -9,7 +9,7 @@ import { parseTagList } from './dkim-record';
 import { discoverDmarc } from './dmarc';
 import { buildItem, finding } from './item';
 import { refs } from './references';
-import type { CheckItem, Finding } from './schemas';
+import type { CheckItem, Finding } from '../../src-preload/contract/checks-schemas';
 
 export interface BimiCheckOptions {
   readonly domain: string;

@@ -4,7 +4,7 @@ import { loadPlatforms, repositoryResourcesDir, type PlatformCatalog } from '../
 import { useTestDns } from '../testing/dns-fixture';
 import { reverseName, rr } from '../testing/dns-zone';
 import { runChecklist } from './checklist';
-import { checklistEventSchema, checklistInputSchema, checklistReportSchema, type ChecklistEvent, type ChecklistInputDraft, type ChecklistReport } from './schemas';
+import { checklistEventSchema, checklistInputSchema, checklistReportSchema, type ChecklistEvent, type ChecklistInputDraft, type ChecklistReport } from '../../src-preload/contract/checks-schemas';
 
 const key = generateKeyPairSync('rsa', { modulusLength: 2048 }).publicKey.export({ type: 'spki', format: 'der' }).toString('base64');
 

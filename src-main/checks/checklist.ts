@@ -20,7 +20,7 @@ import { checkMtaSts, type FetchPolicy } from './mta-sts';
 import { checkMx } from './mx';
 import { checkPtr } from './ptr';
 import { uniqueRecords, zoneFileSnippet } from './records';
-import type { CheckItem, CheckKind, ChecklistEvent, ChecklistInput, ChecklistReport } from './schemas';
+import type { CheckItem, CheckKind, ChecklistEvent, ChecklistInput, ChecklistReport } from '../../src-preload/contract/checks-schemas';
 import { checkSpf } from './spf';
 import { checkTlsRpt } from './tls-rpt';
 

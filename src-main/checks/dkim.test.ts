@@ -5,7 +5,7 @@ import { rr } from '../testing/dns-zone';
 import { checkDkim, type DkimPreset } from './dkim';
 import { signaturesInHeaders } from './dkim-record';
 import { txtStrings } from './records';
-import { checkItemSchema, type CheckDetailsOf, type CheckItem } from './schemas';
+import { checkItemSchema, type CheckDetailsOf, type CheckItem } from '../../src-preload/contract/checks-schemas';
 
 const rsa = (bits: number) => generateKeyPairSync('rsa', { modulusLength: bits }).publicKey.export({ type: 'spki', format: 'der' }).toString('base64');
 const key2048 = rsa(2048);

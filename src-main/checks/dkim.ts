@@ -7,12 +7,12 @@
 import type { DnsResolver } from '../dns/resolver';
 import { isResolverFault } from '../dns/resolver';
 import { recordLookups } from '../dns/run-memo';
-import { findHiddenCharacters, visibleText } from '../dns/visible-text';
+import { findHiddenCharacters, visibleText } from '../../src-preload/contract/visible-text';
 import { analyzeKey, parseTagList } from './dkim-record';
 import { buildItem, finding } from './item';
 import { fixRecord } from './records';
 import { refs } from './references';
-import type { CheckItem, Finding, FixRecord } from './schemas';
+import type { CheckItem, Finding, FixRecord } from '../../src-preload/contract/checks-schemas';
 
 export interface DkimPreset {
   readonly type: 'CNAME' | 'TXT';

@@ -4,10 +4,10 @@
  * not errors); invalid values are reported with the exact tag, and a corrected record
  * is produced.
  */
-import { findHiddenCharacters } from '../dns/visible-text';
+import { findHiddenCharacters } from '../../src-preload/contract/visible-text';
 import { parseTagList } from './dkim-record';
 import { finding } from './item';
-import type { Finding } from './schemas';
+import type { Finding } from '../../src-preload/contract/checks-schemas';
 
 export type DmarcPolicy = 'none' | 'quarantine' | 'reject';
 const POLICIES: readonly DmarcPolicy[] = ['none', 'quarantine', 'reject'];

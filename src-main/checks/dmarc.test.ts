@@ -3,7 +3,7 @@ import { useTestDns } from '../testing/dns-fixture';
 import { rr } from '../testing/dns-zone';
 import { checkDmarc, treeWalkTargets } from './dmarc';
 import { analyzeDmarcRecord } from './dmarc-record';
-import { checkItemSchema, type CheckDetailsOf, type CheckItem } from './schemas';
+import { checkItemSchema, type CheckDetailsOf, type CheckItem } from '../../src-preload/contract/checks-schemas';
 
 const dns = useTestDns([
   {

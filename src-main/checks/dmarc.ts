@@ -8,12 +8,12 @@ import { isSameOrSubdomain } from '../dns/names';
 import type { DnsResolver } from '../dns/resolver';
 import { isResolverFault } from '../dns/resolver';
 import { recordLookups } from '../dns/run-memo';
-import type { DnsLookup } from '../dns/schemas';
+import type { DnsLookup } from '../../src-preload/contract/dns-schemas';
 import { analyzeDmarcRecord, isDmarcRecord, type DmarcAnalysis, type DmarcPolicy } from './dmarc-record';
 import { buildItem, finding } from './item';
 import { fixRecord } from './records';
 import { refs } from './references';
-import type { CheckDetailsOf, CheckItem, Finding, FixRecord } from './schemas';
+import type { CheckDetailsOf, CheckItem, Finding, FixRecord } from '../../src-preload/contract/checks-schemas';
 
 export interface DmarcCheckOptions {
   readonly domain: string;

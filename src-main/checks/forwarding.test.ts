@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { useTestDns } from '../testing/dns-fixture';
 import { rr } from '../testing/dns-zone';
 import { checkForwarding } from './forwarding';
-import { checkItemSchema, type CheckItem } from './schemas';
+import { checkItemSchema, type CheckItem } from '../../src-preload/contract/checks-schemas';
 
 const zendesk = { addressPattern: 'support@{subdomain}.zendesk.com', domainSuffix: 'zendesk.com', singleHopOnly: true, note: 'Forward once, directly to Zendesk.' };
 const dns = useTestDns([{ origin: 'zendesk.com', records: [rr.mx('acme.zendesk.com', 10, 'mx.zendesk.com'), rr.a('mx.zendesk.com', '192.0.2.90'), rr.a('aonly.zendesk.com', '192.0.2.91')] }]);

@@ -10,7 +10,7 @@ import { isResolverFault } from '../dns/resolver';
 import { recordLookups } from '../dns/run-memo';
 import { buildItem, finding } from './item';
 import { refs } from './references';
-import type { CheckItem, Finding } from './schemas';
+import type { CheckItem, Finding } from '../../src-preload/contract/checks-schemas';
 
 export interface HeloCheckOptions {
   readonly domain: string;

@@ -1,6 +1,6 @@
 /** Building check items: status from findings, evidence, timing. */
-import type { DnsLookup, ResolverDescription } from '../dns/schemas';
-import type { CheckDetailsOf, CheckItem, CheckKind, CheckStatus, Finding, FindingSeverity, Fix, Importance, Reference } from './schemas';
+import type { DnsLookup, ResolverDescription } from '../../src-preload/contract/dns-schemas';
+import type { CheckDetailsOf, CheckItem, CheckKind, CheckStatus, Finding, FindingSeverity, Fix, Importance, Reference } from '../../src-preload/contract/checks-schemas';
 
 export function finding(code: string, severity: FindingSeverity, message: string, subject: string | null = null): Finding {
   return { code, severity, message, subject };

@@ -10,7 +10,7 @@ import { parseTagList } from './dkim-record';
 import { buildItem, finding } from './item';
 import { fixRecord } from './records';
 import { refs } from './references';
-import type { CheckDetailsOf, CheckItem, Finding } from './schemas';
+import type { CheckDetailsOf, CheckItem, Finding } from '../../src-preload/contract/checks-schemas';
 
 /** Fetch https://mta-sts.<domain>/.well-known/mta-sts.txt; resolves to the body text. */
 export type FetchPolicy = (url: string, signal?: AbortSignal) => Promise<string>;

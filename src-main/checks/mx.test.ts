@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { useTestDns } from '../testing/dns-fixture';
 import { rr } from '../testing/dns-zone';
 import { checkMx } from './mx';
-import { checkItemSchema, type CheckItem } from './schemas';
+import { checkItemSchema, type CheckItem } from '../../src-preload/contract/checks-schemas';
 
 const dns = useTestDns([
   {

@@ -9,7 +9,7 @@ import { isResolverFault } from '../dns/resolver';
 import { recordLookups } from '../dns/run-memo';
 import { buildItem, finding } from './item';
 import { refs } from './references';
-import type { CheckDetailsOf, CheckItem, Finding } from './schemas';
+import type { CheckDetailsOf, CheckItem, Finding } from '../../src-preload/contract/checks-schemas';
 
 export interface MxCheckOptions {
   readonly domain: string;

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { useTestDns } from '../testing/dns-fixture';
 import { reverseName, rr } from '../testing/dns-zone';
 import { checkPtr, residentialHints } from './ptr';
-import { checkItemSchema, type CheckDetailsOf, type CheckItem } from './schemas';
+import { checkItemSchema, type CheckDetailsOf, type CheckItem } from '../../src-preload/contract/checks-schemas';
 
 const dns = useTestDns([
   {

@@ -11,7 +11,7 @@ import { expandIPv6, reverseName } from '../dns/names';
 import { buildItem, finding } from './item';
 import { fixRecord } from './records';
 import { refs } from './references';
-import type { CheckItem, Finding, FixRecord } from './schemas';
+import type { CheckItem, Finding, FixRecord } from '../../src-preload/contract/checks-schemas';
 
 export interface PtrCheckOptions {
   readonly domain: string;

@@ -3,9 +3,9 @@
  * and without the domain), TXT values split into character-strings of at most 255
  * bytes (RFC 1035 §3.3.14), and a zone-file snippet for export.
  */
-import type { DnsRecordType } from '../dns/schemas';
-import { visibleText } from '../dns/visible-text';
-import type { FixRecord } from './schemas';
+import type { DnsRecordType } from '../../src-preload/contract/dns-schemas';
+import { visibleText } from '../../src-preload/contract/visible-text';
+import type { FixRecord } from '../../src-preload/contract/checks-schemas';
 
 export const DEFAULT_FIX_TTL = 3600;
 const MAX_STRING_BYTES = 255;

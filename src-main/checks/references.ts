@@ -1,5 +1,5 @@
 /** The standards each finding rests on, with links the UI can open. */
-import type { Reference } from './schemas';
+import type { Reference } from '../../src-preload/contract/checks-schemas';
 
 const rfc = (number: number, section?: string): Reference => ({
   label: section === undefined ? `RFC ${number}` : `RFC ${number} §${section}`,

@@ -15,8 +15,8 @@
 import { BlockList, isIP } from 'node:net';
 import type { DnsResolver } from '../dns/resolver';
 import { isResolverFault } from '../dns/resolver';
-import type { DnsLookup, DnsRecordType } from '../dns/schemas';
-import type { SpfResult } from './schemas';
+import type { DnsLookup, DnsRecordType } from '../../src-preload/contract/dns-schemas';
+import type { SpfResult } from '../../src-preload/contract/checks-schemas';
 import { reverseName } from '../dns/names';
 import { expandDomainSpec, isQueryableDomain, type MacroContext } from './spf-macro';
 import { parseSpfRecord, selectSpfRecords, type SpfMechanism, type SpfQualifier } from './spf-record';

@@ -3,7 +3,7 @@
  * the platform needs, its lookup count against the limit of 10 (RFC 7208 §4.6.4), and
  * when it would go over, which terms to replace and what each saves.
  */
-import type { SpfMerge, SpfNodeView } from './schemas';
+import type { SpfMerge, SpfNodeView } from '../../src-preload/contract/checks-schemas';
 import { SPF_LOOKUP_LIMIT } from './spf-evaluate';
 import { flattenable } from './spf-tree';
 

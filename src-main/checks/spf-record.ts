@@ -4,7 +4,7 @@
  * check_host() return permerror before anything is evaluated (§4.6).
  */
 import { isIP } from 'node:net';
-import { findHiddenCharacters } from '../dns/visible-text';
+import { findHiddenCharacters } from '../../src-preload/contract/visible-text';
 
 export type SpfQualifier = '+' | '-' | '~' | '?';
 export type SpfMechanismKind = 'all' | 'include' | 'a' | 'mx' | 'ptr' | 'ip4' | 'ip6' | 'exists';

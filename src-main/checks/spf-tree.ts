@@ -13,9 +13,9 @@
 import { isIP } from 'node:net';
 import type { DnsResolver } from '../dns/resolver';
 import { isResolverFault } from '../dns/resolver';
-import type { DnsLookup } from '../dns/schemas';
-import { visibleText } from '../dns/visible-text';
-import type { SpfNodeView, SpfTermView } from './schemas';
+import type { DnsLookup } from '../../src-preload/contract/dns-schemas';
+import { visibleText } from '../../src-preload/contract/visible-text';
+import type { SpfNodeView, SpfTermView } from '../../src-preload/contract/checks-schemas';
 import { expandDomainSpec, isQueryableDomain } from './spf-macro';
 import { countsTowardLimit, hasMacro, parseSpfRecord, selectSpfRecords, type SpfTerm } from './spf-record';
 import { reverseName } from '../dns/names';

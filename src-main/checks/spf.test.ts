@@ -1,8 +1,8 @@
 import { beforeEach, describe, expect, it } from 'vitest';
-import { visibleText } from '../dns/visible-text';
+import { visibleText } from '../../src-preload/contract/visible-text';
 import { useTestDns } from '../testing/dns-fixture';
 import { rr, type Zone, type ZoneRecord } from '../testing/dns-zone';
-import { checkItemSchema, type CheckDetailsOf, type CheckItem } from './schemas';
+import { checkItemSchema, type CheckDetailsOf, type CheckItem } from '../../src-preload/contract/checks-schemas';
 import { checkHost } from './spf-evaluate';
 import { checkSpf } from './spf';
 import { renderSpfTree } from './spf-tree';

@@ -6,12 +6,12 @@
  */
 import type { DnsResolver } from '../dns/resolver';
 import { recordLookups } from '../dns/run-memo';
-import type { DnsRecordOf } from '../dns/schemas';
-import { visibleText } from '../dns/visible-text';
+import type { DnsRecordOf } from '../../src-preload/contract/dns-schemas';
+import { visibleText } from '../../src-preload/contract/visible-text';
 import { buildItem, finding } from './item';
 import { fixRecord } from './records';
 import { refs } from './references';
-import type { CheckItem, Finding, FixRecord, SpfNodeView, SpfVerdict } from './schemas';
+import type { CheckItem, Finding, FixRecord, SpfNodeView, SpfVerdict } from '../../src-preload/contract/checks-schemas';
 import { checkHost, SPF_LOOKUP_LIMIT, SPF_VOID_LIMIT } from './spf-evaluate';
 import { mergeDuplicateRecords, mergeSpf } from './spf-merge';
 import { parseSpfRecord, parseTerm } from './spf-record';

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { useTestDns } from '../testing/dns-fixture';
 import { rr } from '../testing/dns-zone';
-import { checkItemSchema } from './schemas';
+import { checkItemSchema } from '../../src-preload/contract/checks-schemas';
 import { checkTlsRpt } from './tls-rpt';
 
 const dns = useTestDns([

@@ -2,12 +2,12 @@
 import type { DnsResolver } from '../dns/resolver';
 import { isResolverFault } from '../dns/resolver';
 import { recordLookups } from '../dns/run-memo';
-import { isPrintableAscii } from '../dns/visible-text';
+import { isPrintableAscii } from '../../src-preload/contract/visible-text';
 import { parseTagList } from './dkim-record';
 import { buildItem, finding } from './item';
 import { fixRecord } from './records';
 import { refs } from './references';
-import type { CheckItem, Finding, FixRecord } from './schemas';
+import type { CheckItem, Finding, FixRecord } from '../../src-preload/contract/checks-schemas';
 
 export interface TlsRptCheckOptions {
   readonly domain: string;

@@ -17,11 +17,11 @@ import {
 } from '../../src-preload/contract';
 import { describeIssues, type Dispatcher } from '../rpc/dispatch';
 import { formatReport, summarizeReport } from '../smtp/report-summary';
-import type { ConnectionReport } from '../smtp/schemas';
+import type { ConnectionReport } from '../../src-preload/contract/smtp-schemas';
 import type { Services } from '../services';
 import { cliOperationId, EXIT, parseOptions, oneLine, printErrorText, printJson, printText, readSecretFromStdin, readUserFile, reportError, UsageError, type CliIo, type ExitCode } from './io';
-import { presetDefaults } from '../../src-preload/preset-defaults';
-import { rotationReminder } from '../../src-preload/rotation-reminder';
+import { presetDefaults } from '../../src-preload/contract/preset-defaults';
+import { rotationReminder } from '../../src-preload/contract/rotation-reminder';
 
 const ADD_USAGE =
   'Usage: relayproof address add --address A --platform ID --environment sandbox|production --provider ID [--host H --port N --security starttls|tls] [--user U] [--auth-kind password|app-password|api-key|oauth2] [--subdomain S] --password-stdin [--json]';

@@ -3,11 +3,11 @@
  * tree and, with --ip, the verdict a receiving server would reach). Both go through
  * the same code as the app; `--dns-server` picks the resolvers.
  */
-import { checklistInputSchema, type CheckItem, type ChecklistReport } from '../checks/schemas';
+import { checklistInputSchema, type CheckItem, type ChecklistReport } from '../../src-preload/contract/checks-schemas';
 import { checkSpf } from '../checks/spf';
 import { renderSpfTree } from '../checks/spf-tree';
 import { resolverFromSpecs } from '../dns/resolver';
-import { visibleText } from '../dns/visible-text';
+import { visibleText } from '../../src-preload/contract/visible-text';
 import { describeIssues } from '../rpc/dispatch';
 import type { Services } from '../services';
 import { cliOperationId, EXIT, parseOptions, printJson, printText, reportError, UsageError, type CliIo, type ExitCode } from './io';

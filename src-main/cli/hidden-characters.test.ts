@@ -9,7 +9,7 @@ import { createServer, type Server, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { HIDDEN_IDENTIFIER_CHARACTERS, hiddenPayloads } from '../testing/contract-invalid-inputs';
+import { HIDDEN_IDENTIFIER_CHARACTERS, hiddenPayloads } from '../../src-preload/contract/testing/hidden-payloads';
 import { runCliCaptured } from '../testing/cli-run';
 import { startTestDnsServer, type TestDnsServer } from '../testing/dns-test-server';
 import { rr } from '../testing/dns-zone';

@@ -1,7 +1,7 @@
 import { constants as fsConstants } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
-import { terminalText } from '../dns/visible-text';
+import { terminalText } from '../../src-preload/contract/visible-text';
 import type { ServicesOptions } from '../services';
 /**
  * What a CLI command may touch, passed in so tests drive the real commands with

@@ -6,7 +6,7 @@
  */
 import { writeFile } from 'node:fs/promises';
 import { checkClientCertificate } from '../m365/client-certificate';
-import { readinessItemIds, readinessStateSchema, type GeneratedScript, type M365Checklist, type ReadinessState, type AppTokenInput, type TokenExplanation, type TokenOutcome } from '../m365/schemas';
+import { readinessItemIds, readinessStateSchema, type GeneratedScript, type M365Checklist, type ReadinessState, type AppTokenInput, type TokenExplanation, type TokenOutcome } from '../../src-preload/contract/m365-schemas';
 import type { Services } from '../services';
 import { EXIT, parseOptions, oneLine, printJson, printText, readSecretFromStdin, readUserFile, reportError, UsageError, type CliIo, type ExitCode } from './io';
 import { unreadableResource } from '../app/json-resource';

@@ -3,11 +3,11 @@
  * engine and the diagnosis catalogue from the command line, through the same
  * dispatcher (and so the same validation) as the app.
  */
-import type { ExplainResult } from '../analyze/schemas';
+import type { ExplainResult } from '../../src-preload/contract/analyze';
 import { describeIssues } from '../rpc/dispatch';
 import { formatReport, summarizeReport } from '../smtp/report-summary';
-import type { ConnectionReport, ProbeReport } from '../smtp/schemas';
-import { formatTranscript } from '../smtp/transcript-format';
+import type { ConnectionReport, ProbeReport } from '../../src-preload/contract/smtp-schemas';
+import { formatTranscript } from '../../src-preload/contract/smtp-transcript-format';
 import type { Services } from '../services';
 import { cliOperationId, EXIT, parseOptions, oneLine, printJson, printText, readSecretFromStdin, reportError, UsageError, type CliIo, type ExitCode } from './io';
 

@@ -8,7 +8,7 @@ import { writeFile } from 'node:fs/promises';
 import type { AddressStatus, SendEmailEvent, SendEmailResult, VerifyEmlResult } from '../../src-preload/contract';
 import type { Services } from '../services';
 import { readEmlFile } from '../verification/eml-file';
-import { imapMailboxSchema, type MessageProof } from '../verification/schemas';
+import { imapMailboxSchema, type MessageProof } from '../../src-preload/contract/verification-schemas';
 import { EXIT, oneLine, parseOptions, printErrorText, printJson, printText, readSecretFromStdin, readUserFile, reportError, UsageError, type CliIo, type ExitCode } from './io';
 
 const STATUS_USAGE = 'Usage: relayproof status [ADDRESS_ID] [--watch] [--reset] [--json]';

@@ -6,7 +6,7 @@
 import { createResolver, isResolverFault, type DnsResolver } from './resolver';
 import { DNS_PORT, serverAddress } from './servers';
 import type { DnsServerAddress } from './transport';
-import type { DnsLookup } from './schemas';
+import type { DnsLookup } from '../../src-preload/contract/dns-schemas';
 
 export interface AuthoritativeServers {
   readonly zone: string | null;

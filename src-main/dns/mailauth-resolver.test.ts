@@ -3,7 +3,7 @@ import { spf } from 'mailauth/lib/spf';
 import { useTestDns } from '../testing/dns-fixture';
 import { rr } from '../testing/dns-zone';
 import { toMailauthResolver } from './mailauth-resolver';
-import type { DnsLookup } from './schemas';
+import type { DnsLookup } from '../../src-preload/contract/dns-schemas';
 
 const dns = useTestDns([
   {

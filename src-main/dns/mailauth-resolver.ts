@@ -6,7 +6,7 @@
  */
 import type { DNSResolver } from 'mailauth';
 import type { DnsResolver } from './resolver';
-import { dnsRecordTypes, type DnsLookup, type DnsRecordType } from './schemas';
+import { dnsRecordTypes, type DnsLookup, type DnsRecordType } from '../../src-preload/contract/dns-schemas';
 
 /** mailauth's declared resolver type (its code also reads MX and SOA objects, as dns.promises returns them). */
 export type MailauthResolver = DNSResolver;

@@ -4,7 +4,7 @@ import { rr, type Zone } from '../testing/dns-zone';
 import { createResolver } from './resolver';
 import { serverAddress } from './servers';
 import { checkPropagation, runPropagation } from './propagation';
-import { propagationReportSchema } from './schemas';
+import { propagationReportSchema } from '../../src-preload/contract/dns-schemas';
 import { findAuthoritativeServers } from './authoritative';
 
 const NEW_SPF = 'v=spf1 include:mail.zendesk.com -all';

@@ -9,7 +9,7 @@ import { authoritativeResolvers, findAuthoritativeServers } from './authoritativ
 import { createResolver, isResolverFault, type DnsResolver } from './resolver';
 import { parseServerSpecs, systemServers } from './servers';
 import type { DnsServerAddress } from './transport';
-import type { DnsLookup, DnsRecordType, PropagationReport, PropagationRequest, PropagationView } from './schemas';
+import type { DnsLookup, DnsRecordType, PropagationReport, PropagationRequest, PropagationView } from '../../src-preload/contract/dns-schemas';
 
 export interface PropagationOptions {
   /** Resolvers to compare (the configured public/system resolvers), each asked separately. */

@@ -3,7 +3,7 @@ import { startTestDnsServer, type TestDnsServer } from '../testing/dns-test-serv
 import { rr } from '../testing/dns-zone';
 import { createResolver, resolverFromSpecs } from './resolver';
 import { parseServerSpec, serverAddress, systemServers } from './servers';
-import { dnsLookupSchema } from './schemas';
+import { dnsLookupSchema } from '../../src-preload/contract/dns-schemas';
 import { withRunMemo } from './run-memo';
 
 let server: TestDnsServer;

@@ -8,7 +8,7 @@
 import { parseServerSpecs, systemServers } from './servers';
 import { exchange, type DnsServerAddress } from './transport';
 import { encodeQuery, normalizeName, RCODE, typeCode, type DecodedResponse } from './wire';
-import type { DnsAttempt, DnsLookup, DnsOutcome, DnsRecord, DnsRecordType, NegativeAnswer, ResolverDescription, ResolverKind } from './schemas';
+import type { DnsAttempt, DnsLookup, DnsOutcome, DnsRecord, DnsRecordType, NegativeAnswer, ResolverDescription, ResolverKind } from '../../src-preload/contract/dns-schemas';
 
 export interface LookupOptions {
   readonly signal?: AbortSignal;

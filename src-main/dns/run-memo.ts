@@ -5,7 +5,7 @@
  * the next run sees fresh answers. In-flight questions are shared, not repeated.
  */
 import type { DnsResolver } from './resolver';
-import type { DnsLookup } from './schemas';
+import type { DnsLookup } from '../../src-preload/contract/dns-schemas';
 
 export interface RunResolver extends DnsResolver {
   /** Every distinct lookup made in this run, in the order they were asked. */

@@ -5,7 +5,7 @@
 import { getServers } from 'node:dns';
 import { readFileSync } from 'node:fs';
 import { isIP } from 'node:net';
-import { hiddenCharacterProblem } from '../../src-preload/fields';
+import { hiddenCharacterProblem } from '../../src-preload/contract/fields';
 import type { DnsServerAddress } from './transport';
 
 export const DNS_PORT = 53;

@@ -13,7 +13,7 @@
 import { createSocket, type RemoteInfo } from 'node:dgram';
 import { connect, isIPv6 } from 'node:net';
 import { decodeResponse, type DecodedResponse, type EncodedQuery } from './wire';
-import type { DnsTransport } from './schemas';
+import type { DnsTransport } from '../../src-preload/contract/dns-schemas';
 
 export interface DnsServerAddress {
   readonly host: string;

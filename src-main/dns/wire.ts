@@ -6,7 +6,7 @@
 import { randomInt } from 'node:crypto';
 import type DNS from 'dns2';
 import { Packet } from 'dns2';
-import type { DnsRecord, DnsRecordType } from './schemas';
+import type { DnsRecord, DnsRecordType } from '../../src-preload/contract/dns-schemas';
 
 /** RFC 6891 §6.2.5 and the DNS flag day 2020 recommendation: 1232 bytes avoids IP fragmentation. */
 export const EDNS_UDP_PAYLOAD = 1232;

@@ -20,7 +20,7 @@ import { describeDamage, openDocument } from '../store/document-file';
 import type { LockOptions } from '../store/file-lock';
 import type { FolderWatchOptions } from '../store/folder-watch';
 import type { NoticeInput } from '../store/store';
-import { appIdSchema, tenantSchema } from './schemas';
+import { appIdSchema, tenantSchema } from '../../src-preload/contract/m365-schemas';
 
 export const M365_APPS_CONFIG_NAME = 'm365-apps';
 /** 1: `schemaVersion` added; the file of earlier versions (format 0) has the same content without it. */

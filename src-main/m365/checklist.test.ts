@@ -2,12 +2,12 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { loadReplyCatalogue, repositoryResourcesDir, type ReplyCatalogue } from '../analyze/reply-catalogue';
-import { m365Items } from '../analyze/schemas';
+import { m365Items } from '../../src-preload/contract/analyze';
 import { m365Checklist } from './checklist';
 import { loadM365Facts } from './facts';
 import { generateScript, renderTemplate } from './powershell';
 import { retirementStatus } from './retirement';
-import { readinessItemIds, type M365Checklist, type M365ChecklistInput, type M365Facts, type ReadinessItemId } from './schemas';
+import { readinessItemIds, type M365Checklist, type M365ChecklistInput, type M365Facts, type ReadinessItemId } from '../../src-preload/contract/m365-schemas';
 
 let facts: M365Facts;
 let catalogue: ReplyCatalogue;

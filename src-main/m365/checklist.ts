@@ -25,7 +25,7 @@ import {
   type ReadinessItem,
   type ReadinessItemDefinition,
   type RetirementStatus,
-} from './schemas';
+} from '../../src-preload/contract/m365-schemas';
 
 export interface ChecklistDeps {
   readonly facts: M365Facts;

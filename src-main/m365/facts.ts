@@ -5,7 +5,7 @@
  */
 import { join } from 'node:path';
 import { readJsonResource } from '../app/json-resource';
-import { m365FactsSchema, type M365Facts } from './schemas';
+import { m365FactsSchema, type M365Facts } from '../../src-preload/contract/m365-schemas';
 
 export type LoadM365FactsResult = { readonly ok: true; readonly facts: M365Facts } | { readonly ok: false; readonly problems: readonly string[] };
 

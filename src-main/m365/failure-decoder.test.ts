@@ -6,14 +6,14 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadReplyCatalogue, repositoryResourcesDir, type ReplyCatalogue } from '../analyze/reply-catalogue';
-import type { ConnectionReport, ConnectionTestInput } from '../smtp/schemas';
+import type { ConnectionReport, ConnectionTestInput } from '../../src-preload/contract/smtp-schemas';
 import { startM365Peer, type M365Peer, type M365PeerOptions } from '../testing/m365-smtp-peer';
 import type { PeerReply } from '../testing/smtp-peer';
 import { runTest } from '../testing/smtp-run';
 import { createTestPki, type TestPki } from '../testing/tls-certs';
 import { m365Checklist } from './checklist';
 import { loadM365Facts } from './facts';
-import type { M365Checklist, M365ChecklistInput, M365Facts, ReadinessItemId, ScriptId } from './schemas';
+import type { M365Checklist, M365ChecklistInput, M365Facts, ReadinessItemId, ScriptId } from '../../src-preload/contract/m365-schemas';
 
 const MAILBOX = 'support@contoso.com';
 const RELAY = 'relay@contoso.com';

@@ -7,9 +7,9 @@
 import { diagnoseFailure } from '../analyze/diagnose-failure';
 import { explain } from '../analyze/explain';
 import type { ReplyCatalogue } from '../analyze/reply-catalogue';
-import type { Diagnosis } from '../analyze/schemas';
-import type { ConnectionReport, FailureCode, PhaseName } from '../smtp/schemas';
-import type { M365AuthMode, M365Facts, ReadinessItemId, ReadinessSource, ReadinessState } from './schemas';
+import type { Diagnosis } from '../../src-preload/contract/analyze';
+import type { ConnectionReport, FailureCode, PhaseName } from '../../src-preload/contract/smtp-schemas';
+import type { M365AuthMode, M365Facts, ReadinessItemId, ReadinessSource, ReadinessState } from '../../src-preload/contract/m365-schemas';
 
 export interface ItemFinding {
   readonly item: ReadinessItemId;

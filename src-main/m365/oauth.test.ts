@@ -15,7 +15,7 @@ import { m365Checklist } from './checklist';
 import { loadM365Facts } from './facts';
 import { createHttpsNetworkClient } from './https-network-client';
 import { acquireAppToken, acquireDelegatedToken, type OAuthDeps, type TokenAcquisition } from './oauth';
-import type { DeviceCodePrompt, M365Facts, TokenOutcome } from './schemas';
+import type { DeviceCodePrompt, M365Facts, TokenOutcome } from '../../src-preload/contract/m365-schemas';
 
 const TENANT = '11111111-2222-4333-8444-555555555555';
 const OTHER_TENANT = '99999999-2222-4333-8444-555555555555';

@@ -29,7 +29,7 @@ import {
   type M365Facts,
   type TokenFailure,
   type TokenOutcome,
-} from './schemas';
+} from '../../src-preload/contract/m365-schemas';
 import { explainToken } from './token-claims';
 
 /** msal's own metadata options, so it asks no discovery endpoint (tests, air-gapped clouds). */

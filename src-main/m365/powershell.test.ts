@@ -2,8 +2,8 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { generateScript, renderTemplate } from './powershell';
-import type { ScriptRequestInput } from './schemas';
-import { EXCHANGE_ONLINE_APP_ID } from './script-values';
+import type { ScriptRequestInput } from '../../src-preload/contract/m365-schemas';
+import { EXCHANGE_ONLINE_APP_ID } from '../../src-preload/contract/m365-script-values';
 
 const GOLDEN = join(import.meta.dirname, 'golden');
 // RELAYPROOF_UPDATE_GOLDEN=1 rewrites the files; review the diff before committing.

@@ -9,8 +9,8 @@
  */
 import { fail, ok, type Result } from '../../src-preload/contract';
 import { describeIssues } from '../rpc/dispatch';
-import { psQuote } from './script-values';
-import { scriptRequestSchema, type GeneratedScript, type ScriptRequest, type ScriptRequestInput, type TemplatePlaceholder } from './schemas';
+import { psQuote } from '../../src-preload/contract/m365-script-values';
+import { scriptRequestSchema, type GeneratedScript, type ScriptRequest, type ScriptRequestInput, type TemplatePlaceholder } from '../../src-preload/contract/m365-schemas';
 
 const MODULE_HINT = '# Needs the Exchange Online PowerShell module: Install-Module ExchangeOnlineManagement -Scope CurrentUser';
 const DISCONNECT = 'Disconnect-ExchangeOnline -Confirm:$false';

@@ -2,7 +2,7 @@
  * Where Basic authentication for SMTP AUTH stands on a given day, from the dated
  * milestones in resources/m365.json (never from dates in code).
  */
-import type { M365Facts, RetirementMilestone, RetirementPhase, RetirementStatus } from './schemas';
+import type { M365Facts, RetirementMilestone, RetirementPhase, RetirementStatus } from '../../src-preload/contract/m365-schemas';
 
 const DAY_MS = 86_400_000;
 /** Dates this old are worth re-checking against Microsoft's announcements. */

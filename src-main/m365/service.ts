@@ -21,7 +21,7 @@ import type {
   M365Facts,
   ScriptRequestInput,
   TokenExplanation,
-} from './schemas';
+} from '../../src-preload/contract/m365-schemas';
 import { explainTokenInput } from './token-claims';
 
 export interface M365ServiceDeps {

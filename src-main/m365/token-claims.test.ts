@@ -2,7 +2,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { repositoryResourcesDir } from '../analyze/reply-catalogue';
 import { unsignedJwt } from '../testing/m365-token-endpoint';
 import { loadM365Facts } from './facts';
-import type { M365Facts, TokenExplanation } from './schemas';
+import type { M365Facts, TokenExplanation } from '../../src-preload/contract/m365-schemas';
 import { explainToken } from './token-claims';
 
 let oauth: M365Facts['oauth'];

@@ -11,7 +11,7 @@
  */
 import { ok, type Result } from '../../src-preload/contract';
 import { invalidInput } from '../smtp/invalid-input';
-import { explainTokenInputSchema, type ExplainTokenInput, type M365Facts, type TokenCheck, type TokenExplanation } from './schemas';
+import { explainTokenInputSchema, type ExplainTokenInput, type M365Facts, type TokenCheck, type TokenExplanation } from '../../src-preload/contract/m365-schemas';
 
 export interface ExplainTokenOptions {
   readonly now: Date;

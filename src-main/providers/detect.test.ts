@@ -9,7 +9,7 @@ import { rr, type Zone } from '../testing/dns-zone';
 import { detectProvider, type DetectDeps } from './detect';
 import { repositoryResourcesDir } from './platforms';
 import { loadProviders } from './providers';
-import { providerDetectReportSchema, type ProviderPreset } from './schemas';
+import { providerDetectReportSchema, type ProviderPreset } from '../../src-preload/contract/providers';
 
 const zone = (origin: string, ...records: Zone['records'][number][]): Zone => ({ origin, records });
 

@@ -6,11 +6,11 @@
  * resolver (the configured DNS servers, its timeouts), under one overall deadline.
  * Best effort: every failure becomes a sentence in `problems`, and it never throws.
  */
-import { domainToAscii } from '../../src-preload/fields';
+import { domainToAscii } from '../../src-preload/contract/fields';
 import { resolverFromSpecs, isResolverFault } from '../dns/resolver';
-import type { DnsLookup, DnsRecordOf } from '../dns/schemas';
+import type { DnsLookup, DnsRecordOf } from '../../src-preload/contract/dns-schemas';
 import { CUSTOM_PROVIDER_ID, preferredEndpoint } from './providers';
-import type { ProviderConfidence, ProviderDetectReport, ProviderEndpoint, ProviderPreset, ProviderSuggestion } from './schemas';
+import type { ProviderConfidence, ProviderDetectReport, ProviderEndpoint, ProviderPreset, ProviderSuggestion } from '../../src-preload/contract/providers';
 
 /** Below the channel's 20 s timeout, so the admin gets the report rather than a timeout error. */
 export const DETECT_DEADLINE_MS = 15_000;

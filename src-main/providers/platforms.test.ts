@@ -2,7 +2,7 @@ import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:f
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { GENERIC_PLATFORM_ID } from '../../src-preload/platform-vocabulary';
+import { GENERIC_PLATFORM_ID } from '../../src-preload/contract/platform-vocabulary';
 import { loadReplyCatalogue } from '../analyze/reply-catalogue';
 import { analyzeKey, parseTagList } from '../checks/dkim-record';
 import { silentLogger } from '../log/logger';

@@ -6,13 +6,13 @@
  */
 import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { GENERIC_PLATFORM_ID, platformIdSchema } from '../../src-preload/platform-vocabulary';
+import { GENERIC_PLATFORM_ID, platformIdSchema } from '../../src-preload/contract/platform-vocabulary';
 import type { AppError } from '../../src-preload/contract';
 import { findResourcesDir } from '../app/resources-dir';
 import { readJsonResource, readUtf8 } from '../app/json-resource';
 
-export { platformDkimSelectorSchema, platformSchema, type Platform, type PlatformDkimSelector, type PlatformId } from './schemas';
-import { platformSchema, type Platform, type PlatformDkimSelector, type PlatformId } from './schemas';
+export { platformDkimSelectorSchema, platformSchema, type Platform, type PlatformDkimSelector, type PlatformId } from '../../src-preload/contract/providers';
+import { platformSchema, type Platform, type PlatformDkimSelector, type PlatformId } from '../../src-preload/contract/providers';
 
 /** The installed platforms by id, in their display order (`order`, then id). */
 export type PlatformCatalog = ReadonlyMap<PlatformId, Platform>;

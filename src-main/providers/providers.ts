@@ -8,9 +8,9 @@
 import { readdir } from 'node:fs/promises';
 import { readJsonResource, readUtf8 } from '../app/json-resource';
 import { join } from 'node:path';
-import { providerPresetSchema, type ProviderEndpoint, type ProviderPreset } from './schemas';
+import { providerPresetSchema, type ProviderEndpoint, type ProviderPreset } from '../../src-preload/contract/providers';
 
-export { providerPresetSchema, type ProviderEndpoint, type ProviderPreset } from './schemas';
+export { providerPresetSchema, type ProviderEndpoint, type ProviderPreset } from '../../src-preload/contract/providers';
 
 /** The id of the entry for the admin's own server; the wizard always offers it, last. */
 export const CUSTOM_PROVIDER_ID = 'custom';

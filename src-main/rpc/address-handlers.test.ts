@@ -15,7 +15,7 @@ import type { AddressView, ChannelInput, LifecycleEvent, OperationEvent } from '
 import type { ClipboardBackend } from '../app/clipboard';
 import { openAppRegistrations } from '../m365/app-registrations';
 import { createServices, type Services } from '../services';
-import type { ConnectionReport } from '../smtp/schemas';
+import type { ConnectionReport } from '../../src-preload/contract/smtp-schemas';
 import { startSmtpPeer, type SmtpPeer } from '../testing/smtp-peer';
 import { createTestPki, type TestPki } from '../testing/tls-certs';
 import { isKeychainModuleMissing } from '../vault/keychain-errors';

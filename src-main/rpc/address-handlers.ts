@@ -6,7 +6,7 @@
  * handlers store, touch the keychain and record the events.
  */
 import { fail, ok, type Address, type AddressView, type AppError, type Result } from '../../src-preload/contract';
-import type { AddressCheck } from '../../src-preload/channels/addresses';
+import type { AddressCheck } from '../../src-preload/contract/addresses';
 import { ClipboardUnavailableError } from '../app/clipboard';
 import { checkNewAddress, parseAddress, platformShortName, type AddressCheckRequest } from '../addresses/address-check';
 import { buildExport, planImport } from '../addresses/import-export';
@@ -18,7 +18,7 @@ import type { Handlers } from './dispatch';
 import type { HandlerDeps } from './handlers';
 import { createSmtpTester, notFoundAddress } from './smtp-test';
 import { unreadableResource } from '../app/json-resource';
-import type { PlatformId } from '../../src-preload/platform-vocabulary';
+import type { PlatformId } from '../../src-preload/contract/platform-vocabulary';
 
 type AddressChannel =
   | 'addresses:create'

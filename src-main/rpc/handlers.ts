@@ -3,7 +3,7 @@
  * dispatcher has already validated their input against the contract.
  */
 import { ok, fail, type Address, type AddressView, type AppInfo, type Result, type Settings } from '../../src-preload/contract';
-import { sameDnsServers } from '../../src-preload/lending';
+import { sameDnsServers } from '../../src-preload/contract/lending';
 import { runChecklist } from '../checks/checklist';
 import { runPropagation } from '../dns/propagation';
 import { explain } from '../analyze/explain';

@@ -12,10 +12,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { contract, type ChannelName } from '../../src-preload/contract';
 import { silentLogger } from '../log/logger';
 import { createServices, type Services } from '../services';
+import { HIDDEN_FREE_TEXT_CHARACTERS, HIDDEN_IDENTIFIER_CHARACTERS, hiddenPayloads } from '../../src-preload/contract/testing/hidden-payloads';
 import {
-  HIDDEN_FREE_TEXT_CHARACTERS,
-  HIDDEN_IDENTIFIER_CHARACTERS,
-  hiddenPayloads,
   identifierFields,
   valueAt,
   withValueAt,

@@ -8,12 +8,12 @@
  * certificate are public and saved with the app registration (`deps.m365Apps`).
  */
 import { fail, ok, type Address, type Result } from '../../src-preload/contract';
-import type { AppCredentialUsed } from '../../src-preload/channels/m365';
+import type { AppCredentialUsed } from '../../src-preload/contract/m365';
 import { certificateCredential, checkClientCertificate } from '../m365/client-certificate';
 import type { M365Service } from '../m365/service';
 import type { TokenAcquisition } from '../m365/oauth';
 import { TokenHolderFullError } from '../m365/token-holder';
-import type { TokenOutcome } from '../m365/schemas';
+import type { TokenOutcome } from '../../src-preload/contract/m365-schemas';
 import { bind } from '../vault/lending-binding';
 import { secretAccount } from '../vault/vault';
 import type { Handlers } from './dispatch';

@@ -14,7 +14,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ChannelInput, ChannelName, ChannelResult, OperationEvent } from '../../src-preload/contract';
 import { createLogger } from '../log/logger';
 import { loopbackMetadata } from '../m365/authority';
-import type { TokenOutcome } from '../m365/schemas';
+import type { TokenOutcome } from '../../src-preload/contract/m365-schemas';
 import { createServices, type Services } from '../services';
 import { startTokenEndpoint, type TokenEndpoint } from '../testing/m365-token-endpoint';
 import { startM365Peer, type M365Peer } from '../testing/m365-smtp-peer';

@@ -5,7 +5,7 @@
  */
 import { ok, type Result } from '../../src-preload/contract';
 import { detectProvider } from '../providers/detect';
-import type { ProviderPreset } from '../providers/schemas';
+import type { ProviderPreset } from '../../src-preload/contract/providers';
 import type { Handlers } from './dispatch';
 import { dnsServersOr } from './dns-servers';
 import type { HandlerDeps } from './handlers';

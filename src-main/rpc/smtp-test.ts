@@ -16,7 +16,7 @@ import type { LoadCatalogueResult, ReplyCatalogue } from '../analyze/reply-catal
 import { parseAddress } from '../addresses/address-check';
 import { lastTestOf } from '../addresses/lifecycle';
 import { testConnection } from '../smtp/connection-test';
-import type { ConnectionReport, ConnectionTestInput } from '../smtp/schemas';
+import type { ConnectionReport, ConnectionTestInput } from '../../src-preload/contract/smtp-schemas';
 import type { AppStore } from '../store/store';
 import { bind, checkLending, ipsOf, refreshedAfterSignIn, sameSecret, withBinding, type LendingCheck } from '../vault/lending-binding';
 import type { Vault } from '../vault/vault';

@@ -13,7 +13,7 @@ import { silentLogger } from '../log/logger';
 import { createServices, type Services } from '../services';
 import { INBOX, INBOX_PASSWORD, SUBMIT_SECRET, SUPPORT, useMailLoop, type MailLoop } from '../testing/verification-fixture';
 import { ACME, verificationZones } from '../testing/verification-zone';
-import type { RunRecord } from '../verification/schemas';
+import type { RunRecord } from '../../src-preload/contract/verification-schemas';
 import { memoryKeychain } from '../testing/transport-support';
 
 const fixture = useMailLoop();

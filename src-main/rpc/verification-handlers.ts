@@ -6,7 +6,7 @@
  */
 import { fail, ok, type Address, type AddressView, type Result } from '../../src-preload/contract';
 import type { AppStore } from '../store/store';
-import type { ImapMailbox } from '../verification/schemas';
+import type { ImapMailbox } from '../../src-preload/contract/verification-schemas';
 import type { VerificationService } from '../verification/verification-service';
 import { bind } from '../vault/lending-binding';
 import { secretAccount, type Vault } from '../vault/vault';

@@ -1,6 +1,6 @@
 /** Turns Node's peer certificate objects into the report's plain data. */
 import type { DetailedPeerCertificate, PeerCertificate } from 'node:tls';
-import type { CertificateInfo } from './schemas';
+import type { CertificateInfo } from '../../src-preload/contract/smtp-schemas';
 
 type NameFields = PeerCertificate['subject'];
 

@@ -10,7 +10,7 @@ import { startSmtpPeer, type SmtpPeer, type SmtpPeerOptions } from '../testing/s
 import { leakedForms, runTest } from '../testing/smtp-run';
 import { createTestPki, TEST_IDN_HOST, TEST_MAIL_HOST, type TestPki } from '../testing/tls-certs';
 import * as engine from './connection-test';
-import type { PhaseEvent, PhaseName } from './schemas';
+import type { PhaseEvent, PhaseName } from '../../src-preload/contract/smtp-schemas';
 
 const USER = 'app@example.com';
 const SECRET = 'correct horse battery staple';

@@ -21,7 +21,7 @@ import { hostname as osHostname } from 'node:os';
 import type { Socket } from 'node:net';
 import { ok, type Result } from '../../src-preload/contract';
 import { diagnoseFailure } from '../analyze/diagnose-failure';
-import type { Diagnosis } from '../analyze/schemas';
+import type { Diagnosis } from '../../src-preload/contract/analyze';
 import { loadReplyCatalogue, type ReplyCatalogue } from '../analyze/reply-catalogue';
 import { findResourcesDir } from '../app/resources-dir';
 import { defaultEhloName } from './default-ehlo-name';
@@ -46,7 +46,7 @@ import {
   type SmtpReply,
   type TestSendResult,
   type TlsResult,
-} from './schemas';
+} from '../../src-preload/contract/smtp-schemas';
 import { createRedactor, secretForms } from './secret-redactor';
 import { envelopeFailure, openEnvelope, resetEnvelope } from './send-as';
 import { defaultWireLimits, SmtpWire, type SessionBudget, type WireLimits } from './smtp-wire';

@@ -2,7 +2,7 @@
  * Reads the EHLO reply (RFC 5321 §4.1.1.1): the first line names the server, each
  * further line is an extension keyword with parameters.
  */
-import type { Capabilities, SmtpReply } from './schemas';
+import type { Capabilities, SmtpReply } from '../../src-preload/contract/smtp-schemas';
 
 export function parseCapabilities(ehloName: string, reply: SmtpReply): Capabilities {
   const texts = reply.lines.map((line) => line.slice(4).trim());

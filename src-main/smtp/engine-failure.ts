@@ -2,7 +2,7 @@
  * How a phase stops the test. Thrown inside the engine only (the phase runner catches it
  * and records it as data); it never crosses the engine's boundary as an exception.
  */
-import type { FailureCode, SmtpReply, TlsResult } from './schemas';
+import type { FailureCode, SmtpReply, TlsResult } from '../../src-preload/contract/smtp-schemas';
 
 export interface EngineFailureExtra {
   readonly reply?: SmtpReply | null;

@@ -4,10 +4,10 @@
  */
 import { describe, expect, it } from 'vitest';
 import { addressFieldsSchema, contract, settingsSchema } from '../../src-preload/contract';
-import { checklistInputSchema } from '../checks/schemas';
-import { propagationRequestSchema } from '../dns/schemas';
+import { checklistInputSchema } from '../../src-preload/contract/checks-schemas';
+import { propagationRequestSchema } from '../../src-preload/contract/dns-schemas';
 import { testConnection } from './connection-test';
-import { connectionTestInputSchema, probeInputSchema } from './schemas';
+import { connectionTestInputSchema, probeInputSchema } from '../../src-preload/contract/smtp-schemas';
 
 const address = {
   address: 'support@example.com',

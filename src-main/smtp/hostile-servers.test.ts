@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startHostileServer, type HostileBehaviour, type HostileServer } from '../testing/hostile-servers';
 import { leakedForms, runTest } from '../testing/smtp-run';
 import { createTestPki, type TestPki } from '../testing/tls-certs';
-import type { FailureCode, PhaseName } from './schemas';
+import type { FailureCode, PhaseName } from '../../src-preload/contract/smtp-schemas';
 
 // A real collection before each heap reading, so growth means retained memory.
 setFlagsFromString('--expose-gc');

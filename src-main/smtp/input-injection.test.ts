@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startHostileServer, type HostileServer } from '../testing/hostile-servers';
 import { testConnection } from './connection-test';
 import { probeHost } from './probe';
-import type { ConnectionTestInput } from './schemas';
+import type { ConnectionTestInput } from '../../src-preload/contract/smtp-schemas';
 
 /** CR, LF and NUL alone, combined, and carrying whole SMTP commands (RFC 5321 §2.3.8). */
 const SEQUENCES = [

@@ -3,7 +3,7 @@
  * `phase-finished` events, and turning a thrown EngineFailure into a failed phase.
  */
 import { EngineFailure } from './engine-failure';
-import type { PhaseEvent, PhaseName, PhaseRecord, SmtpReply } from './schemas';
+import type { PhaseEvent, PhaseName, PhaseRecord, SmtpReply } from '../../src-preload/contract/smtp-schemas';
 
 export interface PhaseSuccess<T> {
   readonly value: T;

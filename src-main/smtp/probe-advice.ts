@@ -3,7 +3,7 @@
  * ports mean. A timeout on one port while another answers points at this network (or a
  * firewall), not at a server that is down.
  */
-import type { ProbeReport, ProbeResult } from './schemas';
+import type { ProbeReport, ProbeResult } from '../../src-preload/contract/smtp-schemas';
 
 /** Submission first (RFC 6409 / RFC 8314), then the providers' alternates, then relay port 25. */
 const PREFERENCE: readonly (readonly [number, 'starttls' | 'tls'])[] = [

@@ -8,7 +8,7 @@ import type { Socket } from 'node:net';
 import { defaultEhloName } from './default-ehlo-name';
 import { parseCapabilities } from './ehlo-capabilities';
 import { EngineFailure } from './engine-failure';
-import type { Capabilities, ProbeMode, ProbeResult, ProbeStatus } from './schemas';
+import type { Capabilities, ProbeMode, ProbeResult, ProbeStatus } from '../../src-preload/contract/smtp-schemas';
 import { SmtpWire, type WireLimits } from './smtp-wire';
 import type { Connect } from './tcp-connect';
 import { openTlsWithPinCheck } from './tls-pin-check';

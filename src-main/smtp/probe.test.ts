@@ -5,7 +5,7 @@ import { createTestPki, type TestPki } from '../testing/tls-certs';
 import { EngineFailure } from './engine-failure';
 import { probeHost } from './probe';
 import { networkNotes, recommend } from './probe-advice';
-import { probeInputSchema, type ProbeReport, type ProbeResult } from './schemas';
+import { probeInputSchema, type ProbeReport, type ProbeResult } from '../../src-preload/contract/smtp-schemas';
 import { netConnect, type Connect } from './tcp-connect';
 
 let pki: TestPki;

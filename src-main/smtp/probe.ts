@@ -11,7 +11,7 @@ import { invalidInput } from './invalid-input';
 import { probeCombination } from './probe-combination';
 import { networkNotes, recommend } from './probe-advice';
 import { connectOrder, createHostResolver, resolveHost, systemLookup } from './resolve-host';
-import { probeInputSchema, type ProbeEvent, type ProbeInput, type ProbeReport, type ProbeRequest, type ProbeResult } from './schemas';
+import { probeInputSchema, type ProbeEvent, type ProbeInput, type ProbeReport, type ProbeRequest, type ProbeResult } from '../../src-preload/contract/smtp-schemas';
 import { defaultWireLimits } from './smtp-wire';
 import { netConnect } from './tcp-connect';
 import { createTlsTrust } from './tls-trust';

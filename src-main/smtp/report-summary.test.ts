@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { formatReport, summarizeReport } from './report-summary';
-import type { ConnectionReport } from './schemas';
+import type { ConnectionReport } from '../../src-preload/contract/smtp-schemas';
 
 const report: ConnectionReport = {
   ok: false,

@@ -2,8 +2,8 @@
  * The connection report as `relayproof smtp test` prints it: `--json` (the shape the
  * issue fixes) and the short human phase list. Pure: the renderer may use it too.
  */
-import { terminalText } from '../dns/visible-text';
-import type { ConnectionReport, PhaseOutcome } from './schemas';
+import { terminalText } from '../../src-preload/contract/visible-text';
+import type { ConnectionReport, PhaseOutcome } from '../../src-preload/contract/smtp-schemas';
 
 export interface ReportSummary {
   readonly ok: boolean;

@@ -6,7 +6,7 @@
 import { promises as dns } from 'node:dns';
 import { isIP } from 'node:net';
 import { EngineFailure, errorCodeOf } from './engine-failure';
-import type { DnsResult } from './schemas';
+import type { DnsResult } from '../../src-preload/contract/smtp-schemas';
 
 export interface HostResolver {
   resolve4(hostname: string): Promise<string[]>;

@@ -5,7 +5,7 @@
  * Every client line that carries credentials is written to the transcript as a marker.
  */
 import { EngineFailure } from './engine-failure';
-import type { AuthResult, Capabilities, SaslMechanism, SmtpCredentials, SmtpReply } from './schemas';
+import type { AuthResult, Capabilities, SaslMechanism, SmtpCredentials, SmtpReply } from '../../src-preload/contract/smtp-schemas';
 import type { Redact } from './secret-redactor';
 import { printable } from './smtp-reply';
 import type { SmtpWire } from './smtp-wire';

@@ -4,7 +4,7 @@
  * without sending anything: "authenticated but not allowed to send as" shows up here.
  */
 import { EngineFailure } from './engine-failure';
-import type { Capabilities, SendAsResult } from './schemas';
+import type { Capabilities, SendAsResult } from '../../src-preload/contract/smtp-schemas';
 import type { SmtpWire } from './smtp-wire';
 
 export interface EnvelopeOptions {

@@ -3,7 +3,7 @@
  * and a space (or nothing) on the last. The text may start with an RFC 3463 enhanced
  * status code (RFC 2034 §4: `class.subject.detail`).
  */
-import type { SmtpReply } from './schemas';
+import type { SmtpReply } from '../../src-preload/contract/smtp-schemas';
 
 export interface ReplyLine {
   readonly code: number;

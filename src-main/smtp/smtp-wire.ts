@@ -13,7 +13,7 @@
  */
 import type { Socket } from 'node:net';
 import { EngineFailure, errorCodeOf } from './engine-failure';
-import type { FailureCode, SmtpReply } from './schemas';
+import type { FailureCode, SmtpReply } from '../../src-preload/contract/smtp-schemas';
 import type { Redact } from './secret-redactor';
 import { buildReply, isPlausibleReplyPrefix, parseReplyLine, printable } from './smtp-reply';
 import type { TranscriptRecorder } from './transcript';

@@ -22,7 +22,7 @@ import type { Socket } from 'node:net';
 import { isIP } from 'node:net';
 import { describeCertificate, describeChain, normaliseFingerprint } from './certificate-info';
 import { EngineFailure, errorCodeOf, errorMessageOf } from './engine-failure';
-import type { FailureCode, TlsResult } from './schemas';
+import type { FailureCode, TlsResult } from '../../src-preload/contract/smtp-schemas';
 import type { TlsTrust } from './tls-trust';
 
 export interface PinCheckedTlsOptions {

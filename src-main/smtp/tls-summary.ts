@@ -1,5 +1,5 @@
 /** How the TLS phase reads to the admin: pass, or a warning with the reason. */
-import type { TlsResult } from './schemas';
+import type { TlsResult } from '../../src-preload/contract/smtp-schemas';
 
 const DAY_MS = 86_400_000;
 const MODERN = new Set(['TLSv1.2', 'TLSv1.3']);

@@ -6,7 +6,7 @@
  * (`535-5.7.8 …Sup3rS3cr` / `535 5.7.8 etPass…`) is found as one. Bounded: long lines
  * are cut and the line count is capped, so a hostile server cannot grow it.
  */
-import type { TranscriptLine } from './schemas';
+import type { TranscriptLine } from '../../src-preload/contract/smtp-schemas';
 import { SECRET_MARK, type Redact } from './secret-redactor';
 
 const MAX_LINES = 2000;

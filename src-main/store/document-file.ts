@@ -488,7 +488,7 @@ export function writeFileAtomically(path: string, text: string, beforeReplace: (
  * link, a folder, a named pipe (which would block that read) or an oversized file is
  * never handed to it.
  */
-export function unsafeToReplace(path: string, maxBytes: number): string | null {
+function unsafeToReplace(path: string, maxBytes: number): string | null {
   let stats: Stats;
   try {
     stats = lstatSync(path);

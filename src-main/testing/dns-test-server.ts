@@ -8,7 +8,7 @@
 import type { AddressInfo, Socket } from 'node:net';
 import type DNS from 'dns2';
 import { createTCPServer, createUDPServer, Packet } from 'dns2';
-import type { DnsRecordType } from '../dns/schemas';
+import type { DnsRecordType } from '../../src-preload/contract/dns-schemas';
 import { DEFAULT_TTL, type Zone, type ZoneRecord } from './dns-zone';
 
 export type DnsFault =

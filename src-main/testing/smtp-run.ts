@@ -1,6 +1,6 @@
 /** Test helpers around the engine: run a test that must be accepted as input, and the secret forms to hunt for. */
 import { testConnection, type ConnectionTestOptions } from '../smtp/connection-test';
-import type { ConnectionReport, ConnectionTestInput } from '../smtp/schemas';
+import type { ConnectionReport, ConnectionTestInput } from '../../src-preload/contract/smtp-schemas';
 
 /** Short, injected deadlines: tests finish fast on 2 cores. */
 export const FAST = { deadlineMs: 3_000, connectMs: 1_000, greetingMs: 1_000, commandMs: 1_500, dnsMs: 1_000 } as const;

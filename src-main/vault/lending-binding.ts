@@ -11,11 +11,11 @@
  */
 import { timingSafeEqual } from 'node:crypto';
 import type { Address, LendingBinding, LendingBindings, LendingPurpose, Settings } from '../../src-preload/contract';
-import { pinFor, targetOf, type LendingCheck } from '../../src-preload/lending';
-import type { ConnectionReport } from '../smtp/schemas';
+import { pinFor, targetOf, type LendingCheck } from '../../src-preload/contract/lending';
+import type { ConnectionReport } from '../../src-preload/contract/smtp-schemas';
 import type { AppStore } from '../store/store';
 
-export { checkLending, type LendingCheck } from '../../src-preload/lending';
+export { checkLending, type LendingCheck } from '../../src-preload/contract/lending';
 
 const EMPTY: LendingBindings = { smtp: null, oauth: null, imap: null, 'imap-forwarding': null };
 const MAX_IPS = 32;

@@ -5,14 +5,14 @@
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import { runChecklist } from '../checks/checklist';
-import { checklistInputSchema, type ChecklistReport } from '../checks/schemas';
+import { checklistInputSchema, type ChecklistReport } from '../../src-preload/contract/checks-schemas';
 import { loadPlatforms, repositoryResourcesDir, type PlatformCatalog } from '../providers/platforms';
 import { useTestDns } from '../testing/dns-fixture';
 import { rr, type Zone } from '../testing/dns-zone';
 import { ACME, createVerificationKeys, verificationZones } from '../testing/verification-zone';
 import { emptyHistory, recordRun, type RecordedRun } from './history';
 import { checklistObservations } from './observations';
-import type { AddressVerificationState, History } from './schemas';
+import type { AddressVerificationState, History } from '../../src-preload/contract/verification-schemas';
 import { initialStatus, statusView } from './status-machine';
 
 const keys = createVerificationKeys();

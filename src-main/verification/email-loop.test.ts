@@ -20,7 +20,7 @@ import { receiveByImap, type ImapReceiveOptions } from './imap-receipt';
 import { verifyMessage } from './message-proof';
 import { buildReport, reportJson } from './report';
 import { reportHtml } from './report-html';
-import type { AddressVerificationState, ItemId, ItemState, Observation } from './schemas';
+import type { AddressVerificationState, ItemId, ItemState, Observation } from '../../src-preload/contract/verification-schemas';
 import { initialStatus, reduceStatus, statusView } from './status-machine';
 
 const fixture = useMailLoop();

@@ -11,12 +11,12 @@
  */
 import type { AppError, Result } from '../../src-preload/contract';
 import type { MailauthResolver } from '../dns/mailauth-resolver';
-import type { ConnectionReport } from '../smtp/schemas';
+import type { ConnectionReport } from '../../src-preload/contract/smtp-schemas';
 import { testMessageHeaders } from '../smtp/test-message';
 import type { ReceiveOutcome } from './imap-receipt';
 import { verifyMessage, type ExpectedHeader } from './message-proof';
 import { connectionObservations, proofObservations, receiptObservation, receiptPendingObservation } from './observations';
-import type { MessageProof, Observation, ReceiptFailure, ReceiptInfo, ReceiptProgress } from './schemas';
+import type { MessageProof, Observation, ReceiptFailure, ReceiptInfo, ReceiptProgress } from '../../src-preload/contract/verification-schemas';
 
 /**
  * The fixed-value headers of a platform's headersToPersist ("Name: value" entries;

@@ -14,7 +14,7 @@
 import type { ReceiveOutcome } from './imap-receipt';
 import { headerValues, inspectMessage, type HeaderField } from './message-shape';
 import { clampText, receiptObservation } from './observations';
-import type { Evidence, ImapMailbox, Observation, ReceiptProgress } from './schemas';
+import type { Evidence, ImapMailbox, Observation, ReceiptProgress } from '../../src-preload/contract/verification-schemas';
 
 export interface ForwardingPath {
   /** Envelope recipients from the address the message was sent to, oldest first (repeats merged). */

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { appendRun, detectDrift, emptyHistory, recordRun } from './history';
-import { historySchema, HISTORY_LIMIT, type ItemId, type Observation, type ObservationOutcome, type RunRecord } from './schemas';
+import { historySchema, HISTORY_LIMIT, type ItemId, type Observation, type ObservationOutcome, type RunRecord } from '../../src-preload/contract/verification-schemas';
 import { initialStatus } from './status-machine';
 
 const T0 = Date.parse('2026-11-23T10:00:00Z');

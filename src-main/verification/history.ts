@@ -16,7 +16,7 @@ import {
   type ReceiptFailure,
   type ReceiptInfo,
   type RunRecord,
-} from './schemas';
+} from '../../src-preload/contract/verification-schemas';
 
 export function emptyHistory(addressId: string): History {
   return { addressId, runs: [] };

@@ -13,7 +13,7 @@ import { rootCertificates } from 'node:tls';
 import { ImapFlow, type ImapFlowOptions } from 'imapflow';
 import { createRedactor, secretForms } from '../smtp/secret-redactor';
 import { TOKEN_HEADER } from '../smtp/test-message';
-import type { ImapMailbox, ReceiptFailure, ReceiptFailureCode, ReceiptInfo, ReceiptProgress } from './schemas';
+import type { ImapMailbox, ReceiptFailure, ReceiptFailureCode, ReceiptInfo, ReceiptProgress } from '../../src-preload/contract/verification-schemas';
 
 /** Seconds between searches: quick at first (most mail lands within seconds), then every minute. */
 export const DEFAULT_POLL_BACKOFF_MS: readonly number[] = [2_000, 5_000, 10_000, 20_000, 30_000, 60_000];

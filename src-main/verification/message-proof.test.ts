@@ -6,7 +6,7 @@ import { ACME, createDkimKey, createVerificationKeys, RELAY_IP, RELAY_PROVIDER, 
 import { inspectMessage } from './message-shape';
 import { verifyMessage, type VerifyMessageOptions } from './message-proof';
 import { deliveryDelayMs, parseReceived, senderHop } from './received-chain';
-import { messageProofSchema, type MessageProof } from './schemas';
+import { messageProofSchema, type MessageProof } from '../../src-preload/contract/verification-schemas';
 
 const keys = createVerificationKeys();
 const dns = useTestDns(verificationZones(keys));

@@ -12,12 +12,12 @@
 import { authenticate, type DKIMResult } from 'mailauth';
 import { fail, ok, type Result } from '../../src-preload/contract';
 import { finding } from '../checks/item';
-import type { Finding } from '../checks/schemas';
+import type { Finding } from '../../src-preload/contract/checks-schemas';
 import type { MailauthResolver } from '../dns/mailauth-resolver';
 import { TOKEN_HEADER } from '../smtp/test-message';
 import { DEFAULT_MESSAGE_LIMITS, headerValues, inspectMessage, type HeaderField, type MessageLimits } from './message-shape';
 import { deliveryDelayMs, parseReceived, senderHop } from './received-chain';
-import type { AuthResultName, DkimProof, HeaderProof, MessageProof } from './schemas';
+import type { AuthResultName, DkimProof, HeaderProof, MessageProof } from '../../src-preload/contract/verification-schemas';
 
 export interface ExpectedHeader {
   readonly name: string;

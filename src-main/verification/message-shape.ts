@@ -5,8 +5,8 @@
  * §2.2.3) within a fixed budget so a hostile file cannot make us buffer without bound.
  */
 import { finding } from '../checks/item';
-import type { Finding } from '../checks/schemas';
-import type { MalformedReason } from './schemas';
+import type { Finding } from '../../src-preload/contract/checks-schemas';
+import type { MalformedReason } from '../../src-preload/contract/verification-schemas';
 
 export interface MessageLimits {
   /** Whole message. Verification emails are a few KB; received notifications with attachments are larger. */

@@ -4,11 +4,11 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testConnection } from '../smtp/connection-test';
-import type { ConnectionReport } from '../smtp/schemas';
+import type { ConnectionReport } from '../../src-preload/contract/smtp-schemas';
 import { startSmtpPeer, type SmtpPeer, type SmtpPeerOptions } from '../testing/smtp-peer';
 import { createTestPki, type TestPki } from '../testing/tls-certs';
 import { clampText, connectionObservations, MAX_EVIDENCE_TEXT, perMessageHeaders, proofObservations, receiptObservation } from './observations';
-import { observationSchema, type MessageProof } from './schemas';
+import { observationSchema, type MessageProof } from '../../src-preload/contract/verification-schemas';
 import { initialStatus, reduceStatus } from './status-machine';
 
 const USER = 'support@acme.test';

@@ -8,10 +8,10 @@
  * stable facts (the record as published, the sending IP, `d=`/`s=`), never per-run
  * noise (queue ids, tokens, timestamps).
  */
-import type { ChecklistReport, CheckItem, Importance } from '../checks/schemas';
-import type { ConnectionReport, PhaseName } from '../smtp/schemas';
+import type { ChecklistReport, CheckItem, Importance } from '../../src-preload/contract/checks-schemas';
+import type { ConnectionReport, PhaseName } from '../../src-preload/contract/smtp-schemas';
 import type { ReceiveOutcome } from './imap-receipt';
-import type { Evidence, EvidenceSource, Fact, ItemId, MessageProof, Observation, ObservationOutcome, ReceiptFailure, ReceiptInfo, ReceiptProgress } from './schemas';
+import type { Evidence, EvidenceSource, Fact, ItemId, MessageProof, Observation, ObservationOutcome, ReceiptFailure, ReceiptInfo, ReceiptProgress } from '../../src-preload/contract/verification-schemas';
 
 /** Evidence strings are bounded: a hostile TXT record or header must not bloat the history. */
 export const MAX_EVIDENCE_TEXT = 4_000;

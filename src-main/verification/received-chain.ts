@@ -7,7 +7,7 @@
  * preferred over private and loopback ones (internal hops of the receiving side).
  */
 import { isIP } from 'node:net';
-import type { ReceivedHop } from './schemas';
+import type { ReceivedHop } from '../../src-preload/contract/verification-schemas';
 
 const AUTHENTICATED = /^(?:e?smtps?a|utf8smtps?a|utf8lmtps?a|lmtps?a)$/iu;
 

@@ -5,8 +5,8 @@
  * or a server reply is attacker-controllable: each goes through `visibleText` (hidden
  * and bidi characters named, Trojan Source) and is then HTML-escaped.
  */
-import { visibleText } from '../dns/visible-text';
-import type { DriftEntry, Fact, MessageProof, RunRecord, StatusView, VerificationReport } from './schemas';
+import { visibleText } from '../../src-preload/contract/visible-text';
+import type { DriftEntry, Fact, MessageProof, RunRecord, StatusView, VerificationReport } from '../../src-preload/contract/verification-schemas';
 
 export function escapeHtml(text: string): string {
   return text.replace(/[&<>"']/gu, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] ?? c);

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { emptyHistory, recordRun } from './history';
 import { buildReport, reportFileStem, reportJson } from './report';
 import { escapeHtml, reportHtml } from './report-html';
-import { verificationReportSchema, type MessageProof, type Observation } from './schemas';
+import { verificationReportSchema, type MessageProof, type Observation } from '../../src-preload/contract/verification-schemas';
 import { initialStatus } from './status-machine';
 
 const EVIL_TXT = 'v=spf1 include:<script>alert(1)</script> "x" \'y\' & -all';

@@ -10,7 +10,7 @@
  */
 import { createRedactor, secretForms, type Redact } from '../smtp/secret-redactor';
 import { statusView } from './status-machine';
-import { verificationReportSchema, type AddressVerificationState, type History, type RunRecord, type VerificationReport } from './schemas';
+import { verificationReportSchema, type AddressVerificationState, type History, type RunRecord, type VerificationReport } from '../../src-preload/contract/verification-schemas';
 
 export interface ReportAddressInput {
   readonly id: string;

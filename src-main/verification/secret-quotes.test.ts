@@ -8,7 +8,7 @@
  */
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ConnectionReport } from '../smtp/schemas';
+import type { ConnectionReport } from '../../src-preload/contract/smtp-schemas';
 import { silentLogger } from '../log/logger';
 import { createServices, type Services } from '../services';
 import { SECRET_MARK } from '../smtp/secret-redactor';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { addressVerificationStateSchema, itemIdSchema, statusViewSchema, type AddressVerificationState, type ItemId, type ItemStateName, type Observation, type ObservationOutcome } from './schemas';
+import { addressVerificationStateSchema, itemIdSchema, statusViewSchema, type AddressVerificationState, type ItemId, type ItemStateName, type Observation, type ObservationOutcome } from '../../src-preload/contract/verification-schemas';
 import { DNS_WINDOW_MS, initialStatus, reduceStatus, statusView, transitionsBetween } from './status-machine';
 
 const T0 = '2026-11-23T10:00:00.000Z';

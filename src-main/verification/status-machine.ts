@@ -32,7 +32,7 @@ import {
   type StatusItem,
   type StatusView,
   type Transition,
-} from './schemas';
+} from '../../src-preload/contract/verification-schemas';
 
 /** Zuora/SES and Zendesk give DNS changes up to 72 hours (DOMAIN.md). */
 export const DNS_WINDOW_MS = 72 * 60 * 60 * 1000;

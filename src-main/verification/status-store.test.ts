@@ -11,7 +11,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { silentLogger } from '../log/logger';
 import { createServices } from '../services';
 import { emptyHistory, recordRun } from './history';
-import type { AddressVerificationState, Observation, RunRecord } from './schemas';
+import type { AddressVerificationState, Observation, RunRecord } from '../../src-preload/contract/verification-schemas';
 import { initialStatus } from './status-machine';
 import { openVerificationStore } from './status-store';
 

@@ -41,7 +41,7 @@ import {
   type AddressVerificationState,
   type History,
   type RunRecord,
-} from './schemas';
+} from '../../src-preload/contract/verification-schemas';
 
 /** The file of earlier versions (`verification.json`) and the folder of per-address files. */
 export const VERIFICATION_CONFIG_NAME = 'verification';

@@ -12,7 +12,7 @@
  * a one-shot CLI command never starts a timer.
  */
 import { randomUUID } from 'node:crypto';
-import { domainToAscii } from '../../src-preload/fields';
+import { domainToAscii } from '../../src-preload/contract/fields';
 import {
   fail,
   ok,
@@ -30,14 +30,14 @@ import {
   type VerifyEmlResult,
 } from '../../src-preload/contract';
 import { runChecklist } from '../checks/checklist';
-import { checklistInputSchema } from '../checks/schemas';
+import { checklistInputSchema } from '../../src-preload/contract/checks-schemas';
 import { toMailauthResolver } from '../dns/mailauth-resolver';
 import { resolverFromSpecs, type DnsResolver } from '../dns/resolver';
 import type { Logger } from '../log/logger';
 import type { EnsureAppToken } from '../m365/background-token';
 import type { LoadPlatformsResult } from '../providers/platforms';
 import { TOKEN_HEADER } from '../smtp/test-message';
-import type { ConnectionReport } from '../smtp/schemas';
+import type { ConnectionReport } from '../../src-preload/contract/smtp-schemas';
 import type { AppStore } from '../store/store';
 import { bind, checkLending } from '../vault/lending-binding';
 import { secretAccount, type Vault } from '../vault/vault';
@@ -50,11 +50,11 @@ import { asForeign, checklistObservations, connectionObservations, foreignMessag
 import { buildReport, reportFileStem, reportJson } from './report';
 import { reportHtml } from './report-html';
 import { createRecheckScheduler, DEFAULT_BACKOFF_MS, MANUAL_RECHECK_GAP_MS, manualRecheckGate, type RecheckScheduler, type Timers } from './scheduler';
-import { isDnsItemId, type AddressVerificationState, type ItemId, type ImapMailbox, type MessageProof, type Observation, type RunRecord } from './schemas';
+import { isDnsItemId, type AddressVerificationState, type ItemId, type ImapMailbox, type MessageProof, type Observation, type RunRecord } from '../../src-preload/contract/verification-schemas';
 import { initialStatus, needsRecheck, reduceStatus, statusView } from './status-machine';
 import { historyOf, type VerificationStore } from './status-store';
 import { unreadableResource } from '../app/json-resource';
-import { forwardingAddress } from '../../src-preload/platform-vocabulary';
+import { forwardingAddress } from '../../src-preload/contract/platform-vocabulary';
 
 /** What a handler gives the service: the call's abort signal and its event stream. */
 export interface RunContext {

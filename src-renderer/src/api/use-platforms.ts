@@ -3,7 +3,7 @@
  * resources/platforms): the renderer's only source of platform ids and names.
  */
 import { useMemo } from 'react';
-import { platformNaming, type PlatformNaming } from '../../../src-preload/platform-vocabulary';
+import { platformNaming, type PlatformNaming } from '../../../src-preload/contract/platform-vocabulary';
 import { useChannelQuery } from './hooks';
 
 /** Names for every platform; until the list arrives each name is the id itself. */

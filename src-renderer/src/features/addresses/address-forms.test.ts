@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { domainToAscii } from '../../../../src-preload/fields';
+import { domainToAscii } from '../../../../src-preload/contract/fields';
 import { addressForms, decodePunycodeLabel, domainToUnicode } from './address-forms';
 
 describe('decodePunycodeLabel', () => {

@@ -7,7 +7,7 @@
  * only trusted when `domainToAscii` (the same UTS #46 conversion the address check uses)
  * gives back exactly the stored form.
  */
-import { domainToAscii } from '../../../../src-preload/fields';
+import { domainToAscii } from '../../../../src-preload/contract/fields';
 
 const BASE = 36;
 const TMIN = 1;

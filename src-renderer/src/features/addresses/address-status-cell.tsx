@@ -1,6 +1,6 @@
 import { Badge, Button, Link, makeStyles, Text, tokens } from '@fluentui/react-components';
 import type { AddressView } from '../../../../src-preload/contract';
-import type { LendingSettings } from '../../../../src-preload/lending';
+import type { LendingSettings } from '../../../../src-preload/contract/lending';
 import { assertNever } from '../../app/assert-never';
 import { routeHref } from '../../app/routes';
 import { useVisuallyHiddenStyles } from '../../ui/visually-hidden';

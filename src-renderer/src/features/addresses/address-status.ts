@@ -5,7 +5,7 @@
  * contract's rule (src-preload/rotation-reminder.ts), shared with the CLI.
  */
 import type { AddressView, AuthKind } from '../../../../src-preload/contract';
-import { checkLending, type LendingSettings } from '../../../../src-preload/lending';
+import { checkLending, type LendingSettings } from '../../../../src-preload/contract/lending';
 import { assertNever } from '../../app/assert-never';
 
 const DAY_MS = 86_400_000;

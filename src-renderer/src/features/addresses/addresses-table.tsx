@@ -16,7 +16,7 @@ import {
   tokens,
 } from '@fluentui/react-components';
 import type { AddressView } from '../../../../src-preload/contract';
-import type { LendingSettings } from '../../../../src-preload/lending';
+import type { LendingSettings } from '../../../../src-preload/contract/lending';
 import { addressForms } from './address-forms';
 import { environmentLabels, securityShortLabels } from './address-labels';
 import { usePlatformNaming } from '../../api/use-platforms';

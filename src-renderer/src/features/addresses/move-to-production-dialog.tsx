@@ -25,7 +25,7 @@ import { announcementOf, timelineOf, verdictOf } from '../connection-test/connec
 import { DiagnosisCard } from '../connection-test/diagnosis-card';
 import { PhaseTimeline } from '../connection-test/phase-timeline';
 import { useConnectionRun } from '../connection-test/use-connection-run';
-import { sentenceStart } from '../../../../src-preload/platform-vocabulary';
+import { sentenceStart } from '../../../../src-preload/contract/platform-vocabulary';
 import { usePlatformNaming } from '../../api/use-platforms';
 
 const useStyles = makeStyles({

@@ -4,7 +4,7 @@
  * the secret was replaced. Nothing here holds the secret.
  */
 import type { AppError, RotationResult } from '../../../../src-preload/contract';
-import type { PhaseEvent } from '../../../../src-main/smtp/schemas';
+import type { PhaseEvent } from '../../../../src-preload/contract/smtp-schemas';
 import { idleRun, runReducer, type RunAction, type RunState, type RunTarget } from '../connection-test/connection-run';
 
 export interface RotationState {

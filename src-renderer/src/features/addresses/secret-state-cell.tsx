@@ -1,6 +1,6 @@
 import { Badge, Link, makeStyles, Text, tokens } from '@fluentui/react-components';
 import type { AddressView } from '../../../../src-preload/contract';
-import { rotationReminder, rotationRule, type RotationReminder } from '../../../../src-preload/rotation-reminder';
+import { rotationReminder, rotationRule, type RotationReminder } from '../../../../src-preload/contract/rotation-reminder';
 import { credentialAge, relativeDays } from './address-status';
 import { formatDate } from './address-labels';
 

@@ -1,5 +1,5 @@
 import type { ReactNode } from 'react';
-import type { CheckDetails } from '../../../../src-main/checks/schemas';
+import type { CheckDetails } from '../../../../src-preload/contract/checks-schemas';
 import { assertNever } from '../../app/assert-never';
 import { DetailsList, type DetailsItem } from '../../ui/details-list';
 import { DnsText } from './dns-text';

@@ -1,7 +1,7 @@
 import { AccordionHeader, AccordionItem, AccordionPanel, makeStyles, Text, tokens } from '@fluentui/react-components';
 import { useId, type ReactNode } from 'react';
-import type { CheckItem, FixRecord } from '../../../../src-main/checks/schemas';
-import type { DnsLookup } from '../../../../src-main/dns/schemas';
+import type { CheckItem, FixRecord } from '../../../../src-preload/contract/checks-schemas';
+import type { DnsLookup } from '../../../../src-preload/contract/dns-schemas';
 import { CheckDetailsView } from './check-details';
 import { formatTtl, outcomeLabels } from './check-labels';
 import { DnsText } from './dns-text';

@@ -1,6 +1,6 @@
 import type { BadgeProps } from '@fluentui/react-components';
-import type { CheckStatus, FindingSeverity, Importance } from '../../../../src-main/checks/schemas';
-import type { DnsOutcome } from '../../../../src-main/dns/schemas';
+import type { CheckStatus, FindingSeverity, Importance } from '../../../../src-preload/contract/checks-schemas';
+import type { DnsOutcome } from '../../../../src-preload/contract/dns-schemas';
 import { assertNever } from '../../app/assert-never';
 
 export const statusLabels = {

@@ -1,11 +1,11 @@
 import { Accordion, Button, makeStyles, ProgressBar, Spinner, Text, tokens } from '@fluentui/react-components';
-import type { CheckItem, CheckStatus, FixRecord } from '../../../../src-main/checks/schemas';
+import type { CheckItem, CheckStatus, FixRecord } from '../../../../src-preload/contract/checks-schemas';
 import { CopyButton } from '../../ui/copy-button';
 import { ErrorBar } from '../../ui/error-bar';
 import { importanceGroups } from './check-labels';
 import { CheckItemView } from './check-item-view';
 import { orderedItems, progressOf, waitingIds, type RunState } from './checklist-run';
-import { GENERIC_PLATFORM_ID } from '../../../../src-preload/platform-vocabulary';
+import { GENERIC_PLATFORM_ID } from '../../../../src-preload/contract/platform-vocabulary';
 import { usePlatformNaming } from '../../api/use-platforms';
 import { DnsText } from './dns-text';
 import { StatusChip } from './status-chip';

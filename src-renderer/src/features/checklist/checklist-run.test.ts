@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { CheckItem, ChecklistReport } from '../../../../src-main/checks/schemas';
+import type { CheckItem, ChecklistReport } from '../../../../src-preload/contract/checks-schemas';
 import { idleRun, orderedItems, progressMessage, runReducer, waitingIds, type RunAction, type RunState } from './checklist-run';
 
 const resolver = { kind: 'explicit' as const, servers: ['127.0.0.1:5301'], timeoutMs: 2500, retries: 1 };

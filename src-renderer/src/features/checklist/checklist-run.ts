@@ -5,8 +5,8 @@
  * one place and tested on its own.
  */
 import type { AppError, ChannelInput } from '../../../../src-preload/contract';
-import type { CheckItem, ChecklistEvent, ChecklistReport } from '../../../../src-main/checks/schemas';
-import type { ResolverDescription } from '../../../../src-main/dns/schemas';
+import type { CheckItem, ChecklistEvent, ChecklistReport } from '../../../../src-preload/contract/checks-schemas';
+import type { ResolverDescription } from '../../../../src-preload/contract/dns-schemas';
 
 /** The checklist input without the operation id (what Re-run sends again). */
 export type ChecklistRequest = Omit<ChannelInput<'checks:run-checklist'>, 'operationId'>;

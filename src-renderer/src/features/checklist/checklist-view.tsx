@@ -1,6 +1,6 @@
 import { makeStyles, Text, tokens } from '@fluentui/react-components';
 import { useEffect, useRef, useState } from 'react';
-import type { FixRecord } from '../../../../src-main/checks/schemas';
+import type { FixRecord } from '../../../../src-preload/contract/checks-schemas';
 import { useChannelMutation, useChannelQuery, useSettings } from '../../api/hooks';
 import { usePlatformNaming } from '../../api/use-platforms';
 import { ErrorBar } from '../../ui/error-bar';

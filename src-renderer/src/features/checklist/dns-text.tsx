@@ -1,6 +1,6 @@
 import { makeStyles, mergeClasses, tokens } from '@fluentui/react-components';
 import type { ReactNode } from 'react';
-import { visibleText } from '../../../../src-main/dns/visible-text';
+import { visibleText } from '../../../../src-preload/contract/visible-text';
 
 const useStyles = makeStyles({
   text: { overflowWrap: 'anywhere', unicodeBidi: 'isolate' },

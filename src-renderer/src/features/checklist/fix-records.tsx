@@ -1,7 +1,7 @@
 import { Badge, Button, makeStyles, mergeClasses, Text, tokens } from '@fluentui/react-components';
 import type { ReactNode } from 'react';
-import type { FixRecord } from '../../../../src-main/checks/schemas';
-import { findHiddenCharacters } from '../../../../src-main/dns/visible-text';
+import type { FixRecord } from '../../../../src-preload/contract/checks-schemas';
+import { findHiddenCharacters } from '../../../../src-preload/contract/visible-text';
 import { assertNever } from '../../app/assert-never';
 import { CopyButton } from '../../ui/copy-button';
 import { useVisuallyHiddenStyles } from '../../ui/visually-hidden';

@@ -1,7 +1,7 @@
 import { Button, Field, Input, makeStyles, MessageBar, MessageBarBody, MessageBarTitle, Select, Spinner, Text, tokens } from '@fluentui/react-components';
 import type { FormEvent, Ref } from 'react';
 import type { ChannelOutput } from '../../../../src-preload/contract';
-import type { DnsOutcome, DnsRecordType, PropagationView } from '../../../../src-main/dns/schemas';
+import type { DnsOutcome, DnsRecordType, PropagationView } from '../../../../src-preload/contract/dns-schemas';
 import type { ChannelError } from '../../api/channel-error';
 import { ErrorBar } from '../../ui/error-bar';
 import { formatDateTime, outcomeLabels } from './check-labels';

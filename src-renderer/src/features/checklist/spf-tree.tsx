@@ -1,5 +1,5 @@
 import { Badge, Field, makeStyles, ProgressBar, Text, tokens } from '@fluentui/react-components';
-import type { CheckDetailsOf, SpfNodeView, SpfTermView } from '../../../../src-main/checks/schemas';
+import type { CheckDetailsOf, SpfNodeView, SpfTermView } from '../../../../src-preload/contract/checks-schemas';
 import { DnsText } from './dns-text';
 
 const useStyles = makeStyles({

@@ -1,5 +1,5 @@
 import { makeStyles, mergeClasses, tokens } from '@fluentui/react-components';
-import type { CheckStatus, FindingSeverity } from '../../../../src-main/checks/schemas';
+import type { CheckStatus, FindingSeverity } from '../../../../src-preload/contract/checks-schemas';
 import { assertNever } from '../../app/assert-never';
 import { severityLabels, statusLabels } from './check-labels';
 

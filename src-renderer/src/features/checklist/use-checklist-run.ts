@@ -1,5 +1,5 @@
 import { useCallback } from 'react';
-import type { ChecklistEvent } from '../../../../src-main/checks/schemas';
+import type { ChecklistEvent } from '../../../../src-preload/contract/checks-schemas';
 import { useOperationRun } from '../../api/use-operation-run';
 import { idleRun, runReducer, type ChecklistRequest, type RunState } from './checklist-run';
 

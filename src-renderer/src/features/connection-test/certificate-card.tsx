@@ -9,7 +9,7 @@ import {
   tokens,
 } from '@fluentui/react-components';
 import { useEffect, useId, useRef } from 'react';
-import type { CertificateInfo, TlsResult } from '../../../../src-main/smtp/schemas';
+import type { CertificateInfo, TlsResult } from '../../../../src-preload/contract/smtp-schemas';
 import { CopyButton } from '../../ui/copy-button';
 import { DetailsList, type DetailsItem } from '../../ui/details-list';
 import { formatDate } from '../addresses/address-labels';

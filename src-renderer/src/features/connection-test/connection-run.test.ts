@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { ConnectionReport, PhaseRecord } from '../../../../src-main/smtp/schemas';
+import type { ConnectionReport, PhaseRecord } from '../../../../src-preload/contract/smtp-schemas';
 import { announcementOf, idleRun, runReducer, timelineOf, type RunState } from './connection-run';
 
 const target = { host: 'smtp.example.com', port: 587, security: 'starttls' as const, send: false };

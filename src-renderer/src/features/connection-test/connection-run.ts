@@ -5,7 +5,7 @@
  * Nothing here ever holds the secret.
  */
 import type { AppError } from '../../../../src-preload/contract';
-import type { ConnectionReport, PhaseEvent, PhaseName, PhaseRecord, SmtpSecurity } from '../../../../src-main/smtp/schemas';
+import type { ConnectionReport, PhaseEvent, PhaseName, PhaseRecord, SmtpSecurity } from '../../../../src-preload/contract/smtp-schemas';
 import { outcomeWords, phaseLabels, plannedPhases, type RowState } from './phase-labels';
 
 /** What a run is about, for the timeline's order and the headings. */

@@ -9,10 +9,10 @@ import {
   tokens,
 } from '@fluentui/react-components';
 import { useEffect, useRef, useState } from 'react';
-import { checkLending } from '../../../../src-preload/lending';
+import { checkLending } from '../../../../src-preload/contract/lending';
 import type { AddressView, Security } from '../../../../src-preload/contract';
 import { usePlatformNaming } from '../../api/use-platforms';
-import type { CertificateInfo, ConnectionReport, FailureCode } from '../../../../src-main/smtp/schemas';
+import type { CertificateInfo, ConnectionReport, FailureCode } from '../../../../src-preload/contract/smtp-schemas';
 import { routeHref } from '../../app/routes';
 import { useQueryClient } from '@tanstack/react-query';
 import { channelKey, useChannelMutation, useSettings } from '../../api/hooks';

@@ -1,6 +1,6 @@
 import { Badge, makeStyles, mergeClasses, tokens } from '@fluentui/react-components';
 import { useId } from 'react';
-import type { Diagnosis } from '../../../../src-main/analyze/schemas';
+import type { Diagnosis } from '../../../../src-preload/contract/analyze';
 import { useVisuallyHiddenStyles } from '../../ui/visually-hidden';
 import { useCardStyles } from './card-styles';
 import { Heading, nextLevel, type HeadingLevel } from './heading';

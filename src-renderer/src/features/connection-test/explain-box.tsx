@@ -1,6 +1,6 @@
 import { Button, Field, makeStyles, Textarea, tokens } from '@fluentui/react-components';
 import { useId, useState, type FormEvent } from 'react';
-import type { ExplainResult } from '../../../../src-main/analyze/schemas';
+import type { ExplainResult } from '../../../../src-preload/contract/analyze';
 import { useChannelMutation } from '../../api/hooks';
 import { ErrorBar } from '../../ui/error-bar';
 import { useVisuallyHiddenStyles } from '../../ui/visually-hidden';

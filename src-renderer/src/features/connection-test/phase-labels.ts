@@ -1,4 +1,4 @@
-import type { PhaseName, PhaseOutcome, SmtpSecurity } from '../../../../src-main/smtp/schemas';
+import type { PhaseName, PhaseOutcome, SmtpSecurity } from '../../../../src-preload/contract/smtp-schemas';
 
 /** The phases in the order the engine runs them for a security mode (smtp/connection-test.ts). */
 export function plannedPhases(security: SmtpSecurity): readonly PhaseName[] {

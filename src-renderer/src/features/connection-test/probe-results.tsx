@@ -15,7 +15,7 @@ import {
   tokens,
 } from '@fluentui/react-components';
 import { useId } from 'react';
-import type { ProbeMode, ProbeResult, ProbeStatus } from '../../../../src-main/smtp/schemas';
+import type { ProbeMode, ProbeResult, ProbeStatus } from '../../../../src-preload/contract/smtp-schemas';
 import { ErrorBar } from '../../ui/error-bar';
 import { Loading } from '../../ui/loading';
 import { useCardStyles } from './card-styles';

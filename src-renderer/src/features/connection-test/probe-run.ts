@@ -3,7 +3,7 @@
  * recommendation) replaces them. Same shape as the connection run, much smaller.
  */
 import type { AppError } from '../../../../src-preload/contract';
-import type { ProbeEvent, ProbeReport, ProbeResult } from '../../../../src-main/smtp/schemas';
+import type { ProbeEvent, ProbeReport, ProbeResult } from '../../../../src-preload/contract/smtp-schemas';
 import { defaultProbePorts } from './probe-ports';
 
 export type ProbeState =

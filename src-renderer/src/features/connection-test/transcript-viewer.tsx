@@ -1,7 +1,7 @@
 import { Button, makeStyles, mergeClasses, tokens } from '@fluentui/react-components';
 import { useId, useState } from 'react';
-import type { TranscriptLine } from '../../../../src-main/smtp/schemas';
-import { formatTranscript } from '../../../../src-main/smtp/transcript-format';
+import type { TranscriptLine } from '../../../../src-preload/contract/smtp-schemas';
+import { formatTranscript } from '../../../../src-preload/contract/smtp-transcript-format';
 import { CopyButton } from '../../ui/copy-button';
 import { useVisuallyHiddenStyles } from '../../ui/visually-hidden';
 import { useCardStyles } from './card-styles';

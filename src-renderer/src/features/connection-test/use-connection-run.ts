@@ -1,5 +1,5 @@
 import { useCallback } from 'react';
-import type { PhaseEvent } from '../../../../src-main/smtp/schemas';
+import type { PhaseEvent } from '../../../../src-preload/contract/smtp-schemas';
 import { useOperationRun } from '../../api/use-operation-run';
 import type { OneTimeSecret } from '../addresses/one-time-secret';
 import { idleRun, runReducer, type RunState } from './connection-run';

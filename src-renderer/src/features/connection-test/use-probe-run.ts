@@ -1,5 +1,5 @@
 import { useCallback } from 'react';
-import type { ProbeEvent } from '../../../../src-main/smtp/schemas';
+import type { ProbeEvent } from '../../../../src-preload/contract/smtp-schemas';
 import { useOperationRun } from '../../api/use-operation-run';
 import { idleProbe, probeReducer, type ProbeState } from './probe-run';
 

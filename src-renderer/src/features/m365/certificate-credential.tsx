@@ -1,7 +1,7 @@
 import { Button, Field, Input, makeStyles, Text, tokens } from '@fluentui/react-components';
 import { useRef, useState } from 'react';
 import type { ChannelInput, ChannelOutput } from '../../../../src-preload/contract';
-import { certificateThumbprintSchema } from '../../../../src-main/m365/schemas';
+import { certificateThumbprintSchema } from '../../../../src-preload/contract/m365-schemas';
 
 const useStyles = makeStyles({
   form: { display: 'flex', flexDirection: 'column', gap: tokens.spacingVerticalM },

@@ -4,7 +4,7 @@
  * reducer over the operation's events; nothing here ever holds the token.
  */
 import type { AppError, DeviceCodeEvent } from '../../../../src-preload/contract';
-import type { DeviceCodePrompt, TokenOutcome } from '../../../../src-main/m365/schemas';
+import type { DeviceCodePrompt, TokenOutcome } from '../../../../src-preload/contract/m365-schemas';
 import type { OperationAction } from '../../api/use-operation-run';
 
 export type DeviceCodeState =

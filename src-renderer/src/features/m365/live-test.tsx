@@ -1,7 +1,7 @@
 import { Button, makeStyles, MessageBar, MessageBarBody, MessageBarTitle, Text, tokens } from '@fluentui/react-components';
 import { useEffect, useRef } from 'react';
 import type { AddressView } from '../../../../src-preload/contract';
-import type { ConnectionReport } from '../../../../src-main/smtp/schemas';
+import type { ConnectionReport } from '../../../../src-preload/contract/smtp-schemas';
 import { ErrorBar } from '../../ui/error-bar';
 import { useVisuallyHiddenStyles } from '../../ui/visually-hidden';
 import type { ConnectionRequest } from '../connection-test/connection-draft';

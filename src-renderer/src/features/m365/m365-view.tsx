@@ -15,8 +15,8 @@
 import { Button, Field, Input, makeStyles, MessageBar, MessageBarBody, MessageBarTitle, Select, Tab, TabList, Text, Textarea, tokens } from '@fluentui/react-components';
 import { useCallback, useEffect, useRef, useState, type FormEvent } from 'react';
 import type { AddressView } from '../../../../src-preload/contract';
-import { fromAddressSchema, upnSchema, type M365Checklist, type M365ChecklistInput, type ReadinessMark } from '../../../../src-main/m365/schemas';
-import type { ConnectionReport } from '../../../../src-main/smtp/schemas';
+import { fromAddressSchema, upnSchema, type M365Checklist, type M365ChecklistInput, type ReadinessMark } from '../../../../src-preload/contract/m365-schemas';
+import type { ConnectionReport } from '../../../../src-preload/contract/smtp-schemas';
 import { useChannelMutation, useChannelQuery } from '../../api/hooks';
 import { routeHref } from '../../app/routes';
 import { useRouteParam } from '../../app/use-hash-route';

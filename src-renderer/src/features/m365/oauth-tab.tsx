@@ -2,8 +2,8 @@ import { Button, Field, Input, makeStyles, MessageBar, MessageBarBody, Radio, Ra
 import { useQueryClient } from '@tanstack/react-query';
 import { useEffect, useRef, useState, type FormEvent } from 'react';
 import type { AddressView, AppError, ChannelInput, ChannelName, ChannelOutput } from '../../../../src-preload/contract';
-import { appIdSchema, tenantSchema, type TokenOutcome } from '../../../../src-main/m365/schemas';
-import type { ConnectionReport } from '../../../../src-main/smtp/schemas';
+import { appIdSchema, tenantSchema, type TokenOutcome } from '../../../../src-preload/contract/m365-schemas';
+import type { ConnectionReport } from '../../../../src-preload/contract/smtp-schemas';
 import { useApiClient } from '../../api/api-context';
 import { toChannelError } from '../../api/channel-error';
 import { callChannel, channelKey, useChannelQuery } from '../../api/hooks';

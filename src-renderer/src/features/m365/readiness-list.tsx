@@ -1,5 +1,5 @@
 import { Accordion, AccordionHeader, AccordionItem, AccordionPanel, Button, Field, makeStyles, mergeClasses, Select, Text, tokens } from '@fluentui/react-components';
-import type { M365Checklist, ReadinessItem, ReadinessItemId, ReadinessMark, ReadinessState } from '../../../../src-main/m365/schemas';
+import type { M365Checklist, ReadinessItem, ReadinessItemId, ReadinessMark, ReadinessState } from '../../../../src-preload/contract/m365-schemas';
 import { assertNever } from '../../app/assert-never';
 import { CopyButton } from '../../ui/copy-button';
 import { downloadPs1, scriptOf } from './download';

@@ -1,5 +1,5 @@
 import { makeStyles, MessageBar, MessageBarBody, mergeClasses, Text, tokens } from '@fluentui/react-components';
-import type { RetirementStatus } from '../../../../src-main/m365/schemas';
+import type { RetirementStatus } from '../../../../src-preload/contract/m365-schemas';
 import { useChannelQuery } from '../../api/hooks';
 import { ErrorBar } from '../../ui/error-bar';
 

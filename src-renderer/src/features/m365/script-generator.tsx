@@ -1,6 +1,6 @@
 import { Button, Field, Input, makeStyles, Select, Textarea, tokens } from '@fluentui/react-components';
 import { useId, useState, type FormEvent } from 'react';
-import type { ScriptId, ScriptRequestInput } from '../../../../src-main/m365/schemas';
+import type { ScriptId, ScriptRequestInput } from '../../../../src-preload/contract/m365-schemas';
 import { useChannelMutation } from '../../api/hooks';
 import { CopyButton } from '../../ui/copy-button';
 import { ErrorBar } from '../../ui/error-bar';

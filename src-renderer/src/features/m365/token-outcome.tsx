@@ -1,5 +1,5 @@
 import { makeStyles, MessageBar, MessageBarBody, MessageBarTitle, Text, tokens } from '@fluentui/react-components';
-import type { TokenCheck, TokenOutcome } from '../../../../src-main/m365/schemas';
+import type { TokenCheck, TokenOutcome } from '../../../../src-preload/contract/m365-schemas';
 import { assertNever } from '../../app/assert-never';
 
 const useStyles = makeStyles({

@@ -1,6 +1,6 @@
 import { Button, makeStyles, Text, tokens } from '@fluentui/react-components';
 import { useState } from 'react';
-import type { RunRecord } from '../../../../src-main/verification/schemas';
+import type { RunRecord } from '../../../../src-preload/contract/verification-schemas';
 import { useChannelQuery } from '../../api/hooks';
 import { ErrorBar } from '../../ui/error-bar';
 import { Loading } from '../../ui/loading';

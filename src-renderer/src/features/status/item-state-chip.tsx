@@ -1,5 +1,5 @@
-import type { ItemStateName } from '../../../../src-main/verification/schemas';
-import type { CheckStatus } from '../../../../src-main/checks/schemas';
+import type { ItemStateName } from '../../../../src-preload/contract/verification-schemas';
+import type { CheckStatus } from '../../../../src-preload/contract/checks-schemas';
 import { Chip } from '../checklist/status-chip';
 import { itemStateLabels, overallLabels } from './status-format';
 

@@ -1,6 +1,6 @@
 import { Button, Field, Input, makeStyles, mergeClasses, Text, tokens } from '@fluentui/react-components';
 import { useRef, useState, type FormEvent } from 'react';
-import type { ImapMailbox } from '../../../../src-main/verification/schemas';
+import type { ImapMailbox } from '../../../../src-preload/contract/verification-schemas';
 import type { AppError } from '../../../../src-preload/contract';
 import { useChannelMutation } from '../../api/hooks';
 import { ErrorBar } from '../../ui/error-bar';

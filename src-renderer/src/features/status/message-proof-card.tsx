@@ -1,5 +1,5 @@
 import { makeStyles, Table, TableBody, TableCell, TableHeader, TableHeaderCell, TableRow, Text, tokens } from '@fluentui/react-components';
-import type { AuthResultName, MessageProof } from '../../../../src-main/verification/schemas';
+import type { AuthResultName, MessageProof } from '../../../../src-preload/contract/verification-schemas';
 import { DetailsList } from '../../ui/details-list';
 import { DnsText } from '../checklist/dns-text';
 import { useCardStyles } from '../connection-test/card-styles';

@@ -3,7 +3,7 @@
  * times in the admin's locale and time zone (Intl), and the link into the checklist
  * for a DNS item. Pure, so it is tested on its own.
  */
-import type { ItemGroup, ItemStateName, StatusItem, StatusView } from '../../../../src-main/verification/schemas';
+import type { ItemGroup, ItemStateName, StatusItem, StatusView } from '../../../../src-preload/contract/verification-schemas';
 import type { PlatformId } from '../../../../src-preload/contract';
 import { routeHref } from '../../app/routes';
 import { formatDateTime } from '../addresses/address-status';

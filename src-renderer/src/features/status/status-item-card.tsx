@@ -1,6 +1,6 @@
 import { Link, makeStyles, mergeClasses, Text, tokens } from '@fluentui/react-components';
-import type { Drift, Evidence, StatusView } from '../../../../src-main/verification/schemas';
-import { isDnsItemId } from '../../../../src-main/verification/schemas';
+import type { Drift, Evidence, StatusView } from '../../../../src-preload/contract/verification-schemas';
+import { isDnsItemId } from '../../../../src-preload/contract/verification-schemas';
 import { DetailsList } from '../../ui/details-list';
 import { DnsText } from '../checklist/dns-text';
 import { ItemStateChip } from './item-state-chip';

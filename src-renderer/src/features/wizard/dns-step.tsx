@@ -1,6 +1,6 @@
 import { Button, makeStyles, Text, tokens } from '@fluentui/react-components';
 import { useEffect, useRef, useState } from 'react';
-import type { FixRecord } from '../../../../src-main/checks/schemas';
+import type { FixRecord } from '../../../../src-preload/contract/checks-schemas';
 import { useChannelMutation, useSettings } from '../../api/hooks';
 import { ChecklistResults } from '../checklist/checklist-results';
 import { progressMessage } from '../checklist/checklist-run';
@@ -8,7 +8,7 @@ import { emptyPropagationDraft, PropagationPanel, type PropagationDraft } from '
 import { useChecklistRun } from '../checklist/use-checklist-run';
 import { currentCheck, domainOf, forwardingTarget, type DnsProblem } from './wizard-state';
 import type { ChecklistRequest } from '../checklist/checklist-run';
-import { GENERIC_PLATFORM_ID } from '../../../../src-preload/platform-vocabulary';
+import { GENERIC_PLATFORM_ID } from '../../../../src-preload/contract/platform-vocabulary';
 import type { StepProps } from './wizard-labels';
 
 const useStyles = makeStyles({

@@ -1,6 +1,6 @@
 import { Field, Link, makeStyles, Radio, RadioGroup, Text, tokens } from '@fluentui/react-components';
 import type { Environment, PlatformId } from '../../../../src-preload/contract';
-import type { Platform, PlatformDkimSelector } from '../../../../src-main/providers/schemas';
+import type { Platform, PlatformDkimSelector } from '../../../../src-preload/contract/providers';
 import type { StepProps } from './wizard-labels';
 
 const useStyles = makeStyles({

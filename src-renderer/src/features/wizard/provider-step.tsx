@@ -2,7 +2,7 @@ import { Button, Field, Input, Link, makeStyles, MessageBar, MessageBarActions, 
 import { useQuery } from '@tanstack/react-query';
 import type { RefObject } from 'react';
 import { authKindSchema, type AuthKind, type Security } from '../../../../src-preload/contract';
-import type { ProviderPreset } from '../../../../src-main/providers/schemas';
+import type { ProviderPreset } from '../../../../src-preload/contract/providers';
 import { useApiClient } from '../../api/api-context';
 import { callChannel, channelKey, useChannelQuery } from '../../api/hooks';
 import { routeHref } from '../../app/routes';

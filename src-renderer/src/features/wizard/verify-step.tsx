@@ -1,6 +1,6 @@
 import { Button, Field, Input, makeStyles, MessageBar, MessageBarBody, MessageBarTitle, Text, tokens } from '@fluentui/react-components';
 import { useEffect, useRef } from 'react';
-import type { ConnectionReport } from '../../../../src-main/smtp/schemas';
+import type { ConnectionReport } from '../../../../src-preload/contract/smtp-schemas';
 import { Loading } from '../../ui/loading';
 import { draftFromAddress, requestOf } from '../connection-test/connection-draft';
 import { timelineOf } from '../connection-test/connection-run';

@@ -1,6 +1,6 @@
 import type { Dispatch } from 'react';
 import type { AddressView, WizardStep } from '../../../../src-preload/contract';
-import type { Platform } from '../../../../src-main/providers/schemas';
+import type { Platform } from '../../../../src-preload/contract/providers';
 import type { HeadingLevel } from '../connection-test/heading';
 import type { WizardAction, WizardState } from './wizard-state';
 

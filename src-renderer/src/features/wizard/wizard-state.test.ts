@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { wizardDraftSchema, type AddressCheck } from '../../../../src-preload/contract';
-import { platformSchema, providerPresetSchema, type Platform } from '../../../../src-main/providers/schemas';
+import { platformSchema, providerPresetSchema, type Platform } from '../../../../src-preload/contract/providers';
 import {
   addressFieldsOf,
   checkKey,

@@ -20,10 +20,10 @@ import {
   type WizardDraft,
   type WizardStep,
 } from '../../../../src-preload/contract';
-import type { Platform, ProviderEndpoint, ProviderPreset } from '../../../../src-main/providers/schemas';
-import type { ConnectionReport } from '../../../../src-main/smtp/schemas';
-import { forwardingAddress, GENERIC_PLATFORM_ID, sentenceStart } from '../../../../src-preload/platform-vocabulary';
-import { presetDefaults } from '../../../../src-preload/preset-defaults';
+import type { Platform, ProviderEndpoint, ProviderPreset } from '../../../../src-preload/contract/providers';
+import type { ConnectionReport } from '../../../../src-preload/contract/smtp-schemas';
+import { forwardingAddress, GENERIC_PLATFORM_ID, sentenceStart } from '../../../../src-preload/contract/platform-vocabulary';
+import { presetDefaults } from '../../../../src-preload/contract/preset-defaults';
 
 export type WizardField =
   | 'platform'

@@ -9,7 +9,7 @@
  * PowerShell treats the typographic quotes ‘ ’ ‚ ‛ as single quotes too (about_Quoting_Rules),
  * which is why every non-ASCII character is refused.
  *
- * Pure TypeScript: imported by schemas.ts, so the renderer shows the same refusal live.
+ * Pure TypeScript: imported by m365-schemas.ts, so the renderer shows the same refusal live.
  */
 
 /** Named characters, with why each one is dangerous in a PowerShell command line. */

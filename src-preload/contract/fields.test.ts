@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { HIDDEN_FREE_TEXT_CHARACTERS, HIDDEN_IDENTIFIER_CHARACTERS, hiddenPayloads } from '../src-main/testing/contract-invalid-inputs';
+import { HIDDEN_FREE_TEXT_CHARACTERS, HIDDEN_IDENTIFIER_CHARACTERS, hiddenPayloads } from './testing/hidden-payloads';
 import { proceedReasonSchema } from './domain';
 import {
   dnsServerSpecSchema,

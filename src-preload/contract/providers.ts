@@ -4,8 +4,8 @@
  * the CLI share them. Facts that change carry a `source` and a `checked` date.
  */
 import { z } from 'zod';
-import { platformIdSchema } from '../../src-preload/platform-vocabulary';
-import { authKindSchema, dnsServerSpecSchema, safeText, securitySchema } from '../../src-preload/fields';
+import { platformIdSchema } from './platform-vocabulary';
+import { authKindSchema, dnsServerSpecSchema, safeText, securitySchema } from './fields';
 
 const isoDate = z.iso.date();
 /** A seed file (`seeds/...`) or a vendor page (`https://...`). */

@@ -7,10 +7,10 @@
  * the address id) borrows the held token inside main.
  */
 import { z } from 'zod';
-import { KEYCHAIN_TIMEOUT_MS, operationIdSchema, type ChannelSpec } from '../channel-spec';
-import { idSchema, isoTimeSchema } from '../domain';
-import { secretInputSchema } from '../fields';
-import { appIdSchema, certificateThumbprintSchema, deviceCodePromptSchema, tenantSchema, tokenOutcomeSchema } from '../../src-main/m365/schemas';
+import { KEYCHAIN_TIMEOUT_MS, operationIdSchema, type ChannelSpec } from './channel-spec';
+import { idSchema, isoTimeSchema } from './domain';
+import { secretInputSchema } from './fields';
+import { appIdSchema, certificateThumbprintSchema, deviceCodePromptSchema, tenantSchema, tokenOutcomeSchema } from './m365-schemas';
 
 export const appTokenRequestSchema = z.strictObject({
   /** The saved address the token is for: it is held for this address only. */

@@ -5,7 +5,7 @@
  * 'store:changes' (its `event` is a StoreChange), and refetches what it shows from it.
  */
 import { z } from 'zod';
-import { idSchema, isoTimeSchema } from '../domain';
+import { idSchema, isoTimeSchema } from './domain';
 
 export const STORE_CHANGES_OPERATION_ID = 'store-changes';
 export const STORE_CHANGES_CHANNEL = 'store:changes';

@@ -4,9 +4,9 @@
  * evidence keeps the text exactly as published; anything that displays it (renderer,
  * CLI) passes it through `visibleText`, which names each hidden character instead.
  * Pure: no node imports, safe in the renderer. The character names are the field rules'
- * (src-preload/fields.ts), so what an identifier refuses and what a display names agree.
+ * (fields.ts), so what an identifier refuses and what a display names agree.
  */
-import { C0_CONTROL_NAMES, codePointLabel, HIDDEN_CHARACTER_NAMES } from '../../src-preload/fields';
+import { C0_CONTROL_NAMES, codePointLabel, HIDDEN_CHARACTER_NAMES } from './fields';
 
 export interface HiddenCharacter {
   /** Index in UTF-16 code units of the original string. */

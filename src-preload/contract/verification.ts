@@ -10,9 +10,9 @@
  * a toast. In Electron the same change also raises an OS notification.
  */
 import { z } from 'zod';
-import { KEYCHAIN_TIMEOUT_MS, SMTP_CHANNEL_TIMEOUT_MS, operationIdSchema, type ChannelSpec } from '../channel-spec';
-import { addressViewSchema, environmentSchema, idSchema, isoTimeSchema, platformIdSchema, secretStateSchema } from '../domain';
-import { emailAddressSchema, secretInputSchema } from '../fields';
+import { KEYCHAIN_TIMEOUT_MS, SMTP_CHANNEL_TIMEOUT_MS, operationIdSchema, type ChannelSpec } from './channel-spec';
+import { addressViewSchema, environmentSchema, idSchema, isoTimeSchema, platformIdSchema, secretStateSchema } from './domain';
+import { emailAddressSchema, secretInputSchema } from './fields';
 import {
   imapMailboxSchema,
   itemIdSchema,
@@ -24,7 +24,7 @@ import {
   runRecordSchema,
   statusViewSchema,
   transitionSchema,
-} from '../../src-main/verification/schemas';
+} from './verification-schemas';
 
 /** The address a status belongs to (no secret, no server details beyond the mailbox). */
 export const verificationAddressSchema = z.object({

@@ -4,7 +4,7 @@
  * without an import cycle.
  */
 import { z } from 'zod';
-import { imapMailboxSchema } from '../src-main/verification/schemas';
+import { imapMailboxSchema } from './verification-schemas';
 import {
   authKindSchema,
   dnsServerSpecSchema,

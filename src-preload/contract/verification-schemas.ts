@@ -2,12 +2,11 @@
  * The verification model (issue 6): per-address status items and their states, the
  * observations that move them, the proof read from a received message, the receipt of
  * the verification email, run history and the exported report. Pure zod, no node
- * imports: the contract, the renderer and the CLI import these and nothing else from
- * verification/.
+ * imports: the renderer, main's verification service and the CLI share it.
  */
 import { z } from 'zod';
-import { checkIdSchema, findingSchema } from '../checks/schemas';
-import { safeText } from '../../src-preload/fields';
+import { checkIdSchema, findingSchema } from './checks-schemas';
+import { safeText } from './fields';
 
 const iso = z.iso.datetime();
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { HIDDEN_IDENTIFIER_CHARACTERS } from '../testing/contract-invalid-inputs';
+import { HIDDEN_IDENTIFIER_CHARACTERS } from './testing/hidden-payloads';
 import { findHiddenCharacters, isPrintableAscii, terminalText, visibleText } from './visible-text';
 
 describe('visible text', () => {

@@ -2,11 +2,11 @@
  * Inputs, outputs and progress events of the SMTP engine (connection test, test send,
  * port probe). Pure zod: importable by main, the CLI, the contract and the renderer.
  *
- * This file must not import `src-preload/contract.ts`: the contract imports these
- * schemas for its `smtp:*` channels, and a cycle between the two would leave one of
- * them undefined at module evaluation. The field rules (host, address, port, EHLO name
- * ...) come from `src-preload/fields.ts`, which the contract uses too, so a value the
- * app saves is a value the engine accepts. It imports only other pure schema files.
+ * This file must not import the contract's index.ts: the index assembles these schemas'
+ * channels, and a cycle between the two would leave one of them undefined at module
+ * evaluation. The field rules (host, address, port, EHLO name ...) come from fields.ts,
+ * which every channel uses too, so a value the app saves is a value the engine accepts.
+ * It imports only other pure schema files.
  */
 import { z } from 'zod';
 import {
@@ -20,9 +20,9 @@ import {
   secretInputSchema,
   securitySchema,
   usernameSchema,
-} from '../../src-preload/fields';
-import { diagnosisSchema } from '../analyze/schemas';
-import { failureCodeSchema } from './failure-codes';
+} from './fields';
+import { diagnosisSchema } from './analyze';
+import { failureCodeSchema } from './smtp-failure-codes';
 
 // ---------------------------------------------------------------------------
 // Fields. Every text field refuses CR, LF, NUL and other control characters before a
@@ -150,7 +150,7 @@ export type PhaseName = z.infer<typeof phaseNameSchema>;
 export const phaseOutcomeSchema = z.enum(['pass', 'warn', 'fail', 'skipped']);
 export type PhaseOutcome = z.infer<typeof phaseOutcomeSchema>;
 
-export { failureCodes, failureCodeSchema, type FailureCode } from './failure-codes';
+export { failureCodes, failureCodeSchema, type FailureCode } from './smtp-failure-codes';
 
 export const smtpFailureSchema = z.object({
   code: failureCodeSchema,

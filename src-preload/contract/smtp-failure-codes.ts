@@ -1,7 +1,7 @@
 /**
  * Stable codes for every way a connection test or probe can stop. Its own file so that
- * analyze/ (which maps each code to a diagnosis) and smtp/schemas.ts (whose report
- * carries that diagnosis) can both use it without importing each other.
+ * analyze.ts (whose diagnoses name a code) and smtp-schemas.ts (whose report carries
+ * that diagnosis) can both use it without importing each other.
  */
 import { z } from 'zod';
 

@@ -4,7 +4,7 @@
  * resolver produces exactly these shapes, and check items carry them as evidence.
  */
 import { z } from 'zod';
-import { dnsServerSpecSchema, safeText } from '../../src-preload/fields';
+import { dnsServerSpecSchema, safeText } from './fields';
 
 export const dnsRecordTypes = ['A', 'AAAA', 'CNAME', 'TXT', 'MX', 'NS', 'PTR', 'SOA', 'SRV'] as const;
 export const dnsRecordTypeSchema = z.enum(dnsRecordTypes);
@@ -114,7 +114,7 @@ export const resolverDescriptionSchema = z.object({
 export type ResolverDescription = z.infer<typeof resolverDescriptionSchema>;
 
 /** A DNS server as the admin types it (one rule for settings, checks and the SMTP engine). */
-export { dnsServerSpecSchema } from '../../src-preload/fields';
+export { dnsServerSpecSchema } from './fields';
 
 /** One server's view of a record, for the propagation panel. */
 export const propagationViewSchema = z.object({

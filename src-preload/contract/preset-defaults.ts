@@ -3,7 +3,7 @@
  * what a mail-provider preset (resources/providers) fills in for an address. Pure, so
  * the app and the CLI never pick different servers or sign-in names for one preset.
  */
-import type { ProviderEndpoint, ProviderPreset } from '../src-main/providers/schemas';
+import type { ProviderEndpoint, ProviderPreset } from './providers';
 import type { AuthKind } from './fields';
 
 /** What the admin has given so far. */

@@ -1,13 +1,12 @@
 /**
- * The checks model (DESIGN.md "Checks model"): one readonly item per check, with its
- * evidence, the fix to publish and the RFC sections it rests on; plus the checklist's
- * input, streamed events and final report. Pure zod, no node imports: the contract, the
- * renderer and the CLI import these and nothing else from checks/.
+ * The checks model: one readonly item per check, with its evidence, the fix to publish
+ * and the RFC sections it rests on; plus the checklist's input, streamed events and final
+ * report. Pure zod, no node imports: the renderer, main's checks and the CLI share it.
  */
 import { z } from 'zod';
-import { dnsLookupSchema, dnsRecordTypeSchema, dnsServerSpecSchema, resolverDescriptionSchema } from '../dns/schemas';
-import { ipAddressSchema, refuseHidden, safeText } from '../../src-preload/fields';
-import { GENERIC_PLATFORM_ID, platformIdSchema } from '../../src-preload/platform-vocabulary';
+import { dnsLookupSchema, dnsRecordTypeSchema, dnsServerSpecSchema, resolverDescriptionSchema } from './dns-schemas';
+import { ipAddressSchema, refuseHidden, safeText } from './fields';
+import { GENERIC_PLATFORM_ID, platformIdSchema } from './platform-vocabulary';
 
 /** A platform of resources/platforms (main refuses an id it does not have). */
 export const checklistPlatformSchema = platformIdSchema;

@@ -10,16 +10,16 @@ import { z } from 'zod';
 import {
   secretInputSchema,
 } from './fields';
-import { checklistEventSchema, checklistInputSchema, checklistReportSchema } from '../src-main/checks/schemas';
-import { propagationReportSchema, propagationRequestSchema } from '../src-main/dns/schemas';
-import { explainInputSchema, explainResultSchema } from '../src-main/analyze/schemas';
+import { checklistEventSchema, checklistInputSchema, checklistReportSchema } from './checks-schemas';
+import { propagationReportSchema, propagationRequestSchema } from './dns-schemas';
+import { explainInputSchema, explainResultSchema } from './analyze';
 import {
   connectionReportSchema,
   phaseEventSchema,
   probeEventSchema,
   probeInputSchema,
   probeReportSchema,
-} from '../src-main/smtp/schemas';
+} from './smtp-schemas';
 import {
   explainTokenInputSchema,
   generatedScriptSchema,
@@ -29,7 +29,7 @@ import {
   retirementStatusSchema,
   scriptRequestSchema,
   tokenExplanationSchema,
-} from '../src-main/m365/schemas';
+} from './m365-schemas';
 
 import {
   KEYCHAIN_TIMEOUT_MS,
@@ -51,15 +51,15 @@ import {
   type Result,
 } from './domain';
 
-import { addressChannels } from './channels/addresses';
-import { m365Channels } from './channels/m365';
-import { verificationChannels } from './channels/verification';
+import { addressChannels } from './addresses';
+import { m365Channels } from './m365';
+import { verificationChannels } from './verification';
 
 export * from './domain';
-export * from './channels/addresses';
-export * from './channels/m365';
-export * from './channels/verification';
-export * from './channels/data-folder';
+export * from './addresses';
+export * from './m365';
+export * from './verification';
+export * from './data-folder';
 export * from './channel-spec';
 
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { ProviderPreset } from '../src-main/providers/schemas';
+import type { ProviderPreset } from './providers';
 import { presetDefaults } from './preset-defaults';
 
 type Preset = Pick<ProviderPreset, 'endpoints' | 'username' | 'authKinds'>;

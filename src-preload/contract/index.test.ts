@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { contract } from './contract';
+import { contract } from './index';
 
 describe('contract patch inputs', () => {
   it('a settings patch carries only the keys it names (no defaults filled in)', () => {

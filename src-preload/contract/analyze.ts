@@ -3,8 +3,8 @@
  * importable by main, the CLI, the contract and the renderer.
  */
 import { z } from 'zod';
-import { failureCodeSchema } from '../smtp/failure-codes';
-import { platformIdSchema } from '../../src-preload/platform-vocabulary';
+import { failureCodeSchema } from './smtp-failure-codes';
+import { platformIdSchema } from './platform-vocabulary';
 
 const isoDate = z.iso.date();
 

@@ -6,7 +6,7 @@
  * the clipboard inside main.
  */
 import { z } from 'zod';
-import { KEYCHAIN_TIMEOUT_MS, SMTP_CHANNEL_TIMEOUT_MS, empty, operationIdSchema, type ChannelSpec } from '../channel-spec';
+import { KEYCHAIN_TIMEOUT_MS, SMTP_CHANNEL_TIMEOUT_MS, empty, operationIdSchema, type ChannelSpec } from './channel-spec';
 import {
   addressFieldsSchema,
   addressViewSchema,
@@ -17,10 +17,10 @@ import {
   platformIdSchema,
   proceedReasonSchema,
   wizardDraftSchema,
-} from '../domain';
-import { secretInputSchema } from '../fields';
-import { connectionReportSchema, phaseEventSchema } from '../../src-main/smtp/schemas';
-import { platformSchema, providerDetectInputSchema, providerDetectReportSchema, providerPresetSchema } from '../../src-main/providers/schemas';
+} from './domain';
+import { secretInputSchema } from './fields';
+import { connectionReportSchema, phaseEventSchema } from './smtp-schemas';
+import { platformSchema, providerDetectInputSchema, providerDetectReportSchema, providerPresetSchema } from './providers';
 
 export const addressCheckInputSchema = z.strictObject({
   /** As typed: may be invalid, may be Unicode. */

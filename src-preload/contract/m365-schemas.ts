@@ -4,10 +4,10 @@
  * CLI, the contract and the renderer (no node imports here or in what it imports).
  */
 import { z } from 'zod';
-import { m365Items, type M365Item } from '../analyze/schemas';
-import { connectionReportSchema, smtpSecuritySchema } from '../smtp/schemas';
-import { refuseHidden } from '../../src-preload/fields';
-import { addressProblem, EXCHANGE_ONLINE_APP_ID, guidProblem, tenantProblem } from './script-values';
+import { m365Items, type M365Item } from './analyze';
+import { connectionReportSchema, smtpSecuritySchema } from './smtp-schemas';
+import { refuseHidden } from './fields';
+import { addressProblem, EXCHANGE_ONLINE_APP_ID, guidProblem, tenantProblem } from './m365-script-values';
 
 const isoDate = z.iso.date();
 /** A seed document or a vendor page. */

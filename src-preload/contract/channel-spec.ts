@@ -4,7 +4,7 @@
 import { z } from 'zod';
 import { idSchema } from './domain';
 import { secretInputSchema } from './fields';
-import { connectionTestFieldsSchema, smtpCredentialsFieldsSchema } from '../src-main/smtp/schemas';
+import { connectionTestFieldsSchema, smtpCredentialsFieldsSchema } from './smtp-schemas';
 
 export interface ChannelSpec {
   readonly input: z.ZodType;
