@@ -10,6 +10,7 @@ import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Locator, Page } from '@playwright/test';
+import { closedTcpPort } from '../src-main/testing/closed-ports';
 import { startHostileServer, type HostileServer } from '../src-main/testing/hostile-servers';
 import { startSmtpPeer, type SmtpPeer } from '../src-main/testing/smtp-peer';
 import { createTestPki, type TestPki } from '../src-main/testing/tls-certs';
@@ -25,6 +26,8 @@ let pki: TestPki;
 let peer: SmtpPeer;
 let silent: HostileServer;
 let secret: string;
+/** Opened and closed by this spec: the probe's refused port, never another program's. */
+let closedPort: number;
 let caDir: string;
 /** The test CA as a PEM file, for the app that runs on a workstation trusting it. */
 let caFile: string;
@@ -44,6 +47,7 @@ test.beforeAll(async () => {
     rejectMailFrom: (address) => (address === NOT_OWNED ? { code: 553, message: `5.7.1 <${address}>: Sender address rejected: not owned by user ${USER}` } : null),
   });
   silent = await startHostileServer('no-banner');
+  closedPort = await closedTcpPort();
 });
 
 test.afterAll(async () => {
@@ -81,6 +85,8 @@ interface FormValues {
   readonly username?: string;
   readonly secret?: string;
   readonly from?: string;
+  /** Only ports this spec opened: the usual 25, 465, 587, 2587 ... may be a real server on this machine. */
+  readonly probePorts?: string;
 }
 
 function form(page: Page): Locator {
@@ -95,6 +101,13 @@ async function fill(page: Page, values: FormValues): Promise<void> {
   if (values.username !== undefined) await f.getByLabel('Username').fill(values.username);
   if (values.secret !== undefined) await f.getByLabel('Password').fill(values.secret);
   if (values.from !== undefined) await f.getByLabel('From', { exact: true }).fill(values.from);
+  if (values.probePorts !== undefined) await f.getByLabel('Ports to probe (optional)').fill(values.probePorts);
+}
+
+/** The ports a finished probe reports, to prove it tried no other. */
+async function probedPorts(results: Locator): Promise<number[]> {
+  const keys = await results.locator('[data-probe]').evaluateAll((rows) => rows.map((row) => row.getAttribute('data-probe') ?? ''));
+  return [...new Set(keys.map((key) => Number(key.split('-')[0])))].sort((a, b) => a - b);
 }
 
 function verdict(page: Page): Locator {
@@ -251,11 +264,12 @@ test.describe('connection test (the private CA is not trusted: the admin pins it
   });
 
   test('Probe ports shows each port and mode, and the recommendation fills in the form', async ({ page }) => {
-    await fill(page, { host: '127.0.0.1', port: String(peer.port), security: 'Implicit TLS' });
+    await fill(page, { host: '127.0.0.1', port: String(peer.port), security: 'Implicit TLS', probePorts: `${peer.port}, ${closedPort}` });
     await form(page).getByRole('button', { name: 'Probe ports' }).click();
     const results = page.getByRole('region', { name: 'Ports on 127.0.0.1' });
     await expect(results.getByText('Recommendation')).toBeVisible({ timeout: 30_000 });
     const table = results.getByRole('table', { name: 'Probe results for 127.0.0.1' });
+    expect(await probedPorts(table)).toEqual([peer.port, closedPort].sort((a, b) => a - b));
     await expect(table.locator(`[data-probe="${peer.port}-starttls"]`)).toContainText('Certificate not trusted');
     await expect(table.locator(`[data-probe="${peer.port}-tls"]`)).toContainText('Other security mode');
     await expect(results).toContainText(`Port ${peer.port} offers STARTTLS`);
@@ -374,6 +388,7 @@ test.describe('connection test (the private CA is not trusted: the admin pins it
     await fill(page, { secret: 'wrong-password' });
     await run(page);
     await expect(page.getByRole('article', { name: /Diagnosis/u })).toBeVisible();
+    await fill(page, { probePorts: `${peer.port}, ${closedPort}` });
     await form(page).getByRole('button', { name: 'Probe ports' }).click();
     await expect(page.getByRole('region', { name: 'Ports on 127.0.0.1' }).getByText('Recommendation')).toBeVisible({ timeout: 30_000 });
     const box = page.getByRole('region', { name: 'Explain an error' });

@@ -10,7 +10,8 @@ const reporter: ReporterDescription[] = process.env['PLAYWRIGHT_JSON_OUTPUT_NAME
 export default defineConfig({
   testDir: here,
   testMatch: '*.spec.ts',
-  outputDir: join(here, 'artifacts', 'test-results'),
+  // `npm test` gives each run its own folder, so two runs at once keep each other's traces.
+  outputDir: process.env['RELAYPROOF_E2E_OUTPUT_DIR'] ?? join(here, 'artifacts', 'test-results'),
   reporter,
   // Each test starts its own app with its own data directory and keychain entries.
   workers: 2,
@@ -29,7 +30,7 @@ export default defineConfig({
       use: {
         browserName: 'chromium',
         launchOptions: {
-          // Playwright cannot download its browsers here: Debian's Chromium (ENVIRONMENT.md).
+          // Playwright's own browser download needs the internet: Debian's Chromium instead.
           executablePath: '/usr/bin/chromium',
           args: [
             '--no-sandbox',

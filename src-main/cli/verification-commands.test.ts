@@ -19,6 +19,7 @@ import { receiveByImap } from '../verification/imap-receipt';
 import { emptyHistory, recordRun } from '../verification/history';
 import { initialStatus } from '../verification/status-machine';
 import { openVerificationStore } from '../verification/status-store';
+import { closedUdpPort } from '../testing/closed-ports';
 
 const fixture = useMailLoop();
 const dataDir = mkdtempSync(join(tmpdir(), 'relayproof-cli-verify-'));
@@ -99,7 +100,7 @@ describe('relayproof message verify', () => {
   ])('a malformed file (%s) is a clear error with exit 1, not a crash', async (_name, make, reason) => {
     const file = join(files, `bad-${sequence++}.eml`);
     writeFileSync(file, make());
-    const run = await cli(['message', 'verify', file, '--dns-server', '127.0.0.1:9', '--json']);
+    const run = await cli(['message', 'verify', file, '--dns-server', `127.0.0.1:${await closedUdpPort()}`, '--json']);
     expect(run.code).toBe(1);
     const out = JSON.parse(run.stdout) as { ok: boolean; error: { code: string; message: string; hint?: string } };
     expect(out).toMatchObject({ ok: false, error: { code: 'invalid-input' } });

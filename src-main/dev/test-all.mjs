@@ -4,8 +4,13 @@
 // Tests that need the OS keychain run inside a private D-Bus session with a throwaway
 // gnome-keyring (its files in a temporary XDG_DATA_HOME), so `npm test` never touches
 // the admin's own keyring or settings.
-import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+//
+// Two runs at once on one machine do not meet: each builds into its own folder
+// (.test-runs/<run>, handed to the e2e fixtures as RELAYPROOF_BUILD_DIR), gives
+// Playwright its own X server (so its own clipboard) and its own output folder, and the
+// type check, which writes tsc's shared cache, takes a lock.
+import { spawn, spawnSync } from 'node:child_process';
+import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -99,9 +104,71 @@ function readJson(file) {
   }
 }
 
+/** Blocks this (synchronous) script for a while. */
+function sleep(ms) {
+  Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
+}
+
+function alive(pid) {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return error.code === 'EPERM';
+  }
+}
+
+/** Runs `work` while holding a lock folder; a lock whose owner died is taken over. */
+function withLock(lockDir, label, work) {
+  mkdirSync(dirname(lockDir), { recursive: true });
+  for (let waited = 0; ; waited += 1) {
+    try {
+      mkdirSync(lockDir);
+      break;
+    } catch (error) {
+      if (error.code !== 'EEXIST') throw error;
+      const owner = Number(readFileSync(join(lockDir, 'pid'), { encoding: 'utf8', flag: 'a+' }) || 0);
+      if (owner !== 0 && !alive(owner)) rmSync(lockDir, { recursive: true, force: true });
+      else {
+        if (waited === 0) console.log(`\n=== ${label}: waiting for another test run (pid ${owner || '?'}) to finish it`);
+        sleep(1_000);
+      }
+    }
+  }
+  writeFileSync(join(lockDir, 'pid'), String(process.pid));
+  try {
+    return work();
+  } finally {
+    rmSync(lockDir, { recursive: true, force: true });
+  }
+}
+
+/**
+ * A private X server for this run (its display number chosen by Xvfb itself), or null
+ * without Xvfb: the Electron project and the browser-mode clipboard get a display that
+ * no other run and no desktop session shares.
+ */
+function startXvfb() {
+  if (process.platform !== 'linux' || !hasCommand('Xvfb')) return null;
+  const numberFile = join(work, 'xvfb-display');
+  const fd = openSync(numberFile, 'w+');
+  const child = spawn('Xvfb', ['-displayfd', '3', '-nolisten', 'tcp', '-screen', '0', '1280x1024x24'], { stdio: ['ignore', 'ignore', 'ignore', fd] });
+  closeSync(fd);
+  for (let i = 0; i < 100; i++) {
+    const text = readFileSync(numberFile, 'utf8');
+    if (text.includes('\n')) return { display: `:${text.trim()}`, stop: () => child.kill() };
+    sleep(100);
+  }
+  child.kill();
+  return null;
+}
+
 const work = mkdtempSync(join(tmpdir(), 'relayproof-test-'));
 const keyringHome = join(work, 'xdg-data');
-const baseEnv = { ...process.env, PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD: '1', RELAYPROOF_TEST: '1' };
+const runId = `${Date.now()}-${process.pid}`;
+const buildDir = join(root, '.test-runs', runId);
+const e2eOutput = join(root, 'e2e', 'artifacts', 'runs', runId);
+const baseEnv = { ...process.env, PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD: '1', RELAYPROOF_TEST: '1', RELAYPROOF_BUILD_DIR: buildDir, RELAYPROOF_E2E_OUTPUT_DIR: e2eOutput };
 
 try {
   if (!ensurePrerequisites()) {
@@ -109,16 +176,19 @@ try {
   } else {
     if (process.platform === 'linux') countStep('keytar loads (OS keychain support)', ensureKeytar() ? 0 : 1);
     // Tests against a stale or missing build would prove nothing: stop here.
-    const built = run('build', process.execPath, [join(root, 'node_modules', 'electron-vite', 'bin', 'electron-vite.js'), 'build']);
+    const built = run('build', process.execPath, [join(root, 'node_modules', 'electron-vite', 'bin', 'electron-vite.js'), 'build', '--outDir', buildDir]);
     countStep('build', built);
     if (built === 0) runSuites();
   }
 } finally {
   rmSync(work, { recursive: true, force: true });
+  rmSync(buildDir, { recursive: true, force: true });
 }
 
 function runSuites() {
-  countStep('typecheck', run('typecheck', bin('tsc'), ['-b']));
+  // tsc -b writes its cache (node_modules/.cache/tsc) in place: one run at a time.
+  const typecheck = withLock(join(root, 'node_modules', '.cache', 'relayproof-typecheck.lock'), 'typecheck', () => run('typecheck', bin('tsc'), ['-b']));
+  countStep('typecheck', typecheck);
   countStep('lint', run('lint', bin('eslint'), ['-c', 'src-main/dev/eslint.config.js', '--max-warnings', '0', 'src-main', 'src-preload', 'src-renderer', 'e2e']));
 
   // vitest
@@ -144,14 +214,21 @@ function runSuites() {
   // Playwright (browser project always; Electron project where the binary exists)
   const pwJson = join(work, 'playwright.json');
   const pwArgs = ['test', '-c', 'e2e/playwright.config.ts', '--reporter=list,json'];
-  let pw = hasSession ? inKeyringSession(bin('playwright'), pwArgs, keyringHome) : { command: bin('playwright'), args: pwArgs, env: {} };
-  // An X display for the Electron project and for the serve processes (browser mode
-  // copies a secret to the clipboard through clipboardy, and the wizard spec reads it
-  // back with xclip).
-  if (!process.env.DISPLAY && hasCommand('xvfb-run')) {
-    pw = { command: 'xvfb-run', args: ['-a', pw.command, ...pw.args], env: pw.env };
+  const pw = hasSession ? inKeyringSession(bin('playwright'), pwArgs, keyringHome) : { command: bin('playwright'), args: pwArgs, env: {} };
+  // An X display of this run's own for the Electron project and for the serve processes
+  // (browser mode copies a secret to the clipboard through clipboardy, and the wizard
+  // spec reads it back with xclip): never the desktop's clipboard, never another run's.
+  const xvfb = startXvfb();
+  const display = xvfb === null ? {} : { DISPLAY: xvfb.display, XAUTHORITY: '', WAYLAND_DISPLAY: '', XDG_SESSION_TYPE: 'x11' };
+  let pwStatus;
+  try {
+    pwStatus = run('playwright', pw.command, pw.args, { env: { ...baseEnv, ...pw.env, ...display, PLAYWRIGHT_JSON_OUTPUT_NAME: pwJson } });
+  } finally {
+    xvfb?.stop();
   }
-  const pwStatus = run('playwright', pw.command, pw.args, { env: { ...baseEnv, ...pw.env, PLAYWRIGHT_JSON_OUTPUT_NAME: pwJson } });
+  // Traces and screenshots of a failing run stay; a passing run leaves nothing behind.
+  if (pwStatus === 0) rmSync(e2eOutput, { recursive: true, force: true });
+  else console.log(`Playwright's traces and screenshots of this run: ${e2eOutput}`);
   const pwReport = readJson(pwJson);
   if (pwReport === null) countStep('playwright (no report)', pwStatus === 0 ? 1 : pwStatus);
   else {

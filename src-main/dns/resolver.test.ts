@@ -5,6 +5,7 @@ import { createResolver, resolverFromSpecs } from './resolver';
 import { parseServerSpec, serverAddress, systemServers } from './servers';
 import { dnsLookupSchema } from '../../src-preload/contract/dns-schemas';
 import { withRunMemo } from './run-memo';
+import { closedUdpPort } from '../testing/closed-ports';
 
 let server: TestDnsServer;
 const longText = 'x'.repeat(1500);
@@ -134,12 +135,14 @@ describe('resolver', () => {
   });
 
   it('moves to the next server when one fails', async () => {
-    const dead = serverAddress('127.0.0.1', 9); // discard port: nothing answers DNS there
+    // Opened and closed by this test: nothing answers DNS there (port 9 may be someone's service).
+    const deadPort = await closedUdpPort();
+    const dead = serverAddress('127.0.0.1', deadPort);
     const both = createResolver({ servers: [dead, serverAddress('127.0.0.1', server.port)], kind: 'explicit', timeoutMs: 150, retries: 0 });
     const lookup = await both.lookup('example.test', 'A');
     expect(lookup.outcome).toBe('answer');
     expect(lookup.server).toBe(server.address);
-    expect(lookup.attempts.map((a) => a.server)).toEqual(['127.0.0.1:9', server.address]);
+    expect(lookup.attempts.map((a) => a.server)).toEqual([`127.0.0.1:${deadPort}`, server.address]);
   });
 
   it('stops when cancelled', async () => {

@@ -23,6 +23,7 @@ import { createTestPki, type TestPki } from '../testing/tls-certs';
 import { loadKeytar } from '../vault/keytar';
 import type { KeychainBackend } from '../vault/vault';
 import { memoryKeychain } from '../testing/transport-support';
+import { closedUdpPort } from '../testing/closed-ports';
 
 const TENANT = '11111111-2222-4333-8444-555555555555';
 const MAILBOX = 'support@contoso.com';
@@ -234,7 +235,7 @@ describe('background re-checks of an OAuth 2.0 address', () => {
     const id = await newAddress('oauth2');
     expect(await call('m365:set-client-secret', { addressId: id, secret: SECRET })).toMatchObject({ ok: true });
     expect(await appToken(id, APPS.good, undefined)).toMatchObject({ status: 'acquired' });
-    const dead = await call('settings:update', { patch: { dnsServers: ['127.0.0.1:9'] } });
+    const dead = await call('settings:update', { patch: { dnsServers: [`127.0.0.1:${await closedUdpPort()}`] } });
     if (!dead.ok) throw new Error(dead.error.message);
 
     // A new process on the same data: tokens were in memory only.

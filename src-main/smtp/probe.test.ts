@@ -7,6 +7,7 @@ import { probeHost } from './probe';
 import { networkNotes, recommend } from './probe-advice';
 import { probeInputSchema, type ProbeReport, type ProbeResult } from '../../src-preload/contract/smtp-schemas';
 import { netConnect, type Connect } from './tcp-connect';
+import { closedUdpPort } from '../testing/closed-ports';
 
 let pki: TestPki;
 let starttls: SmtpPeer;
@@ -115,7 +116,7 @@ describe('port and security probe', () => {
   });
 
   it('a host that does not resolve is a DNS failure, not a list of dead ports', async () => {
-    const result = await probeHost({ host: 'nope.invalid', ports: [25], dnsServers: ['127.0.0.1:9'], timeouts: { connectMs: 300 } });
+    const result = await probeHost({ host: 'nope.invalid', ports: [25], dnsServers: [`127.0.0.1:${await closedUdpPort()}`], timeouts: { connectMs: 300 } });
     expect(result.ok && result.value.failure?.code).toMatch(/^dns-/u);
   });
 });

@@ -15,6 +15,8 @@ export interface ConnectionDraft {
   readonly from: string;
   readonly to: string;
   readonly ehloName: string;
+  /** Ports for "Probe ports", as typed; empty = the usual submission ports. */
+  readonly probePorts: string;
   /** Use `smtp:send-test-message`: a real message after the send-as check. */
   readonly send: boolean;
 }
@@ -32,6 +34,7 @@ export const emptyConnectionDraft: ConnectionDraft = {
   from: '',
   to: '',
   ehloName: '',
+  probePorts: '',
   send: false,
 };
 

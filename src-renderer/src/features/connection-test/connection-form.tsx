@@ -4,6 +4,7 @@ import type { AddressView, AuthKind, Security } from '../../../../src-preload/co
 import { assertNever } from '../../app/assert-never';
 import { LabelSelect } from '../../ui/label-select';
 import { authKindLabels, defaultPorts } from '../addresses/address-labels';
+import { defaultProbePorts } from './probe-ports';
 import { SecretInput } from './secret-input';
 import { credentialsApply, effectiveFrom, type ConnectionDraft, type ConnectionErrors, type ConnectionField } from './connection-draft';
 
@@ -148,6 +149,9 @@ export function ConnectionForm(props: ConnectionFormProps) {
         </Field>
         <Field label="EHLO name (optional)" hint={`Empty: ${props.ehloFallback}.`} {...fieldProps('ehloName')}>
           <Input value={draft.ehloName} onChange={(_e, d) => set('ehloName', d.value)} autoComplete="off" spellCheck={false} className={styles.mono} />
+        </Field>
+        <Field label="Ports to probe (optional)" hint={`For Probe ports. Empty: ${defaultProbePorts.join(', ')} and the port above.`} {...fieldProps('probePorts')}>
+          <Input value={draft.probePorts} onChange={(_e, d) => set('probePorts', d.value)} inputMode="numeric" autoComplete="off" spellCheck={false} className={styles.mono} />
         </Field>
       </div>
       <Checkbox

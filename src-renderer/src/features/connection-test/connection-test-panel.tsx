@@ -154,9 +154,14 @@ export function ConnectionTestPanel({ address, headingLevel = 2, onReport }: Con
       setLocalErrors({ host: 'Enter the SMTP server to probe.' });
       return;
     }
+    const ports = portsToProbe(draft.port, draft.probePorts);
+    if (!ports.ok) {
+      setLocalErrors({ probePorts: ports.error });
+      return;
+    }
     setLocalErrors({});
     const ehlo = draft.ehloName.trim();
-    probe.start(host, portsToProbe(draft.port), ehlo === '' ? undefined : ehlo);
+    probe.start(host, ports.ports, ehlo === '' ? undefined : ehlo);
   };
 
   const target = state.phase === 'idle' ? null : state.target;

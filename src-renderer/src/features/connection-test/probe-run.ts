@@ -45,10 +45,19 @@ export function sortedResults(results: readonly ProbeResult[]): ProbeResult[] {
   return [...results].sort((a, b) => a.port - b.port || (a.mode === b.mode ? 0 : a.mode === 'tls' ? -1 : 1));
 }
 
-/** The usual submission ports, plus the one in the form when it is another. */
-export function portsToProbe(formPort: string): number[] {
+export type ProbePorts = { readonly ok: true; readonly ports: number[] } | { readonly ok: false; readonly error: string };
+
+/**
+ * The ports typed for the probe (commas or spaces between them), else the usual
+ * submission ports; plus the one in the form when it is another.
+ */
+export function portsToProbe(formPort: string, typed = ''): ProbePorts {
+  const entries = typed.split(/[\s,;]+/u).filter((s) => s !== '');
+  if (entries.some((s) => !/^\d{1,5}$/u.test(s) || Number(s) < 1 || Number(s) > 65535)) {
+    return { ok: false, error: 'Enter ports as numbers from 1 to 65535, separated by commas, such as 587, 2525.' };
+  }
+  const ports: number[] = entries.length === 0 ? [...defaultProbePorts] : [...new Set(entries.map(Number))];
   const port = Number(formPort.trim());
-  const ports: number[] = [...defaultProbePorts];
   if (Number.isInteger(port) && port >= 1 && port <= 65535 && !ports.includes(port)) ports.push(port);
-  return ports;
+  return { ok: true, ports };
 }
