@@ -1,5 +1,5 @@
 /**
- * DNS checklist benchmark (issue 8). With 50 ms injected on every answer of the test DNS
+ * DNS checklist benchmark. With 50 ms injected on every answer of the test DNS
  * server and an SPF tree four levels deep, prints:
  *   1. checklist wall time ÷ critical-path time (target ≤ 1.3): independent lookups run
  *      concurrently, so the list costs about its longest chain of dependent lookups;

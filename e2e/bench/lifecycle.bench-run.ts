@@ -1,5 +1,5 @@
 /**
- * Address lifecycle benchmarks (issue 5; alone: `npm run bench -- e2e/bench/lifecycle.bench-run.ts`).
+ * Address lifecycle benchmarks (alone: `npm run bench -- e2e/bench/lifecycle.bench-run.ts`).
  * Through the real dispatcher (createServices on a temporary data folder, platform
  * `generic`: no per-domain limits), ratios measured in one run, printed, never asserted:
  *   (a) 1,000 non-secret addresses imported with one `addresses:import` call vs the same

@@ -1,5 +1,5 @@
 /**
- * Verification benchmarks (issues 6 and 7; alone: `npm run bench -- e2e/bench/verification.bench-run.ts`).
+ * Verification benchmarks (alone: `npm run bench -- e2e/bench/verification.bench-run.ts`).
  * Ratios measured in one run, printed, never asserted:
  *   (a) proving a received, DKIM-signed message: Relayproof's verifyMessage vs bare
  *       mailauth `authenticate()` on the same message with the same loopback DNS

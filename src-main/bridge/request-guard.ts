@@ -24,7 +24,7 @@ import type { IncomingMessage } from 'node:http';
 export const TOKEN_HEADER = 'x-relayproof-token';
 export const TOKEN_PATTERN = /^[0-9a-f]{64}$/u;
 
-/** 32 random bytes as hex: 256 bits, fresh for each launch (DESIGN.md "Browser mode"). */
+/** 32 random bytes as hex: 256 bits, fresh for each launch, so no other local user can guess it. */
 export function createToken(): string {
   return randomBytes(32).toString('hex');
 }

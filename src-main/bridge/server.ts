@@ -1,6 +1,6 @@
 /**
  * Browser mode: the contract over loopback HTTP, for machines without the Electron
- * binary (CI, servers) and as a fallback (DESIGN.md "Browser mode").
+ * binary (CI, servers) and as a fallback (README.md, Architecture).
  *
  * Protocol (the renderer's HTTP client is written against exactly this):
  * - Bound to 127.0.0.1 only, random port by default; a 256-bit hex token per launch.

@@ -2,11 +2,12 @@
  * The only `ipcMain.handle` call in Relayproof. Every contract channel goes through one
  * `register(channel)` wrapper: check that the sender is the app's own renderer, then hand
  * the raw input to the dispatcher, which parses it with the contract schema, runs the
- * handler under a deadline and maps anything unexpected to `internal`
- * (DESIGN.md "Main process").
+ * handler under a deadline and maps anything unexpected to `internal` (see the
+ * Architecture section of README.md).
  *
  * Electron is imported for types only, so this file loads in plain Node tests where the
- * Electron binary (and with it `require('electron')`) is absent (ENVIRONMENT.md).
+ * Electron binary (and with it `require('electron')`) is absent: its download needs the
+ * internet, and browser mode runs without it.
  */
 import type { IpcMain, IpcMainInvokeEvent } from 'electron';
 import { channelNames, fail, type ChannelName, type Result } from '../../src-preload/contract';

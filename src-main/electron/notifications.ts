@@ -1,5 +1,5 @@
 /**
- * OS notifications for the verification status (issue 6): a background re-check that
+ * OS notifications for the verification status: a background re-check that
  * changed an address's items raises one notification; clicking it brings the window
  * back. Changes from a run the admin started are already on screen and raise none.
  * (Browser mode shows the same changes as toasts from the `verification:changes` event.)

@@ -32,7 +32,7 @@ import type { VerificationStore } from '../verification/status-store';
 import { unreadableResource } from '../app/json-resource';
 
 export interface HandlerDeps {
-  /** Verification status, runs and the background re-checks (issue 6). */
+  /** Verification status, runs and the background re-checks. */
   readonly verification: VerificationService;
   /** verification.json: its notices join the settings file's. */
   readonly verificationStore: VerificationStore;

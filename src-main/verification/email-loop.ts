@@ -1,5 +1,5 @@
 /**
- * The verification email loop (issue 6 steps 1-4): send a message with a unique token
+ * The verification email loop: send a message with a unique token
  * through the address's credentials, wait for it in a mailbox (or take an .eml), prove
  * it with mailauth, and turn each step into status observations — streamed as they
  * happen (`onObservation`), so the address view shows "accepted", then "waiting", then

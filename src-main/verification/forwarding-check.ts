@@ -1,5 +1,5 @@
 /**
- * The "forwarding" status item (issue 6): mail sent TO the connected address must end up
+ * The "forwarding" status item: mail sent TO the connected address must end up
  * in the forwarding check mailbox (a test setup, or the platform's target mailbox the
  * admin can read). Relayproof sends a message with its own token to the address and looks
  * for it there; this file turns what happened into the item's observation.

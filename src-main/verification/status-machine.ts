@@ -34,7 +34,7 @@ import {
   type Transition,
 } from '../../src-preload/contract/verification-schemas';
 
-/** Zuora/SES and Zendesk give DNS changes up to 72 hours (DOMAIN.md). */
+/** Zuora/SES and Zendesk give DNS changes up to 72 hours (resources/platforms: `propagation.maxHours`). */
 export const DNS_WINDOW_MS = 72 * 60 * 60 * 1000;
 
 const FIXED_ORDER: readonly ItemId[] = ['connection-auth', 'send-as', 'email-accepted', 'email-received', 'headers-intact', 'spf', 'dkim-aligned', 'dmarc'];
@@ -302,7 +302,7 @@ export function countdownMs(status: ItemState, now: Date): number | null {
 }
 
 /**
- * DNS checks every address needs whatever its platform (DOMAIN.md): until the first
+ * DNS checks every address needs whatever its platform (SPF, RFC 7208; DMARC, RFC 9989): until the first
  * re-check records them, the view shows them as not checked yet, so an address whose
  * DNS was never read is never "verified" (a verification email alone proves the
  * message, not the records the platform checks).

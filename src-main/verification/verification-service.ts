@@ -258,7 +258,8 @@ export function createVerificationService(deps: VerificationServiceDeps): Verifi
   }
 
   function selectorsFor(address: Address): string[] {
-    // The selector a received message was really signed with feeds the checklist (issue 6, step 3).
+    // The selector a received message was really signed with (its DKIM-Signature s=) feeds the checklist:
+    // selectors are not discoverable from DNS alone (RFC 6376 §3.1).
     const runs = historyOf(statusStore.get(address.id), address.id).runs;
     const proof = [...runs].reverse().find((r) => r.message !== null)?.message ?? null;
     const domain = domainOf(address.address);
