@@ -59,7 +59,7 @@ afterAll(async () => {
   pki.cleanup();
   if (keychainSkip === undefined) {
     const vault = createServices({ dataDirectory: dataDir, mode: 'cli', logger: silentLogger }).vault;
-    for (const id of created) await vault.delete(id);
+    for (const id of created) await vault.delete(id, 'smtp');
   }
   rmSync(dataDir, { recursive: true, force: true });
 });

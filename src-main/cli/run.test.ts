@@ -85,8 +85,8 @@ describe('relayproof CLI', () => {
       expect(result.code).toBe(0);
       const listed = await cli(['addresses', 'list', '--json']);
       expect(JSON.parse(listed.stdout).addresses[0].secret.stored).toBe(true);
-      expect(await services.vault.withSecret(id, async (s) => s === secret)).toEqual({ ok: true, value: true });
-      await services.vault.delete(id);
+      expect(await services.vault.withSecret(id, 'smtp', async (s) => s === secret)).toEqual({ ok: true, value: true });
+      await services.vault.delete(id, 'smtp');
     }
     expect(result.stdout + result.stderr).not.toContain(secret);
     for (const file of filesUnder(dataDir)) expect(readFileSync(file, 'utf8')).not.toContain(secret);

@@ -54,7 +54,7 @@ async function receivedMessage(loop: MailLoop): Promise<Buffer> {
 const dnsArg = () => `127.0.0.1:${fixture.dns.server().port}`;
 
 afterAll(async () => {
-  if (addressId !== null && keychainSkip === undefined) await createServices({ dataDirectory: dataDir, mode: 'cli', logger: silentLogger }).vault.delete(addressId);
+  if (addressId !== null && keychainSkip === undefined) await createServices({ dataDirectory: dataDir, mode: 'cli', logger: silentLogger }).vault.delete(addressId, 'smtp');
   for (const run of runs) for (const secret of [SUBMIT_SECRET, INBOX_PASSWORD]) expect(run.stdout + run.stderr).not.toContain(secret);
   rmSync(dataDir, { recursive: true, force: true });
   rmSync(files, { recursive: true, force: true });

@@ -7,7 +7,7 @@
  *
  * Also the public half of a certificate credential (`certificates`): its thumbprint and,
  * if given, the PEM certificate (sent as x5c). The private key is in the keychain entry
- * `secretAccount(addressId, 'oauth-certificate')`, never here.
+ * the vault (purpose `oauth-certificate`), never here.
  *
  * Stored through the persistence primitive of the settings (store/document-file.ts): a
  * cross-process lock around every change, atomic writes, and a damaged file moved aside

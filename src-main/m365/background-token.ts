@@ -7,7 +7,7 @@
  * as on the OAuth tab.
  */
 import { fail, ok, type Result } from '../../src-preload/contract';
-import { secretAccount, type Vault } from '../vault/vault';
+import type { Vault } from '../vault/vault';
 import { certificateCredential } from './client-certificate';
 import type { AddressTokens } from './address-tokens';
 import type { AppRegistrations } from './app-registrations';
@@ -40,11 +40,11 @@ export function createBackgroundToken(deps: BackgroundTokenDeps): EnsureAppToken
     const certificate = deps.apps.getCertificate(address.id);
     const lent =
       certificate !== null
-        ? await deps.vault.withSecret(secretAccount(address.id, 'oauth-certificate'), async (stored) => {
+        ? await deps.vault.withSecret(address.id, 'oauth-certificate', async (stored) => {
             const credential = certificateCredential(stored, certificate, address.address);
             return credential.ok ? loaded.service.acquireAppToken({ tenant: app.tenantId, clientId: app.clientId, credential: credential.value }, { signal }) : credential;
           })
-        : await deps.vault.withSecret(secretAccount(address.id, 'oauth-client'), (clientSecret) =>
+        : await deps.vault.withSecret(address.id, 'oauth-client', (clientSecret) =>
             loaded.service.acquireAppToken({ tenant: app.tenantId, clientId: app.clientId, credential: { kind: 'secret', clientSecret } }, { signal }),
           );
     if (!lent.ok) {

@@ -206,8 +206,8 @@ describe.skipIf(skipReason !== undefined)('two-phase rotation', () => {
 describe.skipIf(skipReason !== undefined)('disconnect, setup and the wizard draft', () => {
   it('removes every keychain entry of the address and leaves a disconnected event', async () => {
     const address = await createAddress(oldPeer.port, OLD);
-    expect((await services.vault.set(secretAccount(address.id, 'imap'), IMAP_SECRET)).ok).toBe(true);
-    expect((await services.vault.set(secretAccount(address.id, 'oauth-client'), OAUTH_SECRET)).ok).toBe(true);
+    expect((await services.vault.set(address.id, 'imap', IMAP_SECRET)).ok).toBe(true);
+    expect((await services.vault.set(address.id, 'oauth-client', OAUTH_SECRET)).ok).toBe(true);
     expect(lookup(secretAccount(address.id, 'imap'))).toBe(IMAP_SECRET);
     const apps = openAppRegistrations({ directory: services.dataDirectory });
     apps.set(address.id, { tenantId: '11111111-2222-3333-4444-555555555555', clientId: '66666666-7777-8888-9999-000000000000' });

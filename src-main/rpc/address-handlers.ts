@@ -13,7 +13,7 @@ import { buildExport, planImport } from '../addresses/import-export';
 import { eventFor, eventsForUpdate, keychainRemovalDetail, lastTestOf, serverChanged, serverOf } from '../addresses/lifecycle';
 import { unknownPlatform, type PlatformCatalog } from '../providers/platforms';
 import { bind, bindingsAfterMove, ipsOf } from '../vault/lending-binding';
-import { SECRET_PURPOSES, secretAccount, type SecretPurpose } from '../vault/vault';
+import { SECRET_PURPOSES, type SecretPurpose } from '../vault/vault';
 import type { Handlers } from './dispatch';
 import type { HandlerDeps } from './handlers';
 import { createSmtpTester, notFoundAddress } from './smtp-test';
@@ -64,7 +64,7 @@ export function addressHandlers(deps: HandlerDeps): Pick<Handlers, AddressChanne
   }
 
   async function viewOne(address: Address): Promise<AddressView> {
-    const has = await vault.has(address.id);
+    const has = await vault.has(address.id, 'smtp');
     return view(address, has.ok ? has.value : null);
   }
 
@@ -114,7 +114,7 @@ export function addressHandlers(deps: HandlerDeps): Pick<Handlers, AddressChanne
     const removed: SecretPurpose[] = [];
     let failed: AppError | null = null;
     for (const purpose of SECRET_PURPOSES) {
-      const result = await vault.delete(secretAccount(id, purpose));
+      const result = await vault.delete(id, purpose);
       if (!result.ok) failed ??= result.error;
       else if (result.value) removed.push(purpose);
     }
@@ -134,7 +134,7 @@ export function addressHandlers(deps: HandlerDeps): Pick<Handlers, AddressChanne
       const now = after[field];
       const moved = was !== null && (now === null || was.host.toLowerCase() !== now.host.toLowerCase() || was.port !== now.port || was.security !== now.security || was.username !== now.username);
       if (!moved) continue;
-      const removed = await vault.delete(secretAccount(before.id, purpose));
+      const removed = await vault.delete(before.id, purpose);
       if (!removed.ok) {
         return fail('keychain-unavailable', `The ${what} of ${before.address} was not changed: its saved password must be removed first, and the OS keychain cannot be reached right now.`, hintOf(removed.error));
       }
@@ -154,7 +154,7 @@ export function addressHandlers(deps: HandlerDeps): Pick<Handlers, AddressChanne
       const created = store.createAddress({ ...fields, address: checked.value.ascii ?? storedForm(fields.address) }, { setup: setup ?? 'complete' });
       let current = created;
       if (secret !== undefined) {
-        const saved = await vault.set(created.id, secret);
+        const saved = await vault.set(created.id, 'smtp', secret);
         if (!saved.ok) {
           // Nothing half-done: without its secret the address is not saved either, and
           // the admin still has everything they typed.
@@ -202,7 +202,7 @@ export function addressHandlers(deps: HandlerDeps): Pick<Handlers, AddressChanne
       const moved = serverChanged(before, updated);
       let secretRemoved = false;
       if (moved && before.secretChangedAt !== null) {
-        const removed = await vault.delete(id);
+        const removed = await vault.delete(id, 'smtp');
         if (!removed.ok) {
           store.updateAddress(id, { host: before.host, port: before.port, security: before.security, username: before.username, authKind: before.authKind });
           return fail('keychain-unavailable', `The server of ${before.address} was not changed: its saved secret must be removed first, and the OS keychain cannot be reached right now.`, hintOf(removed.error));
@@ -238,7 +238,7 @@ export function addressHandlers(deps: HandlerDeps): Pick<Handlers, AddressChanne
       const address = store.getAddress(id);
       if (address === undefined) return notFoundAddress(id);
       if (address.setup === 'complete') return ok(await viewOne(address));
-      const has = await vault.has(id);
+      const has = await vault.has(id, 'smtp');
       if (has.ok && !has.value) {
         return fail('invalid-input', `${address.address} has no ${SECRET_WORDS[address.authKind]} in the keychain yet, so the platform could not sign in with it.`, {
           hint: 'Go back to the credentials step and save the secret, then finish.',
@@ -275,7 +275,7 @@ export function addressHandlers(deps: HandlerDeps): Pick<Handlers, AddressChanne
         return ok({ rotated: false, changedAt: null, report });
       }
       // Phase 2: replace the keychain entry. A failed write leaves the old entry as it was.
-      const saved = await vault.set(id, secret);
+      const saved = await vault.set(id, 'smtp', secret);
       if (!saved.ok) {
         failed(`The new secret signed in to ${address.host}:${address.port}, but the OS keychain could not be written.`);
         return fail('keychain-unavailable', `The new secret works, but the OS keychain could not be written, so ${address.address} still uses its previous secret.`, hintOf(saved.error));
@@ -351,7 +351,7 @@ export function addressHandlers(deps: HandlerDeps): Pick<Handlers, AddressChanne
     async 'vault:copy-secret-to-clipboard'({ addressId }) {
       const address = store.getAddress(addressId);
       if (address === undefined) return notFoundAddress(addressId);
-      const lent = await vault.withSecret(addressId, async (secret): Promise<Result<{ copied: true; clearsAfterSeconds: number }>> => {
+      const lent = await vault.withSecret(addressId, 'smtp', async (secret): Promise<Result<{ copied: true; clearsAfterSeconds: number }>> => {
         try {
           const { clearsAfterSeconds } = await deps.clipboard.copy(secret);
           return ok({ copied: true, clearsAfterSeconds });

@@ -94,7 +94,7 @@ describe('a stored secret goes only to its own server', () => {
     expect(renamed).toMatchObject({ ok: true, value: { secret: { stored: true }, selectors: ['zendesk1'] } });
     const moved = await dispatcher.dispatch('addresses:update', { id, patch: { host: 'smtp.elsewhere.test' } });
     expect(moved).toMatchObject({ ok: true, value: { host: 'smtp.elsewhere.test', secret: { stored: false, changedAt: null } } });
-    expect(await services.vault.has(id)).toEqual({ ok: true, value: false });
+    expect(await services.vault.has(id, 'smtp')).toEqual({ ok: true, value: false });
   });
 });
 

@@ -133,7 +133,7 @@ export function createHandlers(deps: HandlerDeps): Handlers {
       const before = store.getAddress(addressId);
       if (before === undefined) return notFound(addressId);
       const previous = before.secretChangedAt;
-      const saved = await vault.set(addressId, secret);
+      const saved = await vault.set(addressId, 'smtp', secret);
       if (!saved.ok) return saved;
       const changedAt = clock().toISOString();
       // A new secret is bound to the connection as Settings describe it now (the old one is gone).
@@ -152,7 +152,7 @@ export function createHandlers(deps: HandlerDeps): Handlers {
     async 'vault:has-secret'({ addressId }) {
       const address = store.getAddress(addressId);
       if (address === undefined) return notFound(addressId);
-      const has = await vault.has(addressId);
+      const has = await vault.has(addressId, 'smtp');
       return ok({ stored: has.ok ? has.value : null, changedAt: address.secretChangedAt });
     },
 
@@ -210,7 +210,7 @@ export function createHandlers(deps: HandlerDeps): Handlers {
 
     async 'vault:delete-secret'({ addressId }) {
       if (store.getAddress(addressId) === undefined) return notFound(addressId);
-      const removed = await vault.delete(addressId);
+      const removed = await vault.delete(addressId, 'smtp');
       if (!removed.ok) return removed;
       store.setSecretChangedAt(addressId, null);
       return ok({ deleted: removed.value });

@@ -76,8 +76,8 @@ beforeAll(async () => {
 
 afterAll(async () => {
   for (const address of services.store.listAddresses()) {
-    await services.vault.delete(`${address.id}--oauth-certificate`);
-    await services.vault.delete(`${address.id}--oauth-client`);
+    await services.vault.delete(address.id, 'oauth-certificate');
+    await services.vault.delete(address.id, 'oauth-client');
   }
   await endpoint.close();
   pki.cleanup();

@@ -1,10 +1,10 @@
 /**
  * Handlers of the Microsoft 365 OAuth 2.0 channels (src-preload/channels/m365.ts). The
- * client secret lives in the keychain entry `secretAccount(addressId, 'oauth-client')`
+ * client secret lives in the vault (purpose `oauth-client`)
  * and is lent to msal inside main; the token is held in memory for the address
  * (`deps.m365Tokens`) and what goes back is its explanation, never the token.
- * A certificate credential's private key lives in `secretAccount(addressId,
- * 'oauth-certificate')` (checked with node:crypto before it is saved); its thumbprint and
+ * A certificate credential's private key lives in the vault (purpose
+ * `oauth-certificate`) (checked with node:crypto before it is saved); its thumbprint and
  * certificate are public and saved with the app registration (`deps.m365Apps`).
  */
 import { fail, ok, type Address, type Result } from '../../src-preload/contract';
@@ -15,7 +15,6 @@ import type { TokenAcquisition } from '../m365/oauth';
 import { TokenHolderFullError } from '../m365/token-holder';
 import type { TokenOutcome } from '../../src-preload/contract/m365-schemas';
 import { bind } from '../vault/lending-binding';
-import { secretAccount } from '../vault/vault';
 import type { Handlers } from './dispatch';
 import type { HandlerDeps } from './handlers';
 import { unreadableResource } from '../app/json-resource';
@@ -65,7 +64,7 @@ export function m365Handlers(deps: HandlerDeps): Pick<Handlers, M365Channel> {
     async 'm365:set-client-secret'({ addressId, secret }) {
       const address = addressOr(addressId);
       if (!address.ok) return address;
-      const saved = await vault.set(secretAccount(addressId, 'oauth-client'), secret);
+      const saved = await vault.set(addressId, 'oauth-client', secret);
       if (!saved.ok) return saved;
       const changedAt = clock().toISOString();
       // Tokens got with this credential go to the SMTP server as Settings describe it now.
@@ -82,7 +81,7 @@ export function m365Handlers(deps: HandlerDeps): Pick<Handlers, M365Channel> {
       if (apps === undefined) return fail('internal', 'Relayproof cannot save app registrations in this mode.', { hint: 'Use the desktop app or `relayproof serve`.' });
       const checked = checkClientCertificate({ thumbprint, privateKeyPem, certificatePem });
       if (!checked.ok) return checked;
-      const saved = await vault.set(secretAccount(addressId, 'oauth-certificate'), checked.value.keychainForm);
+      const saved = await vault.set(addressId, 'oauth-certificate', checked.value.keychainForm);
       if (!saved.ok) return saved;
       apps.setCertificate(addressId, { thumbprint: checked.value.thumbprint, certificatePem: checked.value.certificatePem });
       const changedAt = clock().toISOString();
@@ -93,13 +92,13 @@ export function m365Handlers(deps: HandlerDeps): Pick<Handlers, M365Channel> {
     async 'm365:get-oauth-state'({ addressId }) {
       const address = addressOr(addressId);
       if (!address.ok) return address;
-      const has = await vault.has(secretAccount(addressId, 'oauth-client'));
+      const has = await vault.has(addressId, 'oauth-client');
       const saved = deps.m365Apps?.get(addressId) ?? null;
       const registration = saved === null ? null : { tenantId: saved.tenantId, clientId: saved.clientId, savedAt: saved.savedAt };
       const savedCertificate = deps.m365Apps?.getCertificate(addressId) ?? null;
       let certificate = null;
       if (savedCertificate !== null) {
-        const key = await vault.has(secretAccount(addressId, 'oauth-certificate'));
+        const key = await vault.has(addressId, 'oauth-certificate');
         certificate = { thumbprint: savedCertificate.thumbprint, certificateSaved: savedCertificate.certificatePem !== null, keyStored: key.ok ? key.value : null, savedAt: savedCertificate.savedAt };
       }
       return ok({ clientSecretStored: has.ok ? has.value : null, token: tokens.info(addressId), registration, certificate });
@@ -120,7 +119,7 @@ export function m365Handlers(deps: HandlerDeps): Pick<Handlers, M365Channel> {
         acquired = await acquire(clientSecret);
       } else if (certificate !== null) {
         credential = 'certificate';
-        const lent = await vault.withSecret(secretAccount(addressId, 'oauth-certificate'), async (stored) => {
+        const lent = await vault.withSecret(addressId, 'oauth-certificate', async (stored) => {
           const saved = certificateCredential(stored, certificate, address.value.address);
           return saved.ok ? m365.value.acquireAppToken({ tenant: tenantId, clientId, credential: saved.value }, { signal: ctx.signal }) : saved;
         });
@@ -134,7 +133,7 @@ export function m365Handlers(deps: HandlerDeps): Pick<Handlers, M365Channel> {
         acquired = lent.value;
       } else {
         credential = 'saved-client-secret';
-        const lent = await vault.withSecret(secretAccount(addressId, 'oauth-client'), acquire);
+        const lent = await vault.withSecret(addressId, 'oauth-client', acquire);
         if (!lent.ok) {
           return lent.error.code === 'not-found'
             ? fail('not-found', `No client secret is saved for ${address.value.address}.`, {

@@ -83,7 +83,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  for (const address of services.store.listAddresses()) await services.vault.delete(`${address.id}--oauth-client`);
+  for (const address of services.store.listAddresses()) await services.vault.delete(address.id, 'oauth-client');
   await peer.close();
   await endpoint.close();
   pki.cleanup();

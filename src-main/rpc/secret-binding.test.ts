@@ -20,7 +20,6 @@ import { startHostileRelay, type HostileRelay } from '../testing/hostile-relay';
 import { startSmtpPeer, type SmtpPeer } from '../testing/smtp-peer';
 import { createTestPki, TEST_MAIL_HOST, type KeyPair, type TestPki } from '../testing/tls-certs';
 import { memoryKeychain } from '../testing/transport-support';
-import { secretAccount } from '../vault/vault';
 
 const USER = 'support@example.test';
 const SECRET = 'stored-secret-5a1b9c';
@@ -227,7 +226,7 @@ describe('a changed pin is lifted only by someone who knows the stored secret', 
     const legacy = w.services.store.createAddress(
       addressFieldsSchema.parse({ address: `old-${USER}`, platform: 'generic', environment: 'production', provider: 'custom', host: TEST_MAIL_HOST, port: w.real.port, security: 'starttls', username: USER, authKind: 'password' }),
     );
-    await w.services.vault.set(legacy.id, SECRET);
+    await w.services.vault.set(legacy.id, 'smtp', SECRET);
     w.services.store.setSecretChangedAt(legacy.id, '2020-01-01T00:00:00.000Z');
     expect(w.services.store.getAddress(legacy.id)?.lending).toBeUndefined();
     // The caller backdates the pin; Settings record when it really changed.
@@ -262,9 +261,9 @@ describe('a mailbox password does not follow its mailbox elsewhere', () => {
 
     // Another account on the same server keeps nothing (nor would another server).
     expect(await w.call('addresses:update', { id: w.id, patch: { [field]: { ...mailbox, username: 'someone@else.test' } } })).toMatchObject({ ok: true });
-    expect(await w.services.vault.has(secretAccount(w.id, purpose))).toEqual({ ok: true, value: false });
+    expect(await w.services.vault.has(w.id, purpose)).toEqual({ ok: true, value: false });
     // The SMTP secret stays: only the mailbox moved.
-    expect(await w.services.vault.has(w.id)).toEqual({ ok: true, value: true });
+    expect(await w.services.vault.has(w.id, 'smtp')).toEqual({ ok: true, value: true });
     // Should a password still be there, it stays bound to the mailbox it was saved for.
     expect(w.services.store.getAddress(w.id)?.lending?.[purpose]).toMatchObject({ host: 'imap.example.test', username: USER });
   });
@@ -274,6 +273,6 @@ describe('a mailbox password does not follow its mailbox elsewhere', () => {
     const mailbox = { host: 'imap.example.test', port: 993, security: 'tls' as const, username: USER };
     await w.call('verification:set-mailbox', { addressId: w.id, mailbox, secret: 'mailbox-password-1' });
     expect(await w.call('addresses:update', { id: w.id, patch: { mailbox: { ...mailbox, mailboxes: ['INBOX', 'Archive'] } } })).toMatchObject({ ok: true });
-    expect(await w.services.vault.has(secretAccount(w.id, 'imap'))).toEqual({ ok: true, value: true });
+    expect(await w.services.vault.has(w.id, 'imap')).toEqual({ ok: true, value: true });
   });
 });

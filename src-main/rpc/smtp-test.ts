@@ -157,7 +157,7 @@ export function createSmtpTester(deps: SmtpTestDeps): SmtpTester {
     let tested: Result<ConnectionReport>;
     if (heldToken !== null) tested = await testConnection({ ...lendRequest, credentials: { ...credentials, secret: heldToken } } as ConnectionTestInput, lendOptions);
     else {
-      const lent = await vault.withSecret(addressId, (stored) => testConnection({ ...lendRequest, credentials: { ...credentials, secret: stored } } as ConnectionTestInput, lendOptions));
+      const lent = await vault.withSecret(addressId, 'smtp', (stored) => testConnection({ ...lendRequest, credentials: { ...credentials, secret: stored } } as ConnectionTestInput, lendOptions));
       if (!lent.ok) return lent;
       tested = lent.value;
     }
@@ -219,7 +219,7 @@ export function createSmtpTester(deps: SmtpTestDeps): SmtpTester {
       used.credentials.username === address.username &&
       used.credentials.kind === address.authKind;
     if (!sameServer || used.pin !== savedPin(address.host)) return;
-    const proven = await vault.withSecret(addressId, async (stored) => sameSecret(typed, stored));
+    const proven = await vault.withSecret(addressId, 'smtp', async (stored) => sameSecret(typed, stored));
     if (!proven.ok || !proven.value) return;
     const at = clock().toISOString();
     bind(store, addressId, 'smtp', at, ipsOf(report));

@@ -9,7 +9,7 @@ import type { AppStore } from '../store/store';
 import type { ImapMailbox } from '../../src-preload/contract/verification-schemas';
 import type { VerificationService } from '../verification/verification-service';
 import { bind } from '../vault/lending-binding';
-import { secretAccount, type Vault } from '../vault/vault';
+import type { Vault } from '../vault/vault';
 import type { Handlers } from './dispatch';
 
 type VerificationChannel =
@@ -34,7 +34,7 @@ export function verificationHandlers(deps: VerificationHandlerDeps): Pick<Handle
   const { store, vault, verification } = deps;
 
   async function view(address: Address): Promise<AddressView> {
-    const has = await vault.has(address.id);
+    const has = await vault.has(address.id, 'smtp');
     return { ...address, secret: { stored: has.ok ? has.value : null, changedAt: address.secretChangedAt } };
   }
 
@@ -46,7 +46,7 @@ export function verificationHandlers(deps: VerificationHandlerDeps): Pick<Handle
   async function setMailbox(field: 'mailbox' | 'forwardingMailbox', addressId: string, mailbox: ImapMailbox | null, secret: string | undefined) {
     const address = store.getAddress(addressId);
     if (address === undefined) return notFound(addressId);
-    const account = secretAccount(addressId, field === 'mailbox' ? 'imap' : 'imap-forwarding');
+    const purpose = field === 'mailbox' ? 'imap' : 'imap-forwarding';
     const what = field === 'mailbox' ? 'mailbox' : 'forwarding check mailbox';
     const before = address[field];
     const moved =
@@ -54,11 +54,11 @@ export function verificationHandlers(deps: VerificationHandlerDeps): Pick<Handle
       (mailbox === null || before.host.toLowerCase() !== mailbox.host.toLowerCase() || before.port !== mailbox.port || before.security !== mailbox.security || before.username !== mailbox.username);
     if (secret !== undefined && mailbox !== null) {
       // The password first: if the keychain refuses it, nothing changed.
-      const saved = await vault.set(account, secret);
+      const saved = await vault.set(addressId, purpose, secret);
       if (!saved.ok) return saved;
     } else if (moved || mailbox === null) {
       // Never let a stored password follow the mailbox to another server or account.
-      const removed = await vault.delete(account);
+      const removed = await vault.delete(addressId, purpose);
       if (!removed.ok && before !== null) {
         return fail('keychain-unavailable', `The ${what} of ${address.address} was not changed: its saved password must be removed first, and the OS keychain cannot be reached right now.`, {
           ...(removed.error.hint !== undefined ? { hint: removed.error.hint } : {}),
@@ -69,10 +69,10 @@ export function verificationHandlers(deps: VerificationHandlerDeps): Pick<Handle
     if (updated === undefined) return notFound(addressId);
     if (secret !== undefined && mailbox !== null) {
       // The password just saved is lent only to this mailbox's server and account.
-      bind(store, addressId, field === 'mailbox' ? 'imap' : 'imap-forwarding', deps.clock().toISOString());
+      bind(store, addressId, purpose, deps.clock().toISOString());
       updated = store.getAddress(addressId) ?? updated;
     }
-    const has = mailbox === null ? ok(false) : await vault.has(account);
+    const has = mailbox === null ? ok(false) : await vault.has(addressId, purpose);
     return ok({ address: await view(updated), mailboxSecret: { stored: has.ok ? has.value : null } });
   }
 

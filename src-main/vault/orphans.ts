@@ -58,7 +58,7 @@ export async function removeOrphans(vault: Vault, addressIds: () => ReadonlySet<
       kept.push({ account: orphan.account, reason: `address ${orphan.addressId} exists now` });
       continue;
     }
-    const deleted = await vault.delete(orphan.account);
+    const deleted = await vault.removeAccount(orphan.account);
     if (deleted.ok) removed.push(orphan.account);
     else kept.push({ account: orphan.account, reason: deleted.error.message });
   }

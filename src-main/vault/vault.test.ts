@@ -57,7 +57,7 @@ afterAll(async () => {
   // Through the vault, so a keyring that is locked after all is never searched (that crashes; see below).
   const vault = createVault({ loadBackend: async () => keytar, service: SERVICE });
   const ids = await vault.storedIds();
-  if (ids.ok) for (const id of ids.value) await vault.delete(id);
+  if (ids.ok) for (const account of ids.value) await vault.removeAccount(account);
   await keytar.deletePassword(SERVICE, UNLOCK_CHECK_ACCOUNT);
 });
 
@@ -73,34 +73,34 @@ describe(sessionSkip === undefined ? 'vault on the session keychain' : `vault on
     const id = 'a-roundtrip1';
     expect(lookup(id).found).toBe(false);
 
-    expect(await vault.set(id, 'first-Secret!')).toEqual({ ok: true, value: undefined });
+    expect(await vault.set(id, 'smtp', 'first-Secret!')).toEqual({ ok: true, value: undefined });
     expect(lookup(id)).toEqual({ found: true, secret: 'first-Secret!' });
-    expect(await vault.has(id)).toEqual({ ok: true, value: true });
+    expect(await vault.has(id, 'smtp')).toEqual({ ok: true, value: true });
 
-    expect((await vault.set(id, 'second-Secret?')).ok).toBe(true);
+    expect((await vault.set(id, 'smtp', 'second-Secret?')).ok).toBe(true);
     expect(lookup(id)).toEqual({ found: true, secret: 'second-Secret?' });
 
-    const lent = await vault.withSecret(id, async (secret) => `length ${secret.length}`);
+    const lent = await vault.withSecret(id, 'smtp', async (secret) => `length ${secret.length}`);
     expect(lent).toEqual({ ok: true, value: 'length 14' });
 
-    expect(await vault.delete(id)).toEqual({ ok: true, value: true });
+    expect(await vault.delete(id, 'smtp')).toEqual({ ok: true, value: true });
     expect(lookup(id).found).toBe(false);
-    expect(await vault.has(id)).toEqual({ ok: true, value: false });
-    expect(await vault.delete(id)).toEqual({ ok: true, value: false });
-    const missing = await vault.withSecret(id, async () => 'never called');
+    expect(await vault.has(id, 'smtp')).toEqual({ ok: true, value: false });
+    expect(await vault.delete(id, 'smtp')).toEqual({ ok: true, value: false });
+    const missing = await vault.withSecret(id, 'smtp', async () => 'never called');
     expect(missing.ok ? missing : missing.error.code).toBe('not-found');
   });
 
   it.skipIf(sessionSkip !== undefined)('keeps a non-ASCII secret byte for byte', async () => {
     const secret = 'pässwörd-🔑-\u00a0-ключ';
-    expect((await vault.set('a-unicode1', secret)).ok).toBe(true);
+    expect((await vault.set('a-unicode1', 'smtp', secret)).ok).toBe(true);
     expect(lookup('a-unicode1').secret).toBe(secret);
-    expect(await vault.withSecret('a-unicode1', async (s) => s === secret)).toEqual({ ok: true, value: true });
+    expect(await vault.withSecret('a-unicode1', 'smtp', async (s) => s === secret)).toEqual({ ok: true, value: true });
   });
 
   it.skipIf(sessionSkip !== undefined)('storedIds lists address ids only: no passwords, no unlock-check entry', async () => {
-    expect((await vault.set('a-listed1', 'listed-secret-1')).ok).toBe(true);
-    expect((await vault.set('a-listed2', 'listed-secret-2')).ok).toBe(true);
+    expect((await vault.set('a-listed1', 'smtp', 'listed-secret-1')).ok).toBe(true);
+    expect((await vault.set('a-listed2', 'smtp', 'listed-secret-2')).ok).toBe(true);
     const ids = await vault.storedIds();
     if (!ids.ok) throw new Error(ids.error.message);
     expect(ids.value.has('a-listed1') && ids.value.has('a-listed2')).toBe(true);
@@ -109,17 +109,89 @@ describe(sessionSkip === undefined ? 'vault on the session keychain' : `vault on
   });
 
   it.skipIf(sessionSkip !== undefined)('refuses ids that are not address ids and secrets that keytar would truncate', async () => {
-    const badId = await vault.set(UNLOCK_CHECK_ACCOUNT, 'x');
+    const badId = await vault.set(UNLOCK_CHECK_ACCOUNT, 'smtp', 'x');
     expect(badId.ok ? badId : badId.error.code).toBe('invalid-input');
-    const nul = await vault.set('a-nulsecret', 'before\u0000after');
+    const nul = await vault.set('a-nulsecret', 'smtp', 'before\u0000after');
     expect(nul.ok ? nul : nul.error.code).toBe('invalid-input');
     expect(JSON.stringify(nul)).not.toContain('before');
     expect(lookup('a-nulsecret').found).toBe(false);
   });
 
   it.skipIf(sessionSkip !== undefined)('an error thrown while using the secret propagates and is not reported as a keychain failure', async () => {
-    expect((await vault.set('a-thrower1', 's3cret-thrower')).ok).toBe(true);
-    await expect(vault.withSecret('a-thrower1', async () => Promise.reject(new Error('SMTP went away')))).rejects.toThrow('SMTP went away');
+    expect((await vault.set('a-thrower1', 'smtp', 's3cret-thrower')).ok).toBe(true);
+    await expect(vault.withSecret('a-thrower1', 'smtp', async () => Promise.reject(new Error('SMTP went away')))).rejects.toThrow('SMTP went away');
+  });
+
+  it.skipIf(sessionSkip !== undefined)('each purpose is its own entry under the account names of earlier releases, so their secrets are still found', async () => {
+    expect((await vault.set('a-purposes1', 'imap', 'mailbox-Secret-1')).ok).toBe(true);
+    expect(lookup('a-purposes1--imap')).toEqual({ found: true, secret: 'mailbox-Secret-1' });
+    expect(lookup('a-purposes1').found).toBe(false);
+    // Stored the way every earlier release did: the account names the address and the purpose.
+    if (typeof keytar === 'string') throw new Error(keytar);
+    await keytar.setPassword(SERVICE, 'a-earlier1', 'earlier-smtp-Secret');
+    await keytar.setPassword(SERVICE, 'a-earlier1--oauth-client', 'earlier-client-Secret');
+    expect(await vault.withSecret('a-earlier1', 'smtp', async (s) => s)).toEqual({ ok: true, value: 'earlier-smtp-Secret' });
+    expect(await vault.withSecret('a-earlier1', 'oauth-client', async (s) => s)).toEqual({ ok: true, value: 'earlier-client-Secret' });
+    expect(await vault.has('a-earlier1', 'imap')).toEqual({ ok: true, value: false });
+    expect(await vault.secretsOf('a-earlier1')).toEqual({ ok: true, value: ['earlier-smtp-Secret', 'earlier-client-Secret'] });
+  });
+});
+
+describe('secrets are named by address and purpose', () => {
+  function memoryVault() {
+    const keychain = memoryKeychain();
+    const vault = createVault({ loadBackend: async () => keychain, platform: 'linux' });
+    const accounts = () => [...keychain.entries.keys()].map((k) => k.split('\u0000')[1]).filter((a) => a !== UNLOCK_CHECK_ACCOUNT).sort();
+    return { keychain, vault, accounts };
+  }
+
+  it('an address id that would name another purpose of another address is refused, and that secret is never read or replaced', async () => {
+    const { vault, keychain } = memoryVault();
+    expect((await vault.set('a-victim1', 'imap', 'victim-mailbox-Secret')).ok).toBe(true);
+    let lent = false;
+    for (const result of [
+      await vault.has('a-victim1--imap', 'smtp'),
+      await vault.withSecret('a-victim1--imap', 'smtp', async () => (lent = true)),
+      await vault.set('a-victim1--imap', 'smtp', 'attacker-Secret'),
+      await vault.delete('a-victim1--imap', 'smtp'),
+      await vault.secretsOf('a-victim1--imap'),
+    ]) {
+      expect(result.ok ? 'ok' : result.error.code).toBe('invalid-input');
+    }
+    expect(lent).toBe(false);
+    expect(await keychain.getPassword('relayproof', 'a-victim1--imap')).toBe('victim-mailbox-Secret');
+  });
+
+  it('secretsOf gives every stored secret of one address, in purpose order, and none of another address', async () => {
+    const { vault, accounts } = memoryVault();
+    expect((await vault.set('a-one1', 'oauth-certificate', 'key-of-one')).ok).toBe(true);
+    expect((await vault.set('a-one1', 'smtp', 'smtp-of-one')).ok).toBe(true);
+    expect((await vault.set('a-one1', 'imap-forwarding', 'forwarding-of-one')).ok).toBe(true);
+    // Ids that share a prefix with a-one1 are other addresses.
+    expect((await vault.set('a-one12', 'smtp', 'smtp-of-one12')).ok).toBe(true);
+    expect((await vault.set('a-one', 'imap', 'imap-of-one')).ok).toBe(true);
+    expect(accounts()).toEqual(['a-one--imap', 'a-one1', 'a-one1--imap-forwarding', 'a-one1--oauth-certificate', 'a-one12'].sort());
+
+    expect(await vault.secretsOf('a-one1')).toEqual({ ok: true, value: ['smtp-of-one', 'forwarding-of-one', 'key-of-one'] });
+    expect(await vault.secretsOf('a-none1')).toEqual({ ok: true, value: [] });
+    expect((await vault.delete('a-one1', 'smtp')).ok).toBe(true);
+    expect(await vault.secretsOf('a-one1')).toEqual({ ok: true, value: ['forwarding-of-one', 'key-of-one'] });
+  });
+
+  it('without a keychain, secretsOf is keychain-unavailable (a report then carries no secret to scrub, and says nothing of one)', async () => {
+    const vault = createVault({ loadBackend: () => loadKeytar({ moduleName: 'relayproof-no-such-native-module' }), platform: 'linux' });
+    const result = await vault.secretsOf('a-one1');
+    expect(result.ok ? 'ok' : result.error.code).toBe('keychain-unavailable');
+  });
+
+  it('removeAccount deletes an entry by account name, including a purpose this version does not know, but never the unlock marker', async () => {
+    const { vault, keychain, accounts } = memoryVault();
+    await keychain.setPassword('relayproof', 'a-gone1--later-purpose', 'x');
+    expect(await vault.removeAccount('a-gone1--later-purpose')).toEqual({ ok: true, value: true });
+    expect(accounts()).toEqual([]);
+    const marker = await vault.removeAccount(UNLOCK_CHECK_ACCOUNT);
+    expect(marker.ok ? marker : marker.error.code).toBe('invalid-input');
+    expect(await keychain.getPassword('relayproof', UNLOCK_CHECK_ACCOUNT)).not.toBeNull();
   });
 });
 
@@ -131,7 +203,7 @@ describe('vault without the keytar module', () => {
     const state = await vault.state();
     expect(state.status).toBe('module-missing');
     expect(state.message).toMatch(/^OS keychain support not installed: /u);
-    const set = await vault.set('a-nomodule1', 'never-stored-secret');
+    const set = await vault.set('a-nomodule1', 'smtp', 'never-stored-secret');
     expect(set).toEqual({
       ok: false,
       error: {
@@ -141,7 +213,7 @@ describe('vault without the keytar module', () => {
         details: { keychainStatus: 'module-missing' },
       },
     });
-    for (const result of [await vault.has('a-nomodule1'), await vault.delete('a-nomodule1'), await vault.storedIds(), await vault.withSecret('a-nomodule1', async () => 1)]) {
+    for (const result of [await vault.has('a-nomodule1', 'smtp'), await vault.delete('a-nomodule1', 'smtp'), await vault.storedIds(), await vault.withSecret('a-nomodule1', 'smtp', async () => 1)]) {
       expect(result.ok ? 'ok' : result.error.code).toBe('keychain-unavailable');
     }
     // One warning when the state changes, not one per call; never the secret.
@@ -172,7 +244,7 @@ describe('an item that vanishes while the keychain is listed', () => {
 
   it('is a race (a rotation replaced it), not an unusable keychain: the listing is tried again', async () => {
     const vault = flaky(2);
-    expect((await vault.set('a-listed1', 'listed-secret')).ok).toBe(true);
+    expect((await vault.set('a-listed1', 'smtp', 'listed-secret')).ok).toBe(true);
     const ids = await vault.storedIds();
     expect(ids.ok && [...ids.value]).toEqual(['a-listed1']);
   });
@@ -195,15 +267,15 @@ const { loadKeytar } = await load(${JSON.stringify(KEYTAR_TS)});
 const vault = createVault({ loadBackend: loadKeytar, service: process.env.RP_SERVICE });
 const out = {};
 if (process.env.RP_PHASE === 'store') {
-  out.set = await vault.set('a-child1', 'child-secret-one');
+  out.set = await vault.set('a-child1', 'smtp', 'child-secret-one');
 } else {
   out.state = await vault.state();
-  out.has = await vault.has('a-child1');
+  out.has = await vault.has('a-child1', 'smtp');
   const ids = await vault.storedIds();
   out.storedIds = ids.ok ? { ok: true, value: [...ids.value] } : ids;
-  out.withSecret = await vault.withSecret('a-child1', async (s) => s.length);
-  out.delete = await vault.delete('a-child1');
-  out.set = await vault.set('a-child2', 'child-secret-two');
+  out.withSecret = await vault.withSecret('a-child1', 'smtp', async (s) => s.length);
+  out.delete = await vault.delete('a-child1', 'smtp');
+  out.set = await vault.set('a-child2', 'smtp', 'child-secret-two');
 }
 // The store phase tags its line differently: a crash in the next process must not be hidden by it.
 process.stdout.write((process.env.RP_PHASE === 'store' ? 'STORED ' : 'RESULT ') + JSON.stringify(out) + '\\n');

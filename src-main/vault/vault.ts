@@ -21,7 +21,6 @@ import { availableState, classifyKeychainError, isKeychainModuleMissing, moduleM
 
 export const KEYCHAIN_SERVICE = 'relayproof';
 
-/** The keychain operations Relayproof needs; keytar's shape. */
 /**
  * What a keychain entry is for. An address owns up to four: its SMTP secret (the
  * account is the address id itself, as since the first release), the password of the
@@ -32,11 +31,25 @@ export const KEYCHAIN_SERVICE = 'relayproof';
 export const SECRET_PURPOSES = ['smtp', 'imap', 'oauth-client', 'imap-forwarding', 'oauth-certificate'] as const;
 export type SecretPurpose = (typeof SECRET_PURPOSES)[number];
 
-/** The keychain account of one of an address's secrets (`a-xxxx`, `a-xxxx--imap`, `a-xxxx--oauth-client`). */
-export function secretAccount(addressId: string, purpose: SecretPurpose = 'smtp'): string {
+/**
+ * The keychain account of one of an address's secrets (`a-xxxx`, `a-xxxx--imap`,
+ * `a-xxxx--oauth-client`): the format of every release so far, so secrets stored by an
+ * earlier version are still found. Only the vault (and tests that look from outside) name accounts.
+ */
+export function secretAccount(addressId: string, purpose: SecretPurpose): string {
   return purpose === 'smtp' ? addressId : `${addressId}--${purpose}`;
 }
 
+/**
+ * An address id the vault accepts: an id, and never one with `--`, which would name
+ * another purpose's entry (`a-x--imap` as the SMTP secret of "a-x--imap" is the mailbox
+ * password of a-x). Store ids (`a-` + base32) never contain it.
+ */
+function isAddressId(addressId: string): boolean {
+  return idSchema.safeParse(addressId).success && !addressId.includes('--');
+}
+
+/** The keychain operations Relayproof needs; keytar's shape. */
 export interface KeychainBackend {
   getPassword(service: string, account: string): Promise<string | null>;
   setPassword(service: string, account: string, password: string): Promise<void>;
@@ -47,13 +60,24 @@ export interface KeychainBackend {
 export interface Vault {
   /** Probe the keychain: module present, Secret Service reachable, unlocked. */
   state(): Promise<KeychainState>;
-  set(addressId: string, secret: string): Promise<Result<void>>;
-  has(addressId: string): Promise<Result<boolean>>;
-  delete(addressId: string): Promise<Result<boolean>>;
-  /** Accounts (address ids) that have an entry; the secrets are dropped at once. */
-  storedIds(): Promise<Result<ReadonlySet<string>>>;
+  set(addressId: string, purpose: SecretPurpose, secret: string): Promise<Result<void>>;
+  has(addressId: string, purpose: SecretPurpose): Promise<Result<boolean>>;
+  delete(addressId: string, purpose: SecretPurpose): Promise<Result<boolean>>;
   /** Main-process only: lend the secret to `use` (an SMTP test) without returning it. */
-  withSecret<T>(addressId: string, use: (secret: string) => Promise<T>): Promise<Result<T>>;
+  withSecret<T>(addressId: string, purpose: SecretPurpose, use: (secret: string) => Promise<T>): Promise<Result<T>>;
+  /**
+   * Main-process only, and only for redaction (a report scrubs every secret of the address
+   * from its text): the stored secrets of the address, whatever their purpose. Nothing else
+   * may hold several secrets at once.
+   */
+  secretsOf(addressId: string): Promise<Result<string[]>>;
+  /** Keychain accounts that have an entry (`a-xxxx`, `a-xxxx--imap`...); the secrets are dropped at once. */
+  storedIds(): Promise<Result<ReadonlySet<string>>>;
+  /**
+   * Orphan cleanup only (vault/orphans.ts): delete an entry by its account name, whose
+   * address is gone and whose purpose may be one a newer version added.
+   */
+  removeAccount(account: string): Promise<Result<boolean>>;
 }
 
 export interface VaultDeps {
@@ -147,7 +171,7 @@ export function createVault(deps: VaultDeps): Vault {
   }
 
   async function run<T>(addressId: string, secret: string | undefined, call: (backend: KeychainBackend) => Promise<Result<T>>): Promise<Result<T>> {
-    if (!idSchema.safeParse(addressId).success) {
+    if (!isAddressId(addressId)) {
       return fail('invalid-input', 'That is not a Relayproof address id.');
     }
     const got = await access();
@@ -176,24 +200,47 @@ export function createVault(deps: VaultDeps): Vault {
       return note(availableState(platform));
     },
 
-    async set(addressId, secret) {
+    async set(addressId, purpose, secret) {
       // keytar passes the secret as a C string: a NUL would silently store a truncated secret.
       const checked = secretInputSchema.safeParse(secret);
       if (!checked.success) {
         return fail('invalid-input', checked.error.issues[0]?.message ?? 'The secret is not valid.');
       }
       return run(addressId, secret, async (backend) => {
-        await backend.setPassword(service, addressId, secret);
+        await backend.setPassword(service, secretAccount(addressId, purpose), secret);
         return ok(undefined);
       });
     },
 
-    has(addressId) {
-      return run(addressId, undefined, async (backend) => ok((await backend.getPassword(service, addressId)) !== null));
+    has(addressId, purpose) {
+      return run(addressId, undefined, async (backend) => ok((await backend.getPassword(service, secretAccount(addressId, purpose))) !== null));
     },
 
-    delete(addressId) {
-      return run(addressId, undefined, async (backend) => ok(await backend.deletePassword(service, addressId)));
+    delete(addressId, purpose) {
+      return run(addressId, undefined, async (backend) => ok(await backend.deletePassword(service, secretAccount(addressId, purpose))));
+    },
+
+    secretsOf(addressId) {
+      return run(addressId, undefined, async (backend) => {
+        const secrets: string[] = [];
+        for (const purpose of SECRET_PURPOSES) {
+          const secret = await backend.getPassword(service, secretAccount(addressId, purpose));
+          if (secret !== null) secrets.push(secret);
+        }
+        return ok(secrets);
+      });
+    },
+
+    async removeAccount(account) {
+      // Any account of ours (an address id, with or without a purpose suffix), never the unlock marker.
+      if (!idSchema.safeParse(account).success) return fail('invalid-input', 'That is not a Relayproof keychain account.');
+      const got = await access();
+      if (!got.usable) return unavailable(got.state);
+      try {
+        return ok(await got.backend.deletePassword(service, account));
+      } catch (error) {
+        return unavailable(note(classifyKeychainError(error, platform)));
+      }
     },
 
     async storedIds() {
@@ -210,9 +257,9 @@ export function createVault(deps: VaultDeps): Vault {
       }
     },
 
-    async withSecret(addressId, use) {
+    async withSecret(addressId, purpose, use) {
       const lent = await run(addressId, undefined, async (backend) => {
-        const secret = await backend.getPassword(service, addressId);
+        const secret = await backend.getPassword(service, secretAccount(addressId, purpose));
         return secret === null ? fail('not-found', 'No password is stored in the keychain for this address. Enter it again to continue.') : ok(secret);
       });
       if (!lent.ok) return lent;

@@ -40,7 +40,7 @@ import { TOKEN_HEADER } from '../smtp/test-message';
 import type { ConnectionReport } from '../../src-preload/contract/smtp-schemas';
 import type { AppStore } from '../store/store';
 import { bind, checkLending } from '../vault/lending-binding';
-import { secretAccount, type Vault } from '../vault/vault';
+import type { Vault } from '../vault/vault';
 import { platformFixedHeaders, runVerificationEmail, sentHeaders } from './email-loop';
 import { forwardingObservation, forwardingPendingObservation, type ForwardingContext } from './forwarding-check';
 import { recordRun } from './history';
@@ -428,7 +428,7 @@ export function createVerificationService(deps: VerificationServiceDeps): Verifi
     const check = checkLending(address, purpose, store.settings());
     if (check.hold !== null) return { ok: false, failure: { code: 'auth-failed', message: check.hold.message, hint: check.hold.hint, attempts: 0, elapsedMs: 0 } };
     if (check.binding === null) bind(store, address.id, purpose, clock().toISOString());
-    const lent = await vault.withSecret(secretAccount(address.id, purpose), receive);
+    const lent = await vault.withSecret(address.id, purpose, receive);
     if (lent.ok) return lent.value;
     const where = forwarding ? 'Verification → Forwarding check mailbox' : 'Verification → Mailbox';
     return {
@@ -627,23 +627,15 @@ export function createVerificationService(deps: VerificationServiceDeps): Verifi
       // Second line of defence: every secret Relayproof holds for these addresses is scrubbed from the text.
       const secrets: { username: string | null; secret: string }[] = [];
       for (const a of addresses) {
-        const smtp = await vault.withSecret(a.id, async (secret) => secret);
-        if (smtp.ok) secrets.push({ username: a.username, secret: smtp.value });
-        if (a.mailbox !== null) {
-          const imap = await vault.withSecret(secretAccount(a.id, 'imap'), async (secret) => secret);
-          if (imap.ok) secrets.push({ username: a.mailbox.username, secret: imap.value });
-        }
-        if (a.forwardingMailbox !== null) {
-          const forwarding = await vault.withSecret(secretAccount(a.id, 'imap-forwarding'), async (secret) => secret);
-          if (forwarding.ok) secrets.push({ username: a.forwardingMailbox.username, secret: forwarding.value });
-        }
-        // The OAuth 2.0 app's client secret and any access token held for the address.
-        const client = await vault.withSecret(secretAccount(a.id, 'oauth-client'), async (secret) => secret);
-        if (client.ok) secrets.push({ username: null, secret: client.value });
-        const certificateKey = await vault.withSecret(secretAccount(a.id, 'oauth-certificate'), async (secret) => secret);
-        if (certificateKey.ok) secrets.push({ username: null, secret: certificateKey.value });
+        // Every keychain entry of the address (SMTP, mailboxes, OAuth client secret and
+        // certificate key) and any access token held for it. Which username went with which
+        // secret does not matter here: each is paired with every username of the address, so
+        // the SASL forms of any pairing are scrubbed too.
+        const stored = await vault.secretsOf(a.id);
         const token = deps.heldToken?.(a.id) ?? null;
-        if (token !== null) secrets.push({ username: a.username, secret: token });
+        const all = [...(stored.ok ? stored.value : []), ...(token !== null ? [token] : [])];
+        const usernames = [null, a.username, a.mailbox?.username ?? null, a.forwardingMailbox?.username ?? null].filter((u, i, list) => list.indexOf(u) === i);
+        for (const secret of all) for (const username of usernames) secrets.push({ username, secret });
       }
       const now = clock();
       const report = buildReport(
