@@ -15,7 +15,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, expect, it } from 'vitest';
-import type { AddressFields } from '../../src-preload/contract/domain';
+import type { AddressFields } from '../../src-preload/contract/addresses-schemas';
 import { ADDRESS_EXPORT_FORMAT, type ImportResult } from '../../src-preload/contract/addresses';
 import { silentLogger } from '../../src-main/log/logger';
 import { createServices, type Services } from '../../src-main/services';

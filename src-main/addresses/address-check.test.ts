@@ -4,7 +4,8 @@
  * duplicates on the same and the other environment.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { Environment, PlatformId } from '../../src-preload/contract/domain';
+import type { Environment } from '../../src-preload/contract/addresses-schemas';
+import type { PlatformId } from '../../src-preload/contract/platform-vocabulary';
 import { loadPlatforms, repositoryResourcesDir, type PlatformCatalog } from '../providers/platforms';
 import { checkNewAddress, parseAddress, type SavedAddress } from './address-check';
 

@@ -11,8 +11,9 @@
  */
 import { domainToUnicode } from 'node:url';
 import type { AddressCheck } from '../../src-preload/contract/addresses';
-import type { Address, Environment, PlatformId } from '../../src-preload/contract/domain';
+import type { Address, Environment } from '../../src-preload/contract/addresses-schemas';
 import { domainToAscii, emailAddressSchema, hiddenCharacterProblem } from '../../src-preload/contract/fields';
+import type { PlatformId } from '../../src-preload/contract/platform-vocabulary';
 import type { Platform } from '../../src-preload/contract/providers';
 
 export interface AddressCheckRequest {

@@ -8,7 +8,8 @@
  * platform limits), so a file can never push a platform past its limits.
  */
 import { ADDRESS_EXPORT_FORMAT, type AddressExport, type ImportResult } from '../../src-preload/contract/addresses';
-import { addressFieldsSchema, type Address, type AddressFields, type PlatformId } from '../../src-preload/contract/domain';
+import { addressFieldsSchema, type Address, type AddressFields } from '../../src-preload/contract/addresses-schemas';
+import type { PlatformId } from '../../src-preload/contract/platform-vocabulary';
 import type { Platform } from '../../src-preload/contract/providers';
 import { checkNewAddress, type SavedAddress } from './address-check';
 import { unknownPlatformMessage } from '../providers/platforms';

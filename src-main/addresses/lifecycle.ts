@@ -3,7 +3,7 @@
  * count as a server change or a move between environments, and the one-line summary of
  * a connection test kept on the address. Pure.
  */
-import type { Address, LastTest, LifecycleEvent } from '../../src-preload/contract/domain';
+import type { Address, LastTest, LifecycleEvent } from '../../src-preload/contract/addresses-schemas';
 import type { ConnectionReport } from '../../src-preload/contract/smtp-schemas';
 import { SECRET_PURPOSES, type SecretPurpose } from '../vault/vault';
 

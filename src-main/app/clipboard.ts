@@ -14,7 +14,7 @@
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
 import clipboardy from 'clipboardy';
-import { CLIPBOARD_CLEAR_SECONDS } from '../../src-preload/contract/addresses';
+import { CLIPBOARD_CLEAR_SECONDS } from '../../src-preload/contract/vault';
 
 export interface ClipboardBackend {
   /** Name for logs and messages (`electron`, `clipboardy`). */

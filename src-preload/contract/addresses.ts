@@ -1,26 +1,22 @@
 /**
- * Channels of the connect wizard and the address lifecycle (issue 5): platform and
- * provider data, autodetect, the new-address check (syntax, platform limits, system
- * addresses, sandbox/production duplicates), two-phase rotation, lifecycle history,
- * export/import of non-secret configuration, the wizard draft, and copying a secret to
- * the clipboard inside main.
+ * Channels of the addresses and the connect wizard (issue 5): list, create, update and
+ * delete, the new-address check (syntax, platform limits, system addresses,
+ * sandbox/production duplicates), two-phase rotation, lifecycle history, export/import of
+ * non-secret configuration, and the wizard draft. What an address is: addresses-schemas.ts.
  */
 import { z } from 'zod';
-import { KEYCHAIN_TIMEOUT_MS, SMTP_CHANNEL_TIMEOUT_MS, empty, operationIdSchema, type ChannelSpec } from './channel-spec';
 import {
   addressFieldsSchema,
   addressViewSchema,
   environmentSchema,
-  idSchema,
-  isoTimeSchema,
   lifecycleEventSchema,
-  platformIdSchema,
   proceedReasonSchema,
   wizardDraftSchema,
-} from './domain';
-import { secretInputSchema } from './fields';
+} from './addresses-schemas';
+import { KEYCHAIN_TIMEOUT_MS, SMTP_CHANNEL_TIMEOUT_MS, byId, empty, operationIdSchema, patchOf, type ChannelSpec } from './channel-spec';
+import { idSchema, isoTimeSchema, secretInputSchema } from './fields';
+import { platformIdSchema } from './platform-vocabulary';
 import { connectionReportSchema, phaseEventSchema } from './smtp-schemas';
-import { platformSchema, providerDetectInputSchema, providerDetectReportSchema, providerPresetSchema } from './providers';
 
 export const addressCheckInputSchema = z.strictObject({
   /** As typed: may be invalid, may be Unicode. */
@@ -104,16 +100,25 @@ export function withinImportLimits(value: unknown, maxChars = MAX_IMPORT_CHARS, 
   return true;
 }
 
-/** Seconds after which main clears the clipboard if it still holds the copied secret. */
-export const CLIPBOARD_CLEAR_SECONDS = 30;
-
 export const addressChannels = {
-  /** Connector platforms from resources/platforms (limits, forwarding pattern, DNS needs). */
-  'platforms:list': { input: empty, output: z.array(platformSchema), timeoutMs: 10_000 },
-  /** Mail-provider presets from resources/providers. */
-  'providers:list': { input: empty, output: z.array(providerPresetSchema), timeoutMs: 10_000 },
-  /** What a domain's MX and SRV (_submission/_submissions) records suggest. */
-  'providers:detect': { input: providerDetectInputSchema, output: providerDetectReportSchema, timeoutMs: 20_000 },
+  'addresses:list': { input: empty, output: z.array(addressViewSchema), timeoutMs: KEYCHAIN_TIMEOUT_MS },
+  'addresses:create': {
+    input: z.strictObject({
+      fields: addressFieldsSchema,
+      secret: secretInputSchema.optional(),
+      /** `in-progress`: the connect wizard saves the address with its secret before it has finished (addresses:complete-setup ends that). */
+      setup: z.enum(['in-progress', 'complete']).default('complete'),
+    }),
+    output: addressViewSchema,
+    timeoutMs: KEYCHAIN_TIMEOUT_MS,
+    secretFields: ['secret'],
+  },
+  'addresses:update': {
+    input: z.strictObject({ id: idSchema, patch: patchOf(addressFieldsSchema) }),
+    output: addressViewSchema,
+    timeoutMs: KEYCHAIN_TIMEOUT_MS,
+  },
+  'addresses:delete': { input: byId, output: z.object({ deleted: z.boolean(), secretDeleted: z.boolean() }), timeoutMs: KEYCHAIN_TIMEOUT_MS },
   /** Is this address acceptable for this platform and environment? Offline. */
   'addresses:check-new': { input: addressCheckInputSchema, output: addressCheckSchema },
   /** The wizard's Finish: the address leaves `in-progress`; a reason records a continue past a failed test. */
@@ -150,10 +155,4 @@ export const addressChannels = {
   'wizard:save-draft': { input: z.strictObject({ draft: wizardDraftSchema }), output: wizardDraftSchema },
   /** Cancel: forgets the draft and removes its in-progress address and keychain entry. */
   'wizard:discard-draft': { input: empty, output: z.object({ discarded: z.boolean(), addressRemoved: z.boolean() }), timeoutMs: KEYCHAIN_TIMEOUT_MS },
-  /** Copies an address's secret to the system clipboard inside main; never returns it. */
-  'vault:copy-secret-to-clipboard': {
-    input: z.strictObject({ addressId: idSchema }),
-    output: z.object({ copied: z.literal(true), clearsAfterSeconds: z.number().int().positive() }),
-    timeoutMs: KEYCHAIN_TIMEOUT_MS,
-  },
 } as const satisfies Record<string, ChannelSpec>;

@@ -3,6 +3,7 @@
  * importable by main, the CLI, the contract and the renderer.
  */
 import { z } from 'zod';
+import type { ChannelSpec } from './channel-spec';
 import { failureCodeSchema } from './smtp-failure-codes';
 import { platformIdSchema } from './platform-vocabulary';
 
@@ -156,3 +157,8 @@ export const explainResultSchema = z.object({
   diagnoses: z.array(diagnosisSchema).min(1),
 });
 export type ExplainResult = z.infer<typeof explainResultSchema>;
+
+export const analyzeChannels = {
+  /** Any pasted error (reply line, bounce, Zuora message) → diagnoses with fix steps. */
+  'analyze:explain': { input: explainInputSchema, output: explainResultSchema },
+} as const satisfies Record<string, ChannelSpec>;

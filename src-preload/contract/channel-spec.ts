@@ -2,9 +2,7 @@
  * What a channel declares, and the small schemas every channel group shares.
  */
 import { z } from 'zod';
-import { idSchema } from './domain';
-import { secretInputSchema } from './fields';
-import { connectionTestFieldsSchema, smtpCredentialsFieldsSchema } from './smtp-schemas';
+import { idSchema } from './fields';
 
 export interface ChannelSpec {
   readonly input: z.ZodType;
@@ -38,16 +36,6 @@ export function patchOf<T extends z.ZodRawShape>(schema: z.ZodObject<T>) {
 /** Names a long operation, for its events and for cancelling it. */
 export const operationIdSchema = z.string().regex(/^[A-Za-z0-9_-]{8,64}$/u);
 
-/**
- * A connection test names where its secret comes from: the keychain entry of a saved
- * address, or a draft's secret held in memory for this one call.
- */
-export const smtpTestInput = connectionTestFieldsSchema.extend({
-  operationId: operationIdSchema,
-  addressId: idSchema.optional(),
-  secret: secretInputSchema.optional(),
-  credentials: smtpCredentialsFieldsSchema.nullable().default(null),
-});
 /** A keychain call may wait for the admin to answer an unlock prompt. */
 export const KEYCHAIN_TIMEOUT_MS = 120_000;
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { HIDDEN_FREE_TEXT_CHARACTERS, HIDDEN_IDENTIFIER_CHARACTERS, hiddenPayloads } from './testing/hidden-payloads';
-import { proceedReasonSchema } from './domain';
+import { proceedReasonSchema } from './addresses-schemas';
 import {
   dnsServerSpecSchema,
   domainToAscii,

@@ -279,3 +279,13 @@ export const dnsServerSpecSchema = safeText('DNS server', 80).refine(
   },
   { message: DNS_SERVER_MESSAGE },
 );
+
+/** A stable id: of an address, an event, a notice. */
+export const idSchema = z
+  .string()
+  .regex(/^[a-z0-9][a-z0-9-]{0,63}$/u, { message: 'Identifier must be lowercase letters, digits and hyphens.' });
+
+export const isoTimeSchema = z.iso.datetime();
+
+/** A certificate pin: the SHA-256 fingerprint as 64 upper-case hexadecimal digits. */
+export const certificateSha256Schema = z.string().regex(/^[0-9A-F]{64}$/u, { message: 'A certificate fingerprint is 64 hexadecimal characters (SHA-256).' });

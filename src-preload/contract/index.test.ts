@@ -1,5 +1,45 @@
 import { describe, expect, it } from 'vitest';
-import { contract } from './index';
+import { addressChannels } from './addresses';
+import { analyzeChannels } from './analyze';
+import { appChannels } from './app';
+import { checksChannels } from './checks';
+import { channelNames, contract } from './index';
+import { m365Channels } from './m365';
+import { providerChannels } from './providers';
+import { smtpChannels } from './smtp';
+import { vaultChannels } from './vault';
+import { verificationChannels } from './verification';
+
+/** Each capability file and the channel prefixes it alone declares. */
+const capabilities = [
+  { file: 'app.ts', channels: appChannels, prefixes: ['app', 'settings'] },
+  { file: 'addresses.ts', channels: addressChannels, prefixes: ['addresses', 'wizard'] },
+  { file: 'vault.ts', channels: vaultChannels, prefixes: ['vault'] },
+  { file: 'providers.ts', channels: providerChannels, prefixes: ['platforms', 'providers'] },
+  { file: 'smtp.ts', channels: smtpChannels, prefixes: ['smtp'] },
+  { file: 'analyze.ts', channels: analyzeChannels, prefixes: ['analyze'] },
+  { file: 'checks.ts', channels: checksChannels, prefixes: ['checks'] },
+  { file: 'm365.ts', channels: m365Channels, prefixes: ['m365'] },
+  { file: 'verification.ts', channels: verificationChannels, prefixes: ['verification'] },
+];
+
+describe('channels grouped by capability', () => {
+  it('every channel of a prefix is declared in the one file that owns the prefix', () => {
+    const misplaced = capabilities.flatMap(({ file, channels, prefixes }) =>
+      Object.keys(channels)
+        .filter((name) => !prefixes.includes(name.split(':')[0] ?? ''))
+        .map((name) => `${name} in ${file}`),
+    );
+    expect(misplaced).toEqual([]);
+    const owners = capabilities.flatMap(({ prefixes }) => prefixes);
+    expect(channelNames.filter((name) => !owners.includes(name.split(':')[0] ?? ''))).toEqual([]);
+  });
+
+  it('no channel is declared twice (the contract spreads the groups, so a second one would silently win)', () => {
+    const declared = capabilities.reduce((sum, { channels }) => sum + Object.keys(channels).length, 0);
+    expect(declared).toBe(channelNames.length);
+  });
+});
 
 describe('contract patch inputs', () => {
   it('a settings patch carries only the keys it names (no defaults filled in)', () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { Address, LendingBinding } from './domain';
+import type { Address, LendingBinding } from './addresses-schemas';
 import { checkLending, isIpLiteral, sameDnsServers } from './lending';
 
 const address: Address = {

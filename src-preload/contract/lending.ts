@@ -12,7 +12,9 @@
  * - the DNS servers Settings named: after a change the lending goes ahead, but compares
  *   the host's addresses with the ones seen when it last signed in (`dnsChanged`).
  */
-import type { Address, AuthKind, LendingBinding, LendingPurpose, Settings } from './domain';
+import type { Address, LendingBinding, LendingPurpose } from './addresses-schemas';
+import type { Settings } from './app';
+import type { AuthKind } from './fields';
 
 export type LendingSettings = Pick<Settings, 'pinnedCertificates' | 'dnsServers' | 'dnsServersChangedAt'>;
 

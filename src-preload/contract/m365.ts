@@ -1,5 +1,7 @@
 /**
- * Channels of the Microsoft 365 OAuth 2.0 path (issue 7): the client secret of an
+ * Channels of Microsoft 365: the readiness guide (checklist, generated PowerShell, the
+ * facts and where Basic-auth retirement stands, a pasted token explained; its schemas are
+ * in m365-schemas.ts) and the OAuth 2.0 path (issue 7): the client secret of an
  * address's app registration saved to the keychain, app-only and device-code tokens
  * acquired in main and held there in memory for the address, and what is known about
  * both. No channel returns a token or a secret: a token's outcome is its explained
@@ -7,10 +9,23 @@
  * the address id) borrows the held token inside main.
  */
 import { z } from 'zod';
-import { KEYCHAIN_TIMEOUT_MS, operationIdSchema, type ChannelSpec } from './channel-spec';
-import { idSchema, isoTimeSchema } from './domain';
-import { secretInputSchema } from './fields';
-import { appIdSchema, certificateThumbprintSchema, deviceCodePromptSchema, tenantSchema, tokenOutcomeSchema } from './m365-schemas';
+import { KEYCHAIN_TIMEOUT_MS, empty, operationIdSchema, type ChannelSpec } from './channel-spec';
+import { idSchema, isoTimeSchema, secretInputSchema } from './fields';
+import {
+  appIdSchema,
+  certificateThumbprintSchema,
+  deviceCodePromptSchema,
+  explainTokenInputSchema,
+  generatedScriptSchema,
+  m365ChecklistInputSchema,
+  m365ChecklistSchema,
+  m365FactsSchema,
+  retirementStatusSchema,
+  scriptRequestSchema,
+  tenantSchema,
+  tokenExplanationSchema,
+  tokenOutcomeSchema,
+} from './m365-schemas';
 
 export const appTokenRequestSchema = z.strictObject({
   /** The saved address the token is for: it is held for this address only. */
@@ -101,6 +116,14 @@ export type DeviceCodeEvent = z.infer<typeof deviceCodeEventSchema>;
 const TOKEN_TIMEOUT_MS = KEYCHAIN_TIMEOUT_MS + 35_000;
 
 export const m365Channels = {
+  /** Microsoft 365 readiness for a mailbox; a pasted error or a test report marks the item it proves wrong. */
+  'm365:get-checklist': { input: m365ChecklistInputSchema, output: m365ChecklistSchema, timeoutMs: 10_000 },
+  /** One generated PowerShell script; values are validated and quoted, never escaped. */
+  'm365:generate-script': { input: scriptRequestSchema, output: generatedScriptSchema, timeoutMs: 10_000 },
+  /** resources/m365.json and where Basic-auth retirement stands today. */
+  'm365:get-facts': { input: empty, output: z.object({ facts: m365FactsSchema, retirement: retirementStatusSchema }), timeoutMs: 10_000 },
+  /** An access token explained from its own claims, decoded locally; the token never comes back. */
+  'm365:explain-token': { input: explainTokenInputSchema, output: tokenExplanationSchema, timeoutMs: 10_000, secretFields: ['token'] },
   /** Saves the client secret of the address's app registration in the OS keychain; never returned. */
   'm365:set-client-secret': {
     input: z.strictObject({ addressId: idSchema, secret: secretInputSchema }),

@@ -4,6 +4,7 @@
  * the CLI share them. Facts that change carry a `source` and a `checked` date.
  */
 import { z } from 'zod';
+import { empty, type ChannelSpec } from './channel-spec';
 import { platformIdSchema } from './platform-vocabulary';
 import { authKindSchema, dnsServerSpecSchema, safeText, securitySchema } from './fields';
 
@@ -181,3 +182,12 @@ export const providerDetectReportSchema = z.object({
   problems: z.array(z.string()),
 });
 export type ProviderDetectReport = z.infer<typeof providerDetectReportSchema>;
+
+export const providerChannels = {
+  /** Connector platforms from resources/platforms (limits, forwarding pattern, DNS needs). */
+  'platforms:list': { input: empty, output: z.array(platformSchema), timeoutMs: 10_000 },
+  /** Mail-provider presets from resources/providers. */
+  'providers:list': { input: empty, output: z.array(providerPresetSchema), timeoutMs: 10_000 },
+  /** What a domain's MX and SRV (_submission/_submissions) records suggest. */
+  'providers:detect': { input: providerDetectInputSchema, output: providerDetectReportSchema, timeoutMs: 20_000 },
+} as const satisfies Record<string, ChannelSpec>;

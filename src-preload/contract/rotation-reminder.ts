@@ -4,7 +4,7 @@
  * reminders), counted from the last time its secret was written to the keychain.
  * Pure, so both sides give the same verdict for the same address and clock.
  */
-import type { AddressView } from './domain';
+import type { AddressView } from './addresses-schemas';
 
 const DAY_MS = 86_400_000;
 

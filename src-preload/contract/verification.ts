@@ -11,8 +11,10 @@
  */
 import { z } from 'zod';
 import { KEYCHAIN_TIMEOUT_MS, SMTP_CHANNEL_TIMEOUT_MS, operationIdSchema, type ChannelSpec } from './channel-spec';
-import { addressViewSchema, environmentSchema, idSchema, isoTimeSchema, platformIdSchema, secretStateSchema } from './domain';
-import { emailAddressSchema, secretInputSchema } from './fields';
+import { addressViewSchema, environmentSchema } from './addresses-schemas';
+import { emailAddressSchema, idSchema, isoTimeSchema, secretInputSchema } from './fields';
+import { platformIdSchema } from './platform-vocabulary';
+import { secretStateSchema } from './vault';
 import {
   imapMailboxSchema,
   itemIdSchema,

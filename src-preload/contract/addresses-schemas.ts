@@ -1,98 +1,24 @@
 /**
- * Domain objects, errors and results shared by every channel: pure TypeScript + zod.
- * Split from contract.ts so channel groups (src-preload/channels/) can import them
- * without an import cycle.
+ * What an address is: the fields the admin gives it, what Relayproof keeps about it
+ * (setup state, last test, where its secrets may be lent), its lifecycle events and the
+ * connect wizard's saved draft. Never a secret.
  */
 import { z } from 'zod';
-import { imapMailboxSchema } from './verification-schemas';
 import {
   authKindSchema,
-  dnsServerSpecSchema,
-  ehloNameSchema,
+  certificateSha256Schema,
   emailAddressSchema,
   hostSchema,
+  idSchema,
+  isoTimeSchema,
   portSchema,
   refuseHidden,
   securitySchema,
   usernameSchema,
 } from './fields';
 import { platformIdSchema } from './platform-vocabulary';
-
-// ---------------------------------------------------------------------------
-// Errors and results
-
-/** Closed set of error codes. Add here first; every consumer switches exhaustively. */
-export const errorCodes = [
-  'invalid-input',
-  /** The caller is not the app's own renderer (IPC sender frame or bridge request check). */
-  'forbidden',
-  'not-found',
-  'conflict',
-  'keychain-unavailable',
-  'store-unavailable',
-  'cancelled',
-  'timeout',
-  'internal',
-] as const;
-export const errorCodeSchema = z.enum(errorCodes);
-export type ErrorCode = z.infer<typeof errorCodeSchema>;
-
-export const appErrorSchema = z.object({
-  code: errorCodeSchema,
-  message: z.string(),
-  hint: z.string().optional(),
-  details: z.record(z.string(), z.unknown()).optional(),
-});
-export type AppError = z.infer<typeof appErrorSchema>;
-
-export type Result<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly error: AppError };
-
-export function resultSchema<T extends z.ZodType>(value: T) {
-  return z.discriminatedUnion('ok', [
-    z.object({ ok: z.literal(true), value }),
-    z.object({ ok: z.literal(false), error: appErrorSchema }),
-  ]);
-}
-
-export function ok<T>(value: T): Result<T> {
-  return { ok: true, value };
-}
-
-export function fail(code: ErrorCode, message: string, extra: Pick<AppError, 'hint' | 'details'> = {}): Result<never> {
-  return { ok: false, error: { code, message, ...extra } };
-}
-
-export function assertNever(value: never): never {
-  throw new Error(`Unexpected value: ${JSON.stringify(value)}`);
-}
-
-// ---------------------------------------------------------------------------
-// Shared field schemas: one definition each, in fields.ts (also used by the SMTP
-// engine and the DNS checks), so a value saved here is a value the engine accepts.
-
-export {
-  authKindSchema,
-  dnsServerSpecSchema,
-  ehloNameSchema,
-  emailAddressSchema,
-  hostSchema,
-  portSchema,
-  safeText,
-  secretInputSchema,
-  securitySchema,
-  usernameSchema,
-  type AuthKind,
-  type Security,
-} from './fields';
-
-export const idSchema = z
-  .string()
-  .regex(/^[a-z0-9][a-z0-9-]{0,63}$/u, { message: 'Identifier must be lowercase letters, digits and hyphens.' });
-
-export const isoTimeSchema = z.iso.datetime();
-
-// Which platforms exist is data (resources/platforms): see platform-vocabulary.ts.
-export { platformIdSchema, type PlatformId } from './platform-vocabulary';
+import { secretStateSchema } from './vault';
+import { imapMailboxSchema } from './verification-schemas';
 
 export const environmentSchema = z.enum(['sandbox', 'production']);
 export type Environment = z.infer<typeof environmentSchema>;
@@ -134,9 +60,6 @@ export const lastTestSchema = z.object({
 });
 export type LastTest = z.infer<typeof lastTestSchema>;
 
-/** A certificate pin: the SHA-256 fingerprint as 64 upper-case hexadecimal digits. */
-export const certificateSha256Schema = z.string().regex(/^[0-9A-F]{64}$/u, { message: 'A certificate fingerprint is 64 hexadecimal characters (SHA-256).' });
-
 /**
  * The connection a stored secret may be lent to (never the secret): what the server and
  * account were, which certificate pin Settings had for the host (null = only publicly
@@ -170,9 +93,6 @@ export const lendingBindingsSchema = z.strictObject({
 });
 export type LendingBindings = z.output<typeof lendingBindingsSchema>;
 export type LendingPurpose = keyof LendingBindings;
-
-// ---------------------------------------------------------------------------
-// Domain objects
 
 export const addressFieldsSchema = z.strictObject({
   address: emailAddressSchema,
@@ -216,13 +136,6 @@ export const addressSchema = z.strictObject({
   lending: lendingBindingsSchema.optional(),
 });
 export type Address = z.output<typeof addressSchema>;
-
-/** What is known about the keychain entry of one address. `null` = keychain not readable now. */
-export const secretStateSchema = z.object({
-  stored: z.boolean().nullable(),
-  changedAt: isoTimeSchema.nullable(),
-});
-export type SecretState = z.infer<typeof secretStateSchema>;
 
 export const addressViewSchema = z.object({ ...addressSchema.shape, secret: secretStateSchema });
 export type AddressView = z.infer<typeof addressViewSchema>;
@@ -285,71 +198,3 @@ export const wizardDraftSchema = z.strictObject({
   updatedAt: isoTimeSchema,
 });
 export type WizardDraft = z.infer<typeof wizardDraftSchema>;
-
-export const settingsSchema = z.strictObject({
-  theme: z.enum(['system', 'light', 'dark']).default('system'),
-  /** Resolvers for checks, as host or host:port; empty = the system's resolvers. */
-  dnsServers: z.array(dnsServerSpecSchema).max(8, { message: 'Give at most 8 DNS servers.' }).default([]),
-  /** Name sent in EHLO; null = derived from this machine (never "localhost"). */
-  ehloName: ehloNameSchema.nullable().default(null),
-  smtpTimeoutSeconds: z
-    .number({ error: 'The SMTP timeout is a number of seconds.' })
-    .int({ message: 'The SMTP timeout is a whole number of seconds.' })
-    .min(5, { message: 'The SMTP timeout must be at least 5 seconds.' })
-    .max(300, { message: 'The SMTP timeout can be at most 300 seconds.' })
-    .default(30),
-  /**
-   * Certificates the admin chose to trust for one host (self-signed or private CA):
-   * exactly this SHA-256 fingerprint, nothing else.
-   */
-  pinnedCertificates: z
-    .array(
-      z.strictObject({
-        host: hostSchema,
-        sha256: certificateSha256Schema,
-        /** Set by Relayproof when the pin is added or changed (whatever a caller sends). */
-        pinnedAt: isoTimeSchema,
-      }),
-    )
-    .max(64)
-    .default([]),
-  rotationReminderDays: reminderDaysSchema.nullable().default(90),
-  /**
-   * When `dnsServers` last changed; set by Relayproof, never by a caller. A stored secret
-   * saved before it is lent only after its host's addresses are compared again.
-   */
-  dnsServersChangedAt: isoTimeSchema.optional(),
-});
-export type Settings = z.output<typeof settingsSchema>;
-
-export const keychainStateSchema = z.object({
-  backend: z.literal('keytar'),
-  status: z.enum(['available', 'module-missing', 'no-service', 'locked', 'error']),
-  message: z.string(),
-  fix: z.string().optional(),
-});
-export type KeychainState = z.infer<typeof keychainStateSchema>;
-
-/** A problem the store found and recovered from; shown until dismissed. */
-export const storeNoticeSchema = z.object({
-  id: idSchema,
-  at: isoTimeSchema,
-  /** too-large: bigger than the file may be, never read; symlink: a link, never followed. */
-  kind: z.enum(['corrupt-json', 'invalid-content', 'future-version', 'unreadable', 'empty', 'too-large', 'symlink']),
-  message: z.string(),
-  backupPath: z.string().nullable(),
-});
-export type StoreNotice = z.infer<typeof storeNoticeSchema>;
-
-export const appInfoSchema = z.object({
-  name: z.literal('Relayproof'),
-  version: z.string(),
-  mode: z.enum(['electron', 'browser', 'cli']),
-  platform: z.string(),
-  dataDirectory: z.string(),
-  settingsFile: z.string(),
-  keychain: keychainStateSchema,
-  notices: z.array(storeNoticeSchema),
-});
-export type AppInfo = z.infer<typeof appInfoSchema>;
-
