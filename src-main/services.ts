@@ -31,7 +31,7 @@ import { loadM365Service, type LoadM365ServiceResult, type M365ServiceDeps } fro
 import { createAddressTokens, type AddressTokens } from './m365/address-tokens';
 import { openAppRegistrations } from './m365/app-registrations';
 import { createBackgroundToken } from './m365/background-token';
-import { createSmtpTester } from './rpc/smtp-test';
+import { createSmtpTester } from './smtp/lending-test';
 import { openVerificationStore, type VerificationStore } from './verification/status-store';
 import { createVerificationService, type VerificationService, type VerificationServiceDeps } from './verification/verification-service';
 

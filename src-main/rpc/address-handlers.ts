@@ -16,7 +16,8 @@ import { bind, bindingsAfterMove, ipsOf } from '../vault/lending-binding';
 import { SECRET_PURPOSES, type SecretPurpose } from '../vault/vault';
 import type { Handlers } from './dispatch';
 import type { HandlerDeps } from './handlers';
-import { createSmtpTester, notFoundAddress } from './smtp-test';
+import { createSmtpTester } from '../smtp/lending-test';
+import { notFoundAddress } from '../addresses/not-found';
 import { unreadableResource } from '../app/json-resource';
 import type { PlatformId } from '../../src-preload/contract/platform-vocabulary';
 
@@ -258,7 +259,7 @@ export function addressHandlers(deps: HandlerDeps): Pick<Handlers, AddressChanne
       const failed = (detail: string) => store.recordEvent(eventFor(address, 'rotation-failed', `${detail} The previous secret is still the stored one.`));
       // Phase 1: the new secret must sign in to the saved server and may send as the
       // address (as the platform will) before anything changes.
-      const tested = await smtp.testCandidate(address, secret, ctx);
+      const tested = await smtp.testCandidate(address, secret, { signal: ctx.signal, onPhase: ctx.emit });
       if (!tested.ok) {
         failed(`The new secret could not be tested: ${tested.error.message}`);
         return tested;

@@ -22,7 +22,7 @@ import type { Vault } from '../vault/vault';
 import type { Handlers } from './dispatch';
 import { addressHandlers } from './address-handlers';
 import { eventFor, serverOf } from '../addresses/lifecycle';
-import { createSmtpTester } from './smtp-test';
+import { createSmtpTester } from '../smtp/lending-test';
 import { providerHandlers } from './provider-handlers';
 import { dnsServersOr as settingsDnsServersOr } from './dns-servers';
 import { m365Handlers } from './m365-handlers';
@@ -156,9 +156,9 @@ export function createHandlers(deps: HandlerDeps): Handlers {
       return ok({ stored: has.ok ? has.value : null, changedAt: address.secretChangedAt });
     },
 
-    'smtp:test-connection': (input, ctx) => smtp.run(input, ctx, false),
+    'smtp:test-connection': ({ operationId: _operationId, ...request }, ctx) => smtp.run({ ...request, send: false }, { signal: ctx.signal, onPhase: ctx.emit }),
 
-    'smtp:send-test-message': (input, ctx) => smtp.run(input, ctx, true),
+    'smtp:send-test-message': ({ operationId: _operationId, ...request }, ctx) => smtp.run({ ...request, send: true }, { signal: ctx.signal, onPhase: ctx.emit }),
 
     async 'smtp:probe'({ operationId: _operationId, ...input }, ctx) {
       const ehloName = input.ehloName ?? store.settings().ehloName ?? undefined;

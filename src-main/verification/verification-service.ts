@@ -20,7 +20,6 @@ import {
   type AddressStatus,
   type AppError,
   type DnsCountdown,
-  type ParsedInput,
   type RecheckEvent,
   type RecheckResult,
   type Result,
@@ -37,6 +36,7 @@ import type { Logger } from '../log/logger';
 import type { EnsureAppToken } from '../m365/background-token';
 import type { LoadPlatformsResult } from '../providers/platforms';
 import { TOKEN_HEADER } from '../smtp/test-message';
+import type { SmtpTestOptions, SmtpTestRequest } from '../smtp/lending-test';
 import type { ConnectionReport } from '../../src-preload/contract/smtp-schemas';
 import type { AppStore } from '../store/store';
 import { bind, checkLending } from '../vault/lending-binding';
@@ -62,19 +62,14 @@ export interface RunContext {
   emit(event: unknown): void;
 }
 
-export type SmtpTest = (
-  input: ParsedInput<'smtp:test-connection'>,
-  ctx: RunContext,
-  send: boolean,
-  message?: { readonly headers: readonly { readonly name: string; readonly value: string }[] },
-) => Promise<Result<ConnectionReport>>;
+export type SmtpTest = (request: SmtpTestRequest, options: SmtpTestOptions) => Promise<Result<ConnectionReport>>;
 
 export interface VerificationServiceDeps {
   readonly store: AppStore;
   readonly vault: Vault;
   readonly statusStore: VerificationStore;
   readonly platforms: () => Promise<LoadPlatformsResult>;
-  /** The handlers' one connection-test path (rpc/smtp-test.ts): settings, pins, keychain lending. */
+  /** The app's one connection-test path (smtp/lending-test.ts): settings, pins, keychain lending. */
   readonly smtpTest: SmtpTest;
   readonly logger: Logger;
   readonly appVersion: string;
@@ -292,9 +287,8 @@ export function createVerificationService(deps: VerificationServiceDeps): Verifi
     return { itemId, at, outcome: 'error', explanation: text, evidence: { source, observedAt: at, summary: error.message, value: null, facts: [] } };
   }
 
-  function connectionInput(address: Address, extra: { to?: string } = {}): ParsedInput<'smtp:test-connection'> {
+  function connectionInput(address: Address, extra: { to?: string; send?: boolean; messageHeaders?: readonly { name: string; value: string }[] } = {}): SmtpTestRequest {
     return {
-      operationId: 'verification',
       addressId: address.id,
       host: address.host,
       port: address.port,
@@ -304,7 +298,9 @@ export function createVerificationService(deps: VerificationServiceDeps): Verifi
       dnsServers: [],
       timeouts: {},
       credentials: { kind: address.authKind, username: address.username, mechanism: 'auto' },
-    } as ParsedInput<'smtp:test-connection'>;
+      send: extra.send === true,
+      ...(extra.messageHeaders !== undefined ? { messageHeaders: extra.messageHeaders } : {}),
+    };
   }
 
   async function doRecheck(address: Address, trigger: RunTrigger, ctx: RunContext): Promise<Result<RunRecord>> {
@@ -350,7 +346,7 @@ export function createVerificationService(deps: VerificationServiceDeps): Verifi
         emit({ type: 'step', step: 'connection', state: 'done' });
         return;
       }
-      const report = await deps.smtpTest(connectionInput(address), { signal: ctx.signal, emit: () => undefined }, false);
+      const report = await deps.smtpTest(connectionInput(address), { signal: ctx.signal });
       if (report.ok) observe(connectionObservations(report.value));
       else observe([errorObservation('connection-auth', clock().toISOString(), 'smtp', report.error)]);
       emit({ type: 'step', step: 'connection', state: 'done' });
@@ -377,7 +373,7 @@ export function createVerificationService(deps: VerificationServiceDeps): Verifi
     const forwarding = loaded.ok ? (loaded.platforms.get(address.platform)?.forwarding ?? null) : null;
     const context: ForwardingContext = { address: address.address, mailbox, singleHopOnly: forwarding?.singleHopOnly === true, platformNote: forwarding?.note ?? null };
     const token = await oauthReady(address, ctx.signal);
-    const sent = token.ok ? await deps.smtpTest(connectionInput(address, { to: address.address }), { signal: ctx.signal, emit: () => undefined }, true, { headers: fixed }) : token;
+    const sent = token.ok ? await deps.smtpTest(connectionInput(address, { to: address.address, send: true, messageHeaders: fixed }), { signal: ctx.signal }) : token;
     if (!sent.ok) {
       observe(errorObservation('forwarding', clock().toISOString(), 'smtp', { ...sent.error, message: `The forwarding check message to ${address.address} was not sent: ${sent.error.message}` }));
       return out;
@@ -459,7 +455,7 @@ export function createVerificationService(deps: VerificationServiceDeps): Verifi
     const sendOnce = async (signal: AbortSignal): Promise<Result<ConnectionReport>> => {
       const token = await oauthReady(address, signal);
       if (!token.ok) return token;
-      const sent = await deps.smtpTest(connectionInput(address, { to: recipient }), { signal, emit: () => undefined }, true, { headers: fixed });
+      const sent = await deps.smtpTest(connectionInput(address, { to: recipient, send: true, messageHeaders: fixed }), { signal });
       if (sent.ok) {
         const t = sent.value.testSend;
         emit({ type: 'sent', at: clock().toISOString(), accepted: t?.accepted === true, messageId: t?.messageId ?? null, recipient, reply: t?.queueResponse?.text ?? sent.value.failure?.message ?? null });

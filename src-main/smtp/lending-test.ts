@@ -1,6 +1,7 @@
 /**
- * The one way a handler runs a connection test: `smtp:test-connection`,
- * `smtp:send-test-message` and secret rotation all come through here. Settings fill in
+ * The one way the app runs a connection test: `smtp:test-connection`,
+ * `smtp:send-test-message`, secret rotation and the verification runs all come through here.
+ * The handlers only adapt the channel's input to an `SmtpTestRequest`. Settings fill in
  * what the call leaves out (EHLO name, deadline, DNS servers, a pinned certificate for
  * the host), and a test with the stored secret of a saved address is remembered on the
  * address as its last test (never the secret).
@@ -11,16 +12,17 @@
  * since — only at an address it signed in at before, unless the certificate there is
  * publicly trusted. DNS servers given with a call never apply to it.
  */
-import { fail, ok, type Address, type ParsedInput, type Result } from '../../src-preload/contract';
+import type { z } from 'zod';
+import { fail, ok, type Address, type Result } from '../../src-preload/contract';
 import type { LoadCatalogueResult, ReplyCatalogue } from '../analyze/reply-catalogue';
 import { parseAddress } from '../addresses/address-check';
 import { lastTestOf } from '../addresses/lifecycle';
-import { testConnection } from '../smtp/connection-test';
-import type { ConnectionReport, ConnectionTestInput } from '../../src-preload/contract/smtp-schemas';
+import { notFoundAddress } from '../addresses/not-found';
+import { testConnection } from './connection-test';
+import type { ConnectionReport, ConnectionTestInput, PhaseEvent, connectionTestFieldsSchema, smtpCredentialsFieldsSchema } from '../../src-preload/contract/smtp-schemas';
 import type { AppStore } from '../store/store';
 import { bind, checkLending, ipsOf, refreshedAfterSignIn, sameSecret, withBinding, type LendingCheck } from '../vault/lending-binding';
 import type { Vault } from '../vault/vault';
-import type { HandlerContext } from './dispatch';
 import { unreadableResource } from '../app/json-resource';
 
 export interface SmtpTestDeps {
@@ -32,9 +34,31 @@ export interface SmtpTestDeps {
   readonly heldToken?: (addressId: string) => string | null;
 }
 
+/**
+ * A connection test as the app asks for one: the server fields, the credentials without
+ * their secret, and where the secret comes from — typed for this call (`secret`), or the
+ * keychain entry of the saved address `addressId` (or an OAuth 2.0 token held for it).
+ */
+export type SmtpTestRequest = z.output<typeof connectionTestFieldsSchema> & {
+  readonly addressId?: string | undefined;
+  readonly secret?: string | undefined;
+  /** null = do not sign in. */
+  readonly credentials: z.output<typeof smtpCredentialsFieldsSchema> | null;
+  /** End with a real test message (`smtp:send-test-message`, the verification email). */
+  readonly send: boolean;
+  /** Extra headers of that message (a platform's fixed-value headers). */
+  readonly messageHeaders?: readonly { readonly name: string; readonly value: string }[] | undefined;
+};
+
+/** How a caller follows and stops a test: its abort signal and the phases as they end. */
+export interface SmtpTestOptions {
+  readonly signal: AbortSignal;
+  readonly onPhase?: ((event: PhaseEvent) => void) | undefined;
+}
+
 export interface SmtpTester {
-  /** `smtp:test-connection` (send = false) and `smtp:send-test-message` (send = true). */
-  run(input: ParsedInput<'smtp:test-connection'>, ctx: HandlerContext, send: boolean, message?: { readonly headers: readonly { readonly name: string; readonly value: string }[] }): Promise<Result<ConnectionReport>>;
+  /** A test with a typed secret, a saved address's stored secret, or none. */
+  run(request: SmtpTestRequest, options: SmtpTestOptions): Promise<Result<ConnectionReport>>;
   /**
    * A candidate secret against a saved address's own server and account (host, port,
    * security, username, sign-in method, and the pin saved in Settings for that host).
@@ -42,7 +66,7 @@ export interface SmtpTester {
    * the platform sends as the address, so a secret that signs in but may not send as it
    * is no good. No message is sent.
    */
-  testCandidate(address: Address, secret: string, ctx: HandlerContext): Promise<Result<ConnectionReport>>;
+  testCandidate(address: Address, secret: string, options: SmtpTestOptions): Promise<Result<ConnectionReport>>;
 }
 
 /** What a test with a typed secret used: enough to tell whether it was the saved connection. */
@@ -53,10 +77,6 @@ interface TypedTest {
   readonly dnsServers: readonly string[];
   readonly credentials: { readonly kind: string; readonly username: string };
   readonly pin: string | undefined;
-}
-
-export function notFoundAddress(id: string): Result<never> {
-  return fail('not-found', `No address with id ${id} is configured. It may have been removed in another window.`);
 }
 
 export function createSmtpTester(deps: SmtpTestDeps): SmtpTester {
@@ -83,12 +103,7 @@ export function createSmtpTester(deps: SmtpTestDeps): SmtpTester {
     };
   }
 
-  async function run(
-    { operationId: _operationId, addressId, secret, credentials, ...fields }: ParsedInput<'smtp:test-connection'>,
-    ctx: HandlerContext,
-    send: boolean,
-    message?: { readonly headers: readonly { readonly name: string; readonly value: string }[] },
-  ): Promise<Result<ConnectionReport>> {
+  async function run({ addressId, secret, credentials, send, messageHeaders, ...fields }: SmtpTestRequest, { signal, onPhase }: SmtpTestOptions): Promise<Result<ConnectionReport>> {
     const replies = await catalogue();
     if (!replies.ok) return replies;
     const fromKeychain = credentials !== null && secret === undefined;
@@ -104,7 +119,7 @@ export function createSmtpTester(deps: SmtpTestDeps): SmtpTester {
       ...(pin !== undefined ? { pinSha256: pin } : {}),
       ...(fields.ehloName !== undefined ? { ehloName: fields.ehloName } : {}),
     };
-    const options = { signal: ctx.signal, onPhase: ctx.emit, catalogue: replies.value, ...(message !== undefined ? { messageHeaders: message.headers } : {}) };
+    const options = { signal, ...(onPhase !== undefined ? { onPhase } : {}), catalogue: replies.value, ...(messageHeaders !== undefined ? { messageHeaders } : {}) };
     if (credentials === null) return testConnection({ ...request, credentials: null } as ConnectionTestInput, options);
     if (secret !== undefined) {
       const typed = await testConnection({ ...request, credentials: { ...credentials, secret } } as ConnectionTestInput, options);
@@ -226,7 +241,7 @@ export function createSmtpTester(deps: SmtpTestDeps): SmtpTester {
     store.setAddressStatus(addressId, { lastTest: lastTestOf(report, at) });
   }
 
-  async function testCandidate(address: Address, secret: string, ctx: HandlerContext): Promise<Result<ConnectionReport>> {
+  async function testCandidate(address: Address, secret: string, { signal, onPhase }: SmtpTestOptions): Promise<Result<ConnectionReport>> {
     const replies = await catalogue();
     if (!replies.ok) return replies;
     if (address.security === 'none') {
@@ -247,7 +262,7 @@ export function createSmtpTester(deps: SmtpTestDeps): SmtpTester {
       from,
       credentials: { kind: address.authKind, username: address.username, mechanism: 'auto' as const, secret },
     };
-    return testConnection(request as ConnectionTestInput, { signal: ctx.signal, onPhase: ctx.emit, catalogue: replies.value });
+    return testConnection(request as ConnectionTestInput, { signal, ...(onPhase !== undefined ? { onPhase } : {}), catalogue: replies.value });
   }
 
   return { run, testCandidate };
