@@ -4,6 +4,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 import reactHooks from 'eslint-plugin-react-hooks';
 import globals from 'globals';
+import { builtinModules } from 'node:module';
 
 export default tseslint.config(
   { ignores: ['out/**', '.test-runs/**', 'node_modules/**', 'e2e/artifacts/**', 'test-results/**', 'playwright-report/**'] },
@@ -26,5 +27,42 @@ export default tseslint.config(
   {
     files: ['src-main/**/*.{ts,mjs,js}', 'e2e/**/*.ts'],
     languageOptions: { globals: globals.node },
+  },
+  // The contract is the one boundary. The renderer imports only the contract and its own
+  // code; the contract (bundled into the renderer and the sandboxed preload) imports nothing
+  // from main, Node or Electron. `regex` is matched against the import specifier as written.
+  {
+    files: ['src-renderer/**/*.{ts,tsx}'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: [{ name: 'electron', message: 'The renderer reaches main only through the contract (window.relayproof or the bridge).' }],
+          patterns: [
+            { regex: '(^|/)(src-main|e2e|resources)(/|$)', message: 'The renderer imports only the contract (src-preload/contract) and its own code.' },
+            { regex: '(^|/)src-preload(/(?!contract(/|$))|$)', message: 'Import the contract from src-preload/contract; the preload script itself is not renderer code.' },
+            { regex: '^node:', message: 'The renderer runs in a browser page: no Node modules.' },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    files: ['src-preload/contract/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: [
+            { name: 'electron', message: 'The contract is pure TypeScript + zod; only src-preload/index.ts touches Electron.' },
+            ...builtinModules.map((name) => ({ name, message: 'The contract is bundled into the renderer: no Node modules.' })),
+          ],
+          patterns: [
+            { regex: '(^|/)src-main(/|$)', message: 'The contract owns every schema it carries: move what it needs from src-main into src-preload/contract.' },
+            { regex: '^node:', message: 'The contract is bundled into the renderer: no Node modules.' },
+          ],
+        },
+      ],
+    },
   },
 );
