@@ -15,7 +15,8 @@ import {
   type ChannelResult,
   type Settings,
 } from '../../src-preload/contract';
-import { describeIssues, type Dispatcher } from '../rpc/dispatch';
+import { describeIssues } from '../app/input-issues';
+import type { Dispatcher } from '../rpc/dispatch';
 import { formatReport, summarizeReport } from '../smtp/report-summary';
 import type { ConnectionReport } from '../../src-preload/contract/smtp-schemas';
 import type { Services } from '../services';

@@ -8,7 +8,7 @@ import { checkSpf } from '../checks/spf';
 import { renderSpfTree } from '../checks/spf-tree';
 import { resolverFromSpecs } from '../dns/resolver';
 import { visibleText } from '../../src-preload/contract/visible-text';
-import { describeIssues } from '../rpc/dispatch';
+import { describeIssues } from '../app/input-issues';
 import type { Services } from '../services';
 import { cliOperationId, EXIT, parseOptions, printJson, printText, reportError, UsageError, type CliIo, type ExitCode } from './io';
 

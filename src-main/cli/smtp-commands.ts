@@ -4,7 +4,7 @@
  * dispatcher (and so the same validation) as the app.
  */
 import type { ExplainResult } from '../../src-preload/contract/analyze';
-import { describeIssues } from '../rpc/dispatch';
+import { describeIssues } from '../app/input-issues';
 import { formatReport, summarizeReport } from '../smtp/report-summary';
 import type { ConnectionReport, ProbeReport } from '../../src-preload/contract/smtp-schemas';
 import { formatTranscript } from '../../src-preload/contract/smtp-transcript-format';

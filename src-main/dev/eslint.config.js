@@ -65,4 +65,20 @@ export default tseslint.config(
       ],
     },
   },
+  // rpc/ only adapts channels to services: a capability never depends on the transport
+  // (its handlers, the dispatcher, HandlerContext). The transports (rpc, bridge, electron,
+  // cli) and the composition root may use it.
+  {
+    files: ['src-main/{addresses,smtp,checks,dns,vault,store,verification,m365,providers,analyze,app,log}/**/*.{ts,mjs,js}'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            { regex: '(^|/)rpc(/|$)', message: 'Capabilities do not import the transport (src-main/rpc): take what you need as a parameter, or give it a capability-local type.' },
+          ],
+        },
+      ],
+    },
+  },
 );

@@ -8,7 +8,7 @@
  * could are refused with a message — never escaped into a working command.
  */
 import { fail, ok, type Result } from '../../src-preload/contract';
-import { describeIssues } from '../rpc/dispatch';
+import { describeIssues } from '../app/input-issues';
 import { psQuote } from '../../src-preload/contract/m365-script-values';
 import { scriptRequestSchema, type GeneratedScript, type ScriptRequest, type ScriptRequestInput, type TemplatePlaceholder } from '../../src-preload/contract/m365-schemas';
 

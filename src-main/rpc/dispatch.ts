@@ -18,6 +18,7 @@ import {
   type ParsedInput,
   type Result,
 } from '../../src-preload/contract';
+import { describeIssues } from '../app/input-issues';
 import type { Logger } from '../log/logger';
 import { StoreUnavailableError } from '../store/store';
 
@@ -187,13 +188,6 @@ function raceAbort<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
       },
     );
   });
-}
-
-/** First few schema issues in the admin's words, e.g. "fields.host: Host is required." */
-export function describeIssues(issues: ReadonlyArray<{ path: ReadonlyArray<PropertyKey>; message: string }>): string {
-  const parts = issues.slice(0, 3).map((i) => (i.path.length > 0 ? `${i.path.map(String).join('.')}: ${i.message}` : i.message));
-  const more = issues.length > 3 ? ` (and ${issues.length - 3} more)` : '';
-  return `${parts.join(' ')}${more}`;
 }
 
 function secretValues(spec: ChannelSpec, input: unknown): string[] {

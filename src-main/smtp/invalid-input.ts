@@ -1,7 +1,7 @@
 /** The engine's own input check, reported exactly as the dispatcher reports a contract schema failure. */
 import type { z } from 'zod';
 import { fail, type Result } from '../../src-preload/contract';
-import { describeIssues } from '../rpc/dispatch';
+import { describeIssues } from '../app/input-issues';
 
 export function invalidInput(error: z.ZodError): Result<never> {
   return fail('invalid-input', describeIssues(error.issues), {

@@ -18,7 +18,6 @@ import { startHostileImap } from '../testing/hostile-imap';
 import { startHostileServer, type HostileServer } from '../testing/hostile-servers';
 import { createTestPki, type TestPki } from '../testing/tls-certs';
 import { makeTempDir, memoryKeychain, type TempDir } from '../testing/transport-support';
-import type { Dispatcher } from '../rpc/dispatch';
 import { receiveByImap } from './imap-receipt';
 
 const USER = 'support@example.test';
@@ -30,7 +29,7 @@ let pki: TestPki;
 let server: HostileServer;
 let dns: TestDnsServer;
 let services: Services;
-let dispatcher: Dispatcher;
+let dispatcher: ReturnType<Services['createDispatcher']>;
 let addressId: string;
 
 /** The promise: no piece of the secret this long, in any case. */
