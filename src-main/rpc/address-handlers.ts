@@ -1,13 +1,12 @@
 /**
- * Handlers of the connect wizard and the address lifecycle (src-preload/channels/addresses.ts,
- * and the contract's addresses:create / update / delete): the new-address check, setup
- * state, two-phase rotation, lifecycle history, export/import, the wizard draft and the
- * clipboard copy of a secret. The logic lives in src-main/addresses/ (pure); these
- * handlers store, touch the keychain and record the events.
+ * Handlers of the addresses and the connect wizard (src-preload/contract/addresses.ts):
+ * list, create, update and delete, the new-address check, setup state, two-phase
+ * rotation, lifecycle history, export/import and the wizard draft. The logic lives in
+ * src-main/addresses/ (pure); these handlers store, touch the keychain and record the
+ * events.
  */
 import { fail, ok, type Address, type AddressView, type AppError, type Result } from '../../src-preload/contract';
 import type { AddressCheck } from '../../src-preload/contract/addresses';
-import { ClipboardUnavailableError } from '../app/clipboard';
 import { checkNewAddress, parseAddress, platformShortName, type AddressCheckRequest } from '../addresses/address-check';
 import { buildExport, planImport } from '../addresses/import-export';
 import { eventFor, eventsForUpdate, keychainRemovalDetail, lastTestOf, serverChanged, serverOf } from '../addresses/lifecycle';
@@ -22,6 +21,7 @@ import { unreadableResource } from '../app/json-resource';
 import type { PlatformId } from '../../src-preload/contract/platform-vocabulary';
 
 type AddressChannel =
+  | 'addresses:list'
   | 'addresses:create'
   | 'addresses:update'
   | 'addresses:delete'
@@ -33,8 +33,7 @@ type AddressChannel =
   | 'addresses:import'
   | 'wizard:get-draft'
   | 'wizard:save-draft'
-  | 'wizard:discard-draft'
-  | 'vault:copy-secret-to-clipboard';
+  | 'wizard:discard-draft';
 
 const SECRET_WORDS: Record<Address['authKind'], string> = { password: 'password', 'app-password': 'app password', 'api-key': 'API key', oauth2: 'OAuth 2.0 token' };
 
@@ -144,6 +143,11 @@ export function addressHandlers(deps: HandlerDeps): Pick<Handlers, AddressChanne
   }
 
   return {
+    async 'addresses:list'() {
+      const stored = await vault.storedIds();
+      return ok(store.listAddresses().map((a) => view(a, stored.ok ? stored.value.has(a.id) : null)));
+    },
+
     async 'addresses:check-new'({ address, platform, environment, excludeId }) {
       return check({ address, platform, environment, excludeId });
     },
@@ -347,21 +351,6 @@ export function addressHandlers(deps: HandlerDeps): Pick<Handlers, AddressChanne
       }
       store.setWizardDraft(null);
       return ok({ discarded: true, addressRemoved });
-    },
-
-    async 'vault:copy-secret-to-clipboard'({ addressId }) {
-      const address = store.getAddress(addressId);
-      if (address === undefined) return notFoundAddress(addressId);
-      const lent = await vault.withSecret(addressId, 'smtp', async (secret): Promise<Result<{ copied: true; clearsAfterSeconds: number }>> => {
-        try {
-          const { clearsAfterSeconds } = await deps.clipboard.copy(secret);
-          return ok({ copied: true, clearsAfterSeconds });
-        } catch (error) {
-          if (!(error instanceof ClipboardUnavailableError)) throw error;
-          return fail('internal', error.message, { hint: 'Copy the secret from where you keep it (your password manager); Relayproof copies only inside a desktop session (X11 or Wayland on Linux).' });
-        }
-      });
-      return lent.ok ? lent.value : lent;
     },
   };
 }

@@ -1,5 +1,6 @@
 /**
- * Handlers of the Microsoft 365 OAuth 2.0 channels (src-preload/channels/m365.ts). The
+ * Handlers of the Microsoft 365 channels (src-preload/contract/m365.ts): the readiness
+ * guide over the M365 service built from resources/m365.json, and the OAuth 2.0 path. The
  * client secret lives in the vault (purpose `oauth-client`)
  * and is lent to msal inside main; the token is held in memory for the address
  * (`deps.m365Tokens`) and what goes back is its explanation, never the token.
@@ -10,6 +11,7 @@
 import { fail, ok, type Address, type Result } from '../../src-preload/contract';
 import type { AppCredentialUsed } from '../../src-preload/contract/m365';
 import { certificateCredential, checkClientCertificate } from '../m365/client-certificate';
+import { retirementStatus } from '../m365/retirement';
 import type { M365Service } from '../m365/service';
 import type { TokenAcquisition } from '../m365/oauth';
 import { TokenHolderFullError } from '../m365/token-holder';
@@ -19,7 +21,17 @@ import type { Handlers } from './dispatch';
 import type { HandlerDeps } from './handlers';
 import { unreadableResource } from '../app/json-resource';
 
-type M365Channel = 'm365:set-client-secret' | 'm365:set-client-certificate' | 'm365:get-oauth-state' | 'm365:acquire-app-token' | 'm365:acquire-delegated-token' | 'm365:forget-token';
+type M365Channel =
+  | 'm365:get-checklist'
+  | 'm365:generate-script'
+  | 'm365:get-facts'
+  | 'm365:explain-token'
+  | 'm365:set-client-secret'
+  | 'm365:set-client-certificate'
+  | 'm365:get-oauth-state'
+  | 'm365:acquire-app-token'
+  | 'm365:acquire-delegated-token'
+  | 'm365:forget-token';
 
 export function m365Handlers(deps: HandlerDeps): Pick<Handlers, M365Channel> {
   const { store, vault, clock, m365Tokens: tokens } = deps;
@@ -61,6 +73,28 @@ export function m365Handlers(deps: HandlerDeps): Pick<Handlers, M365Channel> {
   }
 
   return {
+    async 'm365:get-checklist'(input) {
+      const guide = await service();
+      return guide.ok ? guide.value.checklist(input) : guide;
+    },
+
+    async 'm365:generate-script'(input) {
+      const guide = await service();
+      return guide.ok ? guide.value.script(input) : guide;
+    },
+
+    async 'm365:get-facts'() {
+      const guide = await service();
+      if (!guide.ok) return guide;
+      const { facts } = guide.value;
+      return ok({ facts, retirement: retirementStatus(facts, clock().toISOString().slice(0, 10)) });
+    },
+
+    async 'm365:explain-token'(input) {
+      const guide = await service();
+      return guide.ok ? guide.value.explainToken(input) : guide;
+    },
+
     async 'm365:set-client-secret'({ addressId, secret }) {
       const address = addressOr(addressId);
       if (!address.ok) return address;

@@ -1,0 +1,31 @@
+/**
+ * Handlers of the SMTP channels (src-preload/contract/smtp.ts): the connection test, the
+ * test message and the port probe, with the admin's Settings (DNS servers, EHLO name)
+ * wherever a call names none.
+ */
+import { probeHost } from '../smtp/probe';
+import { createSmtpTester } from '../smtp/lending-test';
+import type { Handlers } from './dispatch';
+import { dnsServersOr } from './dns-servers';
+import type { HandlerDeps } from './handlers';
+
+type SmtpChannel = 'smtp:test-connection' | 'smtp:send-test-message' | 'smtp:probe';
+
+export function smtpHandlers(deps: HandlerDeps): Pick<Handlers, SmtpChannel> {
+  const { store } = deps;
+  const smtp = createSmtpTester({ ...deps, heldToken: (addressId) => deps.m365Tokens.token(addressId) });
+
+  return {
+    'smtp:test-connection': ({ operationId: _operationId, ...request }, ctx) => smtp.run({ ...request, send: false }, { signal: ctx.signal, onPhase: ctx.emit }),
+
+    'smtp:send-test-message': ({ operationId: _operationId, ...request }, ctx) => smtp.run({ ...request, send: true }, { signal: ctx.signal, onPhase: ctx.emit }),
+
+    async 'smtp:probe'({ operationId: _operationId, ...input }, ctx) {
+      const ehloName = input.ehloName ?? store.settings().ehloName ?? undefined;
+      return probeHost(
+        { ...input, dnsServers: dnsServersOr(store, input.dnsServers), ...(ehloName !== undefined ? { ehloName } : {}) },
+        { signal: ctx.signal, onResult: ctx.emit },
+      );
+    },
+  };
+}
