@@ -197,7 +197,7 @@ export function createServices(options: ServicesOptions): Services {
       dispatchers.add(dispatcher);
       if (onEvent) {
         // Changes found by any run (background re-checks above all) reach every renderer as
-        // one event stream, shown as toasts (src-preload/channels/verification.ts).
+        // one event stream, shown as toasts (src-preload/contract/verification.ts).
         let seq = 0;
         verification.onChange((change) => onEvent({ operationId: VERIFICATION_CHANGES_OPERATION_ID, channel: VERIFICATION_CHANGES_CHANNEL, seq: seq++, event: change }));
         // The app, `serve` and CLI commands share the data folder: when another process

@@ -238,7 +238,7 @@ interface Rotation {
   readonly overdue: boolean;
 }
 
-/** The app's rule (src-preload/rotation-reminder.ts), in the shape `address list --json` prints. */
+/** The app's rule (src-preload/contract/rotation-reminder.ts), in the shape `address list --json` prints. */
 function rotationOf(a: AddressView, settings: Settings, now: number): Rotation {
   const reminder = rotationReminder(a, settings.rotationReminderDays, new Date(now));
   if (reminder.kind === 'off') return { everyDays: null, source: null, dueAt: null, dueInDays: null, overdue: false };

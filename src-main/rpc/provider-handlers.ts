@@ -1,5 +1,5 @@
 /**
- * Handlers for platform and provider data and autodetect (src-preload/channels/addresses.ts).
+ * Handlers for platform and provider data and autodetect (src-preload/contract/providers.ts).
  * The data comes from resources/ through the memoized loaders in services.ts; a file
  * that does not validate is an installation problem, reported with every bad field.
  */

@@ -1,5 +1,5 @@
 /**
- * Handlers of the verification status (src-preload/channels/verification.ts), over the
+ * Handlers of the verification status (src-preload/contract/verification.ts), over the
  * verification service built in services.ts. The mailbox channel follows the
  * addresses:update rules for secrets: a password belongs to one server and account (the
  * verification mailbox and the forwarding check mailbox alike).

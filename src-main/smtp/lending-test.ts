@@ -7,7 +7,7 @@
  * address as its last test (never the secret).
  *
  * A stored secret (or an OAuth 2.0 token held for the address) is lent only to the
- * connection it was saved for (src-preload/lending.ts): the saved server and account, the
+ * connection it was saved for (src-preload/contract/lending.ts): the saved server and account, the
  * pin in force when it was saved or last tested, and — when Settings' DNS servers changed
  * since — only at an address it signed in at before, unless the certificate there is
  * publicly trusted. DNS servers given with a call never apply to it.

@@ -1,5 +1,5 @@
 /**
- * The lending binding of an address's stored secrets (src-preload/lending.ts decides;
+ * The lending binding of an address's stored secrets (src-preload/contract/lending.ts decides;
  * this file makes and records bindings): when a secret is saved, rotated, typed again and
  * passed, or signs in, the connection it went to is written on the address — server and
  * account, the pin in force, Settings' DNS servers, the host's addresses. Never a secret.

@@ -66,7 +66,7 @@ export type LastTest = z.infer<typeof lastTestSchema>;
  * trusted certificates), which DNS servers Settings named and which addresses the host had
  * when the secret was saved or last signed in. A change of the pin holds the secret back
  * until it is typed again (or rotated); a change of the DNS servers makes the next lending
- * compare the host's addresses (src-preload/lending.ts, src-main/vault/lending-binding.ts).
+ * compare the host's addresses (lending.ts, src-main/vault/lending-binding.ts).
  */
 export const lendingBindingSchema = z.strictObject({
   /** When the secret was saved, or last signed in with. */

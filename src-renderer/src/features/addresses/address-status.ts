@@ -2,7 +2,7 @@
  * What the addresses list says about each address, as pure functions of the address,
  * the Settings default and the current time (tested beside this file): where its setup
  * stands and how old its credential is. Whether its rotation reminder is due is the
- * contract's rule (src-preload/rotation-reminder.ts), shared with the CLI.
+ * contract's rule (src-preload/contract/rotation-reminder.ts), shared with the CLI.
  */
 import type { AddressView, AuthKind } from '../../../../src-preload/contract';
 import { checkLending, type LendingSettings } from '../../../../src-preload/contract/lending';

@@ -1,5 +1,5 @@
 /**
- * The ports `smtp:probe` tries by default (smtp/schemas.ts `defaultProbePorts`): 25
+ * The ports `smtp:probe` tries by default (src-preload/contract/smtp-schemas.ts `defaultProbePorts`): 25
  * relay, 465 implicit TLS, 587 submission and the 2xxx alternatives providers open when
  * an ISP blocks the usual ones. Repeated here because importing a value from the
  * schemas would pull zod into the renderer; the renderer imports their types only.
