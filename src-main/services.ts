@@ -32,6 +32,7 @@ import { createAddressTokens, type AddressTokens } from './m365/address-tokens';
 import { openAppRegistrations } from './m365/app-registrations';
 import { createBackgroundToken } from './m365/background-token';
 import { createSmtpTester } from './smtp/lending-test';
+import { createAddressService } from './addresses/address-service';
 import { openVerificationStore, type VerificationStore } from './verification/status-store';
 import { createVerificationService, type VerificationService, type VerificationServiceDeps } from './verification/verification-service';
 
@@ -145,6 +146,9 @@ export function createServices(options: ServicesOptions): Services {
     },
     ...onWrite,
   });
+  // One connection-test path for the smtp channels, rotation and the verification runs.
+  const smtp = createSmtpTester({ store, vault, clock, replies, heldToken: (addressId) => m365Tokens.token(addressId) });
+  const addresses = createAddressService({ store, vault, smtp, clock, platforms, m365Tokens, m365Apps, clipboard });
   const verification = createVerificationService({
     store,
     vault,
@@ -153,13 +157,15 @@ export function createServices(options: ServicesOptions): Services {
     ensureOAuthToken: createBackgroundToken({ tokens: m365Tokens, apps: m365Apps, vault, m365, clock }),
     statusStore: verificationStore,
     platforms,
-    smtpTest: createSmtpTester({ store, vault, clock, replies, heldToken: (addressId) => m365Tokens.token(addressId) }).run,
+    smtpTest: smtp.run,
     logger,
     appVersion: APP_VERSION,
     clock,
     ...options.verification,
   });
   const handlers = createHandlers({
+    addresses,
+    smtp,
     verification,
     verificationStore,
     clipboard,

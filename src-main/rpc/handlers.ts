@@ -5,6 +5,8 @@
  * input against the contract.
  */
 import type { AppInfo } from '../../src-preload/contract';
+import type { AddressService } from '../addresses/address-service';
+import type { SmtpTester } from '../smtp/lending-test';
 import type { LoadCatalogueResult } from '../analyze/reply-catalogue';
 import type { SecretClipboard } from '../app/clipboard';
 import type { AddressTokens } from '../m365/address-tokens';
@@ -28,6 +30,10 @@ import { vaultHandlers } from './vault-handlers';
 import { verificationHandlers } from './verification-handlers';
 
 export interface HandlerDeps {
+  /** The address lifecycle and the SMTP secret of each address. */
+  readonly addresses: AddressService;
+  /** The app's connection-test path (settings fill-ins, pins, lending a stored secret). */
+  readonly smtp: SmtpTester;
   /** Verification status, runs and the background re-checks. */
   readonly verification: VerificationService;
   /** verification.json: its notices join the settings file's. */

@@ -4,7 +4,6 @@
  * wherever a call names none.
  */
 import { probeHost } from '../smtp/probe';
-import { createSmtpTester } from '../smtp/lending-test';
 import type { Handlers } from './dispatch';
 import { dnsServersOr } from './dns-servers';
 import type { HandlerDeps } from './handlers';
@@ -12,8 +11,7 @@ import type { HandlerDeps } from './handlers';
 type SmtpChannel = 'smtp:test-connection' | 'smtp:send-test-message' | 'smtp:probe';
 
 export function smtpHandlers(deps: HandlerDeps): Pick<Handlers, SmtpChannel> {
-  const { store } = deps;
-  const smtp = createSmtpTester({ ...deps, heldToken: (addressId) => deps.m365Tokens.token(addressId) });
+  const { store, smtp } = deps;
 
   return {
     'smtp:test-connection': ({ operationId: _operationId, ...request }, ctx) => smtp.run({ ...request, send: false }, { signal: ctx.signal, onPhase: ctx.emit }),
