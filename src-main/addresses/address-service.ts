@@ -2,7 +2,8 @@
  * The address lifecycle as a service: the new-address check, create (with its secret),
  * edit (a server change or a move deletes what no longer belongs), disconnect, finishing
  * the wizard's setup, two-phase rotation, the keychain entry of the SMTP secret, lifecycle
- * history, export/import and the connect wizard's draft. The channels (rpc/), the CLI
+ * history, export/import, the connect wizard's draft, and the mailboxes the verification
+ * reads (with their passwords). The channels (rpc/), the CLI
  * (through the dispatcher) and the browser-mode bridge all come here; every method
  * returns a Result.
  *
@@ -25,6 +26,7 @@ import {
   type WizardDraft,
 } from '../../src-preload/contract';
 import type { PlatformId } from '../../src-preload/contract/platform-vocabulary';
+import type { ImapMailbox } from '../../src-preload/contract/verification-schemas';
 import { ClipboardUnavailableError, type SecretClipboard } from '../app/clipboard';
 import { unreadableResource } from '../app/json-resource';
 import type { AddressTokens } from '../m365/address-tokens';
@@ -76,6 +78,17 @@ export interface AddressService {
   setSecret(id: string, secret: string): Promise<Result<{ stored: true; changedAt: string }>>;
   hasSecret(id: string): Promise<Result<{ stored: boolean | null; changedAt: string | null }>>;
   deleteSecret(id: string): Promise<Result<{ deleted: boolean }>>;
+  /**
+   * The verification mailbox or the forwarding check mailbox: the mailbox on the address,
+   * its password in the keychain. As for the SMTP secret, a password belongs to one server
+   * and account: moving or removing the mailbox deletes it.
+   */
+  setMailbox(
+    id: string,
+    which: 'mailbox' | 'forwardingMailbox',
+    mailbox: ImapMailbox | null,
+    secret: string | undefined,
+  ): Promise<Result<{ address: AddressView; mailboxSecret: { stored: boolean | null } }>>;
   /** Copies the stored SMTP secret to the clipboard (cleared later), never returning it. */
   copySecretToClipboard(id: string): Promise<Result<{ copied: true; clearsAfterSeconds: number }>>;
   events(addressId?: string): Result<LifecycleEvent[]>;
@@ -374,6 +387,37 @@ export function createAddressService(deps: AddressServiceDeps): AddressService {
       if (!removed.ok) return removed;
       store.setSecretChangedAt(id, null);
       return ok({ deleted: removed.value });
+    },
+
+    async setMailbox(addressId, field, mailbox, secret) {
+      const address = store.getAddress(addressId);
+      if (address === undefined) return notFoundAddress(addressId);
+      const purpose = field === 'mailbox' ? 'imap' : 'imap-forwarding';
+      const what = field === 'mailbox' ? 'mailbox' : 'forwarding check mailbox';
+      const before = address[field];
+      const moved =
+        before !== null &&
+        (mailbox === null || before.host.toLowerCase() !== mailbox.host.toLowerCase() || before.port !== mailbox.port || before.security !== mailbox.security || before.username !== mailbox.username);
+      if (secret !== undefined && mailbox !== null) {
+        // The password first: if the keychain refuses it, nothing changed.
+        const saved = await vault.set(addressId, purpose, secret);
+        if (!saved.ok) return saved;
+      } else if (moved || mailbox === null) {
+        // Never let a stored password follow the mailbox to another server or account.
+        const removed = await vault.delete(addressId, purpose);
+        if (!removed.ok && before !== null) {
+          return fail('keychain-unavailable', `The ${what} of ${address.address} was not changed: its saved password must be removed first, and the OS keychain cannot be reached right now.`, hintOf(removed.error));
+        }
+      }
+      let updated = store.updateAddress(addressId, field === 'mailbox' ? { mailbox } : { forwardingMailbox: mailbox });
+      if (updated === undefined) return notFoundAddress(addressId);
+      if (secret !== undefined && mailbox !== null) {
+        // The password just saved is lent only to this mailbox's server and account.
+        bind(store, addressId, purpose, clock().toISOString());
+        updated = store.getAddress(addressId) ?? updated;
+      }
+      const has = mailbox === null ? ok(false) : await vault.has(addressId, purpose);
+      return ok({ address: await viewOne(updated), mailboxSecret: { stored: has.ok ? has.value : null } });
     },
 
     async copySecretToClipboard(id) {
