@@ -147,7 +147,7 @@ export function createServices(options: ServicesOptions): Services {
     ...onWrite,
   });
   // One connection-test path for the smtp channels, rotation and the verification runs.
-  const smtp = createSmtpTester({ store, vault, clock, replies, heldToken: (addressId) => m365Tokens.token(addressId) });
+  const smtp = createSmtpTester({ store, vault, clock, replies, heldToken: (addressId) => m365Tokens.held(addressId) });
   const addresses = createAddressService({ store, vault, smtp, clock, platforms, m365Tokens, m365Apps, clipboard });
   const verification = createVerificationService({
     store,

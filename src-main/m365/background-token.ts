@@ -24,11 +24,17 @@ export interface BackgroundTokenDeps {
 }
 
 /** Makes sure a usable token is held for the address; says why not otherwise. */
-export type EnsureAppToken = (address: { readonly id: string; readonly address: string }, signal: AbortSignal) => Promise<Result<{ readonly acquired: boolean }>>;
+export type EnsureAppToken = (
+  address: { readonly id: string; readonly address: string; readonly lending?: { readonly oauth: { readonly at: string } | null } | undefined },
+  signal: AbortSignal,
+) => Promise<Result<{ readonly acquired: boolean }>>;
 
 export function createBackgroundToken(deps: BackgroundTokenDeps): EnsureAppToken {
   return async (address, signal) => {
-    if (deps.tokens.token(address.id) !== null) return ok({ acquired: false });
+    // A token got before the app's credential was last saved is not lent (smtp/lending-test.ts): get a fresh one instead.
+    const held = deps.tokens.held(address.id);
+    const boundAt = address.lending?.oauth?.at ?? null;
+    if (held !== null && (boundAt === null || Date.parse(held.heldAt) >= Date.parse(boundAt))) return ok({ acquired: false });
     const app = deps.apps.get(address.id);
     if (app === null) {
       return fail('not-found', `No OAuth 2.0 access token is held for ${address.address}, and no app registration is saved for it to get one.`, {

@@ -7,6 +7,7 @@
  * on ::1 with the same port (what a DNS answer pointing elsewhere reaches), a test DNS
  * server with the real answer and a hostile one; assertions are on the hostile server's side.
  */
+import { X509Certificate } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -17,6 +18,7 @@ import { createServices, type Services } from '../services';
 import { startTestDnsServer, type TestDnsServer } from '../testing/dns-test-server';
 import { rr } from '../testing/dns-zone';
 import { startHostileRelay, type HostileRelay } from '../testing/hostile-relay';
+import { createClientCertificate } from '../testing/m365-token-endpoint';
 import { startSmtpPeer, type SmtpPeer } from '../testing/smtp-peer';
 import { createTestPki, TEST_MAIL_HOST, type KeyPair, type TestPki } from '../testing/tls-certs';
 import { memoryKeychain } from '../testing/transport-support';
@@ -168,7 +170,51 @@ describe('the pin-and-DNS redirection of issue 12', () => {
   });
 });
 
+describe('a held OAuth 2.0 token cannot be steered by saving a credential (review of issue 12)', () => {
+  // The attack: pin your own certificate and name your own DNS servers, then save any client
+  // secret or your own certificate (which re-binds the OAuth purpose to today's pin), then
+  // test with the token the admin got earlier. The token was not got with what was saved.
+  for (const via of ['m365:set-client-secret', 'm365:set-client-certificate'] as const) {
+    it(`after ${via}, a token got before it is not sent to the newly pinned server`, async () => {
+      const w = await world('oauth2');
+      w.services.m365Tokens.hold(w.id, TOKEN, { flow: 'client-credentials', expiresAt: new Date(Date.now() + 3_600_000).toISOString(), tenantId: 'tenant', clientId: 'client' });
+      const hostile = await w.hostile('::1', pki.selfSigned);
+      await w.call('settings:update', { patch: { dnsServers: [hostileDns.address], pinnedCertificates: [{ host: TEST_MAIL_HOST, sha256: fingerprint(pki.selfSigned), pinnedAt: new Date().toISOString() }] } });
+      // Bindings are stamped in milliseconds: make sure the save comes strictly after the token.
+      await new Promise((resolve) => setTimeout(resolve, 5));
+      if (via === 'm365:set-client-secret') {
+        expect((await w.call('m365:set-client-secret', { addressId: w.id, secret: 'attacker-chosen-value' })).ok).toBe(true);
+      } else {
+        const app = createClientCertificate();
+        const thumbprint = new X509Certificate(app.certificate).fingerprint.replace(/:/gu, '');
+        expect((await w.call('m365:set-client-certificate', { addressId: w.id, thumbprint, privateKeyPem: app.privateKey, certificatePem: app.certificate })).ok).toBe(true);
+      }
+      const result = await storedTest(w, { credentials: { kind: 'oauth2', username: USER } });
+      expect(hostile.auths).toEqual([]);
+      expect(result).toMatchObject({ ok: false, error: { code: 'conflict', details: { lending: 'token-before-binding', purpose: 'oauth' } } });
+      // A token got after the save is lent as usual (here to the server the admin now pins).
+      w.services.m365Tokens.hold(w.id, 'fresh-oauth-token-1c2d3e', { flow: 'client-credentials', expiresAt: new Date(Date.now() + 3_600_000).toISOString(), tenantId: 'tenant', clientId: 'client' });
+      await storedTest(w, { credentials: { kind: 'oauth2', username: USER } });
+      expect(hostile.auths.join(' ')).not.toContain(TOKEN);
+    });
+  }
+});
+
 describe('DNS servers changed in Settings', () => {
+  it('only the address the secret really signed in at is remembered, not every answer of the resolver', async () => {
+    const w = await world();
+    expect(await storedTest(w)).toMatchObject({ ok: true, value: { auth: { accepted: true } } });
+    // A resolver that answers the real address and its own: only where the secret went counts,
+    // or its own address (::1) would later pass as "signed in there before".
+    const both = await startTestDnsServer({ zones: [{ origin: 'relayproof.test', records: [rr.a(TEST_MAIL_HOST, '127.0.0.1'), rr.aaaa(TEST_MAIL_HOST, '::1')] }] });
+    cleanups.push(() => both.close());
+    await w.call('settings:update', { patch: { dnsServers: [both.address] } });
+    const passed = await storedTest(w);
+    expect(passed).toMatchObject({ ok: true, value: { auth: { accepted: true }, dns: { used: '127.0.0.1' } } });
+    expect(w.services.store.getAddress(w.id)?.lending?.smtp).toMatchObject({ dnsServers: [both.address], ips: ['127.0.0.1'] });
+  });
+
+
   it('the same address through other DNS servers: lent, and the binding records the new servers', async () => {
     const w = await world();
     expect(await storedTest(w)).toMatchObject({ ok: true, value: { auth: { accepted: true } } });

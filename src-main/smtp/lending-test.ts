@@ -30,8 +30,8 @@ export interface SmtpTestDeps {
   readonly vault: Vault;
   readonly clock: () => Date;
   readonly replies: () => Promise<LoadCatalogueResult>;
-  /** An OAuth 2.0 access token held in memory for a saved address (the Microsoft 365 view), or null. */
-  readonly heldToken?: (addressId: string) => string | null;
+  /** An OAuth 2.0 access token held in memory for a saved address (the Microsoft 365 view) with when it was got, or null. */
+  readonly heldToken?: (addressId: string) => { readonly token: string; readonly heldAt: string } | null;
 }
 
 /**
@@ -133,7 +133,8 @@ export function createSmtpTester(deps: SmtpTestDeps): SmtpTester {
     if (address === undefined) return notFoundAddress(addressId);
     // An OAuth 2.0 test of a saved address signs in with the token the Microsoft 365 view
     // acquired for it (held in main's memory), whatever the address's usual sign-in method.
-    const heldToken = credentials.kind === 'oauth2' ? (deps.heldToken?.(addressId) ?? null) : null;
+    const held = credentials.kind === 'oauth2' ? (deps.heldToken?.(addressId) ?? null) : null;
+    const heldToken = held?.token ?? null;
     if (credentials.kind === 'oauth2' && heldToken === null && address.authKind !== 'oauth2') {
       return fail('not-found', `No OAuth 2.0 access token is held for ${address.address}.`, {
         hint: 'Get a token on the OAuth 2.0 tab of the Microsoft 365 view first. Tokens are kept in memory only, so a restart forgets them.',
@@ -165,6 +166,15 @@ export function createSmtpTester(deps: SmtpTestDeps): SmtpTester {
     const purpose = heldToken !== null ? 'oauth' : 'smtp';
     const check = checkLending(address, purpose, store.settings());
     if (check.hold !== null) return fail('conflict', check.hold.message, { hint: check.hold.hint, details: { lending: check.hold.reason, purpose } });
+    // A token got before the app's credential was last saved (a new client secret or
+    // certificate re-binds the OAuth purpose to today's pin and DNS servers) was not got
+    // with that credential: lending it would let whoever saved one steer an old token.
+    if (held !== null && address.lending?.oauth !== null && address.lending?.oauth !== undefined && Date.parse(held.heldAt) < Date.parse(address.lending.oauth.at)) {
+      return fail('conflict', `The OAuth 2.0 token held for ${address.address} was got before the app’s certificate or client secret was last saved, so Relayproof does not send it.`, {
+        hint: 'Get a new token on the OAuth 2.0 tab of the Microsoft 365 view (it is got with the saved credential), then test again.',
+        details: { lending: 'token-before-binding', purpose },
+      });
+    }
     // After a change of Settings' DNS servers, the pin counts only where the secret signed in before.
     const pinOnlyAt = check.dnsChanged && check.pinSha256 !== null ? check.knownIps : undefined;
     const lendOptions = { ...options, ...(pinOnlyAt !== undefined ? { pinOnlyAt } : {}) };
@@ -209,7 +219,7 @@ export function createSmtpTester(deps: SmtpTestDeps): SmtpTester {
     const address = store.getAddress(addressId);
     if (address === undefined) return;
     const at = clock().toISOString();
-    const refreshed = report.auth?.accepted === true ? refreshedAfterSignIn(check, store.settings(), report, at) : null;
+    const refreshed = report.auth?.accepted === true ? refreshedAfterSignIn(check, store.settings(), report) : null;
     if (purpose === 'oauth' && refreshed === null) return;
     store.setAddressStatus(addressId, {
       ...(purpose === 'smtp' ? { lastTest: lastTestOf(report, at) } : {}),

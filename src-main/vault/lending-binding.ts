@@ -75,22 +75,29 @@ export function bindingsAfterMove(before: Address, after: Address, settings: Set
   return changed ? lending : null;
 }
 
-/** The host's addresses as a test saw them: every A and AAAA answer, or the literal IP. */
+/**
+ * The address the secret really went to (the one connected to, or the literal IP). Not
+ * every A and AAAA answer: a hostile resolver could list the real server first and its
+ * own address second, and that second address would then count as "signed in before".
+ */
 export function ipsOf(report: ConnectionReport): string[] {
-  const dns = report.dns;
-  if (dns === null) return [];
-  return [...new Set([...dns.a, ...dns.aaaa, ...(dns.used !== null ? [dns.used] : [])])];
+  const used = report.dns?.used ?? null;
+  return used === null ? [] : [used];
 }
 
 /**
  * After a lending that signed in: the binding as it now stands (same server and pin, the
- * DNS servers in force and the addresses just seen). Null when nothing would change.
+ * DNS servers in force, and the address just signed in at added to those known). `at`
+ * stays when the binding was made (a secret saved or proven): a held OAuth token is
+ * lent only when it was got after that, and a sign-in with it must not move that time.
  */
-export function refreshedAfterSignIn(check: LendingCheck, settings: Settings, report: ConnectionReport, at: string): LendingBinding | null {
+export function refreshedAfterSignIn(check: LendingCheck, settings: Settings, report: ConnectionReport): LendingBinding | null {
   const binding = check.binding;
   if (binding === null) return null;
-  const ips = ipsOf(report).slice(0, MAX_IPS);
-  return { ...binding, at, pinSha256: check.pinSha256, dnsServers: [...settings.dnsServers], ips };
+  // Only addresses already known are kept when the DNS servers did not change; after a change, start from the one just proven.
+  const known = check.dnsChanged ? [] : binding.ips;
+  const ips = [...new Set([...ipsOf(report), ...known])].slice(0, MAX_IPS);
+  return { ...binding, pinSha256: check.pinSha256, dnsServers: [...settings.dnsServers], ips };
 }
 
 /** Constant-time comparison of a typed secret with the stored one (the proof that lets a test re-bind). */

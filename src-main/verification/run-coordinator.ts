@@ -266,7 +266,7 @@ export function createRunCoordinator(deps: RunCoordinatorDeps): RunCoordinator {
   /** An OAuth 2.0 address signs in with a token: make sure one is held (fresh when needed). */
   async function oauthReady(address: Address, signal: AbortSignal): Promise<Result<unknown>> {
     if (address.authKind !== 'oauth2' || deps.ensureOAuthToken === undefined) return ok(null);
-    return deps.ensureOAuthToken({ id: address.id, address: address.address }, signal);
+    return deps.ensureOAuthToken({ id: address.id, address: address.address, lending: address.lending }, signal);
   }
 
   function lastSendingIp(address: Address): string | undefined {
