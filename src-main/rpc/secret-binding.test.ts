@@ -15,6 +15,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { addressFieldsSchema, type ChannelInput, type ChannelName, type ChannelResult } from '../../src-preload/contract';
 import { silentLogger } from '../log/logger';
 import { createServices, type Services } from '../services';
+import { PROOF_ATTEMPTS, PROOF_WINDOW_MS } from '../smtp/lending-test';
 import { startTestDnsServer, type TestDnsServer } from '../testing/dns-test-server';
 import { rr } from '../testing/dns-zone';
 import { startHostileRelay, type HostileRelay } from '../testing/hostile-relay';
@@ -256,6 +257,21 @@ describe('a changed pin is lifted only by someone who knows the stored secret', 
     expect(w.services.store.getAddress(w.id)?.lending?.smtp).toMatchObject({ pinSha256: fingerprint(pki.selfSigned) });
     expect(await storedTest(w)).toMatchObject({ ok: true, value: { auth: { accepted: true } } });
     expect(server.auths.map((a) => a.secret)).toEqual(['a-guess-the-server-accepts', SECRET, SECRET]);
+  });
+
+  it(`after ${PROOF_ATTEMPTS} wrong typed secrets in ${PROOF_WINDOW_MS / 60_000} minutes, even the stored one does not re-bind (no guessing oracle)`, async () => {
+    const w = await world();
+    await w.real.close();
+    const server = await w.hostile('127.0.0.1', pki.selfSigned);
+    await pinHost(w, pki.selfSigned);
+    const typed = (secret: string) =>
+      w.call('smtp:test-connection', { operationId: 'op_binding_guess', host: TEST_MAIL_HOST, port: w.real.port, security: 'starttls', from: USER, addressId: w.id, secret, credentials: { kind: 'password', username: USER } });
+    for (let i = 0; i < PROOF_ATTEMPTS; i++) expect(await typed(`guess-number-${i}`)).toMatchObject({ ok: true, value: { auth: { accepted: true } } });
+    const before = w.services.store.getAddress(w.id)?.lending?.smtp;
+    expect(await typed(SECRET)).toMatchObject({ ok: true, value: { auth: { accepted: true } } });
+    expect(w.services.store.getAddress(w.id)?.lending?.smtp).toEqual(before);
+    expect(await storedTest(w)).toMatchObject({ ok: false, error: { code: 'conflict', details: { lending: 'pin-changed' } } });
+    expect(server.auths).toHaveLength(PROOF_ATTEMPTS + 1);
   });
 
   it('a pin put back as it was lends again; removing it holds the secret back', async () => {

@@ -79,8 +79,26 @@ interface TypedTest {
   readonly pin: string | undefined;
 }
 
+/**
+ * Typed secrets that signed in but were not the stored one, per address, within the
+ * window. Whether a re-bind happened shows on the address, so each proof is a yes/no
+ * answer to "is this the stored secret?": without a bound, a caller holding the browser
+ * key could guess a weak password at handshake speed against a server of its own.
+ */
+export const PROOF_ATTEMPTS = 5;
+export const PROOF_WINDOW_MS = 15 * 60 * 1000;
+
 export function createSmtpTester(deps: SmtpTestDeps): SmtpTester {
   const { store, vault, clock } = deps;
+  const failedProofs = new Map<string, number[]>();
+
+  /** Failed proofs of the address still inside the window. */
+  function recentFailures(addressId: string): number[] {
+    const since = clock().getTime() - PROOF_WINDOW_MS;
+    const recent = (failedProofs.get(addressId) ?? []).filter((t) => t > since);
+    failedProofs.set(addressId, recent);
+    return recent;
+  }
 
   async function catalogue(): Promise<Result<ReplyCatalogue>> {
     const loaded = await deps.replies();
@@ -244,8 +262,15 @@ export function createSmtpTester(deps: SmtpTestDeps): SmtpTester {
       used.credentials.username === address.username &&
       used.credentials.kind === address.authKind;
     if (!sameServer || used.pin !== savedPin(address.host)) return;
+    // Past the bound nothing is compared, so a right guess is not told apart from a wrong one.
+    const failures = recentFailures(addressId);
+    if (failures.length >= PROOF_ATTEMPTS) return;
     const proven = await vault.withSecret(addressId, 'smtp', async (stored) => sameSecret(typed, stored));
-    if (!proven.ok || !proven.value) return;
+    if (!proven.ok) return;
+    if (!proven.value) {
+      failedProofs.set(addressId, [...failures, clock().getTime()]);
+      return;
+    }
     const at = clock().toISOString();
     bind(store, addressId, 'smtp', at, ipsOf(report));
     store.setAddressStatus(addressId, { lastTest: lastTestOf(report, at) });
