@@ -107,7 +107,10 @@ function waitText(ms: number): string {
   return `${Math.round(ms / 60_000)} min`;
 }
 
-function realSleep(ms: number, signal?: AbortSignal): Promise<void> {
+export function realSleep(ms: number, signal?: AbortSignal): Promise<void> {
+  // An 'abort' listener added to a signal that is already aborted never fires: a cancel
+  // that came during the search would otherwise wait out the whole pause.
+  if (signal?.aborted === true) return Promise.resolve();
   return new Promise((resolve) => {
     const timer = setTimeout(done, ms);
     function done() {
