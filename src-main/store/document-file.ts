@@ -134,6 +134,11 @@ export interface DocumentFormat<T> {
   readonly migrations?: ReadonlyArray<Migration>;
   /** Larger files are never read: moved aside as damaged. */
   readonly maxBytes: number;
+  /**
+   * Files with more JSON entries (list items and object members, counted in the text before
+   * it is parsed) are moved aside unparsed. Default DEFAULT_MAX_ENTRIES.
+   */
+  readonly maxEntries?: number;
   /** The format in reasons: "settings" → "this Relayproof cannot upgrade settings format 1". */
   readonly noun: string;
 }
@@ -145,6 +150,7 @@ export type Damage =
   | { readonly kind: 'unreadable'; readonly reason: string }
   | { readonly kind: 'empty'; readonly size: number }
   | { readonly kind: 'corrupt-json'; readonly reason: string }
+  /** `raw` is undefined when the file was judged without being parsed (too many entries). */
   | { readonly kind: 'invalid-content'; readonly reason: string; readonly raw: unknown }
   | { readonly kind: 'future-version'; readonly version: number; readonly raw: unknown }
   | { readonly kind: 'too-large'; readonly size: number; readonly limit: number }
@@ -319,6 +325,36 @@ const REPLACED = Symbol('replaced while the engine read it');
  * passed the checks of readBounded, and only if the path still holds that same file when
  * the engine is done.
  */
+/**
+ * A size limit alone does not bound memory: 31 MB of `{},` parses into ten million objects
+ * (about 1 GB), and validating them collects an issue each. No Relayproof file comes near a
+ * million entries (5,000 addresses of about 60 entries each are 300,000), and parsing a
+ * million stays near 150 MB.
+ */
+export const DEFAULT_MAX_ENTRIES = 1_000_000;
+
+/**
+ * How many entries the JSON text holds: each list or object opened, plus each comma between
+ * items, outside strings. Counted without parsing, and stopped as soon as `limit` is passed,
+ * so the count of a hostile file costs one pass over the bytes and no memory.
+ */
+export function countJsonEntries(text: string, limit: number = Number.POSITIVE_INFINITY): number {
+  let count = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (inString) {
+      if (c === 0x5c) i++; // backslash: the next character is escaped
+      else if (c === 0x22) inString = false;
+    } else if (c === 0x22) {
+      inString = true;
+    } else if (c === 0x2c || c === 0x7b || c === 0x5b) {
+      if (++count > limit) return count;
+    }
+  }
+  return count;
+}
+
 export function inspectFile<T>(path: string, format: DocumentFormat<T>, engine?: () => DocumentEngine): Inspection<T> {
   for (let attempt = 1; ; attempt++) {
     const found = inspectOnce(path, format, engine);
@@ -341,6 +377,16 @@ function inspectOnce<T>(path: string, format: DocumentFormat<T>, engine: (() => 
   const hadBom = text.startsWith(BOM);
   if (hadBom) text = text.slice(BOM.length);
   if (text.trim() === '') return { state: 'damaged', damage: { kind: 'empty', size: bytes.length } };
+
+  // Before any parse (the engine's included): a file of millions of tiny entries fits under
+  // the byte limit and would still exhaust memory in JSON.parse and in validation.
+  const maxEntries = format.maxEntries ?? DEFAULT_MAX_ENTRIES;
+  if (countJsonEntries(text, maxEntries) > maxEntries) {
+    return {
+      state: 'damaged',
+      damage: { kind: 'invalid-content', reason: `it holds more than ${maxEntries.toLocaleString('en-US')} entries, far more than any ${format.noun} file Relayproof writes, so it was not read`, raw: undefined },
+    };
+  }
 
   const corrupt = (error: unknown): Inspection<T> => ({ state: 'damaged', damage: { kind: 'corrupt-json', reason: describeJsonError(text, error, hadBom ? 3 : 0) } });
   let raw: unknown;

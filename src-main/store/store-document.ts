@@ -14,11 +14,25 @@ export const CURRENT_SCHEMA_VERSION = 2;
 /** The newest notices are kept; a file that keeps breaking must not grow without bound. */
 export const MAX_NOTICES = 20;
 
+/**
+ * One Zendesk account allows up to 200 support addresses, and the store holds addresses of
+ * several platforms and accounts; 5,000 leaves room for 25 full accounts while keeping a
+ * hostile file's validation (an issue per bad row) small.
+ */
+export const MAX_ADDRESSES = 5000;
+
+/** Salvage names at most this many dropped items, then says how many more there were. */
+export const MAX_DROPPED_LISTED = 50;
+
 export const storeDocumentSchema = z.strictObject({
   schemaVersion: z.literal(CURRENT_SCHEMA_VERSION),
   settings: settingsSchema.prefault({}),
+  // The length is checked before any row is validated: a list of ten million `{}` would
+  // otherwise collect an issue per row (zod runs an array's .max() after its items).
   addresses: z
-    .array(addressSchema)
+    .array(z.unknown())
+    .max(MAX_ADDRESSES, `More than ${MAX_ADDRESSES} addresses; Relayproof keeps at most ${MAX_ADDRESSES}.`)
+    .pipe(z.array(addressSchema))
     .default([])
     .superRefine((addresses, ctx) => {
       // The id is the keychain account: two rows with one id would share one secret.
@@ -85,6 +99,8 @@ export interface Salvage {
   readonly document: StoreDocument;
   /** What was left out, each in the admin's words ("address 2 (support@example.com): port ..."). */
   readonly dropped: readonly string[];
+  /** How many items were left out; `dropped` names only the first MAX_DROPPED_LISTED. */
+  readonly droppedCount: number;
   readonly keptAddresses: number;
   readonly totalAddresses: number;
 }
@@ -109,12 +125,17 @@ const TOP_LEVEL_KEYS = new Set(['schemaVersion', 'settings', 'addresses', 'notic
  */
 export function salvageDocument(raw: unknown): Salvage {
   const dropped: string[] = [];
+  let droppedCount = 0;
+  // Counted in full, listed only up to MAX_DROPPED_LISTED: a hostile file could name millions.
+  const drop = (what: string): void => {
+    if (++droppedCount <= MAX_DROPPED_LISTED) dropped.push(what);
+  };
   if (!isRecord(raw)) {
-    dropped.push(`the whole content (it is ${Array.isArray(raw) ? 'a list' : raw === null ? 'null' : `a ${typeof raw}`}, not a settings object)`);
-    return { document: defaultDocument(), dropped, keptAddresses: 0, totalAddresses: 0 };
+    drop(`the whole content (it is ${Array.isArray(raw) ? 'a list' : raw === null ? 'null' : `a ${typeof raw}`}, not a settings object)`);
+    return { document: defaultDocument(), dropped, droppedCount, keptAddresses: 0, totalAddresses: 0 };
   }
   for (const key of Object.keys(raw)) {
-    if (!TOP_LEVEL_KEYS.has(key)) dropped.push(`"${key}" (not a Relayproof setting)`);
+    if (!TOP_LEVEL_KEYS.has(key)) drop(`"${key}" (not a Relayproof setting)`);
   }
 
   const settings: Record<string, unknown> = {};
@@ -123,15 +144,15 @@ export function salvageDocument(raw: unknown): Salvage {
     for (const [key, value] of Object.entries(raw['settings'])) {
       const field = shape[key];
       if (field === undefined) {
-        dropped.push(`setting "${key}" (unknown setting)`);
+        drop(`setting "${key}" (unknown setting)`);
         continue;
       }
       const checked = field.safeParse(value);
       if (checked.success) settings[key] = checked.data;
-      else dropped.push(`setting "${key}" (${firstIssue(checked.error)}); the default is used`);
+      else drop(`setting "${key}" (${firstIssue(checked.error)}); the default is used`);
     }
   } else if (raw['settings'] !== undefined) {
-    dropped.push('settings (not an object); defaults are used');
+    drop('settings (not an object); defaults are used');
   }
 
   const addresses: z.output<typeof addressSchema>[] = [];
@@ -140,23 +161,25 @@ export function salvageDocument(raw: unknown): Salvage {
   if (Array.isArray(rows)) {
     totalAddresses = rows.length;
     const seen = new Set<string>();
-    rows.forEach((row: unknown, index) => {
+    // Only the first MAX_ADDRESSES rows are looked at: the rest could be millions.
+    if (rows.length > MAX_ADDRESSES) drop(`addresses ${MAX_ADDRESSES + 1} to ${rows.length} (Relayproof keeps at most ${MAX_ADDRESSES} addresses)`);
+    rows.slice(0, MAX_ADDRESSES).forEach((row: unknown, index) => {
       const label = isRecord(row) && typeof row['address'] === 'string' ? `address ${index + 1} (${row['address'].slice(0, 120)})` : `address ${index + 1}`;
       const checked = addressSchema.safeParse(row);
-      if (!checked.success) dropped.push(`${label}: ${firstIssue(checked.error)}`);
-      else if (seen.has(checked.data.id)) dropped.push(`${label}: its id ${checked.data.id} is used by an earlier address`);
+      if (!checked.success) drop(`${label}: ${firstIssue(checked.error)}`);
+      else if (seen.has(checked.data.id)) drop(`${label}: its id ${checked.data.id} is used by an earlier address`);
       else {
         seen.add(checked.data.id);
         addresses.push(checked.data);
       }
     });
   } else if (rows !== undefined) {
-    dropped.push('addresses (not a list)');
+    drop('addresses (not a list)');
   }
 
   const notices: z.output<typeof storeNoticeSchema>[] = [];
   if (Array.isArray(raw['notices'])) {
-    for (const notice of raw['notices'] as unknown[]) {
+    for (const notice of (raw['notices'] as unknown[]).slice(-MAX_NOTICES)) {
       const checked = storeNoticeSchema.safeParse(notice);
       if (checked.success) notices.push(checked.data);
     }
@@ -164,13 +187,13 @@ export function salvageDocument(raw: unknown): Salvage {
 
   const events: z.output<typeof lifecycleEventSchema>[] = [];
   if (Array.isArray(raw['events'])) {
-    for (const event of raw['events'] as unknown[]) {
+    for (const event of (raw['events'] as unknown[]).slice(-MAX_LIFECYCLE_EVENTS)) {
       const checked = lifecycleEventSchema.safeParse(event);
       if (checked.success) events.push(checked.data);
     }
   }
   const draft = wizardDraftSchema.safeParse(raw['wizardDraft']);
-  if (raw['wizardDraft'] !== undefined && raw['wizardDraft'] !== null && !draft.success) dropped.push(`the unfinished wizard (${firstIssue(draft.error)})`);
+  if (raw['wizardDraft'] !== undefined && raw['wizardDraft'] !== null && !draft.success) drop(`the unfinished wizard (${firstIssue(draft.error)})`);
 
   const document = storeDocumentSchema.parse({
     schemaVersion: CURRENT_SCHEMA_VERSION,
@@ -180,5 +203,5 @@ export function salvageDocument(raw: unknown): Salvage {
     events: events.slice(-MAX_LIFECYCLE_EVENTS),
     wizardDraft: draft.success ? draft.data : null,
   });
-  return { document, dropped, keptAddresses: addresses.length, totalAddresses };
+  return { document, dropped, droppedCount, keptAddresses: addresses.length, totalAddresses };
 }

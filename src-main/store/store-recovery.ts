@@ -26,7 +26,8 @@ function noticeMessage(damage: Damage, path: string, backup: string, salvage: Sa
   const moved = `It was moved to ${backup}, and Relayproof started with ${startedWith(salvage)}.`;
   const repair = `Your addresses are still in that file: repair it in a text editor, quit Relayproof, and move it back to ${path}.`;
   const dropped = salvage?.dropped ?? [];
-  const shown = dropped.length > 10 ? [...dropped.slice(0, 10), `and ${dropped.length - 10} more`] : dropped;
+  const droppedCount = salvage?.droppedCount ?? 0;
+  const shown = droppedCount > 10 ? [...dropped.slice(0, 10), `and ${(droppedCount - 10).toLocaleString('en-US')} more`] : dropped;
   const droppedList = shown.length > 0 ? ` Left out: ${shown.join('; ')}.` : '';
   switch (damage.kind) {
     case 'unreadable':
@@ -48,7 +49,8 @@ function noticeMessage(damage: Damage, path: string, backup: string, salvage: Sa
 
 /** The settings to continue with after `quarantined` was moved aside, with the notice in them. */
 export function recoverSettings(ctx: RecoveryContext, { damage, backupPath }: Quarantined): StoreDocument {
-  const salvage = damage.kind === 'invalid-content' || damage.kind === 'future-version' ? salvageDocument(damage.raw) : undefined;
+  // raw is undefined for a file that was never parsed: nothing in it to salvage.
+  const salvage = (damage.kind === 'invalid-content' || damage.kind === 'future-version') && damage.raw !== undefined ? salvageDocument(damage.raw) : undefined;
   const base = salvage?.document ?? defaultDocument();
   const notice: StoreNotice = {
     id: ctx.newNoticeId(),
