@@ -174,7 +174,16 @@ export function ConnectionTestPanel({ address, headingLevel = 2, onReport }: Con
     const host = target.host;
     saveSettings.mutate(
       { patch: { pinnedCertificates: withPin(pins, host, pinOfFingerprint(certificate.fingerprint256), new Date().toISOString()) } },
-      { onSuccess: () => setPinStatus(`Pinned: Relayproof now accepts exactly this certificate for ${host}. ${sentence(platformName)} will still not trust it. Test again to continue.`) },
+      {
+        onSuccess: () =>
+          setPinStatus(
+            `Pinned: Relayproof now accepts exactly this certificate for ${host}. ${sentence(platformName)} will still not trust it. ` +
+              // A new pin is a server change for a stored secret: it is held back until typed once (see the banner above).
+              (address !== undefined && address.secretChangedAt !== null && address.host.toLowerCase() === host.toLowerCase()
+                ? `The secret stored for ${address.address} is held back until you type it once and test against this certificate.`
+                : 'Test again to continue.'),
+          ),
+      },
     );
   };
 
