@@ -7,6 +7,10 @@
  *   made every command run out of memory after a minute and leave `config.json.lock`
  *   behind. Now the file is moved aside unparsed (too many entries) or salvaged with the
  *   row count checked first, every command answers, and peak memory stays under 300 MB.
+ * - F3: the single `verification.json` of earlier versions (split once into per-address
+ *   files) could be 256 MiB; millions of `{}` in it passed 6.5 GB, a 250 MB string 905 MB.
+ *   Its limit is now the per-address one (64 MiB), its entries are counted before parsing,
+ *   and a file within both is still handled in under 300 MB.
  */
 import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
@@ -117,5 +121,50 @@ describe('F2: a settings file of millions of empty rows, under the 32 MiB limit'
     expect(notices[0]?.message).toContain('and 4,991 more');
     expect(notices[0]?.message).toContain('addresses 5001 to 400000 (Relayproof keeps at most 5000 addresses)');
     expect(readdirSync(data).filter((f) => f.endsWith('.lock'))).toEqual([]);
+  }, 120_000);
+});
+
+describe('F3: the single verification.json of earlier versions, under its limit', () => {
+  // Twice the settings budget: this file may be twice the size (20 full histories, read once);
+  // measured about 320 MB unparsed and 380 MB for a 60 MB string, against 0.9 to 6.5 GB before.
+  const LEGACY_PEAK_LIMIT = 2 * PEAK_LIMIT;
+  function legacy(data: string, content: string): void {
+    writeFileSync(join(data, 'verification.json'), content);
+  }
+  function historyNotices(doctor: Run): Array<{ kind: string; message: string; backupPath: string }> {
+    const report = JSON.parse(doctor.stdout) as Doctor;
+    return (report.checks.find((c) => c.id === 'verification-history')?.detail['notices'] as Array<{ kind: string; message: string; backupPath: string }> | undefined) ?? [];
+  }
+
+  it('60 MB of `{},` in one address: moved aside unparsed and reported; status answers', async () => {
+    const data = freshDir('legacy');
+    const content = `{"schemaVersion":1,"addresses":{"a-legacy0001":{"state":{},"history":{"runs":[${'{},'.repeat(20_000_000)}{}]}}}}`;
+    legacy(data, content);
+    const status = await run(['status', '--json'], data);
+    expect({ code: status.code, stderr: status.stderr }).toEqual({ code: 0, stderr: '' });
+    expect(status.peakMemory).toBeLessThan(LEGACY_PEAK_LIMIT);
+    expect(existsSync(join(data, 'verification.json'))).toBe(false);
+    const doctor = await run(['doctor', '--json'], data);
+    const notices = historyNotices(doctor);
+    expect(notices.map((n) => n.kind)).toEqual(['invalid-content']);
+    expect(notices[0]?.message).toContain('it holds more than 2,000,000 entries');
+    expect(statSync(notices[0]?.backupPath ?? '').size).toBe(content.length);
+  }, 120_000);
+
+  it('a 60 MB string: parsed, found invalid and moved aside in under 600 MB', async () => {
+    const data = freshDir('legacy');
+    legacy(data, `{"schemaVersion":1,"addresses":{"a-legacy0001":"${'x'.repeat(60_000_000)}"}}`);
+    const status = await run(['status', '--json'], data);
+    expect({ code: status.code, stderr: status.stderr }).toEqual({ code: 0, stderr: '' });
+    expect(status.peakMemory).toBeLessThan(LEGACY_PEAK_LIMIT);
+    expect(existsSync(join(data, 'verification.json'))).toBe(false);
+  }, 120_000);
+
+  it('a file over 64 MiB (once allowed up to 256 MiB) is moved aside unread, like the 250 MB string of the review', async () => {
+    const data = freshDir('legacy');
+    legacy(data, `{"schemaVersion":1,"addresses":{"a-legacy0001":"${'x'.repeat(65 * 1024 * 1024)}"}}`);
+    const doctor = await run(['doctor', '--json'], data);
+    expect(doctor.peakMemory).toBeLessThan(LEGACY_PEAK_LIMIT);
+    expect(historyNotices(doctor).map((n) => n.kind)).toEqual(['too-large']);
   }, 120_000);
 });

@@ -32,6 +32,7 @@ import { withFileLock, type LockOptions } from '../store/file-lock';
 import { watchFolder, ANY_ENTRY, type FolderWatchOptions } from '../store/folder-watch';
 import { errorText } from '../store/store-errors';
 import { randomId } from '../store/store';
+import { MAX_ADDRESSES } from '../store/store-document';
 import { appendRun, emptyHistory } from './history';
 import {
   HISTORY_LIMIT,
@@ -56,11 +57,19 @@ const MAX_NOTICES = 20;
  * Size limits, above which a file is moved aside unread. A full history (500 runs) was
  * measured at 3.0 MB, so 64 MiB is 20x that; 20 notices are a few KB. The single file of
  * earlier versions held every address (62.6 MB measured for 20 addresses of 500 runs) and
- * is read once, to split it.
+ * is read once, to split it. Its limit is the per-address one: 20 full histories fit, and a
+ * one-time read costs no more memory than any other file (parsing a 250 MB file took
+ * 0.9 to 6.5 GB); a larger one is moved aside with a notice, and only the run history of
+ * its addresses starts over.
  */
 export const HISTORY_MAX_BYTES = 64 * 1024 * 1024;
 export const NOTICES_MAX_BYTES = 1024 * 1024;
-export const LEGACY_MAX_BYTES = 256 * 1024 * 1024;
+export const LEGACY_MAX_BYTES = HISTORY_MAX_BYTES;
+/**
+ * A full 500-run history is about 70,000 JSON entries, so 20 of them are 1.4 million; more
+ * is not a file Relayproof wrote, and is moved aside unparsed (millions of `{}` fit in 64 MiB).
+ */
+export const LEGACY_MAX_ENTRIES = 2_000_000;
 
 const entrySchema = z.object({ state: addressVerificationStateSchema, history: historySchema });
 export type VerificationEntry = z.infer<typeof entrySchema>;
@@ -83,7 +92,11 @@ type NoticesFile = z.infer<typeof noticesFileSchema>;
 /** The single `verification.json` of earlier versions (migrated once, at open). */
 export const legacyVerificationDocumentSchema = z.object({
   schemaVersion: z.literal(LEGACY_VERIFICATION_SCHEMA_VERSION),
-  addresses: z.record(idSchema, entrySchema),
+  // Counted before any entry is validated: each bad entry would add issues of its own.
+  addresses: z
+    .record(z.string(), z.unknown())
+    .refine((addresses) => Object.keys(addresses).length <= MAX_ADDRESSES, `more than ${MAX_ADDRESSES} addresses`)
+    .pipe(z.record(idSchema, entrySchema)),
   notices: z.array(storeNoticeSchema).max(MAX_NOTICES).default([]),
 });
 export type LegacyVerificationDocument = z.infer<typeof legacyVerificationDocumentSchema>;
@@ -125,7 +138,8 @@ function salvage(raw: unknown): { readonly addresses: Record<string, Verificatio
   const addresses = typeof raw === 'object' && raw !== null ? (raw as { addresses?: unknown }).addresses : undefined;
   if (typeof addresses !== 'object' || addresses === null || Array.isArray(addresses)) return { addresses: kept, kept: 0, total: 0 };
   const entries = Object.entries(addresses);
-  for (const [id, value] of entries) {
+  // The settings keep at most MAX_ADDRESSES addresses; entries past that have no address to belong to.
+  for (const [id, value] of entries.slice(0, MAX_ADDRESSES)) {
     const entry = entrySchema.safeParse(value);
     if (idSchema.safeParse(id).success && entry.success) kept[id] = entry.data;
   }
@@ -258,7 +272,7 @@ export function openVerificationStore(deps: OpenVerificationStoreDeps): Verifica
     if (!existsSync(legacyPath)) return;
     // Locked: two processes starting at once must split it once, not twice.
     withFileLock(legacyPath, 'verification history', () => {
-      const found = inspectFile(legacyPath, { schema: legacyVerificationDocumentSchema, version: LEGACY_VERIFICATION_SCHEMA_VERSION, maxBytes: LEGACY_MAX_BYTES, noun: 'verification history' });
+      const found = inspectFile(legacyPath, { schema: legacyVerificationDocumentSchema, version: LEGACY_VERIFICATION_SCHEMA_VERSION, maxBytes: LEGACY_MAX_BYTES, maxEntries: LEGACY_MAX_ENTRIES, noun: 'verification history' });
       if (found.state === 'missing') return;
       const raw = found.state === 'damaged' ? rawOf(found.damage) : undefined;
       const salvaged = found.state === 'ok' ? null : raw === undefined ? { addresses: {}, kept: 0, total: 0 } : salvage(raw);
