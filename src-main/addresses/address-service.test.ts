@@ -13,6 +13,7 @@ import type { AddressFields } from '../../src-preload/contract';
 import { silentLogger } from '../log/logger';
 import { createServices, type Services } from '../services';
 import { createSmtpTester } from '../smtp/lending-test';
+import { openStore, type AppStore } from '../store/store';
 import { startSmtpPeer, type SmtpPeer } from '../testing/smtp-peer';
 import { createTestPki, type TestPki } from '../testing/tls-certs';
 import { memoryKeychain } from '../testing/transport-support';
@@ -98,6 +99,44 @@ describe('the address service without a transport', () => {
       failWrites = false;
     }
     expect(services.store.listAddresses()).toHaveLength(before);
+  });
+
+  it('another process adding the same address after the duplicate check is seen inside the lock: the create and the import row are refused', async () => {
+    // A second store on the same folder is another process (the app, a second
+    // `relayproof address add`); it adds the address right after this one read the list.
+    const elsewhere = openStore({ directory: dir });
+    let racing: AddressFields | null = null;
+    const racedStore: AppStore = Object.create(services.store, {
+      listAddresses: {
+        value: () => {
+          const seen = services.store.listAddresses();
+          if (racing !== null) elsewhere.createAddress(racing);
+          racing = null;
+          return seen;
+        },
+      },
+    }) as AppStore;
+    const raced = createAddressService({ store: racedStore, vault: services.vault, smtp: createSmtpTester({ store: racedStore, vault: services.vault, clock: () => new Date(), replies: services.replies }), clock: () => new Date(), platforms: services.platforms, m365Tokens: services.m365Tokens, clipboard: services.clipboard });
+    const count = (address: string) => services.store.listAddresses().filter((a) => a.address === address).length;
+    const keychainEntries = keychain.entries.size;
+
+    const mine = fields();
+    racing = mine;
+    const created = await raced.create({ fields: mine, secret: OLD });
+    expect(created.ok ? created.value.address : created.error).toMatchObject({ code: 'conflict', message: expect.stringContaining(`${mine.address} is already connected to`) as unknown });
+    expect(count(mine.address)).toBe(1);
+    // Refused before its secret was saved: nothing new in the keychain.
+    expect(keychain.entries.size).toBe(keychainEntries);
+
+    const row = fields();
+    const other = fields();
+    racing = row;
+    const imported = await raced.importAddresses({ format: 'relayproof-addresses', version: 1, exportedAt: new Date().toISOString(), addresses: [row, other] });
+    expect(imported.ok).toBe(true);
+    if (!imported.ok) return;
+    expect(imported.value.imported.map((a) => a.address)).toEqual([other.address]);
+    expect(imported.value.rejected).toEqual([{ row: 1, address: row.address, reason: expect.stringContaining('the existing address is kept unchanged') as unknown }]);
+    expect(count(row.address)).toBe(1);
   });
 
   it('rotates in two phases: the new secret signs in and may send as the address before it replaces the old one', async () => {

@@ -37,7 +37,7 @@ import type { AppStore } from '../store/store';
 import { bind, bindingsAfterMove, ipsOf } from '../vault/lending-binding';
 import { SECRET_PURPOSES, type SecretPurpose, type Vault } from '../vault/vault';
 import { checkNewAddress, parseAddress, platformShortName, type AddressCheckRequest } from './address-check';
-import { buildExport, planImport } from './import-export';
+import { buildExport, importRowRefusal, planImport } from './import-export';
 import { eventFor, eventsForUpdate, keychainRemovalDetail, lastTestOf, serverChanged, serverOf } from './lifecycle';
 import { notFoundAddress } from './not-found';
 
@@ -215,10 +215,24 @@ export function createAddressService(deps: AddressServiceDeps): AddressService {
     check,
 
     async create({ fields, secret, setup }) {
-      const checked = await check({ address: fields.address, platform: fields.platform, environment: fields.environment });
-      if (!checked.ok) return checked;
-      if (checked.value.errors.length > 0) return refusal(checked.value);
-      const created = store.createAddress({ ...fields, address: checked.value.ascii ?? storedForm(fields.address) }, { setup: setup ?? 'complete' });
+      const catalog = await platforms();
+      if (!catalog.ok) return catalog;
+      const platform = catalog.value.get(fields.platform);
+      if (platform === undefined) return unknownPlatform(fields.platform, catalog.value);
+      const request = { address: fields.address, platform: fields.platform, environment: fields.environment };
+      let checked = checkNewAddress(request, store.listAddresses(), platform);
+      if (checked.errors.length > 0) return refusal(checked);
+      // Checked again inside the settings lock: another process (a second \`relayproof
+      // address add\`, the app) may have added the same address since the check above.
+      // The address is stored before its secret, so a refused create leaves nothing in the keychain.
+      const [created] = store.createAddresses([{ ...fields, address: checked.ascii ?? storedForm(fields.address) }], {
+        setup: setup ?? 'complete',
+        admit: (_, existing) => {
+          checked = checkNewAddress(request, existing, platform);
+          return checked.errors.length === 0;
+        },
+      });
+      if (created === undefined) return refusal(checked);
       let current = created;
       if (secret !== undefined) {
         const saved = await vault.set(created.id, 'smtp', secret);
@@ -452,16 +466,25 @@ export function createAddressService(deps: AddressServiceDeps): AddressService {
       if (!catalog.ok) return catalog;
       const plan = planImport(document, store.listAddresses(), catalog.value);
       if (!plan.ok) return fail('invalid-input', plan.message, { hint: plan.hint });
+      // Each row is checked again inside the settings lock, against the file as it is
+      // then: another process may have added one of these addresses since the plan.
+      const lateRejects: Array<ImportResult['rejected'][number]> = [];
       // One write for the whole import, events included.
       const created = store.createAddresses(
         plan.accepted.map(({ fields }) => ({ ...fields, address: storedForm(fields.address) })),
         {
           setup: 'complete',
+          admit: (fields, existing, index) => {
+            const reason = importRowRefusal(fields, existing, catalog.value);
+            if (reason !== null) lateRejects.push({ row: plan.accepted[index]?.row ?? 0, address: plan.accepted[index]?.fields.address ?? fields.address, reason });
+            return reason === null;
+          },
           event: (address, index) =>
             eventFor(address, 'imported', `Imported from an export file (row ${plan.accepted[index]?.row ?? '?'}); no secret is ever imported: enter its ${SECRET_WORDS[address.authKind]} before testing.`),
         },
       );
-      return ok({ imported: created.map((address) => view(address, false)), rejected: [...plan.rejected] });
+      const rejected = [...plan.rejected, ...lateRejects].sort((a, b) => a.row - b.row);
+      return ok({ imported: created.map((address) => view(address, false)), rejected });
     },
 
     wizardDraft() {

@@ -80,6 +80,20 @@ export type ImportPlan =
 const NOT_AN_EXPORT_HINT = 'Choose a file that Relayproof saved with Export (it starts with "format": "relayproof-addresses").';
 
 /**
+ * Why a well-formed row cannot be added next to `known` (null: it can): an unknown
+ * platform, a duplicate, a platform's limit. The import plans with it, and checks each
+ * row again inside the settings lock, where `known` is the file as it is then.
+ */
+export function importRowRefusal(fields: AddressFields, known: readonly SavedAddress[], platforms: ReadonlyMap<PlatformId, Platform>): string | null {
+  const platform = platforms.get(fields.platform);
+  if (platform === undefined) return `platform: ${unknownPlatformMessage(fields.platform, platforms)}`;
+  const check = checkNewAddress({ address: fields.address, platform: fields.platform, environment: fields.environment }, known, platform);
+  if (check.errors.length === 0) return null;
+  const existing = check.errors.some((e) => e.code === 'duplicate') ? 'Skipped, the existing address is kept unchanged: ' : 'Skipped: ';
+  return existing + check.errors.map((e) => e.message).join(' ');
+}
+
+/**
  * Which rows of `document` to import. `saved` are the addresses already configured
  * (never changed), `platforms` the platform data (limits, system domains).
  */
@@ -127,15 +141,9 @@ export function planImport(document: unknown, saved: readonly SavedAddress[], pl
       return;
     }
     const fields = parsed.data;
-    const platform = platforms.get(fields.platform);
-    if (platform === undefined) {
-      reject(`platform: ${unknownPlatformMessage(fields.platform, platforms)}`);
-      return;
-    }
-    const check = checkNewAddress({ address: fields.address, platform: fields.platform, environment: fields.environment }, known, platform);
-    if (check.errors.length > 0) {
-      const existing = check.errors.some((e) => e.code === 'duplicate') ? 'Skipped, the existing address is kept unchanged: ' : 'Skipped: ';
-      reject(existing + check.errors.map((e) => e.message).join(' '));
+    const refused = importRowRefusal(fields, known, platforms);
+    if (refused !== null) {
+      reject(refused);
       return;
     }
     accepted.push({ row, fields });

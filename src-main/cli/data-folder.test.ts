@@ -3,7 +3,8 @@
  * privately for this file, as `out/main/cli.js` is), run as separate processes.
  *
  * - Issue 13: sixteen `relayproof address add` started together all store their address,
- *   each with its password in the OS keychain and none orphaned; `doctor` lists keychain
+ *   each with its password in the OS keychain and none orphaned; eight adding the SAME
+ *   address together store it once (the duplicate check runs inside the settings lock); `doctor` lists keychain
  *   entries without an address and `doctor --remove-orphans` deletes exactly those. These
  *   run in a private D-Bus session with a throwaway gnome-keyring (its files in a
  *   temporary XDG_DATA_HOME), so they never see or delete another test's entries.
@@ -22,8 +23,14 @@ const root = mkdtempSync(join(tmpdir(), 'relayproof-data-folder-'));
 let built: BuiltEntries;
 /** Records the process's peak memory when it exits (`node --import`). */
 const peakMemoryHook = join(root, 'peak-memory.mjs');
+/** Makes a file named after the process in $READY_DIR when it starts reading standard input (`node --import`). */
+const readyHook = join(root, 'ready.mjs');
 beforeAll(async () => {
-  built = await buildEntries({ cli: 'src-main/cli/cli.ts' });
+  built = await buildEntries({ cli: 'src-main/cli/cli.ts', writer: 'src-main/testing/store-writer.ts' });
+  writeFileSync(
+    readyHook,
+    "import { writeFileSync } from 'node:fs';\nconst iterate = process.stdin[Symbol.asyncIterator];\nprocess.stdin[Symbol.asyncIterator] = function () {\n  writeFileSync(`${process.env.READY_DIR}/${process.pid}`, '');\n  return iterate.call(this);\n};\n",
+  );
   writeFileSync(peakMemoryHook, "import { writeFileSync } from 'node:fs';\nprocess.on('exit', () => writeFileSync(process.env.PEAK_MEMORY_FILE, String(process.resourceUsage().maxRSS * 1024)));\n");
 }, 120_000);
 afterAll(() => {
@@ -88,6 +95,56 @@ describe.skipIf(keyringSkip.length > 0)('relayproof address add, sixteen at once
     const said = Array.from({ length: 16 }, (_, i) => json<{ ok: boolean; address: { id: string } }>(join(out, `add-${i}.json`)));
     expect(said.every((s) => s.ok)).toBe(true);
     expect(new Set(said.map((s) => s.address.id))).toEqual(new Set(listed.map((a) => a.id)));
+    const orphans = json<Doctor>(join(out, 'doctor.json')).checks.find((c) => c.id === 'keychain-orphans');
+    expect(orphans).toMatchObject({ status: 'pass', detail: { orphans: [] } });
+  }, 240_000);
+
+  it('eight concurrent `address add` of the SAME address store it once; the others are refused as duplicates and leave no keychain entry', async () => {
+    const data = freshDir('data');
+    const out = freshDir('out');
+    // The race made certain rather than lucky: each add starts, opens the store and waits
+    // for its password on standard input (the \`go\` pipe; it says so in \`ready/\`); then
+    // another process holds the settings lock while all eight get their passwords, so every
+    // add reads the file (no such address yet) and waits at the lock until the holder dies.
+    const adds = Array.from({ length: 8 }, (_, i) =>
+      `( ${addCommand('same@example.test', '', `${out}/add-${i}`).replace(/^printf '%s' "" \| \$CLI/u, `(cat ${out}/go; printf '%s' "Same-${i}-$$") | $CLI_READY`)} ) &`,
+    ).join('\n');
+    const script = [
+      `mkdir ${out}/ready`,
+      `mkfifo ${out}/go`,
+      adds,
+      `until [ "$(ls ${out}/ready | wc -l)" -ge 8 ]; do sleep 0.1; done`,
+      `$WRITER hold-lock ${data} > ${out}/holder &`,
+      'HOLDER=$!',
+      `until grep -q locked ${out}/holder; do sleep 0.1; done`,
+      `: > ${out}/go`,
+      // Enough for eight processes on two busy cores to check and reach the lock, well
+      // inside the 10 s a process waits for it.
+      'sleep 3',
+      'kill -9 $HOLDER',
+      'wait',
+      `$CLI address list --json > ${out}/list.json`,
+      `$CLI doctor --json > ${out}/doctor.json`,
+    ].join('\n');
+    const code = await inKeyringSession(`${script}\n`, {
+      RELAYPROOF_DATA_DIR: data,
+      READY_DIR: join(out, 'ready'),
+      CLI_READY: `${process.execPath} --import ${readyHook} ${built.path('cli')}`,
+      WRITER: `${process.execPath} ${built.path('writer')}`,
+    });
+    expect(code).toBe(0);
+
+    const listed = json<Listed>(join(out, 'list.json')).addresses;
+    expect(listed.map((a) => [a.address, a.secret.stored])).toEqual([['same@example.test', true]]);
+    const codes = Array.from({ length: 8 }, (_, i) => readFileSync(join(out, `add-${i}.code`), 'utf8').trim());
+    expect(codes.filter((c) => c === '0')).toHaveLength(1);
+    const winner = codes.indexOf('0');
+    expect(json<{ ok: boolean; address: { id: string } }>(join(out, `add-${winner}.json`)).address.id).toBe(listed[0]?.id);
+    // Each refusal says why, in the words the check uses for a duplicate.
+    const refusals = codes.flatMap((c, i) => (c === '0' ? [] : [readFileSync(join(out, `add-${i}.json`), 'utf8') + readFileSync(join(out, `add-${i}.err`), 'utf8')]));
+    expect(refusals).toHaveLength(7);
+    for (const text of refusals) expect(text).toContain('same@example.test is already connected to');
+    // A refused create's password never stays behind in the keychain.
     const orphans = json<Doctor>(join(out, 'doctor.json')).checks.find((c) => c.id === 'keychain-orphans');
     expect(orphans).toMatchObject({ status: 'pass', detail: { orphans: [] } });
   }, 240_000);

@@ -60,7 +60,17 @@ export interface AppStore {
    */
   createAddresses(
     entries: readonly AddressFields[],
-    options?: { readonly setup?: Address['setup']; readonly event?: (created: Address, index: number) => Omit<LifecycleEvent, 'id' | 'at'> },
+    options?: {
+      readonly setup?: Address['setup'];
+      readonly event?: (created: Address, index: number) => Omit<LifecycleEvent, 'id' | 'at'>;
+      /**
+       * Runs inside the cross-process lock on the addresses as they are now (those this
+       * call created before it included): false leaves the entry out. A check made before
+       * the call (a duplicate, a platform's limit) can be stale by the time the lock is
+       * held, since another process may have added the same address in between.
+       */
+      readonly admit?: (fields: AddressFields, existing: readonly Address[], index: number) => boolean;
+    },
   ): Address[];
   updateAddress(id: string, patch: Partial<AddressFields>): Address | undefined;
   deleteAddress(id: string): boolean;
@@ -199,9 +209,11 @@ export function openStore(deps: OpenStoreDeps): AppStore {
       const now = clock().toISOString();
       const created: Address[] = [];
       change((document) => {
+        created.length = 0;
         const taken = new Set(document.addresses.map((a) => a.id));
         const events: LifecycleEvent[] = [];
         for (const [index, fields] of entries.entries()) {
+          if (options?.admit !== undefined && !options.admit(fields, [...document.addresses, ...created], index)) continue;
           let id = newId();
           // 60 random bits make a clash practically impossible; an injected newId might still repeat.
           for (let tries = 0; taken.has(id); tries++) {
@@ -214,6 +226,7 @@ export function openStore(deps: OpenStoreDeps): AppStore {
           const event = options?.event?.(address, index);
           if (event !== undefined) events.push({ ...event, id: randomId('e-'), at: now });
         }
+        if (created.length === 0 && events.length === 0) return document;
         return {
           ...document,
           addresses: [...document.addresses, ...created],
