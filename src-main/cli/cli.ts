@@ -3,6 +3,15 @@
 import { StoreUnavailableError } from '../store/store';
 import { runCli } from './run';
 
+// `relayproof explain … | head`: once the reader has closed the pipe, nothing written can be
+// read, so the command ends quietly, as cat or grep do, instead of crashing on EPIPE.
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+    throw error;
+  });
+}
+
 runCli(process.argv.slice(2), { stdout: process.stdout, stderr: process.stderr, stdin: process.stdin, env: process.env }).then(
   (code) => {
     process.exitCode = code;
