@@ -30,6 +30,8 @@ import { loadReplyCatalogue, type LoadCatalogueResult } from './analyze/reply-ca
 import { loadM365Service, type LoadM365ServiceResult, type M365ServiceDeps } from './m365/service';
 import { createAddressTokens, type AddressTokens } from './m365/address-tokens';
 import { openAppRegistrations } from './m365/app-registrations';
+import { createM365OAuthService } from './m365/oauth-service';
+import { createSettingsService } from './store/settings-service';
 import { createBackgroundToken } from './m365/background-token';
 import { createSmtpTester } from './smtp/lending-test';
 import { createAddressService } from './addresses/address-service';
@@ -149,6 +151,8 @@ export function createServices(options: ServicesOptions): Services {
   // One connection-test path for the smtp channels, rotation and the verification runs.
   const smtp = createSmtpTester({ store, vault, clock, replies, heldToken: (addressId) => m365Tokens.held(addressId) });
   const addresses = createAddressService({ store, vault, smtp, clock, platforms, m365Tokens, m365Apps, clipboard });
+  const m365OAuth = createM365OAuthService({ store, vault, clock, m365, tokens: m365Tokens, apps: m365Apps });
+  const settings = createSettingsService({ store, clock });
   const verification = createVerificationService({
     store,
     vault,
@@ -173,8 +177,10 @@ export function createServices(options: ServicesOptions): Services {
     providers,
     replies,
     m365,
+    m365OAuth,
     m365Tokens,
     m365Apps,
+    settings,
     store,
     vault,
     clock,

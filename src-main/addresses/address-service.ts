@@ -33,6 +33,7 @@ import type { AddressTokens } from '../m365/address-tokens';
 import type { AppRegistrations } from '../m365/app-registrations';
 import { unknownPlatform, type LoadPlatformsResult, type PlatformCatalog } from '../providers/platforms';
 import type { SmtpTester, SmtpTestOptions } from '../smtp/lending-test';
+import { definedOnly } from '../store/patch';
 import type { AppStore } from '../store/store';
 import { bind, bindingsAfterMove, ipsOf } from '../vault/lending-binding';
 import { SECRET_PURPOSES, type SecretPurpose, type Vault } from '../vault/vault';
@@ -103,11 +104,6 @@ export interface AddressService {
 }
 
 const SECRET_WORDS: Record<Address['authKind'], string> = { password: 'password', 'app-password': 'app password', 'api-key': 'API key', oauth2: 'OAuth 2.0 token' };
-
-/** A zod `.partial()` output may carry explicit `undefined`s; a patch must not. */
-function definedOnly<T extends object>(patch: { [K in keyof T]?: T[K] | undefined }): Partial<T> {
-  return Object.fromEntries(Object.entries(patch).filter(([, value]) => value !== undefined)) as Partial<T>;
-}
 
 /**
  * The form an address is stored in: punycode domain, as SMTP and DNS use it (the wizard

@@ -11,9 +11,11 @@ import type { LoadCatalogueResult } from '../analyze/reply-catalogue';
 import type { SecretClipboard } from '../app/clipboard';
 import type { AddressTokens } from '../m365/address-tokens';
 import type { AppRegistrations } from '../m365/app-registrations';
+import type { M365OAuthService } from '../m365/oauth-service';
 import type { LoadM365ServiceResult } from '../m365/service';
 import type { LoadPlatformsResult } from '../providers/platforms';
 import type { LoadProvidersResult } from '../providers/providers';
+import type { SettingsService } from '../store/settings-service';
 import type { AppStore } from '../store/store';
 import type { Vault } from '../vault/vault';
 import type { VerificationStore } from '../verification/status-store';
@@ -51,6 +53,10 @@ export interface HandlerDeps {
   readonly replies: () => Promise<LoadCatalogueResult>;
   /** The Microsoft 365 guide from resources/m365.json (loaded once). */
   readonly m365: () => Promise<LoadM365ServiceResult>;
+  /** The Microsoft 365 guide and OAuth 2.0 path of each address (keychain lending, held tokens, the app registration). */
+  readonly m365OAuth: M365OAuthService;
+  /** Settings, with the times kept about them stamped on every edit. */
+  readonly settings: SettingsService;
   /** Copies a secret to the system clipboard inside main and clears it later. */
   readonly clipboard: SecretClipboard;
   /** OAuth 2.0 access tokens acquired for saved addresses, in memory only. */

@@ -1,25 +1,12 @@
 /**
- * Handlers of the Microsoft 365 channels (src-preload/contract/m365.ts): the readiness
- * guide over the M365 service built from resources/m365.json, and the OAuth 2.0 path. The
- * client secret lives in the vault (purpose `oauth-client`)
- * and is lent to msal inside main; the token is held in memory for the address
- * (`deps.m365Tokens`) and what goes back is its explanation, never the token.
- * A certificate credential's private key lives in the vault (purpose
- * `oauth-certificate`) (checked with node:crypto before it is saved); its thumbprint and
- * certificate are public and saved with the app registration (`deps.m365Apps`).
+ * Handlers of the Microsoft 365 channels (src-preload/contract/m365.ts): each adapts its
+ * channel to the Microsoft 365 service (src-main/m365/oauth-service.ts), which owns the
+ * readiness guide and the OAuth 2.0 path: lending the client secret or the certificate's
+ * private key from the keychain, keeping the acquired token in memory, and saving the
+ * app registration.
  */
-import { fail, ok, type Address, type Result } from '../../src-preload/contract';
-import type { AppCredentialUsed } from '../../src-preload/contract/m365';
-import { certificateCredential, checkClientCertificate } from '../m365/client-certificate';
-import { retirementStatus } from '../m365/retirement';
-import type { M365Service } from '../m365/service';
-import type { TokenAcquisition } from '../m365/oauth';
-import { TokenHolderFullError } from '../m365/token-holder';
-import type { TokenOutcome } from '../../src-preload/contract/m365-schemas';
-import { bind } from '../vault/lending-binding';
+import type { M365OAuthService } from '../m365/oauth-service';
 import type { Handlers } from './dispatch';
-import type { HandlerDeps } from './handlers';
-import { unreadableResource } from '../app/json-resource';
 
 type M365Channel =
   | 'm365:get-checklist'
@@ -33,169 +20,17 @@ type M365Channel =
   | 'm365:acquire-delegated-token'
   | 'm365:forget-token';
 
-export function m365Handlers(deps: HandlerDeps): Pick<Handlers, M365Channel> {
-  const { store, vault, clock, m365Tokens: tokens } = deps;
-
-  function addressOr(addressId: string): Result<Address> {
-    const address = store.getAddress(addressId);
-    return address === undefined
-      ? fail('not-found', `No address with id ${addressId} is configured. It may have been removed in another window.`, { hint: 'Choose the address again from the list.' })
-      : ok(address);
-  }
-
-  async function service(): Promise<Result<M365Service>> {
-    const loaded = await deps.m365();
-    return loaded.ok
-      ? ok(loaded.service)
-      : unreadableResource('m365', loaded.problems);
-  }
-
-  /** Keeps an acquired token for the address (an expired one is not kept) and returns what may be shown. */
-  function keep(addressId: string, tenantId: string, clientId: string, acquisition: TokenAcquisition): Result<TokenOutcome> {
-    const { accessToken, outcome } = acquisition;
-    if (accessToken !== null && outcome.status === 'acquired') {
-      // The token's own `exp` wins over msal's expires_in: that is what Exchange Online checks.
-      const expiresAt = outcome.explanation.expiresAt ?? outcome.expiresOn;
-      if (expiresAt === null || Date.parse(expiresAt) > clock().getTime()) {
-        try {
-          tokens.hold(addressId, accessToken, { flow: outcome.flow, expiresAt, tenantId: outcome.explanation.tenantId ?? tenantId, clientId });
-          // App-only: remember the (non-secret) registration, so re-checks can get a fresh token on their own.
-          if (outcome.flow === 'client-credentials') deps.m365Apps?.set(addressId, { tenantId, clientId });
-        } catch (error) {
-          if (error instanceof TokenHolderFullError) return fail('conflict', 'The token was acquired but not kept.', { hint: error.message });
-          throw error;
-        }
-      } else {
-        tokens.forget(addressId);
-      }
-    }
-    return ok(outcome);
-  }
-
+export function m365Handlers({ m365OAuth }: { readonly m365OAuth: M365OAuthService }): Pick<Handlers, M365Channel> {
   return {
-    async 'm365:get-checklist'(input) {
-      const guide = await service();
-      return guide.ok ? guide.value.checklist(input) : guide;
-    },
-
-    async 'm365:generate-script'(input) {
-      const guide = await service();
-      return guide.ok ? guide.value.script(input) : guide;
-    },
-
-    async 'm365:get-facts'() {
-      const guide = await service();
-      if (!guide.ok) return guide;
-      const { facts } = guide.value;
-      return ok({ facts, retirement: retirementStatus(facts, clock().toISOString().slice(0, 10)) });
-    },
-
-    async 'm365:explain-token'(input) {
-      const guide = await service();
-      return guide.ok ? guide.value.explainToken(input) : guide;
-    },
-
-    async 'm365:set-client-secret'({ addressId, secret }) {
-      const address = addressOr(addressId);
-      if (!address.ok) return address;
-      const saved = await vault.set(addressId, 'oauth-client', secret);
-      if (!saved.ok) return saved;
-      const changedAt = clock().toISOString();
-      // Tokens got with this credential go to the SMTP server as Settings describe it now.
-      // Not while a certificate is saved: tokens are then got with the certificate's key,
-      // which this call did not replace (and whose holder it did not prove to be).
-      if ((deps.m365Apps?.getCertificate(addressId) ?? null) === null) bind(store, addressId, 'oauth', changedAt);
-      return ok({ stored: true as const, changedAt });
-    },
-
-    async 'm365:set-client-certificate'({ addressId, thumbprint, privateKeyPem, certificatePem }) {
-      const address = addressOr(addressId);
-      if (!address.ok) return address;
-      const apps = deps.m365Apps;
-      if (apps === undefined) return fail('internal', 'Relayproof cannot save app registrations in this mode.', { hint: 'Use the desktop app or `relayproof serve`.' });
-      const checked = checkClientCertificate({ thumbprint, privateKeyPem, certificatePem });
-      if (!checked.ok) return checked;
-      const saved = await vault.set(addressId, 'oauth-certificate', checked.value.keychainForm);
-      if (!saved.ok) return saved;
-      apps.setCertificate(addressId, { thumbprint: checked.value.thumbprint, certificatePem: checked.value.certificatePem });
-      const changedAt = clock().toISOString();
-      bind(store, addressId, 'oauth', changedAt);
-      return ok({ stored: true as const, thumbprint: checked.value.thumbprint, changedAt });
-    },
-
-    async 'm365:get-oauth-state'({ addressId }) {
-      const address = addressOr(addressId);
-      if (!address.ok) return address;
-      const has = await vault.has(addressId, 'oauth-client');
-      const saved = deps.m365Apps?.get(addressId) ?? null;
-      const registration = saved === null ? null : { tenantId: saved.tenantId, clientId: saved.clientId, savedAt: saved.savedAt };
-      const savedCertificate = deps.m365Apps?.getCertificate(addressId) ?? null;
-      let certificate = null;
-      if (savedCertificate !== null) {
-        const key = await vault.has(addressId, 'oauth-certificate');
-        certificate = { thumbprint: savedCertificate.thumbprint, certificateSaved: savedCertificate.certificatePem !== null, keyStored: key.ok ? key.value : null, savedAt: savedCertificate.savedAt };
-      }
-      return ok({ clientSecretStored: has.ok ? has.value : null, token: tokens.info(addressId), registration, certificate });
-    },
-
-    async 'm365:acquire-app-token'({ addressId, tenantId, clientId, clientSecret }, ctx) {
-      const address = addressOr(addressId);
-      if (!address.ok) return address;
-      const m365 = await service();
-      if (!m365.ok) return m365;
-      const acquire = (secret: string) =>
-        m365.value.acquireAppToken({ tenant: tenantId, clientId, credential: { kind: 'secret', clientSecret: secret } }, { signal: ctx.signal });
-      let acquired: Result<TokenAcquisition>;
-      let credential: AppCredentialUsed;
-      const certificate = clientSecret === undefined ? (deps.m365Apps?.getCertificate(addressId) ?? null) : null;
-      if (clientSecret !== undefined) {
-        credential = 'client-secret';
-        acquired = await acquire(clientSecret);
-      } else if (certificate !== null) {
-        credential = 'certificate';
-        const lent = await vault.withSecret(addressId, 'oauth-certificate', async (stored) => {
-          const saved = certificateCredential(stored, certificate, address.value.address);
-          return saved.ok ? m365.value.acquireAppToken({ tenant: tenantId, clientId, credential: saved.value }, { signal: ctx.signal }) : saved;
-        });
-        if (!lent.ok) {
-          return lent.error.code === 'not-found'
-            ? fail('not-found', `The private key of the certificate saved for ${address.value.address} is not in the keychain.`, {
-                hint: 'Save the certificate again (thumbprint and private key) on the OAuth 2.0 tab, or use a client secret for this request.',
-              })
-            : lent;
-        }
-        acquired = lent.value;
-      } else {
-        credential = 'saved-client-secret';
-        const lent = await vault.withSecret(addressId, 'oauth-client', acquire);
-        if (!lent.ok) {
-          return lent.error.code === 'not-found'
-            ? fail('not-found', `No client secret is saved for ${address.value.address}.`, {
-                hint: 'Paste the client secret’s Value (shown once under Certificates & secrets in the app registration) and save it, or use it for this one request. Or save a certificate instead.',
-              })
-            : lent;
-        }
-        acquired = lent.value;
-      }
-      if (!acquired.ok) return acquired;
-      const kept = keep(addressId, tenantId, clientId, acquired.value);
-      return kept.ok ? ok({ ...kept.value, credential }) : kept;
-    },
-
-    async 'm365:acquire-delegated-token'({ operationId: _operationId, addressId, tenantId, clientId, timeoutSeconds }, ctx) {
-      const address = addressOr(addressId);
-      if (!address.ok) return address;
-      const m365 = await service();
-      if (!m365.ok) return m365;
-      const acquired = await m365.value.acquireDelegatedToken(
-        { tenant: tenantId, clientId, ...(timeoutSeconds !== undefined ? { timeoutSeconds } : {}) },
-        { signal: ctx.signal, onPrompt: (prompt) => ctx.emit({ type: 'device-code', prompt }) },
-      );
-      return acquired.ok ? keep(addressId, tenantId, clientId, acquired.value) : acquired;
-    },
-
-    async 'm365:forget-token'({ addressId }) {
-      return ok({ forgotten: tokens.forget(addressId) });
-    },
+    'm365:get-checklist': (input) => m365OAuth.checklist(input),
+    'm365:generate-script': (input) => m365OAuth.script(input),
+    'm365:get-facts': () => m365OAuth.facts(),
+    'm365:explain-token': (input) => m365OAuth.explainToken(input),
+    'm365:set-client-secret': ({ addressId, secret }) => m365OAuth.setClientSecret(addressId, secret),
+    'm365:set-client-certificate': (input) => m365OAuth.setClientCertificate(input),
+    'm365:get-oauth-state': ({ addressId }) => m365OAuth.oauthState(addressId),
+    'm365:acquire-app-token': (input, ctx) => m365OAuth.acquireAppToken(input, { signal: ctx.signal }),
+    'm365:acquire-delegated-token': (input, ctx) => m365OAuth.acquireDelegatedToken(input, { signal: ctx.signal, onPrompt: (prompt) => ctx.emit({ type: 'device-code', prompt }) }),
+    'm365:forget-token': async ({ addressId }) => m365OAuth.forgetToken(addressId),
   };
 }
