@@ -111,7 +111,7 @@ describe('hidden characters in identifiers', () => {
     ['DNS server', dnsServerSpecSchema, '192.0.2.53'],
   ] as const;
 
-  it.each(identifiers)('%s refuses each of 64 hidden-character payloads, naming the character and its position', (label, schema, valid) => {
+  it.each(identifiers)('%s refuses each of 99 hidden-character payloads, naming the character and its position', (label, schema, valid) => {
     const payloads = hiddenPayloads(valid);
     expect(payloads.length).toBeGreaterThanOrEqual(50);
     expect(schema.safeParse(valid).success).toBe(true);
@@ -120,8 +120,21 @@ describe('hidden characters in identifiers', () => {
       const code = `U+${payload.codePoint.toString(16).toUpperCase().padStart(4, '0')}`;
       expect(result.success, `${label} ${payload.label}`).toBe(false);
       expect(messages(result), `${label} ${payload.label}`).toEqual([expect.stringContaining(`${label} contains`)]);
-      expect(messages(result)[0]).toContain(`(${code} `);
+      // Named (`(U+202E RIGHT-TO-LEFT OVERRIDE)`), or an unnamed format character (`(U+1D173)`).
+      expect(messages(result)[0]).toMatch(new RegExp(`\\(${code.replace('+', '\\+')}[ )]`, 'u'));
       expect(messages(result)[0]).toContain(`at position ${payload.position}.`);
+    }
+  });
+
+  it('refuses every other invisible character (security review of issue 12), by name or as an invisible formatting character; free text keeps emoji', () => {
+    expect(hiddenCharacterProblem('Username', 'supp\u{E0041}ort')).toMatch(/^Username contains an invisible character \(U\+E0041 TAG CHARACTER\) at position 5\./u);
+    expect(hiddenCharacterProblem('Host', 'smtp\u3164.example.com')).toMatch(/^Host contains an invisible character \(U\+3164 HANGUL FILLER\) at position 5\./u);
+    expect(hiddenCharacterProblem('Host', 'smtp\u{1D175}.example.com')).toMatch(/^Host contains an invisible formatting character \(U\+1D175\) at position 5\./u);
+    expect(hiddenCharacterProblem('Host', 'smtp\uFE0F.example.com')).toMatch(/\(U\+FE0F VARIATION SELECTOR-16\)/u);
+    expect(hiddenCharacterProblem('Host', 'smtp\u{E01EF}.example.com')).toMatch(/\(U\+E01EF VARIATION SELECTOR-256\)/u);
+    // Free text: a family (ZWJ), a red heart (VS16) and the flag of England (tag characters).
+    for (const emoji of ['\u{1F468}\u200D\u{1F469}\u200D\u{1F467}', '\u2764\uFE0F', '\u{1F3F4}\u{E0067}\u{E0062}\u{E0065}\u{E006E}\u{E0067}\u{E007F}']) {
+      expect(hiddenCharacterProblem('Reason', `approved ${emoji}`, 'free-text')).toBeNull();
     }
   });
 

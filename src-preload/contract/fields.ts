@@ -18,7 +18,7 @@ import { z } from 'zod';
 // character and where it is, so the admin can find a paste accident.
 
 /** Why a character is refused: what the admin is told it is. */
-type HiddenKind = 'line break' | 'control character' | 'invisible character';
+type HiddenKind = 'line break' | 'control character' | 'invisible character' | 'invisible formatting character';
 
 /** Names of the characters that are refused anywhere (and shown by name in DNS text). */
 export const HIDDEN_CHARACTER_NAMES: Readonly<Record<number, string>> = {
@@ -48,7 +48,52 @@ export const HIDDEN_CHARACTER_NAMES: Readonly<Record<number, string>> = {
   0x2068: 'FIRST STRONG ISOLATE',
   0x2069: 'POP DIRECTIONAL ISOLATE',
   0xfeff: 'ZERO WIDTH NO-BREAK SPACE',
+  // Invisible, or blank, yet not controls: a paste can carry them into a host or address.
+  0x034f: 'COMBINING GRAPHEME JOINER',
+  0x115f: 'HANGUL CHOSEONG FILLER',
+  0x1160: 'HANGUL JUNGSEONG FILLER',
+  0x180b: 'MONGOLIAN FREE VARIATION SELECTOR ONE',
+  0x180c: 'MONGOLIAN FREE VARIATION SELECTOR TWO',
+  0x180d: 'MONGOLIAN FREE VARIATION SELECTOR THREE',
+  0x180f: 'MONGOLIAN FREE VARIATION SELECTOR FOUR',
+  0x206a: 'INHIBIT SYMMETRIC SWAPPING',
+  0x206b: 'ACTIVATE SYMMETRIC SWAPPING',
+  0x206c: 'INHIBIT ARABIC FORM SHAPING',
+  0x206d: 'ACTIVATE ARABIC FORM SHAPING',
+  0x206e: 'NATIONAL DIGIT SHAPES',
+  0x206f: 'NOMINAL DIGIT SHAPES',
+  0x2800: 'BRAILLE PATTERN BLANK',
+  0x3164: 'HANGUL FILLER',
+  0xffa0: 'HALFWIDTH HANGUL FILLER',
+  0xfff9: 'INTERLINEAR ANNOTATION ANCHOR',
+  0xfffa: 'INTERLINEAR ANNOTATION SEPARATOR',
+  0xfffb: 'INTERLINEAR ANNOTATION TERMINATOR',
 };
+
+const FORMAT_CHARACTER = /^\p{Cf}$/u;
+
+/**
+ * The name of an invisible character an identifier refuses beyond the table's: variation
+ * selectors (they change how the character before them looks) and the tag block (hidden
+ * text after a visible one). Null for the rest.
+ */
+function invisibleName(codePoint: number): string | null {
+  const named = HIDDEN_CHARACTER_NAMES[codePoint];
+  if (named !== undefined) return named;
+  if (codePoint >= 0xfe00 && codePoint <= 0xfe0f) return `VARIATION SELECTOR-${codePoint - 0xfe00 + 1}`;
+  if (codePoint >= 0xe0100 && codePoint <= 0xe01ef) return `VARIATION SELECTOR-${codePoint - 0xe0100 + 17}`;
+  if (codePoint >= 0xe0000 && codePoint <= 0xe007f) return 'TAG CHARACTER';
+  return null;
+}
+
+/**
+ * How a display names an invisible character: by name when it has one, else "FORMAT
+ * CHARACTER" for the rest of Unicode category Cf (which includes the musical
+ * U+1D173–U+1D17A and any added later). Null for a visible character.
+ */
+export function invisibleCharacterName(codePoint: number): string | null {
+  return invisibleName(codePoint) ?? (FORMAT_CHARACTER.test(String.fromCodePoint(codePoint)) ? 'FORMAT CHARACTER' : null);
+}
 
 export const C0_CONTROL_NAMES: readonly string[] = ['NUL', 'SOH', 'STX', 'ETX', 'EOT', 'ENQ', 'ACK', 'BEL', 'BS', 'TAB', 'LF', 'VT', 'FF', 'CR', 'SO', 'SI', 'DLE', 'DC1', 'DC2', 'DC3', 'DC4', 'NAK', 'SYN', 'ETB', 'CAN', 'EM', 'SUB', 'ESC', 'FS', 'GS', 'RS', 'US'];
 
@@ -68,9 +113,13 @@ function hiddenKind(codePoint: number, freeText: boolean): { readonly kind: Hidd
   if (codePoint === 0x85 || codePoint === 0x2028 || codePoint === 0x2029) return { kind: 'line break', name: HIDDEN_CHARACTER_NAMES[codePoint] ?? 'LINE BREAK' };
   if (codePoint >= 0x80 && codePoint <= 0x9f) return { kind: 'control character', name: 'C1 CONTROL' };
   if (BIDI_CONTROLS.has(codePoint)) return { kind: 'invisible character', name: HIDDEN_CHARACTER_NAMES[codePoint] ?? 'BIDI CONTROL' };
+  // Free text keeps the rest: emoji are built with ZERO WIDTH JOINER, VARIATION SELECTOR-16
+  // and tag characters (the flags of England, Scotland, Wales).
   if (freeText) return null;
-  const name = HIDDEN_CHARACTER_NAMES[codePoint];
-  return name === undefined ? null : { kind: 'invisible character', name };
+  const name = invisibleName(codePoint);
+  if (name !== null) return { kind: 'invisible character', name };
+  // Every other format character (category Cf) too, unnamed: the list grows with Unicode.
+  return FORMAT_CHARACTER.test(String.fromCodePoint(codePoint)) ? { kind: 'invisible formatting character', name: '' } : null;
 }
 
 /**
@@ -88,9 +137,10 @@ export function hiddenCharacterProblem(label: string, value: string, rule: 'iden
     const codePoint = char.codePointAt(0) ?? 0;
     const hidden = hiddenKind(codePoint, rule === 'free-text');
     if (hidden === null) continue;
-    const what = `${hidden.kind === 'invisible character' ? 'an' : 'a'} ${hidden.kind} (${codePointLabel(codePoint)} ${hidden.name}) at position ${position}`;
+    const invisible = hidden.kind === 'invisible character' || hidden.kind === 'invisible formatting character';
+    const what = `${invisible ? 'an' : 'a'} ${hidden.kind} (${hidden.name === '' ? codePointLabel(codePoint) : `${codePointLabel(codePoint)} ${hidden.name}`}) at position ${position}`;
     const why =
-      hidden.kind === 'invisible character'
+      invisible
         ? 'It makes the value look different from what is saved and sent; delete it or type the value again instead of pasting it.'
         : 'It could end the line and smuggle a second command to the server; delete it or type the value again.';
     return `${label} contains ${what}. ${why}`;

@@ -6,7 +6,7 @@
  * Pure: no node imports, safe in the renderer. The character names are the field rules'
  * (fields.ts), so what an identifier refuses and what a display names agree.
  */
-import { C0_CONTROL_NAMES, codePointLabel, HIDDEN_CHARACTER_NAMES } from './fields';
+import { C0_CONTROL_NAMES, codePointLabel, HIDDEN_CHARACTER_NAMES, invisibleCharacterName } from './fields';
 
 export interface HiddenCharacter {
   /** Index in UTF-16 code units of the original string. */
@@ -25,9 +25,7 @@ function hiddenName(codePoint: number): string | null {
   if (codePoint < 0x20) return C0_CONTROL_NAMES[codePoint] ?? 'CONTROL';
   if (codePoint === 0x7f) return 'DELETE';
   if (codePoint >= 0x80 && codePoint <= 0x9f) return HIDDEN_CHARACTER_NAMES[codePoint] ?? 'C1 CONTROL';
-  if (codePoint >= 0xe0000 && codePoint <= 0xe007f) return 'TAG CHARACTER';
-  if (codePoint >= 0xfe00 && codePoint <= 0xfe0f) return 'VARIATION SELECTOR';
-  return HIDDEN_CHARACTER_NAMES[codePoint] ?? DISPLAY_ONLY[codePoint] ?? null;
+  return invisibleCharacterName(codePoint) ?? DISPLAY_ONLY[codePoint] ?? null;
 }
 
 /** Every control, bidi, zero-width or otherwise invisible character, with its position. */

@@ -11,9 +11,38 @@ function range(from: number, to: number): number[] {
 }
 
 /**
+ * The other invisible characters (security review of issue 12): a tag character (first,
+ * typical, last of the block), Hangul fillers, the deprecated format characters, variation
+ * selectors, the combining grapheme joiner, the interlinear annotation characters, musical
+ * format characters, Mongolian variation selectors and the braille blank. Free text keeps
+ * them (emoji and flags are built with some). 35 characters.
+ */
+export const INVISIBLE_FORMAT_CHARACTERS: readonly number[] = [
+  0xe0001,
+  0xe0041,
+  0xe007f,
+  0x3164,
+  0x115f,
+  0x1160,
+  0xffa0,
+  ...range(0x206a, 0x206f),
+  0xfe00,
+  0xfe0e,
+  0xfe0f,
+  0xe0100,
+  0xe01ef,
+  0x034f,
+  ...range(0xfff9, 0xfffb),
+  ...range(0x1d173, 0x1d17a),
+  ...range(0x180b, 0x180d),
+  0x180f,
+  0x2800,
+];
+
+/**
  * Every character an identifier must refuse: all of C0, DEL, C1 (its first and last, NEXT
  * LINE and the 8-bit CSI), the bidi controls, the zero-width and invisible characters, and
- * the line and paragraph separators. 62 characters.
+ * the line and paragraph separators, and the other invisible characters above. 97 characters.
  */
 export const HIDDEN_IDENTIFIER_CHARACTERS: readonly number[] = [
   ...range(0x00, 0x1f),
@@ -34,11 +63,12 @@ export const HIDDEN_IDENTIFIER_CHARACTERS: readonly number[] = [
   0x180e,
   0x2028,
   0x2029,
+  ...INVISIBLE_FORMAT_CHARACTERS,
 ];
 
 /** What free text still refuses: C0, DEL, C1, line breaks and bidi controls (zero-width joiners build emoji). */
 export const HIDDEN_FREE_TEXT_CHARACTERS: readonly number[] = HIDDEN_IDENTIFIER_CHARACTERS.filter(
-  (c) => !((c >= 0x200b && c <= 0x200d) || (c >= 0x2060 && c <= 0x2064) || c === 0xfeff || c === 0x00ad || c === 0x180e),
+  (c) => !((c >= 0x200b && c <= 0x200d) || (c >= 0x2060 && c <= 0x2064) || c === 0xfeff || c === 0x00ad || c === 0x180e || INVISIBLE_FORMAT_CHARACTERS.includes(c)),
 );
 
 export interface HiddenPayload {
