@@ -1,6 +1,5 @@
-import { constants as fsConstants } from 'node:fs';
-import { open } from 'node:fs/promises';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { readBoundedFile } from '../app/bounded-file';
 import { terminalText } from '../../src-preload/contract/visible-text';
 import type { ServicesOptions } from '../services';
 /**
@@ -125,42 +124,27 @@ function size(bytes: number): string {
 }
 
 /**
- * A file the admin hands in (an import file, a CA certificate, an app certificate). Its
- * size is checked BEFORE anything is read, on the opened file itself (so it cannot be
- * swapped in between), and the read stops at the limit: a wrong file (a disk image, a
- * log) is refused without loading it, and a device or pipe (`/dev/zero`, which reports
- * size 0 and never ends) is not a file at all. `what` names it for the message.
+ * A file the admin hands in (an import file, a CA certificate, an app certificate), read
+ * by the shared bounded reader (size checked on the opened file, read stopped at the
+ * limit, devices and pipes refused). `what` names it for the message.
  */
 export async function readUserFile(path: string, maxBytes: number, what: string): Promise<{ readonly ok: true; readonly text: string } | { readonly ok: false; readonly message: string }> {
-  let handle;
-  try {
-    // Non-blocking: opening a FIFO for reading would otherwise wait for a writer forever.
-    handle = await open(path, fsConstants.O_RDONLY | (fsConstants.O_NONBLOCK ?? 0));
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT') return { ok: false, message: `Cannot read ${path}: there is no such file.` };
-    if (code === 'EISDIR') return { ok: false, message: `${path} is a folder; give ${what} inside it.` };
-    if (code === 'EACCES' || code === 'EPERM') return { ok: false, message: `Cannot read ${path}: permission denied.` };
-    return { ok: false, message: `Cannot read ${path} (${code ?? 'error'}).` };
-  }
-  try {
-    const info = await handle.stat();
-    if (info.isDirectory()) return { ok: false, message: `${path} is a folder; give ${what} inside it.` };
-    if (!info.isFile()) return { ok: false, message: `${path} is not a regular file (a device or a pipe); give ${what} as a file.` };
-    if (info.size > maxBytes) return { ok: false, message: `${path} is ${size(info.size)}; ${what} can be at most ${size(maxBytes)}.` };
-    // One byte more than allowed tells a file that grew after the check.
-    const buffer = Buffer.alloc(maxBytes + 1);
-    let read = 0;
-    for (;;) {
-      const { bytesRead } = await handle.read(buffer, read, buffer.length - read, read);
-      if (bytesRead === 0) break;
-      read += bytesRead;
-      if (read > maxBytes) return { ok: false, message: `${path} grew past ${size(maxBytes)} while it was read; ${what} can be at most ${size(maxBytes)}.` };
-    }
-    return { ok: true, text: buffer.subarray(0, read).toString('utf8') };
-  } catch (error) {
-    return { ok: false, message: `Cannot read ${path} (${(error as NodeJS.ErrnoException).code ?? 'error'}).` };
-  } finally {
-    await handle.close();
+  const read = await readBoundedFile(path, maxBytes);
+  if (read.ok) return { ok: true, text: read.bytes.toString('utf8') };
+  switch (read.reason) {
+    case 'missing':
+      return { ok: false, message: `Cannot read ${path}: there is no such file.` };
+    case 'folder':
+      return { ok: false, message: `${path} is a folder; give ${what} inside it.` };
+    case 'denied':
+      return { ok: false, message: `Cannot read ${path}: permission denied.` };
+    case 'not-a-file':
+      return { ok: false, message: `${path} is not a regular file (a device or a pipe); give ${what} as a file.` };
+    case 'too-large':
+      return { ok: false, message: `${path} is ${size(read.size)}; ${what} can be at most ${size(maxBytes)}.` };
+    case 'grew':
+      return { ok: false, message: `${path} grew past ${size(maxBytes)} while it was read; ${what} can be at most ${size(maxBytes)}.` };
+    case 'error':
+      return { ok: false, message: `Cannot read ${path} (${read.code ?? 'error'}).` };
   }
 }

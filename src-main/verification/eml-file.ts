@@ -1,36 +1,35 @@
 /**
  * The `.eml` path, for when IMAP access is not possible: the admin saves the received
- * message ("Show original" / "Download message") and opens or drops the file. The size
- * is checked before reading, so a wrong file (a video, a disk image) is refused without
- * loading it.
+ * message ("Show original" / "Download message") and opens or drops the file. It is read
+ * by the shared bounded reader: the size is checked on the opened file before reading
+ * (a wrong file, a video or a disk image, is refused without loading it), the read stops
+ * at the limit, and a device or pipe is refused.
  */
-import { readFile, stat } from 'node:fs/promises';
+import { readBoundedFile } from '../app/bounded-file';
 import { fail, ok, type Result } from '../../src-preload/contract';
 import type { ReceiveOutcome } from './imap-receipt';
 import { DEFAULT_MESSAGE_LIMITS, inspectMessage } from './message-shape';
 
 export async function readEmlFile(path: string, maxBytes = DEFAULT_MESSAGE_LIMITS.maxBytes): Promise<Result<Buffer>> {
-  let size: number;
-  try {
-    const info = await stat(path);
-    if (!info.isFile()) return fail('invalid-input', `${path} is not a file.`, { details: { reason: 'unreadable' } });
-    size = info.size;
-  } catch (error) {
-    const code = (error as { code?: string }).code ?? '';
-    return fail(code === 'ENOENT' ? 'not-found' : 'invalid-input', code === 'ENOENT' ? `No file at ${path}.` : `Cannot read ${path} (${code || 'error'}).`, {
-      details: { reason: 'unreadable' },
-    });
-  }
-  if (size > maxBytes) {
-    return fail('invalid-input', `${path} is ${(size / 1024 / 1024).toFixed(1)} MB; Relayproof verifies messages up to ${(maxBytes / 1024 / 1024).toFixed(0)} MB.`, {
-      hint: 'Use the verification email Relayproof sent: it is a few KB.',
-      details: { reason: 'too-large' },
-    });
-  }
-  try {
-    return ok(await readFile(path));
-  } catch (error) {
-    return fail('invalid-input', `Cannot read ${path} (${(error as { code?: string }).code ?? 'error'}).`, { details: { reason: 'unreadable' } });
+  const read = await readBoundedFile(path, maxBytes);
+  if (read.ok) return ok(read.bytes);
+  const unreadable = { details: { reason: 'unreadable' } };
+  switch (read.reason) {
+    case 'missing':
+      return fail('not-found', `No file at ${path}.`, unreadable);
+    case 'folder':
+    case 'not-a-file':
+      return fail('invalid-input', `${path} is not a file.`, unreadable);
+    case 'denied':
+      return fail('invalid-input', `Cannot read ${path} (permission denied).`, unreadable);
+    case 'error':
+      return fail('invalid-input', `Cannot read ${path} (${read.code ?? 'error'}).`, unreadable);
+    case 'too-large':
+    case 'grew':
+      return fail('invalid-input', `${path} is ${read.reason === 'grew' ? 'more than ' : ''}${(read.size / 1024 / 1024).toFixed(1)} MB; Relayproof verifies messages up to ${(maxBytes / 1024 / 1024).toFixed(0)} MB.`, {
+        hint: 'Use the verification email Relayproof sent: it is a few KB.',
+        details: { reason: 'too-large' },
+      });
   }
 }
 
