@@ -77,7 +77,7 @@ beforeAll(async () => {
     cases.set(channel, generated.cases);
     discarded.set(channel, generated.discardedValid);
   }
-}, 60_000);
+}, 180_000);
 
 afterAll(async () => {
   await bridge.close();
@@ -108,7 +108,7 @@ describe('generated inputs', () => {
     expect(all.filter((c) => c.json.length > 1_000_000).length).toBeGreaterThanOrEqual(channelNames.length * GIANT_PER_CHANNEL);
     expect(all.some((c) => c.json.includes('"__proto__"'))).toBe(true);
     console.info(`fuzz: ${all.length} invalid inputs over ${channelNames.length} channels; accidentally valid candidates discarded: ${[...discarded.values()].reduce((a, b) => a + b, 0)}`);
-  }, 60_000);
+  }, 180_000);
 
   it('is deterministic for a seed', () => {
     const again = generateInvalidInputs('addresses:create', { count: 50, seed: SEED });
@@ -153,7 +153,7 @@ describe('transports answer every invalid input with invalid-input', () => {
     for (const channel of channelNames) expect(answered.get(channel) ?? 0, channel).toBeGreaterThanOrEqual(PER_CHANNEL);
     assertUntouched();
     await assertStoreUnchanged();
-  }, 60_000);
+  }, 180_000);
 
   it('(b) the browser-mode bridge over HTTP', async () => {
     const agent = new Agent({ keepAlive: true, maxSockets: HTTP_CONCURRENCY });
@@ -186,5 +186,5 @@ describe('transports answer every invalid input with invalid-input', () => {
     // Still serving, still the same data.
     const info = await sendHttp({ port: bridge.port, method: 'POST', path: '/rpc/addresses:list', headers, body: '{}' });
     expect(JSON.parse(info.body)).toMatchObject({ ok: true, value: [{ address: 'support@example.com' }] });
-  }, 60_000);
+  }, 180_000);
 });
