@@ -1,5 +1,5 @@
 /**
- * The app and a script share one data folder (issue 13): what a `relayproof` command
+ * The app and a script share one data folder: what a `relayproof` command
  * changes in another process appears in the open app without a reload (the main process
  * watches the folder and pushes 'store:changes'; the renderer refetches).
  */

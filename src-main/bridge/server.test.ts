@@ -421,7 +421,7 @@ describe('hostile requests get 403 and nothing else', () => {
     }
   });
 
-  // The attack from issue #12: sockets that send one byte and never finish a request
+  // The attack: sockets that send one byte and never finish a request
   // used to fill the 64-connection cap, and the page was refused for minutes.
   it.each([64, 500])('%i idle sockets do not lock the page out: a request with the token succeeds within 2 s', async (count) => {
     const flooded = await startBridge({ services, rendererDir, logger: silentLogger });

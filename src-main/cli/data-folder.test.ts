@@ -78,7 +78,7 @@ interface Listed {
 const addCommand = (address: string, secretVar: string, out: string, envPrefix = '') =>
   `printf '%s' "${secretVar}" | ${envPrefix}$CLI address add --address ${address} --platform generic --environment production --provider custom --host 127.0.0.1 --port 587 --security starttls --user ${address} --password-stdin --json > ${out}.json 2> ${out}.err; echo $? > ${out}.code`;
 
-describe.skipIf(keyringSkip.length > 0)('relayproof address add, sixteen at once (issue 13)', () => {
+describe.skipIf(keyringSkip.length > 0)('relayproof address add, sixteen at once', () => {
   it('every one of 16 concurrent `address add` is stored with its password, and no keychain entry is orphaned', async () => {
     const data = freshDir('data');
     const out = freshDir('out');
@@ -178,7 +178,7 @@ describe.skipIf(keyringSkip.length > 0)('relayproof address add, sixteen at once
   }, 120_000);
 });
 
-describe('a 600 MB settings file (issue 12)', () => {
+describe('a 600 MB settings file', () => {
   const SIX_HUNDRED_MB = 600 * 1024 * 1024;
 
   function sparse(path: string): void {

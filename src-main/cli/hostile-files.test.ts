@@ -1,5 +1,5 @@
 /**
- * Hostile data files UNDER their byte limits (security review of issue 12, findings F2
+ * Hostile data files UNDER their byte limits (a security review's findings F2
  * and F3), run through the built `relayproof` command (bundled privately for this file) as
  * separate processes, with each process's peak memory recorded as it exits.
  *

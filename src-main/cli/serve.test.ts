@@ -121,7 +121,7 @@ describe('relayproof serve', () => {
     }
   });
 
-  // The attack from issue #12: any local user reads the opener's argv from
+  // The attack: any local user reads the opener's argv from
   // /proc/<pid>/cmdline and redeems what it finds before the browser does.
   it("a local user who reads the opener's command line cannot get the key from it", async () => {
     const served = await serve({ port: 0, open: true, json: true });

@@ -108,7 +108,7 @@ function pinHost(w: World, pair: KeyPair) {
 
 const authsOf = (peer: SmtpPeer) => peer.sessions.flatMap((s) => s.authAttempts);
 
-describe('the pin-and-DNS redirection of issue 12', () => {
+describe('the pin-and-DNS redirection', () => {
   it('the stored password signs in at its own server first (the baseline the attack starts from)', async () => {
     const w = await world();
     const result = await storedTest(w);
@@ -171,7 +171,7 @@ describe('the pin-and-DNS redirection of issue 12', () => {
   });
 });
 
-describe('a held OAuth 2.0 token cannot be steered by saving a credential (review of issue 12)', () => {
+describe('a held OAuth 2.0 token cannot be steered by saving a credential', () => {
   // The attack: pin your own certificate and name your own DNS servers, then save any client
   // secret or your own certificate (which re-binds the OAuth purpose to today's pin), then
   // test with the token the admin got earlier. The token was not got with what was saved.

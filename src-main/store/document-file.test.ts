@@ -1,8 +1,9 @@
+
 /**
  * The persistence primitive every stored document uses, on real files and real
- * processes: 16 processes writing one document at once lose nothing (issue 13), a lock
+ * processes: 16 processes writing one document at once lose nothing, a lock
  * left by a killed process is taken over, a live one is waited for and then named, and
- * hostile files (600 MB, a link, a named pipe) are moved aside unread (issue 12) — for the
+ * hostile files (600 MB, a link, a named pipe) are moved aside unread — for the
  * settings, a verification history and the Microsoft 365 registrations alike. Another
  * process's change reaches a running store's watchers.
  */
@@ -12,10 +13,10 @@ import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import type { AddressFields } from '../../src-preload/contract';
 import { silentLogger } from '../log/logger';
 import { openAppRegistrations } from '../m365/app-registrations';
 import { createServices } from '../services';
+import { testAddressFields } from '../testing/address-fields';
 import { buildEntries, type BuiltEntries } from '../testing/built-entries';
 import { memoryKeychain } from '../testing/transport-support';
 import { initialStatus } from '../verification/status-machine';
@@ -201,22 +202,7 @@ describe('the cross-process lock', () => {
   });
 });
 
-const FIELDS: AddressFields = {
-  address: 'support@example.test',
-  platform: 'generic',
-  environment: 'production',
-  provider: 'custom',
-  host: 'smtp.example.test',
-  port: 587,
-  security: 'starttls',
-  username: 'support@example.test',
-  authKind: 'password',
-  selectors: [],
-  platformSubdomain: null,
-  rotationReminderDays: null,
-  mailbox: null,
-  forwardingMailbox: null,
-};
+const FIELDS = testAddressFields();
 
 describe('hostile files are moved aside unread', () => {
   it('a 600 MB settings file (sparse: no disk used) is never read: moved aside whole, with a notice', () => {

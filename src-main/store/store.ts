@@ -40,7 +40,7 @@ export { StoreUnavailableError } from './document-file';
 /**
  * config.json is never read when larger: 1,000 addresses with as many lifecycle events
  * (the bound) measured 0.9 MB, so 32 MiB leaves room for 30x that while a hostile or broken
- * file (issue 12 saw 600 MB crash every command) is moved aside without being read.
+ * file (600 MB once crashed every command) is moved aside without being read.
  */
 export const SETTINGS_MAX_BYTES = 32 * 1024 * 1024;
 

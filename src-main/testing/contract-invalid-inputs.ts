@@ -249,7 +249,7 @@ const WRONG_TYPES: readonly Json[] = [null, true, false, 0, -1, 3.5, 1e308, -1e3
 const PROTO_KEYS = ['__proto__', 'constructor', 'prototype', 'toString', 'valueOf', 'hasOwnProperty', '__defineGetter__', 'isAdmin'];
 const BAD_NUMBERS: readonly Json[] = [0, -1, 4, 65536, 731, 301, 1e9, -0.5, 1.5, 1e308, -1e308, 2 ** 53 + 2, Number.MIN_VALUE];
 const CONTROL = ['\r', '\n', '\r\n', '\u0000'];
-/** Characters that hide or reorder text (issue 12): the random mutations use them too. */
+/** Characters that hide or reorder text: the random mutations use them too. */
 const HIDDEN = ['\u202E', '\u2066', '\u200B', '\uFEFF', '\u0085', '\u001b', '\u2028'];
 
 type Mutation = (root: Json, rng: Random) => Json;
@@ -432,7 +432,7 @@ export function generateInvalidInputs(channel: ChannelName, options: GenerateOpt
 }
 
 // ---------------------------------------------------------------------------
-// Identifier fields of every channel, for the hidden-character tests (issue 12; the
+// Identifier fields of every channel, for the hidden-character tests (the
 // characters themselves are in src-preload/contract/testing/hidden-payloads.ts).
 
 /** Where the identifier tests point the engines: loopback peers that record every touch. */

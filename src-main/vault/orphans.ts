@@ -1,7 +1,7 @@
 /**
  * Keychain entries that belong to no address ("orphans"): a secret whose address is not
  * in the settings. Earlier versions left them when several `relayproof address add` ran
- * at once (issue 13: every one stored its secret, and the settings file kept only some of
+ * at once (every one stored its secret, and the settings file kept only some of
  * the addresses); a settings file moved aside as damaged leaves them too, until it is
  * restored. `relayproof doctor` lists them and `doctor --remove-orphans` deletes them.
  * Only account names are handled here; a secret is never read.

@@ -1,5 +1,5 @@
 /**
- * Channels of the addresses and the connect wizard (issue 5): list, create, update and
+ * Channels of the addresses and the connect wizard: list, create, update and
  * delete, the new-address check (syntax, platform limits, system addresses,
  * sandbox/production duplicates), two-phase rotation, lifecycle history, export/import of
  * non-secret configuration, and the wizard draft. What an address is: addresses-schemas.ts.

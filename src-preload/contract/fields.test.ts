@@ -126,7 +126,7 @@ describe('hidden characters in identifiers', () => {
     }
   });
 
-  it('refuses every other invisible character (security review of issue 12), by name or as an invisible formatting character; free text keeps emoji', () => {
+  it('refuses every other invisible character (found by a security review), by name or as an invisible formatting character; free text keeps emoji', () => {
     expect(hiddenCharacterProblem('Username', 'supp\u{E0041}ort')).toMatch(/^Username contains an invisible character \(U\+E0041 TAG CHARACTER\) at position 5\./u);
     expect(hiddenCharacterProblem('Host', 'smtp\u3164.example.com')).toMatch(/^Host contains an invisible character \(U\+3164 HANGUL FILLER\) at position 5\./u);
     expect(hiddenCharacterProblem('Host', 'smtp\u{1D175}.example.com')).toMatch(/^Host contains an invisible formatting character \(U\+1D175\) at position 5\./u);

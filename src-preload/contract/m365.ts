@@ -1,7 +1,7 @@
 /**
  * Channels of Microsoft 365: the readiness guide (checklist, generated PowerShell, the
  * facts and where Basic-auth retirement stands, a pasted token explained; its schemas are
- * in m365-schemas.ts) and the OAuth 2.0 path (issue 7): the client secret of an
+ * in m365-schemas.ts) and the OAuth 2.0 path: the client secret of an
  * address's app registration saved to the keychain, app-only and device-code tokens
  * acquired in main and held there in memory for the address, and what is known about
  * both. No channel returns a token or a secret: a token's outcome is its explained

@@ -1,5 +1,5 @@
 /**
- * The verification model (issue 6): per-address status items and their states, the
+ * The verification model: per-address status items and their states, the
  * observations that move them, the proof read from a received message, the receipt of
  * the verification email, run history and the exported report. Pure zod, no node
  * imports: the renderer, main's verification service and the CLI share it.

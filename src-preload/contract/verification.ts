@@ -1,5 +1,5 @@
 /**
- * Channels of the verification status (issue 6): per-address status with the 72-hour
+ * Channels of the verification status: per-address status with the 72-hour
  * DNS window, "Re-check now", the verification email (sent → waiting → received →
  * proved, streamed), a received message verified from its raw bytes, run history with
  * drift, the exported report, and the mailbox the verification email is read from.

@@ -1,5 +1,5 @@
 /**
- * Hidden characters an identifier field must refuse (issue 12): control characters, bidi
+ * Hidden characters an identifier field must refuse: control characters, bidi
  * overrides and zero-width characters that make a value read differently from what is
  * sent. Test data only, kept apart from fields.ts's own lists so a test of the field
  * rules can fail when those lists lose a character; used by the contract's tests and by
@@ -11,7 +11,7 @@ function range(from: number, to: number): number[] {
 }
 
 /**
- * The other invisible characters (security review of issue 12): a tag character (first,
+ * The other invisible characters (found by a security review): a tag character (first,
  * typical, last of the block), Hangul fillers, the deprecated format characters, variation
  * selectors, the combining grapheme joiner, the interlinear annotation characters, musical
  * format characters, Mongolian variation selectors and the braille blank. Free text keeps
