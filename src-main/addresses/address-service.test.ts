@@ -14,6 +14,7 @@ import { silentLogger } from '../log/logger';
 import { createServices, type Services } from '../services';
 import { createSmtpTester } from '../smtp/lending-test';
 import { openStore, type AppStore } from '../store/store';
+import { testAddressFields } from '../testing/address-fields';
 import { startSmtpPeer, type SmtpPeer } from '../testing/smtp-peer';
 import { createTestPki, type TestPki } from '../testing/tls-certs';
 import { memoryKeychain } from '../testing/transport-support';
@@ -70,22 +71,7 @@ afterAll(async () => {
 
 let made = 0;
 function fields(): AddressFields {
-  return {
-    address: `service${made++}@example.test`,
-    platform: 'zendesk',
-    environment: 'sandbox',
-    provider: 'custom',
-    host: '127.0.0.1',
-    port: peer.port,
-    security: 'starttls',
-    username: USER,
-    authKind: 'password',
-    selectors: [],
-    platformSubdomain: null,
-    rotationReminderDays: null,
-    mailbox: null,
-    forwardingMailbox: null,
-  };
+  return testAddressFields({ address: `service${made++}@example.test`, platform: 'zendesk', environment: 'sandbox', host: '127.0.0.1', port: peer.port, username: USER });
 }
 
 describe('the address service without a transport', () => {

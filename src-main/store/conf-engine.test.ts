@@ -10,9 +10,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Conf from 'conf';
 import { afterAll, describe, expect, it } from 'vitest';
-import type { AddressFields } from '../../src-preload/contract';
 import { silentLogger } from '../log/logger';
 import { createServices } from '../services';
+import { testAddressFields } from '../testing/address-fields';
 import { memoryKeychain } from '../testing/transport-support';
 import { emptyHistory } from '../verification/history';
 import { initialStatus } from '../verification/status-machine';
@@ -33,22 +33,7 @@ function freshDir(): string {
   return dir;
 }
 
-const FIELDS: AddressFields = {
-  address: 'support@example.test',
-  platform: 'generic',
-  environment: 'production',
-  provider: 'custom',
-  host: 'smtp.example.test',
-  port: 587,
-  security: 'starttls',
-  username: 'support@example.test',
-  authKind: 'password',
-  selectors: [],
-  platformSubdomain: null,
-  rotationReminderDays: null,
-  mailbox: null,
-  forwardingMailbox: null,
-};
+const FIELDS = testAddressFields();
 
 /** What was at a path: `missing`, `link`, `file <size>`, `folder` or `special`. */
 function entryAt(path: string): string {

@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { idSchema, type AddressFields, type Settings } from '../../src-preload/contract';
 import { CURRENT_SCHEMA_VERSION, openStore, storeDocumentSchema, type Migration, type OpenStoreDeps } from './store';
+import { testAddressFields } from '../testing/address-fields';
 import { MIGRATIONS, checkMigrations, runMigrations } from './store-document';
 
 const root = mkdtempSync(join(tmpdir(), 'relayproof-store-'));
@@ -33,22 +34,15 @@ const configPath = (dir: string) => join(dir, 'config.json');
 const readJson = (dir: string): Record<string, unknown> => JSON.parse(readFileSync(configPath(dir), 'utf8')) as Record<string, unknown>;
 const tmpLeftovers = (dir: string) => readdirSync(dir).filter((name) => /\.tmp/u.test(name));
 
-const fields: AddressFields = {
+const fields = testAddressFields({
   address: 'support@example.com',
   platform: 'zendesk',
-  environment: 'production',
   provider: 'm365',
   host: 'smtp.office365.com',
-  port: 587,
-  security: 'starttls',
   username: 'support@example.com',
   authKind: 'app-password',
   selectors: ['selector1'],
-  platformSubdomain: null,
-  rotationReminderDays: null,
-  mailbox: null,
-  forwardingMailbox: null,
-};
+});
 
 const DEFAULT_SETTINGS = { theme: 'system', dnsServers: [], ehloName: null, smtpTimeoutSeconds: 30, pinnedCertificates: [], rotationReminderDays: 90 };
 

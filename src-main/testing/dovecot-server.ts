@@ -11,9 +11,10 @@
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { chmodSync, chownSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createConnection, createServer } from 'node:net';
+import { createConnection } from 'node:net';
 import { tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
+import { closedTcpPort } from './closed-ports';
 import type { KeyPair } from './tls-certs';
 
 export const DOVECOT_BINARY = '/usr/sbin/dovecot';
@@ -57,18 +58,6 @@ export function dovecotUnavailable(): string | null {
     }
   }
   return null;
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address !== null ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 function canConnect(port: number): Promise<boolean> {
@@ -174,7 +163,7 @@ service lmtp {
 
 async function startOnce(options: DovecotOptions, dir: string): Promise<DovecotServer> {
   const who = identity();
-  const ports = { imaps: await freePort(), imap: await freePort(), lmtp: await freePort() };
+  const ports = { imaps: await closedTcpPort(), imap: await closedTcpPort(), lmtp: await closedTcpPort() };
   writeFileSync(join(dir, 'dovecot.conf'), config(dir, who, ports, options.hostname ?? 'mx.acme.test'));
   const logPath = join(dir, 'dovecot.log');
   writeFileSync(logPath, '');

@@ -17,6 +17,7 @@ import { openAppRegistrations } from '../m365/app-registrations';
 import { openVerificationStore } from '../verification/status-store';
 import { emptyHistory, recordRun } from '../verification/history';
 import { initialStatus } from '../verification/status-machine';
+import { testAddressFields } from './address-fields';
 
 const SHARED_HISTORY_ADDRESS = 'a-shared';
 
@@ -39,22 +40,7 @@ switch (kind) {
     const store = openStore({ directory: dataDir });
     waitForStart();
     for (let i = 0; i < count; i++) {
-      store.createAddress({
-        address: `${who}-${i}@example.test`,
-        platform: 'generic',
-        environment: 'production',
-        provider: 'custom',
-        host: 'smtp.example.test',
-        port: 587,
-        security: 'starttls',
-        username: `${who}-${i}@example.test`,
-        authKind: 'password',
-        selectors: [],
-        platformSubdomain: null,
-        rotationReminderDays: null,
-        mailbox: null,
-        forwardingMailbox: null,
-      });
+      store.createAddress(testAddressFields({ address: `${who}-${i}@example.test`, username: `${who}-${i}@example.test` }));
     }
     break;
   }

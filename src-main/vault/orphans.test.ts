@@ -10,10 +10,10 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import type { AddressFields } from '../../src-preload/contract';
 import { cleanUpOrphans, runDoctor } from '../cli/doctor';
 import { silentLogger } from '../log/logger';
 import { createServices } from '../services';
+import { testAddressFields } from '../testing/address-fields';
 import { memoryKeychain } from '../testing/transport-support';
 import { parseAccount } from './orphans';
 import { KEYCHAIN_SERVICE, UNLOCK_CHECK_ACCOUNT } from './vault';
@@ -23,22 +23,7 @@ afterAll(() => {
   for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
 });
 
-const fields: AddressFields = {
-  address: 'kept@example.test',
-  platform: 'generic',
-  environment: 'production',
-  provider: 'custom',
-  host: 'smtp.example.test',
-  port: 587,
-  security: 'starttls',
-  username: 'kept@example.test',
-  authKind: 'password',
-  selectors: [],
-  platformSubdomain: null,
-  rotationReminderDays: null,
-  mailbox: null,
-  forwardingMailbox: null,
-};
+const fields = testAddressFields({ address: 'kept@example.test', username: 'kept@example.test' });
 
 async function servicesWithSecrets(configJson?: string) {
   const dir = mkdtempSync(join(tmpdir(), 'relayproof-orphans-'));
