@@ -73,7 +73,7 @@ async function verificationRun(loop: MailLoop, behaviour: RelayBehaviour, receiv
           { ca: [loop.pki.ca], signal, token: () => token, hostname: () => 'workstation.acme.test' },
         ),
       receive: (t, ctx) => receiveByImap(imap(loop, t, { signal: ctx.signal, onProgress: ctx.onProgress, deadlineAt: new Date(Date.now() + waitMs), ...receiveOptions })),
-      resolver: toMailauthResolver(fixture.dns.resolver({ timeoutMs: 3_000, retries: 1 })),
+      resolver: toMailauthResolver(fixture.dns.resolver({ timeoutMs: 10_000, retries: 2 })),
     },
   );
   const recorded = recordRun(initialStatus({ addressId: 'support-acme', domain: ACME }), emptyHistory('support-acme'), {
@@ -249,7 +249,7 @@ describe('the verification email loop through a real relay and a real mailbox', 
     const fromFile = await receiveFromEml(file);
     if (!fromFile.ok) throw new Error(fromFile.failure.message);
     expect(fromFile.receipt).toMatchObject({ source: 'eml', sizeBytes: fetched.raw.length });
-    const proof = await verifyMessage(fromFile.raw, { resolver: toMailauthResolver(fixture.dns.resolver({ timeoutMs: 3_000, retries: 1 })), expectedToken: token, domain: ACME });
+    const proof = await verifyMessage(fromFile.raw, { resolver: toMailauthResolver(fixture.dns.resolver({ timeoutMs: 10_000, retries: 2 })), expectedToken: token, domain: ACME });
     expect(proof.ok && proof.value.pass).toBe(true);
 
     const cut = join(tmp, 'cut.eml');
