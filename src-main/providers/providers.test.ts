@@ -109,6 +109,67 @@ describe('provider presets', () => {
     expect(custom.endpoints).toEqual([]);
   });
 
+  it('knows the selectors each provider signs a custom domain with and the SPF include of its sending IPs, each with its source', async () => {
+    const presets = await loaded();
+    const selectors = (id: string) => byId(presets, id).dkimSelectors?.selectors;
+    const include = (id: string) => byId(presets, id).spfInclude?.include;
+    expect(selectors('microsoft-365')).toEqual(['selector1', 'selector2']);
+    expect(include('microsoft-365')).toBe('spf.protection.outlook.com');
+    expect(selectors('google-workspace')).toEqual(['google']);
+    expect(selectors('google-smtp-relay')).toEqual(['google']);
+    expect(include('google-workspace')).toBe('_spf.google.com');
+    expect(selectors('sendgrid')).toEqual(['s1', 's2']);
+    expect(include('sendgrid')).toBe('sendgrid.net');
+    expect(selectors('icloud')).toEqual(['sig1']);
+    expect(include('icloud')).toBe('icloud.com');
+    expect(include('mailgun-us')).toBe('mailgun.org');
+    expect(include('mailgun-eu')).toBe('mailgun.org');
+    expect(include('amazon-ses')).toBe('amazonses.com');
+    expect(include('postmark')).toBe('spf.mtasv.net');
+    // Per-domain selectors: no list to offer, and the note says where to find them.
+    expect(selectors('amazon-ses')).toEqual([]);
+    expect(byId(presets, 'amazon-ses').dkimSelectors?.note).toMatch(/token/u);
+    expect(byId(presets, 'postmark').dkimSelectors?.note).toMatch(/YYYYMMDDHHMMSSpm/u);
+    expect(selectors('mailgun-us')).toEqual([]);
+    expect(selectors('outlook-com')).toEqual([]);
+    expect(include('outlook-com')).toBeUndefined();
+    expect(byId(presets, 'custom').dkimSelectors).toBeNull();
+    expect(byId(presets, 'custom').spfInclude).toBeNull();
+    for (const preset of presets) {
+      for (const fact of [preset.dkimSelectors, preset.spfInclude]) {
+        if (fact === null) continue;
+        expect(fact.source, preset.id).toMatch(/^https:\/\//u);
+        expect(fact.checked, preset.id).toMatch(/^\d{4}-\d{2}-\d{2}$/u);
+      }
+    }
+  });
+
+  it('refuses a selector list that is empty without saying why, a selector that is not one, and an include that is not a domain', async () => {
+    const dir = copyOfPresets();
+    const edit = (id: string, change: (json: Record<string, unknown>) => Record<string, unknown>) => {
+      const file = join(dir, 'providers', `${id}.json`);
+      writeFileSync(file, JSON.stringify(change(JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>)));
+    };
+    const fact = { source: 'https://example.com/dkim', checked: '2026-12-06' };
+    edit('postmark', (j) => ({ ...j, dkimSelectors: { selectors: [], ...fact } }));
+    edit('sendgrid', (j) => ({ ...j, dkimSelectors: { selectors: ['s1._domainkey.example.com; p='], ...fact } }));
+    edit('icloud', (j) => ({ ...j, spfInclude: { include: 'include:icloud.com', ...fact } }));
+    edit('gmail', (j) => ({ ...j, spfInclude: { include: '_spf.google.com', source: 'a blog', checked: '2026-12-06' } }));
+    const result = await loadProviders(dir);
+    expect(result.ok).toBe(false);
+    if (result.ok) return;
+    const at = (name: string) => escape(join(dir, 'providers', name));
+    expect(result.problems).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(new RegExp(`^${at('postmark.json')}: dkimSelectors\\.note: Without known selectors, say why`, 'u')),
+        expect.stringMatching(new RegExp(`^${at('sendgrid.json')}: dkimSelectors\\.selectors\\.0: `, 'u')),
+        expect.stringMatching(new RegExp(`^${at('icloud.json')}: spfInclude\\.include: An SPF include is a lowercase domain name`, 'u')),
+        expect.stringMatching(new RegExp(`^${at('gmail.json')}: spfInclude\\.source: `, 'u')),
+      ]),
+    );
+    expect(result.problems).toHaveLength(4);
+  });
+
   it('takes a new provider from one more JSON file, listed before Custom', async () => {
     const dir = copyOfPresets();
     const sendgrid = JSON.parse(readFileSync(join(presetsDir, 'sendgrid.json'), 'utf8')) as Record<string, unknown>;

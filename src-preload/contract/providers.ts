@@ -115,6 +115,39 @@ export const providerDetectSchema = z.strictObject({
   confidence: providerConfidenceSchema.default('high'),
 });
 
+/**
+ * The DKIM selectors a provider signs a customer's own domain with, where it publishes
+ * them (Microsoft 365: selector1/selector2). The wizard offers them as the relay's
+ * selector; selectors are not discoverable from DNS alone (RFC 6376 §3.1). Empty with a
+ * note when the selector is per domain (Amazon SES tokens, Postmark's dated ones) or the
+ * service does not sign custom domains.
+ */
+export const providerDkimSelectorsSchema = z
+  .strictObject({
+    // The address's selector rule (addresses-schemas.ts), lowercase: a preset's selector is saved on the address as is.
+    // Not imported from there: addresses-schemas.ts reaches this file through checks-schemas.ts.
+    selectors: z.array(z.string().max(63).regex(/^[a-z0-9](?:[a-z0-9_-]*[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9_-]*[a-z0-9])?)*$/u)).max(8),
+    /** Why there is no fixed list, or what else to know ("per-domain tokens: copy them from the SES console"). */
+    note: z.string().min(1).optional(),
+    ...sourced,
+  })
+  .refine((d) => d.selectors.length > 0 || d.note !== undefined, {
+    message: 'Without known selectors, say why in "note" (per-domain tokens, no signing for custom domains, ...).',
+    path: ['note'],
+  });
+export type ProviderDkimSelectors = z.output<typeof providerDkimSelectorsSchema>;
+
+/** The SPF include that covers the provider's sending IPs (`spf.protection.outlook.com`). */
+export const providerSpfIncludeSchema = z.strictObject({
+  include: z.string().regex(/^(?=.{1,253}$)(?:[a-z0-9_](?:[a-z0-9_-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/u, {
+    message: 'An SPF include is a lowercase domain name such as spf.protection.outlook.com.',
+  }),
+  /** Where the include goes when not at the address's own domain (SES: the custom MAIL FROM domain). */
+  note: z.string().min(1).optional(),
+  ...sourced,
+});
+export type ProviderSpfInclude = z.output<typeof providerSpfIncludeSchema>;
+
 export const providerPresetSchema = z
   .strictObject({
     id: providerIdSchema,
@@ -144,6 +177,10 @@ export const providerPresetSchema = z
     /** Things the admin must know before choosing it (Outlook.com: basic auth is gone). */
     warnings: z.array(z.string()).default([]),
     notes: z.array(z.string()).default([]),
+    /** Selectors it signs custom domains with; null = not known for this preset (the admin's own server). */
+    dkimSelectors: providerDkimSelectorsSchema.nullable().default(null),
+    /** The SPF include of its sending IPs; null = none to publish (a consumer mailbox's own domain, the admin's own server). */
+    spfInclude: providerSpfIncludeSchema.nullable().default(null),
     /** A guide inside Relayproof for this provider (`m365` = the Microsoft 365 readiness guide). */
     guide: z.enum(['m365']).nullable().default(null),
     docs: z.array(z.strictObject({ title: z.string(), url: z.url() })).default([]),
