@@ -1,18 +1,24 @@
 /**
- * Handler of "explain this error" (src-preload/contract/analyze.ts): a pasted reply line,
- * bounce or SaaS error read against the reply catalogue from resources/replies.
+ * Handlers of src-preload/contract/analyze.ts: "explain this error" (a pasted reply line,
+ * bounce or SaaS error read against the reply catalogue from resources/replies), and the
+ * DKIM selector a received message was signed with.
  */
 import { ok } from '../../src-preload/contract';
+import { readDkimSignatures } from '../analyze/dkim-signatures';
 import { explain } from '../analyze/explain';
 import { unreadableResource } from '../app/json-resource';
 import type { Handlers } from './dispatch';
 import type { HandlerDeps } from './handlers';
 
-export function analyzeHandlers(deps: HandlerDeps): Pick<Handlers, 'analyze:explain'> {
+export function analyzeHandlers(deps: HandlerDeps): Pick<Handlers, 'analyze:explain' | 'analyze:read-dkim-signatures'> {
   return {
     async 'analyze:explain'({ text }) {
       const loaded = await deps.replies();
       return loaded.ok ? ok(explain(text, loaded.catalogue)) : unreadableResource('replies', loaded.problems);
+    },
+
+    async 'analyze:read-dkim-signatures'({ headers, domain }) {
+      return ok(readDkimSignatures(headers, domain));
     },
   };
 }

@@ -103,6 +103,7 @@ export const validInputs: { readonly [C in ChannelName]: readonly [ChannelInput<
   ],
   'smtp:probe': [{ operationId: 'op_probe_0001', host: 'smtp.example.com' }, { operationId: 'op_probe_0002', host: 'smtp.example.com', ports: [587, 465], concurrency: 2 }],
   'analyze:explain': [{ text: '535 5.7.139 Authentication unsuccessful, SmtpClientAuthentication is disabled for the Tenant.' }],
+  'analyze:read-dkim-signatures': [{ headers: 'DKIM-Signature: v=1; a=rsa-sha256; d=example.com; s=selector1; b=abc', domain: 'example.com' }],
   'checks:run-checklist': [
     { operationId: 'op_checklist_1', domain: 'example.com' },
     { operationId: 'op_checklist_2', domain: 'example.com', platform: 'zendesk', selectors: ['zendesk1'], sendingIp: '192.0.2.10', dnsServers: ['127.0.0.1:5301'], only: ['spf', 'dkim'] },
@@ -513,6 +514,7 @@ export function identifierFields(env: IdentifierEnvironment): IdentifierField[] 
   );
   add('checks:check-propagation', { name: '_dmarc.example.test', type: 'TXT', dnsServers: [env.dnsServer] }, [['name'], ['dnsServers', 0]]);
   add('providers:detect', { domain: 'example.test', dnsServers: [env.dnsServer] }, [['domain'], ['dnsServers', 0]]);
+  add('analyze:read-dkim-signatures', { headers: 'DKIM-Signature: d=example.test; s=relay1; b=abc', domain: 'example.test' }, [['domain']]);
   const addressFields = {
     address: 'billing@example.test',
     platform: 'zendesk',

@@ -6,6 +6,7 @@ import { z } from 'zod';
 import type { ChannelSpec } from './channel-spec';
 import { failureCodeSchema } from './smtp-failure-codes';
 import { platformIdSchema } from './platform-vocabulary';
+import { domainNameSchema } from './checks-schemas';
 
 const isoDate = z.iso.date();
 
@@ -158,7 +159,45 @@ export const explainResultSchema = z.object({
 });
 export type ExplainResult = z.infer<typeof explainResultSchema>;
 
+/** At most this much of a pasted header block or an opened .eml is read: headers come first and are far smaller. */
+export const MAX_DKIM_HEADER_CHARS = 262_144;
+/** At most this many signatures are listed; more are counted. */
+export const MAX_DKIM_SIGNATURES_LISTED = 50;
+
+export const dkimSignaturesInputSchema = z.strictObject({
+  /** The headers of a message the relay sent (or the start of its .eml): only the header block is read. */
+  headers: z
+    .string()
+    .min(1, { message: 'Paste the headers of a message your relay sent, or open its .eml file.' })
+    .max(MAX_DKIM_HEADER_CHARS, { message: `Paste only the headers (at most ${MAX_DKIM_HEADER_CHARS.toLocaleString('en')} characters).` }),
+  /** The address's domain: a signature counts for it when its d= is this domain or a parent of it. */
+  domain: domainNameSchema,
+});
+export type DkimSignaturesInput = z.input<typeof dkimSignaturesInputSchema>;
+
+export const dkimSignatureReadingSchema = z.object({
+  selector: z.string(),
+  domain: z.string(),
+  /** `same`: d= is the address's domain; `parent`: a parent domain of it; `other`: another domain, which does not sign for the address. */
+  relation: z.enum(['same', 'parent', 'other']),
+});
+export type DkimSignatureReading = z.infer<typeof dkimSignatureReadingSchema>;
+
+export const dkimSignaturesReportSchema = z.object({
+  domain: z.string(),
+  signatures: z.array(dkimSignatureReadingSchema).max(MAX_DKIM_SIGNATURES_LISTED),
+  /** Signatures not listed: beyond the first ones, or with an s= or d= that is not a selector or domain name. */
+  omitted: z.number().int().nonnegative(),
+  /** Selectors of the signatures for the address's domain, in the message's order: what to save as the relay's. */
+  selectors: z.array(z.string()).max(16),
+  /** What was found and what to do next, in the admin's words. */
+  message: z.string(),
+});
+export type DkimSignaturesReport = z.infer<typeof dkimSignaturesReportSchema>;
+
 export const analyzeChannels = {
   /** Any pasted error (reply line, bounce, Zuora message) → diagnoses with fix steps. */
   'analyze:explain': { input: explainInputSchema, output: explainResultSchema },
+  /** The DKIM-Signature s=/d= of a received message's headers: which selector signs for the domain. */
+  'analyze:read-dkim-signatures': { input: dkimSignaturesInputSchema, output: dkimSignaturesReportSchema },
 } as const satisfies Record<string, ChannelSpec>;
