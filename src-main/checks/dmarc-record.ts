@@ -30,8 +30,34 @@ export interface DmarcAnalysis {
   readonly psd: 'y' | 'n' | 'u';
   readonly uris: readonly DmarcUri[];
   readonly findings: readonly Finding[];
-  /** The record with invalid values corrected and removed tags dropped; null when nothing changes. */
+  /**
+   * The record with invalid values corrected and removed tags dropped; null when nothing
+   * changes. A correction never makes a policy stricter or weaker than what receivers
+   * apply today: an invalid p= becomes p=none (RFC 9989 §4.10.1), an invalid sp=/np= is
+   * dropped (receivers fall back to p=), whatever the typo seems to mean.
+   */
   readonly corrected: string | null;
+  /** The policy an invalid p= most likely meant (`rejectt` → reject), a later stage, never pasted as is. */
+  readonly intendedPolicy: DmarcPolicy | null;
+}
+
+/**
+ * The record with tags set (appended when absent) or removed (null); v=DMARC1 stays first
+ * and p= second, the other tags keep their order.
+ */
+export function withDmarcTags(record: string, changes: Readonly<Record<string, string | null>>): string {
+  const parsed = parseTagList(record);
+  const tags = new Map(parsed.tags);
+  const keys = [...parsed.order];
+  for (const [tag, value] of Object.entries(changes)) {
+    if (value === null) tags.delete(tag);
+    else {
+      if (!tags.has(tag)) keys.push(tag);
+      tags.set(tag, value);
+    }
+  }
+  const ordered = ['v', 'p', ...keys.filter((k) => k !== 'v' && k !== 'p')];
+  return ordered.filter((k) => tags.has(k) || k === 'v').map((k) => `${k}=${k === 'v' ? 'DMARC1' : (tags.get(k) ?? '')}`).join('; ');
 }
 
 /** RFC 9989 §4.7: a DMARC record begins with v=DMARC1. */
@@ -78,6 +104,7 @@ export function analyzeDmarcRecord(text: string): DmarcAnalysis {
 
   if (parsed.order[0] !== 'v') findings.push(finding('dmarc-version-not-first', 'fail', 'v=DMARC1 must be the first tag, or receivers ignore the record (RFC 9989 §4.7).', 'v'));
 
+  let intendedPolicy: DmarcPolicy | null = null;
   const policyTag = (tag: 'p' | 'sp' | 'np', label: string): DmarcPolicy | null => {
     const value = tags.get(tag);
     if (value === undefined) return null;
@@ -92,7 +119,11 @@ export function analyzeDmarcRecord(text: string): DmarcAnalysis {
         subject(tag),
       ),
     );
-    corrected.set(tag, guess ?? 'none');
+    // What receivers do today, not what the typo seems to mean: p= → none, sp=/np= → p=.
+    if (tag === 'p') {
+      intendedPolicy = guess === null ? null : asPolicy(guess);
+      corrected.set(tag, 'none');
+    } else corrected.delete(tag);
     return null;
   };
   const policy = policyTag('p', 'the domain policy');
@@ -180,6 +211,7 @@ export function analyzeDmarcRecord(text: string): DmarcAnalysis {
     psd: psdValue === 'y' || psdValue === 'n' ? psdValue : 'u',
     uris,
     findings,
+    intendedPolicy,
     corrected: changed ? ordered.filter((k) => corrected.has(k)).map((k) => `${k}=${k === 'v' ? 'DMARC1' : (corrected.get(k) ?? '')}`).join('; ') : null,
   };
 }

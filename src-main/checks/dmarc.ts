@@ -3,13 +3,18 @@
  * DNS tree walk (RFC 9989 §4.10; no public suffix list), its tags, external report
  * destinations authorised by <domain>._report._dmarc.<destination> (RFC 9990), and where
  * the domain stands on the none → quarantine → reject rollout.
+ *
+ * Advice never makes delivery worse: a record to paste is never stricter than what
+ * receivers apply today (a new record is p=none, whatever the platform recommends), the
+ * stricter stages are steps with the condition to reach each, and an enforcing policy
+ * that this route's mail cannot pass is flagged, never silently lowered.
  */
 import { isSameOrSubdomain } from '../dns/names';
 import type { DnsResolver } from '../dns/resolver';
 import { isResolverFault } from '../dns/resolver';
 import { recordLookups } from '../dns/run-memo';
 import type { DnsLookup } from '../../src-preload/contract/dns-schemas';
-import { analyzeDmarcRecord, isDmarcRecord, type DmarcAnalysis, type DmarcPolicy } from './dmarc-record';
+import { analyzeDmarcRecord, isDmarcRecord, withDmarcTags, type DmarcAnalysis, type DmarcPolicy } from './dmarc-record';
 import { buildItem, finding } from './item';
 import { fixRecord } from './records';
 import { refs } from './references';
@@ -21,8 +26,72 @@ export interface DmarcCheckOptions {
   readonly signal?: AbortSignal | undefined;
   /** Platform-specific alignment advice (resources/platforms). */
   readonly alignmentNote?: string;
-  /** Suggested record for a domain without one; `{domain}` is filled in. */
+  /**
+   * The platform's target record (`{domain}` is filled in): the stage to reach, never the
+   * first record to paste, which is always p=none.
+   */
   readonly recommended?: string;
+  /**
+   * Whether this route's mail passes SPF and DKIM aligned with the From: domain, known once
+   * the SPF verdict and the DKIM checks are done; absent, both are unknown.
+   */
+  readonly alignment?: () => Promise<DmarcAlignment>;
+}
+
+export interface DmarcAlignment {
+  readonly spf: 'pass' | 'fail' | 'unknown';
+  readonly dkim: 'pass' | 'fail' | 'unknown';
+  /** Why, in the admin's words (the SPF verdict, which selector failed). */
+  readonly detail?: string;
+}
+
+const UNKNOWN_ALIGNMENT: DmarcAlignment = { spf: 'unknown', dkim: 'unknown' };
+const DEFAULT_TARGET = 'v=DMARC1; p=quarantine; rua=mailto:dmarc-reports@{domain}';
+
+/** DMARC passes when SPF or DKIM passes aligned (RFC 9989 §4.2). */
+function alignmentProven(a: DmarcAlignment): boolean {
+  return a.spf === 'pass' || a.dkim === 'pass';
+}
+
+/** Known to fail: nothing passes and at least one of the two is a definite fail. */
+function alignmentFailing(a: DmarcAlignment): boolean {
+  return !alignmentProven(a) && (a.spf === 'fail' || a.dkim === 'fail');
+}
+
+function describeAlignment(a: DmarcAlignment): string {
+  return `SPF aligned: ${a.spf}, DKIM aligned: ${a.dkim}${a.detail ? `; ${a.detail}` : ''}`;
+}
+
+/** The policy receivers apply with t=y: one step less (RFC 9989 §4.7). */
+function appliedPolicy(policy: DmarcPolicy, testing: boolean): DmarcPolicy {
+  if (!testing) return policy;
+  return policy === 'reject' ? 'quarantine' : 'none';
+}
+
+const QUARANTINE_CONDITION = 'after 2–4 weeks of aggregate reports show every legitimate source (this platform, your own mail server, newsletters, billing) passing SPF or DKIM aligned';
+const REJECT_CONDITION = 'after another 2–4 weeks under quarantine in which the reports show nothing legitimate failing';
+const TESTING_NOTE = 'To try a stage gently, publish it with t=y first: receivers then apply one step less (quarantine as none, reject as quarantine) while you watch the reports; t=y replaces pct=, which RFC 9989 removed.';
+
+/**
+ * The rollout from \`from\` onwards, as text: each stricter stage with the record and the
+ * condition to reach it. Never a record to paste now.
+ */
+function rolloutSteps(target: string, from: DmarcPolicy, alignment: DmarcAlignment, targetLabel: string | null): string[] {
+  const stage = (policy: DmarcPolicy) => withDmarcTags(target, { p: policy });
+  const targetPolicy = analyzeDmarcRecord(target).policy;
+  const label = (policy: DmarcPolicy) => (targetLabel !== null && targetPolicy === policy ? ` (${targetLabel})` : '');
+  const steps: string[] = [];
+  if (from === 'none') {
+    const gate = alignmentFailing(alignment)
+      ? ` Not before this route's mail passes SPF or DKIM aligned (today: ${describeAlignment(alignment)}): under quarantine it would go to spam.`
+      : alignmentProven(alignment)
+        ? ''
+        : ' First confirm with a verification email that this route\'s mail passes SPF or DKIM aligned.';
+    steps.push(`Stage 2, p=quarantine${label('quarantine')}: ${QUARANTINE_CONDITION}, replace the record with: ${stage('quarantine')}.${gate}`);
+  }
+  if (from !== 'reject') steps.push(`Stage 3, p=reject${label('reject')}: ${REJECT_CONDITION}, replace the record with: ${stage('reject')}.`);
+  if (steps.length > 0) steps.push(TESTING_NOTE);
+  return steps;
 }
 
 interface Found {
@@ -97,12 +166,17 @@ export async function checkDmarc(options: DmarcCheckOptions): Promise<CheckItem>
   const startedAt = performance.now();
   const domain = options.domain.toLowerCase();
   const { resolver, lookups } = recordLookups(options.resolver);
-  const discovery = await discoverDmarc(domain, resolver, options.signal);
+  // The alignment verdict is waited for alongside the DNS work, not before it.
+  const [discovery, alignment] = await Promise.all([
+    discoverDmarc(domain, resolver, options.signal),
+    options.alignment ? options.alignment().catch((): DmarcAlignment => ({ ...UNKNOWN_ALIGNMENT, detail: 'the SPF and DKIM results could not be combined' })) : Promise.resolve(UNKNOWN_ALIGNMENT),
+  ]);
   const findings: Finding[] = [];
   const fixes: FixRecord[] = [];
   const steps: string[] = [];
   const applied = discovery.applied;
-  const recommended = (options.recommended ?? 'v=DMARC1; p=none; rua=mailto:dmarc-reports@{domain}').replaceAll('{domain}', domain);
+  const target = (options.recommended ?? DEFAULT_TARGET).replaceAll('{domain}', domain);
+  const targetAnalysis = analyzeDmarcRecord(target);
 
   if (discovery.ownRecords.length > 1) {
     findings.push(
@@ -122,8 +196,25 @@ export async function checkDmarc(options: DmarcCheckOptions): Promise<CheckItem>
       findings.push(finding('dmarc-lookup-failed', 'error', `No DMARC record at _dmarc.${domain}, and the parent domains could not all be checked: ${discovery.faults[0]?.explanation ?? ''}`));
     } else if (discovery.ownRecords.length <= 1) {
       findings.push(finding('dmarc-missing', 'fail', `${domain} has no DMARC record (nor does any parent domain): receivers apply no DMARC policy, and Gmail and Yahoo require one from bulk senders.`, `_dmarc.${domain}`));
-      fixes.push(fixRecord({ zone: domain, name: `_dmarc.${domain}`, type: 'TXT', value: recommended }));
-      steps.push(`Publish a TXT record named "_dmarc" with: ${recommended}`, 'Start with p=none and read the aggregate reports for 2-4 weeks; then move to p=quarantine, then p=reject.');
+      // The first record is always p=none with rua=: a stricter one would act on mail that
+      // nobody has seen pass yet; the platform's recommendation is the stage to reach.
+      const start = withDmarcTags(target, {
+        p: 'none',
+        ...(targetAnalysis.subdomainPolicy !== null ? { sp: 'none' } : {}),
+        ...(targetAnalysis.nonexistentPolicy !== null ? { np: null } : {}),
+        ...(targetAnalysis.uris.some((u) => u.tag === 'rua') ? {} : { rua: `mailto:dmarc-reports@${domain}` }),
+      });
+      fixes.push(fixRecord({ zone: domain, name: `_dmarc.${domain}`, type: 'TXT', value: start }));
+      const why = alignmentProven(alignment)
+        ? alignment.spf === 'pass' && alignment.dkim === 'pass'
+          ? `This route's mail passes SPF and DKIM aligned, but other services may send as ${domain} (your own mail server, newsletters, billing) and are not checked here: p=none lets the reports show them before anything is blocked.`
+          : `This route's mail passes DMARC (${describeAlignment(alignment)}), but other services may send as ${domain} and are not checked here: p=none lets the reports show them before anything is blocked.`
+        : `This route's mail is not proven to pass SPF or DKIM aligned (${describeAlignment(alignment)}): a stricter policy now would send it to spam or have it refused.`;
+      steps.push(
+        `Publish a TXT record named "_dmarc" with: ${start}`,
+        `Stage 1, p=none (now): receivers only send aggregate reports to rua= and block nothing. ${why}`,
+        ...rolloutSteps(target, 'none', alignment, options.recommended !== undefined ? "the platform's recommended record" : null),
+      );
     }
   } else {
     const inherited = applied.name !== domain;
@@ -192,13 +283,41 @@ export async function checkDmarc(options: DmarcCheckOptions): Promise<CheckItem>
       ),
     );
 
+    // An enforcing policy this route's mail fails: flag it, never lower it in a suggestion.
+    const applies = appliedPolicy(effective, analysis.testing);
+    if (!invalidPolicy && applies !== 'none' && alignmentFailing(alignment)) {
+      const outcome = applies === 'reject' ? 'refuse' : 'send to spam';
+      findings.push(
+        finding(
+          'dmarc-policy-risky',
+          'warn',
+          `${inherited ? `The applied policy (from ${applied.name})` : 'The policy'} is ${applies}, but this route's mail passes neither SPF nor DKIM aligned (${describeAlignment(alignment)}): receivers will ${outcome} it until alignment is fixed. Fix alignment first; do not lower the policy unless mail is being lost.`,
+          `p=${effective}`,
+        ),
+      );
+      steps.push(
+        `Fix alignment before anything else: make the relay's sending IP pass SPF for ${domain}, or have the mail signed with DKIM d=${domain} (or a subdomain of it), then send a verification email to confirm.`,
+        `Keep p=${effective}. Only if legitimate mail is being lost meanwhile, publish p=none temporarily, note why and until when, and restore p=${effective} as soon as alignment passes.`,
+      );
+    }
+
     if (!inherited) {
+      // Corrections keep today's policy (an invalid p= is none to receivers); the policy the
+      // typo meant, like every stricter stage, is a step with its condition.
+      if (analysis.corrected !== null) {
+        fixes.push(fixRecord({ zone: domain, name: `_dmarc.${domain}`, type: 'TXT', value: analysis.corrected, action: 'replace', replaces: applied.record }));
+        steps.push(`Replace the record at _dmarc.${domain} with: ${analysis.corrected}`);
+      }
+      if (invalidPolicy && analysis.intendedPolicy !== null && analysis.intendedPolicy !== 'none') {
+        steps.push(
+          `The corrected record keeps p=none, which is what receivers apply today: moving straight to p=${analysis.intendedPolicy} would act on mail nobody has seen pass DMARC yet. Reach p=${analysis.intendedPolicy} through the stages below.`,
+        );
+      }
       const base = analysis.corrected ?? applied.record;
-      const next = effective === 'none' && !invalidPolicy ? base.replace(/\bp=none\b/iu, 'p=quarantine') : base;
-      if (analysis.corrected !== null || next !== applied.record) {
-        fixes.push(fixRecord({ zone: domain, name: `_dmarc.${domain}`, type: 'TXT', value: next, action: 'replace', replaces: applied.record }));
-        if (analysis.corrected !== null) steps.push(`Replace the record at _dmarc.${domain} with: ${analysis.corrected}`);
-        if (next !== base) steps.push(`When the aggregate reports show every legitimate sender passing, move on with: ${next}`);
+      const current = invalidPolicy ? 'none' : effective;
+      if (current !== 'reject' && !alignmentFailing(alignment)) steps.push(...rolloutSteps(base, current, alignment, null));
+      else if (current === 'none' && alignmentFailing(alignment)) {
+        steps.push(`Stay at p=none for now: this route's mail does not pass SPF or DKIM aligned (${describeAlignment(alignment)}), so p=quarantine would send it to spam. Fix alignment, then follow the stages: ${QUARANTINE_CONDITION}, p=quarantine; then p=reject.`);
       }
     }
   }
