@@ -149,7 +149,7 @@ export function createServices(options: ServicesOptions): Services {
     ...onWrite,
   });
   // One connection-test path for the smtp channels, rotation and the verification runs.
-  const smtp = createSmtpTester({ store, vault, clock, replies, heldToken: (addressId) => m365Tokens.held(addressId) });
+  const smtp = createSmtpTester({ store, vault, clock, replies, platforms, heldToken: (addressId) => m365Tokens.held(addressId) });
   const addresses = createAddressService({ store, vault, smtp, clock, platforms, m365Tokens, m365Apps, clipboard });
   const m365OAuth = createM365OAuthService({ store, vault, clock, m365, tokens: m365Tokens, apps: m365Apps });
   const settings = createSettingsService({ store, clock });

@@ -15,6 +15,8 @@ import { INBOX, INBOX_PASSWORD, SUBMIT_SECRET, SUPPORT, useMailLoop, type MailLo
 import { ACME, verificationZones } from '../testing/verification-zone';
 import type { RunRecord } from '../../src-preload/contract/verification-schemas';
 import { memoryKeychain } from '../testing/transport-support';
+import type { ConnectionReport } from '../../src-preload/contract/smtp-schemas';
+import { receiveByImap } from '../verification/imap-receipt';
 
 const fixture = useMailLoop();
 const dirs: string[] = [];
@@ -148,6 +150,67 @@ describe('verification channels', () => {
     if (!again.ok) throw new Error(again.error.message);
     expect(itemState((again.value as SendEmailResult).status, 'headers-intact')).toMatchObject({ state: 'stale' });
     expect((again.value as SendEmailResult).run.observations.find((o) => o.itemId === 'headers-intact')?.explanation).toMatch(/^X-Mailer was removed on the way/u);
+  });
+
+  it("the wizard's verification email is the same message: Zendesk's headers arrive intact and the run is recorded on the address as the wizard's", async (ctx) => {
+    const loop = fixture.loop(ctx);
+    loop.relay.setBehaviour({ signers: [fixture.keys.acmeRelay] });
+    const s = setup(loop);
+    const services = s.open();
+    const id = await saveAddress(services, loop, { password: INBOX_PASSWORD }, 'zendesk');
+    const events: OperationEvent[] = [];
+    const d = services.createDispatcher((e) => events.push(e));
+    const sent = await d.dispatch('verification:send-email', { operationId: 'op_wizard01', addressId: id, waitSeconds: 15, from: 'wizard' });
+    if (!sent.ok) throw new Error(sent.error.message);
+    const result = sent.value as SendEmailResult;
+    // What step 7 shows: the server took it, with its reply and the connection test behind it.
+    const first = events.find((e) => e.operationId === 'op_wizard01' && (e.event as SendEmailEvent).type === 'sent')?.event;
+    expect(first).toMatchObject({ type: 'sent', accepted: true, recipient: INBOX, messageId: expect.stringMatching(/^<relayproof-/u) });
+    expect(result.connection?.testSend).toMatchObject({ accepted: true });
+    expect(result.proof?.headers['X-Mailer']).toMatchObject({ present: true, value: 'Zendesk Mailer', expected: 'Zendesk Mailer', unchanged: true });
+    const headersItem = result.run.observations.find((o) => o.itemId === 'headers-intact');
+    expect(headersItem?.outcome).toBe('pass');
+    expect(headersItem?.explanation).not.toMatch(/remove the relay rule/u);
+    expect(result.run.trigger).toBe('wizard');
+    expect(itemState(result.status, 'headers-intact')?.state).toBe('verified');
+
+    // The Status view shows the wizard's run in the address's history.
+    const history = await d.dispatch('verification:history', { addressId: id, limit: 10 });
+    if (!history.ok) throw new Error(history.error.message);
+    expect((history.value as { runs: RunRecord[] }).runs.map((r) => [r.id, r.trigger])).toEqual([[result.run.id, 'wizard']]);
+    const status = await d.dispatch('verification:status', { addressId: id });
+    if (!status.ok) throw new Error(status.error.message);
+    expect(itemState((status.value as AddressStatus[])[0]!, 'headers-intact')?.state).toBe('verified');
+  });
+
+  it("a test message sent for a saved Zendesk address carries Zendesk's headers, not Relayproof's, and passes the headers item on arrival", async (ctx) => {
+    const loop = fixture.loop(ctx);
+    loop.relay.setBehaviour({ signers: [fixture.keys.acmeRelay] });
+    const s = setup(loop);
+    const services = s.open();
+    const id = await saveAddress(services, loop, null, 'zendesk');
+    const d = services.createDispatcher();
+    const sent = await d.dispatch('smtp:send-test-message', {
+      operationId: 'op_zdtest01',
+      addressId: id,
+      host: '127.0.0.1',
+      port: loop.relay.port,
+      security: 'starttls',
+      from: SUPPORT,
+      to: INBOX,
+      credentials: { kind: 'password', username: SUPPORT },
+    });
+    if (!sent.ok) throw new Error(sent.error.message);
+    const token = (sent.value as ConnectionReport).testSend?.token;
+    if (token === undefined) throw new Error('no message was sent');
+    const got = await receiveByImap({ mailbox: { host: '127.0.0.1', port: loop.dovecot.imapsPort, security: 'tls', username: INBOX }, password: INBOX_PASSWORD, token, deadlineAt: new Date(Date.now() + 10_000), ca: [loop.pki.ca], backoffMs: [100, 200] });
+    if (!got.ok) throw new Error(got.failure.message);
+    const head = got.raw.toString('latin1').split('\r\n\r\n')[0] ?? '';
+    expect(head).toMatch(/^X-Mailer: Zendesk Mailer\r?$/mu);
+    expect(head).not.toMatch(/^X-Mailer: Relayproof/mu);
+    const verified = await d.dispatch('verification:verify-eml', { addressId: id, raw: got.raw.toString('base64') });
+    if (!verified.ok) throw new Error(verified.error.message);
+    expect((verified.value as { run: RunRecord }).run.observations.find((o) => o.itemId === 'headers-intact')?.outcome).toBe('pass');
   });
 
   it('a wrong mailbox password is a clear error at once and keeps the item state', async (ctx) => {

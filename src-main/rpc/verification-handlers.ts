@@ -36,8 +36,8 @@ export function verificationHandlers(deps: VerificationHandlerDeps): Pick<Handle
       return verification.recheck(addressId, 'manual', ctx);
     },
 
-    async 'verification:send-email'({ addressId, recipient, waitSeconds }, ctx) {
-      return verification.sendEmail({ addressId, recipient, waitSeconds, trigger: 'manual' }, ctx);
+    async 'verification:send-email'({ addressId, recipient, waitSeconds, from }, ctx) {
+      return verification.sendEmail({ addressId, recipient, waitSeconds, trigger: from === 'wizard' ? 'wizard' : 'manual' }, ctx);
     },
 
     async 'verification:verify-eml'({ addressId, raw }) {

@@ -77,11 +77,11 @@ describe('a working account', () => {
     expect(server.sessions.at(-1)?.authAttempts[0]).toMatchObject({ method: 'XOAUTH2', secret: SECRET });
   });
 
-  it('sends a real test message with the token and the headers a connector needs', async () => {
+  it('sends a real test message with the token and the headers a connector needs, with the platform\'s values', async () => {
     const server = await peer({ security: 'starttls' });
     const report = await runTest(
       { host: '127.0.0.1', port: server.port, security: 'starttls', from: USER, to: 'inbox@example.com', send: true, credentials: creds() },
-      { ca: [pki.ca], token: () => 'tok-123', xMailer: 'Relayproof test' },
+      { ca: [pki.ca], token: () => 'tok-123', platformHeaders: ['X-Mailer: Zendesk Mailer', 'X-Zendesk-Email-Id'] },
     );
     expect(phase(report, 'test-send')).toBe('pass');
     expect(report.testSend).toMatchObject({ token: 'tok-123', subject: 'Relayproof test tok-123', accepted: true });
@@ -91,7 +91,8 @@ describe('a working account', () => {
     expect(message).toMatch(/^Subject: Relayproof test tok-123\r$/mu);
     expect(message).toMatch(/^Auto-Submitted: auto-generated\r$/mu);
     expect(message).toMatch(/^X-Auto-Response-Suppress: All\r$/mu);
-    expect(message).toMatch(/^X-Mailer: Relayproof test\r$/mu);
+    expect(message).toMatch(/^X-Mailer: Zendesk Mailer\r$/mu);
+    expect(message).not.toMatch(/^X-Zendesk-Email-Id:/mu);
     expect(message).toMatch(/^Message-ID: <relayproof-tok-123@example\.com>\r$/mu);
   });
 

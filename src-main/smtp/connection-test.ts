@@ -80,9 +80,8 @@ export interface SmtpEngineDeps {
   /** Token for the test message. */
   readonly token?: () => string;
   readonly limits?: Partial<WireLimits>;
-  readonly xMailer?: string;
-  /** The platform's fixed-value headers for the test message (smtp/test-message.ts). */
-  readonly messageHeaders?: readonly { readonly name: string; readonly value: string }[];
+  /** The connector platform's headersToPersist, carried by the test message (smtp/test-message.ts). */
+  readonly platformHeaders?: readonly string[] | null;
   /** The diagnosis catalogue; default: read from the app's resources/ when a test fails. */
   readonly catalogue?: ReplyCatalogue;
   /**
@@ -369,8 +368,7 @@ export async function runConnectionTest(req: ConnectionTestRequest, options: Con
           to,
           token: (options.token ?? (() => randomBytes(9).toString('base64url')))(),
           date: clock(),
-          xMailer: options.xMailer ?? 'Relayproof',
-          ...(options.messageHeaders !== undefined ? { headers: options.messageHeaders } : {}),
+          platformHeaders: options.platformHeaders ?? null,
         });
         const pending: TestSendResult = { token: message.token, messageId: message.messageId, subject: message.subject, queueResponse: null, accepted: false };
         testSend = pending;

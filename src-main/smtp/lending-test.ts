@@ -24,6 +24,7 @@ import type { AppStore } from '../store/store';
 import { bind, checkLending, ipsOf, refreshedAfterSignIn, sameSecret, withBinding, type LendingCheck } from '../vault/lending-binding';
 import type { Vault } from '../vault/vault';
 import { unreadableResource } from '../app/json-resource';
+import type { LoadPlatformsResult } from '../providers/platforms';
 
 export interface SmtpTestDeps {
   readonly store: AppStore;
@@ -32,6 +33,8 @@ export interface SmtpTestDeps {
   readonly replies: () => Promise<LoadCatalogueResult>;
   /** An OAuth 2.0 access token held in memory for a saved address (the Microsoft 365 view) with when it was got, or null. */
   readonly heldToken?: (addressId: string) => { readonly token: string; readonly heldAt: string } | null;
+  /** The connector platforms: a message sent for a saved address carries its platform's headers. */
+  readonly platforms?: () => Promise<LoadPlatformsResult>;
 }
 
 /**
@@ -44,10 +47,11 @@ export type SmtpTestRequest = z.output<typeof connectionTestFieldsSchema> & {
   readonly secret?: string | undefined;
   /** null = do not sign in. */
   readonly credentials: z.output<typeof smtpCredentialsFieldsSchema> | null;
-  /** End with a real test message (`smtp:send-test-message`, the verification email). */
+  /**
+   * End with a real test message (`smtp:send-test-message`, the verification email). For a
+   * saved address it carries the headers of the address's platform (smtp/test-message.ts).
+   */
   readonly send: boolean;
-  /** Extra headers of that message (a platform's fixed-value headers). */
-  readonly messageHeaders?: readonly { readonly name: string; readonly value: string }[] | undefined;
 };
 
 /** How a caller follows and stops a test: its abort signal and the phases as they end. */
@@ -121,9 +125,20 @@ export function createSmtpTester(deps: SmtpTestDeps): SmtpTester {
     };
   }
 
-  async function run({ addressId, secret, credentials, send, messageHeaders, ...fields }: SmtpTestRequest, { signal, onPhase }: SmtpTestOptions): Promise<Result<ConnectionReport>> {
+  /** The headersToPersist of the saved address's platform; null when there is none to say. */
+  async function platformHeadersOf(addressId: string | undefined): Promise<readonly string[] | null> {
+    const address = addressId === undefined ? undefined : store.getAddress(addressId);
+    if (address === undefined || deps.platforms === undefined) return null;
+    const loaded = await deps.platforms();
+    return loaded.ok ? (loaded.platforms.get(address.platform)?.headersToPersist?.headers ?? null) : null;
+  }
+
+  async function run({ addressId, secret, credentials, send, ...fields }: SmtpTestRequest, { signal, onPhase }: SmtpTestOptions): Promise<Result<ConnectionReport>> {
     const replies = await catalogue();
     if (!replies.ok) return replies;
+    // Every message sent for a saved address is the platform's verification email, whichever
+    // view sent it, so the relay treats it (and the proof checks it) like the platform's mail.
+    const platformHeaders = send ? await platformHeadersOf(addressId) : null;
     const fromKeychain = credentials !== null && secret === undefined;
     // A pin given with the call may only accompany a secret given with the call: a
     // stored secret is never sent to a certificate that only this call vouches for.
@@ -137,7 +152,7 @@ export function createSmtpTester(deps: SmtpTestDeps): SmtpTester {
       ...(pin !== undefined ? { pinSha256: pin } : {}),
       ...(fields.ehloName !== undefined ? { ehloName: fields.ehloName } : {}),
     };
-    const options = { signal, ...(onPhase !== undefined ? { onPhase } : {}), catalogue: replies.value, ...(messageHeaders !== undefined ? { messageHeaders } : {}) };
+    const options = { signal, ...(onPhase !== undefined ? { onPhase } : {}), catalogue: replies.value, platformHeaders };
     if (credentials === null) return testConnection({ ...request, credentials: null } as ConnectionTestInput, options);
     if (secret !== undefined) {
       const typed = await testConnection({ ...request, credentials: { ...credentials, secret } } as ConnectionTestInput, options);

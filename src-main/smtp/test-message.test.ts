@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { buildTestMessage, dotStuff } from './test-message';
+import { buildTestMessage, dotStuff, verificationHeaders } from './test-message';
 
 describe('the test message', () => {
   it('dot-stuffs lines that start with a dot and ends with CRLF.CRLF (RFC 5321 §4.5.2)', () => {
@@ -7,7 +7,7 @@ describe('the test message', () => {
   });
 
   it('carries the token, the connector headers and no bare LF', async () => {
-    const message = await buildTestMessage({ from: 'support@example.com', to: 'inbox@example.com', token: 'T0K3N', date: new Date('2026-11-23T10:00:00Z'), xMailer: 'Relayproof' });
+    const message = await buildTestMessage({ from: 'support@example.com', to: 'inbox@example.com', token: 'T0K3N', date: new Date('2026-11-23T10:00:00Z') });
     const text = message.data.toString('latin1');
     expect(text).toMatch(/^Subject: Relayproof test T0K3N\r$/mu);
     expect(text).toMatch(/^X-Relayproof-Token: T0K3N\r$/mu);
@@ -25,21 +25,26 @@ describe('the test message', () => {
       to: 'inbox@example.com',
       token: 'T0K3N',
       date: new Date('2026-11-23T10:00:00Z'),
-      xMailer: 'Relayproof',
-      headers: [
-        { name: 'X-Mailer', value: 'Zendesk Mailer' },
-        { name: 'X-Platform-Flag', value: 'yes' },
-        { name: 'X-Relayproof-Token', value: 'other' },
-        { name: 'Bcc', value: 'x\r\nBcc: evil@example.org' },
-        { name: 'Bad Name', value: 'v' },
-      ],
+      platformHeaders: ['X-Mailer: Zendesk Mailer', 'X-Platform-Flag: yes', 'X-Zendesk-Email-Id', 'X-Relayproof-Token: other', 'Bcc: x\r\nBcc: evil@example.org', 'Bad Name: v'],
     });
     const text = message.data.toString('latin1');
     expect(text).toMatch(/^X-Mailer: Zendesk Mailer\r$/mu);
     expect(text).not.toMatch(/^X-Mailer: Relayproof\r$/mu);
     expect(text).toMatch(/^X-Platform-Flag: yes\r$/mu);
     expect(text).toMatch(/^X-Relayproof-Token: T0K3N\r$/mu);
-    expect(text).not.toMatch(/other|evil@example\.org|Bad Name/u);
+    expect(text).not.toMatch(/other|evil@example\.org|Bad Name|X-Zendesk-Email-Id:/u);
     expect(text).toMatch(/^Auto-Submitted: auto-generated\r$/mu);
+  });
+
+  it('checks on arrival exactly the headers it sends: the one list for both', async () => {
+    const zendesk = ['Auto-Submitted: auto-generated', 'X-Auto-Response-Suppress: All', 'X-Mailer: Zendesk Mailer', 'X-Zendesk-From-Account-Id', 'X-Zendesk-Email-Id'];
+    expect(verificationHeaders(zendesk)).toEqual([
+      { name: 'Auto-Submitted', value: 'auto-generated' },
+      { name: 'X-Auto-Response-Suppress', value: 'All' },
+      { name: 'X-Mailer', value: 'Zendesk Mailer' },
+    ]);
+    const message = await buildTestMessage({ from: 'support@example.com', to: 'inbox@example.com', token: 'T0K3N', date: new Date('2026-11-23T10:00:00Z'), platformHeaders: zendesk });
+    const text = message.data.toString('latin1');
+    for (const h of verificationHeaders(zendesk)) expect(text).toContain(`\r\n${h.name}: ${h.value}\r\n`);
   });
 });

@@ -1,7 +1,11 @@
 /**
- * The test message: built with nodemailer's MailComposer (MIME, headers, Message-ID),
- * carrying a unique token in the Subject and a header so the arrival can be matched,
- * and the headers a connector platform relies on surviving the relay.
+ * The verification email, the one message Relayproof ever sends: the connection test's
+ * test send, the wizard's verification step, the Status view's "Send verification email"
+ * and `relayproof verify` all build it here. Built with nodemailer's MailComposer (MIME,
+ * headers, Message-ID), it carries a unique token in the Subject and a header so the
+ * arrival can be matched, and the headers a connector platform relies on surviving the
+ * relay — with the platform's own values, so the proof on arrival checks what the
+ * platform's mail will carry.
  */
 import MailComposer from 'nodemailer/lib/mail-composer';
 
@@ -12,32 +16,57 @@ export interface TestMessageOptions {
   readonly to: string;
   readonly token: string;
   readonly date: Date;
-  readonly xMailer: string;
   /**
-   * Fixed-value headers the connector platform sends and relies on (resources/platforms
-   * headersToPersist, e.g. Auto-Submitted, X-Auto-Response-Suppress, its X-Mailer): they
-   * replace Relayproof's own value of the same name, so the relay treats this message like
-   * the platform's. A name that is not a header token or a value with a line break is
-   * dropped; the token header is never replaced.
+   * The connector platform's headersToPersist (resources/platforms), e.g. Zendesk's
+   * "X-Mailer: Zendesk Mailer": null or absent for a test of no saved address.
    */
-  readonly headers?: readonly { readonly name: string; readonly value: string }[];
+  readonly platformHeaders?: readonly string[] | null | undefined;
 }
+
+export interface MessageHeader {
+  readonly name: string;
+  readonly value: string;
+}
+
+/** Relayproof's own mailer name, used when the platform names none. */
+const RELAYPROOF_MAILER = 'Relayproof';
 
 const HEADER_NAME = /^[!-9;-~]{1,76}$/u;
 
-/** Relayproof's own headers, then the platform's fixed values over them (by case-insensitive name). */
-export function testMessageHeaders(xMailer: string, platform: readonly { readonly name: string; readonly value: string }[] = []): { name: string; value: string }[] {
-  const out = [
+/**
+ * The fixed-value headers of a platform's headersToPersist ("Name: value" entries; a bare
+ * name varies per message and cannot be sent by Relayproof). A name that is not a header
+ * token or a value with a line break is dropped; the token header is never replaced.
+ */
+export function platformFixedHeaders(headersToPersist: readonly string[] | null | undefined): MessageHeader[] {
+  const out: MessageHeader[] = [];
+  for (const entry of headersToPersist ?? []) {
+    const colon = entry.indexOf(':');
+    if (colon <= 0) continue;
+    const name = entry.slice(0, colon).trim();
+    const value = entry.slice(colon + 1).trim();
+    if (value === '' || !HEADER_NAME.test(name) || /[\r\n\0]/u.test(value) || value.length > 900) continue;
+    if (name.toLowerCase() === TOKEN_HEADER.toLowerCase()) continue;
+    out.push({ name, value });
+  }
+  return out;
+}
+
+/**
+ * The headers the verification email carries besides the token, and so the ones checked
+ * unchanged on arrival: Relayproof's own, then the platform's fixed values over them (by
+ * case-insensitive name), so the relay treats the test like the platform's mail.
+ */
+export function verificationHeaders(headersToPersist?: readonly string[] | null): MessageHeader[] {
+  const out: MessageHeader[] = [
     // RFC 3834 §5: machine-generated; no auto-replies (and Exchange's own variant).
     { name: 'Auto-Submitted', value: 'auto-generated' },
     { name: 'X-Auto-Response-Suppress', value: 'All' },
-    { name: 'X-Mailer', value: xMailer },
+    { name: 'X-Mailer', value: RELAYPROOF_MAILER },
   ];
-  for (const header of platform) {
-    if (!HEADER_NAME.test(header.name) || /[\r\n\0]/u.test(header.value) || header.value.length > 900) continue;
-    if (header.name.toLowerCase() === TOKEN_HEADER.toLowerCase()) continue;
+  for (const header of platformFixedHeaders(headersToPersist)) {
     const at = out.findIndex((h) => h.name.toLowerCase() === header.name.toLowerCase());
-    if (at === -1) out.push({ name: header.name, value: header.value });
+    if (at === -1) out.push(header);
     else out[at] = { name: out[at]?.name ?? header.name, value: header.value };
   }
   return out;
@@ -56,6 +85,7 @@ export async function buildTestMessage(options: TestMessageOptions): Promise<Tes
   const domain = options.from.slice(options.from.lastIndexOf('@') + 1);
   const messageId = `<relayproof-${options.token}@${domain}>`;
   const subject = `Relayproof test ${options.token}`;
+  const headers = verificationHeaders(options.platformHeaders);
   const composer = new MailComposer({
     from: options.from,
     to: options.to,
@@ -65,7 +95,7 @@ export async function buildTestMessage(options: TestMessageOptions): Promise<Tes
     newline: 'win',
     disableFileAccess: true,
     disableUrlAccess: true,
-    headers: [{ key: TOKEN_HEADER, value: options.token }, ...testMessageHeaders(options.xMailer, options.headers).map((h) => ({ key: h.name, value: h.value }))],
+    headers: [{ key: TOKEN_HEADER, value: options.token }, ...headers.map((h) => ({ key: h.name, value: h.value }))],
     text: [
       'This message was sent by Relayproof to prove that this mail account can relay for a connector platform.',
       '',
@@ -74,7 +104,7 @@ export async function buildTestMessage(options: TestMessageOptions): Promise<Tes
       `Sent: ${options.date.toISOString()}`,
       '',
       'Check on arrival that SPF, DKIM and DMARC pass and that the headers the platform',
-      `relies on are unchanged: ${testMessageHeaders(options.xMailer, options.headers).map((h) => h.name).join(', ')}.`,
+      `relies on are unchanged: ${headers.map((h) => h.name).join(', ')}.`,
     ].join('\r\n'),
   });
   const raw = await composer.compile().build();

@@ -12,36 +12,11 @@
 import type { AppError, Result } from '../../src-preload/contract';
 import type { MailauthResolver } from '../dns/mailauth-resolver';
 import type { ConnectionReport } from '../../src-preload/contract/smtp-schemas';
-import { testMessageHeaders } from '../smtp/test-message';
+import { verificationHeaders } from '../smtp/test-message';
 import type { ReceiveOutcome } from './imap-receipt';
 import { verifyMessage, type ExpectedHeader } from './message-proof';
 import { connectionObservations, proofObservations, receiptObservation, receiptPendingObservation } from './observations';
 import type { MessageProof, Observation, ReceiptFailure, ReceiptInfo, ReceiptProgress } from '../../src-preload/contract/verification-schemas';
-
-/**
- * The fixed-value headers of a platform's headersToPersist ("Name: value" entries;
- * a bare name varies per message and cannot be sent by Relayproof).
- */
-export function platformFixedHeaders(headersToPersist: readonly string[] | null | undefined): { name: string; value: string }[] {
-  const out: { name: string; value: string }[] = [];
-  for (const entry of headersToPersist ?? []) {
-    const colon = entry.indexOf(':');
-    if (colon <= 0) continue;
-    const value = entry.slice(colon + 1).trim();
-    if (value !== '') out.push({ name: entry.slice(0, colon).trim(), value });
-  }
-  return out;
-}
-
-/**
- * What Relayproof's verification email carries (smtp/test-message.ts), checked on arrival:
- * its own Auto-Submitted, X-Auto-Response-Suppress and X-Mailer, with the platform's fixed
- * values over them (Zendesk: X-Mailer "Zendesk Mailer", so relay rules keyed on the
- * platform's mailer apply to the test as they will to the platform's mail).
- */
-export function sentHeaders(platform: readonly { readonly name: string; readonly value: string }[] = [], xMailer = 'Relayproof'): ExpectedHeader[] {
-  return testMessageHeaders(xMailer, platform);
-}
 
 export interface ReceiveContext {
   readonly signal: AbortSignal;
@@ -61,7 +36,7 @@ export interface VerificationEmailDeps {
 export interface VerificationEmailInput {
   /** The address's domain (DKIM `d=` alignment). */
   readonly domain: string;
-  /** Default: the headers Relayproof's test message carries. */
+  /** Default: the headers the verification email of no platform carries (smtp/test-message.ts). */
   readonly expectedHeaders?: readonly (string | ExpectedHeader)[];
   /** The platform's headers whose value varies per message (named in the headers item as not tested). */
   readonly perMessageHeaders?: readonly string[];
@@ -100,7 +75,7 @@ export async function runVerificationEmail(input: VerificationEmailInput, deps: 
   emit(receiptObservation(received, clock().toISOString()));
   if (!received.ok) return result({ report, token, receipt: received.failure, proof: null, error: null });
 
-  const verified = await verifyMessage(received.raw, { resolver: deps.resolver, expectedToken: token, expectedHeaders: input.expectedHeaders ?? sentHeaders(), domain: input.domain });
+  const verified = await verifyMessage(received.raw, { resolver: deps.resolver, expectedToken: token, expectedHeaders: input.expectedHeaders ?? verificationHeaders(), domain: input.domain });
   if (!verified.ok) return result({ report, token, receipt: received.receipt, proof: null, error: verified.error });
   for (const o of proofObservations(verified.value, clock().toISOString(), received.receipt.source, input.domain, input.perMessageHeaders !== undefined ? { perMessageHeaders: input.perMessageHeaders } : {})) emit(o);
   return result({ report, token, receipt: received.receipt, proof: verified.value, error: null });

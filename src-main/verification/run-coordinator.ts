@@ -118,7 +118,7 @@ export function errorObservation(itemId: Observation['itemId'], at: string, sour
 }
 
 /** The connection test of a saved address with its stored secret, as a run makes it. */
-export function connectionInput(address: Address, extra: { to?: string; send?: boolean; messageHeaders?: readonly { name: string; value: string }[] } = {}): SmtpTestRequest {
+export function connectionInput(address: Address, extra: { to?: string; send?: boolean } = {}): SmtpTestRequest {
   return {
     addressId: address.id,
     host: address.host,
@@ -130,7 +130,6 @@ export function connectionInput(address: Address, extra: { to?: string; send?: b
     timeouts: {},
     credentials: { kind: address.authKind, username: address.username, mechanism: 'auto' },
     send: extra.send === true,
-    ...(extra.messageHeaders !== undefined ? { messageHeaders: extra.messageHeaders } : {}),
   };
 }
 

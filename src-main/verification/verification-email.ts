@@ -17,11 +17,11 @@ import type { ImapMailbox, Observation } from '../../src-preload/contract/verifi
 import { notFoundAddress } from '../addresses/not-found';
 import { toMailauthResolver } from '../dns/mailauth-resolver';
 import type { LoadPlatformsResult } from '../providers/platforms';
-import { TOKEN_HEADER } from '../smtp/test-message';
+import { TOKEN_HEADER, verificationHeaders } from '../smtp/test-message';
 import type { AppStore } from '../store/store';
 import { bind, checkLending } from '../vault/lending-binding';
 import type { Vault } from '../vault/vault';
-import { platformFixedHeaders, runVerificationEmail, sentHeaders } from './email-loop';
+import { runVerificationEmail } from './email-loop';
 import { forwardingObservation, forwardingPendingObservation, type ForwardingContext } from './forwarding-check';
 import { receiveByImap, type ReceiveOutcome } from './imap-receipt';
 import { verifyMessage, type ExpectedHeader } from './message-proof';
@@ -77,7 +77,7 @@ export function createVerificationEmail(deps: VerificationEmailDeps, runs: RunCo
    * address through its credentials, looked for in the forwarding check mailbox with the
    * same backoff and deadline as the verification email. [] when none is configured.
    */
-  async function checkForwarding(address: Address, options: SendEmailOptions, ctx: RunContext, fixed: readonly { name: string; value: string }[]): Promise<Observation[]> {
+  async function checkForwarding(address: Address, options: SendEmailOptions, ctx: RunContext): Promise<Observation[]> {
     const mailbox = address.forwardingMailbox;
     if (mailbox === null) return [];
     const out: Observation[] = [];
@@ -89,7 +89,7 @@ export function createVerificationEmail(deps: VerificationEmailDeps, runs: RunCo
     const forwarding = loaded.ok ? (loaded.platforms.get(address.platform)?.forwarding ?? null) : null;
     const context: ForwardingContext = { address: address.address, mailbox, singleHopOnly: forwarding?.singleHopOnly === true, platformNote: forwarding?.note ?? null };
     const token = await oauthReady(address, ctx.signal);
-    const sent = token.ok ? await deps.smtpTest(connectionInput(address, { to: address.address, send: true, messageHeaders: fixed }), { signal: ctx.signal }) : token;
+    const sent = token.ok ? await deps.smtpTest(connectionInput(address, { to: address.address, send: true }), { signal: ctx.signal }) : token;
     if (!sent.ok) {
       observe(errorObservation('forwarding', clock().toISOString(), 'smtp', { ...sent.error, message: `The forwarding check message to ${address.address} was not sent: ${sent.error.message}` }));
       return out;
@@ -162,21 +162,21 @@ export function createVerificationEmail(deps: VerificationEmailDeps, runs: RunCo
     const recipient = options.recipient ?? (mailbox !== null && looksLikeAddress(mailbox.username) ? mailbox.username : address.address);
     const made = resolver();
     if (!made.ok) return made;
-    // The platform's fixed-value headers go out with the message and are checked on arrival.
+    // The message carries the platform's headers (the smtp tester adds them for a saved
+    // address); the proof checks the same list.
     const platformHeaders = await platformHeadersOf(address);
-    const fixed = platformFixedHeaders(platformHeaders);
     // With a forwarding check mailbox, a second message goes to the address itself once the
     // verification email is sent; both are then looked for at the same time.
     let forwarded: Promise<Observation[]> = Promise.resolve([]);
     const sendOnce = async (signal: AbortSignal): Promise<Result<ConnectionReport>> => {
       const token = await oauthReady(address, signal);
       if (!token.ok) return token;
-      const sent = await deps.smtpTest(connectionInput(address, { to: recipient, send: true, messageHeaders: fixed }), { signal });
+      const sent = await deps.smtpTest(connectionInput(address, { to: recipient, send: true }), { signal });
       if (sent.ok) {
         const t = sent.value.testSend;
         emit({ type: 'sent', at: clock().toISOString(), accepted: t?.accepted === true, messageId: t?.messageId ?? null, recipient, reply: t?.queueResponse?.text ?? sent.value.failure?.message ?? null });
         // A refused sign-in or server fails both messages alike: the forwarding check needs a working connection.
-        if (sent.value.auth?.accepted === true || sent.value.testSend?.accepted === true) forwarded = checkForwarding(address, options, ctx, fixed);
+        if (sent.value.auth?.accepted === true || sent.value.testSend?.accepted === true) forwarded = checkForwarding(address, options, ctx);
       }
       return sent;
     };
@@ -189,13 +189,13 @@ export function createVerificationEmail(deps: VerificationEmailDeps, runs: RunCo
       for (const o of observations) emit({ type: 'observation', observation: o });
       observations.push(...(await forwarded));
       const run = record(address, options.trigger, startedAt, observations);
-      return ok({ run, status: addressStatus(address), proof: null, receipt: null, recipient, awaitingEml: sent.value.testSend?.accepted === true });
+      return ok({ run, status: addressStatus(address), connection: sent.value, proof: null, receipt: null, recipient, awaitingEml: sent.value.testSend?.accepted === true });
     }
 
     const result = await runVerificationEmail(
       {
         domain: domainOf(address.address),
-        expectedHeaders: sentHeaders(fixed),
+        expectedHeaders: verificationHeaders(platformHeaders),
         perMessageHeaders: perMessageHeaders(platformHeaders ?? []),
         signal: ctx.signal,
         onObservation: (o) => emit({ type: 'observation', observation: o }),
@@ -230,13 +230,13 @@ export function createVerificationEmail(deps: VerificationEmailDeps, runs: RunCo
     }
     observations.push(...(await forwarded));
     const run = record(address, options.trigger, startedAt, observations, { message: proof, receipt: result.receipt });
-    return ok({ run, status: addressStatus(address), proof, receipt: result.receipt, recipient, awaitingEml: false });
+    return ok({ run, status: addressStatus(address), connection: result.report, proof, receipt: result.receipt, recipient, awaitingEml: false });
   }
 
   function expectedHeadersFor(raw: Buffer, platformHeaders: readonly string[] | null): ReadonlyArray<string | ExpectedHeader> {
     // Relayproof's own verification email carries Relayproof's values; a message the
     // platform sent carries the platform's (resources/platforms headersToPersist).
-    if (carriesToken(raw) || platformHeaders === null) return sentHeaders(platformFixedHeaders(platformHeaders));
+    if (carriesToken(raw) || platformHeaders === null) return verificationHeaders(platformHeaders);
     return platformHeaders;
   }
 

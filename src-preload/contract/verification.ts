@@ -14,6 +14,7 @@ import { KEYCHAIN_TIMEOUT_MS, SMTP_CHANNEL_TIMEOUT_MS, operationIdSchema, type C
 import { addressViewSchema, environmentSchema } from './addresses-schemas';
 import { emailAddressSchema, idSchema, isoTimeSchema, secretInputSchema } from './fields';
 import { platformIdSchema } from './platform-vocabulary';
+import { connectionReportSchema } from './smtp-schemas';
 import { secretStateSchema } from './vault';
 import {
   imapMailboxSchema,
@@ -93,6 +94,8 @@ export type SendEmailEvent = z.infer<typeof sendEmailEventSchema>;
 export const sendEmailResultSchema = z.object({
   run: runRecordSchema,
   status: addressStatusSchema,
+  /** The connection test that sent it (phases, the server's replies, a diagnosis); null when none ran. */
+  connection: connectionReportSchema.nullable(),
   proof: messageProofSchema.nullable(),
   receipt: z.union([receiptInfoSchema, receiptFailureSchema]).nullable(),
   recipient: z.string(),
@@ -154,7 +157,8 @@ export const verificationChannels = {
    * Sends the verification email with the stored credentials and the headers that must
    * persist, then (with a mailbox) waits for it over IMAP and proves SPF/DKIM/DMARC/ARC.
    * Recipient: the given one, else the mailbox's username when it is an address, else the
-   * address itself.
+   * address itself. The wizard's verification step sends it too (`from: 'wizard'`), so its
+   * outcome is recorded on the address like the Status view's.
    */
   'verification:send-email': {
     input: z.strictObject({
@@ -162,6 +166,7 @@ export const verificationChannels = {
       addressId: idSchema,
       recipient: emailAddressSchema.optional(),
       waitSeconds: z.number().int().min(5).max(MAX_WAIT_SECONDS).default(600),
+      from: z.enum(['status', 'wizard']).default('status'),
     }),
     output: sendEmailResultSchema,
     event: sendEmailEventSchema,
