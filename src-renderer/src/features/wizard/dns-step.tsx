@@ -10,6 +10,7 @@ import { currentCheck, domainOf, forwardingTarget, type DnsProblem } from './wiz
 import type { ChecklistRequest } from '../checklist/checklist-run';
 import { GENERIC_PLATFORM_ID } from '../../../../src-preload/contract/platform-vocabulary';
 import type { StepProps } from './wizard-labels';
+import { RelaySelector } from './relay-selector';
 
 const useStyles = makeStyles({
   root: { display: 'flex', flexDirection: 'column', gap: tokens.spacingVerticalL, minWidth: 0 },
@@ -54,6 +55,15 @@ export function DnsStep({ state, dispatch, platform, address }: StepProps) {
     start(requestRef.current);
   }, [start, domain]);
 
+  // A saved relay selector re-runs the checks once the address shows it (the request reads the address).
+  const rerunFor = useRef<string | null>(null);
+  const savedSelectors = address?.selectors.join(',') ?? '';
+  useEffect(() => {
+    if (rerunFor.current === null || rerunFor.current !== savedSelectors) return;
+    rerunFor.current = null;
+    start(requestRef.current);
+  }, [savedSelectors, start]);
+
   // The summary lists what is still failing or warned.
   const report = run.phase === 'done' ? run.report : null;
   useEffect(() => {
@@ -87,6 +97,13 @@ export function DnsStep({ state, dispatch, platform, address }: StepProps) {
         Changes can take up to {platform?.propagation?.maxHours ?? 48} hours to be seen everywhere; you can go on meanwhile and check again later from the Checklist
         view.
       </Text>
+      <RelaySelector
+        address={address}
+        domain={domain}
+        onSaved={(selectors) => {
+          rerunFor.current = selectors.join(',');
+        }}
+      />
       {run.phase === 'idle' ? (
         <div>
           <Button onClick={() => start(request)} disabledFocusable={domain === ''}>
