@@ -74,7 +74,8 @@ export function useRecheckRun(): RecheckRun {
 
 export interface SendRun {
   readonly state: SendRunState;
-  readonly start: (addressId: string, recipient: string | undefined, waitSeconds: number) => void;
+  /** `from`: the view that sends it, recorded on the run ('wizard' for the wizard's verification step). */
+  readonly start: (addressId: string, recipient: string | undefined, waitSeconds: number, from?: 'status' | 'wizard') => void;
   readonly cancel: () => void;
 }
 
@@ -82,10 +83,10 @@ export function useSendRun(): SendRun {
   const run = useOperationRun({ channels: SEND_CHANNELS, idPrefix: 'verify-email', isEvent: isSendEvent, reducer: sendReducer, initial: idleSend });
   const { start: startOperation } = run;
   const start = useCallback(
-    (addressId: string, recipient: string | undefined, waitSeconds: number) =>
+    (addressId: string, recipient: string | undefined, waitSeconds: number, from: 'status' | 'wizard' = 'status') =>
       startOperation('verification:send-email', (operationId) => ({
         started: { type: 'start', operationId },
-        input: { operationId, addressId, waitSeconds, ...(recipient === undefined ? {} : { recipient }) },
+        input: { operationId, addressId, waitSeconds, from, ...(recipient === undefined ? {} : { recipient }) },
       })),
     [startOperation],
   );
