@@ -152,6 +152,42 @@ describe('relayproof verify, status and report', () => {
     expect(out.status.items.find((i) => i.id === 'dmarc')?.status.state).toBe('verified');
   });
 
+  it.skipIf(keychainSkip !== undefined)("verify of a Zendesk address sends Zendesk's headers, prints the headers verdict the Status view records, and records the run", async (ctx) => {
+    const loop = fixture.loop(ctx);
+    loop.relay.setBehaviour({ signers: [fixture.keys.acmeRelay] });
+    const dir = mkdtempSync(join(tmpdir(), 'relayproof-cli-zendesk-'));
+    const services = createServices({ dataDirectory: dir, mode: 'cli', logger: silentLogger });
+    const d = services.createDispatcher();
+    await d.dispatch('settings:update', {
+      patch: { dnsServers: [dnsArg()], pinnedCertificates: [{ host: '127.0.0.1', sha256: loop.pki.leaf.fingerprint256.replace(/:/gu, ''), pinnedAt: new Date().toISOString() }] },
+    });
+    const created = await d.dispatch('addresses:create', {
+      fields: { address: SUPPORT, platform: 'zendesk', environment: 'production', provider: 'custom', host: '127.0.0.1', port: loop.relay.port, security: 'starttls', username: SUPPORT, authKind: 'password', selectors: [] },
+      secret: SUBMIT_SECRET,
+    });
+    if (!created.ok) throw new Error(created.error.message);
+    const id = (created.value as { id: string }).id;
+    try {
+      const ca = join(dir, 'ca.pem');
+      writeFileSync(ca, loop.pki.ca);
+      const run = await runCliCaptured(['verify', id, '--imap-host', '127.0.0.1', '--imap-port', String(loop.dovecot.imapsPort), '--imap-user', INBOX, '--imap-ca', ca, '--imap-password-stdin', '--wait', '20'], dir, `${INBOX_PASSWORD}\n`);
+      runs.push(run);
+      expect(run.code).toBe(0);
+      expect(run.stdout).toContain('Header X-Mailer: "Zendesk Mailer"');
+      expect(run.stdout).not.toContain('Relayproof"');
+      const line = /^Headers: pass — (.*)$/mu.exec(run.stdout)?.[1];
+      expect(line).toMatch(/arrived unchanged: .*X-Mailer/u);
+      const history = await createServices({ dataDirectory: dir, mode: 'cli', logger: silentLogger }).createDispatcher().dispatch('verification:history', { addressId: id, limit: 5 });
+      if (!history.ok) throw new Error(history.error.message);
+      const [recorded] = (history.value as { runs: Array<{ trigger: string; observations: Array<{ itemId: string; explanation: string }> }> }).runs;
+      expect(recorded?.trigger).toBe('cli');
+      expect(recorded?.observations.find((o) => o.itemId === 'headers-intact')?.explanation).toBe(line);
+    } finally {
+      await services.vault.delete(id, 'smtp');
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it.skipIf(keychainSkip !== undefined)('verify --eml records a saved message on the address; report writes a file without secrets', async (ctx) => {
     const loop = fixture.loop(ctx);
     const id = await saveAddress(loop);

@@ -119,7 +119,7 @@ function proofLines(proof: MessageProof): string[] {
     `DMARC: ${proof.dmarc.result} — ${oneLine(proof.dmarc.explanation)}`,
     `ARC:   ${proof.arc.result}`,
     `Sent by ${oneLine(proof.sender.ip ?? '?')} (HELO ${oneLine(proof.sender.helo ?? '?')}); delivery took ${proof.delayMs === null ? '?' : `${Math.round(proof.delayMs / 1000)} s`}`,
-    ...Object.entries(proof.headers).map(([name, h]) => `Header ${oneLine(name)}: ${h.present ? (h.unchanged === false ? `changed to "${oneLine(h.value)}"` : 'present') : 'MISSING'}`),
+    ...Object.entries(proof.headers).map(([name, h]) => `Header ${oneLine(name)}: ${h.present ? (h.unchanged === false ? `changed to "${oneLine(h.value)}"` : `"${oneLine(h.value)}"`) : 'MISSING'}`),
   ];
 }
 
@@ -229,6 +229,9 @@ function printSent(io: CliIo, json: boolean, value: SendEmailResult): ExitCode {
     lines.push(`Not received: ${oneLine(value.receipt.message)}`, oneLine(value.receipt.hint));
   }
   if (value.proof !== null) lines.push(...proofLines(value.proof));
+  // The headers verdict in the Status view's words (the same message, the same check).
+  const headers = value.run.observations.find((o) => o.itemId === 'headers-intact');
+  if (headers !== undefined) lines.push(`Headers: ${headers.outcome} — ${oneLine(headers.explanation)}`);
   lines.push(`Status: ${value.status.status.overall}`);
   printText(io, `${lines.join('\n')}\n`);
   return pass ? EXIT.ok : EXIT.checkFailed;
