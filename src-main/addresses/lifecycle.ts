@@ -68,5 +68,5 @@ export function lastTestOf(report: ConnectionReport, at: string): LastTest {
     summary = report.diagnosis?.title ?? report.failure?.message ?? 'The test failed';
     if (report.failure !== null) summary = `${summary} (${report.failure.phase})`;
   }
-  return { at, ok: report.ok, summary: summary.slice(0, 500) };
+  return { at, ok: report.ok, summary: summary.slice(0, 500), platformReady: report.platformReady, blockers: report.blockers };
 }

@@ -29,6 +29,7 @@ import { describeCapabilities, parseCapabilities } from './ehlo-capabilities';
 import { EngineFailure } from './engine-failure';
 import { invalidInput } from './invalid-input';
 import { PhaseRunner } from './phase-runner';
+import { assessPlatformReadiness, type ReadinessContext } from './platform-readiness';
 import { connectOrder, createHostResolver, resolveHost, systemLookup, type HostResolver, type SystemLookup } from './resolve-host';
 import { authenticate, authFailure } from './sasl-auth';
 import {
@@ -97,6 +98,8 @@ export interface ConnectionTestOptions extends SmtpEngineDeps {
   readonly signal?: AbortSignal;
   /** Streams `phase-started` / `phase-finished` (the contract's operation events). */
   readonly onPhase?: (event: PhaseEvent) => void;
+  /** The saved address's platform and "continue anyway" reason, for the blockers (platform-readiness.ts). */
+  readonly readiness?: ReadinessContext;
 }
 
 const TLS_EXPIRY_WARNING_DAYS = 14;
@@ -404,10 +407,14 @@ export async function runConnectionTest(req: ConnectionTestRequest, options: Con
       : { code: failed.failure.code, phase: failed.phase, message: failed.failure.message, reply: failed.failure.reply, errorCode: failed.failure.errorCode };
   const endedAt = clock();
   const outcome = records.some((r) => r.outcome === 'fail') ? 'fail' : records.some((r) => r.outcome === 'warn') ? 'warn' : 'pass';
+  const target = { host: req.host, port: req.port, security: req.security, username: creds?.username ?? null, from: req.from ?? null, to: req.to ?? req.from ?? null };
+  const readiness = assessPlatformReadiness({ ok: outcome !== 'fail', target, dns, tls, capabilities }, options.readiness);
   return {
     ok: outcome !== 'fail',
+    platformReady: readiness.platformReady,
+    blockers: [...readiness.blockers],
     outcome,
-    target: { host: req.host, port: req.port, security: req.security, username: creds?.username ?? null, from: req.from ?? null, to: req.to ?? req.from ?? null },
+    target,
     startedAt: startedAt.toISOString(),
     endedAt: endedAt.toISOString(),
     ms: endedAt.getTime() - startedAt.getTime(),

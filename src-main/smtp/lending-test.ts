@@ -25,6 +25,7 @@ import { bind, checkLending, ipsOf, refreshedAfterSignIn, sameSecret, withBindin
 import type { Vault } from '../vault/vault';
 import { unreadableResource } from '../app/json-resource';
 import type { LoadPlatformsResult } from '../providers/platforms';
+import type { ReadinessContext } from './platform-readiness';
 
 export interface SmtpTestDeps {
   readonly store: AppStore;
@@ -133,9 +134,21 @@ export function createSmtpTester(deps: SmtpTestDeps): SmtpTester {
     return loaded.ok ? (loaded.platforms.get(address.platform)?.headersToPersist?.headers ?? null) : null;
   }
 
+  /**
+   * A test of a saved address speaks for it: its blockers name the address's platform and
+   * count its "continue anyway" reason (platform-readiness.ts).
+   */
+  async function readinessOf(addressId: string | undefined): Promise<ReadinessContext> {
+    const address = addressId === undefined ? undefined : store.getAddress(addressId);
+    if (address === undefined) return {};
+    const loaded = await deps.platforms?.();
+    return { platformName: loaded?.ok === true ? loaded.platforms.get(address.platform)?.shortName : undefined, proceedReason: address.proceedReason };
+  }
+
   async function run({ addressId, secret, credentials, send, ...fields }: SmtpTestRequest, { signal, onPhase }: SmtpTestOptions): Promise<Result<ConnectionReport>> {
     const replies = await catalogue();
     if (!replies.ok) return replies;
+    const readiness = await readinessOf(addressId);
     // Every message sent for a saved address is the platform's verification email, whichever
     // view sent it, so the relay treats it (and the proof checks it) like the platform's mail.
     const platformHeaders = send ? await platformHeadersOf(addressId) : null;
@@ -152,7 +165,7 @@ export function createSmtpTester(deps: SmtpTestDeps): SmtpTester {
       ...(pin !== undefined ? { pinSha256: pin } : {}),
       ...(fields.ehloName !== undefined ? { ehloName: fields.ehloName } : {}),
     };
-    const options = { signal, ...(onPhase !== undefined ? { onPhase } : {}), catalogue: replies.value, platformHeaders };
+    const options = { signal, ...(onPhase !== undefined ? { onPhase } : {}), catalogue: replies.value, platformHeaders, readiness };
     if (credentials === null) return testConnection({ ...request, credentials: null } as ConnectionTestInput, options);
     if (secret !== undefined) {
       const typed = await testConnection({ ...request, credentials: { ...credentials, secret } } as ConnectionTestInput, options);
@@ -312,7 +325,8 @@ export function createSmtpTester(deps: SmtpTestDeps): SmtpTester {
       from,
       credentials: { kind: address.authKind, username: address.username, mechanism: 'auto' as const, secret },
     };
-    return testConnection(request as ConnectionTestInput, { signal, ...(onPhase !== undefined ? { onPhase } : {}), catalogue: replies.value });
+    const readiness = await readinessOf(address.id);
+    return testConnection(request as ConnectionTestInput, { signal, ...(onPhase !== undefined ? { onPhase } : {}), catalogue: replies.value, readiness });
   }
 
   return { run, testCandidate };

@@ -4,6 +4,8 @@ import type { ConnectionReport } from '../../src-preload/contract/smtp-schemas';
 
 const report: ConnectionReport = {
   ok: false,
+  platformReady: false,
+  blockers: [],
   outcome: 'fail',
   target: { host: 'smtp.example.com', port: 587, security: 'starttls', username: 'a@example.com', from: null, to: null },
   startedAt: '2026-11-23T10:00:00.000Z',
@@ -43,6 +45,8 @@ describe('report output', () => {
   it('--json has the shape the CLI promises', () => {
     expect(summarizeReport(report)).toEqual({
       ok: false,
+      platformReady: false,
+      blockers: [],
       phases: [
         { name: 'dns', outcome: 'pass', ms: 3, detail: 'A 192.0.2.1' },
         { name: 'auth', outcome: 'fail', ms: 40, detail: 'refused' },
@@ -61,5 +65,17 @@ describe('report output', () => {
     expect(text).toContain('  2. Paste the secret again.');
     expect(text).toContain('What zuora shows: "Authentication failed"');
     expect(text.trim().endsWith('Failed in the auth phase.')).toBe(true);
+  });
+
+  it('prints the blockers before the phases and before "Passed"', () => {
+    const blocker = { code: 'host-not-public' as const, message: 'smtp.corp.test is a .test name.', fix: 'Give Zendesk the public host name.' };
+    const passed: ConnectionReport = { ...report, ok: true, outcome: 'pass', failure: null, diagnosis: null, platformReady: false, blockers: [blocker] };
+    const text = formatReport(passed);
+    const lines = text.split('\n');
+    expect(lines[0]).toBe('Not ready for the platform: 1 blocker');
+    expect(lines[1]).toBe('1. smtp.corp.test is a .test name. (host-not-public)');
+    expect(text.indexOf('Give Zendesk the public host name.')).toBeLessThan(text.indexOf('✓ dns'));
+    expect(lines.at(-1)).toBe('Passed in 1000 ms here, but not ready for the platform (see the blockers above).');
+    expect(formatReport({ ...passed, platformReady: true, blockers: [] }).split('\n').at(-1)).toBe('Passed in 1000 ms.');
   });
 });

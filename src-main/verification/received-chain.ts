@@ -8,6 +8,7 @@
  */
 import { isIP } from 'node:net';
 import type { ReceivedHop } from '../../src-preload/contract/verification-schemas';
+import { isPrivateIp } from '../dns/address-scope';
 
 const AUTHENTICATED = /^(?:e?smtps?a|utf8smtps?a|utf8lmtps?a|lmtps?a)$/iu;
 
@@ -34,15 +35,6 @@ export function parseReceived(value: string): ReceivedHop {
     with: clause(stripped, 'with'),
     at: Number.isNaN(parsedAt) ? null : new Date(parsedAt).toISOString(),
   };
-}
-
-export function isPrivateIp(ip: string): boolean {
-  if (isIP(ip) === 4) {
-    const [a = 0, b = 0] = ip.split('.').map(Number);
-    return a === 10 || a === 127 || a === 0 || (a === 172 && b >= 16 && b <= 31) || (a === 192 && b === 168) || (a === 169 && b === 254) || (a === 100 && b >= 64 && b <= 127);
-  }
-  const lower = ip.toLowerCase();
-  return lower === '::1' || lower.startsWith('fc') || lower.startsWith('fd') || lower.startsWith('fe80') || lower.startsWith('::ffff:127.');
 }
 
 export interface SenderHop {

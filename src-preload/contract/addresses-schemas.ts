@@ -17,6 +17,7 @@ import {
   usernameSchema,
 } from './fields';
 import { platformIdSchema } from './platform-vocabulary';
+import { platformBlockersSchema } from './platform-readiness';
 import { secretStateSchema } from './vault';
 import { imapMailboxSchema } from './verification-schemas';
 
@@ -57,6 +58,10 @@ export const lastTestSchema = z.object({
   ok: z.boolean(),
   /** One line, e.g. "Signed in and accepted the sender" or the failure's title. */
   summary: z.string().max(500),
+  /** The test's platform readiness; null in files written before it was recorded (not known). */
+  platformReady: z.boolean().nullable().default(null),
+  /** What would stop the platform (the connection report's blockers); empty for older files. */
+  blockers: platformBlockersSchema.default([]),
 });
 export type LastTest = z.infer<typeof lastTestSchema>;
 

@@ -66,7 +66,7 @@ describe('lending a stored secret', () => {
     // Pinned after the secret was saved (and never passed a test since): held back.
     const later = { ...settings, pinnedCertificates: [{ ...settings.pinnedCertificates[0]!, pinnedAt: '2026-01-03T00:00:00.000Z' }] };
     expect(checkLending(address, 'smtp', later).hold).toMatchObject({ reason: 'pin-changed' });
-    expect(checkLending({ ...address, lastTest: { at: '2026-01-04T00:00:00.000Z', ok: true, summary: 'Signed in' } }, 'smtp', later).hold).toBeNull();
+    expect(checkLending({ ...address, lastTest: { at: '2026-01-04T00:00:00.000Z', ok: true, summary: 'Signed in', platformReady: true, blockers: [] } }, 'smtp', later).hold).toBeNull();
     // DNS servers changed after the secret was saved: the addresses are compared.
     expect(checkLending(address, 'smtp', { ...settings, dnsServersChangedAt: '2026-01-03T00:00:00.000Z' })).toMatchObject({ hold: null, dnsChanged: true });
     // A mailbox password is bound on its first use.

@@ -23,6 +23,7 @@ import {
 } from './fields';
 import { diagnosisSchema } from './analyze';
 import { failureCodeSchema } from './smtp-failure-codes';
+import { platformBlockersSchema } from './platform-readiness';
 
 // ---------------------------------------------------------------------------
 // Fields. Every text field refuses CR, LF, NUL and other control characters before a
@@ -304,8 +305,16 @@ export const transcriptLineSchema = z.object({
 export type TranscriptLine = z.infer<typeof transcriptLineSchema>;
 
 export const connectionReportSchema = z.object({
-  /** No phase failed. */
+  /** No phase failed. Says nothing about the platform: see `platformReady`. */
   ok: z.boolean(),
+  /**
+   * The test passed and nothing in it would stop the SaaS platform: the host is public,
+   * the certificate is publicly trusted, TLS is 1.2 or newer, and no wizard step was
+   * passed with "continue anyway".
+   */
+  platformReady: z.boolean(),
+  /** Why the platform would not work with what was tested, most basic first; empty when ready or unknown. */
+  blockers: platformBlockersSchema,
   outcome: z.enum(['pass', 'warn', 'fail']),
   target: z.object({
     host: z.string(),

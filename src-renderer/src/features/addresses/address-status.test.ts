@@ -32,7 +32,7 @@ const now = new Date('2026-02-04T12:00:00.000Z');
 
 describe('address status', () => {
   it('puts an unfinished setup before a missing secret, and a missing secret before the last test', () => {
-    const failed = { at: '2026-02-01T00:00:00.000Z', ok: false, summary: 'Sign-in refused' };
+    const failed = { at: '2026-02-01T00:00:00.000Z', ok: false, summary: 'Sign-in refused', platformReady: false, blockers: [] };
     expect(stateOf({ ...base, setup: 'in-progress', secret: { stored: false, changedAt: null }, lastTest: failed })).toEqual({ kind: 'setup-in-progress' });
     expect(stateOf({ ...base, secret: { stored: false, changedAt: null }, lastTest: failed })).toEqual({ kind: 'secret-missing' });
     expect(stateOf({ ...base, lastTest: failed })).toEqual({ kind: 'last-test-failed', summary: 'Sign-in refused' });
@@ -42,7 +42,7 @@ describe('address status', () => {
 
   it('says a stored secret is held back when a certificate was pinned for its host since it was last tested', () => {
     const settings = { dnsServers: [], pinnedCertificates: [{ host: 'SMTP.example.com', sha256: 'A'.repeat(64), pinnedAt: '2026-01-20T00:00:00.000Z' }] };
-    const passed = { at: '2026-01-10T00:00:00.000Z', ok: true, summary: 'Signed in' };
+    const passed = { at: '2026-01-10T00:00:00.000Z', ok: true, summary: 'Signed in', platformReady: true, blockers: [] };
     const held = stateOf({ ...base, lastTest: passed }, settings);
     expect(held).toMatchObject({ kind: 'secret-held' });
     if (held.kind === 'secret-held') expect(held.message).toContain('A certificate was pinned for smtp.example.com since the password of support@example.com was last tested; type the password again and test, or rotate it.');
