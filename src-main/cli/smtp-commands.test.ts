@@ -52,6 +52,24 @@ describe('relayproof smtp test', () => {
     }
   });
 
+  it('--json adds platformReady and blockers: a pass on a loopback host with a pinned certificate is not platform ready, and still exits 0', async () => {
+    const { code, stdout } = await cli([...base(), '--from', USER, '--json'], `${SECRET}\n`);
+    expect(code).toBe(0);
+    const json = JSON.parse(stdout) as { ok: boolean; platformReady: boolean; blockers: Array<{ code: string; message: string; fix: string }> };
+    expect(json.ok).toBe(true);
+    expect(json.platformReady).toBe(false);
+    expect(json.blockers.map((b) => b.code)).toEqual(['host-not-public', 'certificate-not-public']);
+    expect(json.blockers.every((b) => b.message !== '' && b.fix !== '')).toBe(true);
+  });
+
+  it('the human output prints the blockers first, before "Passed"', async () => {
+    const { code, stdout } = await cli([...base(), '--from', USER], `${SECRET}\n`);
+    expect(code).toBe(0);
+    expect(stdout.startsWith('Not ready for the platform: 2 blockers\n1. The platform connects to the server from the internet, and 127.0.0.1 is a loopback address')).toBe(true);
+    expect(stdout.indexOf('(certificate-not-public)')).toBeLessThan(stdout.indexOf('✓ auth'));
+    expect(stdout).toMatch(/Passed in \d+ ms here, but not ready for the platform/u);
+  });
+
   it('a wrong password fails with exit 1 and a diagnosis naming the credential to check', async () => {
     const { code, stdout } = await cli([...base(), '--from', USER], 'wrong-password\n');
     expect(code).toBe(1);
