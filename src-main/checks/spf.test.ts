@@ -5,6 +5,7 @@ import { rr, type Zone, type ZoneRecord } from '../testing/dns-zone';
 import { checkItemSchema, type CheckDetailsOf, type CheckItem } from '../../src-preload/contract/checks-schemas';
 import { checkHost } from './spf-evaluate';
 import { checkSpf } from './spf';
+import { mergeDuplicateRecords, mergeSpf } from './spf-merge';
 import { renderSpfTree } from './spf-tree';
 
 const zone = (origin: string, ...records: ZoneRecord[]): Zone => ({ origin, records });
@@ -53,8 +54,17 @@ const dns = useTestDns([
     ...Array.from({ length: 12 }, (_, i) => rr.txt(`i${i}.limit.test`, `v=spf1 ip4:10.1.${i}.0/24 -all`)),
   ),
   zone('v6.test', rr.txt('v6.test', 'v=spf1 ip6:2001:db8::/32 a -all'), rr.aaaa('v6.test', '2001:db8:1::25')),
+  // Two records, the stricter one first: the merge keeps the less strict all.
+  zone('dupstrict.test', rr.txt('dupstrict.test', 'v=spf1 ip4:192.0.2.1 -all'), rr.txt('dupstrict.test', 'v=spf1 include:mail.zendesk.com ?all')),
+  zone('dupplus.test', rr.txt('dupplus.test', 'v=spf1 ip4:192.0.2.1 -all'), rr.txt('dupplus.test', 'v=spf1 mx +all')),
+  // One include whose name does not exist, one whose server refuses: their cost is unknown.
+  zone('unknown.test', rr.txt('unknown.test', 'v=spf1 include:gone.unknown.test include:refusing.unknown.test mx ~all'), rr.txt('refusing.unknown.test', 'v=spf1 -all')),
 ]);
-beforeEach(() => dns.server().setFault('broken.fault.test', null));
+beforeEach(() => {
+  dns.server().setFault('broken.fault.test', null);
+  dns.server().setFault('refusing.unknown.test', null);
+  dns.server().setFault('amazonses.com', null);
+});
 const resolver = () => dns.resolver();
 
 async function spf(domain: string, extra: Partial<Parameters<typeof checkSpf>[0]> = {}): Promise<CheckItem> {
@@ -171,7 +181,7 @@ describe('SPF check', () => {
     const item = await spf('noinc.test', { requiredIncludes: ['mail.zendesk.com'], platformName: 'Zendesk' });
     expect(item.status).toBe('fail');
     expect(message(item, 'spf-platform-include-missing')).toBe('include:mail.zendesk.com is missing: Zendesk is not authorised to send as noinc.test, so its mail fails SPF.');
-    expect(details(item).merge).toEqual({ record: 'v=spf1 mx include:mail.zendesk.com -all', lookups: 2, overLimit: false, suggestions: [] });
+    expect(details(item).merge).toEqual({ record: 'v=spf1 mx include:mail.zendesk.com -all', lookups: 2, lookupsKnown: true, unknownIncludes: [], overLimit: false, suggestions: [] });
     expect(item.fix?.records).toEqual([
       {
         action: 'replace',
@@ -268,5 +278,66 @@ describe('SPF verdict (check_host)', () => {
     const soft = await checkHost('mail.zendesk.com', { resolver: resolver(), ip: '192.0.2.1' });
     expect(soft.result).toBe('softfail');
     expect(soft.explanation).toBe('192.0.2.1 is not listed for mail.zendesk.com: "~all" matched, so SPF softfails (usually accepted but marked suspicious).');
+  });
+});
+
+describe('SPF merge', () => {
+  const allCases: ReadonlyArray<{ name: string; records: string[]; chosen?: '-all' | '~all' | '?all'; expected: string }> = [
+    { name: '-all then ~all keeps ~all', records: ['v=spf1 ip4:192.0.2.1 -all', 'v=spf1 mx ~all'], expected: 'v=spf1 ip4:192.0.2.1 mx ~all' },
+    { name: '~all then -all keeps ~all', records: ['v=spf1 mx ~all', 'v=spf1 ip4:192.0.2.1 -all'], expected: 'v=spf1 mx ip4:192.0.2.1 ~all' },
+    { name: '-all and ?all keep ?all', records: ['v=spf1 a -all', 'v=spf1 mx ?all'], expected: 'v=spf1 a mx ?all' },
+    { name: '+all is kept over every other', records: ['v=spf1 a -all', 'v=spf1 mx +all', 'v=spf1 ip4:192.0.2.9 ?all'], expected: 'v=spf1 a mx ip4:192.0.2.9 +all' },
+    { name: 'a bare all is +all', records: ['v=spf1 a ~all', 'v=spf1 mx all'], expected: 'v=spf1 a mx all' },
+    { name: "the admin's choice wins", records: ['v=spf1 a ?all', 'v=spf1 mx +all'], chosen: '-all', expected: 'v=spf1 a mx -all' },
+    { name: 'a chosen all never replaces a lone redirect', records: ['v=spf1 a', 'v=spf1 redirect=_spf.example.test'], chosen: '-all', expected: 'v=spf1 a redirect=_spf.example.test' },
+  ];
+  it.each(allCases)('duplicate records: $name', ({ records, chosen, expected }) => {
+    expect(mergeDuplicateRecords(records, chosen)).toBe(expected);
+  });
+
+  it("adding an include keeps the record's all unless the admin chooses one", () => {
+    const add = [{ domain: 'mail.zendesk.com', subtree: null }];
+    expect(mergeSpf({ existing: 'v=spf1 mx ?all', tree: null, add }).record).toBe('v=spf1 mx include:mail.zendesk.com ?all');
+    expect(mergeSpf({ existing: 'v=spf1 mx ?all', tree: null, add, all: '~all' }).record).toBe('v=spf1 mx include:mail.zendesk.com ~all');
+    expect(mergeSpf({ existing: null, tree: null, add, all: '-all' }).record).toBe('v=spf1 include:mail.zendesk.com -all');
+  });
+
+  it('two records, the stricter first: the merged record keeps the less strict all, or the one chosen', async () => {
+    const kept = await spf('dupstrict.test');
+    expect(kept.fix?.records[0]).toMatchObject({ action: 'replace', value: 'v=spf1 ip4:192.0.2.1 include:mail.zendesk.com ?all' });
+    const chosen = await spf('dupstrict.test', { all: '-all' });
+    expect(chosen.fix?.records[0]?.value).toBe('v=spf1 ip4:192.0.2.1 include:mail.zendesk.com -all');
+  });
+
+  it('a merged +all is kept, with a warning that it authorises everyone', async () => {
+    const item = await spf('dupplus.test');
+    expect(item.fix?.records[0]?.value).toBe('v=spf1 ip4:192.0.2.1 mx +all');
+    expect(item.findings.find((f) => f.code === 'spf-merge-plus-all')).toMatchObject({
+      severity: 'warn',
+      message: 'The merged record keeps "+all" from the published ones: it authorises every server on the internet to send as dupplus.test, so SPF proves nothing. Choose ~all or -all once every sender is listed.',
+    });
+    expect(item.fix?.steps).toContain('"+all" authorises everyone: once every server that sends as dupplus.test is listed, end the record with ~all (or -all) instead.');
+  });
+
+  it('an include that does not resolve or is refused makes the lookup budget unknown, never 0', async () => {
+    dns.server().setFault('refusing.unknown.test', { kind: 'refused' });
+    const item = await spf('unknown.test', { requiredIncludes: ['mail.zendesk.com'] });
+    const merge = details(item).merge;
+    expect(merge).toMatchObject({ lookups: 4, lookupsKnown: false, overLimit: null, unknownIncludes: ['include:gone.unknown.test', 'include:refusing.unknown.test'] });
+    const step = item.fix?.steps.find((s) => s.startsWith('That record needs'));
+    expect(step).toContain('That record needs at least 4 of 10 DNS lookups; the cost of include:gone.unknown.test is unknown because gone.unknown.test does not exist; the cost of include:refusing.unknown.test is unknown because ');
+    expect(step).toContain('REFUSED');
+  });
+
+  it('a required include whose server times out is unknown too', async () => {
+    dns.server().setFault('amazonses.com', { kind: 'drop' });
+    const item = await spf('noinc.test', { requiredIncludes: ['amazonses.com'] });
+    expect(details(item).merge).toMatchObject({ record: 'v=spf1 mx include:amazonses.com -all', lookups: 2, lookupsKnown: false, overLimit: null, unknownIncludes: ['include:amazonses.com'] });
+    expect(item.fix?.steps.find((s) => s.startsWith('That record needs'))).toContain('at least 2 of 10 DNS lookups; the cost of include:amazonses.com is unknown because');
+  });
+
+  it('the known part over the limit is over the limit, whatever the rest costs', () => {
+    const merge = mergeSpf({ existing: `v=spf1 ${Array.from({ length: 11 }, (_, i) => `a:h${i}.example.test`).join(' ')} include:x.example.test -all`, tree: null, add: [] });
+    expect(merge).toMatchObject({ lookups: 12, lookupsKnown: false, overLimit: true, unknownIncludes: ['include:x.example.test'] });
   });
 });

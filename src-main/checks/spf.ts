@@ -13,7 +13,7 @@ import { fixRecord } from './records';
 import { refs } from './references';
 import type { CheckItem, Finding, FixRecord, SpfNodeView, SpfVerdict } from '../../src-preload/contract/checks-schemas';
 import { checkHost, SPF_LOOKUP_LIMIT, SPF_VOID_LIMIT } from './spf-evaluate';
-import { mergeDuplicateRecords, mergeSpf } from './spf-merge';
+import { isPlusAll, mergeDuplicateRecords, mergeSpfExplained, type SpfAllChoice } from './spf-merge';
 import { parseSpfRecord, parseTerm } from './spf-record';
 import { buildSpfTree, walkSpfTree } from './spf-tree';
 
@@ -26,6 +26,8 @@ export interface SpfCheckOptions {
   readonly platformName?: string;
   /** "Would this IP pass?" — evaluated exactly as a receiver would. */
   readonly client?: { readonly ip: string; readonly sender?: string | undefined; readonly helo?: string | null | undefined } | undefined;
+  /** The admin's choice of `all` for a merged record; without it the least strict of the merged records' is kept. */
+  readonly all?: SpfAllChoice | undefined;
 }
 
 /** True when `domain` is included or redirected to anywhere in the tree. */
@@ -185,16 +187,20 @@ export async function checkSpf(options: SpfCheckOptions): Promise<CheckItem> {
   // The record to publish.
   const missing = requiredIncludes.filter((i) => !i.present);
   const needsRecord = root.status === 'none' || root.status === 'multiple' || missing.length > 0;
-  const existing = root.status === 'multiple' ? mergeDuplicateRecords(txtRecords.map((r) => r.value)) : root.status === 'ok' || root.status === 'syntax-error' ? root.record : null;
-  const merge =
+  const existing = root.status === 'multiple' ? mergeDuplicateRecords(txtRecords.map((r) => r.value), options.all) : root.status === 'ok' || root.status === 'syntax-error' ? root.record : null;
+  const explained =
     root.status === 'fault'
       ? null
-      : mergeSpf({
+      : mergeSpfExplained({
           existing,
           tree: root.status === 'ok' ? root : null,
           add: missing.map((m) => ({ domain: m.domain, subtree: requiredTrees[required.indexOf(m.domain)]?.root ?? null })),
           sendingIp: options.client?.ip,
+          all: options.all,
         });
+  const merge = explained?.merge ?? null;
+  // An include whose record cannot be read has an unknown cost: say so, never count it as 0.
+  const unknownCost = explained?.unknown.map((u) => `the cost of ${u.term} is unknown because ${u.why}`).join('; ') ?? '';
   if (merge !== null && needsRecord) {
     if (root.status === 'none') {
       records.push(fixRecord({ zone: domain, name: domain, type: 'TXT', value: merge.record }));
@@ -205,7 +211,17 @@ export async function checkSpf(options: SpfCheckOptions): Promise<CheckItem> {
       for (const other of others) records.push(fixRecord({ zone: domain, name: domain, type: 'TXT', value: other.value, action: 'remove', replaces: other.value }));
       steps.push(`Replace the SPF record at ${domain} with: ${merge.record}${others.length > 0 ? ` and delete the other ${others.length === 1 ? 'record' : 'records'}` : ''}.`);
     }
-    if (merge.overLimit) steps.push(`That record needs ${merge.lookups} lookups, over the limit of ${SPF_LOOKUP_LIMIT}. Free some first:`, ...merge.suggestions);
+    // The merge keeps the least strict all, so a +all survives it: say what that means.
+    const plusAll = merge.record.split(' ').find(isPlusAll);
+    if (plusAll !== undefined && !findings.some((f) => f.code === 'spf-plus-all')) {
+      findings.push(finding('spf-merge-plus-all', 'warn', `The merged record keeps "${plusAll}" from the published ones: it authorises every server on the internet to send as ${domain}, so SPF proves nothing. Choose ~all or -all once every sender is listed.`, plusAll));
+    }
+    if (plusAll !== undefined) steps.push(`"${plusAll}" authorises everyone: once every server that sends as ${domain} is listed, end the record with ~all (or -all) instead.`);
+    if (merge.overLimit === true) {
+      steps.push(`That record needs ${merge.lookupsKnown ? '' : 'at least '}${merge.lookups} lookups, over the limit of ${SPF_LOOKUP_LIMIT}. Free some first:`, ...merge.suggestions);
+    } else if (!merge.lookupsKnown) {
+      steps.push(`That record needs at least ${merge.lookups} of ${SPF_LOOKUP_LIMIT} DNS lookups; ${unknownCost}. Fix or remove that term, then check again.`);
+    }
   } else if (merge !== null && merge.suggestions.length > 0) {
     steps.push(`Bring the record under ${SPF_LOOKUP_LIMIT} lookups:`, ...merge.suggestions);
   }

@@ -143,8 +143,14 @@ export type SpfVerdict = z.infer<typeof spfVerdictSchema>;
 
 export const spfMergeSchema = z.object({
   record: z.string(),
+  /** Exact when `lookupsKnown`; otherwise the known part, a lower bound. */
   lookups: z.number().int().nonnegative(),
-  overLimit: z.boolean(),
+  /** False when an include/redirect's cost could not be read (no record, NXDOMAIN, refused, timeout). */
+  lookupsKnown: z.boolean(),
+  /** The include/redirect terms whose cost is unknown (`include:x.example`); the item's text says why. */
+  unknownIncludes: z.array(z.string()),
+  /** Null when the known part is within the limit but the rest is unknown. */
+  overLimit: z.boolean().nullable(),
   suggestions: z.array(z.string()),
 });
 export type SpfMerge = z.infer<typeof spfMergeSchema>;
