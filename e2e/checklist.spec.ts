@@ -34,7 +34,7 @@ async function runChecklist(page: Page, options: RunOptions): Promise<void> {
   const form = page.getByRole('form', { name: 'Checklist' });
   await form.getByLabel('Domain').fill(options.domain);
   await form.getByLabel('Platform').selectOption({ label: options.platform ?? 'Other platform' });
-  await form.getByLabel('Extra DKIM selectors').fill(options.selectors ?? '');
+  await form.getByLabel("Your relay's DKIM selectors").fill(options.selectors ?? '');
   await form.getByLabel('Sending IP (optional)').fill(options.ip ?? '');
   await form.getByLabel('DNS servers (optional)').fill(dns.address);
   await form.getByRole('button', { name: 'Run checks' }).click();
@@ -162,7 +162,7 @@ test.describe('checklist', () => {
     await expect(page.getByRole('heading', { level: 1 })).toBeFocused();
     await pressUntilFocused(page, 'Tab', 'Domain');
     await page.keyboard.type(HEALTHY);
-    await pressUntilFocused(page, 'Tab', 'Extra DKIM selectors');
+    await pressUntilFocused(page, 'Tab', "Your relay's DKIM selectors");
     await page.keyboard.type(HEALTHY_SELECTOR);
     await pressUntilFocused(page, 'Tab', 'DNS servers (optional)');
     await page.keyboard.type(dns.address);

@@ -425,6 +425,54 @@ test.describe('connect-address wizard', () => {
     await expectSecretsNowhere(page, appSession, bodies, [secret, 'not-the-password']);
   });
 
+  test("step 6: the relay's DKIM selector from Microsoft 365's known ones and learnt from a sent message, saved on the address and checked", async ({ page }) => {
+    test.setTimeout(120_000);
+    await throughCredentials(page, secret);
+    await runTest(page);
+    await expect(page.locator('[data-verdict]')).toHaveAttribute('data-verdict', 'pass');
+    await next(page);
+    await expectStep(page, 5, 'Forwarding');
+    await next(page);
+    await expectStep(page, 6, 'DNS records');
+    await expect(page.getByText(/^Checklist finished:/u)).toBeVisible({ timeout: 30_000 });
+
+    const field = page.getByRole('textbox', { name: /^Which selector does Microsoft 365 \(Exchange Online\) sign with\?/u });
+    await expect(field).toHaveValue('');
+    const suggestions = page.getByRole('group', { name: 'Microsoft 365 (Exchange Online) signs with:' });
+    await expect(suggestions.getByRole('button')).toHaveText(['selector1', 'selector2']);
+
+    // Another domain's signature is not the relay's: said so, nothing filled in.
+    const headers = page.getByRole('textbox', { name: /^Learn it from a received message/u });
+    const signed = (d: string, s: string) => `Received: from relay\r\nDKIM-Signature: v=1; a=rsa-sha256; d=${d};\r\n s=${s}; h=from; bh=x; b=y\r\nFrom: ${ADDRESS}\r\n`;
+    await headers.fill(signed('sendgrid.net', 's1'));
+    await page.getByRole('button', { name: 'Read the selector' }).click();
+    await expect(page.getByRole('status').filter({ hasText: `none by ${DOMAIN} or a parent domain` })).toBeVisible();
+    await expect(field).toHaveValue('');
+
+    // The relay's own signature fills the field; an .eml works the same way.
+    await page.getByLabel('Or open the message (.eml)').setInputFiles({ name: 'sent.eml', mimeType: 'message/rfc822', buffer: Buffer.from(`${signed(DOMAIN, 'selector2')}\r\nHello\r\n`) });
+    await expect(page.getByRole('status').filter({ hasText: `Your mail service signs ${DOMAIN} with the selector selector2 (d=${DOMAIN}).` })).toBeVisible();
+    await expect(field).toHaveValue('selector2');
+    await expect(suggestions.getByRole('button', { name: 'selector2' })).toHaveAttribute('aria-pressed', 'true');
+
+    // The keyboard alone adds the other known selector.
+    await suggestions.getByRole('button', { name: 'selector1' }).focus();
+    await page.keyboard.press('Space');
+    await expect(field).toHaveValue('selector2, selector1');
+    await expectNoAxeViolations(page, 'relay selector learnt and chosen');
+
+    await field.fill('selector2, not a selector!');
+    await expect(page.getByText(/A DKIM selector is letters, digits, hyphens and dots/u)).toBeVisible();
+    await field.fill('selector2, selector1');
+    await page.getByRole('button', { name: 'Save the selector and check again' }).click();
+    await expect(page.getByRole('status').filter({ hasText: `Saved selector2, selector1 on ${ADDRESS}; checking again.` })).toBeVisible();
+    // The checks run again with the saved selectors (no key is published for them in the test zone).
+    await expect(page.getByText('DKIM key "selector2"').first()).toBeVisible({ timeout: 30_000 });
+    const draft = (await bridge(page, 'wizard:get-draft', {})).value as { addressId: string };
+    const listed = (await bridge(page, 'addresses:list', {})).value as Array<{ id: string; selectors: string[] }>;
+    expect(listed.find((a) => a.id === draft.addressId)?.selectors).toEqual(['selector2', 'selector1']);
+  });
+
   test('the in-progress address deleted elsewhere: the wizard goes back to the credentials step and saves it anew', async ({ page }) => {
     await throughCredentials(page, secret);
     const before = (await bridge(page, 'wizard:get-draft', {})).value as { addressId: string };

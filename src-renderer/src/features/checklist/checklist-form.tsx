@@ -1,9 +1,12 @@
 import { Button, Field, Input, makeStyles, Select, tokens } from '@fluentui/react-components';
-import type { FormEvent, Ref } from 'react';
+import { useState, type FormEvent, type Ref } from 'react';
 import type { AddressView } from '../../../../src-preload/contract';
+import { useChannelQuery } from '../../api/hooks';
 import { usePlatformNaming } from '../../api/use-platforms';
 import { LabelSelect } from '../../ui/label-select';
+import { toggleSelector } from '../wizard/relay-selector-draft';
 import { draftFromAddress, type ChecklistDraft, type ChecklistErrors, type ChecklistField } from './checklist-draft';
+import { SelectorSuggestions } from './selector-suggestions';
 
 const useStyles = makeStyles({
   form: {
@@ -43,6 +46,10 @@ export interface ChecklistFormProps {
 export function ChecklistForm({ draft, errors, onChange, onRun, onCancel, running, cancelling, addresses, dnsFallback, formRef }: ChecklistFormProps) {
   const styles = useStyles();
   const platforms = usePlatformNaming();
+  const providers = useChannelQuery('providers:list', {});
+  // The address last filled in from: its mail service's known selectors are offered.
+  const [loaded, setLoaded] = useState<AddressView | null>(null);
+  const preset = loaded === null ? undefined : providers.data?.find((p) => p.id === loaded.provider);
   const set = <K extends ChecklistField>(key: K, value: ChecklistDraft[K]) => onChange({ ...draft, [key]: value });
   const fieldProps = (name: ChecklistField) => {
     const message = errors[name];
@@ -56,12 +63,14 @@ export function ChecklistForm({ draft, errors, onChange, onRun, onCancel, runnin
   return (
     <form ref={formRef} className={styles.form} onSubmit={submit} noValidate aria-label="Checklist">
       {addresses.length === 0 ? null : (
-        <Field label="Fill in from an address" hint="Takes the domain of the address, its platform and its DKIM selectors.">
+        <Field label="Fill in from an address" hint="Takes the domain of the address, its platform and its relay's DKIM selectors.">
           <Select
             value=""
             onChange={(_e, d) => {
               const address = addresses.find((a) => a.id === d.value);
-              if (address !== undefined) onChange(draftFromAddress(address, draft));
+              if (address === undefined) return;
+              setLoaded(address);
+              onChange(draftFromAddress(address, draft));
             }}
           >
             <option value="">Choose an address…</option>
@@ -80,9 +89,16 @@ export function ChecklistForm({ draft, errors, onChange, onRun, onCancel, runnin
         <Field label="Platform" hint="Sets the SPF include and DKIM selectors the platform needs." {...fieldProps('platform')}>
           <LabelSelect value={draft.platform === '' ? platforms.defaultId : draft.platform} labels={platforms.labels} onChange={(value) => set('platform', value)} />
         </Field>
-        <Field label="Extra DKIM selectors" hint="Besides the platform's own; separate with commas or spaces." {...fieldProps('selectors')}>
-          <Input value={draft.selectors} onChange={(_e, d) => set('selectors', d.value)} className={styles.mono} spellCheck={false} autoComplete="off" />
-        </Field>
+        <div>
+          <Field
+            label="Your relay's DKIM selectors"
+            hint="What your mail service signs with (the name before ._domainkey); the platform's own are checked too. Separate with commas or spaces."
+            {...fieldProps('selectors')}
+          >
+            <Input value={draft.selectors} onChange={(_e, d) => set('selectors', d.value)} className={styles.mono} spellCheck={false} autoComplete="off" />
+          </Field>
+          <SelectorSuggestions preset={preset} value={draft.selectors} onToggle={(selector) => set('selectors', toggleSelector(draft.selectors, selector))} />
+        </div>
         <Field label="Sending IP (optional)" hint="Checks its SPF verdict and reverse DNS." {...fieldProps('sendingIp')}>
           <Input value={draft.sendingIp} onChange={(_e, d) => set('sendingIp', d.value)} className={styles.mono} spellCheck={false} autoComplete="off" />
         </Field>

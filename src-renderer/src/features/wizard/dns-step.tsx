@@ -58,11 +58,19 @@ export function DnsStep({ state, dispatch, platform, address }: StepProps) {
   // A saved relay selector re-runs the checks once the address shows it (the request reads the address).
   const rerunFor = useRef<string | null>(null);
   const savedSelectors = address?.selectors.join(',') ?? '';
+  const savedRef = useRef(savedSelectors);
   useEffect(() => {
+    savedRef.current = savedSelectors;
     if (rerunFor.current === null || rerunFor.current !== savedSelectors) return;
     rerunFor.current = null;
     start(requestRef.current);
   }, [savedSelectors, start]);
+  const afterSelectorSaved = (selectors: readonly string[]) => {
+    const key = selectors.join(',');
+    // The refreshed address may already be here (or nothing changed): run now; else when it arrives.
+    if (savedRef.current === key) start(requestRef.current);
+    else rerunFor.current = key;
+  };
 
   // The summary lists what is still failing or warned.
   const report = run.phase === 'done' ? run.report : null;
@@ -97,13 +105,7 @@ export function DnsStep({ state, dispatch, platform, address }: StepProps) {
         Changes can take up to {platform?.propagation?.maxHours ?? 48} hours to be seen everywhere; you can go on meanwhile and check again later from the Checklist
         view.
       </Text>
-      <RelaySelector
-        address={address}
-        domain={domain}
-        onSaved={(selectors) => {
-          rerunFor.current = selectors.join(',');
-        }}
-      />
+      <RelaySelector address={address} domain={domain} onSaved={afterSelectorSaved} />
       {run.phase === 'idle' ? (
         <div>
           <Button onClick={() => start(request)} disabledFocusable={domain === ''}>
