@@ -4,7 +4,7 @@ import type { LendingSettings } from '../../../../src-preload/contract/lending';
 import { assertNever } from '../../app/assert-never';
 import { routeHref } from '../../app/routes';
 import { useVisuallyHiddenStyles } from '../../ui/visually-hidden';
-import { secretNoun, stateOf } from './address-status';
+import { blockerShortLabels, secretNoun, stateOf } from './address-status';
 
 const useStyles = makeStyles({
   cell: { display: 'flex', flexDirection: 'column', alignItems: 'flex-start', gap: tokens.spacingVerticalXS, minWidth: '10rem' },
@@ -84,6 +84,17 @@ export function AddressStatusCell({ address, onEnterSecret, settings }: AddressS
               <Badge appearance="tint" color="success" className={styles.badge}>
                 Last test passed
               </Badge>
+            );
+          case 'last-test-blocked':
+            return (
+              <>
+                <Badge appearance="tint" color="warning" className={styles.badge}>
+                  Passed here, not platform-ready
+                </Badge>
+                <Text size={200} className={styles.reason} data-testid="address-blockers">
+                  {state.blockers.map((b) => blockerShortLabels[b.code]).join('; ')}
+                </Text>
+              </>
             );
           case 'last-test-failed':
             return (

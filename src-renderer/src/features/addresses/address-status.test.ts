@@ -40,6 +40,16 @@ describe('address status', () => {
     expect(stateOf(base)).toEqual({ kind: 'untested' });
   });
 
+  it('never shows a test that passed only on this computer as a plain pass', () => {
+    const blocker = { code: 'certificate-not-public' as const, message: 'Zendesk will refuse the pinned certificate.', fix: 'Install a publicly trusted certificate.' };
+    const passed = { at: '2026-02-01T00:00:00.000Z', ok: true, summary: 'Signed in', platformReady: false, blockers: [blocker] };
+    expect(stateOf({ ...base, lastTest: passed })).toEqual({ kind: 'last-test-blocked', blockers: [blocker] });
+    // A file written before readiness was recorded: nothing known against it.
+    expect(stateOf({ ...base, lastTest: { ...passed, platformReady: null, blockers: [] } })).toEqual({ kind: 'last-test-passed' });
+    // A failure stays a failure, whatever else it found.
+    expect(stateOf({ ...base, lastTest: { ...passed, ok: false } })).toMatchObject({ kind: 'last-test-failed' });
+  });
+
   it('says a stored secret is held back when a certificate was pinned for its host since it was last tested', () => {
     const settings = { dnsServers: [], pinnedCertificates: [{ host: 'SMTP.example.com', sha256: 'A'.repeat(64), pinnedAt: '2026-01-20T00:00:00.000Z' }] };
     const passed = { at: '2026-01-10T00:00:00.000Z', ok: true, summary: 'Signed in', platformReady: true, blockers: [] };

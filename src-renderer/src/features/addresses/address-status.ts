@@ -5,6 +5,7 @@
  * contract's rule (src-preload/contract/rotation-reminder.ts), shared with the CLI.
  */
 import type { AddressView, AuthKind } from '../../../../src-preload/contract';
+import type { PlatformBlocker, PlatformBlockerCode } from '../../../../src-preload/contract/platform-readiness';
 import { checkLending, type LendingSettings } from '../../../../src-preload/contract/lending';
 import { assertNever } from '../../app/assert-never';
 
@@ -18,6 +19,8 @@ export type AddressState =
   | { readonly kind: 'secret-held'; readonly message: string; readonly hint: string }
   | { readonly kind: 'untested' }
   | { readonly kind: 'last-test-passed' }
+  /** Passed on this workstation, but something in it stops the platform (never shown as a plain pass). */
+  | { readonly kind: 'last-test-blocked'; readonly blockers: readonly PlatformBlocker[] }
   | { readonly kind: 'last-test-failed'; readonly summary: string };
 
 /**
@@ -31,8 +34,17 @@ export function stateOf(address: AddressView, settings?: LendingSettings): Addre
   const hold = settings === undefined ? null : checkLending(address, 'smtp', settings).hold;
   if (hold !== null) return { kind: 'secret-held', message: hold.message, hint: hold.hint };
   if (address.lastTest === null) return { kind: 'untested' };
-  return address.lastTest.ok ? { kind: 'last-test-passed' } : { kind: 'last-test-failed', summary: address.lastTest.summary };
+  if (!address.lastTest.ok) return { kind: 'last-test-failed', summary: address.lastTest.summary };
+  return address.lastTest.blockers.length > 0 ? { kind: 'last-test-blocked', blockers: address.lastTest.blockers } : { kind: 'last-test-passed' };
 }
+
+/** A blocker in a few words, for a table cell (the whole message is in the Status view and the wizard). */
+export const blockerShortLabels: Readonly<Record<PlatformBlockerCode, string>> = {
+  'host-not-public': 'host not reachable from the internet',
+  'certificate-not-public': 'certificate trusted only through a pin',
+  'tls-legacy': 'no TLS 1.2 or newer',
+  'continued-anyway': 'a step was passed with “continue anyway”',
+};
 
 /** Whole days from `from` to `now`, never negative (a clock a little behind shows "today"). */
 export function daysBetween(from: string, now: Date): number | null {

@@ -115,10 +115,10 @@ export function AddressesTable(props: AddressesTableProps) {
                     Never tested
                   </Text>
                 ) : (
-                  <span className={styles.stack} data-last-test={a.lastTest.ok ? 'pass' : 'fail'}>
+                  <span className={styles.stack} data-last-test={!a.lastTest.ok ? 'fail' : a.lastTest.blockers.length > 0 ? 'blocked' : 'pass'}>
                     <time dateTime={a.lastTest.at}>{formatDateTime(a.lastTest.at)}</time>
                     <Text size={200} className={styles.secondary}>
-                      {a.lastTest.ok ? 'Passed' : 'Failed'}: {a.lastTest.summary}
+                      {!a.lastTest.ok ? 'Failed' : a.lastTest.blockers.length > 0 ? 'Passed here only' : 'Passed'}: {a.lastTest.summary}
                     </Text>
                   </span>
                 )}

@@ -3,6 +3,7 @@ import { useEffect, useMemo, useState } from 'react';
 import type { AddressStatus } from '../../../../src-preload/contract';
 import { useChannelQuery } from '../../api/hooks';
 import { ErrorBar } from '../../ui/error-bar';
+import { PlatformBlockers } from '../../ui/platform-blockers';
 import { Loading } from '../../ui/loading';
 import { ViewHeader } from '../../ui/view-header';
 import { environmentLabels } from '../addresses/address-labels';
@@ -74,7 +75,11 @@ function AddressStatusBody({ status }: { readonly status: AddressStatus }) {
   const titles = useMemo(() => new Map(status.status.items.map((i) => [i.id, i.title])), [status.status.items]);
   const fixHref = checklistHref(address.address, address.platform, status.status.items);
   const busy = recheckPhase === 'running' || sendPhase === 'running';
-  const warned = status.status.items.some((i) => itemWarnings(i).length > 0);
+  // A connection that passed only on this computer is never shown as a plain "verified".
+  const saved = useChannelQuery('addresses:list', {}).data?.find((a) => a.id === address.id);
+  const lastTest = saved?.lastTest ?? null;
+  const blockers = lastTest?.blockers ?? [];
+  const warned = status.status.items.some((i) => itemWarnings(i).length > 0) || blockers.length > 0;
   const recipientHint =
     address.mailbox === null
       ? `Empty: sent to ${address.address} itself. No mailbox is set up, so open the received message as .eml below.`
@@ -94,6 +99,13 @@ function AddressStatusBody({ status }: { readonly status: AddressStatus }) {
             <Link href={statusHref(null)}>All addresses</Link>
           </span>
         }
+      />
+
+      <PlatformBlockers
+        blockers={blockers}
+        platformName={platforms.shortName(address.platform)}
+        lead={lastTest?.ok === true ? 'The last connection test passed on this computer, but the platform will not get as far:' : undefined}
+        testId="status-blockers"
       />
 
       {/* The mailbox the verification email is read from, right above the button that sends it. */}

@@ -31,7 +31,12 @@ export function useVerificationStatus(addressId?: string): UseQueryResult<Addres
 export function useInvalidateVerification(): () => Promise<void> {
   const queryClient = useQueryClient();
   return useCallback(async () => {
-    await Promise.all([queryClient.invalidateQueries({ queryKey: ['verification:status'] }), queryClient.invalidateQueries({ queryKey: ['verification:history'] })]);
+    // A re-check also tests the connection, which leaves its last test (and blockers) on the address.
+    await Promise.all([
+      queryClient.invalidateQueries({ queryKey: ['verification:status'] }),
+      queryClient.invalidateQueries({ queryKey: ['verification:history'] }),
+      queryClient.invalidateQueries({ queryKey: ['addresses:list'] }),
+    ]);
   }, [queryClient]);
 }
 

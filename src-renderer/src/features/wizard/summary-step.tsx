@@ -1,6 +1,7 @@
 import { Link, makeStyles, MessageBar, MessageBarBody, MessageBarTitle, Text, tokens } from '@fluentui/react-components';
 import type { WizardStep } from '../../../../src-preload/contract';
 import { DetailsList } from '../../ui/details-list';
+import { PlatformBlockers } from '../../ui/platform-blockers';
 import { Loading } from '../../ui/loading';
 import { authKindLabels, environmentLabels, securityLabels } from '../addresses/address-labels';
 import { CopySecretButton } from '../addresses/copy-secret-button';
@@ -31,8 +32,16 @@ export function SummaryStep({ state, dispatch, address, platform }: StepProps) {
     ),
   });
   const target = forwardingTarget(platform, address.platformSubdomain ?? '');
+  const blockers = address.lastTest?.blockers ?? [];
   return (
     <div className={styles.root}>
+      {/* Before what to paste: values that passed only on this computer must not read as ready. */}
+      <PlatformBlockers
+        blockers={blockers}
+        platformName={platform?.shortName}
+        lead={address.lastTest?.ok === true ? 'The connection test passed on this computer, but the platform will not get as far:' : undefined}
+        testId="summary-blockers"
+      />
       <Text>
         Enter these in {platform?.shortName ?? address.platform} ({environmentLabels[address.environment].toLowerCase()}) for {address.address}
         {platform?.enterCredentialsAt === undefined ? '.' : `: ${platform.enterCredentialsAt}.`}
