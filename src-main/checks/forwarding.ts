@@ -3,6 +3,7 @@
  * support@<subdomain>.zendesk.com, one hop only). Its domain must receive mail: MX, or
  * at least an address for the implicit MX of RFC 5321 §5.1.
  */
+import { addressLiteral } from '../dns/names';
 import type { DnsResolver } from '../dns/resolver';
 import { isResolverFault } from '../dns/resolver';
 import { recordLookups } from '../dns/run-memo';
@@ -36,6 +37,9 @@ export async function checkForwarding(options: ForwardingCheckOptions): Promise<
     findings.push(finding('forwarding-unknown', 'info', `Enter the address inbound mail is forwarded to${pattern ? ` (${pattern.addressPattern})` : ''}.`));
   } else if (targetDomain === '' || !targetDomain.includes('.')) {
     findings.push(finding('forwarding-invalid-address', 'fail', `"${address}" is not an email address.`, address));
+  } else if (addressLiteral(targetDomain) !== null) {
+    // user@[192.0.2.1] names a server, not a domain: nothing to look up as MX or A.
+    findings.push(finding('forwarding-address-literal', 'fail', `${address} is addressed to an IP address (${targetDomain}), not a domain${pattern ? `: forward to your ${platform} address (${pattern.addressPattern})` : ''}.`, address));
   } else {
     if (pattern && !(targetDomain === pattern.domainSuffix || targetDomain.endsWith(`.${pattern.domainSuffix}`))) {
       findings.push(finding('forwarding-unexpected-domain', 'warn', `${address} is not a ${platform} address (${pattern.addressPattern}); forward straight to ${platform}.`, address));

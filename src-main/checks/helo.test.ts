@@ -26,7 +26,7 @@ describe('HELO / banner name check', () => {
 
   it.each([
     ['localhost', 'helo-localhost', 'The server says EHLO "localhost": receivers distrust (and some reject) a server that calls itself localhost. Configure its public name, such as mail.example.com.'],
-    ['[192.0.2.10]', 'helo-ip-literal', 'The server says EHLO "[192.0.2.10]", an IP address instead of a host name; receivers treat that as low trust. Configure a name such as mail.example.com.'],
+    ['[192.0.2.10]', 'helo-ip-literal', 'The server says EHLO "[192.0.2.10]", an address literal (RFC 5321 §4.1.3) instead of a host name: there is no name to look up, and receivers treat that as low trust. Configure a name such as mail.example.com.'],
     ['mailserver', 'helo-not-fqdn', 'The server says EHLO "mailserver", which is not a fully qualified name (RFC 5321 §4.1.1.1). Configure a name such as mail.example.com.'],
     ['invalid.tld', 'helo-invalid-tld', 'The server says EHLO "invalid.tld", whose top-level domain ".tld" does not exist on the internet. Configure its public name.'],
     ['not.existing.example.com', 'helo-unresolvable', 'The server says EHLO "not.existing.example.com", but that name does not resolve (NXDOMAIN). Receivers expect a resolvable name (RFC 5321 §2.3.5).'],

@@ -4,7 +4,7 @@
  * TLD (RFC 5321 §4.1.1.1, RFC 2606; Zendesk's best practices distrust all of these).
  */
 import { isIP } from 'node:net';
-import { isSameOrSubdomain } from '../dns/names';
+import { addressLiteral, isSameOrSubdomain } from '../dns/names';
 import type { DnsResolver } from '../dns/resolver';
 import { isResolverFault } from '../dns/resolver';
 import { recordLookups } from '../dns/run-memo';
@@ -49,8 +49,19 @@ export async function checkHelo(options: HeloCheckOptions): Promise<CheckItem> {
     findings.push(finding('helo-unknown', 'info', 'The HELO/EHLO name comes from the SMTP connection test; run it, or enter the name your server uses.'));
   } else if (name === 'localhost' || name.startsWith('localhost.')) {
     findings.push(finding('helo-localhost', 'fail', `${said} "${raw}": receivers distrust (and some reject) a server that calls itself localhost. Configure its public name, such as mail.${domain}.`, raw));
-  } else if (isIP(name.replace(/^\[(ipv6:)?|\]$/giu, '')) !== 0) {
-    findings.push(finding('helo-ip-literal', 'fail', `${said} "${raw}", an IP address instead of a host name; receivers treat that as low trust. Configure a name such as mail.${domain}.`, raw));
+  } else if (addressLiteral(name) !== null) {
+    // An address is not looked up as a name: there is nothing to resolve.
+    const bracketed = name.startsWith('[');
+    findings.push(
+      finding(
+        'helo-ip-literal',
+        'fail',
+        bracketed
+          ? `${said} "${raw}", an address literal (RFC 5321 §4.1.3) instead of a host name: there is no name to look up, and receivers treat that as low trust. Configure a name such as mail.${domain}.`
+          : `${said} "${raw}", a bare IP address instead of a host name (RFC 5321 allows an address only as a literal in brackets): there is no name to look up, and receivers treat that as low trust. Configure a name such as mail.${domain}.`,
+        raw,
+      ),
+    );
   } else if (!name.includes('.')) {
     findings.push(finding('helo-not-fqdn', 'fail', `${said} "${raw}", which is not a fully qualified name (RFC 5321 §4.1.1.1). Configure a name such as mail.${domain}.`, raw));
   } else if (RESERVED_TLDS.has(name.split('.').at(-1) ?? '') || !/^[a-z]{2,63}$|^xn--[a-z0-9-]+$/u.test(name.split('.').at(-1) ?? '')) {

@@ -7,7 +7,7 @@ import { isIP } from 'node:net';
 import type { DnsResolver } from '../dns/resolver';
 import { isResolverFault } from '../dns/resolver';
 import { recordLookups } from '../dns/run-memo';
-import { expandIPv6, reverseName } from '../dns/names';
+import { addressLiteral, expandIPv6, reverseName } from '../dns/names';
 import { buildItem, finding } from './item';
 import { fixRecord } from './records';
 import { refs } from './references';
@@ -18,7 +18,7 @@ export interface PtrCheckOptions {
   readonly resolver: DnsResolver;
   readonly signal?: AbortSignal | undefined;
   readonly ip?: string | undefined;
-  /** When no IP is given: the SMTP host, whose address is assumed to be the sender. */
+  /** When no IP is given: the SMTP host (a name or an IP literal), whose address is assumed to be the sender. */
   readonly smtpHost?: string | undefined;
 }
 
@@ -54,7 +54,7 @@ export async function checkPtr(options: PtrCheckOptions): Promise<CheckItem> {
   const findings: Finding[] = [];
   const fixes: FixRecord[] = [];
   const steps: string[] = [];
-  let ip = options.ip ?? null;
+  let ip = options.ip === undefined ? null : (addressLiteral(options.ip) ?? options.ip);
   let source: 'given' | 'smtp-host' | null = ip ? 'given' : null;
   const done = (extra: { names?: string[]; forwardConfirmed?: boolean | null; hints?: string[]; pending?: boolean; ttl?: number | null; records?: string[] }) =>
     buildItem(
@@ -75,7 +75,13 @@ export async function checkPtr(options: PtrCheckOptions): Promise<CheckItem> {
       { resolver: options.resolver.description, startedAt },
     );
 
-  if (ip === null && options.smtpHost) {
+  // An IP literal host is the address itself: straight to its PTR, never an A query for it as a name.
+  const literal = ip === null && options.smtpHost ? addressLiteral(options.smtpHost) : null;
+  if (literal !== null) {
+    ip = literal;
+    source = 'smtp-host';
+    findings.push(finding('ptr-ip-from-host', 'info', `Checking ${ip}, the SMTP host given as an IP address; the IP your mail really leaves from can differ (give it with the sending IP).`));
+  } else if (ip === null && options.smtpHost) {
     const host = await resolver.lookup(options.smtpHost, 'A', signal);
     const first = host.records.find((r) => r.type === 'A');
     if (first?.type === 'A') {

@@ -2,7 +2,7 @@
  * SPF macro expansion (RFC 7208 §7): %{s l o d i p h c r t v}, the digit and "r"
  * transformers, delimiters, and the 253-character truncation of §7.3.
  */
-import { isIPv6 } from 'node:net';
+import { isIP, isIPv6 } from 'node:net';
 import { ipv6Nibbles } from '../dns/names';
 
 export interface MacroContext {
@@ -86,6 +86,8 @@ export function expandDomainSpec(spec: string, ctx: MacroContext): string {
 /** §4.3: a name check_host() can query (labels 1-63 characters, at least two labels). */
 export function isQueryableDomain(name: string): boolean {
   if (name.length === 0 || name.length > 253) return false;
+  // An IP address (`a:%{i}` expanded) ends in a numeric label, which no domain does (RFC 7208 §7.1 toplabel).
+  if (isIP(name.replace(/\.$/u, '')) !== 0) return false;
   const labels = name.split('.');
   return labels.length >= 2 && labels.every((l) => l.length > 0 && l.length <= 63);
 }

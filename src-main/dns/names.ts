@@ -20,6 +20,18 @@ export function reverseName(ip: string): string {
   return isIP(ip) === 6 ? `${ipv6Nibbles(ip).split('.').reverse().join('.')}.ip6.arpa` : `${ip.split('.').reverse().join('.')}.in-addr.arpa`;
 }
 
+/**
+ * The address of an IP literal host, or null for a name: `192.0.2.1`, `[192.0.2.1]` and
+ * `[IPv6:2001:db8::1]` (RFC 5321 §4.1.3 address literals), `[::1]` (as URLs write it).
+ * A literal is never looked up as a name: it already is the address.
+ */
+export function addressLiteral(host: string): string | null {
+  const trimmed = host.trim();
+  const bracketed = /^\[(?:ipv6:)?([^\]]*)\]$/iu.exec(trimmed);
+  const bare = bracketed ? (bracketed[1] ?? '') : trimmed.replace(/\.$/u, '');
+  return isIP(bare) !== 0 ? bare : null;
+}
+
 /** One name is the other or lies under it (`mail.example.com` and `example.com`). */
 export function isSameOrSubdomain(a: string, b: string): boolean {
   return a === b || a.endsWith(`.${b}`) || b.endsWith(`.${a}`);

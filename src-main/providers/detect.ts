@@ -7,6 +7,7 @@
  * Best effort: every failure becomes a sentence in `problems`, and it never throws.
  */
 import { domainToAscii } from '../../src-preload/contract/fields';
+import { addressLiteral } from '../dns/names';
 import { resolverFromSpecs, isResolverFault } from '../dns/resolver';
 import type { DnsLookup, DnsRecordOf } from '../../src-preload/contract/dns-schemas';
 import { CUSTOM_PROVIDER_ID, preferredEndpoint } from './providers';
@@ -58,6 +59,10 @@ export async function detectProvider(input: DetectInput, deps: DetectDeps): Prom
     problems: [],
     ...fields,
   });
+  // user@[192.0.2.1] or a typed IP names a server, not a domain: nothing to ask MX or SRV for.
+  if (addressLiteral(afterAt) !== null) {
+    return report(afterAt, { problems: [`"${afterAt}" is an IP address, not a domain name. Type the domain of the address, such as example.com.`] });
+  }
   if (ascii === null || !ascii.includes('.')) {
     return report(afterAt, { problems: [`"${afterAt}" is not a domain name. Type the part of the address after the @, such as example.com.`] });
   }
