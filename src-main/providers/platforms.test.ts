@@ -37,6 +37,16 @@ describe('platform data', () => {
     expect(loaded.platforms.get(GENERIC_PLATFORM_ID)).toMatchObject({ label: 'Other platform', shortName: 'the platform' });
   });
 
+  it("a DNS window cites where it comes from: Zendesk's connector seed states none (the 72 hours are Zuora's)", async () => {
+    const loaded = await loadPlatforms(repositoryResourcesDir());
+    if (!loaded.ok) throw new Error(loaded.problems.join('\n'));
+    const zendesk = loaded.platforms.get('zendesk')?.propagation;
+    expect(zendesk?.source).not.toMatch(/^seeds\/zendesk/u);
+    expect(zendesk?.note).toContain('Zendesk gives no DNS window');
+    expect(zendesk?.maxHours).toBe(48);
+    expect(loaded.platforms.get('zuora-ses')?.propagation).toMatchObject({ maxHours: 72, source: 'seeds/zuora-external-and-advanced-smtp.txt' });
+  });
+
   it('names in the reply catalogue only platforms that are installed', async () => {
     const [platforms, replies] = await Promise.all([loadPlatforms(repositoryResourcesDir()), loadReplyCatalogue(repositoryResourcesDir())]);
     if (!platforms.ok || !replies.ok) throw new Error('resources do not load');

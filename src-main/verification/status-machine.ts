@@ -34,7 +34,7 @@ import {
   type Transition,
 } from '../../src-preload/contract/verification-schemas';
 
-/** Zuora/SES and Zendesk give DNS changes up to 72 hours (resources/platforms: `propagation.maxHours`). */
+/** The longest DNS window any platform states: Zuora/SES, up to 72 hours (resources/platforms: `propagation.maxHours`). */
 export const DNS_WINDOW_MS = 72 * 60 * 60 * 1000;
 
 const FIXED_ORDER: readonly ItemId[] = ['connection-auth', 'send-as', 'email-accepted', 'email-received', 'headers-intact', 'spf', 'dkim-aligned', 'dmarc'];
