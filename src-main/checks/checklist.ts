@@ -5,6 +5,7 @@
  * chain of dependent lookups. Returns the report with every record to publish and a
  * zone-file snippet.
  */
+import { isIP } from 'node:net';
 import { fail, ok, type Result } from '../../src-preload/contract';
 import { resolverFromSpecs, type DnsResolver } from '../dns/resolver';
 import { withRunMemo } from '../dns/run-memo';
@@ -23,6 +24,8 @@ import { uniqueRecords, zoneFileSnippet } from './records';
 import type { CheckItem, CheckKind, ChecklistEvent, ChecklistInput, ChecklistReport } from '../../src-preload/contract/checks-schemas';
 import { checkSpf } from './spf';
 import { checkTlsRpt } from './tls-rpt';
+import { applyRoute, blockingItems, countStatuses, routeOf, type SelectorSource } from './route-evaluation';
+import type { PlatformRoute } from '../../src-preload/contract/providers';
 
 export interface ChecklistDeps {
   readonly platforms: PlatformCatalog;
@@ -46,18 +49,21 @@ interface PlannedCheck {
 
 interface SelectorPlan {
   readonly selector: string;
-  readonly source: 'platform' | 'user' | 'message';
+  readonly source: SelectorSource;
 }
 
-/** Selectors to check: the platform's fixed ones, the user's, and those a received message names. */
-export function plannedSelectors(input: Pick<ChecklistInput, 'domain' | 'selectors' | 'messageHeaders'>, platform: Platform): SelectorPlan[] {
+/** Selectors to check: the platform's fixed ones, the relay's, the user's, and those a received message names. */
+export function plannedSelectors(input: Pick<ChecklistInput, 'domain' | 'selectors' | 'messageHeaders'> & { readonly relaySelectors?: readonly string[] }, platform: Platform): SelectorPlan[] {
   const plans: SelectorPlan[] = [];
   const add = (selector: string, source: SelectorPlan['source']) => {
     const s = selector.toLowerCase();
     if (!plans.some((p) => p.selector === s)) plans.push({ selector: s, source });
   };
   for (const entry of platform.dkim.selectors) if (entry.selector) add(entry.selector, 'platform');
-  for (const s of input.selectors) add(s, 'user');
+  // Token CNAMEs (SES): the tokens the admin enters are the platform's selectors.
+  const typed: SelectorSource = platform.dkim.mode === 'token-cname' ? 'platform' : 'user';
+  for (const s of input.relaySelectors ?? []) add(s, platform.dkim.mode === 'token-cname' ? 'platform' : 'relay');
+  for (const s of input.selectors) add(s, typed);
   for (const sig of signaturesInHeaders(input.messageHeaders ?? '')) if (sig.domain === input.domain) add(sig.selector, 'message');
   return plans;
 }
@@ -77,7 +83,43 @@ function dkimPreset(platform: Platform, selector: string, domain: string): DkimP
   };
 }
 
-export function planChecklist(input: ChecklistInput, platform: Platform, context: { resolver: DnsResolver; signal?: AbortSignal | undefined; fetchMtaStsPolicy?: FetchPolicy | undefined }): PlannedCheck[] {
+interface PlanContext {
+  readonly resolver: DnsResolver;
+  readonly route: PlatformRoute;
+  readonly signal?: AbortSignal | undefined;
+  readonly fetchMtaStsPolicy?: FetchPolicy | undefined;
+  /** Filled while planning: where each DKIM selector came from. */
+  readonly selectorSources?: Map<string, SelectorSource>;
+  /** Filled when the SPF verdict is judged for the SMTP host's address (no sending IP given). */
+  readonly assumed?: { sendingIp?: { readonly ip: string; readonly host: string } };
+}
+
+/**
+ * Where the relay must pass SPF and no sending IP is known, a server that sends its own
+ * mail sends from its own address: the SPF verdict is judged for the SMTP host's address
+ * (an IP literal as it is, a name by its A record), and the item says it was assumed. Not
+ * when the provider's include is known (big providers send from other hosts than they
+ * accept submissions on).
+ */
+async function relayHostClient(input: ChecklistInput, context: PlanContext): Promise<{ ip: string; sender?: string | undefined; helo: string | null } | undefined> {
+  const host = input.smtpHost?.replace(/^\[|\]$/gu, '');
+  if (host === undefined || host === '' || context.route.spf.relay !== 'required' || input.relayInclude !== undefined) return undefined;
+  let ip: string | undefined = isIP(host) !== 0 ? host : undefined;
+  if (ip === undefined) {
+    const found = await context.resolver.lookup(host, 'A', context.signal === undefined ? {} : { signal: context.signal });
+    const first = found.records.find((r) => r.type === 'A');
+    ip = first?.type === 'A' ? first.address : undefined;
+  }
+  if (ip === undefined) return undefined;
+  if (context.assumed !== undefined) context.assumed.sendingIp = { ip, host };
+  return { ip, sender: input.sender, helo: input.heloName ?? null };
+}
+
+export function planChecklist(
+  input: ChecklistInput,
+  platform: Platform,
+  context: PlanContext,
+): PlannedCheck[] {
   const { domain } = input;
   const common = { domain, resolver: context.resolver, signal: context.signal };
   const checks: PlannedCheck[] = [];
@@ -85,14 +127,23 @@ export function planChecklist(input: ChecklistInput, platform: Platform, context
   const client = input.sendingIp ? { ip: input.sendingIp, sender: input.sender, helo: input.heloName ?? null } : undefined;
 
   if (wanted('spf')) {
-    checks.push({ id: 'spf', kind: 'spf', run: () => checkSpf({ ...common, requiredIncludes: platform.spf.requiredIncludes, platformName: platform.name, client }) });
+    // The platform's includes only where its own servers send (Zendesk direct, SES, mg3).
+    const requiredIncludes = context.route.spf.includes === 'required' ? platform.spf.requiredIncludes : [];
+    checks.push({
+      id: 'spf',
+      kind: 'spf',
+      run: async () => checkSpf({ ...common, requiredIncludes, platformName: platform.name, client: client ?? (await relayHostClient(input, context)) }),
+    });
   }
   if (wanted('dkim')) {
     const selectors = plannedSelectors(input, platform);
+    for (const { selector, source } of selectors) context.selectorSources?.set(selector, source);
     for (const { selector, source } of selectors) {
       checks.push({ id: `dkim:${selector}`, kind: 'dkim', run: () => checkDkim({ ...common, selector, source, preset: dkimPreset(platform, selector, domain), platformName: platform.name }) });
     }
-    if (selectors.length === 0) {
+    // Where the relay may sign, its selector is asked for until one is known (route-evaluation decides whether it is still needed).
+    const relayUnknown = context.route.dkim.anyOf.includes('relay') && platform.dkim.mode !== 'token-cname' && !selectors.some((s) => s.source !== 'platform');
+    if (selectors.length === 0 || relayUnknown) {
       const hint =
         platform.dkim.mode === 'token-cname'
           ? `Enter the ${platform.dkim.tokenCount ?? ''} DKIM tokens ${platform.name} shows (the part before ._domainkey) as selectors.`.replace('  ', ' ')
@@ -131,11 +182,25 @@ export async function runChecklist(input: ChecklistInput, deps: ChecklistDeps): 
     if ('errors' in made) return fail('invalid-input', made.errors.join(' '));
     base = made.resolver;
   }
+  const routed = routeOf(platform, input.route);
+  if (!routed.ok) return routed;
+  const route = routed.value;
   const resolver = withRunMemo(base, deps.signal);
-  const planned = planChecklist(input, platform, { resolver, signal: deps.signal, fetchMtaStsPolicy: deps.fetchMtaStsPolicy });
+  const selectorSources = new Map<string, SelectorSource>();
+  const assumed: { sendingIp?: { readonly ip: string; readonly host: string } } = {};
+  const planned = planChecklist(input, platform, { resolver, route, signal: deps.signal, fetchMtaStsPolicy: deps.fetchMtaStsPolicy, selectorSources, assumed });
+  const routeContext = { platform, route, selectorSources, relayInclude: input.relayInclude, assumed };
   deps.onEvent?.({ type: 'planned', ids: planned.map((p) => p.id), resolver: resolver.description });
 
-  const items = await Promise.all(
+  // Items stream out judged against the route; DKIM items wait for each other (one aligned key of any signer is enough).
+  const emit = (item: CheckItem) => {
+    deps.onItem?.(item);
+    deps.onEvent?.({ type: 'item', item });
+  };
+  const dkimPlanned = planned.filter((p) => p.kind === 'dkim').length;
+  const dkimDone: CheckItem[] = [];
+
+  const raw = await Promise.all(
     planned.map(async (check) => {
       let item: CheckItem;
       try {
@@ -157,28 +222,37 @@ export async function runChecklist(input: ChecklistInput, deps: ChecklistDeps): 
           { resolver: resolver.description, startedAt: started },
         );
       }
-      deps.onItem?.(item);
-      deps.onEvent?.({ type: 'item', item });
+      if (item.kind !== 'dkim') {
+        const [routed] = applyRoute([item], routeContext);
+        if (routed !== undefined) emit(routed);
+        return item;
+      }
+      dkimDone.push(item);
+      if (dkimDone.length === dkimPlanned) {
+        for (const judged of applyRoute(dkimDone, routeContext)) emit(judged);
+      }
       return item;
     }),
   ).catch((error: unknown) => {
     if (deps.signal?.aborted) return null;
     throw error;
   });
-  if (items === null) return fail('cancelled', 'The checklist was cancelled.');
+  if (raw === null) return fail('cancelled', 'The checklist was cancelled.');
+  const items = applyRoute(raw, routeContext);
 
   const records = uniqueRecords(items.flatMap((i) => i.fix?.records ?? []));
-  const counts = { pass: 0, warn: 0, fail: 0, pending: 0, error: 0 };
-  for (const item of items) counts[item.status] += 1;
   return ok({
     domain: input.domain,
     platform: input.platform,
+    route: route.id,
+    ok: blockingItems(items).length === 0,
+    blocking: blockingItems(items),
     startedAt: startedAt.toISOString(),
     finishedAt: clock().toISOString(),
     durationMs: Math.round(performance.now() - started),
     resolver: resolver.description,
     items,
-    counts,
+    counts: countStatuses(items),
     records,
     zoneFile: records.length > 0 ? zoneFileSnippet(records, `Records to publish for ${input.domain}, generated by Relayproof`) : '',
     queries: (await resolver.lookups()).length,

@@ -32,7 +32,7 @@ export interface DkimCheckOptions {
   readonly preset?: DkimPreset | null;
   readonly platformName?: string;
   /** Where the selector came from, for the summary. */
-  readonly source?: 'platform' | 'user' | 'message';
+  readonly source?: 'platform' | 'relay' | 'user' | 'message';
 }
 
 export const RSA_MINIMUM_BITS = 1024;
@@ -210,7 +210,7 @@ export async function checkDkim(options: DkimCheckOptions): Promise<CheckItem> {
     }
   }
 
-  const source = options.source === 'message' ? ' (from a received message)' : options.source === 'platform' ? ` (${platform})` : '';
+  const source = options.source === 'message' ? ' (from a received message)' : options.source === 'platform' ? ` (${platform})` : options.source === 'relay' ? ' (your mail server)' : '';
   const clean = keyBits !== null && !findings.some((f) => f.severity === 'fail' || f.severity === 'warn' || f.severity === 'error');
   const keyText = keyType === 'ed25519' ? 'an ed25519 key' : `a ${keyBits ?? 0}-bit RSA key`;
   const summary = clean ? `Selector "${selector}"${source}: ${keyText}${cname.length > 0 ? ` via CNAME ${cname.join(' → ')}` : ''}.` : undefined;
@@ -242,7 +242,8 @@ export function pendingDkim(options: { readonly domain: string; readonly resolve
       kind: 'dkim',
       title: 'DKIM keys',
       importance: 'required',
-      status: 'pending',
+      status: 'needs-input',
+      needsInput: { field: 'relaySelectors', label: 'DKIM selector your mail server signs with' },
       findings: [finding('dkim-no-selector', 'info', options.hint)],
       details: { kind: 'dkim', selector: '*', name: `*._domainkey.${options.domain}`, cname: [], expectedTarget: null, tags: {}, keyType: null, keyBits: null, revoked: false, testing: false, doubledName: null },
       queries: [],

@@ -65,7 +65,7 @@ export async function checkForwarding(options: ForwardingCheckOptions): Promise<
       title: 'Forwarding target',
       importance: 'required',
       findings,
-      ...(pending ? { status: 'pending' as const } : {}),
+      ...(pending ? { status: 'needs-input' as const, needsInput: { field: 'forwardingAddress' as const, label: 'Forwarding address' } } : {}),
       details: { kind: 'forwarding', address: address || null, domain: targetDomain || null, pattern: pattern?.addressPattern ?? null, mx: mxHosts },
       queries: lookups,
       records: [],

@@ -47,6 +47,6 @@ describe('HELO / banner name check', () => {
 
   it('waits for the SMTP test when no name is known', async () => {
     const item = await helo(undefined);
-    expect(item.status).toBe('pending');
+    expect(item.status).toBe('needs-input');
   });
 });

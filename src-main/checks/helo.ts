@@ -89,7 +89,7 @@ export async function checkHelo(options: HeloCheckOptions): Promise<CheckItem> {
       title: 'HELO / banner name',
       importance: 'recommended',
       findings,
-      ...(pending ? { status: 'pending' as const } : {}),
+      ...(pending ? { status: 'needs-input' as const, needsInput: { field: 'heloName' as const, label: 'HELO name' } } : {}),
       details: { kind: 'helo', name: name === '' ? null : name, source: options.source ?? (name === '' ? null : 'user'), addresses, sameOrganization: sameOrg },
       queries: lookups,
       records: [],

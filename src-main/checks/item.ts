@@ -26,8 +26,9 @@ export interface ItemDraft<K extends CheckKind> {
   readonly findings: readonly Finding[];
   /** Defaults to the message of the first finding that decided the status. */
   readonly summary?: string;
-  /** Only for `pending` (waiting for input the checklist does not have yet). */
-  readonly status?: 'pending';
+  /** `needs-input`: waiting for something the admin must enter (`needsInput` names it). */
+  readonly status?: 'needs-input';
+  readonly needsInput?: CheckItem['needsInput'];
   readonly details: CheckDetailsOf<K>;
   readonly queries: readonly DnsLookup[];
   readonly records?: readonly string[];
@@ -36,7 +37,7 @@ export interface ItemDraft<K extends CheckKind> {
   readonly references: readonly Reference[];
 }
 
-const SEVERITY_FOR: Readonly<Record<CheckStatus, FindingSeverity>> = { pass: 'pass', warn: 'warn', fail: 'fail', error: 'error', pending: 'info' };
+const SEVERITY_FOR: Readonly<Record<CheckStatus, FindingSeverity>> = { pass: 'pass', warn: 'warn', fail: 'fail', error: 'error', pending: 'info', 'needs-input': 'info', 'not-needed': 'info' };
 
 export function buildItem<K extends CheckKind>(draft: ItemDraft<K>, run: { readonly resolver: ResolverDescription; readonly startedAt: number }): CheckItem {
   const status = draft.status ?? statusOf(draft.findings);
@@ -47,6 +48,10 @@ export function buildItem<K extends CheckKind>(draft: ItemDraft<K>, run: { reado
     kind: draft.kind,
     title: draft.title,
     importance: draft.importance,
+    // The route is applied by the checklist (route-evaluation.ts); alone, an item is as important as its kind.
+    required: draft.importance === 'required',
+    requirement: { level: draft.importance, route: null, why: '' },
+    ...(status === 'needs-input' && draft.needsInput !== undefined ? { needsInput: draft.needsInput } : {}),
     status,
     summary: draft.summary ?? deciding?.message ?? '',
     findings: [...draft.findings],

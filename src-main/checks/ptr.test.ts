@@ -77,7 +77,7 @@ describe('PTR / FCrDNS check', () => {
     expect(fromHost.status).toBe('pass');
     expect(details(fromHost)).toMatchObject({ ip: '192.0.2.10', source: 'smtp-host' });
     const none = await ptr({});
-    expect(none.status).toBe('pending');
+    expect(none.status).toBe('needs-input');
     expect(none.summary).toBe('Give the sending IP (or the SMTP host) to check its reverse DNS.');
   });
 

@@ -64,7 +64,7 @@ export async function checkPtr(options: PtrCheckOptions): Promise<CheckItem> {
         title: 'Reverse DNS (PTR) of the sending IP',
         importance: 'recommended',
         findings,
-        ...(extra.pending ? { status: 'pending' as const } : {}),
+        ...(extra.pending ? { status: 'needs-input' as const, needsInput: { field: 'sendingIp' as const, label: 'Sending IP' } } : {}),
         details: { kind: 'ptr', ip, source, names: extra.names ?? [], forwardConfirmed: extra.forwardConfirmed ?? null, residentialHints: extra.hints ?? [] },
         queries: lookups,
         records: extra.records ?? [],

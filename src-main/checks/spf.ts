@@ -163,23 +163,13 @@ export async function checkSpf(options: SpfCheckOptions): Promise<CheckItem> {
     findings.push(finding(`spf-verdict-${evaluation.result}`, severity, `For ${evaluation.ip}: ${evaluation.result}. ${evaluation.explanation}`, evaluation.matched.at(-1) ?? null));
   }
 
-  // The relay path: the server that does the final sending (the sending IP) passes SPF, so the
-  // address's mail through it is authorised; the platform's include only covers mail the
-  // platform sends itself — missing, it is a warning, not a failure.
-  const relayPasses = verdict?.result === 'pass';
+  // The caller passes the platform's includes only on a route where the platform's own
+  // servers send (route-evaluation.ts): there a missing include fails that mail's SPF,
+  // whatever the relay's verdict.
   for (const include of requiredIncludes) {
     if (include.present) includeFindings.push(finding('spf-platform-include-present', 'pass', `include:${include.domain} is present, so ${platform} is authorised.`, `include:${include.domain}`));
     else if (root.status !== 'fault') {
-      includeFindings.push(
-        relayPasses
-          ? finding(
-              'spf-platform-include-missing',
-              'warn',
-              `include:${include.domain} is missing. Mail through your relay (${verdict?.ip ?? ''}) passes SPF, so the address is fine on that path; add the include only if ${platform} also sends mail as ${domain} itself, without the relay.`,
-              `include:${include.domain}`,
-            )
-          : finding('spf-platform-include-missing', 'fail', `include:${include.domain} is missing: ${platform} is not authorised to send as ${domain}, so its mail fails SPF.`, `include:${include.domain}`),
-      );
+      includeFindings.push(finding('spf-platform-include-missing', 'fail', `include:${include.domain} is missing: ${platform} is not authorised to send as ${domain}, so its mail fails SPF.`, `include:${include.domain}`));
     }
   }
   findings.push(...includeFindings);

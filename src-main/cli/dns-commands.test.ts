@@ -63,14 +63,16 @@ describe('relayproof check', () => {
 
   it('prints a readable checklist without --json', async () => {
     const { stdout } = await cli(['check', 'broken.test', '--platform', 'zendesk', '--dns-server', server()]);
-    expect(stdout).toMatch(/^broken\.test \(zendesk\)/u);
+    expect(stdout).toMatch(/^broken\.test \(zendesk, route connector\) — \d+ required items? fails?/u);
     expect(stdout).toMatch(/✗ .*DMARC/u);
   });
 
   it('passes the required items of a healthy domain', async () => {
-    const { stdout } = await cli(['check', 'healthy.test', '--platform', 'zendesk', '--dns-server', server(), '--json']);
-    const report = JSON.parse(stdout) as { items: Array<{ id: string; status: string }> };
+    const { stdout } = await cli(['check', 'healthy.test', '--platform', 'zendesk', '--ip', '192.0.2.7', '--dns-server', server(), '--json']);
+    const report = JSON.parse(stdout) as { route: string; items: Array<{ id: string; status: string; required: boolean }> };
     const byId = new Map(report.items.map((i) => [i.id, i.status]));
+    expect(report.route).toBe('connector');
+    expect(report.items.find((i) => i.id === 'spf')?.required).toBe(true);
     expect(byId.get('spf')).toBe('pass');
     expect(byId.get('dmarc')).toBe('pass');
     expect(byId.get('dkim:zendesk1')).toBe('pass');

@@ -3,7 +3,7 @@
  * tree and, with --ip, the verdict a receiving server would reach). Both go through
  * the same code as the app; `--dns-server` picks the resolvers.
  */
-import { checklistInputSchema, type CheckItem, type ChecklistReport } from '../../src-preload/contract/checks-schemas';
+import { checklistInputSchema, type CheckInputField, type CheckItem, type ChecklistReport } from '../../src-preload/contract/checks-schemas';
 import { checkSpf } from '../checks/spf';
 import { renderSpfTree } from '../checks/spf-tree';
 import { resolverFromSpecs } from '../dns/resolver';
@@ -12,7 +12,7 @@ import { describeIssues } from '../app/input-issues';
 import type { Services } from '../services';
 import { cliOperationId, EXIT, parseOptions, printJson, printText, reportError, UsageError, type CliIo, type ExitCode } from './io';
 
-const MARK: Record<CheckItem['status'], string> = { pass: '✓', warn: '!', fail: '✗', pending: '…', error: '?' };
+const MARK: Record<CheckItem['status'], string> = { pass: '✓', warn: '!', fail: '✗', pending: '…', error: '?', 'needs-input': '✎', 'not-needed': '–' };
 
 function oneDomain(positionals: readonly string[], usage: string): string {
   const [domain] = positionals;
@@ -24,42 +24,92 @@ function asStrings(value: unknown): string[] {
   return Array.isArray(value) ? value.filter((v): v is string => typeof v === 'string') : typeof value === 'string' ? [value] : [];
 }
 
+export const CHECK_USAGE =
+  'Usage: relayproof check DOMAIN [--platform P] [--route connector|direct|ses] [--relay-selector S]... [--selector S]... [--ip IP] [--smtp-host H] [--helo NAME] [--forward-to ADDR] [--dns-server HOST:PORT]... [--json]';
+
 export async function runCheckCommand(args: readonly string[], io: CliIo, openServices: () => Services): Promise<ExitCode> {
-  const usage = 'Usage: relayproof check DOMAIN [--platform ID] [--selector S]... [--ip IP] [--dns-server HOST:PORT]... [--json]';
-  const options = parseOptions(args, { 'dns-server': { type: 'string', multiple: true }, platform: { type: 'string' }, selector: { type: 'string', multiple: true }, ip: { type: 'string' } }, true);
+  const options = parseOptions(
+    args,
+    {
+      'dns-server': { type: 'string', multiple: true },
+      platform: { type: 'string' },
+      route: { type: 'string' },
+      'relay-selector': { type: 'string', multiple: true },
+      selector: { type: 'string', multiple: true },
+      ip: { type: 'string' },
+      'smtp-host': { type: 'string' },
+      helo: { type: 'string' },
+      'forward-to': { type: 'string' },
+    },
+    true,
+  );
   // parseArgs' inferred type loses the option names once wrapped; this is its shape.
-  const values = options.values as { json?: boolean; 'dns-server'?: string[]; platform?: string; selector?: string[]; ip?: string };
-  const positionals = options.positionals;
-  const domain = oneDomain(positionals, usage);
+  const values = options.values as {
+    json?: boolean;
+    'dns-server'?: string[];
+    platform?: string;
+    route?: string;
+    'relay-selector'?: string[];
+    selector?: string[];
+    ip?: string;
+    'smtp-host'?: string;
+    helo?: string;
+    'forward-to'?: string;
+  };
+  const domain = oneDomain(options.positionals, CHECK_USAGE);
   const services = openServices();
   const dnsServers = asStrings(values['dns-server']);
   const parsed = checklistInputSchema.safeParse({
     domain,
     ...(values.platform !== undefined ? { platform: values.platform } : {}),
+    ...(values.route !== undefined ? { route: values.route } : {}),
+    relaySelectors: asStrings(values['relay-selector']),
     selectors: asStrings(values.selector),
     ...(typeof values.ip === 'string' ? { sendingIp: values.ip } : {}),
+    ...(typeof values['smtp-host'] === 'string' ? { smtpHost: values['smtp-host'] } : {}),
+    ...(typeof values.helo === 'string' ? { heloName: values.helo, heloSource: 'user' } : {}),
+    ...(typeof values['forward-to'] === 'string' ? { forwardingAddress: values['forward-to'] } : {}),
     dnsServers: dnsServers.length > 0 ? dnsServers : services.store.settings().dnsServers,
   });
-  if (!parsed.success) throw new UsageError(describeIssues(parsed.error.issues));
+  if (!parsed.success) throw new UsageError(`${describeIssues(parsed.error.issues)}\n${CHECK_USAGE}`);
   const result = await services
     .createDispatcher()
     .dispatch('checks:run-checklist', { ...parsed.data, operationId: cliOperationId() });
-  if (!result.ok) return reportError(io, values.json === true, result.error);
+  if (!result.ok) {
+    if (result.error.code === 'invalid-input') throw new UsageError(result.error.message);
+    return reportError(io, values.json === true, result.error);
+  }
   const report = result.value as ChecklistReport;
-  const failed = report.items.some((i) => i.status === 'fail' || i.status === 'error');
   if (values.json === true) {
     printJson(io, {
       domain: report.domain,
       platform: report.platform,
+      route: report.route,
+      ok: report.ok,
+      blocking: report.blocking,
       resolver: report.resolver,
       counts: report.counts,
-      items: report.items.map((i) => ({ id: i.id, title: i.title, status: i.status, summary: i.summary, evidence: i.evidence, fix: i.fix ?? null, references: i.references })),
+      items: report.items.map((i) => ({
+        id: i.id,
+        title: i.title,
+        status: i.status,
+        required: i.required,
+        requirement: i.requirement,
+        needsInput: i.needsInput ?? null,
+        summary: i.summary,
+        evidence: i.evidence,
+        fix: i.fix ?? null,
+        references: i.references,
+      })),
       zoneFile: report.zoneFile,
     });
   } else {
-    printText(io, `${report.domain} (${report.platform}) — ${report.counts.pass} pass, ${report.counts.warn} warn, ${report.counts.fail} fail, ${report.counts.error} error\n\n`);
+    const c = report.counts;
+    printText(io, `${report.domain} (${report.platform}, route ${report.route}) — ${report.ok ? 'nothing required fails' : `${report.blocking.length} required ${report.blocking.length === 1 ? 'item fails' : 'items fail'}`}: ${c.pass} pass, ${c.warn} warn, ${c.fail} fail, ${c.error} error, ${c['needs-input']} need input, ${c['not-needed']} not needed\n\n`);
     for (const item of report.items) {
-      printText(io, `${MARK[item.status]} ${item.title}: ${visibleText(item.summary)}\n`);
+      const level = item.requirement.level === 'required' ? '' : ` [${item.requirement.level}]`;
+      printText(io, `${MARK[item.status]} ${item.title}${level}: ${visibleText(item.summary)}\n`);
+      if (item.status === 'needs-input' && item.needsInput !== undefined) printText(io, `    enter: ${item.needsInput.label} (${NEEDS_FLAG[item.needsInput.field]})\n`);
       if ((item.status === 'fail' || item.status === 'warn' || item.status === 'error') && item.fix !== undefined) {
         item.fix.steps.forEach((step, n) => printText(io, `    ${n + 1}. ${visibleText(step)}\n`));
         for (const record of item.fix.records) printText(io, `    publish: ${visibleText(record.name)} ${record.type} ${visibleText(record.value)}\n`);
@@ -67,8 +117,18 @@ export async function runCheckCommand(args: readonly string[], io: CliIo, openSe
     }
     if (report.records.length > 0) printText(io, `\nZone-file snippet:\n${report.zoneFile}\n`);
   }
-  return failed ? EXIT.checkFailed : EXIT.ok;
+  // Exit 0 when nothing required on the route fails or could not be checked.
+  return report.ok ? EXIT.ok : EXIT.checkFailed;
 }
+
+/** The CLI flag for each field an item can ask for. */
+const NEEDS_FLAG: Readonly<Record<CheckInputField, string>> = {
+  relaySelectors: '--relay-selector',
+  sendingIp: '--ip',
+  heloName: '--helo',
+  forwardingAddress: '--forward-to',
+  smtpHost: '--smtp-host',
+};
 
 export async function runSpfCommand(args: readonly string[], io: CliIo, openServices: () => Services): Promise<ExitCode> {
   const usage = 'Usage: relayproof spf DOMAIN [--ip IP] [--sender ADDR] [--helo NAME] [--dns-server HOST:PORT]... [--json]';

@@ -29,7 +29,7 @@ beforeAll(async () => {
 });
 
 async function checklist(at: number, selectors: string[] = ['relay1']): Promise<ChecklistReport> {
-  const input = checklistInputSchema.parse({ domain: ACME, platform: 'generic', selectors, only: ['spf', 'dkim', 'dmarc'] });
+  const input = checklistInputSchema.parse({ domain: ACME, platform: 'generic', relaySelectors: selectors, sendingIp: '127.0.0.2', only: ['spf', 'dkim', 'dmarc'] });
   const result = await runChecklist(input, { platforms, resolver: dns.resolver({ timeoutMs: 3_000, retries: 1 }), clock: () => new Date(at) });
   if (!result.ok) throw new Error(result.error.message);
   return result.value;
@@ -58,13 +58,13 @@ describe('DNS items from the checklist', () => {
     ]);
     expect(stateOf(first.state, 'dns:spf')).toMatchObject({ evidence: { value: 'v=spf1 ip4:127.0.0.2 -all' } });
 
-    // At the DNS host: the DKIM key deleted, SPF edited to a range without the relay.
-    dns.server().setZones(withAcme((records) => records.filter((r) => !r.name.startsWith('relay1._domainkey')).map((r) => (r.name === ACME && r.type === 'TXT' ? rr.txt(ACME, 'v=spf1 ip4:192.0.2.0/24 -all') : r))));
+    // At the DNS host: the DKIM key deleted, SPF edited to a wider range that still holds the relay.
+    dns.server().setZones(withAcme((records) => records.filter((r) => !r.name.startsWith('relay1._domainkey')).map((r) => (r.name === ACME && r.type === 'TXT' ? rr.txt(ACME, 'v=spf1 ip4:127.0.0.0/24 -all') : r))));
     const second = await run(first.state, first.history, T0 + HOUR);
     const dkim = stateOf(second.state, 'dns:dkim:relay1');
     expect(dkim).toMatchObject({ state: 'stale', deadlineAt: new Date(T0 + 73 * HOUR).toISOString(), drift: { before: keys.acmeRelay.record, after: null } });
-    // SPF still passes as a record (it is valid): verified, with the change shown.
-    expect(stateOf(second.state, 'dns:spf')).toMatchObject({ state: 'verified', drift: { before: 'v=spf1 ip4:127.0.0.2 -all', after: 'v=spf1 ip4:192.0.2.0/24 -all' } });
+    // SPF still passes for the relay's IP: verified, with the change shown.
+    expect(stateOf(second.state, 'dns:spf')).toMatchObject({ state: 'verified', drift: { before: 'v=spf1 ip4:127.0.0.2 -all', after: 'v=spf1 ip4:127.0.0.0/24 -all' } });
     expect(second.run.drift.map((d) => d.itemId).sort()).toEqual(['dns:dkim:relay1', 'dns:spf']);
     expect(second.run.transitions).toEqual([{ itemId: 'dns:dkim:relay1', from: 'verified', to: 'stale', at: expect.any(String) }]);
     const view = statusView(second.state, new Date(T0 + 2 * HOUR));

@@ -8,6 +8,8 @@
 import { reduceStatus, transitionsBetween } from './status-machine';
 import {
   HISTORY_LIMIT,
+  isDnsItemId,
+  type ItemId,
   type AddressVerificationState,
   type DriftEntry,
   type History,
@@ -74,6 +76,8 @@ export interface RecordRunInput {
   readonly observations: readonly Observation[];
   readonly message?: MessageProof | null;
   readonly receipt?: ReceiptInfo | ReceiptFailure | null;
+  /** DNS items the address's route no longer needs: dropped from the status, so an old failure cannot linger. */
+  readonly retire?: readonly ItemId[];
 }
 
 export interface RecordedRun {
@@ -84,7 +88,9 @@ export interface RecordedRun {
 
 /** Apply a run's observations to the state, and store the run with its transitions and drift. */
 export function recordRun(state: AddressVerificationState, history: History, input: RecordRunInput, limit = HISTORY_LIMIT): RecordedRun {
-  let next = reduceStatus(state, { type: 'tick', at: input.startedAt });
+  const retire = new Set<ItemId>((input.retire ?? []).filter(isDnsItemId));
+  const kept = retire.size === 0 ? state : { ...state, items: state.items.filter((i) => !retire.has(i.id)) };
+  let next = reduceStatus(kept, { type: 'tick', at: input.startedAt });
   const transitions = transitionsBetween(state, next, input.startedAt);
   for (const observation of input.observations) {
     const before = next;

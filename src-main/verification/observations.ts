@@ -8,7 +8,7 @@
  * stable facts (the record as published, the sending IP, `d=`/`s=`), never per-run
  * noise (queue ids, tokens, timestamps).
  */
-import type { ChecklistReport, CheckItem, Importance } from '../../src-preload/contract/checks-schemas';
+import type { ChecklistReport, CheckItem } from '../../src-preload/contract/checks-schemas';
 import type { ConnectionReport, PhaseName } from '../../src-preload/contract/smtp-schemas';
 import type { ReceiveOutcome } from './imap-receipt';
 import type { Evidence, EvidenceSource, Fact, ItemId, MessageProof, Observation, ObservationOutcome, ReceiptFailure, ReceiptInfo, ReceiptProgress } from '../../src-preload/contract/verification-schemas';
@@ -278,24 +278,18 @@ function proofObservationsOf(proof: MessageProof, at: string, source: 'imap' | '
 
 const MISSING = new Set(['nxdomain', 'nodata']);
 
-export interface ChecklistObservationOptions {
-  /**
-   * Which items the status tracks. Default: required ones only — secondary items (MTA-STS,
-   * TLS-RPT, PTR, HELO, BIMI) stay in the checklist view without making an address "failed".
-   */
-  readonly importance?: readonly Importance[];
-}
-
 /**
- * `dns:<id>` per checklist item. A failing item whose record is simply not there (yet)
- * is pending — it may still be propagating, and the 72-hour window applies; a record that
- * is there but wrong fails at once. Items the checklist left pending for lack of input
- * (no selector, no sending IP) are not observed: no input, no countdown.
+ * `dns:<id>` per checklist item required on the address's sending route (route-evaluation.ts
+ * decides, the same judgement every view shows). A failing item whose record is simply not
+ * there (yet) is pending — it may still be propagating, and the 72-hour window applies; a
+ * record that is there but wrong fails at once. A required item waiting for the admin's input
+ * (no selector, no sending IP) is recorded as "could not be checked" with what to enter: no
+ * input, no countdown, and never verified. Items the route does not need are not tracked
+ * (`untrackedDnsItems` retires them from the status).
  */
-export function checklistObservations(report: ChecklistReport, options: ChecklistObservationOptions = {}): Observation[] {
+export function checklistObservations(report: ChecklistReport): Observation[] {
   const at = report.finishedAt;
-  const tracked = new Set<Importance>(options.importance ?? ['required']);
-  return report.items.filter((item) => item.status !== 'pending' && tracked.has(item.importance)).map((item) => {
+  return report.items.filter((item) => item.required && item.status !== 'pending' && item.status !== 'not-needed').map((item) => {
     const outcome = checkOutcome(item);
     const records = item.evidence.records;
     // A warning passes (the record works today) but is never shown as plain "verified": the
@@ -318,8 +312,16 @@ export function checklistObservations(report: ChecklistReport, options: Checklis
   });
 }
 
+/** The `dns:` items of this report the status does not track (not required on the route). */
+export function untrackedDnsItems(report: ChecklistReport): ItemId[] {
+  return report.items.filter((item) => !item.required || item.status === 'not-needed').map((item) => `dns:${item.id}` as const);
+}
+
 function checkOutcome(item: CheckItem): ObservationOutcome {
   switch (item.status) {
+    case 'needs-input':
+    case 'not-needed':
+      return 'error';
     // warn: the record works (SPF passes for the relay, a DKIM key resolves as a TXT copy) but
     // something should be fixed: verified, shown "Verified, with a warning" with its Warning facts.
     case 'pass':

@@ -37,7 +37,7 @@ import type { LoadPlatformsResult } from '../providers/platforms';
 import type { SmtpTestOptions, SmtpTestRequest } from '../smtp/lending-test';
 import type { AppStore } from '../store/store';
 import { recordRun } from './history';
-import { checklistObservations, connectionObservations } from './observations';
+import { checklistObservations, connectionObservations, untrackedDnsItems } from './observations';
 import { createRecheckScheduler, DEFAULT_BACKOFF_MS, MANUAL_RECHECK_GAP_MS, manualRecheckGate, type RecheckScheduler, type Timers } from './scheduler';
 import { initialStatus, needsRecheck, reduceStatus, statusView } from './status-machine';
 import { historyOf, type VerificationStore } from './status-store';
@@ -94,7 +94,7 @@ export interface RunCoordinator extends RunCoordination {
   stateOf(address: Address): AddressVerificationState;
   addressStatus(address: Address): AddressStatus;
   /** Store a run, tell the listeners what changed, and keep the scheduler watching. */
-  record(address: Address, trigger: RunTrigger, startedAt: string, observations: readonly Observation[], extra?: { message?: MessageProof | null; receipt?: RunRecord['receipt'] }): RunRecord;
+  record(address: Address, trigger: RunTrigger, startedAt: string, observations: readonly Observation[], extra?: { message?: MessageProof | null; receipt?: RunRecord['receipt']; retire?: readonly ItemId[] }): RunRecord;
   /** Runs `work` when nothing else runs for this address; a recheck joins a running recheck. */
   exclusive<T>(addressId: string, kind: 'recheck' | 'email', work: () => Promise<T>): Promise<{ value: T; joined: boolean }>;
   /** An OAuth 2.0 address signs in with a token: make sure one is held (fresh when needed). */
@@ -187,7 +187,7 @@ export function createRunCoordinator(deps: RunCoordinatorDeps): RunCoordinator {
   }
 
   /** Store a run, tell the listeners what changed, and keep the scheduler watching. */
-  function record(address: Address, trigger: RunTrigger, startedAt: string, observations: readonly Observation[], extra: { message?: MessageProof | null; receipt?: RunRecord['receipt'] } = {}): RunRecord {
+  function record(address: Address, trigger: RunTrigger, startedAt: string, observations: readonly Observation[], extra: { message?: MessageProof | null; receipt?: RunRecord['receipt']; retire?: readonly ItemId[] } = {}): RunRecord {
     const entry = statusStore.get(address.id);
     const recorded = recordRun(stateOf(address), historyOf(entry, address.id), {
       id: randomUUID(),
@@ -197,6 +197,7 @@ export function createRunCoordinator(deps: RunCoordinatorDeps): RunCoordinator {
       observations,
       message: extra.message ?? null,
       receipt: extra.receipt ?? null,
+      ...(extra.retire === undefined ? {} : { retire: extra.retire }),
     });
     statusStore.record(address.id, recorded.state, recorded.run);
     if (scheduler !== null) scheduler.watch(address.id, { pending: needsRecheck(recorded.state, clock()) });
@@ -279,6 +280,7 @@ export function createRunCoordinator(deps: RunCoordinatorDeps): RunCoordinator {
     const loaded = await deps.platforms();
     if (!loaded.ok) return unreadableResource('platforms', loaded.problems);
     const observations: Observation[] = [];
+    let retire: ItemId[] = [];
     const observe = (list: readonly Observation[]) => {
       for (const o of list) {
         observations.push(o);
@@ -303,7 +305,10 @@ export function createRunCoordinator(deps: RunCoordinatorDeps): RunCoordinator {
         observe([errorObservation('dns:spf', clock().toISOString(), 'dns', { code: 'invalid-input', message: `The DNS checklist could not run: ${checklistInput.error.issues[0]?.message ?? 'invalid input'}` })]);
       } else {
         const report = await runChecklist(checklistInput.data, { platforms: loaded.platforms, signal: ctx.signal, ...(deps.resolverOptions ? { resolverOptions: deps.resolverOptions } : {}) });
-        if (report.ok) observe(checklistObservations(report.value));
+        if (report.ok) {
+          retire = untrackedDnsItems(report.value);
+          observe(checklistObservations(report.value));
+        }
         else observe([errorObservation('dns:spf', clock().toISOString(), 'dns', report.error)]);
       }
       emit({ type: 'step', step: RECHECK_ITEMS_DNS, state: 'done' });
@@ -323,7 +328,7 @@ export function createRunCoordinator(deps: RunCoordinatorDeps): RunCoordinator {
     };
     await Promise.all([dns(), connection()]);
     if (ctx.signal.aborted) return fail('cancelled', 'The re-check was cancelled; nothing was recorded.');
-    return ok(record(address, trigger, startedAt, observations));
+    return ok(record(address, trigger, startedAt, observations, { retire }));
   }
 
   const coordinator: RunCoordinator = {

@@ -7,6 +7,7 @@ import { z } from 'zod';
 import { dnsLookupSchema, dnsRecordTypeSchema, dnsServerSpecSchema, resolverDescriptionSchema } from './dns-schemas';
 import { ipAddressSchema, refuseHidden, safeText } from './fields';
 import { GENERIC_PLATFORM_ID, platformIdSchema } from './platform-vocabulary';
+import { routeIdSchema } from './providers';
 
 /** A platform of resources/platforms (main refuses an id it does not have). */
 export const checklistPlatformSchema = platformIdSchema;
@@ -20,7 +21,12 @@ export const checkIdSchema = z
   .string()
   .regex(/^(spf|dmarc|mx|ptr|helo|mta-sts|tls-rpt|bimi|forwarding|dkim:(\*|[a-z0-9_](?:[a-z0-9_.-]{0,62})))$/u);
 
-export const checkStatuses = ['pass', 'warn', 'fail', 'pending', 'error'] as const;
+/**
+ * pass/warn/fail: judged; error: could not be checked; pending: waiting for DNS or mail;
+ * needs-input: the admin must enter something (the item names the field); not-needed: not
+ * required on the address's sending route (the item says why).
+ */
+export const checkStatuses = ['pass', 'warn', 'fail', 'pending', 'error', 'needs-input', 'not-needed'] as const;
 export const checkStatusSchema = z.enum(checkStatuses);
 export type CheckStatus = z.infer<typeof checkStatusSchema>;
 
@@ -276,11 +282,30 @@ export const checkEvidenceSchema = z.object({
 });
 export type CheckEvidence = z.infer<typeof checkEvidenceSchema>;
 
+/** The checklist fields an item can ask for: every view that shows the item has the field. */
+export const checkInputFieldSchema = z.enum(['relaySelectors', 'sendingIp', 'heloName', 'forwardingAddress', 'smtpHost']);
+export type CheckInputField = z.infer<typeof checkInputFieldSchema>;
+
+/** What this item means on the address's sending route. */
+export const requirementSchema = z.object({
+  level: z.enum(['required', 'recommended', 'optional', 'not-needed']),
+  /** The route judged (null: the check does not depend on the route). */
+  route: routeIdSchema.nullable(),
+  /** Why it is (not) needed there, in the admin's words. */
+  why: z.string(),
+});
+export type Requirement = z.infer<typeof requirementSchema>;
+
 export const checkItemSchema = z.object({
   id: checkIdSchema,
   kind: checkKindSchema,
   title: z.string(),
   importance: importanceSchema,
+  /** Required on the route: the address is not ready while it fails or errors. */
+  required: z.boolean(),
+  requirement: requirementSchema,
+  /** For `needs-input`: the field to fill in. */
+  needsInput: z.object({ field: checkInputFieldSchema, label: z.string() }).optional(),
   status: checkStatusSchema,
   summary: z.string(),
   findings: z.array(findingSchema),
@@ -320,7 +345,13 @@ export const selectorSchema = z
 export const checklistInputSchema = z.strictObject({
   domain: domainNameSchema,
   platform: checklistPlatformSchema.default(GENERIC_PLATFORM_ID),
-  /** Selectors besides the platform's (and those found in `messageHeaders`). */
+  /** The sending route; absent = the platform's default route. */
+  route: routeIdSchema.optional(),
+  /** The selector(s) the admin's own mail service (the relay) signs with. */
+  relaySelectors: z.array(selectorSchema).max(16).default([]),
+  /** The SPF include that covers the relay's sending IPs (a provider preset's, e.g. spf.protection.outlook.com). */
+  relayInclude: domainNameSchema.optional(),
+  /** More selectors to look at, besides the platform's and the relay's (and those found in `messageHeaders`). */
   selectors: z.array(selectorSchema).max(16).default([]),
   /** Headers of a received message: its DKIM-Signature s=/d= name more selectors. */
   messageHeaders: z.string().max(65_536).optional(),
@@ -348,6 +379,8 @@ export const statusCountsSchema = z.object({
   fail: z.number().int(),
   pending: z.number().int(),
   error: z.number().int(),
+  'needs-input': z.number().int(),
+  'not-needed': z.number().int(),
 });
 
 /** Streamed while the checklist runs (contract event schema of `checks:run-checklist`). */
@@ -360,6 +393,11 @@ export type ChecklistEvent = z.infer<typeof checklistEventSchema>;
 export const checklistReportSchema = z.object({
   domain: z.string(),
   platform: checklistPlatformSchema,
+  route: routeIdSchema,
+  /** Nothing required on the route fails or could not be checked. */
+  ok: z.boolean(),
+  /** Ids of the required items that fail or error, in list order. */
+  blocking: z.array(checkIdSchema),
   startedAt: z.iso.datetime(),
   finishedAt: z.iso.datetime(),
   durationMs: z.number().nonnegative(),

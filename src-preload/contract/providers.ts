@@ -27,6 +27,48 @@ export const platformDkimSelectorSchema = z.strictObject({
 });
 export type PlatformDkimSelector = z.infer<typeof platformDkimSelectorSchema>;
 
+/** How mail for a platform can leave: through the admin's relay, from the platform's own servers, or Amazon SES. */
+export const routeIds = ['connector', 'direct', 'ses'] as const;
+export const routeIdSchema = z.enum(routeIds);
+export type RouteId = z.infer<typeof routeIdSchema>;
+
+/** Whether a requirement applies on a route: needed, nice to have, or beside the point. */
+export const requirementLevelSchema = z.enum(['required', 'optional', 'not-needed']);
+export type RequirementLevel = z.infer<typeof requirementLevelSchema>;
+
+/**
+ * One sending route of a platform and what must hold there for the final message to
+ * authenticate. DKIM is "any of": one aligned signature that survives is enough, either
+ * the platform's own (its selectors) or the relay's (the address's selectors).
+ */
+export const platformRouteSchema = z.strictObject({
+  id: routeIdSchema,
+  /** "Through your mail server (Authenticated SMTP Connector)". */
+  label: z.string().min(1),
+  /** Who sends the final message, in one sentence. */
+  summary: z.string().min(1),
+  /** The route an address of this platform takes unless the admin says otherwise. */
+  default: z.boolean().default(false),
+  spf: z.strictObject({
+    /** The relay's sending IP must pass SPF for the address's domain. */
+    relay: requirementLevelSchema,
+    /** The platform's `requiredIncludes`. */
+    includes: requirementLevelSchema,
+    why: z.string().min(1),
+  }),
+  dkim: z.strictObject({
+    /** Signers any one of which is enough: `platform` = all the platform's selectors, `relay` = one of the relay's. */
+    anyOf: z.array(z.enum(['platform', 'relay'])).min(1),
+    /** When the platform's own signature applies at all (Zendesk: only with digital signatures turned on). */
+    platformWhen: z.string().optional(),
+    why: z.string().min(1),
+  }),
+  /** PTR, HELO of the relay: only meaningful where the relay delivers. */
+  relayIdentity: requirementLevelSchema,
+  ...sourced,
+});
+export type PlatformRoute = z.output<typeof platformRouteSchema>;
+
 export const platformSchema = z.strictObject({
   /** The file's name: resources/platforms/<id>.json. */
   id: platformIdSchema,
@@ -50,6 +92,12 @@ export const platformSchema = z.strictObject({
     ...sourced,
   }),
   dmarc: z.strictObject({ recommended: z.string().optional(), alignment: z.string(), ...sourced }),
+  /** The ways mail can leave, with what each needs; exactly one is the default. */
+  routes: z
+    .array(platformRouteSchema)
+    .min(1)
+    .refine((routes) => routes.filter((r) => r.default).length === 1, { message: 'exactly one route must be "default": true' })
+    .refine((routes) => new Set(routes.map((r) => r.id)).size === routes.length, { message: 'route ids must be unique' }),
   forwarding: z
     .strictObject({
       /** `support@{subdomain}.zendesk.com` */

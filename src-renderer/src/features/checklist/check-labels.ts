@@ -9,6 +9,8 @@ export const statusLabels = {
   fail: 'Fail',
   pending: 'Pending',
   error: 'Error',
+  'needs-input': 'Needs input',
+  'not-needed': 'Not needed',
 } as const satisfies Record<CheckStatus, string>;
 
 export function statusColor(status: CheckStatus | FindingSeverity): NonNullable<BadgeProps['color']> {
@@ -22,8 +24,11 @@ export function statusColor(status: CheckStatus | FindingSeverity): NonNullable<
     case 'error':
       return 'severe';
     case 'pending':
+    case 'needs-input':
     case 'info':
       return 'informative';
+    case 'not-needed':
+      return 'subtle';
     default:
       return assertNever(status);
   }

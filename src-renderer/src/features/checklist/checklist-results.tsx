@@ -129,7 +129,7 @@ export function ChecklistResults({ state, onRerun, onCheckPropagation }: Checkli
 }
 
 function countsOf(items: readonly CheckItem[]): Record<CheckStatus, number> {
-  const counts: Record<CheckStatus, number> = { pass: 0, warn: 0, fail: 0, pending: 0, error: 0 };
+  const counts: Record<CheckStatus, number> = { pass: 0, warn: 0, fail: 0, pending: 0, error: 0, 'needs-input': 0, 'not-needed': 0 };
   for (const item of items) counts[item.status] += 1;
   return counts;
 }

@@ -10,6 +10,8 @@ function item(id: string, status: CheckItem['status'] = 'pass'): CheckItem {
     kind: 'mx',
     title: id,
     importance: 'required',
+    required: true,
+    requirement: { level: 'required', route: 'connector', why: '' },
     status,
     summary: `${id} ${status}`,
     findings: [],
@@ -20,10 +22,10 @@ function item(id: string, status: CheckItem['status'] = 'pass'): CheckItem {
 }
 
 function report(items: CheckItem[]): ChecklistReport {
-  const counts = { pass: 0, warn: 0, fail: 0, pending: 0, error: 0 };
+  const counts = { pass: 0, warn: 0, fail: 0, pending: 0, error: 0, 'needs-input': 0, 'not-needed': 0 };
   for (const i of items) counts[i.status] += 1;
   const at = '2026-11-23T10:00:00.000Z';
-  return { domain: 'example.com', platform: 'generic', startedAt: at, finishedAt: at, durationMs: 5, resolver, items, counts, records: [], zoneFile: '', queries: 3 };
+  return { domain: 'example.com', platform: 'generic', route: 'connector', ok: true, blocking: [], startedAt: at, finishedAt: at, durationMs: 5, resolver, items, counts, records: [], zoneFile: '', queries: 3 };
 }
 
 const run = (actions: RunAction[], from: RunState = idleRun) => actions.reduce(runReducer, from);

@@ -40,6 +40,10 @@ function glyph(status: CheckStatus | FindingSeverity): string {
       return '⚠';
     case 'pending':
       return '…';
+    case 'needs-input':
+      return '✎';
+    case 'not-needed':
+      return '–';
     case 'info':
       return 'i';
     default:
@@ -59,7 +63,7 @@ export function SeverityChip({ severity }: { readonly severity: FindingSeverity 
 /** A chip in a check status's colours with its own label and glyph (the status view's item states use it). */
 export function Chip({ tone, label, glyph: mark, small }: { readonly tone: CheckStatus; readonly label: string; readonly glyph: string; readonly small: boolean }) {
   const styles = useStyles();
-  const toneClass = tone === 'pending' ? styles.neutral : styles[tone];
+  const toneClass = tone === 'pending' || tone === 'needs-input' || tone === 'not-needed' ? styles.neutral : styles[tone];
   return (
     <span className={mergeClasses(styles.chip, small && styles.small, toneClass)} data-status={tone}>
       <span aria-hidden="true">{mark}</span>
