@@ -341,6 +341,13 @@ test.describe('connect-address wizard', () => {
     await expect(problems).not.toContainText('pending');
     await expect(problems.getByRole('button', { name: 'Back to step 6, DNS records' }).first()).toBeVisible();
     await expect(problems.filter({ hasText: 'verification email' })).toHaveCount(0);
+    // The test passed on this computer only (a loopback host): the platform's blockers come before what to paste.
+    const blockers = page.getByTestId('summary-blockers');
+    await expect(blockers).toContainText('Not ready for Zendesk yet');
+    await expect(blockers.locator('[data-blocker="host-not-public"]')).toContainText('Zendesk connects to the server from the internet, and 127.0.0.1 is a loopback address');
+    const order = await summary.evaluate((root) => ({ blockers: root.textContent.indexOf('Not ready for Zendesk'), paste: root.textContent.indexOf('Enter these in') }));
+    expect(order.blockers).toBeGreaterThanOrEqual(0);
+    expect(order.blockers).toBeLessThan(order.paste);
     for (const fact of ['127.0.0.1', String(peer.port), 'STARTTLS', ADDRESS, 'support@acme.zendesk.com']) await expect(summary).toContainText(fact);
     await page.getByRole('button', { name: 'Copy password' }).click();
     const noClipboard = clipboardUnavailable();
