@@ -115,23 +115,24 @@ test.describe('checklist', () => {
     const records = dmarc.getByRole('list', { name: 'Records to publish' });
     await expect(records).toContainText('_dmarc');
     await expect(records).toContainText(`_dmarc.${BROKEN}`);
-    await expect(records).toContainText(`v=DMARC1; p=reject; rua=mailto:dmarc@${BROKEN}`);
+    // p=rejectt is p=none to receivers today: the record to paste keeps none, reject is a later stage.
+    await expect(records).toContainText(`v=DMARC1; p=none; rua=mailto:dmarc@${BROKEN}`);
     await expect(records).toContainText('3600 s (1 h)');
     const copyValue = records.getByRole('button', { name: 'Copy value of TXT _dmarc' });
     await copyValue.click();
     await expect(records.getByRole('button', { name: 'Copied value of TXT _dmarc' })).toBeVisible();
     await expect(records.getByRole('status').filter({ hasText: 'Copied value of TXT _dmarc to the clipboard.' })).toHaveCount(1);
-    expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(`v=DMARC1; p=reject; rua=mailto:dmarc@${BROKEN}`);
+    expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(`v=DMARC1; p=none; rua=mailto:dmarc@${BROKEN}`);
 
-    // The SPF fix merges the two records into one.
+    // The SPF fix merges the two records into one, keeping the less strict all (~all over -all).
     await expand(spf);
-    await expect(spf.getByRole('list', { name: 'Records to publish' })).toContainText('v=spf1 ip4:192.0.2.0/24 include:_spf.google.com -all');
+    await expect(spf.getByRole('list', { name: 'Records to publish' })).toContainText('v=spf1 ip4:192.0.2.0/24 include:_spf.google.com ~all');
     await expect(spf.getByRole('list', { name: 'Records judged' }).getByRole('listitem')).toHaveCount(2);
 
     // Every record to publish as one zone-file snippet.
     await page.getByRole('button', { name: 'Copy zone-file snippet' }).click();
     const zone = await page.evaluate(() => navigator.clipboard.readText());
-    expect(zone).toContain(`_dmarc.${BROKEN}.\t3600\tIN\tTXT\t"v=DMARC1; p=reject; rua=mailto:dmarc@${BROKEN}"`);
+    expect(zone).toContain(`_dmarc.${BROKEN}.\t3600\tIN\tTXT\t"v=DMARC1; p=none; rua=mailto:dmarc@${BROKEN}"`);
     const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Download .zone file' }).click()]);
     expect(download.suggestedFilename()).toBe(`${BROKEN}.zone`);
 
