@@ -329,6 +329,13 @@ test.describe('connect-address wizard', () => {
     expect(sent?.messages).toHaveLength(1);
     expect(new Set(sent?.mailFrom)).toEqual(new Set([ADDRESS]));
     expect(new Set(sent?.rcptTo)).toEqual(new Set([ADDRESS]));
+    // The same verification email as the Status view's, with Zendesk's headers, recorded on the address as the wizard's run.
+    expect(sent?.messages[0]).toMatch(/^X-Mailer: Zendesk Mailer\r?$/mu);
+    expect(sent?.messages[0]).not.toMatch(/^X-Mailer: Relayproof/mu);
+    const draft = (await bridge(page, 'wizard:get-draft', {})).value as { addressId: string };
+    const history = (await bridge(page, 'verification:history', { addressId: draft.addressId, limit: 10 })).value as { runs: Array<{ trigger: string; observations: Array<{ itemId: string; outcome: string }> }> };
+    expect(history.runs[0]?.trigger).toBe('wizard');
+    expect(history.runs[0]?.observations.find((o) => o.itemId === 'email-accepted')?.outcome).toBe('pass');
     await audit(page, 'wizard-7-verify');
     await next(page);
 
