@@ -13,7 +13,7 @@ import { expectedDkimTarget, type Platform, type PlatformCatalog } from '../prov
 import { checkBimi } from './bimi';
 import { checkDkim, pendingDkim, type DkimPreset } from './dkim';
 import { signaturesInHeaders } from './dkim-record';
-import { checkDmarc } from './dmarc';
+import { checkDmarc, type DmarcAlignment } from './dmarc';
 import { checkForwarding } from './forwarding';
 import { checkHelo } from './helo';
 import { buildItem, finding } from './item';
@@ -152,10 +152,18 @@ export function planChecklist(
     }
   }
   if (wanted('dmarc')) {
+    // The DMARC advice waits for this run's SPF verdict and DKIM keys (the same promises, no second lookup).
+    const spfCheck = checks.find((c) => c.kind === 'spf');
+    const dkimChecks = checks.filter((c) => c.kind === 'dkim');
+    const alignment = async (): Promise<DmarcAlignment> => {
+      const spf = spfCheck === undefined ? null : await spfCheck.run().catch(() => null);
+      const dkim = (await Promise.all(dkimChecks.map((c) => c.run().catch(() => null)))).filter((i): i is CheckItem => i !== null);
+      return alignmentOf(spf, applyRoute(dkim, { platform, route: context.route, selectorSources: context.selectorSources ?? new Map() }));
+    };
     checks.push({
       id: 'dmarc',
       kind: 'dmarc',
-      run: () => checkDmarc({ ...common, alignmentNote: platform.dmarc.alignment, ...(platform.dmarc.recommended ? { recommended: platform.dmarc.recommended } : {}) }),
+      run: () => checkDmarc({ ...common, alignmentNote: platform.dmarc.alignment, alignment, ...(platform.dmarc.recommended ? { recommended: platform.dmarc.recommended } : {}) }),
     });
   }
   if (wanted('mx')) checks.push({ id: 'mx', kind: 'mx', run: () => checkMx(common) });
@@ -167,7 +175,35 @@ export function planChecklist(
   if (wanted('forwarding') && (platform.forwarding !== null || input.forwardingAddress !== undefined)) {
     checks.push({ id: 'forwarding', kind: 'forwarding', run: () => checkForwarding({ ...common, address: input.forwardingAddress, pattern: platform.forwarding, platformName: platform.name }) });
   }
-  return checks;
+  // Each check runs once: the DMARC advice and the run share one promise per check.
+  return checks.map((c) => ({ ...c, run: once(c.run) }));
+}
+
+function once<T>(run: () => Promise<T>): () => Promise<T> {
+  let promise: Promise<T> | undefined;
+  return () => (promise ??= run());
+}
+
+/**
+ * What the DNS says about this route's alignment today: SPF passes for the relay's (or the
+ * platform's) IP with the domain as envelope sender, and an aligned DKIM key the route
+ * needs is published. A key is not a signature — the message proof says whether mail is
+ * really signed — but a missing or broken one is a definite fail.
+ */
+export function alignmentOf(spf: CheckItem | null, dkim: readonly CheckItem[]): DmarcAlignment {
+  const verdict = spf?.evidence.details.kind === 'spf' ? spf.evidence.details.verdict : null;
+  const spfState: DmarcAlignment['spf'] = verdict !== null ? (verdict.result === 'pass' ? 'pass' : 'fail') : spf?.status === 'fail' ? 'fail' : 'unknown';
+  const needed = dkim.filter((i) => i.required);
+  const dkimState: DmarcAlignment['dkim'] = needed.some((i) => i.status === 'pass' || i.status === 'warn')
+    ? 'pass'
+    : needed.length > 0 && needed.every((i) => i.status === 'fail')
+      ? 'fail'
+      : 'unknown';
+  const parts = [
+    verdict !== null ? `SPF ${verdict.result} for ${verdict.ip}` : spfState === 'fail' ? 'SPF fails' : 'SPF not judged for a sending IP',
+    dkimState === 'pass' ? 'an aligned DKIM key is published' : dkimState === 'fail' ? 'no aligned DKIM key' : 'DKIM selector not known',
+  ];
+  return { spf: spfState, dkim: dkimState, detail: parts.join(', ') };
 }
 
 export async function runChecklist(input: ChecklistInput, deps: ChecklistDeps): Promise<Result<ChecklistReport>> {

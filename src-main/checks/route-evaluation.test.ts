@@ -43,6 +43,9 @@ const dns = useTestDns([
       rr.txt('broken.test', 'v=spf1 ip4:192.0.2.1 -all'),
       rr.txt('broken.test', 'v=spf1 mx -all'),
       rr.mx('broken.test', 10, 'mx.relay.test'),
+      // risky.test: p=reject although the relay's IP fails SPF and no key is published.
+      rr.txt('risky.test', 'v=spf1 ip4:192.0.2.1 -all'),
+      rr.txt('_dmarc.risky.test', 'v=DMARC1; p=reject; rua=mailto:dmarc@risky.test'),
       // ses.test: Zuora advanced SMTP (SES): include and the three token CNAMEs.
       rr.txt('ses.test', 'v=spf1 include:amazonses.com ~all'),
       rr.txt('amazonses.com', 'v=spf1 ip4:54.240.0.0/18 ~all'),
@@ -213,6 +216,24 @@ describe('route-aware checklist', () => {
     const report = await run({ domain: 'relay.test', platform: 'zendesk', relaySelectors: ['relay1'], sendingIp: '192.0.2.30' });
     expect(report.records.filter((r) => r.name.includes('zendesk'))).toEqual([]);
     expect(report.items.find((i) => i.id === 'dkim:zendesk1')?.summary).toBe('Not needed: relay1 (your mail server\'s key) already gives an aligned DKIM signature on this route.');
+  });
+
+  it("suggests p=none for a broken domain: never stricter than what the domain's mail passes today", async () => {
+    const report = await run({ domain: 'broken.test', platform: 'clienttether', sendingIp: '192.0.2.1' });
+    const dmarc = report.items.find((i) => i.id === 'dmarc');
+    const records = dmarc?.fix?.records.map((r) => r.value) ?? [];
+    expect(records).toHaveLength(1);
+    expect(records[0]).toMatch(/^v=DMARC1; p=none; rua=mailto:/u);
+    expect(records.join(' ')).not.toMatch(/p=(quarantine|reject)/u);
+    // The stricter stages are steps with their conditions, not records to paste.
+    expect(dmarc?.fix?.steps.join(' ')).toMatch(/quarantine/u);
+  });
+
+  it('keeps an enforcing policy the route fails, and flags it as risky', async () => {
+    const report = await run({ domain: 'risky.test', platform: 'zuora', relaySelectors: ['relay1'], sendingIp: '192.0.2.30' });
+    const dmarc = report.items.find((i) => i.id === 'dmarc');
+    expect(dmarc?.findings.some((f) => f.code === 'dmarc-policy-risky' && f.severity === 'warn')).toBe(true);
+    expect((dmarc?.fix?.records ?? []).some((r) => /p=none/u.test(r.value))).toBe(false);
   });
 
   it('refuses a route the platform does not have, naming the ones it has', async () => {
