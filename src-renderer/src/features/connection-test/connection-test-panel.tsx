@@ -17,6 +17,7 @@ import { routeHref } from '../../app/routes';
 import { useQueryClient } from '@tanstack/react-query';
 import { channelKey, useChannelMutation, useSettings } from '../../api/hooks';
 import { ErrorBar } from '../../ui/error-bar';
+import { PlatformBlockers } from '../../ui/platform-blockers';
 import { useVisuallyHiddenStyles } from '../../ui/visually-hidden';
 import { OneTimeSecret } from '../addresses/one-time-secret';
 import { CertificateCard } from './certificate-card';
@@ -307,37 +308,43 @@ function m365GuideFor(address: AddressView | undefined, report: ConnectionReport
 function Verdict({ report, onSwitch, m365AddressId = null }: { readonly report: ConnectionReport; readonly onSwitch: (security: Security) => void; readonly m365AddressId?: string | null }) {
   const styles = useStyles();
   const fix = switchFor(report.failure?.code);
-  const intent = report.outcome === 'pass' ? 'success' : report.outcome === 'warn' ? 'warning' : 'error';
+  // A pass the platform will not repeat (a loopback host, a pinned certificate) is never green.
+  const intent = report.outcome === 'fail' ? 'error' : report.outcome === 'pass' && report.platformReady ? 'success' : 'warning';
   const title =
     report.outcome === 'fail'
       ? `Failed at ${report.failure === null ? 'an unknown phase' : phaseLabels[report.failure.phase]}`
       : report.outcome === 'warn'
         ? 'Passed with warnings'
-        : 'Every phase passed';
+        : report.platformReady
+          ? 'Every phase passed'
+          : 'Every phase passed on this computer';
   const body = report.outcome === 'fail' ? (report.failure?.message ?? verdictOf(report)) : passSentence(report);
   return (
-    <MessageBar intent={intent} layout="multiline" data-verdict={report.outcome}>
-      <MessageBarBody className={styles.verdictText}>
-        <MessageBarTitle>{title}</MessageBarTitle>
-        {body}
-        {report.testSend?.accepted === true ? ` Test message token: ${report.testSend.token}.` : ''}
-        {report.outcome === 'fail' && m365AddressId !== null ? (
-          <>
-            {' '}
-            <Link href={routeHref('m365', { address: m365AddressId })} data-testid="m365-guide-link">
-              Open the Microsoft 365 guide for this address
-            </Link>
-          </>
-        ) : null}
-      </MessageBarBody>
-      {fix === null ? null : (
-        <MessageBarActions>
-          <Button size="small" onClick={() => onSwitch(fix.security)}>
-            {fix.label}
-          </Button>
-        </MessageBarActions>
-      )}
-    </MessageBar>
+    <>
+      <PlatformBlockers blockers={report.blockers} testId="test-blockers" />
+      <MessageBar intent={intent} layout="multiline" data-verdict={report.outcome}>
+        <MessageBarBody className={styles.verdictText}>
+          <MessageBarTitle>{title}</MessageBarTitle>
+          {body}
+          {report.testSend?.accepted === true ? ` Test message token: ${report.testSend.token}.` : ''}
+          {report.outcome === 'fail' && m365AddressId !== null ? (
+            <>
+              {' '}
+              <Link href={routeHref('m365', { address: m365AddressId })} data-testid="m365-guide-link">
+                Open the Microsoft 365 guide for this address
+              </Link>
+            </>
+          ) : null}
+        </MessageBarBody>
+        {fix === null ? null : (
+          <MessageBarActions>
+            <Button size="small" onClick={() => onSwitch(fix.security)}>
+              {fix.label}
+            </Button>
+          </MessageBarActions>
+        )}
+      </MessageBar>
+    </>
   );
 }
 
