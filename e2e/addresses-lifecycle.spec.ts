@@ -187,7 +187,10 @@ test.describe('address lifecycle', () => {
     await dialog.getByRole('button', { name: 'Close' }).click();
     await expect(dialog).toBeHidden();
     await expect(page.getByRole('status').filter({ hasText: 'is now the one stored in the OS keychain' })).toBeVisible();
-    await expect(rowOf(page, created.id)).toContainText('Last test passed');
+    // The relay is on 127.0.0.1: it passed here, and the row says the platform cannot reach it.
+    await expect(rowOf(page, created.id)).toContainText('Passed here, not platform-ready');
+    await expect(rowOf(page, created.id).getByTestId('address-blockers')).toContainText('host not reachable from the internet');
+    await expect(rowOf(page, created.id)).not.toContainText('Last test passed');
     expect(await runStoredTest(page, created.id)).toBe('pass');
 
     // History of the address: the refused and the successful rotation, never a secret.
