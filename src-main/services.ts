@@ -161,6 +161,7 @@ export function createServices(options: ServicesOptions): Services {
     ensureOAuthToken: createBackgroundToken({ tokens: m365Tokens, apps: m365Apps, vault, m365, clock }),
     statusStore: verificationStore,
     platforms,
+    providers,
     smtpTest: smtp.run,
     logger,
     appVersion: APP_VERSION,

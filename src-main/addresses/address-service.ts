@@ -32,6 +32,7 @@ import { unreadableResource } from '../app/json-resource';
 import type { AddressTokens } from '../m365/address-tokens';
 import type { AppRegistrations } from '../m365/app-registrations';
 import { unknownPlatform, type LoadPlatformsResult, type PlatformCatalog } from '../providers/platforms';
+import { routeOf } from '../checks/route-evaluation';
 import type { SmtpTester, SmtpTestOptions } from '../smtp/lending-test';
 import { definedOnly } from '../store/patch';
 import type { AppStore } from '../store/store';
@@ -215,6 +216,8 @@ export function createAddressService(deps: AddressServiceDeps): AddressService {
       if (!catalog.ok) return catalog;
       const platform = catalog.value.get(fields.platform);
       if (platform === undefined) return unknownPlatform(fields.platform, catalog.value);
+      const route = routeOf(platform, fields.route ?? undefined);
+      if (!route.ok) return route;
       const request = { address: fields.address, platform: fields.platform, environment: fields.environment };
       let checked = checkNewAddress(request, store.listAddresses(), platform);
       if (checked.errors.length > 0) return refusal(checked);
@@ -262,6 +265,15 @@ export function createAddressService(deps: AddressServiceDeps): AddressService {
         const checked = await check({ ...target, excludeId: id });
         if (!checked.ok) return checked;
         if (checked.value.errors.length > 0) return refusal(checked.value);
+      }
+      if (wanted.route !== undefined || wanted.platform !== undefined) {
+        // The route must be one the (new) platform has; a platform without it falls back to its default.
+        const catalog = await platforms();
+        if (!catalog.ok) return catalog;
+        const platform = catalog.value.get(target.platform);
+        if (platform === undefined) return unknownPlatform(target.platform, catalog.value);
+        const route = routeOf(platform, (wanted.route === undefined ? before.route : wanted.route) ?? undefined);
+        if (!route.ok) return route;
       }
       const updated = store.updateAddress(id, wanted);
       if (updated === undefined) return notFoundAddress(id);

@@ -13,6 +13,7 @@ import type { PlatformId } from '../../src-preload/contract/platform-vocabulary'
 import type { Platform } from '../../src-preload/contract/providers';
 import { checkNewAddress, type SavedAddress } from './address-check';
 import { unknownPlatformMessage } from '../providers/platforms';
+import { routeOf } from '../checks/route-evaluation';
 
 export const ADDRESS_EXPORT_VERSION = 1;
 
@@ -87,6 +88,8 @@ const NOT_AN_EXPORT_HINT = 'Choose a file that Relayproof saved with Export (it 
 export function importRowRefusal(fields: AddressFields, known: readonly SavedAddress[], platforms: ReadonlyMap<PlatformId, Platform>): string | null {
   const platform = platforms.get(fields.platform);
   if (platform === undefined) return `platform: ${unknownPlatformMessage(fields.platform, platforms)}`;
+  const route = routeOf(platform, fields.route ?? undefined);
+  if (!route.ok) return `route: ${route.error.message}`;
   const check = checkNewAddress({ address: fields.address, platform: fields.platform, environment: fields.environment }, known, platform);
   if (check.errors.length === 0) return null;
   const existing = check.errors.some((e) => e.code === 'duplicate') ? 'Skipped, the existing address is kept unchanged: ' : 'Skipped: ';

@@ -205,6 +205,14 @@ describe('route-aware checklist', () => {
     expect(report.items.find((i) => i.id === 'spf')?.summary).toContain('Judged for 192.0.2.30, the address of smtp.relay.test');
   });
 
+  it("does not fail SPF on an assumption: the SMTP host's address not being authorised asks for the real sending IP", async () => {
+    const report = await run({ domain: 'relay.test', platform: 'zuora', relaySelectors: ['relay1'], smtpHost: '203.0.113.50' });
+    const spf = report.items.find((i) => i.id === 'spf');
+    expect(spf).toMatchObject({ status: 'needs-input', needsInput: { field: 'sendingIp' } });
+    expect(spf?.summary).toContain('SPF does not authorise 203.0.113.50, the address of 203.0.113.50 (fail)');
+    expect(report.ok).toBe(true);
+  });
+
   it('asks for the relay selector by the field that takes it, naming Zendesk\'s alternative', async () => {
     const report = await run({ domain: 'broken.test', platform: 'zendesk', sendingIp: '192.0.2.1' });
     const ask = report.items.find((i) => i.id === 'dkim:*');

@@ -63,6 +63,17 @@ function spfItem(item: CheckItem, ctx: RouteContext): CheckItem {
   const details = item.evidence.details;
   // The relay's authorisation is proven by a verdict for its sending IP, or by the include its provider publishes.
   const assumed = ctx.assumed?.sendingIp;
+  if (details.verdict !== null && assumed !== undefined && details.verdict.ip === assumed.ip && details.verdict.result !== 'pass' && item.status !== 'error') {
+    // An assumption that fails proves nothing: many servers send from another address than the one they accept mail on.
+    const broken = item.findings.some((f) => f.severity === 'fail' && !f.code.startsWith('spf-verdict'));
+    if (!broken) {
+      return withRequirement(item, requirement, {
+        status: 'needs-input',
+        summary: `SPF does not authorise ${assumed.ip}, the address of ${assumed.host} (${details.verdict.result}). If your server sends from another IP, enter it (a received message's Received header names it), or send the verification email and Relayproof reads it; if it sends from ${assumed.ip}, add it to the SPF record.`,
+        needsInput: { field: 'sendingIp', label: 'Sending IP of your mail server' },
+      });
+    }
+  }
   if (details.verdict !== null && assumed !== undefined && details.verdict.ip === assumed.ip) {
     return withRequirement(item, requirement, {
       summary: `${item.summary} (Judged for ${assumed.ip}, the address of ${assumed.host}: no sending IP is known yet, so Relayproof assumes your server sends from there; the IP of a received message replaces it.)`,

@@ -11,7 +11,7 @@ import type { Handlers } from './dispatch';
 import { dnsServersOr } from './dns-servers';
 import type { HandlerDeps } from './handlers';
 
-export function checksHandlers(deps: HandlerDeps): Pick<Handlers, 'checks:run-checklist' | 'checks:check-propagation'> {
+export function checksHandlers(deps: HandlerDeps): Pick<Handlers, 'checks:run-checklist' | 'checks:run-for-address' | 'checks:check-propagation'> {
   const { store } = deps;
 
   return {
@@ -22,6 +22,10 @@ export function checksHandlers(deps: HandlerDeps): Pick<Handlers, 'checks:run-ch
       }
       if (!loaded.platforms.has(input.platform)) return unknownPlatform(input.platform, loaded.platforms);
       return runChecklist({ ...input, dnsServers: dnsServersOr(store, input.dnsServers) }, { platforms: loaded.platforms, signal: ctx.signal, onEvent: ctx.emit });
+    },
+
+    async 'checks:run-for-address'({ addressId, from }, ctx) {
+      return deps.verification.checklist(addressId, from === 'wizard' ? 'wizard' : 'manual', ctx);
     },
 
     async 'checks:check-propagation'(input, ctx) {

@@ -12,7 +12,7 @@ import type { AddressStatus, OperationEvent, RecheckResult, SendEmailEvent, Send
 import { silentLogger } from '../log/logger';
 import { createServices, type Services } from '../services';
 import { INBOX, INBOX_PASSWORD, SUBMIT_SECRET, SUPPORT, useMailLoop, type MailLoop } from '../testing/verification-fixture';
-import { ACME, verificationZones } from '../testing/verification-zone';
+import { ACME, RELAY_IP, verificationZones } from '../testing/verification-zone';
 import type { RunRecord } from '../../src-preload/contract/verification-schemas';
 import { memoryKeychain } from '../testing/transport-support';
 import type { ConnectionReport } from '../../src-preload/contract/smtp-schemas';
@@ -417,9 +417,10 @@ describe('verification channels', () => {
     const d = open().createDispatcher();
     await d.dispatch('settings:update', { patch: { dnsServers: [`127.0.0.1:${dns.port}`] } });
     const created = await d.dispatch('addresses:create', {
-      fields: { address: SUPPORT, platform: 'generic', environment: 'production', provider: 'custom', host: '127.0.0.1', port: 1, security: 'starttls', username: SUPPORT, authKind: 'password', selectors: [] },
+      fields: { address: SUPPORT, platform: 'generic', environment: 'production', provider: 'custom', host: RELAY_IP, port: 1, security: 'starttls', username: SUPPORT, authKind: 'password', selectors: [] },
       secret: SUBMIT_SECRET,
     });
+    // The relay's own address (RELAY_IP) is the one SPF authorises: with no message yet, SPF is judged for the SMTP host.
     if (!created.ok) throw new Error(created.error.message);
     const id = (created.value as { id: string }).id;
     try {

@@ -111,7 +111,7 @@ describe('addresses and settings', () => {
     open(dir).createAddress(fields);
     const [row] = readJson(dir)['addresses'] as Record<string, unknown>[];
     expect(Object.keys(row ?? {}).sort()).toEqual(
-      ['address', 'authKind', 'createdAt', 'environment', 'forwardingMailbox', 'host', 'id', 'lastTest', 'mailbox', 'platform', 'platformSubdomain', 'port', 'proceedReason', 'provider', 'rotationReminderDays', 'secretChangedAt', 'security', 'selectors', 'setup', 'updatedAt', 'username'].sort(),
+      ['address', 'authKind', 'createdAt', 'environment', 'forwardingMailbox', 'host', 'id', 'lastTest', 'mailbox', 'platform', 'platformSubdomain', 'port', 'proceedReason', 'provider', 'rotationReminderDays', 'route', 'secretChangedAt', 'security', 'selectors', 'setup', 'updatedAt', 'username'].sort(),
     );
   });
 

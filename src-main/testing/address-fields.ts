@@ -18,6 +18,7 @@ export function testAddressFields(overrides: Partial<AddressFields> = {}): Addre
     username: 'support@example.test',
     authKind: 'password',
     selectors: [],
+    route: null,
     platformSubdomain: null,
     rotationReminderDays: null,
     mailbox: null,

@@ -147,6 +147,7 @@ export const validInputs: { readonly [C in ChannelName]: readonly [ChannelInput<
   'm365:forget-token': [{ addressId: 'addr-1' }],
   'verification:status': [{}, { addressId: 'addr-1' }],
   'verification:recheck': [{ operationId: 'op_12345678', addressId: 'addr-1' }],
+  'checks:run-for-address': [{ operationId: 'op_12345678', addressId: 'addr-1' }, { operationId: 'op_12345679', addressId: 'addr-1', from: 'wizard' }],
   'verification:send-email': [{ operationId: 'op_12345678', addressId: 'addr-1' }, { operationId: 'op_12345678', addressId: 'addr-1', recipient: 'inbox@example.com', waitSeconds: 60 }],
   'verification:verify-eml': [{ raw: Buffer.from('From: a@example.com\r\n\r\nhi\r\n').toString('base64') }, { addressId: 'addr-1', raw: 'RnJvbTogYUBleGFtcGxlLmNvbQ0KDQpoaQ0K' }],
   'verification:history': [{ addressId: 'addr-1' }, { addressId: 'addr-1', limit: 10 }],
@@ -512,6 +513,7 @@ export function identifierFields(env: IdentifierEnvironment): IdentifierField[] 
     },
     [['domain'], ['selectors', 0], ['smtpHost'], ['sender'], ['heloName'], ['forwardingAddress'], ['dnsServers', 0]],
   );
+  add('checks:run-checklist', { operationId: 'op_hidden_checks_2', domain: 'example.test', relaySelectors: ['relay1'], relayInclude: 'spf.example.test', dnsServers: [env.dnsServer] }, [['relaySelectors', 0], ['relayInclude']]);
   add('checks:check-propagation', { name: '_dmarc.example.test', type: 'TXT', dnsServers: [env.dnsServer] }, [['name'], ['dnsServers', 0]]);
   add('providers:detect', { domain: 'example.test', dnsServers: [env.dnsServer] }, [['domain'], ['dnsServers', 0]]);
   add('analyze:read-dkim-signatures', { headers: 'DKIM-Signature: d=example.test; s=relay1; b=abc', domain: 'example.test' }, [['domain']]);

@@ -23,8 +23,7 @@ import {
   type Result,
   type VerificationChange,
 } from '../../src-preload/contract';
-import { checklistInputSchema } from '../../src-preload/contract/checks-schemas';
-import { forwardingAddress } from '../../src-preload/contract/platform-vocabulary';
+import { checklistInputSchema, type ChecklistInputDraft, type ChecklistReport } from '../../src-preload/contract/checks-schemas';
 import type { ConnectionReport } from '../../src-preload/contract/smtp-schemas';
 import { isDnsItemId, type AddressVerificationState, type ItemId, type MessageProof, type Observation, type RunRecord } from '../../src-preload/contract/verification-schemas';
 import { notFoundAddress } from '../addresses/not-found';
@@ -33,7 +32,9 @@ import { runChecklist } from '../checks/checklist';
 import { resolverFromSpecs, type DnsResolver } from '../dns/resolver';
 import type { Logger } from '../log/logger';
 import type { EnsureAppToken } from '../m365/background-token';
-import type { LoadPlatformsResult } from '../providers/platforms';
+import type { LoadPlatformsResult, PlatformCatalog } from '../providers/platforms';
+import type { LoadProvidersResult } from '../providers/providers';
+import { addressChecklistInput } from './address-checklist';
 import type { SmtpTestOptions, SmtpTestRequest } from '../smtp/lending-test';
 import type { AppStore } from '../store/store';
 import { recordRun } from './history';
@@ -56,6 +57,8 @@ export interface RunCoordinatorDeps {
   readonly store: AppStore;
   readonly statusStore: VerificationStore;
   readonly platforms: () => Promise<LoadPlatformsResult>;
+  /** Provider presets: the SPF include that covers an address's mail service (resources/providers). */
+  readonly providers?: () => Promise<LoadProvidersResult>;
   /** The app's one connection-test path (smtp/lending-test.ts): settings, pins, keychain lending. */
   readonly smtpTest: SmtpTest;
   readonly logger: Logger;
@@ -74,6 +77,11 @@ export interface RunCoordinatorDeps {
 export interface RunCoordination {
   status(addressId?: string): Result<AddressStatus[]>;
   recheck(addressId: string, trigger: RunTrigger, ctx: RunContext): Promise<Result<RecheckResult>>;
+  /**
+   * The address's DNS checklist with its one input (address-checklist.ts), items streamed to
+   * `ctx`; its DNS items are recorded as a run, so the status shows the verdicts just shown.
+   */
+  checklist(addressId: string, trigger: RunTrigger, ctx: RunContext): Promise<Result<ChecklistReport>>;
   history(addressId: string, limit: number): Result<{ runs: RunRecord[]; total: number }>;
   /**
    * Restart the 72-hour window: the given DNS items (default: every DNS item that failed or
@@ -244,14 +252,17 @@ export function createRunCoordinator(deps: RunCoordinatorDeps): RunCoordinator {
     }
   }
 
-  function selectorsFor(address: Address): string[] {
-    // The selector a received message was really signed with (its DKIM-Signature s=) feeds the checklist:
-    // selectors are not discoverable from DNS alone (RFC 6376 §3.1).
+  /** The last message proof of the address: its sending IP and the selectors it was really signed with. */
+  function lastProof(address: Address): MessageProof | null {
     const runs = historyOf(statusStore.get(address.id), address.id).runs;
-    const proof = [...runs].reverse().find((r) => r.message !== null)?.message ?? null;
-    const domain = domainOf(address.address);
-    const used = (proof?.dkim ?? []).filter((d) => d.aligned && d.selector !== null && d.domain !== null && domainOf(`x@${d.domain}`) === domain).map((d) => d.selector as string);
-    return [...new Set([...address.selectors, ...used])].slice(0, 16);
+    return [...runs].reverse().find((r) => r.message !== null)?.message ?? null;
+  }
+
+  /** The address's one checklist input (address-checklist.ts): the same for every view. */
+  async function checklistInputOf(address: Address, platforms: PlatformCatalog): Promise<ChecklistInputDraft> {
+    const providers = deps.providers === undefined ? null : await deps.providers();
+    const provider = providers !== null && providers.ok ? providers.providers.find((p) => p.id === address.provider) : undefined;
+    return addressChecklistInput(address, { platform: platforms.get(address.platform), provider, lastProof: lastProof(address), dnsServers: dnsServers() });
   }
 
   /** When the last re-check (the runs that ran the DNS checklist) of the address ended, or null. */
@@ -269,11 +280,6 @@ export function createRunCoordinator(deps: RunCoordinatorDeps): RunCoordinator {
     return deps.ensureOAuthToken({ id: address.id, address: address.address, lending: address.lending }, signal);
   }
 
-  function lastSendingIp(address: Address): string | undefined {
-    const runs = historyOf(statusStore.get(address.id), address.id).runs;
-    return [...runs].reverse().find((r) => r.message !== null)?.message?.sender.ip ?? undefined;
-  }
-
   async function doRecheck(address: Address, trigger: RunTrigger, ctx: RunContext): Promise<Result<RunRecord>> {
     const emit = (event: RecheckEvent) => ctx.emit(event);
     const startedAt = clock().toISOString();
@@ -287,18 +293,7 @@ export function createRunCoordinator(deps: RunCoordinatorDeps): RunCoordinator {
         emit({ type: 'observation', observation: o });
       }
     };
-    const sendingIp = lastSendingIp(address);
-    // Where the platform wants inbound mail (resources/platforms: Zendesk's support@<subdomain>.zendesk.com).
-    const forwardingPattern = loaded.platforms.get(address.platform)?.forwarding?.addressPattern;
-    const checklistInput = checklistInputSchema.safeParse({
-      domain: domainOf(address.address),
-      platform: address.platform,
-      selectors: selectorsFor(address),
-      smtpHost: address.host,
-      dnsServers: dnsServers(),
-      ...(sendingIp !== undefined ? { sendingIp } : {}),
-      ...(forwardingPattern !== undefined && address.platformSubdomain !== null ? { forwardingAddress: forwardingAddress(forwardingPattern, address.platformSubdomain) } : {}),
-    });
+    const checklistInput = checklistInputSchema.safeParse(await checklistInputOf(address, loaded.platforms));
     const dns = async () => {
       emit({ type: 'step', step: RECHECK_ITEMS_DNS, state: 'started' });
       if (!checklistInput.success) {
@@ -366,6 +361,20 @@ export function createRunCoordinator(deps: RunCoordinatorDeps): RunCoordinator {
       const { value, joined } = await exclusive(addressId, 'recheck', () => doRecheck(address, trigger, ctx));
       if (!value.ok) return value;
       return ok({ run: value.value, status: addressStatus(store.getAddress(addressId) ?? address), joined });
+    },
+
+    async checklist(addressId, trigger, ctx) {
+      const address = store.getAddress(addressId);
+      if (address === undefined) return notFoundAddress(addressId);
+      const loaded = await deps.platforms();
+      if (!loaded.ok) return unreadableResource('platforms', loaded.problems);
+      const startedAt = clock().toISOString();
+      const input = checklistInputSchema.safeParse(await checklistInputOf(address, loaded.platforms));
+      if (!input.success) return fail('invalid-input', `The DNS checklist of ${address.address} could not run: ${input.error.issues[0]?.message ?? 'invalid input'}`);
+      const report = await runChecklist(input.data, { platforms: loaded.platforms, signal: ctx.signal, onEvent: (e) => ctx.emit(e), ...(deps.resolverOptions ? { resolverOptions: deps.resolverOptions } : {}) });
+      if (!report.ok || ctx.signal.aborted) return report;
+      await exclusive(addressId, 'recheck', () => Promise.resolve(record(store.getAddress(addressId) ?? address, trigger, startedAt, checklistObservations(report.value), { retire: untrackedDnsItems(report.value) })));
+      return report;
     },
 
     reset(addressId, itemIds) {

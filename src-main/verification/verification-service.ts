@@ -25,6 +25,7 @@ export function createVerificationService(deps: VerificationServiceDeps): Verifi
   return {
     status: runs.status,
     recheck: runs.recheck,
+    checklist: runs.checklist,
     history: runs.history,
     reset: runs.reset,
     startScheduler: runs.startScheduler,

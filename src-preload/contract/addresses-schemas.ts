@@ -17,6 +17,7 @@ import {
   usernameSchema,
 } from './fields';
 import { platformIdSchema } from './platform-vocabulary';
+import { routeIdSchema } from './route-ids';
 import { platformBlockersSchema } from './platform-readiness';
 import { secretStateSchema } from './vault';
 import { imapMailboxSchema } from './verification-schemas';
@@ -109,7 +110,10 @@ export const addressFieldsSchema = z.strictObject({
   security: securitySchema,
   username: usernameSchema,
   authKind: authKindSchema,
+  /** The DKIM selector(s) the admin's own mail service (the relay) signs with. */
   selectors: z.array(dkimSelectorSchema).max(16).default([]),
+  /** How the mail leaves (resources/platforms `routes`); null = the platform's default route. */
+  route: routeIdSchema.nullable().default(null),
   /** The platform account's own name where its forwarding target needs it (Zendesk: `yourcompany` of yourcompany.zendesk.com). */
   platformSubdomain: platformSubdomainSchema.nullable().default(null),
   /** Remind to rotate this address's secret after N days; null = the Settings default. */

@@ -7,7 +7,7 @@ import { z } from 'zod';
 import { dnsLookupSchema, dnsRecordTypeSchema, dnsServerSpecSchema, resolverDescriptionSchema } from './dns-schemas';
 import { ipAddressSchema, refuseHidden, safeText } from './fields';
 import { GENERIC_PLATFORM_ID, platformIdSchema } from './platform-vocabulary';
-import { routeIdSchema } from './providers';
+import { routeIdSchema } from './route-ids';
 
 /** A platform of resources/platforms (main refuses an id it does not have). */
 export const checklistPlatformSchema = platformIdSchema;

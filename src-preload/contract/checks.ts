@@ -3,7 +3,9 @@
  * they finish) and one record's propagation. Their schemas are in checks-schemas.ts and
  * dns-schemas.ts.
  */
+import { z } from 'zod';
 import { operationIdSchema, type ChannelSpec } from './channel-spec';
+import { idSchema } from './fields';
 import { checklistEventSchema, checklistInputSchema, checklistReportSchema } from './checks-schemas';
 import { propagationReportSchema, propagationRequestSchema } from './dns-schemas';
 
@@ -11,6 +13,18 @@ export const checksChannels = {
   /** The DKIM/SPF/DMARC checklist of a domain; items stream as they finish. */
   'checks:run-checklist': {
     input: checklistInputSchema.extend({ operationId: operationIdSchema }),
+    output: checklistReportSchema,
+    event: checklistEventSchema,
+    timeoutMs: 60_000,
+  },
+  /**
+   * The checklist of a saved address, with the input Relayproof builds from it (its platform
+   * and route, the relay's selectors, the provider's SPF include, the sending IP of a received
+   * message, the forwarding target): the wizard's DNS step, the Checklist view on an address
+   * and the status all judge the address this way. Its DNS items are recorded on the address.
+   */
+  'checks:run-for-address': {
+    input: z.strictObject({ addressId: idSchema, operationId: operationIdSchema, from: z.enum(['wizard', 'checklist']).default('checklist') }),
     output: checklistReportSchema,
     event: checklistEventSchema,
     timeoutMs: 60_000,

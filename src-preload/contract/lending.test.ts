@@ -14,6 +14,7 @@ const address: Address = {
   username: 'support@example.com',
   authKind: 'password',
   selectors: [],
+  route: null,
   platformSubdomain: null,
   rotationReminderDays: null,
   mailbox: { host: 'imap.example.com', port: 993, security: 'tls', username: 'inbox@example.com' },

@@ -6,6 +6,7 @@
 import { z } from 'zod';
 import { empty, type ChannelSpec } from './channel-spec';
 import { platformIdSchema } from './platform-vocabulary';
+import { routeIdSchema } from './route-ids';
 import { authKindSchema, dnsServerSpecSchema, safeText, securitySchema } from './fields';
 
 const isoDate = z.iso.date();
@@ -27,10 +28,7 @@ export const platformDkimSelectorSchema = z.strictObject({
 });
 export type PlatformDkimSelector = z.infer<typeof platformDkimSelectorSchema>;
 
-/** How mail for a platform can leave: through the admin's relay, from the platform's own servers, or Amazon SES. */
-export const routeIds = ['connector', 'direct', 'ses'] as const;
-export const routeIdSchema = z.enum(routeIds);
-export type RouteId = z.infer<typeof routeIdSchema>;
+export { routeIds, routeIdSchema, type RouteId } from './route-ids';
 
 /** Whether a requirement applies on a route: needed, nice to have, or beside the point. */
 export const requirementLevelSchema = z.enum(['required', 'optional', 'not-needed']);

@@ -14,6 +14,7 @@ const stored: AddressView = {
   username: 'support@example.com',
   authKind: 'password',
   selectors: ['zendesk1'],
+  route: null,
   platformSubdomain: null,
   rotationReminderDays: null,
   mailbox: null,

@@ -15,6 +15,7 @@ const base: AddressView = {
   username: 'support@example.com',
   authKind: 'password',
   selectors: [],
+  route: null,
   platformSubdomain: null,
   rotationReminderDays: null,
   mailbox: null,

@@ -14,6 +14,7 @@ const saved: AddressView = {
   username: 'app@example.com',
   authKind: 'app-password',
   selectors: [],
+  route: null,
   platformSubdomain: null,
   rotationReminderDays: null,
   mailbox: null,

@@ -1,0 +1,54 @@
+/**
+ * The one DNS checklist of an address: every view that judges an address's DNS (wizard
+ * step 6, the Checklist view opened on an address, the status re-check, the report) runs
+ * the checklist with this input, so the same item has the same status and wording
+ * everywhere. Built from what Relayproof knows about the address: its platform and sending
+ * route, the relay's selectors (saved, and those a received message was really signed
+ * with), the provider's SPF include, the sending IP a received message came from, the SMTP
+ * host and the platform's forwarding target.
+ */
+import type { Address } from '../../src-preload/contract/addresses-schemas';
+import type { ChecklistInputDraft } from '../../src-preload/contract/checks-schemas';
+import { domainToAscii } from '../../src-preload/contract/fields';
+import { forwardingAddress } from '../../src-preload/contract/platform-vocabulary';
+import type { Platform, ProviderPreset } from '../../src-preload/contract/providers';
+import type { MessageProof } from '../../src-preload/contract/verification-schemas';
+
+export interface AddressChecklistFacts {
+  readonly platform: Platform | undefined;
+  readonly provider: ProviderPreset | undefined;
+  /** The last message proof of the address (its sending IP and DKIM signatures), if any. */
+  readonly lastProof: MessageProof | null;
+  readonly dnsServers: readonly string[];
+}
+
+function domainOfAddress(address: string): string {
+  const domain = address.slice(address.lastIndexOf('@') + 1).toLowerCase();
+  return domainToAscii(domain) ?? domain;
+}
+
+/** Selectors a received message was really signed with, aligned with the address's domain (RFC 6376 §3.1: not discoverable from DNS). */
+export function signedSelectors(proof: MessageProof | null, domain: string): string[] {
+  return (proof?.dkim ?? [])
+    .filter((d) => d.aligned && d.selector !== null && d.domain !== null && d.domain.toLowerCase().replace(/\.$/u, '') === domain)
+    .map((d) => (d.selector ?? '').toLowerCase());
+}
+
+export function addressChecklistInput(address: Address, facts: AddressChecklistFacts): ChecklistInputDraft {
+  const domain = domainOfAddress(address.address);
+  const relaySelectors = [...new Set([...address.selectors, ...signedSelectors(facts.lastProof, domain)])].slice(0, 16);
+  const sendingIp = facts.lastProof?.sender.ip ?? undefined;
+  const pattern = facts.platform?.forwarding?.addressPattern;
+  const include = facts.provider?.spfInclude?.include;
+  return {
+    domain,
+    platform: address.platform,
+    ...(address.route === null ? {} : { route: address.route }),
+    relaySelectors,
+    ...(include === undefined ? {} : { relayInclude: include }),
+    smtpHost: address.host,
+    dnsServers: [...facts.dnsServers],
+    ...(sendingIp === undefined || sendingIp === null ? {} : { sendingIp }),
+    ...(pattern !== undefined && address.platformSubdomain !== null ? { forwardingAddress: forwardingAddress(pattern, address.platformSubdomain) } : {}),
+  };
+}

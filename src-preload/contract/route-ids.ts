@@ -1,0 +1,11 @@
+/**
+ * The ways a platform's mail can leave (resources/platforms `routes`): through the admin's
+ * relay (the authenticated SMTP connector), from the platform's own servers, or from
+ * Amazon SES for the admin's identity. Its own module: addresses, checks and platform
+ * presets all name routes without importing each other.
+ */
+import { z } from 'zod';
+
+export const routeIds = ['connector', 'direct', 'ses'] as const;
+export const routeIdSchema = z.enum(routeIds);
+export type RouteId = z.infer<typeof routeIdSchema>;
