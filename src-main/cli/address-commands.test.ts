@@ -136,6 +136,8 @@ describe('relayproof address: usage errors (exit 2, nothing stored)', () => {
       [addArgs(USER).map((a, i, all) => (all[i - 1] === '--port' ? 'submission' : a)), OLD, /--port must be a whole number/u],
       [addArgs(USER).map((a) => (a === '127.0.0.1' ? '127.0.0.1\r\nRSET' : a)), OLD, /Host contains a line break/u],
       [addArgs(USER).filter((a, i, all) => a !== '--host' && all[i - 1] !== '--host'), OLD, /custom provider needs --host/u],
+      [[...addArgs(USER), '--route', 'ses'], OLD, /zendesk has no "ses" sending route\. Choose one of: connector \(Through your mail server[^)]*\)\), direct/u],
+      [[...addArgs(USER), '--route', 'sideways'], OLD, /route: A sending route is connector \(through your mail server\), direct/u],
       [addArgs(USER).map((a) => (a === 'starttls' ? 'none' : a)), OLD, /--security none sends the password in clear text[\s\S]*--security starttls/u],
       [['address', 'test'], undefined, /address test ID/u],
       [['address', 'rotate', 'a-1'], NEW, /--password-stdin/u],

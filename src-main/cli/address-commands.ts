@@ -25,7 +25,7 @@ import { presetDefaults } from '../../src-preload/contract/preset-defaults';
 import { rotationReminder } from '../../src-preload/contract/rotation-reminder';
 
 const ADD_USAGE =
-  'Usage: relayproof address add --address A --platform ID --environment sandbox|production --provider ID [--host H --port N --security starttls|tls] [--user U] [--auth-kind password|app-password|api-key|oauth2] [--subdomain S] --password-stdin [--json]';
+  'Usage: relayproof address add --address A --platform ID --environment sandbox|production --provider ID [--host H --port N --security starttls|tls] [--user U] [--auth-kind password|app-password|api-key|oauth2] [--subdomain S] [--route connector|direct|ses] [--relay-selector S]... --password-stdin [--json]';
 const USAGE = [
   ADD_USAGE,
   '       relayproof address list [--json]',
@@ -95,6 +95,11 @@ function plural(n: number, word: string, many = `${word}s`): string {
 // ---------------------------------------------------------------------------
 // add
 
+/** A --route the platform does not declare (resources/platforms `routes`). */
+function routeUnknown(platforms: readonly { readonly id: string; readonly routes: readonly { readonly id: string }[] }[], platform: string, route: string | undefined): boolean {
+  return route !== undefined && !(platforms.find((p) => p.id === platform)?.routes.some((r) => r.id === route) ?? false);
+}
+
 async function add(args: readonly string[], io: CliIo, openServices: () => Services): Promise<ExitCode> {
   const { values: v } = parseOptions(args, {
     address: { type: 'string' },
@@ -107,6 +112,8 @@ async function add(args: readonly string[], io: CliIo, openServices: () => Servi
     user: { type: 'string' },
     'auth-kind': { type: 'string' },
     subdomain: { type: 'string' },
+    route: { type: 'string' },
+    'relay-selector': { type: 'string', multiple: true },
     'password-stdin': { type: 'boolean' },
   });
   const values = v as {
@@ -121,6 +128,8 @@ async function add(args: readonly string[], io: CliIo, openServices: () => Servi
     user?: string;
     'auth-kind'?: string;
     subdomain?: string;
+    route?: string;
+    'relay-selector'?: string[];
     'password-stdin'?: boolean;
   };
   const json = values.json === true;
@@ -184,8 +193,14 @@ async function add(args: readonly string[], io: CliIo, openServices: () => Servi
     username,
     authKind: authKind ?? 'password',
     ...(values.subdomain !== undefined ? { platformSubdomain: values.subdomain } : {}),
+    ...(values.route !== undefined ? { route: values.route } : {}),
+    selectors: values['relay-selector'] ?? [],
   });
   if (!parsed.success) throw new UsageError(describeIssues(parsed.error.issues));
+  if (routeUnknown(platforms.value, platform, values.route)) {
+    const known = platforms.value.find((p) => p.id === platform)?.routes.map((r) => `${r.id} (${r.label})`).join(', ') ?? '';
+    throw new UsageError(`${platform} has no "${values.route ?? ''}" sending route. Choose one of: ${known}.`);
+  }
   const fields = parsed.data;
   if (fields.security === 'none') {
     // `add` always stores a password, and a password is never sent without TLS.

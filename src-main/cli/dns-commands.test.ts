@@ -78,6 +78,25 @@ describe('relayproof check', () => {
     expect(byId.get('dkim:zendesk1')).toBe('pass');
   });
 
+  it('judges the domain for the route: not-needed items never fail it, needs-input names the flag, an unknown route is a usage error', async () => {
+    // Zendesk's keys pass, so a relay selector without a key is not needed on the connector route.
+    const connector = await cli(['check', 'healthy.test', '--platform', 'zendesk', '--relay-selector', 'nokey', '--ip', '192.0.2.7', '--dns-server', server(), '--json']);
+    const report = JSON.parse(connector.stdout) as { ok: boolean; route: string; items: Array<{ id: string; status: string; required: boolean; requirement: { level: string; why: string } }> };
+    expect(report.items.find((i) => i.id === 'dkim:nokey')).toMatchObject({ status: 'not-needed', required: false, requirement: { level: 'not-needed' } });
+    expect(report.ok).toBe(true);
+    expect(connector.code).toBe(0);
+    // Direct: Zendesk's own servers send; the include and both CNAMEs are required (present here).
+    const direct = await cli(['check', 'healthy.test', '--platform', 'zendesk', '--route', 'direct', '--dns-server', server(), '--json']);
+    expect(JSON.parse(direct.stdout)).toMatchObject({ route: 'direct', ok: true });
+    // Zuora's relay: nothing tells which IP sends or which selector signs, so both are asked for by their flags.
+    const zuora = await cli(['check', 'healthy.test', '--platform', 'zuora', '--dns-server', server()]);
+    expect(zuora.stdout).toContain('enter: Sending IP of your mail server (--ip)');
+    expect(zuora.stdout).toContain('enter: DKIM selector your mail server signs with (--relay-selector)');
+    const unknown = await cli(['check', 'healthy.test', '--platform', 'zuora', '--route', 'direct', '--dns-server', server()]);
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toContain('Zuora external SMTP has no "direct" sending route. Choose one of: connector');
+  });
+
   it('refuses bad input with exit 2', async () => {
     expect((await cli(['check'])).code).toBe(2);
     expect((await cli(['check', 'not a domain', '--dns-server', server()])).code).toBe(2);

@@ -26,6 +26,7 @@ Commands:
                                   Delete keychain entries that belong to no address
   address add --address A --platform P --environment sandbox|production --provider ID
             [--host H --port N --security S] [--user U] [--auth-kind K] [--subdomain S]
+            [--route R] [--relay-selector S]...
             --password-stdin      Check and save an address; its password goes to the OS keychain
   address list                    The addresses: setup, last test, credential age, rotation due
   address test ID [--send-as]     Test the saved server with the stored password
@@ -38,8 +39,12 @@ Commands:
                                   Store or replace the secret of an address in the OS keychain
                                   (\`addresses\` is the same command under its older name)
   serve [--port N] [--no-open]    Start browser mode on 127.0.0.1 and print its URL
-  check DOMAIN [--platform P] [--selector S]... [--ip IP] [--dns-server HOST:PORT]...
-                                  The SPF/DKIM/DMARC/MX/PTR checklist, with the records to publish
+  check DOMAIN [--platform P] [--route connector|direct|ses] [--relay-selector S]...
+            [--selector S]... [--ip IP] [--smtp-host H] [--helo NAME] [--forward-to ADDR]
+            [--dns-server HOST:PORT]...
+                                  The SPF/DKIM/DMARC/MX/PTR checklist judged for the platform's
+                                  sending route, with the records to publish; exit 0 when
+                                  nothing required on the route fails
   smtp test --host H --port P --security starttls|tls|none [--user U --password-stdin]
             --from ADDR [--to ADDR] [--send] [--ehlo NAME] [--pin SHA256]
             [--dns-server HOST:PORT]... [--transcript]

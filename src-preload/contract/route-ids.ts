@@ -7,5 +7,5 @@
 import { z } from 'zod';
 
 export const routeIds = ['connector', 'direct', 'ses'] as const;
-export const routeIdSchema = z.enum(routeIds);
+export const routeIdSchema = z.enum(routeIds, { message: "A sending route is connector (through your mail server), direct (the platform's own servers) or ses (Amazon SES)." });
 export type RouteId = z.infer<typeof routeIdSchema>;
