@@ -190,6 +190,8 @@ export type WizardStep = z.infer<typeof wizardStepSchema>;
 export const wizardDraftSchema = z.strictObject({
   step: wizardStepSchema,
   platform: platformIdSchema.nullable(),
+  /** The sending route chosen at the platform step; null = the platform's default (and drafts saved before routes existed). */
+  route: routeIdSchema.nullable().default(null),
   environment: environmentSchema.nullable(),
   address: z.string().max(320),
   platformSubdomain: z.string().max(63),

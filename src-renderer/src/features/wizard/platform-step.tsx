@@ -1,7 +1,9 @@
 import { Field, Link, makeStyles, Radio, RadioGroup, Text, tokens } from '@fluentui/react-components';
+import { useId } from 'react';
 import type { Environment, PlatformId } from '../../../../src-preload/contract';
-import type { Platform, PlatformDkimSelector } from '../../../../src-preload/contract/providers';
+import type { Platform, PlatformDkimSelector, PlatformRoute, RouteId } from '../../../../src-preload/contract/providers';
 import type { StepProps } from './wizard-labels';
+import { chosenRoute } from './wizard-state';
 
 const useStyles = makeStyles({
   root: { display: 'flex', flexDirection: 'column', gap: tokens.spacingVerticalL, maxWidth: '72ch' },
@@ -13,6 +15,9 @@ const useStyles = makeStyles({
   detail: { margin: 0, minWidth: 0, overflowWrap: 'anywhere' },
   mono: { fontFamily: tokens.fontFamilyMonospace, overflowWrap: 'anywhere' },
   lines: { display: 'flex', flexDirection: 'column', gap: tokens.spacingVerticalXXS },
+  routes: { display: 'flex', flexDirection: 'column', gap: tokens.spacingVerticalS },
+  // Under the radio's label, past its circle.
+  routeSummary: { display: 'block', paddingLeft: `calc(${tokens.spacingHorizontalS} + 16px + ${tokens.spacingHorizontalS})`, color: tokens.colorNeutralForeground2 },
 });
 
 /** `zendesk1._domainkey.<your domain>` CNAME → the full target, or where it comes from; SES-style tokens: "3 token CNAMEs". */
@@ -32,10 +37,12 @@ function selectorText(s: PlatformDkimSelector): string {
 }
 
 /** What the platform asks of the admin's domain and mail server, from resources/platforms. */
-function PlatformFacts({ platform }: { readonly platform: Platform }) {
+function PlatformFacts({ platform, route }: { readonly platform: Platform; readonly route: PlatformRoute | null }) {
   const styles = useStyles();
   const dkim = dkimText(platform);
   const name = platform.name;
+  // On a route where the relay sends, the platform's include is beside the point: say so rather than list it as a must.
+  const includesNeeded = route === null || route.spf.includes === 'required';
   return (
     <dl className={styles.terms} aria-label={`What ${name} needs`}>
       <dt className={styles.term}>SPF include</dt>
@@ -43,7 +50,10 @@ function PlatformFacts({ platform }: { readonly platform: Platform }) {
         {platform.spf.requiredIncludes.length === 0 ? (
           'None required by the platform; your own server must be in your SPF record.'
         ) : (
-          <span className={styles.mono}>{platform.spf.requiredIncludes.map((i) => `include:${i}`).join(' ')}</span>
+          <span className={styles.lines}>
+            <span className={styles.mono}>{platform.spf.requiredIncludes.map((i) => `include:${i}`).join(' ')}</span>
+            {includesNeeded ? null : <span>Not needed on this route: {route.spf.why}</span>}
+          </span>
         )}
       </dd>
       <dt className={styles.term}>DKIM</dt>
@@ -58,6 +68,7 @@ function PlatformFacts({ platform }: { readonly platform: Platform }) {
               </span>
             ))}
             {platform.dkim.note === undefined ? null : <span>{platform.dkim.note}</span>}
+            {route === null ? null : <span>{route.dkim.why}</span>}
           </span>
         )}
       </dd>
@@ -108,6 +119,7 @@ function fieldState(message: string | undefined) {
 /** Step 1: which connector, and sandbox or production. */
 export function PlatformStep({ state, dispatch, platform, platforms }: StepProps) {
   const styles = useStyles();
+  const route = chosenRoute(state, platform);
   return (
     <div className={styles.root}>
       <Field label="Platform" required {...fieldState(state.errors.platform)}>
@@ -129,7 +141,10 @@ export function PlatformStep({ state, dispatch, platform, platforms }: StepProps
               ))}
             </ul>
           )}
-          <PlatformFacts platform={platform} />
+          {platform.routes.length > 1 && route !== null ? (
+            <RouteChoice platform={platform} route={route} onChange={(id) => dispatch({ type: 'set-route', route: id })} error={state.errors.route} />
+          ) : null}
+          <PlatformFacts platform={platform} route={route} />
         </div>
       )}
       <Field
@@ -144,5 +159,30 @@ export function PlatformStep({ state, dispatch, platform, platforms }: StepProps
         </RadioGroup>
       </Field>
     </div>
+  );
+}
+
+/** "How does Zendesk send?": the platform's sending routes, each with who does the final sending; the default comes chosen. */
+function RouteChoice({ platform, route, onChange, error }: { readonly platform: Platform; readonly route: PlatformRoute; readonly onChange: (route: RouteId) => void; readonly error: string | undefined }) {
+  const styles = useStyles();
+  const baseId = useId();
+  return (
+    <Field
+      label={`How does ${platform.shortName} send your mail?`}
+      required
+      hint="This decides which DNS records the checks require: the server that does the final sending must be authorised."
+      {...fieldState(error)}
+    >
+      <RadioGroup value={route.id} onChange={(_e, d) => onChange(d.value as RouteId)} className={styles.routes}>
+        {platform.routes.map((r) => (
+          <div key={r.id}>
+            <Radio value={r.id} label={`${r.label}${r.default ? ' (usual)' : ''}`} input={{ 'aria-describedby': `${baseId}-${r.id}` }} />
+            <Text size={200} id={`${baseId}-${r.id}`} className={styles.routeSummary}>
+              {r.summary}
+            </Text>
+          </div>
+        ))}
+      </RadioGroup>
+    </Field>
   );
 }

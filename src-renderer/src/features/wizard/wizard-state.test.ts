@@ -4,6 +4,7 @@ import { platformSchema, providerPresetSchema, type Platform } from '../../../..
 import {
   addressFieldsOf,
   checkKey,
+  chosenRoute,
   draftOf,
   endpointIndexOf,
   forwardingTarget,
@@ -20,7 +21,7 @@ import {
 
 // The forwarding facts of resources/platforms/zendesk.json and zuora.json (the rest trimmed).
 const platforms: Platform[] = [
-  {"id": "zendesk", "name": "Zendesk (Authenticated SMTP Connector)", "label": "Zendesk", "shortName": "Zendesk", "order": 1, "summary": "Zendesk relays outbound notifications through your mail server with SMTP AUTH; inbound mail reaches Zendesk by auto-forwarding.", "source": "seeds/zendesk-authenticated-smtp-connector-outbound.txt", "checked": "2026-11-23", "spf": {"requiredIncludes": ["mail.zendesk.com"], "source": "https://support.zendesk.com/hc/en-us/articles/4867238761626", "checked": "2026-11-23"}, "dkim": {"mode": "cname", "selectors": [], "source": "https://support.zendesk.com/hc/en-us/articles/4408822303386", "checked": "2026-11-23"}, "dmarc": {"alignment": "Zendesk signs with d=your domain once the CNAMEs resolve, so DKIM aligns; your relay must not break that signature (re-signing is allowed).", "source": "seeds/zendesk-authenticated-smtp-connector-outbound.txt", "checked": "2026-11-23"}, "forwarding": {"addressPattern": "support@{subdomain}.zendesk.com", "domainSuffix": "zendesk.com", "singleHopOnly": true, "note": "Zendesk does not support multi-forwarding: forward once, directly to the Zendesk support address.", "source": "seeds/zendesk-authenticated-smtp-connector-outbound.txt", "checked": "2026-11-23"}, "limits": [], "headersToPersist": null, "errorPhrases": [], "propagation": null, "docs": [], "routes": [{"id": "connector", "label": "Through your mail server", "summary": "Your server sends.", "default": true, "spf": {"relay": "required", "includes": "not-needed", "why": "Your server sends."}, "dkim": {"anyOf": ["platform", "relay"], "why": "One aligned signature."}, "relayIdentity": "required", "source": "seeds/zendesk-authenticated-smtp-connector-outbound.txt", "checked": "2026-12-06"}]},
+  {"id": "zendesk", "name": "Zendesk (Authenticated SMTP Connector)", "label": "Zendesk", "shortName": "Zendesk", "order": 1, "summary": "Zendesk relays outbound notifications through your mail server with SMTP AUTH; inbound mail reaches Zendesk by auto-forwarding.", "source": "seeds/zendesk-authenticated-smtp-connector-outbound.txt", "checked": "2026-11-23", "spf": {"requiredIncludes": ["mail.zendesk.com"], "source": "https://support.zendesk.com/hc/en-us/articles/4867238761626", "checked": "2026-11-23"}, "dkim": {"mode": "cname", "selectors": [], "source": "https://support.zendesk.com/hc/en-us/articles/4408822303386", "checked": "2026-11-23"}, "dmarc": {"alignment": "Zendesk signs with d=your domain once the CNAMEs resolve, so DKIM aligns; your relay must not break that signature (re-signing is allowed).", "source": "seeds/zendesk-authenticated-smtp-connector-outbound.txt", "checked": "2026-11-23"}, "forwarding": {"addressPattern": "support@{subdomain}.zendesk.com", "domainSuffix": "zendesk.com", "singleHopOnly": true, "note": "Zendesk does not support multi-forwarding: forward once, directly to the Zendesk support address.", "source": "seeds/zendesk-authenticated-smtp-connector-outbound.txt", "checked": "2026-11-23"}, "limits": [], "headersToPersist": null, "errorPhrases": [], "propagation": null, "docs": [], "routes": [{"id": "connector", "label": "Through your mail server", "summary": "Your server sends.", "default": true, "spf": {"relay": "required", "includes": "not-needed", "why": "Your server sends."}, "dkim": {"anyOf": ["platform", "relay"], "why": "One aligned signature."}, "relayIdentity": "required", "source": "seeds/zendesk-authenticated-smtp-connector-outbound.txt", "checked": "2026-12-06"}, {"id": "direct", "label": "From Zendesk's servers", "summary": "Zendesk sends.", "spf": {"relay": "not-needed", "includes": "required", "why": "Zendesk sends."}, "dkim": {"anyOf": ["platform"], "why": "Only Zendesk signs."}, "relayIdentity": "not-needed", "source": "https://support.zendesk.com/hc/en-us/articles/4408822303386", "checked": "2026-12-06"}]},
   {"id": "zuora", "name": "Zuora (external SMTP server)", "label": "Zuora external SMTP", "shortName": "Zuora", "order": 2, "summary": "Zuora sends notifications through your own SMTP server with username/password or OAuth 2.0; \"Test Connection And Save\" checks it.", "source": "seeds/zuora-external-and-advanced-smtp.txt", "checked": "2026-11-23", "spf": {"requiredIncludes": [], "source": "seeds/zuora-external-and-advanced-smtp.txt", "checked": "2026-11-23"}, "dkim": {"mode": "none", "selectors": [], "source": "seeds/zuora-external-and-advanced-smtp.txt", "checked": "2026-11-23"}, "dmarc": {"alignment": "Alignment depends on your own server: it must sign with d=your domain or send with an aligned envelope sender.", "source": "seeds/zuora-external-and-advanced-smtp.txt", "checked": "2026-11-23"}, "forwarding": null, "limits": [], "headersToPersist": null, "errorPhrases": [], "propagation": null, "docs": [], "routes": [{"id": "connector", "label": "Through your SMTP server", "summary": "Your server sends.", "default": true, "spf": {"relay": "required", "includes": "not-needed", "why": "Your server sends."}, "dkim": {"anyOf": ["relay"], "why": "Your server signs."}, "relayIdentity": "required", "source": "seeds/zuora-external-and-advanced-smtp.txt", "checked": "2026-12-06"}]},
 ].map((p) => platformSchema.parse(p));
 const context: StepContext = { platforms, secretTyped: false };
@@ -95,6 +96,42 @@ describe('platform step', () => {
     const s = run(initialWizard, { type: 'set-platform', platform: 'zendesk' }, { type: 'set-environment', environment: 'production' }, { type: 'next', context });
     expect(s.step).toBe('address');
     expect(s.errors).toEqual({});
+  });
+});
+
+describe('sending route', () => {
+  const zendesk = platforms.find((p) => p.id === 'zendesk');
+  const zuora = platforms.find((p) => p.id === 'zuora');
+
+  it("the platform's default route is chosen until the admin picks another, and that one is saved on the address", () => {
+    const picked = run(initialWizard, { type: 'set-platform', platform: 'zendesk' });
+    expect(picked.route).toBeNull();
+    expect(chosenRoute(picked, zendesk)?.id).toBe('connector');
+    expect(addressFieldsOf(picked, null, zendesk).route).toBeNull();
+    const direct = wizardReducer(picked, { type: 'set-route', route: 'direct' });
+    expect(chosenRoute(direct, zendesk)?.id).toBe('direct');
+    expect(addressFieldsOf(direct, null, zendesk).route).toBe('direct');
+  });
+
+  it('another platform starts from its own default route; a route it does not declare is never saved', () => {
+    const direct = run(initialWizard, { type: 'set-platform', platform: 'zendesk' }, { type: 'set-route', route: 'direct' });
+    const zuoraNow = wizardReducer(direct, { type: 'set-platform', platform: 'zuora' });
+    expect(zuoraNow.route).toBeNull();
+    expect(chosenRoute(zuoraNow, zuora)?.id).toBe('connector');
+    // A stale choice (e.g. from an older draft) falls back to the platform's default.
+    expect(addressFieldsOf({ ...zuoraNow, route: 'direct' }, null, zuora).route).toBeNull();
+    expect(chosenRoute({ route: 'direct' }, zuora)?.id).toBe('connector');
+  });
+
+  it('the draft keeps the route, and a draft saved before routes existed still loads (default route)', () => {
+    const direct = run(initialWizard, { type: 'set-platform', platform: 'zendesk' }, { type: 'set-route', route: 'direct' });
+    const draft = draftOf(direct, '2026-11-23T10:00:00.000Z');
+    expect(draft.route).toBe('direct');
+    expect(wizardReducer(initialWizard, { type: 'restore', draft }).route).toBe('direct');
+    const { route: _route, ...older } = draft;
+    const parsed = wizardDraftSchema.parse(older);
+    expect(parsed.route).toBeNull();
+    expect(wizardReducer(initialWizard, { type: 'restore', draft: parsed }).route).toBeNull();
   });
 });
 

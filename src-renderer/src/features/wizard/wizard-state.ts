@@ -20,13 +20,14 @@ import {
   type WizardDraft,
   type WizardStep,
 } from '../../../../src-preload/contract';
-import type { Platform, ProviderEndpoint, ProviderPreset } from '../../../../src-preload/contract/providers';
+import type { Platform, PlatformRoute, ProviderEndpoint, ProviderPreset, RouteId } from '../../../../src-preload/contract/providers';
 import type { ConnectionReport } from '../../../../src-preload/contract/smtp-schemas';
 import { forwardingAddress, GENERIC_PLATFORM_ID, sentenceStart } from '../../../../src-preload/contract/platform-vocabulary';
 import { presetDefaults } from '../../../../src-preload/contract/preset-defaults';
 
 export type WizardField =
   | 'platform'
+  | 'route'
   | 'environment'
   | 'address'
   | 'platformSubdomain'
@@ -54,6 +55,8 @@ export interface CheckedAddress {
 export interface WizardState {
   readonly step: WizardStep;
   readonly platform: PlatformId | null;
+  /** How the platform's mail leaves (its `routes`); null = the platform's default route. */
+  readonly route: RouteId | null;
   readonly environment: Environment | null;
   readonly address: string;
   readonly platformSubdomain: string;
@@ -91,6 +94,7 @@ export interface WizardState {
 export const initialWizard: WizardState = {
   step: 'platform',
   platform: null,
+  route: null,
   environment: null,
   address: '',
   platformSubdomain: '',
@@ -140,6 +144,7 @@ export type WizardAction =
   | { readonly type: 'restore'; readonly draft: WizardDraft }
   | { readonly type: 'start-over' }
   | { readonly type: 'set-platform'; readonly platform: PlatformId }
+  | { readonly type: 'set-route'; readonly route: RouteId }
   | { readonly type: 'set-environment'; readonly environment: Environment }
   | { readonly type: 'set-text'; readonly field: TextField; readonly value: string }
   | { readonly type: 'set-security'; readonly security: Security }
@@ -372,7 +377,10 @@ export function wizardReducer(state: WizardState, action: WizardAction): WizardS
       return initialWizard;
     case 'set-platform':
       if (action.platform === state.platform) return state;
-      return untested({ ...state, platform: action.platform, errors: withoutError(state.errors, 'platform') });
+      // Routes belong to a platform: another platform starts from its own default.
+      return untested({ ...state, platform: action.platform, route: null, errors: withoutError(state.errors, 'platform', 'route') });
+    case 'set-route':
+      return { ...state, route: action.route, errors: withoutError(state.errors, 'route') };
     case 'set-environment':
       return { ...state, environment: action.environment, errors: withoutError(state.errors, 'environment') };
     case 'set-text': {
@@ -481,6 +489,7 @@ export function draftOf(state: WizardState, now: string): WizardDraft {
   return {
     step: state.step,
     platform: state.platform,
+    route: state.route,
     environment: state.environment,
     address: state.address.slice(0, 320),
     platformSubdomain: state.platformSubdomain.slice(0, 63),
@@ -501,6 +510,7 @@ function fromDraft(draft: WizardDraft): Partial<WizardState> {
   return {
     step: draft.step,
     platform: draft.platform,
+    route: draft.route,
     environment: draft.environment,
     address: draft.address,
     platformSubdomain: draft.platformSubdomain,
@@ -517,12 +527,24 @@ function fromDraft(draft: WizardDraft): Partial<WizardState> {
   };
 }
 
+/** The platform's route the admin chose, else its default (null when the platform declares none). */
+export function chosenRoute(state: Pick<WizardState, 'route'>, platform: Platform | undefined): PlatformRoute | null {
+  if (platform === undefined) return null;
+  return platform.routes.find((r) => r.id === state.route) ?? platform.routes.find((r) => r.default) ?? platform.routes[0] ?? null;
+}
+
+/** The route saved on the address: only one the platform declares (a stale choice falls back to its default, null). */
+function routeFor(state: Pick<WizardState, 'route'>, platform: Platform | undefined): RouteId | null {
+  return platform?.routes.some((r) => r.id === state.route) === true ? state.route : null;
+}
+
 /** The fields of the address as the wizard would save them (after the address and provider steps). */
 export function addressFieldsOf(state: WizardState, check: AddressCheck | null, platform: Platform | undefined) {
   const subdomain = needsSubdomain(platform) ? state.platformSubdomain.trim().toLowerCase() : '';
   return {
     address: check?.ascii ?? state.address.trim(),
     platform: state.platform ?? GENERIC_PLATFORM_ID,
+    route: routeFor(state, platform),
     environment: state.environment ?? 'sandbox',
     provider: state.provider ?? 'custom',
     host: state.host.trim(),

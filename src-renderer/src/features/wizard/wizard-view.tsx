@@ -72,7 +72,7 @@ function errorsOfIssues(error: AppError): WizardErrors {
   const errors: WizardErrors = {};
   const issues = error.details?.['issues'];
   if (error.code !== 'invalid-input' || !Array.isArray(issues)) return errors;
-  const known: readonly WizardField[] = ['address', 'platform', 'environment', 'platformSubdomain', 'provider', 'host', 'port', 'security', 'username', 'authKind', 'secret'];
+  const known: readonly WizardField[] = ['address', 'platform', 'route', 'environment', 'platformSubdomain', 'provider', 'host', 'port', 'security', 'username', 'authKind', 'secret'];
   for (const issue of issues as unknown[]) {
     if (typeof issue !== 'object' || issue === null) continue;
     const { path, message } = issue as { path?: unknown; message?: unknown };
@@ -254,8 +254,8 @@ export function WizardView() {
     try {
       setBusy(true);
       if ((state.step === 'platform' || state.step === 'address') && state.addressId !== null) {
-        const { address: a, platform: p, environment: e, platformSubdomain } = fields;
-        await callChannel(api, 'addresses:update', { id: state.addressId, patch: { address: a, platform: p, environment: e, platformSubdomain } });
+        const { address: a, platform: p, route, environment: e, platformSubdomain } = fields;
+        await callChannel(api, 'addresses:update', { id: state.addressId, patch: { address: a, platform: p, route, environment: e, platformSubdomain } });
         await refreshAddresses();
       }
       if (state.step === 'provider') {
