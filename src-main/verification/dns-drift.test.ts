@@ -90,4 +90,18 @@ describe('DNS items from the checklist', () => {
     const later = await run(first.state, first.history, T0 + 72 * HOUR, ['zendesk9']);
     expect(stateOf(later.state, 'dns:dkim:zendesk9')).toMatchObject({ state: 'failed', reason: 'deadline-expired' });
   });
+
+  it('no relay selector: the DKIM item is undecided and names the field to fill in; with the selector it verifies', async () => {
+    dns.server().setZones(healthy);
+    const first = await run(initialStatus({ addressId: 'a', domain: ACME }), emptyHistory('a'), T0, []);
+    const asking = first.state.items.find((i) => i.id === 'dns:dkim:*');
+    expect(asking?.status.state).toBe('unverified');
+    expect(asking?.lastError).toMatchObject({ needsInput: { field: 'relaySelectors', label: 'DKIM selector your mail server signs with' } });
+    expect(asking?.lastError?.message).toMatch(/^Enter the DKIM selector your mail server signs with/u);
+    expect(first.run.observations.find((o) => o.itemId === 'dns:dkim:*')).toMatchObject({ outcome: 'error', needsInput: { field: 'relaySelectors' } });
+    // A record that merely could not be read is an error too, but asks for nothing.
+    expect(first.state.items.filter((i) => i.id !== 'dns:dkim:*' && i.lastError?.needsInput !== undefined)).toEqual([]);
+    const second = await run(first.state, first.history, T0 + HOUR, ['relay1']);
+    expect(stateOf(second.state, 'dns:dkim:relay1')?.state).toBe('verified');
+  });
 });

@@ -295,7 +295,7 @@ export function checklistObservations(report: ChecklistReport): Observation[] {
     // A warning passes (the record works today) but is never shown as plain "verified": the
     // explanation says so, and the item's Warning facts carry the checklist's words.
     const text = outcome === 'pending' ? `Not published yet (or not visible yet): ${item.summary}` : item.status === 'warn' ? `Verified, with a warning: ${item.summary}` : item.summary;
-    return observation(
+    const recorded = observation(
       `dns:${item.id}`,
       at,
       outcome,
@@ -309,6 +309,8 @@ export function checklistObservations(report: ChecklistReport): Observation[] {
         ...item.findings.filter((f) => f.severity === 'fail' || f.severity === 'warn').map((f) => [f.severity === 'fail' ? 'Problem' : 'Warning', f.message] as const),
       ]),
     );
+    // The status shows the field to fill in with the item (the same field the checklist asks for).
+    return item.status === 'needs-input' && item.needsInput !== undefined ? { ...recorded, needsInput: { field: item.needsInput.field, label: item.needsInput.label } } : recorded;
   });
 }
 

@@ -252,7 +252,7 @@ function observe(state: AddressVerificationState, obs: Observation): AddressVeri
     items: items.map((item) => {
       if (item.id !== obs.itemId) return item;
       const status = nextItemState(item, obs);
-      const lastError = obs.outcome === 'error' ? { at: obs.at, message: obs.explanation } : item.lastError;
+      const lastError = obs.outcome === 'error' ? { at: obs.at, message: obs.explanation, ...(obs.needsInput === undefined ? {} : { needsInput: obs.needsInput }) } : item.lastError;
       return { ...item, status, checkedAt: obs.at, changedAt: status.state !== item.status.state ? obs.at : item.changedAt, lastError };
     }),
   };

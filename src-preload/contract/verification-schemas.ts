@@ -5,7 +5,7 @@
  * imports: the renderer, main's verification service and the CLI share it.
  */
 import { z } from 'zod';
-import { checkIdSchema, findingSchema } from './checks-schemas';
+import { checkIdSchema, checkInputFieldSchema, findingSchema } from './checks-schemas';
 import { safeText } from './fields';
 
 const iso = z.iso.datetime();
@@ -103,6 +103,10 @@ export type ItemState = z.infer<typeof itemStateSchema>;
 export const itemGroupSchema = z.enum(['connection', 'delivery', 'authentication', 'dns', 'forwarding']);
 export type ItemGroup = z.infer<typeof itemGroupSchema>;
 
+/** What the admin must enter before a checklist item can be decided (the checklist item's `needsInput`). */
+export const needsInputSchema = z.object({ field: checkInputFieldSchema, label: z.string() });
+export type NeedsInput = z.infer<typeof needsInputSchema>;
+
 export const statusItemSchema = z.object({
   id: itemIdSchema,
   group: itemGroupSchema,
@@ -112,8 +116,12 @@ export const statusItemSchema = z.object({
   checkedAt: iso.nullable(),
   /** Last state change. */
   changedAt: iso.nullable(),
-  /** The last check that could not decide (resolver fault, IMAP down); the state was kept. */
-  lastError: z.object({ at: iso, message: z.string() }).nullable(),
+  /**
+   * The last check that could not decide (resolver fault, IMAP down); the state was kept.
+   * `needsInput`: it could not decide because the admin must enter something (the checklist's
+   * needs-input), so the view shows that field with the item.
+   */
+  lastError: z.object({ at: iso, message: z.string(), needsInput: needsInputSchema.optional() }).nullable(),
 });
 export type StatusItem = z.infer<typeof statusItemSchema>;
 
@@ -145,6 +153,8 @@ export const observationSchema = z.object({
   evidence: evidenceSchema,
   /** For `pending`: when waiting ends in failure. DNS items default to 72 hours after pending began. */
   deadlineAt: iso.nullable().optional(),
+  /** For `error`: it waits for the admin's input (the checklist's needs-input), not for a fault to clear. */
+  needsInput: needsInputSchema.optional(),
 });
 export type Observation = z.infer<typeof observationSchema>;
 
