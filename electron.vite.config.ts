@@ -1,6 +1,7 @@
 import { resolve } from 'node:path';
 import { defineConfig } from 'electron-vite';
 import react from '@vitejs/plugin-react';
+import { precompress } from './src-main/dev/precompress';
 
 // Three targets: main (Electron entry + the CLI, which never imports electron),
 // preload (CommonJS: a sandboxed preload cannot be ESM) and the renderer.
@@ -29,8 +30,11 @@ export default defineConfig({
   renderer: {
     root: resolve(__dirname, 'src-renderer'),
     build: {
+      // electron-vite leaves the renderer unminified; browser mode sends it over HTTP.
+      minify: true,
       rollupOptions: { input: { index: resolve(__dirname, 'src-renderer/index.html') } },
     },
-    plugins: [react()],
+    // .br/.gz beside each asset, for browser mode's server to send as they are.
+    plugins: [react(), precompress()],
   },
 });

@@ -1,20 +1,25 @@
 import { makeStyles, makeStaticStyles, Text, tokens } from '@fluentui/react-components';
-import { useEffect, useRef, type MouseEvent } from 'react';
-import { AboutView } from '../features/about/about-view';
+import { lazy, Suspense, useEffect, useRef, type MouseEvent, type RefObject } from 'react';
 import { AddressesView } from '../features/addresses/addresses-view';
-import { ChecklistView } from '../features/checklist/checklist-view';
-import { ConnectionTestView } from '../features/connection-test/connection-test-view';
-import { M365View } from '../features/m365/m365-view';
-import { SettingsView } from '../features/settings/settings-view';
-import { StatusView } from '../features/status/status-view';
 import { VerificationToasts } from '../features/status/verification-toasts';
-import { WizardView } from '../features/wizard/wizard-view';
+import { Loading } from '../ui/loading';
 import { AppBanners } from './app-banners';
 import { AppNav } from './app-nav';
 import { assertNever } from './assert-never';
 import { routeLabel, type RouteId } from './routes';
 import { useHashRoute } from './use-hash-route';
 import { useStoreChanges } from './use-store-changes';
+
+// Addresses is the first view, so it ships with the shell; every other view is its own
+// chunk, fetched the first time it is opened, so the first page load carries only what
+// it shows.
+const AboutView = lazy(() => import('../features/about/about-view').then((m) => ({ default: m.AboutView })));
+const ChecklistView = lazy(() => import('../features/checklist/checklist-view').then((m) => ({ default: m.ChecklistView })));
+const ConnectionTestView = lazy(() => import('../features/connection-test/connection-test-view').then((m) => ({ default: m.ConnectionTestView })));
+const M365View = lazy(() => import('../features/m365/m365-view').then((m) => ({ default: m.M365View })));
+const SettingsView = lazy(() => import('../features/settings/settings-view').then((m) => ({ default: m.SettingsView })));
+const StatusView = lazy(() => import('../features/status/status-view').then((m) => ({ default: m.StatusView })));
+const WizardView = lazy(() => import('../features/wizard/wizard-view').then((m) => ({ default: m.WizardView })));
 
 const useStaticStyles = makeStaticStyles({
   'html, body, #root': { height: '100%' },
@@ -80,16 +85,9 @@ export function Shell() {
   const route = useHashRoute();
   useStoreChanges();
   const mainRef = useRef<HTMLElement>(null);
-  const previousRoute = useRef(route);
 
   useEffect(() => {
     document.title = `${routeLabel(route)} · Relayproof`;
-    // After navigating, put focus on the new view's heading so keyboard and screen
-    // reader users start there (not on the initial load: focus stays at the top).
-    if (previousRoute.current !== route) {
-      previousRoute.current = route;
-      mainRef.current?.querySelector<HTMLElement>('[data-view-title]')?.focus();
-    }
   }, [route]);
 
   const skipToMain = (event: MouseEvent<HTMLAnchorElement>) => {
@@ -110,12 +108,31 @@ export function Shell() {
       <div className={styles.content}>
         <AppBanners />
         <main id="main" ref={mainRef} tabIndex={-1} className={styles.main}>
-          <RouteView route={route} />
+          <Suspense fallback={<Loading label={`Opening ${routeLabel(route)}…`} />}>
+            <RouteView route={route} />
+            <FocusViewTitle route={route} container={mainRef} />
+          </Suspense>
         </main>
         <VerificationToasts />
       </div>
     </div>
   );
+}
+
+/**
+ * After navigating, puts focus on the new view's heading so keyboard and screen reader
+ * users start there (not on the initial load: focus stays at the top). It sits inside
+ * the Suspense boundary next to the view, so its effect runs only once the view's chunk
+ * has loaded and the heading exists.
+ */
+function FocusViewTitle({ route, container }: { readonly route: RouteId; readonly container: RefObject<HTMLElement | null> }) {
+  const previousRoute = useRef(route);
+  useEffect(() => {
+    if (previousRoute.current === route) return;
+    previousRoute.current = route;
+    container.current?.querySelector<HTMLElement>('[data-view-title]')?.focus();
+  }, [route, container]);
+  return null;
 }
 
 function RouteView({ route }: { readonly route: RouteId }) {
