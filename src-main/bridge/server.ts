@@ -199,14 +199,20 @@ export async function startBridge(options: BridgeOptions): Promise<Bridge> {
     }
     // The built renderer holds no secret: served without credential, the token meta only
     // after `?token=` or `?launch=` proved the caller may have it.
-    const found = await files.lookup(pathname);
+    const found = await files.lookup(pathname, req.headers['accept-encoding']);
     switch (found.kind) {
       case 'refused':
         return forbid(res, 'target');
       case 'not-found':
         return send(res, 404, 'text/plain; charset=utf-8', 'Not Found');
       case 'file': {
-        const body = found.html && withToken ? Buffer.from(injectTokenMeta(found.body.toString('utf8'), token), 'utf8') : found.body;
+        const tokenPage = found.html && withToken;
+        const body = tokenPage ? Buffer.from(injectTokenMeta(found.body.toString('utf8'), token), 'utf8') : found.body;
+        // A page carrying the token stays no-store (the common header); hashed assets
+        // never change under their name; anything else is revalidated on each use.
+        if (!tokenPage) res.setHeader('Cache-Control', found.immutable ? 'public, max-age=31536000, immutable' : 'no-cache');
+        if (found.negotiated) res.setHeader('Vary', 'Accept-Encoding');
+        if (found.encoding !== null) res.setHeader('Content-Encoding', found.encoding);
         return send(res, 200, found.contentType, body);
       }
     }
