@@ -1,5 +1,5 @@
 import { Button, Field, Input, Link, makeStyles, Text, tokens } from '@fluentui/react-components';
-import { useEffect, useMemo, useState } from 'react';
+import { useEffect, useMemo, useRef, useState } from 'react';
 import type { AddressStatus } from '../../../../src-preload/contract';
 import { useChannelQuery } from '../../api/hooks';
 import { ErrorBar } from '../../ui/error-bar';
@@ -17,10 +17,11 @@ import { MailboxForm } from './mailbox-form';
 import { MessageProofCard } from './message-proof-card';
 import { ReceiptProgress } from './receipt-progress';
 import { RestartWindow } from './restart-window';
+import { ItemInput } from './status-input';
 import { StatusItemCard } from './status-item-card';
-import { checklistHref, countdownSentence, formatTime, groupLabels, groupOrder, itemWarnings, overallLabel, remainingMs, statusHref } from './status-format';
+import { awaitingInput, checklistHref, countdownSentence, formatTime, groupLabels, groupOrder, itemWarnings, overallLabel, remainingMs, statusHref } from './status-format';
 import { useFocusTitleWhen, useInvalidateVerification, useNow, useRecheckRun, useSendRun, useVerificationStatus, type MoveFocus } from './use-verification';
-import { recheckMessage, sendMessage } from './verification-runs';
+import { provedByEml, recheckMessage, sendMessage } from './verification-runs';
 
 const useStyles = makeStyles({
   summary: { display: 'flex', alignItems: 'center', gap: tokens.spacingHorizontalM, flexWrap: 'wrap' },
@@ -30,6 +31,9 @@ const useStyles = makeStyles({
   recipient: { maxWidth: '28rem' },
   window: { margin: 0, paddingLeft: tokens.spacingHorizontalXL },
 });
+
+/** The .eml file input, focused from a DNS item that waits for the sending IP. */
+const EML_INPUT_ID = 'status-eml-file';
 
 /** One address: items as a timeline with evidence, actions, the verification email, mailbox, .eml, history, report. */
 export function AddressStatusView({ addressId, moveFocus }: { readonly addressId: string; readonly moveFocus: MoveFocus }) {
@@ -60,6 +64,9 @@ function AddressStatusBody({ status }: { readonly status: AddressStatus }) {
   const recheck = useRecheckRun();
   const send = useSendRun();
   const [recipient, setRecipient] = useState('');
+  const sendButton = useRef<HTMLButtonElement>(null);
+  // Said after a field under a DNS item saved and re-checked: that item may leave the page with its field.
+  const [inputMessage, setInputMessage] = useState('');
   const history = useChannelQuery('verification:history', { addressId: address.id, limit: 50 });
   const latestProofRun = history.data?.runs.find((r) => r.message !== null);
 
@@ -128,12 +135,19 @@ function AddressStatusBody({ status }: { readonly status: AddressStatus }) {
           <Input value={recipient} onChange={(_e, d) => setRecipient(d.value)} type="email" autoComplete="off" spellCheck={false} disabled={busy} />
         </Field>
         <div className={card.actions}>
-          <Button appearance="primary" disabled={busy} onClick={() => send.start(address.id, recipient.trim() === '' ? undefined : recipient.trim(), 600)}>
+          <Button
+            appearance="primary"
+            disabled={busy}
+            onClick={() => send.start(address.id, recipient.trim() === '' ? undefined : recipient.trim(), 600)}
+            ref={(element: HTMLButtonElement | null) => {
+              sendButton.current = element;
+            }}
+          >
             Send verification email
           </Button>
           {sendPhase === 'running' ? <Button onClick={send.cancel}>Stop waiting</Button> : null}
         </div>
-        <ReceiptProgress state={send.state} />
+        <ReceiptProgress state={send.state} eml={provedByEml(send.state, latestProofRun)} />
         <Text as="p" role="status" aria-live="polite" className={styles.live} data-testid="status-progress">
           {[recheckMessage(recheck.state), sendMessage(send.state, (iso) => formatTime(iso, ''))].filter((m) => m !== '').join(' ')}
         </Text>
@@ -168,12 +182,35 @@ function AddressStatusBody({ status }: { readonly status: AddressStatus }) {
               <h2 id={`group-${group}`} className={card.heading}>
                 {groupLabels[group]}
               </h2>
+              {group === 'dns' ? (
+                <Text as="p" role="status" aria-live="polite" className={styles.live} data-testid="item-input-result">
+                  {inputMessage}
+                </Text>
+              ) : null}
               <ol className={styles.timeline}>
-                {items.map((item) => (
-                  <li key={item.id}>
-                    <StatusItemCard item={item} now={now} checklistHref={fixHref} />
-                  </li>
-                ))}
+                {items.map((item) => {
+                  const asks = awaitingInput(item);
+                  const input =
+                    asks === null ? null : (
+                      <ItemInput
+                        needsInput={asks}
+                        address={saved}
+                        domain={status.status.domain}
+                        checklistHref={fixHref}
+                        onFocusSend={() => sendButton.current?.focus()}
+                        onFocusEml={() => document.getElementById(EML_INPUT_ID)?.focus()}
+                        onChecked={(message) => {
+                          setInputMessage(message);
+                          void invalidate();
+                        }}
+                      />
+                    );
+                  return (
+                    <li key={item.id}>
+                      <StatusItemCard item={item} now={now} checklistHref={fixHref} input={input} />
+                    </li>
+                  );
+                })}
               </ol>
             </section>
           );
@@ -183,7 +220,7 @@ function AddressStatusBody({ status }: { readonly status: AddressStatus }) {
       {latestProofRun?.message === undefined || latestProofRun.message === null ? null : <MessageProofCard proof={latestProofRun.message} receivedAt={latestProofRun.finishedAt} />}
 
       <MailboxForm key={`forwarding-${address.id}`} kind="forwarding" addressId={address.id} address={address.address} mailbox={address.forwardingMailbox} />
-      <EmlOpen addressId={address.id} onVerified={() => void invalidate()} />
+      <EmlOpen addressId={address.id} inputId={EML_INPUT_ID} onVerified={() => void invalidate()} />
 
       <section className={card.card} aria-labelledby="report-heading">
         <h2 id="report-heading" className={card.heading}>

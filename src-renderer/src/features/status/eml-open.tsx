@@ -41,14 +41,17 @@ function precheck(file: File): AppError | null {
 
 export interface EmlOpenProps {
   readonly addressId: string;
+  /** The file input's id, for a control elsewhere on the page that moves focus to it. */
+  readonly inputId?: string;
   readonly onVerified: () => void;
 }
 
 /** "Open a received .eml file": a file input (keyboard) and a drop zone (mouse), verified in main. */
-export function EmlOpen({ addressId, onVerified }: EmlOpenProps) {
+export function EmlOpen({ addressId, inputId: givenId, onVerified }: EmlOpenProps) {
   const styles = useStyles();
   const card = useCardStyles();
-  const inputId = useId();
+  const ownId = useId();
+  const inputId = givenId ?? ownId;
   const hintId = useId();
   const [over, setOver] = useState(false);
   const [localError, setLocalError] = useState<AppError | null>(null);

@@ -1,5 +1,5 @@
 import { makeStyles, mergeClasses, tokens } from '@fluentui/react-components';
-import { receiptStage, type ReceiptStage, type SendRunState } from './verification-runs';
+import { receiptStage, type ReceiptStage, type ReceiptSteps, type SendRunState } from './verification-runs';
 import { formatTime } from './status-format';
 
 const useStyles = makeStyles({
@@ -22,11 +22,17 @@ const useStyles = makeStyles({
 
 const ORDER: readonly ReceiptStage[] = ['sent', 'waiting', 'received', 'proved'];
 
-/** sent → waiting (attempt n) → received → proved, as the events arrive. */
-export function ReceiptProgress({ state }: { readonly state: SendRunState }) {
+type ProvedEvent = NonNullable<ReceiptSteps['proved']>;
+
+/**
+ * sent → waiting (attempt n) → received → proved, as the events arrive. `eml`: a received
+ * message opened as .eml after this send proved it (provedByEml): those steps are done.
+ */
+export function ReceiptProgress({ state, eml = null }: { readonly state: SendRunState; readonly eml?: ProvedEvent | null }) {
   const styles = useStyles();
   if (state.phase === 'idle') return null;
-  const reached = receiptStage(state);
+  const byEml = state.phase === 'done' && state.proved === null ? eml : null;
+  const reached = byEml !== null ? 'proved' : receiptStage(state);
   const reachedIndex = reached === null ? -1 : ORDER.indexOf(reached);
   const running = state.phase === 'running';
   return (
@@ -42,10 +48,10 @@ export function ReceiptProgress({ state }: { readonly state: SendRunState }) {
           <li key={stage} data-step={stage} data-step-state={done ? 'done' : current ? 'current' : 'todo'} className={mergeClasses(styles.step, done && styles.done, current && styles.current, failed && styles.failed)} aria-current={current ? 'step' : undefined}>
             <span className={styles.name}>
               {done ? '✓ ' : ''}
-              {stageTitle(stage, state)}
+              {stageTitle(stage, state, byEml ?? state.proved)}
             </span>
             <span>
-              {detail(stage, state)} ({word})
+              {byEml !== null ? emlDetail(stage, state, byEml) : detail(stage, state)} ({word})
             </span>
           </li>
         );
@@ -54,7 +60,7 @@ export function ReceiptProgress({ state }: { readonly state: SendRunState }) {
   );
 }
 
-function stageTitle(stage: ReceiptStage, state: Exclude<SendRunState, { phase: 'idle' }>): string {
+function stageTitle(stage: ReceiptStage, state: Exclude<SendRunState, { phase: 'idle' }>, proved: ProvedEvent | null): string {
   switch (stage) {
     case 'sent':
       return 'Sent';
@@ -63,7 +69,21 @@ function stageTitle(stage: ReceiptStage, state: Exclude<SendRunState, { phase: '
     case 'received':
       return 'Received';
     case 'proved':
-      return state.proved === null ? 'Proved' : state.proved.pass ? 'Proved' : 'Checked: not proved';
+      return proved === null ? 'Proved' : proved.pass ? 'Proved' : 'Checked: not proved';
+  }
+}
+
+/** The steps as the opened .eml proved them. */
+function emlDetail(stage: ReceiptStage, state: Exclude<SendRunState, { phase: 'idle' }>, proved: ProvedEvent): string {
+  switch (stage) {
+    case 'sent':
+      return detail(stage, state);
+    case 'waiting':
+      return state.waiting === null ? 'no mailbox searched: you opened the message as .eml' : detail(stage, state);
+    case 'received':
+      return `opened as .eml ${formatTime(proved.at, '')}`;
+    case 'proved':
+      return `SPF ${proved.spf}, DKIM ${proved.dkim}, DMARC ${proved.dmarc}`;
   }
 }
 

@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { checklistHref, countdownSentence, formatDelay, formatDuration, isUndecided, itemWarnings, overallLabel, remainingMs, toBase64 } from './status-format';
-import { idleSend, receiptStage, recheckReducer, idleRecheck, sendMessage, sendReducer } from './verification-runs';
+import type { SendEmailResult } from '../../../../src-preload/contract';
+import type { MessageProof } from '../../../../src-preload/contract/verification-schemas';
+import { awaitingInput, checklistHref, countdownSentence, formatDelay, formatDuration, isUndecided, itemWarnings, overallLabel, remainingMs, toBase64 } from './status-format';
+import { idleSend, provedByEml, receiptStage, recheckReducer, idleRecheck, sendMessage, sendReducer, type SendRunState } from './verification-runs';
 
 describe('status wording', () => {
   it('a DNS countdown reads in hours and minutes, rounded down', () => {
@@ -56,6 +58,30 @@ describe('run reducers', () => {
     expect(s.phase).toBe('cancelled');
   });
 
+  it('an .eml opened after the send proves the steps the mailbox could not: never "not yet" after it', () => {
+    const sent = { type: 'sent' as const, at, accepted: true, messageId: null, recipient: 'support@acme.test', reply: '250 ok' };
+    const done: SendRunState = {
+      phase: 'done',
+      operationId: 'a',
+      // Only what provedByEml reads: no mailbox was set up, so the send ended waiting for an .eml.
+      result: { awaitingEml: true, run: { startedAt: at } } as unknown as SendEmailResult,
+      sent,
+      waiting: null,
+      received: null,
+      proved: null,
+    };
+    const message = { pass: true, spf: { result: 'pass' }, dkim: [{ result: 'fail', aligned: false }, { result: 'pass', aligned: true }], dmarc: { result: 'pass' } } as unknown as MessageProof;
+    const receipt = { source: 'eml' as const, mailbox: null, uid: null, attempts: 0, elapsedMs: 0, sizeBytes: 10, foundAt: at };
+    const later = '2026-01-01T00:05:00.000Z';
+    expect(provedByEml(done, { finishedAt: later, message, receipt })).toEqual({ type: 'proved', at: later, pass: true, spf: 'pass', dkim: 'pass', dmarc: 'pass' });
+    // An .eml opened before this send says nothing about it; a message found over IMAP proves itself through the send's own events.
+    expect(provedByEml(done, { finishedAt: '2025-12-31T23:59:00.000Z', message, receipt })).toBeNull();
+    expect(provedByEml(done, { finishedAt: later, message, receipt: { ...receipt, source: 'imap' } })).toBeNull();
+    expect(provedByEml(done, { finishedAt: later, message: null, receipt })).toBeNull();
+    expect(provedByEml({ ...done, proved: { type: 'proved', at, pass: true, spf: 'pass', dkim: 'pass', dmarc: 'pass' } }, { finishedAt: later, message, receipt })).toBeNull();
+    expect(provedByEml(sendReducer(idleSend, { type: 'start', operationId: 'b' }), { finishedAt: later, message, receipt })).toBeNull();
+  });
+
   it('a re-check shows its steps and ends with the result', () => {
     let s = recheckReducer(idleRecheck, { type: 'start', operationId: 'r' });
     s = recheckReducer(s, { type: 'event', operationId: 'r', event: { type: 'step', step: 'dns', state: 'started' } });
@@ -81,6 +107,15 @@ describe('one verdict across views', () => {
     expect(isUndecided({ status: { state: 'unverified', since: null }, checkedAt: T })).toBe(true);
     // Reset after the check: not checked since.
     expect(isUndecided({ status: { state: 'unverified', since: '2026-11-23T06:00:00.000Z' }, checkedAt: T })).toBe(false);
+  });
+
+  it('a DNS item asks for input only while its last check was the checklist\'s needs-input', () => {
+    const needsInput = { field: 'relaySelectors' as const, label: 'DKIM selector your mail server signs with' };
+    expect(awaitingInput({ checkedAt: T, lastError: { at: T, message: 'Enter the DKIM selector your mail server signs with…', needsInput } })).toEqual(needsInput);
+    // A later check (that decided, or failed for another reason) replaces the question.
+    expect(awaitingInput({ checkedAt: '2026-11-23T06:00:00.000Z', lastError: { at: T, message: 'Enter…', needsInput } })).toBeNull();
+    expect(awaitingInput({ checkedAt: T, lastError: { at: T, message: 'The resolver timed out.' } })).toBeNull();
+    expect(awaitingInput({ checkedAt: null, lastError: null })).toBeNull();
   });
 
   it('the address reads "Not fully checked yet" once some items are verified and others never checked', () => {

@@ -3,7 +3,7 @@
  * times in the admin's locale and time zone (Intl), and the link into the checklist
  * for a DNS item. Pure, so it is tested on its own.
  */
-import type { ItemGroup, ItemStateName, StatusItem, StatusView } from '../../../../src-preload/contract/verification-schemas';
+import type { ItemGroup, ItemStateName, NeedsInput, StatusItem, StatusView } from '../../../../src-preload/contract/verification-schemas';
 import type { PlatformId } from '../../../../src-preload/contract';
 import { routeHref } from '../../app/routes';
 import { formatDateTime } from '../addresses/address-status';
@@ -125,4 +125,14 @@ export function isUndecided(item: Pick<StatusItem, 'status' | 'checkedAt'>): boo
 /** The address's overall word: "Not fully checked yet" once some items are verified and others never checked. */
 export function overallLabel(view: Pick<StatusView, 'overall' | 'counts'>): string {
   return view.overall === 'unverified' && view.counts.verified > 0 ? 'Not fully checked yet' : overallLabels[view.overall];
+}
+
+/**
+ * What the admin must enter before the item can be decided: the last check of the item
+ * (not an older one) was the checklist's needs-input. null when the item asks for nothing.
+ */
+export function awaitingInput(item: Pick<StatusItem, 'lastError' | 'checkedAt'>): NeedsInput | null {
+  const error = item.lastError;
+  if (error === null || error.needsInput === undefined || item.checkedAt === null) return null;
+  return Date.parse(error.at) === Date.parse(item.checkedAt) ? error.needsInput : null;
 }

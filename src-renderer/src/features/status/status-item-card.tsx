@@ -1,10 +1,12 @@
 import { Link, makeStyles, mergeClasses, Text, tokens } from '@fluentui/react-components';
+import type { ReactNode } from 'react';
 import type { Drift, Evidence, StatusView } from '../../../../src-preload/contract/verification-schemas';
 import { isDnsItemId } from '../../../../src-preload/contract/verification-schemas';
 import { DetailsList } from '../../ui/details-list';
 import { DnsText } from '../checklist/dns-text';
+import { StatusChip } from '../checklist/status-chip';
 import { ItemStateChip } from './item-state-chip';
-import { countdownSentence, formatDuration, formatTime, isUndecided, itemWarnings, remainingMs } from './status-format';
+import { awaitingInput, countdownSentence, formatDuration, formatTime, isUndecided, itemWarnings, remainingMs } from './status-format';
 
 export type ViewItem = StatusView['items'][number];
 
@@ -52,10 +54,12 @@ export interface StatusItemCardProps {
   readonly now: Date;
   /** The checklist for this address, where a DNS item's fix (the record to publish) is shown. */
   readonly checklistHref: string;
+  /** The field the item waits for (shown when its last check was the checklist's needs-input). */
+  readonly input?: ReactNode;
 }
 
 /** One status item: state, explanation, countdown, drift before/after, evidence, fix link. */
-export function StatusItemCard({ item, now, checklistHref }: StatusItemCardProps) {
+export function StatusItemCard({ item, now, checklistHref, input = null }: StatusItemCardProps) {
   const styles = useStyles();
   const s = item.status;
   const titleId = `item-${item.id.replace(/[^a-z0-9-]/giu, '-')}`;
@@ -66,6 +70,8 @@ export function StatusItemCard({ item, now, checklistHref }: StatusItemCardProps
   const evidence = s.state === 'unverified' ? null : s.evidence;
   const drift = s.state === 'stale' ? s.drift : s.state === 'verified' ? s.drift : null;
   const warnings = itemWarnings(item);
+  // The checklist's needs-input: the same word, and the field right here.
+  const asks = awaitingInput(item);
   // Verified with nothing to look at (no warning, no change, no failed check): one line and a closed evidence box.
   const quiet = s.state === 'verified' && warnings.length === 0 && drift === null && item.lastError === null;
   return (
@@ -79,9 +85,13 @@ export function StatusItemCard({ item, now, checklistHref }: StatusItemCardProps
         <h3 id={titleId} className={styles.title}>
           {item.title}
         </h3>
-        <ItemStateChip state={s.state} warning={warnings.length > 0} undecided={isUndecided(item)} />
+        {asks !== null && s.state === 'unverified' ? <StatusChip status="needs-input" /> : <ItemStateChip state={s.state} warning={warnings.length > 0} undecided={isUndecided(item)} />}
       </div>
-      {s.state === 'unverified' ? (
+      {asks !== null && s.state === 'unverified' ? (
+        <Text as="p" className={styles.paragraph} data-testid="item-needs-input">
+          {item.lastError?.message}
+        </Text>
+      ) : s.state === 'unverified' ? (
         <Text as="p" className={styles.secondary}>
           {!isUndecided(item)
             ? `Not checked yet. ${unverifiedHint(item)}`
@@ -111,9 +121,10 @@ export function StatusItemCard({ item, now, checklistHref }: StatusItemCardProps
           {timesLine(item)}
         </Text>
       )}
-      {item.lastError === null ? null : (
+      {asks === null ? null : input}
+      {item.lastError === null || (asks !== null && s.state === 'unverified') ? null : (
         <Text as="p" size={200} className={styles.secondary}>
-          The last check could not decide ({formatTime(item.lastError.at, '')}): {item.lastError.message}
+          {asks === null ? 'The last check could not decide' : 'The last check needs your input'} ({formatTime(item.lastError.at, '')}): {item.lastError.message}
         </Text>
       )}
       {evidence === null ? null : <EvidenceDetails evidence={evidence} times={quiet ? timesLine(item) : null} />}

@@ -4,6 +4,7 @@
  * connections in browser mode) meet in one place, tested on their own.
  */
 import type { AppError, RecheckEvent, RecheckResult, SendEmailEvent, SendEmailResult } from '../../../../src-preload/contract';
+import type { MessageProof, RunRecord } from '../../../../src-preload/contract/verification-schemas';
 import type { OperationAction } from '../../api/use-operation-run';
 
 type Finished<R> =
@@ -134,12 +135,27 @@ function stepsFromResult(steps: ReceiptSteps, result: SendEmailResult): ReceiptS
   return {
     ...steps,
     received: steps.received ?? (receipt === null ? null : { type: 'received', at: receipt.foundAt, mailbox: receipt.mailbox, elapsedMs: receipt.elapsedMs, sizeBytes: receipt.sizeBytes }),
-    proved:
-      steps.proved ??
-      (proof === null
-        ? null
-        : { type: 'proved', at: result.run.finishedAt, pass: proof.pass, spf: proof.spf.result, dkim: proof.dkim.find((d) => d.aligned)?.result ?? proof.dkim[0]?.result ?? 'none', dmarc: proof.dmarc.result }),
+    proved: steps.proved ?? (proof === null ? null : provedEvent(proof, result.run.finishedAt)),
   };
+}
+
+type ProvedEvent = Extract<SendEmailEvent, { type: 'proved' }>;
+
+function provedEvent(proof: MessageProof, at: string): ProvedEvent {
+  return { type: 'proved', at, pass: proof.pass, spf: proof.spf.result, dkim: proof.dkim.find((d) => d.aligned)?.result ?? proof.dkim[0]?.result ?? 'none', dmarc: proof.dmarc.result };
+}
+
+/**
+ * The verification email's proof from a received message opened as .eml after this send
+ * (no mailbox to read, or it was not found there): the steps it proves are done, not
+ * "not yet". null while the send runs, when it proved itself, or no .eml was opened since.
+ */
+export function provedByEml(state: SendRunState, latest: Pick<RunRecord, 'finishedAt' | 'message' | 'receipt'> | undefined): ProvedEvent | null {
+  if (state.phase !== 'done' || state.proved !== null || latest === undefined || latest.message === null) return null;
+  const receipt = latest.receipt;
+  if (receipt === null || 'code' in receipt || receipt.source !== 'eml') return null;
+  const sentAt = state.sent?.at ?? state.result.run.startedAt;
+  return Date.parse(latest.finishedAt) >= Date.parse(sentAt) ? provedEvent(latest.message, latest.finishedAt) : null;
 }
 
 export type ReceiptStage = 'sent' | 'waiting' | 'received' | 'proved';
