@@ -6,13 +6,12 @@ import { app, dialog, ipcMain, type BrowserWindow } from 'electron';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { EVENT_CHANNEL } from '../src-preload/contract';
-import { electronClipboard } from './electron/clipboard';
 import { allowRendererSenders, registerContract } from './electron/ipc';
-import { showVerificationNotifications } from './electron/notifications';
-import { electronStoreEngine } from './electron/store-engine';
 import { createAppWindow, rendererLocation } from './electron/window';
-import { createServices, type Services } from './services';
-import { StoreUnavailableError } from './store/store';
+import { createLogger, type Logger } from './log/logger';
+import { deferDispatcher } from './rpc/deferred-dispatcher';
+import type { Dispatcher } from './rpc/dispatch';
+import type { Services } from './services';
 
 app.setName('Relayproof');
 if (process.env.RELAYPROOF_DATA_DIR) app.setPath('userData', process.env.RELAYPROOF_DATA_DIR);
@@ -34,11 +33,49 @@ if (!app.requestSingleInstanceLock()) {
 
   void app.whenReady().then(() => {
     const outDir = join(dirname(fileURLToPath(import.meta.url)), '..');
-    let services: Services;
+    // A dev server URL is honoured only in development: in a packaged app it would let
+    // an environment variable load any page with full access to the contract.
+    const location = rendererLocation(outDir, app.isPackaged ? undefined : process.env.ELECTRON_RENDERER_URL);
+    // The window first: the page loads and renders while the services and their
+    // dependencies (mail, DNS, OAuth, keychain) are imported below, as the CLI does.
+    const current = createAppWindow(outDir, location);
+    appWindow = current;
+    // The same file createServices would log to, so calls refused before it exists are kept.
+    const logger = createLogger({ file: join(app.getPath('userData'), 'logs', 'relayproof.log') });
+    const services = startServices(logger);
+    // Registered now, so the page's first calls wait for the services instead of
+    // finding no handler.
+    registerContract(
+      ipcMain,
+      deferDispatcher(
+        services.then((started): Dispatcher | undefined =>
+          started?.createDispatcher((event) => {
+            if (!current.isDestroyed()) current.webContents.send(EVENT_CHANNEL, event);
+          }),
+        ),
+      ),
+      { isAllowedSender: allowRendererSenders(location), logger },
+    );
+    void services.then((started) => {
+      if (started !== undefined) void runInBackground(started, current);
+    });
+  });
+
+  /** The services, or undefined once the admin has been told why they could not start. */
+  async function startServices(logger: Logger): Promise<Services | undefined> {
+    let unavailable: (new (...args: never[]) => Error) | undefined;
     try {
-      services = createServices({
+      const [{ createServices }, { StoreUnavailableError }, { electronStoreEngine }, { electronClipboard }] = await Promise.all([
+        import('./services'),
+        import('./store/store'),
+        import('./electron/store-engine'),
+        import('./electron/clipboard'),
+      ]);
+      unavailable = StoreUnavailableError;
+      return createServices({
         dataDirectory: app.getPath('userData'),
         mode: 'electron',
+        logger,
         documentEngine: electronStoreEngine,
         clipboard: electronClipboard(),
         validateOutput: !app.isPackaged,
@@ -46,23 +83,16 @@ if (!app.requestSingleInstanceLock()) {
     } catch (error) {
       // The settings folder cannot be used at all (not creatable, or a damaged file
       // cannot be moved aside): say so and leave everything as it is.
-      const message = error instanceof StoreUnavailableError ? error.message : `Relayproof could not start: ${error instanceof Error ? error.message : String(error)}`;
-      dialog.showErrorBox(error instanceof StoreUnavailableError ? 'Relayproof cannot open its settings' : 'Relayproof could not start', message);
+      const storeProblem = unavailable !== undefined && error instanceof unavailable;
+      const message = storeProblem ? error.message : `Relayproof could not start: ${error instanceof Error ? error.message : String(error)}`;
+      dialog.showErrorBox(storeProblem ? 'Relayproof cannot open its settings' : 'Relayproof could not start', message);
       app.exit(1);
-      return;
+      return undefined;
     }
-    // A dev server URL is honoured only in development: in a packaged app it would let
-    // an environment variable load any page with full access to the contract.
-    const location = rendererLocation(outDir, app.isPackaged ? undefined : process.env.ELECTRON_RENDERER_URL);
-    const current = createAppWindow(outDir, location);
-    appWindow = current;
-    const dispatcher = services.createDispatcher((event) => {
-      if (!current.isDestroyed()) current.webContents.send(EVENT_CHANNEL, event);
-    });
-    registerContract(ipcMain, dispatcher, {
-      isAllowedSender: allowRendererSenders(location),
-      logger: services.logger,
-    });
+  }
+
+  async function runInBackground(services: Services, current: BrowserWindow): Promise<void> {
+    const { showVerificationNotifications } = await import('./electron/notifications');
     // While the app runs, pending verification items are re-checked in the background;
     // what changes raises an OS notification.
     showVerificationNotifications(services.verification, {
@@ -81,7 +111,7 @@ if (!app.requestSingleInstanceLock()) {
       event.preventDefault();
       void services.clipboard.clearPending().finally(() => app.quit());
     });
-  });
+  }
 
   app.on('window-all-closed', () => app.quit());
 }

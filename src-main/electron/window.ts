@@ -3,7 +3,7 @@
  * web security on, no window.open, no navigation, no permission grants, and external
  * links only through the allowlist.
  */
-import { BrowserWindow, session } from 'electron';
+import { BrowserWindow, nativeTheme, session } from 'electron';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { CONTENT_SECURITY_POLICY } from '../app/content-security-policy';
@@ -35,7 +35,11 @@ export function createAppWindow(outDir: string, location: RendererLocation): Bro
     minWidth: 800,
     minHeight: 560,
     title: 'Relayproof',
+    // Shown on ready-to-show, when the page has painted its first frame (index.html
+    // paints a placeholder before any script runs), so the admin never sees a blank
+    // window; the background matches that frame for resizes and the first composite.
     show: false,
+    backgroundColor: nativeTheme.shouldUseDarkColors ? '#292929' : '#ffffff',
     webPreferences: { ...SECURE_WEB_PREFERENCES, preload: join(outDir, 'preload', 'index.cjs') },
   });
 
