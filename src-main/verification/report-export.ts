@@ -6,6 +6,8 @@
  */
 import { ok, type Address, type Result } from '../../src-preload/contract';
 import { notFoundAddress } from '../addresses/not-found';
+import { routeOf } from '../checks/route-evaluation';
+import type { LoadPlatformsResult } from '../providers/platforms';
 import type { AppStore } from '../store/store';
 import type { Vault } from '../vault/vault';
 import { buildReport, reportFileStem, reportJson } from './report';
@@ -21,6 +23,8 @@ export interface ReportExportDeps {
   readonly clock?: () => Date;
   /** The OAuth 2.0 access token held in memory for an address (Microsoft 365 view), or null. */
   readonly heldToken?: (addressId: string) => string | null;
+  /** The platform presets: the report names the route each address is judged on. */
+  readonly platforms?: () => Promise<LoadPlatformsResult>;
 }
 
 export interface ReportExport {
@@ -50,8 +54,14 @@ export function createReportExport(deps: ReportExportDeps, runs: Pick<RunCoordin
         for (const secret of all) for (const username of usernames) secrets.push({ username, secret });
       }
       const now = clock();
+      const loaded = deps.platforms === undefined ? null : await deps.platforms();
+      const routeFor = (a: Address) => {
+        const platform = loaded?.ok === true ? loaded.platforms.get(a.platform) : undefined;
+        const route = platform === undefined ? undefined : routeOf(platform, a.route ?? undefined);
+        return route === undefined || !route.ok ? {} : { route: { id: route.value.id, label: route.value.label } };
+      };
       const report = buildReport(
-        addresses.map((a) => ({ id: a.id, address: a.address, platform: a.platform, environment: a.environment, state: stateOf(a), history: historyOf(statusStore.get(a.id), a.id) })),
+        addresses.map((a) => ({ id: a.id, address: a.address, platform: a.platform, environment: a.environment, ...routeFor(a), state: stateOf(a), history: historyOf(statusStore.get(a.id), a.id) })),
         { now, appVersion: deps.appVersion, secrets },
       );
       // Named by the address an admin recognises, never the internal id.

@@ -6,7 +6,7 @@
  * and bidi characters named, Trojan Source) and is then HTML-escaped.
  */
 import { visibleText } from '../../src-preload/contract/visible-text';
-import type { DriftEntry, Fact, MessageProof, RunRecord, StatusView, VerificationReport } from '../../src-preload/contract/verification-schemas';
+import { awaitingInput, isUndecided, type DriftEntry, type Fact, type MessageProof, type RunRecord, type StatusView, type VerificationReport } from '../../src-preload/contract/verification-schemas';
 
 export function escapeHtml(text: string): string {
   return text.replace(/[&<>"']/gu, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] ?? c);
@@ -44,21 +44,31 @@ function driftBlock(d: Pick<DriftEntry, 'before' | 'after' | 'beforeAt' | 'after
   return `<div class="drift"><div><strong>Before</strong> (${show(d.beforeAt)})<pre>${show(d.before)}</pre></div><div><strong>After</strong> (${show(d.afterAt)})<pre>${show(d.after)}</pre></div></div>`;
 }
 
+/** "through your mail server (connector)": the route as the platform names it, and its id (the CLI's --route). */
+export function routeWords(route: { readonly id: string; readonly label: string }): string {
+  const label = route.label.charAt(0).toLowerCase() + route.label.slice(1);
+  return `${label} (${route.id})`;
+}
+
 function itemsTable(status: StatusView): string {
   const rows = status.items.map((item) => {
     const s = item.status;
-    const explanation = s.state === 'unverified' ? 'Not checked yet.' : s.explanation;
+    // The Status view's words: a DNS item waiting for the admin's input says what to enter, one that ran without deciding says so.
+    const asks = s.state === 'unverified' ? awaitingInput(item) : null;
+    const undecided = isUndecided(item);
+    const explanation = asks !== null ? (item.lastError?.message ?? '') : s.state !== 'unverified' ? s.explanation : undecided ? 'Checked, but not decided yet: the check could not run to the end.' : 'Not checked yet.';
+    const errorLine = item.lastError === null || asks !== null ? '' : `<div class="error">${awaitingInput(item) === null ? 'The last check could not decide' : 'The last check needs your input'}: ${show(item.lastError.message)}</div>`;
     const evidence = s.state === 'unverified' ? null : s.evidence;
     const drift = s.state === 'stale' ? s.drift : s.state === 'verified' ? s.drift : null;
     // The checklist's warn: verified today, with something to fix (the same verdict as the app's status).
     const warned = s.state === 'verified' && s.evidence.facts.some((f) => f.label === 'Warning');
     return `<tr>
 <td>${show(item.title)}<div class="id">${show(item.id)}</div></td>
-<td>${warned ? '<span class="badge s-warn">verified, with a warning</span>' : stateBadge(s.state)}</td>
+<td>${warned ? '<span class="badge s-warn">verified, with a warning</span>' : asks !== null ? '<span class="badge s-pending">needs input</span>' : undecided ? '<span class="badge">not decided yet</span>' : stateBadge(s.state)}</td>
 <td>${show(s.since)}</td>
 <td>${show(item.checkedAt)}</td>
 <td>${item.countdownMs === null ? '—' : escapeHtml(duration(item.countdownMs))}</td>
-<td>${show(explanation)}${item.lastError === null ? '' : `<div class="error">Last check could not run: ${show(item.lastError.message)}</div>`}${drift === null ? '' : driftBlock(drift)}${evidence === null ? '' : facts(evidence.facts)}</td>
+<td>${show(explanation)}${errorLine}${drift === null ? '' : driftBlock(drift)}${evidence === null ? '' : facts(evidence.facts)}</td>
 </tr>`;
   });
   return `<table><thead><tr><th>Item</th><th>State</th><th>Since</th><th>Last checked</th><th>Time left</th><th>Explanation and evidence</th></tr></thead><tbody>${rows.join('')}</tbody></table>`;
@@ -111,7 +121,7 @@ export function reportHtml(report: VerificationReport): string {
     const s = a.status;
     return `<section>
 <h2>${show(a.address)} ${stateBadge(s.overall)}</h2>
-<p>Platform ${show(a.platform)}, ${show(a.environment)}. Domain <code>${show(s.domain)}</code>. Last checked ${show(s.lastCheckedAt)}.${
+<p>Platform ${show(a.platform)}, ${show(a.environment)}.${a.route === undefined ? '' : ` Route: ${show(routeWords(a.route))}.`} Domain <code>${show(s.domain)}</code>. Last checked ${show(s.lastCheckedAt)}.${
       s.worst === null ? ' Every item is verified.' : ` Needs attention: ${show(s.worst.title)} (${show(s.worst.state)}).`
     }</p>
 ${itemsTable(s)}

@@ -118,6 +118,33 @@ describe('verification report', () => {
     );
   });
 
+  it('names the route in the header and says "needs input" with the checklist\'s words where the Status view shows a field', () => {
+    const at = '2026-11-23T10:00:00.000Z';
+    const state = initialStatus({ addressId: 'support-acme', domain: 'acme.test' });
+    const asking: Observation = {
+      ...obs('dns:dkim:*', 'error', at, '', 'Enter the DKIM selector your mail server signs with, or paste the headers of a message it sent (DKIM-Signature: s=).'),
+      needsInput: { field: 'relaySelectors', label: 'DKIM selector your mail server signs with' },
+    };
+    const faulty = obs('dns:dmarc', 'error', at, '', 'The resolver did not answer.');
+    const run = recordRun(state, emptyHistory('support-acme'), { id: 'r1', trigger: 'manual', startedAt: at, finishedAt: at, observations: [asking, faulty] });
+    const report = buildReport(
+      [{ id: 'support-acme', address: 'support@acme.test', platform: 'generic', environment: 'production', route: { id: 'connector', label: 'Through your mail server' }, state: run.state, history: run.history }],
+      { now: new Date(at), appVersion: '0.1.0' },
+    );
+    expect(report.addresses[0]?.route).toEqual({ id: 'connector', label: 'Through your mail server' });
+    expect(report.addresses[0]?.status.items.find((i) => i.id === 'dns:dkim:*')?.lastError?.needsInput?.field).toBe('relaySelectors');
+    const html = reportHtml(report);
+    expect(html).toContain('Route: through your mail server (connector).');
+    const row = (id: string) => html.split('<tr>').find((r) => r.includes(`<div class="id">${escapeHtml(id)}</div>`)) ?? '';
+    expect(row('dns:dkim:*')).toContain('needs input');
+    expect(row('dns:dkim:*')).toContain('Enter the DKIM selector your mail server signs with');
+    expect(row('dns:dkim:*')).not.toContain('could not decide');
+    expect(row('dns:dmarc')).toContain('not decided yet');
+    expect(row('dns:dmarc')).toContain('The last check could not decide: The resolver did not answer.');
+    // Without a known route the header says nothing about it (never a guess).
+    expect(reportHtml(sample())).not.toContain('Route:');
+  });
+
   it('escapeHtml escapes the five HTML-special characters', () => {
     expect(escapeHtml(`<a href="x">'&'</a>`)).toBe('&lt;a href=&quot;x&quot;&gt;&#39;&amp;&#39;&lt;/a&gt;');
   });

@@ -10,6 +10,7 @@
  */
 import { createRedactor, secretForms, type Redact } from '../smtp/secret-redactor';
 import { statusView } from './status-machine';
+import type { RouteId } from '../../src-preload/contract/route-ids';
 import { verificationReportSchema, type AddressVerificationState, type History, type RunRecord, type VerificationReport } from '../../src-preload/contract/verification-schemas';
 
 export interface ReportAddressInput {
@@ -17,6 +18,8 @@ export interface ReportAddressInput {
   readonly address: string;
   readonly platform: string;
   readonly environment: string;
+  /** The sending route the address is judged on (the same route as its checklist). */
+  readonly route?: { readonly id: RouteId; readonly label: string };
   readonly state: AddressVerificationState;
   readonly history: History;
 }
@@ -68,7 +71,7 @@ export function buildReport(addresses: readonly ReportAddressInput[], options: B
     addresses: addresses.map((a) => {
       const runs: RunRecord[] = [...a.history.runs].reverse().slice(0, keep);
       const latestMessage = [...a.history.runs].reverse().find((r) => r.message !== null)?.message ?? null;
-      return { id: a.id, address: a.address, platform: a.platform, environment: a.environment, status: statusView(a.state, options.now), runs, latestMessage };
+      return { id: a.id, address: a.address, platform: a.platform, environment: a.environment, ...(a.route === undefined ? {} : { route: a.route }), status: statusView(a.state, options.now), runs, latestMessage };
     }),
   };
   const forms = [...new Set((options.secrets ?? []).filter((s) => s.secret.length >= 4).flatMap((s) => secretForms(s.username, s.secret)))];

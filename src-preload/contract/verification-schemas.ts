@@ -7,6 +7,7 @@
 import { z } from 'zod';
 import { checkIdSchema, checkInputFieldSchema, findingSchema } from './checks-schemas';
 import { safeText } from './fields';
+import { routeIdSchema } from './route-ids';
 
 const iso = z.iso.datetime();
 
@@ -124,6 +125,24 @@ export const statusItemSchema = z.object({
   lastError: z.object({ at: iso, message: z.string(), needsInput: needsInputSchema.optional() }).nullable(),
 });
 export type StatusItem = z.infer<typeof statusItemSchema>;
+
+/**
+ * What the admin must enter before the item can be decided: its last check (not an older
+ * one) was the checklist's needs-input. null when it asks for nothing. The Status view and
+ * the report both ask this, so both say "needs input" for the same items.
+ */
+export function awaitingInput(item: Pick<StatusItem, 'lastError' | 'checkedAt'>): NeedsInput | null {
+  const error = item.lastError;
+  if (error === null || error.needsInput === undefined || item.checkedAt === null) return null;
+  return Date.parse(error.at) === Date.parse(item.checkedAt) ? error.needsInput : null;
+}
+
+/** Not verified yet although a check ran after the last reset (it could not decide: resolver fault, mailbox down, input needed). */
+export function isUndecided(item: Pick<StatusItem, 'status' | 'checkedAt'>): boolean {
+  const s = item.status;
+  if (s.state !== 'unverified' || item.checkedAt === null) return false;
+  return s.since === null || Date.parse(item.checkedAt) > Date.parse(s.since);
+}
 
 /** What is stored per address. The overall status is derived from it, never stored. */
 export const addressVerificationStateSchema = z.object({
@@ -367,6 +386,8 @@ export const reportAddressSchema = z.object({
   address: z.string(),
   platform: z.string(),
   environment: z.string(),
+  /** The sending route the address is judged on (its own, else the platform's default); absent when the platform is unknown. */
+  route: z.object({ id: routeIdSchema, label: z.string() }).optional(),
   status: statusViewSchema,
   /** Newest first. */
   runs: z.array(runRecordSchema),

@@ -3,10 +3,13 @@
  * times in the admin's locale and time zone (Intl), and the link into the checklist
  * for a DNS item. Pure, so it is tested on its own.
  */
-import type { ItemGroup, ItemStateName, NeedsInput, StatusItem, StatusView } from '../../../../src-preload/contract/verification-schemas';
+import type { ItemGroup, ItemStateName, StatusItem, StatusView } from '../../../../src-preload/contract/verification-schemas';
 import type { PlatformId } from '../../../../src-preload/contract';
 import { routeHref } from '../../app/routes';
 import { formatDateTime } from '../addresses/address-status';
+
+// The same question the report asks (one verdict in every view).
+export { awaitingInput, isUndecided } from '../../../../src-preload/contract/verification-schemas';
 
 export const itemStateLabels: Readonly<Record<ItemStateName, string>> = {
   unverified: 'Not checked yet',
@@ -115,24 +118,8 @@ export function itemWarnings(item: Pick<StatusItem, 'status'>): string[] {
   return s.evidence.facts.filter((f) => f.label === 'Warning').map((f) => f.value);
 }
 
-/** Not verified yet although a check ran after the last reset (it could not decide: resolver fault, mailbox down). */
-export function isUndecided(item: Pick<StatusItem, 'status' | 'checkedAt'>): boolean {
-  const s = item.status;
-  if (s.state !== 'unverified' || item.checkedAt === null) return false;
-  return s.since === null || Date.parse(item.checkedAt) > Date.parse(s.since);
-}
 
 /** The address's overall word: "Not fully checked yet" once some items are verified and others never checked. */
 export function overallLabel(view: Pick<StatusView, 'overall' | 'counts'>): string {
   return view.overall === 'unverified' && view.counts.verified > 0 ? 'Not fully checked yet' : overallLabels[view.overall];
-}
-
-/**
- * What the admin must enter before the item can be decided: the last check of the item
- * (not an older one) was the checklist's needs-input. null when the item asks for nothing.
- */
-export function awaitingInput(item: Pick<StatusItem, 'lastError' | 'checkedAt'>): NeedsInput | null {
-  const error = item.lastError;
-  if (error === null || error.needsInput === undefined || item.checkedAt === null) return null;
-  return Date.parse(error.at) === Date.parse(item.checkedAt) ? error.needsInput : null;
 }
