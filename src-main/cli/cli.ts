@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 /** `relayproof` executable (built to out/main/cli.js, the package's `bin`). */
-import { StoreUnavailableError } from '../store/store';
+// store-errors has no imports of its own: the entry stays as light as `node` itself.
+import { StoreUnavailableError } from '../store/store-errors';
 import { runCli } from './run';
 
 // `relayproof explain … | head`: once the reader has closed the pipe, nothing written can be

@@ -7,6 +7,7 @@ import { checklistInputSchema, type CheckInputField, type CheckItem, type Checkl
 import { checkSpf } from '../checks/spf';
 import { renderSpfTree } from '../checks/spf-tree';
 import { resolverFromSpecs } from '../dns/resolver';
+import { withRunMemo } from '../dns/run-memo';
 import { visibleText } from '../../src-preload/contract/visible-text';
 import { describeIssues } from '../app/input-issues';
 import type { Services } from '../services';
@@ -149,7 +150,8 @@ export async function runSpfCommand(args: readonly string[], io: CliIo, openServ
   const ip = checked.data.sendingIp;
   const item = await checkSpf({
     domain: checked.data.domain,
-    resolver: made.resolver,
+    // One answer per question for the whole run: the verdict reuses what the tree fetched.
+    resolver: withRunMemo(made.resolver),
     client: ip === undefined ? undefined : { ip, sender: checked.data.sender, helo: checked.data.heloName },
   });
   const details = item.evidence.details?.kind === 'spf' ? item.evidence.details : null;

@@ -9,6 +9,8 @@ import { basename, dirname, join } from 'node:path';
 import type { Services } from '../services';
 import { CONFIG_NAME } from '../store/store';
 import { findOrphans, removeOrphans, type Orphan, type OrphanRemoval } from '../vault/orphans';
+import { APP_VERSION } from '../app/version';
+import { EXIT, oneLine, parseOptions, printErrorText, printJson, printText, UsageError, type CliIo, type ExitCode } from './io';
 
 export interface DoctorCheck {
   readonly id: 'node' | 'electron' | 'display' | 'keychain' | 'keychain-orphans' | 'data-directory' | 'settings' | 'verification-history' | 'dns';
@@ -171,4 +173,30 @@ export async function cleanUpOrphans(services: Services, options: { readonly for
     };
   }
   return { done: true, ...(await removeOrphans(services.vault, addressIdsOf(services), found.value)) };
+}
+
+/** `relayproof doctor [--remove-orphans [--force]]`. */
+export async function runDoctorCommand(args: readonly string[], io: CliIo, openServices: () => Services): Promise<ExitCode> {
+  const { values } = parseOptions(args, { 'remove-orphans': { type: 'boolean' }, force: { type: 'boolean' } });
+  if (values.force === true && values['remove-orphans'] !== true) throw new UsageError('--force goes with --remove-orphans.');
+  const services = openServices();
+  // Before the checks, so that they show what is left.
+  const cleanup = values['remove-orphans'] === true ? await cleanUpOrphans(services, { force: values.force === true }) : undefined;
+  const checks = await runDoctor(services, io.env);
+  const failed = checks.some((c) => c.status === 'fail') || cleanup?.done === false || (cleanup?.kept.length ?? 0) > 0;
+  if (values.json === true) {
+    printJson(io, { ok: !failed, version: APP_VERSION, checks, ...(cleanup === undefined ? {} : { orphanCleanup: cleanup }) });
+  } else {
+    if (cleanup?.done === false) printErrorText(io, `${cleanup.reason}\n`);
+    else if (cleanup !== undefined) {
+      printText(io, `Removed ${cleanup.removed.length} keychain ${cleanup.removed.length === 1 ? 'entry' : 'entries'} without an address${cleanup.removed.length > 0 ? `: ${cleanup.removed.join(', ')}` : ''}.\n`);
+      for (const k of cleanup.kept) printText(io, `  kept ${k.account}: ${oneLine(k.reason)}\n`);
+    }
+    for (const check of checks) {
+      const mark = check.status === 'pass' ? '✓' : check.status === 'warn' ? '!' : '✗';
+      printText(io, `${mark} ${check.id.padEnd(15)} ${check.summary}\n`);
+      if (check.fix !== undefined && check.status !== 'pass') printText(io, `  fix: ${check.fix}\n`);
+    }
+  }
+  return failed ? EXIT.checkFailed : EXIT.ok;
 }

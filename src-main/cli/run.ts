@@ -2,19 +2,12 @@
  * `relayproof` command line: the same services as the app, human or `--json` output.
  * Exit codes: 0 success, 1 a check failed, 2 usage or input error.
  */
-import { defaultDataDirectory } from '../app/data-directory';
+// Only what `--help` needs is imported here: every command's modules (and with them zod,
+// nodemailer, mailauth, imapflow, msal-node ...) load with `import()` when that command
+// runs, so the bundler puts each in its own chunk and a start costs about a bare `node`.
 import { APP_VERSION } from '../app/version';
-import { createLogger } from '../log/logger';
-import { m365OAuthFromEnv } from '../m365/authority';
-import { createServices, type Services } from '../services';
-import { runAddressCommand } from './address-commands';
-import { runCheckCommand, runSpfCommand } from './dns-commands';
-import { cleanUpOrphans, runDoctor } from './doctor';
-import { runM365Command } from './m365-commands';
-import { runExplainCommand, runSmtpCommand } from './smtp-commands';
-import { EXIT, oneLine, parseOptions, printErrorText, printJson, printText, UsageError, type CliIo, type ExitCode } from './io';
-import { runServe } from './serve';
-import { runMessageCommand, runReportCommand, runStatusCommand, runVerifyCommand } from './verification-commands';
+import type { Services } from '../services';
+import type { CliIo, ExitCode } from './io';
 
 const USAGE = `Relayproof ${APP_VERSION}: prove a SaaS platform's SMTP connector credentials from this workstation.
 
@@ -87,51 +80,64 @@ Data directory: $RELAYPROOF_DATA_DIR, or the platform's config folder.
 /** Options that would put a secret in argv, where `ps` shows it to every user. */
 const SECRET_OPTIONS = /^--?(password|pass|secret|token|api-key|client-secret)(=|$)/iu;
 
+/** Exit codes of the paths that load nothing (the same values as io.ts's EXIT). */
+const OK = 0;
+const USAGE_ERROR = 2;
+
 export async function runCli(argv: readonly string[], io: CliIo): Promise<ExitCode> {
+  const [command, ...rest] = argv;
+  // The usage text is Relayproof's own, with nothing a terminal would obey or hide, so it is
+  // written as it is, without loading the escaping (run.test.ts checks it is unchanged by it).
+  if (!argv.some((a) => SECRET_OPTIONS.test(a))) {
+    switch (command) {
+      case undefined:
+        io.stderr.write(USAGE);
+        return USAGE_ERROR;
+      case '--help':
+      case '-h':
+      case 'help':
+        io.stdout.write(USAGE);
+        return OK;
+      case '--version':
+        io.stdout.write(`${APP_VERSION}\n`);
+        return OK;
+    }
+  }
+  const { EXIT, printErrorText, UsageError } = await import('./io');
   const secretArg = argv.find((a) => SECRET_OPTIONS.test(a));
   if (secretArg !== undefined) {
     printErrorText(io, `Refusing ${secretArg.split('=')[0]}: a secret on the command line is visible to every user through \`ps\` and lands in shell history. Pipe it in with --password-stdin instead.\n`);
     return EXIT.usage;
   }
-  const [command, ...rest] = argv;
   try {
     switch (command) {
-      case undefined:
-        printErrorText(io, USAGE);
-        return EXIT.usage;
-      case '--help':
-      case '-h':
-      case 'help':
-        printText(io, USAGE);
-        return EXIT.ok;
-      case '--version':
-        printText(io, `${APP_VERSION}\n`);
-        return EXIT.ok;
       case 'doctor':
-        return await doctor(rest, io);
+        return await (await import('./doctor')).runDoctorCommand(rest, io, await servicesOpener(io));
       case 'addresses':
       case 'address':
-        return await runAddressCommand(rest, io, () => openServices(io));
+        return await (await import('./address-commands')).runAddressCommand(rest, io, await servicesOpener(io));
       case 'serve':
-        return await serve(rest, io);
+        return await (await import('./serve')).runServeCommand(rest, io, await servicesOpener(io, 'browser'));
       case 'check':
-        return await runCheckCommand(rest, io, () => openServices(io));
+        return await (await import('./dns-commands')).runCheckCommand(rest, io, await servicesOpener(io));
       case 'spf':
-        return await runSpfCommand(rest, io, () => openServices(io));
+        // With --dns-server the command needs no services (they give only the saved DNS
+        // servers), so it does not load the composition root at all.
+        return await (await import('./dns-commands')).runSpfCommand(rest, io, givesDnsServer(rest) ? servicesNotLoaded('spf') : await servicesOpener(io));
       case 'smtp':
-        return await runSmtpCommand(rest, io, () => openServices(io));
+        return await (await import('./smtp-commands')).runSmtpCommand(rest, io, await servicesOpener(io));
       case 'explain':
-        return await runExplainCommand(rest, io, () => openServices(io));
+        return await (await import('./smtp-commands')).runExplainCommand(rest, io, await servicesOpener(io));
       case 'm365':
-        return await runM365Command(rest, io, () => openServices(io));
+        return await (await import('./m365-commands')).runM365Command(rest, io, await servicesOpener(io));
       case 'status':
-        return await runStatusCommand(rest, io, () => openServices(io));
+        return await (await import('./verification-commands')).runStatusCommand(rest, io, await servicesOpener(io));
       case 'verify':
-        return await runVerifyCommand(rest, io, () => openServices(io));
+        return await (await import('./verification-commands')).runVerifyCommand(rest, io, await servicesOpener(io));
       case 'message':
-        return await runMessageCommand(rest, io, () => openServices(io));
+        return await (await import('./verification-commands')).runMessageCommand(rest, io, await servicesOpener(io));
       case 'report':
-        return await runReportCommand(rest, io, () => openServices(io));
+        return await (await import('./verification-commands')).runReportCommand(rest, io, await servicesOpener(io));
       default:
         throw new UsageError(`Unknown command "${command}". Run \`relayproof --help\` for the list.`);
     }
@@ -144,48 +150,24 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<ExitCo
   }
 }
 
-function openServices(io: CliIo, mode: 'cli' | 'browser' = 'cli'): Services {
-  const dataDirectory = defaultDataDirectory(io.env);
-  // Another Entra sign-in service (a sovereign cloud; the tests' loopback endpoint) is chosen at start, never per call.
-  const authority = m365OAuthFromEnv(io.env);
-  if (!authority.ok) throw new UsageError(authority.problem);
-  return createServices({
-    dataDirectory,
-    mode,
-    logger: createLogger({ file: `${dataDirectory}/logs/relayproof.log` }),
-    m365OAuth: authority.oauth,
-    ...(io.verification !== undefined ? { verification: io.verification } : {}),
-  });
+/**
+ * The commands take a synchronous `openServices`: the composition root's modules are
+ * imported here first, and the services themselves are built only if the command calls it.
+ */
+async function servicesOpener(io: CliIo, mode: Services['mode'] = 'cli'): Promise<() => Services> {
+  const { openServices } = await import('./open-services');
+  return () => openServices(io, mode);
 }
 
-async function doctor(args: readonly string[], io: CliIo): Promise<ExitCode> {
-  const { values } = parseOptions(args, { 'remove-orphans': { type: 'boolean' }, force: { type: 'boolean' } });
-  if (values.force === true && values['remove-orphans'] !== true) throw new UsageError('--force goes with --remove-orphans.');
-  const services = openServices(io);
-  // Before the checks, so that they show what is left.
-  const cleanup = values['remove-orphans'] === true ? await cleanUpOrphans(services, { force: values.force === true }) : undefined;
-  const checks = await runDoctor(services, io.env);
-  const failed = checks.some((c) => c.status === 'fail') || cleanup?.done === false || (cleanup?.kept.length ?? 0) > 0;
-  if (values.json === true) {
-    printJson(io, { ok: !failed, version: APP_VERSION, checks, ...(cleanup === undefined ? {} : { orphanCleanup: cleanup }) });
-  } else {
-    if (cleanup?.done === false) printErrorText(io, `${cleanup.reason}\n`);
-    else if (cleanup !== undefined) {
-      printText(io, `Removed ${cleanup.removed.length} keychain ${cleanup.removed.length === 1 ? 'entry' : 'entries'} without an address${cleanup.removed.length > 0 ? `: ${cleanup.removed.join(', ')}` : ''}.\n`);
-      for (const k of cleanup.kept) printText(io, `  kept ${k.account}: ${oneLine(k.reason)}\n`);
-    }
-    for (const check of checks) {
-      const mark = check.status === 'pass' ? '✓' : check.status === 'warn' ? '!' : '✗';
-      printText(io, `${mark} ${check.id.padEnd(15)} ${check.summary}\n`);
-      if (check.fix !== undefined && check.status !== 'pass') printText(io, `  fix: ${check.fix}\n`);
-    }
-  }
-  return failed ? EXIT.checkFailed : EXIT.ok;
+/** `--dns-server` among the options (before a `--`, after which everything is positional). */
+function givesDnsServer(args: readonly string[]): boolean {
+  const end = args.indexOf('--');
+  return (end === -1 ? args : args.slice(0, end)).some((a) => a === '--dns-server' || a.startsWith('--dns-server='));
 }
 
-async function serve(args: readonly string[], io: CliIo): Promise<ExitCode> {
-  const { values } = parseOptions(args, { port: { type: 'string' }, 'no-open': { type: 'boolean' } });
-  const port = values.port === undefined ? 0 : Number(values.port);
-  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`--port must be a number from 0 to 65535 (0 = random), not "${values.port}".`);
-  return runServe(openServices(io, 'browser'), io, { port, open: values['no-open'] !== true, json: values.json === true });
+/** The opener of a command run that does not need the services: calling it is a bug here. */
+function servicesNotLoaded(command: string): () => Services {
+  return () => {
+    throw new Error(`relayproof ${command} opened the services although it was run without needing them`);
+  };
 }

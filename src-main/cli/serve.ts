@@ -13,7 +13,7 @@ import { writeLaunchFile, type LaunchFile } from '../bridge/launch-file';
 import { startBridge } from '../bridge/server';
 import type { Services } from '../services';
 import { hasDisplay } from './doctor';
-import { EXIT, type CliIo, type ExitCode } from './io';
+import { EXIT, parseOptions, UsageError, type CliIo, type ExitCode } from './io';
 
 export interface ServeOptions {
   readonly port: number;
@@ -104,4 +104,12 @@ function openInBrowser(fileUrl: string, io: CliIo): void {
   } catch {
     failed();
   }
+}
+
+/** `relayproof serve [--port N] [--no-open]`: the port is checked before the services open. */
+export async function runServeCommand(args: readonly string[], io: CliIo, openServices: () => Services): Promise<ExitCode> {
+  const { values } = parseOptions(args, { port: { type: 'string' }, 'no-open': { type: 'boolean' } });
+  const port = values.port === undefined ? 0 : Number(values.port);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`--port must be a number from 0 to 65535 (0 = random), not "${values.port}".`);
+  return runServe(openServices(), io, { port, open: values['no-open'] !== true, json: values.json === true });
 }

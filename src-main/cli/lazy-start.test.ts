@@ -1,0 +1,60 @@
+/**
+ * `relayproof --help` starts about as fast as `node` itself because the built entry loads
+ * no dependency: every command's modules come in with `import()` when it runs. Checked
+ * on a real build with a module-resolution hook that names every package the process
+ * loads, so a static import slipped back into the entry fails here.
+ */
+import { execFile } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { terminalText } from '../../src-preload/contract/visible-text';
+import { buildEntries, type BuiltEntries } from '../testing/built-entries';
+
+const run = promisify(execFile);
+let built: BuiltEntries;
+let hook: string;
+
+/** Prints `loaded <package>` on stderr for every package under node_modules the process resolves. */
+const HOOK = `
+import { register } from 'node:module';
+register('data:text/javascript,' + encodeURIComponent(\`
+export async function resolve(specifier, context, next) {
+  const resolved = await next(specifier, context);
+  const m = /node_modules\\\\/((?:@[^/]+\\\\/)?[^/]+)/.exec(resolved.url);
+  if (m) process.stderr.write('loaded ' + m[1] + '\\\\n');
+  return resolved;
+}\`));
+`;
+
+beforeAll(async () => {
+  built = await buildEntries({ cli: 'src-main/cli/cli.ts' });
+  hook = join(built.directory, 'hook.mjs');
+  writeFileSync(hook, HOOK);
+}, 120_000);
+afterAll(() => built?.remove());
+
+async function loaded(args: readonly string[]): Promise<{ packages: string[]; stdout: string }> {
+  const result = await run(process.execPath, ['--import', hook, built.path('cli'), ...args], { env: { ...process.env, ...built.env, RELAYPROOF_DATA_DIR: join(built.directory, 'data') } }).catch(
+    (error: { stdout: string; stderr: string }) => error,
+  );
+  const packages = [...new Set(result.stderr.split('\n').flatMap((l) => (l.startsWith('loaded ') ? [l.slice(7)] : [])))].sort();
+  return { packages, stdout: result.stdout };
+}
+
+it('--help and --version load no package at all', async () => {
+  for (const args of [['--help'], ['--version']]) expect((await loaded(args)).packages).toEqual([]);
+});
+
+it('a command loads its own modules only: explain never loads the Microsoft 365, IMAP, mail-authentication or clipboard packages', async () => {
+  const { packages } = await loaded(['explain', '535 5.7.8 authentication failed']);
+  expect(packages).toContain('zod');
+  for (const heavy of ['@azure/msal-node', 'imapflow', 'mailauth', 'clipboardy']) expect(packages).not.toContain(heavy);
+});
+
+it('the usage text, written without the escaping, is exactly what the escaping would print', async () => {
+  const { stdout } = await loaded(['--help']);
+  expect(stdout).toContain('Usage: relayproof <command>');
+  expect(terminalText(stdout, { keepLineBreaks: true })).toBe(stdout);
+});
