@@ -13,7 +13,7 @@
  * user of the machine can read (`ps`, /proc/<pid>/cmdline).
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
-import clipboardy from 'clipboardy';
+// clipboardy is loaded on the first copy, not with the services (CLI start, browser mode start).
 import { CLIPBOARD_CLEAR_SECONDS } from '../../src-preload/contract/vault';
 
 export interface ClipboardBackend {
@@ -89,7 +89,10 @@ export interface NodeClipboardOptions {
 /** The Node clipboard (browser mode, CLI), through clipboardy. */
 export function nodeClipboard(options: NodeClipboardOptions = {}): ClipboardBackend {
   const access = options.access ?? (() => clipboardAccess());
-  const system = options.system ?? clipboardy;
+  const system: SystemClipboard = options.system ?? {
+    write: async (text) => (await import('clipboardy')).default.write(text),
+    read: async () => (await import('clipboardy')).default.read(),
+  };
   const ensureAccess = () => {
     const found = access();
     if (!found.available) throw new ClipboardUnavailableError(found.reason);

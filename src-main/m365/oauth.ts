@@ -15,7 +15,9 @@
  * and cloud-discovery metadata, so no discovery leaves the machine.
  */
 import { X509Certificate } from 'node:crypto';
-import { ConfidentialClientApplication, PublicClientApplication, type Configuration, type INetworkModule } from '@azure/msal-node';
+// msal-node is loaded when a token is asked for, not with the services: a CLI command or an
+// app start that never signs in does not pay for it.
+import type { Configuration, INetworkModule } from '@azure/msal-node';
 import { ok, type Result } from '../../src-preload/contract';
 import { invalidInput } from '../smtp/invalid-input';
 import { normalizeThumbprint } from './client-certificate';
@@ -160,6 +162,7 @@ export async function acquireAppToken(input: AppTokenInput, deps: OAuthDeps): Pr
   const { oauth } = deps.facts;
   const setup = msalSetup(clientId, tenant, deps, auth);
   try {
+    const { ConfidentialClientApplication } = await import('@azure/msal-node');
     const app = new ConfidentialClientApplication(setup.config);
     const result = await bounded(app.acquireTokenByClientCredential({ scopes: [oauth.appOnlyScope] }), deps, deps.timeoutMs ?? DEFAULT_TIMEOUT_MS);
     if (result === null) return ok(refused('client-credentials', noToken()));
@@ -195,6 +198,7 @@ export async function acquireDelegatedToken(input: DeviceCodeInput, deps: OAuthD
   };
   const setup = msalSetup(clientId, tenant, deps, {});
   try {
+    const { PublicClientApplication } = await import('@azure/msal-node');
     const app = new PublicClientApplication(setup.config);
     const limitMs = deps.timeoutMs ?? ((timeoutSeconds ?? 900) + 30) * 1000;
     const result = await bounded(app.acquireTokenByDeviceCode(request), deps, limitMs, () => {

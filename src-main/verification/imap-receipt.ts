@@ -10,7 +10,8 @@
  * logger is off and failures are built from server response codes and texts only.
  */
 import { rootCertificates } from 'node:tls';
-import { ImapFlow, type ImapFlowOptions } from 'imapflow';
+// imapflow is imported on the first connection, not with the services.
+import type { ImapFlow, ImapFlowOptions } from 'imapflow';
 import { createRedactor, secretForms } from '../smtp/secret-redactor';
 import { TOKEN_HEADER } from '../smtp/test-message';
 import type { ImapMailbox, ReceiptFailure, ReceiptFailureCode, ReceiptInfo, ReceiptProgress } from '../../src-preload/contract/verification-schemas';
@@ -166,7 +167,7 @@ export async function receiveByImap(options: ImapReceiveOptions): Promise<Receiv
   async function connected(): Promise<ImapFlow> {
     if (conn.client?.usable === true) return conn.client;
     conn.client?.close();
-    const next = new ImapFlow(clientOptions);
+    const next = new (await import('imapflow')).ImapFlow(clientOptions);
     // imapflow emits 'error' on socket failures after connect; the next attempt reconnects.
     next.on('error', () => undefined);
     conn.client = next;

@@ -9,7 +9,8 @@
  * Malformed input is refused with a reason (`message-shape.ts`); nothing here throws
  * for anything a message or DNS contains.
  */
-import { authenticate, type DKIMResult } from 'mailauth';
+// mailauth (about half a second to load) is imported when a message is proven, not with the services.
+import type { authenticate as Authenticate, DKIMResult } from 'mailauth';
 import { fail, ok, type Result } from '../../src-preload/contract';
 import { finding } from '../checks/item';
 import type { Finding } from '../../src-preload/contract/checks-schemas';
@@ -115,7 +116,8 @@ export async function verifyMessage(raw: Buffer, options: VerifyMessageOptions):
   const envelopeFrom = options.sender ?? (returnPath === '' ? null : returnPath);
   const domain = (options.domain ?? fromDomain ?? '').toLowerCase();
 
-  let auth: Awaited<ReturnType<typeof authenticate>>;
+  const { authenticate } = await import('mailauth');
+  let auth: Awaited<ReturnType<typeof Authenticate>>;
   try {
     auth = await authenticate(message, {
       resolver: options.resolver,
