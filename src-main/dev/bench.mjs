@@ -1,5 +1,6 @@
 // `npm run bench`: every benchmark in e2e/bench, printing ratios against baselines
-// measured in the same run. Installs Debian's comparison tools (swaks, spfquery) when
+// measured in the same run. Installs Debian's comparison tools (swaks, spfquery from
+// spf-tools-perl, which runs libmail-spf-perl; GNU time for peak memory) when
 // run as root and they are missing.
 import { spawnSync } from 'node:child_process';
 import { dirname, join } from 'node:path';
@@ -13,6 +14,8 @@ const wanted = [
   ['command -v openssl', 'openssl'],
   // swaks needs Net::SSLeay for --tls.
   ['perl -MNet::SSLeay -e1', 'libnet-ssleay-perl'],
+  // GNU time reports a whole process's peak RSS (cli-process.bench-run.ts).
+  ['test -x /usr/bin/time', 'time'],
 ].filter(([probe]) => !works(probe));
 if (wanted.length > 0 && process.getuid?.() === 0) {
   spawnSync('sh', ['-c', `apt-get update -qq && apt-get install -y -qq --no-install-recommends ${wanted.map(([, pkg]) => pkg).join(' ')}`], {
