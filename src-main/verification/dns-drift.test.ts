@@ -11,7 +11,7 @@ import { useTestDns } from '../testing/dns-fixture';
 import { rr, type Zone } from '../testing/dns-zone';
 import { ACME, createVerificationKeys, verificationZones } from '../testing/verification-zone';
 import { emptyHistory, recordRun, type RecordedRun } from './history';
-import { checklistObservations } from './observations';
+import { checklistObservations, untrackedDnsItems } from './observations';
 import type { AddressVerificationState, History } from '../../src-preload/contract/verification-schemas';
 import { initialStatus, statusView } from './status-machine';
 
@@ -103,5 +103,8 @@ describe('DNS items from the checklist', () => {
     expect(first.state.items.filter((i) => i.id !== 'dns:dkim:*' && i.lastError?.needsInput !== undefined)).toEqual([]);
     const second = await run(first.state, first.history, T0 + HOUR, ['relay1']);
     expect(stateOf(second.state, 'dns:dkim:relay1')?.state).toBe('verified');
+    // The question is answered: the item that asked leaves the status (it is not in the new report at all).
+    expect(untrackedDnsItems(await checklist(T0 + HOUR, ['relay1']))).toContain('dns:dkim:*');
+    expect(untrackedDnsItems(await checklist(T0 + HOUR, []))).not.toContain('dns:dkim:*');
   });
 });

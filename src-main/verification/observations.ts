@@ -316,7 +316,10 @@ export function checklistObservations(report: ChecklistReport): Observation[] {
 
 /** The `dns:` items of this report the status does not track (not required on the route). */
 export function untrackedDnsItems(report: ChecklistReport): ItemId[] {
-  return report.items.filter((item) => !item.required || item.status === 'not-needed').map((item) => `dns:${item.id}` as const);
+  const untracked = report.items.filter((item) => !item.required || item.status === 'not-needed').map((item) => `dns:${item.id}` as const);
+  // `dkim:*` asks for a selector only while none is known: once the checklist judges a selector, that question is answered.
+  const answered = report.items.some((item) => item.kind === 'dkim') && !report.items.some((item) => item.id === 'dkim:*');
+  return answered ? [...untracked, 'dns:dkim:*'] : untracked;
 }
 
 function checkOutcome(item: CheckItem): ObservationOutcome {
