@@ -1,5 +1,5 @@
 import { makeStyles, makeStaticStyles, Text, tokens } from '@fluentui/react-components';
-import { lazy, Suspense, useEffect, useRef, type MouseEvent, type RefObject } from 'react';
+import { lazy, Suspense, useDeferredValue, useEffect, useRef, type MouseEvent, type RefObject } from 'react';
 import { AddressesView } from '../features/addresses/addresses-view';
 import { VerificationToasts } from '../features/status/verification-toasts';
 import { Loading } from '../ui/loading';
@@ -83,6 +83,10 @@ export function Shell() {
   useStaticStyles();
   const styles = useStyles();
   const route = useHashRoute();
+  // The view on screen lags the address while a view's chunk loads for the first time:
+  // the old view stays (the navigation already shows the new place) instead of a
+  // spinner replacing the page, and React need not hold the new view back to pace one.
+  const shownRoute = useDeferredValue(route);
   useStoreChanges();
   const mainRef = useRef<HTMLElement>(null);
 
@@ -107,10 +111,10 @@ export function Shell() {
       </header>
       <div className={styles.content}>
         <AppBanners />
-        <main id="main" ref={mainRef} tabIndex={-1} className={styles.main}>
-          <Suspense fallback={<Loading label={`Opening ${routeLabel(route)}…`} />}>
-            <RouteView route={route} />
-            <FocusViewTitle route={route} container={mainRef} />
+        <main id="main" ref={mainRef} tabIndex={-1} className={styles.main} aria-busy={shownRoute !== route}>
+          <Suspense fallback={<Loading label={`Opening ${routeLabel(shownRoute)}…`} />}>
+            <RouteView route={shownRoute} />
+            <FocusViewTitle route={shownRoute} container={mainRef} />
           </Suspense>
         </main>
         <VerificationToasts />
