@@ -3,6 +3,7 @@
  * test message and the port probe, with the admin's Settings (DNS servers, EHLO name)
  * wherever a call names none.
  */
+import { pinFor } from '../../src-preload/contract/lending';
 import { probeHost } from '../smtp/probe';
 import type { Handlers } from './dispatch';
 import { dnsServersOr } from './dns-servers';
@@ -20,8 +21,10 @@ export function smtpHandlers(deps: HandlerDeps): Pick<Handlers, SmtpChannel> {
 
     async 'smtp:probe'({ operationId: _operationId, ...input }, ctx) {
       const ehloName = input.ehloName ?? store.settings().ehloName ?? undefined;
+      // "Trust this certificate" holds for the probe as for the connection test: the same pin, the same host.
+      const pinSha256 = input.pinSha256 ?? pinFor(store.settings(), input.host)?.sha256;
       return probeHost(
-        { ...input, dnsServers: dnsServersOr(store, input.dnsServers), ...(ehloName !== undefined ? { ehloName } : {}) },
+        { ...input, dnsServers: dnsServersOr(store, input.dnsServers), ...(ehloName !== undefined ? { ehloName } : {}), ...(pinSha256 !== undefined ? { pinSha256 } : {}) },
         { signal: ctx.signal, onResult: ctx.emit },
       );
     },

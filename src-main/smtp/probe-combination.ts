@@ -31,6 +31,8 @@ export interface ProbeCombinationOptions {
   readonly timeouts: ProbeTimeouts;
   readonly connect: Connect;
   readonly trust: TlsTrust;
+  /** The admin's pin for this host: a pinned certificate is accepted (and said to be pinned), as in the connection test. */
+  readonly pinSha256?: string | undefined;
   readonly limits: WireLimits;
   readonly clock: () => Date;
   /** Aborted with an EngineFailure reason (deadline, cancel, or "the port speaks implicit TLS"). */
@@ -74,20 +76,22 @@ export async function probeCombination(o: ProbeCombinationOptions): Promise<Prob
   const tlsInfo = (result: { protocol: string | null; verdict: string; verifyError: string | null; certificate: { fingerprint256: string } | null }) => ({
     protocol: result.protocol,
     trusted: result.verdict === 'trusted',
+    pinned: result.verdict === 'pinned',
     verifyError: result.verifyError,
     fingerprint256: result.certificate?.fingerprint256 ?? null,
   });
   const settle = (caps: Capabilities, how: string) => {
     found.auth = caps.auth;
     found.status = caps.auth.length > 0 ? 'ok' : 'no-auth';
-    found.detail = caps.auth.length > 0 ? `${how}; AUTH ${caps.auth.join(' ')}.` : `${how}; no AUTH offered.`;
+    const pinned = found.tls?.pinned === true ? ' with the pinned certificate (trusted on this computer only; the platform will refuse it)' : '';
+    found.detail = caps.auth.length > 0 ? `${how}${pinned}; AUTH ${caps.auth.join(' ')}.` : `${how}${pinned}; no AUTH offered.`;
   };
 
   try {
     socket = await o.connect({ address: o.address, port: o.port, timeoutMs: o.timeouts.connectMs, signal: o.signal });
     closed = once(socket, 'close').catch(() => undefined);
     if (o.mode === 'tls') {
-      const tls = await openTlsWithPinCheck({ socket, address: o.address, port: o.port, host: o.host, trust: o.trust, legacy: false, mode: 'implicit', timeoutMs: o.timeouts.commandMs, signal: o.signal });
+      const tls = await openTlsWithPinCheck({ socket, address: o.address, port: o.port, host: o.host, trust: o.trust, ...(o.pinSha256 === undefined ? {} : { pinSha256: o.pinSha256 }), legacy: false, mode: 'implicit', timeoutMs: o.timeouts.commandMs, signal: o.signal });
       o.onImplicitTls?.();
       found.tls = tlsInfo(tls.result);
       const wire = newWire(tls.socket);
@@ -106,7 +110,7 @@ export async function probeCombination(o: ProbeCombinationOptions): Promise<Prob
       } else {
         const reply = await plain.command('STARTTLS', { timeoutMs: o.timeouts.commandMs, expect: [220], what: 'STARTTLS' });
         if (reply.code >= 400) throw new EngineFailure('starttls-rejected', `STARTTLS advertised but refused: ${reply.text}`, { reply });
-        const tls = await openTlsWithPinCheck({ socket: plain.detachForTls(), address: o.address, port: o.port, host: o.host, trust: o.trust, legacy: false, mode: 'starttls', timeoutMs: o.timeouts.commandMs, signal: o.signal });
+        const tls = await openTlsWithPinCheck({ socket: plain.detachForTls(), address: o.address, port: o.port, host: o.host, trust: o.trust, ...(o.pinSha256 === undefined ? {} : { pinSha256: o.pinSha256 }), legacy: false, mode: 'starttls', timeoutMs: o.timeouts.commandMs, signal: o.signal });
         found.tls = tlsInfo(tls.result);
         const wire = newWire(tls.socket);
         settle(await ehlo(wire, tls.socket), `STARTTLS (${tls.result.protocol ?? '?'})`);
@@ -145,7 +149,7 @@ function classifyFailure(error: EngineFailure, o: ProbeCombinationOptions, found
       return set('silent', `Connected, but no greeting within ${o.timeouts.greetingMs} ms.`);
     default:
       if (error.tls !== undefined) {
-        found.tls = { protocol: error.tls.protocol, trusted: false, verifyError: error.tls.verifyError, fingerprint256: error.tls.certificate?.fingerprint256 ?? null };
+        found.tls = { protocol: error.tls.protocol, trusted: false, pinned: false, verifyError: error.tls.verifyError, fingerprint256: error.tls.certificate?.fingerprint256 ?? null };
         return set('untrusted-cert', `TLS offered, but the certificate is not accepted (${error.tls.verifyError ?? 'untrusted'}); AUTH not checked over it.`);
       }
       return set('error', error.message);

@@ -44,9 +44,9 @@ afterAll(async () => {
   pki.cleanup();
 });
 
-async function probe(ports: number[], extra: { connect?: Connect; concurrency?: number } = {}): Promise<ProbeReport> {
+async function probe(ports: number[], extra: { connect?: Connect; concurrency?: number; pinSha256?: string } = {}): Promise<ProbeReport> {
   const result = await probeHost(
-    { host: '127.0.0.1', ports, timeouts: TIMEOUTS, ...(extra.concurrency !== undefined ? { concurrency: extra.concurrency } : {}) },
+    { host: '127.0.0.1', ports, timeouts: TIMEOUTS, ...(extra.concurrency !== undefined ? { concurrency: extra.concurrency } : {}), ...(extra.pinSha256 !== undefined ? { pinSha256: extra.pinSha256 } : {}) },
     { ca: [pki.ca], connect: extra.connect ?? dropping(new Set([BLOCKED_PORT])) },
   );
   if (!result.ok) throw new Error(result.error.message);
@@ -88,6 +88,17 @@ describe('port and security probe', () => {
     expect(selfSigned.sessions.flatMap((s) => s.authAttempts)).toEqual([]);
   });
 
+  it('honours a pinned certificate as the connection test does: AUTH is read over it, and it is said to be pinned', async () => {
+    const report = await probe([selfSigned.port], { pinSha256: pki.selfSigned.fingerprint256.replaceAll(':', '') });
+    expect(find(report, selfSigned.port, 'starttls')).toMatchObject({ status: 'ok', auth: expect.arrayContaining(['PLAIN']), tls: { trusted: false, pinned: true } });
+    expect(find(report, selfSigned.port, 'starttls')?.detail).toContain('with the pinned certificate (trusted on this computer only; the platform will refuse it)');
+    // A probe never signs in, pinned or not.
+    expect(selfSigned.sessions.flatMap((s) => s.authAttempts)).toEqual([]);
+    // Another certificate's pin is no pin for this one.
+    const other = await probe([selfSigned.port], { pinSha256: 'A'.repeat(64) });
+    expect(find(other, selfSigned.port, 'starttls')?.status).toBe('untrusted-cert');
+  });
+
   it('when nothing answers, it says the server may be down or this network blocks mail ports', async () => {
     const report = await probe([BLOCKED_PORT, 2], { connect: dropping(new Set([BLOCKED_PORT, 2])) });
     expect(report.results.every((r) => r.status === 'blocked')).toBe(true);
@@ -127,7 +138,7 @@ describe('the probe’s advice', () => {
     mode,
     status,
     ms: 10,
-    tls: status === 'ok' ? { protocol: 'TLSv1.3', trusted: true, verifyError: null, fingerprint256: null } : null,
+    tls: status === 'ok' ? { protocol: 'TLSv1.3', trusted: true, pinned: false, verifyError: null, fingerprint256: null } : null,
     auth: status === 'ok' ? ['PLAIN'] : [],
     banner: null,
     detail: '',

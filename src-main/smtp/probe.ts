@@ -81,6 +81,7 @@ export async function runProbe(req: ProbeRequest, options: ProbeOptions = {}): P
         port,
         mode,
         ehloName: req.ehloName,
+        pinSha256: req.pinSha256,
         hostname: options.hostname ?? osHostname,
         timeouts: { connectMs: t.connectMs, greetingMs: t.greetingMs, commandMs: t.commandMs },
         connect: options.connect ?? netConnect,

@@ -357,6 +357,8 @@ export const probeInputSchema = z.strictObject({
     .default([...defaultProbePorts]),
   ehloName: ehloNameSchema.optional(),
   dnsServers: dnsServerList().default([]),
+  /** A certificate the admin trusts for this host (its SHA-256): the probe accepts it as the connection test does. */
+  pinSha256: certificatePinSchema.optional(),
   /** Connections open at once to the host (Microsoft 365 allows 3 authenticated sessions; a probe does not authenticate). */
   concurrency: z
     .number({ error: 'Concurrency must be a whole number of connections from 1 to 12.' })
@@ -398,7 +400,14 @@ export const probeResultSchema = z.object({
   status: probeStatusSchema,
   ms: z.number(),
   tls: z
-    .object({ protocol: z.string().nullable(), trusted: z.boolean(), verifyError: z.string().nullable(), fingerprint256: z.string().nullable() })
+    .object({
+      protocol: z.string().nullable(),
+      trusted: z.boolean(),
+      /** Not trusted by the public roots, accepted because it is pinned (a platform will still refuse it). */
+      pinned: z.boolean().default(false),
+      verifyError: z.string().nullable(),
+      fingerprint256: z.string().nullable(),
+    })
     .nullable(),
   auth: z.array(z.string()),
   banner: z.string().nullable(),
