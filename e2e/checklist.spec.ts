@@ -10,7 +10,7 @@ import type { TestDnsServer } from '../src-main/testing/dns-test-server';
 import { expect, test } from './fixtures/app';
 import { expectNoAxeViolations } from './fixtures/axe';
 import { BROKEN, HEALTHY, HEALTHY_IP, HEALTHY_SELECTOR, MISSING_SELECTOR, startChecklistDns } from './fixtures/dns-zones';
-import { focusedName, openView, pressUntilFocused } from './fixtures/views';
+import { callBridge, focusedName, openView, pressUntilFocused } from './fixtures/views';
 
 const screensDir = join(import.meta.dirname, 'artifacts', 'screens');
 
@@ -266,5 +266,101 @@ test.describe('checklist', () => {
     await expect(negative.locator('time')).toHaveAttribute('datetime', /^\d{4}-\d\d-\d\dT/u);
     if (appSession.mode === 'browser') await shoot(page, 'checklist-propagation-nxdomain');
     await expectNoAxeViolations(page, 'the propagation panel');
+  });
+
+  test("Zendesk through the admin's relay: the relay's own key is enough, Zendesk's keys are not needed and nothing fails", async ({ page, appSession }) => {
+    await runChecklist(page, { domain: HEALTHY, platform: 'Zendesk', selectors: HEALTHY_SELECTOR, ip: HEALTHY_IP });
+    const form = page.getByRole('form', { name: 'Checklist' });
+    // The platform's default route is chosen, by its label.
+    await expect(form.getByLabel('Sending route')).toHaveValue('connector');
+    await expect(form.getByLabel('Sending route').locator('option:checked')).toHaveText('Through your mail server (Authenticated SMTP Connector) (the usual route)');
+
+    // zendesk1/zendesk2 do not exist at the domain, and the route does not need them: grouped last, never a failure.
+    const notNeeded = page.getByRole('region', { name: 'Not needed on this route' });
+    for (const selector of ['zendesk1', 'zendesk2']) {
+      const item = notNeeded.locator(`[data-check-id="dkim:${selector}"]`);
+      await expect(item).toHaveAttribute('data-status', 'not-needed');
+      await expect(item.locator('[data-status="not-needed"]').first()).toHaveText('–Not needed');
+      await expect(item.getByTestId('check-requirement')).toContainText('Not needed on the route “Through your mail server (Authenticated SMTP Connector)”');
+      await expect(item).toContainText(`${HEALTHY_SELECTOR} (your mail server's key) already gives an aligned DKIM signature`);
+    }
+    await expect(page.locator('[data-check-id][data-status="fail"]')).toHaveCount(0);
+    await expect(checkItem(page, `dkim:${HEALTHY_SELECTOR}`)).toHaveAttribute('data-status', 'pass');
+    await expect(checkItem(page, `dkim:${HEALTHY_SELECTOR}`).getByTestId('check-requirement')).toContainText('Required on the route');
+    await expect(page.getByTestId('checklist-verdict')).toHaveText('Nothing required fails. Route: Through your mail server (Authenticated SMTP Connector).');
+    await expect(page.getByTestId('checklist-progress')).toContainText('Nothing required fails.');
+    // In words: no internal ids (check ids, field names, state names) in what the results say.
+    const shown = await page.getByRole('region', { name: `Results for ${HEALTHY}` }).innerText();
+    expect(shown).not.toMatch(/relaySelectors|sendingIp|heloName|forwardingAddress|smtpHost|not-needed|needs-input|dkim:/u);
+
+    // An item that needs something from the admin names the field and takes focus there.
+    const helo = checkItem(page, 'helo');
+    await expect(helo).toHaveAttribute('data-status', 'needs-input');
+    await expect(helo.getByTestId('check-needs-input')).toContainText('Needs: HELO name');
+    await helo.getByRole('button', { name: 'Enter HELO name' }).click();
+    await expect(form.getByLabel('HELO name (optional)')).toBeFocused();
+    await page.keyboard.type(`mail.${HEALTHY}`);
+    await form.getByRole('button', { name: 'Run checks' }).click();
+    await expectFinished(page);
+    await expect(checkItem(page, 'helo')).toHaveAttribute('data-status', 'pass');
+
+    if (appSession.mode === 'browser') await shoot(page, 'checklist-zendesk-connector');
+    await expectNoAxeViolations(page, 'the checklist of a Zendesk connector domain');
+  });
+
+  test('the route decides: on Zendesk\'s direct route its keys are required and fail where missing', async ({ page }) => {
+    await openView(page, 'checklist');
+    const form = page.getByRole('form', { name: 'Checklist' });
+    await form.getByLabel('Domain').fill(HEALTHY);
+    await form.getByLabel('Platform').selectOption({ label: 'Zendesk' });
+    await form.getByLabel('Sending route').selectOption({ label: "From Zendesk's servers (no connector)" });
+    await form.getByLabel("Your relay's DKIM selectors").fill(HEALTHY_SELECTOR);
+    await form.getByLabel('DNS servers (optional)').fill(dns.address);
+    await form.getByRole('button', { name: 'Run checks' }).click();
+    await expectFinished(page);
+    const required = page.getByRole('region', { name: 'Required', exact: true });
+    await expect(required.locator('[data-check-id="dkim:zendesk1"]')).toHaveAttribute('data-status', 'fail');
+    await expect(page.getByTestId('checklist-verdict')).toContainText(/^\d+ required items? fails?/u);
+    await expect(page.getByTestId('checklist-verdict')).toContainText("Route: From Zendesk's servers (no connector).");
+  });
+
+  test('a saved address is checked as saved (the same checklist as the wizard and Status), and an edit switches to what the form says', async ({ page }) => {
+    await callBridge(page, 'settings:update', { patch: { dnsServers: [dns.address] } });
+    await callBridge(page, 'addresses:create', {
+      fields: {
+        address: `support@${HEALTHY}`,
+        platform: 'zendesk',
+        environment: 'production',
+        provider: 'custom',
+        host: `mail.${HEALTHY}`,
+        port: 587,
+        security: 'starttls',
+        username: `support@${HEALTHY}`,
+        authKind: 'password',
+        selectors: [HEALTHY_SELECTOR],
+        platformSubdomain: 'acme',
+      },
+    });
+    // The app read the settings and the addresses when it started.
+    await page.reload();
+    await openView(page, 'checklist');
+    const form = page.getByRole('form', { name: 'Checklist' });
+    await form.getByLabel('Fill in from an address').selectOption({ label: `support@${HEALTHY} (Zendesk)` });
+    await expectFinished(page);
+    await expect(form.getByTestId('checklist-source')).toContainText(`Checking support@${HEALTHY} as saved`);
+    await expect(page.getByTestId('checklist-summary')).toContainText('as saved');
+    await expect(form.getByLabel("Your relay's DKIM selectors")).toHaveValue(HEALTHY_SELECTOR);
+    await expect(form.getByLabel('SMTP host (optional)')).toHaveValue(`mail.${HEALTHY}`);
+    await expect(form.getByLabel('Forwarding address (optional)')).toHaveValue('support@acme.zendesk.com');
+    await expect(checkItem(page, 'dkim:zendesk1')).toHaveAttribute('data-status', 'not-needed');
+    await expect(page.locator('[data-check-id][data-status="fail"]')).toHaveCount(0);
+
+    // Editing a field: Run now checks what the form says, and the view says so.
+    await form.getByLabel('HELO name (optional)').fill(`mail.${HEALTHY}`);
+    await expect(form.getByTestId('checklist-source')).toContainText(`You changed the form, so Run checks what the form says, not support@${HEALTHY} as saved`);
+    await form.getByRole('button', { name: 'Run checks' }).click();
+    await expectFinished(page);
+    await expect(page.getByTestId('checklist-summary')).not.toContainText('as saved');
+    await expect(checkItem(page, 'helo')).toHaveAttribute('data-status', 'pass');
   });
 });

@@ -1,11 +1,12 @@
-import { AccordionHeader, AccordionItem, AccordionPanel, makeStyles, Text, tokens } from '@fluentui/react-components';
+import { AccordionHeader, AccordionItem, AccordionPanel, Button, makeStyles, Text, tokens } from '@fluentui/react-components';
 import { useId, type ReactNode } from 'react';
-import type { CheckItem, FixRecord } from '../../../../src-preload/contract/checks-schemas';
+import type { CheckInputField, CheckItem, FixRecord } from '../../../../src-preload/contract/checks-schemas';
 import type { DnsLookup } from '../../../../src-preload/contract/dns-schemas';
 import { CheckDetailsView } from './check-details';
 import { formatTtl, outcomeLabels } from './check-labels';
 import { DnsText } from './dns-text';
 import { FixRecords } from './fix-records';
+import { levelLabels, requirementHeadline } from './route-words';
 import { SeverityChip, StatusChip } from './status-chip';
 
 const useStyles = makeStyles({
@@ -23,6 +24,19 @@ const useStyles = makeStyles({
     paddingRight: tokens.spacingHorizontalM,
     color: tokens.colorNeutralForeground2,
   },
+  below: {
+    display: 'flex',
+    flexDirection: 'column',
+    alignItems: 'flex-start',
+    gap: tokens.spacingVerticalXS,
+    margin: `${tokens.spacingVerticalXS} 0 0`,
+    // Same indent as the summary.
+    paddingLeft: `calc(${tokens.spacingHorizontalM} + 20px + ${tokens.spacingHorizontalS} + 5.5rem + ${tokens.spacingHorizontalM})`,
+    paddingRight: tokens.spacingHorizontalM,
+  },
+  requirement: { margin: 0, color: tokens.colorNeutralForeground3, fontSize: tokens.fontSizeBase200, lineHeight: tokens.lineHeightBase200 },
+  level: { fontWeight: tokens.fontWeightSemibold, color: tokens.colorNeutralForeground2 },
+  needs: { display: 'flex', flexWrap: 'wrap', alignItems: 'center', gap: tokens.spacingHorizontalS, margin: 0 },
   panel: {
     display: 'flex',
     flexDirection: 'column',
@@ -66,13 +80,22 @@ const useStyles = makeStyles({
 
 export interface CheckItemViewProps {
   readonly item: CheckItem;
+  /** The label of the route the item was judged for (null until the platforms are known). */
+  readonly routeLabel: string | null;
   readonly onCheckPropagation: (record: FixRecord) => void;
+  /** Moves focus to the form field a needs-input item asks for; absent where no such form is shown. */
+  readonly onFocusField?: ((field: CheckInputField) => void) | undefined;
 }
 
-/** One check: status and title as the accordion header, the summary always visible, the rest on expand. */
-export function CheckItemView({ item, onCheckPropagation }: CheckItemViewProps) {
+/**
+ * One check: status and title as the accordion header; the summary, what the item means on
+ * the sending route and what it needs from the admin always visible; the rest on expand.
+ */
+export function CheckItemView({ item, routeLabel, onCheckPropagation, onFocusField }: CheckItemViewProps) {
   const styles = useStyles();
   const summaryId = `check-summary-${item.id.replace(/[^a-z0-9-]/giu, '-')}`;
+  const { requirement, needsInput } = item;
+  const why = whyText(item);
   return (
     <AccordionItem value={item.id} className={styles.item} data-check-id={item.id} data-status={item.status}>
       <AccordionHeader as="h4" className={styles.header} button={{ 'aria-describedby': summaryId }}>
@@ -84,6 +107,29 @@ export function CheckItemView({ item, onCheckPropagation }: CheckItemViewProps) 
       <Text as="p" className={styles.summary} id={summaryId}>
         <DnsText text={item.summary} />
       </Text>
+      <div className={styles.below}>
+        <p className={styles.requirement} data-testid="check-requirement" data-level={requirement.level}>
+          <span className={styles.level}>{requirementHeadline(requirement, routeLabel)}</span>
+          {why === '' ? null : (
+            <>
+              {'. '}
+              <DnsText text={why} />
+            </>
+          )}
+        </p>
+        {item.status !== 'needs-input' || needsInput === undefined ? null : (
+          <p className={styles.needs} data-testid="check-needs-input">
+            <span>
+              Needs: <strong>{needsInput.label}</strong>
+            </span>
+            {onFocusField === undefined ? null : (
+              <Button size="small" onClick={() => onFocusField(needsInput.field)}>
+                {`Enter ${lowerFirst(needsInput.label)}`}
+              </Button>
+            )}
+          </p>
+        )}
+      </div>
       <AccordionPanel>
         <div className={styles.panel}>
           {item.findings.length === 0 ? null : (
@@ -144,6 +190,21 @@ export function CheckItemView({ item, onCheckPropagation }: CheckItemViewProps) 
       </AccordionPanel>
     </AccordionItem>
   );
+}
+
+/** Why the item is (not) needed, unless its summary already says so; without a "Recommended:" the headline already states. */
+function whyText(item: CheckItem): string {
+  const { why, level } = item.requirement;
+  if (why === '' || item.summary.includes(why)) return '';
+  const prefix = `${levelLabels[level]}: `;
+  if (!why.startsWith(prefix)) return why;
+  const rest = why.slice(prefix.length);
+  return rest.charAt(0).toUpperCase() + rest.slice(1);
+}
+
+/** "Sending IP of your mail server" → "sending IP of your mail server" (keeps acronyms such as DKIM, HELO). */
+function lowerFirst(text: string): string {
+  return /^[A-Z][a-z]/u.test(text) ? text.charAt(0).toLowerCase() + text.slice(1) : text;
 }
 
 function Section({ title, children }: { readonly title: string; readonly children: ReactNode }) {

@@ -1,5 +1,5 @@
 import type { BadgeProps } from '@fluentui/react-components';
-import type { CheckStatus, FindingSeverity, Importance } from '../../../../src-preload/contract/checks-schemas';
+import type { CheckStatus, FindingSeverity, Requirement } from '../../../../src-preload/contract/checks-schemas';
 import type { DnsOutcome } from '../../../../src-preload/contract/dns-schemas';
 import { assertNever } from '../../app/assert-never';
 
@@ -42,11 +42,13 @@ export const severityLabels = {
   error: 'Error',
 } as const satisfies Record<FindingSeverity, string>;
 
-export const importanceGroups = [
-  { importance: 'required', label: 'Required', description: 'Mail is not trusted without these.' },
-  { importance: 'recommended', label: 'Recommended', description: 'Secondary protections and reputation.' },
-  { importance: 'optional', label: 'Optional', description: 'Informational.' },
-] as const satisfies ReadonlyArray<{ importance: Importance; label: string; description: string }>;
+/** The results grouped by what the sending route needs; what it does not need comes last. */
+export const requirementGroups = [
+  { level: 'required', label: 'Required', description: 'Mail sent this way is not trusted without these.' },
+  { level: 'recommended', label: 'Recommended', description: 'Secondary protections and reputation.' },
+  { level: 'optional', label: 'Optional', description: 'Informational.' },
+  { level: 'not-needed', label: 'Not needed on this route', description: 'Looked at so you know, never counted as a failure: this route does not use them.' },
+] as const satisfies ReadonlyArray<{ level: Requirement['level']; label: string; description: string }>;
 
 export const outcomeLabels = {
   answer: 'Answer',

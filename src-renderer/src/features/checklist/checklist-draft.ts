@@ -4,13 +4,24 @@
  * bridge); this file only splits lists and maps main's answers back onto the fields.
  */
 import type { AddressView, AppError, PlatformId } from '../../../../src-preload/contract';
+import type { CheckInputField } from '../../../../src-preload/contract/checks-schemas';
+import { forwardingAddress } from '../../../../src-preload/contract/platform-vocabulary';
+import type { RouteId } from '../../../../src-preload/contract/route-ids';
 import type { ChecklistRequest } from './checklist-run';
 
 export interface ChecklistDraft {
   readonly domain: string;
   readonly platform: PlatformId;
-  readonly selectors: string;
+  /** '' = the platform's default route (main picks it, as for a saved address without one). */
+  readonly route: RouteId | '';
+  /** The selectors the admin's own mail service (the relay) signs with. */
+  readonly relaySelectors: string;
+  /** The SPF include of the relay's mail service (spf.protection.outlook.com). */
+  readonly relayInclude: string;
   readonly sendingIp: string;
+  readonly smtpHost: string;
+  readonly heloName: string;
+  readonly forwardingAddress: string;
   readonly dnsServers: string;
 }
 
@@ -18,7 +29,27 @@ export type ChecklistField = keyof ChecklistDraft;
 export type ChecklistErrors = Partial<Record<ChecklistField, string>>;
 
 /** `platform` '' = not chosen: the run uses the first platform of `platforms:list`. */
-export const emptyChecklistDraft: ChecklistDraft = { domain: '', platform: '', selectors: '', sendingIp: '', dnsServers: '' };
+export const emptyChecklistDraft: ChecklistDraft = {
+  domain: '',
+  platform: '',
+  route: '',
+  relaySelectors: '',
+  relayInclude: '',
+  sendingIp: '',
+  smtpHost: '',
+  heloName: '',
+  forwardingAddress: '',
+  dnsServers: '',
+};
+
+/** Every field a checklist item may ask for is a field of this form (the item's button focuses it). */
+export const inputFieldOf = {
+  relaySelectors: 'relaySelectors',
+  sendingIp: 'sendingIp',
+  heloName: 'heloName',
+  forwardingAddress: 'forwardingAddress',
+  smtpHost: 'smtpHost',
+} as const satisfies Record<CheckInputField, ChecklistField>;
 
 /** Commas, spaces or line breaks separate entries. */
 export function splitList(text: string): string[] {
@@ -28,14 +59,37 @@ export function splitList(text: string): string[] {
     .filter((s) => s !== '');
 }
 
-/** What an address says about its domain: the part after @, its platform and selectors. */
-export function draftFromAddress(address: Pick<AddressView, 'address' | 'platform' | 'selectors'>, current: ChecklistDraft): ChecklistDraft {
+export type DraftAddress = Pick<AddressView, 'address' | 'platform' | 'route' | 'selectors' | 'host' | 'platformSubdomain'>;
+
+export interface DraftAddressFacts {
+  /** The platform's forwarding target pattern (`support@{subdomain}.zendesk.com`). */
+  readonly forwardingPattern?: string | undefined;
+  /** The SPF include of the address's mail-service preset. */
+  readonly relayInclude?: string | undefined;
+}
+
+/**
+ * What a saved address says about its checklist: its domain, platform and route, the
+ * relay's selectors, the SMTP host and the forwarding target. Shown so the admin sees
+ * what was checked and can change it; the run itself asks main for the address's own
+ * checklist, which also knows what a received message proved.
+ */
+export function draftFromAddress(address: DraftAddress, current: ChecklistDraft, facts: DraftAddressFacts = {}): ChecklistDraft {
   const at = address.address.lastIndexOf('@');
+  const pattern = facts.forwardingPattern;
   return {
     ...current,
     domain: at < 0 ? current.domain : address.address.slice(at + 1),
     platform: address.platform,
-    selectors: address.selectors.join(', '),
+    route: address.route ?? '',
+    relaySelectors: address.selectors.join(', '),
+    relayInclude: facts.relayInclude ?? '',
+    sendingIp: '',
+    smtpHost: address.host,
+    heloName: '',
+    forwardingAddress: pattern === undefined || address.platformSubdomain === null ? '' : forwardingAddress(pattern, address.platformSubdomain),
+    // A saved address is checked with the servers in Settings: an empty field says so.
+    dnsServers: '',
   };
 }
 
@@ -44,22 +98,36 @@ export type ChecklistParse = { readonly ok: true; readonly request: ChecklistReq
 export function requestOf(draft: ChecklistDraft, defaultPlatform: PlatformId): ChecklistParse {
   const domain = draft.domain.trim();
   if (domain === '') return { ok: false, errors: { domain: 'Enter the domain to check, such as example.com.' } };
-  const ip = draft.sendingIp.trim();
+  const text = (value: string) => {
+    const trimmed = value.trim();
+    return trimmed === '' ? undefined : trimmed;
+  };
+  const include = text(draft.relayInclude);
+  const ip = text(draft.sendingIp);
+  const host = text(draft.smtpHost);
+  const helo = text(draft.heloName);
+  const forwarding = text(draft.forwardingAddress);
   return {
     ok: true,
     request: {
       domain,
       platform: draft.platform === '' ? defaultPlatform : draft.platform,
-      selectors: splitList(draft.selectors),
-      ...(ip === '' ? {} : { sendingIp: ip }),
+      ...(draft.route === '' ? {} : { route: draft.route }),
+      relaySelectors: splitList(draft.relaySelectors),
+      ...(include === undefined ? {} : { relayInclude: include }),
+      ...(ip === undefined ? {} : { sendingIp: ip }),
+      ...(host === undefined ? {} : { smtpHost: host }),
+      // Typed by the admin, not read from a server's greeting.
+      ...(helo === undefined ? {} : { heloName: helo, heloSource: 'user' as const }),
+      ...(forwarding === undefined ? {} : { forwardingAddress: forwarding }),
       dnsServers: splitList(draft.dnsServers),
     },
   };
 }
 
-const fields: ReadonlySet<string> = new Set<ChecklistField>(['domain', 'platform', 'selectors', 'sendingIp', 'dnsServers']);
+const fields: ReadonlySet<string> = new Set<ChecklistField>(Object.keys(emptyChecklistDraft) as ChecklistField[]);
 
-/** Main's `details.issues` (paths like `selectors.1`) mapped onto the form fields. */
+/** Main's `details.issues` (paths like `relaySelectors.1`) mapped onto the form fields. */
 export function checklistErrorsOf(error: AppError, draft: ChecklistDraft): ChecklistErrors {
   const errors: ChecklistErrors = {};
   const issues = error.details?.['issues'];

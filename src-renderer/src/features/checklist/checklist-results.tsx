@@ -1,13 +1,15 @@
-import { Accordion, Button, makeStyles, ProgressBar, Spinner, Text, tokens } from '@fluentui/react-components';
-import type { CheckItem, CheckStatus, FixRecord } from '../../../../src-preload/contract/checks-schemas';
+import { Accordion, Button, makeStyles, mergeClasses, ProgressBar, Spinner, Text, tokens } from '@fluentui/react-components';
+import type { CheckInputField, CheckItem, CheckStatus, FixRecord } from '../../../../src-preload/contract/checks-schemas';
+import type { RouteId } from '../../../../src-preload/contract/route-ids';
+import { useChannelQuery } from '../../api/hooks';
 import { CopyButton } from '../../ui/copy-button';
 import { ErrorBar } from '../../ui/error-bar';
-import { importanceGroups } from './check-labels';
+import { requirementGroups } from './check-labels';
 import { CheckItemView } from './check-item-view';
-import { orderedItems, progressOf, waitingIds, type RunState } from './checklist-run';
-import { GENERIC_PLATFORM_ID } from '../../../../src-preload/contract/platform-vocabulary';
+import { orderedItems, progressOf, requestDomain, requestPlatform, verdictOf, waitingIds, type RunState } from './checklist-run';
 import { usePlatformNaming } from '../../api/use-platforms';
 import { DnsText } from './dns-text';
+import { checkIdWords, defaultRoute } from './route-words';
 import { StatusChip } from './status-chip';
 
 const useStyles = makeStyles({
@@ -22,33 +24,46 @@ const useStyles = makeStyles({
   group: { display: 'flex', flexDirection: 'column', gap: tokens.spacingVerticalXS },
   groupHead: { display: 'flex', alignItems: 'baseline', gap: tokens.spacingHorizontalM, borderBottom: `${tokens.strokeWidthThick} solid ${tokens.colorNeutralStroke1}`, paddingBottom: tokens.spacingVerticalXS },
   groupTitle: { margin: 0, fontSize: tokens.fontSizeBase400, lineHeight: tokens.lineHeightBase400, fontWeight: tokens.fontWeightSemibold },
+  verdict: { margin: 0, fontSize: tokens.fontSizeBase400, lineHeight: tokens.lineHeightBase400, fontWeight: tokens.fontWeightSemibold },
+  verdictOk: { color: tokens.colorPaletteGreenForeground1 },
+  verdictBad: { color: tokens.colorPaletteRedForeground1 },
   waiting: { display: 'flex', flexWrap: 'wrap', alignItems: 'center', gap: tokens.spacingHorizontalS },
   progress: { maxWidth: '32rem' },
 });
 
-const statusOrder: readonly CheckStatus[] = ['fail', 'error', 'warn', 'pending', 'pass'];
+const statusOrder: readonly CheckStatus[] = ['fail', 'error', 'needs-input', 'warn', 'pending', 'pass', 'not-needed'];
 
 export interface ChecklistResultsProps {
   readonly state: Exclude<RunState, { phase: 'idle' }>;
   readonly onRerun: () => void;
   readonly onCheckPropagation: (record: FixRecord) => void;
+  /** Moves focus to the form field a needs-input item asks for (the Checklist view's form). */
+  readonly onFocusField?: ((field: CheckInputField) => void) | undefined;
 }
 
-export function ChecklistResults({ state, onRerun, onCheckPropagation }: ChecklistResultsProps) {
+export function ChecklistResults({ state, onRerun, onCheckPropagation, onFocusField }: ChecklistResultsProps) {
   const styles = useStyles();
   const platforms = usePlatformNaming();
+  const platformList = useChannelQuery('platforms:list', {});
   const items = orderedItems(state);
   const waiting = waitingIds(state);
   const progress = progressOf(state);
   const counts = countsOf(items);
   const report = state.phase === 'done' ? state.report : null;
   const running = state.phase === 'running';
+  const platformId = report?.platform ?? requestPlatform(state.request);
+  const platform = platformList.data?.find((p) => p.id === platformId);
+  // The route judged: the report's, else any item's, else what the form asked for (a saved address's is main's to pick).
+  const routeId: RouteId | undefined = report?.route ?? items.find((i) => i.requirement.route !== null)?.requirement.route ?? (state.request.kind === 'form' ? state.request.input.route : undefined);
+  const route = routeId === undefined ? (state.request.kind === 'form' ? defaultRoute(platform) : undefined) : platform?.routes.find((r) => r.id === routeId);
+  const routeLabel = route?.label ?? null;
+  const verdict = report === null ? null : verdictOf(report);
 
   return (
     <section className={styles.root} aria-labelledby="checklist-results-title" aria-busy={running}>
       <div className={styles.head}>
         <h2 className={styles.title} id="checklist-results-title">
-          Results for <DnsText text={state.request.domain} />
+          Results for <DnsText text={state.request.kind === 'address' ? state.request.address : requestDomain(state.request)} />
         </h2>
         <div className={styles.actions}>
           <Button onClick={onRerun} disabledFocusable={running}>
@@ -63,6 +78,12 @@ export function ChecklistResults({ state, onRerun, onCheckPropagation }: Checkli
         </div>
       </div>
 
+      {verdict === null ? null : (
+        <p className={mergeClasses(styles.verdict, verdict.ok ? styles.verdictOk : styles.verdictBad)} data-testid="checklist-verdict" data-ok={verdict.ok}>
+          {verdict.headline}
+          {routeLabel === null ? '' : ` Route: ${routeLabel}.`}
+        </p>
+      )}
       <div className={styles.summary} data-testid="checklist-summary">
         <ul className={styles.counts} aria-label="Counts">
           {statusOrder.map((status) => (
@@ -73,7 +94,7 @@ export function ChecklistResults({ state, onRerun, onCheckPropagation }: Checkli
           ))}
         </ul>
         <Text className={styles.muted}>
-          {summaryLine(state, platforms.label(state.request.platform ?? GENERIC_PLATFORM_ID), items.length, progress.total)}
+          {summaryLine(state, platforms.label(platformId), items.length, progress.total)}
         </Text>
       </div>
 
@@ -89,13 +110,14 @@ export function ChecklistResults({ state, onRerun, onCheckPropagation }: Checkli
 
       {state.phase === 'failed' ? <ErrorBar error={state.error} title="The checklist stopped" /> : null}
 
-      {importanceGroups.map((group) => {
-        const members = items.filter((i) => i.importance === group.importance);
+      {requirementGroups.map((group) => {
+        // What the route needs decides the group: a check the route does not use is listed last, never as a failure.
+        const members = items.filter((i) => i.requirement.level === group.level);
         if (members.length === 0) return null;
         return (
-          <section key={group.importance} className={styles.group} aria-labelledby={`group-${group.importance}`}>
+          <section key={group.level} className={styles.group} aria-labelledby={`group-${group.level}`}>
             <div className={styles.groupHead}>
-              <h3 className={styles.groupTitle} id={`group-${group.importance}`}>
+              <h3 className={styles.groupTitle} id={`group-${group.level}`}>
                 {group.label}
               </h3>
               <Text size={200} className={styles.muted}>
@@ -104,7 +126,7 @@ export function ChecklistResults({ state, onRerun, onCheckPropagation }: Checkli
             </div>
             <Accordion multiple collapsible>
               {members.map((item) => (
-                <CheckItemView key={item.id} item={item} onCheckPropagation={onCheckPropagation} />
+                <CheckItemView key={item.id} item={item} routeLabel={routeLabel} onCheckPropagation={onCheckPropagation} onFocusField={onFocusField} />
               ))}
             </Accordion>
           </section>
@@ -115,13 +137,13 @@ export function ChecklistResults({ state, onRerun, onCheckPropagation }: Checkli
         <div className={styles.waiting}>
           <Spinner size="extra-tiny" />
           <Text className={styles.muted}>
-            Still checking: <DnsText text={waiting.join(', ')} mono />
+            Still checking: {waiting.map(checkIdWords).join(', ')}
           </Text>
         </div>
       )}
       {waiting.length === 0 || running ? null : (
         <Text className={styles.muted}>
-          Not finished: <DnsText text={waiting.join(', ')} mono />
+          Not finished: {waiting.map(checkIdWords).join(', ')}
         </Text>
       )}
     </section>
@@ -134,7 +156,9 @@ function countsOf(items: readonly CheckItem[]): Record<CheckStatus, number> {
   return counts;
 }
 
-function summaryLine(state: Exclude<RunState, { phase: 'idle' }>, platform: string, finished: number, total: number | null): string {
+function summaryLine(state: Exclude<RunState, { phase: 'idle' }>, platformLabel: string, finished: number, total: number | null): string {
+  // Which input was judged: the saved address as Relayproof knows it, or what the form said.
+  const platform = state.request.kind === 'address' ? `${platformLabel} · as saved` : platformLabel;
   const servers = state.resolver === null ? '' : state.resolver.kind === 'system' ? " · this machine's resolvers" : ` · asked ${state.resolver.servers.join(', ')}`;
   switch (state.phase) {
     case 'running':

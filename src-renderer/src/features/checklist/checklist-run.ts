@@ -4,16 +4,41 @@
  * cancel arrive (they travel on different connections in browser mode) is handled in
  * one place and tested on its own.
  */
-import type { AppError, ChannelInput } from '../../../../src-preload/contract';
+import type { AppError, ChannelInput, PlatformId } from '../../../../src-preload/contract';
 import type { CheckItem, ChecklistEvent, ChecklistReport } from '../../../../src-preload/contract/checks-schemas';
 import type { ResolverDescription } from '../../../../src-preload/contract/dns-schemas';
+import { GENERIC_PLATFORM_ID } from '../../../../src-preload/contract/platform-vocabulary';
 
 /** The checklist input without the operation id (what Re-run sends again). */
 export type ChecklistRequest = Omit<ChannelInput<'checks:run-checklist'>, 'operationId'>;
 
+/**
+ * A saved address's checklist (`checks:run-for-address`): main builds the input from the
+ * address, so the verdict is the one the wizard and the status show. The domain and
+ * platform are here only to title the results before the report arrives.
+ */
+export interface AddressRunRequest {
+  readonly addressId: string;
+  readonly address: string;
+  readonly domain: string;
+  readonly platform: PlatformId;
+  readonly from: ChannelInput<'checks:run-for-address'>['from'];
+}
+
+/** What a run checks: what the form says, or a saved address as Relayproof knows it. */
+export type RunRequest = { readonly kind: 'form'; readonly input: ChecklistRequest } | ({ readonly kind: 'address' } & AddressRunRequest);
+
+export function requestDomain(request: RunRequest): string {
+  return request.kind === 'form' ? request.input.domain : request.domain;
+}
+
+export function requestPlatform(request: RunRequest): PlatformId {
+  return request.kind === 'form' ? (request.input.platform ?? GENERIC_PLATFORM_ID) : request.platform;
+}
+
 interface RunBase {
   readonly operationId: string;
-  readonly request: ChecklistRequest;
+  readonly request: RunRequest;
   /** Ids in the order the checklist planned them; null until the plan arrives. */
   readonly planned: readonly string[] | null;
   readonly resolver: ResolverDescription | null;
@@ -29,7 +54,7 @@ export type RunState =
   | (RunBase & { readonly phase: 'failed'; readonly error: AppError });
 
 export type RunAction =
-  | { readonly type: 'start'; readonly operationId: string; readonly request: ChecklistRequest }
+  | { readonly type: 'start'; readonly operationId: string; readonly request: RunRequest }
   | { readonly type: 'event'; readonly operationId: string; readonly event: ChecklistEvent }
   | { readonly type: 'cancel-requested'; readonly operationId: string }
   | { readonly type: 'finished'; readonly operationId: string; readonly report: ChecklistReport }
@@ -115,13 +140,51 @@ export function progressMessage(state: RunState): string {
     case 'running':
       if (state.cancelling) return `Cancelling… ${of} checks done.`;
       return total === null ? 'Starting the checks…' : `${of} checks done.`;
-    case 'done': {
-      const c = state.report.counts;
-      return `Checklist finished: ${c.pass} passed, ${c.warn} warnings, ${c.fail} failed, ${c.pending} pending, ${c.error} errors.`;
-    }
+    case 'done':
+      return `Checklist finished. ${verdictOf(state.report).sentence}`;
     case 'cancelled':
       return `Cancelled after ${of} checks.`;
     case 'failed':
       return `The checklist stopped: ${state.error.message}`;
   }
+}
+
+export interface RunVerdict {
+  /** Nothing required on the route fails or could not be checked (the report's `ok`). */
+  readonly ok: boolean;
+  /** "Nothing required fails." / "2 required items fail." — never counts what the route does not need. */
+  readonly headline: string;
+  /** The headline with what else the admin should know: the other states, counted. */
+  readonly sentence: string;
+}
+
+const plural = (n: number, one: string, many: string) => `${n} ${n === 1 ? one : many}`;
+
+/**
+ * The run's verdict as the admin reads it: only items required on the route decide it
+ * (report.blocking), so a key the route does not need or an optional record's failure
+ * never reads as "the setup fails".
+ */
+export function verdictOf(report: ChecklistReport): RunVerdict {
+  const byId = new Map(report.items.map((i) => [i.id, i] as const));
+  const failing = report.blocking.filter((id) => byId.get(id)?.status === 'fail').length;
+  const unknown = report.blocking.length - failing;
+  const parts = [
+    ...(failing > 0 ? [`${plural(failing, 'required item fails', 'required items fail')}`] : []),
+    ...(unknown > 0 ? [`${plural(unknown, 'required item could not be checked', 'required items could not be checked')}`] : []),
+  ];
+  const headline = parts.length === 0 ? 'nothing required fails.' : `${parts.join(', ')}.`;
+  const c = report.counts;
+  const rest = [
+    `${c.pass} passed`,
+    ...(c.warn > 0 ? [plural(c.warn, 'warning', 'warnings')] : []),
+    // Failures of items the route does not require: worth fixing, not what decides.
+    ...(c.fail > failing ? [`${plural(c.fail - failing, 'item that is not required fails', 'items that are not required fail')}`] : []),
+    ...(c.error > unknown ? [`${plural(c.error - unknown, 'item that is not required could not be checked', 'items that are not required could not be checked')}`] : []),
+    ...(c['needs-input'] > 0 ? [`${c['needs-input']} ${c['needs-input'] === 1 ? 'needs' : 'need'} something from you`] : []),
+    ...(c.pending > 0 ? [`${c.pending} pending`] : []),
+    ...(c['not-needed'] > 0 ? [`${c['not-needed']} not needed on this route`] : []),
+  ];
+  const capital = headline.charAt(0).toUpperCase() + headline.slice(1);
+  return { ok: report.ok, headline: capital, sentence: `${capital} ${rest.join(', ')}.` };
 }

@@ -1,12 +1,13 @@
 import { makeStyles, Text, tokens } from '@fluentui/react-components';
-import { useEffect, useRef, useState } from 'react';
-import type { FixRecord } from '../../../../src-preload/contract/checks-schemas';
+import { useCallback, useEffect, useRef, useState } from 'react';
+import type { AddressView } from '../../../../src-preload/contract';
+import type { CheckInputField, FixRecord } from '../../../../src-preload/contract/checks-schemas';
 import { useChannelMutation, useChannelQuery, useSettings } from '../../api/hooks';
 import { usePlatformNaming } from '../../api/use-platforms';
 import { ErrorBar } from '../../ui/error-bar';
 import { ViewHeader } from '../../ui/view-header';
-import { checklistErrorsOf, emptyChecklistDraft, requestOf, splitList, type ChecklistDraft, type ChecklistErrors } from './checklist-draft';
-import { ChecklistForm } from './checklist-form';
+import { checklistErrorsOf, draftFromAddress, emptyChecklistDraft, inputFieldOf, requestOf, splitList, type ChecklistDraft, type ChecklistErrors } from './checklist-draft';
+import { ChecklistForm, findField, type ChecklistSource } from './checklist-form';
 import { useRouteParam } from '../../app/use-hash-route';
 import { platformIdSchema } from '../../../../src-preload/contract';
 import { ChecklistResults } from './checklist-results';
@@ -24,14 +25,19 @@ const useStyles = makeStyles({
 
 export function ChecklistView() {
   const styles = useStyles();
+  // `#/checklist?address=<id>`: that saved address's checklist, run at once.
+  const routeAddress = useRouteParam('address');
   // `#/checklist?domain=…&platform=…&selectors=…` (the status view's "Open the fix" link): filled in and run at once.
   const routeDomain = useRouteParam('domain');
   const routePlatform = useRouteParam('platform');
   const routeSelectors = useRouteParam('selectors');
   const [draft, setDraft] = useState<ChecklistDraft>(() => draftFromRoute(routeDomain, routePlatform, routeSelectors));
+  const [source, setSource] = useState<ChecklistSource>({ kind: 'form' });
   const platforms = usePlatformNaming();
+  const platformList = useChannelQuery('platforms:list', {});
+  const providers = useChannelQuery('providers:list', {});
   const [localErrors, setLocalErrors] = useState<ChecklistErrors>({});
-  const { state, start, cancel } = useChecklistRun();
+  const { state, start, startForAddress, cancel } = useChecklistRun();
   const addresses = useChannelQuery('addresses:list', {});
   const settings = useSettings();
   const formRef = useRef<HTMLFormElement>(null);
@@ -40,8 +46,9 @@ export function ChecklistView() {
   const propagation = useChannelMutation('checks:check-propagation');
   const propagationHeading = useRef<HTMLHeadingElement>(null);
 
-  // Main refused the input itself: show it on the fields, not as a result.
-  const rejected = state.phase === 'failed' && state.error.code === 'invalid-input' && Object.keys(state.items).length === 0 ? state.error : null;
+  // Main refused what the form said: show it on the fields, not as a result.
+  const rejected =
+    state.phase === 'failed' && state.request.kind === 'form' && state.error.code === 'invalid-input' && Object.keys(state.items).length === 0 ? state.error : null;
   const errors: ChecklistErrors = rejected === null ? localErrors : { ...localErrors, ...checklistErrorsOf(rejected, draft) };
 
   useEffect(() => {
@@ -49,16 +56,70 @@ export function ChecklistView() {
     formRef.current?.querySelector<HTMLElement>('[aria-invalid="true"]')?.focus();
   }, [rejected, localErrors]);
 
+  const loadedAddress = source.kind === 'form' ? null : source.address;
+  const preset = loadedAddress === null ? undefined : providers.data?.find((p) => p.id === loadedAddress.provider);
+
+  // The saved address's own checklist: main builds its input, so this is the verdict the wizard and the status show.
+  const runAddress = useCallback(
+    (address: AddressView) => {
+      const at = address.address.lastIndexOf('@');
+      startForAddress({ addressId: address.id, address: address.address, domain: address.address.slice(at + 1), platform: address.platform, from: 'checklist' });
+    },
+    [startForAddress],
+  );
+
+  const addressDraft = (address: AddressView, current: ChecklistDraft): ChecklistDraft => {
+    const platform = platformList.data?.find((p) => p.id === address.platform);
+    const include = providers.data?.find((p) => p.id === address.provider)?.spfInclude?.include;
+    return draftFromAddress(address, current, { forwardingPattern: platform?.forwarding?.addressPattern, relayInclude: include });
+  };
+
+  const pickAddress = (address: AddressView) => {
+    setDraft(addressDraft(address, draft));
+    setSource({ kind: 'address', address });
+    setLocalErrors({});
+    runAddress(address);
+  };
+
+  // A link to an address: fill the form in as soon as the addresses (and the platforms, for the forwarding target) are known.
+  const [routeLoaded, setRouteLoaded] = useState(false);
+  if (!routeLoaded && routeAddress !== null && addresses.data !== undefined && platformList.data !== undefined) {
+    setRouteLoaded(true);
+    const address = addresses.data.find((a) => a.id === routeAddress);
+    if (address !== undefined) {
+      setDraft(addressDraft(address, draft));
+      setSource({ kind: 'address', address });
+    }
+  }
+
   const ranFromRoute = useRef(false);
   useEffect(() => {
+    if (ranFromRoute.current) return;
+    if (routeAddress !== null) {
+      if (!routeLoaded) return;
+      ranFromRoute.current = true;
+      if (source.kind === 'address') runAddress(source.address);
+      return;
+    }
     // A link without a platform runs with the first one: wait until the list is known.
-    if (ranFromRoute.current || routeDomain === null || !platforms.loaded) return;
+    if (routeDomain === null || !platforms.loaded) return;
     ranFromRoute.current = true;
     const parsed = requestOf(draft, platforms.defaultId);
     if (parsed.ok) start(parsed.request);
-  }, [routeDomain, draft, start, platforms]);
+  }, [routeAddress, routeLoaded, source, runAddress, routeDomain, draft, start, platforms]);
+
+  const change = (next: ChecklistDraft) => {
+    setDraft(next);
+    // An edit is no longer the saved address: the next run checks what the form says, and says so.
+    if (source.kind === 'address') setSource({ kind: 'edited', address: source.address });
+  };
 
   const run = () => {
+    if (source.kind === 'address') {
+      setLocalErrors({});
+      runAddress(source.address);
+      return;
+    }
     const parsed = requestOf(draft, platforms.defaultId);
     if (!parsed.ok) {
       setLocalErrors(parsed.errors);
@@ -66,6 +127,18 @@ export function ChecklistView() {
     }
     setLocalErrors({});
     start(parsed.request);
+  };
+
+  const rerun = () => {
+    if (state.phase === 'idle') return;
+    if (state.request.kind === 'form') start(state.request.input);
+    else startForAddress(state.request);
+  };
+
+  const focusField = (field: CheckInputField) => {
+    const control = findField(formRef.current, inputFieldOf[field]);
+    control?.scrollIntoView({ block: 'center' });
+    control?.focus();
   };
 
   const checkPropagation = (next: PropagationDraft) => {
@@ -92,25 +165,29 @@ export function ChecklistView() {
     <>
       <ViewHeader
         title="Checklist"
-        description="Checks the DNS records a connector setup depends on (SPF, DKIM, DMARC, MX, reverse DNS and more), shows the evidence for each, and gives the exact record to publish when one is wrong."
+        description="Checks the DNS records a connector setup depends on (SPF, DKIM, DMARC, MX, reverse DNS and more) against the platform's sending route, shows the evidence for each, and gives the exact record to publish when one is wrong."
       />
       {rejected === null ? null : <ErrorBar error={rejected} title="Check the highlighted fields" />}
       <ChecklistForm
         draft={draft}
         errors={errors}
-        onChange={(next) => setDraft(next)}
+        onChange={change}
+        onPickAddress={pickAddress}
         onRun={run}
         onCancel={cancel}
         running={state.phase === 'running'}
         cancelling={state.phase === 'running' && state.cancelling}
         addresses={addresses.data ?? []}
+        source={source}
+        platformList={platformList.data ?? []}
+        preset={preset}
         dnsFallback={dnsFallback}
         formRef={formRef}
       />
       <Text as="p" role="status" aria-live="polite" className={styles.status} data-testid="checklist-progress">
         {rejected === null ? progressMessage(state) : ''}
       </Text>
-      {state.phase === 'idle' || rejected !== null ? null : <ChecklistResults state={state} onRerun={() => start(state.request)} onCheckPropagation={checkRecord} />}
+      {state.phase === 'idle' || rejected !== null ? null : <ChecklistResults state={state} onRerun={rerun} onCheckPropagation={checkRecord} onFocusField={focusField} />}
       <PropagationPanel
         draft={propagationDraft}
         onDraftChange={setPropagationDraft}
@@ -128,5 +205,6 @@ export function ChecklistView() {
 function draftFromRoute(domain: string | null, platform: string | null, selectors: string | null): ChecklistDraft {
   if (domain === null) return emptyChecklistDraft;
   const known = platformIdSchema.safeParse(platform);
-  return { ...emptyChecklistDraft, domain, ...(known.success ? { platform: known.data } : {}), selectors: selectors ?? '' };
+  // The link's selectors are the relay's (a saved address's), which the status view names.
+  return { ...emptyChecklistDraft, domain, ...(known.success ? { platform: known.data } : {}), relaySelectors: selectors ?? '' };
 }
