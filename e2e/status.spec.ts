@@ -221,6 +221,8 @@ test.describe('verification status', () => {
     const html = await readFile(await download.path(), 'utf8');
     expect(html).toContain('relay1');
     expect(html).toContain('p=rejectt');
+    // The route the address is judged on, as the checklist judged it.
+    expect(html).toContain('Route: through your mail server (connector).');
     expect(html, 'no external resource').not.toMatch(/(?:src|href)\s*=\s*["']?\s*(?:https?:)?\/\//iu);
     expect(html, 'no external stylesheet or import').not.toMatch(/<link\b|@import|url\(\s*["']?(?:https?:)?\/\//iu);
     expect(html, 'no script').not.toMatch(/<script\b[^>]*\bsrc=/iu);
@@ -235,6 +237,52 @@ test.describe('verification status', () => {
     const bodies = await Promise.all(rpcBodies);
     expect(bodies.length).toBeGreaterThan(0);
     for (const body of bodies) for (const secret of [submitSecret, inboxPassword]) expect(body, 'no /rpc/ response carries a secret').not.toContain(secret);
+  });
+
+  test('a DKIM item waiting for the relay\'s selector has its field in the Status view: relay1 saved there re-checks to verified', async ({ page }) => {
+    test.setTimeout(120_000);
+    const l = await requireLoop(page);
+    // No selector saved and no message received yet: the checklist cannot know which DKIM key the relay signs with.
+    const id = await seedAddress(page, l);
+    await page.evaluate((hash) => {
+      window.location.hash = hash;
+    }, `#/status?address=${id}`);
+    await expect(page.getByRole('heading', { level: 1 })).toHaveText(`Status of ${SUPPORT}`);
+    await page.getByRole('button', { name: 'Re-check now' }).click();
+    await expect(progress(page)).toContainText('Re-check finished', { timeout: 60_000 });
+
+    const asking = item(page, 'dns:dkim:*');
+    await expect(asking).toHaveAttribute('data-state', 'unverified');
+    await expect(asking.getByTestId('item-needs-input')).toContainText('Enter the DKIM selector your mail server signs with');
+    await expect(asking).toContainText('Needs input');
+    await expect(asking).not.toContainText('could not decide');
+    const form = asking.getByRole('form', { name: 'Enter: DKIM selector your mail server signs with' });
+    const field = form.getByLabel('DKIM selector your mail server signs with');
+    await expect(field).toHaveValue('');
+
+    // SPF was judged for 127.0.0.1 (the SMTP host) but the zone authorises the relay's real IP: it asks for the sending IP, which only a received message gives.
+    const spf = item(page, 'dns:spf');
+    await expect(spf.getByTestId('item-input')).toHaveAttribute('data-field', 'sendingIp');
+    await spf.getByRole('button', { name: 'Go to: send the verification email' }).click();
+    await expect(page.getByRole('button', { name: 'Send verification email', exact: true })).toBeFocused();
+    await spf.getByRole('button', { name: 'Go to: open a received .eml' }).click();
+    await expect(page.getByLabel('Received message (.eml)')).toBeFocused();
+    await expectNoAxeViolations(page, 'DNS items waiting for input');
+    await shoot(page, 'status-needs-input');
+
+    // A bad selector is refused before anything is saved.
+    await field.fill('relay 1!');
+    await expect(form).toContainText('"1U+0021": A DKIM selector is letters, digits, hyphens and dots');
+    await expect(form.getByRole('button', { name: 'Save the selector and check again' })).toHaveAttribute('aria-disabled', 'true');
+
+    await field.fill('relay1');
+    await form.getByRole('button', { name: 'Save the selector and check again' }).click();
+    await expect(page.getByTestId('item-input-result')).toContainText(`Saved relay1 on ${SUPPORT} and checked the DNS again: DKIM relay1 pass.`, { timeout: 60_000 });
+    await expect(item(page, 'dns:dkim:relay1')).toHaveAttribute('data-state', 'verified');
+    // The question is answered: the item that asked is retired from the status.
+    await expect(item(page, 'dns:dkim:*')).toHaveCount(0);
+    const saved = await callBridge<Array<{ id: string; selectors: string[] }>>(page, 'addresses:list', {});
+    expect(saved.find((a) => a.id === id)?.selectors).toEqual(['relay1']);
   });
 
   test('keyboard only: a received .eml is verified, a malformed one is refused clearly, and a dropped file is checked too', async ({ page }) => {

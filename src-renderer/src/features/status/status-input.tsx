@@ -55,8 +55,8 @@ export function ItemInput(props: ItemInputProps) {
             Relayproof reads the sending IP from a message your server delivered: send the verification email, or open one you received as .eml.
           </Text>
           <div className={styles.row}>
-            <Button onClick={props.onFocusSend}>Go to Send verification email</Button>
-            <Button onClick={props.onFocusEml}>Go to Open a received .eml</Button>
+            <Button onClick={props.onFocusSend}>Go to: send the verification email</Button>
+            <Button onClick={props.onFocusEml}>Go to: open a received .eml</Button>
           </div>
         </div>
       );
