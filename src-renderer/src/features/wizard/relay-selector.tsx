@@ -1,5 +1,5 @@
 import { Button, Field, Input, makeStyles, MessageBar, MessageBarBody, Text, Textarea, tokens } from '@fluentui/react-components';
-import { useId, useState } from 'react';
+import { useId, useState, type RefObject } from 'react';
 import type { AddressView, AppError } from '../../../../src-preload/contract';
 import { useChannelMutation, useChannelQuery } from '../../api/hooks';
 import { ErrorBar } from '../../ui/error-bar';
@@ -35,6 +35,8 @@ export interface RelaySelectorProps {
   readonly domain: string;
   /** After the selectors are saved on the address (the step checks again with them). */
   readonly onSaved: (selectors: readonly string[]) => void;
+  /** The selector field, for a "Go to the selector field" elsewhere in the step. */
+  readonly inputRef?: RefObject<HTMLInputElement | null>;
 }
 
 type Outcome = { readonly kind: 'learnt' | 'none'; readonly message: string } | { readonly kind: 'saved'; readonly message: string };
@@ -44,7 +46,7 @@ type Outcome = { readonly kind: 'learnt' | 'none'; readonly message: string } | 
  * the provider's known ones, typed, or learnt from a message the relay sent (main reads
  * its DKIM-Signature s= and d=), then saved on the address.
  */
-export function RelaySelector({ address, domain, onSaved }: RelaySelectorProps) {
+export function RelaySelector({ address, domain, onSaved, inputRef }: RelaySelectorProps) {
   const styles = useStyles();
   const titleId = useId();
   const fileId = useId();
@@ -114,7 +116,7 @@ export function RelaySelector({ address, domain, onSaved }: RelaySelectorProps) 
         hint={`The name before ._domainkey in the DKIM record your mail service signs ${domain === '' ? 'your domain' : domain} with. Separate several with commas.`}
         {...(parsed.ok ? {} : { validationState: 'error' as const, validationMessage: parsed.message })}
       >
-        <Input value={text} onChange={(_e, d) => setText(d.value)} className={styles.mono} spellCheck={false} autoComplete="off" />
+        <Input input={{ ref: inputRef }} value={text} onChange={(_e, d) => setText(d.value)} className={styles.mono} spellCheck={false} autoComplete="off" />
       </Field>
       <SelectorSuggestions preset={preset} value={text} onToggle={(selector) => setText((current) => toggleSelector(current, selector))} />
 

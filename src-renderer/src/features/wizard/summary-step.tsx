@@ -1,11 +1,14 @@
 import { Link, makeStyles, MessageBar, MessageBarBody, MessageBarTitle, Text, tokens } from '@fluentui/react-components';
+import { useEffect, useRef } from 'react';
 import type { WizardStep } from '../../../../src-preload/contract';
+import { GENERIC_PLATFORM_ID } from '../../../../src-preload/contract/platform-vocabulary';
 import { DetailsList } from '../../ui/details-list';
 import { PlatformBlockers } from '../../ui/platform-blockers';
 import { Loading } from '../../ui/loading';
 import { authKindLabels, environmentLabels, securityLabels } from '../addresses/address-labels';
 import { CopySecretButton } from '../addresses/copy-secret-button';
-import { forwardingTarget, outstandingProblems, stepIndex } from './wizard-state';
+import { currentCheck, domainOf, forwardingTarget, outstandingProblems, stepIndex } from './wizard-state';
+import { useWizardChecks } from './use-wizard-checks';
 import { CopyButton } from '../../ui/copy-button';
 import { stepTitles, type StepProps } from './wizard-labels';
 
@@ -14,6 +17,7 @@ const useStyles = makeStyles({
   value: { display: 'inline-flex', alignItems: 'center', gap: tokens.spacingHorizontalM, flexWrap: 'wrap' },
   mono: { fontFamily: tokens.fontFamilyMonospace, overflowWrap: 'anywhere' },
   problems: { margin: 0, paddingLeft: tokens.spacingHorizontalXL },
+  status: { margin: 0, minHeight: tokens.lineHeightBase300, color: tokens.colorNeutralForeground2 },
 });
 
 /** Step 8: what to paste into the platform; the secret is copied inside main, never shown. */
@@ -21,6 +25,16 @@ export function SummaryStep({ state, dispatch, address, platform }: StepProps) {
   const styles = useStyles();
   const problems = outstandingProblems(state);
   const onGoto = (step: WizardStep) => dispatch({ type: 'goto', step });
+  // The address's checklist once more: the verification email may have shown the IP the
+  // server sends from, which decides SPF. Its required blockers replace step 6's.
+  const domain = currentCheck(state)?.domainAscii ?? domainOf(state.address);
+  const { run, runNow } = useWizardChecks(address, domain, { domain, platform: state.platform ?? GENERIC_PLATFORM_ID, dnsServers: [] }, dispatch);
+  const started = useRef(false);
+  useEffect(() => {
+    if (started.current || address === undefined) return;
+    started.current = true;
+    runNow();
+  }, [address, runNow]);
   if (address === undefined) return <Loading label="Loading the address…" />;
   const copyField = (term: string, text: string) => ({
     term,
@@ -64,6 +78,17 @@ export function SummaryStep({ state, dispatch, address, platform }: StepProps) {
           ...(target === null ? [] : [copyField('Forwarding to', target)]),
         ]}
       />
+      <Text as="p" role="status" aria-live="polite" className={styles.status} data-testid="summary-dns">
+        {run.phase === 'running'
+          ? 'Checking the DNS records again with what the verification email showed…'
+          : run.phase === 'done'
+            ? run.report.ok
+              ? `DNS: nothing required on this route fails (${run.report.items.filter((i) => i.required).length} required checks).`
+              : 'DNS: required checks still fail or could not be checked; they are listed below.'
+            : run.phase === 'failed'
+              ? `The DNS records could not be checked again: ${run.error.message}`
+              : ''}
+      </Text>
       {problems.length === 0 ? null : (
         <MessageBar intent="warning" layout="multiline" data-testid="summary-problems">
           <MessageBarBody>

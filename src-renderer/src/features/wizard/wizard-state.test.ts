@@ -3,6 +3,7 @@ import { wizardDraftSchema, type AddressCheck } from '../../../../src-preload/co
 import { platformSchema, providerPresetSchema, type Platform } from '../../../../src-preload/contract/providers';
 import {
   addressFieldsOf,
+  blockingProblems,
   checkKey,
   chosenRoute,
   draftOf,
@@ -463,5 +464,23 @@ describe('verification email refused, outstanding problems', () => {
     const summary: WizardState = { ...atVerify, step: 'summary' };
     expect(wizardReducer(summary, { type: 'goto', step: 'dns' }).step).toBe('dns');
     expect(wizardReducer({ ...atVerify, step: 'test' }, { type: 'goto', step: 'summary' }).step).toBe('test');
+  });
+});
+
+describe("the DNS step's verdict", () => {
+  it("lists only the route's required blockers: not a failing check the route does not need, nor a recommended one, nor one waiting for input", () => {
+    const items = [
+      { id: 'spf', title: 'SPF record', status: 'needs-input' as const, summary: 'Send the verification email.' },
+      { id: 'dkim:relay1', title: 'DKIM key "relay1"', status: 'pass' as const, summary: 'Valid.' },
+      { id: 'dkim:zendesk1', title: 'DKIM key "zendesk1"', status: 'not-needed' as const, summary: 'Not needed: relay1 signs.' },
+      { id: 'helo', title: 'HELO / banner name', status: 'fail' as const, summary: 'Does not resolve.' },
+      { id: 'dmarc', title: 'DMARC record', status: 'fail' as const, summary: 'No DMARC record.' },
+      { id: 'forwarding', title: 'Forwarding target', status: 'error' as const, summary: 'Timed out.' },
+    ];
+    const problems = blockingProblems({ items, blocking: ['dmarc', 'forwarding'] });
+    expect(problems.map((p) => p.id)).toEqual(['dmarc', 'forwarding']);
+    const state = wizardReducer({ ...initialWizard, step: 'summary', verifyAccepted: true }, { type: 'dns-finished', problems });
+    expect(outstandingProblems(state).map((p) => p.text)).toEqual(['DNS: DMARC record (failed).', 'DNS: Forwarding target (could not be checked).']);
+    expect(blockingProblems({ items, blocking: [] })).toEqual([]);
   });
 });

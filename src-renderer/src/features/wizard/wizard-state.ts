@@ -21,6 +21,7 @@ import {
   type WizardStep,
 } from '../../../../src-preload/contract';
 import type { Platform, PlatformRoute, ProviderEndpoint, ProviderPreset, RouteId } from '../../../../src-preload/contract/providers';
+import type { CheckItem, ChecklistReport } from '../../../../src-preload/contract/checks-schemas';
 import type { ConnectionReport } from '../../../../src-preload/contract/smtp-schemas';
 import { forwardingAddress, GENERIC_PLATFORM_ID, sentenceStart } from '../../../../src-preload/contract/platform-vocabulary';
 import { presetDefaults } from '../../../../src-preload/contract/preset-defaults';
@@ -319,6 +320,16 @@ export function validateStep(state: WizardState, context: StepContext): WizardEr
 /** Continuing past a refused verification email, with a valid reason. */
 export function continuedPastVerify(state: Pick<WizardState, 'verifyAccepted' | 'verifyContinueAnyway' | 'verifyReason'>): boolean {
   return !state.verifyAccepted && state.verifyContinueAnyway && state.verifyReason.trim() !== '';
+}
+
+/** What still blocks the address: only items required on its route that fail or could not be checked (report.blocking). */
+export function blockingProblems(report: { readonly items: readonly Pick<CheckItem, 'id' | 'title' | 'status' | 'summary'>[]; readonly blocking: ChecklistReport['blocking'] }): DnsProblem[] {
+  const byId = new Map(report.items.map((item) => [item.id, item] as const));
+  return report.blocking.flatMap((id) => {
+    const item = byId.get(id);
+    if (item === undefined || (item.status !== 'fail' && item.status !== 'error')) return [];
+    return [{ id: item.id, title: item.title, status: item.status, summary: item.summary }];
+  });
 }
 
 /** What is still wrong before Finish, each with the step that fixes it. */
