@@ -326,7 +326,7 @@ test.describe('checklist', () => {
 
   test('a saved address is checked as saved (the same checklist as the wizard and Status), and an edit switches to what the form says', async ({ page }) => {
     await callBridge(page, 'settings:update', { patch: { dnsServers: [dns.address] } });
-    await callBridge(page, 'addresses:create', {
+    const { id } = await callBridge<{ id: string }>(page, 'addresses:create', {
       fields: {
         address: `support@${HEALTHY}`,
         platform: 'zendesk',
@@ -354,6 +354,13 @@ test.describe('checklist', () => {
     await expect(form.getByLabel('Forwarding address (optional)')).toHaveValue('support@acme.zendesk.com');
     await expect(checkItem(page, 'dkim:zendesk1')).toHaveAttribute('data-status', 'not-needed');
     await expect(page.locator('[data-check-id][data-status="fail"]')).toHaveCount(0);
+    // The address's own run records its DNS items on the address, as the wizard's and the status re-check do.
+    const spfCheckedAt = async () => {
+      const [status] = await callBridge<Array<{ status: { items: Array<{ id: string; checkedAt: string | null }> } }>>(page, 'verification:status', { addressId: id });
+      return status?.status.items.find((i) => i.id === 'dns:spf')?.checkedAt ?? null;
+    };
+    const recorded = await spfCheckedAt();
+    expect(recorded).not.toBeNull();
 
     // Editing a field: Run now checks what the form says, and the view says so.
     await form.getByLabel('HELO name (optional)').fill(`mail.${HEALTHY}`);
@@ -362,5 +369,19 @@ test.describe('checklist', () => {
     await expectFinished(page);
     await expect(page.getByTestId('checklist-summary')).not.toContainText('as saved');
     await expect(checkItem(page, 'helo')).toHaveAttribute('data-status', 'pass');
+    // What the form says is not the address: nothing is recorded on it.
+    expect(await spfCheckedAt()).toBe(recorded);
+
+    // A link to the address (#/checklist?address=<id>) checks it as saved at once.
+    await page.evaluate((hash) => {
+      window.location.hash = hash;
+    }, `#/status`);
+    await page.evaluate((hash) => {
+      window.location.hash = hash;
+    }, `#/checklist?address=${id}`);
+    await expectFinished(page);
+    await expect(form.getByTestId('checklist-source')).toContainText(`Checking support@${HEALTHY} as saved`);
+    await expect(page.getByTestId('checklist-summary')).toContainText('as saved');
+    expect(await spfCheckedAt()).not.toBe(recorded);
   });
 });

@@ -63,7 +63,7 @@ export function ChecklistResults({ state, onRerun, onCheckPropagation, onFocusFi
     <section className={styles.root} aria-labelledby="checklist-results-title" aria-busy={running}>
       <div className={styles.head}>
         <h2 className={styles.title} id="checklist-results-title">
-          Results for <DnsText text={state.request.kind === 'address' ? state.request.address : requestDomain(state.request)} />
+          Results for <DnsText text={requestDomain(state.request)} />
         </h2>
         <div className={styles.actions}>
           <Button onClick={onRerun} disabledFocusable={running}>
@@ -158,7 +158,7 @@ function countsOf(items: readonly CheckItem[]): Record<CheckStatus, number> {
 
 function summaryLine(state: Exclude<RunState, { phase: 'idle' }>, platformLabel: string, finished: number, total: number | null): string {
   // Which input was judged: the saved address as Relayproof knows it, or what the form said.
-  const platform = state.request.kind === 'address' ? `${platformLabel} · as saved` : platformLabel;
+  const platform = state.request.kind === 'address' ? `${platformLabel} · ${state.request.address} as saved` : platformLabel;
   const servers = state.resolver === null ? '' : state.resolver.kind === 'system' ? " · this machine's resolvers" : ` · asked ${state.resolver.servers.join(', ')}`;
   switch (state.phase) {
     case 'running':

@@ -52,7 +52,7 @@ describe('checklist run', () => {
     ]);
     expect(state.phase).toBe('done');
     expect(orderedItems(state).map((i) => `${i.id}:${i.status}`)).toEqual(['spf:pass', 'dmarc:warn', 'mx:fail']);
-    expect(progressMessage(state)).toBe('Checklist finished. 1 required item fails. 1 passed, 1 warning.');
+    expect(progressMessage(state)).toBe('Checklist finished: 1 required item fails. 1 passed, 1 warning.');
   });
 
   it('ignores events of an earlier run once a new one started', () => {

@@ -141,7 +141,7 @@ export function progressMessage(state: RunState): string {
       if (state.cancelling) return `Cancelling… ${of} checks done.`;
       return total === null ? 'Starting the checks…' : `${of} checks done.`;
     case 'done':
-      return `Checklist finished. ${verdictOf(state.report).sentence}`;
+      return `Checklist finished: ${verdictOf(state.report).sentence}`;
     case 'cancelled':
       return `Cancelled after ${of} checks.`;
     case 'failed':
