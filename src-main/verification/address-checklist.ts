@@ -8,11 +8,11 @@
  * host and the platform's forwarding target.
  */
 import type { Address } from '../../src-preload/contract/addresses-schemas';
-import type { ChecklistInputDraft } from '../../src-preload/contract/checks-schemas';
+import type { ChecklistInputDraft, ChecklistReport } from '../../src-preload/contract/checks-schemas';
 import { domainToAscii } from '../../src-preload/contract/fields';
 import { forwardingAddress } from '../../src-preload/contract/platform-vocabulary';
 import type { Platform, ProviderPreset } from '../../src-preload/contract/providers';
-import type { MessageProof } from '../../src-preload/contract/verification-schemas';
+import type { MessageProof, NotNeededItem } from '../../src-preload/contract/verification-schemas';
 
 export interface AddressChecklistFacts {
   readonly platform: Platform | undefined;
@@ -51,4 +51,9 @@ export function addressChecklistInput(address: Address, facts: AddressChecklistF
     ...(sendingIp === undefined || sendingIp === null ? {} : { sendingIp }),
     ...(pattern !== undefined && address.platformSubdomain !== null ? { forwardingAddress: forwardingAddress(pattern, address.platformSubdomain) } : {}),
   };
+}
+
+/** The items the address's route does not need, as its checklist judged them: the status and report name them instead of tracking them. */
+export function notNeededItems(report: ChecklistReport): NotNeededItem[] {
+  return report.items.filter((item) => item.requirement.level === 'not-needed').map((item) => ({ itemId: `dns:${item.id}` as const, title: item.title, why: item.requirement.why }));
 }

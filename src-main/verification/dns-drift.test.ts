@@ -12,7 +12,8 @@ import { rr, type Zone } from '../testing/dns-zone';
 import { ACME, createVerificationKeys, verificationZones } from '../testing/verification-zone';
 import { emptyHistory, recordRun, type RecordedRun } from './history';
 import { checklistObservations, untrackedDnsItems } from './observations';
-import type { AddressVerificationState, History } from '../../src-preload/contract/verification-schemas';
+import { latestNotNeeded, type AddressVerificationState, type History } from '../../src-preload/contract/verification-schemas';
+import { notNeededItems } from './address-checklist';
 import { initialStatus, statusView } from './status-machine';
 
 const keys = createVerificationKeys();
@@ -106,5 +107,29 @@ describe('DNS items from the checklist', () => {
     // The question is answered: the item that asked leaves the status (it is not in the new report at all).
     expect(untrackedDnsItems(await checklist(T0 + HOUR, ['relay1']))).toContain('dns:dkim:*');
     expect(untrackedDnsItems(await checklist(T0 + HOUR, []))).not.toContain('dns:dkim:*');
+  });
+
+  it('a run of the checklist keeps what the route does not need, with why, for the status and report to name', async () => {
+    dns.server().setZones(healthy);
+    // Zendesk through the relay, which signs with relay1: Zendesk's key that is not published (zendesk2) is not needed.
+    const input = checklistInputSchema.parse({ domain: ACME, platform: 'zendesk', relaySelectors: ['relay1'], sendingIp: '127.0.0.2', only: ['spf', 'dkim', 'dmarc'] });
+    const report = await runChecklist(input, { platforms, resolver: dns.resolver({ timeoutMs: 3_000, retries: 1 }), clock: () => new Date(T0) });
+    if (!report.ok) throw new Error(report.error.message);
+    const notNeeded = notNeededItems(report.value);
+    expect(notNeeded.map((n) => n.itemId)).toEqual(['dns:dkim:zendesk2']);
+    expect(notNeeded[0]?.why).toMatch(/relay1/u);
+    const recorded = recordRun(initialStatus({ addressId: 'a', domain: ACME }), emptyHistory('a'), {
+      id: 'r1',
+      trigger: 'manual',
+      startedAt: new Date(T0).toISOString(),
+      finishedAt: report.value.finishedAt,
+      observations: checklistObservations(report.value),
+      retire: untrackedDnsItems(report.value),
+      notNeeded,
+    });
+    expect(recorded.run.notNeeded).toEqual(notNeeded);
+    expect(recorded.state.items.map((i) => i.id)).not.toContain('dns:dkim:zendesk2');
+    expect(latestNotNeeded([{}, ...recorded.history.runs])).toEqual(notNeeded);
+    expect(latestNotNeeded([{}])).toBeNull();
   });
 });

@@ -14,6 +14,7 @@ import {
   type DriftEntry,
   type History,
   type MessageProof,
+  type NotNeededItem,
   type Observation,
   type ReceiptFailure,
   type ReceiptInfo,
@@ -78,6 +79,8 @@ export interface RecordRunInput {
   readonly receipt?: ReceiptInfo | ReceiptFailure | null;
   /** DNS items the address's route no longer needs: dropped from the status, so an old failure cannot linger. */
   readonly retire?: readonly ItemId[];
+  /** What this run's checklist said the route does not need (kept on the run for the status and report). */
+  readonly notNeeded?: readonly NotNeededItem[];
 }
 
 export interface RecordedRun {
@@ -108,6 +111,7 @@ export function recordRun(state: AddressVerificationState, history: History, inp
     drift: detectDrift(history.runs, input.observations),
     message: input.message ?? null,
     receipt: input.receipt ?? null,
+    ...(input.notNeeded === undefined ? {} : { notNeeded: [...input.notNeeded] }),
   };
   return { state: next, history: appendRun(history, run, limit), run };
 }

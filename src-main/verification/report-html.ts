@@ -6,7 +6,7 @@
  * and bidi characters named, Trojan Source) and is then HTML-escaped.
  */
 import { visibleText } from '../../src-preload/contract/visible-text';
-import { awaitingInput, isUndecided, type DriftEntry, type Fact, type MessageProof, type RunRecord, type StatusView, type VerificationReport } from '../../src-preload/contract/verification-schemas';
+import { awaitingInput, isUndecided, latestNotNeeded, type DriftEntry, type Fact, type MessageProof, type RunRecord, type StatusView, type VerificationReport } from '../../src-preload/contract/verification-schemas';
 
 export function escapeHtml(text: string): string {
   return text.replace(/[&<>"']/gu, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] ?? c);
@@ -48,6 +48,13 @@ function driftBlock(d: Pick<DriftEntry, 'before' | 'after' | 'beforeAt' | 'after
 export function routeWords(route: { readonly id: string; readonly label: string }): string {
   const label = route.label.charAt(0).toLowerCase() + route.label.slice(1);
   return `${label} (${route.id})`;
+}
+
+/** The items the route does not need (the last checklist run's list), as the Status view names them, each with why. */
+function notNeededLine(runs: readonly RunRecord[]): string {
+  const list = latestNotNeeded(runs);
+  if (list === null || list.length === 0) return '';
+  return `<p>Not needed on this route: ${list.map((n) => show(n.title)).join(', ')}.</p><ul>${list.map((n) => `<li>${show(n.title)}: ${show(n.why)}</li>`).join('')}</ul>`;
 }
 
 function itemsTable(status: StatusView): string {
@@ -125,6 +132,7 @@ export function reportHtml(report: VerificationReport): string {
       s.worst === null ? ' Every item is verified.' : ` Needs attention: ${show(s.worst.title)} (${show(s.worst.state)}).`
     }</p>
 ${itemsTable(s)}
+${notNeededLine(a.runs)}
 ${a.latestMessage === null ? '' : messageSection(a.latestMessage)}
 <h3>Recent runs</h3>
 ${runsSection(a.runs)}

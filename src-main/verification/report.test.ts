@@ -126,7 +126,8 @@ describe('verification report', () => {
       needsInput: { field: 'relaySelectors', label: 'DKIM selector your mail server signs with' },
     };
     const faulty = obs('dns:dmarc', 'error', at, '', 'The resolver did not answer.');
-    const run = recordRun(state, emptyHistory('support-acme'), { id: 'r1', trigger: 'manual', startedAt: at, finishedAt: at, observations: [asking, faulty] });
+    const notNeeded = [{ itemId: 'dns:dkim:zendesk1' as const, title: 'DKIM key zendesk1', why: 'Not used on the route: <b>Zendesk</b> does not sign there.' }];
+    const run = recordRun(state, emptyHistory('support-acme'), { id: 'r1', trigger: 'manual', startedAt: at, finishedAt: at, observations: [asking, faulty], notNeeded });
     const report = buildReport(
       [{ id: 'support-acme', address: 'support@acme.test', platform: 'generic', environment: 'production', route: { id: 'connector', label: 'Through your mail server' }, state: run.state, history: run.history }],
       { now: new Date(at), appVersion: '0.1.0' },
@@ -141,6 +142,10 @@ describe('verification report', () => {
     expect(row('dns:dkim:*')).not.toContain('could not decide');
     expect(row('dns:dmarc')).toContain('not decided yet');
     expect(row('dns:dmarc')).toContain('The last check could not decide: The resolver did not answer.');
+    // Not tracked, but named with why, as in the Status view.
+    expect(html).toContain('Not needed on this route: DKIM key zendesk1.');
+    expect(html).toContain('DKIM key zendesk1: Not used on the route: &lt;b&gt;Zendesk&lt;/b&gt; does not sign there.');
+    expect(reportHtml(sample())).not.toContain('Not needed on this route');
     // Without a known route the header says nothing about it (never a guess).
     expect(reportHtml(sample())).not.toContain('Route:');
   });

@@ -25,7 +25,7 @@ import {
 } from '../../src-preload/contract';
 import { checklistInputSchema, type ChecklistInputDraft, type ChecklistReport } from '../../src-preload/contract/checks-schemas';
 import type { ConnectionReport } from '../../src-preload/contract/smtp-schemas';
-import { isDnsItemId, type AddressVerificationState, type ItemId, type MessageProof, type Observation, type RunRecord } from '../../src-preload/contract/verification-schemas';
+import { isDnsItemId, type AddressVerificationState, type ItemId, type MessageProof, type NotNeededItem, type Observation, type RunRecord } from '../../src-preload/contract/verification-schemas';
 import { notFoundAddress } from '../addresses/not-found';
 import { unreadableResource } from '../app/json-resource';
 import { runChecklist } from '../checks/checklist';
@@ -34,7 +34,7 @@ import type { Logger } from '../log/logger';
 import type { EnsureAppToken } from '../m365/background-token';
 import type { LoadPlatformsResult, PlatformCatalog } from '../providers/platforms';
 import type { LoadProvidersResult } from '../providers/providers';
-import { addressChecklistInput } from './address-checklist';
+import { addressChecklistInput, notNeededItems } from './address-checklist';
 import type { SmtpTestOptions, SmtpTestRequest } from '../smtp/lending-test';
 import type { AppStore } from '../store/store';
 import { recordRun } from './history';
@@ -102,7 +102,7 @@ export interface RunCoordinator extends RunCoordination {
   stateOf(address: Address): AddressVerificationState;
   addressStatus(address: Address): AddressStatus;
   /** Store a run, tell the listeners what changed, and keep the scheduler watching. */
-  record(address: Address, trigger: RunTrigger, startedAt: string, observations: readonly Observation[], extra?: { message?: MessageProof | null; receipt?: RunRecord['receipt']; retire?: readonly ItemId[] }): RunRecord;
+  record(address: Address, trigger: RunTrigger, startedAt: string, observations: readonly Observation[], extra?: { message?: MessageProof | null; receipt?: RunRecord['receipt']; retire?: readonly ItemId[]; notNeeded?: readonly NotNeededItem[] }): RunRecord;
   /** Runs `work` when nothing else runs for this address; a recheck joins a running recheck. */
   exclusive<T>(addressId: string, kind: 'recheck' | 'email', work: () => Promise<T>): Promise<{ value: T; joined: boolean }>;
   /** An OAuth 2.0 address signs in with a token: make sure one is held (fresh when needed). */
@@ -195,7 +195,7 @@ export function createRunCoordinator(deps: RunCoordinatorDeps): RunCoordinator {
   }
 
   /** Store a run, tell the listeners what changed, and keep the scheduler watching. */
-  function record(address: Address, trigger: RunTrigger, startedAt: string, observations: readonly Observation[], extra: { message?: MessageProof | null; receipt?: RunRecord['receipt']; retire?: readonly ItemId[] } = {}): RunRecord {
+  function record(address: Address, trigger: RunTrigger, startedAt: string, observations: readonly Observation[], extra: { message?: MessageProof | null; receipt?: RunRecord['receipt']; retire?: readonly ItemId[]; notNeeded?: readonly NotNeededItem[] } = {}): RunRecord {
     const entry = statusStore.get(address.id);
     const recorded = recordRun(stateOf(address), historyOf(entry, address.id), {
       id: randomUUID(),
@@ -206,6 +206,7 @@ export function createRunCoordinator(deps: RunCoordinatorDeps): RunCoordinator {
       message: extra.message ?? null,
       receipt: extra.receipt ?? null,
       ...(extra.retire === undefined ? {} : { retire: extra.retire }),
+      ...(extra.notNeeded === undefined ? {} : { notNeeded: extra.notNeeded }),
     });
     statusStore.record(address.id, recorded.state, recorded.run);
     if (scheduler !== null) scheduler.watch(address.id, { pending: needsRecheck(recorded.state, clock()) });
@@ -287,6 +288,7 @@ export function createRunCoordinator(deps: RunCoordinatorDeps): RunCoordinator {
     if (!loaded.ok) return unreadableResource('platforms', loaded.problems);
     const observations: Observation[] = [];
     let retire: ItemId[] = [];
+    let notNeeded: NotNeededItem[] | undefined;
     const observe = (list: readonly Observation[]) => {
       for (const o of list) {
         observations.push(o);
@@ -302,6 +304,7 @@ export function createRunCoordinator(deps: RunCoordinatorDeps): RunCoordinator {
         const report = await runChecklist(checklistInput.data, { platforms: loaded.platforms, signal: ctx.signal, ...(deps.resolverOptions ? { resolverOptions: deps.resolverOptions } : {}) });
         if (report.ok) {
           retire = untrackedDnsItems(report.value);
+          notNeeded = notNeededItems(report.value);
           observe(checklistObservations(report.value));
         }
         else observe([errorObservation('dns:spf', clock().toISOString(), 'dns', report.error)]);
@@ -323,7 +326,7 @@ export function createRunCoordinator(deps: RunCoordinatorDeps): RunCoordinator {
     };
     await Promise.all([dns(), connection()]);
     if (ctx.signal.aborted) return fail('cancelled', 'The re-check was cancelled; nothing was recorded.');
-    return ok(record(address, trigger, startedAt, observations, { retire }));
+    return ok(record(address, trigger, startedAt, observations, { retire, ...(notNeeded === undefined ? {} : { notNeeded }) }));
   }
 
   const coordinator: RunCoordinator = {
@@ -373,7 +376,7 @@ export function createRunCoordinator(deps: RunCoordinatorDeps): RunCoordinator {
       if (!input.success) return fail('invalid-input', `The DNS checklist of ${address.address} could not run: ${input.error.issues[0]?.message ?? 'invalid input'}`);
       const report = await runChecklist(input.data, { platforms: loaded.platforms, signal: ctx.signal, onEvent: (e) => ctx.emit(e), ...(deps.resolverOptions ? { resolverOptions: deps.resolverOptions } : {}) });
       if (!report.ok || ctx.signal.aborted) return report;
-      await exclusive(addressId, 'recheck', () => Promise.resolve(record(store.getAddress(addressId) ?? address, trigger, startedAt, checklistObservations(report.value), { retire: untrackedDnsItems(report.value) })));
+      await exclusive(addressId, 'recheck', () => Promise.resolve(record(store.getAddress(addressId) ?? address, trigger, startedAt, checklistObservations(report.value), { retire: untrackedDnsItems(report.value), notNeeded: notNeededItems(report.value) })));
       return report;
     },
 

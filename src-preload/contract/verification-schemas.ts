@@ -362,6 +362,15 @@ export type Transition = z.infer<typeof transitionSchema>;
 export const driftEntrySchema = driftSchema.extend({ itemId: itemIdSchema, outcome: observationOutcomeSchema });
 export type DriftEntry = z.infer<typeof driftEntrySchema>;
 
+/** A checklist item the route does not need: its title and why, in the checklist's words. */
+export const notNeededItemSchema = z.object({ itemId: itemIdSchema, title: z.string(), why: z.string() });
+export type NotNeededItem = z.infer<typeof notNeededItemSchema>;
+
+/** The newest run's list of items the route does not need (runs newest first), or null when no run had the checklist. */
+export function latestNotNeeded(runsNewestFirst: readonly Pick<RunRecord, 'notNeeded'>[]): readonly NotNeededItem[] | null {
+  return runsNewestFirst.find((r) => r.notNeeded !== undefined)?.notNeeded ?? null;
+}
+
 export const runRecordSchema = z.object({
   id: z.string(),
   addressId: z.string(),
@@ -373,6 +382,11 @@ export const runRecordSchema = z.object({
   drift: z.array(driftEntrySchema),
   message: messageProofSchema.nullable(),
   receipt: z.union([receiptInfoSchema, receiptFailureSchema]).nullable(),
+  /**
+   * The DNS checklist items the address's route does not need, as this run's checklist judged
+   * them (absent on runs without the checklist): not tracked, but named in the status and report.
+   */
+  notNeeded: z.array(notNeededItemSchema).optional(),
 });
 export type RunRecord = z.infer<typeof runRecordSchema>;
 

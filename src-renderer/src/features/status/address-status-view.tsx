@@ -1,6 +1,7 @@
 import { Button, Field, Input, Link, makeStyles, Text, tokens } from '@fluentui/react-components';
 import { useEffect, useMemo, useRef, useState } from 'react';
 import type { AddressStatus } from '../../../../src-preload/contract';
+import { latestNotNeeded } from '../../../../src-preload/contract/verification-schemas';
 import { useChannelQuery } from '../../api/hooks';
 import { ErrorBar } from '../../ui/error-bar';
 import { PlatformBlockers } from '../../ui/platform-blockers';
@@ -69,6 +70,8 @@ function AddressStatusBody({ status }: { readonly status: AddressStatus }) {
   const [inputMessage, setInputMessage] = useState('');
   const history = useChannelQuery('verification:history', { addressId: address.id, limit: 50 });
   const latestProofRun = history.data?.runs.find((r) => r.message !== null);
+  // Items the route does not need are not tracked; the last checklist run names them so none seems forgotten.
+  const notNeeded = latestNotNeeded(history.data?.runs ?? []);
 
   const recheckPhase = recheck.state.phase;
   const sendPhase = send.state.phase;
@@ -185,6 +188,11 @@ function AddressStatusBody({ status }: { readonly status: AddressStatus }) {
               {group === 'dns' ? (
                 <Text as="p" role="status" aria-live="polite" className={styles.live} data-testid="item-input-result">
                   {inputMessage}
+                </Text>
+              ) : null}
+              {group === 'dns' && notNeeded !== null && notNeeded.length > 0 ? (
+                <Text as="p" className={card.secondary} data-testid="not-needed">
+                  Not needed on this route: {notNeeded.map((n) => n.title).join(', ')}.
                 </Text>
               ) : null}
               <ol className={styles.timeline}>
