@@ -353,7 +353,7 @@ async function test(args: readonly string[], io: CliIo, openServices: () => Serv
   if (!result.ok) return reportError(io, json, result.error);
   const report = result.value;
   if (json) printJson(io, { addressId: id, ...summarizeReport(report) });
-  else printText(io, `${formatReport(report)}\n`);
+  else printText(io, `${formatReport(report, { platform: address.platform })}\n`);
   return report.ok ? EXIT.ok : EXIT.checkFailed;
 }
 

@@ -3,6 +3,7 @@
  * engine and the diagnosis catalogue from the command line, through the same
  * dispatcher (and so the same validation) as the app.
  */
+import { forSurface } from '../../src-preload/contract/surface-text';
 import type { ExplainResult } from '../../src-preload/contract/analyze';
 import { describeIssues } from '../app/input-issues';
 import { formatReport, summarizeReport } from '../smtp/report-summary';
@@ -146,7 +147,7 @@ export async function runExplainCommand(args: readonly string[], io: CliIo, open
   else {
     for (const d of explained.diagnoses) {
       printText(io, `${d.title}${d.kind === 'catalogue' ? ` (${d.code})` : ''}\n${d.happened}\nLikely cause: ${d.cause}\n`);
-      d.steps.forEach((step, i) => printText(io, `  ${i + 1}. ${step}\n`));
+      d.steps.forEach((step, i) => printText(io, `  ${i + 1}. ${forSurface(step, 'cli')}\n`));
       for (const shown of d.saasShows) printText(io, `What ${shown.platform} shows: "${shown.text}"\n`);
       printText(io, '\n');
     }

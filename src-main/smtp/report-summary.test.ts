@@ -59,11 +59,14 @@ describe('report output', () => {
   });
 
   it('the human form marks each phase and numbers the fix steps', () => {
-    const text = formatReport(report);
+    const text = formatReport(report, { platform: 'zuora' });
     expect(text).toContain('✓ dns');
     expect(text).toContain('✗ auth');
     expect(text).toContain('  2. Paste the secret again.');
     expect(text).toContain('What zuora shows: "Authentication failed"');
+    // An ad-hoc test (no address) or another platform's address speaks for no platform.
+    expect(formatReport(report)).not.toContain('What zuora shows');
+    expect(formatReport(report, { platform: 'zendesk' })).not.toContain('What zuora shows');
     expect(text.trim().endsWith('Failed in the auth phase.')).toBe(true);
   });
 

@@ -8,6 +8,7 @@
  * stable facts (the record as published, the sending IP, `d=`/`s=`), never per-run
  * noise (queue ids, tokens, timestamps).
  */
+import { forSurface } from '../../src-preload/contract/surface-text';
 import type { ChecklistReport, CheckItem } from '../../src-preload/contract/checks-schemas';
 import type { ConnectionReport, PhaseName } from '../../src-preload/contract/smtp-schemas';
 import type { ReceiveOutcome } from './imap-receipt';
@@ -53,7 +54,8 @@ export function connectionObservations(report: ConnectionReport): Observation[] 
     ['Username', t.username],
   ];
   const failedEarly = report.failure !== null && CONNECTION_PHASES.includes(report.failure.phase) ? report.failure : null;
-  const diagnosis = report.diagnosis === null ? '' : ` ${report.diagnosis.cause} ${report.diagnosis.steps[0] ?? ''}`.trimEnd();
+  // Stored for the app and the CLI alike: the step names both surfaces' controls.
+  const diagnosis = report.diagnosis === null ? '' : ` ${report.diagnosis.cause} ${forSurface(report.diagnosis.steps[0] ?? '', 'neutral', { host: report.target.host })}`.trimEnd();
   if (failedEarly !== null) {
     const text = `${failedEarly.message}${diagnosis}`;
     out.push(observation('connection-auth', at, 'fail', text, evidence('smtp', at, text, null, [...common, ['Phase', failedEarly.phase], ['Reply', failedEarly.reply?.text ?? null]])));

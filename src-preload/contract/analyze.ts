@@ -3,6 +3,7 @@
  * importable by main, the CLI, the contract and the renderer.
  */
 import { z } from 'zod';
+import { unknownSurfaceTokens } from './surface-text';
 import type { ChannelSpec } from './channel-spec';
 import { failureCodeSchema } from './smtp-failure-codes';
 import { platformIdSchema } from './platform-vocabulary';
@@ -79,7 +80,7 @@ export const replyEntrySchema = z.strictObject({
   /** The likely cause. */
   cause: z.string().min(1),
   /** Numbered fix steps, in order. */
-  steps: z.array(z.string().min(1)).min(1),
+  steps: z.array(z.string().min(1).refine((step) => unknownSurfaceTokens(step).length === 0, { message: 'uses a {{token}} no surface knows (surface-text.ts: run-probe, probe, pin, dns-server)' })).min(1),
   /** What the connector platform shows for the same problem ("this is what Zuora will show"). */
   saasShows: z.array(z.strictObject({ platform: saasPlatformSchema, text: z.string().min(1) })).default([]),
   provider: providerSchema.default('generic'),

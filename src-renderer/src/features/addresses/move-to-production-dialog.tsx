@@ -182,7 +182,7 @@ function MoveChecklist({ address, onMoved }: Pick<MoveToProductionDialogProps, '
             {test.state.phase === 'idle' || test.state.phase === 'failed' ? null : (
               <PhaseTimeline rows={timelineOf(test.state)} caption={`${address.host} port ${address.port}, the stored secret`} headingLevel={4} />
             )}
-            {report?.diagnosis == null ? null : <DiagnosisCard diagnosis={report.diagnosis} headingLevel={4} eyebrow="Diagnosis" />}
+            {report?.diagnosis == null ? null : <DiagnosisCard diagnosis={report.diagnosis} headingLevel={4} eyebrow="Diagnosis" showsFor={address.platform} host={address.host} />}
             <Checkbox
               checked={verified}
               disabled={!tested}

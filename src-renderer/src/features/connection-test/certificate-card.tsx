@@ -160,7 +160,7 @@ export function CertificateCard({ tls, host, platformName, pin, pinning, onTrust
             certificate from a public certificate authority that matches its name.
           </MessageBarBody>
           <MessageBarActions>
-            <Button size="small" disabledFocusable={pinning} onClick={() => onTrust(cert)}>
+            <Button size="small" disabledFocusable={pinning} onClick={() => onTrust(cert)} data-surface-target="pin">
               {pinning ? 'Saving…' : `Trust this certificate for ${host}`}
             </Button>
           </MessageBarActions>

@@ -169,7 +169,7 @@ export function ConnectionForm(props: ConnectionFormProps) {
           </Button>
         ) : null}
         <span className={styles.spacer} />
-        <Button type="button" onClick={props.onProbe} disabledFocusable={probing}>
+        <Button type="button" onClick={props.onProbe} disabledFocusable={probing} data-surface-target="probe">
           {probing ? 'Probing ports…' : 'Probe ports'}
         </Button>
       </div>

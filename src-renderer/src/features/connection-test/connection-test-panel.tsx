@@ -38,6 +38,7 @@ import {
 } from './connection-draft';
 import { announcementOf, timelineOf, verdictOf, type RunState } from './connection-run';
 import { DiagnosisCard } from './diagnosis-card';
+import type { SurfaceAction } from '../../../../src-preload/contract/surface-text';
 import type { HeadingLevel } from './heading';
 import { PhaseTimeline } from './phase-timeline';
 import { phaseLabels } from './phase-labels';
@@ -262,7 +263,16 @@ export function ConnectionTestPanel({ address, headingLevel = 2, onReport }: Con
         <PhaseTimeline rows={timelineOf(state)} caption={captionOf(state)} headingLevel={headingLevel} />
       )}
 
-      {report?.diagnosis == null ? null : <DiagnosisCard diagnosis={report.diagnosis} headingLevel={headingLevel} eyebrow="Diagnosis" />}
+      {report?.diagnosis == null ? null : (
+        <DiagnosisCard
+          diagnosis={report.diagnosis}
+          headingLevel={headingLevel}
+          eyebrow="Diagnosis"
+          showsFor={address?.platform}
+          host={report.target.host}
+          controls={new Set<SurfaceAction>(report.tls === null ? ['probe'] : ['probe', 'pin'])}
+        />
+      )}
 
       {/* What the pin actions did, for screen readers; the certificate card shows it. */}
       <div role="status" className={hidden.hidden}>

@@ -1,4 +1,6 @@
-import { Badge, makeStyles, mergeClasses, tokens } from '@fluentui/react-components';
+import { Badge, Link, makeStyles, mergeClasses, tokens } from '@fluentui/react-components';
+import { surfacePieces, type SurfaceAction } from '../../../../src-preload/contract/surface-text';
+import type { PlatformId } from '../../../../src-preload/contract/platform-vocabulary';
 import { useId } from 'react';
 import type { Diagnosis } from '../../../../src-preload/contract/analyze';
 import { useVisuallyHiddenStyles } from '../../ui/visually-hidden';
@@ -38,10 +40,27 @@ export interface DiagnosisCardProps {
   readonly headingLevel: HeadingLevel;
   /** A word above the title, such as "Diagnosis". */
   readonly eyebrow?: string;
+  /**
+   * Whose "what the platform will show" to include: the address's platform, `all` (a pasted
+   * error, whatever its platform), or none (an ad-hoc test: no platform to speak for).
+   */
+  readonly showsFor?: PlatformId | 'all' | undefined;
+  /** The controls on this page a step can point at (Probe ports, Trust this certificate): named steps link to them. */
+  readonly controls?: ReadonlySet<SurfaceAction> | undefined;
+  /** The host the diagnosis is about. */
+  readonly host?: string | undefined;
+}
+
+/** Moves focus to a control a fix step names (it carries `data-surface-target`). */
+function focusControl(action: SurfaceAction): void {
+  const target = action === 'run-probe' ? 'probe' : action;
+  const element = document.querySelector<HTMLElement>(`[data-surface-target="${target}"]`);
+  element?.scrollIntoView({ block: 'center' });
+  element?.focus();
 }
 
 /** What happened, why, the numbered fix, and what the connector platform shows for it. */
-export function DiagnosisCard({ diagnosis, headingLevel, eyebrow }: DiagnosisCardProps) {
+export function DiagnosisCard({ diagnosis, headingLevel, eyebrow, showsFor, controls, host }: DiagnosisCardProps) {
   const card = useCardStyles();
   const styles = useStyles();
   const platforms = usePlatformNaming();
@@ -89,16 +108,26 @@ export function DiagnosisCard({ diagnosis, headingLevel, eyebrow }: DiagnosisCar
         <ol className={styles.steps}>
           {diagnosis.steps.map((step) => (
             <li key={step}>
-              <InlineCode text={step} />
+              {surfacePieces(step, 'app', { host }).map((piece, index) =>
+                piece.action !== undefined && controls?.has(piece.action === 'run-probe' ? 'probe' : piece.action) === true ? (
+                  <Link key={index} as="button" type="button" inline onClick={() => focusControl(piece.action)} data-surface-action={piece.action}>
+                    {piece.text}
+                  </Link>
+                ) : (
+                  <InlineCode key={index} text={piece.text} />
+                ),
+              )}
             </li>
           ))}
         </ol>
       </div>
-      {diagnosis.saasShows.map((shown) => (
-        <p key={`${shown.platform}:${shown.text}`} className={styles.shows}>
-          What {platforms.shortName(shown.platform)} will show: <span className={styles.quote}>“{shown.text}”</span>
-        </p>
-      ))}
+      {diagnosis.saasShows
+        .filter((shown) => showsFor === 'all' || shown.platform === showsFor)
+        .map((shown) => (
+          <p key={`${shown.platform}:${shown.text}`} className={styles.shows}>
+            What {platforms.shortName(shown.platform)} will show: <span className={styles.quote}>“{shown.text}”</span>
+          </p>
+        ))}
       {diagnosis.references.length === 0 ? null : (
         <p className={styles.small}>
           References: <span className={card.mono}>{diagnosis.references.join(' · ')}</span>

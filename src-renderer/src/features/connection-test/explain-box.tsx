@@ -87,7 +87,7 @@ function ExplainResults({ result, headingLevel }: { readonly result: ExplainResu
         </p>
       )}
       {result.diagnoses.map((diagnosis) => (
-        <DiagnosisCard key={diagnosis.code} diagnosis={diagnosis} headingLevel={headingLevel} />
+        <DiagnosisCard key={diagnosis.code} diagnosis={diagnosis} headingLevel={headingLevel} showsFor="all" />
       ))}
     </div>
   );

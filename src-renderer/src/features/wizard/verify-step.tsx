@@ -155,7 +155,7 @@ export function VerifyStep({ state, dispatch, address, platform }: StepProps) {
           headingLevel={3}
         />
       )}
-      {connection?.diagnosis == null ? null : <DiagnosisCard diagnosis={connection.diagnosis} headingLevel={3} eyebrow="Diagnosis" />}
+      {connection?.diagnosis == null ? null : <DiagnosisCard diagnosis={connection.diagnosis} headingLevel={3} eyebrow="Diagnosis" showsFor={address.platform} host={address.host} />}
     </div>
   );
 }
