@@ -7,20 +7,23 @@
  */
 import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Page } from '@playwright/test';
 import type { TestDnsServer } from '../src-main/testing/dns-test-server';
 import { startTestDnsServer } from '../src-main/testing/dns-test-server';
-import { rr, type Zone } from '../src-main/testing/dns-zone';
+import { reverseName, rr, type Zone } from '../src-main/testing/dns-zone';
+import { dovecotUnavailable, startDovecot, type DovecotServer } from '../src-main/testing/dovecot-server';
+import { startRelayPeer, type RelayPeer } from '../src-main/testing/relay-peer';
 import { startSmtpPeer, type SmtpPeer } from '../src-main/testing/smtp-peer';
 import { createTestPki, type TestPki } from '../src-main/testing/tls-certs';
+import { createDkimKey } from '../src-main/testing/verification-zone';
 import { expect, test } from './fixtures/app';
 import { expectNoAxeViolations } from './fixtures/axe';
 import { collectRpcBodies, expectKeychain, expectSecretsNowhere } from './fixtures/evidence';
 import { startServe } from './fixtures/serve';
-import { focusedName, invokeChannel, openView, pressUntilFocused } from './fixtures/views';
+import { callBridge, focusedName, invokeChannel, openView, pressUntilFocused } from './fixtures/views';
 
 const DOMAIN = 'wizard-example.com';
 const ADDRESS = `support@${DOMAIN}`;
@@ -699,5 +702,230 @@ test.describe('connect-address wizard across a restart', () => {
     } finally {
       await rm(dataDir, { recursive: true, force: true });
     }
+  });
+});
+
+/**
+ * The issue's acceptance test: Zendesk through the admin's own relay (the connector route),
+ * where the relay DKIM-signs with its OWN selector (relay1) and the domain publishes no
+ * Zendesk CNAMEs. Real peers on 127.0.0.1: the signing relay (smtp-server) delivering from
+ * 127.0.0.2 into a Dovecot mailbox read over IMAPS, and dns2 serving the domain.
+ */
+test.describe('Zendesk through the relay that signs with its own selector', () => {
+  const RELAY_DOMAIN = 'connector-example.com';
+  const SUPPORT = `support@${RELAY_DOMAIN}`;
+  const INBOX = `inbox@${RELAY_DOMAIN}`;
+  const RELAY_IP = '127.0.0.2';
+  const RELAY_NAME = `relay.${RELAY_DOMAIN}`;
+  const unavailable = dovecotUnavailable();
+  const relaySecret = `rp-wr-${randomBytes(12).toString('hex')}`;
+  const inboxPassword = `rp-wi-${randomBytes(12).toString('hex')}`;
+  const relayKey = createDkimKey(RELAY_DOMAIN, 'relay1');
+  let relayDns: TestDnsServer | null = null;
+  let dovecot: DovecotServer | null = null;
+  let relay: RelayPeer | null = null;
+
+  function relayZones(): Zone[] {
+    return [
+      {
+        origin: RELAY_DOMAIN,
+        records: [
+          rr.ns(RELAY_DOMAIN, `ns1.${RELAY_DOMAIN}`),
+          rr.a(`ns1.${RELAY_DOMAIN}`, '127.0.0.1'),
+          rr.mx(RELAY_DOMAIN, 10, `mx.${RELAY_DOMAIN}`),
+          rr.a(`mx.${RELAY_DOMAIN}`, '127.0.0.1'),
+          // Only the relay's outbound address: no include:mail.zendesk.com (not needed on this route).
+          rr.txt(RELAY_DOMAIN, `v=spf1 ip4:${RELAY_IP} -all`),
+          rr.txt(`relay1._domainkey.${RELAY_DOMAIN}`, relayKey.record),
+          rr.txt(`_dmarc.${RELAY_DOMAIN}`, `v=DMARC1; p=reject; rua=mailto:dmarc@${RELAY_DOMAIN}`),
+          rr.a(RELAY_NAME, RELAY_IP),
+          // No zendesk1/zendesk2 CNAMEs: Zendesk's digital signatures are off.
+        ],
+      },
+      // The relay's outbound address has forward-confirmed reverse DNS.
+      { origin: '0.0.127.in-addr.arpa', records: [rr.ptr(reverseName(RELAY_IP), RELAY_NAME)] },
+      // The forwarding target support@acme.zendesk.com receives mail.
+      { origin: 'zendesk.com', records: [rr.mx('acme.zendesk.com', 10, 'mx.zendesk.com'), rr.a('mx.zendesk.com', '127.0.0.1')] },
+    ];
+  }
+
+  test.beforeAll(async () => {
+    if (unavailable !== null) return;
+    relayDns = await startTestDnsServer({ zones: relayZones() });
+    try {
+      dovecot = await startDovecot({ certificate: pki.leaf, users: [{ username: INBOX, password: inboxPassword }] });
+    } catch (error) {
+      // Installed but broken is a failure, not a skip (only a missing binary skips).
+      throw new Error(`Dovecot is installed but did not start: ${error instanceof Error ? error.message.split('\n')[0] : String(error)}`, { cause: error });
+    }
+    relay = await startRelayPeer({
+      certificate: pki.leaf,
+      account: { username: SUPPORT, secret: relaySecret },
+      deliverTo: { host: dovecot.host, port: dovecot.lmtpPort },
+      name: RELAY_NAME,
+      behaviour: { signers: [relayKey], localAddress: RELAY_IP },
+    });
+  });
+
+  test.afterAll(async () => {
+    await relay?.close();
+    await dovecot?.close();
+    await relayDns?.close();
+  });
+
+  /** Status and summary of one checklist item, as the Checklist results show it. */
+  async function checklistVerdict(page: Page, id: string): Promise<{ status: string | null; summary: string }> {
+    const item = page.locator(`[data-check-id="${id}"]`);
+    await expect(item).toHaveCount(1);
+    const summary = await page.locator(`#check-summary-${id.replace(/[^a-z0-9-]/giu, '-')}`).innerText();
+    return { status: await item.getAttribute('data-status'), summary: summary.trim() };
+  }
+
+  /** The report's text as a reader sees it: tags dropped, entities decoded. */
+  function reportText(html: string): string {
+    const entities: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'", nbsp: ' ' };
+    return html
+      .replace(/<(script|style)\b[\s\S]*?<\/\1>/giu, ' ')
+      .replace(/<[^>]+>/gu, ' ')
+      .replace(/&(#x[0-9a-f]+|#\d+|[a-z]+);/giu, (m, e: string) =>
+        e.startsWith('#x') ? String.fromCodePoint(parseInt(e.slice(2), 16)) : e.startsWith('#') ? String.fromCodePoint(Number(e.slice(1))) : (entities[e.toLowerCase()] ?? m),
+      )
+      .replace(/\s+/gu, ' ');
+  }
+
+  test('the whole wizard ends with no failure, and the Checklist, Status and HTML report give the same verdicts', async ({ page, appSession }) => {
+    test.setTimeout(300_000);
+    test.skip(unavailable !== null, unavailable ?? '');
+    const info = await callBridge<{ keychain: { status: string; message?: string } }>(page, 'app:get-info', {});
+    test.skip(info.keychain.status !== 'available', `No OS keychain to store the address's secret: ${info.keychain.message ?? info.keychain.status}`);
+    if (relay === null || relayDns === null || dovecot === null) throw new Error('the relay loop did not start');
+    const bodies = collectRpcBodies(page);
+    await callBridge(page, 'settings:update', { patch: { dnsServers: [relayDns.address] } });
+    await openView(page, 'connect');
+
+    // Step 1: Zendesk, its routes shown with what each means, the connector route chosen by default.
+    await choosePlatform(page, 'Zendesk (Authenticated SMTP Connector)', 'Sandbox');
+    const routes = page.getByRole('radiogroup', { name: /^How does Zendesk send your mail\?/u });
+    await expect(routes.getByRole('radio')).toHaveCount(2);
+    const connector = routes.getByRole('radio', { name: /^Through your mail server/u });
+    await expect(connector).toBeChecked();
+    await expect(connector).toHaveAccessibleDescription(/hands each message to your mail server/u);
+    await expect(routes.getByRole('radio', { name: /^From Zendesk's servers/u })).toHaveAccessibleDescription(/Zendesk's own servers send/u);
+    await expect(page.getByRole('definition').filter({ hasText: 'include:mail.zendesk.com' })).toContainText('Not needed on this route');
+    await audit(page, 'wizard-connector-1-platform');
+    // The keyboard moves the choice (arrow keys in a radio group) and back.
+    await connector.focus();
+    await page.keyboard.press('ArrowDown');
+    await expect(routes.getByRole('radio', { name: /^From Zendesk's servers/u })).toBeChecked();
+    await expect(page.getByRole('definition').filter({ hasText: 'include:mail.zendesk.com' })).not.toContainText('Not needed on this route');
+    await page.keyboard.press('ArrowUp');
+    await expect(connector).toBeChecked();
+    await next(page);
+
+    await expectStep(page, 2, 'Address');
+    await enterAddress(page, SUPPORT, 'acme');
+    await next(page);
+
+    await expectStep(page, 3, 'Mail service and credentials');
+    await page.getByRole('combobox', { name: /^Mail service/u }).selectOption('custom');
+    await page.getByRole('textbox', { name: /^SMTP server/u }).fill('127.0.0.1');
+    await page.getByRole('textbox', { name: /^Port/u }).fill(String(relay.port));
+    await page.getByRole('textbox', { name: /^Username/u }).fill(SUPPORT);
+    await page.getByLabel('Password').fill(relaySecret);
+    await next(page);
+
+    await expectStep(page, 4, 'Connection test');
+    const { addressId } = (await bridge(page, 'wizard:get-draft', {})).value as { addressId: string };
+    const saved = await callBridge<Array<{ id: string; route: string | null }>>(page, 'addresses:list', {});
+    expect(saved.find((a) => a.id === addressId)?.route ?? 'connector').toBe('connector');
+    // Where the verification email is read (the Status view's mailbox form does the same).
+    await callBridge(page, 'verification:set-mailbox', { addressId, mailbox: { host: '127.0.0.1', port: dovecot.imapsPort, security: 'tls', username: INBOX }, secret: inboxPassword });
+    await runTest(page);
+    await expect(page.locator('[data-verdict]')).toHaveAttribute('data-verdict', 'pass');
+    await next(page);
+    await expectStep(page, 5, 'Forwarding');
+    await next(page);
+
+    // Step 6: the address's own checklist. Without the relay's selector, DKIM asks for it, in this step.
+    await expectStep(page, 6, 'DNS records');
+    await expect(page.getByText(/^Checklist finished/u)).toBeVisible({ timeout: 30_000 });
+    const asks = page.getByTestId('dns-needs-input');
+    await expect(asks.locator('[data-needs-input="relaySelectors"]')).toBeVisible();
+    await asks.getByRole('button', { name: 'Go to the selector field' }).click();
+    const selectorField = page.getByRole('textbox', { name: /^Which selector does your mail service sign with\?/u });
+    await expect(selectorField).toBeFocused();
+    await page.keyboard.type('relay1');
+    await page.getByRole('button', { name: 'Save the selector and check again' }).click();
+    await expect(page.getByRole('status').filter({ hasText: `Saved relay1 on ${SUPPORT}; checking again.` })).toBeVisible();
+    const dnsStep = page.locator('[data-wizard-step="dns"]');
+    await expect(dnsStep.locator('[data-check-id="dkim:relay1"]')).toHaveAttribute('data-status', 'pass', { timeout: 30_000 });
+    await expect(page.getByText(/^Checklist finished/u)).toBeVisible({ timeout: 30_000 });
+    await expect(dnsStep.locator('[data-check-id="dkim:zendesk1"]')).toHaveAttribute('data-status', 'not-needed');
+    await expect(dnsStep.locator('[data-check-id="dkim:zendesk2"]')).toHaveAttribute('data-status', 'not-needed');
+    await expect(dnsStep.locator('[data-check-id="dmarc"]')).toHaveAttribute('data-status', 'pass');
+    // SPF is judged for the relay's real IP only once a message shows it: the next step, said here.
+    await expect(asks.locator('[data-needs-input="relaySelectors"]')).toHaveCount(0);
+    const spfStatus = await dnsStep.locator('[data-check-id="spf"]').getAttribute('data-status');
+    if (spfStatus === 'needs-input') await expect(asks.locator('[data-needs-input="sendingIp"]')).toContainText('send the verification email at the next step: Relayproof reads the IP');
+    // No item in this step asks to "enter" something without the field or the next action beside it.
+    for (const field of await asks.locator('li').evaluateAll((lis) => lis.map((li) => li.getAttribute('data-needs-input')))) expect(['relaySelectors', 'sendingIp', 'heloName', 'forwardingAddress', 'smtpHost']).toContain(field);
+    await audit(page, 'wizard-connector-6-dns');
+    await next(page);
+
+    // Step 7: the verification email through the relay, received over IMAP and proved.
+    await expectStep(page, 7, 'Checking your setup');
+    await page.getByRole('button', { name: 'Send the verification email' }).click();
+    await expect(page.locator('[data-verify="accepted"]')).toContainText(`The server accepted the verification email for ${INBOX}`);
+    await expect(page.locator('[data-verify="recorded"]')).toContainText('Received and checked: SPF, DKIM and DMARC pass', { timeout: 120_000 });
+    const delivered = relay.deliveries.at(-1)?.delivered ?? '';
+    expect(delivered).toMatch(/^DKIM-Signature:[^]*?\bs=relay1\b/mu);
+    expect(delivered).toMatch(/^X-Mailer: Zendesk Mailer\r?$/mu);
+    await next(page);
+
+    // Step 8: the checks once more (the message showed the relay's IP): nothing required fails.
+    await expectStep(page, 8, 'Summary');
+    await expect(page.getByTestId('summary-dns')).toContainText('DNS: nothing required on this route fails', { timeout: 30_000 });
+    await expect(page.getByTestId('summary-problems')).toHaveCount(0);
+    // The re-check's pushed change shows as a toast for 8 s; the step is audited without it.
+    await expect(page.getByTestId('verification-toast')).toHaveCount(0, { timeout: 20_000 });
+    await audit(page, 'wizard-connector-8-summary');
+    await page.getByRole('button', { name: 'Finish' }).click();
+    await expect(page.getByRole('heading', { level: 1 })).toHaveText('Addresses');
+
+    // The Checklist view on the address: the same checklist, so the same verdicts.
+    await page.evaluate((id) => {
+      window.location.hash = `#/checklist?address=${id}`;
+    }, addressId);
+    await expect(page.getByRole('heading', { level: 1 })).toHaveText('Checklist');
+    await expect(page.getByTestId('checklist-progress')).toContainText(/^Checklist finished/u, { timeout: 30_000 });
+    const verdicts = new Map<string, { status: string | null; summary: string }>();
+    for (const id of ['spf', 'dkim:relay1', 'dkim:zendesk1', 'dmarc']) verdicts.set(id, await checklistVerdict(page, id));
+    expect(verdicts.get('spf')?.status).toBe('pass');
+    expect(verdicts.get('dkim:relay1')?.status).toBe('pass');
+    expect(verdicts.get('dkim:zendesk1')?.status).toBe('not-needed');
+    expect(verdicts.get('dkim:zendesk1')?.summary).toContain('relay1');
+    expect(verdicts.get('dmarc')?.status).toBe('pass');
+
+    // The Status view: the required items verified with the same words; the route's not-needed key is not tracked.
+    await openView(page, 'status');
+    await page.locator(`tr[data-address-id="${addressId}"]`).getByRole('link', { name: SUPPORT }).click();
+    await expect(page.getByRole('heading', { level: 1 })).toHaveText(`Status of ${SUPPORT}`);
+    for (const id of ['spf', 'dkim:relay1', 'dmarc']) {
+      const card = page.locator(`article[data-item="dns:${id}"]`);
+      await expect(card, id).toHaveAttribute('data-state', 'verified', { timeout: 30_000 });
+      await expect(card, id).toContainText(verdicts.get(id)?.summary ?? '');
+    }
+    await expect(page.locator('article[data-item="dns:dkim:zendesk1"]')).toHaveCount(0);
+    // The step-7 email kept the platform's headers.
+    await expect(page.locator('article[data-item="headers-intact"]')).toHaveAttribute('data-state', 'verified');
+    await shoot(page, 'wizard-connector-status');
+
+    // The exported report says the same.
+    const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Export report (HTML)' }).click()]);
+    const text = reportText(await readFile(await download.path(), 'utf8'));
+    for (const id of ['spf', 'dkim:relay1', 'dmarc']) expect(text, id).toContain(verdicts.get(id)?.summary ?? '');
+    expect(text).not.toMatch(/zendesk1[^.]*\b(?:failed|Failed)\b/u);
+    for (const secret of [relaySecret, inboxPassword]) expect(text).not.toContain(secret);
+    await expectSecretsNowhere(page, appSession, bodies, [relaySecret, inboxPassword]);
   });
 });

@@ -141,9 +141,13 @@ export function PlatformStep({ state, dispatch, platform, platforms }: StepProps
               ))}
             </ul>
           )}
-          {platform.routes.length > 1 && route !== null ? (
-            <RouteChoice platform={platform} route={route} onChange={(id) => dispatch({ type: 'set-route', route: id })} error={state.errors.route} />
-          ) : null}
+        </div>
+      )}
+      {platform === undefined || platform.routes.length < 2 || route === null ? null : (
+        <RouteChoice platform={platform} route={route} onChange={(id) => dispatch({ type: 'set-route', route: id })} error={state.errors.route} />
+      )}
+      {platform === undefined ? null : (
+        <div className={styles.facts}>
           <PlatformFacts platform={platform} route={route} />
         </div>
       )}
