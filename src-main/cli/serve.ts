@@ -6,6 +6,7 @@
  * code (see bridge/launch-file.ts). The file goes once the code is used, after 60 s, or
  * when serve stops.
  */
+import { existsSync } from 'node:fs';
 import { spawn } from 'node:child_process';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -37,6 +38,14 @@ export interface ServeDependencies {
 
 /** out/main/cli.js → out/renderer */
 export function builtRendererDir(): string {
+  // The bundler may place this module in out/main/ or in a chunk folder below it (lazy CLI
+  // commands): the renderer is the nearest `renderer/index.html` walking up from here.
+  let dir = dirname(fileURLToPath(import.meta.url));
+  for (let i = 0; i < 4; i += 1) {
+    const candidate = join(dir, '..', 'renderer');
+    if (existsSync(join(candidate, 'index.html'))) return candidate;
+    dir = dirname(dir);
+  }
   return join(dirname(fileURLToPath(import.meta.url)), '..', 'renderer');
 }
 
