@@ -13,7 +13,8 @@ import { lstat, mkdtemp, open, rm, rmdir } from 'node:fs/promises';
 import { tmpdir as osTmpdir } from 'node:os';
 import { isAbsolute, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { fail, ok, type Result } from '../../src-preload/contract';
+import type { Result } from '../../src-preload/contract/result';
+import { fail, ok } from '../../src-preload/contract/result-values';
 
 export interface LaunchFile {
   /** Absolute path of the HTML file. */

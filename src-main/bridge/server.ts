@@ -31,7 +31,8 @@ import { createHash } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
-import { contract, fail, isChannelName, type ChannelSpec, type OperationEvent, type Result } from '../../src-preload/contract';
+import type { ChannelSpec, OperationEvent, Result } from '../../src-preload/contract';
+import { fail } from '../../src-preload/contract/result-values';
 import { CONTENT_SECURITY_POLICY } from '../app/content-security-policy';
 import type { Logger } from '../log/logger';
 import type { Dispatcher } from '../rpc/dispatch';
@@ -225,7 +226,7 @@ export async function startBridge(options: BridgeOptions): Promise<Bridge> {
     } catch {
       channel = '';
     }
-    const limit = bodyLimit(channel);
+    const limit = await bodyLimit(channel);
     const body = await readBody(req, limit);
     switch (body.kind) {
       case 'gone':
@@ -375,8 +376,13 @@ interface RememberedCall {
 
 type BodyRead = { readonly kind: 'complete'; readonly text: string } | { readonly kind: 'too-large' } | { readonly kind: 'gone' };
 
-/** The body limit of a channel: its own `maxBodyBytes`, else MAX_BODY_BYTES (also for unknown names). */
-function bodyLimit(channel: string): number {
+/**
+ * The body limit of a channel: its own `maxBodyBytes`, else MAX_BODY_BYTES (also for unknown
+ * names). The contract (zod and every schema) is imported on the first call, not with the
+ * server: `relayproof serve` prints its link before any of it loads.
+ */
+async function bodyLimit(channel: string): Promise<number> {
+  const { contract, isChannelName } = await import('../../src-preload/contract');
   if (!isChannelName(channel)) return MAX_BODY_BYTES;
   const spec: ChannelSpec = contract[channel];
   return spec.maxBodyBytes ?? MAX_BODY_BYTES;

@@ -10,6 +10,7 @@ import type { Services } from '../services';
 import { CONFIG_NAME } from '../store/store';
 import { findOrphans, removeOrphans, type Orphan, type OrphanRemoval } from '../vault/orphans';
 import { APP_VERSION } from '../app/version';
+import { hasDisplay } from './display';
 import { EXIT, oneLine, parseOptions, printErrorText, printJson, printText, UsageError, type CliIo, type ExitCode } from './io';
 
 export interface DoctorCheck {
@@ -35,10 +36,6 @@ export function electronBinaryPath(): string | null {
   }
 }
 
-export function hasDisplay(env: NodeJS.ProcessEnv, platform: NodeJS.Platform = process.platform): boolean {
-  if (platform === 'darwin' || platform === 'win32') return true;
-  return Boolean(env.DISPLAY || env.WAYLAND_DISPLAY);
-}
 
 export async function runDoctor(services: Services, env: NodeJS.ProcessEnv): Promise<DoctorCheck[]> {
   const checks: DoctorCheck[] = [];

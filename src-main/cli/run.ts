@@ -117,7 +117,8 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<ExitCo
       case 'address':
         return await (await import('./address-commands')).runAddressCommand(rest, io, await servicesOpener(io));
       case 'serve':
-        return await (await import('./serve')).runServeCommand(rest, io, await servicesOpener(io, 'browser'));
+        // The link is printed before the composition root is even imported.
+        return await (await import('./serve')).runServeCommand(rest, io, async (logger) => (await import('./open-services')).openServices(io, 'browser', logger));
       case 'check':
         return await (await import('./dns-commands')).runCheckCommand(rest, io, await servicesOpener(io));
       case 'spf':

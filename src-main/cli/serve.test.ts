@@ -5,6 +5,9 @@ import { dirname, join } from 'node:path';
 import { PassThrough, Readable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { silentLogger } from '../log/logger';
+import type { Services } from '../services';
+import { StoreUnavailableError } from '../store/store-errors';
 import { createTestServices, makeTempDir, sendHttp, writeRendererFixture, type TempDir } from '../testing/transport-support';
 import type { CliIo } from './io';
 import { openerCommand, runServe, type ServeDependencies, type ServeOptions } from './serve';
@@ -213,5 +216,65 @@ describe('relayproof serve', () => {
       await served.stop();
       expect(served.opened).toEqual([]);
     }
+  });
+
+  it('prints its link before the services are built; a call made meanwhile waits for them and gets their answer', async () => {
+    const out = new PassThrough();
+    let stdout = '';
+    const printed = new Promise<void>((resolve) => out.on('data', (chunk: Buffer) => ((stdout += chunk.toString('utf8')), resolve())));
+    const io: CliIo = { stdout: out, stderr: new PassThrough(), stdin: Readable.from([]), env: {} };
+    let openCalls = 0;
+    let release: (services: Services) => void = () => {};
+    const services = new Promise<Services>((resolve) => (release = resolve));
+    let stop: () => void = () => {};
+    const stopped = new Promise<void>((resolve) => (stop = resolve));
+    const dataDirectory = join(temp.path, 'data');
+    const pending = {
+      dataDirectory,
+      logger: silentLogger,
+      open: () => {
+        openCalls += 1;
+        return services;
+      },
+    };
+    const running = runServe(pending, io, { port: 0, open: false, json: true }, { stopped, rendererDir });
+    await printed;
+    const info = JSON.parse(stdout) as ServeInfo;
+    expect(info.dataDirectory).toBe(dataDirectory);
+    // The page is served while the services are still to come.
+    expect((await sendHttp({ port: info.port, path: '/' })).status).toBe(200);
+    let answered = false;
+    const call = sendHttp({
+      port: info.port,
+      method: 'POST',
+      path: '/rpc/app:get-info',
+      headers: { 'Content-Type': 'application/json', 'X-Relayproof-Token': info.token },
+      body: '{}',
+    }).then((res) => ((answered = true), res));
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(answered).toBe(false);
+    expect(openCalls).toBe(1);
+    release(createTestServices(dataDirectory));
+    const res = await call;
+    expect(res.status).toBe(200);
+    expect(JSON.parse(res.body)).toMatchObject({ ok: true, value: { mode: 'browser' } });
+    stop();
+    expect(await running).toBe(0);
+  });
+
+  it('when the services cannot start after the link was printed, stops serving and says why', async () => {
+    const out = new PassThrough();
+    let stdout = '';
+    const printed = new Promise<void>((resolve) => out.on('data', (chunk: Buffer) => ((stdout += chunk.toString('utf8')), resolve())));
+    const io: CliIo = { stdout: out, stderr: new PassThrough(), stdin: Readable.from([]), env: {} };
+    let refuse: (error: Error) => void = () => {};
+    const services = new Promise<Services>((_resolve, reject) => (refuse = reject));
+    const running = runServe({ dataDirectory: temp.path, logger: silentLogger, open: () => services }, io, { port: 0, open: false, json: true }, { rendererDir });
+    await printed;
+    const info = JSON.parse(stdout) as ServeInfo;
+    refuse(new StoreUnavailableError('The settings folder cannot be written.'));
+    await expect(running).rejects.toThrow('The settings folder cannot be written.');
+    // Nothing listens on the port any more.
+    await expect(sendHttp({ port: info.port, path: '/' })).rejects.toThrow();
   });
 });

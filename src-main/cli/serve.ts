@@ -10,10 +10,14 @@ import { existsSync } from 'node:fs';
 import { spawn } from 'node:child_process';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { defaultDataDirectory } from '../app/data-directory';
 import { writeLaunchFile, type LaunchFile } from '../bridge/launch-file';
-import { startBridge } from '../bridge/server';
+import { startBridge, type BridgeServices } from '../bridge/server';
+import type { Logger } from '../log/logger';
+import { deferDispatcher } from '../rpc/deferred-dispatcher';
 import type { Services } from '../services';
-import { hasDisplay } from './doctor';
+import { cliLogger } from './cli-logger';
+import { hasDisplay } from './display';
 import { EXIT, parseOptions, UsageError, type CliIo, type ExitCode } from './io';
 
 export interface ServeOptions {
@@ -49,10 +53,30 @@ export function builtRendererDir(): string {
   return join(dirname(fileURLToPath(import.meta.url)), '..', 'renderer');
 }
 
-export async function runServe(services: Services, io: CliIo, options: ServeOptions, deps: ServeDependencies = {}): Promise<ExitCode> {
-  const bridge = await startBridge({ services, rendererDir: deps.rendererDir ?? builtRendererDir(), port: options.port, logger: services.logger });
+/**
+ * Services still to be built: `open` is called once the link is printed, so the admin
+ * gets it in about the time node takes to start; calls arriving before the services are
+ * ready wait for them (rpc/deferred-dispatcher.ts).
+ */
+export interface PendingServices {
+  readonly dataDirectory: string;
+  readonly logger: Logger;
+  open(): Promise<Services>;
+}
+
+export async function runServe(given: Services | PendingServices, io: CliIo, options: ServeOptions, deps: ServeDependencies = {}): Promise<ExitCode> {
+  const pending: PendingServices = 'open' in given ? given : { dataDirectory: given.dataDirectory, logger: given.logger, open: () => Promise.resolve(given) };
+  let startOpening: (services: Promise<Services>) => void = () => undefined;
+  const opened = new Promise<Services>((resolve) => {
+    startOpening = resolve;
+  });
+  const bridgeServices: BridgeServices = {
+    // A failed start is reported below (and ends serve); the waiting calls get store-unavailable.
+    createDispatcher: (onEvent) => deferDispatcher(opened.then((services) => services.createDispatcher(onEvent))),
+  };
+  const bridge = await startBridge({ services: bridgeServices, rendererDir: deps.rendererDir ?? builtRendererDir(), port: options.port, logger: pending.logger });
   if (options.json) {
-    io.stdout.write(`${JSON.stringify({ url: bridge.url, port: bridge.port, token: bridge.token, dataDirectory: services.dataDirectory })}\n`);
+    io.stdout.write(`${JSON.stringify({ url: bridge.url, port: bridge.port, token: bridge.token, dataDirectory: pending.dataDirectory })}\n`);
   } else {
     io.stdout.write(
       `Relayproof is running in browser mode:\n\n  ${bridge.url}\n\nOnly this machine can reach it; the link carries this session's key, so do not share it.\nPress Ctrl+C to stop.\n`,
@@ -75,6 +99,16 @@ export async function runServe(services: Services, io: CliIo, options: ServeOpti
     } else {
       io.stderr.write(`${written.error.message} ${written.error.hint ?? ''}\n`);
     }
+  }
+  startOpening(pending.open());
+  let services: Services;
+  try {
+    services = await opened;
+  } catch (error) {
+    // The settings folder is unusable (or the like): say so as any other command does, after closing.
+    await bridge.close();
+    await launchFile?.remove();
+    throw error;
   }
   // While serving, pending verification items are re-checked in the background; changes
   // reach the page as `verification:changes` events (toasts).
@@ -116,9 +150,11 @@ function openInBrowser(fileUrl: string, io: CliIo): void {
 }
 
 /** `relayproof serve [--port N] [--no-open]`: the port is checked before the services open. */
-export async function runServeCommand(args: readonly string[], io: CliIo, openServices: () => Services): Promise<ExitCode> {
+export async function runServeCommand(args: readonly string[], io: CliIo, openServices: (logger: Logger) => Promise<Services>): Promise<ExitCode> {
   const { values } = parseOptions(args, { port: { type: 'string' }, 'no-open': { type: 'boolean' } });
   const port = values.port === undefined ? 0 : Number(values.port);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`--port must be a number from 0 to 65535 (0 = random), not "${values.port}".`);
-  return runServe(openServices(), io, { port, open: values['no-open'] !== true, json: values.json === true });
+  const dataDirectory = defaultDataDirectory(io.env);
+  const logger = cliLogger(dataDirectory);
+  return runServe({ dataDirectory, logger, open: () => openServices(logger) }, io, { port, open: values['no-open'] !== true, json: values.json === true });
 }

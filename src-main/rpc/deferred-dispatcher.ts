@@ -3,7 +3,8 @@
  * so the page loads while the services (and their dependencies) are imported; its first
  * calls must not find "no handler registered", so they wait here for the real one.
  */
-import { fail, type Result } from '../../src-preload/contract';
+import type { Result } from '../../src-preload/contract/result';
+import { fail } from '../../src-preload/contract/result-values';
 import type { Dispatcher } from './dispatch';
 
 export interface DeferredDispatcher extends Dispatcher {

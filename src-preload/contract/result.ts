@@ -37,13 +37,7 @@ export function resultSchema<T extends z.ZodType>(value: T) {
   ]);
 }
 
-export function ok<T>(value: T): Result<T> {
-  return { ok: true, value };
-}
-
-export function fail(code: ErrorCode, message: string, extra: Pick<AppError, 'hint' | 'details'> = {}): Result<never> {
-  return { ok: false, error: { code, message, ...extra } };
-}
+export { fail, ok } from './result-values';
 
 export function assertNever(value: never): never {
   throw new Error(`Unexpected value: ${JSON.stringify(value)}`);

@@ -6,7 +6,7 @@
  * Pure: no node imports, safe in the renderer. The character names are the field rules'
  * (fields.ts), so what an identifier refuses and what a display names agree.
  */
-import { C0_CONTROL_NAMES, codePointLabel, HIDDEN_CHARACTER_NAMES, invisibleCharacterName } from './fields';
+import { C0_CONTROL_NAMES, codePointLabel, HIDDEN_CHARACTER_NAMES, invisibleCharacterName } from './hidden-characters';
 
 export interface HiddenCharacter {
   /** Index in UTF-16 code units of the original string. */
