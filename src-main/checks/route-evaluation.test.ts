@@ -244,6 +244,18 @@ describe('route-aware checklist', () => {
     expect((dmarc?.fix?.records ?? []).some((r) => /p=none/u.test(r.value))).toBe(false);
   });
 
+  it("judges the relay's PTR and HELO by the route's declared level: recommended where it delivers, required when the data says so, not needed where it does not", async () => {
+    const level = (report: ChecklistReport) => report.items.find((i) => i.id === 'ptr')?.requirement.level;
+    expect(level(await run({ domain: 'relay.test', platform: 'zendesk', sendingIp: '192.0.2.30' }))).toBe('recommended');
+    expect(level(await run({ domain: 'relay.test', platform: 'zendesk', route: 'direct', sendingIp: '192.0.2.30' }))).toBe('not-needed');
+    const zendesk = platforms.get('zendesk');
+    if (zendesk === undefined) throw new Error('zendesk preset missing');
+    const strict = new Map(platforms);
+    strict.set('zendesk', { ...zendesk, routes: zendesk.routes.map((r) => (r.id === 'connector' ? { ...r, relayIdentity: 'required' as const } : r)) });
+    const result = await runChecklist(checklistInputSchema.parse({ domain: 'relay.test', platform: 'zendesk', sendingIp: '192.0.2.30', only: ['ptr'] }), { platforms: strict, resolver: dns.resolver() });
+    expect(result.ok && result.value.items[0]?.requirement.level).toBe('required');
+  });
+
   it('refuses a route the platform does not have, naming the ones it has', async () => {
     const result = await runChecklist(checklistInputSchema.parse({ domain: 'relay.test', platform: 'zuora', route: 'direct' }), { platforms, resolver: dns.resolver() });
     expect(result).toMatchObject({ ok: false, error: { code: 'invalid-input', message: 'Zuora external SMTP has no "direct" sending route. Choose one of: connector (Through your SMTP server (external SMTP)).' } });

@@ -154,7 +154,9 @@ function identityItem(item: CheckItem, ctx: RouteContext): CheckItem {
     const why = `Not needed on the route "${route.label}": your mail server does not deliver the mail there.`;
     return withRequirement(item, { level: 'not-needed', route: route.id, why }, judged(item) ? {} : { status: 'not-needed', summary: why });
   }
-  return withRequirement(item, { level: item.importance, route: route.id, why: 'Receivers judge the server that delivers the mail by its reverse DNS and HELO name.' });
+  // The route's level, literally when it makes them required; otherwise as important as the check is (recommended).
+  const level = route.relayIdentity === 'required' ? 'required' : item.importance;
+  return withRequirement(item, { level, route: route.id, why: 'Receivers judge the server that delivers the mail by its reverse DNS and HELO name: without them mail is often scored as spam, though it still authenticates.' });
 }
 
 const WHY: Readonly<Record<string, string>> = {

@@ -61,7 +61,11 @@ export const platformRouteSchema = z.strictObject({
     platformWhen: z.string().optional(),
     why: z.string().min(1),
   }),
-  /** PTR, HELO of the relay: only meaningful where the relay delivers. */
+  /**
+   * The relay's PTR and HELO name: `optional` where the relay delivers (recommended: receivers
+   * score a sending IP without matching reverse DNS down), `required` to make them block the
+   * address, `not-needed` where the relay does not deliver.
+   */
   relayIdentity: requirementLevelSchema,
   ...sourced,
 });
