@@ -168,6 +168,9 @@ async function expectSecretNotInPage(page: Page, ...secrets: string[]): Promise<
 /** axe in the light and the dark theme, the secret absent, and a screenshot: after every step. */
 async function audit(page: Page, name: string): Promise<void> {
   await expectSecretNotInPage(page, secret, customSecret);
+  // A run that records DNS results on the address pushes a change, shown as a toast for 8 s
+  // while it fades in and out (axe reads its half-transparent text as low contrast).
+  await expect(page.getByTestId('verification-toast')).toHaveCount(0, { timeout: 20_000 });
   await expectNoAxeViolations(page, `${name} (light)`);
   await shoot(page, name);
   await page.emulateMedia({ colorScheme: 'dark' });
@@ -346,8 +349,12 @@ test.describe('connect-address wizard', () => {
     const summary = page.locator('[data-wizard-step="summary"]');
     // What is still open is listed before Finish, each with a way back to its step.
     const problems = page.getByTestId('summary-problems');
-    // The test server greets as mail.relayproof.test: step 6 checked the HELO name the test saw (not left Pending).
-    await expect(problems).toContainText('DNS: HELO / banner name (failed).');
+    // Only what the route requires and fails or could not be checked (report.blocking): here the SPF
+    // include of spf.protection.outlook.com and the Zendesk CNAME targets are not in the test DNS.
+    // A recommended check (HELO, PTR) never holds the setup back, so it is not listed.
+    await expect(problems).toContainText('DNS: SPF record (could not be checked).');
+    await expect(problems).not.toContainText('HELO');
+    await expect(problems).not.toContainText('Reverse DNS');
     await expect(problems).not.toContainText('pending');
     await expect(problems.getByRole('button', { name: 'Back to step 6, DNS records' }).first()).toBeVisible();
     await expect(problems.filter({ hasText: 'verification email' })).toHaveCount(0);
@@ -886,8 +893,6 @@ test.describe('Zendesk through the relay that signs with its own selector', () =
     await expectStep(page, 8, 'Summary');
     await expect(page.getByTestId('summary-dns')).toContainText('DNS: nothing required on this route fails', { timeout: 30_000 });
     await expect(page.getByTestId('summary-problems')).toHaveCount(0);
-    // The re-check's pushed change shows as a toast for 8 s; the step is audited without it.
-    await expect(page.getByTestId('verification-toast')).toHaveCount(0, { timeout: 20_000 });
     await audit(page, 'wizard-connector-8-summary');
     await page.getByRole('button', { name: 'Finish' }).click();
     await expect(page.getByRole('heading', { level: 1 })).toHaveText('Addresses');
