@@ -52,7 +52,7 @@ function PlatformFacts({ platform, route }: { readonly platform: Platform; reado
         ) : (
           <span className={styles.lines}>
             <span className={styles.mono}>{platform.spf.requiredIncludes.map((i) => `include:${i}`).join(' ')}</span>
-            {includesNeeded ? null : <span>Not needed on this route: {route.spf.why}</span>}
+            {includesNeeded ? null : <span>Not needed on this route. {route.spf.why}</span>}
           </span>
         )}
       </dd>
