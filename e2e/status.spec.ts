@@ -203,7 +203,8 @@ test.describe('verification status', () => {
     await expect(dmarc.getByTestId('drift-after')).toHaveText(DMARC_BROKEN);
     await expect(dmarc.getByTestId('countdown')).toContainText(/Fails in 7[01] h \d+ min if the record is not put back or corrected\./u);
     const fix = dmarc.getByRole('link', { name: /Open the fix for DMARC record in the Checklist/u });
-    await expect(fix).toHaveAttribute('href', `#/checklist?domain=${ACME}&platform=generic&selectors=relay1`);
+    // The Checklist on this saved address: its own input and route, the same verdicts.
+    await expect(fix).toHaveAttribute('href', `#/checklist?address=${id}`);
     // The change is pushed as 'verification:changes' and shown as a toast in browser mode.
     await expect(page.getByTestId('verification-toast').filter({ hasText: 'DNS: DMARC record is now stale' })).toBeVisible();
     await expect(page.getByRole('list', { name: 'Runs, newest first' })).toContainText('DNS: DMARC record: Verified → Stale');

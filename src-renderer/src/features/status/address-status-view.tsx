@@ -83,7 +83,7 @@ function AddressStatusBody({ status }: { readonly status: AddressStatus }) {
   }, [sendPhase, invalidate]);
 
   const titles = useMemo(() => new Map(status.status.items.map((i) => [i.id, i.title])), [status.status.items]);
-  const fixHref = checklistHref(address.address, address.platform, status.status.items);
+  const fixHref = checklistHref(address.id);
   const busy = recheckPhase === 'running' || sendPhase === 'running';
   // A connection that passed only on this computer is never shown as a plain "verified".
   const saved = useChannelQuery('addresses:list', {}).data?.find((a) => a.id === address.id);

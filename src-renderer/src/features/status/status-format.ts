@@ -91,9 +91,9 @@ export function selectorOf(itemId: string): string {
  * The checklist with this address's domain, platform and selectors filled in and run:
  * its results carry the exact record to publish for the failing item.
  */
-export function checklistHref(address: string, platform: PlatformId, items: readonly Pick<StatusItem, 'id'>[]): string {
-  const selectors = [...new Set(items.map((i) => selectorOf(i.id)).filter((s) => s !== ''))];
-  return routeHref('checklist', { domain: domainOf(address), platform, ...(selectors.length > 0 ? { selectors: selectors.join(',') } : {}) });
+/** The Checklist view on this saved address: the same input, the same verdicts as the status. */
+export function checklistHref(addressId: string): string {
+  return routeHref('checklist', { address: addressId });
 }
 
 export function statusHref(addressId: string | null): string {
