@@ -173,7 +173,7 @@ export function planChecklist(
   if (wanted('tls-rpt')) checks.push({ id: 'tls-rpt', kind: 'tls-rpt', run: () => checkTlsRpt(common) });
   if (wanted('bimi')) checks.push({ id: 'bimi', kind: 'bimi', run: () => checkBimi(common) });
   if (wanted('forwarding') && (platform.forwarding !== null || input.forwardingAddress !== undefined)) {
-    checks.push({ id: 'forwarding', kind: 'forwarding', run: () => checkForwarding({ ...common, address: input.forwardingAddress, pattern: platform.forwarding, platformName: platform.name }) });
+    checks.push({ id: 'forwarding', kind: 'forwarding', run: () => checkForwarding({ ...common, address: input.forwardingAddress, pattern: platform.forwarding, platformName: platform.shortName }) });
   }
   // Each check runs once: the DMARC advice and the run share one promise per check.
   return checks.map((c) => ({ ...c, run: once(c.run) }));

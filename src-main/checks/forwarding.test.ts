@@ -30,6 +30,6 @@ describe('forwarding target check', () => {
 
   it('waits for the address', async () => {
     const item = await forwarding(undefined);
-    expect(item).toMatchObject({ status: 'needs-input', needsInput: { field: 'forwardingAddress' }, summary: 'Enter the address inbound mail is forwarded to (support@{subdomain}.zendesk.com).' });
+    expect(item).toMatchObject({ status: 'needs-input', needsInput: { field: 'forwardingAddress' }, summary: 'Enter the address inbound mail is forwarded to (such as support@yourcompany.zendesk.com, with your Zendesk subdomain).' });
   });
 });

@@ -34,7 +34,9 @@ export async function checkForwarding(options: ForwardingCheckOptions): Promise<
 
   if (address === '') {
     pending = true;
-    findings.push(finding('forwarding-unknown', 'info', `Enter the address inbound mail is forwarded to${pattern ? ` (${pattern.addressPattern})` : ''}.`));
+    // The pattern's placeholder in words: "{subdomain}" is not something an admin can type.
+    const example = pattern?.addressPattern.replaceAll('{subdomain}', 'yourcompany');
+    findings.push(finding('forwarding-unknown', 'info', `Enter the address inbound mail is forwarded to${example ? ` (such as ${example}, with your ${platform} subdomain)` : ''}.`));
   } else if (targetDomain === '' || !targetDomain.includes('.')) {
     findings.push(finding('forwarding-invalid-address', 'fail', `"${address}" is not an email address.`, address));
   } else if (addressLiteral(targetDomain) !== null) {

@@ -113,7 +113,8 @@ function dkimItems(items: readonly CheckItem[], ctx: RouteContext): Map<string, 
     ...(platformAllowed && platformItems.length > 0 ? [`${platform.shortName}'s ${names(platformItems.map(selectorOf))}${route.dkim.platformWhen ? `, ${route.dkim.platformWhen}` : ''}`] : []),
     ...(relayAllowed ? [relayItems.length > 0 ? `your mail server's ${names(relayItems.map(selectorOf))}` : "your mail server's own selector"] : []),
   ];
-  const groupWhy = `${route.dkim.why}${alternatives.length > 1 ? ` Any one of: ${alternatives.join('; or ')}.` : ''}`;
+  // With alternatives, the list says it all; the route's own sentence would repeat it.
+  const groupWhy = alternatives.length > 1 ? `One aligned DKIM signature that survives is enough — any one of: ${alternatives.join('; or ')}.` : route.dkim.why;
   const out = new Map<string, CheckItem>();
   for (const item of dkim) {
     if (item.id === 'dkim:*') {
