@@ -38,6 +38,8 @@ export function addressChecklistInput(address: Address, facts: AddressChecklistF
   const domain = domainOfAddress(address.address);
   const relaySelectors = [...new Set([...address.selectors, ...signedSelectors(facts.lastProof, domain)])].slice(0, 16);
   const sendingIp = facts.lastProof?.sender.ip ?? undefined;
+  // The name the relay greeted the receiver with, as that receiver's Received header recorded it.
+  const helo = facts.lastProof?.sender.helo ?? undefined;
   const pattern = facts.platform?.forwarding?.addressPattern;
   const include = facts.provider?.spfInclude?.include;
   return {
@@ -49,6 +51,7 @@ export function addressChecklistInput(address: Address, facts: AddressChecklistF
     smtpHost: address.host,
     dnsServers: [...facts.dnsServers],
     ...(sendingIp === undefined || sendingIp === null ? {} : { sendingIp }),
+    ...(helo === undefined || helo === null || helo === '' ? {} : { heloName: helo, heloSource: 'ehlo' as const }),
     ...(pattern !== undefined && address.platformSubdomain !== null ? { forwardingAddress: forwardingAddress(pattern, address.platformSubdomain) } : {}),
   };
 }
