@@ -132,7 +132,9 @@ test.describe('address lifecycle', () => {
     await reloadAddresses(page);
     const row = rowOf(page, created.id);
     await expect(row).toContainText('Stored in keychain');
-    await expect(row).toContainText('rotated today');
+    // Just created: the secret was saved, never rotated.
+    await expect(row).toContainText('saved today');
+    await expect(row).not.toContainText('rotated today');
     await expect(row).toContainText('Not tested yet');
     await expect(row).toContainText('Sandbox');
     await expect(row).toContainText('Custom');
@@ -191,6 +193,9 @@ test.describe('address lifecycle', () => {
     await expect(rowOf(page, created.id)).toContainText('Passed here, not platform-ready');
     await expect(rowOf(page, created.id).getByTestId('address-blockers')).toContainText('host not reachable from the internet');
     await expect(rowOf(page, created.id)).not.toContainText('Last test passed');
+    // Now it was rotated (the lifecycle event says so), and the exact UTC time is on hover.
+    await expect(rowOf(page, created.id)).toContainText('rotated today');
+    await expect(rowOf(page, created.id).locator('time', { hasText: 'rotated today' })).toHaveAttribute('title', /^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2} UTC$/u);
     expect(await runStoredTest(page, created.id)).toBe('pass');
 
     // History of the address: the refused and the successful rotation, never a secret.

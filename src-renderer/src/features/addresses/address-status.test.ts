@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { AddressView, RotationResult } from '../../../../src-preload/contract';
-import { credentialAge, daysBetween, exportFileName, formatDateTime, stateOf } from './address-status';
+import { credentialAge, daysBetween, exportFileName, formatDateTime, lastSecretWrite, stateOf } from './address-status';
 import { idleRotation, outcomeOf, rotationReducer } from './rotation-run';
 
 const base: AddressView = {
@@ -65,9 +65,25 @@ describe('address status', () => {
 
   it('counts the credential age in whole days', () => {
     expect(daysBetween('2026-01-01T00:00:00.000Z', now)).toBe(34);
-    expect(credentialAge(base, now, 'en')).toBe('rotated 34 days ago');
-    expect(credentialAge({ ...base, secret: { stored: true, changedAt: now.toISOString() } }, now, 'en')).toBe('rotated today');
-    expect(credentialAge({ ...base, secret: { stored: false, changedAt: null } }, now, 'en')).toBeNull();
+    expect(credentialAge(base, now, 'rotated', 'en')).toBe('rotated 34 days ago');
+    expect(credentialAge({ ...base, secret: { stored: false, changedAt: null } }, now, 'rotated', 'en')).toBeNull();
+  });
+
+  it('says "saved today" for a credential just created, never "rotated", and "rotated" only after a rotation', () => {
+    const created = { ...base, secret: { stored: true, changedAt: now.toISOString() } };
+    const saved = lastSecretWrite([
+      { kind: 'connected', at: '2026-02-04T11:59:00.000Z' },
+      { kind: 'secret-saved', at: '2026-02-04T11:59:00.000Z' },
+    ]);
+    expect(saved).toBe('saved');
+    expect(credentialAge(created, now, saved, 'en')).toBe('saved today');
+    // A rotation, then the secret saved again without a test: the newest write decides.
+    expect(lastSecretWrite([{ kind: 'secret-saved', at: '2026-01-01T00:00:00.000Z' }, { kind: 'rotated', at: '2026-02-01T00:00:00.000Z' }])).toBe('rotated');
+    expect(lastSecretWrite([{ kind: 'rotated', at: '2026-02-01T00:00:00.000Z' }, { kind: 'secret-saved', at: '2026-02-03T00:00:00.000Z' }])).toBe('saved');
+    // A failed rotation leaves the old secret: it is not a write.
+    expect(lastSecretWrite([{ kind: 'secret-saved', at: '2026-01-01T00:00:00.000Z' }, { kind: 'rotation-failed', at: '2026-02-01T00:00:00.000Z' }])).toBe('saved');
+    // Events not read yet: no claim either way.
+    expect(credentialAge(created, now, null, 'en')).toBe('changed today');
   });
 
   it('shows times in the given locale and time zone, with the zone named', () => {

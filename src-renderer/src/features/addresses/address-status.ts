@@ -4,10 +4,11 @@
  * stands and how old its credential is. Whether its rotation reminder is due is the
  * contract's rule (src-preload/contract/rotation-reminder.ts), shared with the CLI.
  */
-import type { AddressView, AuthKind } from '../../../../src-preload/contract';
+import type { AddressView, AuthKind, LifecycleEvent } from '../../../../src-preload/contract';
 import type { PlatformBlocker, PlatformBlockerCode } from '../../../../src-preload/contract/platform-readiness';
 import { checkLending, type LendingSettings } from '../../../../src-preload/contract/lending';
 import { assertNever } from '../../app/assert-never';
+import { formatLocalTime } from '../../ui/time-format';
 
 const DAY_MS = 86_400_000;
 
@@ -58,27 +59,39 @@ export function relativeDays(days: number, locale?: string): string {
   return new Intl.RelativeTimeFormat(locale, { numeric: 'auto' }).format(-days, 'day');
 }
 
-/** "rotated 34 days ago"; null when no change time is known. */
-export function credentialAge(address: AddressView, now: Date, locale?: string): string | null {
-  if (address.secret.stored !== true || address.secret.changedAt === null) return null;
-  const days = daysBetween(address.secret.changedAt, now);
-  return days === null ? null : `rotated ${relativeDays(days, locale)}`;
+/**
+ * How the keychain entry was last written, from the address's lifecycle events: `rotated`
+ * after a tested rotation, `saved` when it was only ever saved (created, or replaced without
+ * a rotation test); null while the events are not known.
+ */
+export type SecretWrite = 'rotated' | 'saved';
+
+/** The kind of the newest secret write among `events` (any order), or `saved` when none is a rotation. */
+export function lastSecretWrite(events: readonly Pick<LifecycleEvent, 'kind' | 'at'>[]): SecretWrite {
+  let newest: Pick<LifecycleEvent, 'kind' | 'at'> | null = null;
+  for (const e of events) {
+    if (e.kind !== 'rotated' && e.kind !== 'secret-saved') continue;
+    if (newest === null || e.at > newest.at) newest = e;
+  }
+  return newest?.kind === 'rotated' ? 'rotated' : 'saved';
 }
 
-/** A date and time in the admin's locale and time zone, with the zone named. */
+/**
+ * "rotated 34 days ago" after a rotation, "saved today" for a secret never rotated (a
+ * credential just created was not rotated); "changed …" while the events are unknown.
+ * Null when no change time is known.
+ */
+export function credentialAge(address: AddressView, now: Date, write: SecretWrite | null, locale?: string): string | null {
+  if (address.secret.stored !== true || address.secret.changedAt === null) return null;
+  const days = daysBetween(address.secret.changedAt, now);
+  if (days === null) return null;
+  const verb = write === 'rotated' ? 'rotated' : write === 'saved' ? 'saved' : 'changed';
+  return `${verb} ${relativeDays(days, locale)}`;
+}
+
+/** A date and time in the admin's locale and time zone, with the zone named (the renderer's one format). */
 export function formatDateTime(iso: string, locale?: string, timeZone?: string): string {
-  const date = new Date(iso);
-  if (Number.isNaN(date.getTime())) return iso;
-  // dateStyle/timeStyle cannot be combined with timeZoneName: spell the parts out.
-  return new Intl.DateTimeFormat(locale, {
-    year: 'numeric',
-    month: 'short',
-    day: 'numeric',
-    hour: '2-digit',
-    minute: '2-digit',
-    timeZoneName: 'short',
-    ...(timeZone === undefined ? {} : { timeZone }),
-  }).format(date);
+  return formatLocalTime(iso, locale, timeZone);
 }
 
 /** The word for the secret of this sign-in method, as the dialogs use it. */

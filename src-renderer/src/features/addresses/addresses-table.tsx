@@ -20,7 +20,8 @@ import type { LendingSettings } from '../../../../src-preload/contract/lending';
 import { addressForms } from './address-forms';
 import { environmentLabels, securityShortLabels } from './address-labels';
 import { usePlatformNaming } from '../../api/use-platforms';
-import { formatDateTime } from './address-status';
+import { LocalTime } from '../../ui/local-time';
+import type { SecretWrite } from './address-status';
 import { AddressStatusCell } from './address-status-cell';
 import { SecretStateCell } from './secret-state-cell';
 
@@ -44,6 +45,8 @@ export interface AddressesTableProps {
   /** Settings that decide whether a stored secret is held back (certificate pins, DNS servers); undefined while loading. */
   readonly settings?: LendingSettings | undefined;
   readonly now: Date;
+  /** How each address's secret was last written (lifecycle events); undefined while they load. */
+  readonly secretWrites?: ReadonlyMap<string, SecretWrite> | undefined;
   readonly onEdit: (address: AddressView) => void;
   readonly onDisconnect: (address: AddressView) => void;
   /** Opens the connection test for this address. */
@@ -116,7 +119,7 @@ export function AddressesTable(props: AddressesTableProps) {
                   </Text>
                 ) : (
                   <span className={styles.stack} data-last-test={!a.lastTest.ok ? 'fail' : a.lastTest.blockers.length > 0 ? 'blocked' : 'pass'}>
-                    <time dateTime={a.lastTest.at}>{formatDateTime(a.lastTest.at)}</time>
+                    <LocalTime iso={a.lastTest.at} />
                     <Text size={200} className={styles.secondary}>
                       {!a.lastTest.ok ? 'Failed' : a.lastTest.blockers.length > 0 ? 'Passed here only' : 'Passed'}: {a.lastTest.summary}
                     </Text>
@@ -124,7 +127,13 @@ export function AddressesTable(props: AddressesTableProps) {
                 )}
               </TableCell>
               <TableCell>
-                <SecretStateCell address={a} settingsReminderDays={settingsReminderDays} now={now} onChangeReminder={props.onReminder} />
+                <SecretStateCell
+                  address={a}
+                  settingsReminderDays={settingsReminderDays}
+                  now={now}
+                  write={props.secretWrites === undefined ? null : (props.secretWrites.get(a.id) ?? 'saved')}
+                  onChangeReminder={props.onReminder}
+                />
               </TableCell>
               <TableCell>
                 <span className={styles.actions}>

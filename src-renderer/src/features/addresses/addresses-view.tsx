@@ -1,6 +1,6 @@
 import { Button, makeStyles, Text, tokens } from '@fluentui/react-components';
 import { useMemo, useRef, useState } from 'react';
-import type { AddressView } from '../../../../src-preload/contract';
+import type { AddressView, LifecycleEvent } from '../../../../src-preload/contract';
 import { useChannelQuery, useSettings } from '../../api/hooks';
 import { routeHref } from '../../app/routes';
 import { ErrorBar } from '../../ui/error-bar';
@@ -8,6 +8,7 @@ import { LiveStatus } from '../../ui/live-status';
 import { Loading } from '../../ui/loading';
 import { ViewHeader } from '../../ui/view-header';
 import { AddressFormDialog, type AddressFormMode } from './address-form-dialog';
+import { lastSecretWrite } from './address-status';
 import { AddressesTable } from './addresses-table';
 import { DisconnectAddressDialog } from './disconnect-address-dialog';
 import { DisconnectedHistory } from './disconnected-history';
@@ -41,6 +42,8 @@ export function AddressesView() {
   const styles = useStyles();
   const list = useChannelQuery('addresses:list', {});
   const providers = useChannelQuery('providers:list', {});
+  // Whether each stored secret was rotated or only saved (the same query the disconnected history reads).
+  const events = useChannelQuery('addresses:events', {});
   const settings = useSettings();
   const [dialog, setDialog] = useState<DialogState>({ kind: 'none' });
   // What the dialogs last showed, kept while they animate closed.
@@ -49,6 +52,12 @@ export function AddressesView() {
   const [status, setStatus] = useState<string | null>(null);
   const addButtonRef = useRef<HTMLButtonElement>(null);
   const openerRef = useRef<HTMLElement | null>(null);
+  const secretWrites = useMemo(() => {
+    if (events.data === undefined) return undefined;
+    const byAddress = new Map<string, LifecycleEvent[]>();
+    for (const e of events.data) byAddress.set(e.addressId, [...(byAddress.get(e.addressId) ?? []), e]);
+    return new Map([...byAddress].map(([id, list]) => [id, lastSecretWrite(list)] as const));
+  }, [events.data]);
   const providerNames = useMemo(() => new Map((providers.data ?? []).map((p) => [p.id, p.name] as const)), [providers.data]);
 
   const open = (next: DialogState) => {
@@ -113,6 +122,7 @@ export function AddressesView() {
           settingsReminderDays={settings.data?.rotationReminderDays ?? null}
           settings={settings.data}
           now={new Date()}
+          secretWrites={secretWrites}
           onEdit={(address) => open({ kind: 'form', mode: { kind: 'edit', address } })}
           onDisconnect={(address) => open({ kind: 'delete', address })}
           onRotate={(address) => open({ kind: 'rotate', address })}

@@ -4,7 +4,7 @@ import { useChannelQuery } from '../../api/hooks';
 import { ErrorBar } from '../../ui/error-bar';
 import { environmentLabels } from './address-labels';
 import { usePlatformNaming } from '../../api/use-platforms';
-import { formatDateTime } from './address-status';
+import { LocalTime } from '../../ui/local-time';
 import { LifecycleEventList } from './lifecycle-events';
 
 const useStyles = makeStyles({
@@ -71,7 +71,7 @@ export function DisconnectedHistory({ current }: { readonly current: readonly Ad
               <h3 className={styles.recordTitle}>{record.disconnected.address}</h3>
               <Text className={styles.meta}>
                 {platforms.label(record.disconnected.platform)}, {environmentLabels[record.disconnected.environment]} · disconnected{' '}
-                <time dateTime={record.disconnected.at}>{formatDateTime(record.disconnected.at)}</time>
+                <LocalTime iso={record.disconnected.at} />
               </Text>
               <LifecycleEventList events={record.events} label={`Events of ${record.disconnected.address}`} />
             </li>

@@ -1,6 +1,6 @@
 import { Badge, makeStyles, Text, tokens } from '@fluentui/react-components';
 import type { LifecycleEvent } from '../../../../src-preload/contract';
-import { formatDateTime } from './address-status';
+import { LocalTime } from '../../ui/local-time';
 
 /** What each kind of lifecycle event is called in the history. */
 export const eventKindLabels = {
@@ -52,9 +52,7 @@ export function LifecycleEventList({ events, label }: { readonly events: readonl
     <ol className={styles.list} aria-label={label}>
       {sorted.map((event) => (
         <li key={event.id} className={styles.item} data-event-kind={event.kind}>
-          <time dateTime={event.at} className={styles.when}>
-            {formatDateTime(event.at)}
-          </time>
+          <LocalTime iso={event.at} className={styles.when} />
           <span className={styles.what}>
             <Badge appearance="tint" color={tone[event.kind]}>
               {eventKindLabels[event.kind]}

@@ -1,8 +1,8 @@
 import { Badge, Link, makeStyles, Text, tokens } from '@fluentui/react-components';
 import type { AddressView } from '../../../../src-preload/contract';
 import { rotationReminder, rotationRule, type RotationReminder } from '../../../../src-preload/contract/rotation-reminder';
-import { credentialAge, relativeDays } from './address-status';
-import { formatDate } from './address-labels';
+import { formatUtcTime } from '../../ui/time-format';
+import { credentialAge, relativeDays, type SecretWrite } from './address-status';
 
 const useStyles = makeStyles({
   cell: { display: 'flex', flexDirection: 'column', alignItems: 'flex-start', gap: tokens.spacingVerticalXXS },
@@ -16,6 +16,8 @@ export interface SecretStateCellProps {
   /** Settings' rotation reminder in days (null = no reminders). */
   readonly settingsReminderDays: number | null;
   readonly now: Date;
+  /** How the secret was last written (rotated or only saved); null while unknown. */
+  readonly write: SecretWrite | null;
   readonly onChangeReminder: (address: AddressView) => void;
 }
 
@@ -23,10 +25,10 @@ export interface SecretStateCellProps {
  * Whether the keychain holds a secret for this address (never the secret itself), how
  * long ago it was last written, and the rotation reminder, overdue as a warning.
  */
-export function SecretStateCell({ address, settingsReminderDays, now, onChangeReminder }: SecretStateCellProps) {
+export function SecretStateCell({ address, settingsReminderDays, now, write, onChangeReminder }: SecretStateCellProps) {
   const styles = useStyles();
   const { stored } = address.secret;
-  const age = credentialAge(address, now);
+  const age = credentialAge(address, now, write);
   const reminder = rotationReminder(address, settingsReminderDays, now);
   return (
     <span className={styles.cell}>
@@ -45,7 +47,7 @@ export function SecretStateCell({ address, settingsReminderDays, now, onChangeRe
       )}
       {age === null || address.secret.changedAt === null ? null : (
         <Text size={200} className={styles.secondary}>
-          <time dateTime={address.secret.changedAt} title={formatDate(address.secret.changedAt)}>
+          <time dateTime={address.secret.changedAt} title={formatUtcTime(address.secret.changedAt)}>
             {age}
           </time>
         </Text>

@@ -5,8 +5,9 @@ import { useChannelQuery } from '../../api/hooks';
 import { ErrorBar } from '../../ui/error-bar';
 import { Loading } from '../../ui/loading';
 import { useCardStyles } from '../connection-test/card-styles';
-import { itemStateLabels, formatTime } from './status-format';
+import { itemStateLabels } from './status-format';
 import { DriftBox } from './status-item-card';
+import { LocalTime } from '../../ui/local-time';
 
 const useStyles = makeStyles({
   list: { listStyleType: 'none', margin: 0, padding: 0, display: 'flex', flexDirection: 'column', gap: tokens.spacingVerticalS },
@@ -49,7 +50,7 @@ export function HistorySection({ addressId, titles }: { readonly addressId: stri
               return (
                 <li key={run.id} className={styles.run} data-run={run.id}>
                   <Text as="p" className={styles.line} weight="semibold">
-                    {formatTime(run.finishedAt, '')} · {triggerLabels[run.trigger]} · {run.observations.length} observation{run.observations.length === 1 ? '' : 's'}
+                    <LocalTime iso={run.finishedAt} /> · {triggerLabels[run.trigger]} · {run.observations.length} observation{run.observations.length === 1 ? '' : 's'}
                     {run.message === null ? '' : run.message.pass ? ' · message proved' : ' · message not proved'}
                   </Text>
                   {changed.length === 0 ? (

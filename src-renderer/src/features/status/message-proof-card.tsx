@@ -4,7 +4,8 @@ import { DetailsList } from '../../ui/details-list';
 import { DnsText } from '../checklist/dns-text';
 import { useCardStyles } from '../connection-test/card-styles';
 import { Chip } from '../checklist/status-chip';
-import { formatDelay, formatTime } from './status-format';
+import { formatDelay } from './status-format';
+import { LocalTime } from '../../ui/local-time';
 
 const useStyles = makeStyles({
   results: { display: 'grid', gridTemplateColumns: 'repeat(auto-fit, minmax(16rem, 1fr))', gap: tokens.spacingHorizontalL },
@@ -37,7 +38,7 @@ export function MessageProofCard({ proof, receivedAt }: { readonly proof: Messag
       </div>
       {receivedAt === null ? null : (
         <Text as="p" size={200} className={card.secondary}>
-          Checked {formatTime(receivedAt, '')}; {proof.sizeBytes} bytes.
+          Checked <LocalTime iso={receivedAt} />; {proof.sizeBytes} bytes.
         </Text>
       )}
       <div className={styles.results}>
@@ -127,7 +128,11 @@ export function MessageProofCard({ proof, receivedAt }: { readonly proof: Messag
           {proof.received.map((hop, i) => (
             <li key={i}>
               {hop.from ?? '?'} [{hop.ip ?? '?'}] → {hop.by ?? '?'} with {hop.with ?? '?'}
-              {hop.at === null ? '' : `, ${formatTime(hop.at, '')}`}
+              {hop.at === null ? null : (
+                <>
+                  , <LocalTime iso={hop.at} />
+                </>
+              )}
             </li>
           ))}
         </ol>

@@ -3,7 +3,8 @@ import type { AddressStatus } from '../../../../src-preload/contract';
 import { environmentLabels } from '../addresses/address-labels';
 import { usePlatformNaming } from '../../api/use-platforms';
 import { ItemStateChip } from './item-state-chip';
-import { formatTime, itemWarnings, overallLabel, statusHref } from './status-format';
+import { itemWarnings, overallLabel, statusHref } from './status-format';
+import { LocalTime } from '../../ui/local-time';
 
 const useStyles = makeStyles({
   scroller: { overflowX: 'auto' },
@@ -56,8 +57,8 @@ export function StatusDashboard({ statuses }: { readonly statuses: readonly Addr
                   </div>
                 )}
               </TableCell>
-              <TableCell>{s.checking ? 'Checking now…' : formatTime(s.lastCheckAt, 'Never')}</TableCell>
-              <TableCell>{formatTime(s.nextCheckAt, nextCheckEmpty(s))}</TableCell>
+              <TableCell>{s.checking ? 'Checking now…' : s.lastCheckAt === null ? 'Never' : <LocalTime iso={s.lastCheckAt} />}</TableCell>
+              <TableCell>{s.nextCheckAt === null ? nextCheckEmpty(s) : <LocalTime iso={s.nextCheckAt} />}</TableCell>
             </TableRow>
           ))}
         </TableBody>

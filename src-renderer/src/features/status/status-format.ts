@@ -4,9 +4,8 @@
  * for a DNS item. Pure, so it is tested on its own.
  */
 import type { ItemGroup, ItemStateName, StatusItem, StatusView } from '../../../../src-preload/contract/verification-schemas';
-import type { PlatformId } from '../../../../src-preload/contract';
 import { routeHref } from '../../app/routes';
-import { formatDateTime } from '../addresses/address-status';
+import { formatTimeOr } from '../../ui/time-format';
 
 // The same question the report asks (one verdict in every view).
 export { awaitingInput, isUndecided } from '../../../../src-preload/contract/verification-schemas';
@@ -75,7 +74,7 @@ export function formatDelay(ms: number): string {
 
 /** Times as the admin reads them (their locale and time zone, with the zone's name); `empty` for none. */
 export function formatTime(iso: string | null, empty: string, locale?: string, timeZone?: string): string {
-  return iso === null ? empty : formatDateTime(iso, locale, timeZone);
+  return formatTimeOr(iso, empty, locale, timeZone);
 }
 
 export function domainOf(address: string): string {

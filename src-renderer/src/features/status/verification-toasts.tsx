@@ -2,13 +2,15 @@ import { Link, Toast, ToastBody, Toaster, ToastTitle, useId, useToastController 
 import { useEffect, useState } from 'react';
 import { VERIFICATION_CHANGES_CHANNEL, VERIFICATION_CHANGES_OPERATION_ID, verificationChangeSchema, type VerificationChange } from '../../../../src-preload/contract';
 import { useApiClient } from '../../api/api-context';
-import { overallLabels, statusHref } from './status-format';
+import { statusHref } from './status-format';
+import { toastTone } from './toast-tone';
 import { useInvalidateVerification } from './use-verification';
 
 /**
  * Changes found by any run (background re-checks above all), pushed as
  * 'verification:changes': the status queries refresh, and in browser mode a toast says
- * what changed (Electron raises an OS notification instead). Fluent's Toaster announces
+ * what changed, titled and coloured by that change (Electron raises an OS notification
+ * instead). Fluent's Toaster announces
  * each toast politely to screen readers.
  */
 export function VerificationToasts() {
@@ -26,7 +28,7 @@ export function VerificationToasts() {
         if (!parsed.success) return;
         void invalidate();
         if (transport !== 'browser') return;
-        dispatchToast(<ChangeToast change={parsed.data} />, { intent: toastIntent(parsed.data), politeness: 'polite', timeout: 8_000 });
+        dispatchToast(<ChangeToast change={parsed.data} />, { intent: toastTone(parsed.data).intent, politeness: 'polite', timeout: 8_000 });
       }),
     [api, transport, dispatchToast, invalidate],
   );
@@ -40,27 +42,15 @@ export function VerificationToasts() {
   );
 }
 
-function toastIntent(change: VerificationChange): 'success' | 'warning' | 'error' | 'info' {
-  switch (change.overall) {
-    case 'verified':
-      return 'success';
-    case 'failed':
-      return 'error';
-    case 'stale':
-      return 'warning';
-    default:
-      return 'info';
-  }
-}
-
 function ChangeToast({ change }: { readonly change: VerificationChange }) {
+  const tone = toastTone(change);
   return (
-    <Toast data-testid="verification-toast">
-      <ToastTitle>
-        {change.address}: {overallLabels[change.overall]}
-      </ToastTitle>
+    <Toast data-testid="verification-toast" data-intent={tone.intent}>
+      <ToastTitle>{tone.title}</ToastTitle>
       <ToastBody>
-        {change.summary} <Link href={statusHref(change.addressId)}>Open its status</Link>
+        {tone.lines.length === 0 ? '' : `${tone.lines.join('; ')}. `}
+        {tone.overall === null ? '' : `${tone.overall} `}
+        <Link href={statusHref(change.addressId)}>Open its status</Link>
       </ToastBody>
     </Toast>
   );
