@@ -126,7 +126,8 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<ExitCo
         // servers), so it does not load the composition root at all.
         return await (await import('./dns-commands')).runSpfCommand(rest, io, givesDnsServer(rest) ? servicesNotLoaded('spf') : await servicesOpener(io));
       case 'smtp':
-        return await (await import('./smtp-commands')).runSmtpCommand(rest, io, await servicesOpener(io));
+        // The SMTP channels alone (settings, reply catalogue, the connection-test path), not the composition root.
+        return await (await import('./smtp-commands')).runSmtpCommand(rest, io, await smtpServicesOpener(io));
       case 'explain':
         return await (await import('./smtp-commands')).runExplainCommand(rest, io, await servicesOpener(io));
       case 'm365':
@@ -158,6 +159,11 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<ExitCo
 async function servicesOpener(io: CliIo, mode: Services['mode'] = 'cli'): Promise<() => Services> {
   const { openServices } = await import('./open-services');
   return () => openServices(io, mode);
+}
+
+async function smtpServicesOpener(io: CliIo): Promise<() => Pick<Services, 'createDispatcher'>> {
+  const { openSmtpServices } = await import('./smtp-services');
+  return () => openSmtpServices(io);
 }
 
 /** `--dns-server` among the options (before a `--`, after which everything is positional). */

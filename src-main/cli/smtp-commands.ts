@@ -12,10 +12,13 @@ import { formatTranscript } from '../../src-preload/contract/smtp-transcript-for
 import type { Services } from '../services';
 import { cliOperationId, EXIT, parseOptions, oneLine, printJson, printText, readSecretFromStdin, reportError, UsageError, type CliIo, type ExitCode } from './io';
 
+/** All `smtp test` and `smtp probe` use: a dispatcher (cli/smtp-services.ts builds one of the SMTP channels only). */
+type SmtpServices = Pick<Services, 'createDispatcher'>;
+
 const TEST_USAGE =
   'Usage: relayproof smtp test --host H --port P --security starttls|tls|none [--user U --password-stdin] [--auth-kind password|app-password|api-key|oauth2] --from ADDR [--to ADDR] [--send] [--ehlo NAME] [--pin SHA256] [--dns-server HOST:PORT]... [--transcript] [--json]';
 
-export async function runSmtpCommand(args: readonly string[], io: CliIo, openServices: () => Services): Promise<ExitCode> {
+export async function runSmtpCommand(args: readonly string[], io: CliIo, openServices: () => SmtpServices): Promise<ExitCode> {
   const [sub, ...rest] = args;
   switch (sub) {
     case 'test':
@@ -27,7 +30,7 @@ export async function runSmtpCommand(args: readonly string[], io: CliIo, openSer
   }
 }
 
-async function smtpTest(args: readonly string[], io: CliIo, openServices: () => Services): Promise<ExitCode> {
+async function smtpTest(args: readonly string[], io: CliIo, openServices: () => SmtpServices): Promise<ExitCode> {
   const { values: v, positionals } = parseOptions(
     args,
     {
@@ -101,7 +104,7 @@ async function smtpTest(args: readonly string[], io: CliIo, openServices: () => 
   return report.ok ? EXIT.ok : EXIT.checkFailed;
 }
 
-async function smtpProbe(args: readonly string[], io: CliIo, openServices: () => Services): Promise<ExitCode> {
+async function smtpProbe(args: readonly string[], io: CliIo, openServices: () => SmtpServices): Promise<ExitCode> {
   const usage = 'Usage: relayproof smtp probe HOST [--port N]... [--dns-server HOST:PORT]... [--json]';
   const { values: v, positionals } = parseOptions(args, { 'dns-server': { type: 'string', multiple: true }, port: { type: 'string', multiple: true } }, true);
   const values = v as { json?: boolean; 'dns-server'?: string[]; port?: string[] };

@@ -19,7 +19,8 @@
 import { randomBytes } from 'node:crypto';
 import { hostname as osHostname } from 'node:os';
 import type { Socket } from 'node:net';
-import { ok, type Result } from '../../src-preload/contract';
+import type { Result } from '../../src-preload/contract';
+import { ok } from '../../src-preload/contract/result-values';
 import { diagnoseFailure } from '../analyze/diagnose-failure';
 import type { Diagnosis } from '../../src-preload/contract/analyze';
 import { loadReplyCatalogue, type ReplyCatalogue } from '../analyze/reply-catalogue';

@@ -13,7 +13,8 @@
  * publicly trusted. DNS servers given with a call never apply to it.
  */
 import type { z } from 'zod';
-import { fail, ok, type Address, type Result } from '../../src-preload/contract';
+import type { Address, Result } from '../../src-preload/contract';
+import { fail, ok } from '../../src-preload/contract/result-values';
 import type { LoadCatalogueResult, ReplyCatalogue } from '../analyze/reply-catalogue';
 import { parseAddress } from '../addresses/address-check';
 import { lastTestOf } from '../addresses/lifecycle';

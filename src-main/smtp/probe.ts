@@ -4,7 +4,8 @@
  * but bounded per host, then one recommendation in plain words.
  */
 import { hostname as osHostname } from 'node:os';
-import { ok, type Result } from '../../src-preload/contract';
+import type { Result } from '../../src-preload/contract';
+import { ok } from '../../src-preload/contract/result-values';
 import type { SmtpEngineDeps } from './connection-test';
 import { EngineFailure } from './engine-failure';
 import { invalidInput } from './invalid-input';

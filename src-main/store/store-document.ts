@@ -5,7 +5,8 @@
  */
 import { z } from 'zod';
 import { checkMigrations as checkDocumentMigrations, runMigrations as runDocumentMigrations, type Migration, type MigrationOutcome } from './document-file';
-import { MAX_LIFECYCLE_EVENTS, addressSchema, lifecycleEventSchema, settingsSchema, storeNoticeSchema, wizardDraftSchema } from '../../src-preload/contract';
+import { MAX_LIFECYCLE_EVENTS, addressSchema, lifecycleEventSchema, wizardDraftSchema } from '../../src-preload/contract/addresses-schemas';
+import { settingsSchema, storeNoticeSchema } from '../../src-preload/contract/app';
 
 export type { Migration, MigrationOutcome } from './document-file';
 

@@ -14,18 +14,9 @@
 import { randomBytes } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import {
-  MAX_LIFECYCLE_EVENTS,
-  addressFieldsSchema,
-  addressSchema,
-  settingsSchema,
-  type Address,
-  type AddressFields,
-  type LifecycleEvent,
-  type Settings,
-  type StoreNotice,
-  type WizardDraft,
-} from '../../src-preload/contract';
+import type { Address, AddressFields, LifecycleEvent, Settings, StoreNotice, WizardDraft } from '../../src-preload/contract';
+import { MAX_LIFECYCLE_EVENTS, addressFieldsSchema, addressSchema } from '../../src-preload/contract/addresses-schemas';
+import { settingsSchema } from '../../src-preload/contract/app';
 import { confEngine } from './conf-engine';
 import type { DocumentEngineFactory } from './document-engine';
 import { openDocument, StoreUnavailableError } from './document-file';

@@ -15,7 +15,9 @@
  * either succeeds (unlocked) or fails with a message we can classify (locked, no service).
  * What remains is an explicit lock in the milliseconds between the check and the call.
  */
-import { fail, idSchema, ok, secretInputSchema, type AppError, type KeychainState, type Result } from '../../src-preload/contract';
+import type { AppError, KeychainState, Result } from '../../src-preload/contract';
+import { idSchema, secretInputSchema } from '../../src-preload/contract/fields';
+import { fail, ok } from '../../src-preload/contract/result-values';
 import type { Logger } from '../log/logger';
 import { availableState, classifyKeychainError, isKeychainModuleMissing, moduleMissingState } from './keychain-errors';
 
