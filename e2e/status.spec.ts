@@ -144,6 +144,17 @@ test.describe('verification status', () => {
     await row.getByRole('link', { name: SUPPORT }).click();
     await expect(page.getByRole('heading', { level: 1 })).toHaveText(`Status of ${SUPPORT}`);
     await expect(page.locator('[data-view-title]')).toBeFocused();
+    // The first screen (1280×800) leads with the answer: the verdict and the first item, not the mailbox forms.
+    expect(page.viewportSize()).toEqual({ width: 1280, height: 800 });
+    await expect(page.getByRole('heading', { name: /^Verdict: / })).toBeInViewport({ ratio: 1 });
+    await expect(page.locator('article[data-item]').first()).toBeInViewport();
+    await expect(page.getByRole('form', { name: 'Mailbox settings' })).not.toBeInViewport();
+    // "Open a received .eml" sits beside "Send verification email", in the same section and row.
+    const prove = page.getByRole('region', { name: 'Prove delivery' });
+    const sendBox = await prove.getByRole('button', { name: 'Send verification email' }).boundingBox();
+    const emlBox = await prove.getByLabel('Received message (.eml)').boundingBox();
+    expect(sendBox !== null && emlBox !== null && Math.abs(emlBox.y - sendBox.y) < 200 && emlBox.x > sendBox.x).toBe(true);
+    await shoot(page, 'status-first-screen');
 
     // The mailbox the verification email is read from; its password goes to the keychain.
     const mailbox = page.getByRole('form', { name: 'Mailbox settings' });
@@ -153,7 +164,19 @@ test.describe('verification status', () => {
     await mailbox.getByLabel('Mailbox password').fill(inboxPassword);
     await mailbox.getByRole('button', { name: 'Save mailbox' }).click();
     await expect(page.getByText(`Mailbox saved for ${SUPPORT}: ${INBOX} on 127.0.0.1:${l.dovecot.imapsPort}. Its password is in the OS keychain.`)).toBeVisible();
+    // Configured: one line with Edit (focus moves to it), and no password field left on the page.
+    await expect(mailbox).toHaveCount(0);
+    await expect(page.getByTestId('verification-mailbox-summary')).toContainText(`Relayproof reads ${INBOX} on 127.0.0.1:${l.dovecot.imapsPort}`);
+    const edit = page.getByRole('button', { name: 'Edit mailbox', exact: true });
+    await expect(edit).toBeFocused();
+    // Still reachable by keyboard: Edit opens the form on its first field, Cancel folds it back onto Edit.
+    await page.keyboard.press('Enter');
+    await expect(mailbox.getByLabel('IMAP server')).toBeFocused();
+    await expect(mailbox.getByLabel('IMAP server')).toHaveValue('127.0.0.1');
     await expect(mailbox.getByLabel('Mailbox password')).toHaveValue('');
+    await mailbox.getByRole('button', { name: 'Cancel' }).press('Enter');
+    await expect(mailbox).toHaveCount(0);
+    await expect(edit).toBeFocused();
 
     // Send verification email: sent → waiting → received → proved, live.
     await page.getByRole('button', { name: 'Send verification email' }).click();
@@ -206,7 +229,11 @@ test.describe('verification status', () => {
     // The Checklist on this saved address: its own input and route, the same verdicts.
     await expect(fix).toHaveAttribute('href', `#/checklist?address=${id}`);
     // The change is pushed as 'verification:changes' and shown as a toast in browser mode.
-    await expect(page.getByTestId('verification-toast').filter({ hasText: 'DNS: DMARC record is now stale' })).toBeVisible();
+    // Titled and coloured by what changed: a drifted record is a warning, never a red "Failed".
+    const toast = page.getByTestId('verification-toast').filter({ hasText: 'DNS: DMARC record: Verified → Stale' });
+    await expect(toast).toBeVisible();
+    await expect(toast).toHaveAttribute('data-intent', 'warning');
+    await expect(toast).toContainText(`${SUPPORT}: DNS: DMARC record changed since verified`);
     await expect(page.getByRole('list', { name: 'Runs, newest first' })).toContainText('DNS: DMARC record: Verified → Stale');
 
     await expectNoAxeViolations(page, 'an address with a proved message and a stale DNS item');

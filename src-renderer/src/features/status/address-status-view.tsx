@@ -6,6 +6,7 @@ import { useChannelQuery } from '../../api/hooks';
 import { ErrorBar } from '../../ui/error-bar';
 import { PlatformBlockers } from '../../ui/platform-blockers';
 import { Loading } from '../../ui/loading';
+import { LocalTime } from '../../ui/local-time';
 import { ViewHeader } from '../../ui/view-header';
 import { environmentLabels } from '../addresses/address-labels';
 import { usePlatformNaming } from '../../api/use-platforms';
@@ -31,12 +32,15 @@ const useStyles = makeStyles({
   groups: { display: 'flex', flexDirection: 'column', gap: tokens.spacingVerticalL },
   recipient: { maxWidth: '28rem' },
   window: { margin: 0, paddingLeft: tokens.spacingHorizontalXL },
+  verdict: { display: 'flex', alignItems: 'center', gap: tokens.spacingHorizontalM, flexWrap: 'wrap' },
+  prove: { display: 'flex', gap: tokens.spacingHorizontalXL, flexWrap: 'wrap', alignItems: 'flex-start' },
+  send: { display: 'flex', flexDirection: 'column', gap: tokens.spacingVerticalS, flexGrow: 1, flexBasis: '22rem', minWidth: 0 },
 });
 
 /** The .eml file input, focused from a DNS item that waits for the sending IP. */
 const EML_INPUT_ID = 'status-eml-file';
 
-/** One address: items as a timeline with evidence, actions, the verification email, mailbox, .eml, history, report. */
+/** One address: the verdict and blockers first, the ways to prove delivery, the items with evidence, then mailboxes, report and history. */
 export function AddressStatusView({ addressId, moveFocus }: { readonly addressId: string; readonly moveFocus: MoveFocus }) {
   const status = useVerificationStatus(addressId);
   const current = status.data?.[0];
@@ -92,8 +96,11 @@ function AddressStatusBody({ status }: { readonly status: AddressStatus }) {
   const warned = status.status.items.some((i) => itemWarnings(i).length > 0) || blockers.length > 0;
   const recipientHint =
     address.mailbox === null
-      ? `Empty: sent to ${address.address} itself. No mailbox is set up, so open the received message as .eml below.`
+      ? `Empty: sent to ${address.address} itself. No mailbox is set up, so open the received message as .eml beside this.`
       : `Empty: sent to ${/@/u.test(address.mailbox.username) ? address.mailbox.username : address.address}, then looked for in ${address.mailbox.username} on ${address.mailbox.host}.`;
+
+  const counts = status.status.counts;
+  const total = status.status.items.length;
 
   return (
     <>
@@ -101,30 +108,37 @@ function AddressStatusBody({ status }: { readonly status: AddressStatus }) {
         title={`Status of ${address.address}`}
         description={
           <span className={styles.summary}>
-            <ItemStateChip state={status.status.overall} overall warning={warned} label={overallLabel(status.status)} />
             <span>
-              {platforms.label(address.platform)} · {environmentLabels[address.environment]} · last check {formatTime(status.lastCheckAt, 'never')} · next check{' '}
-              {formatTime(status.nextCheckAt, status.status.overall === 'verified' ? 'not needed' : 'on demand')}
+              {platforms.label(address.platform)} · {environmentLabels[address.environment]} · last check{' '}
+              {status.lastCheckAt === null ? 'never' : <LocalTime iso={status.lastCheckAt} />} · next check{' '}
+              {status.nextCheckAt === null ? (status.status.overall === 'verified' ? 'not needed' : 'on demand') : <LocalTime iso={status.nextCheckAt} />}
             </span>
             <Link href={statusHref(null)}>All addresses</Link>
           </span>
         }
       />
 
-      <PlatformBlockers
-        blockers={blockers}
-        platformName={platforms.shortName(address.platform)}
-        lead={lastTest?.ok === true ? 'The last connection test passed on this computer, but the platform will not get as far:' : undefined}
-        testId="status-blockers"
-      />
-
-      {/* The mailbox the verification email is read from, right above the button that sends it. */}
-      <MailboxForm addressId={address.id} address={address.address} mailbox={address.mailbox} />
-
-      <section className={card.card} aria-labelledby="actions-heading">
-        <h2 id="actions-heading" className={card.heading}>
-          Check now
-        </h2>
+      {/* The answer first: the verdict and what stops the platform, then the items, then the settings. */}
+      <section className={card.card} aria-labelledby="verdict-heading" data-testid="status-verdict">
+        <div className={styles.verdict}>
+          <h2 id="verdict-heading" className={card.heading}>
+            Verdict: {overallLabel(status.status)}
+          </h2>
+          <ItemStateChip state={status.status.overall} overall warning={warned} label={overallLabel(status.status)} />
+        </div>
+        <Text as="p" className={card.secondary}>
+          {counts.verified} of {total} item{total === 1 ? '' : 's'} verified
+          {counts.failed > 0 ? ` · ${counts.failed} failed` : ''}
+          {counts.stale > 0 ? ` · ${counts.stale} changed since verified` : ''}
+          {counts.pending > 0 ? ` · ${counts.pending} pending` : ''}
+          {counts.unverified > 0 ? ` · ${counts.unverified} not checked yet` : ''}.
+        </Text>
+        <PlatformBlockers
+          blockers={blockers}
+          platformName={platforms.shortName(address.platform)}
+          lead={lastTest?.ok === true ? 'The last connection test passed on this computer, but the platform will not get as far:' : undefined}
+          testId="status-blockers"
+        />
         <div className={card.actions}>
           <Button appearance="primary" disabled={busy} onClick={() => recheck.start(address.id)}>
             Re-check now
@@ -134,21 +148,32 @@ function AddressStatusBody({ status }: { readonly status: AddressStatus }) {
         <Text as="p" size={200} className={card.secondary}>
           Re-check now reads the DNS records of {status.status.domain} and tests the connection with the stored secret.
         </Text>
-        <Field className={styles.recipient} label="Send the verification email to (optional)" hint={recipientHint}>
-          <Input value={recipient} onChange={(_e, d) => setRecipient(d.value)} type="email" autoComplete="off" spellCheck={false} disabled={busy} />
-        </Field>
-        <div className={card.actions}>
-          <Button
-            appearance="primary"
-            disabled={busy}
-            onClick={() => send.start(address.id, recipient.trim() === '' ? undefined : recipient.trim(), 600)}
-            ref={(element: HTMLButtonElement | null) => {
-              sendButton.current = element;
-            }}
-          >
-            Send verification email
-          </Button>
-          {sendPhase === 'running' ? <Button onClick={send.cancel}>Stop waiting</Button> : null}
+      </section>
+
+      <section className={card.card} aria-labelledby="actions-heading">
+        <h2 id="actions-heading" className={card.heading}>
+          Prove delivery
+        </h2>
+        <div className={styles.prove}>
+          <div className={styles.send}>
+            <Field className={styles.recipient} label="Send the verification email to (optional)" hint={recipientHint}>
+              <Input value={recipient} onChange={(_e, d) => setRecipient(d.value)} type="email" autoComplete="off" spellCheck={false} disabled={busy} />
+            </Field>
+            <div className={card.actions}>
+              <Button
+                appearance="primary"
+                disabled={busy}
+                onClick={() => send.start(address.id, recipient.trim() === '' ? undefined : recipient.trim(), 600)}
+                ref={(element: HTMLButtonElement | null) => {
+                  sendButton.current = element;
+                }}
+              >
+                Send verification email
+              </Button>
+              {sendPhase === 'running' ? <Button onClick={send.cancel}>Stop waiting</Button> : null}
+            </div>
+          </div>
+          <EmlOpen layout="inline" addressId={address.id} inputId={EML_INPUT_ID} onVerified={() => void invalidate()} />
         </div>
         <ReceiptProgress state={send.state} eml={provedByEml(send.state, latestProofRun)} />
         <Text as="p" role="status" aria-live="polite" className={styles.live} data-testid="status-progress">
@@ -157,24 +182,6 @@ function AddressStatusBody({ status }: { readonly status: AddressStatus }) {
         {recheck.state.phase === 'failed' ? <ErrorBar error={recheck.state.error} title="The re-check did not run" /> : null}
         {send.state.phase === 'failed' ? <ErrorBar error={send.state.error} title="The verification email was not sent" /> : null}
       </section>
-
-      {status.dnsWindow.length === 0 ? null : (
-        <section className={card.card} aria-labelledby="window-heading">
-          <h2 id="window-heading" className={card.heading}>
-            DNS records inside the 72-hour window
-          </h2>
-          <ul className={styles.window}>
-            {status.dnsWindow.map((d) => (
-              <li key={d.itemId}>
-                {d.title}: {countdownSentence(d.state, remainingMs(d.deadlineAt, now) ?? d.countdownMs)}
-              </li>
-            ))}
-          </ul>
-          <Link href={fixHref}>Open the records to publish in the Checklist</Link>
-        </section>
-      )}
-
-      <RestartWindow status={status} />
 
       <div className={styles.groups}>
         {groupOrder.map((group) => {
@@ -225,10 +232,29 @@ function AddressStatusBody({ status }: { readonly status: AddressStatus }) {
         })}
       </div>
 
+      {status.dnsWindow.length === 0 ? null : (
+        <section className={card.card} aria-labelledby="window-heading">
+          <h2 id="window-heading" className={card.heading}>
+            DNS records inside the 72-hour window
+          </h2>
+          <ul className={styles.window}>
+            {status.dnsWindow.map((d) => (
+              <li key={d.itemId}>
+                {d.title}: {countdownSentence(d.state, remainingMs(d.deadlineAt, now) ?? d.countdownMs)}
+              </li>
+            ))}
+          </ul>
+          <Link href={fixHref}>Open the records to publish in the Checklist</Link>
+        </section>
+      )}
+
+      <RestartWindow status={status} />
+
       {latestProofRun?.message === undefined || latestProofRun.message === null ? null : <MessageProofCard proof={latestProofRun.message} receivedAt={latestProofRun.finishedAt} />}
 
+      {/* Where the verification email (and the forwarded test) is read: one line each once set up. */}
+      <MailboxForm addressId={address.id} address={address.address} mailbox={address.mailbox} />
       <MailboxForm key={`forwarding-${address.id}`} kind="forwarding" addressId={address.id} address={address.address} mailbox={address.forwardingMailbox} />
-      <EmlOpen addressId={address.id} inputId={EML_INPUT_ID} onVerified={() => void invalidate()} />
 
       <section className={card.card} aria-labelledby="report-heading">
         <h2 id="report-heading" className={card.heading}>

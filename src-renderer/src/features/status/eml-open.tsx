@@ -8,6 +8,8 @@ import { useCardStyles } from '../connection-test/card-styles';
 import { toBase64 } from './status-format';
 
 const useStyles = makeStyles({
+  inline: { display: 'flex', flexDirection: 'column', gap: tokens.spacingVerticalS, flexGrow: 1, flexBasis: '22rem', minWidth: 0 },
+  compact: { padding: `${tokens.spacingVerticalS} ${tokens.spacingHorizontalM}`, gap: tokens.spacingVerticalXS },
   zone: {
     display: 'flex',
     flexDirection: 'column',
@@ -44,10 +46,15 @@ export interface EmlOpenProps {
   /** The file input's id, for a control elsewhere on the page that moves focus to it. */
   readonly inputId?: string;
   readonly onVerified: () => void;
+  /**
+   * `card` (default): its own section. `inline`: a compact drop zone for a row of actions
+   * (beside "Send verification email", the other way to prove delivery).
+   */
+  readonly layout?: 'card' | 'inline';
 }
 
 /** "Open a received .eml file": a file input (keyboard) and a drop zone (mouse), verified in main. */
-export function EmlOpen({ addressId, inputId: givenId, onVerified }: EmlOpenProps) {
+export function EmlOpen({ addressId, inputId: givenId, onVerified, layout = 'card' }: EmlOpenProps) {
   const styles = useStyles();
   const card = useCardStyles();
   const ownId = useId();
@@ -93,6 +100,55 @@ export function EmlOpen({ addressId, inputId: givenId, onVerified }: EmlOpenProp
   };
 
   const error = localError ?? verify.error?.appError ?? null;
+  const zone = (
+    <div
+      className={mergeClasses(styles.zone, layout === 'inline' && styles.compact, over && styles.over)}
+      data-testid="eml-drop-zone"
+      onDragOver={(event) => {
+        event.preventDefault();
+        setOver(true);
+      }}
+      onDragLeave={() => setOver(false)}
+      onDrop={drop}
+    >
+      <label htmlFor={inputId} className={styles.label}>
+        Received message (.eml)
+      </label>
+      <input
+        id={inputId}
+        type="file"
+        accept=".eml,message/rfc822"
+        aria-describedby={hintId}
+        className={styles.input}
+        // Not disabled while verifying: that would drop keyboard focus to the page.
+        onChange={(event) => {
+          open(event.currentTarget.files?.[0]);
+          event.currentTarget.value = '';
+        }}
+      />
+      {verify.isPending ? <Text role="status">Verifying {fileName}…</Text> : null}
+    </div>
+  );
+  const outcome = (
+    <>
+      {error === null ? null : <ErrorBar error={error} title={`${fileName === '' ? 'The file' : fileName} could not be verified`} />}
+      <LiveStatus message={message} />
+    </>
+  );
+  if (layout === 'inline') {
+    return (
+      <div className={styles.inline} role="group" aria-labelledby={`${hintId}-title`}>
+        <Text id={`${hintId}-title`} weight="semibold">
+          Or open a received .eml
+        </Text>
+        <Text size={200} className={card.secondary} id={hintId}>
+          Saved from your mail client (File › Save as) when Relayproof cannot read the mailbox; checked like a message found over IMAP. Drop it here or choose it.
+        </Text>
+        {zone}
+        {outcome}
+      </div>
+    );
+  }
   return (
     <section className={card.card} aria-labelledby="eml-heading">
       <h2 id="eml-heading" className={card.heading}>
@@ -102,35 +158,8 @@ export function EmlOpen({ addressId, inputId: givenId, onVerified }: EmlOpenProp
         When Relayproof cannot read the mailbox, save the received verification email from your mail client as an .eml file and open it here (or drop it on this box). It is
         checked for SPF, DKIM and DMARC like a message found over IMAP, and recorded on this address.
       </Text>
-      <div
-        className={mergeClasses(styles.zone, over && styles.over)}
-        data-testid="eml-drop-zone"
-        onDragOver={(event) => {
-          event.preventDefault();
-          setOver(true);
-        }}
-        onDragLeave={() => setOver(false)}
-        onDrop={drop}
-      >
-        <label htmlFor={inputId} className={styles.label}>
-          Received message (.eml)
-        </label>
-        <input
-          id={inputId}
-          type="file"
-          accept=".eml,message/rfc822"
-          aria-describedby={hintId}
-          className={styles.input}
-          // Not disabled while verifying: that would drop keyboard focus to the page.
-          onChange={(event) => {
-            open(event.currentTarget.files?.[0]);
-            event.currentTarget.value = '';
-          }}
-        />
-        {verify.isPending ? <Text role="status">Verifying {fileName}…</Text> : null}
-      </div>
-      {error === null ? null : <ErrorBar error={error} title={`${fileName === '' ? 'The file' : fileName} could not be verified`} />}
-      <LiveStatus message={message} />
+      {zone}
+      {outcome}
     </section>
   );
 }

@@ -1,5 +1,5 @@
 import { Button, Field, Input, makeStyles, mergeClasses, Text, tokens } from '@fluentui/react-components';
-import { useRef, useState, type FormEvent } from 'react';
+import { useEffect, useRef, useState, type FormEvent } from 'react';
 import type { ImapMailbox } from '../../../../src-preload/contract/verification-schemas';
 import type { AppError } from '../../../../src-preload/contract';
 import { useChannelMutation } from '../../api/hooks';
@@ -21,6 +21,8 @@ const useStyles = makeStyles({
   },
   mono: { fontFamily: tokens.fontFamilyMonospace },
   footer: { marginTop: tokens.spacingVerticalM },
+  summary: { display: 'flex', alignItems: 'center', gap: tokens.spacingHorizontalM, flexWrap: 'wrap' },
+  summaryText: { flexGrow: 1, flexBasis: '20rem', minWidth: 0, margin: 0, overflowWrap: 'anywhere' },
 });
 
 interface Draft {
@@ -56,19 +58,22 @@ interface KindText {
   readonly remove: string;
   readonly notSaved: string;
   readonly savedWord: string;
+  /** The Edit button's accessible name (two on one page must differ). */
+  readonly edit: string;
 }
 
 const kindTexts: Readonly<Record<NonNullable<MailboxFormProps['kind']>, KindText>> = {
   verification: {
     heading: 'Mailbox for the verification email',
     empty: () =>
-      'No mailbox is set up: Relayproof sends the verification email but cannot look for it. Set up the inbox it is delivered to (IMAP over TLS), or open the received message as an .eml file below.',
+      'No mailbox is set up: Relayproof sends the verification email but cannot look for it. Set up the inbox it is delivered to (IMAP over TLS), or open the received message as an .eml file under Prove delivery.',
     reads: (m) => `Relayproof reads ${m.username} on ${m.host}:${m.port} to find the verification email.`,
     formLabel: 'Mailbox settings',
     save: 'Save mailbox',
     remove: 'Remove mailbox',
     notSaved: 'The mailbox was not saved',
     savedWord: 'Mailbox',
+    edit: 'Edit mailbox',
   },
   forwarding: {
     heading: 'Forwarding check mailbox',
@@ -80,6 +85,7 @@ const kindTexts: Readonly<Record<NonNullable<MailboxFormProps['kind']>, KindText
     remove: 'Remove forwarding check mailbox',
     notSaved: 'The forwarding check mailbox was not saved',
     savedWord: 'Forwarding check mailbox',
+    edit: 'Edit forwarding check mailbox',
   },
 };
 
@@ -87,6 +93,7 @@ const kindTexts: Readonly<Record<NonNullable<MailboxFormProps['kind']>, KindText
  * A mailbox Relayproof reads (IMAP over TLS): the verification email's, or the forwarding
  * check mailbox. Server and account go on the address, the password into the OS keychain.
  * The password is read from the field once, on Save, then cleared; it never comes back from main.
+ * Once set up it is one line with an Edit button: the status, not its settings, leads the page.
  */
 export function MailboxForm({ addressId, address, mailbox, kind = 'verification' }: MailboxFormProps) {
   const styles = useStyles();
@@ -101,6 +108,23 @@ export function MailboxForm({ addressId, address, mailbox, kind = 'verification'
   const saveMailbox = useChannelMutation('verification:set-mailbox', { invalidates: ['verification:status', 'addresses:list'] });
   const saveForwarding = useChannelMutation('verification:set-forwarding-mailbox', { invalidates: ['verification:status', 'addresses:list'] });
   const save = kind === 'verification' ? saveMailbox : saveForwarding;
+  // Open while nothing is set up, or while the admin edits; collapsed to one line otherwise.
+  const [editing, setEditing] = useState(false);
+  const [focusTarget, setFocusTarget] = useState<'edit' | 'form' | null>(null);
+  const editRef = useRef<HTMLButtonElement>(null);
+  const open = mailbox === null || editing;
+
+  // Focus follows the open/close (never dropped to the page): the first field, or Edit again.
+  useEffect(() => {
+    if (focusTarget === null) return;
+    if (focusTarget === 'edit' && editRef.current !== null) {
+      editRef.current.focus();
+      setFocusTarget(null);
+    } else if (focusTarget === 'form' && formRef.current !== null) {
+      formRef.current.querySelector<HTMLElement>('input')?.focus();
+      setFocusTarget(null);
+    }
+  }, [focusTarget, open, mailbox]);
 
   const set = <K extends keyof Draft>(key: K, value: Draft[K]) => {
     setDraft((d) => ({ ...d, [key]: value, ...(key === 'security' ? { port: value === 'tls' ? '993' : '143' } : {}) }));
@@ -127,6 +151,8 @@ export function MailboxForm({ addressId, address, mailbox, kind = 'verification'
       { addressId, mailbox: { host, port, security: draft.security, username }, ...(secret === '' ? {} : { secret }) },
       {
         onSuccess: (result) => {
+          setEditing(false);
+          setFocusTarget('edit');
           setSaved(`${text.savedWord} saved for ${address}: ${username} on ${host}:${port}. ${result.mailboxSecret.stored === true ? 'Its password is in the OS keychain.' : 'No password is stored yet: enter it to read the mailbox.'}`);
         },
       },
@@ -154,9 +180,33 @@ export function MailboxForm({ addressId, address, mailbox, kind = 'verification'
       <h2 id={headingId} className={card.heading}>
         {text.heading}
       </h2>
-      <Text as="p" className={card.paragraph}>
-        {mailbox === null ? text.empty(address) : text.reads(mailbox, address)}
-      </Text>
+      {mailbox !== null && !open ? (
+        <div className={styles.summary} data-testid={`${kind}-mailbox-summary`}>
+          <Text as="p" className={styles.summaryText}>
+            {text.reads(mailbox, address)}
+          </Text>
+          <Button
+            ref={(element: HTMLButtonElement | null) => {
+              editRef.current = element;
+            }}
+            aria-label={text.edit}
+            onClick={() => {
+              setDraft(draftOf(mailbox));
+              setErrors({});
+              setSaved(null);
+              setEditing(true);
+              setFocusTarget('form');
+            }}
+          >
+            Edit
+          </Button>
+        </div>
+      ) : (
+        <Text as="p" className={card.paragraph}>
+          {mailbox === null ? text.empty(address) : text.reads(mailbox, address)}
+        </Text>
+      )}
+      {!open ? null : (
       <form ref={formRef} onSubmit={submit} noValidate aria-label={text.formLabel}>
         <div className={styles.grid}>
           <Field label="IMAP server" required {...field('host')}>
@@ -189,8 +239,22 @@ export function MailboxForm({ addressId, address, mailbox, kind = 'verification'
               {text.remove}
             </Button>
           )}
+          {mailbox === null ? null : (
+            <Button
+              type="button"
+              disabled={save.isPending}
+              onClick={() => {
+                setEditing(false);
+                setErrors({});
+                setFocusTarget('edit');
+              }}
+            >
+              Cancel
+            </Button>
+          )}
         </div>
       </form>
+      )}
       {serverError === null ? null : <ErrorBar error={serverError} title={text.notSaved} />}
       <LiveStatus message={saved} />
     </section>
