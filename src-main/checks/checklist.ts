@@ -6,7 +6,8 @@
  * zone-file snippet.
  */
 import { isIP } from 'node:net';
-import { fail, ok, type Result } from '../../src-preload/contract';
+import type { Result } from '../../src-preload/contract';
+import { fail, ok } from '../../src-preload/contract/result-values';
 import { resolverFromSpecs, type DnsResolver } from '../dns/resolver';
 import { withRunMemo } from '../dns/run-memo';
 import { expectedDkimTarget, type Platform, type PlatformCatalog } from '../providers/platforms';

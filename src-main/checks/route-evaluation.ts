@@ -6,7 +6,8 @@
  * them against the route (resources/platforms `routes`), once, for every view: the wizard,
  * the checklist, the status view, the report and the CLI all read the same items.
  */
-import { fail, ok, type Result } from '../../src-preload/contract';
+import type { Result } from '../../src-preload/contract';
+import { fail, ok } from '../../src-preload/contract/result-values';
 import type { CheckItem, ChecklistReport, Requirement } from '../../src-preload/contract/checks-schemas';
 import type { Platform, PlatformRoute, RouteId } from '../../src-preload/contract/providers';
 import { treeIncludes } from './spf';

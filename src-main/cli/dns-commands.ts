@@ -28,7 +28,7 @@ function asStrings(value: unknown): string[] {
 export const CHECK_USAGE =
   'Usage: relayproof check DOMAIN [--platform P] [--route connector|direct|ses] [--relay-selector S]... [--selector S]... [--ip IP] [--smtp-host H] [--helo NAME] [--forward-to ADDR] [--dns-server HOST:PORT]... [--json]';
 
-export async function runCheckCommand(args: readonly string[], io: CliIo, openServices: () => Services): Promise<ExitCode> {
+export async function runCheckCommand(args: readonly string[], io: CliIo, openServices: () => Pick<Services, 'store' | 'createDispatcher'>): Promise<ExitCode> {
   const options = parseOptions(
     args,
     {

@@ -120,7 +120,8 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<ExitCo
         // The link is printed before the composition root is even imported.
         return await (await import('./serve')).runServeCommand(rest, io, async (logger) => (await import('./open-services')).openServices(io, 'browser', logger));
       case 'check':
-        return await (await import('./dns-commands')).runCheckCommand(rest, io, await servicesOpener(io));
+        // The checklist channel alone (settings, platform data), not the composition root.
+        return await (await import('./dns-commands')).runCheckCommand(rest, io, await checkServicesOpener(io));
       case 'spf':
         // With --dns-server the command needs no services (they give only the saved DNS
         // servers), so it does not load the composition root at all.
@@ -164,6 +165,11 @@ async function servicesOpener(io: CliIo, mode: Services['mode'] = 'cli'): Promis
 async function smtpServicesOpener(io: CliIo): Promise<() => Pick<Services, 'createDispatcher'>> {
   const { openSmtpServices } = await import('./smtp-services');
   return () => openSmtpServices(io);
+}
+
+async function checkServicesOpener(io: CliIo): Promise<() => Pick<Services, 'store' | 'createDispatcher'>> {
+  const { openCheckServices } = await import('./check-services');
+  return () => openCheckServices(io);
 }
 
 /** `--dns-server` among the options (before a `--`, after which everything is positional). */

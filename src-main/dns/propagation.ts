@@ -4,7 +4,8 @@
  * the new value, until when a stale answer stays cached (its remaining TTL), and when a
  * cached NXDOMAIN expires (RFC 2308 §5: min(SOA TTL, SOA MINIMUM)).
  */
-import { fail, ok, type Result } from '../../src-preload/contract';
+import type { Result } from '../../src-preload/contract';
+import { fail, ok } from '../../src-preload/contract/result-values';
 import { authoritativeResolvers, findAuthoritativeServers } from './authoritative';
 import { createResolver, isResolverFault, type DnsResolver } from './resolver';
 import { parseServerSpecs, systemServers } from './servers';

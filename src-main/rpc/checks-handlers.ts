@@ -11,18 +11,23 @@ import type { Handlers } from './dispatch';
 import { dnsServersOr } from './dns-servers';
 import type { HandlerDeps } from './handlers';
 
+/** The checklist of a domain for a platform's route; also all `relayproof check` builds (cli/check-services.ts). */
+export function runChecklistHandler(deps: Pick<HandlerDeps, 'store' | 'platforms'>): Handlers['checks:run-checklist'] {
+  return async ({ operationId: _operationId, ...input }, ctx) => {
+    const loaded = await deps.platforms();
+    if (!loaded.ok) {
+      return unreadableResource('platforms', loaded.problems);
+    }
+    if (!loaded.platforms.has(input.platform)) return unknownPlatform(input.platform, loaded.platforms);
+    return runChecklist({ ...input, dnsServers: dnsServersOr(deps.store, input.dnsServers) }, { platforms: loaded.platforms, signal: ctx.signal, onEvent: ctx.emit });
+  };
+}
+
 export function checksHandlers(deps: HandlerDeps): Pick<Handlers, 'checks:run-checklist' | 'checks:run-for-address' | 'checks:check-propagation'> {
   const { store } = deps;
 
   return {
-    async 'checks:run-checklist'({ operationId: _operationId, ...input }, ctx) {
-      const loaded = await deps.platforms();
-      if (!loaded.ok) {
-        return unreadableResource('platforms', loaded.problems);
-      }
-      if (!loaded.platforms.has(input.platform)) return unknownPlatform(input.platform, loaded.platforms);
-      return runChecklist({ ...input, dnsServers: dnsServersOr(store, input.dnsServers) }, { platforms: loaded.platforms, signal: ctx.signal, onEvent: ctx.emit });
-    },
+    'checks:run-checklist': runChecklistHandler(deps),
 
     async 'checks:run-for-address'({ addressId, from }, ctx) {
       return deps.verification.checklist(addressId, from === 'wizard' ? 'wizard' : 'manual', ctx);
