@@ -1,4 +1,5 @@
 import type { BadgeProps } from '@fluentui/react-components';
+import { formatLocalTime } from '../../ui/time-format';
 import type { CheckStatus, FindingSeverity, Requirement } from '../../../../src-preload/contract/checks-schemas';
 import type { DnsOutcome } from '../../../../src-preload/contract/dns-schemas';
 import { assertNever } from '../../app/assert-never';
@@ -61,9 +62,9 @@ export const outcomeLabels = {
   error: 'Error',
 } as const satisfies Record<DnsOutcome, string>;
 
+/** The renderer's one time format (ui/time-format.ts). */
 export function formatDateTime(iso: string): string {
-  const date = new Date(iso);
-  return Number.isNaN(date.getTime()) ? iso : new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'medium' }).format(date);
+  return formatLocalTime(iso);
 }
 
 /** `300` → `5 min`, `3600` → `1 h`, `90` → `90 s`. */

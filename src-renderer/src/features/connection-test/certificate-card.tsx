@@ -8,6 +8,7 @@ import {
   MessageBarTitle,
   tokens,
 } from '@fluentui/react-components';
+import { formatLocalTime } from '../../ui/time-format';
 import { useEffect, useId, useRef } from 'react';
 import type { CertificateInfo, TlsResult } from '../../../../src-preload/contract/smtp-schemas';
 import { CopyButton } from '../../ui/copy-button';
@@ -101,8 +102,8 @@ export function CertificateCard({ tls, host, platformName, pin, pinning, onTrust
           ),
       },
       { term: 'Issuer', value: <span className={card.mono}>{cert.issuer}{cert.selfSigned ? ' (self-signed)' : ''}</span> },
-      { term: 'Valid from', value: <time dateTime={cert.validFrom}>{formatDateTime(cert.validFrom)}</time> },
-      { term: 'Valid until', value: <time dateTime={cert.validTo}>{formatDateTime(cert.validTo)}</time> },
+      { term: 'Valid from', value: <time dateTime={cert.validFrom}>{formatLocalTime(cert.validFrom)}</time> },
+      { term: 'Valid until', value: <time dateTime={cert.validTo}>{formatLocalTime(cert.validTo)}</time> },
     );
   }
   items.push(
@@ -213,10 +214,6 @@ export function CertificateCard({ tls, host, platformName, pin, pinning, onTrust
   );
 }
 
-function formatDateTime(value: string): string {
-  const date = new Date(value);
-  return Number.isNaN(date.getTime()) ? value : new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short' }).format(date);
-}
 
 function sentenceCase(text: string): string {
   return text.charAt(0).toUpperCase() + text.slice(1);
