@@ -366,14 +366,24 @@ test.describe('connect-address wizard', () => {
     expect(order.blockers).toBeGreaterThanOrEqual(0);
     expect(order.blockers).toBeLessThan(order.paste);
     for (const fact of ['127.0.0.1', String(peer.port), 'STARTTLS', ADDRESS, 'support@acme.zendesk.com']) await expect(summary).toContainText(fact);
-    await page.getByRole('button', { name: 'Copy password' }).click();
     const noClipboard = clipboardUnavailable();
-    if (noClipboard === null) {
+    const appClipboard = ((await bridge(page, 'app:get-info', {})).value as { clipboard: { available: boolean } }).clipboard;
+    if (noClipboard === null && appClipboard.available) {
+      await page.getByRole('button', { name: 'Copy password' }).click();
       await expect(page.getByText(/Copied\. Relayproof clears the clipboard in 30 s/u)).toBeVisible();
       expect(readClipboard() === secret, 'the clipboard holds the stored secret').toBe(true);
+    } else if (appClipboard.available) {
+      // The app can copy, but this run cannot read the clipboard back (no xclip).
+      await page.getByRole('button', { name: 'Copy password' }).click();
+      test.info().annotations.push({ type: 'skipped assertion', description: `Copy password not checked: ${noClipboard}` });
     } else {
-      // Said plainly, and recorded in the report: this run could not check the copy.
-      await expect(page.getByText(/The password was not copied/u)).toBeVisible();
+      // Known before the click: the button stays focusable but disabled and says why, once.
+      const copy = page.getByRole('button', { name: 'Copy password' });
+      await expect(copy).toHaveAttribute('aria-disabled', 'true');
+      await expect(copy).toHaveAccessibleDescription(/Relayproof cannot reach a clipboard here/u);
+      await copy.click({ force: true });
+      await expect(page.getByText(/The password was not copied/u)).toHaveCount(0);
+      // Recorded in the report: this run could not check the copy.
       test.info().annotations.push({ type: 'skipped assertion', description: `Copy password not checked: ${noClipboard}` });
       console.log(`Copy password not checked: ${noClipboard}`);
     }

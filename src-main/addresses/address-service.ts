@@ -451,7 +451,8 @@ export function createAddressService(deps: AddressServiceDeps): AddressService {
           return ok({ copied: true, clearsAfterSeconds });
         } catch (error) {
           if (!(error instanceof ClipboardUnavailableError)) throw error;
-          return fail('internal', error.message, { hint: 'Copy the secret from where you keep it (your password manager); Relayproof copies only inside a desktop session (X11 or Wayland on Linux).' });
+          // The message already says what to do instead: a hint would only repeat it.
+          return fail('internal', error.message);
         }
       });
       return lent.ok ? lent.value : lent;

@@ -185,14 +185,62 @@ describe.skipIf(skipReason !== undefined)('a display that cannot be opened', () 
 });
 
 describe('no clipboard on this machine', () => {
+  const tools = (names: string[], bundledXsel = false) => ({ has: (name: string) => names.includes(name), bundledXsel });
+  const all = tools(['xsel', 'wl-copy']);
+
   it('knows up front, from the session, whether a clipboard can exist', () => {
-    expect(clip.clipboardAccess({}, 'linux')).toEqual({ available: false, reason: clip.NO_CLIPBOARD_MESSAGE });
-    expect(clip.clipboardAccess({ DISPLAY: '' }, 'linux').available).toBe(false);
-    expect(clip.clipboardAccess({ DISPLAY: ':0' }, 'linux').available).toBe(true);
-    expect(clip.clipboardAccess({ WAYLAND_DISPLAY: 'wayland-0' }, 'linux').available).toBe(true);
-    expect(clip.clipboardAccess({ WSL_DISTRO_NAME: 'Debian' }, 'linux').available).toBe(true);
-    expect(clip.clipboardAccess({}, 'darwin').available).toBe(true);
-    expect(clip.clipboardAccess({}, 'win32').available).toBe(true);
+    expect(clip.clipboardAccess({}, 'linux', all)).toEqual({ available: false, reason: clip.NO_CLIPBOARD_MESSAGE, install: null });
+    expect(clip.clipboardAccess({ DISPLAY: '' }, 'linux', all).available).toBe(false);
+    expect(clip.clipboardAccess({ DISPLAY: ':0' }, 'linux', all).available).toBe(true);
+    expect(clip.clipboardAccess({ WAYLAND_DISPLAY: 'wayland-0' }, 'linux', all).available).toBe(true);
+    expect(clip.clipboardAccess({ WSL_DISTRO_NAME: 'Debian' }, 'linux', tools([])).available).toBe(true);
+    expect(clip.clipboardAccess({}, 'darwin', tools([])).available).toBe(true);
+    expect(clip.clipboardAccess({}, 'win32', tools([])).available).toBe(true);
+  });
+
+  it('names the package to install when the session has no clipboard tool', () => {
+    const x11 = clip.clipboardAccess({ DISPLAY: ':0' }, 'linux', tools(['xclip']));
+    expect(x11).toMatchObject({ available: false, install: 'xsel' });
+    expect(x11.available ? '' : x11.reason).toMatch(/xsel.*sudo apt install xsel.*password manager/u);
+    const wayland = clip.clipboardAccess({ WAYLAND_DISPLAY: 'wayland-0' }, 'linux', tools(['xsel']));
+    expect(wayland).toMatchObject({ available: false, install: 'wl-clipboard' });
+    expect(wayland.available ? '' : wayland.reason).toMatch(/sudo apt install wl-clipboard/u);
+    // Each reason says what to do once: no sentence is repeated.
+    for (const state of [x11, wayland, clip.clipboardAccess({}, 'linux', all)]) {
+      const sentences = state.available ? [] : state.reason.split(/(?<=\.) /u);
+      expect(new Set(sentences).size).toBe(sentences.length);
+    }
+  });
+
+  it('counts what clipboardy would really use: its own xsel on X11, XWayland when wl-copy is missing', () => {
+    expect(clip.clipboardAccess({ DISPLAY: ':0' }, 'linux', tools([], true)).available).toBe(true);
+    expect(clip.clipboardAccess({ WAYLAND_DISPLAY: 'w', DISPLAY: ':0' }, 'linux', tools(['xsel'])).available).toBe(true);
+    expect(clip.clipboardAccess({ WAYLAND_DISPLAY: 'w' }, 'linux', tools([], true)).available).toBe(false);
+  });
+
+  it('finds the tools on the PATH it is given', () => {
+    expect(clip.systemClipboardTools({ PATH: '/nonexistent-relayproof' }).has('sh')).toBe(false);
+    expect(clip.systemClipboardTools({ PATH: `/nonexistent-relayproof:${process.env['PATH'] ?? ''}` }).has('sh')).toBe(true);
+  });
+
+  it('is asked of the backend without copying (app:get-info)', async () => {
+    let touched = 0;
+    const system = {
+      write: async () => {
+        touched += 1;
+      },
+      read: async () => {
+        touched += 1;
+        return '';
+      },
+    };
+    const missing = clip.clipboardAccess({ DISPLAY: ':0' }, 'linux', tools([]));
+    const secrets = clip.createSecretClipboard({ backend: () => clip.nodeClipboard({ access: () => missing, system }) });
+    expect(secrets.access()).toEqual(missing);
+    await expect(secrets.copy('x')).rejects.toThrow(/sudo apt install xsel/u);
+    expect(touched).toBe(0);
+    // A backend that does not say (Electron's clipboard) always has one.
+    expect(clip.createSecretClipboard({ backend: () => ({ name: 'electron', write: async () => undefined, read: async () => '' }) }).access()).toEqual({ available: true });
   });
 
   it('says so in the admin’s words and starts no tool', async () => {
@@ -206,7 +254,7 @@ describe('no clipboard on this machine', () => {
         return '';
       },
     };
-    const board = clip.nodeClipboard({ access: () => clip.clipboardAccess({}, 'linux'), system });
+    const board = clip.nodeClipboard({ access: () => clip.clipboardAccess({}, 'linux', all), system });
     const error = await board.write('x').catch((e: unknown) => e);
     expect(error).toBeInstanceOf(clip.ClipboardUnavailableError);
     expect((error as Error).message).toBe(clip.NO_CLIPBOARD_MESSAGE);

@@ -13,14 +13,19 @@
  * user of the machine can read (`ps`, /proc/<pid>/cmdline).
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
+import { accessSync, constants as fsConstants } from 'node:fs';
+import { createRequire } from 'node:module';
+import { delimiter, dirname, join } from 'node:path';
 // clipboardy is loaded on the first copy, not with the services (CLI start, browser mode start).
-import { CLIPBOARD_CLEAR_SECONDS } from '../../src-preload/contract/vault';
+import { CLIPBOARD_CLEAR_SECONDS, type ClipboardState } from '../../src-preload/contract/vault';
 
 export interface ClipboardBackend {
   /** Name for logs and messages (`electron`, `clipboardy`). */
   readonly name: string;
   write(text: string): Promise<void>;
   read(): Promise<string>;
+  /** Whether a copy can work here, without trying one; absent = always (Electron's clipboard). */
+  access?(): ClipboardAccess;
 }
 
 export const NO_CLIPBOARD_MESSAGE =
@@ -33,18 +38,79 @@ export class ClipboardUnavailableError extends Error {
   }
 }
 
-export type ClipboardAccess = { readonly available: true } | { readonly available: false; readonly reason: string };
+export type ClipboardAccess = ClipboardState;
+
+/** The clipboard tools this process could run; injected by tests. */
+export interface ClipboardTools {
+  /** Whether an executable of this name is on PATH. */
+  has(name: string): boolean;
+  /** Whether clipboardy's own xsel copy (an x86-64 Linux binary) exists and can run here. */
+  readonly bundledXsel: boolean;
+}
+
+function onPath(name: string, env: NodeJS.ProcessEnv): boolean {
+  for (const dir of (env['PATH'] ?? '').split(delimiter)) {
+    if (dir === '') continue;
+    try {
+      accessSync(join(dir, name), fsConstants.X_OK);
+      return true;
+    } catch {
+      // not in this folder
+    }
+  }
+  return false;
+}
+
+function bundledXselExists(): boolean {
+  if (process.arch !== 'x64') return false;
+  try {
+    const entry = createRequire(import.meta.url).resolve('clipboardy');
+    accessSync(join(dirname(entry), 'fallbacks', 'linux', 'xsel'), fsConstants.X_OK);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** The tools of this machine, looked up on the PATH of `env` (no process is started). */
+export function systemClipboardTools(env: NodeJS.ProcessEnv = process.env): ClipboardTools {
+  return { has: (name) => onPath(name, env), bundledXsel: bundledXselExists() };
+}
+
+const PASSWORD_MANAGER = 'Until then, copy the password from your password manager.';
 
 /**
  * Whether this process can reach a clipboard at all, decided before anything is
  * spawned: macOS and Windows always have one; elsewhere the clipboard belongs to a
  * desktop session (X11 or Wayland), except under WSL, where clipboardy uses Windows'.
+ * In a desktop session clipboardy needs wl-copy (Wayland) or xsel (X11, the system's or
+ * its own copy); without them every copy would fail, so the missing package is named.
  */
-export function clipboardAccess(env: NodeJS.ProcessEnv = process.env, platform: NodeJS.Platform = process.platform): ClipboardAccess {
+export function clipboardAccess(
+  env: NodeJS.ProcessEnv = process.env,
+  platform: NodeJS.Platform = process.platform,
+  tools: ClipboardTools = systemClipboardTools(env),
+): ClipboardAccess {
   if (platform === 'darwin' || platform === 'win32') return { available: true };
   if ((env['WSL_DISTRO_NAME'] ?? '') !== '' || (env['WSL_INTEROP'] ?? '') !== '') return { available: true };
-  if ((env['WAYLAND_DISPLAY'] ?? '') !== '' || (env['DISPLAY'] ?? '') !== '') return { available: true };
-  return { available: false, reason: NO_CLIPBOARD_MESSAGE };
+  const wayland = (env['WAYLAND_DISPLAY'] ?? '') !== '';
+  const x11 = (env['DISPLAY'] ?? '') !== '';
+  if (!wayland && !x11) return { available: false, reason: NO_CLIPBOARD_MESSAGE, install: null };
+  // clipboardy tries wl-copy in a Wayland session and falls back to xsel through XWayland.
+  if (wayland && tools.has('wl-copy')) return { available: true };
+  if (x11 && (tools.has('xsel') || tools.bundledXsel)) return { available: true };
+  if (!x11) {
+    return {
+      available: false,
+      reason: `Relayproof copies through wl-copy in a Wayland session, and it is not installed here. Install the wl-clipboard package (on Debian or Ubuntu: sudo apt install wl-clipboard), then try again. ${PASSWORD_MANAGER}`,
+      install: 'wl-clipboard',
+    };
+  }
+  return {
+    available: false,
+    reason: `Relayproof copies through xsel in an X11 session, and it is not installed here. Install the xsel package (on Debian or Ubuntu: sudo apt install xsel), then try again. ${PASSWORD_MANAGER}`,
+    install: 'xsel',
+  };
 }
 
 /** What clipboardy (or a test's stand-in for the system) offers. */
@@ -99,6 +165,7 @@ export function nodeClipboard(options: NodeClipboardOptions = {}): ClipboardBack
   };
   return {
     name: 'clipboardy',
+    access,
     async write(text) {
       ensureAccess();
       await withDeadline(system.write(text), 'copy');
@@ -127,6 +194,8 @@ function digest(text: string): Buffer {
 export interface SecretClipboard {
   /** Copy, and arrange the clear; resolves once the clipboard holds the text. */
   copy(secret: string): Promise<{ readonly clearsAfterSeconds: number }>;
+  /** Whether a copy can work here (app:get-info), asked of the backend without copying. */
+  access(): ClipboardAccess;
   /** Clears still pending (tests; shutdown). */
   pending(): number;
   /**
@@ -182,6 +251,7 @@ export function createSecretClipboard(options: SecretClipboardOptions): SecretCl
       entry.timer = setTimer(() => void clear(entry), clearAfterMs);
       return { clearsAfterSeconds: Math.max(1, Math.ceil(clearAfterMs / 1000)) };
     },
+    access: () => options.backend().access?.() ?? { available: true },
     pending: () => pending.size,
     async clearPending() {
       // Newest first: the clipboard holds at most the last copy, so one clear suffices,

@@ -23,6 +23,7 @@ export function appHandlers(deps: HandlerDeps): Pick<Handlers, AppChannel> {
         dataDirectory: deps.info.dataDirectory,
         settingsFile: store.path,
         keychain: await vault.state(),
+        clipboard: deps.clipboard.access(),
         notices: [...store.notices(), ...deps.verificationStore.notices()],
       });
     },

@@ -11,7 +11,7 @@ import { z } from 'zod';
 import { reminderDaysSchema } from './addresses-schemas';
 import { KEYCHAIN_TIMEOUT_MS, byId, empty, operationIdSchema, patchOf, type ChannelSpec } from './channel-spec';
 import { certificateSha256Schema, dnsServerSpecSchema, ehloNameSchema, hostSchema, idSchema, isoTimeSchema } from './fields';
-import { keychainStateSchema } from './vault';
+import { clipboardStateSchema, keychainStateSchema } from './vault';
 
 export const settingsSchema = z.strictObject({
   theme: z.enum(['system', 'light', 'dark']).default('system'),
@@ -68,6 +68,8 @@ export const appInfoSchema = z.object({
   dataDirectory: z.string(),
   settingsFile: z.string(),
   keychain: keychainStateSchema,
+  /** Whether "Copy password" can work here (browser mode needs a desktop session and its clipboard tool). */
+  clipboard: clipboardStateSchema,
   notices: z.array(storeNoticeSchema),
 });
 export type AppInfo = z.infer<typeof appInfoSchema>;

@@ -21,6 +21,17 @@ export const keychainStateSchema = z.object({
 });
 export type KeychainState = z.infer<typeof keychainStateSchema>;
 
+/**
+ * Whether "Copy password" can work in this process, known before anyone clicks it: the
+ * Electron app always has a clipboard; browser mode and the CLI need a desktop session and
+ * its clipboard tool. `install` names the package that makes it work, when one would.
+ */
+export const clipboardStateSchema = z.discriminatedUnion('available', [
+  z.object({ available: z.literal(true) }),
+  z.object({ available: z.literal(false), reason: z.string(), install: z.string().nullable() }),
+]);
+export type ClipboardState = z.infer<typeof clipboardStateSchema>;
+
 /** Seconds after which main clears the clipboard if it still holds the copied secret. */
 export const CLIPBOARD_CLEAR_SECONDS = 30;
 
