@@ -1,6 +1,7 @@
 import { Accordion, Button, makeStyles, mergeClasses, ProgressBar, Spinner, Text, tokens } from '@fluentui/react-components';
 import type { CheckInputField, CheckItem, CheckStatus, FixRecord } from '../../../../src-preload/contract/checks-schemas';
 import type { RouteId } from '../../../../src-preload/contract/route-ids';
+import { countOf, partOf } from '../../../../src-preload/contract/plural';
 import { useChannelQuery } from '../../api/hooks';
 import { CopyButton } from '../../ui/copy-button';
 import { ErrorBar } from '../../ui/error-bar';
@@ -104,7 +105,7 @@ export function ChecklistResults({ state, onRerun, onCheckPropagation, onFocusFi
           {...(progress.total === null ? {} : { value: progress.done })}
           max={progress.total ?? 1}
           aria-label="Checks done"
-          aria-valuetext={progress.total === null ? 'Starting' : `${progress.done} of ${progress.total} checks done`}
+          aria-valuetext={progress.total === null ? 'Starting' : `${partOf(progress.done, progress.total, 'check')} done`}
         />
       ) : null}
 
@@ -162,13 +163,13 @@ function summaryLine(state: Exclude<RunState, { phase: 'idle' }>, platformLabel:
   const servers = state.resolver === null ? '' : state.resolver.kind === 'system' ? " · this machine's resolvers" : ` · asked ${state.resolver.servers.join(', ')}`;
   switch (state.phase) {
     case 'running':
-      return `${platform} · ${total === null ? 'starting' : `${finished} of ${total} checks done`}${servers}`;
+      return `${platform} · ${total === null ? 'starting' : `${partOf(finished, total, 'check')} done`}${servers}`;
     case 'done':
-      return `${platform} · ${finished} checks in ${(state.report.durationMs / 1000).toFixed(1)} s, ${state.report.queries} DNS questions${servers}`;
+      return `${platform} · ${countOf(finished, 'check')} in ${(state.report.durationMs / 1000).toFixed(1)} s, ${countOf(state.report.queries, 'DNS question')}${servers}`;
     case 'cancelled':
-      return `${platform} · cancelled after ${finished}${total === null ? '' : ` of ${total}`} checks${servers}`;
+      return `${platform} · cancelled after ${total === null ? countOf(finished, 'check') : partOf(finished, total, 'check')}${servers}`;
     case 'failed':
-      return `${platform} · stopped after ${finished} checks${servers}`;
+      return `${platform} · stopped after ${countOf(finished, 'check')}${servers}`;
   }
 }
 

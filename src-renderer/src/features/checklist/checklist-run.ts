@@ -8,6 +8,7 @@ import type { AppError, ChannelInput, PlatformId } from '../../../../src-preload
 import type { CheckItem, ChecklistEvent, ChecklistReport } from '../../../../src-preload/contract/checks-schemas';
 import type { ResolverDescription } from '../../../../src-preload/contract/dns-schemas';
 import { GENERIC_PLATFORM_ID } from '../../../../src-preload/contract/platform-vocabulary';
+import { countOf, partOf } from '../../../../src-preload/contract/plural';
 
 /** The checklist input without the operation id (what Re-run sends again). */
 export type ChecklistRequest = Omit<ChannelInput<'checks:run-checklist'>, 'operationId'>;
@@ -133,17 +134,17 @@ export function progressOf(state: RunState): RunProgress {
 /** The sentence the live region announces: short, and only when something changed. */
 export function progressMessage(state: RunState): string {
   const { done, total } = progressOf(state);
-  const of = total === null ? `${done}` : `${done} of ${total}`;
+  const of = total === null ? countOf(done, 'check') : partOf(done, total, 'check');
   switch (state.phase) {
     case 'idle':
       return '';
     case 'running':
-      if (state.cancelling) return `Cancelling… ${of} checks done.`;
-      return total === null ? 'Starting the checks…' : `${of} checks done.`;
+      if (state.cancelling) return `Cancelling… ${of} done.`;
+      return total === null ? 'Starting the checks…' : `${of} done.`;
     case 'done':
       return `Checklist finished: ${verdictOf(state.report).sentence}`;
     case 'cancelled':
-      return `Cancelled after ${of} checks.`;
+      return `Cancelled after ${of}.`;
     case 'failed':
       return `The checklist stopped: ${state.error.message}`;
   }
@@ -158,8 +159,6 @@ export interface RunVerdict {
   readonly sentence: string;
 }
 
-const plural = (n: number, one: string, many: string) => `${n} ${n === 1 ? one : many}`;
-
 /**
  * The run's verdict as the admin reads it: only items required on the route decide it
  * (report.blocking), so a key the route does not need or an optional record's failure
@@ -170,18 +169,18 @@ export function verdictOf(report: ChecklistReport): RunVerdict {
   const failing = report.blocking.filter((id) => byId.get(id)?.status === 'fail').length;
   const unknown = report.blocking.length - failing;
   const parts = [
-    ...(failing > 0 ? [`${plural(failing, 'required item fails', 'required items fail')}`] : []),
-    ...(unknown > 0 ? [`${plural(unknown, 'required item could not be checked', 'required items could not be checked')}`] : []),
+    ...(failing > 0 ? [`${countOf(failing, 'required item fails', 'required items fail')}`] : []),
+    ...(unknown > 0 ? [`${countOf(unknown, 'required item could not be checked', 'required items could not be checked')}`] : []),
   ];
   const headline = parts.length === 0 ? 'nothing required fails.' : `${parts.join(', ')}.`;
   const c = report.counts;
   const rest = [
     `${c.pass} passed`,
-    ...(c.warn > 0 ? [plural(c.warn, 'warning', 'warnings')] : []),
+    ...(c.warn > 0 ? [countOf(c.warn, 'warning', 'warnings')] : []),
     // Failures of items the route does not require: worth fixing, not what decides.
-    ...(c.fail > failing ? [`${plural(c.fail - failing, 'item that is not required fails', 'items that are not required fail')}`] : []),
-    ...(c.error > unknown ? [`${plural(c.error - unknown, 'item that is not required could not be checked', 'items that are not required could not be checked')}`] : []),
-    ...(c['needs-input'] > 0 ? [`${c['needs-input']} ${c['needs-input'] === 1 ? 'needs' : 'need'} something from you`] : []),
+    ...(c.fail > failing ? [`${countOf(c.fail - failing, 'item that is not required fails', 'items that are not required fail')}`] : []),
+    ...(c.error > unknown ? [`${countOf(c.error - unknown, 'item that is not required could not be checked', 'items that are not required could not be checked')}`] : []),
+    ...(c['needs-input'] > 0 ? [countOf(c['needs-input'], 'needs something from you', 'need something from you')] : []),
     ...(c.pending > 0 ? [`${c.pending} pending`] : []),
     ...(c['not-needed'] > 0 ? [`${c['not-needed']} not needed on this route`] : []),
   ];
