@@ -2,6 +2,7 @@ import { makeStyles, makeStaticStyles, Text, tokens } from '@fluentui/react-comp
 import { lazy, Suspense, useDeferredValue, useEffect, useRef, type MouseEvent, type RefObject } from 'react';
 import { AddressesView } from '../features/addresses/addresses-view';
 import { VerificationToasts } from '../features/status/verification-toasts';
+import { useFocusStyles } from '../ui/focus-styles';
 import { Loading } from '../ui/loading';
 import { AppBanners } from './app-banners';
 import { AppNav } from './app-nav';
@@ -81,6 +82,7 @@ const useStyles = makeStyles({
 
 export function Shell() {
   useStaticStyles();
+  useFocusStyles();
   const styles = useStyles();
   const route = useHashRoute();
   // The view on screen lags the address while a view's chunk loads for the first time:

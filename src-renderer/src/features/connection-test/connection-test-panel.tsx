@@ -51,6 +51,7 @@ import { useProbeRun } from './use-probe-run';
 const useStyles = makeStyles({
   panel: { display: 'flex', flexDirection: 'column', gap: tokens.spacingVerticalL, minWidth: 0 },
   verdictText: { overflowWrap: 'anywhere' },
+  result: { display: 'flex', flexDirection: 'column', gap: tokens.spacingVerticalL, minWidth: 0, ':focus': { outlineStyle: 'none' }, ':empty': { display: 'none' } },
 });
 
 
@@ -123,7 +124,8 @@ export function ConnectionTestPanel({ address, headingLevel = 2, onReport }: Con
     if (report !== null && savedAddress) void queryClient.invalidateQueries({ queryKey: channelKey('addresses:list') });
   }, [report, savedAddress, queryClient]);
 
-  const startTest = () => {
+  /** Starts the test from the form; false when the form was refused (focus then goes to the field). */
+  const startTest = (): boolean => {
     const secretInput = secretRef.current;
     const source: SecretSource =
       storedFor !== null && useStored
@@ -132,23 +134,45 @@ export function ConnectionTestPanel({ address, headingLevel = 2, onReport }: Con
     const parsed = requestOf(draft, source);
     if (!parsed.ok) {
       setLocalErrors(parsed.errors);
-      return;
+      return false;
     }
     setLocalErrors({});
     setPinStatus(null);
     sourceRef.current = { storedSecretOf: source.kind === 'stored' ? source.addressId : null };
-    // The secret goes from the field into a one-call holder and the field is emptied now:
-    // it is never in React state, and after this line not in the page either.
+    // A secret that is sent goes from the field into a one-call holder and the field is
+    // emptied now: it is never in React state, and after this line not in the page either.
+    // One Relayproof refuses to send (no TLS on this port) stays for the retry over TLS.
     let secret: OneTimeSecret | undefined;
-    if (secretInput !== null) {
-      if (source.kind === 'typed' && parsed.request.credentials !== null) secret = new OneTimeSecret(secretInput.value);
+    if (secretInput !== null && source.kind === 'typed' && parsed.request.credentials !== null) {
+      secret = new OneTimeSecret(secretInput.value);
       setSecretWasCleared(secretInput.value !== '');
       secretInput.value = '';
     } else {
       setSecretWasCleared(false);
     }
     run.start(parsed.request, parsed.send, secret);
+    return true;
   };
+
+  // "Test again" sits in the certificate card, which the new run replaces: focus goes to
+  // where the new result appears (not to the page's body), and again once it is there.
+  const resultRef = useRef<HTMLDivElement>(null);
+  const focusResult = useRef(false);
+  const showResult = () => {
+    resultRef.current?.focus({ preventScroll: true });
+    resultRef.current?.scrollIntoView({ block: 'start' });
+  };
+  const retest = () => {
+    if (!startTest()) return;
+    focusResult.current = true;
+    requestAnimationFrame(showResult);
+  };
+  const finished = state.phase === 'done' || state.phase === 'failed' || state.phase === 'cancelled';
+  useEffect(() => {
+    if (!finished || !focusResult.current) return;
+    focusResult.current = false;
+    requestAnimationFrame(showResult);
+  }, [finished]);
 
   const startProbe = () => {
     const host = draft.host.trim();
@@ -229,7 +253,7 @@ export function ConnectionTestPanel({ address, headingLevel = 2, onReport }: Con
         running={state.phase === 'running'}
         cancelling={state.phase === 'running' && state.cancelling}
         probing={probe.state.phase === 'running'}
-        onRun={startTest}
+        onRun={() => void startTest()}
         onCancel={run.cancel}
         onProbe={startProbe}
         ehloFallback={settings.data?.ehloName ?? 'a name derived from this computer (never localhost)'}
@@ -245,24 +269,27 @@ export function ConnectionTestPanel({ address, headingLevel = 2, onReport }: Con
         {announcementOf(state)}
       </div>
 
-      {serverError === null || serverIssues === null ? null : (
-        <ErrorBar
-          error={summaryOf(serverError, serverIssues)}
-          title={Object.keys(serverIssues.byField).length > 0 ? 'Check the highlighted fields' : 'The test could not run'}
-          {...(secretWasCleared ? { extra: 'For safety the secret field was cleared: type the secret again.' } : {})}
-        />
-      )}
-      {state.phase === 'cancelled' ? (
-        <MessageBar intent="info">
-          <MessageBarBody>The test was cancelled. Nothing was sent after that point.</MessageBarBody>
-        </MessageBar>
-      ) : null}
-      {report === null ? null : <Verdict report={report} onSwitch={applySecurity} m365AddressId={m365GuideFor(address, report)} />}
+      {/* The result of the latest run: where "Test again" takes focus. */}
+      <div ref={resultRef} tabIndex={-1} className={styles.result} aria-label="Connection test result" role="group" data-testid="connection-result">
+        {serverError === null || serverIssues === null ? null : (
+          <ErrorBar
+            error={summaryOf(serverError, serverIssues)}
+            title={Object.keys(serverIssues.byField).length > 0 ? 'Check the highlighted fields' : 'The test could not run'}
+            {...(secretWasCleared ? { extra: 'For safety the secret field was cleared: type the secret again.' } : {})}
+          />
+        )}
+        {state.phase === 'cancelled' ? (
+          <MessageBar intent="info">
+            <MessageBarBody>The test was cancelled. Nothing was sent after that point.</MessageBarBody>
+          </MessageBar>
+        ) : null}
+        {report === null ? null : <Verdict report={report} onSwitch={applySecurity} m365AddressId={m365GuideFor(address, report)} />}
 
-      {state.phase === 'idle' || state.phase === 'failed' ? null : (
-        <PhaseTimeline rows={timelineOf(state)} caption={captionOf(state)} headingLevel={headingLevel} />
-      )}
+        {state.phase === 'idle' || state.phase === 'failed' ? null : (
+          <PhaseTimeline rows={timelineOf(state)} caption={captionOf(state)} headingLevel={headingLevel} />
+        )}
 
+      </div>
       {report?.diagnosis == null ? null : (
         <DiagnosisCard
           diagnosis={report.diagnosis}
@@ -289,7 +316,7 @@ export function ConnectionTestPanel({ address, headingLevel = 2, onReport }: Con
           pinning={saveSettings.isPending || pins === undefined}
           onTrust={trust}
           onForget={forget}
-          onRetest={startTest}
+          onRetest={retest}
           headingLevel={headingLevel}
         />
       )}

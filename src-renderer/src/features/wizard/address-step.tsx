@@ -60,7 +60,7 @@ export function AddressStep({ state, dispatch, platform }: StepProps) {
         <Field
           label={`${platform?.name.replace(/\s*\(.*\)$/u, '') ?? 'Platform'} subdomain`}
           required
-          hint={`yourcompany of yourcompany.${platform?.forwarding?.domainSuffix ?? ''}: inbound mail is forwarded to ${forwardingTarget(platform, state.platformSubdomain) ?? ''}.`}
+          hint={`The first part of your ${platform?.shortName ?? 'platform'} web address, such as yourcompany in yourcompany.${platform?.forwarding?.domainSuffix ?? ''}. Inbound mail is forwarded to ${forwardingTarget(platform, state.platformSubdomain) ?? ''}.`}
           {...(state.errors.platformSubdomain === undefined ? {} : { validationState: 'error' as const, validationMessage: state.errors.platformSubdomain })}
         >
           <Input

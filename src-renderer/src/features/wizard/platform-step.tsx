@@ -146,11 +146,6 @@ export function PlatformStep({ state, dispatch, platform, platforms }: StepProps
       {platform === undefined || platform.routes.length < 2 || route === null ? null : (
         <RouteChoice platform={platform} route={route} onChange={(id) => dispatch({ type: 'set-route', route: id })} error={state.errors.route} />
       )}
-      {platform === undefined ? null : (
-        <div className={styles.facts}>
-          <PlatformFacts platform={platform} route={route} />
-        </div>
-      )}
       <Field
         label="Environment"
         required
@@ -162,6 +157,12 @@ export function PlatformStep({ state, dispatch, platform, platforms }: StepProps
           <Radio value="production" label="Production" />
         </RadioGroup>
       </Field>
+      {/* The platform's facts and documentation links come after the choices, so Tab goes from one choice to the next. */}
+      {platform === undefined ? null : (
+        <div className={styles.facts}>
+          <PlatformFacts platform={platform} route={route} />
+        </div>
+      )}
     </div>
   );
 }

@@ -145,30 +145,6 @@ export function ProviderStep({ state, dispatch, address, secretRef, onSecretPres
           ))}
         </ul>
       )}
-      {preset === undefined || preset.docs.length === 0 ? null : (
-        <div>
-          <Text weight="semibold" id="provider-docs-title">
-            {preset.name} documentation
-          </Text>
-          <ul className={styles.list} aria-labelledby="provider-docs-title">
-            {preset.docs.map((doc) => (
-              <li key={doc.url}>
-                <Link href={doc.url} target="_blank" rel="noreferrer">
-                  {doc.title}
-                </Link>
-              </li>
-            ))}
-          </ul>
-        </div>
-      )}
-      {preset?.guide === 'm365' ? (
-        <Text>
-          Microsoft 365 turns SMTP AUTH off by default.{' '}
-          <Link href={routeHref('m365', state.addressId !== null ? { address: state.addressId } : { upn: state.username.trim() === '' ? state.address.trim() : state.username.trim() })}>Open the Microsoft 365 SMTP AUTH guide</Link> for
-          what must be true for this mailbox and the PowerShell that fixes it.
-        </Text>
-      ) : null}
-
       <div className={styles.grid}>
         <Field label="SMTP server" required hint="For example smtp.office365.com." {...fieldState(state.errors.host)}>
           <Input value={state.host} onChange={(_e, d) => dispatch({ type: 'set-text', field: 'host', value: d.value })} autoComplete="off" spellCheck={false} className={styles.mono} />
@@ -217,6 +193,31 @@ export function ProviderStep({ state, dispatch, address, secretRef, onSecretPres
           {(control) => <SecretInput {...control} inputRef={secretRef} disabled={false} onPresence={onSecretPresence} />}
         </Field>
       </div>
+      {/* Reading material after the fields, so Tab goes from the mail service to the server fields. */}
+      {preset === undefined || preset.docs.length === 0 ? null : (
+        <div>
+          <Text weight="semibold" id="provider-docs-title">
+            {preset.name} documentation
+          </Text>
+          <ul className={styles.list} aria-labelledby="provider-docs-title">
+            {preset.docs.map((doc) => (
+              <li key={doc.url}>
+                <Link href={doc.url} target="_blank" rel="noreferrer">
+                  {doc.title}
+                </Link>
+              </li>
+            ))}
+          </ul>
+        </div>
+      )}
+      {preset?.guide === 'm365' ? (
+        <Text>
+          Microsoft 365 turns SMTP AUTH off by default.{' '}
+          <Link href={routeHref('m365', state.addressId !== null ? { address: state.addressId } : { upn: state.username.trim() === '' ? state.address.trim() : state.username.trim() })}>Open the Microsoft 365 SMTP AUTH guide</Link> for
+          what must be true for this mailbox and the PowerShell that fixes it.
+        </Text>
+      ) : null}
+
       <MessageBar intent="info" layout="multiline">
         <MessageBarBody>
           <MessageBarTitle>Use unique credentials per address</MessageBarTitle>

@@ -116,7 +116,21 @@ export function RelaySelector({ address, domain, onSaved, inputRef }: RelaySelec
         hint={`The name before ._domainkey in the DKIM record your mail service signs ${domain === '' ? 'your domain' : domain} with. Separate several with commas.`}
         {...(parsed.ok ? {} : { validationState: 'error' as const, validationMessage: parsed.message })}
       >
-        <Input input={{ ref: inputRef }} value={text} onChange={(_e, d) => setText(d.value)} className={styles.mono} spellCheck={false} autoComplete="off" />
+        <Input
+          input={{ ref: inputRef }}
+          value={text}
+          onChange={(_e, d) => setText(d.value)}
+          className={styles.mono}
+          spellCheck={false}
+          autoComplete="off"
+          // Enter saves what this field holds (its own button), not the wizard's Next.
+          data-own-enter=""
+          onKeyDown={(event) => {
+            if (event.key !== 'Enter' || event.nativeEvent.isComposing) return;
+            event.preventDefault();
+            if (address !== undefined && parsed.ok && !save.isPending) submit();
+          }}
+        />
       </Field>
       <SelectorSuggestions preset={preset} value={text} onToggle={(selector) => setText((current) => toggleSelector(current, selector))} />
 

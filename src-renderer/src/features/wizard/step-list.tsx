@@ -1,13 +1,17 @@
 import { makeStyles, mergeClasses, tokens } from '@fluentui/react-components';
-import { wizardSteps, type WizardStep } from '../../../../src-preload/contract';
-import { stepTitles } from './wizard-labels';
+import { wizardSteps } from '../../../../src-preload/contract';
+import { useVisuallyHiddenStyles } from '../../ui/visually-hidden';
+import { stepPillTitles } from './wizard-labels';
+import { stepMarkOf, type WizardState } from './wizard-state';
 
 const useStyles = makeStyles({
-  list: { display: 'flex', flexWrap: 'wrap', gap: tokens.spacingHorizontalS, margin: 0, padding: 0, listStyleType: 'none', counterReset: 'step' },
+  // Wraps only in a narrow window: at desktop widths the eight pills are one line.
+  list: { display: 'flex', flexWrap: 'wrap', gap: tokens.spacingHorizontalXS, margin: 0, padding: 0, listStyleType: 'none' },
   item: {
     display: 'flex',
     alignItems: 'center',
-    gap: tokens.spacingHorizontalXS,
+    gap: tokens.spacingHorizontalXXS,
+    whiteSpace: 'nowrap',
     padding: `${tokens.spacingVerticalXXS} ${tokens.spacingHorizontalS}`,
     borderRadius: tokens.borderRadiusCircular,
     border: `${tokens.strokeWidthThin} solid ${tokens.colorNeutralStroke2}`,
@@ -16,30 +20,50 @@ const useStyles = makeStyles({
     lineHeight: tokens.lineHeightBase200,
   },
   done: { color: tokens.colorNeutralForeground1 },
+  open: { color: tokens.colorPaletteDarkOrangeForeground1, border: `${tokens.strokeWidthThin} solid ${tokens.colorPaletteDarkOrangeBorder2}` },
   current: {
     color: tokens.colorNeutralForegroundOnBrand,
     backgroundColor: tokens.colorBrandBackground,
     border: `${tokens.strokeWidthThin} solid ${tokens.colorBrandBackground}`,
     fontWeight: tokens.fontWeightSemibold,
   },
+  mark: { fontWeight: tokens.fontWeightSemibold },
 });
 
-/** Where the admin is among the eight steps (text, not only colour: "done", "current"). */
-export function StepList({ current }: { readonly current: WizardStep }) {
+/**
+ * Where the admin is among the eight steps. The state is in words for screen readers
+ * ("done", or what is still open) and a sign for the eye (✓, !), not only colour; a
+ * step left with something failing is never "done".
+ */
+export function StepList({ state }: { readonly state: WizardState }) {
   const styles = useStyles();
-  const at = wizardSteps.indexOf(current);
+  const hidden = useVisuallyHiddenStyles();
   return (
     <ol className={styles.list} aria-label="Setup steps">
-      {wizardSteps.map((step, index) => (
-        <li
-          key={step}
-          aria-current={step === current ? 'step' : undefined}
-          className={mergeClasses(styles.item, index < at && styles.done, step === current && styles.current)}
-        >
-          {index + 1}. {stepTitles[step].replace(/:.*$/u, '')}
-          {index < at ? <span> (done)</span> : null}
-        </li>
-      ))}
+      {wizardSteps.map((step, index) => {
+        const mark = stepMarkOf(state, step);
+        return (
+          <li
+            key={step}
+            data-step-mark={mark.kind}
+            aria-current={mark.kind === 'current' ? 'step' : undefined}
+            className={mergeClasses(styles.item, mark.kind === 'done' && styles.done, mark.kind === 'open' && styles.open, mark.kind === 'current' && styles.current)}
+            {...(mark.kind === 'open' ? { title: mark.note } : {})}
+          >
+            {mark.kind === 'done' ? (
+              <span aria-hidden="true" className={styles.mark}>
+                ✓
+              </span>
+            ) : mark.kind === 'open' ? (
+              <span aria-hidden="true" className={styles.mark}>
+                !
+              </span>
+            ) : null}
+            {index + 1}. {stepPillTitles[step]}
+            {mark.kind === 'done' ? <span className={hidden.hidden}> (done)</span> : mark.kind === 'open' ? <span className={hidden.hidden}> ({mark.note})</span> : null}
+          </li>
+        );
+      })}
     </ol>
   );
 }

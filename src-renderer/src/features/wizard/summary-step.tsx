@@ -94,9 +94,17 @@ export function SummaryStep({ state, dispatch, address, platform }: StepProps) {
           <MessageBarBody>
             <MessageBarTitle>Still open before you finish</MessageBarTitle>
             <ul className={styles.problems}>
-              {problems.map((problem, i) => (
-                <li key={i}>
-                  {problem.text}{' '}
+              {problems.map((problem) => (
+                <li key={problem.step} data-problem-step={problem.step}>
+                  {problem.text}
+                  {problem.items.length === 0 ? null : (
+                    <ul className={styles.problems}>
+                      {problem.items.map((item) => (
+                        <li key={item}>{item}</li>
+                      ))}
+                    </ul>
+                  )}
+                  {problem.items.length === 0 ? ' ' : null}
                   <Link as="button" onClick={() => onGoto(problem.step)}>
                     {`Back to step ${stepIndex(problem.step) + 1}, ${stepTitles[problem.step]}`}
                   </Link>

@@ -36,7 +36,8 @@ export function TestStep({ state, dispatch, address }: StepProps) {
         </MessageBar>
       )}
       {state.errors.test === undefined ? null : (
-        <MessageBar intent="error">
+        // Where a refused Next puts focus when no field is to blame.
+        <MessageBar intent="error" data-wizard-error="">
           <MessageBarBody>{state.errors.test}</MessageBarBody>
         </MessageBar>
       )}

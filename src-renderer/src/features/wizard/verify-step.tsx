@@ -98,7 +98,8 @@ export function VerifyStep({ state, dispatch, address, platform }: StepProps) {
         {running ? <Button onClick={cancel}>Cancel</Button> : null}
       </form>
       {state.errors.verify === undefined ? null : (
-        <MessageBar intent="error">
+        // Where a refused Next puts focus when no field is to blame.
+        <MessageBar intent="error" data-wizard-error="">
           <MessageBarBody>{state.errors.verify}</MessageBarBody>
         </MessageBar>
       )}

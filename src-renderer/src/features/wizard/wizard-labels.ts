@@ -15,6 +15,18 @@ export const stepTitles = {
   summary: 'Summary: what to paste into the platform',
 } as const satisfies Record<WizardStep, string>;
 
+/** The step list's short names: the eight fit one line of a desktop window. */
+export const stepPillTitles = {
+  platform: 'Platform',
+  address: 'Address',
+  provider: 'Mail service',
+  test: 'Connection test',
+  forwarding: 'Forwarding',
+  dns: 'DNS records',
+  verify: 'Checking your setup',
+  summary: 'Summary',
+} as const satisfies Record<WizardStep, string>;
+
 /** What every step receives from the view. */
 export interface StepProps {
   readonly state: WizardState;

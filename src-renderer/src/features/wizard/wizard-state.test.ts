@@ -12,6 +12,7 @@ import {
   initialWizard,
   outstandingProblems,
   proceedReasonsOf,
+  stepMarkOf,
   validateStep,
   whyTestDoesNotCount,
   wizardReducer,
@@ -480,7 +481,42 @@ describe("the DNS step's verdict", () => {
     const problems = blockingProblems({ items, blocking: ['dmarc', 'forwarding'] });
     expect(problems.map((p) => p.id)).toEqual(['dmarc', 'forwarding']);
     const state = wizardReducer({ ...initialWizard, step: 'summary', verifyAccepted: true }, { type: 'dns-finished', problems });
-    expect(outstandingProblems(state).map((p) => p.text)).toEqual(['DNS: DMARC record (failed).', 'DNS: Forwarding target (could not be checked).']);
+    expect(outstandingProblems(state).map((p) => [p.step, p.text, p.items])).toEqual([
+      ['dns', 'DNS: 2 required checks fail or could not be checked:', ['DMARC record (failed)', 'Forwarding target (could not be checked)']],
+    ]);
     expect(blockingProblems({ items, blocking: [] })).toEqual([]);
+  });
+
+  it('seven failing DNS items are one entry with one way back to step 6, not seven', () => {
+    const problems = Array.from({ length: 7 }, (_, i) => ({ id: `item${i}`, title: `Item ${i}`, status: 'fail' as const, summary: 'Fails.' }));
+    const state = wizardReducer({ ...initialWizard, step: 'summary', verifyAccepted: true, testPassed: true }, { type: 'dns-finished', problems });
+    const outstanding = outstandingProblems(state);
+    expect(outstanding.filter((p) => p.step === 'dns')).toHaveLength(1);
+    expect(outstanding[0]?.items).toHaveLength(7);
+  });
+});
+
+describe('step list marks', () => {
+  const at = (step: WizardState['step'], rest: Partial<WizardState> = {}): WizardState => ({ ...initialWizard, platform: 'zendesk', addressId: 'a1', step, ...rest });
+
+  it('a step ahead is to do, the current one current, a finished one done', () => {
+    const state = at('forwarding', { testPassed: true });
+    expect(stepMarkOf(state, 'platform')).toEqual({ kind: 'done' });
+    expect(stepMarkOf(state, 'test')).toEqual({ kind: 'done' });
+    expect(stepMarkOf(state, 'forwarding')).toEqual({ kind: 'current' });
+    expect(stepMarkOf(state, 'dns')).toEqual({ kind: 'todo' });
+  });
+
+  it("the DNS step with failing required items (the report's blocking) is never marked done", () => {
+    const failing = wizardReducer(at('verify', { testPassed: true }), { type: 'dns-finished', problems: [{ id: 'dmarc', title: 'DMARC record', status: 'fail', summary: 'None.' }] });
+    expect(stepMarkOf(failing, 'dns')).toEqual({ kind: 'open', note: '1 required check fails' });
+    const fixed = wizardReducer(failing, { type: 'dns-finished', problems: [] });
+    expect(stepMarkOf(fixed, 'dns')).toEqual({ kind: 'done' });
+  });
+
+  it('a test continued past a failure and a refused verification email stay open', () => {
+    const state = at('summary', { testPassed: false, continueAnyway: true, proceedReason: 'blocked here', verifyAccepted: false, verifyRefusal: 'Relaying denied.' });
+    expect(stepMarkOf(state, 'test')).toEqual({ kind: 'open', note: 'not passed' });
+    expect(stepMarkOf(state, 'verify')).toEqual({ kind: 'open', note: 'not accepted' });
   });
 });

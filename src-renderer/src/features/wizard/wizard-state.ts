@@ -332,27 +332,68 @@ export function blockingProblems(report: { readonly items: readonly Pick<CheckIt
   });
 }
 
-/** What is still wrong before Finish, each with the step that fixes it. */
+/** What is still wrong before Finish, each with the step that fixes it (one entry per step, so one link back). */
 export interface OutstandingProblem {
   readonly step: WizardStep;
   readonly text: string;
+  /** The entry's parts, listed under it (the DNS items that still fail). */
+  readonly items: readonly string[];
+}
+
+function dnsVerdict(status: DnsProblem['status']): string {
+  return status === 'warn' ? 'warning' : status === 'error' ? 'could not be checked' : 'failed';
 }
 
 export function outstandingProblems(state: WizardState): readonly OutstandingProblem[] {
   const problems: OutstandingProblem[] = [];
   if (continuedPastFailure(state)) {
-    problems.push({ step: 'test', text: `The connection test did not pass; you continued anyway: ${state.proceedReason.trim()}` });
+    problems.push({ step: 'test', text: `The connection test did not pass; you continued anyway: ${state.proceedReason.trim()}`, items: [] });
   }
-  for (const item of state.dnsProblems) {
-    const verdict = item.status === 'warn' ? 'warning' : item.status === 'error' ? 'could not be checked' : 'failed';
-    problems.push({ step: 'dns', text: `DNS: ${item.title} (${verdict}).` });
+  // Every failing DNS item is fixed at the same step: one entry lists them all under one link back.
+  const dns = state.dnsProblems;
+  if (dns.length === 1 && dns[0] !== undefined) {
+    problems.push({ step: 'dns', text: `DNS: ${dns[0].title} (${dnsVerdict(dns[0].status)}).`, items: [] });
+  } else if (dns.length > 1) {
+    problems.push({ step: 'dns', text: `DNS: ${dns.length} required checks fail or could not be checked:`, items: dns.map((item) => `${item.title} (${dnsVerdict(item.status)})`) });
   }
   if (!state.verifyAccepted && !continuedPastFailure(state)) {
     const why = state.verifyRefusal === null ? 'it was not sent' : `the server answered: ${state.verifyRefusal}`;
     const reason = state.verifyContinueAnyway && state.verifyReason.trim() !== '' ? ` You continued anyway: ${state.verifyReason.trim()}` : '';
-    problems.push({ step: 'verify', text: `The verification email was not accepted (${why}).${reason}` });
+    problems.push({ step: 'verify', text: `The verification email was not accepted (${why}).${reason}`, items: [] });
   }
   return problems;
+}
+
+/**
+ * How the step list marks a step: a step behind the admin is "done" only when it left
+ * nothing open (a test passed, no required DNS item failing, the email accepted);
+ * otherwise it is "open" with what is left, so a pill never says done over a failure.
+ */
+export type StepMark =
+  | { readonly kind: 'todo' }
+  | { readonly kind: 'current' }
+  | { readonly kind: 'done' }
+  | { readonly kind: 'open'; readonly note: string };
+
+export function stepMarkOf(state: WizardState, step: WizardStep): StepMark {
+  const at = stepIndex(state.step);
+  const index = stepIndex(step);
+  if (index > at) return { kind: 'todo' };
+  if (index === at) return { kind: 'current' };
+  switch (step) {
+    case 'test':
+      return state.testPassed ? { kind: 'done' } : { kind: 'open', note: 'not passed' };
+    case 'dns':
+      return state.dnsProblems.length === 0 ? { kind: 'done' } : { kind: 'open', note: state.dnsProblems.length === 1 ? '1 required check fails' : `${state.dnsProblems.length} required checks fail` };
+    case 'verify':
+      return state.verifyAccepted ? { kind: 'done' } : { kind: 'open', note: 'not accepted' };
+    case 'platform':
+    case 'address':
+    case 'provider':
+    case 'forwarding':
+    case 'summary':
+      return { kind: 'done' };
+  }
 }
 
 /** The reasons recorded with the address at Finish (connection test, verification email), or null. */

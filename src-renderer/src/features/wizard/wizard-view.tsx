@@ -1,6 +1,6 @@
 import { Button, makeStyles, MessageBar, MessageBarActions, MessageBarBody, MessageBarTitle, tokens } from '@fluentui/react-components';
 import { useQueryClient } from '@tanstack/react-query';
-import { useCallback, useEffect, useReducer, useRef, useState, type RefObject } from 'react';
+import { useCallback, useEffect, useReducer, useRef, useState, type KeyboardEvent, type RefObject } from 'react';
 import { wizardSteps, type AddressView, type AppError, type WizardDraft } from '../../../../src-preload/contract';
 import { useApiClient } from '../../api/api-context';
 import { ChannelError, toChannelError } from '../../api/channel-error';
@@ -239,7 +239,8 @@ export function WizardView() {
 
   const refuse = (errors: WizardErrors) => {
     dispatch({ type: 'errors', errors });
-    requestAnimationFrame(() => document.querySelector<HTMLElement>('[data-wizard-step] [aria-invalid="true"]')?.focus());
+    // After the render that marks them: the first refused field, in the order the step shows them.
+    requestAnimationFrame(() => focusFirstInvalid(document.querySelector<HTMLElement>('[data-wizard-step]')));
   };
 
   /** Saves what this step changed on the in-progress address, then moves on. */
@@ -403,9 +404,15 @@ export function WizardView() {
     <>
       {header}
       <div className={styles.view}>
-        <StepList current={state.step} />
+        <StepList state={state} />
         {platforms.error === null ? null : <ErrorBar error={platforms.error.appError} title="The platform list could not be loaded" />}
-        <section className={styles.step} aria-labelledby="wizard-step-title" data-wizard-step={state.step}>
+        <section className={styles.step} aria-labelledby="wizard-step-title" data-wizard-step={state.step} onKeyDown={(event) => {
+            if (!busy && submitsStep(event)) {
+              event.preventDefault();
+              if (last) void finish();
+              else void next();
+            }
+          }}>
           <h2 className={styles.heading} id="wizard-step-title" tabIndex={-1} ref={headingRef}>
             <span className={styles.eyebrow}>
               Step {index + 1} of {wizardSteps.length}
@@ -415,7 +422,8 @@ export function WizardView() {
           <StepBody {...stepProps} secretRef={secretRef} onSecretPresence={setSecretTyped} />
           {actionError === null ? null : <ErrorBar error={actionError.error} title={actionError.title} />}
           <div className={styles.nav}>
-            <Button onClick={() => go({ type: 'back' })} disabledFocusable={index === 0 || busy}>
+            {/* On step 1 there is nothing to go back to: disabled and out of the tab order. While saving it stays focusable, so focus does not drop. */}
+            <Button onClick={() => go({ type: 'back' })} disabled={index === 0} disabledFocusable={index > 0 && busy}>
               Back
             </Button>
             <span className={styles.spacer} />
@@ -433,6 +441,39 @@ export function WizardView() {
       </div>
     </>
   );
+}
+
+/** Text-like inputs where Enter means "done with this dialog", as in an OS dialog. */
+const submittingTypes = new Set(['text', 'email', 'password', 'number', 'search', 'tel', 'url', '']);
+
+/**
+ * Enter in a text field of the step presses Next (Finish on the last step). Not in a
+ * textarea (Enter is a new line), not while an input method composes, not with a
+ * modifier, and not in a field of a form of its own inside the step (the verification
+ * email's recipient, the connection test): Enter there submits that form.
+ */
+function submitsStep(event: KeyboardEvent<HTMLElement>): boolean {
+  if (event.key !== 'Enter' || event.nativeEvent.isComposing || event.altKey || event.ctrlKey || event.metaKey || event.shiftKey || event.defaultPrevented) return false;
+  const target = event.target;
+  if (!(target instanceof HTMLInputElement)) return false;
+  if (!submittingTypes.has(target.getAttribute('type')?.toLowerCase() ?? '')) return false;
+  return target.form === null && target.closest('[data-own-enter]') === null;
+}
+
+/**
+ * Focus the first field marked invalid in `root`, else the first error the step shows
+ * without a field (`data-wizard-error`). A radio group is marked on its group: focus its
+ * checked (or first) radio, as Tab would.
+ */
+function focusFirstInvalid(root: HTMLElement | null): void {
+  const marked = root?.querySelector<HTMLElement>('[aria-invalid="true"], [data-wizard-error]');
+  if (marked === null || marked === undefined) return;
+  const focusable = marked.matches('input, select, textarea, button')
+    ? marked
+    : (marked.querySelector<HTMLElement>('input:checked') ?? marked.querySelector<HTMLElement>('input, select, textarea, button') ?? marked);
+  if (focusable === marked && !marked.matches('input, select, textarea, button') && !marked.hasAttribute('tabindex')) marked.setAttribute('tabindex', '-1');
+  focusable.focus();
+  focusable.scrollIntoView({ block: 'center' });
 }
 
 /** Runs `run` once, `ms` after the last `schedule()`; `cancel()` drops a pending run. Stable across renders. */
