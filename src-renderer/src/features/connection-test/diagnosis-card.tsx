@@ -49,7 +49,14 @@ export interface DiagnosisCardProps {
   readonly controls?: ReadonlySet<SurfaceAction> | undefined;
   /** The host the diagnosis is about. */
   readonly host?: string | undefined;
+  /**
+   * The Microsoft 365 mailbox the test signed in as: the catalogue writes its PowerShell with
+   * `<mailbox UPN>`; where the mailbox is known the admin gets the line to paste, filled in.
+   */
+  readonly mailboxUpn?: string | undefined;
 }
+
+const MAILBOX_UPN_PLACEHOLDER = '<mailbox UPN>';
 
 /** Moves focus to a control a fix step names (it carries `data-surface-target`). */
 function focusControl(action: SurfaceAction): void {
@@ -60,7 +67,7 @@ function focusControl(action: SurfaceAction): void {
 }
 
 /** What happened, why, the numbered fix, and what the connector platform shows for it. */
-export function DiagnosisCard({ diagnosis, headingLevel, eyebrow, showsFor, controls, host }: DiagnosisCardProps) {
+export function DiagnosisCard({ diagnosis, headingLevel, eyebrow, showsFor, controls, host, mailboxUpn }: DiagnosisCardProps) {
   const card = useCardStyles();
   const styles = useStyles();
   const platforms = usePlatformNaming();
@@ -108,7 +115,7 @@ export function DiagnosisCard({ diagnosis, headingLevel, eyebrow, showsFor, cont
         <ol className={styles.steps}>
           {diagnosis.steps.map((step) => (
             <li key={step}>
-              {surfacePieces(step, 'app', { host }).map((piece, index) =>
+              {surfacePieces(mailboxUpn === undefined || mailboxUpn === '' ? step : step.replaceAll(MAILBOX_UPN_PLACEHOLDER, mailboxUpn), 'app', { host }).map((piece, index) =>
                 piece.action !== undefined && controls?.has(piece.action === 'run-probe' ? 'probe' : piece.action) === true ? (
                   <Link key={index} as="button" type="button" inline onClick={() => focusControl(piece.action)} data-surface-action={piece.action}>
                     {piece.text}

@@ -92,7 +92,7 @@ export function LiveTest({ address, mode, label, onReport, disabled = false }: L
       {state.phase === 'idle' || state.phase === 'failed' ? null : (
         <PhaseTimeline rows={timelineOf(state)} caption={`${state.target.host} port ${state.target.port}`} headingLevel={3} />
       )}
-      {report?.diagnosis == null ? null : <DiagnosisCard diagnosis={report.diagnosis} headingLevel={3} eyebrow="Diagnosis" />}
+      {report?.diagnosis == null ? null : <DiagnosisCard diagnosis={report.diagnosis} headingLevel={3} eyebrow="Diagnosis" mailboxUpn={address.username} />}
     </div>
   );
 }

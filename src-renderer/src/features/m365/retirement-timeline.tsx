@@ -2,6 +2,7 @@ import { makeStyles, MessageBar, MessageBarBody, mergeClasses, Text, tokens } fr
 import type { RetirementStatus } from '../../../../src-preload/contract/m365-schemas';
 import { useChannelQuery } from '../../api/hooks';
 import { ErrorBar } from '../../ui/error-bar';
+import { detailBesideMilestones, detailSaysTitle } from './timeline-text';
 
 const statusLabels = { past: 'Past', current: 'Now', upcoming: 'Upcoming' } as const;
 
@@ -38,17 +39,25 @@ export function RetirementTimeline() {
 
 function Timeline({ status }: { readonly status: RetirementStatus }) {
   const styles = useStyles();
+  // The summary quotes the milestones (for the CLI, which lists none): say each sentence once.
+  const detail = detailBesideMilestones(status.detail, status.milestones.map((m) => m.detail));
   return (
     <>
       <Text weight="semibold">{status.headline}</Text>
-      <Text>{status.detail}</Text>
+      {detail === '' ? null : <Text>{detail}</Text>}
       <ol className={styles.list} aria-label={`Retirement milestones as of ${status.today}`}>
         {status.milestones.map((m) => (
           <li key={m.id} className={mergeClasses(m.status === 'current' && styles.current)} data-status={m.status} aria-current={m.status === 'current' ? 'step' : undefined}>
             <Text weight="semibold">
               {statusLabels[m.status]} · {m.when}:
             </Text>{' '}
-            {m.title}. <span className={styles.muted}>{m.detail}</span>
+            {/* A detail that already says the title stands alone, in full colour. */}
+            {detailSaysTitle(m.title, m.detail) ? m.detail : (
+              <>
+                {`${m.title}. `}
+                <span className={styles.muted}>{m.detail}</span>
+              </>
+            )}
           </li>
         ))}
       </ol>
