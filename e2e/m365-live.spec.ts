@@ -139,6 +139,8 @@ test.describe('Microsoft 365 guide for a saved address', () => {
     await expect(item.getByTestId('fix-mailbox-smtp-auth')).toHaveText(FIX);
     await expect(item.getByTestId('fix-mailbox-smtp-auth')).toHaveAttribute('data-highlighted', 'true');
     await expect(page.getByTestId('m365-next-fix')).toContainText(FIX);
+    // The diagnosis's steps name the mailbox too: no placeholder line above the filled-in one.
+    await expect(page.getByRole('main')).not.toContainText('<mailbox UPN>');
     await expectNoAxeViolations(page, 'the Microsoft 365 guide after a failed live test');
 
     // The admin ran the fix: the server now accepts the mailbox's password.

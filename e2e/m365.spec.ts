@@ -18,6 +18,9 @@ test.describe('Microsoft 365', () => {
     await expect(retirement.getByRole('heading', { name: 'Basic authentication retirement' })).toBeVisible();
     await expect(retirement.getByText(/Basic authentication for SMTP AUTH/u).first()).toBeVisible();
     await expect(retirement.getByRole('list', { name: /Retirement milestones as of \d{4}-\d{2}-\d{2}/u })).toBeVisible();
+    // Each sentence once: the summary does not repeat its milestones, nor a milestone its title.
+    const sentences = ((await retirement.textContent()) ?? '').split(/(?<=\.)\s*/u).map((t) => t.trim().toLowerCase()).filter((t) => t.length > 20);
+    expect(sentences.filter((t, i) => sentences.indexOf(t) !== i)).toEqual([]);
 
     const form = page.getByRole('form', { name: 'Mailbox readiness' });
     await form.getByLabel('Mailbox sign-in name (UPN)').fill(UPN);
