@@ -21,6 +21,7 @@ import { formatReport, summarizeReport } from '../smtp/report-summary';
 import type { ConnectionReport } from '../../src-preload/contract/smtp-schemas';
 import type { Services } from '../services';
 import { cliOperationId, EXIT, parseOptions, oneLine, printErrorText, printJson, printText, readSecretFromStdin, readUserFile, reportError, UsageError, type CliIo, type ExitCode } from './io';
+import { parseConfig } from './command-table';
 import { presetDefaults } from '../../src-preload/contract/preset-defaults';
 import { rotationReminder } from '../../src-preload/contract/rotation-reminder';
 
@@ -101,21 +102,7 @@ function routeUnknown(platforms: readonly { readonly id: string; readonly routes
 }
 
 async function add(args: readonly string[], io: CliIo, openServices: () => Services): Promise<ExitCode> {
-  const { values: v } = parseOptions(args, {
-    address: { type: 'string' },
-    platform: { type: 'string' },
-    environment: { type: 'string' },
-    provider: { type: 'string' },
-    host: { type: 'string' },
-    port: { type: 'string' },
-    security: { type: 'string' },
-    user: { type: 'string' },
-    'auth-kind': { type: 'string' },
-    subdomain: { type: 'string' },
-    route: { type: 'string' },
-    'relay-selector': { type: 'string', multiple: true },
-    'password-stdin': { type: 'boolean' },
-  });
+  const { values: v } = parseOptions(args, parseConfig('address add'));
   const values = v as {
     json?: boolean;
     address?: string;
@@ -268,7 +255,7 @@ function ageDays(since: string | null, now: number): number | null {
 }
 
 async function list(args: readonly string[], io: CliIo, openServices: () => Services): Promise<ExitCode> {
-  const { values } = parseOptions(args, {});
+  const { values } = parseOptions(args, parseConfig('address list'));
   const json = values.json === true;
   const dispatcher = openServices().createDispatcher();
   const listed = await call(dispatcher, 'addresses:list', {});
@@ -318,7 +305,7 @@ function rotationText(r: Rotation, stored: boolean | null): string {
 // test, rotate, set-secret
 
 async function test(args: readonly string[], io: CliIo, openServices: () => Services): Promise<ExitCode> {
-  const { values, positionals } = parseOptions(args, { 'send-as': { type: 'boolean' } }, true);
+  const { values, positionals } = parseOptions(args, parseConfig('address test'), true);
   const id = onePositional(positionals, 'Usage: relayproof address test ID [--send-as] [--json]');
   const json = values.json === true;
   const dispatcher = openServices().createDispatcher();
@@ -371,7 +358,7 @@ function refusal(report: ConnectionReport): string {
 
 async function rotate(args: readonly string[], io: CliIo, openServices: () => Services): Promise<ExitCode> {
   const usage = 'Usage: relayproof address rotate ID --password-stdin [--json]   (tests the new password first; the old one stays if it fails)';
-  const { values, positionals } = parseOptions(args, { 'password-stdin': { type: 'boolean' } }, true);
+  const { values, positionals } = parseOptions(args, parseConfig('address rotate'), true);
   const id = onePositional(positionals, usage);
   if (values['password-stdin'] !== true) throw new UsageError(`Give the new password on standard input with --password-stdin (never as an argument).\n${usage}`);
   const json = values.json === true;
@@ -394,7 +381,7 @@ async function rotate(args: readonly string[], io: CliIo, openServices: () => Se
 }
 
 async function setSecret(args: readonly string[], io: CliIo, openServices: () => Services): Promise<ExitCode> {
-  const { values, positionals } = parseOptions(args, { 'password-stdin': { type: 'boolean' } }, true);
+  const { values, positionals } = parseOptions(args, parseConfig('address set-secret'), true);
   const id = onePositional(positionals, 'Usage: relayproof address set-secret ID --password-stdin [--json]');
   if (values['password-stdin'] !== true) throw new UsageError('Give the secret on standard input with --password-stdin.');
   const secret = await readSecretFromStdin(io);
@@ -425,7 +412,7 @@ async function readLine(stream: NodeJS.ReadableStream): Promise<string | null> {
 }
 
 async function remove(args: readonly string[], io: CliIo, openServices: () => Services): Promise<ExitCode> {
-  const { values, positionals } = parseOptions(args, { yes: { type: 'boolean' } }, true);
+  const { values, positionals } = parseOptions(args, parseConfig('address remove'), true);
   const id = onePositional(positionals, 'Usage: relayproof address remove ID [--yes] [--json]');
   const json = values.json === true;
   const dispatcher = openServices().createDispatcher();
@@ -464,7 +451,7 @@ async function remove(args: readonly string[], io: CliIo, openServices: () => Se
 // export, import
 
 async function exportAddresses(args: readonly string[], io: CliIo, openServices: () => Services): Promise<ExitCode> {
-  const { values, positionals } = parseOptions(args, {}, true);
+  const { values, positionals } = parseOptions(args, parseConfig('address export'), true);
   const file = onePositional(positionals, 'Usage: relayproof address export FILE [--json]');
   const json = values.json === true;
   const result = await call(openServices().createDispatcher(), 'addresses:export', {});
@@ -487,7 +474,7 @@ async function exportAddresses(args: readonly string[], io: CliIo, openServices:
 }
 
 async function importAddresses(args: readonly string[], io: CliIo, openServices: () => Services): Promise<ExitCode> {
-  const { values, positionals } = parseOptions(args, {}, true);
+  const { values, positionals } = parseOptions(args, parseConfig('address import'), true);
   const file = onePositional(positionals, 'Usage: relayproof address import FILE [--json]');
   const json = values.json === true;
   const inputError = (message: string, hint?: string) => reportError(io, json, { code: 'invalid-input', message, ...(hint !== undefined ? { hint } : {}) });

@@ -12,6 +12,7 @@ import { visibleText } from '../../src-preload/contract/visible-text';
 import { describeIssues } from '../app/input-issues';
 import type { Services } from '../services';
 import { cliOperationId, EXIT, parseOptions, printJson, printText, reportError, UsageError, type CliIo, type ExitCode } from './io';
+import { parseConfig } from './command-table';
 
 const MARK: Record<CheckItem['status'], string> = { pass: '✓', warn: '!', fail: '✗', pending: '…', error: '?', 'needs-input': '✎', 'not-needed': '–' };
 
@@ -31,17 +32,7 @@ export const CHECK_USAGE =
 export async function runCheckCommand(args: readonly string[], io: CliIo, openServices: () => Pick<Services, 'store' | 'createDispatcher'>): Promise<ExitCode> {
   const options = parseOptions(
     args,
-    {
-      'dns-server': { type: 'string', multiple: true },
-      platform: { type: 'string' },
-      route: { type: 'string' },
-      'relay-selector': { type: 'string', multiple: true },
-      selector: { type: 'string', multiple: true },
-      ip: { type: 'string' },
-      'smtp-host': { type: 'string' },
-      helo: { type: 'string' },
-      'forward-to': { type: 'string' },
-    },
+    parseConfig('check'),
     true,
   );
   // parseArgs' inferred type loses the option names once wrapped; this is its shape.
@@ -133,7 +124,7 @@ const NEEDS_FLAG: Readonly<Record<CheckInputField, string>> = {
 
 export async function runSpfCommand(args: readonly string[], io: CliIo, openServices: () => Services): Promise<ExitCode> {
   const usage = 'Usage: relayproof spf DOMAIN [--ip IP] [--sender ADDR] [--helo NAME] [--dns-server HOST:PORT]... [--json]';
-  const options = parseOptions(args, { 'dns-server': { type: 'string', multiple: true }, ip: { type: 'string' }, sender: { type: 'string' }, helo: { type: 'string' } }, true);
+  const options = parseOptions(args, parseConfig('spf'), true);
   const values = options.values as { json?: boolean; 'dns-server'?: string[]; ip?: string; sender?: string; helo?: string };
   const positionals = options.positionals;
   const domain = oneDomain(positionals, usage);

@@ -12,6 +12,7 @@ import { findOrphans, removeOrphans, type Orphan, type OrphanRemoval } from '../
 import { APP_VERSION } from '../app/version';
 import { hasDisplay } from './display';
 import { EXIT, oneLine, parseOptions, printErrorText, printJson, printText, UsageError, type CliIo, type ExitCode } from './io';
+import { parseConfig } from './command-table';
 
 export interface DoctorCheck {
   readonly id: 'node' | 'electron' | 'display' | 'keychain' | 'keychain-orphans' | 'data-directory' | 'settings' | 'verification-history' | 'dns';
@@ -174,7 +175,7 @@ export async function cleanUpOrphans(services: Services, options: { readonly for
 
 /** `relayproof doctor [--remove-orphans [--force]]`. */
 export async function runDoctorCommand(args: readonly string[], io: CliIo, openServices: () => Services): Promise<ExitCode> {
-  const { values } = parseOptions(args, { 'remove-orphans': { type: 'boolean' }, force: { type: 'boolean' } });
+  const { values } = parseOptions(args, parseConfig('doctor'));
   if (values.force === true && values['remove-orphans'] !== true) throw new UsageError('--force goes with --remove-orphans.');
   const services = openServices();
   // Before the checks, so that they show what is left.

@@ -2,6 +2,7 @@ import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { readBoundedFile } from '../app/bounded-file';
 import { terminalText } from '../../src-preload/contract/visible-text';
 import type { ServicesOptions } from '../services';
+import { nearestName } from './nearest-name';
 /**
  * What a CLI command may touch, passed in so tests drive the real commands with
  * captured streams and a temporary data directory.
@@ -47,7 +48,27 @@ export function printJson(io: CliIo, value: unknown): void {
  * break of its own goes through `terminalText` first, so it cannot forge a line.
  */
 export function printText(io: CliIo, text: string): void {
-  io.stdout.write(terminalText(text, { keepLineBreaks: true }));
+  io.stdout.write(marksFor(io, terminalText(text, { keepLineBreaks: true })));
+}
+
+/**
+ * The words a mark at the start of a line stands for, all four letters so columns stay aligned.
+ * Relayproof prints no colours; its marks (✓ ✗ …) are UTF-8 text that survives a pipe or a
+ * file and that grep finds, so they stay there too. They give way to words only when the
+ * reader asks for plain output: NO_COLOR set (https://no-color.org; its users are often on a
+ * screen reader or a limited terminal) or TERM=dumb.
+ */
+const MARK_WORDS: Readonly<Record<string, string>> = { '✓': 'PASS', '✗': 'FAIL', '!': 'WARN', '…': 'WAIT', '✎': 'NEED', '–': 'SKIP', '·': 'SKIP' };
+
+/** Whether the environment asks for plain ASCII marks. */
+export function wantsPlainMarks(env: NodeJS.ProcessEnv): boolean {
+  return (env['NO_COLOR'] ?? '') !== '' || env['TERM'] === 'dumb';
+}
+
+/** Every command's marks in one place: a line's leading mark (after its indent, before a space) as a word. */
+function marksFor(io: CliIo, text: string): string {
+  if (!wantsPlainMarks(io.env)) return text;
+  return text.replace(/^( *)([✓✗!…✎–·])(?= )/gmu, (_match, indent: string, mark: string) => `${indent}${MARK_WORDS[mark] ?? mark}`);
 }
 
 /**
@@ -61,7 +82,7 @@ export function oneLine(value: string | null | undefined): string {
 
 /** Human output on standard error, escaped like `printText`. */
 export function printErrorText(io: CliIo, text: string): void {
-  io.stderr.write(terminalText(text, { keepLineBreaks: true }));
+  io.stderr.write(marksFor(io, terminalText(text, { keepLineBreaks: true })));
 }
 
 /**
@@ -98,10 +119,22 @@ export function parseOptions(args: readonly string[], options: NonNullable<Parse
   try {
     parsed = parseArgs({ args: [...args], options: { json: { type: 'boolean' }, ...options }, allowPositionals: true, strict: true });
   } catch (error) {
-    throw new UsageError(error instanceof Error ? error.message : String(error));
+    throw new UsageError(unknownOptionMessage(error, Object.keys(options)) ?? (error instanceof Error ? error.message : String(error)));
   }
   if (!allowPositionals && parsed.positionals.length > 0) throw new UsageError(`Unexpected argument "${parsed.positionals[0]}".`);
   return parsed;
+}
+
+/**
+ * "Unknown option '--dns-sever'. Did you mean --dns-server?" instead of parseArgs' advice about
+ * `--`, which fits a typo far less often than a near name does.
+ */
+function unknownOptionMessage(error: unknown, names: readonly string[]): string | undefined {
+  if (!(error instanceof Error) || (error as NodeJS.ErrnoException).code !== 'ERR_PARSE_ARGS_UNKNOWN_OPTION') return undefined;
+  const typed = /Unknown option '([^']*)'/u.exec(error.message)?.[1];
+  if (typed === undefined) return undefined;
+  const near = nearestName(typed, ['json', ...names].map((n) => `--${n}`));
+  return `Unknown option '${typed}'. ${near !== undefined ? `Did you mean ${near}?` : 'Add --help to the command for the options it takes.'} (A value that begins with "-" goes after "--".)`;
 }
 
 /** Print a failed Result: JSON with --json, else the message and hint on stderr. */

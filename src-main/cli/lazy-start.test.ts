@@ -43,8 +43,8 @@ async function loaded(args: readonly string[]): Promise<{ packages: string[]; st
   return { packages, stdout: result.stdout };
 }
 
-it('--help and --version load no package at all', async () => {
-  for (const args of [['--help'], ['--version']]) expect((await loaded(args)).packages).toEqual([]);
+it('--help, --version, per-command help and completion scripts load no package at all', async () => {
+  for (const args of [['--help'], ['--version'], ['status', '--help'], ['help', 'smtp', 'test'], ['completion', 'bash']]) expect((await loaded(args)).packages, args.join(' ')).toEqual([]);
 });
 
 it('a command loads its own modules only: explain never loads the Microsoft 365, IMAP, mail-authentication or clipboard packages', async () => {

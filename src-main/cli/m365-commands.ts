@@ -9,6 +9,7 @@ import { checkClientCertificate } from '../m365/client-certificate';
 import { readinessItemIds, readinessStateSchema, type GeneratedScript, type M365Checklist, type ReadinessState, type AppTokenInput, type TokenExplanation, type TokenOutcome } from '../../src-preload/contract/m365-schemas';
 import type { Services } from '../services';
 import { EXIT, parseOptions, oneLine, printJson, printText, readSecretFromStdin, readUserFile, reportError, UsageError, type CliIo, type ExitCode } from './io';
+import { parseConfig } from './command-table';
 import { unreadableResource } from '../app/json-resource';
 
 const CHECKLIST_USAGE = 'Usage: relayproof m365 checklist --upn UPN [--from ADDR] [--error TEXT] [--mark ITEM=STATE]... [--json]';
@@ -43,7 +44,7 @@ export async function runM365Command(args: readonly string[], io: CliIo, openSer
 const MARKS: Record<ReadinessState, string> = { ok: '✓', problem: '✗', unknown: '?', 'not-applicable': '-' };
 
 async function checklist(args: readonly string[], io: CliIo, openServices: () => Services): Promise<ExitCode> {
-  const { values: v } = parseOptions(args, { upn: { type: 'string' }, from: { type: 'string' }, error: { type: 'string' }, mark: { type: 'string', multiple: true } });
+  const { values: v } = parseOptions(args, parseConfig('m365 checklist'));
   const values = v as { json?: boolean; upn?: string; from?: string; error?: string; mark?: string[] };
   if (values.upn === undefined) throw new UsageError(CHECKLIST_USAGE);
   // What the admin knows by hand: --mark tenant-smtp-auth=ok (unknown / ok / problem / not-applicable).
@@ -93,14 +94,7 @@ async function checklist(args: readonly string[], io: CliIo, openServices: () =>
 async function script(args: readonly string[], io: CliIo, openServices: () => Services): Promise<ExitCode> {
   const { values: v, positionals } = parseOptions(
     args,
-    {
-      upn: { type: 'string', multiple: true },
-      from: { type: 'string' },
-      'send-on-behalf': { type: 'boolean' },
-      'app-id': { type: 'string' },
-      'object-id': { type: 'string' },
-      out: { type: 'string' },
-    },
+    parseConfig('m365 script'),
     true,
   );
   const values = v as { json?: boolean; upn?: string[]; from?: string; 'send-on-behalf'?: boolean; 'app-id'?: string; 'object-id'?: string; out?: string };
@@ -149,15 +143,7 @@ async function script(args: readonly string[], io: CliIo, openServices: () => Se
 }
 
 async function token(args: readonly string[], io: CliIo, openServices: () => Services): Promise<ExitCode> {
-  const { values: v } = parseOptions(args, {
-    tenant: { type: 'string' },
-    'client-id': { type: 'string' },
-    'client-secret-stdin': { type: 'boolean' },
-    'certificate-key-stdin': { type: 'boolean' },
-    thumbprint: { type: 'string' },
-    certificate: { type: 'string' },
-    'show-token': { type: 'boolean' },
-  });
+  const { values: v } = parseOptions(args, parseConfig('m365 token'));
   const values = v as {
     json?: boolean;
     tenant?: string;

@@ -7,75 +7,12 @@
 // runs, so the bundler puts each in its own chunk and a start costs about a bare `node`.
 import { APP_VERSION } from '../app/version';
 import type { Services } from '../services';
+import { COMMANDS, commandNames, findCommand } from './command-table';
+import { completionScript, SHELLS, type Shell } from './completion';
+import { commandUsage, mainUsage } from './help';
 import type { CliIo, ExitCode } from './io';
+import { nearestName } from './nearest-name';
 
-const USAGE = `Relayproof ${APP_VERSION}: prove a SaaS platform's SMTP connector credentials from this workstation.
-
-Usage: relayproof <command> [options]
-
-Commands:
-  doctor                          What this machine offers Relayproof (keychain, Electron, display, DNS)
-  doctor --remove-orphans [--force]
-                                  Delete keychain entries that belong to no address
-  address add --address A --platform P --environment sandbox|production --provider ID
-            [--host H --port N --security S] [--user U] [--auth-kind K] [--subdomain S]
-            [--route R] [--relay-selector S]...
-            --password-stdin      Check and save an address; its password goes to the OS keychain
-  address list                    The addresses: setup, last test, credential age, rotation due
-  address test ID [--send-as]     Test the saved server with the stored password
-  address rotate ID --password-stdin
-                                  Test a new password first, then replace the stored one
-  address remove ID [--yes]       Disconnect: delete the configuration and the keychain entry
-  address export FILE             Non-secret configuration of every address as JSON
-  address import FILE             Import an export; every bad row is reported with its reason
-  address set-secret ID --password-stdin
-                                  Store or replace the secret of an address in the OS keychain
-                                  (\`addresses\` is the same command under its older name)
-  serve [--port N] [--no-open]    Start browser mode on 127.0.0.1 and print its URL
-  check DOMAIN [--platform P] [--route connector|direct|ses] [--relay-selector S]...
-            [--selector S]... [--ip IP] [--smtp-host H] [--helo NAME] [--forward-to ADDR]
-            [--dns-server HOST:PORT]...
-                                  The SPF/DKIM/DMARC/MX/PTR checklist judged for the platform's
-                                  sending route, with the records to publish; exit 0 when
-                                  nothing required on the route fails
-  smtp test --host H --port P --security starttls|tls|none [--user U --password-stdin]
-            --from ADDR [--to ADDR] [--send] [--ehlo NAME] [--pin SHA256]
-            [--dns-server HOST:PORT]... [--transcript]
-                                  Every phase from DNS to QUIT, with the diagnosis when one fails
-  smtp probe HOST [--port N]... [--dns-server HOST:PORT]...
-                                  Which ports and security modes HOST offers, and which to use
-  explain "TEXT"                  What an SMTP reply, bounce or SaaS error means and how to fix it
-  spf DOMAIN [--ip IP] [--sender ADDR] [--helo NAME] [--dns-server HOST:PORT]...
-                                  The SPF include tree with its DNS-lookup budget; with --ip,
-                                  the verdict a receiving server would reach
-  m365 checklist --upn UPN [--from ADDR] [--error TEXT] [--mark ITEM=STATE]...
-                                  Microsoft 365 SMTP AUTH readiness for a mailbox; a pasted
-                                  error marks the item it proves wrong, with its fix
-  m365 script check|enable|enable-many|send-as|oauth-setup --upn UPN
-            [--from ADDR] [--app-id ID --object-id ID] [--out FILE]
-                                  The PowerShell for one situation (to FILE, else printed)
-  status [ADDRESS_ID] [--watch] [--reset]
-                                  Verification status per address: each item, the 72-hour DNS
-                                  countdowns; --watch keeps re-checking and prints every change;
-                                  --reset restarts the 72-hour window of ADDRESS_ID
-  verify ADDRESS_ID [--imap-host H --imap-user U --imap-password-stdin] [--eml FILE]
-                                  Send the verification email, find it in the mailbox (or read a
-                                  saved .eml) and prove SPF, DKIM, DMARC and the platform headers
-  message verify FILE.eml [--dns-server HOST:PORT]...
-                                  SPF/DKIM/DMARC/ARC of a received message; exit 0 when all pass
-  report [ADDRESS_ID] --format html|json --out FILE
-                                  A verification report without secrets, for a vendor's support
-  m365 token --tenant T --client-id C --client-secret-stdin [--show-token]
-                                  An app-only OAuth 2.0 token for SMTP AUTH, explained from
-                                  its claims (the token itself only with --show-token)
-
-Options:
-  --json        Print one JSON object instead of text
-  --help        Show this help
-
-Secrets are read only from standard input (--password-stdin), never from arguments.
-Data directory: $RELAYPROOF_DATA_DIR, or the platform's config folder.
-`;
 
 /** Options that would put a secret in argv, where `ps` shows it to every user. */
 const SECRET_OPTIONS = /^--?(password|pass|secret|token|api-key|client-secret)(=|$)/iu;
@@ -89,19 +26,8 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<ExitCo
   // The usage text is Relayproof's own, with nothing a terminal would obey or hide, so it is
   // written as it is, without loading the escaping (run.test.ts checks it is unchanged by it).
   if (!argv.some((a) => SECRET_OPTIONS.test(a))) {
-    switch (command) {
-      case undefined:
-        io.stderr.write(USAGE);
-        return USAGE_ERROR;
-      case '--help':
-      case '-h':
-      case 'help':
-        io.stdout.write(USAGE);
-        return OK;
-      case '--version':
-        io.stdout.write(`${APP_VERSION}\n`);
-        return OK;
-    }
+    const answered = answerWithoutLoading(argv, io);
+    if (answered !== undefined) return answered;
   }
   const { EXIT, printErrorText, UsageError } = await import('./io');
   const secretArg = argv.find((a) => SECRET_OPTIONS.test(a));
@@ -110,6 +36,11 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<ExitCo
     return EXIT.usage;
   }
   try {
+    const group = COMMANDS.find((c) => c.subcommands !== undefined && commandNames(c).includes(command ?? ''));
+    const [sub] = rest;
+    if (group !== undefined && sub !== undefined && !sub.startsWith('-') && !(group.subcommands ?? []).some((s) => s.name === sub)) {
+      throw new UsageError(unknownSubcommand(group.name, sub));
+    }
     switch (command) {
       case 'doctor':
         return await (await import('./doctor')).runDoctorCommand(rest, io, await servicesOpener(io));
@@ -141,8 +72,17 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<ExitCo
         return await (await import('./verification-commands')).runMessageCommand(rest, io, await servicesOpener(io));
       case 'report':
         return await (await import('./verification-commands')).runReportCommand(rest, io, await servicesOpener(io));
+      case 'help': {
+        // Only a name the table does not know gets here: the known ones were answered above.
+        const [name, subName] = rest;
+        const found = findCommand(rest);
+        if (found === undefined) throw new UsageError(unknownCommand(name ?? ''));
+        throw new UsageError(unknownSubcommand(found.command.name, subName ?? ''));
+      }
+      case 'completion':
+        throw new UsageError(`Give the shell: relayproof completion ${SHELLS.join('|')}.`);
       default:
-        throw new UsageError(`Unknown command "${command}". Run \`relayproof --help\` for the list.`);
+        throw new UsageError(unknownCommand(command ?? ''));
     }
   } catch (error) {
     if (error instanceof UsageError) {
@@ -183,4 +123,70 @@ function servicesNotLoaded(command: string): () => Services {
   return () => {
     throw new Error(`relayproof ${command} opened the services although it was run without needing them`);
   };
+}
+
+/** The end of the options: after `--`, `--help` is a value (`explain -- --help`). */
+function optionsPart(args: readonly string[]): readonly string[] {
+  const end = args.indexOf('--');
+  return end === -1 ? args : args.slice(0, end);
+}
+
+/**
+ * Usage, version and completion scripts: answered from the command table alone, before any
+ * command's modules (or zod) load. Undefined when the command has to run (or a mistyped name
+ * has to be echoed, which takes the escaping in io.ts).
+ */
+function answerWithoutLoading(argv: readonly string[], io: CliIo): ExitCode | undefined {
+  const [command, ...rest] = argv;
+  const asksHelp = optionsPart(rest).some((a) => a === '--help' || a === '-h');
+  const named = command === undefined ? undefined : findCommand([command, ...rest.filter((a) => !a.startsWith('-'))]);
+  if (asksHelp && named !== undefined) {
+    io.stdout.write(commandUsage(named.command, named.path));
+    return OK;
+  }
+  switch (command) {
+    case undefined:
+      io.stderr.write(mainUsage());
+      return USAGE_ERROR;
+    case '--help':
+    case '-h':
+      io.stdout.write(mainUsage());
+      return OK;
+    case '--version':
+    case 'version':
+      io.stdout.write(`${APP_VERSION}\n`);
+      return OK;
+    case 'help': {
+      const words = rest.filter((a) => !a.startsWith('-'));
+      if (words.length === 0) {
+        io.stdout.write(mainUsage());
+        return OK;
+      }
+      const found = findCommand(words);
+      // A subcommand that is not there (`help smtp tset`) is a typo to point out, not the group's usage.
+      if (found === undefined || (words.length > 1 && found.path.length === 1 && found.command.subcommands !== undefined)) return undefined;
+      io.stdout.write(commandUsage(found.command, found.path));
+      return OK;
+    }
+    case 'completion': {
+      const [shell, ...extra] = rest.filter((a) => a !== '--json');
+      if (shell === undefined || extra.length > 0 || !(SHELLS as readonly string[]).includes(shell)) return undefined;
+      io.stdout.write(completionScript(shell as Shell));
+      return OK;
+    }
+  }
+  return undefined;
+}
+
+function unknownCommand(name: string): string {
+  const near = nearestName(name, COMMANDS.flatMap((c) => [c.name]));
+  return `Unknown command "${name}".${near !== undefined ? ` Did you mean \`relayproof ${near}\`?` : ''} Run \`relayproof --help\` for the list.`;
+}
+
+function unknownSubcommand(group: string, name: string): string {
+  const command = COMMANDS.find((c) => c.name === group);
+  const subs = (command?.subcommands ?? []).map((s) => s.name);
+  const near = nearestName(name, subs);
+  const usage = command === undefined ? '' : `\n\n${commandUsage(command, [command.name]).trimEnd()}`;
+  return `Unknown subcommand "${name}" of relayproof ${group}.${near !== undefined ? ` Did you mean \`relayproof ${group} ${near}\`?` : ''}${usage}`;
 }

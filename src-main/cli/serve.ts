@@ -19,6 +19,7 @@ import type { Services } from '../services';
 import { cliLogger } from './cli-logger';
 import { hasDisplay } from './display';
 import { EXIT, parseOptions, UsageError, type CliIo, type ExitCode } from './io';
+import { parseConfig } from './command-table';
 
 export interface ServeOptions {
   readonly port: number;
@@ -151,7 +152,7 @@ function openInBrowser(fileUrl: string, io: CliIo): void {
 
 /** `relayproof serve [--port N] [--no-open]`: the port is checked before the services open. */
 export async function runServeCommand(args: readonly string[], io: CliIo, openServices: (logger: Logger) => Promise<Services>): Promise<ExitCode> {
-  const { values } = parseOptions(args, { port: { type: 'string' }, 'no-open': { type: 'boolean' } });
+  const { values } = parseOptions(args, parseConfig('serve'));
   const port = values.port === undefined ? 0 : Number(values.port);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`--port must be a number from 0 to 65535 (0 = random), not "${values.port}".`);
   const dataDirectory = defaultDataDirectory(io.env);

@@ -11,6 +11,7 @@ import type { ConnectionReport, ProbeReport } from '../../src-preload/contract/s
 import { formatTranscript } from '../../src-preload/contract/smtp-transcript-format';
 import type { Services } from '../services';
 import { cliOperationId, EXIT, parseOptions, oneLine, printJson, printText, readSecretFromStdin, reportError, UsageError, type CliIo, type ExitCode } from './io';
+import { parseConfig } from './command-table';
 
 /** All `smtp test` and `smtp probe` use: a dispatcher (cli/smtp-services.ts builds one of the SMTP channels only). */
 type SmtpServices = Pick<Services, 'createDispatcher'>;
@@ -33,21 +34,7 @@ export async function runSmtpCommand(args: readonly string[], io: CliIo, openSer
 async function smtpTest(args: readonly string[], io: CliIo, openServices: () => SmtpServices): Promise<ExitCode> {
   const { values: v, positionals } = parseOptions(
     args,
-    {
-      host: { type: 'string' },
-      port: { type: 'string' },
-      security: { type: 'string' },
-      user: { type: 'string' },
-      'auth-kind': { type: 'string' },
-      'password-stdin': { type: 'boolean' },
-      from: { type: 'string' },
-      to: { type: 'string' },
-      send: { type: 'boolean' },
-      ehlo: { type: 'string' },
-      pin: { type: 'string' },
-      'dns-server': { type: 'string', multiple: true },
-      transcript: { type: 'boolean' },
-    },
+    parseConfig('smtp test'),
     true,
   );
   if (positionals.length > 0) throw new UsageError(TEST_USAGE);
@@ -106,7 +93,7 @@ async function smtpTest(args: readonly string[], io: CliIo, openServices: () => 
 
 async function smtpProbe(args: readonly string[], io: CliIo, openServices: () => SmtpServices): Promise<ExitCode> {
   const usage = 'Usage: relayproof smtp probe HOST [--port N]... [--dns-server HOST:PORT]... [--json]';
-  const { values: v, positionals } = parseOptions(args, { 'dns-server': { type: 'string', multiple: true }, port: { type: 'string', multiple: true } }, true);
+  const { values: v, positionals } = parseOptions(args, parseConfig('smtp probe'), true);
   const values = v as { json?: boolean; 'dns-server'?: string[]; port?: string[] };
   const [host] = positionals;
   if (host === undefined || positionals.length !== 1) throw new UsageError(usage);
@@ -136,7 +123,7 @@ async function smtpProbe(args: readonly string[], io: CliIo, openServices: () =>
 }
 
 export async function runExplainCommand(args: readonly string[], io: CliIo, openServices: () => Services): Promise<ExitCode> {
-  const { values, positionals } = parseOptions(args, {}, true);
+  const { values, positionals } = parseOptions(args, parseConfig('explain'), true);
   const text = positionals.join(' ');
   if (text.trim() === '') throw new UsageError('Usage: relayproof explain "TEXT" [--json]   (a reply line, a bounce snippet or a SaaS error message)');
   const result = await openServices().createDispatcher().dispatch('analyze:explain', { text });

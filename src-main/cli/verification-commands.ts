@@ -10,6 +10,7 @@ import type { Services } from '../services';
 import { readEmlFile } from '../verification/eml-file';
 import { imapMailboxSchema, type MessageProof } from '../../src-preload/contract/verification-schemas';
 import { EXIT, oneLine, parseOptions, printErrorText, printJson, printText, readSecretFromStdin, readUserFile, reportError, UsageError, type CliIo, type ExitCode } from './io';
+import { parseConfig } from './command-table';
 
 const STATUS_USAGE = 'Usage: relayproof status [ADDRESS_ID] [--watch] [--reset] [--json]';
 const VERIFY_USAGE =
@@ -53,7 +54,7 @@ function formatStatus(list: readonly AddressStatus[]): string {
 }
 
 export async function runStatusCommand(args: readonly string[], io: CliIo, openServices: () => Services, deps: VerificationCommandDeps = {}): Promise<ExitCode> {
-  const { values, positionals } = parseOptions(args, { watch: { type: 'boolean' }, reset: { type: 'boolean' } }, true);
+  const { values, positionals } = parseOptions(args, parseConfig('status'), true);
   if (positionals.length > 1) throw new UsageError(STATUS_USAGE);
   const [addressId] = positionals;
   if (values.reset === true && addressId === undefined) throw new UsageError(`--reset restarts the 72-hour window of one address: give its ADDRESS_ID.\n${STATUS_USAGE}`);
@@ -141,16 +142,7 @@ function eventLine(event: SendEmailEvent): string | null {
 export async function runVerifyCommand(args: readonly string[], io: CliIo, openServices: () => Services): Promise<ExitCode> {
   const { values: v, positionals } = parseOptions(
     args,
-    {
-      'imap-host': { type: 'string' },
-      'imap-port': { type: 'string' },
-      'imap-security': { type: 'string' },
-      'imap-user': { type: 'string' },
-      'imap-password-stdin': { type: 'boolean' },
-      'imap-ca': { type: 'string' },
-      wait: { type: 'string' },
-      eml: { type: 'string' },
-    },
+    parseConfig('verify'),
     true,
   );
   const values = v as Record<string, string | boolean | undefined>;
@@ -253,7 +245,7 @@ function emlError(io: CliIo, json: boolean, error: { code: string; message: stri
 export async function runMessageCommand(args: readonly string[], io: CliIo, openServices: () => Services): Promise<ExitCode> {
   const [sub, ...rest] = args;
   if (sub !== 'verify') throw new UsageError(MESSAGE_USAGE);
-  const { values, positionals } = parseOptions(rest, { 'dns-server': { type: 'string', multiple: true } }, true);
+  const { values, positionals } = parseOptions(rest, parseConfig('message verify'), true);
   const [file] = positionals;
   if (file === undefined || positionals.length !== 1) throw new UsageError(MESSAGE_USAGE);
   const json = values.json === true;
@@ -284,7 +276,7 @@ export async function runMessageCommand(args: readonly string[], io: CliIo, open
 }
 
 export async function runReportCommand(args: readonly string[], io: CliIo, openServices: () => Services): Promise<ExitCode> {
-  const { values, positionals } = parseOptions(args, { format: { type: 'string' }, out: { type: 'string' } }, true);
+  const { values, positionals } = parseOptions(args, parseConfig('report'), true);
   if (positionals.length > 1 || typeof values.out !== 'string' || (values.format !== 'html' && values.format !== 'json')) throw new UsageError(REPORT_USAGE);
   const [addressId] = positionals;
   const json = values.json === true;

@@ -1,0 +1,344 @@
+/**
+ * Every `relayproof` command, subcommand and option, once. The commands parse their options
+ * from it (`parseConfig`), and `--help`, the "did you mean" suggestions and the shell
+ * completion scripts are generated from it, so none of them can list an option the command
+ * does not take, or miss one it does.
+ *
+ * It imports nothing: `--help`, `--version` and `completion` read it without loading any
+ * command's modules.
+ */
+
+export interface CliOption {
+  /** Without the leading `--`. */
+  readonly name: string;
+  /** The value's placeholder in usage (`H`, `FILE`); absent for a flag. */
+  readonly value?: string;
+  /** Given more than once, every value is kept (`--dns-server A --dns-server B`). */
+  readonly multiple?: boolean;
+  /** The values the option accepts, offered by the completion scripts. */
+  readonly choices?: readonly string[];
+  readonly help: string;
+}
+
+export interface CliCommand {
+  readonly name: string;
+  /** Older names that still run the command. */
+  readonly aliases?: readonly string[];
+  /** One line for the command list. */
+  readonly summary: string;
+  /** What follows `relayproof <name>` in usage: positionals and options; empty for a command with subcommands. */
+  readonly synopsis: string;
+  /** More than the summary, for the command's own help. */
+  readonly details?: string;
+  /** The values the first positional accepts, offered by the completion scripts (`completion bash|zsh|fish`). */
+  readonly arguments?: readonly string[];
+  readonly options: readonly CliOption[];
+  readonly subcommands?: readonly CliCommand[];
+}
+
+/** Options every command takes. */
+export const COMMON_OPTIONS: readonly CliOption[] = [
+  { name: 'json', help: 'Print one JSON object instead of text' },
+  { name: 'help', help: 'Show the usage of the command' },
+];
+
+const DNS_SERVER: CliOption = { name: 'dns-server', value: 'HOST:PORT', multiple: true, help: 'Ask this DNS server instead of the saved ones (repeatable)' };
+const PLATFORMS = ['zendesk', 'zuora', 'zuora-ses', 'clienttether', 'generic'];
+const ROUTES = ['connector', 'direct', 'ses'];
+const SECURITY = ['starttls', 'tls', 'none'];
+const AUTH_KINDS = ['password', 'app-password', 'api-key', 'oauth2'];
+const SHELLS = ['bash', 'zsh', 'fish'];
+
+export const COMMANDS: readonly CliCommand[] = [
+  {
+    name: 'doctor',
+    summary: 'What this machine offers Relayproof (keychain, Electron, display, DNS)',
+    synopsis: '[--remove-orphans [--force]]',
+    details: 'With --remove-orphans, deletes the keychain entries that belong to no address, each checked again just before.',
+    options: [
+      { name: 'remove-orphans', help: 'Delete keychain entries that belong to no address' },
+      { name: 'force', help: 'With --remove-orphans: delete them even while a damaged settings file may still own them' },
+    ],
+  },
+  {
+    name: 'address',
+    aliases: ['addresses'],
+    summary: 'Add, list, test, rotate, remove, export and import addresses',
+    synopsis: '',
+    options: [],
+    subcommands: [
+      {
+        name: 'add',
+        summary: 'Check and save an address; its password goes to the OS keychain',
+        synopsis:
+          '--address A --platform P --environment sandbox|production --provider ID [--host H --port N --security S] [--user U] [--auth-kind K] [--subdomain S] [--route R] [--relay-selector S]... --password-stdin',
+        details: 'Host, port, security, username and kind of secret come from the provider\'s preset unless given; --provider custom needs --host, --port and --security.',
+        options: [
+          { name: 'address', value: 'A', help: 'The sending address' },
+          { name: 'platform', value: 'P', choices: PLATFORMS, help: 'The SaaS platform that sends as the address' },
+          { name: 'environment', value: 'ENV', choices: ['sandbox', 'production'], help: 'sandbox or production' },
+          { name: 'provider', value: 'ID', help: 'The mail provider preset, or custom' },
+          { name: 'host', value: 'H', help: 'SMTP server (default: the preset\'s)' },
+          { name: 'port', value: 'N', help: 'SMTP port (default: the preset\'s)' },
+          { name: 'security', value: 'S', choices: SECURITY, help: 'starttls, tls or none' },
+          { name: 'user', value: 'U', help: 'The username the server signs in with' },
+          { name: 'auth-kind', value: 'K', choices: AUTH_KINDS, help: 'The kind of secret' },
+          { name: 'subdomain', value: 'S', help: 'The platform account\'s subdomain (yourcompany of yourcompany.zendesk.com)' },
+          { name: 'route', value: 'R', choices: ROUTES, help: 'The platform\'s sending route' },
+          { name: 'relay-selector', value: 'S', multiple: true, help: 'A DKIM selector the relay signs with (repeatable)' },
+          { name: 'password-stdin', help: 'Read the password from standard input' },
+        ],
+      },
+      { name: 'list', summary: 'The addresses: setup, last test, credential age, rotation due', synopsis: '', options: [] },
+      {
+        name: 'test',
+        summary: 'Test the saved server with the stored password',
+        synopsis: 'ID [--send-as]',
+        options: [{ name: 'send-as', help: 'Also check that the account may send as the address' }],
+      },
+      {
+        name: 'rotate',
+        summary: 'Test a new password first, then replace the stored one',
+        synopsis: 'ID --password-stdin',
+        details: 'If the server refuses the new password, the old one stays stored and in use (exit 1).',
+        options: [{ name: 'password-stdin', help: 'Read the new password from standard input' }],
+      },
+      {
+        name: 'remove',
+        summary: 'Disconnect: delete the configuration and the keychain entry',
+        synopsis: 'ID [--yes]',
+        options: [{ name: 'yes', help: 'Do not ask for confirmation (needed in a script)' }],
+      },
+      { name: 'export', summary: 'Non-secret configuration of every address as JSON', synopsis: 'FILE', options: [] },
+      { name: 'import', summary: 'Import an export; every bad row is reported with its reason', synopsis: 'FILE', options: [] },
+      {
+        name: 'set-secret',
+        summary: 'Store or replace the secret of an address in the OS keychain',
+        synopsis: 'ID --password-stdin',
+        options: [{ name: 'password-stdin', help: 'Read the secret from standard input' }],
+      },
+    ],
+  },
+  {
+    name: 'serve',
+    summary: 'Start browser mode on 127.0.0.1 and print its URL',
+    synopsis: '[--port N] [--no-open]',
+    options: [
+      { name: 'port', value: 'N', help: 'Listen on this port (0 or absent: a random free one)' },
+      { name: 'no-open', help: 'Print the link without opening a browser' },
+    ],
+  },
+  {
+    name: 'check',
+    summary: 'The SPF/DKIM/DMARC/MX/PTR checklist judged for the platform\'s sending route',
+    synopsis: 'DOMAIN [--platform P] [--route connector|direct|ses] [--relay-selector S]... [--selector S]... [--ip IP] [--smtp-host H] [--helo NAME] [--forward-to ADDR] [--dns-server HOST:PORT]...',
+    details: 'With the records to publish; exit 0 when nothing required on the route fails.',
+    options: [
+      { name: 'platform', value: 'P', choices: PLATFORMS, help: 'The SaaS platform that sends for the domain' },
+      { name: 'route', value: 'R', choices: ROUTES, help: 'The platform\'s sending route' },
+      { name: 'relay-selector', value: 'S', multiple: true, help: 'A DKIM selector the relay signs with (repeatable)' },
+      { name: 'selector', value: 'S', multiple: true, help: 'An extra DKIM selector to check (repeatable)' },
+      { name: 'ip', value: 'IP', help: 'The sending IP, for SPF and PTR' },
+      { name: 'smtp-host', value: 'H', help: 'The SMTP server, for MTA-STS' },
+      { name: 'helo', value: 'NAME', help: 'The HELO name the sender uses' },
+      { name: 'forward-to', value: 'ADDR', help: 'An address the mail is forwarded to' },
+      DNS_SERVER,
+    ],
+  },
+  {
+    name: 'smtp',
+    summary: 'Test an SMTP server phase by phase, or probe its ports',
+    synopsis: '',
+    options: [],
+    subcommands: [
+      {
+        name: 'test',
+        summary: 'Every phase from DNS to QUIT, with the diagnosis when one fails',
+        synopsis:
+          '--host H --port P --security starttls|tls|none [--user U --password-stdin] [--auth-kind K] --from ADDR [--to ADDR] [--send] [--ehlo NAME] [--pin SHA256] [--dns-server HOST:PORT]... [--transcript]',
+        options: [
+          { name: 'host', value: 'H', help: 'SMTP server' },
+          { name: 'port', value: 'P', help: 'SMTP port' },
+          { name: 'security', value: 'S', choices: SECURITY, help: 'starttls, tls or none' },
+          { name: 'user', value: 'U', help: 'Username for AUTH' },
+          { name: 'auth-kind', value: 'K', choices: AUTH_KINDS, help: 'The kind of secret' },
+          { name: 'password-stdin', help: 'Read the password from standard input' },
+          { name: 'from', value: 'ADDR', help: 'The sending address (checks send-as)' },
+          { name: 'to', value: 'ADDR', help: 'The recipient of --send' },
+          { name: 'send', help: 'Also send a real test message' },
+          { name: 'ehlo', value: 'NAME', help: 'The name to greet the server with' },
+          { name: 'pin', value: 'SHA256', help: 'Trust the server certificate with this SHA-256 fingerprint' },
+          DNS_SERVER,
+          { name: 'transcript', help: 'Print the SMTP conversation (secrets redacted)' },
+        ],
+      },
+      {
+        name: 'probe',
+        summary: 'Which ports and security modes HOST offers, and which to use',
+        synopsis: 'HOST [--port N]... [--dns-server HOST:PORT]...',
+        options: [{ name: 'port', value: 'N', multiple: true, help: 'A port to try (repeatable; default 25, 465, 587, 2525, 2465, 2587)' }, DNS_SERVER],
+      },
+    ],
+  },
+  {
+    name: 'explain',
+    summary: 'What an SMTP reply, bounce or SaaS error means and how to fix it',
+    synopsis: '"TEXT"',
+    options: [],
+  },
+  {
+    name: 'spf',
+    summary: 'The SPF include tree with its DNS-lookup budget',
+    synopsis: 'DOMAIN [--ip IP] [--sender ADDR] [--helo NAME] [--dns-server HOST:PORT]...',
+    details: 'With --ip, the verdict a receiving server would reach.',
+    options: [
+      { name: 'ip', value: 'IP', help: 'The sending IP to judge' },
+      { name: 'sender', value: 'ADDR', help: 'The envelope sender' },
+      { name: 'helo', value: 'NAME', help: 'The HELO name' },
+      DNS_SERVER,
+    ],
+  },
+  {
+    name: 'm365',
+    summary: 'Microsoft 365 SMTP AUTH: readiness checklist, PowerShell scripts, app-only tokens',
+    synopsis: '',
+    options: [],
+    subcommands: [
+      {
+        name: 'checklist',
+        summary: 'Microsoft 365 SMTP AUTH readiness for a mailbox',
+        synopsis: '--upn UPN [--from ADDR] [--error TEXT] [--mark ITEM=STATE]...',
+        details: 'A pasted error marks the item it proves wrong, with its fix.',
+        options: [
+          { name: 'upn', value: 'UPN', help: 'The mailbox that signs in' },
+          { name: 'from', value: 'ADDR', help: 'The address it sends as' },
+          { name: 'error', value: 'TEXT', help: 'An error the platform or server showed' },
+          { name: 'mark', value: 'ITEM=STATE', multiple: true, help: 'An item you checked yourself (unknown, ok, problem, not-applicable)' },
+        ],
+      },
+      {
+        name: 'script',
+        summary: 'The PowerShell for one situation (to FILE, else printed)',
+        synopsis: 'check|enable|enable-many|send-as|oauth-setup --upn UPN [--from ADDR] [--app-id ID --object-id ID] [--out FILE]',
+        arguments: ['check', 'enable', 'enable-many', 'send-as', 'oauth-setup'],
+        options: [
+          { name: 'upn', value: 'UPN', multiple: true, help: 'The mailbox (repeatable for enable-many)' },
+          { name: 'from', value: 'ADDR', help: 'send-as: the address the mailbox sends as' },
+          { name: 'send-on-behalf', help: 'send-as: grant Send on Behalf instead of Send As' },
+          { name: 'app-id', value: 'ID', help: 'oauth-setup: the application (client) ID' },
+          { name: 'object-id', value: 'ID', help: 'oauth-setup: the enterprise application\'s object ID' },
+          { name: 'out', value: 'FILE', help: 'Write the script to FILE' },
+        ],
+      },
+      {
+        name: 'token',
+        summary: 'An app-only OAuth 2.0 token for SMTP AUTH, explained from its claims',
+        synopsis: '--tenant T --client-id C (--client-secret-stdin | --certificate-key-stdin --thumbprint X [--certificate FILE]) [--show-token]',
+        details: 'The token itself is printed only with --show-token.',
+        options: [
+          { name: 'tenant', value: 'T', help: 'The tenant ID or domain' },
+          { name: 'client-id', value: 'C', help: 'The application (client) ID' },
+          { name: 'client-secret-stdin', help: 'Read the client secret from standard input' },
+          { name: 'certificate-key-stdin', help: 'Read the certificate\'s private key (PEM) from standard input' },
+          { name: 'thumbprint', value: 'X', help: 'The certificate\'s thumbprint as the Entra portal shows it' },
+          { name: 'certificate', value: 'FILE', help: 'The certificate, to check the key matches it' },
+          { name: 'show-token', help: 'Print the token itself' },
+        ],
+      },
+    ],
+  },
+  {
+    name: 'status',
+    summary: 'Verification status per address, with the 72-hour DNS countdowns',
+    synopsis: '[ADDRESS_ID] [--watch] [--reset]',
+    options: [
+      { name: 'watch', help: 'Keep re-checking and print every change' },
+      { name: 'reset', help: 'Restart the 72-hour window of ADDRESS_ID' },
+    ],
+  },
+  {
+    name: 'verify',
+    summary: 'Send the verification email and prove SPF, DKIM, DMARC and the platform headers',
+    synopsis: 'ADDRESS_ID [--imap-host H --imap-user U --imap-password-stdin [--imap-port N] [--imap-security tls|starttls] [--imap-ca FILE]] [--wait SECONDS] [--eml FILE]',
+    details: 'Finds the message in the mailbox, or reads a saved .eml with --eml.',
+    options: [
+      { name: 'imap-host', value: 'H', help: 'The mailbox\'s IMAP server' },
+      { name: 'imap-port', value: 'N', help: 'IMAP port' },
+      { name: 'imap-security', value: 'S', choices: ['tls', 'starttls'], help: 'tls or starttls' },
+      { name: 'imap-user', value: 'U', help: 'IMAP username' },
+      { name: 'imap-password-stdin', help: 'Read the IMAP password from standard input' },
+      { name: 'imap-ca', value: 'FILE', help: 'A CA certificate to trust for IMAP' },
+      { name: 'wait', value: 'SECONDS', help: 'How long to wait for the message' },
+      { name: 'eml', value: 'FILE', help: 'Verify a saved message instead of sending one' },
+    ],
+  },
+  {
+    name: 'message',
+    summary: 'Check a received message',
+    synopsis: '',
+    options: [],
+    subcommands: [
+      {
+        name: 'verify',
+        summary: 'SPF/DKIM/DMARC/ARC of a received message; exit 0 when all pass',
+        synopsis: 'FILE.eml [--dns-server HOST:PORT]...',
+        options: [DNS_SERVER],
+      },
+    ],
+  },
+  {
+    name: 'report',
+    summary: 'A verification report without secrets, for a vendor\'s support',
+    synopsis: '[ADDRESS_ID] --format html|json --out FILE',
+    options: [
+      { name: 'format', value: 'F', choices: ['html', 'json'], help: 'html or json' },
+      { name: 'out', value: 'FILE', help: 'Where to write the report' },
+    ],
+  },
+  {
+    name: 'completion',
+    summary: 'A shell completion script for bash, zsh or fish',
+    synopsis: 'bash|zsh|fish',
+    details: [
+      'bash: add `source <(relayproof completion bash)` to ~/.bashrc',
+      'zsh:  relayproof completion zsh > "${fpath[1]}/_relayproof" (then start a new shell)',
+      'fish: relayproof completion fish > ~/.config/fish/completions/relayproof.fish',
+    ].join('\n'),
+    arguments: SHELLS,
+    options: [],
+  },
+  {
+    name: 'help',
+    summary: 'The usage of a command',
+    synopsis: '[COMMAND [SUBCOMMAND]]',
+    options: [],
+  },
+  { name: 'version', summary: 'The version of Relayproof (also --version)', synopsis: '', options: [] },
+];
+
+/** The command a path names (`['smtp', 'test']`), aliases included, and how many words named it. */
+export function findCommand(words: readonly string[]): { readonly command: CliCommand; readonly path: readonly string[] } | undefined {
+  const [first, second] = words;
+  const top = COMMANDS.find((c) => c.name === first || (c.aliases ?? []).includes(first ?? ''));
+  if (top === undefined) return undefined;
+  const sub = top.subcommands?.find((s) => s.name === second);
+  return sub === undefined ? { command: top, path: [top.name] } : { command: sub, path: [top.name, sub.name] };
+}
+
+/** The names a command answers to, aliases included. */
+export function commandNames(command: CliCommand): readonly string[] {
+  return [command.name, ...(command.aliases ?? [])];
+}
+
+type ParseConfig = Record<string, { readonly type: 'string' | 'boolean'; readonly multiple?: boolean }>;
+
+/** The node:util parseArgs options of a command (`'smtp test'`); `--json` is added by parseOptions. */
+export function parseConfig(path: string): ParseConfig {
+  const found = findCommand(path.split(' '));
+  if (found === undefined || found.path.join(' ') !== path) throw new Error(`No command "${path}" in the command table`);
+  const config: ParseConfig = {};
+  for (const option of found.command.options) {
+    config[option.name] = option.multiple === true ? { type: option.value === undefined ? 'boolean' : 'string', multiple: true } : { type: option.value === undefined ? 'boolean' : 'string' };
+  }
+  return config;
+}
