@@ -12,9 +12,25 @@ async function shoot(page: Page, name: string): Promise<void> {
   await page.screenshot({ path: join(screensDir, `${name}.png`), fullPage: true, animations: 'disabled' });
 }
 
+/**
+ * The README's pictures: the first screen (1280 x 800, what an admin sees on opening the
+ * view) of the wizard, checklist, status and Microsoft 365 guide, in one theme. Named
+ * `readme-<view>-<theme>.png`; `npm run screenshots` copies them into resources/screenshots.
+ */
+const readmeViews = ['connect', 'checklist', 'status', 'm365'] as const;
+
+async function shootReadme(page: Page, theme: 'light' | 'dark'): Promise<void> {
+  for (const id of readmeViews) {
+    await openView(page, id);
+    await waitForRpcIdle(page);
+    await page.screenshot({ path: join(screensDir, `readme-${id}-${theme}.png`), animations: 'disabled' });
+  }
+}
+
 // Pictures for people reviewing the UI; one browser is enough.
 test('screenshots of every view (browser project)', async ({ page, appSession }) => {
   test.info().skip(appSession.mode !== 'browser', 'Screenshots are taken in the browser project only');
+  test.setTimeout(120_000);
   await mkdir(screensDir, { recursive: true });
 
   await openView(page, 'addresses');
@@ -37,6 +53,7 @@ test('screenshots of every view (browser project)', async ({ page, appSession })
     await openView(page, view.id);
     await shoot(page, view.id);
   }
+  await shootReadme(page, 'light');
 
   await openView(page, 'addresses');
   await page.getByRole('button', { name: 'Add an address manually' }).click();
@@ -58,6 +75,7 @@ test('screenshots of every view (browser project)', async ({ page, appSession })
   await shoot(page, 'addresses-dark');
   await openView(page, 'settings');
   await shoot(page, 'settings-dark');
+  await shootReadme(page, 'dark');
 });
 
 test.describe('banners', () => {
