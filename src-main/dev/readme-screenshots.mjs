@@ -22,7 +22,8 @@ const bin = (name) => join(root, 'node_modules', '.bin', name);
 
 function shoot() {
   const work = mkdtempSync(join(tmpdir(), 'relayproof-screens-'));
-  const buildDir = join(work, 'build');
+  // Inside the repository (git-ignored), as `npm test` does: the build finds resources/ beside it.
+  const buildDir = join(root, '.test-runs', `screens-${Date.now()}-${process.pid}`);
   try {
     const built = spawnSync(process.execPath, [join(root, 'node_modules', 'electron-vite', 'bin', 'electron-vite.js'), 'build', '--outDir', buildDir], { cwd: root, stdio: 'inherit' });
     if (built.status !== 0) return false;
@@ -42,6 +43,7 @@ function shoot() {
     return spawnSync(command, commandArgs, { cwd: root, stdio: 'inherit', env }).status === 0;
   } finally {
     rmSync(work, { recursive: true, force: true });
+    rmSync(buildDir, { recursive: true, force: true });
   }
 }
 
