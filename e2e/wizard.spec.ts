@@ -36,6 +36,8 @@ const screensDir = join(import.meta.dirname, 'artifacts', 'screens');
 let pki: TestPki;
 let peer: SmtpPeer;
 let customPeer: SmtpPeer;
+/** A relay whose certificate no CA vouches for: the test fails at TLS until it is pinned. */
+let untrustedPeer: SmtpPeer;
 let dns: TestDnsServer;
 let secret: string;
 let customSecret: string;
@@ -88,6 +90,7 @@ test.beforeAll(async () => {
     rejectRcptTo: (address) => (address === REFUSED_RECIPIENT ? { code: 550, message: '5.7.1 Relaying denied for this recipient' } : null),
   });
   customPeer = await startSmtpPeer({ security: 'starttls', certificate: pki.leaf, account: { username: CUSTOM_USER, secret: customSecret } });
+  untrustedPeer = await startSmtpPeer({ security: 'starttls', certificate: pki.selfSigned, account: { username: ADDRESS, secret } });
   dns = await startTestDnsServer({ zones: zones(customPeer.port) });
   await mkdir(screensDir, { recursive: true });
 });
@@ -95,6 +98,7 @@ test.beforeAll(async () => {
 test.afterAll(async () => {
   await peer.close();
   await customPeer.close();
+  await untrustedPeer.close();
   await dns.close();
   pki.cleanup();
   await rm(caDir, { recursive: true, force: true });
@@ -652,6 +656,81 @@ test.describe('connect-address wizard', () => {
     await page.keyboard.press('Enter');
     await expect(page.getByRole('heading', { level: 1 })).toHaveText('Addresses');
     await expectSecretsNowhere(page, appSession, bodies, [secret]);
+  });
+});
+
+test.describe('the wizard works like an OS dialog', () => {
+  test.beforeEach(async ({ page }) => {
+    await useTestDns(page);
+    await openView(page, 'connect');
+  });
+
+  test('Enter presses Next, a refused Next focuses the first invalid field, Back on step 1 is no tab stop, the pills are one line; Test again focuses the new result; a password not sent is kept', async ({ page }) => {
+    test.setTimeout(120_000);
+    await page.setViewportSize({ width: 1400, height: 900 });
+    const backButton = page.getByRole('button', { name: 'Back', exact: true });
+    await expect(backButton).toBeDisabled();
+    await page.getByRole('button', { name: 'Next', exact: true }).focus();
+    await page.keyboard.press('Shift+Tab');
+    expect(await focusedName(page)).not.toBe('Back');
+
+    // Next with nothing chosen: focus lands on the platform choice, the first thing refused.
+    await next(page);
+    await expect(page.getByRole('radio', { name: 'Zendesk (Authenticated SMTP Connector)' })).toBeFocused();
+    await choosePlatform(page, 'Zendesk (Authenticated SMTP Connector)', 'Sandbox');
+    await next(page);
+    await expectStep(page, 2, 'Address');
+    await expect(backButton).toBeEnabled();
+
+    // Enter in a text field presses Next: refused for the missing subdomain, which gets focus.
+    await addressField(page).fill(ADDRESS);
+    await expect(page.getByText(/can be connected\.$/u)).toBeVisible();
+    await addressField(page).press('Enter');
+    const subdomain = page.getByRole('textbox', { name: /subdomain/u });
+    await expect(subdomain).toBeFocused();
+    await expect(subdomain).toHaveAttribute('aria-invalid', 'true');
+    await subdomain.fill('acme');
+    await subdomain.press('Enter');
+    await expectStep(page, 3, 'Mail service and credentials');
+
+    // The eight pills on one line at 1,400 px; the steps behind are done (text, not only a sign).
+    const pills = page.getByRole('list', { name: 'Setup steps' }).getByRole('listitem');
+    await expect(pills).toHaveCount(8);
+    const tops = await pills.evaluateAll((items) => items.map((item) => Math.round(item.getBoundingClientRect().top)));
+    expect(new Set(tops).size, `pill tops ${tops.join(', ')}`).toBe(1);
+    await expect(pills.nth(0)).toHaveAttribute('data-step-mark', 'done');
+    await expect(pills.nth(0)).toContainText('(done)');
+    await expect(pills.nth(2)).toHaveAttribute('aria-current', 'step');
+
+    await page.getByRole('button', { name: 'Use Microsoft 365 (Exchange Online)' }).click();
+    await page.getByRole('textbox', { name: /^SMTP server/u }).fill('127.0.0.1');
+    await page.getByRole('textbox', { name: /^Port/u }).fill(String(untrustedPeer.port));
+    await page.getByLabel('Mailbox password').fill(secret);
+    await page.getByLabel('Mailbox password').press('Enter');
+    await expectStep(page, 4, 'Connection test');
+
+    // Fails at TLS (no CA vouches for the certificate); pinned, "Test again" takes focus to the new result.
+    await runTest(page);
+    await expect(page.locator('[data-verdict]')).toContainText('Failed at TLS');
+    await page.getByRole('button', { name: 'Trust this certificate for 127.0.0.1' }).click();
+    await page.getByRole('button', { name: 'Test again' }).click();
+    const result = page.getByTestId('connection-result');
+    await expect(result).toBeFocused();
+    await expect(result).toBeInViewport();
+    await expect(page.getByText('The test could not run', { exact: true })).toBeVisible();
+    await expect(result).toBeFocused();
+
+    // A password typed for a test without TLS is never sent, so it stays for the retry over TLS.
+    const typed = `kept-${randomBytes(6).toString('hex')}`;
+    await page.getByRole('checkbox', { name: `Use the secret stored for ${ADDRESS}` }).uncheck();
+    const testPassword = page.getByLabel(/for this test only/u);
+    await testPassword.fill(typed);
+    await page.getByRole('combobox', { name: /^Security/u }).selectOption({ label: 'None (diagnosis only, no sign-in)' });
+    await runTest(page);
+    await expect(page.locator('[data-verdict]')).toHaveCount(1);
+    await expect(page.getByText('For safety the secret field was cleared')).toHaveCount(0);
+    await page.getByRole('combobox', { name: /^Security/u }).selectOption({ label: 'STARTTLS' });
+    await expect(testPassword).toHaveValue(typed);
   });
 });
 

@@ -124,11 +124,12 @@ export function ConnectionForm(props: ConnectionFormProps) {
         <Field label="Authentication" {...fieldProps('authKind')}>
           <LabelSelect value={draft.authKind} labels={authKindLabels} onChange={(value) => set('authKind', value)} disabled={!signIn} />
         </Field>
-        {storedFor !== null && signIn ? (
+        {storedFor !== null ? (
           // Which secret to use is one question with its own caption, lined up with the fields beside it.
+          // It stays in place without TLS (only disabled), so a typed secret survives a switch to "None" and back.
           <fieldset className={styles.stored}>
             <legend className={styles.legend}>{secretLabel(draft.authKind)}</legend>
-            <Checkbox checked={useStored} onChange={(_e, d) => props.onUseStoredChange(d.checked === true)} label={`Use the secret stored for ${storedFor.address}`} />
+            <Checkbox checked={useStored} disabled={!signIn} onChange={(_e, d) => props.onUseStoredChange(d.checked === true)} label={`Use the secret stored for ${storedFor.address}`} />
             {useStored ? (
               <Text size={200} className={styles.storedHint}>
                 Relayproof takes it from the OS keychain for this test; it never comes to this window.
