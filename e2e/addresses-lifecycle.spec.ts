@@ -183,6 +183,13 @@ test.describe('address lifecycle', () => {
     await expect(dialog.getByRole('button', { name: 'Test and replace' })).toHaveCount(0);
     await expect(dialog.locator('[data-rotation="copy"]')).toContainText('Now paste the same password into');
     await expect(dialog.getByRole('button', { name: 'Copy password' })).toBeVisible();
+    // Where the app already knows it cannot copy (browser mode without a desktop session), the
+    // button says why up front instead of failing on the click.
+    const info = (await invokeChannel(page, 'app:get-info', {})).value as { clipboard: { available: boolean } };
+    if (!info.clipboard.available) {
+      await expect(dialog.getByRole('button', { name: 'Copy password' })).toHaveAttribute('aria-disabled', 'true');
+      await expect(dialog.getByRole('button', { name: 'Copy password' })).toHaveAccessibleDescription(/clipboard/u);
+    }
     await expectNoAxeViolations(page, 'the rotate dialog after a replaced password');
     await shoot(page, 'addresses-rotate-replaced');
     await expectKeychain(created.id, { kind: 'found', secret: newPassword });
