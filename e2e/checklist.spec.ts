@@ -190,6 +190,33 @@ test.describe('checklist', () => {
     await expectFinished(page);
   });
 
+  test('no field of the form covers another at 1280 and 1400 px, with the Platform dropdown closed and open', async ({ page }) => {
+    await openView(page, 'checklist');
+    const form = page.getByRole('form', { name: 'Checklist' });
+    const boxesOverlap = () =>
+      form.evaluate((root) => {
+        const fields = [...root.querySelectorAll<HTMLElement>('.fui-Field')].map((el) => ({ name: el.querySelector('label')?.textContent ?? '', box: el.getBoundingClientRect() }));
+        const hits: string[] = [];
+        for (const [i, a] of fields.entries()) {
+          for (const b of fields.slice(i + 1)) {
+            const x = Math.min(a.box.right, b.box.right) - Math.max(a.box.left, b.box.left);
+            const y = Math.min(a.box.bottom, b.box.bottom) - Math.max(a.box.top, b.box.top);
+            if (x > 0.5 && y > 0.5) hits.push(`${a.name} / ${b.name}: ${Math.round(x)}x${Math.round(y)} px`);
+          }
+        }
+        // The form has a dozen fields: an empty list would prove nothing.
+        return fields.length >= 8 ? hits : [`only ${fields.length} fields found`];
+      });
+    for (const width of [1280, 1400]) {
+      await page.setViewportSize({ width, height: 800 });
+      expect(await boxesOverlap(), `at ${width} px`).toEqual([]);
+      // The open list may cover what is below it, as every dropdown does; once closed, nothing moved.
+      await page.getByRole('combobox', { name: 'Platform' }).click();
+      await page.keyboard.press('Escape');
+      expect(await boxesOverlap(), `at ${width} px after the dropdown`).toEqual([]);
+    }
+  });
+
   test('an empty domain is refused on the field, and a run can be cancelled', async ({ page }) => {
     await openView(page, 'checklist');
     const form = page.getByRole('form', { name: 'Checklist' });
