@@ -224,6 +224,8 @@ test.describe('checklist', () => {
     await expect(form.getByLabel('Domain')).toHaveAttribute('aria-invalid', 'true');
     await expect(form.getByLabel('Domain')).toBeFocused();
     await expect(form.getByText('Enter the domain to check')).toBeVisible();
+    // The message and the hint say different things: the example is given once.
+    await expect(form.getByText(/such as example\.com/u)).toHaveCount(1);
 
     // Main's own validation comes back onto the field that caused it.
     await form.getByLabel('Domain').fill(HEALTHY);

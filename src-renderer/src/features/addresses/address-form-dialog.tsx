@@ -23,6 +23,7 @@ import { usePlatformNaming } from '../../api/use-platforms';
 import { draftOf, editTakesSecret, emptyDraft, fieldsOf, issuesOf, patchOf, summaryOf, type AddressDraft, type DraftField, type FieldErrors } from './address-draft';
 import { OneTimeSecret } from './one-time-secret';
 import { useCreateAddress, useUpdateAddress } from './use-address-mutations';
+import { fieldMessageProps } from '../../ui/field-hint';
 
 const useStyles = makeStyles({
   surface: { maxWidth: '44rem', width: 'calc(100vw - 2rem)' },
@@ -145,10 +146,8 @@ function AddressForm({ mode, onSaved }: Pick<AddressFormDialogProps, 'mode' | 'o
     }
   };
 
-  const fieldProps = (name: DraftField) => {
-    const message = fieldErrors[name];
-    return message === undefined ? {} : { validationState: 'error' as const, validationMessage: message };
-  };
+  // The hint goes through here so a message that repeats it is shown alone.
+  const fieldProps = (name: DraftField, hint?: string) => fieldMessageProps(fieldErrors[name], hint);
 
   const title = mode.kind === 'create' ? 'Add an address manually' : `Edit ${mode.address.address}`;
   const secretHint =
@@ -171,7 +170,7 @@ function AddressForm({ mode, onSaved }: Pick<AddressFormDialogProps, 'mode' | 'o
             />
           )}
           <div className={styles.grid}>
-            <Field label="Email address" required className={styles.wide} hint="The external address the platform will send as." {...fieldProps('address')}>
+            <Field label="Email address" required className={styles.wide} {...fieldProps('address', 'The external address the platform will send as.')}>
               <Input value={draft.address} onChange={(_e, d) => set('address', d.value)} inputMode="email" autoComplete="off" spellCheck={false} />
             </Field>
             <Field label="Platform" required {...fieldProps('platform')}>
@@ -180,26 +179,26 @@ function AddressForm({ mode, onSaved }: Pick<AddressFormDialogProps, 'mode' | 'o
             <Field label="Environment" required {...fieldProps('environment')}>
               <LabelSelect value={draft.environment} labels={environmentLabels} onChange={(value) => set('environment', value)} />
             </Field>
-            <Field label="Mail provider" required hint="Preset identifier; “custom” when you enter the server yourself." {...fieldProps('provider')}>
+            <Field label="Mail provider" required {...fieldProps('provider', 'Preset identifier; “custom” when you enter the server yourself.')}>
               <Input value={draft.provider} onChange={(_e, d) => set('provider', d.value)} autoComplete="off" spellCheck={false} />
             </Field>
-            <Field label="SMTP server" required hint="For example smtp.office365.com." {...fieldProps('host')}>
+            <Field label="SMTP server" required {...fieldProps('host', 'For example smtp.office365.com.')}>
               <Input value={draft.host} onChange={(_e, d) => set('host', d.value)} autoComplete="off" spellCheck={false} />
             </Field>
             <Field label="Security" required {...fieldProps('security')}>
               <LabelSelect value={draft.security} labels={securityLabels} onChange={setSecurity} />
             </Field>
-            <Field label="Port" required hint="587 with STARTTLS, 465 with implicit TLS." {...fieldProps('port')}>
+            <Field label="Port" required {...fieldProps('port', '587 with STARTTLS, 465 with implicit TLS.')}>
               <Input value={draft.port} onChange={(_e, d) => set('port', d.value)} inputMode="numeric" autoComplete="off" />
             </Field>
-            <Field label="Username" required hint="Often the full email address." {...fieldProps('username')}>
+            <Field label="Username" required {...fieldProps('username', 'Often the full email address.')}>
               <Input value={draft.username} onChange={(_e, d) => set('username', d.value)} autoComplete="off" spellCheck={false} />
             </Field>
             <Field label="Authentication" required {...fieldProps('authKind')}>
               <LabelSelect value={draft.authKind} labels={authKindLabels} onChange={(value) => set('authKind', value)} />
             </Field>
             {takesSecret ? (
-              <Field label={secretLabel(draft.authKind)} className={styles.wide} hint={secretHint} {...fieldProps('secret')}>
+              <Field label={secretLabel(draft.authKind)} className={styles.wide} {...fieldProps('secret', secretHint)}>
                 <Input type="password" value={secret} onChange={(_e, d) => setSecret(d.value)} autoComplete="new-password" spellCheck={false} />
               </Field>
             ) : (

@@ -54,7 +54,7 @@ describe('checklist form draft', () => {
   });
 
   it('asks for a domain before sending anything', () => {
-    expect(requestOf(emptyChecklistDraft, 'zendesk')).toEqual({ ok: false, errors: { domain: 'Enter the domain to check, such as example.com.' } });
+    expect(requestOf(emptyChecklistDraft, 'zendesk')).toEqual({ ok: false, errors: { domain: 'Enter the domain to check.' } });
   });
 
   it("takes an address's domain, platform, route, relay selectors, SMTP host and forwarding target", () => {

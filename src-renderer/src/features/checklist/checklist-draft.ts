@@ -97,7 +97,7 @@ export type ChecklistParse = { readonly ok: true; readonly request: ChecklistReq
 
 export function requestOf(draft: ChecklistDraft, defaultPlatform: PlatformId): ChecklistParse {
   const domain = draft.domain.trim();
-  if (domain === '') return { ok: false, errors: { domain: 'Enter the domain to check, such as example.com.' } };
+  if (domain === '') return { ok: false, errors: { domain: 'Enter the domain to check.' } };
   const text = (value: string) => {
     const trimmed = value.trim();
     return trimmed === '' ? undefined : trimmed;

@@ -9,6 +9,7 @@ import { toggleSelector } from '../wizard/relay-selector-draft';
 import type { ChecklistDraft, ChecklistErrors, ChecklistField } from './checklist-draft';
 import { defaultRoute } from './route-words';
 import { SelectorSuggestions } from './selector-suggestions';
+import { fieldMessageProps } from '../../ui/field-hint';
 
 const useStyles = makeStyles({
   form: {
@@ -82,10 +83,8 @@ export function ChecklistForm(props: ChecklistFormProps) {
   const fallbackRoute = defaultRoute(platform);
   const route = draft.route === '' ? fallbackRoute : routes.find((r) => r.id === draft.route);
   const set = <K extends ChecklistField>(key: K, value: ChecklistDraft[K]) => onChange({ ...draft, [key]: value });
-  const fieldProps = (name: ChecklistField) => {
-    const message = errors[name];
-    return message === undefined ? {} : { validationState: 'error' as const, validationMessage: message };
-  };
+  // The hint goes through here so a message that repeats it is shown alone.
+  const fieldProps = (name: ChecklistField, hint?: string) => fieldMessageProps(errors[name], hint);
   const text = (name: Exclude<ChecklistField, 'platform' | 'route'>, mono = true) => ({
     ...fieldMark(name),
     value: draft[name],
@@ -127,13 +126,13 @@ export function ChecklistForm(props: ChecklistFormProps) {
         </Text>
       )}
       <div className={styles.grid}>
-        <Field label="Domain" required hint="The domain in the From address, such as example.com." {...fieldProps('domain')}>
+        <Field label="Domain" required {...fieldProps('domain', 'The domain in the From address, such as example.com.')}>
           <Input {...text('domain', false)} inputMode="url" />
         </Field>
-        <Field label="Platform" hint="Sets the SPF include and DKIM selectors the platform needs." {...fieldProps('platform')}>
+        <Field label="Platform" {...fieldProps('platform', 'Sets the SPF include and DKIM selectors the platform needs.')}>
           <LabelSelect value={platformId} labels={platforms.labels} onChange={(value) => onChange({ ...draft, platform: value, route: '' })} />
         </Field>
-        <Field label="Sending route" hint={route?.summary ?? 'How the platform’s mail leaves; it decides which records are required.'} {...fieldProps('route')}>
+        <Field label="Sending route" {...fieldProps('route', route?.summary ?? 'How the platform’s mail leaves; it decides which records are required.')}>
           <Select
             {...fieldMark('route')}
             className={styles.fitSelect}
@@ -152,29 +151,28 @@ export function ChecklistForm(props: ChecklistFormProps) {
         <div>
           <Field
             label="Your relay's DKIM selectors"
-            hint="What your mail service signs with (the name before ._domainkey); the platform's own are checked too. Separate with commas or spaces."
-            {...fieldProps('relaySelectors')}
+            {...fieldProps('relaySelectors', "What your mail service signs with (the name before ._domainkey); the platform's own are checked too. Separate with commas or spaces.")}
           >
             <Input {...text('relaySelectors')} />
           </Field>
           <SelectorSuggestions preset={preset} value={draft.relaySelectors} onToggle={(selector) => set('relaySelectors', toggleSelector(draft.relaySelectors, selector))} />
         </div>
-        <Field label="Sending IP (optional)" hint="The IP your mail server sends from: checks its SPF verdict and reverse DNS." {...fieldProps('sendingIp')}>
+        <Field label="Sending IP (optional)" {...fieldProps('sendingIp', 'The IP your mail server sends from: checks its SPF verdict and reverse DNS.')}>
           <Input {...text('sendingIp')} />
         </Field>
-        <Field label="SMTP host (optional)" hint="Your mail server's name; its address stands in for the sending IP when none is given." {...fieldProps('smtpHost')}>
+        <Field label="SMTP host (optional)" {...fieldProps('smtpHost', "Your mail server's name; its address stands in for the sending IP when none is given.")}>
           <Input {...text('smtpHost')} />
         </Field>
-        <Field label="HELO name (optional)" hint="The name your server greets with (EHLO); checks it resolves to the sending IP." {...fieldProps('heloName')}>
+        <Field label="HELO name (optional)" {...fieldProps('heloName', 'The name your server greets with (EHLO); checks it resolves to the sending IP.')}>
           <Input {...text('heloName')} />
         </Field>
-        <Field label="SPF include of your mail service (optional)" hint="Such as spf.protection.outlook.com: an SPF record that includes it authorises your mail server." {...fieldProps('relayInclude')}>
+        <Field label="SPF include of your mail service (optional)" {...fieldProps('relayInclude', 'Such as spf.protection.outlook.com: an SPF record that includes it authorises your mail server.')}>
           <Input {...text('relayInclude')} />
         </Field>
-        <Field label="Forwarding address (optional)" hint="Where mail to the address is forwarded, such as support@yourcompany.zendesk.com." {...fieldProps('forwardingAddress')}>
+        <Field label="Forwarding address (optional)" {...fieldProps('forwardingAddress', 'Where mail to the address is forwarded, such as support@yourcompany.zendesk.com.')}>
           <Input {...text('forwardingAddress')} />
         </Field>
-        <Field label="DNS servers (optional)" hint={`IP or IP:port, separated by commas or spaces. Empty: ${dnsFallback}.`} {...fieldProps('dnsServers')}>
+        <Field label="DNS servers (optional)" {...fieldProps('dnsServers', `IP or IP:port, separated by commas or spaces. Empty: ${dnsFallback}.`)}>
           <Input {...text('dnsServers')} />
         </Field>
       </div>

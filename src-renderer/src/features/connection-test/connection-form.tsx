@@ -7,6 +7,7 @@ import { authKindLabels, defaultPorts } from '../addresses/address-labels';
 import { defaultProbePorts } from './probe-ports';
 import { SecretInput } from './secret-input';
 import { credentialsApply, effectiveFrom, type ConnectionDraft, type ConnectionErrors, type ConnectionField } from './connection-draft';
+import { fieldMessageProps } from '../../ui/field-hint';
 
 const securityOptions = {
   starttls: 'STARTTLS',
@@ -71,10 +72,8 @@ export function ConnectionForm(props: ConnectionFormProps) {
   const { draft, errors, onChange, storedFor, useStored, running, cancelling, probing, formRef } = props;
   const styles = useStyles();
   const set = <K extends keyof ConnectionDraft>(key: K, value: ConnectionDraft[K]) => onChange({ ...draft, [key]: value });
-  const fieldProps = (name: ConnectionField) => {
-    const message = errors[name];
-    return message === undefined ? {} : { validationState: 'error' as const, validationMessage: message };
-  };
+  // The hint goes through here so a message that repeats it is shown alone.
+  const fieldProps = (name: ConnectionField, hint?: string) => fieldMessageProps(errors[name], hint);
   const setSecurity = (security: Security) => {
     onChange({
       ...draft,
@@ -93,8 +92,7 @@ export function ConnectionForm(props: ConnectionFormProps) {
     <Field
       label={label}
       required={signIn}
-      hint={signIn ? 'Used for this test only and cleared once it is sent; never saved.' : 'Not used without TLS.'}
-      {...fieldProps('secret')}
+      {...fieldProps('secret', signIn ? 'Used for this test only and cleared once it is sent; never saved.' : 'Not used without TLS.')}
     >
       {(control) => <SecretInput {...control} inputRef={props.secretRef} disabled={!signIn} onPresence={props.onSecretPresence} />}
     </Field>
@@ -103,10 +101,10 @@ export function ConnectionForm(props: ConnectionFormProps) {
   return (
     <form ref={formRef} className={styles.form} onSubmit={submit} noValidate aria-label="Connection test settings">
       <div className={styles.grid}>
-        <Field label="SMTP server" required hint="For example smtp.office365.com." {...fieldProps('host')}>
+        <Field label="SMTP server" required {...fieldProps('host', 'For example smtp.office365.com.')}>
           <Input value={draft.host} onChange={(_e, d) => set('host', d.value)} autoComplete="off" spellCheck={false} className={styles.mono} />
         </Field>
-        <Field label="Port" required hint="587 with STARTTLS, 465 with implicit TLS." {...fieldProps('port')}>
+        <Field label="Port" required {...fieldProps('port', '587 with STARTTLS, 465 with implicit TLS.')}>
           <Input value={draft.port} onChange={(_e, d) => set('port', d.value)} inputMode="numeric" autoComplete="off" />
         </Field>
         <Field
@@ -118,7 +116,7 @@ export function ConnectionForm(props: ConnectionFormProps) {
           <LabelSelect value={draft.security} labels={securityOptions} onChange={setSecurity} />
         </Field>
 
-        <Field label="Username" required={signIn} hint={signIn ? 'Often the full email address.' : 'Not used without TLS.'} {...fieldProps('username')}>
+        <Field label="Username" required={signIn} {...fieldProps('username', signIn ? 'Often the full email address.' : 'Not used without TLS.')}>
           <Input value={draft.username} onChange={(_e, d) => set('username', d.value)} autoComplete="off" spellCheck={false} disabled={!signIn} />
         </Field>
         <Field label="Authentication" {...fieldProps('authKind')}>
@@ -142,16 +140,16 @@ export function ConnectionForm(props: ConnectionFormProps) {
           secretField(secretLabel(draft.authKind))
         )}
 
-        <Field label="From" hint={fromFallback === undefined ? 'The address to send as; empty skips the send-as check.' : `Empty: ${fromFallback}.`} {...fieldProps('from')}>
+        <Field label="From" {...fieldProps('from', fromFallback === undefined ? 'The address to send as; empty skips the send-as check.' : `Empty: ${fromFallback}.`)}>
           <Input value={draft.from} onChange={(_e, d) => set('from', d.value)} inputMode="email" autoComplete="off" spellCheck={false} />
         </Field>
-        <Field label="Recipient (optional)" hint="RCPT TO for the send-as check and the test message; empty: the From address." {...fieldProps('to')}>
+        <Field label="Recipient (optional)" {...fieldProps('to', 'RCPT TO for the send-as check and the test message; empty: the From address.')}>
           <Input value={draft.to} onChange={(_e, d) => set('to', d.value)} inputMode="email" autoComplete="off" spellCheck={false} />
         </Field>
-        <Field label="EHLO name (optional)" hint={`Empty: ${props.ehloFallback}.`} {...fieldProps('ehloName')}>
+        <Field label="EHLO name (optional)" {...fieldProps('ehloName', `Empty: ${props.ehloFallback}.`)}>
           <Input value={draft.ehloName} onChange={(_e, d) => set('ehloName', d.value)} autoComplete="off" spellCheck={false} className={styles.mono} />
         </Field>
-        <Field label="Ports to probe (optional)" hint={`For Probe ports. Empty: ${defaultProbePorts.join(', ')} and the port above.`} {...fieldProps('probePorts')}>
+        <Field label="Ports to probe (optional)" {...fieldProps('probePorts', `For Probe ports. Empty: ${defaultProbePorts.join(', ')} and the port above.`)}>
           <Input value={draft.probePorts} onChange={(_e, d) => set('probePorts', d.value)} inputMode="numeric" autoComplete="off" spellCheck={false} className={styles.mono} />
         </Field>
       </div>

@@ -17,6 +17,7 @@ import { LiveStatus } from '../../ui/live-status';
 import { Loading } from '../../ui/loading';
 import { ViewHeader } from '../../ui/view-header';
 import { settingsDraftOf, settingsErrorsOf, settingsPatchOf, type SettingsDraft, type SettingsErrors, type SettingsField } from './settings-draft';
+import { fieldMessageProps } from '../../ui/field-hint';
 
 const useStyles = makeStyles({
   form: { display: 'flex', flexDirection: 'column', gap: tokens.spacingVerticalL, maxWidth: '40rem' },
@@ -77,10 +78,8 @@ function SettingsForm({ settings }: { readonly settings: Settings }) {
     );
   };
 
-  const fieldProps = (name: SettingsField) => {
-    const message = errors[name];
-    return message === undefined ? {} : { validationState: 'error' as const, validationMessage: message };
-  };
+  // The hint goes through here so a message that repeats it is shown alone.
+  const fieldProps = (name: SettingsField, hint?: string) => fieldMessageProps(errors[name], hint);
 
   return (
     <form ref={formRef} className={styles.form} onSubmit={submit} noValidate aria-label="Settings">
@@ -95,8 +94,7 @@ function SettingsForm({ settings }: { readonly settings: Settings }) {
       </Field>
       <Field
         label="DNS servers"
-        hint="One IP address per line, optionally with :port. Leave empty to use this computer's resolvers."
-        {...fieldProps('dnsServers')}
+        {...fieldProps('dnsServers', "One IP address per line, optionally with :port. Leave empty to use this computer's resolvers.")}
       >
         <Textarea
           value={draft.dnsServers}
@@ -109,16 +107,15 @@ function SettingsForm({ settings }: { readonly settings: Settings }) {
       </Field>
       <Field
         label="EHLO name"
-        hint="The name Relayproof announces to SMTP servers. Leave empty to use this computer's name (never “localhost”)."
-        {...fieldProps('ehloName')}
+        {...fieldProps('ehloName', "The name Relayproof announces to SMTP servers. Leave empty to use this computer's name (never “localhost”).")}
       >
         <Input value={draft.ehloName} onChange={(_e, d) => set('ehloName', d.value)} spellCheck={false} autoComplete="off" />
       </Field>
       <div className={styles.numbers}>
-        <Field label="SMTP timeout (seconds)" hint="From 5 to 300." {...fieldProps('smtpTimeoutSeconds')}>
+        <Field label="SMTP timeout (seconds)" {...fieldProps('smtpTimeoutSeconds', 'From 5 to 300.')}>
           <Input value={draft.smtpTimeoutSeconds} onChange={(_e, d) => set('smtpTimeoutSeconds', d.value)} inputMode="numeric" autoComplete="off" />
         </Field>
-        <Field label="Secret rotation reminder (days)" hint="From 7 to 730. Leave empty for no reminders." {...fieldProps('rotationReminderDays')}>
+        <Field label="Secret rotation reminder (days)" {...fieldProps('rotationReminderDays', 'From 7 to 730. Leave empty for no reminders.')}>
           <Input
             value={draft.rotationReminderDays}
             onChange={(_e, d) => set('rotationReminderDays', d.value)}
