@@ -891,9 +891,9 @@ test.describe('Zendesk through the relay that signs with its own selector', () =
 
   test('the whole wizard ends with no failure, and the Checklist, Status and HTML report give the same verdicts', async ({ page, appSession }) => {
     test.setTimeout(300_000);
-    test.skip(unavailable !== null, unavailable ?? '');
+    test.info().skip(unavailable !== null, unavailable ?? '');
     const info = await callBridge<{ keychain: { status: string; message?: string } }>(page, 'app:get-info', {});
-    test.skip(info.keychain.status !== 'available', `No OS keychain to store the address's secret: ${info.keychain.message ?? info.keychain.status}`);
+    test.info().skip(info.keychain.status !== 'available', `No OS keychain to store the address's secret: ${info.keychain.message ?? info.keychain.status}`);
     if (relay === null || relayDns === null || dovecot === null) throw new Error('the relay loop did not start');
     const bodies = collectRpcBodies(page);
     await callBridge(page, 'settings:update', { patch: { dnsServers: [relayDns.address] } });
