@@ -91,9 +91,15 @@ test.describe('checklist', () => {
     await expect(tree).toContainText(`include:_spf2.${HEALTHY}`);
     await expect(tree.locator('ul ul ul li', { hasText: `_spf2.${HEALTHY}` }).first()).toBeVisible();
     await expect(spf.getByRole('progressbar').first()).toHaveAttribute('aria-valuenow', '3');
+    // Drawn as a diagram: a box per record, each with its share of the 10-lookup budget as a bar that says so in words.
+    await expect(tree.getByTestId('spf-node')).toHaveCount(3);
+    await expect(tree.getByRole('img', { name: '3 of the 10-lookup budget' })).toBeVisible();
 
     if (appSession.mode === 'browser') await shoot(page, 'checklist-healthy');
     await expectNoAxeViolations(page, 'the checklist of a healthy domain');
+    await page.emulateMedia({ colorScheme: 'dark' });
+    await expectNoAxeViolations(page, 'the same in the dark theme');
+    await page.emulateMedia({ colorScheme: 'light' });
   });
 
   test('a broken domain names each problem with a record to publish and a working Copy button', async ({ page, appSession }) => {
@@ -109,6 +115,8 @@ test.describe('checklist', () => {
     const dmarc = checkItem(page, 'dmarc');
     await expect(dmarc).toHaveAttribute('data-status', 'fail');
     await expect(dmarc).toContainText('p=rejectt is not a policy');
+    // Items speak the admin's words: no internal id (`dns:dkim:…`, `dkim:…`, `connection-auth`) in their text.
+    await expect(page.getByRole('main')).not.toContainText(/\bdns:[a-z]|\bdkim:[a-z0-9]|connection-auth/u);
 
     // The DMARC fix: the record with both names, its value, TTL and copy buttons.
     await expand(dmarc);
