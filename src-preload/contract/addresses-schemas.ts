@@ -37,7 +37,7 @@ export const platformSubdomainSchema = z
   .string()
   .superRefine(refuseHidden('The subdomain'))
   .regex(/^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/u, {
-    message: 'The subdomain is lowercase letters, digits and hyphens: yourcompany for yourcompany.zendesk.com.',
+    message: 'Your platform subdomain is lowercase letters, digits and hyphens, such as yourcompany in yourcompany.zendesk.com.',
   });
 
 export const reminderDaysSchema = z
