@@ -356,7 +356,10 @@ test.describe('connect-address wizard', () => {
     // Only what the route requires and fails or could not be checked (report.blocking): here the SPF
     // include of spf.protection.outlook.com and the Zendesk CNAME targets are not in the test DNS.
     // A recommended check (HELO, PTR) never holds the setup back, so it is not listed.
-    await expect(problems).toContainText('DNS: SPF record (could not be checked).');
+    // Every failing DNS item in one entry, under one link back to step 6.
+    await expect(problems).toContainText(/DNS: \d+ required checks fail or could not be checked:/u);
+    await expect(problems).toContainText('SPF record (could not be checked)');
+    await expect(problems.getByRole('button', { name: 'Back to step 6, DNS records' })).toHaveCount(1);
     await expect(problems).not.toContainText('HELO');
     await expect(problems).not.toContainText('Reverse DNS');
     await expect(problems).not.toContainText('pending');

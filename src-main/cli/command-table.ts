@@ -83,7 +83,7 @@ export const COMMANDS: readonly CliCommand[] = [
           { name: 'security', value: 'S', choices: SECURITY, help: 'starttls, tls or none' },
           { name: 'user', value: 'U', help: 'The username the server signs in with' },
           { name: 'auth-kind', value: 'K', choices: AUTH_KINDS, help: 'The kind of secret' },
-          { name: 'subdomain', value: 'S', help: 'The platform account\'s subdomain (yourcompany of yourcompany.zendesk.com)' },
+          { name: 'subdomain', value: 'S', help: 'The platform account\'s subdomain (such as yourcompany in yourcompany.zendesk.com)' },
           { name: 'route', value: 'R', choices: ROUTES, help: 'The platform\'s sending route' },
           { name: 'relay-selector', value: 'S', multiple: true, help: 'A DKIM selector the relay signs with (repeatable)' },
           { name: 'password-stdin', help: 'Read the password from standard input' },

@@ -173,7 +173,7 @@ describe('address step', () => {
   it('Zendesk asks for its subdomain and refuses one that is not a subdomain', () => {
     let s = wizardReducer(base, { type: 'set-text', field: 'address', value: 'x@example.com' });
     s = run(s, { type: 'address-checked', key: checkKey(s), result: clean('x@example.com') }, { type: 'next', context });
-    expect(s.errors.platformSubdomain).toMatch(/yourcompany for yourcompany\.zendesk\.com/u);
+    expect(s.errors.platformSubdomain).toMatch(/such as yourcompany in yourcompany\.zendesk\.com/u);
     s = run(s, { type: 'set-text', field: 'platformSubdomain', value: 'acme.zendesk.com' }, { type: 'next', context });
     expect(s.errors.platformSubdomain).toMatch(/lowercase letters, digits and hyphens/u);
   });

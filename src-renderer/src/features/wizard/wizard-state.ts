@@ -254,7 +254,7 @@ export function validateStep(state: WizardState, context: StepContext): WizardEr
       }
       if (needsSubdomain(platform)) {
         const subdomain = state.platformSubdomain.trim().toLowerCase();
-        if (subdomain === '') errors.platformSubdomain = `Enter your ${platformWord} subdomain: yourcompany for yourcompany.${platform?.forwarding?.domainSuffix ?? ''}.`;
+        if (subdomain === '') errors.platformSubdomain = `Enter your ${platformWord} subdomain, such as yourcompany in yourcompany.${platform?.forwarding?.domainSuffix ?? ''}.`;
         else {
           const parsed = platformSubdomainSchema.safeParse(subdomain);
           if (!parsed.success) errors.platformSubdomain = parsed.error.issues[0]?.message ?? 'Check the subdomain.';
