@@ -225,6 +225,11 @@ test.describe('verification status', () => {
     await expect(dmarc.getByTestId('drift-before')).toHaveText(DMARC_GOOD);
     await expect(dmarc.getByTestId('drift-after')).toHaveText(DMARC_BROKEN);
     await expect(dmarc.getByTestId('countdown')).toContainText(/Fails in 7[01] h \d+ min if the record is not put back or corrected\./u);
+    // The 72-hour window as a picture: a bar from start to deadline, a sliver of it elapsed, the ends in words.
+    const windowBar = page.getByRole('region', { name: 'DNS records inside the 72-hour window' }).getByTestId('window-timeline');
+    await expect(windowBar).toHaveCount(1);
+    expect(Number(await windowBar.getAttribute('data-elapsed'))).toBeLessThan(0.05);
+    await expect(windowBar).toContainText(/Started .+Deadline .+/u);
     const fix = dmarc.getByRole('link', { name: /Open the fix for DMARC record in the Checklist/u });
     // The Checklist on this saved address: its own input and route, the same verdicts.
     await expect(fix).toHaveAttribute('href', `#/checklist?address=${id}`);

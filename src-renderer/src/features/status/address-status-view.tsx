@@ -20,6 +20,7 @@ import { MessageProofCard } from './message-proof-card';
 import { ReceiptProgress } from './receipt-progress';
 import { RestartWindow } from './restart-window';
 import { ItemInput } from './status-input';
+import { WindowTimeline } from './window-timeline';
 import { StatusItemCard } from './status-item-card';
 import { awaitingInput, checklistHref, countdownSentence, formatTime, groupLabels, groupOrder, itemWarnings, overallLabel, remainingMs, statusHref } from './status-format';
 import { useFocusTitleWhen, useInvalidateVerification, useNow, useRecheckRun, useSendRun, useVerificationStatus, type MoveFocus } from './use-verification';
@@ -241,6 +242,7 @@ function AddressStatusBody({ status }: { readonly status: AddressStatus }) {
             {status.dnsWindow.map((d) => (
               <li key={d.itemId}>
                 {d.title}: {countdownSentence(d.state, remainingMs(d.deadlineAt, now) ?? d.countdownMs)}
+                <WindowTimeline startAt={windowStart(status, d.itemId)} deadlineAt={d.deadlineAt} now={now} />
               </li>
             ))}
           </ul>
@@ -270,4 +272,10 @@ function AddressStatusBody({ status }: { readonly status: AddressStatus }) {
       <HistorySection addressId={address.id} titles={titles} />
     </>
   );
+}
+
+/** When an item's countdown began: it went pending or stale then (null when the item is not counting). */
+function windowStart(status: AddressStatus, itemId: string): string | null {
+  const s = status.status.items.find((i) => i.id === itemId)?.status;
+  return s !== undefined && (s.state === 'pending' || s.state === 'stale') ? s.since : null;
 }
