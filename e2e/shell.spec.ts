@@ -1,3 +1,4 @@
+import type { Locator } from '@playwright/test';
 import { expect, test } from './fixtures/app';
 import { expectNoAxeViolations } from './fixtures/axe';
 import { focusedName, openView, pressUntilFocused, views } from './fixtures/views';
@@ -69,6 +70,38 @@ test.describe('shell', () => {
     await page.getByRole('dialog').getByRole('button', { name: 'Add address' }).click();
     await expect(page.getByRole('dialog').getByText('Check the highlighted fields')).toBeVisible();
     await expectNoAxeViolations(page, 'the Add an address manually dialog with errors');
+  });
+
+  test('a focused link, button and text field show a solid outline of at least 2 px, in light and dark', async ({ page }) => {
+    // The outline that draws the ring: a Fluent field draws it on its frame, not on the inner input.
+    const ring = (target: Locator) =>
+      target.evaluate((el) => {
+        const drawn = el.closest('.fui-Input, .fui-Textarea, .fui-Select, .fui-SpinButton, .fui-Combobox') ?? el;
+        const style = getComputedStyle(drawn);
+        return { style: style.outlineStyle, width: Number.parseFloat(style.outlineWidth), color: style.outlineColor, visible: el.matches(':focus-visible') };
+      });
+    for (const scheme of ['light', 'dark'] as const) {
+      await page.emulateMedia({ colorScheme: scheme });
+      await openView(page, 'checklist');
+      const form = page.getByRole('form', { name: 'Checklist' });
+      // A Tab first puts the page in keyboard modality, so focus moved afterwards shows the ring as it does for a keyboard user.
+      await page.keyboard.press('Tab');
+      const targets: Array<[string, Locator]> = [
+        ['link', page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Checklist', exact: true })],
+        ['text field', form.getByLabel('Domain')],
+        ['button', form.getByRole('button').first()],
+      ];
+      for (const [kind, target] of targets) {
+        await target.focus();
+        await expect(target).toBeFocused();
+        const seen = await ring(target);
+        expect(seen.visible, `${kind} (${scheme}) matches :focus-visible`).toBe(true);
+        expect(seen.style, `${kind} (${scheme}) outline style`).toBe('solid');
+        expect(seen.width, `${kind} (${scheme}) outline width`).toBeGreaterThanOrEqual(2);
+        expect(seen.color, `${kind} (${scheme}) outline colour`).not.toMatch(/^(?:transparent|rgba\(0, 0, 0, 0\))$/u);
+      }
+    }
+    await page.emulateMedia({ colorScheme: 'light' });
   });
 
   test('the page carries a Content Security Policy and has no Node globals', async ({ page, appSession }) => {
