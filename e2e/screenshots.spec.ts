@@ -1,9 +1,10 @@
-import { mkdir } from 'node:fs/promises';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Page } from '@playwright/test';
 import { expect, test } from './fixtures/app';
 import { openView, views } from './fixtures/views';
 import { waitForRpcIdle } from './fixtures/rpc-idle';
+import AxeBuilder from '@axe-core/playwright';
 
 const screensDir = join(import.meta.dirname, 'artifacts', 'screens');
 
@@ -27,10 +28,55 @@ async function shootReadme(page: Page, theme: 'light' | 'dark'): Promise<void> {
   }
 }
 
+/** Text that must never reach the screen: template placeholders, JavaScript leftovers, internal item ids. */
+const LEAKS = [/\{\{/u, /\{subdomain\}/u, /\bundefined\b/u, /\bNaN\b/u, /\[object Object\]/u, /\bdns:(dkim|spf|dmarc):?/u, /\bconnection-auth\b/u, /\bemail-received\b/u];
+
+interface Review {
+  readonly view: string;
+  readonly theme: 'light' | 'dark';
+  readonly axe: readonly string[];
+  readonly overflowPx: number;
+  readonly leaks: readonly string[];
+}
+
+/** The machine half of e2e/screenshot-review.md for the view on screen. */
+async function review(page: Page, view: string, theme: 'light' | 'dark'): Promise<Review> {
+  await page.evaluate(() => Promise.race([Promise.all(document.getAnimations().map((a) => a.finished.catch(() => undefined))), new Promise((r) => setTimeout(r, 2_000))]));
+  const axe = await new AxeBuilder({ page }).exclude('[data-tabster-dummy]').analyze();
+  const overflowPx = await page.evaluate(() => Math.max(0, document.documentElement.scrollWidth - document.documentElement.clientWidth));
+  const text = await page.locator('body').innerText();
+  return {
+    view,
+    theme,
+    axe: axe.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`),
+    overflowPx,
+    leaks: LEAKS.filter((re) => re.test(text)).map((re) => (re.exec(text)?.[0] ?? re.source)),
+  };
+}
+
+async function writeReview(reviews: readonly Review[]): Promise<void> {
+  const template = await readFile(join(import.meta.dirname, 'screenshot-review.md'), 'utf8');
+  const human = template.slice(template.indexOf('## Human checks'));
+  const rows = reviews.map((r) => `| ${r.view} | ${r.theme} | ${r.axe.length === 0 ? 'pass' : `FAIL: ${r.axe.join('; ')}`} | ${r.overflowPx === 0 ? 'pass' : `FAIL: ${r.overflowPx} px wider`} | ${r.leaks.length === 0 ? 'pass' : `FAIL: ${r.leaks.join(', ')}`} | \`${r.view}${r.theme === 'dark' ? '-dark' : ''}.png\` |`);
+  const views = [...new Set(reviews.map((r) => r.view))];
+  const body = [
+    '# Screenshot review (filled by e2e/screenshots.spec.ts)',
+    '',
+    '## Machine checks',
+    '',
+    '| View | Theme | axe | No horizontal scroll | No template or internal text | Picture |',
+    '|---|---|---|---|---|---|',
+    ...rows,
+    '',
+    ...views.flatMap((v) => [`${human.replace('## Human checks (per view)', `## Human checks: ${v}`)}`]),
+  ].join('\n');
+  await writeFile(join(screensDir, 'review.md'), body);
+}
+
 // Pictures for people reviewing the UI; one browser is enough.
 test('screenshots of every view (browser project)', async ({ page, appSession }) => {
   test.info().skip(appSession.mode !== 'browser', 'Screenshots are taken in the browser project only');
-  test.setTimeout(120_000);
+  test.setTimeout(300_000);
   await mkdir(screensDir, { recursive: true });
 
   await openView(page, 'addresses');
@@ -49,9 +95,11 @@ test('screenshots of every view (browser project)', async ({ page, appSession })
     await expect(dialog).toBeHidden();
   }
 
+  const reviews: Review[] = [];
   for (const view of views) {
     await openView(page, view.id);
     await shoot(page, view.id);
+    reviews.push(await review(page, view.id, 'light'));
   }
   await shootReadme(page, 'light');
 
@@ -71,11 +119,15 @@ test('screenshots of every view (browser project)', async ({ page, appSession })
   await page.keyboard.press('Escape');
 
   await page.emulateMedia({ colorScheme: 'dark' });
-  await openView(page, 'addresses');
-  await shoot(page, 'addresses-dark');
-  await openView(page, 'settings');
-  await shoot(page, 'settings-dark');
+  for (const view of views) {
+    await openView(page, view.id);
+    await shoot(page, `${view.id}-dark`);
+    reviews.push(await review(page, view.id, 'dark'));
+  }
   await shootReadme(page, 'dark');
+  // e2e/screenshot-review.md, filled: the machine checks must pass; the human ones are boxes to tick.
+  await writeReview(reviews);
+  expect(reviews.filter((r) => r.axe.length > 0 || r.overflowPx > 0 || r.leaks.length > 0)).toEqual([]);
 });
 
 test.describe('banners', () => {
