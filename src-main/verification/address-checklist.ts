@@ -22,7 +22,8 @@ export interface AddressChecklistFacts {
   readonly dnsServers: readonly string[];
 }
 
-function domainOfAddress(address: string): string {
+/** The address's domain in ASCII (punycode), as DNS and DMARC alignment compare it. */
+export function domainOf(address: string): string {
   const domain = address.slice(address.lastIndexOf('@') + 1).toLowerCase();
   return domainToAscii(domain) ?? domain;
 }
@@ -35,7 +36,7 @@ export function signedSelectors(proof: MessageProof | null, domain: string): str
 }
 
 export function addressChecklistInput(address: Address, facts: AddressChecklistFacts): ChecklistInputDraft {
-  const domain = domainOfAddress(address.address);
+  const domain = domainOf(address.address);
   const relaySelectors = [...new Set([...address.selectors, ...signedSelectors(facts.lastProof, domain)])].slice(0, 16);
   const sendingIp = facts.lastProof?.sender.ip ?? undefined;
   // The name the relay greeted the receiver with, as that receiver's Received header recorded it.

@@ -10,7 +10,6 @@
  * a one-shot CLI command never starts a timer.
  */
 import { randomUUID } from 'node:crypto';
-import { domainToAscii } from '../../src-preload/contract/fields';
 import {
   fail,
   ok,
@@ -34,7 +33,7 @@ import type { Logger } from '../log/logger';
 import type { EnsureAppToken } from '../m365/background-token';
 import type { LoadPlatformsResult, PlatformCatalog } from '../providers/platforms';
 import type { LoadProvidersResult } from '../providers/providers';
-import { addressChecklistInput, notNeededItems } from './address-checklist';
+import { addressChecklistInput, domainOf, notNeededItems } from './address-checklist';
 import type { SmtpTestOptions, SmtpTestRequest } from '../smtp/lending-test';
 import type { AppStore } from '../store/store';
 import { recordRun } from './history';
@@ -115,10 +114,7 @@ export interface RunCoordinator extends RunCoordination {
 
 const RECHECK_ITEMS_DNS = 'dns';
 
-export function domainOf(address: string): string {
-  const domain = address.slice(address.lastIndexOf('@') + 1).toLowerCase();
-  return domainToAscii(domain) ?? domain;
-}
+export { domainOf };
 
 export function errorObservation(itemId: Observation['itemId'], at: string, source: 'smtp' | 'dns' | 'imap', error: AppError): Observation {
   const text = `${error.message}${error.hint === undefined ? '' : ` ${error.hint}`}`;
