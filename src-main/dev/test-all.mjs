@@ -12,7 +12,7 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -87,11 +87,14 @@ function inKeyringSession(command, args, dataHome) {
 
 const totals = { passed: 0, failed: 0, skipped: 0 };
 const skipReasons = [];
+/** Names of the failing tests, printed again just above the summary so the tail of a CI log shows them. */
+const failures = [];
 
 function countStep(label, status) {
   if (status === 0) totals.passed += 1;
   else {
     totals.failed += 1;
+    failures.push(label);
     console.log(`✗ ${label} failed`);
   }
 }
@@ -204,7 +207,10 @@ function runSuites() {
     totals.failed += vitestReport.numFailedTests;
     totals.skipped += vitestReport.numPendingTests + (vitestReport.numTodoTests ?? 0);
     for (const suite of vitestReport.testResults ?? [])
-      for (const t of suite.assertionResults ?? []) if (t.status === 'skipped' || t.status === 'pending') skipReasons.push(`vitest: ${t.fullName ?? t.title}`);
+      for (const t of suite.assertionResults ?? []) {
+        if (t.status === 'skipped' || t.status === 'pending') skipReasons.push(`vitest: ${t.fullName ?? t.title}`);
+        if (t.status === 'failed') failures.push(`vitest: ${relative(root, suite.name ?? '')} › ${t.fullName ?? t.title}`);
+      }
     // A suite that failed to load, a failing beforeAll (its tests show as skipped) or an
     // unhandled error (tests show as passed) leave numFailedTests at 0: vitest's own
     // exit status is the truth then.
@@ -238,8 +244,10 @@ function runSuites() {
     totals.skipped += stats.skipped ?? 0;
     const visit = (suite) => {
       for (const spec of suite.specs ?? [])
-        for (const t of spec.tests ?? [])
+        for (const t of spec.tests ?? []) {
           for (const a of t.annotations ?? []) if (a.type === 'skip' && a.description) skipReasons.push(`playwright ${t.projectName}: ${a.description}`);
+          if (t.status === 'unexpected') failures.push(`playwright ${t.projectName}: ${spec.file}:${spec.line} › ${spec.title}`);
+        }
       for (const child of suite.suites ?? []) visit(child);
     };
     for (const suite of pwReport.suites ?? []) visit(suite);
@@ -253,6 +261,10 @@ if (skipReasons.length > 0) {
   const counted = new Map();
   for (const reason of skipReasons) counted.set(reason, (counted.get(reason) ?? 0) + 1);
   for (const [reason, count] of counted) console.log(`  - ${reason}${count > 1 ? ` (${count} tests)` : ''}`);
+}
+if (failures.length > 0) {
+  console.log('\nFailed:');
+  for (const name of failures) console.log(`  ✗ ${name}`);
 }
 const summary = `${totals.passed} passed, ${totals.failed} failed${totals.skipped > 0 ? `, ${totals.skipped} skipped` : ''}`;
 console.log(`\n${summary}`);
