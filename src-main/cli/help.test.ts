@@ -160,6 +160,61 @@ describe('completion', () => {
     expect(completionScript('zsh').startsWith('#compdef relayproof')).toBe(true);
   });
 
+  /** True when `shell` is on PATH; otherwise the test says why it skips. */
+  const hasShell = async (shell: string): Promise<boolean> => run('sh', ['-c', `command -v ${shell}`]).then(
+    () => true,
+    () => false,
+  );
+
+  it('the fish script loads in a real fish and completes commands, subcommands, options and values', async (context) => {
+    if (!(await hasShell('fish'))) {
+      context.skip('fish is not installed (npm test installs it on Debian as root)');
+      return;
+    }
+    const file = join(dataDir, 'relayproof.fish');
+    writeFileSync(file, (await cli(['completion', 'fish'])).stdout);
+    await expect(run('fish', ['-n', file])).resolves.toBeDefined();
+    // `complete -C LINE` asks fish what it would offer at the end of LINE: the real engine.
+    const complete = async (line: string): Promise<string[]> =>
+      (await run('fish', ['--no-config', '-c', `source ${file}; complete -C '${line}'`])).stdout
+        .split('\n')
+        .filter((l) => l !== '')
+        .map((l) => l.split('\t')[0] ?? '');
+    expect(await complete('relayproof sm')).toEqual(['smtp']);
+    expect((await complete('relayproof smtp ')).sort()).toEqual(['probe', 'test']);
+    expect((await complete('relayproof smtp test --security ')).sort()).toEqual(['none', 'starttls', 'tls']);
+    expect(await complete('relayproof check example.com --dns')).toEqual(['--dns-server']);
+    expect((await complete('relayproof completion ')).sort()).toEqual(['bash', 'fish', 'zsh']);
+  });
+
+  it('the zsh script is valid zsh and its function offers commands, subcommands, options and values', async (context) => {
+    if (!(await hasShell('zsh'))) {
+      context.skip('zsh is not installed (npm test installs it on Debian as root)');
+      return;
+    }
+    const file = join(dataDir, '_relayproof');
+    writeFileSync(file, (await cli(['completion', 'zsh'])).stdout);
+    await expect(run('zsh', ['-n', file])).resolves.toBeDefined();
+    // zsh's completion widgets need a terminal; the script's own logic runs in a real zsh
+    // with _describe, compadd and _files standing in, printing what they were given.
+    const harness = [
+      '_describe() { local arr=$2; local e; for e in ${(P)arr}; do print -r -- "${e%%:*}"; done }',
+      'compadd() { shift; local w; for w in "$@"; do print -r -- "$w"; done }',
+      "_files() { print -r -- '<files>' }",
+      `source ${file} >/dev/null`,
+    ].join('\n');
+    const complete = async (...words: string[]): Promise<string[]> => {
+      const call = `words=(relayproof ${words.map((w) => `'${w}'`).join(' ')}); CURRENT=${words.length + 1}; _relayproof`;
+      return (await run('zsh', ['-f', '-c', `${harness}\n${call}`])).stdout.split('\n').filter((l) => l !== '');
+    };
+    expect(await complete('')).toContain('smtp');
+    expect(await complete('smtp', '')).toEqual(['test', 'probe']);
+    expect(await complete('smtp', 'test', '--security', '')).toEqual(['starttls', 'tls', 'none']);
+    expect(await complete('check', 'example.com', '--')).toContain('--dns-server');
+    expect(await complete('completion', '')).toEqual(['bash', 'zsh', 'fish']);
+    expect(await complete('address', 'import', '')).toEqual(['<files>']);
+  });
+
   it('names in the table are plain words, so the scripts need no quoting for them', () => {
     for (const command of COMMANDS) {
       for (const sub of [command, ...(command.subcommands ?? [])]) {
