@@ -320,7 +320,7 @@ test.describe('connection test (the private CA is not trusted: the admin pins it
     await expect(hold).toContainText(`A certificate was pinned for 127.0.0.1 since the password of ${address} was last tested; type the password again and test, or rotate it.`);
     const sessionsBefore = peer.sessions.length;
     await page.getByRole('button', { name: 'Test again' }).click();
-    await expect(page.getByText('The test could not run', { exact: true })).toBeVisible();
+    await expect(page.getByText('The stored secret was not sent', { exact: true })).toBeVisible();
     expect(peer.sessions.length).toBe(sessionsBefore);
     await hold.getByRole('button', { name: 'Type it again' }).click();
     await form(page).getByLabel('Password for this test only').fill(secret);

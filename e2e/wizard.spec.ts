@@ -720,7 +720,7 @@ test.describe('the wizard works like an OS dialog', () => {
     const result = page.getByTestId('connection-result');
     await expect(result).toBeFocused();
     await expect(result).toBeInViewport();
-    await expect(page.getByText('The test could not run', { exact: true })).toBeVisible();
+    await expect(page.getByText('The stored secret was not sent', { exact: true })).toBeVisible();
     await expect(result).toBeFocused();
 
     // A password typed for a test without TLS is never sent, so it stays for the retry over TLS.

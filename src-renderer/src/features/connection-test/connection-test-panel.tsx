@@ -1,3 +1,4 @@
+import type { AppError } from '../../../../src-preload/contract';
 import {
   Button,
   Link,
@@ -274,7 +275,7 @@ export function ConnectionTestPanel({ address, headingLevel = 2, onReport }: Con
         {serverError === null || serverIssues === null ? null : (
           <ErrorBar
             error={summaryOf(serverError, serverIssues)}
-            title={Object.keys(serverIssues.byField).length > 0 ? 'Check the highlighted fields' : 'The test could not run'}
+            title={errorTitleOf(serverError, Object.keys(serverIssues.byField).length > 0)}
             {...(secretWasCleared ? { extra: 'For safety the secret field was cleared: type the secret again.' } : {})}
           />
         )}
@@ -411,4 +412,17 @@ function switchFor(code: FailureCode | undefined): { readonly security: Security
 
 function sentence(text: string): string {
   return text.charAt(0).toUpperCase() + text.slice(1);
+}
+
+/**
+ * The heading over a test that did not run. A stored secret held back (a pin or the server
+ * changed since it was saved) is not a failure of the test: the heading says what Relayproof
+ * withheld, and the message and hint below say why and what to type.
+ */
+export function errorTitleOf(error: AppError, fieldsFlagged: boolean): string {
+  if (fieldsFlagged) return 'Check the highlighted fields';
+  if (error.code === 'conflict' && typeof error.details?.['lending'] === 'string') {
+    return error.details['purpose'] === 'oauth' ? 'The held OAuth 2.0 token was not sent' : 'The stored secret was not sent';
+  }
+  return 'The test could not run';
 }
