@@ -1,12 +1,13 @@
 import { Link, makeStyles, mergeClasses, Text, tokens } from '@fluentui/react-components';
-import type { ReactNode } from 'react';
+import { Fragment, type ReactNode } from 'react';
 import type { Drift, Evidence, StatusView } from '../../../../src-preload/contract/verification-schemas';
 import { isDnsItemId } from '../../../../src-preload/contract/verification-schemas';
 import { DetailsList } from '../../ui/details-list';
+import { LocalTime } from '../../ui/local-time';
 import { DnsText } from '../checklist/dns-text';
 import { StatusChip } from '../checklist/status-chip';
 import { ItemStateChip } from './item-state-chip';
-import { awaitingInput, countdownSentence, formatDuration, formatTime, isUndecided, itemWarnings, remainingMs } from './status-format';
+import { awaitingInput, countdownSentence, formatDuration, isUndecided, itemWarnings, remainingMs } from './status-format';
 
 export type ViewItem = StatusView['items'][number];
 
@@ -112,7 +113,7 @@ export function StatusItemCard({ item, now, checklistHref, input = null }: Statu
       {left !== null && deadline !== null && (s.state === 'pending' || s.state === 'stale') ? (
         <Text as="p" className={styles.countdown} data-testid="countdown">
           {dns ? countdownSentence(s.state, left) : `Gives up in ${formatDuration(left)}.`}{' '}
-          <span className={styles.secondary}>(deadline {formatTime(deadline, '')})</span>
+          <span className={styles.secondary}>(deadline <LocalTime iso={deadline} />)</span>
         </Text>
       ) : null}
       {drift === null ? null : <DriftBox drift={drift} alarming={s.state === 'stale'} />}
@@ -124,7 +125,7 @@ export function StatusItemCard({ item, now, checklistHref, input = null }: Statu
       {asks === null ? null : input}
       {item.lastError === null || (asks !== null && s.state === 'unverified') ? null : (
         <Text as="p" size={200} className={styles.secondary}>
-          {asks === null ? 'The last check could not decide' : 'The last check needs your input'} ({formatTime(item.lastError.at, '')}): {item.lastError.message}
+          {asks === null ? 'The last check could not decide' : 'The last check needs your input'} (<LocalTime iso={item.lastError.at} />): {item.lastError.message}
         </Text>
       )}
       {evidence === null ? null : <EvidenceDetails evidence={evidence} times={quiet ? timesLine(item) : null} />}
@@ -151,13 +152,24 @@ function unverifiedHint(item: ViewItem): string {
   }
 }
 
-function timesLine(item: ViewItem): string {
-  const parts: string[] = [];
+/** Since when, last verified and last checked: each time with its exact UTC time on hover. */
+function timesLine(item: ViewItem): ReactNode {
+  const parts: ReactNode[] = [];
   const s = item.status;
-  if (s.since !== null) parts.push(`${s.state === 'unverified' ? 'Reset' : 'In this state since'} ${formatTime(s.since, '')}`);
-  if (s.state === 'stale') parts.push(`last verified ${formatTime(s.verifiedSince, '')}`);
-  parts.push(item.checkedAt === null ? 'never checked' : `checked ${formatTime(item.checkedAt, '')}`);
-  return `${parts.join(' · ')}.`;
+  if (s.since !== null) parts.push(<>{s.state === 'unverified' ? 'Reset' : 'In this state since'} <LocalTime iso={s.since} /></>);
+  if (s.state === 'stale' && s.verifiedSince !== null) parts.push(<>last verified <LocalTime iso={s.verifiedSince} /></>);
+  parts.push(item.checkedAt === null ? 'never checked' : <>checked <LocalTime iso={item.checkedAt} /></>);
+  return (
+    <>
+      {parts.map((part, i) => (
+        <Fragment key={i}>
+          {i > 0 ? ' · ' : null}
+          {part}
+        </Fragment>
+      ))}
+      .
+    </>
+  );
 }
 
 /** What the value was when verified and what it is now (a DNS record, the sending IP, d=/s=). */
@@ -169,11 +181,11 @@ export function DriftBox({ drift, alarming }: { readonly drift: Drift; readonly 
         {alarming ? 'Changed since it was verified:' : 'Changed since the last check, and still passes:'}
       </Text>
       <dl className={styles.drift}>
-        <dt className={styles.term}>Before ({formatTime(drift.beforeAt, '')})</dt>
+        <dt className={styles.term}>Before (<LocalTime iso={drift.beforeAt} />)</dt>
         <dd className={mergeClasses(styles.value, styles.mono)} data-testid="drift-before">
           {drift.before === null ? '(nothing)' : <Lines text={drift.before} />}
         </dd>
-        <dt className={styles.term}>After ({formatTime(drift.afterAt, '')})</dt>
+        <dt className={styles.term}>After (<LocalTime iso={drift.afterAt} />)</dt>
         <dd className={mergeClasses(styles.value, styles.mono)} data-testid="drift-after">
           {drift.after === null ? '(nothing: the value is gone)' : <Lines text={drift.after} />}
         </dd>
@@ -182,7 +194,7 @@ export function DriftBox({ drift, alarming }: { readonly drift: Drift; readonly 
   );
 }
 
-function EvidenceDetails({ evidence, times }: { readonly evidence: Evidence; readonly times: string | null }) {
+function EvidenceDetails({ evidence, times }: { readonly evidence: Evidence; readonly times: ReactNode | null }) {
   const styles = useStyles();
   const seen = new Map<string, number>();
   const items = evidence.facts.map((fact) => {
@@ -192,7 +204,7 @@ function EvidenceDetails({ evidence, times }: { readonly evidence: Evidence; rea
   });
   return (
     <details className={styles.evidence}>
-      <summary className={styles.summary}>Evidence ({evidenceSource(evidence.source)}, {formatTime(evidence.observedAt, '')})</summary>
+      <summary className={styles.summary}>Evidence ({evidenceSource(evidence.source)}, <LocalTime iso={evidence.observedAt} />)</summary>
       {times === null ? null : (
         <Text as="p" size={200} className={styles.secondary}>
           {times}
