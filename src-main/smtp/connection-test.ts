@@ -53,7 +53,7 @@ import { createRedactor, secretForms } from './secret-redactor';
 import { envelopeFailure, openEnvelope, resetEnvelope } from './send-as';
 import { defaultWireLimits, SmtpWire, type SessionBudget, type WireLimits } from './smtp-wire';
 import { netConnect, type Connect } from './tcp-connect';
-import { buildTestMessage } from './test-message';
+import { buildTestMessage, type PerMessageHeaderFormat } from './test-message';
 import { openTlsWithPinCheck } from './tls-pin-check';
 import { createTlsTrust } from './tls-trust';
 import { TranscriptRecorder } from './transcript';
@@ -84,6 +84,8 @@ export interface SmtpEngineDeps {
   readonly limits?: Partial<WireLimits>;
   /** The connector platform's headersToPersist, carried by the test message (smtp/test-message.ts). */
   readonly platformHeaders?: readonly string[] | null;
+  /** The platform's per-message headers: the test message carries placeholders of their shape. */
+  readonly perMessageHeaders?: readonly PerMessageHeaderFormat[] | null;
   /** The diagnosis catalogue; default: read from the app's resources/ when a test fails. */
   readonly catalogue?: ReplyCatalogue;
   /**
@@ -373,6 +375,7 @@ export async function runConnectionTest(req: ConnectionTestRequest, options: Con
           token: (options.token ?? (() => randomBytes(9).toString('base64url')))(),
           date: clock(),
           platformHeaders: options.platformHeaders ?? null,
+          perMessageHeaders: options.perMessageHeaders ?? null,
         });
         const pending: TestSendResult = { token: message.token, messageId: message.messageId, subject: message.subject, queueResponse: null, accepted: false };
         testSend = pending;

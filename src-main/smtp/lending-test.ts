@@ -20,6 +20,7 @@ import { parseAddress } from '../addresses/address-check';
 import { lastTestOf } from '../addresses/lifecycle';
 import { notFoundAddress } from '../addresses/not-found';
 import { testConnection } from './connection-test';
+import type { PerMessageHeaderFormat } from './test-message';
 import type { ConnectionReport, ConnectionTestInput, PhaseEvent, connectionTestFieldsSchema, smtpCredentialsFieldsSchema } from '../../src-preload/contract/smtp-schemas';
 import type { AppStore } from '../store/store';
 import { bind, checkLending, ipsOf, refreshedAfterSignIn, sameSecret, withBinding, type LendingCheck } from '../vault/lending-binding';
@@ -128,11 +129,12 @@ export function createSmtpTester(deps: SmtpTestDeps): SmtpTester {
   }
 
   /** The headersToPersist of the saved address's platform; null when there is none to say. */
-  async function platformHeadersOf(addressId: string | undefined): Promise<readonly string[] | null> {
+  async function platformHeadersOf(addressId: string | undefined): Promise<{ readonly platformHeaders: readonly string[] | null; readonly perMessageHeaders: readonly PerMessageHeaderFormat[] | null }> {
     const address = addressId === undefined ? undefined : store.getAddress(addressId);
-    if (address === undefined || deps.platforms === undefined) return null;
+    if (address === undefined || deps.platforms === undefined) return { platformHeaders: null, perMessageHeaders: null };
     const loaded = await deps.platforms();
-    return loaded.ok ? (loaded.platforms.get(address.platform)?.headersToPersist?.headers ?? null) : null;
+    const platform = loaded.ok ? loaded.platforms.get(address.platform) : undefined;
+    return { platformHeaders: platform?.headersToPersist?.headers ?? null, perMessageHeaders: platform?.perMessageHeaders ?? null };
   }
 
   /**
@@ -152,7 +154,7 @@ export function createSmtpTester(deps: SmtpTestDeps): SmtpTester {
     const readiness = await readinessOf(addressId);
     // Every message sent for a saved address is the platform's verification email, whichever
     // view sent it, so the relay treats it (and the proof checks it) like the platform's mail.
-    const platformHeaders = send ? await platformHeadersOf(addressId) : null;
+    const { platformHeaders, perMessageHeaders } = send ? await platformHeadersOf(addressId) : { platformHeaders: null, perMessageHeaders: null };
     const fromKeychain = credentials !== null && secret === undefined;
     // A pin given with the call may only accompany a secret given with the call: a
     // stored secret is never sent to a certificate that only this call vouches for.
@@ -166,7 +168,7 @@ export function createSmtpTester(deps: SmtpTestDeps): SmtpTester {
       ...(pin !== undefined ? { pinSha256: pin } : {}),
       ...(fields.ehloName !== undefined ? { ehloName: fields.ehloName } : {}),
     };
-    const options = { signal, ...(onPhase !== undefined ? { onPhase } : {}), catalogue: replies.value, platformHeaders, readiness };
+    const options = { signal, ...(onPhase !== undefined ? { onPhase } : {}), catalogue: replies.value, platformHeaders, perMessageHeaders, readiness };
     if (credentials === null) return testConnection({ ...request, credentials: null } as ConnectionTestInput, options);
     if (secret !== undefined) {
       const typed = await testConnection({ ...request, credentials: { ...credentials, secret } } as ConnectionTestInput, options);

@@ -7,7 +7,9 @@
  * relay — with the platform's own values, so the proof on arrival checks what the
  * platform's mail will carry.
  */
+import { createHash } from 'node:crypto';
 import MailComposer from 'nodemailer/lib/mail-composer';
+import type { PlatformPerMessageHeader } from '../../src-preload/contract/platform-connector-facts';
 
 export const TOKEN_HEADER = 'X-Relayproof-Token';
 
@@ -21,7 +23,21 @@ export interface TestMessageOptions {
    * "X-Mailer: Zendesk Mailer": null or absent for a test of no saved address.
    */
   readonly platformHeaders?: readonly string[] | null | undefined;
+  /**
+   * The headers the platform sets per message (resources/platforms perMessageHeaders):
+   * the message carries a placeholder value of the same shape, derived from the token.
+   */
+  readonly perMessageHeaders?: readonly PerMessageHeaderFormat[] | null | undefined;
 }
+
+/** A header the platform sets per message and the shape of its value (Zendesk: 6 and 24 characters). */
+export type PerMessageHeaderFormat = Pick<PlatformPerMessageHeader, 'name' | 'length' | 'alphabet'>;
+
+const ALPHABETS: Readonly<Record<PerMessageHeaderFormat['alphabet'], string>> = {
+  digits: '0123456789',
+  hex: '0123456789abcdef',
+  alphanumeric: '0123456789abcdefghijklmnopqrstuvwxyz',
+};
 
 export interface MessageHeader {
   readonly name: string;
@@ -72,6 +88,38 @@ export function verificationHeaders(headersToPersist?: readonly string[] | null)
   return out;
 }
 
+/**
+ * Placeholder values for the platform's per-message headers, in the platform's format.
+ * They are derived from the token (not random) so the proof on arrival knows what was
+ * sent from the token alone, whether the message comes over IMAP or as an .eml file.
+ */
+export function perMessagePlaceholders(token: string, formats: readonly PerMessageHeaderFormat[] | null | undefined): MessageHeader[] {
+  const out: MessageHeader[] = [];
+  for (const format of formats ?? []) {
+    if (!HEADER_NAME.test(format.name) || format.name.toLowerCase() === TOKEN_HEADER.toLowerCase()) continue;
+    const alphabet = ALPHABETS[format.alphabet];
+    let value = '';
+    for (let round = 0; value.length < format.length; round += 1) {
+      const digest = createHash('sha256').update(`${token}\0${format.name.toLowerCase()}\0${round}`).digest();
+      for (const byte of digest) {
+        if (value.length === format.length) break;
+        value += alphabet[byte % alphabet.length] ?? '0';
+      }
+    }
+    out.push({ name: format.name, value });
+  }
+  return out;
+}
+
+/** The verification headers plus the per-message placeholders for this token (what is sent, and so what is expected). */
+export function verificationHeadersFor(token: string, headersToPersist?: readonly string[] | null, perMessage?: readonly PerMessageHeaderFormat[] | null): MessageHeader[] {
+  const out = verificationHeaders(headersToPersist);
+  for (const header of perMessagePlaceholders(token, perMessage)) {
+    if (!out.some((h) => h.name.toLowerCase() === header.name.toLowerCase())) out.push(header);
+  }
+  return out;
+}
+
 export interface TestMessage {
   readonly token: string;
   readonly messageId: string;
@@ -85,7 +133,7 @@ export async function buildTestMessage(options: TestMessageOptions): Promise<Tes
   const domain = options.from.slice(options.from.lastIndexOf('@') + 1);
   const messageId = `<relayproof-${options.token}@${domain}>`;
   const subject = `Relayproof test ${options.token}`;
-  const headers = verificationHeaders(options.platformHeaders);
+  const headers = verificationHeadersFor(options.token, options.platformHeaders, options.perMessageHeaders);
   const composer = new MailComposer({
     from: options.from,
     to: options.to,

@@ -22,6 +22,9 @@ import { buildReport, reportJson } from './report';
 import { reportHtml } from './report-html';
 import type { AddressVerificationState, ItemId, ItemState, Observation } from '../../src-preload/contract/verification-schemas';
 import { initialStatus, reduceStatus, statusView } from './status-machine';
+import { verificationHeaders, type PerMessageHeaderFormat } from '../smtp/test-message';
+import { perMessageHeaders } from './observations';
+import { loadPlatforms, repositoryResourcesDir } from '../providers/platforms';
 
 const fixture = useMailLoop();
 const tmp = mkdtempSync(join(tmpdir(), 'relayproof-eml-'));
@@ -50,13 +53,23 @@ function imap(loop: MailLoop, token: string, extra: Partial<ImapReceiveOptions> 
 }
 
 /** `waitMs`: the receipt deadline, counted from when waiting starts (not from the send). */
-async function verificationRun(loop: MailLoop, behaviour: RelayBehaviour, receive: Partial<ImapReceiveOptions> & { waitMs?: number } = {}): Promise<LoopRun> {
+/** A platform's headers, as resources/platforms gives them: the message carries them and the proof checks them. */
+interface PlatformHeaders {
+  readonly headersToPersist: readonly string[];
+  readonly formats: readonly PerMessageHeaderFormat[];
+}
+
+async function verificationRun(loop: MailLoop, behaviour: RelayBehaviour, receive: Partial<ImapReceiveOptions> & { waitMs?: number } = {}, platform?: PlatformHeaders): Promise<LoopRun> {
   const { waitMs = 5_000, ...receiveOptions } = receive;
   loop.relay.setBehaviour(behaviour);
   const token = newToken();
   const observations: Observation[] = [];
+  const platformInput =
+    platform === undefined
+      ? {}
+      : { expectedHeaders: verificationHeaders(platform.headersToPersist), perMessageHeaders: perMessageHeaders(platform.headersToPersist), perMessageFormats: platform.formats };
   const result = await runVerificationEmail(
-    { domain: ACME, onObservation: (o) => observations.push(o) },
+    { domain: ACME, onObservation: (o) => observations.push(o), ...platformInput },
     {
       send: (signal) =>
         testConnection(
@@ -70,7 +83,13 @@ async function verificationRun(loop: MailLoop, behaviour: RelayBehaviour, receiv
             credentials: { kind: 'password', username: SUPPORT, secret: SUBMIT_SECRET },
             timeouts: { deadlineMs: 15_000 },
           },
-          { ca: [loop.pki.ca], signal, token: () => token, hostname: () => 'workstation.acme.test' },
+          {
+            ca: [loop.pki.ca],
+            signal,
+            token: () => token,
+            hostname: () => 'workstation.acme.test',
+            ...(platform === undefined ? {} : { platformHeaders: platform.headersToPersist, perMessageHeaders: platform.formats }),
+          },
         ),
       receive: (t, ctx) => receiveByImap(imap(loop, t, { signal: ctx.signal, onProgress: ctx.onProgress, deadlineAt: new Date(Date.now() + waitMs), ...receiveOptions })),
       resolver: toMailauthResolver(fixture.dns.resolver({ timeoutMs: 10_000, retries: 2 })),
@@ -173,6 +192,49 @@ describe('the verification email loop through a real relay and a real mailbox', 
     expect(item(state, 'headers-intact')?.state).toBe('failed');
     expect(explanation(item(state, 'headers-intact'))).toMatch(/^X-Auto-Response-Suppress was removed on the way/u);
     expect(result.proof?.pass).toBe(true);
+  });
+
+  describe("a Zendesk address: the per-message headers carry placeholders in Zendesk's format and are checked", () => {
+    async function zendeskHeaders(): Promise<PlatformHeaders> {
+      const loaded = await loadPlatforms(repositoryResourcesDir());
+      if (!loaded.ok) throw new Error(loaded.problems.join('\n'));
+      const zendesk = loaded.platforms.get('zendesk');
+      return { headersToPersist: zendesk?.headersToPersist?.headers ?? [], formats: zendesk?.perMessageHeaders ?? [] };
+    }
+
+    it('arriving unchanged, they pass the headers item (not "not tested")', async (ctx) => {
+      const loop = fixture.loop(ctx);
+      const { state, result } = await verificationRun(loop, { signers: [fixture.keys.acmeRelay] }, {}, await zendeskHeaders());
+      expect(result.proof?.headers['X-Zendesk-From-Account-Id']).toMatchObject({ present: true, unchanged: true });
+      expect(result.proof?.headers['X-Zendesk-From-Account-Id']?.value).toMatch(/^[0-9a-z]{6}$/u);
+      expect(result.proof?.headers['X-Zendesk-Email-Id']?.value).toMatch(/^[0-9a-z]{24}$/u);
+      expect(result.proof?.headers['X-Mailer']).toMatchObject({ value: 'Zendesk Mailer', unchanged: true });
+      expect(item(state, 'headers-intact')?.state).toBe('verified');
+      expect(explanation(item(state, 'headers-intact'))).toContain('X-Zendesk-From-Account-Id, X-Zendesk-Email-Id');
+      expect(explanation(item(state, 'headers-intact'))).not.toMatch(/Not part of the test/u);
+    });
+
+    it('a relay that strips X-Zendesk-Email-Id fails the headers item, naming it', async (ctx) => {
+      const loop = fixture.loop(ctx);
+      const { state, result } = await verificationRun(loop, { signers: [fixture.keys.acmeRelay], stripHeaders: ['X-Zendesk-Email-Id'] }, {}, await zendeskHeaders());
+      expect(result.proof?.headers['X-Zendesk-Email-Id']).toMatchObject({ present: false, unchanged: null });
+      expect(result.proof?.headers['X-Zendesk-From-Account-Id']).toMatchObject({ present: true, unchanged: true });
+      expect(item(state, 'headers-intact')?.state).toBe('failed');
+      expect(explanation(item(state, 'headers-intact'))).toMatch(/^X-Zendesk-Email-Id was removed on the way/u);
+    });
+
+    it('a relay that rewrites X-Zendesk-From-Account-Id fails the headers item with both values', async (ctx) => {
+      const loop = fixture.loop(ctx);
+      const { state, result } = await verificationRun(
+        loop,
+        { signers: [fixture.keys.acmeRelay], afterSigning: (m) => m.replace(/^(X-Zendesk-From-Account-Id): \S+/imu, '$1: 000000') },
+        {},
+        await zendeskHeaders(),
+      );
+      expect(result.proof?.headers['X-Zendesk-From-Account-Id']).toMatchObject({ present: true, value: '000000', unchanged: false });
+      expect(item(state, 'headers-intact')?.state).toBe('failed');
+      expect(explanation(item(state, 'headers-intact'))).toMatch(/^X-Zendesk-From-Account-Id changed: sent "[0-9a-z]{6}", received "000000"/u);
+    });
   });
 
   it('a message that never arrives is pending while polled, then failed at the deadline with an explanation', async (ctx) => {

@@ -12,7 +12,7 @@
 import type { AppError, Result } from '../../src-preload/contract';
 import type { MailauthResolver } from '../dns/mailauth-resolver';
 import type { ConnectionReport } from '../../src-preload/contract/smtp-schemas';
-import { verificationHeaders } from '../smtp/test-message';
+import { perMessagePlaceholders, verificationHeaders, type PerMessageHeaderFormat } from '../smtp/test-message';
 import type { ReceiveOutcome } from './imap-receipt';
 import { verifyMessage, type ExpectedHeader } from './message-proof';
 import { connectionObservations, proofObservations, receiptObservation, receiptPendingObservation } from './observations';
@@ -40,6 +40,11 @@ export interface VerificationEmailInput {
   readonly expectedHeaders?: readonly (string | ExpectedHeader)[];
   /** The platform's headers whose value varies per message (named in the headers item as not tested). */
   readonly perMessageHeaders?: readonly string[];
+  /**
+   * Their formats (resources/platforms perMessageHeaders): the message carries a placeholder
+   * per header, derived from the token, and each is checked unchanged like the fixed ones.
+   */
+  readonly perMessageFormats?: readonly PerMessageHeaderFormat[];
   readonly signal?: AbortSignal;
   readonly onObservation?: (observation: Observation) => void;
 }
@@ -75,7 +80,9 @@ export async function runVerificationEmail(input: VerificationEmailInput, deps: 
   emit(receiptObservation(received, clock().toISOString()));
   if (!received.ok) return result({ report, token, receipt: received.failure, proof: null, error: null });
 
-  const verified = await verifyMessage(received.raw, { resolver: deps.resolver, expectedToken: token, expectedHeaders: input.expectedHeaders ?? verificationHeaders(), domain: input.domain });
+  const placeholders = perMessagePlaceholders(token, input.perMessageFormats);
+  const expectedHeaders = [...(input.expectedHeaders ?? verificationHeaders()), ...placeholders];
+  const verified = await verifyMessage(received.raw, { resolver: deps.resolver, expectedToken: token, expectedHeaders, domain: input.domain });
   if (!verified.ok) return result({ report, token, receipt: received.receipt, proof: null, error: verified.error });
   for (const o of proofObservations(verified.value, clock().toISOString(), received.receipt.source, input.domain, input.perMessageHeaders !== undefined ? { perMessageHeaders: input.perMessageHeaders } : {})) emit(o);
   return result({ report, token, receipt: received.receipt, proof: verified.value, error: null });

@@ -174,7 +174,8 @@ export function proofObservations(proof: MessageProof, at: string, source: 'imap
 export interface ProofObservationOptions {
   /**
    * The platform's headers whose values it sets per message (Zendesk: X-Zendesk-From-Account-Id,
-   * X-Zendesk-Email-Id): the test cannot send them, so the headers item says they were not checked.
+   * X-Zendesk-Email-Id). Those the test sent with a placeholder (the platform gives their
+   * format) are checked like the others; the rest are named as not checked.
    */
   readonly perMessageHeaders?: readonly string[];
 }
@@ -184,8 +185,12 @@ export function perMessageHeaders(headersToPersist: readonly string[]): string[]
   return headersToPersist.filter((h) => !h.includes(':')).map((h) => h.trim()).filter((h) => h !== '');
 }
 
-function perMessageSentence(names: readonly string[] | undefined): string {
-  if (names === undefined) return 'Headers whose values the platform sets per message (ids) are not sent by the test, so they are not part of this check.';
+function perMessageSentence(listed: readonly string[] | undefined, checked: readonly string[]): string {
+  if (listed === undefined) return 'Headers whose values the platform sets per message (ids) are not sent by the test, so they are not part of this check.';
+  // A per-message header the test sent with a placeholder value was checked like the others.
+  const sent = new Set(checked.map((n) => n.toLowerCase()));
+  const names = listed.filter((n) => !sent.has(n.toLowerCase()));
+  if (listed.length > 0 && names.length === 0) return `The per-message headers carried placeholder values in the platform's format and arrived unchanged.`;
   if (names.length === 0) return 'The platform lists no per-message headers.';
   return `Not part of the test: ${names.join(', ')} — the platform sets ${names.length === 1 ? 'its value' : 'their values'} per message, so the test cannot send ${names.length === 1 ? 'it' : 'them'}; make sure no relay rule removes or rewrites ${names.length === 1 ? 'it' : 'them'}.`;
 }
@@ -199,7 +204,7 @@ function proofObservationsOf(proof: MessageProof, at: string, source: 'imap' | '
   const broken = headerEntries.filter(([, h]) => !h.present || h.unchanged === false);
   const headerText =
     broken.length === 0
-      ? `${headerEntries.length === 1 ? 'The 1 header the test sent' : `All ${headerEntries.length} headers the test sent`} arrived unchanged: ${headerEntries.map(([n]) => n).join(', ')}. ${perMessageSentence(options.perMessageHeaders)}`
+      ? `${headerEntries.length === 1 ? 'The 1 header the test sent' : `All ${headerEntries.length} headers the test sent`} arrived unchanged: ${headerEntries.map(([n]) => n).join(', ')}. ${perMessageSentence(options.perMessageHeaders, headerEntries.map(([n]) => n))}`
       : broken.map(([name, h]) => (h.present ? `${name} changed: sent "${h.expected ?? ''}", received "${h.value ?? ''}"` : `${name} was removed on the way`)).join('; ') +
         '. The platform relies on these headers (auto-reply suppression, loop prevention): remove the relay rule that changes them.';
   if (headerEntries.length > 0 || proof.token.matches === false) {

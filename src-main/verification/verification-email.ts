@@ -17,7 +17,7 @@ import type { ImapMailbox, Observation } from '../../src-preload/contract/verifi
 import { notFoundAddress } from '../addresses/not-found';
 import { toMailauthResolver } from '../dns/mailauth-resolver';
 import type { LoadPlatformsResult } from '../providers/platforms';
-import { TOKEN_HEADER, verificationHeaders } from '../smtp/test-message';
+import { TOKEN_HEADER, verificationHeaders, verificationHeadersFor, type PerMessageHeaderFormat } from '../smtp/test-message';
 import type { AppStore } from '../store/store';
 import { bind, checkLending } from '../vault/lending-binding';
 import type { Vault } from '../vault/vault';
@@ -60,11 +60,11 @@ function looksLikeAddress(value: string): boolean {
   return /^[^\s@]+@[^\s@]+\.[^\s@]+$/u.test(value);
 }
 
-/** Does the header section carry Relayproof's token header (our own verification email)? */
-function carriesToken(raw: Buffer): boolean {
+/** The token of Relayproof's own verification email (its token header), or null for any other message. */
+function tokenOf(raw: Buffer): string | null {
   const end = raw.indexOf('\r\n\r\n');
   const head = raw.subarray(0, end === -1 ? Math.min(raw.length, 1024 * 1024) : end).toString('latin1');
-  return new RegExp(`^${TOKEN_HEADER}:`, 'imu').test(head);
+  return new RegExp(`^${TOKEN_HEADER}:[ \\t]*(\\S+)`, 'imu').exec(head)?.[1] ?? null;
 }
 
 export function createVerificationEmail(deps: VerificationEmailDeps, runs: RunCoordinator): VerificationEmail {
@@ -108,6 +108,12 @@ export function createVerificationEmail(deps: VerificationEmailDeps, runs: RunCo
   async function platformHeadersOf(address: Address): Promise<readonly string[] | null> {
     const loaded = await deps.platforms();
     return loaded.ok ? (loaded.platforms.get(address.platform)?.headersToPersist?.headers ?? null) : null;
+  }
+
+  /** The formats of the platform's per-message headers (the test carries placeholders of them). */
+  async function perMessageFormatsOf(address: Address): Promise<readonly PerMessageHeaderFormat[]> {
+    const loaded = await deps.platforms();
+    return loaded.ok ? (loaded.platforms.get(address.platform)?.perMessageHeaders ?? []) : [];
   }
 
   async function receiveWith(
@@ -165,6 +171,7 @@ export function createVerificationEmail(deps: VerificationEmailDeps, runs: RunCo
     // The message carries the platform's headers (the smtp tester adds them for a saved
     // address); the proof checks the same list.
     const platformHeaders = await platformHeadersOf(address);
+    const perMessageFormats = await perMessageFormatsOf(address);
     // With a forwarding check mailbox, a second message goes to the address itself once the
     // verification email is sent; both are then looked for at the same time.
     let forwarded: Promise<Observation[]> = Promise.resolve([]);
@@ -197,6 +204,7 @@ export function createVerificationEmail(deps: VerificationEmailDeps, runs: RunCo
         domain: domainOf(address.address),
         expectedHeaders: verificationHeaders(platformHeaders),
         perMessageHeaders: perMessageHeaders(platformHeaders ?? []),
+        perMessageFormats,
         signal: ctx.signal,
         onObservation: (o) => emit({ type: 'observation', observation: o }),
       },
@@ -233,10 +241,13 @@ export function createVerificationEmail(deps: VerificationEmailDeps, runs: RunCo
     return ok({ run, status: addressStatus(address), connection: result.report, proof, receipt: result.receipt, recipient, awaitingEml: false });
   }
 
-  function expectedHeadersFor(raw: Buffer, platformHeaders: readonly string[] | null): ReadonlyArray<string | ExpectedHeader> {
-    // Relayproof's own verification email carries Relayproof's values; a message the
-    // platform sent carries the platform's (resources/platforms headersToPersist).
-    if (carriesToken(raw) || platformHeaders === null) return verificationHeaders(platformHeaders);
+  function expectedHeadersFor(raw: Buffer, platformHeaders: readonly string[] | null, perMessageFormats: readonly PerMessageHeaderFormat[]): ReadonlyArray<string | ExpectedHeader> {
+    // Relayproof's own verification email carries Relayproof's values and, for the
+    // per-message headers, placeholders derived from its token; a message the platform
+    // sent carries the platform's (resources/platforms headersToPersist).
+    const token = tokenOf(raw);
+    if (token !== null) return verificationHeadersFor(token, platformHeaders, perMessageFormats);
+    if (platformHeaders === null) return verificationHeaders(platformHeaders);
     return platformHeaders;
   }
 
@@ -254,14 +265,16 @@ export function createVerificationEmail(deps: VerificationEmailDeps, runs: RunCo
       const made = resolver(options.dnsServers !== undefined && options.dnsServers.length > 0 ? options.dnsServers : dnsServers());
       if (!made.ok) return made;
       let platformHeaders: readonly string[] | null = null;
+      let perMessageFormats: readonly PerMessageHeaderFormat[] = [];
       if (address !== undefined) {
         const loaded = await deps.platforms();
         platformHeaders = loaded.ok ? (loaded.platforms.get(address.platform)?.headersToPersist?.headers ?? null) : null;
+        perMessageFormats = loaded.ok ? (loaded.platforms.get(address.platform)?.perMessageHeaders ?? []) : [];
       }
       const startedAt = clock().toISOString();
       const verified = await verifyMessage(raw, {
         resolver: toMailauthResolver(made.value),
-        expectedHeaders: expectedHeadersFor(raw, platformHeaders),
+        expectedHeaders: expectedHeadersFor(raw, platformHeaders, perMessageFormats),
         ...(address !== undefined ? { domain: domainOf(address.address) } : {}),
       });
       if (!verified.ok) return verified;
