@@ -21,9 +21,9 @@ import { routeIdSchema } from './route-ids';
 import { platformBlockersSchema } from './platform-readiness';
 import { secretStateSchema } from './vault';
 import { imapMailboxSchema } from './verification-schemas';
+import { environmentSchema } from './environments';
 
-export const environmentSchema = z.enum(['sandbox', 'production']);
-export type Environment = z.infer<typeof environmentSchema>;
+export { environmentIds, environmentSchema, type Environment } from './environments';
 
 export const dkimSelectorSchema = z
   .string()

@@ -9,7 +9,7 @@ import { platformIdSchema } from './platform-vocabulary';
 import { routeIdSchema } from './route-ids';
 import { authKindSchema, dnsServerSpecSchema, safeText, securitySchema } from './fields';
 import { platformSmtpFormKeys, providerSendingKeys } from './platform-smtp-form';
-import { DEFAULT_ENVIRONMENT_IDS, environmentSchema, type Environment } from './environments';
+import { platformSesKeys } from './platform-ses';
 import { platformConnectorFactKeys } from './platform-connector-facts';
 
 const isoDate = z.iso.date();
@@ -74,47 +74,6 @@ export const platformRouteSchema = z.strictObject({
 });
 export type PlatformRoute = z.output<typeof platformRouteSchema>;
 
-/**
- * One environment (account, tenant) of a platform. Environments with the same
- * `verificationGroup` share what the platform verifies (Zuora: production and API Sandbox
- * share SES identity verifications, so one set of DKIM CNAMEs serves both).
- */
-export const platformEnvironmentSchema = z.strictObject({
-  id: environmentSchema,
-  /** As the platform names it: "API Sandbox", "Developer Sandbox". */
-  label: z.string().min(1),
-  verificationGroup: z.string().regex(/^[a-z0-9][a-z0-9-]{0,63}$/u),
-  ...sourced,
-});
-export type PlatformEnvironment = z.output<typeof platformEnvironmentSchema>;
-
-/** How an admin connects a platform: SMTP credentials of their own server, or an Amazon SES identity the platform sends for. */
-export const platformConnectionSchema = z.enum(['smtp-credentials', 'ses-identity']);
-export type PlatformConnection = z.infer<typeof platformConnectionSchema>;
-
-/**
- * Facts about a platform that sends from its own Amazon SES account for the admin's
- * verified identities (Zuora advanced SMTP): what to publish, what not, and how long each
- * verification step may take. The identity limits are the platform's `limits`
- * (`domain-identities`, `email-identities`).
- */
-export const platformSesSchema = z.strictObject({
-  /** The three Easy DKIM CNAMEs: `{token}._domainkey.{domain}` → `{token}.dkim.amazonses.com`. */
-  dkimCname: z.strictObject({ name: z.string().min(1), target: z.string().min(1), count: z.number().int().positive(), ...sourced }),
-  /** The SES verification TXT record: shown by the platform, not needed. */
-  verificationTxt: z.strictObject({ needed: z.boolean(), note: z.string().min(1), ...sourced }),
-  /** What DMARC alignment needs (every SES message carries an amazonses.com signature). */
-  dmarc: z.strictObject({ note: z.string().min(1), domainIdentityRequired: z.boolean(), ...sourced }),
-  /** Pending turns into Success or Failed within this many hours; longer: delete and re-add. */
-  pendingMaxHours: z.number().int().positive(),
-  /** An email identity's verification link expires after this many hours. */
-  emailLinkHours: z.number().int().positive(),
-  verificationSource: sourceSchema,
-  /** Why the platform refuses an identity no active user's work email matches (its own words). */
-  eligibility: z.strictObject({ rule: z.string().min(1), ...sourced }),
-});
-export type PlatformSes = z.output<typeof platformSesSchema>;
-
 export const platformSchema = z.strictObject({
   /** The file's name: resources/platforms/<id>.json. */
   id: platformIdSchema,
@@ -171,41 +130,12 @@ export const platformSchema = z.strictObject({
   docs: z.array(z.strictObject({ title: z.string(), url: z.url() })),
   /** Prerequisites, relay modes, allowlist, fallback sending, per-message headers, status page, address API. */
   ...platformConnectorFactKeys,
+  /** Environments (with shared verifications), what the admin connects, and the Amazon SES facts. */
+  ...platformSesKeys,
 });
 export type Platform = z.infer<typeof platformSchema>;
 export type PlatformId = Platform['id'];
 
-const DEFAULT_ENVIRONMENT_LABELS: Readonly<Record<Environment, string>> = {
-  production: 'Production',
-  sandbox: 'Sandbox',
-  'developer-sandbox': 'Developer Sandbox',
-  'central-sandbox': 'Central Sandbox',
-};
-
-/**
- * The environments a platform offers: its file's list, else production and sandbox (each
- * verified on its own). An address or identity in any other environment is refused.
- */
-export function platformEnvironments(platform: Pick<Platform, 'environments' | 'source' | 'checked'>): readonly PlatformEnvironment[] {
-  return platform.environments ?? DEFAULT_ENVIRONMENT_IDS.map((id) => ({ id, label: DEFAULT_ENVIRONMENT_LABELS[id], verificationGroup: id, source: platform.source, checked: platform.checked }));
-}
-
-/** The environment as the platform names it ("API Sandbox"); the general name when the platform does not list it. */
-export function environmentLabel(platform: Pick<Platform, 'environments' | 'source' | 'checked'> | undefined, id: Environment): string {
-  return (platform === undefined ? undefined : platformEnvironments(platform).find((e) => e.id === id)?.label) ?? DEFAULT_ENVIRONMENT_LABELS[id];
-}
-
-/** Why an environment is refused for a platform, in the admin's words; null when the platform offers it. */
-export function environmentRefusal(platform: Pick<Platform, 'environments' | 'source' | 'checked' | 'shortName'>, id: Environment): string | null {
-  const offered = platformEnvironments(platform);
-  if (offered.some((e) => e.id === id)) return null;
-  return `${platform.shortName} has no ${DEFAULT_ENVIRONMENT_LABELS[id]} environment: choose ${offered.map((e) => `${e.label} (${e.id})`).join(', ')}.`;
-}
-
-/** What the admin connects on the platform (absent in its file: SMTP credentials). */
-export function platformConnection(platform: Pick<Platform, 'connection'>): PlatformConnection {
-  return platform.connection ?? 'smtp-credentials';
-}
 
 
 // ---------------------------------------------------------------------------

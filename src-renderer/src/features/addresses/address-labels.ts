@@ -3,6 +3,9 @@ import type { AuthKind, Environment, Security } from '../../../../src-preload/co
 export const environmentLabels = {
   production: 'Production',
   sandbox: 'Sandbox',
+  // Zuora's other two sandboxes; a platform that does not offer one refuses it (its `environments`).
+  'developer-sandbox': 'Developer Sandbox',
+  'central-sandbox': 'Central Sandbox',
 } as const satisfies Record<Environment, string>;
 
 export const securityLabels = {
