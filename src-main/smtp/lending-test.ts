@@ -20,6 +20,7 @@ import { parseAddress } from '../addresses/address-check';
 import { lastTestOf } from '../addresses/lifecycle';
 import { notFoundAddress } from '../addresses/not-found';
 import { testConnection } from './connection-test';
+import { diagnosisForPlatform } from '../analyze/platform-diagnosis';
 import type { PerMessageHeaderFormat } from './test-message';
 import type { ConnectionReport, ConnectionTestInput, PhaseEvent, connectionTestFieldsSchema, smtpCredentialsFieldsSchema } from '../../src-preload/contract/smtp-schemas';
 import type { AppStore } from '../store/store';
@@ -148,7 +149,22 @@ export function createSmtpTester(deps: SmtpTestDeps): SmtpTester {
     return { platformName: loaded?.ok === true ? loaded.platforms.get(address.platform)?.shortName : undefined, proceedReason: address.proceedReason };
   }
 
-  async function run({ addressId, secret, credentials, send, ...fields }: SmtpTestRequest, { signal, onPhase }: SmtpTestOptions): Promise<Result<ConnectionReport>> {
+  /**
+   * A saved address's test speaks for its platform: a network refusal names the
+   * platform's IP allowlist as the likely cause (analyze/platform-diagnosis.ts).
+   */
+  async function run(request: SmtpTestRequest, options: SmtpTestOptions): Promise<Result<ConnectionReport>> {
+    const tested = await runTest(request, options);
+    if (!tested.ok || tested.value.diagnosis === null || request.addressId === undefined) return tested;
+    const address = store.getAddress(request.addressId);
+    const replies = await catalogue();
+    const loaded = await deps.platforms?.();
+    if (address === undefined || !replies.ok || loaded?.ok !== true) return tested;
+    const diagnosis = diagnosisForPlatform(tested.value.diagnosis, replies.value, loaded.platforms.get(address.platform), address.platformSubdomain);
+    return diagnosis === tested.value.diagnosis ? tested : ok({ ...tested.value, diagnosis });
+  }
+
+  async function runTest({ addressId, secret, credentials, send, ...fields }: SmtpTestRequest, { signal, onPhase }: SmtpTestOptions): Promise<Result<ConnectionReport>> {
     const replies = await catalogue();
     if (!replies.ok) return replies;
     const readiness = await readinessOf(addressId);

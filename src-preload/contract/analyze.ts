@@ -86,6 +86,11 @@ export const replyEntrySchema = z.strictObject({
   provider: providerSchema.default('generic'),
   m365Item: m365ItemSchema.optional(),
   match: replyMatchSchema,
+  /**
+   * The server refused the client by its network address (an IP allowlist or ACL): for a
+   * platform that publishes its outbound IPs, the diagnosis names that allowlist.
+   */
+  networkRefusal: z.boolean().optional(),
   /** Texts that must explain to this entry (each is tested). */
   examples: z.array(z.string().min(1)).min(1),
   references: z.array(z.string()).default([]),
