@@ -31,6 +31,7 @@ export const RESOURCES = {
   providers: 'mail-provider presets (resources/providers)',
   replies: 'reply catalogue (resources/replies)',
   m365: 'Microsoft 365 data (resources/m365.json)',
+  blocklists: 'blocklist data (resources/blocklists.json)',
 } as const;
 
 export type ResourceName = keyof typeof RESOURCES;

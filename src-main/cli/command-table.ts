@@ -199,6 +199,13 @@ export const COMMANDS: readonly CliCommand[] = [
     ],
   },
   {
+    name: 'blocklist',
+    summary: 'An IP address or domain against the DNS blocklists (Spamhaus, SpamCop, Barracuda ...)',
+    synopsis: 'TARGET [--list ZONE]... [--dns-server HOST:PORT]...',
+    details: 'TARGET is an IPv4 or IPv6 address or a domain. Exit 0 when no list blocks it and every list answered.',
+    options: [{ name: 'list', value: 'ZONE', multiple: true, help: 'Ask this list (its DNS zone) instead of the default ones (repeatable)' }, DNS_SERVER],
+  },
+  {
     name: 'm365',
     summary: 'Microsoft 365 SMTP AUTH: readiness checklist, PowerShell scripts, app-only tokens',
     synopsis: '',

@@ -62,6 +62,9 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<ExitCo
         return await (await import('./smtp-commands')).runSmtpCommand(rest, io, await smtpServicesOpener(io));
       case 'explain':
         return await (await import('./smtp-commands')).runExplainCommand(rest, io, await servicesOpener(io));
+      case 'blocklist':
+        // Like spf: with --dns-server nothing but the list file is needed; else the settings' DNS servers.
+        return await (await import('./blocklist-commands')).runBlocklistCommand(rest, io, givesDnsServer(rest) ? servicesNotLoaded('blocklist') : await checkServicesOpener(io));
       case 'm365':
         return await (await import('./m365-commands')).runM365Command(rest, io, await servicesOpener(io));
       case 'status':
