@@ -303,6 +303,24 @@ export const COMMANDS: readonly CliCommand[] = [
     ],
   },
   {
+    name: 'platform',
+    aliases: ['platforms'],
+    summary: "A platform's routes, limits, records, console paths, form values and sources, from Relayproof's data",
+    synopsis: '',
+    options: [],
+    subcommands: [
+      {
+        name: 'show',
+        summary: 'Everything Relayproof knows of one platform, each fact with its source',
+        synopsis: 'zendesk|zuora|zuora-ses|clienttether|generic',
+        details: 'Read from resources/platforms (and the provider presets\' sending limits) only: no settings, keychain or network.',
+        arguments: PLATFORMS,
+        options: [],
+      },
+      { name: 'list', summary: 'The platforms Relayproof knows', synopsis: '', options: [] },
+    ],
+  },
+  {
     name: 'completion',
     summary: 'A shell completion script for bash, zsh or fish',
     synopsis: 'bash|zsh|fish',

@@ -75,6 +75,10 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<ExitCo
         return await (await import('./verification-commands')).runMessageCommand(rest, io, await servicesOpener(io));
       case 'report':
         return await (await import('./verification-commands')).runReportCommand(rest, io, await servicesOpener(io));
+      case 'platform':
+      case 'platforms':
+        // The data files only: no composition root, settings or keychain.
+        return await (await import('./platform-commands')).runPlatformCommand(rest, io);
       case 'help': {
         // Only a name the table does not know gets here: the known ones were answered above.
         const [name, subName] = rest;
