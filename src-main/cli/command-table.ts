@@ -255,6 +255,31 @@ export const COMMANDS: readonly CliCommand[] = [
     ],
   },
   {
+    name: 'zendesk',
+    summary: 'Zendesk helpers: a script that removes or updates support addresses through its API',
+    synopsis: '',
+    options: [],
+    subcommands: [
+      {
+        name: 'disconnect-script',
+        summary: 'From an address export, a bash (curl) or PowerShell script for Zendesk\'s support-addresses API',
+        synopsis: '--from-export FILE --shell bash|powershell [--action remove|update] [--name NAME] [--brand-id ID] [--subdomain S] [--environment ENV] [--out FILE]',
+        details:
+          'The script looks up each address\'s Zendesk id by email (GET /api/v2/recipient_addresses), then removes or updates it, one at a time with a pause. It reads ZENDESK_EMAIL and ZENDESK_API_TOKEN from the environment: the token is never written into it. Run it at a low-traffic time. Without --out, the script goes to standard output and the summary to standard error.',
+        options: [
+          { name: 'from-export', value: 'FILE', help: 'The address export (relayproof address export, or Export addresses in the app)' },
+          { name: 'shell', value: 'SHELL', choices: ['bash', 'powershell'], help: 'bash (curl and jq) or powershell' },
+          { name: 'action', value: 'ACTION', choices: ['remove', 'update'], help: 'remove (default) or update each address' },
+          { name: 'name', value: 'NAME', help: 'With --action update: the new name of every address' },
+          { name: 'brand-id', value: 'ID', help: 'With --action update: move every address to this brand' },
+          { name: 'subdomain', value: 'S', help: 'The Zendesk account (yourcompany in yourcompany.zendesk.com); default: the export\'s' },
+          { name: 'environment', value: 'ENV', choices: ['sandbox', 'production'], help: 'Only the addresses of this environment' },
+          { name: 'out', value: 'FILE', help: 'Write the script to this file instead of standard output' },
+        ],
+      },
+    ],
+  },
+  {
     name: 'status',
     summary: 'Verification status per address, with the 72-hour DNS countdowns',
     synopsis: '[ADDRESS_ID] [--watch] [--reset]',

@@ -67,6 +67,9 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<ExitCo
         return await (await import('./blocklist-commands')).runBlocklistCommand(rest, io, givesDnsServer(rest) ? servicesNotLoaded('blocklist') : await checkServicesOpener(io));
       case 'm365':
         return await (await import('./m365-commands')).runM365Command(rest, io, await servicesOpener(io));
+      case 'zendesk':
+        // The export file and the data files only: no composition root, settings or keychain.
+        return await (await import('./zendesk-commands')).runZendeskCommand(rest, io);
       case 'status':
         return await (await import('./verification-commands')).runStatusCommand(rest, io, await servicesOpener(io));
       case 'verify':

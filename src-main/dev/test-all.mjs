@@ -39,6 +39,9 @@ const PREREQUISITES = [
   // A real IMAP mailbox (with LMTP delivery) for the verification-email tests.
   { pkg: 'dovecot-imapd', present: () => existsSync('/usr/lib/dovecot/imap') },
   { pkg: 'dovecot-lmtpd', present: () => existsSync('/usr/lib/dovecot/lmtp') },
+  // The Zendesk disconnect script (bash) is run for real against a local HTTP server.
+  { pkg: 'curl', present: () => hasCommand('curl') },
+  { pkg: 'jq', present: () => hasCommand('jq') },
   // `relayproof completion zsh|fish` is loaded by the real shells.
   { pkg: 'zsh', present: () => hasCommand('zsh') },
   { pkg: 'fish', present: () => hasCommand('fish') },
