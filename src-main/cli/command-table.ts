@@ -206,6 +206,13 @@ export const COMMANDS: readonly CliCommand[] = [
     options: [{ name: 'list', value: 'ZONE', multiple: true, help: 'Ask this list (its DNS zone) instead of the default ones (repeatable)' }, DNS_SERVER],
   },
   {
+    name: 'bounce',
+    summary: 'What a bounce (DSN, NDR) says per recipient, who sent it, and what to do',
+    synopsis: 'FILE.eml',
+    details: 'Exit 0 when the file is a bounce or delivery notification, 1 when it is another message (an auto-reply too), 2 when it cannot be read.',
+    options: [],
+  },
+  {
     name: 'm365',
     summary: 'Microsoft 365 SMTP AUTH: readiness checklist, PowerShell scripts, app-only tokens',
     synopsis: '',

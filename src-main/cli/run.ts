@@ -65,6 +65,8 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<ExitCo
       case 'blocklist':
         // Like spf: with --dns-server nothing but the list file is needed; else the settings' DNS servers.
         return await (await import('./blocklist-commands')).runBlocklistCommand(rest, io, givesDnsServer(rest) ? servicesNotLoaded('blocklist') : await checkServicesOpener(io));
+      case 'bounce':
+        return await (await import('./bounce-commands')).runBounceCommand(rest, io);
       case 'm365':
         return await (await import('./m365-commands')).runM365Command(rest, io, await servicesOpener(io));
       case 'zendesk':
