@@ -10,5 +10,9 @@ export default defineConfig({
     pool: 'forks',
     testTimeout: 30_000,
     hookTimeout: 30_000,
+    // The CLI writes ✓/✗ marks unless the reader asks for plain words (NO_COLOR, TERM=dumb);
+    // the tests that read them must not depend on the terminal of whoever runs the suite.
+    // Tests of the plain mode set these themselves.
+    env: { NO_COLOR: '', TERM: 'xterm-256color' },
   },
 });
