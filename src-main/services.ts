@@ -35,6 +35,9 @@ import { createSettingsService } from './store/settings-service';
 import { createBackgroundToken } from './m365/background-token';
 import { createSmtpTester } from './smtp/lending-test';
 import { createAddressService } from './addresses/address-service';
+import { createSesIdentityService } from './addresses/ses-identity-service';
+import { resolverFromSpecs } from './dns/resolver';
+import { dnsServersOr } from './rpc/dns-servers';
 import { openVerificationStore, type VerificationStore } from './verification/status-store';
 import { createVerificationService, type VerificationService, type VerificationServiceDeps } from './verification/verification-service';
 
@@ -151,6 +154,12 @@ export function createServices(options: ServicesOptions): Services {
   // One connection-test path for the smtp channels, rotation and the verification runs.
   const smtp = createSmtpTester({ store, vault, clock, replies, platforms, heldToken: (addressId) => m365Tokens.held(addressId) });
   const addresses = createAddressService({ store, vault, smtp, clock, platforms, m365Tokens, m365Apps, clipboard });
+  const sesIdentities = createSesIdentityService({
+    store,
+    clock,
+    platforms,
+    resolverFor: (dnsServers) => resolverFromSpecs(dnsServersOr(store, dnsServers)),
+  });
   const m365OAuth = createM365OAuthService({ store, vault, clock, m365, tokens: m365Tokens, apps: m365Apps });
   const settings = createSettingsService({ store, clock });
   const verification = createVerificationService({
@@ -170,6 +179,7 @@ export function createServices(options: ServicesOptions): Services {
   });
   const handlers = createHandlers({
     addresses,
+    sesIdentities,
     smtp,
     verification,
     verificationStore,

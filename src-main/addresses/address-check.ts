@@ -14,7 +14,8 @@ import type { AddressCheck } from '../../src-preload/contract/addresses';
 import type { Address, Environment } from '../../src-preload/contract/addresses-schemas';
 import { domainToAscii, emailAddressSchema, hiddenCharacterProblem } from '../../src-preload/contract/fields';
 import type { PlatformId } from '../../src-preload/contract/platform-vocabulary';
-import type { Platform } from '../../src-preload/contract/providers';
+import { environmentRefusal, platformConnection, type Platform } from '../../src-preload/contract/providers';
+import { ZUORA_WORDS } from '../../src-preload/contract/ses-identities';
 
 export interface AddressCheckRequest {
   readonly address: string;
@@ -71,8 +72,7 @@ export function platformShortName(platform: Pick<Platform, 'shortName'> | undefi
 }
 
 /** The platform's own advice (its JSON) when one address is on both of its environments, else the general one. */
-function otherEnvironmentAdvice(platform: Platform | undefined, name: string, address: string, other: Environment): string {
-  const here = other === 'sandbox' ? 'production' : 'sandbox';
+function otherEnvironmentAdvice(platform: Platform | undefined, name: string, address: string, other: Environment, here: Environment): string {
   const own = platform?.sameAddressInBothEnvironments?.advice;
   if (own !== undefined) return own.replaceAll('{address}', address).replaceAll('{other}', other).replaceAll('{here}', here);
   return `${address} is already connected to ${name} ${other}. Sandbox and production should not share one address and its credentials: remove it from the ${other} first when you move it, or use a separate test address.`;
@@ -107,6 +107,16 @@ export function checkNewAddress(request: AddressCheckRequest, saved: readonly Sa
   const others = saved.filter((a) => a.id !== request.excludeId);
   const samePlatform = others.filter((a) => a.platform === request.platform && a.environment === env);
 
+  if (platform !== undefined && platformConnection(platform) === 'ses-identity') {
+    // Zuora's advanced SMTP is connected as an SES identity (ses-identities.ts), never as SMTP credentials.
+    errors.push({
+      code: 'ses-identity-platform',
+      message: `${ZUORA_WORDS.noPassword}, so there is no SMTP server or password to save for it. Add an SES identity instead (an email address, or your domain): relayproof address add --platform ${platform.id} --identity email|domain --address A --environment E.`,
+    });
+  }
+  const environmentProblem = platform === undefined ? null : environmentRefusal(platform, env);
+  if (environmentProblem !== null) errors.push({ code: 'environment', message: environmentProblem });
+
   if (parsed === null) {
     // A pasted invisible or control character is named with its position: the generic advice would not find it.
     const hidden = hiddenCharacterProblem('The address', request.address);
@@ -140,7 +150,7 @@ export function checkNewAddress(request: AddressCheckRequest, saved: readonly Sa
   }
   const otherEnv = others.find((a) => a.platform === request.platform && a.environment !== env && keyOf(a) === key);
   if (otherEnv !== undefined) {
-    warnings.push({ code: 'other-environment', message: otherEnvironmentAdvice(platform, name, parsed.unicode, otherEnv.environment) });
+    warnings.push({ code: 'other-environment', message: otherEnvironmentAdvice(platform, name, parsed.unicode, otherEnv.environment, env) });
   }
   const otherPlatform = others.find((a) => a.platform !== request.platform && keyOf(a) === key);
   if (otherPlatform !== undefined) {

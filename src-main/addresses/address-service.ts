@@ -152,10 +152,14 @@ export function createAddressService(deps: AddressServiceDeps): AddressService {
 
   /** The check's errors as the refusal of a create or an edit. */
   function refusal(result: AddressCheck): Result<never> {
-    const syntaxOrSystem = result.errors.some((e) => e.code === 'syntax' || e.code === 'system-address');
+    const syntaxOrSystem = result.errors.some((e) => e.code === 'syntax' || e.code === 'system-address' || e.code === 'environment' || e.code === 'ses-identity-platform');
     const hint = result.errors.some((e) => e.code === 'duplicate')
       ? 'Open the existing address to change or rotate it instead.'
-      : syntaxOrSystem
+      : result.errors.some((e) => e.code === 'ses-identity-platform')
+        ? 'Connect Zuora advanced SMTP as an SES identity (an email address or your domain); it has no SMTP server or password.'
+        : result.errors.some((e) => e.code === 'environment')
+          ? 'Choose one of the environments the platform has.'
+          : syntaxOrSystem
         ? 'Use an address on your own domain, such as support@yourcompany.com.'
         : 'Remove addresses you no longer use from this platform and environment, or use another domain.';
     return fail(syntaxOrSystem ? 'invalid-input' : 'conflict', result.errors.map((e) => e.message).join(' '), {

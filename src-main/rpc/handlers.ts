@@ -6,6 +6,7 @@
  */
 import type { AppInfo } from '../../src-preload/contract';
 import type { AddressService } from '../addresses/address-service';
+import type { SesIdentityService } from '../addresses/ses-identity-service';
 import type { SmtpTester } from '../smtp/lending-test';
 import type { LoadCatalogueResult } from '../analyze/reply-catalogue';
 import type { SecretClipboard } from '../app/clipboard';
@@ -27,6 +28,7 @@ import { checksHandlers } from './checks-handlers';
 import type { Handlers } from './dispatch';
 import { m365Handlers } from './m365-handlers';
 import { providerHandlers } from './provider-handlers';
+import { sesIdentityHandlers } from './ses-identity-handlers';
 import { smtpHandlers } from './smtp-handlers';
 import { vaultHandlers } from './vault-handlers';
 import { verificationHandlers } from './verification-handlers';
@@ -34,6 +36,8 @@ import { verificationHandlers } from './verification-handlers';
 export interface HandlerDeps {
   /** The address lifecycle and the SMTP secret of each address. */
   readonly addresses: AddressService;
+  /** Zuora advanced SMTP (Amazon SES) identities: no secret, no SMTP. */
+  readonly sesIdentities: SesIdentityService;
   /** The app's connection-test path (settings fill-ins, pins, lending a stored secret). */
   readonly smtp: SmtpTester;
   /** Verification status, runs and the background re-checks. */
@@ -76,5 +80,6 @@ export function createHandlers(deps: HandlerDeps): Handlers {
     ...checksHandlers(deps),
     ...m365Handlers(deps),
     ...verificationHandlers(deps),
+    ...sesIdentityHandlers(deps),
   };
 }

@@ -24,7 +24,7 @@ import { openVerificationStore } from '../verification/status-store';
 import { openDocument, StoreUnavailableError } from './document-file';
 import { withFileLock } from './file-lock';
 import { watchFolder } from './folder-watch';
-import { openStore, storeDocumentSchema } from './store';
+import { CURRENT_SCHEMA_VERSION, openStore, storeDocumentSchema } from './store';
 
 const root = mkdtempSync(join(tmpdir(), 'relayproof-document-'));
 let built: BuiltEntries;
@@ -320,8 +320,8 @@ describe('change notification', () => {
     await seen;
     expect(store.listAddresses().map((a) => a.address)).toEqual(['other-0@example.test']);
 
-    const document = openDocument({ path: join(dir, 'config.json'), title: 'settings file', noun: 'settings', schema: storeDocumentSchema, version: 2, maxBytes: 1 << 20, recover: () => undefined });
-    document.update((current) => ({ ...(current ?? storeDocumentSchema.parse({ schemaVersion: 2 })), wizardDraft: null }));
+    const document = openDocument({ path: join(dir, 'config.json'), title: 'settings file', noun: 'settings', schema: storeDocumentSchema, version: CURRENT_SCHEMA_VERSION, maxBytes: 1 << 20, recover: () => undefined });
+    document.update((current) => ({ ...(current ?? storeDocumentSchema.parse({ schemaVersion: CURRENT_SCHEMA_VERSION })), wizardDraft: null }));
     expect(document.takeOutsideChange()).toBe(false);
     store.updateSettings({ theme: 'dark' });
     expect(document.takeOutsideChange()).toBe(true);

@@ -7,10 +7,11 @@ import { z } from 'zod';
 import { checkMigrations as checkDocumentMigrations, runMigrations as runDocumentMigrations, type Migration, type MigrationOutcome } from './document-file';
 import { MAX_LIFECYCLE_EVENTS, addressSchema, lifecycleEventSchema, wizardDraftSchema } from '../../src-preload/contract/addresses-schemas';
 import { settingsSchema, storeNoticeSchema } from '../../src-preload/contract/app';
+import { sesIdentitySchema } from '../../src-preload/contract/ses-identities';
 
 export type { Migration, MigrationOutcome } from './document-file';
 
-export const CURRENT_SCHEMA_VERSION = 2;
+export const CURRENT_SCHEMA_VERSION = 3;
 
 /** The newest notices are kept; a file that keeps breaking must not grow without bound. */
 export const MAX_NOTICES = 20;
@@ -21,6 +22,12 @@ export const MAX_NOTICES = 20;
  * hostile file's validation (an issue per bad row) small.
  */
 export const MAX_ADDRESSES = 5000;
+
+/**
+ * Zuora allows one domain and three email identities per tenant; with four environments and
+ * several tenants, 200 is far above any real list while keeping a hostile file small.
+ */
+export const MAX_SES_IDENTITIES = 200;
 
 /** Salvage names at most this many dropped items, then says how many more there were. */
 export const MAX_DROPPED_LISTED = 50;
@@ -47,6 +54,18 @@ export const storeDocumentSchema = z.strictObject({
   wizardDraft: wizardDraftSchema.nullable().default(null),
   /** Lifecycle of addresses (connected, rotated, disconnected...), newest last, bounded. */
   events: z.array(lifecycleEventSchema).max(MAX_LIFECYCLE_EVENTS).default([]),
+  /** Zuora advanced SMTP (Amazon SES) identities: their own record kind, never a secret. */
+  sesIdentities: z
+    .array(sesIdentitySchema)
+    .max(MAX_SES_IDENTITIES, `More than ${MAX_SES_IDENTITIES} SES identities; Relayproof keeps at most ${MAX_SES_IDENTITIES}.`)
+    .default([])
+    .superRefine((identities, ctx) => {
+      const seen = new Set<string>();
+      identities.forEach((i, index) => {
+        if (seen.has(i.id)) ctx.addIssue({ code: 'custom', path: [index, 'id'], message: `Duplicate SES identity id ${i.id}.` });
+        seen.add(i.id);
+      });
+    }),
 });
 export type StoreDocument = z.output<typeof storeDocumentSchema>;
 
@@ -63,6 +82,9 @@ export function defaultDocument(): StoreDocument {
  * 1 → 2: addresses gain setup / proceedReason / lastTest / platformSubdomain /
  * rotationReminderDays / mailbox, the document gains wizardDraft and events. Every new
  * key has a default, so the step only has to say what an existing address is: complete.
+ * 2 → 3: the document gains `sesIdentities` (Zuora advanced SMTP identities), empty. A
+ * zuora-ses address saved before (with SMTP fields) stays as it was and still loads; it can
+ * no longer be created, and `address list` points it to the identities.
  */
 export const MIGRATIONS: ReadonlyArray<Migration> = [
   {
@@ -75,6 +97,7 @@ export const MIGRATIONS: ReadonlyArray<Migration> = [
         : document.addresses,
     }),
   },
+  { from: 2, to: 3, migrate: (document) => ({ ...document, sesIdentities: [] }) },
 ];
 
 /** A wrong migration list is a programmer error: throw at startup, before touching the file. */
@@ -116,7 +139,7 @@ function firstIssue(error: z.ZodError): string {
   return where === '' ? issue.message : `${where}: ${issue.message}`;
 }
 
-const TOP_LEVEL_KEYS = new Set(['schemaVersion', 'settings', 'addresses', 'notices', 'wizardDraft', 'events']);
+const TOP_LEVEL_KEYS = new Set(['schemaVersion', 'settings', 'addresses', 'notices', 'wizardDraft', 'events', 'sesIdentities']);
 
 /**
  * Keep every settings key and every address row that validates on its own; report the
@@ -192,6 +215,20 @@ export function salvageDocument(raw: unknown): Salvage {
       if (checked.success) events.push(checked.data);
     }
   }
+  const sesIdentities: z.output<typeof sesIdentitySchema>[] = [];
+  if (Array.isArray(raw['sesIdentities'])) {
+    const seen = new Set<string>();
+    (raw['sesIdentities'] as unknown[]).slice(0, MAX_SES_IDENTITIES).forEach((row, index) => {
+      const checked = sesIdentitySchema.safeParse(row);
+      if (!checked.success) drop(`SES identity ${index + 1}: ${firstIssue(checked.error)}`);
+      else if (!seen.has(checked.data.id)) {
+        seen.add(checked.data.id);
+        sesIdentities.push(checked.data);
+      }
+    });
+  } else if (raw['sesIdentities'] !== undefined) {
+    drop('sesIdentities (not a list)');
+  }
   const draft = wizardDraftSchema.safeParse(raw['wizardDraft']);
   if (raw['wizardDraft'] !== undefined && raw['wizardDraft'] !== null && !draft.success) drop(`the unfinished wizard (${firstIssue(draft.error)})`);
 
@@ -202,6 +239,7 @@ export function salvageDocument(raw: unknown): Salvage {
     notices: notices.slice(-MAX_NOTICES),
     events: events.slice(-MAX_LIFECYCLE_EVENTS),
     wizardDraft: draft.success ? draft.data : null,
+    sesIdentities,
   });
   return { document, dropped, droppedCount, keptAddresses: addresses.length, totalAddresses };
 }

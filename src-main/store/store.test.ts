@@ -55,7 +55,7 @@ describe('a new store', () => {
     const dir = freshDir();
     const store = open(dir);
     expect(store.path).toBe(configPath(dir));
-    expect(readJson(dir)).toEqual({ schemaVersion: CURRENT_SCHEMA_VERSION, settings: DEFAULT_SETTINGS, addresses: [], notices: [], wizardDraft: null, events: [] });
+    expect(readJson(dir)).toEqual({ schemaVersion: CURRENT_SCHEMA_VERSION, settings: DEFAULT_SETTINGS, addresses: [], notices: [], wizardDraft: null, events: [], sesIdentities: [] });
     expect(store.settings()).toEqual(DEFAULT_SETTINGS);
     expect(store.notices()).toEqual([]);
     expect(statSync(configPath(dir)).mode & 0o777).toBe(0o600);

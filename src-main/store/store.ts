@@ -17,6 +17,7 @@ import { join, resolve } from 'node:path';
 import type { Address, AddressFields, LifecycleEvent, Settings, StoreNotice, WizardDraft } from '../../src-preload/contract';
 import { MAX_LIFECYCLE_EVENTS, addressFieldsSchema, addressSchema } from '../../src-preload/contract/addresses-schemas';
 import { settingsSchema } from '../../src-preload/contract/app';
+import { sesIdentitySchema, type SesIdentity } from '../../src-preload/contract/ses-identities';
 import { confEngine } from './conf-engine';
 import type { DocumentEngineFactory } from './document-engine';
 import { openDocument, StoreUnavailableError } from './document-file';
@@ -78,6 +79,19 @@ export interface AppStore {
   /** Keeps a notice about another stored file (Microsoft 365 registrations) until dismissed. */
   addNotice(notice: NoticeInput): StoreNotice;
   dismissNotice(id: string): boolean;
+  /** Zuora advanced SMTP (Amazon SES) identities, in the order they were added. */
+  listSesIdentities(): readonly SesIdentity[];
+  /**
+   * Several identities in ONE validated write (an import); `admit` runs inside the
+   * cross-process lock on the identities as they are then (the limits are checked there).
+   */
+  createSesIdentities(
+    entries: ReadonlyArray<Omit<SesIdentity, 'id' | 'createdAt'>>,
+    options?: { readonly admit?: (entry: Omit<SesIdentity, 'id' | 'createdAt'>, existing: readonly SesIdentity[], index: number) => boolean },
+  ): SesIdentity[];
+  /** `update` runs inside the lock on the identity as it is then; returning null leaves it unchanged. Undefined: no such identity. */
+  updateSesIdentity(id: string, update: (identity: SesIdentity, all: readonly SesIdentity[]) => SesIdentity | null): SesIdentity | undefined;
+  deleteSesIdentity(id: string): boolean;
   /** Called (debounced) when another process changed config.json: addresses, settings, notices. */
   watch(listener: () => void): () => void;
 }
@@ -287,6 +301,52 @@ export function openStore(deps: OpenStoreDeps): AppStore {
         return dismissed ? { ...document, notices } : document;
       });
       return dismissed;
+    },
+
+    listSesIdentities: () => load().sesIdentities,
+
+    createSesIdentities(entries, options) {
+      const now = clock().toISOString();
+      const created: SesIdentity[] = [];
+      change((document) => {
+        created.length = 0;
+        const taken = new Set(document.sesIdentities.map((i) => i.id));
+        for (const [index, entry] of entries.entries()) {
+          if (options?.admit !== undefined && !options.admit(entry, [...document.sesIdentities, ...created], index)) continue;
+          let id = randomId('i-');
+          while (taken.has(id)) id = randomId('i-');
+          taken.add(id);
+          created.push(sesIdentitySchema.parse({ ...entry, id, createdAt: now }));
+        }
+        return created.length === 0 ? document : { ...document, sesIdentities: [...document.sesIdentities, ...created] };
+      });
+      return created;
+    },
+
+    updateSesIdentity(id, update) {
+      let result: SesIdentity | undefined;
+      change((document) => {
+        result = undefined;
+        const current = document.sesIdentities.find((i) => i.id === id);
+        if (current === undefined) return document;
+        const next = update(current, document.sesIdentities);
+        result = next ?? current;
+        if (next === null) return document;
+        const parsed = sesIdentitySchema.parse({ ...next, id: current.id, createdAt: current.createdAt });
+        result = parsed;
+        return { ...document, sesIdentities: document.sesIdentities.map((i) => (i.id === id ? parsed : i)) };
+      });
+      return result;
+    },
+
+    deleteSesIdentity(id) {
+      let removed = false;
+      change((document) => {
+        const sesIdentities = document.sesIdentities.filter((i) => i.id !== id);
+        removed = sesIdentities.length !== document.sesIdentities.length;
+        return removed ? { ...document, sesIdentities } : document;
+      });
+      return removed;
     },
 
     watch: (listener) => file.watch(listener),

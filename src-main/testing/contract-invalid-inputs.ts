@@ -104,11 +104,13 @@ export const validInputs: { readonly [C in ChannelName]: readonly [ChannelInput<
   'smtp:probe': [{ operationId: 'op_probe_0001', host: 'smtp.example.com' }, { operationId: 'op_probe_0002', host: 'smtp.example.com', ports: [587, 465], concurrency: 2 }],
   'analyze:explain': [{ text: '535 5.7.139 Authentication unsuccessful, SmtpClientAuthentication is disabled for the Tenant.' }],
   'analyze:read-dkim-signatures': [{ headers: 'DKIM-Signature: v=1; a=rsa-sha256; d=example.com; s=selector1; b=abc', domain: 'example.com' }],
+  'analyze:read-bounce': [{ raw: Buffer.from('From: MAILER-DAEMON@example.com\r\nSubject: Undelivered Mail\r\n\r\nx\r\n').toString('base64') }],
   'checks:run-checklist': [
     { operationId: 'op_checklist_1', domain: 'example.com' },
     { operationId: 'op_checklist_2', domain: 'example.com', platform: 'zendesk', selectors: ['zendesk1'], sendingIp: '192.0.2.10', dnsServers: ['127.0.0.1:5301'], only: ['spf', 'dkim'] },
   ],
   'checks:check-propagation': [{ name: '_dmarc.example.com', type: 'TXT', expected: 'v=DMARC1; p=none', dnsServers: ['127.0.0.1:5301'] }],
+  'checks:check-address-blocklists': [{ addressId: 'addr-1' }],
   'm365:get-checklist': [
     { upn: 'support@contoso.com' },
     {
@@ -161,6 +163,18 @@ export const validInputs: { readonly [C in ChannelName]: readonly [ChannelInput<
     { addressId: 'addr-1', mailbox: { host: 'imap.example.com', port: 993, security: 'tls', username: 'desk@example.com' }, secret: 'imap-password-2' },
     { addressId: 'addr-1', mailbox: null },
   ],
+  'ses-identities:list': [{}],
+  'ses-identities:check-new': [
+    { fields: { kind: 'domain', value: 'example.com', environment: 'production', eligibilityConfirmed: true } },
+    { fields: { kind: 'email', value: 'billing@example.com', environment: 'central-sandbox', dkimTokens: [], eligibilityConfirmed: false }, excludeId: 'ident-1' },
+  ],
+  'ses-identities:create': [
+    { fields: { kind: 'domain', value: 'example.com', environment: 'developer-sandbox', dkimTokens: ['abcdefgh12345678', 'ijklmnop12345678', 'qrstuvwx12345678'], eligibilityConfirmed: true } },
+  ],
+  'ses-identities:update': [{ id: 'ident-1', patch: { environment: 'sandbox' } }, { id: 'ident-1', patch: { dkimTokens: [], eligibilityConfirmed: true } }],
+  'ses-identities:delete': [{ id: 'ident-1' }],
+  'ses-identities:record-verification': [{ id: 'ident-1', state: 'success' }, { id: 'ident-1', state: 'pending', linkSentAt: '2026-12-06T12:00:00.000Z' }],
+  'ses-identities:check-dns': [{ id: 'ident-1' }, { id: 'ident-1', dnsServers: ['127.0.0.1:5300'] }],
 };
 
 /** mulberry32: tiny, fast, good enough to spread cases; same seed, same cases. */

@@ -27,7 +27,7 @@ export const addressCheckInputSchema = z.strictObject({
   excludeId: idSchema.optional(),
 });
 
-export const addressProblemCodes = ['syntax', 'system-address', 'limit-per-domain', 'limit-domains', 'limit-total', 'duplicate'] as const;
+export const addressProblemCodes = ['syntax', 'system-address', 'limit-per-domain', 'limit-domains', 'limit-total', 'duplicate', 'environment', 'ses-identity-platform'] as const;
 export const addressWarningCodes = ['other-environment', 'other-platform', 'internationalised'] as const;
 
 export const addressCheckSchema = z.object({

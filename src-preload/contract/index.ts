@@ -20,6 +20,7 @@ import { checksChannels } from './checks';
 import { m365Channels } from './m365';
 import { providerChannels } from './providers';
 import type { Result } from './result';
+import { sesIdentityChannels } from './ses-identities';
 import { smtpChannels } from './smtp';
 import { vaultChannels } from './vault';
 import { verificationChannels } from './verification';
@@ -36,6 +37,7 @@ export * from './smtp';
 export * from './checks';
 export * from './m365';
 export * from './verification';
+export * from './ses-identities';
 
 export const contract = {
   ...appChannels,
@@ -47,6 +49,7 @@ export const contract = {
   ...checksChannels,
   ...m365Channels,
   ...verificationChannels,
+  ...sesIdentityChannels,
 } as const satisfies Record<string, ChannelSpec>;
 
 export type Contract = typeof contract;

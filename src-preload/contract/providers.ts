@@ -10,6 +10,7 @@ import { routeIdSchema } from './route-ids';
 import { authKindSchema, dnsServerSpecSchema, safeText, securitySchema } from './fields';
 import { platformSmtpFormKeys, providerSendingKeys } from './platform-smtp-form';
 import { platformSesKeys } from './platform-ses';
+export { environmentLabel, environmentRefusal, platformConnection, platformEnvironments, type PlatformEnvironment, type PlatformSes } from './platform-ses';
 import { platformConnectorFactKeys } from './platform-connector-facts';
 
 const isoDate = z.iso.date();

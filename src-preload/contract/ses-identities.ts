@@ -212,15 +212,16 @@ export interface IdentityCandidate {
   readonly excludeId?: string | undefined;
 }
 
-export interface IdentityCheck {
+export const identityCheckSchema = z.object({
   /** The stored form, null when the value is not valid for its kind. */
-  readonly value: string | null;
-  readonly domain: string | null;
-  readonly verificationGroup: string | null;
-  readonly problems: readonly SesIdentityProblem[];
+  value: z.string().nullable(),
+  domain: z.string().nullable(),
+  verificationGroup: z.string().nullable(),
+  problems: z.array(sesIdentityProblemSchema),
   /** Not refusals: e.g. the same identity already in the other environment of its group (verified once, used in both). */
-  readonly notes: readonly string[];
-}
+  notes: z.array(z.string()),
+});
+export type IdentityCheck = z.infer<typeof identityCheckSchema>;
 
 /**
  * Every rule for a new (or edited) identity against the saved ones. Zuora states its
@@ -498,7 +499,7 @@ export function identityVerificationAdvice(
  * The DNS checklist input of an identity: its domain on the SES platform, with its DKIM
  * tokens as the token-CNAME selectors (Amazon SES looks for exactly those three).
  */
-export function checklistInputForIdentity(identity: Pick<SesIdentity, 'kind' | 'value' | 'dkimTokens'>, facts: { readonly dnsServers: readonly string[]; readonly platform?: string }): ChecklistInputDraft {
+export function checklistInputForIdentity(identity: Pick<SesIdentity, 'kind' | 'value'> & { readonly dkimTokens: readonly string[] }, facts: { readonly dnsServers: readonly string[]; readonly platform?: string }): ChecklistInputDraft {
   return { domain: identityDomain(identity), platform: facts.platform ?? SES_PLATFORM_ID, relaySelectors: [...identity.dkimTokens], dnsServers: [...facts.dnsServers] };
 }
 
@@ -526,14 +527,6 @@ export const dnsReadinessSchema = z.object({
   checkedAt: isoTimeSchema,
 });
 export type DnsReadiness = z.infer<typeof dnsReadinessSchema>;
-
-export const identityCheckSchema = z.object({
-  value: z.string().nullable(),
-  domain: z.string().nullable(),
-  verificationGroup: z.string().nullable(),
-  problems: z.array(sesIdentityProblemSchema),
-  notes: z.array(z.string()),
-});
 
 // ---------------------------------------------------------------------------
 // Channels
