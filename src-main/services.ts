@@ -40,6 +40,8 @@ import { resolverFromSpecs } from './dns/resolver';
 import { dnsServersOr } from './rpc/dns-servers';
 import { openVerificationStore, type VerificationStore } from './verification/status-store';
 import { createVerificationService, type VerificationService, type VerificationServiceDeps } from './verification/verification-service';
+import { createReportsService, type ReportsService } from './reports/reports-service';
+import { reverseName } from './dns/names';
 
 export type AppMode = AppInfo['mode'];
 
@@ -90,6 +92,8 @@ export interface Services {
   readonly verification: VerificationService;
   /** verification.json (status and bounded history). */
   readonly verificationStore: VerificationStore;
+  /** DMARC aggregate and TLS-RPT reports: files handed in and the address's mailbox read on demand. */
+  readonly reports: ReportsService;
   /** OAuth 2.0 access tokens held in memory per address (never persisted). */
   readonly m365Tokens: AddressTokens;
   /** The secret clipboard: on shutdown, `clearPending()` clears a secret copied less than 30 s ago. */
@@ -141,6 +145,19 @@ export function createServices(options: ServicesOptions): Services {
   });
   for (const notice of verificationStore.notices()) logger.warn('verification history problem', { kind: notice.kind, backup: notice.backupPath });
   const m365Tokens = createAddressTokens(clock);
+  const reports = createReportsService({
+    store,
+    vault,
+    statusStore: verificationStore,
+    clock,
+    reverseName: async (ip, signal) => {
+      const made = resolverFromSpecs(dnsServersOr(store, []));
+      if ('errors' in made) return null;
+      const lookup = await made.resolver.lookup(reverseName(ip), 'PTR', signal === undefined ? {} : { signal });
+      return lookup.records.flatMap((r) => (r.type === 'PTR' ? [r.target] : []))[0] ?? null;
+    },
+    ...(options.verification?.imapCa !== undefined ? { imapCa: options.verification.imapCa } : {}),
+  });
   const m365Apps = openAppRegistrations({
     directory: options.dataDirectory,
     clock,
@@ -169,6 +186,7 @@ export function createServices(options: ServicesOptions): Services {
     // Background re-checks of an OAuth 2.0 address get a fresh app-only token when none is held.
     ensureOAuthToken: createBackgroundToken({ tokens: m365Tokens, apps: m365Apps, vault, m365, clock }),
     statusStore: verificationStore,
+    dmarcReportNumbers: (addressId) => reports.numbersFor(addressId),
     platforms,
     providers,
     smtpTest: smtp.run,
@@ -183,6 +201,7 @@ export function createServices(options: ServicesOptions): Services {
     smtp,
     verification,
     verificationStore,
+    reports,
     clipboard,
     platforms,
     providers,
@@ -213,6 +232,7 @@ export function createServices(options: ServicesOptions): Services {
     m365,
     verification,
     verificationStore,
+    reports,
     m365Tokens,
     clipboard,
     createDispatcher(onEvent) {

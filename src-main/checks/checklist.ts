@@ -164,7 +164,14 @@ export function planChecklist(
     checks.push({
       id: 'dmarc',
       kind: 'dmarc',
-      run: () => checkDmarc({ ...common, alignmentNote: platform.dmarc.alignment, alignment, ...(platform.dmarc.recommended ? { recommended: platform.dmarc.recommended } : {}) }),
+      run: () =>
+        checkDmarc({
+          ...common,
+          alignmentNote: platform.dmarc.alignment,
+          alignment,
+          ...(platform.dmarc.recommended ? { recommended: platform.dmarc.recommended } : {}),
+          ...(input.dmarcReports !== undefined ? { reports: input.dmarcReports } : {}),
+        }),
     });
   }
   if (wanted('mx')) checks.push({ id: 'mx', kind: 'mx', run: () => checkMx(common) });

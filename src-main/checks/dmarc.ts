@@ -19,6 +19,7 @@ import { buildItem, finding } from './item';
 import { fixRecord } from './records';
 import { refs } from './references';
 import type { CheckDetailsOf, CheckItem, Finding, FixRecord } from '../../src-preload/contract/checks-schemas';
+import type { DmarcReportNumbers } from '../../src-preload/contract/reports';
 
 export interface DmarcCheckOptions {
   readonly domain: string;
@@ -36,6 +37,8 @@ export interface DmarcCheckOptions {
    * the SPF verdict and the DKIM checks are done; absent, both are unknown.
    */
   readonly alignment?: () => Promise<DmarcAlignment>;
+  /** What the domain's aggregate reports say (messages, how many passed DMARC, over how many days), when Relayproof has read them. */
+  readonly reports?: DmarcReportNumbers;
 }
 
 export interface DmarcAlignment {
@@ -92,6 +95,29 @@ function rolloutSteps(target: string, from: DmarcPolicy, alignment: DmarcAlignme
   if (from !== 'reject') steps.push(`Stage 3, p=reject${label('reject')}: ${REJECT_CONDITION}, replace the record with: ${stage('reject')}.`);
   if (steps.length > 0) steps.push(TESTING_NOTE);
   return steps;
+}
+
+/** Share of reported messages that must pass DMARC before the next stage: the rest are forwarders and stray sources to look at first. */
+export const READY_PASS_RATE = 0.98;
+/** Days of reports before the next stage: two weeks catch weekly and fortnightly senders (billing runs, newsletters). */
+export const READY_DAYS = 14;
+
+/**
+ * The next rollout stage judged from the aggregate reports read for the domain: "98 % of
+ * 1,240 messages aligned in 14 days: ready for quarantine", or what is still missing.
+ * Information only: it never changes the item's verdict, and it is advice, never a record.
+ */
+export function reportRollout(reports: DmarcReportNumbers, current: DmarcPolicy): { readonly ready: boolean; readonly message: string } | null {
+  if (current === 'reject' || reports.messages === 0) return null;
+  const next = current === 'none' ? 'quarantine' : 'reject';
+  const rate = reports.dmarcPass / reports.messages;
+  const shown = rate >= 0.995 && rate < 1 ? (Math.floor(rate * 1000) / 10).toFixed(1) : String(Math.floor(rate * 100));
+  const facts = `${shown} % of ${reports.messages.toLocaleString('en')} reported messages aligned in ${reports.days} ${reports.days === 1 ? 'day' : 'days'}`;
+  if (rate >= READY_PASS_RATE && reports.days >= READY_DAYS) return { ready: true, message: `${facts}: ready for ${next}.` };
+  if (rate < READY_PASS_RATE) {
+    return { ready: false, message: `${facts}: not ready for ${next}. ${reports.messages - reports.dmarcPass} failed DMARC; find their sources in the reports (your own servers, other services sending as the domain) and make them pass SPF or DKIM aligned first, until at least ${Math.round(READY_PASS_RATE * 100)} % pass.` };
+  }
+  return { ready: false, message: `${facts}: not ready for ${next} yet. Read ${READY_DAYS} days of reports first, so that senders that send weekly or less often show up.` };
 }
 
 interface Found {
@@ -237,6 +263,13 @@ export async function checkDmarc(options: DmarcCheckOptions): Promise<CheckItem>
         findings.push(finding('dmarc-rollout', 'info', 'Next step when reports stay clean: p=reject.'));
       } else {
         findings.push(finding('dmarc-enforced', 'pass', `Policy reject: mail failing DMARC is refused.`, `p=${effective}`));
+      }
+    }
+    if (!invalidPolicy && options.reports !== undefined) {
+      const rollout = reportRollout(options.reports, appliedPolicy(effective, analysis.testing));
+      if (rollout !== null) {
+        findings.push(finding('dmarc-reports-rollout', 'info', `Aggregate reports: ${rollout.message}`, null));
+        steps.push(`From the aggregate reports: ${rollout.message}`);
       }
     }
     if (analysis.testing) findings.push(finding('dmarc-testing', 'warn', 't=y: testing mode; receivers apply one step less (reject as quarantine, quarantine as none). Remove t=y when done testing (RFC 9989 §4.7).', 't=y'));

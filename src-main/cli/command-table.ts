@@ -155,7 +155,7 @@ export const COMMANDS: readonly CliCommand[] = [
         name: 'test',
         summary: 'Every phase from DNS to QUIT, with the diagnosis when one fails',
         synopsis:
-          '--host H --port P --security starttls|tls|none [--user U --password-stdin] [--auth-kind K] --from ADDR [--to ADDR] [--send] [--ehlo NAME] [--pin SHA256] [--dns-server HOST:PORT]... [--transcript]',
+          '--host H --port P --security starttls|tls|none [--user U --password-stdin] [--auth-kind K] [--platform P] --from ADDR [--to ADDR] [--send] [--ehlo NAME] [--pin SHA256] [--dns-server HOST:PORT]... [--transcript]',
         options: [
           { name: 'host', value: 'H', help: 'SMTP server' },
           { name: 'port', value: 'P', help: 'SMTP port' },
@@ -163,6 +163,7 @@ export const COMMANDS: readonly CliCommand[] = [
           { name: 'user', value: 'U', help: 'Username for AUTH' },
           { name: 'auth-kind', value: 'K', choices: AUTH_KINDS, help: 'The kind of secret' },
           { name: 'password-stdin', help: 'Read the password from standard input' },
+          { name: 'platform', value: 'P', choices: PLATFORMS, help: "After a pass: the platform's own form values (Zuora: StartTLS, SocketFactory) and the mail service's sending limits" },
           { name: 'from', value: 'ADDR', help: 'The sending address (checks send-as)' },
           { name: 'to', value: 'ADDR', help: 'The recipient of --send' },
           { name: 'send', help: 'Also send a real test message' },

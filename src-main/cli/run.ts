@@ -84,6 +84,9 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<ExitCo
       case 'platforms':
         // The data files only: no composition root, settings or keychain.
         return await (await import('./platform-commands')).runPlatformCommand(rest, io);
+      case 'dmarc-report':
+        // Files alone need no services; --address opens them for the address and its last proof.
+        return await (await import('./dmarc-report-command')).runDmarcReportCommand(rest, io, givesOption(rest, 'address') ? await servicesOpener(io) : servicesNotLoaded('dmarc-report'));
       case 'help': {
         // Only a name the table does not know gets here: the known ones were answered above.
         const [name, subName] = rest;
@@ -128,6 +131,12 @@ async function checkServicesOpener(io: CliIo): Promise<() => Pick<Services, 'sto
 function givesDnsServer(args: readonly string[]): boolean {
   const end = args.indexOf('--');
   return (end === -1 ? args : args.slice(0, end)).some((a) => a === '--dns-server' || a.startsWith('--dns-server='));
+}
+
+/** `--NAME` among the options (before a `--`). */
+function givesOption(args: readonly string[], name: string): boolean {
+  const end = args.indexOf('--');
+  return (end === -1 ? args : args.slice(0, end)).some((a) => a === `--${name}` || a.startsWith(`--${name}=`));
 }
 
 /** The opener of a command run that does not need the services: calling it is a bug here. */

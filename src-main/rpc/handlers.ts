@@ -21,6 +21,7 @@ import type { AppStore } from '../store/store';
 import type { Vault } from '../vault/vault';
 import type { VerificationStore } from '../verification/status-store';
 import type { VerificationService } from '../verification/verification-service';
+import type { ReportsService } from '../reports/reports-service';
 import { addressHandlers } from './address-handlers';
 import { analyzeHandlers } from './analyze-handlers';
 import { appHandlers } from './app-handlers';
@@ -32,6 +33,7 @@ import { sesIdentityHandlers } from './ses-identity-handlers';
 import { smtpHandlers } from './smtp-handlers';
 import { vaultHandlers } from './vault-handlers';
 import { verificationHandlers } from './verification-handlers';
+import { reportsHandlers } from './reports-handlers';
 
 export interface HandlerDeps {
   /** The address lifecycle and the SMTP secret of each address. */
@@ -44,6 +46,8 @@ export interface HandlerDeps {
   readonly verification: VerificationService;
   /** verification.json: its notices join the settings file's. */
   readonly verificationStore: VerificationStore;
+  /** DMARC aggregate and TLS-RPT reports read from the address's mailbox on demand. */
+  readonly reports: ReportsService;
   readonly store: AppStore;
   readonly vault: Vault;
   readonly clock: () => Date;
@@ -80,6 +84,7 @@ export function createHandlers(deps: HandlerDeps): Handlers {
     ...checksHandlers(deps),
     ...m365Handlers(deps),
     ...verificationHandlers(deps),
+    ...reportsHandlers(deps),
     ...sesIdentityHandlers(deps),
   };
 }

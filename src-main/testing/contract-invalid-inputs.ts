@@ -148,6 +148,8 @@ export const validInputs: { readonly [C in ChannelName]: readonly [ChannelInput<
   'm365:acquire-delegated-token': [{ operationId: 'op_12345678', addressId: 'addr-1', tenantId: 'organizations', clientId: 'aaaaaaaa-0000-4000-8000-000000000001', timeoutSeconds: 60 }],
   'm365:forget-token': [{ addressId: 'addr-1' }],
   'verification:status': [{}, { addressId: 'addr-1' }],
+  'reports:read-mailbox': [{ addressId: 'addr-1' }, { addressId: 'addr-1', folder: 'DMARC', reverseNames: true }],
+  'reports:get': [{ addressId: 'addr-1' }],
   'verification:recheck': [{ operationId: 'op_12345678', addressId: 'addr-1' }],
   'checks:run-for-address': [{ operationId: 'op_12345678', addressId: 'addr-1' }, { operationId: 'op_12345679', addressId: 'addr-1', from: 'wizard' }],
   'verification:send-email': [{ operationId: 'op_12345678', addressId: 'addr-1' }, { operationId: 'op_12345678', addressId: 'addr-1', recipient: 'inbox@example.com', waitSeconds: 60 }],

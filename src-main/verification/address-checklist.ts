@@ -7,11 +7,13 @@
  * with), the provider's SPF include, the sending IP a received message came from, the SMTP
  * host and the platform's forwarding target.
  */
+import { isIP } from 'node:net';
 import type { Address } from '../../src-preload/contract/addresses-schemas';
 import type { ChecklistInputDraft, ChecklistReport } from '../../src-preload/contract/checks-schemas';
 import { domainToAscii } from '../../src-preload/contract/fields';
 import { forwardingAddress } from '../../src-preload/contract/platform-vocabulary';
 import type { Platform, ProviderPreset } from '../../src-preload/contract/providers';
+import type { DmarcReportNumbers } from '../../src-preload/contract/reports';
 import type { MessageProof, NotNeededItem } from '../../src-preload/contract/verification-schemas';
 
 export interface AddressChecklistFacts {
@@ -20,6 +22,8 @@ export interface AddressChecklistFacts {
   /** The last message proof of the address (its sending IP and DKIM signatures), if any. */
   readonly lastProof: MessageProof | null;
   readonly dnsServers: readonly string[];
+  /** The numbers of the DMARC aggregate reports read for the address, if any (the rollout advice uses them). */
+  readonly dmarcReports?: DmarcReportNumbers | null;
 }
 
 /** The address's domain in ASCII (punycode), as DNS and DMARC alignment compare it. */
@@ -54,7 +58,19 @@ export function addressChecklistInput(address: Address, facts: AddressChecklistF
     ...(sendingIp === undefined || sendingIp === null ? {} : { sendingIp }),
     ...(helo === undefined || helo === null || helo === '' ? {} : { heloName: helo, heloSource: 'ehlo' as const }),
     ...(pattern !== undefined && address.platformSubdomain !== null ? { forwardingAddress: forwardingAddress(pattern, address.platformSubdomain) } : {}),
+    ...(facts.dmarcReports === undefined || facts.dmarcReports === null ? {} : { dmarcReports: facts.dmarcReports }),
   };
+}
+
+/**
+ * The relay's sending IPs as Relayproof knows them without asking DNS: the IP the last
+ * proved message came from, the SMTP host when it is an address, and the host's addresses
+ * when the stored secret last signed in. What DMARC reports' sources are compared with.
+ */
+export function relayIpsOf(address: Address, lastProof: MessageProof | null): string[] {
+  const host = address.host.replace(/^\[|\]$/gu, '');
+  const ips = [lastProof?.sender.ip ?? null, isIP(host) === 0 ? null : host, ...(address.lending?.smtp?.ips ?? [])];
+  return [...new Set(ips.filter((ip): ip is string => ip !== null && isIP(ip) !== 0))];
 }
 
 /** The items the address's route does not need, as its checklist judged them: the status and report name them instead of tracking them. */

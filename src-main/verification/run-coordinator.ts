@@ -24,6 +24,7 @@ import {
 } from '../../src-preload/contract';
 import { checklistInputSchema, type ChecklistInputDraft, type ChecklistReport } from '../../src-preload/contract/checks-schemas';
 import type { ConnectionReport } from '../../src-preload/contract/smtp-schemas';
+import type { DmarcReportNumbers } from '../../src-preload/contract/reports';
 import { isDnsItemId, type AddressVerificationState, type ItemId, type MessageProof, type NotNeededItem, type Observation, type RunRecord } from '../../src-preload/contract/verification-schemas';
 import { notFoundAddress } from '../addresses/not-found';
 import { unreadableResource } from '../app/json-resource';
@@ -70,6 +71,8 @@ export interface RunCoordinatorDeps {
   readonly manualRecheckGapMs?: number;
   /** For an OAuth 2.0 address: hold a usable token (a fresh app-only one when none is held) before its connection test. */
   readonly ensureOAuthToken?: EnsureAppToken;
+  /** The numbers of the DMARC aggregate reports read for an address, for the checklist's rollout advice. */
+  readonly dmarcReportNumbers?: (addressId: string) => DmarcReportNumbers | null;
 }
 
 /** The status, re-checks, the 72-hour window and the scheduler, as the verification service offers them. */
@@ -259,7 +262,7 @@ export function createRunCoordinator(deps: RunCoordinatorDeps): RunCoordinator {
   async function checklistInputOf(address: Address, platforms: PlatformCatalog): Promise<ChecklistInputDraft> {
     const providers = deps.providers === undefined ? null : await deps.providers();
     const provider = providers !== null && providers.ok ? providers.providers.find((p) => p.id === address.provider) : undefined;
-    return addressChecklistInput(address, { platform: platforms.get(address.platform), provider, lastProof: lastProof(address), dnsServers: dnsServers() });
+    return addressChecklistInput(address, { platform: platforms.get(address.platform), provider, lastProof: lastProof(address), dnsServers: dnsServers(), dmarcReports: deps.dmarcReportNumbers?.(address.id) ?? null });
   }
 
   /** When the last re-check (the runs that ran the DNS checklist) of the address ended, or null. */

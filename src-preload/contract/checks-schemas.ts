@@ -7,6 +7,7 @@ import { z } from 'zod';
 import { dnsLookupSchema, dnsRecordTypeSchema, dnsServerSpecSchema, resolverDescriptionSchema } from './dns-schemas';
 import { ipAddressSchema, refuseHidden, safeText } from './fields';
 import { GENERIC_PLATFORM_ID, platformIdSchema } from './platform-vocabulary';
+import { dmarcReportNumbersSchema } from './reports';
 import { routeIdSchema } from './route-ids';
 
 /** A platform of resources/platforms (main refuses an id it does not have). */
@@ -367,6 +368,8 @@ export const checklistInputSchema = z.strictObject({
   forwardingAddress: safeText('The forwarding address', 320).optional(),
   /** Resolvers to ask; empty = the system's. */
   dnsServers: z.array(dnsServerSpecSchema).max(8).default([]),
+  /** The numbers of the DMARC aggregate reports read for the address: the rollout advice uses them. */
+  dmarcReports: dmarcReportNumbersSchema.optional(),
   /** Run only these checks (re-run of one item). */
   only: z.array(checkKindSchema).max(checkKinds.length).optional(),
 });

@@ -24,6 +24,7 @@ import { sesIdentityChannels } from './ses-identities';
 import { smtpChannels } from './smtp';
 import { vaultChannels } from './vault';
 import { verificationChannels } from './verification';
+import { reportsChannels } from './reports';
 
 export * from './result';
 export * from './fields';
@@ -49,6 +50,7 @@ export const contract = {
   ...checksChannels,
   ...m365Channels,
   ...verificationChannels,
+  ...reportsChannels,
   ...sesIdentityChannels,
 } as const satisfies Record<string, ChannelSpec>;
 

@@ -151,6 +151,8 @@ export const readMailboxReportsInputSchema = z.strictObject({
   addressId: idSchema,
   /** The folder the reports arrive in (a dedicated RUA folder); absent = INBOX. */
   folder: safeText('The folder', 200).optional(),
+  /** Look up each source's reverse name (a DNS question per source, through Settings' DNS servers). */
+  reverseNames: z.boolean().default(false),
 });
 
 export const mailboxReportsSchema = z.object({
