@@ -66,6 +66,10 @@ describe('system addresses, duplicates and the other environment', () => {
     const result = check(address, []);
     expect(codes(result)).toEqual(['system-address']);
     expect(result.errors[0]?.message).toContain("is Zendesk's own address — connect your own domain's address");
+    // With the reason from Zendesk's prerequisites (resources/platforms/zendesk.json).
+    const reason = platforms.get('zendesk')?.prerequisites?.find((p) => p.rule === 'not-platform-domain')?.detail;
+    expect(reason).toMatch(/cannot send on behalf of Zendesk's system support addresses/u);
+    expect(result.errors[0]?.message).toContain(reason);
   });
 
   it('accepts look-alikes that are not under zendesk.com', () => {

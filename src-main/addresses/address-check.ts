@@ -135,11 +135,13 @@ export function checkNewAddress(request: AddressCheckRequest, saved: readonly Sa
     });
   }
 
-  const suffix = platform?.forwarding?.domainSuffix.toLowerCase().replace(/\.$/u, '');
+  // The platform's prerequisite (its seed's reason) when it declares one, else its forwarding domain.
+  const ownAddressRule = platform?.prerequisites?.find((p) => p.rule === 'not-platform-domain');
+  const suffix = (ownAddressRule?.domainSuffix ?? platform?.forwarding?.domainSuffix)?.toLowerCase().replace(/\.$/u, '');
   if (suffix !== undefined && suffix !== '' && (parsed.domainAscii === suffix || parsed.domainAscii.endsWith(`.${suffix}`))) {
     errors.push({
       code: 'system-address',
-      message: `${parsed.unicode} is ${name}'s own address — connect your own domain's address (such as support@yourcompany.com); ${name} forwards to its own address, it does not send through it.`,
+      message: `${parsed.unicode} is ${name}'s own address — connect your own domain's address (such as support@yourcompany.com); ${name} forwards to its own address, it does not send through it.${ownAddressRule === undefined ? '' : ` ${ownAddressRule.detail}`}`,
     });
   }
 

@@ -4,6 +4,7 @@
  * validation, keychain rules and two-phase rotation) as the app. `relayproof addresses`
  * is the same command under its older name.
  */
+import { platformGuidance } from './platform-guidance';
 import { chmod, writeFile } from 'node:fs/promises';
 import {
   addressFieldsSchema,
@@ -24,11 +25,14 @@ import { cliOperationId, EXIT, parseOptions, oneLine, printErrorText, printJson,
 import { parseConfig } from './command-table';
 import { presetDefaults } from '../../src-preload/contract/preset-defaults';
 import { rotationReminder } from '../../src-preload/contract/rotation-reminder';
+import { SES_PLATFORM_ID } from '../../src-preload/contract/ses-identities';
+import { addIdentity, findIdentity, identitiesForList, printIdentityTable, removeIdentity, runVerifyIdentity, IDENTITY_ADD_USAGE, VERIFY_IDENTITY_USAGE, type IdentityAddValues } from './identity-commands';
 
 const ADD_USAGE =
-  'Usage: relayproof address add --address A --platform ID --environment sandbox|production --provider ID [--host H --port N --security starttls|tls] [--user U] [--auth-kind password|app-password|api-key|oauth2] [--subdomain S] [--route connector|direct|ses] [--relay-selector S]... --password-stdin [--json]';
+  'Usage: relayproof address add --address A --platform ID --environment production|sandbox --provider ID [--host H --port N --security starttls|tls] [--user U] [--auth-kind password|app-password|api-key|oauth2] [--subdomain S] [--route connector|direct|ses] [--relay-selector S]... --password-stdin [--json]';
 const USAGE = [
   ADD_USAGE,
+  IDENTITY_ADD_USAGE.replace('Usage:', '      '),
   '       relayproof address list [--json]',
   '       relayproof address test ID [--send-as] [--json]',
   '       relayproof address rotate ID --password-stdin [--json]',
@@ -36,6 +40,7 @@ const USAGE = [
   '       relayproof address export FILE [--json]',
   '       relayproof address import FILE [--json]',
   '       relayproof address set-secret ID --password-stdin [--json]',
+  VERIFY_IDENTITY_USAGE.replace('Usage:', '      '),
 ].join('\n');
 
 const DAY_MS = 86_400_000;
@@ -59,6 +64,8 @@ export async function runAddressCommand(args: readonly string[], io: CliIo, open
       return importAddresses(rest, io, openServices);
     case 'set-secret':
       return setSecret(rest, io, openServices);
+    case 'verify-identity':
+      return runVerifyIdentity(rest, io, openServices);
     default:
       throw new UsageError(USAGE);
   }
@@ -118,12 +125,15 @@ async function add(args: readonly string[], io: CliIo, openServices: () => Servi
     route?: string;
     'relay-selector'?: string[];
     'password-stdin'?: boolean;
+    identity?: string;
   };
+  // Zuora advanced SMTP is an SES identity: no provider, server or password (identity-commands.ts).
+  if (values.identity !== undefined || values.platform === SES_PLATFORM_ID) return addIdentity(v as IdentityAddValues, io, openServices);
   const json = values.json === true;
   const missing = (['address', 'platform', 'environment', 'provider'] as const).filter((k) => values[k] === undefined).map((k) => `--${k}`);
   if (missing.length > 0) throw new UsageError(`Missing ${missing.join(', ')}.\n${ADD_USAGE}`);
   const { address, platform, environment, provider } = values as Required<Pick<typeof values, 'address' | 'platform' | 'environment' | 'provider'>>;
-  if (!environmentSchema.safeParse(environment).success) throw new UsageError(`--environment is sandbox or production, not "${environment}".`);
+  if (!environmentSchema.safeParse(environment).success) throw new UsageError(`--environment is production or sandbox (Zuora also developer-sandbox or central-sandbox), not "${environment}".`);
   if (values['password-stdin'] !== true) {
     throw new UsageError('Give the password on standard input with --password-stdin (never as an argument): it goes straight to the OS keychain.');
   }
@@ -264,10 +274,14 @@ async function list(args: readonly string[], io: CliIo, openServices: () => Serv
   if (!settings.ok) return reportError(io, json, settings.error);
   const now = Date.now();
   const rows = listed.value.map((a) => ({ ...a, credentialAgeDays: ageDays(a.secretChangedAt, now), rotation: rotationOf(a, settings.value, now) }));
+  const identities = await identitiesForList(dispatcher);
+  if ('error' in identities) return reportError(io, json, identities.error.error);
   if (json) {
-    printJson(io, { ok: true, addresses: rows });
+    printJson(io, { ok: true, addresses: rows, sesIdentities: identities.rows });
     return EXIT.ok;
   }
+  if (identities.rows.length > 0) printIdentityTable(io, identities.rows, identities.platform);
+  if (rows.length === 0 && identities.rows.length > 0) return EXIT.ok;
   if (rows.length === 0) {
     printText(io, 'No addresses configured yet. Add one with `relayproof address add` or in the app (Connect an address).\n');
     return EXIT.ok;
@@ -290,6 +304,11 @@ async function list(args: readonly string[], io: CliIo, openServices: () => Serv
   for (const row of table) printText(io, `${row.map((cell, i) => (i === row.length - 1 ? cell : cell.padEnd(widths[i] ?? 0))).join('  ')}\n`);
   const failed = rows.filter((a) => a.proceedReason !== null);
   for (const a of failed) printText(io, `\n${a.id}: continued past a failed test: ${oneLine(a.proceedReason)}`);
+  // Saved before SES identities existed: they still load, but Zuora's advanced SMTP has no SMTP credentials.
+  for (const a of rows.filter((r) => r.platform === SES_PLATFORM_ID)) {
+    printText(io, `\n${a.id}: saved as SMTP credentials for Zuora advanced SMTP, which has none (Zuora sends from its own Amazon SES account). Add it as an SES identity (relayproof address add --platform zuora-ses --identity email|domain ...) and remove this entry.`);
+  }
+  if (rows.some((r) => r.platform === SES_PLATFORM_ID) && failed.length === 0) printText(io, '\n');
   if (failed.length > 0) printText(io, '\n');
   return EXIT.ok;
 }
@@ -339,8 +358,14 @@ async function test(args: readonly string[], io: CliIo, openServices: () => Serv
   });
   if (!result.ok) return reportError(io, json, result.error);
   const report = result.value;
-  if (json) printJson(io, { addressId: id, ...summarizeReport(report) });
-  else printText(io, `${formatReport(report, { platform: address.platform })}\n`);
+  // A pass is followed by what the address's platform's own form takes (Zuora: StartTLS,
+  // SocketFactory, the switch) and the sending limits of its mail service.
+  const guidance = report.ok ? await platformGuidance(address.platform, address, address.provider, io.env) : null;
+  if (json) printJson(io, { addressId: id, ...summarizeReport(report), ...(guidance !== null ? { platformForm: guidance.form, platformFormProblem: guidance.formProblem, sendingLimits: guidance.sendingLimits } : {}) });
+  else {
+    printText(io, `${formatReport(report, { platform: address.platform })}\n`);
+    if (guidance !== null) printText(io, `\n${guidance.text}`);
+  }
   return report.ok ? EXIT.ok : EXIT.checkFailed;
 }
 
@@ -416,6 +441,17 @@ async function remove(args: readonly string[], io: CliIo, openServices: () => Se
   const id = onePositional(positionals, 'Usage: relayproof address remove ID [--yes] [--json]');
   const json = values.json === true;
   const dispatcher = openServices().createDispatcher();
+  const identity = await findIdentity(dispatcher, id);
+  if (identity !== undefined) {
+    // An SES identity holds no secret: removing it asks no confirmation beyond --yes in a script.
+    if (values.yes !== true && io.stdin.isTTY !== true) throw new UsageError(`Not removed: this run cannot ask for confirmation. Add --yes to remove the SES identity ${identity.value} (${id}).`);
+    if (values.yes !== true) {
+      printErrorText(io, `Remove the SES identity ${identity.value} (${identity.environment}, ${id})? Type yes to confirm: `);
+      const answer = await readLine(io.stdin);
+      if (answer === null || !/^\s*y(es)?\s*$/iu.test(answer)) throw new UsageError('Not removed: not confirmed.');
+    }
+    return removeIdentity(dispatcher, identity, io, json);
+  }
   const address = await findAddress(dispatcher, io, json, id);
   if (typeof address === 'number') return address;
   const platforms = await call(dispatcher, 'platforms:list', {});

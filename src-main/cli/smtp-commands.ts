@@ -8,16 +8,18 @@ import type { ExplainResult } from '../../src-preload/contract/analyze';
 import { describeIssues } from '../app/input-issues';
 import { formatReport, summarizeReport } from '../smtp/report-summary';
 import type { ConnectionReport, ProbeReport } from '../../src-preload/contract/smtp-schemas';
+import type { AuthKind } from '../../src-preload/contract/fields';
 import { formatTranscript } from '../../src-preload/contract/smtp-transcript-format';
 import type { Services } from '../services';
 import { cliOperationId, EXIT, parseOptions, oneLine, printJson, printText, readSecretFromStdin, reportError, UsageError, type CliIo, type ExitCode } from './io';
 import { parseConfig } from './command-table';
+import { platformGuidance, unknownPlatformProblem } from './platform-guidance';
 
 /** All `smtp test` and `smtp probe` use: a dispatcher (cli/smtp-services.ts builds one of the SMTP channels only). */
 type SmtpServices = Pick<Services, 'createDispatcher'>;
 
 const TEST_USAGE =
-  'Usage: relayproof smtp test --host H --port P --security starttls|tls|none [--user U --password-stdin] [--auth-kind password|app-password|api-key|oauth2] --from ADDR [--to ADDR] [--send] [--ehlo NAME] [--pin SHA256] [--dns-server HOST:PORT]... [--transcript] [--json]';
+  'Usage: relayproof smtp test --host H --port P --security starttls|tls|none [--user U --password-stdin] [--auth-kind password|app-password|api-key|oauth2] [--platform P] --from ADDR [--to ADDR] [--send] [--ehlo NAME] [--pin SHA256] [--dns-server HOST:PORT]... [--transcript] [--json]';
 
 export async function runSmtpCommand(args: readonly string[], io: CliIo, openServices: () => SmtpServices): Promise<ExitCode> {
   const [sub, ...rest] = args;
@@ -53,6 +55,7 @@ async function smtpTest(args: readonly string[], io: CliIo, openServices: () => 
     pin?: string;
     'dns-server'?: string[];
     transcript?: boolean;
+    platform?: string;
   };
   if (values.host === undefined || values.port === undefined || values.security === undefined) throw new UsageError(TEST_USAGE);
   const port = Number(values.port);
@@ -60,6 +63,10 @@ async function smtpTest(args: readonly string[], io: CliIo, openServices: () => 
     throw new UsageError('Give the password on standard input with --password-stdin (never as an argument).');
   }
   if (values.user === undefined && values['password-stdin'] === true) throw new UsageError('--password-stdin needs --user.');
+  if (values.platform !== undefined) {
+    const problem = await unknownPlatformProblem(values.platform, io.env);
+    if (problem !== null) throw new UsageError(problem);
+  }
   const secret = values.user !== undefined ? await readSecretFromStdin(io) : undefined;
   const json = values.json === true;
 
@@ -81,14 +88,34 @@ async function smtpTest(args: readonly string[], io: CliIo, openServices: () => 
   const result = await services.createDispatcher().dispatch(channel, input);
   if (!result.ok) return reportError(io, json, result.error);
   const report = result.value as ConnectionReport;
+  // With --platform, a connection that passed is followed by what that platform's own form
+  // takes (Zuora: StartTLS, SocketFactory) and the mailbox service's sending limits.
+  const guidance =
+    values.platform !== undefined && report.ok
+      ? await platformGuidance(
+          values.platform,
+          { host: report.target.host, port: report.target.port, security: report.target.security, username: values.user ?? values.from ?? '', authKind: authKindOf(values['auth-kind']) },
+          undefined,
+          io.env,
+        )
+      : null;
   if (json) {
-    printJson(io, { ...summarizeReport(report), ...(values.transcript === true ? { transcript: formatTranscript(report.transcript) } : {}) });
+    printJson(io, {
+      ...summarizeReport(report),
+      ...(values.transcript === true ? { transcript: formatTranscript(report.transcript) } : {}),
+      ...(guidance !== null ? { platformForm: guidance.form, platformFormProblem: guidance.formProblem, sendingLimits: guidance.sendingLimits } : {}),
+    });
   } else {
-    printText(io, `${formatReport(report)}\n`);
+    printText(io, `${formatReport(report, { platform: values.platform })}\n`);
+    if (guidance !== null) printText(io, `\n${guidance.text}`);
     // Each transcript line is what a server said or did: escaped, so it stays one line.
     if (values.transcript === true) printText(io, `\nTranscript:\n${formatTranscript(report.transcript.map((l) => ({ ...l, text: oneLine(l.text) })))}\n`);
   }
   return report.ok ? EXIT.ok : EXIT.checkFailed;
+}
+
+function authKindOf(value: string | undefined): AuthKind {
+  return value === 'app-password' || value === 'api-key' || value === 'oauth2' ? value : 'password';
 }
 
 async function smtpProbe(args: readonly string[], io: CliIo, openServices: () => SmtpServices): Promise<ExitCode> {

@@ -4,6 +4,9 @@
  */
 export const ALLOWED_HOSTS = new Set([
   'support.zendesk.com',
+  // Zendesk's status page and its API reference (the disconnect helper).
+  'status.zendesk.com',
+  'developer.zendesk.com',
   'knowledgecenter.zuora.com',
   'docs.zuora.com',
   'learn.microsoft.com',

@@ -206,6 +206,8 @@ export const wizardDraftSchema = z.strictObject({
   /** The last connection test of this draft passed. */
   testPassed: z.boolean(),
   proceedReason: z.string().max(500),
+  /** The platform's prerequisites the admin ticked before starting (their ids in resources/platforms). */
+  prerequisites: z.array(z.string().regex(/^[a-z0-9][a-z0-9-]{0,63}$/u)).max(16).default([]),
   updatedAt: isoTimeSchema,
 });
 export type WizardDraft = z.infer<typeof wizardDraftSchema>;

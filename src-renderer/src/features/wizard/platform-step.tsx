@@ -4,6 +4,7 @@ import type { Environment, PlatformId } from '../../../../src-preload/contract';
 import type { Platform, PlatformDkimSelector, PlatformRoute, RouteId } from '../../../../src-preload/contract/providers';
 import type { StepProps } from './wizard-labels';
 import { chosenRoute } from './wizard-state';
+import { PlatformPrerequisites } from './platform-prerequisites';
 
 const useStyles = makeStyles({
   root: { display: 'flex', flexDirection: 'column', gap: tokens.spacingVerticalL, maxWidth: '72ch' },
@@ -157,6 +158,15 @@ export function PlatformStep({ state, dispatch, platform, platforms }: StepProps
           <Radio value="production" label="Production" />
         </RadioGroup>
       </Field>
+      {platform === undefined ? null : (
+        <PlatformPrerequisites
+          platform={platform}
+          route={route}
+          ticked={state.prerequisites}
+          onTick={(id, done) => dispatch({ type: 'set-prerequisite', id, done })}
+          subdomain={state.platformSubdomain}
+        />
+      )}
       {/* The platform's facts and documentation links come after the choices, so Tab goes from one choice to the next. */}
       {platform === undefined ? null : (
         <div className={styles.facts}>

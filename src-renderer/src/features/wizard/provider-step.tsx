@@ -2,9 +2,11 @@ import { Button, Field, Input, Link, makeStyles, MessageBar, MessageBarActions, 
 import { useQuery } from '@tanstack/react-query';
 import type { RefObject } from 'react';
 import { authKindSchema, type AuthKind, type Security } from '../../../../src-preload/contract';
-import type { ProviderPreset } from '../../../../src-preload/contract/providers';
+import { sendingLimitNotice } from '../../../../src-preload/contract/connector-form';
+import type { Platform, ProviderPreset } from '../../../../src-preload/contract/providers';
 import { useApiClient } from '../../api/api-context';
 import { callChannel, channelKey, useChannelQuery } from '../../api/hooks';
+import { SendingLimitWarning } from './platform-form-guide';
 import { routeHref } from '../../app/routes';
 import { ErrorBar } from '../../ui/error-bar';
 import { LabelSelect } from '../../ui/label-select';
@@ -43,7 +45,7 @@ export interface ProviderStepProps extends StepProps {
 }
 
 /** Step 3: the mail service (autodetected, or a preset), its server, and the secret (straight to the keychain). */
-export function ProviderStep({ state, dispatch, address, secretRef, onSecretPresence }: ProviderStepProps) {
+export function ProviderStep({ state, dispatch, address, platform, secretRef, onSecretPresence }: ProviderStepProps) {
   const styles = useStyles();
   const { api } = useApiClient();
   const providers = useChannelQuery('providers:list', {});
@@ -138,6 +140,8 @@ export function ProviderStep({ state, dispatch, address, secretRef, onSecretPres
           <MessageBarBody>{warning}</MessageBarBody>
         </MessageBar>
       ))}
+      {/* Before the credentials: a mailbox service's limits can break the platform's bulk runs (Zuora's invoices). */}
+      {platform === undefined ? null : <SendingLimitNoticeBar platform={platform} preset={preset} />}
       {preset === undefined || preset.notes.length === 0 ? null : (
         <ul className={styles.list} aria-label={`About ${preset.name}`}>
           {preset.notes.map((note) => (
@@ -226,4 +230,9 @@ export function ProviderStep({ state, dispatch, address, secretRef, onSecretPres
       </MessageBar>
     </div>
   );
+}
+
+function SendingLimitNoticeBar({ platform, preset }: { readonly platform: Platform; readonly preset: ProviderPreset | undefined }) {
+  const notice = sendingLimitNotice(platform, preset);
+  return notice === null ? null : <SendingLimitWarning notice={notice} />;
 }

@@ -11,6 +11,9 @@ import { currentCheck, domainOf, forwardingTarget, outstandingProblems, stepInde
 import { useWizardChecks } from './use-wizard-checks';
 import { CopyButton } from '../../ui/copy-button';
 import { stepTitles, type StepProps } from './wizard-labels';
+import { connectorFormGuide, sendingLimitNotice } from '../../../../src-preload/contract/connector-form';
+import { useChannelQuery } from '../../api/hooks';
+import { PlatformFormGuide, PlatformPresetNotes, SendingLimitWarning } from './platform-form-guide';
 
 const useStyles = makeStyles({
   root: { display: 'flex', flexDirection: 'column', gap: tokens.spacingVerticalL, minWidth: 0, maxWidth: '80ch' },
@@ -29,6 +32,7 @@ export function SummaryStep({ state, dispatch, address, platform }: StepProps) {
   // server sends from, which decides SPF. Its required blockers replace step 6's.
   const domain = currentCheck(state)?.domainAscii ?? domainOf(state.address);
   const { run, runNow } = useWizardChecks(address, domain, { domain, platform: state.platform ?? GENERIC_PLATFORM_ID, dnsServers: [] }, dispatch);
+  const providers = useChannelQuery('providers:list', {});
   const started = useRef(false);
   useEffect(() => {
     if (started.current || address === undefined) return;
@@ -46,6 +50,10 @@ export function SummaryStep({ state, dispatch, address, platform }: StepProps) {
     ),
   });
   const target = forwardingTarget(platform, address.platformSubdomain ?? '');
+  // The platform's own form (Zuora's External SMTP) and its sending-limit warning, from its data.
+  const provider = providers.data?.find((p) => p.id === address.provider);
+  const form = platform === undefined ? null : connectorFormGuide(platform, address, { provider });
+  const limits = platform === undefined ? null : sendingLimitNotice(platform, provider);
   const blockers = address.lastTest?.blockers ?? [];
   return (
     <div className={styles.root}>
@@ -56,28 +64,37 @@ export function SummaryStep({ state, dispatch, address, platform }: StepProps) {
         lead={address.lastTest?.ok === true ? 'The connection test passed on this computer, but the platform will not get as far:' : undefined}
         testId="summary-blockers"
       />
-      <Text>
-        Enter these in {platform?.shortName ?? address.platform} ({environmentLabels[address.environment].toLowerCase()}) for {address.address}
-        {platform?.enterCredentialsAt === undefined ? '.' : `: ${platform.enterCredentialsAt}.`}
-      </Text>
-      <DetailsList
-        items={[
-          copyField('Host', address.host),
-          copyField('Port', String(address.port)),
-          { term: 'Security', value: `${securityLabels[address.security]}${address.security === 'starttls' ? ' (StartTLS on)' : ' (SSL socket from the start)'}` },
-          copyField('Username', address.username),
-          {
-            term: authKindLabels[address.authKind],
-            value: (
-              <span className={styles.value}>
-                <span>Stored in the OS keychain, never shown.</span>
-                <CopySecretButton address={address} />
-              </span>
-            ),
-          },
-          ...(target === null ? [] : [copyField('Forwarding to', target)]),
-        ]}
-      />
+      {limits === null ? null : <SendingLimitWarning notice={limits} />}
+      {form?.kind === 'guide' && platform !== undefined ? (
+        <PlatformFormGuide guide={form.guide} platformName={platform.shortName} address={address} />
+      ) : (
+        <>
+          {form?.kind === 'unsupported' ? <Text data-testid="platform-form-unsupported">{form.message}</Text> : null}
+          <Text>
+            Enter these in {platform?.shortName ?? address.platform} ({environmentLabels[address.environment].toLowerCase()}) for {address.address}
+            {platform?.enterCredentialsAt === undefined ? '.' : `: ${platform.enterCredentialsAt}.`}
+          </Text>
+          <DetailsList
+            items={[
+              copyField('Host', address.host),
+              copyField('Port', String(address.port)),
+              { term: 'Security', value: `${securityLabels[address.security]}${address.security === 'starttls' ? ' (StartTLS on)' : ' (SSL socket from the start)'}` },
+              copyField('Username', address.username),
+              {
+                term: authKindLabels[address.authKind],
+                value: (
+                  <span className={styles.value}>
+                    <span>Stored in the OS keychain, never shown.</span>
+                    <CopySecretButton address={address} />
+                  </span>
+                ),
+              },
+              ...(target === null ? [] : [copyField('Forwarding to', target)]),
+            ]}
+          />
+        </>
+      )}
+      {platform?.providerPresets === undefined ? null : <PlatformPresetNotes platform={platform} providerId={address.provider} />}
       <Text as="p" role="status" aria-live="polite" className={styles.status} data-testid="summary-dns">
         {run.phase === 'running'
           ? 'Checking the DNS records again with what the verification email showed…'

@@ -329,6 +329,19 @@ describe('draft', () => {
     expect(draft).toMatchObject({ step: 'provider', port: 587, addressId: 'a-1', platformSubdomain: 'acme' });
   });
 
+  it("the platform's ticked prerequisites are saved and restored; another platform starts with none ticked", () => {
+    let s = run(initialWizard, { type: 'set-platform', platform: 'zendesk' }, { type: 'set-prerequisite', id: 'ccs-followers', done: true }, { type: 'set-prerequisite', id: 'sandbox-first', done: true });
+    s = run(s, { type: 'set-prerequisite', id: 'ccs-followers', done: false }, { type: 'set-prerequisite', id: 'sandbox-first', done: true });
+    expect(s.prerequisites).toEqual(['sandbox-first']);
+    const draft = draftOf(s, '2026-11-23T10:00:00.000Z');
+    expect(wizardDraftSchema.parse(draft).prerequisites).toEqual(['sandbox-first']);
+    expect(wizardReducer(initialWizard, { type: 'restore', draft }).prerequisites).toEqual(['sandbox-first']);
+    // A draft saved before prerequisites existed restores with none ticked.
+    const { prerequisites: _none, ...older } = draft;
+    expect(wizardDraftSchema.parse(older).prerequisites).toEqual([]);
+    expect(run(s, { type: 'set-platform', platform: 'generic' }).prerequisites).toEqual([]);
+  });
+
   it('a port that is not a number is saved as none; restoring gives back the same wizard', () => {
     const s = run(atProvider(), { type: 'choose-provider', preset: m365 }, { type: 'set-text', field: 'port', value: '58x' });
     const draft = draftOf(s, '2026-11-23T10:00:00.000Z');

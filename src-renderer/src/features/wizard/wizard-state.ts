@@ -88,6 +88,8 @@ export interface WizardState {
   /** Failed or warned items of the DNS step's last checklist run (listed again at the summary). */
   readonly dnsProblems: readonly DnsProblem[];
   readonly check: CheckedAddress | null;
+  /** The platform's prerequisites (resources/platforms `prerequisites`) the admin has ticked, by id. */
+  readonly prerequisites: readonly string[];
   /** Shown after a refused Next (or a refusal from main), cleared when the field changes. */
   readonly errors: WizardErrors;
 }
@@ -117,6 +119,7 @@ export const initialWizard: WizardState = {
   heloHost: null,
   dnsProblems: [],
   check: null,
+  prerequisites: [],
   errors: {},
 };
 
@@ -147,6 +150,8 @@ export type WizardAction =
   | { readonly type: 'set-platform'; readonly platform: PlatformId }
   | { readonly type: 'set-route'; readonly route: RouteId }
   | { readonly type: 'set-environment'; readonly environment: Environment }
+  /** The admin ticks or unticks one of the platform's prerequisites. */
+  | { readonly type: 'set-prerequisite'; readonly id: string; readonly done: boolean }
   | { readonly type: 'set-text'; readonly field: TextField; readonly value: string }
   | { readonly type: 'set-security'; readonly security: Security }
   | { readonly type: 'set-auth-kind'; readonly authKind: AuthKind }
@@ -430,7 +435,10 @@ export function wizardReducer(state: WizardState, action: WizardAction): WizardS
     case 'set-platform':
       if (action.platform === state.platform) return state;
       // Routes belong to a platform: another platform starts from its own default.
-      return untested({ ...state, platform: action.platform, route: null, errors: withoutError(state.errors, 'platform', 'route') });
+      // Prerequisites belong to a platform too: ticks for another platform say nothing about this one.
+      return untested({ ...state, platform: action.platform, route: null, prerequisites: [], errors: withoutError(state.errors, 'platform', 'route') });
+    case 'set-prerequisite':
+      return { ...state, prerequisites: action.done ? [...new Set([...state.prerequisites, action.id])] : state.prerequisites.filter((id) => id !== action.id) };
     case 'set-route':
       return { ...state, route: action.route, errors: withoutError(state.errors, 'route') };
     case 'set-environment':
@@ -554,6 +562,7 @@ export function draftOf(state: WizardState, now: string): WizardDraft {
     addressId: state.addressId,
     testPassed: state.testPassed,
     proceedReason: state.continueAnyway ? state.proceedReason.slice(0, 500) : '',
+    prerequisites: state.prerequisites.slice(0, 16),
     updatedAt: now,
   };
 }
@@ -576,6 +585,7 @@ function fromDraft(draft: WizardDraft): Partial<WizardState> {
     testPassed: draft.testPassed,
     continueAnyway: !draft.testPassed && draft.proceedReason !== '',
     proceedReason: draft.proceedReason,
+    prerequisites: draft.prerequisites,
   };
 }
 
