@@ -354,6 +354,17 @@ export const COMMANDS: readonly CliCommand[] = [
     ],
   },
   {
+    name: 'dmarc-report',
+    summary: 'DMARC aggregate (rua) and TLS-RPT reports: per report, per source IP, totals',
+    synopsis: 'FILE... [--address ID]',
+    details: [
+      'FILE is a report as receivers send it (.xml, .xml.gz, .zip, TLS-RPT .json or .json.gz) or the .eml message that carries one.',
+      'With --address, the sources that are the address\'s relay (the IP its proved mail came from, its SMTP server) are flagged.',
+      'A file with a DTD, an entity or a zip bomb is refused unread. Exit 0 when every file was read, 1 when some were not, 2 when a file was refused or the usage is wrong.',
+    ].join('\n'),
+    options: [{ name: 'address', value: 'ID', help: 'Flag this saved address\'s relay IPs among the sources' }],
+  },
+  {
     name: 'completion',
     summary: 'A shell completion script for bash, zsh or fish',
     synopsis: 'bash|zsh|fish',
