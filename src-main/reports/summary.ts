@@ -83,10 +83,6 @@ export function summarizeReports(files: readonly ReportFileOutcome[], dmarc: rea
       successful += p.successful;
       failed += p.failed;
     }
-    if (report.period !== null) {
-      begin = Math.min(begin, Date.parse(report.period.begin));
-      end = Math.max(end, Date.parse(report.period.end));
-    }
   }
   const sourceList: ReportSource[] = [...sources.entries()]
     .map(([ip, s]) => ({ ip, count: s.count, dmarcPass: s.dmarcPass, dmarcFail: s.dmarcFail, isRelay: contains(relay, ip), isPlatform: contains(platform, ip) }))
@@ -97,7 +93,8 @@ export function summarizeReports(files: readonly ReportFileOutcome[], dmarc: rea
     tlsReports,
     totals: { messages, dmarcPass, dmarcFail: messages - dmarcPass },
     tlsTotals: { successful, failed },
-    // Reports cover whole days (RFC 7489 §7.2: a day by default), which the count rounds up to.
+    // The aggregate reports' period only (the DMARC numbers are over it); reports cover whole
+    // days (RFC 7489 §7.2: a day by default), which the count rounds up to.
     period: Number.isFinite(begin) && Number.isFinite(end) && end >= begin ? { begin: new Date(begin).toISOString(), end: new Date(end).toISOString(), days: Math.ceil((end - begin) / DAY_MS) } : null,
     sources: sourceList,
   };

@@ -132,7 +132,7 @@ export const reportsSummarySchema = z.object({
   tlsReports: z.array(tlsReportSchema),
   totals: reportTotalsSchema,
   tlsTotals: z.object({ successful: z.number().int().nonnegative(), failed: z.number().int().nonnegative() }),
-  /** Earliest begin to latest end over every report, with its length in whole days. */
+  /** Earliest begin to latest end over the DMARC aggregate reports, with its length in whole days. */
   period: z.object({ begin: z.string(), end: z.string(), days: z.number().int().nonnegative() }).nullable(),
   /** Sources summed across reports, the most messages first. */
   sources: z.array(reportSourceSchema),
