@@ -163,7 +163,7 @@ export const COMMANDS: readonly CliCommand[] = [
           { name: 'user', value: 'U', help: 'Username for AUTH' },
           { name: 'auth-kind', value: 'K', choices: AUTH_KINDS, help: 'The kind of secret' },
           { name: 'password-stdin', help: 'Read the password from standard input' },
-          { name: 'platform', value: 'P', choices: PLATFORMS, help: "After a pass: the platform's own form values (Zuora: StartTLS, SocketFactory) and the mail service's sending limits" },
+          { name: 'platform', value: 'P', choices: PLATFORMS, help: "After a pass: the values of the platform's own SMTP form (Zuora's External SMTP) and the mail service's sending limits" },
           { name: 'from', value: 'ADDR', help: 'The sending address (checks send-as)' },
           { name: 'to', value: 'ADDR', help: 'The recipient of --send' },
           { name: 'send', help: 'Also send a real test message' },
