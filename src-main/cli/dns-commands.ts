@@ -13,6 +13,8 @@ import { describeIssues } from '../app/input-issues';
 import type { Services } from '../services';
 import { cliOperationId, EXIT, parseOptions, printJson, printText, reportError, UsageError, type CliIo, type ExitCode } from './io';
 import { parseConfig } from './command-table';
+import { sendingLimitsForHost } from './platform-guidance';
+import { sendingLimitLines } from '../providers/platform-text';
 
 const MARK: Record<CheckItem['status'], string> = { pass: '✓', warn: '!', fail: '✗', pending: '…', error: '?', 'needs-input': '✎', 'not-needed': '–' };
 
@@ -72,6 +74,8 @@ export async function runCheckCommand(args: readonly string[], io: CliIo, openSe
     return reportError(io, values.json === true, result.error);
   }
   const report = result.value as ChecklistReport;
+  // A platform that warns about mailbox services' limits (Zuora's bulk invoice runs), for the service --smtp-host belongs to.
+  const limits = values.platform !== undefined && typeof values['smtp-host'] === 'string' ? await sendingLimitsForHost(values.platform, values['smtp-host'], io.env) : null;
   if (values.json === true) {
     printJson(io, {
       domain: report.domain,
@@ -94,6 +98,7 @@ export async function runCheckCommand(args: readonly string[], io: CliIo, openSe
         references: i.references,
       })),
       zoneFile: report.zoneFile,
+      ...(limits === null ? {} : { sendingLimits: limits }),
     });
   } else {
     const c = report.counts;
@@ -108,6 +113,7 @@ export async function runCheckCommand(args: readonly string[], io: CliIo, openSe
       }
     }
     if (report.records.length > 0) printText(io, `\nZone-file snippet:\n${report.zoneFile}\n`);
+    if (limits !== null) printText(io, `\n${sendingLimitLines(limits).join('\n')}\n`);
   }
   // Exit 0 when nothing required on the route fails or could not be checked.
   return report.ok ? EXIT.ok : EXIT.checkFailed;

@@ -54,3 +54,12 @@ export async function unknownPlatformProblem(platformId: string, env: NodeJS.Pro
   if (!platforms.ok || platforms.platforms.has(platformId)) return null;
   return unknownPlatformMessage(platformId, platforms.platforms);
 }
+
+/** The sending-limit warning of a platform for the mail service a host belongs to (`check --smtp-host`); null when none applies. */
+export async function sendingLimitsForHost(platformId: string, host: string, env: NodeJS.ProcessEnv): Promise<SendingLimitNotice | null> {
+  const resources = findResourcesDir(env);
+  const [platforms, providers] = await Promise.all([loadPlatforms(resources), loadProviders(resources)]);
+  if (!platforms.ok || !providers.ok) return null;
+  const platform = platforms.platforms.get(platformId);
+  return platform === undefined ? null : sendingLimitNotice(platform, providerForHost(providers.providers, host));
+}
