@@ -9,6 +9,8 @@ import type { AddressService } from '../addresses/address-service';
 import type { SesIdentityService } from '../addresses/ses-identity-service';
 import type { SmtpTester } from '../smtp/lending-test';
 import type { LoadCatalogueResult } from '../analyze/reply-catalogue';
+import type { JsonResource } from '../app/json-resource';
+import type { BlocklistFile } from '../../src-preload/contract/blocklist-schemas';
 import type { SecretClipboard } from '../app/clipboard';
 import type { AddressTokens } from '../m365/address-tokens';
 import type { AppRegistrations } from '../m365/app-registrations';
@@ -57,6 +59,8 @@ export interface HandlerDeps {
   readonly platforms: () => Promise<LoadPlatformsResult>;
   /** Mail-provider presets from resources/providers (loaded once, on first use). */
   readonly providers: () => Promise<LoadProvidersResult>;
+  /** The DNS blocklists of resources/blocklists.json (loaded once; read from the resources folder when not given). */
+  readonly blocklists?: () => Promise<JsonResource<BlocklistFile>>;
   /** The reply/diagnosis catalogue from resources/replies (loaded once). */
   readonly replies: () => Promise<LoadCatalogueResult>;
   /** The Microsoft 365 guide from resources/m365.json (loaded once). */

@@ -8,6 +8,7 @@ import type { ChannelSpec } from './channel-spec';
 import { failureCodeSchema } from './smtp-failure-codes';
 import { platformIdSchema } from './platform-vocabulary';
 import { domainNameSchema } from './checks-schemas';
+import { bounceReportSchema, MAX_BOUNCE_BASE64_CHARS, readBounceInputSchema } from './bounce-schemas';
 
 const isoDate = z.iso.date();
 
@@ -206,4 +207,6 @@ export const analyzeChannels = {
   'analyze:explain': { input: explainInputSchema, output: explainResultSchema },
   /** The DKIM-Signature s=/d= of a received message's headers: which selector signs for the domain. */
   'analyze:read-dkim-signatures': { input: dkimSignaturesInputSchema, output: dkimSignaturesReportSchema },
+  /** A saved bounce (DSN, NDR, auto-reply): per recipient, who wrote it, and what to do. */
+  'analyze:read-bounce': { input: readBounceInputSchema, output: bounceReportSchema, timeoutMs: 30_000, maxBodyBytes: MAX_BOUNCE_BASE64_CHARS + 64 * 1024 },
 } as const satisfies Record<string, ChannelSpec>;

@@ -4,7 +4,13 @@
  * auto-replies that are not bounces. Pure zod: importable by main, the CLI and the renderer.
  */
 import { z } from 'zod';
-import { MAX_EML_BASE64_CHARS } from './verification';
+
+/**
+ * 25 MB, the message limit of every saved message Relayproof reads, as base64. Not imported
+ * from verification.ts: that file reaches this one through smtp-schemas.ts and analyze.ts.
+ */
+export const MAX_BOUNCE_BYTES = 25 * 1024 * 1024;
+export const MAX_BOUNCE_BASE64_CHARS = 4 * Math.ceil(MAX_BOUNCE_BYTES / 3);
 
 /** `dsn`: a machine-readable delivery-status part; `ndr`: a bounce recognised from its text only. */
 export const bounceKindSchema = z.enum(['dsn', 'ndr', 'auto-reply', 'not-a-bounce']);
@@ -47,6 +53,6 @@ export const readBounceInputSchema = z.strictObject({
   /** The saved bounce (.eml), base64. */
   raw: z
     .string()
-    .max(MAX_EML_BASE64_CHARS, { message: 'The message is larger than 25 MB; a bounce is rarely more than a few hundred KB.' })
+    .max(MAX_BOUNCE_BASE64_CHARS, { message: 'The message is larger than 25 MB; a bounce is rarely more than a few hundred KB.' })
     .pipe(z.base64({ message: 'The message must be sent as base64.' })),
 });

@@ -8,6 +8,7 @@ import { operationIdSchema, type ChannelSpec } from './channel-spec';
 import { idSchema } from './fields';
 import { checklistEventSchema, checklistInputSchema, checklistReportSchema } from './checks-schemas';
 import { propagationReportSchema, propagationRequestSchema } from './dns-schemas';
+import { addressBlocklistsInputSchema, addressBlocklistsSchema } from './blocklist-schemas';
 
 export const checksChannels = {
   /** The DKIM/SPF/DMARC checklist of a domain; items stream as they finish. */
@@ -31,4 +32,6 @@ export const checksChannels = {
   },
   /** One record as the authoritative servers and each configured resolver serve it. */
   'checks:check-propagation': { input: propagationRequestSchema, output: propagationReportSchema, timeoutMs: 30_000 },
+  /** The DNS blocklists of a saved address: the relay's sending IPs as the checklist knows them, and the domain. */
+  'checks:check-address-blocklists': { input: addressBlocklistsInputSchema, output: addressBlocklistsSchema, timeoutMs: 30_000 },
 } as const satisfies Record<string, ChannelSpec>;
