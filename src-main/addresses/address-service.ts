@@ -39,7 +39,8 @@ import type { AppStore } from '../store/store';
 import { bind, bindingsAfterMove, ipsOf } from '../vault/lending-binding';
 import { SECRET_PURPOSES, type SecretPurpose, type Vault } from '../vault/vault';
 import { checkNewAddress, parseAddress, platformShortName, type AddressCheckRequest } from './address-check';
-import { buildExport, importRowRefusal, planImport } from './import-export';
+import { buildExport, identityRowRefusal, importRowRefusal, planIdentityImport, planImport } from './import-export';
+import { SES_PLATFORM_ID, sesRulesOf } from '../../src-preload/contract/ses-identities';
 import { eventFor, eventsForUpdate, keychainRemovalDetail, lastTestOf, serverChanged, serverOf } from './lifecycle';
 import { notFoundAddress } from './not-found';
 
@@ -468,7 +469,8 @@ export function createAddressService(deps: AddressServiceDeps): AddressService {
 
     exportAddresses(ids) {
       const all = store.listAddresses();
-      if (ids === undefined) return ok(buildExport(all.filter((a) => a.setup === 'complete'), clock()));
+      // A whole export carries the SES identities too; a choice of ids is of addresses only.
+      if (ids === undefined) return ok(buildExport(all.filter((a) => a.setup === 'complete'), clock(), store.listSesIdentities()));
       const missing = ids.filter((id) => !all.some((a) => a.id === id));
       if (missing.length > 0) return notFoundAddress(missing.join(', '));
       return ok(buildExport(all.filter((a) => ids.includes(a.id)), clock()));
@@ -497,7 +499,26 @@ export function createAddressService(deps: AddressServiceDeps): AddressService {
         },
       );
       const rejected = [...plan.rejected, ...lateRejects].sort((a, b) => a.row - b.row);
-      return ok({ imported: created.map((address) => view(address, false)), rejected });
+      // SES identities: Zuora's limits per tenant hold across the file and the saved ones, checked again inside the lock.
+      const sesPlatform = catalog.value.get(SES_PLATFORM_ID);
+      const rules = sesPlatform === undefined ? null : sesRulesOf(sesPlatform);
+      const identityPlan = planIdentityImport((document as Record<string, unknown>)['sesIdentities'], store.listSesIdentities(), rules, clock());
+      const lateIdentityRejects: Array<ImportResult['rejectedIdentities'][number]> = [];
+      const importedIdentities =
+        rules === null || identityPlan.accepted.length === 0
+          ? []
+          : store.createSesIdentities(
+              identityPlan.accepted.map((a) => a.entry),
+              {
+                admit: (entry, existing, index) => {
+                  const reason = identityRowRefusal(entry, existing, rules);
+                  if (reason !== null) lateIdentityRejects.push({ row: identityPlan.accepted[index]?.row ?? 0, identity: entry.value, reason });
+                  return reason === null;
+                },
+              },
+            );
+      const rejectedIdentities = [...identityPlan.rejected, ...lateIdentityRejects].sort((a, b) => a.row - b.row);
+      return ok({ imported: created.map((address) => view(address, false)), rejected, importedIdentities, rejectedIdentities });
     },
 
     wizardDraft() {

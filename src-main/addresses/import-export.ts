@@ -12,6 +12,7 @@ import { addressFieldsSchema, type Address, type AddressFields } from '../../src
 import type { PlatformId } from '../../src-preload/contract/platform-vocabulary';
 import type { Platform } from '../../src-preload/contract/providers';
 import { checkNewAddress, type SavedAddress } from './address-check';
+import { checkIdentity, sesIdentityExportRowSchema, type SavedIdentity, type SesIdentity, type SesIdentityExportRow, type SesRules } from '../../src-preload/contract/ses-identities';
 import { unknownPlatformMessage } from '../providers/platforms';
 import { routeOf } from '../checks/route-evaluation';
 
@@ -24,8 +25,26 @@ export function exportRow(address: Address): AddressFields {
   return out as AddressFields;
 }
 
-export function buildExport(addresses: readonly Address[], now: Date): AddressExport {
-  return { format: ADDRESS_EXPORT_FORMAT, version: ADDRESS_EXPORT_VERSION, exportedAt: now.toISOString(), addresses: addresses.map(exportRow) };
+/** An identity's fields and what Zuora showed last; never its id or the times Relayproof keeps. */
+export function exportIdentityRow(identity: SesIdentity): SesIdentityExportRow {
+  return {
+    kind: identity.kind,
+    value: identity.value,
+    environment: identity.environment,
+    dkimTokens: [...identity.dkimTokens],
+    eligibilityConfirmed: identity.eligibilityConfirmed,
+    verification: { state: identity.verification.state, since: identity.verification.since },
+  };
+}
+
+export function buildExport(addresses: readonly Address[], now: Date, identities: readonly SesIdentity[] = []): AddressExport {
+  return {
+    format: ADDRESS_EXPORT_FORMAT,
+    version: ADDRESS_EXPORT_VERSION,
+    exportedAt: now.toISOString(),
+    addresses: addresses.map(exportRow),
+    ...(identities.length > 0 ? { sesIdentities: identities.map(exportIdentityRow) } : {}),
+  };
 }
 
 /** Key names that hold a secret (`password`, `smtpPassword`, `api_key`, `clientSecret`, `token` ...). */
@@ -153,4 +172,84 @@ export function planImport(document: unknown, saved: readonly SavedAddress[], pl
     known.push({ id: `import-row-${row}`, address: fields.address, platform: fields.platform, environment: fields.environment });
   });
   return { ok: true, accepted, rejected };
+}
+
+// ---------------------------------------------------------------------------
+// SES identities (`sesIdentities` of an export)
+
+export interface IdentityImportPlan {
+  readonly accepted: ReadonlyArray<{ readonly row: number; readonly entry: Omit<SesIdentity, 'id' | 'createdAt'> }>;
+  readonly rejected: ImportResult['rejectedIdentities'];
+}
+
+/**
+ * Why an identity row cannot be added next to `known` (null: it can): Zuora's limits per
+ * tenant and verification group, the same-domain rule, eligibility, the environment. The
+ * import plans with it and checks each row again inside the settings lock.
+ */
+export function identityRowRefusal(entry: Pick<SesIdentity, 'kind' | 'value' | 'environment' | 'dkimTokens' | 'eligibilityConfirmed'>, known: readonly SavedIdentity[], rules: SesRules): string | null {
+  const check = checkIdentity(entry, known, rules);
+  if (check.problems.length === 0) return null;
+  const existing = check.problems.some((p) => p.code === 'duplicate') ? 'Skipped, the existing identity is kept unchanged: ' : 'Skipped: ';
+  return existing + check.problems.map((p) => p.message).join(' ');
+}
+
+/**
+ * Which rows of an export's `sesIdentities` to import, each judged against the saved
+ * identities and the rows accepted before it, so a file can never take a Zuora tenant past
+ * one domain or three email identities. `rules` null: the platform data has no zuora-ses.
+ */
+export function planIdentityImport(rows: unknown, saved: readonly SavedIdentity[], rules: SesRules | null, now: Date): IdentityImportPlan {
+  const accepted: Array<{ row: number; entry: Omit<SesIdentity, 'id' | 'createdAt'> }> = [];
+  const rejected: Array<ImportResult['rejectedIdentities'][number]> = [];
+  if (rows === undefined) return { accepted, rejected };
+  if (!Array.isArray(rows)) return { accepted, rejected: [{ row: 1, identity: null, reason: '"sesIdentities" is not a list of identities.' }] };
+  const known: SavedIdentity[] = [...saved];
+  rows.forEach((raw: unknown, index) => {
+    const row = index + 1;
+    const shown = raw !== null && typeof raw === 'object' && typeof (raw as { value?: unknown }).value === 'string' ? String((raw as { value: string }).value).slice(0, 320) : null;
+    const reject = (reason: string) => rejected.push({ row, identity: shown, reason });
+    if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) {
+      reject('This row is not an SES identity (expected an object with kind, value, environment ...).');
+      return;
+    }
+    // `dkimTokens` are public DNS names (Zuora's DKIM Settings), not the secrets the key pattern looks for.
+    const secretKey = secretKeyIn(Object.fromEntries(Object.entries(raw).filter(([key]) => key !== 'dkimTokens')));
+    if (secretKey !== null) {
+      reject(`Relayproof never imports secrets, and an SES identity has none: this row carries "${secretKey}". Remove it from the file.`);
+      return;
+    }
+    const parsed = sesIdentityExportRowSchema.safeParse(raw);
+    if (!parsed.success) {
+      reject(describeRowIssues(parsed.error.issues as never));
+      return;
+    }
+    if (rules === null) {
+      reject('The platform data has no zuora-ses platform, so SES identities cannot be imported: reinstall Relayproof.');
+      return;
+    }
+    const fields = parsed.data;
+    const refused = identityRowRefusal(fields, known, rules);
+    if (refused !== null) {
+      reject(refused);
+      return;
+    }
+    const check = checkIdentity(fields, known, rules);
+    const value = check.value ?? fields.value;
+    const at = now.toISOString();
+    const verification = fields.verification ?? { state: 'pending' as const, since: at };
+    accepted.push({
+      row,
+      entry: {
+        kind: fields.kind,
+        value,
+        environment: fields.environment,
+        dkimTokens: [...fields.dkimTokens],
+        eligibilityConfirmed: fields.eligibilityConfirmed,
+        verification: { state: verification.state, since: verification.since, checkedAt: null, linkSentAt: fields.kind === 'email' && verification.state === 'pending' ? at : null },
+      },
+    });
+    known.push({ id: `import-identity-${row}`, kind: fields.kind, value, environment: fields.environment });
+  });
+  return { accepted, rejected };
 }

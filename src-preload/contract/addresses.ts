@@ -17,6 +17,7 @@ import { KEYCHAIN_TIMEOUT_MS, SMTP_CHANNEL_TIMEOUT_MS, byId, empty, operationIdS
 import { idSchema, isoTimeSchema, secretInputSchema } from './fields';
 import { platformIdSchema } from './platform-vocabulary';
 import { connectionReportSchema, phaseEventSchema } from './smtp-schemas';
+import { sesIdentityExportRowSchema, sesIdentitySchema } from './ses-identities';
 
 export const addressCheckInputSchema = z.strictObject({
   /** As typed: may be invalid, may be Unicode. */
@@ -52,6 +53,8 @@ export const addressExportSchema = z.object({
   exportedAt: isoTimeSchema,
   /** Secrets are never exported: each address needs its secret entered again after import. */
   addresses: z.array(addressFieldsSchema),
+  /** Zuora advanced SMTP (Amazon SES) identities; absent in files written before they existed. */
+  sesIdentities: z.array(sesIdentityExportRowSchema).optional(),
 });
 export type AddressExport = z.infer<typeof addressExportSchema>;
 
@@ -59,6 +62,9 @@ export const importResultSchema = z.object({
   imported: z.array(addressViewSchema),
   /** Every row that was not imported, with its 1-based position and the reason in the admin's words. */
   rejected: z.array(z.object({ row: z.number().int().positive(), address: z.string().nullable(), reason: z.string() })),
+  /** The SES identities imported, and each refused row of `sesIdentities` (1-based) with its reason (a fourth email identity, ...). */
+  importedIdentities: z.array(sesIdentitySchema).default([]),
+  rejectedIdentities: z.array(z.object({ row: z.number().int().positive(), identity: z.string().nullable(), reason: z.string() })).default([]),
 });
 export type ImportResult = z.infer<typeof importResultSchema>;
 

@@ -55,6 +55,21 @@ export const platformSesSchema = z.strictObject({
 export type PlatformSes = z.output<typeof platformSesSchema>;
 
 
+/**
+ * Amazon SES's mailbox simulator: recipients whose outcome is fixed (delivered, bounced,
+ * complained...), for test sends that must not touch the sender's reputation or its
+ * bounce and complaint rates. With advanced SMTP the platform sends, so these are
+ * addresses to send a platform test notification to, each with what it proves.
+ */
+export const sesMailboxSimulatorSchema = z.strictObject({
+  note: z.string().min(1),
+  addresses: z
+    .array(z.strictObject({ address: z.string().regex(/^[a-z0-9]+@simulator\.amazonses\.com$/u), scenario: z.string().min(1), proves: z.string().min(1) }))
+    .min(1),
+  ...sourced,
+});
+export type SesMailboxSimulator = z.output<typeof sesMailboxSimulatorSchema>;
+
 /** The keys platformSchema spreads in. */
 export const platformSesKeys = {
   /** The platform's environments, in display order; absent = production and sandbox (platformEnvironments). */
@@ -67,6 +82,8 @@ export const platformSesKeys = {
   connection: platformConnectionSchema.optional(),
   /** With `connection: ses-identity`: the SES facts (records, windows, eligibility). */
   ses: platformSesSchema.optional(),
+  /** Where the platform sends through Amazon SES: the mailbox simulator's addresses for its test sends. */
+  mailboxSimulator: sesMailboxSimulatorSchema.optional(),
 };
 
 /** What the environment helpers read of a platform. */
