@@ -38,6 +38,17 @@ function cli(args: string[], stdinText?: string): Promise<CliRun> {
 const base = () => ['smtp', 'test', '--host', '127.0.0.1', '--port', String(peer.port), '--security', 'starttls', '--pin', pki.leaf.fingerprint256, '--user', USER, '--password-stdin'];
 
 describe('relayproof smtp test', () => {
+  it('a failed test with --platform zendesk names Zendesk\'s status page; a passed one and another platform do not', async () => {
+    const failed = await cli([...base(), '--from', 'ceo@example.test', '--platform', 'zendesk'], `${SECRET}\n`);
+    expect(failed.code).toBe(1);
+    expect(failed.stdout).toContain('Zendesk status page: https://status.zendesk.com');
+    const generic = await cli([...base(), '--from', 'ceo@example.test', '--platform', 'generic'], `${SECRET}\n`);
+    expect(generic.stdout).not.toContain('status page');
+    const passed = await cli([...base(), '--from', USER, '--platform', 'zendesk'], `${SECRET}\n`);
+    expect(passed.code).toBe(0);
+    expect(passed.stdout).not.toContain('status page');
+  });
+
   it('passes every phase with the right password and prints the issue\'s JSON shape, never the secret', async () => {
     const { code, stdout, stderr } = await cli([...base(), '--from', USER, '--json', '--transcript'], `${SECRET}\n`);
     expect(code).toBe(0);

@@ -3,6 +3,7 @@
  * engine and the diagnosis catalogue from the command line, through the same
  * dispatcher (and so the same validation) as the app.
  */
+import { statusPageLines } from './platform-status-page';
 import { forSurface } from '../../src-preload/contract/surface-text';
 import type { ExplainResult } from '../../src-preload/contract/analyze';
 import { describeIssues } from '../app/input-issues';
@@ -107,6 +108,8 @@ async function smtpTest(args: readonly string[], io: CliIo, openServices: () => 
     });
   } else {
     printText(io, `${formatReport(report, { platform: values.platform })}\n`);
+    const page = !report.ok && values.platform !== undefined ? (await statusPageLines(io.env))(values.platform) : null;
+    if (page !== null) printText(io, `${page}\n`);
     if (guidance !== null) printText(io, `\n${guidance.text}`);
     // Each transcript line is what a server said or did: escaped, so it stays one line.
     if (values.transcript === true) printText(io, `\nTranscript:\n${formatTranscript(report.transcript.map((l) => ({ ...l, text: oneLine(l.text) })))}\n`);

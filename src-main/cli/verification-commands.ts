@@ -9,6 +9,7 @@ import type { AddressStatus, SendEmailEvent, SendEmailResult, VerifyEmlResult } 
 import type { Services } from '../services';
 import { readEmlFile } from '../verification/eml-file';
 import { imapMailboxSchema, type MessageProof } from '../../src-preload/contract/verification-schemas';
+import { statusPageLines, type StatusPageLines } from './platform-status-page';
 import { EXIT, oneLine, parseOptions, printErrorText, printJson, printText, readSecretFromStdin, readUserFile, reportError, UsageError, type CliIo, type ExitCode } from './io';
 import { parseConfig } from './command-table';
 
@@ -34,7 +35,7 @@ function duration(ms: number): string {
   return `${hours} h ${minutes % 60} min`;
 }
 
-function formatStatus(list: readonly AddressStatus[]): string {
+function formatStatus(list: readonly AddressStatus[], statusPage: StatusPageLines = () => null): string {
   if (list.length === 0) return 'No addresses configured yet. Add one with `relayproof address add` or in the app.\n';
   const out: string[] = [];
   for (const a of list) {
@@ -49,6 +50,8 @@ function formatStatus(list: readonly AddressStatus[]): string {
       const text = st.state === 'unverified' ? 'not checked yet' : oneLine(st.explanation);
       out.push(`  [${st.state.padEnd(10)}] ${oneLine(item.title)}${countdown}: ${text}`);
     }
+    const page = s.items.some((i) => i.status.state === 'failed') ? statusPage(a.address.platform) : null;
+    if (page !== null) out.push(`  ${page}`);
   }
   return `${out.join('\n')}\n`;
 }
@@ -72,7 +75,7 @@ export async function runStatusCommand(args: readonly string[], io: CliIo, openS
     if (!result.ok) return reportError(io, json, result.error);
     const list = result.value as AddressStatus[];
     if (json) printJson(io, { ok: true, addresses: list });
-    else printText(io, formatStatus(list));
+    else printText(io, formatStatus(list, await statusPageLines(io.env)));
     return list.some((a) => a.status.overall === 'failed') ? EXIT.checkFailed : EXIT.ok;
   };
   const code = await show();
@@ -204,10 +207,10 @@ export async function runVerifyCommand(args: readonly string[], io: CliIo, openS
     process.removeListener('SIGINT', stop);
   }
   if (!result.ok) return reportError(io, json, result.error);
-  return printSent(io, json, result.value);
+  return printSent(io, json, result.value, (await statusPageLines(io.env))(result.value.status.address.platform));
 }
 
-function printSent(io: CliIo, json: boolean, value: SendEmailResult): ExitCode {
+function printSent(io: CliIo, json: boolean, value: SendEmailResult, page: string | null = null): ExitCode {
   const pass = value.proof?.pass === true;
   if (json) {
     printJson(io, { ok: pass, recipient: value.recipient, awaitingEml: value.awaitingEml, proof: value.proof, receipt: value.receipt, status: value.status.status, run: { id: value.run.id, transitions: value.run.transitions, drift: value.run.drift } });
@@ -225,6 +228,7 @@ function printSent(io: CliIo, json: boolean, value: SendEmailResult): ExitCode {
   const headers = value.run.observations.find((o) => o.itemId === 'headers-intact');
   if (headers !== undefined) lines.push(`Headers: ${headers.outcome} — ${oneLine(headers.explanation)}`);
   lines.push(`Status: ${value.status.status.overall}`);
+  if (!pass && page !== null) lines.push(page);
   printText(io, `${lines.join('\n')}\n`);
   return pass ? EXIT.ok : EXIT.checkFailed;
 }

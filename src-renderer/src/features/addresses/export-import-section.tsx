@@ -1,11 +1,12 @@
 import { Button, makeStyles, MessageBar, MessageBarBody, MessageBarTitle, Text, tokens } from '@fluentui/react-components';
 import { useRef, useState, type ChangeEvent } from 'react';
 import type { AddressView, AppError, ImportResult } from '../../../../src-preload/contract';
-import { useChannelMutation } from '../../api/hooks';
 import { ErrorBar } from '../../ui/error-bar';
 import { useVisuallyHiddenStyles } from '../../ui/visually-hidden';
 import { usePlatformNaming } from '../../api/use-platforms';
 import { exportFileName, secretNoun } from './address-status';
+import { DISCONNECT_ENV, generateDisconnectScript, type DisconnectShell } from '../../../../src-preload/contract/disconnect-script';
+import { useChannelMutation, useChannelQuery } from '../../api/hooks';
 
 const useStyles = makeStyles({
   section: { display: 'flex', flexDirection: 'column', gap: tokens.spacingVerticalM },
@@ -45,6 +46,42 @@ export function ExportImportSection({ onStatus, onEnterSecret, current }: Export
   const fileRef = useRef<HTMLInputElement>(null);
   const [fileError, setFileError] = useState<AppError | null>(null);
   const [result, setResult] = useState<{ readonly fileName: string; readonly value: ImportResult } | null>(null);
+  const platformList = useChannelQuery('platforms:list', {});
+  // Platforms whose support addresses an API can remove or update (Zendesk): a script per shell.
+  const withApi = (platformList.data ?? []).filter((p) => p.addressApi !== undefined && current.some((a) => a.platform === p.id));
+  const [scriptError, setScriptError] = useState<AppError | null>(null);
+  const [scriptNote, setScriptNote] = useState<string | null>(null);
+
+  const disconnectScript = (platformId: string, shell: DisconnectShell) => {
+    const platform = withApi.find((p) => p.id === platformId);
+    if (platform?.addressApi === undefined) return;
+    const api = platform.addressApi;
+    setScriptError(null);
+    setScriptNote(null);
+    exporter.mutate(
+      {},
+      {
+        onSuccess: (document) => {
+          const generated = generateDisconnectScript({
+            shell,
+            action: 'remove',
+            rows: document.addresses,
+            platform: { id: platform.id, shortName: platform.shortName, addressApi: api },
+            generatedAt: new Date().toISOString(),
+          });
+          if (!generated.ok) {
+            setScriptError({ code: 'invalid-input', message: generated.message, hint: generated.hint });
+            return;
+          }
+          const { fileName, script, addresses, skipped } = generated.value;
+          download(fileName, script, 'text/plain');
+          const note = `Saved ${fileName}: it removes ${addresses.length} ${platform.shortName} address${addresses.length === 1 ? '' : 'es'} one at a time through ${platform.shortName}'s API. Set ${DISCONNECT_ENV.email} and ${DISCONNECT_ENV.token} before running it. ${api.lowTrafficAdvice}${skipped.length === 0 ? '' : ` Left out: ${skipped.map((x) => `${x.address} (${x.reason})`).join('; ')}.`}`;
+          setScriptNote(note);
+          onStatus(`Saved ${fileName}.`);
+        },
+      },
+    );
+  };
 
   const exportAll = () => {
     exporter.mutate(
@@ -124,6 +161,29 @@ export function ExportImportSection({ onStatus, onEnterSecret, current }: Export
           onChange={(event) => void chosen(event)}
         />
       </div>
+      {withApi.map((platform) => (
+        <div key={platform.id} className={styles.section} data-testid={`disconnect-script-${platform.id}`}>
+          <h3 className={styles.subheading}>Disconnect {platform.shortName} addresses in bulk</h3>
+          <Text as="p" className={styles.intro}>
+            A script that removes your {platform.shortName} addresses one at a time through {platform.shortName}&apos;s support-addresses API, looking each one up by email. It
+            reads your API token from the environment; the token is never written into it. {platform.addressApi?.cannotAdd}
+          </Text>
+          <div className={styles.actions}>
+            <Button onClick={() => disconnectScript(platform.id, 'bash')} disabledFocusable={exporter.isPending}>
+              {`${platform.shortName} disconnect script (bash)`}
+            </Button>
+            <Button onClick={() => disconnectScript(platform.id, 'powershell')} disabledFocusable={exporter.isPending}>
+              {`${platform.shortName} disconnect script (PowerShell)`}
+            </Button>
+          </div>
+          {scriptNote === null ? null : (
+            <Text as="p" role="status" data-testid="disconnect-script-note">
+              {scriptNote}
+            </Text>
+          )}
+          {scriptError === null ? null : <ErrorBar error={scriptError} title="No script was made" />}
+        </div>
+      ))}
       {exporter.error === null ? null : <ErrorBar error={exporter.error.appError} title="Nothing was exported" />}
       {fileError === null ? null : <ErrorBar error={fileError} title="Nothing was imported" />}
       {importer.error === null ? null : <ErrorBar error={importer.error.appError} title="Nothing was imported" />}
@@ -190,8 +250,8 @@ function sentenceCase(text: string): string {
 }
 
 /** Saves text as a file (a Blob link, clicked once). */
-function download(fileName: string, text: string): void {
-  const url = URL.createObjectURL(new Blob([text], { type: 'application/json' }));
+function download(fileName: string, text: string, type = 'application/json'): void {
+  const url = URL.createObjectURL(new Blob([text], { type }));
   const link = document.createElement('a');
   link.href = url;
   link.download = fileName;

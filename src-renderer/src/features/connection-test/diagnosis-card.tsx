@@ -8,6 +8,7 @@ import { useCardStyles } from './card-styles';
 import { Heading, nextLevel, type HeadingLevel } from './heading';
 import { InlineCode } from './inline-code';
 import { usePlatformNaming } from '../../api/use-platforms';
+import { PlatformStatusLink } from '../status/platform-status-link';
 
 const useStyles = makeStyles({
   card: { borderLeft: `${tokens.strokeWidthThickest} solid ${tokens.colorPaletteRedBorder2}` },
@@ -135,6 +136,7 @@ export function DiagnosisCard({ diagnosis, headingLevel, eyebrow, showsFor, cont
             What {platforms.shortName(shown.platform)} will show: <span className={styles.quote}>“{shown.text}”</span>
           </p>
         ))}
+      <PlatformStatusLink platformId={showsFor} className={styles.small} />
       {diagnosis.references.length === 0 ? null : (
         <p className={styles.small}>
           References: <span className={card.mono}>{diagnosis.references.join(' · ')}</span>

@@ -3,6 +3,7 @@ import { useEffect, useMemo, useRef, useState } from 'react';
 import type { AddressStatus } from '../../../../src-preload/contract';
 import { latestNotNeeded } from '../../../../src-preload/contract/verification-schemas';
 import { useChannelQuery } from '../../api/hooks';
+import { routeHref } from '../../app/routes';
 import { ErrorBar } from '../../ui/error-bar';
 import { PlatformBlockers } from '../../ui/platform-blockers';
 import { Loading } from '../../ui/loading';
@@ -11,6 +12,8 @@ import { ViewHeader } from '../../ui/view-header';
 import { environmentLabels } from '../addresses/address-labels';
 import { usePlatformNaming } from '../../api/use-platforms';
 import { useCardStyles } from '../connection-test/card-styles';
+import { BlocklistCard } from './blocklist-card';
+import { BounceOpen } from './bounce-open';
 import { EmlOpen } from './eml-open';
 import { ExportReport } from './export-report';
 import { HistorySection } from './history-section';
@@ -22,6 +25,8 @@ import { RestartWindow } from './restart-window';
 import { ItemInput } from './status-input';
 import { WindowTimeline } from './window-timeline';
 import { StatusItemCard } from './status-item-card';
+import { FallbackSendingNote } from './fallback-sending-note';
+import { PlatformStatusLink } from './platform-status-link';
 import { awaitingInput, checklistHref, countdownSentence, formatTime, groupLabels, groupOrder, itemWarnings, overallLabel, remainingMs, statusHref } from './status-format';
 import { useFocusTitleWhen, useInvalidateVerification, useNow, useRecheckRun, useSendRun, useVerificationStatus, type MoveFocus } from './use-verification';
 import { provedByEml, recheckMessage, sendMessage } from './verification-runs';
@@ -114,6 +119,7 @@ function AddressStatusBody({ status }: { readonly status: AddressStatus }) {
               {status.lastCheckAt === null ? 'never' : <LocalTime iso={status.lastCheckAt} />} · next check{' '}
               {status.nextCheckAt === null ? (status.status.overall === 'verified' ? 'not needed' : 'on demand') : <LocalTime iso={status.nextCheckAt} />}
             </span>
+            <Link href={routeHref('status', { address: address.id, reports: '1' })}>DMARC reports</Link>
             <Link href={statusHref(null)}>All addresses</Link>
           </span>
         }
@@ -134,6 +140,8 @@ function AddressStatusBody({ status }: { readonly status: AddressStatus }) {
           {counts.pending > 0 ? ` · ${counts.pending} pending` : ''}
           {counts.unverified > 0 ? ` · ${counts.unverified} not checked yet` : ''}.
         </Text>
+        <FallbackSendingNote platformId={address.platform} settingUp={status.status.overall !== 'verified'} className={card.secondary} />
+        {counts.failed > 0 ? <PlatformStatusLink platformId={address.platform} className={card.secondary} /> : null}
         <PlatformBlockers
           blockers={blockers}
           platformName={platforms.shortName(address.platform)}
@@ -223,7 +231,13 @@ function AddressStatusBody({ status }: { readonly status: AddressStatus }) {
                     );
                   return (
                     <li key={item.id}>
-                      <StatusItemCard item={item} now={now} checklistHref={fixHref} input={input} />
+                      <StatusItemCard
+                        item={item}
+                        now={now}
+                        checklistHref={fixHref}
+                        input={input}
+                        failureNote={<PlatformStatusLink platformId={address.platform} className={card.secondary} />}
+                      />
                     </li>
                   );
                 })}
@@ -253,6 +267,10 @@ function AddressStatusBody({ status }: { readonly status: AddressStatus }) {
       <RestartWindow status={status} />
 
       {latestProofRun?.message === undefined || latestProofRun.message === null ? null : <MessageProofCard proof={latestProofRun.message} receivedAt={latestProofRun.finishedAt} />}
+
+      {/* When mail still does not arrive: the relay's IPs and the domain on blocklists, and what a bounce says. */}
+      <BlocklistCard addressId={address.id} domain={status.status.domain} />
+      <BounceOpen />
 
       {/* Where the verification email (and the forwarded test) is read: one line each once set up. */}
       <MailboxForm addressId={address.id} address={address.address} mailbox={address.mailbox} />

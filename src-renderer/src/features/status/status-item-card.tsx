@@ -57,10 +57,12 @@ export interface StatusItemCardProps {
   readonly checklistHref: string;
   /** The field the item waits for (shown when its last check was the checklist's needs-input). */
   readonly input?: ReactNode;
+  /** Shown under a failed item (the platform's status page link). */
+  readonly failureNote?: ReactNode;
 }
 
 /** One status item: state, explanation, countdown, drift before/after, evidence, fix link. */
-export function StatusItemCard({ item, now, checklistHref, input = null }: StatusItemCardProps) {
+export function StatusItemCard({ item, now, checklistHref, input = null, failureNote = null }: StatusItemCardProps) {
   const styles = useStyles();
   const s = item.status;
   const titleId = `item-${item.id.replace(/[^a-z0-9-]/giu, '-')}`;
@@ -123,6 +125,7 @@ export function StatusItemCard({ item, now, checklistHref, input = null }: Statu
         </Text>
       )}
       {asks === null ? null : input}
+      {s.state === 'failed' ? failureNote : null}
       {item.lastError === null || (asks !== null && s.state === 'unverified') ? null : (
         <Text as="p" size={200} className={styles.secondary}>
           {asks === null ? 'The last check could not decide' : 'The last check needs your input'} (<LocalTime iso={item.lastError.at} />): {item.lastError.message}
