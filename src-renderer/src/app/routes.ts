@@ -19,6 +19,11 @@ export function routeHref(id: RouteId, params?: Readonly<Record<string, string>>
   return query === '' ? `#/${id}` : `#/${id}?${query}`;
 }
 
+/** Goes to a view, as following a link to it would (outside components, so render code never mutates `window`). */
+export function openRoute(id: RouteId, params?: Readonly<Record<string, string>>): void {
+  window.location.hash = routeHref(id, params);
+}
+
 const ROUTE_HASH = /^#\/([a-z0-9-]+)(?:\?([^#]*))?$/u;
 
 /** `#/settings` → 'settings'; anything else (including in-page anchors) → null. */

@@ -3,7 +3,7 @@ import { useId } from 'react';
 import type { Environment, PlatformId } from '../../../../src-preload/contract';
 import type { Platform, PlatformDkimSelector, PlatformRoute, RouteId } from '../../../../src-preload/contract/providers';
 import type { StepProps } from './wizard-labels';
-import { chosenRoute } from './wizard-state';
+import { chosenRoute, connectsIdentity } from './wizard-state';
 import { PlatformPrerequisites } from './platform-prerequisites';
 
 const useStyles = makeStyles({
@@ -147,17 +147,24 @@ export function PlatformStep({ state, dispatch, platform, platforms }: StepProps
       {platform === undefined || platform.routes.length < 2 || route === null ? null : (
         <RouteChoice platform={platform} route={route} onChange={(id) => dispatch({ type: 'set-route', route: id })} error={state.errors.route} />
       )}
-      <Field
-        label="Environment"
-        required
-        hint="Test in a sandbox first, then delete the address there before adding it to production: the same address must never be in both."
-        {...fieldState(state.errors.environment)}
-      >
-        <RadioGroup value={state.environment ?? ''} onChange={(_e, d) => dispatch({ type: 'set-environment', environment: d.value as Environment })}>
-          <Radio value="sandbox" label="Sandbox" />
-          <Radio value="production" label="Production" />
-        </RadioGroup>
-      </Field>
+      {connectsIdentity(platform) ? (
+        <Text as="p" className={styles.facts} data-testid="ses-no-credentials">
+          No SMTP server, password or connection test: {platform?.shortName ?? 'the platform'} sends from its own Amazon SES account. Next asks for the identity it may send
+          as (an address or a domain) and its {platform?.shortName ?? ''} environment.
+        </Text>
+      ) : (
+        <Field
+          label="Environment"
+          required
+          hint="Test in a sandbox first, then delete the address there before adding it to production: the same address must never be in both."
+          {...fieldState(state.errors.environment)}
+        >
+          <RadioGroup value={state.environment ?? ''} onChange={(_e, d) => dispatch({ type: 'set-environment', environment: d.value as Environment })}>
+            <Radio value="sandbox" label="Sandbox" />
+            <Radio value="production" label="Production" />
+          </RadioGroup>
+        </Field>
+      )}
       {platform === undefined ? null : (
         <PlatformPrerequisites
           platform={platform}

@@ -25,6 +25,7 @@ import type { CheckItem, ChecklistReport } from '../../../../src-preload/contrac
 import type { ConnectionReport } from '../../../../src-preload/contract/smtp-schemas';
 import { forwardingAddress, GENERIC_PLATFORM_ID, sentenceStart } from '../../../../src-preload/contract/platform-vocabulary';
 import { presetDefaults } from '../../../../src-preload/contract/preset-defaults';
+import { platformConnection } from '../../../../src-preload/contract/platform-ses';
 
 export type WizardField =
   | 'platform'
@@ -186,6 +187,11 @@ export function currentCheck(state: WizardState): AddressCheck | null {
   return state.check !== null && state.check.key === checkKey(state) ? state.check.result : null;
 }
 
+/** The platform connects an Amazon SES identity (no server, password or test), not SMTP credentials. */
+export function connectsIdentity(platform: Platform | undefined): boolean {
+  return platform !== undefined && platformConnection(platform) === 'ses-identity';
+}
+
 /** `support@{subdomain}.zendesk.com` → does this platform need its subdomain asked? */
 export function needsSubdomain(platform: Platform | undefined): boolean {
   return platform?.forwarding?.addressPattern.includes('{subdomain}') === true;
@@ -247,7 +253,8 @@ export function validateStep(state: WizardState, context: StepContext): WizardEr
   switch (state.step) {
     case 'platform':
       if (state.platform === null) errors.platform = 'Choose the platform you are connecting the address to.';
-      if (state.environment === null) errors.environment = 'Choose sandbox or production: the same address must not be in both.';
+      // An SES identity (Zuora advanced SMTP) takes its environment at its own next step, among the platform's four.
+      if (state.environment === null && !connectsIdentity(platform)) errors.environment = 'Choose sandbox or production: the same address must not be in both.';
       break;
     case 'address': {
       const address = state.address.trim();

@@ -5,11 +5,12 @@ import { wizardSteps, type AddressView, type AppError, type WizardDraft } from '
 import { useApiClient } from '../../api/api-context';
 import { ChannelError, toChannelError } from '../../api/channel-error';
 import { callChannel, channelKey, useChannelQuery } from '../../api/hooks';
-import { routeHref } from '../../app/routes';
+import { openRoute } from '../../app/routes';
 import { ErrorBar } from '../../ui/error-bar';
 import { Loading } from '../../ui/loading';
 import { ViewHeader } from '../../ui/view-header';
 import { OneTimeSecret } from '../addresses/one-time-secret';
+import { SES_STEP_COUNT, SesWizard, sesStepPills } from '../ses-identities/ses-wizard';
 import { AddressStep } from './address-step';
 import { DnsStep } from './dns-step';
 import { ForwardingStep } from './forwarding-step';
@@ -19,10 +20,11 @@ import { SummaryStep } from './summary-step';
 import { TestStep } from './test-step';
 import { VerifyStep } from './verify-step';
 import { stepTitles, type StepProps } from './wizard-labels';
-import { StepList } from './step-list';
+import { StepList, StepPills } from './step-list';
 import {
   addressFieldsOf,
   checkKey,
+  connectsIdentity,
   currentCheck,
   draftOf,
   initialWizard,
@@ -100,6 +102,8 @@ export function WizardView() {
   const headingRef = useRef<HTMLHeadingElement>(null);
   const secretRef = useRef<HTMLInputElement>(null);
   const [secretTyped, setSecretTyped] = useState(false);
+  /** Zuora advanced SMTP: after step 1 the identity flow (ses-wizard.tsx) replaces the credential steps. */
+  const [identityFlow, setIdentityFlow] = useState(false);
 
   const platforms = useChannelQuery('platforms:list', {});
   const addresses = useChannelQuery('addresses:list', {});
@@ -212,6 +216,12 @@ export function WizardView() {
     saveDraft(lost);
   }, [phase.kind, busy, listed, state, inProgress, saveDraft]);
 
+  // A draft of an identity platform past step 1 (saved before it had its own flow): its flow starts at step 1.
+  const identityPlatform = connectsIdentity(platform);
+  useEffect(() => {
+    if (phase.kind === 'running' && identityPlatform && state.step !== 'platform') dispatch({ type: 'goto', step: 'platform' });
+  }, [phase.kind, identityPlatform, state.step]);
+
   const resume = (draft: WizardDraft) => {
     savedKey.current = null;
     dispatch({ type: 'restore', draft });
@@ -241,6 +251,14 @@ export function WizardView() {
     dispatch({ type: 'errors', errors });
     // After the render that marks them: the first refused field, in the order the step shows them.
     requestAnimationFrame(() => focusFirstInvalid(document.querySelector<HTMLElement>('[data-wizard-step]')));
+  };
+
+  /** Next: Zuora advanced SMTP goes on with its identity flow after step 1; everything else with the next step. */
+  const proceed = () => {
+    if (state.step === 'platform' && connectsIdentity(platform) && Object.keys(validateStep(state, context)).length === 0) {
+      setActionError(null);
+      setIdentityFlow(true);
+    } else void next();
   };
 
   /** Saves what this step changed on the in-progress address, then moves on. */
@@ -333,7 +351,7 @@ export function WizardView() {
       draftClosed.current = true;
       await callChannel(api, 'wizard:discard-draft', {});
       await refreshAddresses();
-      window.location.hash = routeHref('addresses');
+      openRoute('addresses');
     } catch (error) {
       setActionError({ title: 'The address was not saved', error: toChannelError(error).appError });
     } finally {
@@ -403,19 +421,23 @@ export function WizardView() {
   return (
     <>
       {header}
+      {identityFlow && platform !== undefined && connectsIdentity(platform) ? (
+        <SesWizard platform={platform} onExit={() => setIdentityFlow(false)} />
+      ) : (
       <div className={styles.view}>
-        <StepList state={state} />
+        {/* Zuora advanced SMTP has its own steps after this one: its pills, not the credential steps. */}
+        {connectsIdentity(platform) ? <StepPills pills={sesStepPills(0, { kind: null })} /> : <StepList state={state} />}
         {platforms.error === null ? null : <ErrorBar error={platforms.error.appError} title="The platform list could not be loaded" />}
         <section className={styles.step} aria-labelledby="wizard-step-title" data-wizard-step={state.step} onKeyDown={(event) => {
             if (!busy && submitsStep(event)) {
               event.preventDefault();
               if (last) void finish();
-              else void next();
+              else proceed();
             }
           }}>
           <h2 className={styles.heading} id="wizard-step-title" tabIndex={-1} ref={headingRef}>
             <span className={styles.eyebrow}>
-              Step {index + 1} of {wizardSteps.length}
+              Step {index + 1} of {connectsIdentity(platform) ? SES_STEP_COUNT : wizardSteps.length}
             </span>
             {stepTitles[state.step]}
           </h2>
@@ -432,13 +454,14 @@ export function WizardView() {
                 {busy ? 'Saving…' : 'Finish'}
               </Button>
             ) : (
-              <Button appearance="primary" onClick={() => void next()} disabledFocusable={busy}>
+              <Button appearance="primary" onClick={proceed} disabledFocusable={busy}>
                 {busy ? 'Saving…' : 'Next'}
               </Button>
             )}
           </div>
         </section>
       </div>
+      )}
     </>
   );
 }
