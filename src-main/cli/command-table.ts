@@ -48,6 +48,7 @@ const ROUTES = ['connector', 'direct', 'ses'];
 const SECURITY = ['starttls', 'tls', 'none'];
 const AUTH_KINDS = ['password', 'app-password', 'api-key', 'oauth2'];
 const SHELLS = ['bash', 'zsh', 'fish'];
+const ENVIRONMENTS = ['production', 'sandbox', 'developer-sandbox', 'central-sandbox'];
 
 export const COMMANDS: readonly CliCommand[] = [
   {
@@ -71,12 +72,16 @@ export const COMMANDS: readonly CliCommand[] = [
         name: 'add',
         summary: 'Check and save an address; its password goes to the OS keychain',
         synopsis:
-          '--address A --platform P --environment sandbox|production --provider ID [--host H --port N --security S] [--user U] [--auth-kind K] [--subdomain S] [--route R] [--relay-selector S]... --password-stdin',
-        details: 'Host, port, security, username and kind of secret come from the provider\'s preset unless given; --provider custom needs --host, --port and --security.',
+          '--address A --platform P --environment ENV --provider ID [--host H --port N --security S] [--user U] [--auth-kind K] [--subdomain S] [--route R] [--relay-selector S]... --password-stdin\n  or: --platform zuora-ses --identity email|domain --address A --environment ENV [--dkim-token T]... [--work-email-domain-confirmed]',
+        details: [
+          'Host, port, security, username and kind of secret come from the provider\'s preset unless given; --provider custom needs --host, --port and --security.',
+          'Zuora advanced SMTP (zuora-ses) is an Amazon SES identity, without server or password (--password-stdin is refused): an email identity covers one address, a domain identity (give the domain or an address at it) the domain and its subdomains.',
+          'ENV: production or sandbox; Zuora also developer-sandbox and central-sandbox (sandbox is Zuora\'s API Sandbox).',
+        ].join('\n'),
         options: [
           { name: 'address', value: 'A', help: 'The sending address' },
           { name: 'platform', value: 'P', choices: PLATFORMS, help: 'The SaaS platform that sends as the address' },
-          { name: 'environment', value: 'ENV', choices: ['sandbox', 'production'], help: 'sandbox or production' },
+          { name: 'environment', value: 'ENV', choices: ENVIRONMENTS, help: 'production or sandbox (Zuora: also developer-sandbox, central-sandbox)' },
           { name: 'provider', value: 'ID', help: 'The mail provider preset, or custom' },
           { name: 'host', value: 'H', help: 'SMTP server (default: the preset\'s)' },
           { name: 'port', value: 'N', help: 'SMTP port (default: the preset\'s)' },
@@ -87,9 +92,12 @@ export const COMMANDS: readonly CliCommand[] = [
           { name: 'route', value: 'R', choices: ROUTES, help: 'The platform\'s sending route' },
           { name: 'relay-selector', value: 'S', multiple: true, help: 'A DKIM selector the relay signs with (repeatable)' },
           { name: 'password-stdin', help: 'Read the password from standard input' },
+          { name: 'identity', value: 'KIND', choices: ['email', 'domain'], help: 'zuora-ses: an email or a domain identity (Amazon SES)' },
+          { name: 'dkim-token', value: 'T', multiple: true, help: "zuora-ses domain identity: a token of Zuora's DKIM Settings (three times)" },
+          { name: 'work-email-domain-confirmed', help: 'zuora-ses: an active Zuora user has a work email on this domain' },
         ],
       },
-      { name: 'list', summary: 'The addresses: setup, last test, credential age, rotation due', synopsis: '', options: [] },
+      { name: 'list', summary: 'The addresses and SES identities: setup, last test, credential age, rotation due, verification', synopsis: '', options: [] },
       {
         name: 'test',
         summary: 'Test the saved server with the stored password',
@@ -112,6 +120,18 @@ export const COMMANDS: readonly CliCommand[] = [
       { name: 'export', summary: 'Non-secret configuration of every address as JSON', synopsis: 'FILE', options: [] },
       { name: 'import', summary: 'Import an export; every bad row is reported with its reason', synopsis: 'FILE', options: [] },
       {
+        name: 'verify-identity',
+        summary: 'An SES identity: record what Zuora shows, save its DKIM tokens, or check its CNAMEs in DNS',
+        synopsis: 'ID (--state pending|success|failed | --dkim-token T --dkim-token T --dkim-token T | --dns [--dns-server HOST:PORT]...)',
+        details: 'Zuora has no API to ask, so --state records its Verification Status column. --dns exits 0 when all three CNAMEs resolve to Amazon SES.',
+        options: [
+          { name: 'state', value: 'STATE', choices: ['pending', 'success', 'failed'], help: "What Zuora's Verification Status column shows" },
+          { name: 'dkim-token', value: 'T', multiple: true, help: "A token of Zuora's DKIM Settings (three times)" },
+          { name: 'dns', help: 'Look up the three DKIM CNAMEs' },
+          DNS_SERVER,
+        ],
+      },
+      {
         name: 'set-secret',
         summary: 'Store or replace the secret of an address in the OS keychain',
         synopsis: 'ID --password-stdin',
@@ -131,7 +151,7 @@ export const COMMANDS: readonly CliCommand[] = [
   {
     name: 'check',
     summary: 'The SPF/DKIM/DMARC/MX/PTR checklist judged for the platform\'s sending route',
-    synopsis: 'DOMAIN [--platform P] [--route connector|direct|ses] [--relay-selector S]... [--selector S]... [--ip IP] [--smtp-host H] [--helo NAME] [--forward-to ADDR] [--dns-server HOST:PORT]...',
+    synopsis: 'DOMAIN [--platform P] [--route connector|direct|ses] [--relay-selector S]... [--selector S]... [--ip IP] [--smtp-host H] [--helo NAME] [--forward-to ADDR] [--from ADDR] [--dns-server HOST:PORT]...',
     details: 'With the records to publish; exit 0 when nothing required on the route fails.',
     options: [
       { name: 'platform', value: 'P', choices: PLATFORMS, help: 'The SaaS platform that sends for the domain' },
@@ -142,6 +162,7 @@ export const COMMANDS: readonly CliCommand[] = [
       { name: 'smtp-host', value: 'H', help: "Your mail server: its address stands in for --ip (SPF, PTR) until one is known" },
       { name: 'helo', value: 'NAME', help: 'The name your mail server greets with (EHLO)' },
       { name: 'forward-to', value: 'ADDR', help: "Where mail to the address is forwarded (the platform's support address)" },
+      { name: 'from', value: 'ADDR', help: 'zuora-ses: which saved SES identity covers this From address (exit 1 when none does)' },
       DNS_SERVER,
     ],
   },

@@ -15,6 +15,8 @@ import { cliOperationId, EXIT, parseOptions, printJson, printText, reportError, 
 import { parseConfig } from './command-table';
 import { sendingLimitsForHost } from './platform-guidance';
 import { sendingLimitLines } from '../providers/platform-text';
+import { coverageText, coveredFrom } from './identity-commands';
+import { SES_PLATFORM_ID } from '../../src-preload/contract/ses-identities';
 
 const MARK: Record<CheckItem['status'], string> = { pass: '✓', warn: '!', fail: '✗', pending: '…', error: '?', 'needs-input': '✎', 'not-needed': '–' };
 
@@ -49,8 +51,10 @@ export async function runCheckCommand(args: readonly string[], io: CliIo, openSe
     'smtp-host'?: string;
     helo?: string;
     'forward-to'?: string;
+    from?: string;
   };
   const domain = oneDomain(options.positionals, CHECK_USAGE);
+  if (values.from !== undefined && values.platform !== SES_PLATFORM_ID) throw new UsageError(`--from says which SES identity covers a From address: it needs --platform ${SES_PLATFORM_ID}.\n${CHECK_USAGE}`);
   const services = openServices();
   const dnsServers = asStrings(values['dns-server']);
   const parsed = checklistInputSchema.safeParse({
@@ -76,8 +80,12 @@ export async function runCheckCommand(args: readonly string[], io: CliIo, openSe
   const report = result.value as ChecklistReport;
   // A platform that warns about mailbox services' limits (Zuora's bulk invoice runs), for the service --smtp-host belongs to.
   const limits = values.platform !== undefined && typeof values['smtp-host'] === 'string' ? await sendingLimitsForHost(values.platform, values['smtp-host'], io.env) : null;
+  // Zuora sends only from a verified identity that covers the From address (its saved identities, no DNS needed).
+  const coverage = values.from === undefined ? null : coveredFrom(services.store.listSesIdentities(), values.from);
+  const fromOk = coverage === null || (coverage.covered && coverage.verified);
   if (values.json === true) {
     printJson(io, {
+      ...(coverage === null ? {} : { from: coverage.covered ? { covered: true, verified: coverage.verified, identityId: coverage.identity.id, identity: coverage.identity.value, how: coverage.how, message: coverage.message } : { covered: false, message: coverage.message } }),
       domain: report.domain,
       platform: report.platform,
       route: report.route,
@@ -114,9 +122,10 @@ export async function runCheckCommand(args: readonly string[], io: CliIo, openSe
     }
     if (report.records.length > 0) printText(io, `\nZone-file snippet:\n${report.zoneFile}\n`);
     if (limits !== null) printText(io, `\n${sendingLimitLines(limits).join('\n')}\n`);
+    if (coverage !== null) printText(io, `\n${coverageText(coverage)}\n`);
   }
-  // Exit 0 when nothing required on the route fails or could not be checked.
-  return report.ok ? EXIT.ok : EXIT.checkFailed;
+  // Exit 0 when nothing required on the route fails or could not be checked (and --from is covered by a verified identity).
+  return report.ok && fromOk ? EXIT.ok : EXIT.checkFailed;
 }
 
 /** The CLI flag for each field an item can ask for. */
