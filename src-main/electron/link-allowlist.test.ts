@@ -1,4 +1,8 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { blocklistFileSchema } from '../../src-preload/contract/blocklist-schemas';
+import { repositoryResourcesDir } from '../providers/platforms';
 import { isAllowedExternalUrl } from './link-allowlist';
 
 describe('external link allowlist', () => {
@@ -16,5 +20,10 @@ describe('external link allowlist', () => {
     ['garbage', 'not a url'],
   ])('refuses %s', (_label, url) => {
     expect(isAllowedExternalUrl(url)).toBe(false);
+  });
+
+  it("allows every blocklist's removal page, which the Status view's Blocklists card links to", () => {
+    const file = blocklistFileSchema.parse(JSON.parse(readFileSync(join(repositoryResourcesDir(), 'blocklists.json'), 'utf8')));
+    expect(file.lists.map((l) => l.delist).filter((url) => !isAllowedExternalUrl(url))).toEqual([]);
   });
 });

@@ -15,6 +15,14 @@ export const ALLOWED_HOSTS = new Set([
   'docs.aws.amazon.com',
   'www.rfc-editor.org',
   'datatracker.ietf.org',
+  // Blocklists' lookup and removal pages (resources/blocklists.json `delist`).
+  'check.spamhaus.org',
+  'www.spamcop.net',
+  'www.barracudacentral.org',
+  'mailspike.io',
+  'psbl.org',
+  'www.uceprotect.net',
+  'admin.uribl.com',
 ]);
 
 export function isAllowedExternalUrl(raw: string): boolean {

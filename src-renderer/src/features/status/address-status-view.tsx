@@ -14,6 +14,8 @@ import { usePlatformNaming } from '../../api/use-platforms';
 import { useCardStyles } from '../connection-test/card-styles';
 import { BlocklistCard } from './blocklist-card';
 import { BounceOpen } from './bounce-open';
+import { BlocklistCard } from './blocklist-card';
+import { BounceOpen } from './bounce-open';
 import { EmlOpen } from './eml-open';
 import { ExportReport } from './export-report';
 import { HistorySection } from './history-section';
@@ -267,6 +269,10 @@ function AddressStatusBody({ status }: { readonly status: AddressStatus }) {
       <RestartWindow status={status} />
 
       {latestProofRun?.message === undefined || latestProofRun.message === null ? null : <MessageProofCard proof={latestProofRun.message} receivedAt={latestProofRun.finishedAt} />}
+
+      {/* When mail still does not arrive: the relay's IPs and the domain on blocklists, and what a bounce says. */}
+      <BlocklistCard addressId={address.id} domain={status.status.domain} />
+      <BounceOpen />
 
       {/* When mail still does not arrive: the relay's IPs and the domain on blocklists, and what a bounce says. */}
       <BlocklistCard addressId={address.id} domain={status.status.domain} />
