@@ -9,7 +9,8 @@ import { assertNever } from './assert-never';
 function channelsOf(document: StoreChange['document']): readonly ChannelName[] {
   switch (document) {
     case 'settings':
-      return ['addresses:list', 'addresses:events', 'settings:get', 'app:get-info', 'verification:status'];
+      // Zuora advanced SMTP identities live in the settings document beside the addresses.
+      return ['addresses:list', 'addresses:events', 'settings:get', 'app:get-info', 'verification:status', 'ses-identities:list'];
     case 'verification':
       return ['verification:status', 'verification:history', 'app:get-info'];
     case 'm365-apps':

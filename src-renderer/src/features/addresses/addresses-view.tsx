@@ -7,6 +7,7 @@ import { ErrorBar } from '../../ui/error-bar';
 import { LiveStatus } from '../../ui/live-status';
 import { Loading } from '../../ui/loading';
 import { ViewHeader } from '../../ui/view-header';
+import { IdentitiesSection } from '../ses-identities/identities-section';
 import { AddressFormDialog, type AddressFormMode } from './address-form-dialog';
 import { lastSecretWrite } from './address-status';
 import { AddressesTable } from './addresses-table';
@@ -134,6 +135,7 @@ export function AddressesView() {
           }}
         />
       )}
+      <IdentitiesSection removable onStatus={setStatus} />
       <ExportImportSection onStatus={setStatus} onEnterSecret={(address) => open({ kind: 'rotate', address })} current={list.data ?? []} />
       {list.data === undefined ? null : <DisconnectedHistory current={list.data} />}
 
