@@ -132,7 +132,7 @@ describe('relayproof address: usage errors (exit 2, nothing stored)', () => {
       [[...addArgs(USER).filter((a) => a !== '--password-stdin'), `--password=${OLD}`], undefined, /visible to every user/u],
       [addArgs(USER), undefined, /from a pipe/u],
       [addArgs(USER).map((a) => (a === 'zendesk' ? 'freshdesk' : a)), OLD, /Unknown platform "freshdesk"/u],
-      [addArgs(USER).map((a) => (a === 'sandbox' ? 'staging' : a)), OLD, /sandbox or production/u],
+      [addArgs(USER).map((a) => (a === 'sandbox' ? 'staging' : a)), OLD, /production or sandbox/u],
       [addArgs(USER).map((a, i, all) => (all[i - 1] === '--port' ? 'submission' : a)), OLD, /--port must be a whole number/u],
       [addArgs(USER).map((a) => (a === '127.0.0.1' ? '127.0.0.1\r\nRSET' : a)), OLD, /Host contains a line break/u],
       [addArgs(USER).filter((a, i, all) => a !== '--host' && all[i - 1] !== '--host'), OLD, /custom provider needs --host/u],

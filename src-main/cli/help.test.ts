@@ -56,7 +56,8 @@ describe('per-command help', () => {
     for (const group of ['address', 'smtp', 'm365', 'message']) {
       const run = await cli(['help', group]);
       expect(run.code).toBe(0);
-      for (const sub of COMMANDS.find((c) => c.name === group)?.subcommands ?? []) expect(run.stdout).toContain(`  relayproof ${group} ${sub.name} `);
+      // A name too long for the column has its summary on the next line.
+      for (const sub of COMMANDS.find((c) => c.name === group)?.subcommands ?? []) expect(run.stdout).toMatch(new RegExp(`  relayproof ${group} ${sub.name}[ \\n]`, 'u'));
     }
     expect((await cli(['addresses', 'test', 'a-1', '--help'])).stdout).toContain('Usage: relayproof address test ID [--send-as]');
     expect((await cli(['smtp', 'test', '--host', 'h', '--help'])).stdout).toContain('Usage: relayproof smtp test');

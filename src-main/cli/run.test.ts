@@ -59,7 +59,7 @@ describe('relayproof CLI', () => {
   it('addresses list --json on an empty store prints an empty list', async () => {
     const { code, stdout } = await cli(['addresses', 'list', '--json']);
     expect(code).toBe(0);
-    expect(JSON.parse(stdout)).toEqual({ ok: true, addresses: [] });
+    expect(JSON.parse(stdout)).toEqual({ ok: true, addresses: [], sesIdentities: [] });
   });
 
   it('set-secret reads the secret from stdin only, stores it, and never echoes it', async () => {
