@@ -99,7 +99,7 @@ describe('relayproof dmarc-report', () => {
     const result = await cli(['dmarc-report', files['google'] ?? '', files['microsoft'] ?? '', '--address', addressId]);
     expect(result.code).toBe(0);
     expect(result.stdout).toContain('2 of 2 files read: 2 DMARC aggregate reports, 0 TLS reports covering 2026-11-02 to 2026-11-04 (2 days).');
-    expect(result.stdout).toContain('124 messages: 120 passed DMARC (96.8 %), 4 failed.');
+    expect(result.stdout).toContain('124 messages: 120 passed DMARC (96.7 %), 4 failed.');
     expect(result.stdout).toMatch(/✓ 192\.0\.2\.10 +120 messages, 120 pass, 0 fail {2}\[your relay\]/u);
     expect(result.stdout).toMatch(/✗ 198\.51\.100\.7 +4 messages, 0 pass, 4 fail\n/u);
   });

@@ -4,6 +4,7 @@ import type { AddressStatus } from '../../../../src-preload/contract';
 import { latestNotNeeded } from '../../../../src-preload/contract/verification-schemas';
 import { useChannelQuery } from '../../api/hooks';
 import { routeHref } from '../../app/routes';
+import { routeHref } from '../../app/routes';
 import { ErrorBar } from '../../ui/error-bar';
 import { PlatformBlockers } from '../../ui/platform-blockers';
 import { Loading } from '../../ui/loading';
@@ -121,6 +122,7 @@ function AddressStatusBody({ status }: { readonly status: AddressStatus }) {
               {status.lastCheckAt === null ? 'never' : <LocalTime iso={status.lastCheckAt} />} · next check{' '}
               {status.nextCheckAt === null ? (status.status.overall === 'verified' ? 'not needed' : 'on demand') : <LocalTime iso={status.nextCheckAt} />}
             </span>
+            <Link href={routeHref('status', { address: address.id, reports: '1' })}>DMARC reports</Link>
             <Link href={routeHref('status', { address: address.id, reports: '1' })}>DMARC reports</Link>
             <Link href={statusHref(null)}>All addresses</Link>
           </span>
