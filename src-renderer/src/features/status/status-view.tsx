@@ -9,7 +9,6 @@ import { useCardStyles } from '../connection-test/card-styles';
 import { IdentitiesSection } from '../ses-identities/identities-section';
 import { IdentityStatusView } from '../ses-identities/identity-status-view';
 import { DmarcReportsView } from '../reports/dmarc-reports-view';
-import { DmarcReportsView } from '../reports/dmarc-reports-view';
 import { AddressStatusView } from './address-status-view';
 import { ExportReport } from './export-report';
 import { StatusDashboard } from './status-dashboard';
@@ -20,7 +19,6 @@ export function StatusView() {
   const addressId = useRouteParam('address');
   const identityId = useRouteParam('identity');
   const reports = useRouteParam('reports');
-  const reports = useRouteParam('reports');
   const shown = identityId !== null ? `identity:${identityId}` : reports !== null && addressId !== null ? `reports:${addressId}` : addressId;
   // Same route, another address (or back to all): the new heading gets focus once it is drawn.
   const [focus, setFocus] = useState<{ readonly of: string | null; readonly pending: boolean }>({ of: shown, pending: false });
@@ -28,7 +26,6 @@ export function StatusView() {
   const focused = useCallback(() => setFocus((f) => ({ ...f, pending: false })), []);
   const moveFocus = { pending: focus.pending, done: focused };
   if (identityId !== null) return <IdentityStatusView key={identityId} identityId={identityId} moveFocus={moveFocus} />;
-  if (addressId !== null && reports !== null) return <DmarcReportsView key={`reports:${addressId}`} addressId={addressId} moveFocus={moveFocus} />;
   if (addressId !== null && reports !== null) return <DmarcReportsView key={`reports:${addressId}`} addressId={addressId} moveFocus={moveFocus} />;
   return addressId === null ? <DashboardView moveFocus={moveFocus} /> : <AddressStatusView key={addressId} addressId={addressId} moveFocus={moveFocus} />;
 }
