@@ -7,6 +7,7 @@
  */
 import {
   cnameSetsFor,
+  dkimCname,
   coveredFrom,
   identityVerificationAdvice,
   SES_PLATFORM_ID,
@@ -130,7 +131,9 @@ export async function addIdentity(values: IdentityAddValues, io: CliIo, openServ
     printText(io, `  Next: in Zuora, View in the DKIM Status column shows three tokens; save them with relayproof address verify-identity ${identity.id} --dkim-token T1 --dkim-token T2 --dkim-token T3\n`);
   }
   if (platform.ses !== undefined) printText(io, `  ${platform.ses.verificationTxt.note}\n`);
-  printText(io, `  SPF: add include:amazonses.com to ${identity.kind === 'domain' ? identity.value : identity.value.slice(identity.value.lastIndexOf('@') + 1)}'s SPF record (${platform.spf.example ?? 'v=spf1 mx include:amazonses.com ~all'}).\n`);
+  // The include and the example record are the platform's data (resources/platforms/zuora-ses.json).
+  const includes = platform.spf.requiredIncludes.map((i) => `include:${i}`).join(' ');
+  printText(io, `  SPF: add ${includes} to ${identity.kind === 'domain' ? identity.value : identity.value.slice(identity.value.lastIndexOf('@') + 1)}'s SPF record${platform.spf.example === undefined ? '' : ` (${platform.spf.example})`}.\n`);
   if (identity.kind === 'email' && platform.ses !== undefined) printText(io, `  DMARC: ${platform.ses.dmarc.note}\n`);
   printText(io, `Verification: ${STATE_WORDS[identity.verification.state]}. ${advice.message}\n`);
   printText(io, `When Zuora shows the new state: relayproof address verify-identity ${identity.id} --state success|failed\n`);
@@ -198,7 +201,7 @@ export async function runVerifyIdentity(args: readonly string[], io: CliIo, open
       return reportError(io, json, result.error);
     }
     const identity = result.value;
-    const records = identity.dkimTokens.map((t) => ({ name: `${t}._domainkey.${identity.value}`, target: `${t}.dkim.amazonses.com` }));
+    const records = identity.dkimTokens.map((t) => dkimCname(identity.value, t));
     if (json) printJson(io, { ok: true, identity, cnames: records });
     else {
       printText(io, `Saved the three DKIM tokens of ${identity.value} (${environmentLabel(platform, identity.environment)}). Publish:\n`);
