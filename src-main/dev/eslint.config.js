@@ -69,7 +69,7 @@ export default tseslint.config(
   // (its handlers, the dispatcher, HandlerContext). The transports (rpc, bridge, electron,
   // cli) and the composition root may use it.
   {
-    files: ['src-main/{addresses,smtp,checks,dns,vault,store,verification,m365,providers,analyze,app,log}/**/*.{ts,mjs,js}'],
+    files: ['src-main/{addresses,smtp,checks,dns,vault,store,verification,m365,providers,analyze,blocklists,app,log}/**/*.{ts,mjs,js}'],
     rules: {
       'no-restricted-imports': [
         'error',
