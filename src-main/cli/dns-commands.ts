@@ -57,11 +57,17 @@ export async function runCheckCommand(args: readonly string[], io: CliIo, openSe
   if (values.from !== undefined && values.platform !== SES_PLATFORM_ID) throw new UsageError(`--from says which SES identity covers a From address: it needs --platform ${SES_PLATFORM_ID}.\n${CHECK_USAGE}`);
   const services = openServices();
   const dnsServers = asStrings(values['dns-server']);
+  // Zuora advanced SMTP: the DKIM tokens saved on the domain's identity, unless given (the three CNAMEs SES looks for).
+  const typedSelectors = asStrings(values['relay-selector']);
+  const identityTokens =
+    values.platform === SES_PLATFORM_ID && typedSelectors.length === 0
+      ? (services.store.listSesIdentities().find((i) => i.kind === 'domain' && i.value === domain.trim().toLowerCase().replace(/\.$/u, '') && i.dkimTokens.length > 0)?.dkimTokens ?? [])
+      : [];
   const parsed = checklistInputSchema.safeParse({
     domain,
     ...(values.platform !== undefined ? { platform: values.platform } : {}),
     ...(values.route !== undefined ? { route: values.route } : {}),
-    relaySelectors: asStrings(values['relay-selector']),
+    relaySelectors: typedSelectors.length > 0 ? typedSelectors : identityTokens,
     selectors: asStrings(values.selector),
     ...(typeof values.ip === 'string' ? { sendingIp: values.ip } : {}),
     ...(typeof values['smtp-host'] === 'string' ? { smtpHost: values['smtp-host'] } : {}),

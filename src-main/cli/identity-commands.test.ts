@@ -129,8 +129,12 @@ describe('relayproof address add --platform zuora-ses', () => {
     await runCliCaptured(['address', 'verify-identity', added.identity.id, '--state', 'success'], dir);
 
     const covered = await runCliCaptured(['check', 'yourcompany.test', '--platform', 'zuora-ses', '--from', 'noreply@en.yourcompany.test', '--dns-server', dnsServer(), '--json'], dir);
-    const coveredBody = json<{ ok: boolean; from: { covered: boolean; identity: string; how: string } }>(covered);
+    const coveredBody = json<{ ok: boolean; from: { covered: boolean; identity: string; how: string }; items: Array<{ id: string; status: string }> }>(covered);
     expect(coveredBody.from).toMatchObject({ covered: true, identity: 'yourcompany.test', how: 'subdomain' });
+    // The checklist looks for the three CNAMEs of the tokens saved on the identity (their keys at amazonses.com are not served here).
+    const dkim = coveredBody.items.filter((i) => i.id.startsWith('dkim:'));
+    expect(dkim.map((i) => i.id)).toEqual([`dkim:${T1}`, `dkim:${T2}`, `dkim:${T3}`]);
+    expect(dkim.map((i) => i.status)).not.toContain('needs-input');
     expect(covered.code).toBe(coveredBody.ok ? 0 : 1);
 
     const notCovered = await runCliCaptured(['check', 'yourcompany.test', '--platform', 'zuora-ses', '--from', 'billing@elsewhere.test', '--dns-server', dnsServer()], dir);
