@@ -17,6 +17,7 @@ import { execFileSync } from 'node:child_process';
 import ts from 'typescript';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Platform } from '../../src-preload/contract/providers';
+import { dkimCname, normalizeDkimToken } from '../../src-preload/contract/ses-identities';
 import { loadPlatforms, repositoryResourcesDir } from './platforms';
 
 const root = resolve(import.meta.dirname, '../..');
@@ -89,7 +90,7 @@ const ALLOWED: ReadonlyArray<{ readonly file: string; readonly fact: string; rea
     file: 'src-preload/contract/ses-identities.ts',
     fact: "Amazon SES's DKIM and SPF domain",
     count: 3,
-    reason: "Recognises a pasted SES DKIM target (<token>.dkim.amazonses.com) to take the token out of it: parsing Amazon's fixed name, not a fact shown to the admin.",
+    reason: "Amazon's fixed DKIM target name, parsed out of a pasted target (normalizeDkimToken) and built by dkimCname; the last test below holds both to zuora-ses.json's ses.dkimCname.",
   },
 ];
 
@@ -165,6 +166,14 @@ describe('data, not prose: platform facts in views come from resources/', () => 
       if (count === 0) stale.push(`${entry.file}: ${entry.fact}: allowed ${entry.count}, found ${count} (${entry.reason})`);
     }
     expect(stale).toEqual([]);
+  });
+
+  it("the SES DKIM CNAME the contract builds and parses is the one in zuora-ses.json", () => {
+    const ses = platforms.find((p) => p.id === 'zuora-ses')?.ses;
+    const fill = (pattern: string) => pattern.replaceAll('{token}', 'abc123token').replaceAll('{domain}', 'example.com');
+    expect(ses).toBeDefined();
+    expect(dkimCname('example.com', 'abc123token')).toEqual({ name: fill(ses?.dkimCname.name ?? ''), target: fill(ses?.dkimCname.target ?? '') });
+    expect(normalizeDkimToken(fill(ses?.dkimCname.target ?? ''))).toBe('abc123token');
   });
 
   it('the scanner finds a fact written as a string, a template or JSX text, and not in a comment', () => {
