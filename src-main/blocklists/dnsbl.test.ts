@@ -4,6 +4,8 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BlocklistFile, BlocklistReport } from '../../src-preload/contract/blocklist-schemas';
 import { repositoryResourcesDir } from '../analyze/reply-catalogue';
+import { confEngine } from '../store/conf-engine';
+import { openStore } from '../store/store';
 import { runCliCaptured } from '../testing/cli-run';
 import { useTestDns } from '../testing/dns-fixture';
 import { rr } from '../testing/dns-zone';
@@ -236,6 +238,18 @@ describe('relayproof blocklist', () => {
     expect(report.results.map((r) => r.zone).sort()).toEqual(['dbl.spamhaus.org', 'multi.uribl.com']);
     expect(byZone(report, 'dbl.spamhaus.org')).toMatchObject({ status: 'listed', severity: 'blocking' });
     expect(code).toBe(1);
+  });
+
+  it('without --dns-server asks the DNS servers saved in Settings, as check and spf do', async () => {
+    const settingsDir = mkdtempSync(join(tmpdir(), 'relayproof-blocklist-settings-'));
+    try {
+      openStore({ directory: settingsDir, engine: confEngine }).updateSettings({ dnsServers: [server()] });
+      const { code, stdout } = await runCliCaptured(['blocklist', '127.0.0.2', '--list', 'bl.spamcop.net', '--json'], settingsDir);
+      expect(code).toBe(1);
+      expect((JSON.parse(stdout) as BlocklistReport).results[0]?.status).toBe('listed');
+    } finally {
+      rmSync(settingsDir, { recursive: true, force: true });
+    }
   });
 
   it('is a usage error (exit 2) for a bad target, a list of the wrong kind or a bad DNS server', async () => {
