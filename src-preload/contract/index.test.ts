@@ -6,6 +6,7 @@ import { checksChannels } from './checks';
 import { channelNames, contract } from './index';
 import { m365Channels } from './m365';
 import { providerChannels } from './providers';
+import { reportsChannels } from './reports';
 import { sesIdentityChannels } from './ses-identities';
 import { smtpChannels } from './smtp';
 import { vaultChannels } from './vault';
@@ -22,6 +23,7 @@ const capabilities = [
   { file: 'checks.ts', channels: checksChannels, prefixes: ['checks'] },
   { file: 'm365.ts', channels: m365Channels, prefixes: ['m365'] },
   { file: 'verification.ts', channels: verificationChannels, prefixes: ['verification'] },
+  { file: 'reports.ts', channels: reportsChannels, prefixes: ['reports'] },
   { file: 'ses-identities.ts', channels: sesIdentityChannels, prefixes: ['ses-identities'] },
 ];
 
