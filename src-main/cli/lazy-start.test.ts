@@ -53,6 +53,16 @@ it('a command loads its own modules only: explain never loads the Microsoft 365,
   for (const heavy of ['@azure/msal-node', 'imapflow', 'mailauth', 'clipboardy']) expect(packages).not.toContain(heavy);
 });
 
+it('blocklist and bounce load neither the Microsoft 365, IMAP, mail-authentication nor clipboard packages', async () => {
+  for (const args of [['blocklist', 'not a target!'], ['bounce', join(built.directory, 'missing.eml')]]) {
+    const { packages } = await loaded(args);
+    // The command ran (its input checks load zod) ...
+    expect(packages, args.join(' ')).toContain('zod');
+    // ... without the packages it has no use for.
+    for (const heavy of ['@azure/msal-node', 'imapflow', 'mailauth', 'clipboardy', 'nodemailer']) expect(packages, args.join(' ')).not.toContain(heavy);
+  }
+});
+
 it('the usage text, written without the escaping, is exactly what the escaping would print', async () => {
   const { stdout } = await loaded(['--help']);
   expect(stdout).toContain('Usage: relayproof <command>');
