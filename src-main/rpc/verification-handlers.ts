@@ -10,6 +10,7 @@ import type { Handlers } from './dispatch';
 type VerificationChannel =
   | 'verification:status'
   | 'verification:recheck'
+  | 'verification:recheck-all'
   | 'verification:send-email'
   | 'verification:verify-eml'
   | 'verification:history'
@@ -34,6 +35,10 @@ export function verificationHandlers(deps: VerificationHandlerDeps): Pick<Handle
 
     async 'verification:recheck'({ addressId }, ctx) {
       return verification.recheck(addressId, 'manual', ctx);
+    },
+
+    async 'verification:recheck-all'({ addressIds, platform, perHost, concurrency }, ctx) {
+      return verification.recheckAll({ addressIds, platform, perHost, concurrency }, ctx);
     },
 
     async 'verification:send-email'({ addressId, recipient, waitSeconds, from }, ctx) {

@@ -167,10 +167,13 @@ export async function runConnectionTest(req: ConnectionTestRequest, options: Con
   let testSend: TestSendResult | null = null;
   let wire: SmtpWire | null = null;
   let address = '';
+  /** Every TCP connection this test opened: all of them are closed before the report returns. */
+  const opened: Socket[] = [];
 
   const connectTo = async (target: string): Promise<Socket> => {
     transcript.note(`connecting to ${target} port ${req.port}`);
     const socket = await connect({ address: target, port: req.port, timeoutMs: capped(t.connectMs), signal });
+    opened.push(socket);
     transcript.note(`connected from ${socket.localAddress ?? '?'}:${socket.localPort ?? '?'}`);
     return socket;
   };
@@ -401,6 +404,11 @@ export async function runConnectionTest(req: ConnectionTestRequest, options: Con
     wire?.destroy();
     clearTimeout(backstop);
     options.signal?.removeEventListener('abort', onCancel);
+    // The connection is gone when the report comes back, so a caller that limits connections
+    // per server (smtp/host-limiter.ts) may open the next one at once. A TLS socket reports
+    // 'close' before the TCP connection under it has closed: wait for that one.
+    for (const socket of opened) socket.destroy();
+    await Promise.all([wire?.whenClosed(1_000), ...opened.map((socket) => socketClosed(socket, 1_000))]);
   }
 
   const records = phases.finish();
@@ -523,4 +531,18 @@ export function resolveTimeouts(given: ConnectionTestRequest['timeouts']): { rea
     greetingMs: given.greetingMs ?? defaultSmtpTimeouts.greetingMs,
     commandMs: given.commandMs ?? defaultSmtpTimeouts.commandMs,
   };
+}
+
+/** Resolves once `socket` has closed, or after `capMs`. */
+function socketClosed(socket: Socket, capMs: number): Promise<void> {
+  if (socket.closed) return Promise.resolve();
+  return new Promise<void>((resolve) => {
+    const done = () => {
+      clearTimeout(timer);
+      socket.off('close', done);
+      resolve();
+    };
+    const timer = setTimeout(done, capMs);
+    socket.once('close', done);
+  });
 }

@@ -191,6 +191,25 @@ export class SmtpWire {
     this.#socket.destroy();
   }
 
+  /**
+   * Resolves once the socket is really closed, or after `capMs`. destroy() closes the
+   * descriptor a turn later; a caller that counts connections to a server (the host
+   * limiter) must not open the next one while this one still exists.
+   */
+  whenClosed(capMs: number): Promise<void> {
+    const socket = this.#socket;
+    if (socket.closed) return Promise.resolve();
+    return new Promise<void>((resolve) => {
+      const done = () => {
+        clearTimeout(timer);
+        socket.off('close', done);
+        resolve();
+      };
+      const timer = setTimeout(done, capMs);
+      socket.once('close', done);
+    });
+  }
+
   #ensureInStep(next: string): void {
     if (this.#ready.length > 0 || this.#partialBytes > 0 || this.#replyTexts.length > 0) {
       const extra = this.#ready[0]?.text ?? 'part of a reply';

@@ -151,6 +151,7 @@ export const validInputs: { readonly [C in ChannelName]: readonly [ChannelInput<
   'reports:read-mailbox': [{ addressId: 'addr-1' }, { addressId: 'addr-1', folder: 'DMARC', reverseNames: true }],
   'reports:get': [{ addressId: 'addr-1' }],
   'verification:recheck': [{ operationId: 'op_12345678', addressId: 'addr-1' }],
+  'verification:recheck-all': [{ operationId: 'op_12345678' }, { operationId: 'op_12345678', addressIds: ['addr-1'], platform: 'zendesk', perHost: 1, concurrency: 1 }],
   'checks:run-for-address': [{ operationId: 'op_12345678', addressId: 'addr-1' }, { operationId: 'op_12345679', addressId: 'addr-1', from: 'wizard' }],
   'verification:send-email': [{ operationId: 'op_12345678', addressId: 'addr-1' }, { operationId: 'op_12345678', addressId: 'addr-1', recipient: 'inbox@example.com', waitSeconds: 60 }],
   'verification:verify-eml': [{ raw: Buffer.from('From: a@example.com\r\n\r\nhi\r\n').toString('base64') }, { addressId: 'addr-1', raw: 'RnJvbTogYUBleGFtcGxlLmNvbQ0KDQpoaQ0K' }],

@@ -36,6 +36,7 @@ import type { LoadPlatformsResult, PlatformCatalog } from '../providers/platform
 import type { LoadProvidersResult } from '../providers/providers';
 import { addressChecklistInput, domainOf, notNeededItems } from './address-checklist';
 import type { SmtpTestOptions, SmtpTestRequest } from '../smtp/lending-test';
+import { DEFAULT_HOST_LIMITS, hostKeyOf, throttledTest, type HostLimiter } from '../smtp/host-limiter';
 import type { AppStore } from '../store/store';
 import { recordRun } from './history';
 import { checklistObservations, connectionObservations, untrackedDnsItems } from './observations';
@@ -52,6 +53,14 @@ export interface RunContext {
 export type RunTrigger = RunRecord['trigger'];
 
 export type SmtpTest = (request: SmtpTestRequest, options: SmtpTestOptions) => Promise<Result<ConnectionReport>>;
+
+/** How a fleet run (fleet-run.ts) has one address re-checked: with the run's DNS answers and its host slot. */
+export interface RecheckVia {
+  /** DNS shared by the whole run (one memo), so each domain is read once. */
+  readonly resolver?: DnsResolver;
+  /** The connection test in the run's slot for the address's server (instead of taking one here). */
+  readonly smtpTest?: SmtpTest;
+}
 
 export interface RunCoordinatorDeps {
   readonly store: AppStore;
@@ -73,12 +82,14 @@ export interface RunCoordinatorDeps {
   readonly ensureOAuthToken?: EnsureAppToken;
   /** The numbers of the DMARC aggregate reports read for an address, for the checklist's rollout advice. */
   readonly dmarcReportNumbers?: (addressId: string) => DmarcReportNumbers | null;
+  /** Connections per mail server across every re-check (smtp/host-limiter.ts); none = no limit. */
+  readonly hostLimiter?: HostLimiter;
 }
 
 /** The status, re-checks, the 72-hour window and the scheduler, as the verification service offers them. */
 export interface RunCoordination {
   status(addressId?: string): Result<AddressStatus[]>;
-  recheck(addressId: string, trigger: RunTrigger, ctx: RunContext): Promise<Result<RecheckResult>>;
+  recheck(addressId: string, trigger: RunTrigger, ctx: RunContext, via?: RecheckVia): Promise<Result<RecheckResult>>;
   /**
    * The address's DNS checklist with its one input (address-checklist.ts), items streamed to
    * `ctx`; its DNS items are recorded as a run, so the status shows the verdicts just shown.
@@ -280,7 +291,22 @@ export function createRunCoordinator(deps: RunCoordinatorDeps): RunCoordinator {
     return deps.ensureOAuthToken({ id: address.id, address: address.address, lending: address.lending }, signal);
   }
 
-  async function doRecheck(address: Address, trigger: RunTrigger, ctx: RunContext): Promise<Result<RunRecord>> {
+  /** A connection test of a saved address in a slot of its server (at most 2 at once), waiting out the server's throttling. */
+  async function limitedTest(address: Address, request: SmtpTestRequest, options: SmtpTestOptions): Promise<Result<ConnectionReport>> {
+    const limiter = deps.hostLimiter;
+    if (limiter === undefined) return deps.smtpTest(request, options);
+    const dns = resolver();
+    const key = await hostKeyOf(address.host, address.port, dns.ok ? dns.value : null, options.signal);
+    const slot = await limiter.acquire(key, DEFAULT_HOST_LIMITS, options.signal);
+    if (slot === null) return fail('cancelled', 'The re-check was cancelled before its server had a free connection.');
+    try {
+      return (await throttledTest(limiter, slot, options.signal, () => deps.smtpTest(request, options))).result;
+    } finally {
+      slot.release();
+    }
+  }
+
+  async function doRecheck(address: Address, trigger: RunTrigger, ctx: RunContext, via: RecheckVia = {}): Promise<Result<RunRecord>> {
     const emit = (event: RecheckEvent) => ctx.emit(event);
     const startedAt = clock().toISOString();
     const loaded = await deps.platforms();
@@ -300,7 +326,7 @@ export function createRunCoordinator(deps: RunCoordinatorDeps): RunCoordinator {
       if (!checklistInput.success) {
         observe([errorObservation('dns:spf', clock().toISOString(), 'dns', { code: 'invalid-input', message: `The DNS checklist could not run: ${checklistInput.error.issues[0]?.message ?? 'invalid input'}` })]);
       } else {
-        const report = await runChecklist(checklistInput.data, { platforms: loaded.platforms, signal: ctx.signal, ...(deps.resolverOptions ? { resolverOptions: deps.resolverOptions } : {}) });
+        const report = await runChecklist(checklistInput.data, { platforms: loaded.platforms, signal: ctx.signal, ...(via.resolver ? { resolver: via.resolver } : {}), ...(deps.resolverOptions ? { resolverOptions: deps.resolverOptions } : {}) });
         if (report.ok) {
           retire = untrackedDnsItems(report.value);
           notNeeded = notNeededItems(report.value);
@@ -318,7 +344,8 @@ export function createRunCoordinator(deps: RunCoordinatorDeps): RunCoordinator {
         emit({ type: 'step', step: 'connection', state: 'done' });
         return;
       }
-      const report = await deps.smtpTest(connectionInput(address), { signal: ctx.signal });
+      const request = connectionInput(address);
+      const report = await (via.smtpTest === undefined ? limitedTest(address, request, { signal: ctx.signal }) : via.smtpTest(request, { signal: ctx.signal }));
       if (report.ok) observe(connectionObservations(report.value));
       else observe([errorObservation('connection-auth', clock().toISOString(), 'smtp', report.error)]);
       emit({ type: 'step', step: 'connection', state: 'done' });
@@ -345,7 +372,7 @@ export function createRunCoordinator(deps: RunCoordinatorDeps): RunCoordinator {
       return ok(store.listAddresses().map(addressStatus));
     },
 
-    async recheck(addressId, trigger, ctx) {
+    async recheck(addressId, trigger, ctx, via) {
       const address = store.getAddress(addressId);
       if (address === undefined) return notFoundAddress(addressId);
       if (trigger !== 'scheduled' && running.get(addressId)?.kind !== 'recheck') {
@@ -360,7 +387,7 @@ export function createRunCoordinator(deps: RunCoordinatorDeps): RunCoordinator {
           });
         }
       }
-      const { value, joined } = await exclusive(addressId, 'recheck', () => doRecheck(address, trigger, ctx));
+      const { value, joined } = await exclusive(addressId, 'recheck', () => doRecheck(address, trigger, ctx, via));
       if (!value.ok) return value;
       return ok({ run: value.value, status: addressStatus(store.getAddress(addressId) ?? address), joined });
     },

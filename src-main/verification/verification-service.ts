@@ -8,18 +8,25 @@
  * One service composed of three parts, each its own file: run coordination (status, one
  * run per address at a time, re-checks, the 72-hour window, the scheduler:
  * run-coordinator.ts), the verification email (send, receive, prove:
- * verification-email.ts) and the report with its redaction (report-export.ts).
+ * verification-email.ts), the report with its redaction (report-export.ts), and every
+ * address at once (fleet-run.ts).
  */
+import { createHostLimiter, type HostLimiter } from '../smtp/host-limiter';
+import { createFleetRuns, type FleetRuns } from './fleet-run';
 import { createReportExport, type ReportExport, type ReportExportDeps } from './report-export';
 import { createRunCoordinator, type RunCoordination, type RunCoordinatorDeps } from './run-coordinator';
 import { createVerificationEmail, type VerificationEmail, type VerificationEmailDeps } from './verification-email';
 
 export type VerificationServiceDeps = RunCoordinatorDeps & VerificationEmailDeps & ReportExportDeps;
 
-export interface VerificationService extends RunCoordination, VerificationEmail, ReportExport {}
+export interface VerificationService extends RunCoordination, VerificationEmail, ReportExport, FleetRuns {}
 
 export function createVerificationService(deps: VerificationServiceDeps): VerificationService {
-  const runs = createRunCoordinator(deps);
+  // One limiter for every re-check of this process: a fleet run, the scheduler and
+  // "Re-check now" share each server's connections.
+  const hostLimiter: HostLimiter = deps.hostLimiter ?? createHostLimiter();
+  const runs = createRunCoordinator({ ...deps, hostLimiter });
+  const fleet = createFleetRuns({ store: deps.store, runs, limiter: hostLimiter, smtpTest: deps.smtpTest, ...(deps.clock === undefined ? {} : { clock: deps.clock }) });
   const email = createVerificationEmail(deps, runs);
   const reports = createReportExport(deps, runs);
   return {
@@ -37,5 +44,7 @@ export function createVerificationService(deps: VerificationServiceDeps): Verifi
     sendEmail: email.sendEmail,
     verifyRaw: email.verifyRaw,
     report: reports.report,
+    recheckAll: fleet.recheckAll,
+    fleetStatus: fleet.fleetStatus,
   };
 }

@@ -15,6 +15,7 @@ import { addressViewSchema, environmentSchema } from './addresses-schemas';
 import { emailAddressSchema, idSchema, isoTimeSchema, secretInputSchema } from './fields';
 import { platformIdSchema } from './platform-vocabulary';
 import { connectionReportSchema } from './smtp-schemas';
+import { fleetEventSchema, fleetLimitsSchema, fleetRunSchema } from './fleet-schemas';
 import { secretStateSchema } from './vault';
 import {
   imapMailboxSchema,
@@ -152,6 +153,25 @@ export const verificationChannels = {
     output: recheckResultSchema,
     event: recheckEventSchema,
     timeoutMs: SMTP_CHANNEL_TIMEOUT_MS + 60_000,
+  },
+  /**
+   * "Re-check all" (or the selected addresses, or one platform's): each address re-checked
+   * as by 'verification:recheck', DNS read once per name for the run, at most `perHost`
+   * connections to one server (address:port after resolution) and `concurrency` in all. A
+   * server that throttles slows only its own queue; an address checked within its manual
+   * gap is reported as it stands. Streamed per address; cancellable.
+   */
+  'verification:recheck-all': {
+    input: z.strictObject({
+      operationId: operationIdSchema,
+      addressIds: z.array(idSchema).min(1).max(1000).optional(),
+      platform: platformIdSchema.optional(),
+      ...fleetLimitsSchema.shape,
+    }),
+    output: fleetRunSchema,
+    event: fleetEventSchema,
+    // 200 addresses, 2 at a time per server, each up to a full connection test with pauses.
+    timeoutMs: 2 * 60 * 60 * 1000,
   },
   /**
    * Sends the verification email with the stored credentials and the headers that must
