@@ -4,7 +4,6 @@ import type { AddressStatus } from '../../../../src-preload/contract';
 import { latestNotNeeded } from '../../../../src-preload/contract/verification-schemas';
 import { useChannelQuery } from '../../api/hooks';
 import { routeHref } from '../../app/routes';
-import { routeHref } from '../../app/routes';
 import { ErrorBar } from '../../ui/error-bar';
 import { PlatformBlockers } from '../../ui/platform-blockers';
 import { Loading } from '../../ui/loading';
@@ -13,8 +12,6 @@ import { ViewHeader } from '../../ui/view-header';
 import { environmentLabels } from '../addresses/address-labels';
 import { usePlatformNaming } from '../../api/use-platforms';
 import { useCardStyles } from '../connection-test/card-styles';
-import { BlocklistCard } from './blocklist-card';
-import { BounceOpen } from './bounce-open';
 import { BlocklistCard } from './blocklist-card';
 import { BounceOpen } from './bounce-open';
 import { EmlOpen } from './eml-open';
@@ -122,7 +119,6 @@ function AddressStatusBody({ status }: { readonly status: AddressStatus }) {
               {status.lastCheckAt === null ? 'never' : <LocalTime iso={status.lastCheckAt} />} · next check{' '}
               {status.nextCheckAt === null ? (status.status.overall === 'verified' ? 'not needed' : 'on demand') : <LocalTime iso={status.nextCheckAt} />}
             </span>
-            <Link href={routeHref('status', { address: address.id, reports: '1' })}>DMARC reports</Link>
             <Link href={routeHref('status', { address: address.id, reports: '1' })}>DMARC reports</Link>
             <Link href={statusHref(null)}>All addresses</Link>
           </span>
@@ -271,10 +267,6 @@ function AddressStatusBody({ status }: { readonly status: AddressStatus }) {
       <RestartWindow status={status} />
 
       {latestProofRun?.message === undefined || latestProofRun.message === null ? null : <MessageProofCard proof={latestProofRun.message} receivedAt={latestProofRun.finishedAt} />}
-
-      {/* When mail still does not arrive: the relay's IPs and the domain on blocklists, and what a bounce says. */}
-      <BlocklistCard addressId={address.id} domain={status.status.domain} />
-      <BounceOpen />
 
       {/* When mail still does not arrive: the relay's IPs and the domain on blocklists, and what a bounce says. */}
       <BlocklistCard addressId={address.id} domain={status.status.domain} />
