@@ -123,19 +123,19 @@ export async function addIdentity(values: IdentityAddValues, io: CliIo, openServ
   if (values.identity === 'domain' && values.address !== undefined && values.address.includes('@')) printText(io, `  The domain of ${values.address} is the identity: it covers every address on ${identity.value} and its subdomains.\n`);
   for (const note of checked.value.notes) printText(io, `  ${note}\n`);
   printText(io, `  No password and no server: Zuora sends from its own Amazon SES account.\n`);
-  for (const set of sets) {
+  for (const set of sets.filter((x) => x.records.length > 0)) {
     printText(io, `  DKIM CNAMEs for ${set.environments.map((e) => e.label).join(' and ')}:\n`);
     for (const r of set.records) printText(io, `    ${r.name} CNAME ${r.target}\n`);
   }
   if (identity.kind === 'domain' && identity.dkimTokens.length === 0) {
     printText(io, `  Next: in Zuora, View in the DKIM Status column shows three tokens; save them with relayproof address verify-identity ${identity.id} --dkim-token T1 --dkim-token T2 --dkim-token T3\n`);
   }
-  if (platform.ses !== undefined) printText(io, `  ${platform.ses.verificationTxt.note}\n`);
+  if (identity.kind === 'domain' && platform.ses !== undefined) printText(io, `  ${platform.ses.verificationTxt.note}\n`);
   // The include and the example record are the platform's data (resources/platforms/zuora-ses.json).
   const includes = platform.spf.requiredIncludes.map((i) => `include:${i}`).join(' ');
   printText(io, `  SPF: add ${includes} to ${identity.kind === 'domain' ? identity.value : identity.value.slice(identity.value.lastIndexOf('@') + 1)}'s SPF record${platform.spf.example === undefined ? '' : ` (${platform.spf.example})`}.\n`);
   if (identity.kind === 'email' && platform.ses !== undefined) printText(io, `  DMARC: ${platform.ses.dmarc.note}\n`);
-  printText(io, `Verification: ${STATE_WORDS[identity.verification.state]}. ${advice.message}\n`);
+  printText(io, `Next: ${advice.message}\n`);
   printText(io, `When Zuora shows the new state: relayproof address verify-identity ${identity.id} --state success|failed\n`);
   return EXIT.ok;
 }

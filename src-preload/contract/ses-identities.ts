@@ -188,9 +188,10 @@ export function verificationGroupOf(rules: Pick<SesRules, 'environments'>, envir
   return rules.environments.find((e) => e.id === environment)?.verificationGroup ?? null;
 }
 
-function groupLabel(rules: Pick<SesRules, 'environments'>, group: string): string {
+/** "Production and API Sandbox already have", "Production already has". */
+function groupAlready(rules: Pick<SesRules, 'environments'>, group: string): string {
   const labels = rules.environments.filter((e) => e.verificationGroup === group).map((e) => e.label);
-  return labels.length <= 1 ? (labels[0] ?? group) : `${labels.slice(0, -1).join(', ')} and ${labels.at(-1) ?? ''}`;
+  return labels.length <= 1 ? `${labels[0] ?? group} already has` : `${labels.slice(0, -1).join(', ')} and ${labels.at(-1) ?? ''} already have`;
 }
 
 export const sesIdentityProblemCodes = ['invalid', 'environment', 'eligibility', 'duplicate', 'limit-domain', 'limit-email', 'same-domain', 'dkim-tokens'] as const;
@@ -265,7 +266,7 @@ export function checkIdentity(candidate: IdentityCandidate, saved: readonly Save
 
   const others = saved.filter((s) => s.id !== candidate.excludeId);
   const inGroup = others.filter((s) => verificationGroupOf(rules, s.environment) === group);
-  const where = groupLabel(rules, group);
+  const already = groupAlready(rules, group);
   const same = (s: SavedIdentity) => s.kind === candidate.kind && s.value === parsed.value;
   if (inGroup.some((s) => same(s) && s.environment === candidate.environment)) {
     problems.push({ code: 'duplicate', message: `${parsed.value} is already a ${candidate.kind} identity in ${environmentLabel(undefined, candidate.environment)}: open it instead.` });
@@ -281,10 +282,10 @@ export function checkIdentity(candidate: IdentityCandidate, saved: readonly Save
     const domains = distinct('domain');
     const emails = distinct('email');
     if (candidate.kind === 'domain' && domains.size >= rules.maxDomainIdentities) {
-      problems.push({ code: 'limit-domain', message: `“${ZUORA_WORDS.oneDomain}” ${where} already has the domain identity ${[...domains].sort().join(', ')}. Production and API Sandbox share one tenant's verifications; Developer and Central Sandbox count on their own.` });
+      problems.push({ code: 'limit-domain', message: `“${ZUORA_WORDS.oneDomain}” ${already} the domain identity ${[...domains].sort().join(', ')}. Environments that share verifications count as one tenant here.` });
     }
     if (candidate.kind === 'email' && emails.size >= rules.maxEmailIdentities) {
-      problems.push({ code: 'limit-email', message: `“${ZUORA_WORDS.threeEmails}” ${where} already has ${[...emails].sort().join(', ')}. Remove one first, or verify the domain instead: a domain identity covers every address on it.` });
+      problems.push({ code: 'limit-email', message: `“${ZUORA_WORDS.threeEmails}” ${already} ${[...emails].sort().join(', ')}. Remove one first, or verify the domain instead: a domain identity covers every address on it.` });
     }
   }
   const clash =
@@ -294,7 +295,7 @@ export function checkIdentity(candidate: IdentityCandidate, saved: readonly Save
   if (clash !== undefined) {
     problems.push({
       code: 'same-domain',
-      message: `“${ZUORA_WORDS.sameDomain}” ${where} already has the ${clash.kind} identity ${clash.value}. ${candidate.kind === 'email' ? `The domain identity already covers ${parsed.value}: send from it without an email identity.` : `Remove the email identity ${clash.value} first: the domain identity covers it.`}`,
+      message: `“${ZUORA_WORDS.sameDomain}” ${already} the ${clash.kind} identity ${clash.value}. ${candidate.kind === 'email' ? `The domain identity already covers ${parsed.value}: send from it without an email identity.` : `Remove the email identity ${clash.value} first: the domain identity covers it.`}`,
     });
   }
   return { value: parsed.value, domain: parsed.domain, verificationGroup: group, problems, notes };
@@ -486,7 +487,7 @@ export function identityVerificationAdvice(
         overdue: false,
         action: 'wait',
         deadline: new Date(deadline).toISOString(),
-        message: `Pending: Amazon SES looks for the three CNAME records; Zuora shows Success or Failed within ${windows.pendingMaxHours} hours (by ${new Date(deadline).toISOString().slice(0, 16).replace('T', ' ')} UTC).`,
+        message: `Zuora shows Pending while Amazon SES looks for the three CNAME records; it turns to Success or Failed within ${windows.pendingMaxHours} hours (by ${new Date(deadline).toISOString().slice(0, 16).replace('T', ' ')} UTC).`,
       };
     }
   }
