@@ -4,7 +4,7 @@
  * the real command line and dispatcher, against a real DNS server on 127.0.0.1. An SES
  * identity has no secret, so no keychain is involved.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -145,5 +145,29 @@ describe('relayproof address add --platform zuora-ses', () => {
     expect(removed.code).toBe(0);
     expect(removed.stdout).toContain('Removed the domain identity yourcompany.test');
     expect(json<{ sesIdentities: unknown[] }>(await runCliCaptured(['address', 'list', '--json'], dir)).sesIdentities).toEqual([]);
+  });
+
+  it('a zuora-ses entry saved with SMTP fields before identities existed still lists, with what to do', async () => {
+    const dir = freshDir();
+    const legacy = {
+      id: 'a-legacy',
+      address: 'billing@yourcompany.test',
+      platform: 'zuora-ses',
+      environment: 'production',
+      provider: 'custom',
+      host: 'email-smtp.us-east-1.amazonaws.com',
+      port: 587,
+      security: 'starttls',
+      username: 'AKIAEXAMPLE',
+      authKind: 'password',
+      createdAt: '2026-11-01T00:00:00.000Z',
+      updatedAt: '2026-11-01T00:00:00.000Z',
+      secretChangedAt: null,
+    };
+    writeFileSync(join(dir, 'config.json'), JSON.stringify({ schemaVersion: 2, settings: {}, addresses: [legacy], notices: [] }));
+    const list = await runCliCaptured(['address', 'list'], dir);
+    expect(list.code).toBe(0);
+    expect(list.stdout).toContain('a-legacy: saved as SMTP credentials for Zuora advanced SMTP, which has none');
+    expect(list.stdout).toContain('relayproof address add --platform zuora-ses --identity email|domain');
   });
 });
