@@ -63,6 +63,11 @@ describe("Zuora's External SMTP form for a connection that passed", () => {
     for (const [label, value] of Object.entries(expected)) expect(field(guide, label), label).toBe(value);
   });
 
+  it('true/false fields are chosen, a class name and ports are typed (the ones with a copy button)', () => {
+    const rows = new Map(guideOf({ ...base, port: 465, security: 'tls' }).rows.map((r) => [r.field, r.kind]));
+    expect([rows.get('SMTP Enable StartTLS'), rows.get('SMTP SocketFactory Fallback'), rows.get('SMTP SocketFactory Class'), rows.get('SMTP SocketFactory Port')]).toEqual(['choose', 'choose', 'type', 'type']);
+  });
+
   it('never carries the password: the Password row is a placeholder pointing at the keychain copy', () => {
     const row = guideOf(base).rows.find((r) => r.field === 'Password');
     expect(row?.kind).toBe('secret');

@@ -99,7 +99,8 @@ export function connectorFormGuide(platform: Pick<Platform, 'smtpForm' | 'errorP
     const value = values[role];
     return value === null
       ? { field: label(role), value: 'Leave empty', kind: 'leave-empty', role }
-      : { field: label(role), value: value.replaceAll('{port}', port), kind: 'type', role };
+      : // true/false are chosen in the form; a class name or a port is typed (and copied).
+        { field: label(role), value: value.replaceAll('{port}', port), kind: role === 'startTls' || role === 'socketFactoryFallback' ? 'choose' : 'type', role };
   };
   const oauth = connection.authKind === 'oauth2';
   const rows: FormRow[] = [
