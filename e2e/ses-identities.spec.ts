@@ -230,6 +230,10 @@ test.describe('Zuora advanced SMTP identities', () => {
     await pressUntilFocused(page, 'Tab', 'Finish', 80);
     await page.keyboard.press('Enter');
     await expect(page.getByRole('heading', { level: 1 })).toHaveText(`Status of keys@${DOMAIN}`);
+    // Finished: the wizard does not offer to resume it.
+    await openView(page, 'connect');
+    await expect(page.getByRole('radio', { name: PLATFORM })).toBeVisible();
+    await expect(page.getByText('Resume your unfinished setup')).toHaveCount(0);
   });
 
   test('Pending → DNS-ready → Success against real DNS, with the 72-hour window; the Addresses list shows the identity', async ({ page }) => {

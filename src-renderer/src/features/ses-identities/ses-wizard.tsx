@@ -94,7 +94,7 @@ function problemsOf(error: AppError): readonly SesIdentityProblem[] {
  * instead of SMTP credentials. Saves nothing before Finish (no identity counts against
  * Zuora's limits until the admin means it); the rules are main's, asked at each Next.
  */
-export function SesWizard({ platform, onExit }: { readonly platform: Platform; readonly onExit: () => void }) {
+export function SesWizard({ platform, onExit, onSaved }: { readonly platform: Platform; readonly onExit: () => void; readonly onSaved: () => Promise<void> }) {
   const styles = useStyles();
   const { api } = useApiClient();
   const queryClient = useQueryClient();
@@ -161,6 +161,8 @@ export function SesWizard({ platform, onExit }: { readonly platform: Platform; r
     try {
       const identity = await callChannel(api, 'ses-identities:create', { fields: fields() });
       await queryClient.invalidateQueries({ queryKey: channelKey('ses-identities:list') });
+      // The connect wizard's draft (the platform chosen) is done with.
+      await onSaved();
       openRoute('status', { identity: identity.id });
     } catch (error) {
       const appError = toChannelError(error).appError;

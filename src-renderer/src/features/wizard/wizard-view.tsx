@@ -253,6 +253,13 @@ export function WizardView() {
     requestAnimationFrame(() => focusFirstInvalid(document.querySelector<HTMLElement>('[data-wizard-step]')));
   };
 
+  /** After an SES identity was saved: its draft (the platform step) is not offered again. */
+  const closeDraft = async () => {
+    draftClosed.current = true;
+    saveDraftTimer.cancel();
+    await callChannel(api, 'wizard:discard-draft', {});
+  };
+
   /** Next: Zuora advanced SMTP goes on with its identity flow after step 1; everything else with the next step. */
   const proceed = () => {
     if (state.step === 'platform' && connectsIdentity(platform) && Object.keys(validateStep(state, context)).length === 0) {
@@ -422,7 +429,7 @@ export function WizardView() {
     <>
       {header}
       {identityFlow && platform !== undefined && connectsIdentity(platform) ? (
-        <SesWizard platform={platform} onExit={() => setIdentityFlow(false)} />
+        <SesWizard platform={platform} onExit={() => setIdentityFlow(false)} onSaved={closeDraft} />
       ) : (
       <div className={styles.view}>
         {/* Zuora advanced SMTP has its own steps after this one: its pills, not the credential steps. */}
