@@ -181,6 +181,14 @@ describe('delivery status notifications (RFC 3464)', () => {
     expect(report.fix.at(-1)).toMatch(/Zendesk Admin Center/u);
   });
 
+  it("says so when the returned message's own headers show it left through zdsys.com, whoever wrote the bounce", () => {
+    const returned = EXCHANGE.replace('From: Support <support@example.com>', 'Received: from out7.zdsys.com (out7.zdsys.com [192.161.147.1])\r\n\tby mx.example.com with ESMTPS; Sun, 6 Dec 2026 20:00:00 +0000\r\nFrom: Support <support@example.com>');
+    const report = read(returned);
+    expect(report.generatedBy.party).toBe('zendesk');
+    expect(report.generatedBy.summary).toMatch(/^Written by Microsoft 365 .*left through Zendesk's own mail servers \(zdsys\.com\), not through your connector/su);
+    expect(read(EXCHANGE).generatedBy.party).toBe('microsoft-365');
+  });
+
   it('reads RFC 3461 delay and success notifications', () => {
     const delayed = read(
       dsn({

@@ -161,6 +161,23 @@ function generatedBy(sender: string | null, reportingMta: string | null): Bounce
   return { party: 'other', sender, summary: `Written by ${reportingMta ?? sender?.slice(sender.lastIndexOf('@') + 1) ?? 'an unknown server'}: the server that tried to deliver the message and reports what the receiving server answered.` };
 }
 
+/**
+ * The returned message's own Received fields show where it left: a hop through zdsys.com
+ * means Zendesk sent it from its own servers, whoever wrote the bounce.
+ */
+function viaZendesk(by: BounceReport['generatedBy'], leaves: readonly MimeLeaf[]): BounceReport['generatedBy'] {
+  if (by.party === 'zendesk') return by;
+  const returned = leaves.find((l) => l.type === 'text/rfc822-headers' || l.type === 'message/rfc822' || l.type === 'message/global-headers');
+  const head = returned?.text.slice(0, 64 * 1024).split(/\r?\n\r?\n/u)[0] ?? '';
+  const received = parseHeaderLines(head, 200).filter((h) => h.name.toLowerCase() === 'received');
+  if (!received.some((h) => /\b(?:from|by)\s+[a-z0-9.-]*\.zdsys\.com\b/iu.test(h.value))) return by;
+  return {
+    ...by,
+    party: 'zendesk',
+    summary: `${by.summary} The returned message itself left through Zendesk's own mail servers (zdsys.com), not through your connector (your relay): Zendesk sends itself when the address has no working connector or the connector is switched off.`,
+  };
+}
+
 function diagnose(recipient: BounceRecipient, catalogue: ReplyCatalogue): Diagnosis | null {
   const { status, diagnostic } = recipient;
   if (status === null && diagnostic === null) return null;
@@ -215,7 +232,7 @@ export function readBounce(headers: readonly HeaderField[], message: Buffer, cat
       reportingMta = fromText.reportingMta;
     } else kind = isAutoReply(headers) ? 'auto-reply' : 'not-a-bounce';
   }
-  const by = generatedBy(sender, reportingMta);
+  const by = viaZendesk(generatedBy(sender, reportingMta), tree.leaves);
   return { kind, reportingMta, generatedBy: by, recipients, ...advice(kind, recipients, more, by, tree.params['report-type'], catalogue, surface) };
 }
 
