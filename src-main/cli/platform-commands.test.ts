@@ -41,6 +41,12 @@ describe('relayproof platform show', () => {
     expect(stdout).toContain('Events & Notifications');
   });
 
+  it("zuora-ses: Zuora's four environments, with the ones that share verifications", async () => {
+    const { stdout } = await cli(['platform', 'show', 'zuora-ses']);
+    expect(stdout).toMatch(/^ {2}sandbox: API Sandbox \(shares verifications with Production\)/mu);
+    expect(stdout).toMatch(/^ {2}developer-sandbox: Developer Sandbox \(shares verifications with Central Sandbox\)/mu);
+  });
+
   it('clienttether: what Relayproof can and cannot test for each preset, and the DMARC record reached from p=none', async () => {
     const { stdout } = await cli(['platform', 'show', 'clienttether']);
     expect(stdout).toMatch(/Gmail \(you log in to the service inside ClientTether\)/u);

@@ -6,7 +6,7 @@
  */
 import type { ConnectorFormGuide, FormRow, SendingLimitNotice } from '../../src-preload/contract/connector-form';
 import { formatCount } from '../../src-preload/contract/connector-form';
-import type { Platform, ProviderPreset } from '../../src-preload/contract/providers';
+import { platformEnvironments, type Platform, type ProviderPreset } from '../../src-preload/contract/providers';
 
 /** The form guide as lines: where, each field, the switch, the wrong choices, the OAuth provider. */
 export function formGuideLines(guide: ConnectorFormGuide, platformName: string): string[] {
@@ -65,6 +65,7 @@ const RENDERED = new Set([
   'smtpForm',
   'sendingLimitWarning',
   'providerPresets',
+  'environments',
 ]);
 
 /** `relayproof platform show ID`: the whole platform file, section by section, each with its source. */
@@ -95,6 +96,12 @@ export function platformText(platform: Platform, providers: readonly ProviderPre
   out.push(`  DMARC: ${platform.dmarc.alignment}`);
   if (platform.dmarc.recommended !== undefined) out.push(`  DMARC recommended by the platform (reached in stages from p=none): ${platform.dmarc.recommended}`);
   if (platform.propagation !== null) out.push(`  Propagation: up to ${platform.propagation.maxHours} hours. ${platform.propagation.note} (source: ${platform.propagation.source})`);
+
+  section('Environments');
+  for (const env of platformEnvironments(platform)) {
+    const shared = platformEnvironments(platform).filter((e) => e.verificationGroup === env.verificationGroup && e.id !== env.id);
+    out.push(`  ${env.id}: ${env.label}${shared.length === 0 ? '' : ` (shares verifications with ${shared.map((e) => e.label).join(', ')})`} (source: ${env.source})`);
+  }
 
   if (platform.forwarding !== null) {
     section('Forwarding', platform.forwarding.source);
