@@ -17,6 +17,17 @@ import { BILLION_LAUGHS_REPORT, reportFile, reportMessage, tlsReportJson, XXE_RE
 import { memoryKeychain } from '../testing/transport-support';
 
 const run = promisify(execFile);
+/** Prints `loaded <package>` on stderr for every package under node_modules the process resolves (as lazy-start.test.ts does). */
+const HOOK = `
+import { register } from 'node:module';
+register('data:text/javascript,' + encodeURIComponent(\`
+export async function resolve(specifier, context, next) {
+  const resolved = await next(specifier, context);
+  const m = /node_modules\\\\/((?:@[^/]+\\\\/)?[^/]+)/.exec(resolved.url);
+  if (m) process.stderr.write('loaded ' + m[1] + '\\\\n');
+  return resolved;
+}\`));
+`;
 const root = mkdtempSync(join(tmpdir(), 'relayproof-dmarc-report-'));
 const data = join(root, 'data');
 let built: BuiltEntries;
@@ -111,6 +122,19 @@ describe('relayproof dmarc-report', () => {
     expect(summary.files.map((f) => f.problem)).toEqual([null, 'refused', 'refused', 'refused']);
     expect(summary.totals.messages).toBe(94);
     expect(result.stdout).not.toContain('root:x:0');
+  });
+
+  it('report files alone load no package (no zod, settings or keychain); --address opens the services', async () => {
+    const hook = join(root, 'hook.mjs');
+    writeFileSync(hook, HOOK);
+    const loaded = async (args: readonly string[]) => {
+      const result = await run(process.execPath, ['--import', hook, built.path('cli'), ...args], { env: { ...process.env, ...built.env, RELAYPROOF_DATA_DIR: data } });
+      expect(result.stdout).toContain('2 of 2 files read');
+      return [...new Set(result.stderr.split('\n').flatMap((l) => (l.startsWith('loaded ') ? [l.slice(7)] : [])))];
+    };
+    expect(await loaded(['dmarc-report', files['google'] ?? '', files['microsoft'] ?? ''])).toEqual([]);
+    // The hook does see packages: with --address the services (and zod) load.
+    expect(await loaded(['dmarc-report', files['google'] ?? '', files['microsoft'] ?? '', '--address', addressId])).toContain('zod');
   });
 
   it('a missing file is exit 1, no file at all is a usage error (exit 2)', async () => {

@@ -8,7 +8,7 @@
 import type { ReportsSummary } from '../../src-preload/contract/reports';
 import type { Services } from '../services';
 import type { KnownSenders } from '../reports/summary';
-import { readReportFiles } from '../reports/reports-service';
+import { readReportFiles } from '../reports/read-files';
 import { parseConfig } from './command-table';
 import { EXIT, oneLine, parseOptions, printJson, printText, UsageError, type CliIo, type ExitCode } from './io';
 

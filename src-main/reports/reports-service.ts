@@ -16,8 +16,9 @@ import { bind, checkLending } from '../vault/lending-binding';
 import type { Vault } from '../vault/vault';
 import { relayIpsOf } from '../verification/address-checklist';
 import { readMailboxReports } from './mailbox-reports';
-import { fileOutcome, readReportFile, type ReportRead } from './report-files';
-import { summarizeReports, withReverseNames, type KnownSenders } from './summary';
+import { readReportFiles, reportNumbers, summarizeReads } from './read-files';
+import type { ReportRead } from './report-files';
+import { withReverseNames, type KnownSenders } from './summary';
 
 export interface ReportsServiceDeps {
   readonly store: Pick<AppStore, 'getAddress' | 'settings' | 'setAddressStatus'>;
@@ -39,27 +40,6 @@ export interface ReportsService {
   latest(addressId: string): MailboxReports | null;
   /** The aggregate numbers for the checklist advice; null without reports. */
   numbersFor(addressId: string): DmarcReportNumbers | null;
-}
-
-export function summarizeReads(reads: ReadonlyArray<{ readonly name: string; readonly read: ReportRead }>, known: KnownSenders = {}): ReportsSummary {
-  return summarizeReports(
-    reads.map((r) => fileOutcome(r.name, r.read)),
-    reads.flatMap((r) => r.read.dmarc),
-    reads.flatMap((r) => r.read.tls),
-    known,
-  );
-}
-
-export async function readReportFiles(paths: readonly string[], known: KnownSenders = {}): Promise<ReportsSummary> {
-  // One at a time: each file may inflate to its cap, and two at once would double the peak.
-  const reads: Array<{ name: string; read: ReportRead }> = [];
-  for (const path of paths) reads.push({ name: path, read: await readReportFile(path) });
-  return summarizeReads(reads, known);
-}
-
-export function reportNumbers(summary: ReportsSummary): DmarcReportNumbers | null {
-  if (summary.totals.messages === 0) return null;
-  return { messages: summary.totals.messages, dmarcPass: summary.totals.dmarcPass, days: summary.period?.days ?? 0 };
 }
 
 export function createReportsService(deps: ReportsServiceDeps): ReportsService {
