@@ -6,7 +6,7 @@
  */
 import { writeFile } from 'node:fs/promises';
 import { addressExportSchema } from '../../src-preload/contract/addresses';
-import { disconnectActions, disconnectShells, generateDisconnectScript, type DisconnectAction, type DisconnectShell } from '../../src-preload/contract/disconnect-script';
+import { DISCONNECT_ENV, disconnectActions, disconnectShells, generateDisconnectScript, type DisconnectAction, type DisconnectShell } from '../../src-preload/contract/disconnect-script';
 import { findResourcesDir } from '../app/resources-dir';
 import { unreadableResource } from '../app/json-resource';
 import { loadPlatforms } from '../providers/platforms';
@@ -87,18 +87,14 @@ export async function runZendeskCommand(args: readonly string[], io: CliIo): Pro
   if (values.out === undefined) {
     printText(io, script);
     // The summary goes to stderr, so `> file` keeps the script alone.
-    io.stderr.write(summary(addresses.length, skipped, action));
+    io.stderr.write(summary(zendesk.shortName, addresses.length, skipped, action));
   } else {
-    printText(io, `Wrote ${values.out}: ${summary(addresses.length, skipped, action)}`);
+    printText(io, `Wrote ${values.out}: ${summary(zendesk.shortName, addresses.length, skipped, action)}`);
   }
   return EXIT.ok;
 }
 
-function summary(count: number, skipped: readonly { address: string; reason: string }[], action: string): string {
-  const head = `The script ${action === 'remove' ? 'removes' : 'updates'} ${count} Zendesk address${count === 1 ? '' : 'es'}, one at a time. ${zendeskRunHint()}\n`;
+function summary(name: string, count: number, skipped: readonly { address: string; reason: string }[], action: string): string {
+  const head = `The script ${action === 'remove' ? 'removes' : 'updates'} ${count} ${name} address${count === 1 ? '' : 'es'}, one at a time. Set ${DISCONNECT_ENV.email} and ${DISCONNECT_ENV.token} in the environment before running it; run it at a low-traffic time.\n`;
   return head + skipped.map((s) => `  Left out: ${oneLine(s.address)} (${oneLine(s.reason)})\n`).join('');
-}
-
-function zendeskRunHint(): string {
-  return 'Set ZENDESK_EMAIL and ZENDESK_API_TOKEN in the environment before running it; run it at a low-traffic time.';
 }

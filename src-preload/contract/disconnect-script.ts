@@ -191,6 +191,11 @@ function headerLines(facts: ScriptFacts): string[] {
   ];
 }
 
+/** The header as `#` comments (the same in bash and PowerShell); a line break in the data cannot end one. */
+function commentLines(facts: ScriptFacts): string[] {
+  return headerLines(facts).map((l) => (l === '' ? '#' : `# ${l.replace(/[\r\n\u2028\u2029\u0085]+/gu, ' ')}`));
+}
+
 function bashScript(facts: ScriptFacts): string {
   const { request, baseUrl, addresses, body } = facts;
   const api = request.platform.addressApi;
@@ -199,7 +204,7 @@ function bashScript(facts: ScriptFacts): string {
   const itemPath = (id: string) => api.itemPath.replace('{id}', id);
   const lines = [
     '#!/usr/bin/env bash',
-    ...headerLines(facts).map((l) => (l === '' ? '#' : `# ${l}`)),
+    ...commentLines(facts),
     'set -euo pipefail',
     '',
     `base_url="\${${DISCONNECT_ENV.baseUrl}:-}"`,
@@ -260,7 +265,7 @@ function powershellScript(facts: ScriptFacts): string {
   const done = request.action === 'remove' ? 'Removed' : 'Updated';
   const itemPath = api.itemPath.replace('{id}', '$id');
   const lines = [
-    ...headerLines(facts).map((l) => (l === '' ? '#' : `# ${l}`)),
+    ...commentLines(facts),
     '#Requires -Version 5.1',
     "$ErrorActionPreference = 'Stop'",
     '',
