@@ -133,6 +133,29 @@ describe('the settings file', () => {
   });
 });
 
+describe('a damaged settings file', () => {
+  it('keeps every SES identity that validates and names the one left out', () => {
+    const dir = freshDir();
+    const good = {
+      id: 'i-good',
+      kind: 'domain',
+      value: 'yourcompany.com',
+      environment: 'production',
+      dkimTokens: [],
+      eligibilityConfirmed: true,
+      verification: { state: 'pending', since: '2026-12-01T00:00:00.000Z', checkedAt: null, linkSentAt: null },
+      createdAt: '2026-12-01T00:00:00.000Z',
+    };
+    const bad = { ...good, id: 'i-bad', environment: 'staging' };
+    writeFileSync(join(dir, 'config.json'), JSON.stringify({ schemaVersion: 3, settings: {}, addresses: [], notices: [], sesIdentities: [good, bad] }));
+    const store = openStore({ directory: dir });
+    expect(store.listSesIdentities().map((i) => i.id)).toEqual(['i-good']);
+    const [notice] = store.notices();
+    expect(notice?.kind).toBe('invalid-content');
+    expect(notice?.message).toContain('SES identity 2');
+  });
+});
+
 describe('export and import of identities', () => {
   it('an export carries the identities; an import takes three email identities and refuses the fourth with its row named', async () => {
     const source = services();
