@@ -311,10 +311,21 @@ export const COMMANDS: readonly CliCommand[] = [
   {
     name: 'status',
     summary: 'Verification status per address, with the 72-hour DNS countdowns',
-    synopsis: '[ADDRESS_ID] [--watch] [--reset]',
+    synopsis: '[ADDRESS_ID] [--watch] [--reset] | --all [--recheck] [--concurrency N] [--per-host N] [--platform P]',
+    details: [
+      'With --all, every address in one list with a summary per mail server; --recheck re-checks them all first.',
+      'A re-check of all addresses reads DNS once per name, opens at most --per-host (default 2) connections to one server and --concurrency (default 8) in all;',
+      'a server that answers "too many connections" slows only its own queue. An address checked in the last 30 s is shown as it stands.',
+      'With --all, exit 0 when every address is verified, 1 otherwise.',
+    ].join('\n'),
     options: [
       { name: 'watch', help: 'Keep re-checking and print every change' },
       { name: 'reset', help: 'Restart the 72-hour window of ADDRESS_ID' },
+      { name: 'all', help: 'Every address at once, with a summary per mail server' },
+      { name: 'recheck', help: 'With --all: re-check every address first' },
+      { name: 'concurrency', value: 'N', help: 'With --all --recheck: re-checks at a time (default 8; 1 = one at a time)' },
+      { name: 'per-host', value: 'N', help: 'With --all --recheck: connections to one mail server at a time (default 2)' },
+      { name: 'platform', value: 'P', choices: PLATFORMS, help: "With --all: only this platform's addresses" },
     ],
   },
   {

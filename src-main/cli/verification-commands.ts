@@ -7,13 +7,15 @@
 import { writeFile } from 'node:fs/promises';
 import type { AddressStatus, SendEmailEvent, SendEmailResult, VerifyEmlResult } from '../../src-preload/contract';
 import type { Services } from '../services';
+import { DEFAULT_CONCURRENCY, DEFAULT_PER_HOST, MAX_CONCURRENCY, MAX_PER_HOST, type FleetAddress, type FleetEvent, type FleetRun } from '../../src-preload/contract/fleet-schemas';
+import { platformIdSchema } from '../../src-preload/contract/platform-vocabulary';
 import { readEmlFile } from '../verification/eml-file';
 import { imapMailboxSchema, type MessageProof } from '../../src-preload/contract/verification-schemas';
 import { statusPageLines, type StatusPageLines } from './platform-status-page';
 import { EXIT, oneLine, parseOptions, printErrorText, printJson, printText, readSecretFromStdin, readUserFile, reportError, UsageError, type CliIo, type ExitCode } from './io';
 import { parseConfig } from './command-table';
 
-const STATUS_USAGE = 'Usage: relayproof status [ADDRESS_ID] [--watch] [--reset] [--json]';
+const STATUS_USAGE = 'Usage: relayproof status [ADDRESS_ID] [--watch] [--reset] [--json]\n       relayproof status --all [--recheck] [--concurrency N] [--per-host N] [--platform P] [--json]';
 const VERIFY_USAGE =
   'Usage: relayproof verify ADDRESS_ID [--imap-host H --imap-user U --imap-password-stdin [--imap-port N] [--imap-security tls|starttls] [--imap-ca FILE]] [--wait SECONDS] [--eml FILE] [--json]';
 const MESSAGE_USAGE = 'Usage: relayproof message verify FILE.eml [--dns-server HOST:PORT]... [--json]';
@@ -59,6 +61,12 @@ function formatStatus(list: readonly AddressStatus[], statusPage: StatusPageLine
 export async function runStatusCommand(args: readonly string[], io: CliIo, openServices: () => Services, deps: VerificationCommandDeps = {}): Promise<ExitCode> {
   const { values, positionals } = parseOptions(args, parseConfig('status'), true);
   if (positionals.length > 1) throw new UsageError(STATUS_USAGE);
+  const fleetOnly = (['recheck', 'concurrency', 'per-host', 'platform'] as const).filter((k) => values[k] !== undefined);
+  if (values.all === true) {
+    if (positionals.length > 0 || values.watch === true || values.reset === true) throw new UsageError(`--all shows every address: give no ADDRESS_ID, --watch or --reset with it.\n${STATUS_USAGE}`);
+    return runFleetStatus(values, io, openServices);
+  }
+  if (fleetOnly.length > 0) throw new UsageError(`--${fleetOnly[0] ?? 'recheck'} goes with --all.\n${STATUS_USAGE}`);
   const [addressId] = positionals;
   if (values.reset === true && addressId === undefined) throw new UsageError(`--reset restarts the 72-hour window of one address: give its ADDRESS_ID.\n${STATUS_USAGE}`);
   const json = values.json === true;
@@ -96,6 +104,86 @@ export async function runStatusCommand(args: readonly string[], io: CliIo, openS
     await services.verification.stopScheduler();
   }
   return queued;
+}
+
+function limitOption(value: unknown, name: string, fallback: number, max: number): number {
+  if (value === undefined) return fallback;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1 || n > max) throw new UsageError(`--${name} is a whole number from 1 to ${max}.`);
+  return n;
+}
+
+function fleetLine(a: FleetAddress): string {
+  const marks = [a.throttled ? 'throttled' : null, a.note].filter((m): m is string => m !== null);
+  const worst = a.items.find((i) => i.state === 'failed') ?? a.items.find((i) => i.state !== 'verified' && i.state !== 'unverified');
+  const why = a.overall === 'verified' || worst === undefined ? '' : `, ${oneLine(worst.title)} (${worst.state})`;
+  return `${a.id}  ${oneLine(a.address)}  ${a.platform}/${a.environment}  ${a.overall.toUpperCase()}${why}${marks.length > 0 ? `  [${marks.map(oneLine).join('; ')}]` : ''}`;
+}
+
+/** Per server: how many addresses, how many not verified, what the run saw there. */
+function formatFleet(list: readonly FleetAddress[], run: FleetRun['run'] | null, hostOf: ReadonlyMap<string, string>): string {
+  if (list.length === 0) return 'No addresses to show. Add one with `relayproof address add` or in the app.\n';
+  const out: string[] = [];
+  if (run !== null) {
+    const seconds = Math.max(0, Math.round((Date.parse(run.finishedAt) - Date.parse(run.startedAt)) / 1000));
+    const checked = list.filter((a) => a.rechecked).length;
+    out.push(`Re-checked ${checked} of ${list.length} addresses on ${run.hosts.length} mail server(s) in ${seconds} s (at most ${run.perHost} per server, ${run.concurrency} at a time)${run.cancelled ? '; cancelled before the end' : ''}.`);
+    for (const h of run.hosts) {
+      const ids = new Set(list.filter((a) => hostOf.get(a.id) === h.host).map((a) => a.id));
+      const failing = list.filter((a) => ids.has(a.id) && a.overall !== 'verified').length;
+      out.push(`  ${h.names.map(oneLine).join(', ')}${h.names.includes(h.host) ? '' : ` (${h.host})`}: ${h.addresses} address(es), ${failing} not verified, at most ${h.maxConcurrent} at once${h.throttled > 0 ? `, ${h.throttled} throttled` : ''}`);
+    }
+  }
+  for (const a of list) out.push(fleetLine(a));
+  const notVerified = list.filter((a) => a.overall !== 'verified').length;
+  out.push(notVerified === 0 ? 'Every address is verified.' : `${notVerified} of ${list.length} addresses are not verified.`);
+  return `${out.join('\n')}\n`;
+}
+
+/** `status --all [--recheck]`: every address in the fleet shape; exit 0 only when all are verified. */
+async function runFleetStatus(values: Record<string, unknown>, io: CliIo, openServices: () => Services): Promise<ExitCode> {
+  const json = values.json === true;
+  const perHost = limitOption(values['per-host'], 'per-host', DEFAULT_PER_HOST, MAX_PER_HOST);
+  const concurrency = limitOption(values.concurrency, 'concurrency', DEFAULT_CONCURRENCY, MAX_CONCURRENCY);
+  if (values.recheck !== true && (values['per-host'] !== undefined || values.concurrency !== undefined)) throw new UsageError(`--per-host and --concurrency limit a re-check: add --recheck.\n${STATUS_USAGE}`);
+  const platform = values.platform === undefined ? undefined : platformIdSchema.safeParse(values.platform);
+  if (platform !== undefined && !platform.success) throw new UsageError(`--platform: ${platform.error.issues[0]?.message ?? 'not a platform id'}`);
+  const services = openServices();
+  const selection = platform === undefined ? {} : { platform: platform.data };
+  const exitFor = (list: readonly FleetAddress[]) => (list.every((a) => a.overall === 'verified') ? EXIT.ok : EXIT.checkFailed);
+  if (values.recheck !== true) {
+    const list = services.verification.fleetStatus(selection);
+    if (!list.ok) return reportError(io, json, list.error);
+    if (json) printJson(io, { addresses: list.value, run: null });
+    else printText(io, formatFleet(list.value, null, new Map()));
+    return exitFor(list.value);
+  }
+  const controller = new AbortController();
+  const stop = () => controller.abort();
+  process.once('SIGINT', stop);
+  const hostOf = new Map<string, string>();
+  let result;
+  try {
+    result = await services.verification.recheckAll(
+      { ...selection, perHost, concurrency, trigger: 'cli' },
+      {
+        signal: controller.signal,
+        emit: (raw) => {
+          const event = raw as FleetEvent;
+          if (event.type === 'checking') hostOf.set(event.addressId, event.host);
+          if (json) return;
+          if (event.type === 'throttled') printErrorText(io, `${event.host} asked to wait (${oneLine(event.reply)}): its queue pauses ${Math.round(event.pausedMs / 1000)} s, the other servers go on.\n`);
+          if (event.type === 'done') printErrorText(io, `[${event.done}/${event.total}] ${oneLine(event.address.address)}: ${event.address.rechecked ? event.address.overall : oneLine(event.address.note ?? 'not checked')}\n`);
+        },
+      },
+    );
+  } finally {
+    process.removeListener('SIGINT', stop);
+  }
+  if (!result.ok) return reportError(io, json, result.error);
+  if (json) printJson(io, result.value);
+  else printText(io, formatFleet(result.value.addresses, result.value.run, hostOf));
+  return exitFor(result.value.addresses);
 }
 
 /** SIGINT, SIGTERM or the caller's abort, whichever comes first; no listener is left behind. */
