@@ -7,6 +7,7 @@ import { ErrorBar } from '../../ui/error-bar';
 import { LiveStatus } from '../../ui/live-status';
 import { Loading } from '../../ui/loading';
 import { ViewHeader } from '../../ui/view-header';
+import { FleetDashboard } from '../fleet/fleet-dashboard';
 import { IdentitiesSection } from '../ses-identities/identities-section';
 import { AddressFormDialog, type AddressFormMode } from './address-form-dialog';
 import { lastSecretWrite } from './address-status';
@@ -117,7 +118,9 @@ export function AddressesView() {
           </Text>
         </section>
       ) : (
-        <AddressesTable
+        <>
+          <FleetDashboard addresses={list.data} />
+          <AddressesTable
           addresses={list.data}
           providerNames={providerNames}
           settingsReminderDays={settings.data?.rotationReminderDays ?? null}
@@ -133,7 +136,8 @@ export function AddressesView() {
           onTest={(address) => {
             window.location.hash = routeHref('connection-test', { address: address.id });
           }}
-        />
+          />
+        </>
       )}
       <IdentitiesSection removable onStatus={setStatus} />
       <ExportImportSection onStatus={setStatus} onEnterSecret={(address) => open({ kind: 'rotate', address })} current={list.data ?? []} />
