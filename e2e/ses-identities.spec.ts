@@ -5,6 +5,8 @@
  * what Zuora refuses in Zuora's words, and the identity's status goes from Pending to
  * DNS-ready and Success as the three CNAMEs appear. axe after every step, light and dark.
  */
+import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
 import type { Page } from '@playwright/test';
 import type { TestDnsServer } from '../src-main/testing/dns-test-server';
 import { startTestDnsServer } from '../src-main/testing/dns-test-server';
@@ -18,6 +20,8 @@ const PLATFORM = 'Zuora (Advanced SMTP server, Amazon SES)';
 // Production and API Sandbox share one set; Developer and Central Sandbox get their own tokens from Zuora.
 const PROD_TOKENS = ['prodtoken1aaaaaaaaaaaaaaaaaaaaaa1', 'prodtoken2bbbbbbbbbbbbbbbbbbbbbb2', 'prodtoken3cccccccccccccccccccccc3'];
 const DEV_TOKENS = ['devtoken1dddddddddddddddddddddddd1', 'devtoken2eeeeeeeeeeeeeeeeeeeeeeee2', 'devtoken3ffffffffffffffffffffffff3'];
+
+const screensDir = join(import.meta.dirname, 'artifacts', 'screens');
 
 let dns: TestDnsServer;
 
@@ -38,6 +42,7 @@ function zone(withCnames: boolean): Zone[] {
 
 test.beforeAll(async () => {
   dns = await startTestDnsServer({ zones: zone(false) });
+  await mkdir(screensDir, { recursive: true });
 });
 
 test.afterAll(async () => {
@@ -62,8 +67,10 @@ async function next(page: Page): Promise<void> {
   await page.getByRole('button', { name: 'Next', exact: true }).click();
 }
 
+/** axe in the light and the dark theme, and a screenshot for the review (e2e/artifacts/screens). */
 async function audit(page: Page, name: string): Promise<void> {
   await expectNoAxeViolations(page, `${name} (light)`);
+  await page.screenshot({ path: join(screensDir, `${name}.png`), fullPage: true });
   await page.emulateMedia({ colorScheme: 'dark' });
   await expectNoAxeViolations(page, `${name} (dark)`);
   await page.emulateMedia({ colorScheme: 'light' });

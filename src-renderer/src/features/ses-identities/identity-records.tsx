@@ -24,6 +24,8 @@ export interface IdentityRecordsProps {
   readonly servesLabel: string;
   /** Prefix of the table's accessible name, to tell two sets apart on one page. */
   readonly label?: string;
+  /** Only the table: a second set on the same page, whose notes the first one already gave. */
+  readonly tableOnly?: boolean;
 }
 
 /**
@@ -31,7 +33,7 @@ export interface IdentityRecordsProps {
  * the three DKIM CNAMEs (domain identity), and what not to publish (the SES verification
  * TXT record Zuora also shows). Facts from the platform's `ses` data.
  */
-export function IdentityRecords({ platform, kind, domain, dkimTokens, servesLabel, label = 'Records to publish' }: IdentityRecordsProps) {
+export function IdentityRecords({ platform, kind, domain, dkimTokens, servesLabel, label = 'Records to publish', tableOnly = false }: IdentityRecordsProps) {
   const styles = useStyles();
   const includes = platform.spf.requiredIncludes;
   const spfExample = platform.spf.example ?? `v=spf1 mx ${includes.map((i) => `include:${i}`).join(' ')} ~all`;
@@ -88,26 +90,30 @@ export function IdentityRecords({ platform, kind, domain, dkimTokens, servesLabe
           </TableBody>
         </Table>
       </div>
-      {kind === 'domain' && cnames.length === 0 ? (
-        <Text as="p" className={styles.paragraph}>
-          The three DKIM CNAMEs appear here once their tokens are entered (Zuora shows them under View in the DKIM Status column).
-        </Text>
-      ) : null}
-      {kind === 'domain' ? (
-        <Text as="p" className={styles.secondary}>
-          These three CNAMEs serve {servesLabel}. If your DNS host adds the domain to every name itself, enter only the part before .{domain}: otherwise the name
-          becomes …{domain}.{domain} and never verifies.
-        </Text>
-      ) : null}
-      {ses === undefined || ses.verificationTxt.needed ? null : (
-        <Text as="p" className={styles.paragraph} data-testid="ses-txt-not-needed">
-          <strong>Not needed:</strong> {ses.verificationTxt.note}
-        </Text>
-      )}
-      {ses === undefined ? null : (
-        <Text as="p" className={styles.secondary}>
-          {ses.dmarc.note}
-        </Text>
+      {tableOnly ? null : (
+        <>
+          {kind === 'domain' && cnames.length === 0 ? (
+            <Text as="p" className={styles.paragraph}>
+              The three DKIM CNAMEs appear here once their tokens are entered (Zuora shows them under View in the DKIM Status column).
+            </Text>
+          ) : null}
+          {kind === 'domain' ? (
+            <Text as="p" className={styles.secondary}>
+              These three CNAMEs serve {servesLabel}. If your DNS host adds the domain to every name itself, enter only the part before .{domain}: otherwise the name
+              becomes …{domain}.{domain} and never verifies.
+            </Text>
+          ) : null}
+          {ses === undefined || ses.verificationTxt.needed ? null : (
+            <Text as="p" className={styles.paragraph} data-testid="ses-txt-not-needed">
+              <strong>Not needed:</strong> {ses.verificationTxt.note}
+            </Text>
+          )}
+          {ses === undefined ? null : (
+            <Text as="p" className={styles.secondary}>
+              {ses.dmarc.note}
+            </Text>
+          )}
+        </>
       )}
     </div>
   );

@@ -139,8 +139,7 @@ function IdentityStatusBody({ identity, platform }: { readonly identity: SesIden
         </Text>
         <Text as="p" size={200} className={card.secondary}>
           {zuoraStateLabels[identity.verification.state]} since <LocalTime iso={identity.verification.since} />
-          {identity.verification.checkedAt === null ? ' · never recorded from Zuora' : <> · last recorded <LocalTime iso={identity.verification.checkedAt} /></>}. Zuora shows Pending until
-          Amazon SES verifies the identity, then Success or Failed within {windows.pendingMaxHours} hours{identity.kind === 'email' ? `; the verification link expires after ${windows.emailLinkHours} hours` : ''}.
+          {identity.verification.checkedAt === null ? ' · never recorded from Zuora' : <> · last recorded <LocalTime iso={identity.verification.checkedAt} /></>}.
         </Text>
         {advice.deadline === null || left === null ? null : (
           <div data-testid="ses-window">
@@ -225,7 +224,14 @@ function IdentityStatusBody({ identity, platform }: { readonly identity: SesIden
                 <ul className={styles.records}>
                   {readiness.records.map((r) => (
                     <li key={r.name} data-cname-ok={String(r.ok)}>
-                      <span className={styles.mono}>{r.name}</span> → <span className={styles.mono}>{r.target}</span>: {r.ok ? '✓ resolves to its target' : `✕ ${r.problem ?? 'not found'}`}
+                      {r.ok || r.problem === null ? (
+                        <>
+                          {r.ok ? '✓' : '✕'} <span className={styles.mono}>{r.name}</span> → <span className={styles.mono}>{r.target}</span>
+                          {r.ok ? '' : ': not found'}
+                        </>
+                      ) : (
+                        <>✕ {r.problem}</>
+                      )}
                     </li>
                   ))}
                 </ul>

@@ -102,6 +102,7 @@ export function SesDnsStep({ state, platform, rules, saved }: SesDnsStepProps) {
               dkimTokens={set.records.map((r) => r.name.slice(0, r.name.indexOf('._domainkey')))}
               servesLabel={listWords(set.environments.map((e) => e.label))}
               label="Records already published"
+              tableOnly
             />
           )}
         </section>

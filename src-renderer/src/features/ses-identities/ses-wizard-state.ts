@@ -93,7 +93,8 @@ export function validateSesStep(state: SesWizardState): SesErrors {
     case 'identity': {
       if (state.kind === null) errors.kind = 'Choose an email identity (one address) or a domain identity (the domain and its subdomains).';
       if (state.value.trim() === '') {
-        errors.value = state.kind === 'domain' ? 'Enter the domain, such as yourcompany.com.' : 'Enter the address Zuora sends from, such as billing@yourcompany.com.';
+        errors.value =
+          state.kind === 'domain' ? 'Enter the domain, such as yourcompany.com (an address at it also works: its domain is used).' : 'Enter the one address Zuora sends from, such as billing@yourcompany.com.';
       } else if (state.kind !== null) {
         const value = identityValue(state.kind, state.value);
         if (!value.ok) errors.value = value.message;

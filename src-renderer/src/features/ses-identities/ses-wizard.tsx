@@ -111,12 +111,20 @@ export function SesWizard({ platform, onExit, onSaved }: { readonly platform: Pl
     headingRef.current?.focus();
   }, [state.step]);
 
+  // After a refused Next the first refused field takes focus, once the render that marks it is in the page.
+  const focusRefused = useRef(false);
+  useEffect(() => {
+    if (!focusRefused.current) return;
+    focusRefused.current = false;
+    focusFirstInvalid(document.querySelector<HTMLElement>('[data-ses-step]'));
+  }, [state.errors]);
+
   const refuse = (errors: SesErrors) => {
     const first = (Object.keys(errors) as SesField[])[0];
     const step = first === undefined ? state.step : stepOfField(first);
     if (step !== state.step) dispatch({ type: 'goto', step });
+    focusRefused.current = true;
     dispatch({ type: 'errors', errors });
-    requestAnimationFrame(() => focusFirstInvalid(document.querySelector<HTMLElement>('[data-ses-step]')));
   };
 
   const fields = (): SesIdentityFieldsInput => ({
