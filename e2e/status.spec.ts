@@ -312,6 +312,10 @@ test.describe('verification status', () => {
     await form.getByRole('button', { name: 'Save the selector and check again' }).click();
     await expect(page.getByTestId('item-input-result')).toContainText(`Saved relay1 on ${SUPPORT} and checked the DNS again: DKIM relay1 pass.`, { timeout: 60_000 });
     await expect(item(page, 'dns:dkim:relay1')).toHaveAttribute('data-state', 'verified');
+    // Its times ("In this state since …", "checked …") are local times with the exact UTC time on hover.
+    const times = item(page, 'dns:dkim:relay1').locator('time');
+    expect(await times.count()).toBeGreaterThanOrEqual(2);
+    for (const time of await times.all()) await expect(time).toHaveAttribute('title', /^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2} UTC$/u);
     // The question is answered: the item that asked is retired from the status.
     await expect(item(page, 'dns:dkim:*')).toHaveCount(0);
     const saved = await callBridge<Array<{ id: string; selectors: string[] }>>(page, 'addresses:list', {});
