@@ -73,6 +73,8 @@ export function FleetDashboard({ addresses }: { readonly addresses: readonly Add
   const [state, setState] = useState('');
   const [selected, setSelected] = useState<ReadonlySet<string>>(new Set());
   const [exportNote, setExportNote] = useState<string | null>(null);
+  // Folded until asked for: the Addresses table below already lists every address once.
+  const [tableOpen, setTableOpen] = useState(false);
   const run = useOperationRun<'verification:recheck-all', FleetEvent, FleetProgress, FleetAction>({ channels: CHANNELS, idPrefix: 'fleet', isEvent: isFleetEvent, reducer: fleetReducer, initial: idleProgress });
   const progress = run.state;
 
@@ -144,6 +146,15 @@ export function FleetDashboard({ addresses }: { readonly addresses: readonly Add
         ))}
       </ul>
       <div className={styles.bar}>
+        <Button appearance="primary" disabled={progress.running || addresses.length === 0} onClick={() => recheck(null)}>
+          Re-check all
+        </Button>
+        {progress.running ? <Button onClick={run.cancel}>Cancel the re-check</Button> : null}
+        <Button aria-expanded={tableOpen} aria-controls="fleet-table" onClick={() => setTableOpen((o) => !o)}>
+          {tableOpen ? 'Hide the fleet table' : 'Sort, filter and select addresses'}
+        </Button>
+      </div>
+      <div className={styles.bar} hidden={!tableOpen}>
         <Input aria-label="Filter addresses" placeholder="Filter by address, domain, server…" value={text} onChange={(_, d) => setText(d.value)} />
         <Select aria-label="Show state" value={state} onChange={(_, d) => setState(d.value)}>
           <option value="">Every state</option>
@@ -153,16 +164,12 @@ export function FleetDashboard({ addresses }: { readonly addresses: readonly Add
             </option>
           ))}
         </Select>
-        <Button appearance="primary" disabled={progress.running || addresses.length === 0} onClick={() => recheck(null)}>
-          Re-check all
-        </Button>
         <Button disabled={progress.running || selected.size === 0} onClick={() => recheck([...selected])}>
           Re-check selected ({selected.size})
         </Button>
         <Button disabled={selected.size === 0} onClick={exportSelected}>
           Export selected
         </Button>
-        {progress.running ? <Button onClick={run.cancel}>Cancel</Button> : null}
       </div>
       {progress.running ? (
         <div>
@@ -174,7 +181,7 @@ export function FleetDashboard({ addresses }: { readonly addresses: readonly Add
         </div>
       ) : null}
       <LiveStatus message={message} />
-      <div className={styles.scroll}>
+      <div className={styles.scroll} hidden={!tableOpen} id="fleet-table">
         <table className={styles.table} aria-label="Every address">
           <thead>
             <tr>
@@ -185,7 +192,8 @@ export function FleetDashboard({ addresses }: { readonly addresses: readonly Add
                 <th key={key} className={styles.cell} scope="col" aria-sort={sort.key === key ? sort.direction : 'none'}>
                   <button type="button" className={styles.sort} onClick={() => setSort((s) => ({ key, direction: s.key === key && s.direction === 'ascending' ? 'descending' : 'ascending' }))}>
                     {LABELS[key]}
-                    {sort.key === key ? (sort.direction === 'ascending' ? ' ▲' : ' ▼') : ''}
+                    {/* aria-sort says it to assistive technology; the arrow is for the eye. */}
+                    <span aria-hidden="true">{sort.key === key ? (sort.direction === 'ascending' ? ' ▲' : ' ▼') : ''}</span>
                   </button>
                 </th>
               ))}
