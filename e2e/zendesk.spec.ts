@@ -69,6 +69,11 @@ test.describe('Zendesk', () => {
   test('the wizard lists the prerequisites to tick (keyboard), keeps them in the draft, and explains relay modes, the allowlist and the SPF exception', async ({ page }) => {
     await openView(page, 'connect');
     await page.getByRole('radio', { name: 'Zendesk (Authenticated SMTP Connector)' }).check();
+    // One line until opened, with the count.
+    const panel = page.getByTestId('platform-prerequisites');
+    await expect(panel.locator('summary')).toHaveText('Before you start with Zendesk: 0 of 4 confirmed');
+    await panel.locator('summary').focus();
+    await page.keyboard.press('Enter');
     const prerequisites = page.getByRole('group', { name: 'Before you start with Zendesk' });
     await expect(prerequisites).toBeVisible();
     await expect(prerequisites.getByRole('checkbox')).toHaveCount(4);
@@ -95,6 +100,8 @@ test.describe('Zendesk', () => {
     await page.reload();
     await openView(page, 'connect');
     await page.getByRole('button', { name: 'Resume' }).click();
+    await expect(page.getByTestId('platform-prerequisites').locator('summary')).toHaveText('Before you start with Zendesk: 2 of 4 confirmed');
+    await page.getByTestId('platform-prerequisites').locator('summary').click();
     const restored = page.getByRole('group', { name: 'Before you start with Zendesk' });
     await expect(restored).toContainText('2 of 4 confirmed');
     await expect(restored.getByRole('checkbox', { name: 'CCs and followers are turned on in your Zendesk account' })).toBeChecked();
