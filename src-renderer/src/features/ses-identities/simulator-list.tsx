@@ -5,7 +5,8 @@ import { useCardStyles } from '../connection-test/card-styles';
 
 const useStyles = makeStyles({
   scroller: { overflowX: 'auto' },
-  table: { tableLayout: 'auto', minWidth: '44rem' },
+  // Wraps rather than scrolls: it also sits in the wizard's narrower summary.
+  table: { tableLayout: 'auto', minWidth: '30rem' },
   address: { display: 'flex', alignItems: 'center', gap: tokens.spacingHorizontalS, flexWrap: 'wrap', paddingTop: tokens.spacingVerticalXS, paddingBottom: tokens.spacingVerticalXS },
   mono: { fontFamily: tokens.fontFamilyMonospace, fontSize: tokens.fontSizeBase200, overflowWrap: 'anywhere' },
 });
