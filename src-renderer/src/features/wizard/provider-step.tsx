@@ -10,6 +10,7 @@ import { SendingLimitWarning } from './platform-form-guide';
 import { routeHref } from '../../app/routes';
 import { ErrorBar } from '../../ui/error-bar';
 import { LabelSelect } from '../../ui/label-select';
+import { SharedCredentialsWarning } from './shared-credentials-warning';
 import { Loading } from '../../ui/loading';
 import { authKindLabels } from '../addresses/address-labels';
 import { SecretInput } from '../connection-test/secret-input';
@@ -177,6 +178,7 @@ export function ProviderStep({ state, dispatch, address, platform, secretRef, on
             readOnly={preset?.username.fixed !== undefined}
           />
         </Field>
+        <SharedCredentialsWarning platform={platform} host={state.host} username={state.username} addressId={state.addressId} fixedUsername={preset?.username.fixed !== undefined} />
         <Field label="Sign-in method" required {...fieldState(state.errors.authKind)}>
           <LabelSelect<AuthKind>
             value={state.authKind !== null && offered.includes(state.authKind) ? state.authKind : (offered[0] ?? 'password')}
