@@ -55,4 +55,23 @@ test.describe('fleet dashboard', () => {
     const [download] = await Promise.all([page.waitForEvent('download'), fleet.getByRole('button', { name: 'Export selected' }).click()]);
     expect(download.suggestedFilename()).toBe('relayproof-fleet.json');
   });
+
+  test('one new secret for every address on one server: each is tried, and each says what happened to it', async ({ page }) => {
+    await openView(page, 'addresses');
+    const { addresses } = await fleetOf(page);
+    await page.reload();
+    const fleet = page.getByRole('region', { name: 'All addresses' });
+    await fleet.getByRole('button', { name: 'Sort, filter and select addresses' }).click();
+    const rotation = fleet.getByRole('region', { name: 'New secret for every address on one server' });
+    const select = rotation.getByLabel('Mail server');
+    const option = (await select.locator('option', { hasText: '127.0.0.1:1 (' }).first().textContent()) ?? '';
+    await select.selectOption({ label: option });
+    await rotation.getByLabel('New secret').fill('rp-e2e-new-shared-secret');
+    await rotation.getByRole('button', { name: /^Rotate \d+ address/u }).click();
+    const perRow = rotation.getByRole('list', { name: 'Rotation per address' });
+    // Nothing listens on port 1: no address took the new secret, and each one says so.
+    for (const address of addresses) await expect(perRow).toContainText(`${address}: kept the old secret`, { timeout: 60_000 });
+    await expect(rotation.getByLabel('New secret')).toHaveValue('');
+    await expectNoAxeViolations(page, 'fleet rotation results');
+  });
 });

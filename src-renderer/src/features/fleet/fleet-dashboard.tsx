@@ -12,6 +12,7 @@ import { fleetEventSchema, type FleetEvent } from '../../../../src-preload/contr
 import { channelKey, useChannelQuery } from '../../api/hooks';
 import { useOperationRun } from '../../api/use-operation-run';
 import { LiveStatus } from '../../ui/live-status';
+import { ServerRotation } from './server-rotation';
 import { countByState, exportRows, filterRows, fleetReducer, fleetRows, idleProgress, serverSummary, sortRows, SORT_KEYS, type FleetAction, type FleetProgress, type SortKey } from './fleet-rows';
 
 const useStyles = makeStyles({
@@ -181,6 +182,7 @@ export function FleetDashboard({ addresses }: { readonly addresses: readonly Add
         </div>
       ) : null}
       <LiveStatus message={message} />
+      {tableOpen ? <ServerRotation rows={rows} /> : null}
       <div className={styles.scroll} hidden={!tableOpen} id="fleet-table">
         <table className={styles.table} aria-label="Every address">
           <thead>
