@@ -87,3 +87,18 @@ test.describe("the platform's own form on the wizard's summary", () => {
     await expectNoAxeViolations(page, 'the ClientTether presets on the summary');
   });
 });
+
+test.describe('the environment choice follows the platform', () => {
+  test("Zuora offers its four environments by Zuora's names, sandboxes first; Zendesk offers sandbox and production", async ({ page }) => {
+    await openView(page, 'connect');
+    const environments = page.getByRole('radiogroup', { name: 'Environment' }).getByRole('radio');
+    const names = () => environments.evaluateAll((radios) => radios.map((r) => (r as HTMLInputElement).labels?.[0]?.textContent ?? ''));
+    await page.getByRole('radio', { name: 'Zuora (external SMTP server)' }).check();
+    await expect.poll(names).toEqual(['API Sandbox', 'Developer Sandbox', 'Central Sandbox', 'Production']);
+    await page.getByRole('radio', { name: 'Developer Sandbox' }).check();
+    await expect(page.getByRole('radio', { name: 'Developer Sandbox' })).toBeChecked();
+    await page.getByRole('radio', { name: 'Zendesk (Authenticated SMTP Connector)' }).check();
+    await expect.poll(names).toEqual(['Sandbox', 'Production']);
+    await expectNoAxeViolations(page, 'platform step with Zendesk chosen');
+  });
+});

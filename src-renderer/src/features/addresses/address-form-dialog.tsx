@@ -13,7 +13,9 @@ import {
 } from '@fluentui/react-components';
 import { KeptDialog } from '../../ui/kept-dialog';
 import { useEffect, useRef, useState, type FormEvent } from 'react';
-import type { AddressView, AuthKind, Security } from '../../../../src-preload/contract';
+import type { AddressView, AuthKind, Environment, Security } from '../../../../src-preload/contract';
+import { platformEnvironments } from '../../../../src-preload/contract/platform-ses';
+import { useChannelQuery } from '../../api/hooks';
 import type { ChannelError } from '../../api/channel-error';
 import { assertNever } from '../../app/assert-never';
 import { ErrorBar } from '../../ui/error-bar';
@@ -64,6 +66,11 @@ function AddressForm({ mode, onSaved }: Pick<AddressFormDialogProps, 'mode' | 'o
   const [draft, setDraft] = useState<AddressDraft>(mode.kind === 'edit' ? draftOf(mode.address) : emptyDraft);
   const platforms = usePlatformNaming();
   const platform = draft.platform === '' ? platforms.defaultId : draft.platform;
+  // The environments this platform offers, by its own names (Zuora's API Sandbox and others).
+  const platformList = useChannelQuery('platforms:list', {});
+  const platformData = platformList.data?.find((p) => p.id === platform);
+  const environmentChoices: Partial<Record<Environment, string>> =
+    platformData === undefined ? environmentLabels : Object.fromEntries(platformEnvironments(platformData).map((e) => [e.id, e.label]));
   // The secret lives here only until submit; it is cleared the moment it is sent.
   const [secret, setSecret] = useState('');
   const [localErrors, setLocalErrors] = useState<FieldErrors>({});
@@ -177,7 +184,7 @@ function AddressForm({ mode, onSaved }: Pick<AddressFormDialogProps, 'mode' | 'o
               <LabelSelect value={platform} labels={platforms.labels} onChange={(value) => set('platform', value)} />
             </Field>
             <Field label="Environment" required {...fieldProps('environment')}>
-              <LabelSelect value={draft.environment} labels={environmentLabels} onChange={(value) => set('environment', value)} />
+              <LabelSelect value={draft.environment} labels={environmentChoices as Record<Environment, string>} onChange={(value) => set('environment', value)} />
             </Field>
             <Field label="Mail provider" required {...fieldProps('provider', 'Preset identifier; “custom” when you enter the server yourself.')}>
               <Input value={draft.provider} onChange={(_e, d) => set('provider', d.value)} autoComplete="off" spellCheck={false} />

@@ -5,6 +5,7 @@ import type { Platform, PlatformDkimSelector, PlatformRoute, RouteId } from '../
 import type { StepProps } from './wizard-labels';
 import { chosenRoute, connectsIdentity } from './wizard-state';
 import { PlatformPrerequisites } from './platform-prerequisites';
+import { platformEnvironments } from '../../../../src-preload/contract/platform-ses';
 
 const useStyles = makeStyles({
   root: { display: 'flex', flexDirection: 'column', gap: tokens.spacingVerticalL, maxWidth: '72ch' },
@@ -160,8 +161,10 @@ export function PlatformStep({ state, dispatch, platform, platforms }: StepProps
           {...fieldState(state.errors.environment)}
         >
           <RadioGroup value={state.environment ?? ''} onChange={(_e, d) => dispatch({ type: 'set-environment', environment: d.value as Environment })}>
-            <Radio value="sandbox" label="Sandbox" />
-            <Radio value="production" label="Production" />
+            {/* As the platform names them (Zuora: four, each sandbox by its own name); absent from the data: sandbox and production. */}
+            {(platform === undefined ? DEFAULT_CHOICES : [...platformEnvironments(platform)].sort(sandboxesFirst)).map((environment) => (
+              <Radio key={environment.id} value={environment.id} label={environment.label} />
+            ))}
           </RadioGroup>
         </Field>
       )}
@@ -207,4 +210,14 @@ function RouteChoice({ platform, route, onChange, error }: { readonly platform: 
       </RadioGroup>
     </Field>
   );
+}
+
+const DEFAULT_CHOICES: readonly { readonly id: Environment; readonly label: string }[] = [
+  { id: 'sandbox', label: 'Sandbox' },
+  { id: 'production', label: 'Production' },
+];
+
+/** Sandboxes before production, as the advice above says to test there first; otherwise the platform's order. */
+function sandboxesFirst(a: { readonly id: Environment }, b: { readonly id: Environment }): number {
+  return Number(a.id === 'production') - Number(b.id === 'production');
 }
