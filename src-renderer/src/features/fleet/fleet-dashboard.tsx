@@ -4,7 +4,7 @@
  * (re-check all or the selected, export the selected) with the run's progress. Every
  * re-check goes through `verification:recheck-all`, so the per-server limits hold here too.
  */
-import { Button, Checkbox, Input, makeStyles, ProgressBar, Select, Text, tokens } from '@fluentui/react-components';
+import { Button, Input, makeStyles, ProgressBar, Select, Text, tokens } from '@fluentui/react-components';
 import { useQueryClient } from '@tanstack/react-query';
 import { useEffect, useMemo, useState } from 'react';
 import type { AddressView } from '../../../../src-preload/contract';
@@ -21,6 +21,7 @@ const useStyles = makeStyles({
   servers: { margin: 0, paddingInlineStart: tokens.spacingHorizontalL },
   bar: { display: 'flex', gap: tokens.spacingHorizontalS, flexWrap: 'wrap', alignItems: 'end' },
   scroll: { overflowX: 'auto' },
+  check: { width: '16px', height: '16px', accentColor: tokens.colorBrandBackground, ':focus-visible': { outlineWidth: '2px', outlineStyle: 'solid', outlineColor: tokens.colorStrokeFocus2, outlineOffset: '2px' } },
   table: { borderCollapse: 'collapse', width: '100%', fontSize: tokens.fontSizeBase200 },
   cell: {
     textAlign: 'start',
@@ -188,7 +189,7 @@ export function FleetDashboard({ addresses }: { readonly addresses: readonly Add
           <thead>
             <tr>
               <th className={styles.cell} scope="col">
-                <Checkbox aria-label="Select every shown address" checked={allShown} onChange={() => setSelected(allShown ? new Set() : new Set(shown.map((r) => r.id)))} />
+                <input type="checkbox" className={styles.check} aria-label="Select every shown address" checked={allShown} onChange={() => setSelected(allShown ? new Set() : new Set(shown.map((r) => r.id)))} />
               </th>
               {SORT_KEYS.map((key) => (
                 <th key={key} className={styles.cell} scope="col" aria-sort={sort.key === key ? sort.direction : 'none'}>
@@ -205,7 +206,8 @@ export function FleetDashboard({ addresses }: { readonly addresses: readonly Add
             {shown.map((r) => (
               <tr key={r.id}>
                 <td className={styles.cell}>
-                  <Checkbox aria-label={`Select ${r.address}`} checked={selected.has(r.id)} onChange={() => toggle(r.id)} />
+                  {/* A native checkbox: 200 rows of Fluent's Checkbox cost most of the table's render time. */}
+                  <input type="checkbox" className={styles.check} aria-label={`Select ${r.address}`} checked={selected.has(r.id)} onChange={() => toggle(r.id)} />
                 </td>
                 <td className={styles.cell}>
                   {r.state}
