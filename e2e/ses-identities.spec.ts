@@ -283,5 +283,10 @@ test.describe('Zuora advanced SMTP identities', () => {
     await expect(row).toContainText(DOMAIN);
     await expect(row).toContainText('Success');
     await expect(row).toContainText('Production');
+
+    // The Status dashboard lists the identity and does not say there is nothing to show.
+    await openView(page, 'status');
+    await expect(page.getByRole('heading', { name: 'No SMTP address yet' })).toBeVisible();
+    await expect(page.locator(`[data-identity-id="${identity.id}"]`)).toContainText(DOMAIN);
   });
 });

@@ -1,5 +1,6 @@
 import { Button, Text } from '@fluentui/react-components';
 import { useCallback, useState } from 'react';
+import { useChannelQuery } from '../../api/hooks';
 import { routeHref } from '../../app/routes';
 import { useRouteParam } from '../../app/use-hash-route';
 import { ErrorBar } from '../../ui/error-bar';
@@ -33,6 +34,9 @@ export function StatusView() {
 function DashboardView({ moveFocus }: { readonly moveFocus: MoveFocus }) {
   const card = useCardStyles();
   const statuses = useVerificationStatus();
+  // Zuora advanced SMTP identities have no SMTP status: they are listed below, and "no address yet" must not deny them.
+  const identities = useChannelQuery('ses-identities:list', {});
+  const hasIdentities = (identities.data?.length ?? 0) > 0;
   useFocusTitleWhen(statuses.data !== undefined, moveFocus);
   return (
     <>
@@ -46,10 +50,12 @@ function DashboardView({ moveFocus }: { readonly moveFocus: MoveFocus }) {
       ) : statuses.data.length === 0 ? (
         <section className={card.card} aria-labelledby="no-addresses">
           <h2 id="no-addresses" className={card.heading}>
-            No address yet
+            {hasIdentities ? 'No SMTP address yet' : 'No address yet'}
           </h2>
           <Text as="p" className={card.paragraph}>
-            Connect an address first; its verification status then appears here.
+            {hasIdentities
+              ? 'Your Zuora advanced SMTP identities are below. An address connected through an SMTP server shows its verification status here.'
+              : 'Connect an address first; its verification status then appears here.'}
           </Text>
           <div className={card.actions}>
             <Button as="a" appearance="primary" href={routeHref('connect')}>
