@@ -1,8 +1,9 @@
 /**
- * A bounded walk over a message's MIME tree (RFC 2045, RFC 2046): the leaf parts with
- * their type and decoded content, as far as reading a bounce needs. A hostile file cannot
- * make it work without bound: the depth, the number of parts and the bytes decoded per
- * part are capped, and a returned original message (message/rfc822) is not entered.
+ * The one bounded walk over a message's MIME tree (RFC 2045, RFC 2046): the leaf parts with
+ * their type, file name and decoded content, for reading a bounce and for finding the
+ * report attached to a DMARC or TLS report message. A hostile file cannot make it work
+ * without bound: the depth, the number of parts and the bytes decoded per part are capped,
+ * and a returned original message (message/rfc822) is not entered.
  */
 import type { HeaderField } from '../verification/message-shape';
 
@@ -20,7 +21,11 @@ export interface MimeLeaf {
   readonly type: string;
   readonly params: Readonly<Record<string, string>>;
   readonly headers: readonly HeaderField[];
-  /** The content after Content-Transfer-Encoding, as text in its charset. */
+  /** Content-Disposition's filename (or Content-Type's name), without an RFC 2231 charset prefix; null when none. */
+  readonly filename: string | null;
+  /** The content after Content-Transfer-Encoding, at most `maxPartBytes`. */
+  readonly bytes: Buffer;
+  /** The same content as text in its charset (decoded when first read). */
   readonly text: string;
 }
 
@@ -98,7 +103,7 @@ function decodeText(bytes: Buffer, charset: string | undefined): string {
   }
 }
 
-function decodeContent(body: string, encoding: string | undefined, charset: string | undefined, maxBytes: number): string {
+function decodeContent(body: string, encoding: string | undefined, maxBytes: number): Buffer {
   const limited = body.slice(0, encoding?.toLowerCase() === 'base64' ? Math.ceil((maxBytes * 4) / 3) + 4096 : maxBytes);
   let bytes: Buffer;
   switch (encoding?.trim().toLowerCase()) {
@@ -111,7 +116,14 @@ function decodeContent(body: string, encoding: string | undefined, charset: stri
     default:
       bytes = Buffer.from(limited, 'latin1');
   }
-  return decodeText(bytes.subarray(0, maxBytes), charset);
+  return bytes.subarray(0, maxBytes);
+}
+
+/** `filename="a.xml.gz"`, `filename*=utf-8''a.xml.gz` (RFC 2231) or Content-Type's `name`. */
+function filenameOf(headers: readonly HeaderField[], params: Readonly<Record<string, string>>): string | null {
+  const disposition = parseContentType(`x/x; ${(headerValue(headers, 'content-disposition') ?? '').replace(/^[^;]*;?/u, '')}`).params;
+  const name = disposition['filename'] ?? disposition['filename*'] ?? params['name'] ?? params['name*'];
+  return name === undefined || name === '' ? null : name.replace(/^[a-z0-9-]*'[a-z-]*'/iu, '');
 }
 
 /** The parts between `--boundary` lines (RFC 2046 §5.1.1); the preamble and epilogue are dropped. */
@@ -163,9 +175,26 @@ export function walkMime(headers: readonly HeaderField[], message: Buffer, limit
       }
       return;
     }
-    const text = decodeContent(partBody, headerValue(partHeaders, 'content-transfer-encoding'), params['charset'], limits.maxPartBytes);
-    leaves.push({ type, params, headers: partHeaders, text });
+    const bytes = decodeContent(partBody, headerValue(partHeaders, 'content-transfer-encoding'), limits.maxPartBytes);
+    let text: string | undefined;
+    leaves.push({
+      type,
+      params,
+      headers: partHeaders,
+      filename: filenameOf(partHeaders, params),
+      bytes,
+      get text() {
+        text ??= decodeText(bytes, params['charset']);
+        return text;
+      },
+    });
   };
   visit(headers, body, 0);
   return { type: top.type, params: top.params, leaves, cut };
+}
+
+/** The leaves of a whole message as read from a file: its header fields, then the walk. */
+export function mimeLeavesOf(message: Buffer, limits: MimeLimits = DEFAULT_MIME_LIMITS): MimeTree {
+  const { head } = splitHeaderBody(message.toString('latin1'));
+  return walkMime(parseHeaderLines(head), message, limits);
 }

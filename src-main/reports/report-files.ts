@@ -9,7 +9,7 @@ import { readBoundedFile } from '../app/bounded-file';
 import type { DmarcAggregateReport, ReportFileOutcome, ReportFileProblem, TlsReport } from '../../src-preload/contract/reports';
 import { DEFAULT_ARCHIVE_LIMITS, gunzipReport, isGzip, isZip, unzipReport, type ArchiveLimits } from './archive';
 import { parseAggregateXml } from './dmarc-aggregate';
-import { mimeLeaves } from './mime-parts';
+import { mimeLeavesOf } from '../analyze/mime-parts';
 import { parseTlsReportJson } from './tls-rpt-report';
 
 /** A report message with its attachment is a few hundred KB; 25 MB is the message limit used elsewhere. */
@@ -72,14 +72,15 @@ function readPayload(walk: Walk, bytes: Buffer, name: string, depth: number, lim
   }
   if (depth === 0 && looksLikeMessage(bytes.subarray(0, 4096).toString('latin1'))) {
     const before = walk.dmarc.length + walk.tls.length;
-    for (const leaf of mimeLeaves(bytes)) {
+    // Attachments may be as large as the message itself; the archive limits bound what they inflate to.
+    for (const leaf of mimeLeavesOf(bytes, { maxDepth: 6, maxParts: 200, maxPartBytes: MAX_REPORT_FILE_BYTES }).leaves) {
       // The message's own words (text/plain, text/html) are not the report.
-      if (leaf.filename === null && (leaf.contentType === 'text/plain' || leaf.contentType === 'text/html')) continue;
+      if (leaf.filename === null && (leaf.type === 'text/plain' || leaf.type === 'text/html')) continue;
       const leafFirst = firstCharacter(leaf.bytes);
       if (!isGzip(leaf.bytes) && !isZip(leaf.bytes) && leafFirst !== '<' && leafFirst !== '{') continue;
       walk.budget -= leaf.bytes.length;
       if (walk.budget < 0) return note(walk, 'refused', `The attachments of ${name} are larger than ${limits.maxInflatedBytes} bytes together.`);
-      readPayload(walk, leaf.bytes, `${name}:${leaf.filename ?? leaf.contentType}`, depth + 1, limits);
+      readPayload(walk, leaf.bytes, `${name}:${leaf.filename ?? leaf.type}`, depth + 1, limits);
     }
     if (walk.dmarc.length + walk.tls.length === before && walk.problem === null) note(walk, 'not-a-report', `${name} is a message without a DMARC aggregate or TLS report attached.`);
     return;
