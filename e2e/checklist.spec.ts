@@ -259,17 +259,19 @@ test.describe('checklist', () => {
     await page.getByRole('button', { name: 'Add an address manually' }).click();
     const dialog = page.getByRole('dialog', { name: 'Add an address manually' });
     await dialog.getByLabel('Email address').fill(`billing@${HEALTHY}`);
-    await dialog.getByLabel('Platform').selectOption({ label: 'Zuora advanced SMTP (Amazon SES)' });
-    await dialog.getByLabel('SMTP server').fill('email-smtp.eu-west-1.amazonaws.com');
-    await dialog.getByLabel('Username').fill('AKIAEXAMPLE');
+    // Zuora's advanced SMTP has no SMTP credentials (it is an SES identity): not offered here.
+    await expect(dialog.getByLabel('Platform').locator('option', { hasText: 'Amazon SES' })).toHaveCount(0);
+    await dialog.getByLabel('Platform').selectOption({ label: 'Zuora external SMTP' });
+    await dialog.getByLabel('SMTP server').fill('smtp.office365.com');
+    await dialog.getByLabel('Username').fill(`billing@${HEALTHY}`);
     await dialog.getByRole('button', { name: 'Add address' }).click();
     await expect(dialog).toBeHidden();
 
     await openView(page, 'checklist');
     const form = page.getByRole('form', { name: 'Checklist' });
-    await form.getByLabel('Fill in from an address').selectOption({ label: `billing@${HEALTHY} (Zuora advanced SMTP (Amazon SES))` });
+    await form.getByLabel('Fill in from an address').selectOption({ label: `billing@${HEALTHY} (Zuora external SMTP)` });
     await expect(form.getByLabel('Domain')).toHaveValue(HEALTHY);
-    await expect(form.getByLabel('Platform')).toHaveValue('zuora-ses');
+    await expect(form.getByLabel('Platform')).toHaveValue('zuora');
   });
 
   test('the propagation panel compares the authoritative answer with each resolver', async ({ page, appSession }) => {

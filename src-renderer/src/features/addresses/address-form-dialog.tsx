@@ -14,7 +14,7 @@ import {
 import { KeptDialog } from '../../ui/kept-dialog';
 import { useEffect, useRef, useState, type FormEvent } from 'react';
 import type { AddressView, AuthKind, Environment, Security } from '../../../../src-preload/contract';
-import { platformEnvironments } from '../../../../src-preload/contract/platform-ses';
+import { platformConnection, platformEnvironments } from '../../../../src-preload/contract/platform-ses';
 import { useChannelQuery } from '../../api/hooks';
 import type { ChannelError } from '../../api/channel-error';
 import { assertNever } from '../../app/assert-never';
@@ -68,6 +68,13 @@ function AddressForm({ mode, onSaved }: Pick<AddressFormDialogProps, 'mode' | 'o
   const platform = draft.platform === '' ? platforms.defaultId : draft.platform;
   // The environments this platform offers, by its own names (Zuora's API Sandbox and others).
   const platformList = useChannelQuery('platforms:list', {});
+  // A platform that connects an identity (Zuora's advanced SMTP) has no SMTP credentials to add here: the wizard connects it.
+  const smtpPlatformLabels = Object.fromEntries(
+    Object.entries(platforms.labels).filter(([id]) => {
+      const data = platformList.data?.find((p) => p.id === id);
+      return data === undefined || platformConnection(data) === 'smtp-credentials' || id === platform;
+    }),
+  );
   const platformData = platformList.data?.find((p) => p.id === platform);
   const environmentChoices: Partial<Record<Environment, string>> =
     platformData === undefined ? environmentLabels : Object.fromEntries(platformEnvironments(platformData).map((e) => [e.id, e.label]));
@@ -181,7 +188,7 @@ function AddressForm({ mode, onSaved }: Pick<AddressFormDialogProps, 'mode' | 'o
               <Input value={draft.address} onChange={(_e, d) => set('address', d.value)} inputMode="email" autoComplete="off" spellCheck={false} />
             </Field>
             <Field label="Platform" required {...fieldProps('platform')}>
-              <LabelSelect value={platform} labels={platforms.labels} onChange={(value) => set('platform', value)} />
+              <LabelSelect value={platform} labels={smtpPlatformLabels} onChange={(value) => set('platform', value)} />
             </Field>
             <Field label="Environment" required {...fieldProps('environment')}>
               <LabelSelect value={draft.environment} labels={environmentChoices as Record<Environment, string>} onChange={(value) => set('environment', value)} />

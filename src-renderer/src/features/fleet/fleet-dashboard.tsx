@@ -184,7 +184,9 @@ export function FleetDashboard({ addresses }: { readonly addresses: readonly Add
       ) : null}
       <LiveStatus message={message} />
       {tableOpen ? <ServerRotation rows={rows} /> : null}
-      <div className={styles.scroll} hidden={!tableOpen} id="fleet-table">
+      {/* Drawn only when opened: folded, its rows would be a second copy of every address in the page (and 200 rows of work on first view). */}
+      {tableOpen ? (
+      <div className={styles.scroll} id="fleet-table">
         <table className={styles.table} aria-label="Every address">
           <thead>
             <tr>
@@ -228,6 +230,7 @@ export function FleetDashboard({ addresses }: { readonly addresses: readonly Add
           </tbody>
         </table>
       </div>
+      ) : null}
     </section>
   );
 }
