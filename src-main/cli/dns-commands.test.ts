@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { closedUdpPort } from '../testing/closed-ports';
 import { useTestDns } from '../testing/dns-fixture';
 import { rr } from '../testing/dns-zone';
 import { runCliCaptured, type CliRun } from '../testing/cli-run';
@@ -65,6 +66,15 @@ describe('relayproof check', () => {
     const { stdout } = await cli(['check', 'broken.test', '--platform', 'zendesk', '--dns-server', server()]);
     expect(stdout).toMatch(/^broken\.test \(zendesk, route connector\) — \d+ required items? fails?/u);
     expect(stdout).toMatch(/✗ .*DMARC/u);
+  });
+
+  it('a required record that could not be read is said to be unchecked, not failing, in the Checklist view\'s words', async () => {
+    const silent = `127.0.0.1:${await closedUdpPort()}`;
+    const { code, stdout } = await cli(['check', 'healthy.test', '--platform', 'zendesk', '--dns-server', silent]);
+    expect(code).toBe(1);
+    const headline = stdout.split('\n')[0] ?? '';
+    expect(headline).toMatch(/^healthy\.test \(zendesk, route connector\) — \d+ required items could not be checked\. 0 passed, /u);
+    expect(headline).not.toMatch(/items? fails?\b/u);
   });
 
   it('passes the required items of a healthy domain', async () => {

@@ -4,6 +4,7 @@
  * the same code as the app; `--dns-server` picks the resolvers.
  */
 import { checklistInputSchema, type CheckInputField, type CheckItem, type ChecklistReport } from '../../src-preload/contract/checks-schemas';
+import { verdictOf } from '../../src-preload/contract/checklist-verdict';
 import { checkSpf } from '../checks/spf';
 import { renderSpfTree } from '../checks/spf-tree';
 import { resolverFromSpecs } from '../dns/resolver';
@@ -115,8 +116,8 @@ export async function runCheckCommand(args: readonly string[], io: CliIo, openSe
       ...(limits === null ? {} : { sendingLimits: limits }),
     });
   } else {
-    const c = report.counts;
-    printText(io, `${report.domain} (${report.platform}, route ${report.route}) — ${report.ok ? 'nothing required fails' : `${report.blocking.length} required ${report.blocking.length === 1 ? 'item fails' : 'items fail'}`}: ${c.pass} pass, ${c.warn} warn, ${c.fail} fail, ${c.error} error, ${c['needs-input']} need input, ${c['not-needed']} not needed\n\n`);
+    // The app's words for the same verdict: a required item that could not be read is not said to fail.
+    printText(io, `${report.domain} (${report.platform}, route ${report.route}) — ${verdictOf(report).sentence}\n\n`);
     for (const item of report.items) {
       const level = item.requirement.level === 'required' ? '' : ` [${item.requirement.level}]`;
       printText(io, `${MARK[item.status]} ${item.title}${level}: ${visibleText(item.summary)}\n`);
