@@ -26,6 +26,9 @@ test.describe('fleet dashboard', () => {
 
     // The table is folded until asked for, and opened from the keyboard.
     const toggle = fleet.getByRole('button', { name: 'Sort, filter and select addresses' });
+    // Folded means nothing of it on the page: no filter bar, no second row per address.
+    await expect(fleet.getByLabel('Filter addresses')).toHaveCount(0);
+    await expect(fleet.getByRole('table', { name: 'Every address' })).toHaveCount(0);
     await toggle.focus();
     await page.keyboard.press('Enter');
     await expect(fleet.getByRole('button', { name: 'Hide the fleet table' })).toHaveAttribute('aria-expanded', 'true');

@@ -156,7 +156,9 @@ export function FleetDashboard({ addresses }: { readonly addresses: readonly Add
           {tableOpen ? 'Hide the fleet table' : 'Sort, filter and select addresses'}
         </Button>
       </div>
-      <div className={styles.bar} hidden={!tableOpen}>
+      {/* Only with the table: a flex bar ignores the hidden attribute, so it is not drawn at all while folded. */}
+      {tableOpen ? (
+      <div className={styles.bar}>
         <Input aria-label="Filter addresses" placeholder="Filter by address, domain, server…" value={text} onChange={(_, d) => setText(d.value)} />
         <Select aria-label="Show state" value={state} onChange={(_, d) => setState(d.value)}>
           <option value="">Every state</option>
@@ -173,6 +175,7 @@ export function FleetDashboard({ addresses }: { readonly addresses: readonly Add
           Export selected
         </Button>
       </div>
+      ) : null}
       {progress.running ? (
         <div>
           <Text id="fleet-progress-label">

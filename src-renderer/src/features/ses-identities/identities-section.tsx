@@ -81,13 +81,16 @@ export function IdentitiesSection({ removable = false, onStatus }: { readonly re
               return (
                 <TableRow key={identity.id} data-identity-id={identity.id}>
                   <TableCell>
-                    <Link href={identityStatusHref(identity.id)} className={styles.value}>
-                      {identity.value}
-                    </Link>
-                    <Text as="p" size={200} className={styles.secondary}>
-                      {kindLabels[identity.kind]}
-                      {identity.kind === 'domain' ? ` · ${identity.dkimTokens.length === 0 ? 'no DKIM tokens yet' : `${identity.dkimTokens.length} DKIM CNAMEs`}` : ''}
-                    </Text>
+                    {/* One block: a table cell lays its children out in a row, which ran the name into its kind. */}
+                    <div>
+                      <Link href={identityStatusHref(identity.id)} className={styles.value}>
+                        {identity.value}
+                      </Link>
+                      <Text as="p" size={200} className={styles.secondary}>
+                        {kindLabels[identity.kind]}
+                        {identity.kind === 'domain' ? ` · ${identity.dkimTokens.length === 0 ? 'no DKIM tokens yet' : `${identity.dkimTokens.length} DKIM CNAMEs`}` : ''}
+                      </Text>
+                    </div>
                   </TableCell>
                   <TableCell>{environmentLabel(platform, identity.environment)}</TableCell>
                   <TableCell>
