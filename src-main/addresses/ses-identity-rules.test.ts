@@ -211,7 +211,7 @@ describe('which From addresses an identity covers', () => {
     ['contact@other.com', email.id, 'address'],
     ['contact@OTHER.com', email.id, 'address'],
   ])('%s is covered by %s (%s)', (from, id, how) => {
-    expect(coveredFrom(all, from)).toMatchObject({ covered: true, how, verified: true, identity: { id } });
+    expect(coveredFrom(all, from, { rules })).toMatchObject({ covered: true, how, verified: true, identity: { id } });
   });
 
   it.each([
@@ -220,15 +220,51 @@ describe('which From addresses an identity covers', () => {
     ['Contact@other.com', 'only in letter case'],
     ['not-an-address', 'not an email address'],
   ])('%s is not covered (%s)', (from, words) => {
-    const result = coveredFrom(all, from);
+    const result = coveredFrom(all, from, { rules });
     expect(result.covered).toBe(false);
     expect(result.message).toContain(words);
   });
 
   it('an identity still Pending covers the address but is not verified, and says Zuora sends only from verified identities', () => {
-    const result = coveredFrom(all, 'billing@third.com');
+    const result = coveredFrom(all, 'billing@third.com', { rules });
     expect(result).toMatchObject({ covered: true, verified: false });
     expect(result.message).toContain('Zuora sends only from verified identities');
+  });
+});
+
+describe('which From addresses an identity covers, per environment (verification groups)', () => {
+  const prod = identity('domain', 'yourcompany.com', 'success', { environment: 'production' });
+  const dev = identity('email', 'billing@yourcompany.com', 'pending', { environment: 'developer-sandbox' });
+
+  it('a domain verified in Production does not cover a Developer or Central Sandbox From, and says where it is and what to add', () => {
+    for (const environment of ['developer-sandbox', 'central-sandbox'] as const) {
+      const result = coveredFrom([prod], 'contact@yourcompany.com', { rules, environment });
+      expect(result).toMatchObject({ covered: false, elsewhere: [{ identity: { id: prod.id } }] });
+      expect(result.message).toContain('is in Production');
+      expect(result.message).toContain('Add yourcompany.com as a domain identity in');
+    }
+  });
+
+  it('a domain verified in Production covers an API Sandbox From (the two share verifications)', () => {
+    expect(coveredFrom([prod], 'contact@yourcompany.com', { rules, environment: 'sandbox' })).toMatchObject({ covered: true, verified: true, identity: { id: prod.id } });
+    expect(coveredFrom([prod], 'contact@yourcompany.com', { rules, environment: 'production' })).toMatchObject({ covered: true, verified: true });
+  });
+
+  it('in Developer Sandbox only its group counts: the pending email identity there, not the verified domain in Production', () => {
+    const result = coveredFrom([prod, dev], 'billing@yourcompany.com', { rules, environment: 'central-sandbox' });
+    expect(result).toMatchObject({ covered: true, verified: false, identity: { id: dev.id }, covering: [{ identity: { id: dev.id } }] });
+    expect(result.message).toContain('still Pending in Developer Sandbox');
+  });
+
+  it('without an environment, each covering identity is named with its environment, and the environments none serves are said', () => {
+    const result = coveredFrom([prod, dev], 'billing@yourcompany.com', { rules });
+    expect(result).toMatchObject({ covered: true, verified: true, identity: { id: prod.id } });
+    if (!result.covered) throw new Error('covered');
+    expect(result.covering.map((c) => c.identity.environment)).toEqual(['production', 'developer-sandbox']);
+    expect(result.message).toContain('verified in Production (verification shared with API Sandbox)');
+    expect(result.message).toContain('the email identity billing@yourcompany.com, still Pending in Developer Sandbox');
+    const prodOnly = coveredFrom([prod], 'billing@yourcompany.com', { rules });
+    expect(prodOnly.message).toContain('Not covered in Developer Sandbox or Central Sandbox');
   });
 });
 

@@ -151,7 +151,7 @@ export const COMMANDS: readonly CliCommand[] = [
   {
     name: 'check',
     summary: 'The SPF/DKIM/DMARC/MX/PTR checklist judged for the platform\'s sending route',
-    synopsis: 'DOMAIN [--platform P] [--route connector|direct|ses] [--relay-selector S]... [--selector S]... [--ip IP] [--smtp-host H] [--helo NAME] [--forward-to ADDR] [--from ADDR] [--dns-server HOST:PORT]...',
+    synopsis: 'DOMAIN [--platform P] [--route connector|direct|ses] [--relay-selector S]... [--selector S]... [--ip IP] [--smtp-host H] [--helo NAME] [--forward-to ADDR] [--from ADDR [--environment ENV]] [--dns-server HOST:PORT]...',
     details: 'With the records to publish; exit 0 when nothing required on the route fails.',
     options: [
       { name: 'platform', value: 'P', choices: PLATFORMS, help: 'The SaaS platform that sends for the domain' },
@@ -163,6 +163,7 @@ export const COMMANDS: readonly CliCommand[] = [
       { name: 'helo', value: 'NAME', help: 'The name your mail server greets with (EHLO)' },
       { name: 'forward-to', value: 'ADDR', help: "Where mail to the address is forwarded (the platform's support address)" },
       { name: 'from', value: 'ADDR', help: 'zuora-ses: which saved SES identity covers this From address (exit 1 when none does)' },
+      { name: 'environment', value: 'ENV', choices: ENVIRONMENTS, help: 'With --from: the Zuora environment that sends (only identities it shares verifications with count)' },
       DNS_SERVER,
     ],
   },

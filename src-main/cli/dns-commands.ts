@@ -1,14 +1,9 @@
 /**
- * `relayproof check DOMAIN` (the whole checklist) and `relayproof spf DOMAIN` (the SPF
- * tree and, with --ip, the verdict a receiving server would reach). Both go through
- * the same code as the app; `--dns-server` picks the resolvers.
+ * `relayproof check DOMAIN`: the whole checklist, through the same code as the app;
+ * `--dns-server` picks the resolvers. (`relayproof spf` is spf-command.ts.)
  */
-import { checklistInputSchema, type CheckInputField, type CheckItem, type ChecklistReport } from '../../src-preload/contract/checks-schemas';
+import { checklistInputSchema, type CheckInputField, type ChecklistReport } from '../../src-preload/contract/checks-schemas';
 import { verdictOf } from '../../src-preload/contract/checklist-verdict';
-import { checkSpf } from '../checks/spf';
-import { renderSpfTree } from '../checks/spf-tree';
-import { resolverFromSpecs } from '../dns/resolver';
-import { withRunMemo } from '../dns/run-memo';
 import { visibleText } from '../../src-preload/contract/visible-text';
 import { describeIssues } from '../app/input-issues';
 import type { Services } from '../services';
@@ -16,23 +11,12 @@ import { cliOperationId, EXIT, parseOptions, printJson, printText, reportError, 
 import { parseConfig } from './command-table';
 import { sendingLimitsForHost } from './platform-guidance';
 import { sendingLimitLines } from '../providers/platform-text';
-import { coverageText, coveredFrom } from './identity-commands';
+import { coverageFor, coverageJson, coverageText } from './identity-commands';
 import { SES_PLATFORM_ID } from '../../src-preload/contract/ses-identities';
-
-const MARK: Record<CheckItem['status'], string> = { pass: '✓', warn: '!', fail: '✗', pending: '…', error: '?', 'needs-input': '✎', 'not-needed': '–' };
-
-function oneDomain(positionals: readonly string[], usage: string): string {
-  const [domain] = positionals;
-  if (domain === undefined || positionals.length !== 1) throw new UsageError(usage);
-  return domain;
-}
-
-function asStrings(value: unknown): string[] {
-  return Array.isArray(value) ? value.filter((v): v is string => typeof v === 'string') : typeof value === 'string' ? [value] : [];
-}
+import { asStrings, MARK, oneDomain } from './spf-command';
 
 export const CHECK_USAGE =
-  'Usage: relayproof check DOMAIN [--platform P] [--route connector|direct|ses] [--relay-selector S]... [--selector S]... [--ip IP] [--smtp-host H] [--helo NAME] [--forward-to ADDR] [--dns-server HOST:PORT]... [--json]';
+  'Usage: relayproof check DOMAIN [--platform P] [--route connector|direct|ses] [--relay-selector S]... [--selector S]... [--ip IP] [--smtp-host H] [--helo NAME] [--forward-to ADDR] [--from ADDR [--environment ENV]] [--dns-server HOST:PORT]... [--json]';
 
 export async function runCheckCommand(args: readonly string[], io: CliIo, openServices: () => Pick<Services, 'store' | 'createDispatcher'>): Promise<ExitCode> {
   const options = parseOptions(
@@ -53,9 +37,11 @@ export async function runCheckCommand(args: readonly string[], io: CliIo, openSe
     helo?: string;
     'forward-to'?: string;
     from?: string;
+    environment?: string;
   };
   const domain = oneDomain(options.positionals, CHECK_USAGE);
   if (values.from !== undefined && values.platform !== SES_PLATFORM_ID) throw new UsageError(`--from says which SES identity covers a From address: it needs --platform ${SES_PLATFORM_ID}.\n${CHECK_USAGE}`);
+  if (values.environment !== undefined && values.from === undefined) throw new UsageError(`--environment says where --from must be covered: give --from too.\n${CHECK_USAGE}`);
   const services = openServices();
   const dnsServers = asStrings(values['dns-server']);
   // Zuora advanced SMTP: the DKIM tokens saved on the domain's identity, unless given (the three CNAMEs SES looks for).
@@ -88,11 +74,13 @@ export async function runCheckCommand(args: readonly string[], io: CliIo, openSe
   // A platform that warns about mailbox services' limits (Zuora's bulk invoice runs), for the service --smtp-host belongs to.
   const limits = values.platform !== undefined && typeof values['smtp-host'] === 'string' ? await sendingLimitsForHost(values.platform, values['smtp-host'], io.env) : null;
   // Zuora sends only from a verified identity that covers the From address (its saved identities, no DNS needed).
-  const coverage = values.from === undefined ? null : coveredFrom(services.store.listSesIdentities(), values.from);
+  // Only the identities of --environment's verification group count (Zuora shares verifications within a group only).
+  const coverage = values.from === undefined ? null : await coverageFor(services, values.from, values.environment, io, values.json === true);
+  if (typeof coverage === 'number') return coverage;
   const fromOk = coverage === null || (coverage.covered && coverage.verified);
   if (values.json === true) {
     printJson(io, {
-      ...(coverage === null ? {} : { from: coverage.covered ? { covered: true, verified: coverage.verified, identityId: coverage.identity.id, identity: coverage.identity.value, how: coverage.how, message: coverage.message } : { covered: false, message: coverage.message } }),
+      ...(coverage === null ? {} : { from: coverageJson(coverage, values.environment) }),
       domain: report.domain,
       platform: report.platform,
       route: report.route,
@@ -143,52 +131,3 @@ const NEEDS_FLAG: Readonly<Record<CheckInputField, string>> = {
   forwardingAddress: '--forward-to',
   smtpHost: '--smtp-host',
 };
-
-export async function runSpfCommand(args: readonly string[], io: CliIo, openServices: () => Services): Promise<ExitCode> {
-  const usage = 'Usage: relayproof spf DOMAIN [--ip IP] [--sender ADDR] [--helo NAME] [--dns-server HOST:PORT]... [--json]';
-  const options = parseOptions(args, parseConfig('spf'), true);
-  const values = options.values as { json?: boolean; 'dns-server'?: string[]; ip?: string; sender?: string; helo?: string };
-  const positionals = options.positionals;
-  const domain = oneDomain(positionals, usage);
-  const checked = checklistInputSchema.safeParse({
-    domain,
-    ...(typeof values.ip === 'string' ? { sendingIp: values.ip } : {}),
-    ...(typeof values.sender === 'string' ? { sender: values.sender } : {}),
-    ...(typeof values.helo === 'string' ? { heloName: values.helo } : {}),
-  });
-  if (!checked.success) throw new UsageError(describeIssues(checked.error.issues));
-  const given = asStrings(values['dns-server']);
-  const made = resolverFromSpecs(given.length > 0 ? given : openServices().store.settings().dnsServers);
-  if ('errors' in made) throw new UsageError(made.errors.join(' '));
-  const ip = checked.data.sendingIp;
-  const item = await checkSpf({
-    domain: checked.data.domain,
-    // One answer per question for the whole run: the verdict reuses what the tree fetched.
-    resolver: withRunMemo(made.resolver),
-    client: ip === undefined ? undefined : { ip, sender: checked.data.sender, helo: checked.data.heloName },
-  });
-  const details = item.evidence.details?.kind === 'spf' ? item.evidence.details : null;
-  const verdict = details?.verdict ?? null;
-  const valid = item.status === 'pass' || item.status === 'warn';
-  const ok = valid && (ip === undefined || verdict?.result === 'pass');
-  if (values.json === true) {
-    printJson(io, {
-      domain: checked.data.domain,
-      status: item.status,
-      summary: item.summary,
-      record: details?.record ?? null,
-      lookups: details?.lookups ?? null,
-      tree: details?.tree ?? null,
-      ...(ip !== undefined ? { result: verdict?.result ?? null, verdict } : {}),
-      findings: item.findings,
-      fix: item.fix ?? null,
-    });
-  } else {
-    printText(io, `${MARK[item.status]} SPF for ${checked.data.domain}: ${visibleText(item.summary)}\n`);
-    if (details?.tree) for (const line of renderSpfTree(details.tree)) printText(io, `  ${visibleText(line)}\n`);
-    if (details) printText(io, `  DNS lookups: ${details.lookups.total} of ${details.lookups.limit}; void lookups: ${details.lookups.void} of ${details.lookups.voidLimit}\n`);
-    if (verdict !== null) printText(io, `\nVerdict for ${verdict.ip}: ${verdict.result} — ${visibleText(verdict.explanation)}\n`);
-    if (!valid && item.fix !== undefined) item.fix.steps.forEach((step, n) => printText(io, `  ${n + 1}. ${visibleText(step)}\n`));
-  }
-  return ok ? EXIT.ok : EXIT.checkFailed;
-}

@@ -147,6 +147,31 @@ describe('relayproof address add --platform zuora-ses', () => {
     expect(json<{ sesIdentities: unknown[] }>(await runCliCaptured(['address', 'list', '--json'], dir)).sesIdentities).toEqual([]);
   });
 
+  it('check --from --environment counts only identities of that environment\u2019s verification group; without it, says where each is', async () => {
+    const dir = freshDir();
+    const added = json<{ identity: SesIdentity }>(
+      await runCliCaptured(['address', 'add', '--platform', 'zuora-ses', '--identity', 'domain', '--address', 'yourcompany.test', '--environment', 'production', '--work-email-domain-confirmed', '--dkim-token', T1, '--dkim-token', T2, '--dkim-token', T3, '--json'], dir),
+    );
+    await runCliCaptured(['address', 'verify-identity', added.identity.id, '--state', 'success'], dir);
+    const check = (more: string[]) => runCliCaptured(['check', 'yourcompany.test', '--platform', 'zuora-ses', '--from', 'billing@yourcompany.test', ...more, '--dns-server', dnsServer(), '--json'], dir);
+
+    const developer = await check(['--environment', 'developer-sandbox']);
+    expect(developer.code).toBe(1);
+    const devFrom = json<{ from: { covered: boolean; environment: string; elsewhere: Array<{ environment: string }>; message: string } }>(developer).from;
+    expect(devFrom).toMatchObject({ covered: false, environment: 'developer-sandbox', elsewhere: [{ environment: 'production' }] });
+    expect(devFrom.message).toContain('No identity in Developer Sandbox covers billing@yourcompany.test');
+
+    const apiSandbox = json<{ from: { covered: boolean; verified: boolean; identityEnvironment: string } }>(await check(['--environment', 'sandbox'])).from;
+    expect(apiSandbox).toMatchObject({ covered: true, verified: true, identityEnvironment: 'production' });
+
+    const anywhere = await runCliCaptured(['check', 'yourcompany.test', '--platform', 'zuora-ses', '--from', 'billing@yourcompany.test', '--dns-server', dnsServer()], dir);
+    expect(anywhere.stdout).toContain('verified in Production (verification shared with API Sandbox)');
+    expect(anywhere.stdout).toContain('Not covered in Developer Sandbox or Central Sandbox');
+
+    const noFrom = await runCliCaptured(['check', 'yourcompany.test', '--platform', 'zuora-ses', '--environment', 'sandbox', '--dns-server', dnsServer()], dir);
+    expect(noFrom.code).toBe(2);
+  });
+
   it('a zuora-ses entry saved with SMTP fields before identities existed still lists, with what to do', async () => {
     const dir = freshDir();
     const legacy = {

@@ -16,7 +16,10 @@ import {
   type Coverage,
   type SesIdentity,
 } from '../../src-preload/contract/ses-identities';
-import { environmentLabel, type Platform } from '../../src-preload/contract/providers';
+import { join } from 'node:path';
+import { environmentLabel, platformSchema, type Platform } from '../../src-preload/contract/providers';
+import { findResourcesDir } from '../app/resources-dir';
+import { readJsonResource } from '../app/json-resource';
 import { environmentSchema } from '../../src-preload/contract/environments';
 import type { ChannelInput, ChannelName, ChannelResult } from '../../src-preload/contract';
 import type { Dispatcher } from '../rpc/dispatch';
@@ -238,4 +241,25 @@ export function coverageText(coverage: Coverage): string {
   return `${coverage.covered ? (coverage.verified ? '✓' : '…') : '✗'} From: ${coverage.message}`;
 }
 
-export { coveredFrom };
+/**
+ * `check --from [--environment ENV]`: the coverage judged with the platform's verification
+ * groups (an identity in Production does not cover a Developer Sandbox From).
+ */
+export async function coverageFor(services: Pick<Services, 'store'>, from: string, environment: string | undefined, io: CliIo, json: boolean): Promise<Coverage | ExitCode> {
+  const env = environment === undefined ? undefined : environmentSchema.safeParse(environment);
+  if (env !== undefined && !env.success) throw new UsageError(`--environment is production, sandbox, developer-sandbox or central-sandbox, not "${environment ?? ''}".`);
+  // The platform file alone: `check` builds no platforms channel (it loads only what the checklist needs).
+  const file = join(findResourcesDir(), 'platforms', `${SES_PLATFORM_ID}.json`);
+  const platform = await readJsonResource(file, platformSchema);
+  if (!platform.ok) return reportError(io, json, { code: 'internal', message: `The platform data for ${SES_PLATFORM_ID} cannot be read: ${platform.problems.join('; ')}`, hint: 'Reinstall Relayproof.' });
+  return coveredFrom(services.store.listSesIdentities(), from, { rules: sesRulesOf(platform.value), environment: env?.data });
+}
+
+/** The coverage as `check --json` gives it: each covering identity with the environment it is in. */
+export function coverageJson(coverage: Coverage, environment: string | undefined): Record<string, unknown> {
+  const one = (c: { identity: SesIdentity; how: string; verified: boolean }) => ({ identityId: c.identity.id, identity: c.identity.value, how: c.how, verified: c.verified, environment: c.identity.environment });
+  const scope = environment === undefined ? {} : { environment };
+  return coverage.covered
+    ? { covered: true, ...scope, verified: coverage.verified, identityId: coverage.identity.id, identity: coverage.identity.value, identityEnvironment: coverage.identity.environment, how: coverage.how, covering: coverage.covering.map(one), message: coverage.message }
+    : { covered: false, ...scope, elsewhere: coverage.elsewhere.map(one), message: coverage.message };
+}

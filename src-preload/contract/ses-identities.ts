@@ -304,9 +304,58 @@ export function checkIdentity(candidate: IdentityCandidate, saved: readonly Save
 // ---------------------------------------------------------------------------
 // Coverage of From addresses
 
+export type CoverageHow = 'address' | 'domain' | 'subdomain';
+
+/** An identity that would let Zuora send from the address, and where it is verified. */
+export interface CoveringIdentity {
+  readonly identity: SesIdentity;
+  readonly how: CoverageHow;
+  readonly verified: boolean;
+}
+
 export type Coverage =
-  | { readonly covered: true; readonly identity: SesIdentity; readonly how: 'address' | 'domain' | 'subdomain'; readonly verified: boolean; readonly message: string }
-  | { readonly covered: false; readonly message: string };
+  | {
+      readonly covered: true;
+      /** The best of `covering`: verified before pending, an email identity before the domain. */
+      readonly identity: SesIdentity;
+      readonly how: CoverageHow;
+      readonly verified: boolean;
+      /** Every identity that covers the address in the environment asked about (all environments when none was). */
+      readonly covering: readonly CoveringIdentity[];
+      readonly message: string;
+    }
+  | {
+      readonly covered: false;
+      /** Identities that cover the address in environments that do not share verifications with the one asked about. */
+      readonly elsewhere: readonly CoveringIdentity[];
+      readonly message: string;
+    };
+
+/** Where Zuora would send from: the platform's environments (their verification groups) and, optionally, one of them. */
+export interface CoverageScope {
+  readonly rules: Pick<SesRules, 'environments'>;
+  /** Undefined: any environment, and the answer says which environment each covering identity is in. */
+  readonly environment?: Environment | undefined;
+}
+
+function labelIn(rules: Pick<SesRules, 'environments'>, environment: Environment): string {
+  return rules.environments.find((e) => e.id === environment)?.label ?? environmentLabel(undefined, environment);
+}
+
+/** "Production", or "Production (verification shared with API Sandbox)". */
+function whereVerified(rules: Pick<SesRules, 'environments'>, environment: Environment): string {
+  const group = verificationGroupOf(rules, environment);
+  const mates = rules.environments.filter((e) => e.verificationGroup === group && e.id !== environment).map((e) => e.label);
+  return mates.length === 0 ? labelIn(rules, environment) : `${labelIn(rules, environment)} (verification shared with ${mates.join(' and ')})`;
+}
+
+function identityWords(c: CoveringIdentity): string {
+  return c.how === 'address' ? `the email identity ${c.identity.value}` : c.how === 'domain' ? `the domain identity ${c.identity.value}` : `the domain identity ${c.identity.value} (a subdomain of it)`;
+}
+
+function stateWord(identity: SesIdentity): string {
+  return identity.verification.state === 'success' ? 'verified' : identity.verification.state === 'failed' ? 'Failed' : 'still Pending';
+}
 
 /**
  * Which identity lets Zuora send from `from` (seed, "Notes and limitations": an email
@@ -315,48 +364,82 @@ export type Coverage =
  * as stored (lower case): Amazon SES does not promise to fold the case of a local part,
  * so `Billing@` is reported as not covered by `billing@`, with the reason. A verified
  * identity wins over one still pending; an email identity over the domain.
+ *
+ * An identity covers only the environments of its verification group (seed: Production
+ * and API Sandbox share verifications, Developer and Central Sandbox do not share them
+ * with those): a domain verified in Production does not let a Developer Sandbox tenant
+ * send. With `scope.environment` only that group counts, and identities elsewhere are
+ * named as such; without it, every covering identity is named with its environment.
  */
-export function coveredFrom(identities: readonly SesIdentity[], from: string): Coverage {
+export function coveredFrom(identities: readonly SesIdentity[], from: string, scope: CoverageScope): Coverage {
+  const { rules, environment } = scope;
   const text = from.trim();
   const at = text.lastIndexOf('@');
   const domain = at > 0 ? asciiDomain(text.slice(at + 1)) : null;
-  if (domain === null) return { covered: false, message: `${from} is not an email address, so no identity can cover it.` };
+  if (domain === null) return { covered: false, elsewhere: [], message: `${from} is not an email address, so no identity can cover it.` };
   const local = text.slice(0, at);
   const address = `${local}@${domain}`;
+  const group = environment === undefined ? null : verificationGroupOf(rules, environment);
+  const inScope = (i: SesIdentity) => environment === undefined || (group !== null && verificationGroupOf(rules, i.environment) === group);
   const rank = (i: SesIdentity) => (i.verification.state === 'success' ? 0 : 1);
-  const candidates: Array<{ identity: SesIdentity; how: 'address' | 'domain' | 'subdomain' }> = [];
+  const matches: CoveringIdentity[] = [];
   for (const identity of identities) {
-    if (identity.kind === 'email' && identity.value === address) candidates.push({ identity, how: 'address' });
-    if (identity.kind === 'domain' && domain === identity.value) candidates.push({ identity, how: 'domain' });
-    if (identity.kind === 'domain' && domain.endsWith(`.${identity.value}`)) candidates.push({ identity, how: 'subdomain' });
+    const verified = identity.verification.state === 'success';
+    if (identity.kind === 'email' && identity.value === address) matches.push({ identity, how: 'address', verified });
+    if (identity.kind === 'domain' && domain === identity.value) matches.push({ identity, how: 'domain', verified });
+    if (identity.kind === 'domain' && domain.endsWith(`.${identity.value}`)) matches.push({ identity, how: 'subdomain', verified });
   }
-  candidates.sort((a, b) => rank(a.identity) - rank(b.identity) || (a.how === 'address' ? -1 : 0) - (b.how === 'address' ? -1 : 0));
-  const best = candidates[0];
+  matches.sort((a, b) => rank(a.identity) - rank(b.identity) || (a.how === 'address' ? -1 : 0) - (b.how === 'address' ? -1 : 0));
+  const covering = matches.filter((m) => inScope(m.identity));
+  const elsewhere = matches.filter((m) => !inScope(m.identity));
+  const best = covering[0];
   if (best !== undefined) {
-    const verified = best.identity.verification.state === 'success';
-    const what =
-      best.how === 'address' ? `the email identity ${best.identity.value}` : best.how === 'domain' ? `the domain identity ${best.identity.value}` : `the domain identity ${best.identity.value} (a subdomain of it)`;
+    const inWords = environment === undefined ? '' : ` in ${labelIn(rules, environment)}`;
+    const head = best.verified
+      ? `${address} is covered${inWords} by ${identityWords(best)}, verified in ${whereVerified(rules, best.identity.environment)}.`
+      : `${address} would be covered${inWords} by ${identityWords(best)}, but it is ${stateWord(best.identity)} in ${whereVerified(rules, best.identity.environment)}: Zuora sends only from verified identities.`;
+    const others = covering.slice(1).map((c) => `${identityWords(c)}, ${stateWord(c.identity)} in ${labelIn(rules, c.identity.environment)}`);
+    // Without an environment, name the environments none of the identities serves: a sandbox tenant there cannot send from the address.
+    const servedGroups = new Set(covering.map((c) => verificationGroupOf(rules, c.identity.environment)));
+    const unserved = environment === undefined ? rules.environments.filter((e) => !servedGroups.has(e.verificationGroup)).map((e) => e.label) : [];
     return {
       covered: true,
       identity: best.identity,
       how: best.how,
-      verified,
-      message: verified
-        ? `${address} is covered by ${what}, verified.`
-        : `${address} would be covered by ${what}, but it is ${best.identity.verification.state === 'failed' ? 'Failed' : 'still Pending'} in Zuora: Zuora sends only from verified identities.`,
+      verified: best.verified,
+      covering,
+      message: [
+        head,
+        ...(others.length === 0 ? [] : [`Also: ${others.join('; ')}.`]),
+        ...(unserved.length === 0 ? [] : [`Not covered in ${unserved.join(' or ')}: no identity there, and it does not share verifications with the environments above.`]),
+      ].join(' '),
     };
   }
-  const caseOnly = identities.find((i) => i.kind === 'email' && i.value.toLowerCase() === address.toLowerCase());
-  if (caseOnly !== undefined) {
-    return { covered: false, message: `${address} differs from the email identity ${caseOnly.value} only in letter case; send from exactly ${caseOnly.value}, or add the identity as you send from it.` };
+  const firstElsewhere = elsewhere[0];
+  if (environment !== undefined && firstElsewhere !== undefined) {
+    const here = labelIn(rules, environment);
+    const mates = rules.environments.filter((e) => e.verificationGroup === group && e.id !== environment).map((e) => e.label);
+    const there = [...new Set(elsewhere.map((c) => labelIn(rules, c.identity.environment)))];
+    return {
+      covered: false,
+      elsewhere,
+      message: `No identity in ${here} covers ${address}: ${identityWords(firstElsewhere)} is in ${there.join(' and ')}, whose verifications ${here} does not share. Add ${firstElsewhere.identity.value} as a ${firstElsewhere.identity.kind} identity in ${here}${mates.length === 0 ? '' : ` (or ${mates.join(' or ')}, which shares verifications with it)`} and verify it there${firstElsewhere.identity.kind === 'domain' ? ': its three DKIM CNAMEs there are a set of their own' : ''}.`,
+    };
   }
-  const sameDomainEmails = identities.filter((i) => i.kind === 'email' && identityDomain(i) === domain).map((i) => i.value);
+  const scoped = identities.filter(inScope);
+  const where = environment === undefined ? '' : ` in ${labelIn(rules, environment)}`;
+  const caseOnly = scoped.find((i) => i.kind === 'email' && i.value.toLowerCase() === address.toLowerCase());
+  if (caseOnly !== undefined) {
+    return { covered: false, elsewhere, message: `${address} differs from the email identity ${caseOnly.value} only in letter case; send from exactly ${caseOnly.value}, or add the identity as you send from it.` };
+  }
+  const sameDomainEmails = scoped.filter((i) => i.kind === 'email' && identityDomain(i) === domain).map((i) => i.value);
   return {
     covered: false,
+    elsewhere,
     message:
       sameDomainEmails.length > 0
-        ? `No identity covers ${address}: an email identity allows only its own address (${sameDomainEmails.join(', ')}). Add ${address} as an email identity, or verify the domain ${domain}.`
-        : `No identity covers ${address}: add it as an email identity, or verify its domain ${domain} as a domain identity.`,
+        ? `No identity${where} covers ${address}: an email identity allows only its own address (${sameDomainEmails.join(', ')}). Add ${address} as an email identity, or verify the domain ${domain}.`
+        : `No identity${where} covers ${address}: add it as an email identity, or verify its domain ${domain} as a domain identity.`,
   };
 }
 
