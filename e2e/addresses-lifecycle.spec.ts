@@ -135,7 +135,7 @@ test.describe('address lifecycle', () => {
     // Just created: the secret was saved, never rotated.
     await expect(row).toContainText('saved today');
     await expect(row).not.toContainText('rotated today');
-    await expect(row).toContainText('Not tested yet');
+    await expect(row).toContainText('Connection not tested yet');
     await expect(row).toContainText('Sandbox');
     await expect(row).toContainText('Custom');
     await expect(row).toContainText('every 90 days (Settings default)');

@@ -21,7 +21,7 @@ test.describe('fleet dashboard', () => {
     const { domain, addresses } = await fleetOf(page);
     await page.reload();
     const fleet = page.getByRole('region', { name: 'All addresses' });
-    await expect(fleet.getByRole('list', { name: 'Addresses by state' })).toContainText('unverified');
+    await expect(fleet.getByRole('list', { name: 'Addresses by state' })).toContainText('never checked');
     await expect(fleet.getByRole('list', { name: 'Addresses per mail server' })).toContainText('127.0.0.1:1:');
 
     // The table is folded until asked for, and opened from the keyboard.

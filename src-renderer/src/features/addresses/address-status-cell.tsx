@@ -3,6 +3,7 @@ import type { AddressView } from '../../../../src-preload/contract';
 import type { LendingSettings } from '../../../../src-preload/contract/lending';
 import { assertNever } from '../../app/assert-never';
 import { routeHref } from '../../app/routes';
+import { connectionTestLabels } from '../../../../src-preload/contract/state-labels';
 import { useVisuallyHiddenStyles } from '../../ui/visually-hidden';
 import { blockerShortLabels, secretNoun, stateOf } from './address-status';
 
@@ -76,20 +77,20 @@ export function AddressStatusCell({ address, onEnterSecret, settings }: AddressS
           case 'untested':
             return (
               <Badge appearance="tint" color="informative" className={styles.badge}>
-                Not tested yet
+                {connectionTestLabels['never-tested']}
               </Badge>
             );
           case 'last-test-passed':
             return (
               <Badge appearance="tint" color="success" className={styles.badge}>
-                Last test passed
+                {connectionTestLabels.passed}
               </Badge>
             );
           case 'last-test-blocked':
             return (
               <>
                 <Badge appearance="tint" color="warning" className={styles.badge}>
-                  Passed here, not platform-ready
+                  {connectionTestLabels['passed-here-only']}
                 </Badge>
                 <Text size={200} className={styles.reason} data-testid="address-blockers">
                   {state.blockers.map((b) => blockerShortLabels[b.code]).join('; ')}
@@ -99,7 +100,7 @@ export function AddressStatusCell({ address, onEnterSecret, settings }: AddressS
           case 'last-test-failed':
             return (
               <Badge appearance="tint" color="danger" className={styles.badge}>
-                Last test failed
+                {connectionTestLabels.failed}
               </Badge>
             );
           default:

@@ -17,6 +17,7 @@ import {
 } from '@fluentui/react-components';
 import type { AddressView } from '../../../../src-preload/contract';
 import type { LendingSettings } from '../../../../src-preload/contract/lending';
+import { connectionTestLabel } from '../../../../src-preload/contract/state-labels';
 import { addressForms } from './address-forms';
 import { environmentLabels, securityShortLabels } from './address-labels';
 import { usePlatformNaming } from '../../api/use-platforms';
@@ -115,13 +116,13 @@ export function AddressesTable(props: AddressesTableProps) {
               <TableCell>
                 {a.lastTest === null ? (
                   <Text size={200} className={styles.secondary}>
-                    Never tested
+                    {connectionTestLabel(null)}
                   </Text>
                 ) : (
                   <span className={styles.stack} data-last-test={!a.lastTest.ok ? 'fail' : a.lastTest.blockers.length > 0 ? 'blocked' : 'pass'}>
                     <LocalTime iso={a.lastTest.at} />
                     <Text size={200} className={styles.secondary}>
-                      {!a.lastTest.ok ? 'Failed' : a.lastTest.blockers.length > 0 ? 'Passed here only' : 'Passed'}: {a.lastTest.summary}
+                      {connectionTestLabel(a.lastTest)}: {a.lastTest.summary}
                     </Text>
                   </span>
                 )}

@@ -9,6 +9,7 @@ import { useQueryClient } from '@tanstack/react-query';
 import { useEffect, useMemo, useState } from 'react';
 import type { AddressView } from '../../../../src-preload/contract';
 import { fleetEventSchema, type FleetEvent } from '../../../../src-preload/contract/fleet-schemas';
+import { addressStandingLabels, addressStandings } from '../../../../src-preload/contract/state-labels';
 import { channelKey, useChannelQuery } from '../../api/hooks';
 import { useOperationRun } from '../../api/use-operation-run';
 import { LiveStatus } from '../../ui/live-status';
@@ -136,7 +137,7 @@ export function FleetDashboard({ addresses }: { readonly addresses: readonly Add
       <ul className={styles.counts} aria-label="Addresses by state">
         {counts.map((c) => (
           <li key={c.state}>
-            <Text weight="semibold">{c.count}</Text> {c.state}
+            <Text weight="semibold">{c.count}</Text> {addressStandingLabels[c.state].toLowerCase()}
           </li>
         ))}
       </ul>
@@ -162,9 +163,9 @@ export function FleetDashboard({ addresses }: { readonly addresses: readonly Add
         <Input aria-label="Filter addresses" placeholder="Filter by address, domain, server…" value={text} onChange={(_, d) => setText(d.value)} />
         <Select aria-label="Show state" value={state} onChange={(_, d) => setState(d.value)}>
           <option value="">Every state</option>
-          {['failed', 'stale', 'pending', 'unverified', 'verified'].map((s) => (
+          {addressStandings.map((s) => (
             <option key={s} value={s}>
-              {s}
+              {addressStandingLabels[s]}
             </option>
           ))}
         </Select>
@@ -215,7 +216,7 @@ export function FleetDashboard({ addresses }: { readonly addresses: readonly Add
                   <input type="checkbox" className={styles.check} aria-label={`Select ${r.address}`} checked={selected.has(r.id)} onChange={() => toggle(r.id)} />
                 </td>
                 <td className={styles.cell}>
-                  {r.state}
+                  {addressStandingLabels[r.state]}
                   {r.throttled ? ' (server was busy)' : ''}
                 </td>
                 <th className={styles.cell} scope="row">

@@ -5,12 +5,13 @@
  */
 import type { AddressStatus, AddressView } from '../../../../src-preload/contract';
 import type { FleetEvent, FleetRun } from '../../../../src-preload/contract/fleet-schemas';
+import { addressStanding, addressStandings, type AddressStanding } from '../../../../src-preload/contract/state-labels';
 
 export interface FleetRow {
   readonly id: string;
   readonly address: string;
-  /** verified, pending, failed, stale, unverified (never checked). */
-  readonly state: string;
+  /** The address's verdict, as the Status view says it (the contract's addressStanding). */
+  readonly state: AddressStanding;
   readonly platform: string;
   readonly environment: string;
   readonly domain: string;
@@ -34,7 +35,7 @@ export interface FleetFilter {
 }
 
 /** Worst first, so sorting by state puts what needs attention on top. */
-const STATE_ORDER = ['failed', 'stale', 'pending', 'unverified', 'verified'];
+const STATE_ORDER: readonly string[] = addressStandings;
 
 export function fleetRows(addresses: readonly AddressView[], statuses: readonly AddressStatus[], now: Date, throttled: ReadonlySet<string> = new Set()): FleetRow[] {
   const byId = new Map(statuses.map((s) => [s.address.id, s] as const));
@@ -44,7 +45,8 @@ export function fleetRows(addresses: readonly AddressView[], statuses: readonly 
     return {
       id: a.id,
       address: a.address,
-      state: status?.status.overall ?? 'unverified',
+      // No status yet: nothing has looked at it. The last connection test counts as in the Status view.
+      state: status === undefined ? 'never-checked' : addressStanding(status.status, a.lastTest),
       platform: a.platform,
       environment: a.environment,
       domain: a.address.slice(a.address.lastIndexOf('@') + 1).toLowerCase(),
@@ -57,8 +59,8 @@ export function fleetRows(addresses: readonly AddressView[], statuses: readonly 
   });
 }
 
-export function countByState(rows: readonly FleetRow[]): { readonly state: string; readonly count: number }[] {
-  return STATE_ORDER.map((state) => ({ state, count: rows.filter((r) => r.state === state).length })).filter((c) => c.count > 0);
+export function countByState(rows: readonly FleetRow[]): { readonly state: AddressStanding; readonly count: number }[] {
+  return addressStandings.map((state) => ({ state, count: rows.filter((r) => r.state === state).length })).filter((c) => c.count > 0);
 }
 
 /** "smtp.office365.com:587: 37 addresses, 2 failing", most addresses first. */

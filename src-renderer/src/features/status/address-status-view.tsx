@@ -17,7 +17,7 @@ import { BounceOpen } from './bounce-open';
 import { EmlOpen } from './eml-open';
 import { ExportReport } from './export-report';
 import { HistorySection } from './history-section';
-import { ItemStateChip } from './item-state-chip';
+import { VerdictChip } from './item-state-chip';
 import { MailboxForm } from './mailbox-form';
 import { MessageProofCard } from './message-proof-card';
 import { ReceiptProgress } from './receipt-progress';
@@ -27,7 +27,7 @@ import { WindowTimeline } from './window-timeline';
 import { StatusItemCard } from './status-item-card';
 import { FallbackSendingNote } from './fallback-sending-note';
 import { PlatformStatusLink } from './platform-status-link';
-import { awaitingInput, checklistHref, countdownSentence, formatTime, groupLabels, groupOrder, itemWarnings, overallLabel, remainingMs, statusHref } from './status-format';
+import { addressVerdictLabel, awaitingInput, checklistHref, countdownSentence, formatTime, groupLabels, groupOrder, itemStateLabels, remainingMs, statusHref } from './status-format';
 import { useFocusTitleWhen, useInvalidateVerification, useNow, useRecheckRun, useSendRun, useVerificationStatus, type MoveFocus } from './use-verification';
 import { provedByEml, recheckMessage, sendMessage } from './verification-runs';
 
@@ -99,7 +99,6 @@ function AddressStatusBody({ status }: { readonly status: AddressStatus }) {
   const saved = useChannelQuery('addresses:list', {}).data?.find((a) => a.id === address.id);
   const lastTest = saved?.lastTest ?? null;
   const blockers = lastTest?.blockers ?? [];
-  const warned = status.status.items.some((i) => itemWarnings(i).length > 0) || blockers.length > 0;
   const recipientHint =
     address.mailbox === null
       ? `Empty: sent to ${address.address} itself. No mailbox is set up, so open the received message as .eml beside this.`
@@ -129,16 +128,16 @@ function AddressStatusBody({ status }: { readonly status: AddressStatus }) {
       <section className={card.card} aria-labelledby="verdict-heading" data-testid="status-verdict">
         <div className={styles.verdict}>
           <h2 id="verdict-heading" className={card.heading}>
-            Verdict: {overallLabel(status.status)}
+            Verdict: {addressVerdictLabel(status.status, lastTest)}
           </h2>
-          <ItemStateChip state={status.status.overall} overall warning={warned} label={overallLabel(status.status)} />
+          <VerdictChip view={status.status} lastTest={lastTest} />
         </div>
         <Text as="p" className={card.secondary}>
           {counts.verified} of {total} item{total === 1 ? '' : 's'} verified
-          {counts.failed > 0 ? ` · ${counts.failed} failed` : ''}
-          {counts.stale > 0 ? ` · ${counts.stale} changed since verified` : ''}
-          {counts.pending > 0 ? ` · ${counts.pending} pending` : ''}
-          {counts.unverified > 0 ? ` · ${counts.unverified} not checked yet` : ''}.
+          {counts.failed > 0 ? ` · ${counts.failed} ${itemStateLabels.failed.toLowerCase()}` : ''}
+          {counts.stale > 0 ? ` · ${counts.stale} ${itemStateLabels.stale.toLowerCase()}` : ''}
+          {counts.pending > 0 ? ` · ${counts.pending} ${itemStateLabels.pending.toLowerCase()}` : ''}
+          {counts.unverified > 0 ? ` · ${counts.unverified} ${itemStateLabels.unverified.toLowerCase()}` : ''}.
         </Text>
         <FallbackSendingNote platformId={address.platform} settingUp={status.status.overall !== 'verified'} className={card.secondary} />
         {counts.failed > 0 ? <PlatformStatusLink platformId={address.platform} className={card.secondary} /> : null}

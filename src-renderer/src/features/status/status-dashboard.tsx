@@ -2,8 +2,9 @@ import { Link, makeStyles, Table, TableBody, TableCell, TableHeader, TableHeader
 import type { AddressStatus } from '../../../../src-preload/contract';
 import { environmentLabels } from '../addresses/address-labels';
 import { usePlatformNaming } from '../../api/use-platforms';
-import { ItemStateChip } from './item-state-chip';
-import { itemWarnings, overallLabel, statusHref } from './status-format';
+import { useChannelQuery } from '../../api/hooks';
+import { ItemChip, ItemStateChip, VerdictChip } from './item-state-chip';
+import { statusHref } from './status-format';
 import { LocalTime } from '../../ui/local-time';
 
 const useStyles = makeStyles({
@@ -18,6 +19,8 @@ const useStyles = makeStyles({
 export function StatusDashboard({ statuses }: { readonly statuses: readonly AddressStatus[] }) {
   const styles = useStyles();
   const platforms = usePlatformNaming();
+  // The last connection test is part of the verdict (passed here only is never a plain "Verified"), as in the address's own view.
+  const lastTests = new Map((useChannelQuery('addresses:list', {}).data ?? []).map((a) => [a.id, a.lastTest] as const));
   return (
     <div className={styles.scroller}>
       <Table aria-label="Verification status of every address" className={styles.table}>
@@ -45,7 +48,7 @@ export function StatusDashboard({ statuses }: { readonly statuses: readonly Addr
                 </div>
               </TableCell>
               <TableCell data-testid="overall">
-                <ItemStateChip state={s.status.overall} overall warning={s.status.items.some((i) => itemWarnings(i).length > 0)} label={overallLabel(s.status)} />
+                <VerdictChip view={s.status} lastTest={lastTests.get(s.address.id) ?? null} />
               </TableCell>
               <TableCell>
                 {s.status.worst === null ? (
@@ -53,7 +56,7 @@ export function StatusDashboard({ statuses }: { readonly statuses: readonly Addr
                 ) : (
                   <div className={styles.stack}>
                     <Text>{s.status.worst.title}</Text>
-                    <ItemStateChip state={s.status.worst.state} />
+                    <WorstChip status={s} />
                   </div>
                 )}
               </TableCell>
@@ -69,4 +72,12 @@ export function StatusDashboard({ statuses }: { readonly statuses: readonly Addr
 
 function nextCheckEmpty(s: AddressStatus): string {
   return s.status.overall === 'verified' ? 'Not needed (all verified)' : 'On demand (Re-check now)';
+}
+
+/** The worst item in the words of its own card (needs input, not decided, ...), else its bare state. */
+function WorstChip({ status }: { readonly status: AddressStatus }) {
+  const worst = status.status.worst;
+  if (worst === null) return null;
+  const item = status.status.items.find((i) => i.id === worst.id);
+  return item === undefined ? <ItemStateChip state={worst.state} /> : <ItemChip item={item} />;
 }

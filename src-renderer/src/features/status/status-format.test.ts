@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { SendEmailResult } from '../../../../src-preload/contract';
 import type { MessageProof } from '../../../../src-preload/contract/verification-schemas';
-import { awaitingInput, checklistHref, countdownSentence, formatDelay, formatDuration, isUndecided, itemWarnings, overallLabel, remainingMs, toBase64 } from './status-format';
+import { awaitingInput, checklistHref, countdownSentence, formatDelay, formatDuration, isUndecided, itemWarnings, remainingMs, toBase64 } from './status-format';
 import { idleSend, provedByEml, receiptStage, recheckReducer, idleRecheck, sendMessage, sendReducer, type SendRunState } from './verification-runs';
 
 describe('status wording', () => {
@@ -117,12 +117,5 @@ describe('one verdict across views', () => {
     expect(awaitingInput({ checkedAt: '2026-11-23T06:00:00.000Z', lastError: { at: T, message: 'Enter…', needsInput } })).toBeNull();
     expect(awaitingInput({ checkedAt: T, lastError: { at: T, message: 'The resolver timed out.' } })).toBeNull();
     expect(awaitingInput({ checkedAt: null, lastError: null })).toBeNull();
-  });
-
-  it('the address reads "Not fully checked yet" once some items are verified and others never checked', () => {
-    const counts = { unverified: 2, pending: 0, verified: 8, failed: 0, stale: 0 };
-    expect(overallLabel({ overall: 'unverified', counts })).toBe('Not fully checked yet');
-    expect(overallLabel({ overall: 'unverified', counts: { ...counts, verified: 0 } })).toBe('Not checked yet');
-    expect(overallLabel({ overall: 'failed', counts })).toBe('Failed');
   });
 });

@@ -3,29 +3,15 @@
  * times in the admin's locale and time zone (Intl), and the link into the checklist
  * for a DNS item. Pure, so it is tested on its own.
  */
-import type { ItemGroup, ItemStateName, StatusItem, StatusView } from '../../../../src-preload/contract/verification-schemas';
+import type { ItemGroup } from '../../../../src-preload/contract/verification-schemas';
 import { routeHref } from '../../app/routes';
 import { formatTimeOr } from '../../ui/time-format';
 
 // The same question the report asks (one verdict in every view).
 export { awaitingInput, isUndecided } from '../../../../src-preload/contract/verification-schemas';
 
-export const itemStateLabels: Readonly<Record<ItemStateName, string>> = {
-  unverified: 'Not checked yet',
-  pending: 'Pending',
-  verified: 'Verified',
-  failed: 'Failed',
-  stale: 'Stale',
-};
-
-/** What the state means for the whole address (dashboard, heading). */
-export const overallLabels: Readonly<Record<ItemStateName, string>> = {
-  unverified: 'Not checked yet',
-  pending: 'Pending',
-  verified: 'Verified',
-  failed: 'Failed',
-  stale: 'Changed since verified',
-};
+// The contract's words for every state (the CLI and the report use the same ones).
+export { addressVerdictLabel, itemLabel, itemStateLabels, itemWarnings } from '../../../../src-preload/contract/state-labels';
 
 export const groupOrder: readonly ItemGroup[] = ['connection', 'delivery', 'authentication', 'dns', 'forwarding'];
 
@@ -105,20 +91,4 @@ export function toBase64(bytes: Uint8Array): string {
   const slice = 0x8000;
   for (let i = 0; i < bytes.length; i += slice) binary += String.fromCharCode(...bytes.subarray(i, i + slice));
   return btoa(binary);
-}
-
-/**
- * The warnings behind a verified item (the checklist's `warn`, e.g. a DKIM key published
- * as TXT where the platform wants a CNAME): verified, but not without something to fix.
- */
-export function itemWarnings(item: Pick<StatusItem, 'status'>): string[] {
-  const s = item.status;
-  if (s.state !== 'verified') return [];
-  return s.evidence.facts.filter((f) => f.label === 'Warning').map((f) => f.value);
-}
-
-
-/** The address's overall word: "Not fully checked yet" once some items are verified and others never checked. */
-export function overallLabel(view: Pick<StatusView, 'overall' | 'counts'>): string {
-  return view.overall === 'unverified' && view.counts.verified > 0 ? 'Not fully checked yet' : overallLabels[view.overall];
 }

@@ -5,9 +5,8 @@ import { isDnsItemId } from '../../../../src-preload/contract/verification-schem
 import { DetailsList } from '../../ui/details-list';
 import { LocalTime } from '../../ui/local-time';
 import { DnsText } from '../checklist/dns-text';
-import { StatusChip } from '../checklist/status-chip';
-import { ItemStateChip } from './item-state-chip';
-import { awaitingInput, countdownSentence, formatDuration, isUndecided, itemWarnings, remainingMs } from './status-format';
+import { ItemChip } from './item-state-chip';
+import { awaitingInput, countdownSentence, formatDuration, isUndecided, itemLabel, itemWarnings, remainingMs } from './status-format';
 
 export type ViewItem = StatusView['items'][number];
 
@@ -88,7 +87,7 @@ export function StatusItemCard({ item, now, checklistHref, input = null, failure
         <h3 id={titleId} className={styles.title}>
           {item.title}
         </h3>
-        {asks !== null && s.state === 'unverified' ? <StatusChip status="needs-input" /> : <ItemStateChip state={s.state} warning={warnings.length > 0} undecided={isUndecided(item)} />}
+        <ItemChip item={item} />
       </div>
       {asks !== null && s.state === 'unverified' ? (
         <Text as="p" className={styles.paragraph} data-testid="item-needs-input">
@@ -97,7 +96,7 @@ export function StatusItemCard({ item, now, checklistHref, input = null, failure
       ) : s.state === 'unverified' ? (
         <Text as="p" className={styles.secondary}>
           {!isUndecided(item)
-            ? `Not checked yet. ${unverifiedHint(item)}`
+            ? `${itemLabel(item)}. ${unverifiedHint(item)}`
             : `Checked, but not decided yet: the check could not run to the end (see below). ${unverifiedHint(item)}`}
         </Text>
       ) : (

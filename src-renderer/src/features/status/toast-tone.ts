@@ -7,7 +7,8 @@
 import type { VerificationChange } from '../../../../src-preload/contract';
 import type { ItemStateName } from '../../../../src-preload/contract/verification-schemas';
 import { assertNever } from '../../app/assert-never';
-import { itemStateLabels, overallLabels } from './status-format';
+import { addressStandingLabels } from '../../../../src-preload/contract/state-labels';
+import { itemStateLabels } from './status-format';
 
 export type ToastIntent = 'success' | 'warning' | 'error' | 'info';
 
@@ -47,7 +48,8 @@ export function toastTone(change: Pick<VerificationChange, 'address' | 'overall'
   const failed = worse.filter((t) => t.to === 'failed');
   const shown = changed.slice(0, MAX_LINES).map((t) => `${t.title}: ${itemStateLabels[t.from]} → ${itemStateLabels[t.to]}`);
   const lines = changed.length > MAX_LINES ? [...shown, `and ${changed.length - MAX_LINES} more`] : shown;
-  const overall = `Overall: ${overallLabels[change.overall]}.`;
+  // The change comes from a check that just ran: an address still unverified is not fully checked, never "never checked".
+  const overall = `Overall: ${addressStandingLabels[change.overall === 'unverified' ? 'not-fully-checked' : change.overall]}.`;
   const items = (n: number) => `${n} item${n === 1 ? '' : 's'}`;
 
   if (worse.length > 0) {
