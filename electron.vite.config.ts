@@ -2,6 +2,7 @@ import { resolve } from 'node:path';
 import { defineConfig } from 'electron-vite';
 import react from '@vitejs/plugin-react';
 import { precompress } from './src-main/dev/precompress';
+import { preloadFirstView } from './src-main/dev/preload-first-view';
 
 // Three targets: main (Electron entry + the CLI, which never imports electron),
 // preload (CommonJS: a sandboxed preload cannot be ESM) and the renderer.
@@ -17,6 +18,10 @@ export default defineConfig({
           index: resolve(__dirname, 'src-main/index.ts'),
           cli: resolve(__dirname, 'src-main/cli/cli.ts'),
         },
+        // The plain field rules (`spf` checks its arguments with them, without zod) in a chunk
+        // of their own: left to itself, the bundler put them in the chunk that carries zod and
+        // the contract's field schemas, and the command loaded and built those anyway.
+        output: { codeSplitting: { groups: [{ name: 'plain-fields', test: /src-preload[\\/]contract[\\/](plain-fields|hidden-characters)\.ts$/u }] } },
       },
     },
   },
@@ -37,7 +42,8 @@ export default defineConfig({
       minify: true,
       rollupOptions: { input: { index: resolve(__dirname, 'src-renderer/index.html') } },
     },
-    // .br/.gz beside each asset, for browser mode's server to send as they are.
-    plugins: [react(), precompress()],
+    // The app's chunks are preloaded from index.html, beside the small entry that imports
+    // them; .br/.gz beside each asset, for browser mode's server to send as they are.
+    plugins: [react(), preloadFirstView(['/src-renderer/src/app/app.tsx']), precompress()],
   },
 });

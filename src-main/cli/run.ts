@@ -56,7 +56,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<ExitCo
       case 'spf':
         // With --dns-server the command needs no services (they give only the saved DNS
         // servers), so it does not load the composition root at all.
-        return await (await import('./dns-commands')).runSpfCommand(rest, io, givesDnsServer(rest) ? servicesNotLoaded('spf') : await servicesOpener(io));
+        return await (await import('./spf-command')).runSpfCommand(rest, io, givesDnsServer(rest) ? servicesNotLoaded('spf') : await servicesOpener(io));
       case 'smtp':
         // The SMTP channels alone (settings, reply catalogue, the connection-test path), not the composition root.
         return await (await import('./smtp-commands')).runSmtpCommand(rest, io, await smtpServicesOpener(io));

@@ -5,7 +5,8 @@
 import { getServers } from 'node:dns';
 import { readFileSync } from 'node:fs';
 import { isIP } from 'node:net';
-import { hiddenCharacterProblem } from '../../src-preload/contract/fields';
+// hidden-characters, not fields: fields builds the contract's zod schemas, which `spf` never needs.
+import { hiddenCharacterProblem } from '../../src-preload/contract/hidden-characters';
 import type { DnsServerAddress } from './transport';
 
 export const DNS_PORT = 53;

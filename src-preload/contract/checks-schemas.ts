@@ -7,6 +7,7 @@ import { z } from 'zod';
 import { dnsLookupSchema, dnsRecordTypeSchema, dnsServerSpecSchema, resolverDescriptionSchema } from './dns-schemas';
 import { ipAddressSchema, refuseHidden, safeText } from './fields';
 import { GENERIC_PLATFORM_ID, platformIdSchema } from './platform-vocabulary';
+import { DOMAIN_NAME_MAX, DOMAIN_NAME_MESSAGE, DOMAIN_NAME_PATTERN, DOMAIN_TOO_LONG_MESSAGE } from './plain-fields';
 import { dmarcReportNumbersSchema } from './reports';
 import { routeIdSchema } from './route-ids';
 
@@ -320,17 +321,15 @@ export type CheckItem = z.infer<typeof checkItemSchema>;
 // ---------------------------------------------------------------------------
 // Checklist
 
-/** A domain name as typed: letters, digits, hyphens, underscores; IDN accepted. */
+/** A domain name as typed: letters, digits, hyphens, underscores; IDN accepted (plain-fields.ts's checkDomainName is the same rule without zod). */
 export const domainNameSchema = z
   .string()
   // Before trim: String#trim would silently drop U+FEFF and U+2028 and accept the rest.
   .superRefine(refuseHidden('The domain'))
   .trim()
   .toLowerCase()
-  .max(253)
-  .regex(/^(?=.{1,253}\.?$)(?:[\p{L}\p{N}_](?:[\p{L}\p{N}_-]{0,61}[\p{L}\p{N}])?\.)+[\p{L}\p{N}-]{2,63}\.?$/u, {
-    message: 'Enter a domain such as example.com.',
-  })
+  .max(DOMAIN_NAME_MAX, { message: DOMAIN_TOO_LONG_MESSAGE })
+  .regex(DOMAIN_NAME_PATTERN, { message: DOMAIN_NAME_MESSAGE })
   .transform((d) => d.replace(/\.$/u, ''));
 
 export const selectorSchema = z

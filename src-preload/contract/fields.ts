@@ -11,6 +11,7 @@ import { z } from 'zod';
 // The refused characters and their names: hidden-characters.ts (no zod, for the CLI's
 // escaping); the rules below build on them.
 import { hiddenCharacterProblem } from './hidden-characters';
+import { IP_ADDRESS_MESSAGE, tooLongMessage } from './plain-fields';
 
 export { C0_CONTROL_NAMES, codePointLabel, HIDDEN_CHARACTER_NAMES, hiddenCharacterProblem, invisibleCharacterName } from './hidden-characters';
 
@@ -31,7 +32,7 @@ export function refuseHidden(label: string, rule: 'identifier' | 'free-text' = '
 export function safeText(label: string, max: number) {
   return z
     .string({ error: `${label} must be text.` })
-    .max(max, { message: `${label} is longer than ${max} characters.` })
+    .max(max, { message: tooLongMessage(label, max) })
     .superRefine(refuseHidden(label));
 }
 
@@ -150,9 +151,7 @@ export const ehloNameSchema = safeText('EHLO name', 253)
   });
 
 /** An IPv4 or IPv6 address, without port or brackets. */
-export const ipAddressSchema = z
-  .string({ error: 'Enter an IP address such as 192.0.2.25 or 2001:db8::25.' })
-  .refine((s) => isIPv4(s) || isIPv6(s), { message: 'Enter an IP address such as 192.0.2.25 or 2001:db8::25.' });
+export const ipAddressSchema = z.string({ error: IP_ADDRESS_MESSAGE }).refine((s) => isIPv4(s) || isIPv6(s), { message: IP_ADDRESS_MESSAGE });
 
 // ---------------------------------------------------------------------------
 // Connection settings
