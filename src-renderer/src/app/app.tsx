@@ -1,5 +1,7 @@
 import { FluentProvider } from '@fluentui/react-components';
 import { QueryClientProvider, type QueryClient } from '@tanstack/react-query';
+import { StrictMode } from 'react';
+import { createRoot } from 'react-dom/client';
 import { ApiProvider } from '../api/api-context';
 import type { ApiClient } from '../api/client';
 import { useSettings } from '../api/hooks';
@@ -18,6 +20,15 @@ export function App({ client, queryClient }: AppProps) {
         <ThemedShell />
       </QueryClientProvider>
     </ApiProvider>
+  );
+}
+
+/** Renders the app into `container` (the entry imports this once the first calls are out). */
+export function mountApp(container: HTMLElement, props: AppProps): void {
+  createRoot(container).render(
+    <StrictMode>
+      <App {...props} />
+    </StrictMode>,
   );
 }
 

@@ -1,6 +1,7 @@
 import { useQueryClient } from '@tanstack/react-query';
 import { useEffect } from 'react';
-import { STORE_CHANGES_CHANNEL, STORE_CHANGES_OPERATION_ID, storeChangeSchema, type ChannelName, type StoreChange } from '../../../src-preload/contract';
+import type { ChannelName } from '../../../src-preload/contract';
+import { STORE_CHANGES_CHANNEL, STORE_CHANGES_OPERATION_ID, storeChangeSchema, type StoreChange } from '../../../src-preload/contract/app';
 import { useApiClient } from '../api/api-context';
 import { channelKey } from '../api/hooks';
 import { assertNever } from './assert-never';

@@ -6,7 +6,7 @@ import {
   type AddressStatus,
   type RecheckEvent,
   type SendEmailEvent,
-} from '../../../../src-preload/contract';
+} from '../../../../src-preload/contract/verification';
 import { useApiClient } from '../../api/api-context';
 import type { ChannelError } from '../../api/channel-error';
 import { callChannel, channelKey } from '../../api/hooks';

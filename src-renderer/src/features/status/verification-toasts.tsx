@@ -1,6 +1,6 @@
 import { Link, Toast, ToastBody, Toaster, ToastTitle, useId, useToastController } from '@fluentui/react-components';
 import { useEffect, useState } from 'react';
-import { VERIFICATION_CHANGES_CHANNEL, VERIFICATION_CHANGES_OPERATION_ID, verificationChangeSchema, type VerificationChange } from '../../../../src-preload/contract';
+import { VERIFICATION_CHANGES_CHANNEL, VERIFICATION_CHANGES_OPERATION_ID, verificationChangeSchema, type VerificationChange } from '../../../../src-preload/contract/verification';
 import { useApiClient } from '../../api/api-context';
 import { statusHref } from './status-format';
 import { toastTone } from './toast-tone';
