@@ -63,6 +63,12 @@ it('blocklist and bounce load neither the Microsoft 365, IMAP, mail-authenticati
   }
 });
 
+it('spf with --dns-server loads neither zod nor any package it has no use for: it checks its arguments with the plain field rules', async () => {
+  // A refused --ip: the command module and everything it imports have loaded, and no DNS question leaves.
+  const { packages } = await loaded(['spf', 'example.com', '--ip', '192.0.2.999', '--dns-server', '127.0.0.1:9']);
+  expect(packages).toEqual(['dns2']);
+});
+
 it('the usage text, written without the escaping, is exactly what the escaping would print', async () => {
   const { stdout } = await loaded(['--help']);
   expect(stdout).toContain('Usage: relayproof <command>');
