@@ -128,7 +128,7 @@ function alive(pid) {
 }
 
 /** Runs `work` while holding a lock folder; a lock whose owner died is taken over. */
-function withLock(lockDir, label, work) {
+async function withLockAsync(lockDir, label, work) {
   mkdirSync(dirname(lockDir), { recursive: true });
   for (let waited = 0; ; waited += 1) {
     try {
@@ -146,7 +146,7 @@ function withLock(lockDir, label, work) {
   }
   writeFileSync(join(lockDir, 'pid'), String(process.pid));
   try {
-    return work();
+    return await work();
   } finally {
     rmSync(lockDir, { recursive: true, force: true });
   }
@@ -187,18 +187,49 @@ try {
     // Tests against a stale or missing build would prove nothing: stop here.
     const built = run('build', process.execPath, [join(root, 'node_modules', 'electron-vite', 'bin', 'electron-vite.js'), 'build', '--outDir', buildDir]);
     countStep('build', built);
-    if (built === 0) runSuites();
+    if (built === 0) await runSuites();
   }
 } finally {
   rmSync(work, { recursive: true, force: true });
   rmSync(buildDir, { recursive: true, force: true });
 }
 
-function runSuites() {
+/**
+ * Runs commands side by side, each one's output held back and printed whole when it
+ * ends (two interleaved logs are unreadable); resolves to their exit statuses in order.
+ */
+function runSideBySide(steps) {
+  return Promise.all(
+    steps.map(
+      ({ label, command, args }) =>
+        new Promise((done) => {
+          const chunks = [];
+          const child = spawn(command, args, { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
+          child.stdout.on('data', (chunk) => chunks.push(chunk));
+          child.stderr.on('data', (chunk) => chunks.push(chunk));
+          child.on('error', (error) => chunks.push(Buffer.from(`${error.message}\n`)));
+          child.on('close', (code) => {
+            console.log(`\n=== ${label}: ${[command, ...args].join(' ')}`);
+            process.stdout.write(Buffer.concat(chunks));
+            done(code ?? 1);
+          });
+        }),
+    ),
+  );
+}
+
+async function runSuites() {
+  // The type check and lint are single-threaded: on two cores they run side by side.
   // tsc -b writes its cache (node_modules/.cache/tsc) in place: one run at a time.
-  const typecheck = withLock(join(root, 'node_modules', '.cache', 'relayproof-typecheck.lock'), 'typecheck', () => run('typecheck', bin('tsc'), ['-b']));
+  const lock = join(root, 'node_modules', '.cache', 'relayproof-typecheck.lock');
+  const [typecheck, lint] = await withLockAsync(lock, 'typecheck', () =>
+    runSideBySide([
+      { label: 'typecheck', command: bin('tsc'), args: ['-b'] },
+      { label: 'lint', command: bin('eslint'), args: ['-c', 'src-main/dev/eslint.config.js', '--max-warnings', '0', 'src-main', 'src-preload', 'src-renderer', 'e2e'] },
+    ]),
+  );
   countStep('typecheck', typecheck);
-  countStep('lint', run('lint', bin('eslint'), ['-c', 'src-main/dev/eslint.config.js', '--max-warnings', '0', 'src-main', 'src-preload', 'src-renderer', 'e2e']));
+  countStep('lint', lint);
 
   // vitest
   const vitestJson = join(work, 'vitest.json');
