@@ -25,6 +25,7 @@ import {
   type RotationResult,
   type WizardDraft,
 } from '../../src-preload/contract';
+import { proceedStepOf } from '../../src-preload/contract/addresses-schemas';
 import type { PlatformId } from '../../src-preload/contract/platform-vocabulary';
 import type { ImapMailbox } from '../../src-preload/contract/verification-schemas';
 import { ClipboardUnavailableError, type SecretClipboard } from '../app/clipboard';
@@ -43,6 +44,7 @@ import { buildExport, identityRowRefusal, importRowRefusal, planIdentityImport, 
 import { SES_PLATFORM_ID, sesRulesOf } from '../../src-preload/contract/ses-identities';
 import { eventFor, eventsForUpdate, keychainRemovalDetail, lastTestOf, serverChanged, serverOf } from './lifecycle';
 import { notFoundAddress } from './not-found';
+import { proveContinuedStep } from './proceed-reason';
 
 export interface AddressServiceDeps {
   readonly store: AppStore;
@@ -341,7 +343,8 @@ export function createAddressService(deps: AddressServiceDeps): AddressService {
       const completed = store.setAddressStatus(id, { setup: 'complete', proceedReason }) ?? address;
       store.recordEvent(eventFor(completed, 'connected', `Finished connecting to ${await platformWord(completed.platform)} (${completed.environment}), sending through ${serverOf(completed)}.`));
       if (proceedReason !== null) {
-        store.recordEvent(eventFor(completed, 'continued-past-failure', `Continued although the connection test had not passed: “${proceedReason}”`));
+        const step = proceedStepOf(proceedReason) === 'verify' ? 'the verification email had not been accepted' : 'the connection test had not passed';
+        store.recordEvent(eventFor(completed, 'continued-past-failure', `Continued although ${step}: “${proceedReason}”`));
       }
       return ok(view(completed, has.ok ? has.value : null));
     },
@@ -380,6 +383,8 @@ export function createAddressService(deps: AddressServiceDeps): AddressService {
       // The new secret passed against the server as Settings describe it now (its pin, its DNS servers).
       bind(store, id, 'smtp', changedAt, ipsOf(report));
       store.recordEvent(eventFor(address, 'rotated', `Tested the new ${SECRET_WORDS[address.authKind]} against ${address.host}:${address.port} first (it signed in and may send as ${address.address}), then replaced the keychain entry.`));
+      // The stored secret now is the one that just signed in and may send as the address: a connection-test "continue anyway" is proven.
+      proveContinuedStep(store, id, 'test', `The rotated ${SECRET_WORDS[address.authKind]} signed in to ${address.host}:${address.port} and was allowed to send as ${address.address}`);
       return ok({ rotated: true, changedAt, report });
     },
 

@@ -48,7 +48,7 @@ function setup(loop: MailLoop): Setup {
   return { dir, keychain, open };
 }
 
-async function saveAddress(services: Services, loop: MailLoop, withMailbox: { password: string } | null, platform = 'generic'): Promise<string> {
+async function saveAddress(services: Services, loop: MailLoop, withMailbox: { password: string } | null, platform = 'generic', setup?: 'in-progress'): Promise<string> {
   const d = services.createDispatcher();
   const settings = await d.dispatch('settings:update', {
     patch: {
@@ -60,6 +60,7 @@ async function saveAddress(services: Services, loop: MailLoop, withMailbox: { pa
   const created = await d.dispatch('addresses:create', {
     fields: { address: SUPPORT, platform, environment: 'production', provider: 'custom', host: '127.0.0.1', port: loop.relay.port, security: 'starttls', username: SUPPORT, authKind: 'password', selectors: [] },
     secret: SUBMIT_SECRET,
+    ...(setup === undefined ? {} : { setup }),
   });
   if (!created.ok) throw new Error(created.error.message);
   const id = (created.value as { id: string }).id;
@@ -127,6 +128,32 @@ describe('verification channels', () => {
       expect(content).not.toContain(secret);
       expect(JSON.stringify(events)).not.toContain(secret);
     }
+  });
+
+  it('a verification email that arrives with SPF, DKIM and DMARC passing proves a "continue anyway" at the verification-email step: the reason and its blocker go, the history keeps both', async (ctx) => {
+    const loop = fixture.loop(ctx);
+    loop.relay.setBehaviour({ signers: [fixture.keys.acmeRelay] });
+    const services = setup(loop).open();
+    const id = await saveAddress(services, loop, { password: INBOX_PASSWORD }, 'generic', 'in-progress');
+    const d = services.createDispatcher();
+    const reason = 'Verification email not accepted: the inbox was not reachable from the office';
+    const completed = await d.dispatch('addresses:complete-setup', { id, proceedReason: reason });
+    if (!completed.ok) throw new Error(completed.error.message);
+
+    const sent = await d.dispatch('verification:send-email', { operationId: 'op_proceed01', addressId: id, waitSeconds: 15 });
+    if (!sent.ok) throw new Error(sent.error.message);
+    expect((sent.value as SendEmailResult).proof?.pass).toBe(true);
+    const listed = await d.dispatch('addresses:list', {});
+    if (!listed.ok) throw new Error(listed.error.message);
+    const row = (listed.value as Array<{ id: string; proceedReason: string | null; lastTest: { blockers: Array<{ code: string }> } | null }>).find((a) => a.id === id);
+    expect(row?.proceedReason).toBeNull();
+    expect(row?.lastTest?.blockers.map((b) => b.code)).not.toContain('continued-anyway');
+    const events = await d.dispatch('addresses:events', { addressId: id });
+    if (!events.ok) throw new Error(events.error.message);
+    const proven = (events.value as Array<{ kind: string; detail: string }>).find((e) => e.kind === 'continue-anyway-proven');
+    expect(proven?.detail).toContain('The verification email arrived');
+    expect(proven?.detail).toContain(reason);
+    expect((events.value as Array<{ kind: string }>).map((e) => e.kind)).toContain('continued-past-failure');
   });
 
   it("the verification email carries the platform's fixed-value headers (Zendesk) and checks them on arrival", async (ctx) => {

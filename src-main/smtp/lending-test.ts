@@ -18,6 +18,7 @@ import { fail, ok } from '../../src-preload/contract/result-values';
 import type { LoadCatalogueResult, ReplyCatalogue } from '../analyze/reply-catalogue';
 import { parseAddress } from '../addresses/address-check';
 import { lastTestOf } from '../addresses/lifecycle';
+import { proveContinuedStep } from '../addresses/proceed-reason';
 import { notFoundAddress } from '../addresses/not-found';
 import { testConnection } from './connection-test';
 import { diagnosisForPlatform } from '../analyze/platform-diagnosis';
@@ -28,7 +29,7 @@ import { bind, checkLending, ipsOf, refreshedAfterSignIn, sameSecret, withBindin
 import type { Vault } from '../vault/vault';
 import { unreadableResource } from '../app/json-resource';
 import type { LoadPlatformsResult } from '../providers/platforms';
-import type { ReadinessContext } from './platform-readiness';
+import { withPlatformReadiness, type ReadinessContext } from './platform-readiness';
 
 export interface SmtpTestDeps {
   readonly store: AppStore;
@@ -253,8 +254,20 @@ export function createSmtpTester(deps: SmtpTestDeps): SmtpTester {
     }
     if (!tested.ok) return tested;
     if (pinOnlyAt !== undefined && stoppedAtNewAddress(tested.value, pinOnlyAt)) return movedAddress(address.address, address.host, purpose, check, tested.value);
-    afterLending(addressId, purpose, check, tested.value);
-    return tested;
+    // The address's own sign-in passed (its stored secret, or the token of an OAuth 2.0 address): that proves a
+    // connection-test "continue anyway", so neither this report nor the last test it leaves carries that blocker.
+    let report = tested.value;
+    if (signedInAsPlatform(report) && (purpose === 'smtp' || address.authKind === 'oauth2')) {
+      const proven = proveContinuedStep(store, addressId, 'test', `A connection test with the stored ${purpose === 'smtp' ? 'secret' : 'token'} signed in to ${address.host}:${address.port}${report.sendAs?.accepted === true ? ` and was allowed to send as ${address.address}` : ''}`);
+      if (proven !== null) report = withPlatformReadiness(report, { ...readiness, proceedReason: null });
+    }
+    afterLending(addressId, purpose, check, report);
+    return report === tested.value ? tested : ok(report);
+  }
+
+  /** A test that passed and signed in (send-as too, when it was asked): what the platform's own sign-in would do. */
+  function signedInAsPlatform(report: ConnectionReport): boolean {
+    return report.ok && report.auth?.accepted === true && report.sendAs?.accepted !== false;
   }
 
   /** The certificate was refused at an address the secret never signed in at, after the DNS servers changed. */

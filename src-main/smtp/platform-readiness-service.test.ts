@@ -97,14 +97,47 @@ describe('a test that passes only on this workstation', () => {
     expect(stored?.lastTest?.blockers.map((b) => b.code)).toEqual(['host-not-public', 'certificate-not-public']);
   });
 
-  it('an address finished with "continue anyway" carries that blocker on every later test', async () => {
+  it('an address finished with "continue anyway" carries that blocker until a test with the stored secret passes; the history keeps both', async () => {
     const address = await createAddress('agent2@example.test', 'in-progress');
     const completed = await dispatcher.dispatch('addresses:complete-setup', { id: address.id, proceedReason: 'Port 587 is blocked from the office network' });
     if (!completed.ok) throw new Error(completed.error.message);
-    const report = await testStored(address.id, 'op_readiness_2');
+    // A stored secret the server refuses: the test fails, so nothing is proven and the reason stays.
+    const saved = await dispatcher.dispatch('vault:set-secret', { addressId: address.id, secret: 'not-the-Secret-1' });
+    if (!saved.ok) throw new Error(saved.error.message);
+    const failed = await testStored(address.id, 'op_readiness_2a');
+    expect(failed.ok).toBe(false);
+    expect(failed.blockers.map((b) => b.code)).toContain('continued-anyway');
+    expect(failed.blockers.find((b) => b.code === 'continued-anyway')?.message).toContain('Port 587 is blocked from the office network');
+    expect(services.store.getAddress(address.id)?.proceedReason).toBe('Port 587 is blocked from the office network');
+
+    const restored = await dispatcher.dispatch('vault:set-secret', { addressId: address.id, secret: SECRET });
+    if (!restored.ok) throw new Error(restored.error.message);
+    const report = await testStored(address.id, 'op_readiness_2b');
     expect(report.ok).toBe(true);
-    expect(report.blockers.map((b) => b.code)).toEqual(['host-not-public', 'certificate-not-public', 'continued-anyway']);
-    expect(report.blockers[2]?.message).toContain('Port 587 is blocked from the office network');
+    expect(report.blockers.map((b) => b.code)).toEqual(['host-not-public', 'certificate-not-public']);
+    // The addresses table and the Status view read the address and its last test.
+    const listed = await dispatcher.dispatch('addresses:list', {});
+    if (!listed.ok) throw new Error(listed.error.message);
+    const row = (listed.value as AddressView[]).find((a) => a.id === address.id);
+    expect(row?.proceedReason).toBeNull();
+    expect(row?.lastTest?.blockers.map((b) => b.code)).toEqual(['host-not-public', 'certificate-not-public']);
+    const history = await dispatcher.dispatch('addresses:events', { addressId: address.id });
+    if (!history.ok) throw new Error(history.error.message);
+    const kinds = (history.value as Array<{ kind: string; detail: string }>).map((e) => e.kind);
+    expect(kinds).toContain('continued-past-failure');
+    expect(kinds).toContain('continue-anyway-proven');
+    expect((history.value as Array<{ kind: string; detail: string }>).find((e) => e.kind === 'continue-anyway-proven')?.detail).toContain('Port 587 is blocked from the office network');
+  });
+
+  it('a passing connection test does not clear a reason given at the verification-email step', async () => {
+    const address = await createAddress('agent4@example.test', 'in-progress');
+    const reason = 'Verification email not accepted: the mailbox is not reachable from here';
+    const completed = await dispatcher.dispatch('addresses:complete-setup', { id: address.id, proceedReason: reason });
+    if (!completed.ok) throw new Error(completed.error.message);
+    const report = await testStored(address.id, 'op_readiness_4');
+    expect(report.ok).toBe(true);
+    expect(report.blockers.map((b) => b.code)).toContain('continued-anyway');
+    expect(services.store.getAddress(address.id)?.proceedReason).toBe(reason);
   });
 
   it('a test without a saved address never claims "continue anyway"', async () => {

@@ -13,8 +13,9 @@ import {
   type VerifyEmlResult,
 } from '../../src-preload/contract';
 import type { ConnectionReport } from '../../src-preload/contract/smtp-schemas';
-import type { ImapMailbox, Observation } from '../../src-preload/contract/verification-schemas';
+import type { ImapMailbox, MessageProof, Observation } from '../../src-preload/contract/verification-schemas';
 import { notFoundAddress } from '../addresses/not-found';
+import { proveContinuedStep } from '../addresses/proceed-reason';
 import { toMailauthResolver } from '../dns/mailauth-resolver';
 import type { LoadPlatformsResult } from '../providers/platforms';
 import { TOKEN_HEADER, verificationHeaders, verificationHeadersFor, type PerMessageHeaderFormat } from '../smtp/test-message';
@@ -238,7 +239,18 @@ export function createVerificationEmail(deps: VerificationEmailDeps, runs: RunCo
     }
     observations.push(...(await forwarded));
     const run = record(address, options.trigger, startedAt, observations, { message: proof, receipt: result.receipt });
+    if (proof !== null) provedDelivery(address, proof, `The verification email arrived in ${mailbox.username}'s mailbox`);
     return ok({ run, status: addressStatus(address), connection: result.report, proof, receipt: result.receipt, recipient, awaitingEml: false });
+  }
+
+  /**
+   * A message from the address that arrived with SPF, DKIM and DMARC passing proves what a
+   * verification-email "continue anyway" reason left open (addresses/proceed-reason.ts).
+   */
+  function provedDelivery(address: Address, proof: MessageProof, how: string): void {
+    const domain = domainOf(address.address);
+    if (!proof.pass || foreignMessageReason(proof, domain) !== null) return;
+    proveContinuedStep(store, address.id, 'verify', `${how} with SPF, DKIM and DMARC passing for ${domain}`);
   }
 
   function expectedHeadersFor(raw: Buffer, platformHeaders: readonly string[] | null, perMessageFormats: readonly PerMessageHeaderFormat[]): ReadonlyArray<string | ExpectedHeader> {
@@ -287,6 +299,7 @@ export function createVerificationEmail(deps: VerificationEmailDeps, runs: RunCo
       // A message of another domain is recorded with the reason, and proves nothing for this address.
       const observations = foreign?.scope === 'from' ? asForeign(proved, foreign.reason) : proved;
       const { value: run } = await exclusive(address.id, 'email', async () => record(address, options.trigger, startedAt, observations, { message: verified.value, receipt }));
+      provedDelivery(address, verified.value, 'A received message from the address was opened (.eml)');
       return ok({ proof: verified.value, run, status: addressStatus(address) });
     },
 

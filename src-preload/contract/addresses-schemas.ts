@@ -54,6 +54,17 @@ export const proceedReasonSchema = z
   .min(3, { message: 'Say in a few words why you continue although the test failed.' })
   .max(500, { message: 'Keep the reason under 500 characters.' });
 
+/**
+ * How the wizard words a reason given at its verification-email step (7); any other
+ * reason excused its connection test (step 4). Which step a reason excused decides which
+ * later pass proves it (a passing connection test, or a verification email that arrived).
+ */
+export const VERIFY_PROCEED_PREFIX = 'Verification email not accepted: ';
+export type ProceedStep = 'test' | 'verify';
+export function proceedStepOf(reason: string): ProceedStep {
+  return reason.startsWith(VERIFY_PROCEED_PREFIX) ? 'verify' : 'test';
+}
+
 export const lastTestSchema = z.object({
   at: isoTimeSchema,
   ok: z.boolean(),
@@ -153,6 +164,7 @@ export type AddressView = z.infer<typeof addressViewSchema>;
 export const lifecycleEventKinds = [
   'connected',
   'continued-past-failure',
+  'continue-anyway-proven',
   'secret-saved',
   'rotated',
   'rotation-failed',

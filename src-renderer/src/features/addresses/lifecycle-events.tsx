@@ -6,6 +6,7 @@ import { LocalTime } from '../../ui/local-time';
 export const eventKindLabels = {
   connected: 'Connected',
   'continued-past-failure': 'Continued past a failed test',
+  'continue-anyway-proven': 'Step proven since',
   'secret-saved': 'Secret saved',
   rotated: 'Credentials rotated',
   'rotation-failed': 'Rotation refused (old secret kept)',
@@ -18,6 +19,7 @@ export const eventKindLabels = {
 const tone = {
   connected: 'success',
   'continued-past-failure': 'warning',
+  'continue-anyway-proven': 'success',
   'secret-saved': 'informative',
   rotated: 'success',
   'rotation-failed': 'danger',

@@ -9,6 +9,7 @@ import {
   hostSchema,
   platformSubdomainSchema,
   proceedReasonSchema,
+  VERIFY_PROCEED_PREFIX,
   usernameSchema,
   wizardSteps,
   type AddressCheck,
@@ -412,7 +413,7 @@ export function stepMarkOf(state: WizardState, step: WizardStep): StepMark {
 export function proceedReasonsOf(state: WizardState): string | null {
   const reasons = [
     continuedPastFailure(state) ? state.proceedReason.trim() : '',
-    continuedPastVerify(state) && !continuedPastFailure(state) ? `Verification email not accepted: ${state.verifyReason.trim()}` : '',
+    continuedPastVerify(state) && !continuedPastFailure(state) ? `${VERIFY_PROCEED_PREFIX}${state.verifyReason.trim()}` : '',
   ].filter((r) => r !== '');
   return reasons.length === 0 ? null : reasons.join(' — ').slice(0, 500);
 }
