@@ -53,6 +53,8 @@ describe('platform readiness rules', () => {
     ['a name with one public address among private ones', report({ host: 'relay.acme.com', dns: resolved(['10.0.0.5', '203.0.113.9']) }), []],
     ['a name that did not resolve (nothing to judge)', report({ host: 'relay.acme.com', dns: null, tls: null, ok: false }), []],
     ['a pinned certificate', report({ tls: pinned }), ['certificate-not-public']],
+    ['a chain that ends at a public root', report({ tls: { ...trusted, publicRoot: true } }), []],
+    ['a chain trusted only through a CA added on this computer (NODE_EXTRA_CA_CERTS)', report({ tls: { ...trusted, publicRoot: false } }), ['certificate-not-public']],
     ['a pinned certificate on a loopback literal', report({ host: '127.0.0.1', dns: resolved(['127.0.0.1'], [], 'literal'), tls: pinned }), ['host-not-public', 'certificate-not-public']],
     ['TLS 1.0 named after a refused modern handshake', report({ ok: false, tls: { ...trusted, protocol: 'TLSv1', legacyVersion: true } }), ['tls-legacy']],
     ['TLS 1.1', report({ tls: { ...trusted, protocol: 'TLSv1.1' } }), ['tls-legacy']],

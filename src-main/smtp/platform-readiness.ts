@@ -77,6 +77,13 @@ function hostNotPublic(report: ReadinessInput, platform: string): PlatformBlocke
 }
 
 function certificateNotPublic(report: ReadinessInput, platform: string): PlatformBlocker | null {
+  if (report.tls?.verdict === 'trusted' && report.tls.publicRoot === false) {
+    return {
+      code: 'certificate-not-public',
+      message: `The server's certificate is trusted on this computer only through a certificate authority added here (such as a company CA in NODE_EXTRA_CA_CERTS), not one of the public certificate authorities. ${upper(platform)} does not have that CA and will refuse the TLS connection.`,
+      fix: `Install a certificate from a public certificate authority (for example Let's Encrypt) issued for ${report.target.host}, with its intermediate certificates, and test again.`,
+    };
+  }
   if (report.tls?.verdict !== 'pinned') return null;
   const why = report.tls.verifyError === null ? '' : ` (${report.tls.verifyError})`;
   return {

@@ -126,6 +126,7 @@ function judge(socket: TLSSocket, name: string, options: PinCheckedTlsOptions): 
     hostnameMatch,
     verifyError: chainTrusted && hostnameMatch ? null : (verifyError ?? 'ERR_TLS_CERT_ALTNAME_INVALID'),
     verdict: chainTrusted && hostnameMatch ? 'trusted' : pinned ? 'pinned' : 'rejected',
+    publicRoot: chainTrusted && options.trust.publicRoot(peer),
   };
   if (result.verdict !== 'rejected') return { socket, result };
 

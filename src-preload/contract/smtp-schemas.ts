@@ -259,6 +259,12 @@ export const tlsResultSchema = z.object({
   verifyError: z.string().nullable(),
   /** `pinned` = not trusted by the chain, accepted because the fingerprint equals the pin. */
   verdict: z.enum(['trusted', 'pinned', 'rejected']),
+  /**
+   * The chain ends at a public root (Node's bundled list), which a SaaS platform trusts too;
+   * false when it verified only through a CA added on this machine (NODE_EXTRA_CA_CERTS, a
+   * company CA) or did not verify. Absent in reports made before it was recorded.
+   */
+  publicRoot: z.boolean().optional(),
 });
 export type TlsResult = z.infer<typeof tlsResultSchema>;
 
