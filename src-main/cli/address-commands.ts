@@ -25,6 +25,7 @@ import { cliOperationId, EXIT, parseOptions, oneLine, printErrorText, printJson,
 import { parseConfig } from './command-table';
 import { presetDefaults } from '../../src-preload/contract/preset-defaults';
 import { rotationReminder } from '../../src-preload/contract/rotation-reminder';
+import { connectionTestLabel } from '../../src-preload/contract/state-labels';
 import { SES_PLATFORM_ID } from '../../src-preload/contract/ses-identities';
 import { addIdentity, findIdentity, identitiesForList, printIdentityTable, removeIdentity, runVerifyIdentity, IDENTITY_ADD_USAGE, VERIFY_IDENTITY_USAGE, type IdentityAddValues } from './identity-commands';
 
@@ -295,7 +296,8 @@ async function list(args: readonly string[], io: CliIo, openServices: () => Serv
       a.environment,
       a.provider,
       a.setup === 'in-progress' ? 'in progress' : a.proceedReason !== null ? 'complete (test failed)' : 'complete',
-      a.lastTest === null ? 'never' : `${a.lastTest.ok ? 'passed' : 'failed'} ${a.lastTest.at.slice(0, 10)}`,
+      // The Addresses table's words for the connection test alone (the status verdict is `relayproof status`).
+      a.lastTest === null ? connectionTestLabel(null) : `${connectionTestLabel(a.lastTest)} ${a.lastTest.at.slice(0, 10)}`,
       a.secret.stored === false ? 'no secret' : a.secret.stored === null ? 'keychain unavailable' : a.credentialAgeDays === null ? 'stored' : `${plural(a.credentialAgeDays, 'day')} old`,
       rotationText(a.rotation, a.secret.stored),
     ]),

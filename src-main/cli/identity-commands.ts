@@ -18,6 +18,7 @@ import {
 } from '../../src-preload/contract/ses-identities';
 import { join } from 'node:path';
 import { environmentLabel, platformSchema, type Platform } from '../../src-preload/contract/providers';
+import { sesIdentityLabel } from '../../src-preload/contract/state-labels';
 import { findResourcesDir } from '../app/resources-dir';
 import { readJsonResource } from '../app/json-resource';
 import { environmentSchema } from '../../src-preload/contract/environments';
@@ -64,7 +65,6 @@ function kindWord(identity: Pick<SesIdentity, 'kind'>): string {
   return identity.kind === 'domain' ? 'domain identity' : 'email identity';
 }
 
-const STATE_WORDS: Readonly<Record<SesIdentity['verification']['state'], string>> = { pending: 'Pending', success: 'Success', failed: 'Failed' };
 
 export async function addIdentity(values: IdentityAddValues, io: CliIo, openServices: () => Services): Promise<ExitCode> {
   const json = values.json === true;
@@ -161,7 +161,7 @@ export function printIdentityTable(io: CliIo, rows: ReadonlyArray<SesIdentity & 
       i.value,
       i.kind,
       environmentLabel(platform, i.environment),
-      `${STATE_WORDS[i.verification.state]}${i.advice.overdue ? ' (overdue)' : ''} since ${i.verification.since.slice(0, 10)}`,
+      `${sesIdentityLabel(i.verification.state, i.advice.overdue)} since ${i.verification.since.slice(0, 10)}`,
       i.advice.action,
     ]),
   ];
@@ -232,7 +232,7 @@ export async function runVerifyIdentity(args: readonly string[], io: CliIo, open
   const identity = result.value;
   const advice = identityVerificationAdvice(identity, new Date(), platform?.ses ?? undefined);
   if (json) printJson(io, { ok: true, identity, advice });
-  else printText(io, `Recorded: ${identity.value} (${environmentLabel(platform, identity.environment)}) is ${STATE_WORDS[identity.verification.state]} in Zuora.\n${advice.message}\n`);
+  else printText(io, `Recorded: ${identity.value} (${environmentLabel(platform, identity.environment)}) is ${sesIdentityLabel(identity.verification.state)} in Zuora.\n${advice.message}\n`);
   return EXIT.ok;
 }
 

@@ -231,7 +231,7 @@ describe('relayproof verify, status and report', () => {
     // A scheduler would have set the next re-check of this pending item.
     expect(status?.nextCheckAt).toBeNull();
     const text = await cli(['status', id]);
-    expect(text.stdout).toMatch(/\[pending {3}\] DNS: DKIM key s2 \(71 h 0 min left\)|\[pending {3}\] DNS: DKIM key s2 \(70 h 59 min left\)/u);
+    expect(text.stdout).toMatch(/\[Pending *\] DNS: DKIM key s2 \((71 h 0|70 h 59) min left\)/u);
     expect(text.stdout).toContain('next check not scheduled');
 
     // --reset restarts the window: the item is back to unverified, no countdown left.

@@ -5,7 +5,8 @@
  * command runs once and leaves no timer behind.
  */
 import { writeFile } from 'node:fs/promises';
-import type { AddressStatus, SendEmailEvent, SendEmailResult, VerifyEmlResult } from '../../src-preload/contract';
+import type { AddressStatus, AddressView, SendEmailEvent, SendEmailResult, VerifyEmlResult } from '../../src-preload/contract';
+import { addressStandingLabels, addressVerdictLabel, itemLabel, itemStateLabels, type ConnectionTestFacts } from '../../src-preload/contract/state-labels';
 import type { Services } from '../services';
 import { DEFAULT_CONCURRENCY, DEFAULT_PER_HOST, MAX_CONCURRENCY, MAX_PER_HOST, type FleetAddress, type FleetEvent, type FleetRun } from '../../src-preload/contract/fleet-schemas';
 import { platformIdSchema } from '../../src-preload/contract/platform-vocabulary';
@@ -37,20 +38,34 @@ function duration(ms: number): string {
   return `${hours} h ${minutes % 60} min`;
 }
 
-function formatStatus(list: readonly AddressStatus[], statusPage: StatusPageLines = () => null): string {
+/** The last connection test of each address (part of its verdict, as in the app); empty when it cannot be read. */
+async function lastTestsOf(dispatcher: ReturnType<Services['createDispatcher']>): Promise<ReadonlyMap<string, ConnectionTestFacts>> {
+  const listed = await dispatcher.dispatch('addresses:list', {});
+  return new Map(listed.ok ? (listed.value as AddressView[]).map((a) => [a.id, a.lastTest] as const) : []);
+}
+
+/** Each address's verdict in the app's words (the contract's label), by id. */
+function verdictsOf(list: readonly AddressStatus[], lastTests: ReadonlyMap<string, ConnectionTestFacts>): ReadonlyMap<string, string> {
+  return new Map(list.map((a) => [a.address.id, addressVerdictLabel(a.status, lastTests.get(a.address.id) ?? null)] as const));
+}
+
+function formatStatus(list: readonly AddressStatus[], verdicts: ReadonlyMap<string, string>, statusPage: StatusPageLines = () => null): string {
   if (list.length === 0) return 'No addresses configured yet. Add one with `relayproof address add` or in the app.\n';
   const out: string[] = [];
   for (const a of list) {
     const s = a.status;
-    const worst = s.worst === null ? '' : `, worst: ${oneLine(s.worst.title)} (${s.worst.state})`;
-    out.push(`${a.address.id}  ${oneLine(a.address.address)}  ${a.address.platform}/${a.address.environment}  ${s.overall.toUpperCase()}${worst}`);
+    const worstItem = s.worst === null ? undefined : s.items.find((i) => i.id === s.worst?.id);
+    const worst = s.worst === null ? '' : `, worst: ${oneLine(s.worst.title)} (${worstItem === undefined ? itemStateLabels[s.worst.state] : itemLabel(worstItem)})`;
+    out.push(`${a.address.id}  ${oneLine(a.address.address)}  ${a.address.platform}/${a.address.environment}  ${verdicts.get(a.address.id) ?? addressVerdictLabel(s)}${worst}`);
     out.push(`  last check ${a.lastCheckAt ?? 'never'}; next check ${a.nextCheckAt ?? (a.checking ? 'running now' : 'not scheduled')}`);
+    const width = Math.max(0, ...s.items.map((i) => itemLabel(i).length));
     for (const item of s.items) {
       const st = item.status;
       const countdown = item.countdownMs === null ? '' : ` (${duration(item.countdownMs)} left)`;
       // Explanations quote DNS text, headers and server replies: one line each, nothing hidden.
-      const text = st.state === 'unverified' ? 'not checked yet' : oneLine(st.explanation);
-      out.push(`  [${st.state.padEnd(10)}] ${oneLine(item.title)}${countdown}: ${text}`);
+      // An item not decided yet has no explanation: its label says it, and the last error says why.
+      const text = st.state !== 'unverified' ? oneLine(st.explanation) : item.lastError === null ? null : oneLine(item.lastError.message);
+      out.push(`  [${itemLabel(item).padEnd(width)}] ${oneLine(item.title)}${countdown}${text === null ? '' : `: ${text}`}`);
     }
     const page = s.items.some((i) => i.status.state === 'failed') ? statusPage(a.address.platform) : null;
     if (page !== null) out.push(`  ${page}`);
@@ -82,8 +97,9 @@ export async function runStatusCommand(args: readonly string[], io: CliIo, openS
     const result = await dispatcher.dispatch('verification:status', addressId === undefined ? {} : { addressId });
     if (!result.ok) return reportError(io, json, result.error);
     const list = result.value as AddressStatus[];
-    if (json) printJson(io, { ok: true, addresses: list });
-    else printText(io, formatStatus(list, await statusPageLines(io.env)));
+    const verdicts = verdictsOf(list, await lastTestsOf(dispatcher));
+    if (json) printJson(io, { ok: true, addresses: list.map((a) => ({ ...a, verdict: verdicts.get(a.address.id) ?? null })) });
+    else printText(io, formatStatus(list, verdicts, await statusPageLines(io.env)));
     return list.some((a) => a.status.overall === 'failed') ? EXIT.checkFailed : EXIT.ok;
   };
   const code = await show();
@@ -113,15 +129,27 @@ function limitOption(value: unknown, name: string, fallback: number, max: number
   return n;
 }
 
-function fleetLine(a: FleetAddress): string {
+function fleetLine(a: FleetAddress, verdict: string): string {
   const marks = [a.throttled ? 'throttled' : null, a.note].filter((m): m is string => m !== null);
   const worst = a.items.find((i) => i.state === 'failed') ?? a.items.find((i) => i.state !== 'verified' && i.state !== 'unverified');
-  const why = a.overall === 'verified' || worst === undefined ? '' : `, ${oneLine(worst.title)} (${worst.state})`;
-  return `${a.id}  ${oneLine(a.address)}  ${a.platform}/${a.environment}  ${a.overall.toUpperCase()}${why}${marks.length > 0 ? `  [${marks.map(oneLine).join('; ')}]` : ''}`;
+  const why = a.overall === 'verified' || worst === undefined ? '' : `, ${oneLine(worst.title)} (${itemStateLabels[worst.state]})`;
+  return `${a.id}  ${oneLine(a.address)}  ${a.platform}/${a.environment}  ${verdict}${why}${marks.length > 0 ? `  [${marks.map(oneLine).join('; ')}]` : ''}`;
+}
+
+/**
+ * The fleet shape has no evidence and no connection test, so each address's verdict comes
+ * from its full status, as `relayproof status` and the app read it (never a word of its own).
+ */
+async function fleetVerdicts(services: Services, list: readonly FleetAddress[]): Promise<ReadonlyMap<string, string>> {
+  const dispatcher = services.createDispatcher();
+  const statuses = await dispatcher.dispatch('verification:status', {});
+  const verdicts = statuses.ok ? verdictsOf(statuses.value as AddressStatus[], await lastTestsOf(dispatcher)) : new Map<string, string>();
+  const fallback = (a: FleetAddress) => addressStandingLabels[a.overall === 'unverified' ? (a.checkedAt === null ? 'never-checked' : 'not-fully-checked') : a.overall];
+  return new Map(list.map((a) => [a.id, verdicts.get(a.id) ?? fallback(a)] as const));
 }
 
 /** Per server: how many addresses, how many not verified, what the run saw there. */
-function formatFleet(list: readonly FleetAddress[], run: FleetRun['run'] | null, hostOf: ReadonlyMap<string, string>): string {
+function formatFleet(list: readonly FleetAddress[], run: FleetRun['run'] | null, hostOf: ReadonlyMap<string, string>, verdicts: ReadonlyMap<string, string>): string {
   if (list.length === 0) return 'No addresses to show. Add one with `relayproof address add` or in the app.\n';
   const out: string[] = [];
   if (run !== null) {
@@ -134,7 +162,7 @@ function formatFleet(list: readonly FleetAddress[], run: FleetRun['run'] | null,
       out.push(`  ${h.names.map(oneLine).join(', ')}${h.names.includes(h.host) ? '' : ` (${h.host})`}: ${h.addresses} address(es), ${failing} not verified, at most ${h.maxConcurrent} at once${h.throttled > 0 ? `, ${h.throttled} throttled` : ''}`);
     }
   }
-  for (const a of list) out.push(fleetLine(a));
+  for (const a of list) out.push(fleetLine(a, verdicts.get(a.id) ?? a.overall));
   const notVerified = list.filter((a) => a.overall !== 'verified').length;
   out.push(notVerified === 0 ? 'Every address is verified.' : `${notVerified} of ${list.length} addresses are not verified.`);
   return `${out.join('\n')}\n`;
@@ -154,8 +182,9 @@ async function runFleetStatus(values: Record<string, unknown>, io: CliIo, openSe
   if (values.recheck !== true) {
     const list = services.verification.fleetStatus(selection);
     if (!list.ok) return reportError(io, json, list.error);
-    if (json) printJson(io, { addresses: list.value, run: null });
-    else printText(io, formatFleet(list.value, null, new Map()));
+    const verdicts = await fleetVerdicts(services, list.value);
+    if (json) printJson(io, { addresses: list.value.map((a) => ({ ...a, verdict: verdicts.get(a.id) ?? null })), run: null });
+    else printText(io, formatFleet(list.value, null, new Map(), verdicts));
     return exitFor(list.value);
   }
   const controller = new AbortController();
@@ -173,7 +202,7 @@ async function runFleetStatus(values: Record<string, unknown>, io: CliIo, openSe
           if (event.type === 'checking') hostOf.set(event.addressId, event.host);
           if (json) return;
           if (event.type === 'throttled') printErrorText(io, `${event.host} asked to wait (${oneLine(event.reply)}): its queue pauses ${Math.round(event.pausedMs / 1000)} s, the other servers go on.\n`);
-          if (event.type === 'done') printErrorText(io, `[${event.done}/${event.total}] ${oneLine(event.address.address)}: ${event.address.rechecked ? event.address.overall : oneLine(event.address.note ?? 'not checked')}\n`);
+          if (event.type === 'done') printErrorText(io, `[${event.done}/${event.total}] ${oneLine(event.address.address)}: ${event.address.rechecked ? 'checked' : oneLine(event.address.note ?? 'not checked')}\n`);
         },
       },
     );
@@ -181,8 +210,9 @@ async function runFleetStatus(values: Record<string, unknown>, io: CliIo, openSe
     process.removeListener('SIGINT', stop);
   }
   if (!result.ok) return reportError(io, json, result.error);
-  if (json) printJson(io, result.value);
-  else printText(io, formatFleet(result.value.addresses, result.value.run, hostOf));
+  const verdicts = await fleetVerdicts(services, result.value.addresses);
+  if (json) printJson(io, { ...result.value, addresses: result.value.addresses.map((a) => ({ ...a, verdict: verdicts.get(a.id) ?? null })) });
+  else printText(io, formatFleet(result.value.addresses, result.value.run, hostOf, verdicts));
   return exitFor(result.value.addresses);
 }
 

@@ -61,7 +61,7 @@ export function createReportExport(deps: ReportExportDeps, runs: Pick<RunCoordin
         return route === undefined || !route.ok ? {} : { route: { id: route.value.id, label: route.value.label } };
       };
       const report = buildReport(
-        addresses.map((a) => ({ id: a.id, address: a.address, platform: a.platform, environment: a.environment, ...routeFor(a), state: stateOf(a), history: historyOf(statusStore.get(a.id), a.id) })),
+        addresses.map((a) => ({ id: a.id, address: a.address, platform: a.platform, environment: a.environment, ...routeFor(a), state: stateOf(a), history: historyOf(statusStore.get(a.id), a.id), lastTest: a.lastTest })),
         { now, appVersion: deps.appVersion, secrets },
       );
       // Named by the address an admin recognises, never the internal id.

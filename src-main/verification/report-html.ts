@@ -6,6 +6,7 @@
  * and bidi characters named, Trojan Source) and is then HTML-escaped.
  */
 import { visibleText } from '../../src-preload/contract/visible-text';
+import { addressStandingLabels, addressStandings, addressStanding, itemLabel, itemStanding, itemStateLabels, type AddressStanding, type ItemStanding } from '../../src-preload/contract/state-labels';
 import { awaitingInput, isUndecided, latestNotNeeded, type DriftEntry, type Fact, type MessageProof, type RunRecord, type StatusView, type VerificationReport } from '../../src-preload/contract/verification-schemas';
 
 export function escapeHtml(text: string): string {
@@ -24,6 +25,14 @@ function show(text: string | number | null | undefined): string {
 function stateBadge(state: string): string {
   return `<span class="badge s-${escapeHtml(state.replace(/[^a-z-]/gu, ''))}">${show(state)}</span>`;
 }
+
+/** A state in the app's words (the contract's labels), coloured by what it means. */
+function labelBadge(tone: string, label: string): string {
+  return `<span class="badge${tone === '' ? '' : ` s-${tone}`}">${show(label)}</span>`;
+}
+
+const ITEM_TONES: Readonly<Record<ItemStanding, string>> = { unverified: '', pending: 'pending', verified: 'verified', failed: 'failed', stale: 'stale', 'needs-input': 'pending', undecided: '', 'verified-with-warning': 'warn' };
+const VERDICT_TONES: Readonly<Record<AddressStanding, string>> = { failed: 'failed', stale: 'stale', pending: 'pending', 'not-fully-checked': '', 'never-checked': '', 'verified-with-warnings': 'warn', verified: 'verified' };
 
 function duration(ms: number | null): string {
   if (ms === null) return '—';
@@ -63,15 +72,13 @@ function itemsTable(status: StatusView): string {
     // The Status view's words: a DNS item waiting for the admin's input says what to enter, one that ran without deciding says so.
     const asks = s.state === 'unverified' ? awaitingInput(item) : null;
     const undecided = isUndecided(item);
-    const explanation = asks !== null ? (item.lastError?.message ?? '') : s.state !== 'unverified' ? s.explanation : undecided ? 'Checked, but not decided yet: the check could not run to the end.' : 'Not checked yet.';
+    const explanation = asks !== null ? (item.lastError?.message ?? '') : s.state !== 'unverified' ? s.explanation : undecided ? 'Checked, but not decided yet: the check could not run to the end.' : `${itemLabel(item)}.`;
     const errorLine = item.lastError === null || asks !== null ? '' : `<div class="error">${awaitingInput(item) === null ? 'The last check could not decide' : 'The last check needs your input'}: ${show(item.lastError.message)}</div>`;
     const evidence = s.state === 'unverified' ? null : s.evidence;
     const drift = s.state === 'stale' ? s.drift : s.state === 'verified' ? s.drift : null;
-    // The checklist's warn: verified today, with something to fix (the same verdict as the app's status).
-    const warned = s.state === 'verified' && s.evidence.facts.some((f) => f.label === 'Warning');
     return `<tr>
 <td>${show(item.title)}<div class="id">${show(item.id)}</div></td>
-<td>${warned ? '<span class="badge s-warn">verified, with a warning</span>' : asks !== null ? '<span class="badge s-pending">needs input</span>' : undecided ? '<span class="badge">not decided yet</span>' : stateBadge(s.state)}</td>
+<td>${labelBadge(ITEM_TONES[itemStanding(item)], itemLabel(item))}</td>
 <td>${show(s.since)}</td>
 <td>${show(item.checkedAt)}</td>
 <td>${item.countdownMs === null ? '—' : escapeHtml(duration(item.countdownMs))}</td>
@@ -103,7 +110,7 @@ ${m.findings.length === 0 ? '' : `<h4>Findings</h4><ul>${m.findings.map((f) => `
 function runsSection(runs: readonly RunRecord[]): string {
   if (runs.length === 0) return '<p>No runs recorded yet.</p>';
   const rows = runs.map(
-    (r) => `<tr><td>${show(r.startedAt)}</td><td>${show(r.trigger)}</td><td>${r.transitions.map((t) => `${show(t.itemId)}: ${show(t.from)} → ${show(t.to)}`).join('<br>') || '—'}</td><td>${
+    (r) => `<tr><td>${show(r.startedAt)}</td><td>${show(r.trigger)}</td><td>${r.transitions.map((t) => `${show(t.itemId)}: ${show(itemStateLabels[t.from])} → ${show(itemStateLabels[t.to])}`).join('<br>') || '—'}</td><td>${
       r.drift.length === 0 ? '—' : r.drift.map((d) => `<div><strong>${show(d.itemId)}</strong>${driftBlock(d)}</div>`).join('')
     }</td></tr>`,
   );
@@ -127,9 +134,9 @@ export function reportHtml(report: VerificationReport): string {
   const sections = report.addresses.map((a) => {
     const s = a.status;
     return `<section>
-<h2>${show(a.address)} ${stateBadge(s.overall)}</h2>
+<h2>${show(a.address)} ${labelBadge(VERDICT_TONES[verdictStanding(s, a.verdict)], a.verdict)}</h2>
 <p>Platform ${show(a.platform)}, ${show(a.environment)}.${a.route === undefined ? '' : ` Route: ${show(routeWords(a.route))}.`} Domain <code>${show(s.domain)}</code>. Last checked ${show(s.lastCheckedAt)}.${
-      s.worst === null ? ' Every item is verified.' : ` Needs attention: ${show(s.worst.title)} (${show(s.worst.state)}).`
+      s.worst === null ? ' Every item is verified.' : ` Needs attention: ${show(s.worst.title)} (${show(worstLabel(s))}).`
     }</p>
 ${itemsTable(s)}
 ${notNeededLine(a.runs)}
@@ -154,4 +161,17 @@ ${sections.join('\n') || '<p>No addresses.</p>'}
 </body>
 </html>
 `;
+}
+
+/** The worst item in the words of its row (needs input, not decided, ...). */
+function worstLabel(view: StatusView): string {
+  const worst = view.worst;
+  if (worst === null) return '';
+  const item = view.items.find((i) => i.id === worst.id);
+  return item === undefined ? itemStateLabels[worst.state] : itemLabel(item);
+}
+
+/** The standing behind the report's verdict (its colour), from the words the report carries. */
+function verdictStanding(view: StatusView, verdict: string): AddressStanding {
+  return addressStandings.find((st) => addressStandingLabels[st] === verdict) ?? addressStanding(view);
 }

@@ -137,7 +137,7 @@ describe('verification report', () => {
     const html = reportHtml(report);
     expect(html).toContain('Route: through your mail server (connector).');
     const row = (id: string) => html.split('<tr>').find((r) => r.includes(`<div class="id">${escapeHtml(id)}</div>`)) ?? '';
-    expect(row('dns:dkim:*')).toContain('needs input');
+    expect(row('dns:dkim:*')).toContain('Needs input');
     expect(row('dns:dkim:*')).toContain('Enter the DKIM selector your mail server signs with');
     expect(row('dns:dkim:*')).not.toContain('could not decide');
     expect(row('dns:dmarc')).toContain('not decided yet');

@@ -10,6 +10,7 @@
  */
 import { createRedactor, secretForms, type Redact } from '../smtp/secret-redactor';
 import { statusView } from './status-machine';
+import { addressVerdictLabel, type ConnectionTestFacts } from '../../src-preload/contract/state-labels';
 import type { RouteId } from '../../src-preload/contract/route-ids';
 import { verificationReportSchema, type AddressVerificationState, type History, type RunRecord, type VerificationReport } from '../../src-preload/contract/verification-schemas';
 
@@ -22,6 +23,8 @@ export interface ReportAddressInput {
   readonly route?: { readonly id: RouteId; readonly label: string };
   readonly state: AddressVerificationState;
   readonly history: History;
+  /** The address's last connection test: a pass on this computer only is never a plain "Verified". */
+  readonly lastTest?: ConnectionTestFacts;
 }
 
 export interface BuildReportOptions {
@@ -71,7 +74,8 @@ export function buildReport(addresses: readonly ReportAddressInput[], options: B
     addresses: addresses.map((a) => {
       const runs: RunRecord[] = [...a.history.runs].reverse().slice(0, keep);
       const latestMessage = [...a.history.runs].reverse().find((r) => r.message !== null)?.message ?? null;
-      return { id: a.id, address: a.address, platform: a.platform, environment: a.environment, ...(a.route === undefined ? {} : { route: a.route }), status: statusView(a.state, options.now), runs, latestMessage };
+      const status = statusView(a.state, options.now);
+      return { id: a.id, address: a.address, platform: a.platform, environment: a.environment, ...(a.route === undefined ? {} : { route: a.route }), status, verdict: addressVerdictLabel(status, a.lastTest ?? null), runs, latestMessage };
     }),
   };
   const forms = [...new Set((options.secrets ?? []).filter((s) => s.secret.length >= 4).flatMap((s) => secretForms(s.username, s.secret)))];

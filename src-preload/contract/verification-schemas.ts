@@ -403,6 +403,8 @@ export const reportAddressSchema = z.object({
   /** The sending route the address is judged on (its own, else the platform's default); absent when the platform is unknown. */
   route: z.object({ id: routeIdSchema, label: z.string() }).optional(),
   status: statusViewSchema,
+  /** The address's verdict in the app's words (state-labels.ts: "Never checked", "Verified, with warnings", ...). */
+  verdict: z.string(),
   /** Newest first. */
   runs: z.array(runRecordSchema),
   latestMessage: messageProofSchema.nullable(),

@@ -5,7 +5,7 @@
  */
 import type { Environment } from '../../../../src-preload/contract';
 import type { PlatformEnvironment } from '../../../../src-preload/contract/platform-ses';
-import type { SesIdentityKind, SesRules, SesVerificationState } from '../../../../src-preload/contract/ses-identities';
+import type { SesIdentityKind, SesRules } from '../../../../src-preload/contract/ses-identities';
 
 export const kindLabels = {
   email: 'Email identity',
@@ -20,12 +20,8 @@ export const kindSummaries = {
     'Covers every address on the domain and its subdomains. Verified by three DKIM CNAME records in your DNS; Amazon SES then signs with your domain too, which is what DMARC alignment needs.',
 } as const satisfies Record<SesIdentityKind, string>;
 
-/** Zuora's Verification Status column, as Zuora writes it. */
-export const zuoraStateLabels = {
-  pending: 'Pending',
-  success: 'Success',
-  failed: 'Failed',
-} as const satisfies Record<SesVerificationState, string>;
+/** Zuora's Verification Status column, as Zuora writes it: the contract's words, shared with the CLI. */
+export { sesStateLabels as zuoraStateLabels } from '../../../../src-preload/contract/state-labels';
 
 /** "A and B" / "A, B and C". */
 export function listWords(words: readonly string[]): string {

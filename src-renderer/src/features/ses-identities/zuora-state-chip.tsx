@@ -1,7 +1,7 @@
 import type { CheckStatus } from '../../../../src-preload/contract/checks-schemas';
 import type { SesVerificationState } from '../../../../src-preload/contract/ses-identities';
 import { Chip } from '../checklist/status-chip';
-import { zuoraStateLabels } from './ses-words';
+import { sesIdentityLabel } from '../../../../src-preload/contract/state-labels';
 
 const tones: Readonly<Record<SesVerificationState, CheckStatus>> = { pending: 'pending', success: 'pass', failed: 'fail' };
 const glyphs: Readonly<Record<SesVerificationState, string>> = { pending: '…', success: '✓', failed: '✕' };
@@ -10,7 +10,7 @@ const glyphs: Readonly<Record<SesVerificationState, string>> = { pending: '…',
 export function ZuoraStateChip({ state, overdue = false }: { readonly state: SesVerificationState; readonly overdue?: boolean }) {
   return (
     <span data-zuora-state={state}>
-      <Chip tone={overdue ? 'warn' : tones[state]} label={overdue ? `${zuoraStateLabels[state]} (overdue)` : zuoraStateLabels[state]} glyph={overdue ? '!' : glyphs[state]} small={false} />
+      <Chip tone={overdue ? 'warn' : tones[state]} label={sesIdentityLabel(state, overdue)} glyph={overdue ? '!' : glyphs[state]} small={false} />
     </span>
   );
 }
