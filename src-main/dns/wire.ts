@@ -4,9 +4,18 @@
  * file that knows dns2's loosely typed packet shape.
  */
 import { randomInt } from 'node:crypto';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
 import type DNS from 'dns2';
-import { Packet } from 'dns2';
 import type { DnsRecord, DnsRecordType } from '../../src-preload/contract/dns-schemas';
+
+// The codec file alone: dns2's entry point also loads its servers and clients, and with them
+// node's http, https, tls, http2, cluster and child_process modules, which a lookup never
+// uses and which cost `relayproof spf` more start-up than its own code. The package exports
+// only its entry point, so the file is required by its path beside it.
+const requireHere = createRequire(import.meta.url);
+const Packet = requireHere(join(dirname(requireHere.resolve('dns2')), 'packet.js')) as typeof DNS.Packet;
+type Packet = DNS.Packet;
 
 /** RFC 6891 §6.2.5 and the DNS flag day 2020 recommendation: 1232 bytes avoids IP fragmentation. */
 export const EDNS_UDP_PAYLOAD = 1232;
