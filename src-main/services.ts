@@ -66,7 +66,7 @@ export interface ServicesOptions {
   /** OAuth I/O of the Microsoft 365 guide: another authority (tests: a loopback endpoint), extra CAs. */
   readonly m365OAuth?: M365ServiceDeps['oauth'];
   /** Verification I/O: CAs trusted for IMAP, search and re-check backoff, DNS timeouts, timers (tests). */
-  readonly verification?: Pick<VerificationServiceDeps, 'imapCa' | 'imapBackoffMs' | 'resolverOptions' | 'schedulerTimers' | 'schedulerBackoffMs' | 'manualRecheckGapMs' | 'hostLimiter'>;
+  readonly verification?: Pick<VerificationServiceDeps, 'imapCa' | 'imapBackoffMs' | 'resolverOptions' | 'schedulerTimers' | 'schedulerBackoffMs' | 'manualRecheckGapMs' | 'hostLimiter' | 'fleetStatusBatch'>;
 }
 
 export interface Services {

@@ -24,7 +24,7 @@ import { testConnection } from './connection-test';
 import { diagnosisForPlatform } from '../analyze/platform-diagnosis';
 import type { PerMessageHeaderFormat } from './test-message';
 import type { ConnectionReport, ConnectionTestInput, PhaseEvent, connectionTestFieldsSchema, smtpCredentialsFieldsSchema } from '../../src-preload/contract/smtp-schemas';
-import type { AppStore } from '../store/store';
+import type { AddressStatusUpdate, AppStore } from '../store/store';
 import { bind, checkLending, ipsOf, refreshedAfterSignIn, sameSecret, withBinding, type LendingCheck } from '../vault/lending-binding';
 import type { Vault } from '../vault/vault';
 import { unreadableResource } from '../app/json-resource';
@@ -63,6 +63,13 @@ export type SmtpTestRequest = z.output<typeof connectionTestFieldsSchema> & {
 export interface SmtpTestOptions {
   readonly signal: AbortSignal;
   readonly onPhase?: ((event: PhaseEvent) => void) | undefined;
+  /**
+   * Where a test with a stored secret records its outcome on the address (last test, where
+   * it signed in). Default: written at once. A fleet run gathers them into a few writes
+   * (store/address-status-batch.ts); each is then dropped if the address's server, account
+   * or secret changed before it was written, since the test spoke for the old ones.
+   */
+  readonly recordStatus?: ((addressId: string, update: AddressStatusUpdate) => void) | undefined;
 }
 
 export interface SmtpTester {
@@ -165,7 +172,7 @@ export function createSmtpTester(deps: SmtpTestDeps): SmtpTester {
     return diagnosis === tested.value.diagnosis ? tested : ok({ ...tested.value, diagnosis });
   }
 
-  async function runTest({ addressId, secret, credentials, send, ...fields }: SmtpTestRequest, { signal, onPhase }: SmtpTestOptions): Promise<Result<ConnectionReport>> {
+  async function runTest({ addressId, secret, credentials, send, ...fields }: SmtpTestRequest, { signal, onPhase, recordStatus }: SmtpTestOptions): Promise<Result<ConnectionReport>> {
     const replies = await catalogue();
     if (!replies.ok) return replies;
     const readiness = await readinessOf(addressId);
@@ -261,13 +268,25 @@ export function createSmtpTester(deps: SmtpTestDeps): SmtpTester {
       const proven = proveContinuedStep(store, addressId, 'test', `A connection test with the stored ${purpose === 'smtp' ? 'secret' : 'token'} signed in to ${address.host}:${address.port}${report.sendAs?.accepted === true ? ` and was allowed to send as ${address.address}` : ''}`);
       if (proven !== null) report = withPlatformReadiness(report, { ...readiness, proceedReason: null });
     }
-    afterLending(addressId, purpose, check, report);
+    afterLending(addressId, purpose, check, report, recordStatus);
     return report === tested.value ? tested : ok(report);
   }
 
   /** A test that passed and signed in (send-as too, when it was asked): what the platform's own sign-in would do. */
   function signedInAsPlatform(report: ConnectionReport): boolean {
     return report.ok && report.auth?.accepted === true && report.sendAs?.accepted !== false;
+  }
+
+  /** Still the server, account and secret that were tested (nothing saved over them since). */
+  function sameConnection(now: Address, tested: Address): boolean {
+    return (
+      now.host.toLowerCase() === tested.host.toLowerCase() &&
+      now.port === tested.port &&
+      now.security === tested.security &&
+      now.username === tested.username &&
+      now.authKind === tested.authKind &&
+      now.secretChangedAt === tested.secretChangedAt
+    );
   }
 
   /** The certificate was refused at an address the secret never signed in at, after the DNS servers changed. */
@@ -293,16 +312,18 @@ export function createSmtpTester(deps: SmtpTestDeps): SmtpTester {
   }
 
   /** What a lending leaves on the address: its last test (keychain secret), and where it signed in. */
-  function afterLending(addressId: string, purpose: 'smtp' | 'oauth', check: LendingCheck, report: ConnectionReport): void {
+  function afterLending(addressId: string, purpose: 'smtp' | 'oauth', check: LendingCheck, report: ConnectionReport, recordStatus: SmtpTestOptions['recordStatus']): void {
     const address = store.getAddress(addressId);
     if (address === undefined) return;
     const at = clock().toISOString();
     const refreshed = report.auth?.accepted === true ? refreshedAfterSignIn(check, store.settings(), report) : null;
     if (purpose === 'oauth' && refreshed === null) return;
-    store.setAddressStatus(addressId, {
+    const status = (current: Address) => ({
       ...(purpose === 'smtp' ? { lastTest: lastTestOf(report, at) } : {}),
-      ...(refreshed !== null ? { lending: withBinding(address, purpose, refreshed) } : {}),
+      ...(refreshed !== null ? { lending: withBinding(current, purpose, refreshed) } : {}),
     });
+    if (recordStatus === undefined) store.setAddressStatus(addressId, status(address));
+    else recordStatus(addressId, (current) => (sameConnection(current, address) ? status(current) : null));
   }
 
   /**

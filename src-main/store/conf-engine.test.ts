@@ -124,10 +124,13 @@ describe('the settings are read and written through conf', () => {
     // The file created at open, the address, the theme.
     expect(writes).toHaveLength(3);
     expect(calls.filter((c) => c.op === 'open')).toHaveLength(1);
+    expect(store.getAddress(created.id)?.address).toBe('support@example.test');
+    // The store keeps what it wrote while the file is unchanged; another one (as in another process) parses the file through conf.
+    const other = openStore({ directory: dir, engine: recordingConf(calls) });
+    expect(other.getAddress(created.id)?.address).toBe('support@example.test');
     expect(calls.filter((c) => c.op === 'read').length).toBeGreaterThan(0);
     // Every call found the file missing or a plain file, never anything else.
     expect(calls.filter((c) => !/^(missing|file \d+)$/u.test(c.found))).toEqual([]);
-    expect(store.getAddress(created.id)?.address).toBe('support@example.test');
     // conf's own format, readable by a plain conf (or electron-store) of an earlier version.
     const plain = new Conf<Record<string, unknown>>({ cwd: dir, configName: 'config', accessPropertiesByDotNotation: false });
     expect(plain.store['settings']).toMatchObject({ theme: 'dark' });

@@ -576,6 +576,11 @@ export interface DocumentOptions<T> extends DocumentFormat<T> {
    * The value returned is then shared: callers must not change it.
    */
   readonly cache?: boolean;
+  /**
+   * With `cache`: the kept document is frozen (deeply), so a caller that changes what it
+   * was given fails at once instead of changing what every later read returns.
+   */
+  readonly freeze?: boolean;
   /** Called after each write of the file (tests and benchmarks count them). */
   readonly onWrite?: (path: string) => void;
   /**
@@ -613,6 +618,13 @@ export interface DocumentFile<T> {
   watch(listener: () => void): () => void;
 }
 
+/** Freezes `value` and everything reachable from it (JSON data: objects and arrays). */
+function deepFreeze<V>(value: V): V {
+  if (typeof value !== 'object' || value === null || Object.isFrozen(value)) return value;
+  for (const child of Object.values(value)) deepFreeze(child);
+  return Object.freeze(value);
+}
+
 interface Current<T> {
   readonly value: T | undefined;
   /** Writing is needed even if nothing changes (upgrade, BOM, defaults filled in). */
@@ -642,10 +654,17 @@ export function openDocument<T>(options: DocumentOptions<T>): DocumentFile<T> {
     return made;
   }
 
+  const kept = <V>(value: V): V => (options.freeze === true ? deepFreeze(value) : value);
+
   function inspect(): Inspection<T> {
     if (options.cache === true && cached !== null && fileStamp(path) === cached.stamp) return cached.inspection;
     const found = inspectFile(path, options, options.engine === undefined ? undefined : engineNow);
-    cached = options.cache === true && found.state === 'ok' ? { stamp: found.stamp, inspection: found } : null;
+    if (options.cache === true && found.state === 'ok') {
+      const inspection = { ...found, value: kept(found.value) };
+      cached = { stamp: found.stamp, inspection };
+      return inspection;
+    }
+    cached = null;
     return found;
   }
 
@@ -695,7 +714,7 @@ export function openDocument<T>(options: DocumentOptions<T>): DocumentFile<T> {
       throw new StoreUnavailableError(`Relayproof could not save its ${title} ${path} (${errorText(error)}).`);
     }
     known = fileStamp(path);
-    cached = options.cache === true ? { stamp: known, inspection: { state: 'ok', value, stamp: known, canonical: true, migratedFrom: null } } : null;
+    cached = options.cache === true ? { stamp: known, inspection: { state: 'ok', value: kept(value), stamp: known, canonical: true, migratedFrom: null } } : null;
     options.onWrite?.(path);
     return value;
   }

@@ -6,8 +6,8 @@
  * atomic durable writes, and a damaged file moved to `config.corrupt-<time>.json` with a
  * notice (UI + CLI), never silently reset. Never stores secrets.
  *
- * Every operation reads the file and every change validates the whole document inside
- * the lock before writing it, so the app, `serve` and any number of CLI commands see each
+ * Every operation reads the file (a parse is reused while the file is unchanged) and every
+ * change validates the whole document inside the lock before writing it, so the app, `serve` and any number of CLI commands see each
  * other's changes and never lose one, and a programmer error throws instead of corrupting
  * the file.
  */
@@ -35,6 +35,11 @@ export { StoreUnavailableError } from './document-file';
  * file (600 MB once crashed every command) is moved aside without being read.
  */
 export const SETTINGS_MAX_BYTES = 32 * 1024 * 1024;
+
+/** What Relayproof records about an address besides its fields. */
+export type AddressStatusPatch = Partial<Pick<Address, 'setup' | 'proceedReason' | 'lastTest' | 'lending'>>;
+/** A status change computed from the address as it is when it is written; null leaves the address as it is. */
+export type AddressStatusUpdate = (current: Address) => AddressStatusPatch | null;
 
 /** A notice from another stored document, shown with the settings notices (About, doctor). */
 export type NoticeInput = Pick<StoreNotice, 'kind' | 'message' | 'backupPath'>;
@@ -68,7 +73,14 @@ export interface AppStore {
   deleteAddress(id: string): boolean;
   setSecretChangedAt(id: string, at: string | null): Address | undefined;
   /** What Relayproof records about an address besides its fields (setup state, last test, reason, where its secrets may be lent). */
-  setAddressStatus(id: string, status: Partial<Pick<Address, 'setup' | 'proceedReason' | 'lastTest' | 'lending'>>): Address | undefined;
+  setAddressStatus(id: string, status: AddressStatusPatch): Address | undefined;
+  /**
+   * Status of several addresses in ONE validated write (a fleet run's batch,
+   * address-status-batch.ts). Each `update` runs inside the cross-process lock on the
+   * address as it is then and returns what to set, or null to leave it; an address deleted
+   * meanwhile is skipped. Returns how many addresses changed.
+   */
+  setAddressStatuses(updates: ReadonlyArray<{ readonly id: string; readonly update: AddressStatusUpdate }>): number;
   /** Lifecycle events, oldest first; optionally of one address. */
   events(addressId?: string): readonly LifecycleEvent[];
   /** Appends one event (id and time filled in); the oldest go beyond the bound. */
@@ -114,6 +126,16 @@ export interface OpenStoreDeps {
 
 export const CONFIG_NAME = 'config';
 
+/** Only the status fields, and no explicit undefined: a status change never touches an address's fields. */
+function statusFields(status: AddressStatusPatch): AddressStatusPatch {
+  const known: AddressStatusPatch = {};
+  if (status.setup !== undefined) known.setup = status.setup;
+  if (status.proceedReason !== undefined) known.proceedReason = status.proceedReason;
+  if (status.lastTest !== undefined) known.lastTest = status.lastTest;
+  if (status.lending !== undefined) known.lending = status.lending;
+  return known;
+}
+
 const BASE32 = 'abcdefghijklmnopqrstuvwxyz234567';
 
 /** `prefix` + 12 base32 characters (60 random bits): short enough to read in a log line. */
@@ -147,6 +169,11 @@ export function openStore(deps: OpenStoreDeps): AppStore {
     migrations: deps.migrations ?? MIGRATIONS,
     maxBytes: deps.maxBytes ?? SETTINGS_MAX_BYTES,
     engine: deps.engine ?? confEngine,
+    // Every operation reads the document (a re-check of one address reads it about ten
+    // times), and parsing and validating 200 addresses costs ~50 ms: while the file is
+    // unchanged (same inode, size and times) the last parse is used. Shared, so frozen.
+    cache: true,
+    freeze: true,
     clock,
     recover: (quarantined) => recoverSettings({ path, clock, newNoticeId: () => randomId('n-') }, quarantined),
     ...(deps.lock !== undefined ? { lock: deps.lock } : {}),
@@ -259,13 +286,22 @@ export function openStore(deps: OpenStoreDeps): AppStore {
     // The address's fields did not change, so updatedAt stays; this records the keychain write.
     setSecretChangedAt: (id, at) => replaceAddress(id, (a) => ({ ...a, secretChangedAt: at })),
 
-    setAddressStatus: (id, status) => {
-      const known: Partial<Pick<Address, 'setup' | 'proceedReason' | 'lastTest' | 'lending'>> = {};
-      if (status.setup !== undefined) known.setup = status.setup;
-      if (status.proceedReason !== undefined) known.proceedReason = status.proceedReason;
-      if (status.lastTest !== undefined) known.lastTest = status.lastTest;
-      if (status.lending !== undefined) known.lending = status.lending;
-      return replaceAddress(id, (a) => ({ ...a, ...known }));
+    setAddressStatus: (id, status) => replaceAddress(id, (a) => ({ ...a, ...statusFields(status) })),
+
+    setAddressStatuses(updates) {
+      let changed = 0;
+      change((document) => {
+        changed = 0;
+        const byId = new Map(updates.map((u) => [u.id, u.update]));
+        const addresses = document.addresses.map((a) => {
+          const status = byId.get(a.id)?.(a) ?? null;
+          if (status === null) return a;
+          changed += 1;
+          return { ...a, ...statusFields(status) };
+        });
+        return changed === 0 ? document : { ...document, addresses };
+      });
+      return changed;
     },
 
     events: (addressId) => {

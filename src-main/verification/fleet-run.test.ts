@@ -13,6 +13,9 @@ import type { FleetEvent, FleetRun } from '../../src-preload/contract/fleet-sche
 import { silentLogger } from '../log/logger';
 import { createServices, type Services } from '../services';
 import { createHostLimiter } from '../smtp/host-limiter';
+import type { AddressStatusBatchOptions } from '../store/address-status-batch';
+import { openStore } from '../store/store';
+import { runCliCaptured } from '../testing/cli-run';
 import { connectionGroup, startCountingProxy, type ConnectionGroup, type CountingProxy } from '../testing/counting-proxy';
 import { useTestDns } from '../testing/dns-fixture';
 import { startSmtpPeer, type SmtpPeer } from '../testing/smtp-peer';
@@ -48,7 +51,7 @@ async function server(options: { throttleFirst?: number; group?: ConnectionGroup
   return proxy;
 }
 
-async function open(extra: { throttleBackoffMs?: number[] } = {}): Promise<Services> {
+async function open(extra: { throttleBackoffMs?: number[]; fleetStatusBatch?: AddressStatusBatchOptions; onDocumentWrite?: (path: string) => void } = {}): Promise<Services> {
   const dir = mkdtempSync(join(tmpdir(), 'relayproof-fleet-'));
   dirs.push(dir);
   const keychain = memoryKeychain();
@@ -58,7 +61,12 @@ async function open(extra: { throttleBackoffMs?: number[] } = {}): Promise<Servi
     logger: silentLogger,
     keychain: async () => keychain,
     validateOutput: true,
-    verification: { resolverOptions: { timeoutMs: 1_000, retries: 0 }, hostLimiter: createHostLimiter({ backoffMs: extra.throttleBackoffMs ?? [200] }) },
+    ...(extra.onDocumentWrite === undefined ? {} : { onDocumentWrite: extra.onDocumentWrite }),
+    verification: {
+      resolverOptions: { timeoutMs: 1_000, retries: 0 },
+      hostLimiter: createHostLimiter({ backoffMs: extra.throttleBackoffMs ?? [200] }),
+      ...(extra.fleetStatusBatch === undefined ? {} : { fleetStatusBatch: extra.fleetStatusBatch }),
+    },
   });
   const settings = await services.createDispatcher().dispatch('settings:update', {
     patch: {
@@ -203,5 +211,44 @@ describe('re-check all', () => {
     expect(none.addresses).toEqual([]);
     const unknown = await services.createDispatcher().dispatch('verification:recheck-all', { operationId: 'op_fleet0002', addressIds: ['no-such-address'] });
     expect(unknown.ok ? null : unknown.error.code).toBe('not-found');
+  });
+
+  it('writes the addresses\' last tests in one batch, read again inside the lock: an address the CLI adds during the run is kept', async () => {
+    const configWrites: string[] = [];
+    // One batch for the whole run, so the CLI's write certainly falls between the first
+    // re-check and the batch's write; the throttled server's pause keeps the run going meanwhile.
+    const services = await open({ throttleBackoffMs: [3_000], fleetStatusBatch: { maxPending: 1_000, maxDelayMs: 600_000 }, onDocumentWrite: (path) => configWrites.push(path) });
+    const dir = dirs.at(-1) ?? '';
+    const slow = await server({ throttleFirst: 1 });
+    const fine = await server();
+    const ids = [...(await addresses(services, slow, 1)), ...(await addresses(services, fine, 4))];
+    const writesBefore = configWrites.filter((p) => p.endsWith('config.json')).length;
+    let cliAdd: Promise<{ code: number; stderr: string }> | null = null;
+    let cliDoneAt = Number.POSITIVE_INFINITY;
+    const d = services.createDispatcher((e: OperationEvent) => {
+      if (e.operationId !== 'op_fleet0003' || (e.event as FleetEvent).type !== 'done' || cliAdd !== null) return;
+      cliAdd = runCliCaptured(
+        ['address', 'add', '--address', `added-meanwhile@${ACME}`, '--platform', 'zendesk', '--environment', 'production', '--provider', 'custom', '--host', '127.0.0.1', '--port', String(fine.port), '--security', 'starttls', '--user', USER, '--subdomain', 'acme', '--password-stdin'],
+        dir,
+        `${SECRET}\n`,
+      ).then((r) => {
+        cliDoneAt = performance.now();
+        return r;
+      });
+    });
+    const result = await d.dispatch('verification:recheck-all', { operationId: 'op_fleet0003', perHost: 2 });
+    const runDoneAt = performance.now();
+    expect(result.ok).toBe(true);
+    expect(cliAdd).not.toBeNull();
+    const added = await (cliAdd as unknown as Promise<{ code: number; stderr: string }>);
+    expect(added.stderr).toBe('');
+    expect(added.code).toBe(0);
+    // The CLI's address was saved while the batch still waited.
+    expect(cliDoneAt).toBeLessThan(runDoneAt);
+    const after = openStore({ directory: dir });
+    expect(after.listAddresses().map((a) => a.address)).toContain(`added-meanwhile@${ACME}`);
+    // Every re-checked address has its last test, written once for the whole run.
+    for (const id of ids) expect(after.getAddress(id)?.lastTest?.ok).toBe(true);
+    expect(configWrites.filter((p) => p.endsWith('config.json')).length - writesBefore).toBe(1);
   });
 });

@@ -11,7 +11,11 @@
  *   - each address keeps its manual gap: one checked moments ago is reported as it stands,
  *     with when it may be checked again, instead of being asked again.
  * Every re-check is recorded exactly like "Re-check now", so the scheduler's backoff
- * (1, 5, 15 min, hourly) carries on from it for each address.
+ * (1, 5, 15 min, hourly) carries on from it for each address. Its run goes to the
+ * address's own verification file at once; what the connection test records on the
+ * address in the settings (last test, where the secret signed in) is written in batches
+ * (store/address-status-batch.ts): one settings write per 20 addresses or per second,
+ * instead of one per address that blocked every other re-check while it was fsync'd.
  */
 import { setMaxListeners } from 'node:events';
 import type { Address, AddressStatus, Result } from '../../src-preload/contract';
@@ -22,7 +26,9 @@ import { notFoundAddress } from '../addresses/not-found';
 import type { DnsResolver } from '../dns/resolver';
 import { withRunMemo } from '../dns/run-memo';
 import { hostKeyOf, throttledTest, type HostLimiter } from '../smtp/host-limiter';
+import { createAddressStatusBatch, FLEET_STATUS_BATCH, type AddressStatusBatchOptions } from '../store/address-status-batch';
 import type { AppStore } from '../store/store';
+import type { SmtpTestOptions } from '../smtp/lending-test';
 import type { RunContext, RunCoordinator, RunTrigger, SmtpTest } from './run-coordinator';
 
 export interface FleetRunDeps {
@@ -32,6 +38,8 @@ export interface FleetRunDeps {
   /** The app's one connection-test path (smtp/lending-test.ts): the lending rules apply to every address. */
   readonly smtpTest: SmtpTest;
   readonly clock?: () => Date;
+  /** When the addresses' last tests are written (default: every 20 addresses or every second). */
+  readonly statusBatch?: AddressStatusBatchOptions;
 }
 
 export interface FleetSelection {
@@ -85,6 +93,23 @@ export function createFleetRuns(deps: FleetRunDeps): FleetRuns {
   }
 
   async function runFleet(addresses: readonly Address[], base: DnsResolver, options: FleetRunOptions, emitTo: RunContext['emit'], signal: AbortSignal, startedAt: string): Promise<Result<FleetRun>> {
+    const batch = createAddressStatusBatch(store, deps.statusBatch ?? FLEET_STATUS_BATCH);
+    try {
+      return await checkAll(addresses, base, options, emitTo, signal, startedAt, batch.add);
+    } finally {
+      batch.close();
+    }
+  }
+
+  async function checkAll(
+    addresses: readonly Address[],
+    base: DnsResolver,
+    options: FleetRunOptions,
+    emitTo: RunContext['emit'],
+    signal: AbortSignal,
+    startedAt: string,
+    recordStatus: NonNullable<SmtpTestOptions['recordStatus']>,
+  ): Promise<Result<FleetRun>> {
     const limits = { perHost: options.perHost, concurrency: options.concurrency };
     const emit = (event: FleetEvent) => emitTo(event);
     // One memo for the whole run: every address of a domain (and every server name) is read once.
@@ -118,7 +143,7 @@ export function createFleetRuns(deps: FleetRunDeps): FleetRuns {
         if (slot === null) return fail('cancelled', 'The re-check was cancelled before its server had a free connection.');
         try {
           if (host !== undefined) host.maxConcurrent = Math.max(host.maxConcurrent, limiter.active(key));
-          const tested = await throttledTest(limiter, slot, testOptions.signal, () => deps.smtpTest(request, testOptions), {
+          const tested = await throttledTest(limiter, slot, testOptions.signal, () => deps.smtpTest(request, { ...testOptions, recordStatus }), {
             onThrottled: (pausedMs, reply) => {
               if (host !== undefined && !throttled) host.throttled += 1;
               throttled = true;

@@ -12,12 +12,18 @@
  * address at once (fleet-run.ts).
  */
 import { createHostLimiter, type HostLimiter } from '../smtp/host-limiter';
+import type { AddressStatusBatchOptions } from '../store/address-status-batch';
 import { createFleetRuns, type FleetRuns } from './fleet-run';
 import { createReportExport, type ReportExport, type ReportExportDeps } from './report-export';
 import { createRunCoordinator, type RunCoordination, type RunCoordinatorDeps } from './run-coordinator';
 import { createVerificationEmail, type VerificationEmail, type VerificationEmailDeps } from './verification-email';
 
-export type VerificationServiceDeps = RunCoordinatorDeps & VerificationEmailDeps & ReportExportDeps;
+export type VerificationServiceDeps = RunCoordinatorDeps &
+  VerificationEmailDeps &
+  ReportExportDeps & {
+    /** When a fleet run writes its addresses' last tests (default: every 20 addresses or every second). */
+    readonly fleetStatusBatch?: AddressStatusBatchOptions;
+  };
 
 export interface VerificationService extends RunCoordination, VerificationEmail, ReportExport, FleetRuns {}
 
@@ -26,7 +32,7 @@ export function createVerificationService(deps: VerificationServiceDeps): Verifi
   // "Re-check now" share each server's connections.
   const hostLimiter: HostLimiter = deps.hostLimiter ?? createHostLimiter();
   const runs = createRunCoordinator({ ...deps, hostLimiter });
-  const fleet = createFleetRuns({ store: deps.store, runs, limiter: hostLimiter, smtpTest: deps.smtpTest, ...(deps.clock === undefined ? {} : { clock: deps.clock }) });
+  const fleet = createFleetRuns({ store: deps.store, runs, limiter: hostLimiter, smtpTest: deps.smtpTest, ...(deps.clock === undefined ? {} : { clock: deps.clock }), ...(deps.fleetStatusBatch === undefined ? {} : { statusBatch: deps.fleetStatusBatch }) });
   const email = createVerificationEmail(deps, runs);
   const reports = createReportExport(deps, runs);
   return {
