@@ -2,7 +2,9 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Page } from '@playwright/test';
 import { expect, test } from './fixtures/app';
-import { openView, views } from './fixtures/views';
+import { callBridge, openView, views } from './fixtures/views';
+import { startTestDnsServer, type TestDnsServer } from '../src-main/testing/dns-test-server';
+import { rr } from '../src-main/testing/dns-zone';
 import { waitForRpcIdle } from './fixtures/rpc-idle';
 import AxeBuilder from '@axe-core/playwright';
 
@@ -73,11 +75,51 @@ async function writeReview(reviews: readonly Review[]): Promise<void> {
   await writeFile(join(screensDir, 'review.md'), body);
 }
 
+/** A Zuora (Amazon SES) domain identity with its three CNAMEs published in the test DNS (its Status view checks them on opening). */
+const SES_DOMAIN = 'ses-shots.example';
+const SES_TOKENS = ['shottoken1aaaaaaaaaaaaaaaaaaaaa1', 'shottoken2bbbbbbbbbbbbbbbbbbbbb2', 'shottoken3ccccccccccccccccccccc3'];
+
+/** Views reached from another view, not from the navigation: their hash route and title. */
+interface SubView {
+  readonly id: string;
+  readonly hash: string;
+  readonly h1: string;
+}
+
+async function openSubView(page: Page, view: SubView): Promise<void> {
+  await page.evaluate((hash) => {
+    window.location.hash = hash;
+  }, view.hash);
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText(view.h1);
+}
+
+let dns: TestDnsServer;
+test.beforeAll(async () => {
+  dns = await startTestDnsServer({
+    zones: [
+      {
+        origin: SES_DOMAIN,
+        records: [
+          rr.ns(SES_DOMAIN, `ns1.${SES_DOMAIN}`),
+          rr.a(`ns1.${SES_DOMAIN}`, '127.0.0.1'),
+          rr.txt(SES_DOMAIN, 'v=spf1 include:amazonses.com ~all'),
+          ...SES_TOKENS.map((t) => rr.cname(`${t}._domainkey.${SES_DOMAIN}`, `${t}.dkim.amazonses.com`)),
+        ],
+      },
+    ],
+  });
+});
+test.afterAll(async () => {
+  await dns.close();
+});
+
 // Pictures for people reviewing the UI; one browser is enough.
 test('screenshots of every view (browser project)', async ({ page, appSession }) => {
   test.info().skip(appSession.mode !== 'browser', 'Screenshots are taken in the browser project only');
   test.setTimeout(300_000);
   await mkdir(screensDir, { recursive: true });
+  // Every DNS question goes to the test server on 127.0.0.1, never to the network.
+  await callBridge(page, 'settings:update', { patch: { dnsServers: [dns.address] } });
 
   await openView(page, 'addresses');
   await shoot(page, 'addresses-empty');
@@ -95,9 +137,25 @@ test('screenshots of every view (browser project)', async ({ page, appSession })
     await expect(dialog).toBeHidden();
   }
 
+  const identity = await callBridge<{ id: string }>(page, 'ses-identities:create', {
+    fields: { kind: 'domain', value: SES_DOMAIN, environment: 'production', dkimTokens: SES_TOKENS, eligibilityConfirmed: true },
+  });
+  const listed = await callBridge<Array<{ id: string; address: string }>>(page, 'addresses:list', {});
+  const support = listed.find((a) => a.address === 'support@contoso.example');
+  if (support === undefined) throw new Error('support@contoso.example was not saved');
+  const subViews: readonly SubView[] = [
+    { id: 'identity-status', hash: `#/status?identity=${identity.id}`, h1: `Status of ${SES_DOMAIN}` },
+    { id: 'dmarc-reports', hash: `#/status?address=${support.id}&reports=1`, h1: 'DMARC reports of support@contoso.example' },
+  ];
+
   const reviews: Review[] = [];
   for (const view of views) {
     await openView(page, view.id);
+    await shoot(page, view.id);
+    reviews.push(await review(page, view.id, 'light'));
+  }
+  for (const view of subViews) {
+    await openSubView(page, view);
     await shoot(page, view.id);
     reviews.push(await review(page, view.id, 'light'));
   }
@@ -121,6 +179,11 @@ test('screenshots of every view (browser project)', async ({ page, appSession })
   await page.emulateMedia({ colorScheme: 'dark' });
   for (const view of views) {
     await openView(page, view.id);
+    await shoot(page, `${view.id}-dark`);
+    reviews.push(await review(page, view.id, 'dark'));
+  }
+  for (const view of subViews) {
+    await openSubView(page, view);
     await shoot(page, `${view.id}-dark`);
     reviews.push(await review(page, view.id, 'dark'));
   }
