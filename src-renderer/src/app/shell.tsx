@@ -1,7 +1,6 @@
 import { makeStyles, makeStaticStyles, Text, tokens } from '@fluentui/react-components';
 import { lazy, Suspense, useDeferredValue, useEffect, useRef, type MouseEvent, type RefObject } from 'react';
 import { AddressesView } from '../features/addresses/addresses-view';
-import { VerificationToasts } from '../features/status/verification-toasts';
 import { useFocusStyles } from '../ui/focus-styles';
 import { Loading } from '../ui/loading';
 import { AppBanners } from './app-banners';
@@ -21,6 +20,8 @@ const M365View = lazy(() => import('../features/m365/m365-view').then((m) => ({ 
 const SettingsView = lazy(() => import('../features/settings/settings-view').then((m) => ({ default: m.SettingsView })));
 const StatusView = lazy(() => import('../features/status/status-view').then((m) => ({ default: m.StatusView })));
 const WizardView = lazy(() => import('../features/wizard/wizard-view').then((m) => ({ default: m.WizardView })));
+// The toasts only ever follow a change that comes later: they load after the first view.
+const VerificationToasts = lazy(() => import('../features/status/verification-toasts').then((m) => ({ default: m.VerificationToasts })));
 
 const useStaticStyles = makeStaticStyles({
   'html, body, #root': { height: '100%' },
@@ -119,7 +120,9 @@ export function Shell() {
             <FocusViewTitle route={shownRoute} container={mainRef} />
           </Suspense>
         </main>
-        <VerificationToasts />
+        <Suspense fallback={null}>
+          <VerificationToasts />
+        </Suspense>
       </div>
     </div>
   );

@@ -7,18 +7,26 @@ import { ErrorBar } from '../../ui/error-bar';
 import { LiveStatus } from '../../ui/live-status';
 import { Loading } from '../../ui/loading';
 import { ViewHeader } from '../../ui/view-header';
-import { FleetDashboard } from '../fleet/fleet-dashboard';
-import { IdentitiesSection } from '../ses-identities/identities-section';
-import { AddressFormDialog, type AddressFormMode } from './address-form-dialog';
+import type { AddressFormMode } from './address-form-dialog';
 import { lastSecretWrite } from './address-status';
+import {
+  AddressFormDialog,
+  Deferred,
+  DisconnectAddressDialog,
+  ExportImportSection,
+  FleetDashboard,
+  HistoryDialog,
+  IdentitiesSection,
+  MoveToProductionDialog,
+  OnceOpened,
+  preloadAddressDialogs,
+  preloadAddressForm,
+  ReminderDialog,
+  RotateSecretDialog,
+  usePreloadWhenIdle,
+} from './addresses-lazy';
 import { AddressesTable } from './addresses-table';
-import { DisconnectAddressDialog } from './disconnect-address-dialog';
 import { DisconnectedHistory } from './disconnected-history';
-import { ExportImportSection } from './export-import-section';
-import { HistoryDialog } from './history-dialog';
-import { MoveToProductionDialog } from './move-to-production-dialog';
-import { ReminderDialog } from './reminder-dialog';
-import { RotateSecretDialog } from './rotate-secret-dialog';
 
 const useStyles = makeStyles({
   actions: { display: 'flex', gap: tokens.spacingHorizontalS, flexWrap: 'wrap' },
@@ -52,6 +60,7 @@ export function AddressesView() {
   const [formMode, setFormMode] = useState<AddressFormMode>({ kind: 'create' });
   const [subject, setSubject] = useState<AddressView | null>(null);
   const [status, setStatus] = useState<string | null>(null);
+  usePreloadWhenIdle(preloadAddressDialogs);
   const addButtonRef = useRef<HTMLButtonElement>(null);
   const openerRef = useRef<HTMLElement | null>(null);
   const secretWrites = useMemo(() => {
@@ -100,6 +109,8 @@ export function AddressesView() {
               ref={(element: HTMLButtonElement | null) => {
                 addButtonRef.current = element;
               }}
+              onPointerEnter={preloadAddressForm}
+              onFocus={preloadAddressForm}
               onClick={() => open({ kind: 'form', mode: { kind: 'create' } })}>
               Add an address manually
             </Button>
@@ -119,7 +130,9 @@ export function AddressesView() {
         </section>
       ) : (
         <>
-          <FleetDashboard addresses={list.data} />
+          <Deferred>
+            <FleetDashboard addresses={list.data} />
+          </Deferred>
           <AddressesTable
           addresses={list.data}
           providerNames={providerNames}
@@ -139,18 +152,32 @@ export function AddressesView() {
           />
         </>
       )}
-      <IdentitiesSection removable onStatus={setStatus} />
-      <ExportImportSection onStatus={setStatus} onEnterSecret={(address) => open({ kind: 'rotate', address })} current={list.data ?? []} />
+      <Deferred>
+        <IdentitiesSection removable onStatus={setStatus} />
+        <ExportImportSection onStatus={setStatus} onEnterSecret={(address) => open({ kind: 'rotate', address })} current={list.data ?? []} />
+      </Deferred>
       {list.data === undefined ? null : <DisconnectedHistory current={list.data} />}
 
-      <AddressFormDialog open={dialog.kind === 'form'} mode={formMode} onClose={close} onSaved={finish} />
+      <OnceOpened open={dialog.kind === 'form'} label="Opening the address form…">
+        <AddressFormDialog open={dialog.kind === 'form'} mode={formMode} onClose={close} onSaved={finish} />
+      </OnceOpened>
       {subject === null ? null : (
         <>
-          <DisconnectAddressDialog open={dialog.kind === 'delete'} address={subject} onClose={close} onDisconnected={finish} />
-          <RotateSecretDialog open={dialog.kind === 'rotate'} address={subject} onClose={close} onRotated={setStatus} />
-          <MoveToProductionDialog open={dialog.kind === 'move'} address={subject} onClose={close} onMoved={setStatus} />
-          <HistoryDialog open={dialog.kind === 'history'} address={subject} onClose={close} />
-          <ReminderDialog open={dialog.kind === 'reminder'} address={subject} onClose={close} onSaved={finish} />
+          <OnceOpened open={dialog.kind === 'delete'} label="Opening Disconnect…">
+            <DisconnectAddressDialog open={dialog.kind === 'delete'} address={subject} onClose={close} onDisconnected={finish} />
+          </OnceOpened>
+          <OnceOpened open={dialog.kind === 'rotate'} label="Opening the new secret form…">
+            <RotateSecretDialog open={dialog.kind === 'rotate'} address={subject} onClose={close} onRotated={setStatus} />
+          </OnceOpened>
+          <OnceOpened open={dialog.kind === 'move'} label="Opening Move to production…">
+            <MoveToProductionDialog open={dialog.kind === 'move'} address={subject} onClose={close} onMoved={setStatus} />
+          </OnceOpened>
+          <OnceOpened open={dialog.kind === 'history'} label="Opening the history…">
+            <HistoryDialog open={dialog.kind === 'history'} address={subject} onClose={close} />
+          </OnceOpened>
+          <OnceOpened open={dialog.kind === 'reminder'} label="Opening the reminder…">
+            <ReminderDialog open={dialog.kind === 'reminder'} address={subject} onClose={close} onSaved={finish} />
+          </OnceOpened>
         </>
       )}
     </>
