@@ -203,6 +203,50 @@ describe('batches', () => {
   });
 });
 
+describe('status of many addresses at once', () => {
+  const lastTest = (summary: string) => ({ at: '2026-11-05T10:00:00.000Z', ok: true, summary, platformReady: null, blockers: [] });
+
+  it('setAddressStatuses: one write, each update sees the address as it is in the file; what another store wrote meanwhile stays', () => {
+    const dir = freshDir();
+    let writes = 0;
+    const fleet = open(dir, { onWrite: () => (writes += 1) });
+    const [a, b, gone] = fleet.createAddresses(['a', 'b', 'c'].map((n) => ({ ...fields, address: `${n}@example.com`, username: `${n}@example.com` })));
+    // Another process (a CLI `address add`, an edit, a delete) after this store last read the file.
+    const cli = open(dir);
+    cli.createAddress({ ...fields, address: 'added@example.com', username: 'added@example.com' });
+    cli.updateAddress(b?.id ?? '', { host: 'smtp.example.net' });
+    cli.deleteAddress(gone?.id ?? '');
+    const before = writes;
+    const seen: string[] = [];
+    const changed = fleet.setAddressStatuses([
+      { id: a?.id ?? '', update: () => ({ lastTest: lastTest('a passed') }) },
+      // The test spoke for the old server: declines.
+      { id: b?.id ?? '', update: (now) => (seen.push(now.host), now.host === 'smtp.office365.com' ? { lastTest: lastTest('b passed') } : null) },
+      { id: gone?.id ?? '', update: () => ({ lastTest: lastTest('gone') }) },
+    ]);
+    expect(writes - before).toBe(1);
+    expect(changed).toBe(1);
+    expect(seen).toEqual(['smtp.example.net']);
+    const after = open(dir);
+    expect(after.listAddresses().map((x) => x.address)).toEqual(['a@example.com', 'b@example.com', 'added@example.com']);
+    expect(after.getAddress(a?.id ?? '')?.lastTest?.summary).toBe('a passed');
+    expect(after.getAddress(b?.id ?? '')?.lastTest).toBeNull();
+  });
+
+  it('a read after another store changed the file sees the change; what a read returns cannot be changed in place', () => {
+    const dir = freshDir();
+    const one = open(dir);
+    const created = one.createAddress(fields);
+    const other = open(dir);
+    other.updateSettings({ theme: 'dark' });
+    expect(one.settings().theme).toBe('dark');
+    const read = one.getAddress(created.id);
+    // Reads share the last parse while the file is unchanged: a caller changing it would change every later read.
+    expect(() => Object.assign(read ?? {}, { host: 'evil.example' })).toThrow(TypeError);
+    expect(one.getAddress(created.id)?.host).toBe('smtp.office365.com');
+  });
+});
+
 describe('damaged settings files', () => {
   it('truncated JSON: corrupt-json, says where it was cut off, starts clean', () => {
     const full = validDocumentBytes();
