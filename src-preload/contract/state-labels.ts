@@ -17,7 +17,7 @@
 import type { LastTest } from './addresses-schemas';
 import type { SesVerificationState } from './ses-identities';
 import type { ItemStateName, StatusItem, StatusView } from './verification-schemas';
-import { awaitingInput, isUndecided } from './verification-schemas';
+import { awaitingInput, isUndecided } from './status-item-state';
 
 // ---------------------------------------------------------------------------
 // The address's verdict

@@ -126,23 +126,9 @@ export const statusItemSchema = z.object({
 });
 export type StatusItem = z.infer<typeof statusItemSchema>;
 
-/**
- * What the admin must enter before the item can be decided: its last check (not an older
- * one) was the checklist's needs-input. null when it asks for nothing. The Status view and
- * the report both ask this, so both say "needs input" for the same items.
- */
-export function awaitingInput(item: Pick<StatusItem, 'lastError' | 'checkedAt'>): NeedsInput | null {
-  const error = item.lastError;
-  if (error === null || error.needsInput === undefined || item.checkedAt === null) return null;
-  return Date.parse(error.at) === Date.parse(item.checkedAt) ? error.needsInput : null;
-}
-
-/** Not verified yet although a check ran after the last reset (it could not decide: resolver fault, mailbox down, input needed). */
-export function isUndecided(item: Pick<StatusItem, 'status' | 'checkedAt'>): boolean {
-  const s = item.status;
-  if (s.state !== 'unverified' || item.checkedAt === null) return false;
-  return s.since === null || Date.parse(item.checkedAt) > Date.parse(s.since);
-}
+// Plain functions of a status item, in a module without schemas: the Addresses view's
+// labels use them, and the first view should not have to build this file's schemas.
+export { awaitingInput, isUndecided } from './status-item-state';
 
 /** What is stored per address. The overall status is derived from it, never stored. */
 export const addressVerificationStateSchema = z.object({

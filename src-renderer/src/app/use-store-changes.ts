@@ -1,7 +1,7 @@
 import { useQueryClient } from '@tanstack/react-query';
 import { useEffect } from 'react';
 import type { ChannelName } from '../../../src-preload/contract';
-import { STORE_CHANGES_CHANNEL, STORE_CHANGES_OPERATION_ID, storeChangeSchema, type StoreChange } from '../../../src-preload/contract/app';
+import type { StoreChange } from '../../../src-preload/contract/app';
 import { useApiClient } from '../api/api-context';
 import { channelKey } from '../api/hooks';
 import { assertNever } from './assert-never';
@@ -29,14 +29,22 @@ function channelsOf(document: StoreChange['document']): readonly ChannelName[] {
 export function useStoreChanges(): void {
   const { api } = useApiClient();
   const queryClient = useQueryClient();
-  useEffect(
-    () =>
-      api.onEvent((envelope) => {
-        if (envelope.operationId !== STORE_CHANGES_OPERATION_ID || envelope.channel !== STORE_CHANGES_CHANNEL) return;
+  useEffect(() => {
+    let stopped = false;
+    const unsubscribe = api.onEvent((envelope) => {
+      // The contract module of this event holds Settings' schemas too: it is loaded with
+      // the first event, so the first view does not wait for them to be built. Events are
+      // still handled in order (each waits on the same import).
+      void import('../../../src-preload/contract/app').then(({ STORE_CHANGES_CHANNEL, STORE_CHANGES_OPERATION_ID, storeChangeSchema }) => {
+        if (stopped || envelope.operationId !== STORE_CHANGES_OPERATION_ID || envelope.channel !== STORE_CHANGES_CHANNEL) return;
         const parsed = storeChangeSchema.safeParse(envelope.event);
         if (!parsed.success) return;
         for (const channel of channelsOf(parsed.data.document)) void queryClient.invalidateQueries({ queryKey: channelKey(channel) });
-      }),
-    [api, queryClient],
-  );
+      });
+    });
+    return () => {
+      stopped = true;
+      unsubscribe();
+    };
+  }, [api, queryClient]);
 }
