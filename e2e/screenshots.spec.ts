@@ -159,6 +159,12 @@ test('screenshots of every view (browser project)', async ({ page, appSession })
     await shoot(page, view.id);
     reviews.push(await review(page, view.id, 'light'));
   }
+  // Seen in these pictures: the advice's deadline in the page's own time format, and simulator addresses not broken mid-name.
+  await openSubView(page, subViews[0] ?? { id: '', hash: '', h1: '' });
+  await expect(page.getByTestId('ses-advice').locator('time')).toHaveCount(1);
+  await expect(page.getByTestId('ses-advice')).not.toContainText(/\d{4}-\d{2}-\d{2} \d{2}:\d{2} UTC/u);
+  const simulatorLines = await page.locator('[data-simulator="success@simulator.amazonses.com"] span > span').first().evaluate((el) => el.getClientRects().length);
+  expect(simulatorLines).toBe(1);
   await shootReadme(page, 'light');
 
   await openView(page, 'addresses');

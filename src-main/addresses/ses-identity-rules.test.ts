@@ -319,4 +319,13 @@ describe('verification advice', () => {
     expect(advice).toMatchObject({ action, overdue });
     expect(advice.message).toContain(words);
   });
+
+  it('a message that names its deadline says which words those are, so a view can show the time as it shows every other', () => {
+    const waiting = identityVerificationAdvice(domain('pending'), at('2026-12-02T00:00:00.000Z'));
+    expect(waiting.deadlineText).toBe('2026-12-04 00:00 UTC');
+    expect(waiting.message).toContain(`(by ${waiting.deadlineText ?? ''})`);
+    const link = identityVerificationAdvice(email('pending'), at('2026-12-01T01:00:00.000Z'));
+    expect(link.message).toContain(link.deadlineText ?? 'missing');
+    expect(identityVerificationAdvice(domain('success'), at('2026-12-02T00:00:00.000Z')).deadlineText).toBeNull();
+  });
 });

@@ -504,6 +504,16 @@ export interface VerificationAdvice {
   readonly message: string;
   /** When the current wait ends (the 72 hours, or the link's 24), null when nothing is waited for. */
   readonly deadline: string | null;
+  /**
+   * The deadline as `message` writes it (in UTC, as the CLI prints it), or null when the
+   * message names no time: a view shows the time there as it shows every other time.
+   */
+  readonly deadlineText: string | null;
+}
+
+/** "2026-12-09 23:57 UTC": a time in a sentence every surface can print. */
+function utcWords(ms: number): string {
+  return `${new Date(ms).toISOString().slice(0, 16).replace('T', ' ')} UTC`;
 }
 
 const HOUR_MS = 3_600_000;
@@ -522,13 +532,14 @@ export function identityVerificationAdvice(
   const { state, since, linkSentAt } = identity.verification;
   switch (state) {
     case 'success':
-      return { state, overdue: false, action: 'none', deadline: null, message: `Verified: Zuora can send from ${identity.kind === 'domain' ? `every address on ${identity.value} and its subdomains` : identity.value}.` };
+      return { state, overdue: false, action: 'none', deadline: null, deadlineText: null, message: `Verified: Zuora can send from ${identity.kind === 'domain' ? `every address on ${identity.value} and its subdomains` : identity.value}.` };
     case 'failed':
       return {
         state,
         overdue: false,
         action: 'retry',
         deadline: null,
+        deadlineText: null,
         message:
           identity.kind === 'domain'
             ? `Verification failed. Add the three CNAME records to ${identity.value}'s DNS again (check that each resolves to its target), then click Retry in the Verification Status column.`
@@ -544,6 +555,7 @@ export function identityVerificationAdvice(
             overdue: true,
             action: 'resend',
             deadline: new Date(expires).toISOString(),
+            deadlineText: null,
             message: `The verification link Amazon SES sent to ${identity.value} has expired (links expire after ${windows.emailLinkHours} hours). Send a new one: click Retry in the Verification Status column (or delete the email identity and add it again), then open the link within ${windows.emailLinkHours} hours.`,
           };
         }
@@ -552,7 +564,8 @@ export function identityVerificationAdvice(
           overdue: false,
           action: 'open-link',
           deadline: new Date(expires).toISOString(),
-          message: `Open the verification email Amazon SES sent to ${identity.value} and click its link before it expires (${new Date(expires).toISOString().slice(0, 16).replace('T', ' ')} UTC); Zuora then shows Success.`,
+          deadlineText: utcWords(expires),
+          message: `Open the verification email Amazon SES sent to ${identity.value} and click its link before it expires (${utcWords(expires)}); Zuora then shows Success.`,
         };
       }
       const deadline = Date.parse(since) + windows.pendingMaxHours * HOUR_MS;
@@ -562,6 +575,7 @@ export function identityVerificationAdvice(
           overdue: true,
           action: 're-add',
           deadline: new Date(deadline).toISOString(),
+          deadlineText: null,
           message: `Pending for more than ${windows.pendingMaxHours} hours. Check that the three CNAME records resolve, then delete the domain identity ${identity.value} in Zuora and add it again to initiate re-verification (its DKIM tokens change: enter the new ones).`,
         };
       }
@@ -570,7 +584,8 @@ export function identityVerificationAdvice(
         overdue: false,
         action: 'wait',
         deadline: new Date(deadline).toISOString(),
-        message: `Zuora shows Pending while Amazon SES looks for the three CNAME records; it turns to Success or Failed within ${windows.pendingMaxHours} hours (by ${new Date(deadline).toISOString().slice(0, 16).replace('T', ' ')} UTC).`,
+        deadlineText: utcWords(deadline),
+        message: `Zuora shows Pending while Amazon SES looks for the three CNAME records; it turns to Success or Failed within ${windows.pendingMaxHours} hours (by ${utcWords(deadline)}).`,
       };
     }
   }

@@ -9,6 +9,7 @@ import {
   sesRulesOf,
   type SesIdentity,
   type SesVerificationState,
+  type VerificationAdvice,
 } from '../../../../src-preload/contract/ses-identities';
 import { useChannelMutation, useChannelQuery } from '../../api/hooks';
 import { routeHref } from '../../app/routes';
@@ -59,6 +60,19 @@ export function IdentityStatusView({ identityId, moveFocus }: { readonly identit
     );
   }
   return <IdentityStatusBody identity={identity} platform={platform} />;
+}
+
+/** The advice with its deadline shown as every time on the page is (local, UTC on hover), not in the CLI's UTC words. */
+function AdviceText({ advice }: { readonly advice: VerificationAdvice }) {
+  const at = advice.deadlineText === null || advice.deadline === null ? -1 : advice.message.indexOf(advice.deadlineText);
+  if (at < 0 || advice.deadlineText === null || advice.deadline === null) return <>{advice.message}</>;
+  return (
+    <>
+      {advice.message.slice(0, at)}
+      <LocalTime iso={advice.deadline} />
+      {advice.message.slice(at + advice.deadlineText.length)}
+    </>
+  );
 }
 
 function IdentityStatusBody({ identity, platform }: { readonly identity: SesIdentity; readonly platform: Platform }) {
@@ -135,7 +149,7 @@ function IdentityStatusBody({ identity, platform }: { readonly identity: SesIden
           <ZuoraStateChip state={identity.verification.state} overdue={advice.overdue} />
         </div>
         <Text as="p" className={card.paragraph} data-testid="ses-advice">
-          {advice.message}
+          <AdviceText advice={advice} />
         </Text>
         <Text as="p" size={200} className={card.secondary}>
           {zuoraStateLabels[identity.verification.state]} since <LocalTime iso={identity.verification.since} />

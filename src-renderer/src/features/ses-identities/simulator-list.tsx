@@ -8,8 +8,22 @@ const useStyles = makeStyles({
   // Wraps rather than scrolls: it also sits in the wizard's narrower summary.
   table: { tableLayout: 'auto', minWidth: '30rem' },
   address: { display: 'flex', alignItems: 'center', gap: tokens.spacingHorizontalS, flexWrap: 'wrap', paddingTop: tokens.spacingVerticalXS, paddingBottom: tokens.spacingVerticalXS },
-  mono: { fontFamily: tokens.fontFamilyMonospace, fontSize: tokens.fontSizeBase200, overflowWrap: 'anywhere' },
+  // Breaks after the @ when the column is narrow (the <wbr>), never inside a name: `break-word` keeps the column as wide as the longest part.
+  mono: { fontFamily: tokens.fontFamilyMonospace, fontSize: tokens.fontSizeBase200, overflowWrap: 'break-word' },
 });
+
+/** "success@" and "simulator.amazonses.com", with a line-break opportunity between them. */
+function breakAfterAt(address: string) {
+  const at = address.indexOf('@');
+  if (at < 0) return address;
+  return (
+    <>
+      {address.slice(0, at + 1)}
+      <wbr />
+      {address.slice(at + 1)}
+    </>
+  );
+}
 
 /**
  * The Amazon SES mailbox simulator as recipients of a test send where the platform sends
@@ -44,7 +58,7 @@ export function SimulatorList({ platform, headingLevel = 2 }: { readonly platfor
               <TableRow key={entry.address} data-simulator={entry.address}>
                 <TableCell>
                   <span className={styles.address}>
-                    <span className={styles.mono}>{entry.address}</span>
+                    <span className={styles.mono}>{breakAfterAt(entry.address)}</span>
                     <CopyButton text={entry.address} what={entry.address} />
                   </span>
                 </TableCell>
