@@ -1,30 +1,15 @@
-import { makeStyles, mergeClasses, Text, tokens } from '@fluentui/react-components';
-import { useId, useState, type DragEvent } from 'react';
+import { makeStyles, Text, tokens } from '@fluentui/react-components';
+import { useId, useState } from 'react';
 import type { AppError } from '../../../../src-preload/contract';
 import { MAX_BOUNCE_BYTES, type BounceReport } from '../../../../src-preload/contract/bounce-schemas';
 import { useChannelMutation } from '../../api/hooks';
 import { ErrorBar } from '../../ui/error-bar';
+import { FileDropZone } from '../../ui/file-drop-zone';
+import { readFileBase64, type FileLimit } from '../../ui/file-read';
 import { LiveStatus } from '../../ui/live-status';
 import { useCardStyles } from '../connection-test/card-styles';
-import { toBase64 } from './status-format';
 
 const useStyles = makeStyles({
-  zone: {
-    display: 'flex',
-    flexDirection: 'column',
-    gap: tokens.spacingVerticalS,
-    padding: tokens.spacingHorizontalL,
-    border: `${tokens.strokeWidthThick} dashed ${tokens.colorNeutralStroke1}`,
-    borderRadius: tokens.borderRadiusLarge,
-  },
-  over: { borderTopColor: tokens.colorBrandStroke1, borderRightColor: tokens.colorBrandStroke1, borderBottomColor: tokens.colorBrandStroke1, borderLeftColor: tokens.colorBrandStroke1, backgroundColor: tokens.colorBrandBackground2 },
-  label: { fontWeight: tokens.fontWeightSemibold },
-  input: {
-    fontFamily: tokens.fontFamilyBase,
-    fontSize: tokens.fontSizeBase300,
-    color: tokens.colorNeutralForeground1,
-    ':focus-visible': { outlineWidth: tokens.strokeWidthThick, outlineStyle: 'solid', outlineColor: tokens.colorStrokeFocus2, outlineOffset: '2px' },
-  },
   recipients: { margin: 0, paddingLeft: tokens.spacingHorizontalXL, display: 'flex', flexDirection: 'column', gap: tokens.spacingVerticalXS },
   steps: { margin: 0, paddingLeft: tokens.spacingHorizontalXL },
 });
@@ -36,14 +21,12 @@ const KIND_LABELS: Readonly<Record<BounceReport['kind'], string>> = {
   'not-a-bounce': 'Not a bounce',
 };
 
-/** What the browser can check before sending the file over the bridge; main checks everything again. */
-function precheck(file: File): AppError | null {
-  if (file.size === 0) return { code: 'invalid-input', message: `${file.name} is empty: it is not a saved message.`, hint: 'In your mail client, open the bounce and save it as .eml (File › Save as), then open that file.' };
-  if (file.size > MAX_BOUNCE_BYTES) {
-    return { code: 'invalid-input', message: `${file.name} is ${(file.size / 1024 / 1024).toFixed(1)} MB; a bounce may be at most 25 MB.`, hint: 'Open the saved bounce itself, not a mailbox export.' };
-  }
-  return null;
-}
+/** What a bounce may be (main checks it again). */
+const BOUNCE_LIMIT: FileLimit = {
+  maxBytes: MAX_BOUNCE_BYTES,
+  empty: (file) => ({ code: 'invalid-input', message: `${file.name} is empty: it is not a saved message.`, hint: 'In your mail client, open the bounce and save it as .eml (File › Save as), then open that file.' }),
+  tooLarge: (file, mb) => ({ code: 'invalid-input', message: `${file.name} is ${mb} MB; a bounce may be at most 25 MB.`, hint: 'Open the saved bounce itself, not a mailbox export.' }),
+};
 
 function Report({ report }: { readonly report: BounceReport }) {
   const styles = useStyles();
@@ -87,32 +70,19 @@ function Report({ report }: { readonly report: BounceReport }) {
 
 /** "Read a bounce": a saved DSN/NDR dropped or chosen, read in main and explained with the reply catalogue. */
 export function BounceOpen() {
-  const styles = useStyles();
   const card = useCardStyles();
   const inputId = useId();
   const hintId = useId();
-  const [over, setOver] = useState(false);
   const [localError, setLocalError] = useState<AppError | null>(null);
   const [fileName, setFileName] = useState('');
   const read = useChannelMutation('analyze:read-bounce');
 
-  const open = (file: File | undefined) => {
-    if (file === undefined || read.isPending) return;
+  const open = (file: File) => {
+    if (read.isPending) return;
     setFileName(file.name);
     read.reset();
-    const problem = precheck(file);
-    setLocalError(problem);
-    if (problem !== null) return;
-    file.arrayBuffer().then(
-      (buffer) => read.mutate({ raw: toBase64(new Uint8Array(buffer)) }),
-      () => setLocalError({ code: 'invalid-input', message: `${file.name} could not be read from disk.`, hint: 'Check that the file still exists and you may read it, then open it again.' }),
-    );
-  };
-
-  const drop = (event: DragEvent<HTMLDivElement>) => {
-    event.preventDefault();
-    setOver(false);
-    open(event.dataTransfer.files[0]);
+    setLocalError(null);
+    void readFileBase64(file, BOUNCE_LIMIT).then((got) => (got.ok ? read.mutate({ raw: got.base64 }) : setLocalError(got.error)));
   };
 
   const error = localError ?? read.error?.appError ?? null;
@@ -125,33 +95,7 @@ export function BounceOpen() {
         When mail sent as this address comes back (&ldquo;Undeliverable&rdquo;, &ldquo;Delivery Status Notification&rdquo;, from MAILER-DAEMON or postmaster), save the bounce
         as .eml and open it here (or drop it on this box): each recipient&rsquo;s status is explained, with who sent the bounce and what to do.
       </Text>
-      <div
-        className={mergeClasses(styles.zone, over && styles.over)}
-        data-testid="bounce-drop-zone"
-        onDragOver={(event) => {
-          event.preventDefault();
-          setOver(true);
-        }}
-        onDragLeave={() => setOver(false)}
-        onDrop={drop}
-      >
-        <label htmlFor={inputId} className={styles.label}>
-          Bounce (.eml)
-        </label>
-        <input
-          id={inputId}
-          type="file"
-          accept=".eml,message/rfc822"
-          aria-describedby={hintId}
-          className={styles.input}
-          // Not disabled while reading: that would drop keyboard focus to the page.
-          onChange={(event) => {
-            open(event.currentTarget.files?.[0]);
-            event.currentTarget.value = '';
-          }}
-        />
-        {read.isPending ? <Text role="status">Reading {fileName}…</Text> : null}
-      </div>
+      <FileDropZone label="Bounce (.eml)" inputId={inputId} describedBy={hintId} testId="bounce-drop-zone" busy={read.isPending ? `Reading ${fileName}…` : null} onFile={open} />
       {error === null ? null : <ErrorBar error={error} title={`${fileName === '' ? 'The file' : fileName} could not be read`} />}
       <LiveStatus message={read.data === undefined ? null : `${fileName}: ${KIND_LABELS[read.data.kind]}.`} />
       {read.data === undefined ? null : <Report report={read.data} />}

@@ -1,45 +1,27 @@
-import { makeStyles, mergeClasses, Text, tokens } from '@fluentui/react-components';
-import { useId, useState, type DragEvent } from 'react';
+import { makeStyles, Text, tokens } from '@fluentui/react-components';
+import { useId, useState } from 'react';
 import { MAX_EML_BYTES, type AppError } from '../../../../src-preload/contract';
 import { useChannelMutation } from '../../api/hooks';
 import { ErrorBar } from '../../ui/error-bar';
+import { FileDropZone } from '../../ui/file-drop-zone';
+import { readFileBase64, type FileLimit } from '../../ui/file-read';
 import { LiveStatus } from '../../ui/live-status';
 import { useCardStyles } from '../connection-test/card-styles';
-import { toBase64 } from './status-format';
 
 const useStyles = makeStyles({
   inline: { display: 'flex', flexDirection: 'column', gap: tokens.spacingVerticalS, flexGrow: 1, flexBasis: '22rem', minWidth: 0 },
-  compact: { padding: `${tokens.spacingVerticalS} ${tokens.spacingHorizontalM}`, gap: tokens.spacingVerticalXS },
-  zone: {
-    display: 'flex',
-    flexDirection: 'column',
-    gap: tokens.spacingVerticalS,
-    padding: tokens.spacingHorizontalL,
-    border: `${tokens.strokeWidthThick} dashed ${tokens.colorNeutralStroke1}`,
-    borderRadius: tokens.borderRadiusLarge,
-  },
-  over: { borderTopColor: tokens.colorBrandStroke1, borderRightColor: tokens.colorBrandStroke1, borderBottomColor: tokens.colorBrandStroke1, borderLeftColor: tokens.colorBrandStroke1, backgroundColor: tokens.colorBrandBackground2 },
-  label: { fontWeight: tokens.fontWeightSemibold },
-  input: {
-    fontFamily: tokens.fontFamilyBase,
-    fontSize: tokens.fontSizeBase300,
-    color: tokens.colorNeutralForeground1,
-    ':focus-visible': { outlineWidth: tokens.strokeWidthThick, outlineStyle: 'solid', outlineColor: tokens.colorStrokeFocus2, outlineOffset: '2px' },
-  },
 });
 
-/** Checks the browser can make before sending 25 MB over the bridge; main checks everything again. */
-function precheck(file: File): AppError | null {
-  if (file.size === 0) return { code: 'invalid-input', message: `${file.name} is empty: it is not a saved message.`, hint: 'In your mail client, open the verification email and save it as .eml (File › Save as), then open that file.' };
-  if (file.size > MAX_EML_BYTES) {
-    return {
-      code: 'invalid-input',
-      message: `${file.name} is ${(file.size / 1024 / 1024).toFixed(1)} MB; a message to verify may be at most 25 MB (the verification email is a few KB).`,
-      hint: 'Open the saved verification email itself, not a mailbox export or an attachment.',
-    };
-  }
-  return null;
-}
+/** What a message to verify may be (main checks it again). */
+const EML_LIMIT: FileLimit = {
+  maxBytes: MAX_EML_BYTES,
+  empty: (file) => ({ code: 'invalid-input', message: `${file.name} is empty: it is not a saved message.`, hint: 'In your mail client, open the verification email and save it as .eml (File › Save as), then open that file.' }),
+  tooLarge: (file, mb) => ({
+    code: 'invalid-input',
+    message: `${file.name} is ${mb} MB; a message to verify may be at most 25 MB (the verification email is a few KB).`,
+    hint: 'Open the saved verification email itself, not a mailbox export or an attachment.',
+  }),
+};
 
 export interface EmlOpenProps {
   readonly addressId: string;
@@ -60,74 +42,49 @@ export function EmlOpen({ addressId, inputId: givenId, onVerified, layout = 'car
   const ownId = useId();
   const inputId = givenId ?? ownId;
   const hintId = useId();
-  const [over, setOver] = useState(false);
   const [localError, setLocalError] = useState<AppError | null>(null);
   const [message, setMessage] = useState<string | null>(null);
   const [fileName, setFileName] = useState('');
   const verify = useChannelMutation('verification:verify-eml', { invalidates: ['verification:status', 'verification:history'] });
 
-  const open = (file: File | undefined) => {
-    if (file === undefined || verify.isPending) return;
+  const open = (file: File) => {
+    if (verify.isPending) return;
     setMessage(null);
     setFileName(file.name);
     verify.reset();
-    const problem = precheck(file);
-    setLocalError(problem);
-    if (problem !== null) return;
-    file.arrayBuffer().then(
-      (buffer) =>
-        verify.mutate(
-          { addressId, raw: toBase64(new Uint8Array(buffer)) },
-          {
-            onSuccess: (result) => {
-              const p = result.proof;
-              const dkim = p.dkim.find((d) => d.aligned) ?? p.dkim[0];
-              setMessage(
-                `${file.name} verified: SPF ${p.spf.result}, DKIM ${dkim === undefined ? 'none' : `${dkim.result} (d=${dkim.domain ?? '?'} s=${dkim.selector ?? '?'})`}, DMARC ${p.dmarc.result}. ${p.pass ? 'It proves the setup.' : 'It does not prove the setup yet: see the items above.'}`,
-              );
-              onVerified();
-            },
+    setLocalError(null);
+    void readFileBase64(file, EML_LIMIT).then((read) => {
+      if (!read.ok) {
+        setLocalError(read.error);
+        return;
+      }
+      verify.mutate(
+        { addressId, raw: read.base64 },
+        {
+          onSuccess: (result) => {
+            const p = result.proof;
+            const dkim = p.dkim.find((d) => d.aligned) ?? p.dkim[0];
+            setMessage(
+              `${file.name} verified: SPF ${p.spf.result}, DKIM ${dkim === undefined ? 'none' : `${dkim.result} (d=${dkim.domain ?? '?'} s=${dkim.selector ?? '?'})`}, DMARC ${p.dmarc.result}. ${p.pass ? 'It proves the setup.' : 'It does not prove the setup yet: see the items above.'}`,
+            );
+            onVerified();
           },
-        ),
-      () => setLocalError({ code: 'invalid-input', message: `${file.name} could not be read from disk.`, hint: 'Check that the file still exists and you may read it, then open it again.' }),
-    );
-  };
-
-  const drop = (event: DragEvent<HTMLDivElement>) => {
-    event.preventDefault();
-    setOver(false);
-    open(event.dataTransfer.files[0]);
+        },
+      );
+    });
   };
 
   const error = localError ?? verify.error?.appError ?? null;
   const zone = (
-    <div
-      className={mergeClasses(styles.zone, layout === 'inline' && styles.compact, over && styles.over)}
-      data-testid="eml-drop-zone"
-      onDragOver={(event) => {
-        event.preventDefault();
-        setOver(true);
-      }}
-      onDragLeave={() => setOver(false)}
-      onDrop={drop}
-    >
-      <label htmlFor={inputId} className={styles.label}>
-        Received message (.eml)
-      </label>
-      <input
-        id={inputId}
-        type="file"
-        accept=".eml,message/rfc822"
-        aria-describedby={hintId}
-        className={styles.input}
-        // Not disabled while verifying: that would drop keyboard focus to the page.
-        onChange={(event) => {
-          open(event.currentTarget.files?.[0]);
-          event.currentTarget.value = '';
-        }}
-      />
-      {verify.isPending ? <Text role="status">Verifying {fileName}…</Text> : null}
-    </div>
+    <FileDropZone
+      label="Received message (.eml)"
+      inputId={inputId}
+      describedBy={hintId}
+      testId="eml-drop-zone"
+      compact={layout === 'inline'}
+      busy={verify.isPending ? `Verifying ${fileName}…` : null}
+      onFile={open}
+    />
   );
   const outcome = (
     <>

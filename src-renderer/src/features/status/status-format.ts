@@ -85,10 +85,5 @@ export function statusHref(addressId: string | null): string {
   return addressId === null ? routeHref('status') : routeHref('status', { address: addressId });
 }
 
-/** Bytes as base64 (in slices: a spread of 25 MB of bytes would overflow the call stack). */
-export function toBase64(bytes: Uint8Array): string {
-  let binary = '';
-  const slice = 0x8000;
-  for (let i = 0; i < bytes.length; i += slice) binary += String.fromCharCode(...bytes.subarray(i, i + slice));
-  return btoa(binary);
-}
+// The drop zones' bounded read (one copy, in ui/).
+export { toBase64 } from '../../ui/file-read';

@@ -3,6 +3,8 @@ import { useId, useState, type RefObject } from 'react';
 import type { AddressView, AppError } from '../../../../src-preload/contract';
 import { useChannelMutation, useChannelQuery } from '../../api/hooks';
 import { ErrorBar } from '../../ui/error-bar';
+import { FileDropZone } from '../../ui/file-drop-zone';
+import { unreadableFile } from '../../ui/file-read';
 import { SelectorSuggestions } from '../checklist/selector-suggestions';
 import { messageStart, parseSelectors, toggleSelector, withLearnt } from './relay-selector-draft';
 
@@ -19,13 +21,6 @@ const useStyles = makeStyles({
   mono: { fontFamily: tokens.fontFamilyMonospace },
   learn: { display: 'flex', flexDirection: 'column', gap: tokens.spacingVerticalS },
   row: { display: 'flex', flexWrap: 'wrap', gap: tokens.spacingHorizontalM, alignItems: 'center' },
-  fileLabel: { fontWeight: tokens.fontWeightSemibold },
-  file: {
-    fontFamily: tokens.fontFamilyBase,
-    fontSize: tokens.fontSizeBase300,
-    color: tokens.colorNeutralForeground1,
-    ':focus-visible': { outlineWidth: tokens.strokeWidthThick, outlineStyle: 'solid', outlineColor: tokens.colorStrokeFocus2, outlineOffset: '2px' },
-  },
 });
 
 export interface RelaySelectorProps {
@@ -84,11 +79,9 @@ export function RelaySelector({ address, domain, onSaved, inputRef }: RelaySelec
       },
     );
   };
-  const open = (file: File | undefined) => {
-    if (file === undefined) return;
-    messageStart(file).then(read, () =>
-      setLocalError({ code: 'invalid-input', message: `${file.name} could not be read from disk.`, hint: 'Check that the file still exists and you may read it, then open it again.' }),
-    );
+  // Only the start of the file is read (its headers, bounded): a large message never crosses the bridge whole.
+  const open = (file: File) => {
+    messageStart(file).then(read, () => setLocalError(unreadableFile(file)));
   };
   const submit = () => {
     if (address === undefined || !parsed.ok) return;
@@ -145,24 +138,12 @@ export function RelaySelector({ address, domain, onSaved, inputRef }: RelaySelec
           <Button onClick={() => read(headers)} disabledFocusable={headers.trim() === '' || learn.isPending || domain === ''}>
             Read the selector
           </Button>
-          <label htmlFor={fileId} className={styles.fileLabel}>
-            Or open the message (.eml)
-          </label>
-          <input
-            id={fileId}
-            type="file"
-            accept=".eml,message/rfc822"
-            aria-describedby={fileHintId}
-            className={styles.file}
-            onChange={(event) => {
-              open(event.currentTarget.files?.[0]);
-              event.currentTarget.value = '';
-            }}
-          />
+        </div>
+        <FileDropZone label="Or open the message (.eml)" inputId={fileId} describedBy={fileHintId} testId="relay-selector-drop-zone" compact onFile={open}>
           <Text size={200} id={fileHintId}>
             Only its headers are read.
           </Text>
-        </div>
+        </FileDropZone>
       </div>
 
       <div className={styles.row}>
