@@ -136,7 +136,7 @@ test.describe('verification status', () => {
     await openView(page, 'status');
     const row = page.locator(`tr[data-address-id="${id}"]`);
     await expect(row).toContainText(SUPPORT);
-    await expect(row.getByTestId('overall')).toContainText('Not checked yet');
+    await expect(row.getByTestId('overall')).toContainText('Never checked');
     await expect(row).toContainText('Never');
     await expectNoAxeViolations(page, 'the status dashboard');
     await shoot(page, 'status-dashboard');
