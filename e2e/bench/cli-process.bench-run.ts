@@ -51,32 +51,37 @@ let caFile: string;
 let smtp: SmtpPeer;
 let dns: TestDnsServer;
 
-/** Wall time (ms) and, when GNU time is installed, peak RSS (KiB) of one process. */
+/** Wall time (ms) and, when GNU time is installed, peak RSS (KiB) and CPU time (user + system, ms) of one process. */
 interface ProcessRun {
   readonly ms: number;
   readonly rssKiB: number | null;
+  readonly cpuMs: number | null;
   readonly code: number | null;
   readonly stdout: string;
   readonly stderr: string;
 }
 
-const gnuTime = spawnSync('/usr/bin/time', ['-f', '%M', 'true'], { encoding: 'utf8' }).status === 0;
+const gnuTime = spawnSync('/usr/bin/time', ['-f', '%M %U %S', 'true'], { encoding: 'utf8' }).status === 0;
 
 /** Asynchronous: the servers answer from this process's event loop while the child runs. */
 function runProcess(command: string, args: readonly string[], options: { readonly stdin?: string; readonly env?: NodeJS.ProcessEnv } = {}): Promise<ProcessRun> {
   const rssFile = join(outDir, `rss-${process.hrtime.bigint()}`);
-  const [file, argv] = gnuTime ? ['/usr/bin/time', ['-f', '%M', '-o', rssFile, command, ...args]] : [command, [...args]];
+  const [file, argv] = gnuTime ? ['/usr/bin/time', ['-f', '%M %U %S', '-o', rssFile, command, ...args]] : [command, [...args]];
   const started = performance.now();
   return new Promise((done) => {
     const child = execFile(file, argv, { encoding: 'utf8', env: { ...process.env, ...options.env }, timeout: 60_000 }, (error, stdout, stderr) => {
       const ms = performance.now() - started;
       const code = error === null ? 0 : typeof error.code === 'number' ? error.code : null;
       let rssKiB: number | null = null;
+      let cpuMs: number | null = null;
       if (gnuTime) {
-        rssKiB = Number(readFileSync(rssFile, 'utf8').trim().split('\n').at(-1));
+        // The last line: GNU time puts "Command exited with non-zero status N" before it.
+        const [rss, user, system] = (readFileSync(rssFile, 'utf8').trim().split('\n').at(-1) ?? '').split(' ').map(Number);
+        rssKiB = rss ?? null;
+        cpuMs = user !== undefined && system !== undefined ? (user + system) * 1000 : null;
         rmSync(rssFile, { force: true });
       }
-      done({ ms, rssKiB, code, stdout, stderr });
+      done({ ms, rssKiB, cpuMs, code, stdout, stderr });
     });
     child.stdin?.end(options.stdin ?? '');
   });
@@ -101,6 +106,8 @@ async function sideBySide(ours: () => Promise<ProcessRun>, theirs: () => Promise
 }
 
 const ms = (runs: readonly ProcessRun[]) => median(runs.map((r) => r.ms));
+/** CPU time says what a run costs when the shared machine's load stretches wall times. */
+const cpu = (runs: readonly ProcessRun[]) => (gnuTime ? `${median(runs.map((r) => r.cpuMs ?? NaN)).toFixed(0)} ms` : 'n/a');
 const mib = (runs: readonly ProcessRun[]) => (gnuTime ? `${(median(runs.map((r) => r.rssKiB ?? NaN)) / 1024).toFixed(0)} MiB` : 'n/a (GNU time not installed)');
 
 const env = (): NodeJS.ProcessEnv => ({ RELAYPROOF_DATA_DIR: dataDir, RELAYPROOF_RESOURCES_DIR: join(ROOT, 'resources'), NODE_EXTRA_CA_CERTS: caFile, NODE_ENV: 'production' });
@@ -163,7 +170,7 @@ describe('relayproof as a whole process', () => {
     if (failed !== undefined) throw new Error(`relayproof smtp test failed (exit ${failed.code}): ${failed.stdout}${failed.stderr}`);
     expect(runs.theirs.every((r) => r.code === 0)).toBe(true);
     console.log(
-      `bench cli.smtp-test relayproof/swaks wall time: ${(ms(runs.ours) / ms(runs.theirs)).toFixed(2)}x (target <= 2x) — relayproof ${ms(runs.ours).toFixed(0)} ms, swaks ${ms(runs.theirs).toFixed(0)} ms (STARTTLS, AUTH PLAIN, MAIL/RCPT, DATA); peak RSS relayproof ${mib(runs.ours)} (target <= 80 MiB), swaks ${mib(runs.theirs)}; median of ${ROUNDS}`,
+      `bench cli.smtp-test relayproof/swaks wall time: ${(ms(runs.ours) / ms(runs.theirs)).toFixed(2)}x (target <= 2x) — relayproof ${ms(runs.ours).toFixed(0)} ms, swaks ${ms(runs.theirs).toFixed(0)} ms (STARTTLS, AUTH PLAIN, MAIL/RCPT, DATA); CPU relayproof ${cpu(runs.ours)}, swaks ${cpu(runs.theirs)}; peak RSS relayproof ${mib(runs.ours)} (target <= 80 MiB), swaks ${mib(runs.theirs)}; median of ${ROUNDS}`,
     );
   });
 
@@ -188,7 +195,7 @@ describe('relayproof as a whole process', () => {
     const runs = await sideBySide(() => relayproof(['spf', D, '--ip', '10.3.1.1', '--helo', `out.${D}`, '--dns-server', dns.address]), spfquery);
     expect(runs.ours.every((r) => r.code === 0)).toBe(true);
     console.log(
-      `bench cli.spf relayproof/spfquery at ${LATENCY_MS} ms per answer: ${(ms(runs.ours) / ms(runs.theirs)).toFixed(2)}x (target <= 1.0x) — relayproof ${ms(runs.ours).toFixed(0)} ms (${questions.length} DNS questions, ${repeated.length} asked twice), spfquery ${ms(runs.theirs).toFixed(0)} ms; median of ${ROUNDS}`,
+      `bench cli.spf relayproof/spfquery at ${LATENCY_MS} ms per answer: ${(ms(runs.ours) / ms(runs.theirs)).toFixed(2)}x (target <= 1.0x) — relayproof ${ms(runs.ours).toFixed(0)} ms (${questions.length} DNS questions, ${repeated.length} asked twice), spfquery ${ms(runs.theirs).toFixed(0)} ms; CPU relayproof ${cpu(runs.ours)}, spfquery ${cpu(runs.theirs)}; median of ${ROUNDS}`,
     );
   });
 
@@ -213,7 +220,7 @@ describe('relayproof as a whole process', () => {
     expect(Array.isArray(report.items)).toBe(true);
     const budget = ms(nodes) + 1.2 * median(critical);
     console.log(
-      `bench cli.check wall / (node start + 1.2 × critical path) at ${LATENCY_MS} ms per answer: ${(ms(checks) / budget).toFixed(2)}x (target <= 1.0x) — relayproof check ${ms(checks).toFixed(0)} ms, node start ${ms(nodes).toFixed(0)} ms, critical path ${median(critical).toFixed(0)} ms (${SPF_CHAIN.length} dependent lookups); peak RSS ${mib(checks)}; median of ${ROUNDS}`,
+      `bench cli.check wall / (node start + 1.2 × critical path) at ${LATENCY_MS} ms per answer: ${(ms(checks) / budget).toFixed(2)}x (target <= 1.0x) — relayproof check ${ms(checks).toFixed(0)} ms, node start ${ms(nodes).toFixed(0)} ms, critical path ${median(critical).toFixed(0)} ms (${SPF_CHAIN.length} dependent lookups); CPU relayproof check ${cpu(checks)}, node ${cpu(nodes)}; peak RSS ${mib(checks)}; median of ${ROUNDS}`,
     );
   });
 
