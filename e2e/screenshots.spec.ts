@@ -1,5 +1,11 @@
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { randomBytes } from 'node:crypto';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { ImapFlow } from 'imapflow';
+import { reportFile, reportMessage, type FixtureReport } from '../src-main/testing/dmarc-report-fixtures';
+import { dovecotUnavailable, startDovecot, type DovecotServer } from '../src-main/testing/dovecot-server';
+import { createTestPki, type TestPki } from '../src-main/testing/tls-certs';
 import type { Page } from '@playwright/test';
 import { expect, test } from './fixtures/app';
 import { callBridge, openView, views } from './fixtures/views';
@@ -93,8 +99,46 @@ async function openSubView(page: Page, view: SubView): Promise<void> {
   await expect(page.getByRole('heading', { level: 1 })).toHaveText(view.h1);
 }
 
+/**
+ * The DMARC reports view with reports read: three reporters' messages in a real Dovecot
+ * mailbox on 127.0.0.1, its CA given to the app as a workstation would (NODE_EXTRA_CA_CERTS).
+ * Without Dovecot, only the view's empty state is taken.
+ */
+const RUA_ADDRESS = 'support@company.test';
+const RUA_MAILBOX = 'dmarc@company.test';
+const RUA_PASSWORD = `rp-shots-${randomBytes(8).toString('hex')}`;
+const BEGIN = 1_793_577_600;
+const DAY = 86_400;
+const dmarcReports: FixtureReport[] = [
+  { style: 'google', domain: 'company.test', reportId: 'g-shots', begin: BEGIN, end: BEGIN + 7 * DAY, rows: [{ ip: '192.0.2.10', count: 700, dkim: 'pass', spf: 'pass' }, { ip: '198.51.100.7', count: 12, dkim: 'fail', spf: 'fail' }] },
+  { style: 'microsoft', domain: 'company.test', reportId: 'm-shots', begin: BEGIN + 7 * DAY, end: BEGIN + 14 * DAY, rows: [{ ip: '192.0.2.10', count: 400, dkim: 'pass', spf: 'fail' }] },
+  { style: 'yahoo', domain: 'company.test', reportId: 'y-shots', begin: BEGIN + 2 * DAY, end: BEGIN + 9 * DAY, rows: [{ ip: '192.0.2.10', count: 128, dkim: 'fail', spf: 'pass' }] },
+];
+let pki: TestPki | null = null;
+let dovecot: DovecotServer | null = null;
+let caDir = '';
+let caFile = '';
+
+test.use({
+  // eslint-disable-next-line no-empty-pattern
+  appEnv: async ({}, use) => {
+    await use({ NODE_EXTRA_CA_CERTS: caFile });
+  },
+});
+
 let dns: TestDnsServer;
 test.beforeAll(async () => {
+  caDir = await mkdtemp(join(tmpdir(), 'relayproof-e2e-shots-'));
+  caFile = join(caDir, 'test-ca.pem');
+  if (dovecotUnavailable() === null) {
+    pki = createTestPki();
+    await writeFile(caFile, pki.ca, 'utf8');
+    dovecot = await startDovecot({ certificate: pki.leaf, users: [{ username: RUA_MAILBOX, password: RUA_PASSWORD }] });
+    const client = new ImapFlow({ host: '127.0.0.1', port: dovecot.imapsPort, secure: true, auth: { user: RUA_MAILBOX, pass: RUA_PASSWORD }, logger: false, tls: { ca: [pki.ca] } });
+    await client.connect();
+    for (const r of dmarcReports) await client.append('INBOX', reportMessage(reportFile(r), { domain: 'company.test', subjectId: r.reportId }));
+    await client.logout();
+  }
   dns = await startTestDnsServer({
     zones: [
       {
@@ -111,6 +155,9 @@ test.beforeAll(async () => {
 });
 test.afterAll(async () => {
   await dns.close();
+  await dovecot?.close();
+  pki?.cleanup();
+  await rm(caDir, { recursive: true, force: true });
 });
 
 // Pictures for people reviewing the UI; one browser is enough.
@@ -143,10 +190,22 @@ test('screenshots of every view (browser project)', async ({ page, appSession })
   const listed = await callBridge<Array<{ id: string; address: string }>>(page, 'addresses:list', {});
   const support = listed.find((a) => a.address === 'support@contoso.example');
   if (support === undefined) throw new Error('support@contoso.example was not saved');
-  const subViews: readonly SubView[] = [
+  const subViews: SubView[] = [
     { id: 'identity-status', hash: `#/status?identity=${identity.id}`, h1: `Status of ${SES_DOMAIN}` },
     { id: 'dmarc-reports', hash: `#/status?address=${support.id}&reports=1`, h1: 'DMARC reports of support@contoso.example' },
   ];
+  if (dovecot !== null) {
+    const { id } = await callBridge<{ id: string }>(page, 'addresses:create', {
+      fields: { address: RUA_ADDRESS, platform: 'generic', environment: 'production', provider: 'custom', host: '192.0.2.10', port: 587, security: 'starttls', username: RUA_ADDRESS, authKind: 'password' },
+      secret: `rp-smtp-${randomBytes(6).toString('hex')}`,
+    });
+    await callBridge(page, 'verification:set-mailbox', { addressId: id, mailbox: { host: '127.0.0.1', port: dovecot.imapsPort, security: 'tls', username: RUA_MAILBOX }, secret: RUA_PASSWORD });
+    const read: SubView = { id: 'dmarc-reports-read', hash: `#/status?address=${id}&reports=1`, h1: `DMARC reports of ${RUA_ADDRESS}` };
+    await openSubView(page, read);
+    await page.getByRole('button', { name: 'Read reports from the mailbox' }).click();
+    await expect(page.getByRole('status')).toContainText('Read 3 DMARC and 0 TLS reports');
+    subViews.push(read);
+  }
 
   const reviews: Review[] = [];
   for (const view of views) {

@@ -10,6 +10,7 @@ import { ViewHeader } from '../../ui/view-header';
 import { useCardStyles } from '../connection-test/card-styles';
 import { statusHref } from '../status/status-format';
 import { useFocusTitleWhen, useVerificationStatus, type MoveFocus } from '../status/use-verification';
+import { byPeriod } from './report-order';
 
 const useStyles = makeStyles({
   wrap: { overflowX: 'auto', maxWidth: '100%' },
@@ -242,7 +243,7 @@ function ReportsSummaryCards({ reports }: { readonly reports: MailboxReports }) 
           </h2>
           <div className={styles.wrap} tabIndex={0} role="region" aria-label="Table of reports">
             <table className={styles.table} data-testid="reports-list">
-              <caption>One row per report, as each receiver sent it</caption>
+              <caption>One row per report, as each receiver sent it, oldest first</caption>
               <thead>
                 <tr>
                   <th scope="col">Reporter</th>
@@ -260,7 +261,7 @@ function ReportsSummaryCards({ reports }: { readonly reports: MailboxReports }) 
                 </tr>
               </thead>
               <tbody>
-                {summary.reports.map((r) => (
+                {byPeriod(summary.reports).map((r) => (
                   <tr key={`${r.org ?? ''}-${r.reportId ?? r.source}`}>
                     <th scope="row">
                       {r.org ?? 'Unknown reporter'}
