@@ -235,11 +235,11 @@ test.describe('verification status', () => {
     await expect(fix).toHaveAttribute('href', `#/checklist?address=${id}`);
     // The change is pushed as 'verification:changes' and shown as a toast in browser mode.
     // Titled and coloured by what changed: a drifted record is a warning, never a red "Failed".
-    const toast = page.getByTestId('verification-toast').filter({ hasText: 'DNS: DMARC record: Verified → Stale' });
+    const toast = page.getByTestId('verification-toast').filter({ hasText: 'DNS: DMARC record: Verified → Changed since verified' });
     await expect(toast).toBeVisible();
     await expect(toast).toHaveAttribute('data-intent', 'warning');
     await expect(toast).toContainText(`${SUPPORT}: DNS: DMARC record changed since verified`);
-    await expect(page.getByRole('list', { name: 'Runs, newest first' })).toContainText('DNS: DMARC record: Verified → Stale');
+    await expect(page.getByRole('list', { name: 'Runs, newest first' })).toContainText('DNS: DMARC record: Verified → Changed since verified');
 
     await expectNoAxeViolations(page, 'an address with a proved message and a stale DNS item');
     await shoot(page, 'status-address-light');
