@@ -3,7 +3,8 @@
  * for its platform, and one record's propagation, asking the admin's DNS servers from
  * Settings wherever a call names none.
  */
-import { fail, ok } from '../../src-preload/contract';
+// result-values, not the contract's index: the index builds every capability's schemas (Microsoft 365, verification ...), which `relayproof check` would load for these two functions.
+import { fail, ok } from '../../src-preload/contract/result-values';
 import { checkAddressBlocklists } from '../blocklists/address-blocklists';
 import { loadBlocklists } from '../blocklists/blocklist-catalogue';
 import { runChecklist } from '../checks/checklist';
