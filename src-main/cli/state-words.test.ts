@@ -2,14 +2,15 @@
  * One stored address, one verdict, one word: `relayproof status`, `status --all`, their
  * JSON, `address list` and the exported report (HTML and JSON) say each address's state
  * with the contract's label (state-labels.ts), never a word of their own ("UNVERIFIED",
- * "(failed)", "never"). The addresses have no secret, so no keychain is needed.
+ * "(failed)", "never"), and no renderer view, CLI command or report spells a state
+ * label itself. The addresses have no secret, so no keychain is needed.
  */
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AddressStatus } from '../../src-preload/contract';
-import { addressStandingLabels, addressVerdictLabel, connectionTestLabel, itemStateLabels } from '../../src-preload/contract/state-labels';
+import { addressStandingLabels, addressVerdictLabel, connectionTestLabel, connectionTestLabels, itemStandingLabels, itemStateLabels } from '../../src-preload/contract/state-labels';
 import type { VerificationReport } from '../../src-preload/contract/verification-schemas';
 import { silentLogger } from '../log/logger';
 import { createServices } from '../services';
@@ -107,5 +108,36 @@ describe('every surface says the stored state in the same words', () => {
     for (const id of Object.values(ids)) expect(lineOf(list.stdout, id)).toContain(connectionTestLabel(null));
     // Never "never", which reads like the status (that is "Never checked", a different fact).
     expect(list.stdout.match(/.{30}\bnever\b.{30}/u)?.[0] ?? null).toBeNull();
+  });
+});
+
+describe('no surface spells a state in its own words', () => {
+  // The words of the states, as the views and the CLI used to spell them for themselves.
+  const words = [
+    ...Object.values(addressStandingLabels).filter((w) => w.includes(' ')),
+    ...Object.values(itemStandingLabels).filter((w) => w.includes(' ')),
+    ...Object.values(connectionTestLabels),
+    'Not tested yet',
+    'Never tested',
+  ];
+  const root = join(import.meta.dirname, '../..');
+  const sources = (dir: string): string[] =>
+    readdirSync(join(root, dir), { withFileTypes: true, recursive: true })
+      .filter((e) => e.isFile() && /\.tsx?$/u.test(e.name) && !/\.test\.tsx?$/u.test(e.name))
+      .map((e) => join(e.parentPath, e.name));
+
+  it('renderer views, the CLI and the report take every state label from state-labels.ts', () => {
+    const files = [...sources('src-renderer/src'), ...sources('src-main/cli'), join(root, 'src-main/verification/report-html.ts')];
+    expect(files.length).toBeGreaterThan(50);
+    const found: string[] = [];
+    for (const file of files) {
+      // Comments may name a state; only code that prints it counts.
+      const code = readFileSync(file, 'utf8')
+        .split('\n')
+        .filter((line) => !/^\s*(?:\/\/|\*|\/\*)/u.test(line))
+        .join('\n');
+      for (const word of words) if (code.includes(`'${word}`) || code.includes(`"${word}`) || code.includes(`\`${word}`) || code.includes(`>${word}`) || new RegExp(`^\\s*${word}\\s*$`, 'mu').test(code)) found.push(`${file.slice(root.length + 1)}: ${word}`);
+    }
+    expect(found).toEqual([]);
   });
 });

@@ -3,6 +3,7 @@ import { formatLocalTime } from '../../ui/time-format';
 import type { CheckStatus, FindingSeverity, Requirement } from '../../../../src-preload/contract/checks-schemas';
 import type { DnsOutcome } from '../../../../src-preload/contract/dns-schemas';
 import { assertNever } from '../../app/assert-never';
+import { itemStandingLabels } from '../../../../src-preload/contract/state-labels';
 
 export const statusLabels = {
   pass: 'Pass',
@@ -10,7 +11,8 @@ export const statusLabels = {
   fail: 'Fail',
   pending: 'Pending',
   error: 'Error',
-  'needs-input': 'Needs input',
+  // The same fact as a status item waiting for input: one word for both.
+  'needs-input': itemStandingLabels['needs-input'],
   'not-needed': 'Not needed',
 } as const satisfies Record<CheckStatus, string>;
 

@@ -6,7 +6,7 @@ import { DetailsList } from '../../ui/details-list';
 import { LocalTime } from '../../ui/local-time';
 import { DnsText } from '../checklist/dns-text';
 import { ItemChip } from './item-state-chip';
-import { awaitingInput, countdownSentence, formatDuration, isUndecided, itemLabel, itemWarnings, remainingMs } from './status-format';
+import { awaitingInput, countdownSentence, formatDuration, isUndecided, itemLabel, itemStateLabels, itemWarnings, remainingMs } from './status-format';
 
 export type ViewItem = StatusView['items'][number];
 
@@ -178,7 +178,7 @@ function timesLine(item: ViewItem): ReactNode {
 export function DriftBox({ drift, alarming }: { readonly drift: Drift; readonly alarming: boolean }) {
   const styles = useStyles();
   return (
-    <div role="group" aria-label={alarming ? 'Changed since verified' : 'Changed, still passing'} data-testid="drift">
+    <div role="group" aria-label={alarming ? itemStateLabels.stale : 'Changed, still passing'} data-testid="drift">
       <Text as="p" className={styles.paragraph} weight="semibold">
         {alarming ? 'Changed since it was verified:' : 'Changed since the last check, and still passes:'}
       </Text>
