@@ -125,6 +125,9 @@ test.describe('address lifecycle', () => {
     page,
     appSession,
   }) => {
+    // Two rotations, two tests and a disconnect, each against the keychain and the server:
+    // about 35 s alone, near a minute beside the other specs on two cores.
+    test.setTimeout(120_000);
     const bodies = collectRpcBodies(page);
     const oldSecret = serverSecret;
     const wrong = newSecret('wrong');
