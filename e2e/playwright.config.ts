@@ -17,7 +17,9 @@ export default defineConfig({
   workers: 2,
   fullyParallel: false,
   forbidOnly: process.env['CI'] !== undefined,
-  timeout: 60_000,
+  // A hang guard, not a speed target: several specs (axe over every card, whole wizards,
+  // rotations) take 35–55 s on two cores beside the other worker; a minute was too close.
+  timeout: 120_000,
   expect: { timeout: 10_000 },
   use: {
     trace: 'retain-on-failure',
