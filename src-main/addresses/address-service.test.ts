@@ -174,3 +174,34 @@ describe('the address service without a transport', () => {
     expect(await service.remove(id)).toMatchObject({ ok: false, error: { code: 'not-found' } });
   });
 });
+
+describe('listing addresses', () => {
+  it('asks the keychain nothing while there is no address, and once when there are some', async () => {
+    const fresh = mkdtempSync(join(tmpdir(), 'relayproof-address-list-'));
+    const inner = memoryKeychain();
+    let listings = 0;
+    const counting: KeychainBackend = {
+      getPassword: (s, a) => inner.getPassword(s, a),
+      setPassword: (s, a, p) => inner.setPassword(s, a, p),
+      deletePassword: (s, a) => inner.deletePassword(s, a),
+      findCredentials: (s) => {
+        listings += 1;
+        return inner.findCredentials(s);
+      },
+    };
+    try {
+      const d = createServices({ dataDirectory: fresh, mode: 'cli', logger: silentLogger, keychain: async () => counting }).createDispatcher();
+      const before = listings;
+      expect(await d.dispatch('addresses:list', {})).toEqual({ ok: true, value: [] });
+      expect(listings - before).toBe(0);
+      const created = await d.dispatch('addresses:create', { fields: testAddressFields({ address: 'list@example.com' }), secret: OLD });
+      expect(created.ok).toBe(true);
+      const afterCreate = listings;
+      const listed = await d.dispatch('addresses:list', {});
+      expect(listed.ok && listed.value.map((a) => [a.address, a.secret.stored])).toEqual([['list@example.com', true]]);
+      expect(listings - afterCreate).toBe(1);
+    } finally {
+      rmSync(fresh, { recursive: true, force: true });
+    }
+  });
+});
