@@ -19,6 +19,7 @@ import { createServices } from '../services';
 import { testAddressFields } from '../testing/address-fields';
 import { buildEntries, type BuiltEntries } from '../testing/built-entries';
 import { memoryKeychain } from '../testing/transport-support';
+import { emptyHistory, recordRun } from '../verification/history';
 import { initialStatus } from '../verification/status-machine';
 import { openVerificationStore } from '../verification/status-store';
 import { openDocument, StoreUnavailableError } from './document-file';
@@ -123,6 +124,16 @@ describe('16 processes writing one document at once', () => {
     expect(leftovers(join(dir, 'verification'))).toEqual([]);
   }, 120_000);
 
+  it('verification history written off the event loop (recordAsync, half the processes) beside the synchronous writes: every run is kept', async () => {
+    const dir = freshDir();
+    const { invalidReads } = await writeTogether(dir, (who) => [Number(who.slice(1)) % 2 === 0 ? 'history-async' : 'history', dir, who, '3'], join(dir, 'verification', `${SHARED_HISTORY_ADDRESS}.json`));
+    const runs = openVerificationStore({ directory: dir }).get(SHARED_HISTORY_ADDRESS)?.history.runs.map((r) => r.id) ?? [];
+    expect(new Set(runs)).toEqual(new Set(Array.from({ length: WRITERS }, (_, w) => [0, 1, 2].map((i) => `run-w${w}-${i}`)).flat()));
+    expect(runs).toHaveLength(WRITERS * 3);
+    expect(invalidReads).toBe(0);
+    expect(leftovers(join(dir, 'verification'))).toEqual([]);
+  }, 120_000);
+
   it("Microsoft 365 registrations: every process's registration is kept", async () => {
     const dir = freshDir();
     const { invalidReads } = await writeTogether(dir, (who) => ['m365', dir, who], join(dir, 'm365-apps.json'));
@@ -131,6 +142,38 @@ describe('16 processes writing one document at once', () => {
     expect(missing).toEqual([]);
     expect(invalidReads).toBe(0);
     expect(leftovers(dir)).toEqual([]);
+  }, 120_000);
+});
+
+describe('a process killed while it writes verification history off the event loop', () => {
+  it('leaves a valid file with every run it had written and none half-written; the next process takes its lock over and records', async () => {
+    const dir = freshDir();
+    const file = join(dir, 'verification', `${SHARED_HISTORY_ADDRESS}.json`);
+    const writer = startWriter(['history-async', dir, 'k', '400']);
+    await writer.ready;
+    // Killed after some of its runs are on disk and while others are being written.
+    await new Promise<void>((resolve) => {
+      let seen = '';
+      writer.child.stdout?.on('data', (chunk: Buffer) => {
+        seen += chunk.toString();
+        if (/^wrote 25$/mu.test(seen)) resolve();
+      });
+    });
+    writer.child.kill('SIGKILL');
+    await writer.exited;
+    // Parsed and validated as any file Relayproof reads: never moved aside as damaged.
+    const store = openVerificationStore({ directory: dir, lock: { timeoutMs: 120_000, staleMs: 3_600_000 } });
+    expect(store.notices()).toEqual([]);
+    const runs = store.get(SHARED_HISTORY_ADDRESS)?.history.runs.map((r) => r.id) ?? [];
+    // Written one after another in start order: what is kept is exactly the first n, n at least the 25 it reported.
+    expect(runs.length).toBeGreaterThanOrEqual(25);
+    expect(runs.length).toBeLessThan(400);
+    expect(runs).toEqual(Array.from({ length: runs.length }, (_, i) => `run-k-${i}`));
+    const at = new Date().toISOString();
+    const { state, run } = recordRun(initialStatus({ addressId: SHARED_HISTORY_ADDRESS, domain: 'example.test' }), emptyHistory(SHARED_HISTORY_ADDRESS), { id: 'run-after', trigger: 'manual', startedAt: at, finishedAt: at, observations: [] });
+    await store.recordAsync(SHARED_HISTORY_ADDRESS, state, run);
+    expect(openVerificationStore({ directory: dir }).get(SHARED_HISTORY_ADDRESS)?.history.runs.map((r) => r.id)).toEqual([...runs, 'run-after']);
+    expect(JSON.parse(readFileSync(file, 'utf8'))).toMatchObject({ addressId: SHARED_HISTORY_ADDRESS });
   }, 120_000);
 });
 

@@ -53,7 +53,11 @@
  * between the fsync and the rename.
  *
  * Synchronous on purpose: the lock is held only inside one synchronous call, so it can
- * never be left held across an `await`, and calls in one process never interleave.
+ * never be left held across an `await`, and calls in one process never interleave. The
+ * one exception is `updateAsync`, for a process that writes many files while it waits on
+ * the network (a fleet re-check records a run per address): its write and fsyncs run off
+ * the event loop with the lock held, its calls are queued one after another in the
+ * process, and a synchronous change of the same file meanwhile is refused, not waited for.
  */
 import { randomBytes } from 'node:crypto';
 import {
@@ -73,10 +77,11 @@ import {
   writeSync,
   type Stats,
 } from 'node:fs';
+import { open } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import type { z } from 'zod';
 import type { DocumentEngine, DocumentEngineFactory } from './document-engine';
-import { withFileLock, type Lease, type LockOptions } from './file-lock';
+import { holdFileLock, withFileLock, type Lease, type LockOptions } from './file-lock';
 import { ANY_ENTRY, watchFolder, type FolderWatchOptions } from './folder-watch';
 import { StoreUnavailableError, errorText } from './store-errors';
 
@@ -527,6 +532,44 @@ export function writeFileAtomically(path: string, text: string, beforeReplace: (
   fsyncFolder(dirname(path));
 }
 
+async function fsyncFolderAsync(directory: string): Promise<void> {
+  try {
+    const handle = await open(directory, 'r');
+    try {
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
+  } catch {
+    // Windows cannot open or fsync a folder; its rename is already durable once it returns.
+  }
+}
+
+/**
+ * writeFileAtomically with the writes and both fsyncs on libuv's thread pool: the same
+ * temporary file, fsync, rename and folder fsync, in the same order, so the same promise
+ * (old file or new one, never a mix; complete after a power cut), while the process goes
+ * on with other work during the tens of milliseconds an fsync takes on a busy disk.
+ */
+export async function writeFileAtomicallyAsync(path: string, text: string, beforeReplace: () => void = () => undefined): Promise<void> {
+  const temporary = `${path}.tmp-${process.pid}-${randomBytes(4).toString('hex')}`;
+  try {
+    const handle = await open(temporary, 'wx', 0o600);
+    try {
+      await handle.writeFile(text, 'utf8');
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
+    beforeReplace();
+    renameSync(temporary, path);
+  } catch (error) {
+    rmSync(temporary, { force: true });
+    throw error;
+  }
+  await fsyncFolderAsync(dirname(path));
+}
+
 /**
  * Why an engine must not replace `path` now, or null when it may (no file yet, or a
  * regular file within `maxBytes`). The engine's atomic writer resolves a link and writes
@@ -610,6 +653,16 @@ export interface DocumentFile<T> {
    * validate: a programmer error must never reach the file.
    */
   update(mutate: (current: T | undefined) => T, options?: UpdateOptions): T;
+  /**
+   * `update` whose write does not block the process: the lock is taken and the file read,
+   * changed and validated as in `update`, then the write and its fsyncs run off the event
+   * loop while the lock stays held, and the lock is released once the file is replaced.
+   * The same guarantees (atomic, durable, no lost update across processes). Calls in this
+   * process run one after another; a synchronous change of this file while one is being
+   * written is refused (StoreUnavailableError), never waited for. A document read through
+   * an engine is written here in the engine's own format (tab-indented JSON, mode 0600).
+   */
+  updateAsync(mutate: (current: T | undefined) => T, options?: UpdateOptions): Promise<T>;
   /** Deletes the file (under the lock); false when there was none. */
   remove(): boolean;
   /** True once for each change of the file that this DocumentFile did not make itself. */
@@ -710,14 +763,55 @@ export function openDocument<T>(options: DocumentOptions<T>): DocumentFile<T> {
       if (options.engine !== undefined && isRecord(value)) writeThroughEngine(value, lease);
       else writeFileAtomically(path, serializeDocument(value), () => lease.confirm());
     } catch (error) {
-      if (error instanceof StoreUnavailableError) throw error;
-      throw new StoreUnavailableError(`Relayproof could not save its ${title} ${path} (${errorText(error)}).`);
+      throw saveError(error);
     }
+    return written(value);
+  }
+
+  function saveError(error: unknown): StoreUnavailableError {
+    return error instanceof StoreUnavailableError ? error : new StoreUnavailableError(`Relayproof could not save its ${title} ${path} (${errorText(error)}).`);
+  }
+
+  /** After this DocumentFile replaced the file: its own write is no outside change, and is what later reads get. */
+  function written(value: T): T {
     known = fileStamp(path);
     cached = options.cache === true ? { stamp: known, inspection: { state: 'ok', value: kept(value), stamp: known, canonical: true, migratedFrom: null } } : null;
     options.onWrite?.(path);
     return value;
   }
+
+  async function writeAsync(value: T, lease: Lease): Promise<T> {
+    if (options.engine !== undefined) {
+      if (!isRecord(value)) throw new Error(`Refusing to write ${title}: a document read through an engine must be a JSON object.`);
+      // The engine is not called, but the path is checked as before its writes: never replaced if it became a link or something else.
+      const problem = unsafeToReplace(path, options.maxBytes);
+      if (problem !== null) {
+        throw new StoreUnavailableError(
+          `Relayproof did not save this change: its ${title} ${path} ${problem} after Relayproof had read it, and Relayproof never writes through a link or over a file it has not checked. Try again; the file is then moved aside and reported.`,
+        );
+      }
+    }
+    try {
+      await writeFileAtomicallyAsync(path, serializeDocument(value), () => lease.confirm());
+    } catch (error) {
+      throw saveError(error);
+    }
+    return written(value);
+  }
+
+  /** Before the first write in a new format: the old file is kept, readable by an older Relayproof. */
+  function copyBeforeMigration(migratedFrom: number): void {
+    const copy = sidePath(path, `before-migration-v${migratedFrom}`, clock);
+    try {
+      copyFileSync(path, copy, constants.COPYFILE_EXCL);
+    } catch (error) {
+      throw new StoreUnavailableError(`Relayproof could not copy its ${title} ${path} to ${copy} before upgrading it (${errorText(error)}), so it did not change it.`);
+    }
+  }
+
+  // The last updateAsync of this process, and how many are queued or under way: the next one starts once the last is done.
+  let asyncTail: Promise<unknown> = Promise.resolve();
+  let asyncWrites = 0;
 
   /** Inside the lock: the file as it is now, recovered when damaged. */
   function readLocked(lease: Lease): Current<T> {
@@ -765,17 +859,37 @@ export function openDocument<T>(options: DocumentOptions<T>): DocumentFile<T> {
         const next = mutate(current.value);
         if (next === current.value && !current.dirty) return next;
         const checked = updateOptions?.validated === true ? next : validate(next);
-        if (current.migratedFrom !== null) {
-          // The old format stays readable by an older Relayproof, and nothing is lost if the upgrade was wrong.
-          const copy = sidePath(path, `before-migration-v${current.migratedFrom}`, clock);
-          try {
-            copyFileSync(path, copy, constants.COPYFILE_EXCL);
-          } catch (error) {
-            throw new StoreUnavailableError(`Relayproof could not copy its ${title} ${path} to ${copy} before upgrading it (${errorText(error)}), so it did not change it.`);
-          }
-        }
+        // The old format stays readable by an older Relayproof, and nothing is lost if the upgrade was wrong.
+        if (current.migratedFrom !== null) copyBeforeMigration(current.migratedFrom);
         return write(checked, lease);
       });
+    },
+
+    updateAsync(mutate, updateOptions) {
+      const run = async (): Promise<T> => {
+        const held = holdFileLock(path, title, options.lock);
+        try {
+          const current = readLocked(held.lease);
+          const next = mutate(current.value);
+          if (next === current.value && !current.dirty) return next;
+          const checked = updateOptions?.validated === true ? next : validate(next);
+          if (current.migratedFrom !== null) copyBeforeMigration(current.migratedFrom);
+          return await writeAsync(checked, held.lease);
+        } finally {
+          held.release();
+        }
+      };
+      // One at a time in this process: a second one waits here, not on a lock its own process
+      // holds. With none under way it starts now, so the lock is taken before this returns.
+      const result = asyncWrites === 0 ? run() : asyncTail.then(run, run);
+      asyncWrites += 1;
+      const settled = result.then(
+        () => undefined,
+        () => undefined,
+      );
+      asyncTail = settled;
+      void settled.then(() => (asyncWrites -= 1));
+      return result;
     },
 
     remove() {

@@ -6,7 +6,8 @@
  * host name and time of its holder, so a waiter can tell a live holder from the leftover
  * of a process that crashed or was killed. Waiting is a bounded synchronous sleep: every
  * store call is synchronous and holds the lock only inside that call (milliseconds), so a
- * lock can never stay held across an `await`.
+ * lock can never stay held across an `await` — except holdFileLock's, taken for one durable
+ * write whose fsync runs off the event loop and released in a `finally` when it is done.
  */
 import { randomBytes } from 'node:crypto';
 import { closeSync, linkSync, lstatSync, openSync, readFileSync, renameSync, rmSync, unlinkSync, writeSync } from 'node:fs';
@@ -68,22 +69,62 @@ export function lockPathOf(target: string): string {
 export function withFileLock<T>(target: string, title: string, work: (lease: Lease) => T, options: LockOptions = {}): T {
   const lockPath = lockPathOf(target);
   if (heldHere.has(lockPath)) throw new Error(`A change of ${target} started inside another change of the same file.`);
+  // Waiting here would block the very event loop the holder needs to finish: say so at once.
+  if (heldAcrossAwait.has(lockPath)) throw new StoreUnavailableError(`Relayproof is saving its ${title} right now, so this change was not made. Try again in a moment.`);
   const token = acquire(lockPath, title, options);
   heldHere.add(lockPath);
   try {
-    return work({
-      confirm() {
-        if (readHolder(lockPath)?.owner?.token !== token) {
-          throw new StoreUnavailableError(
-            `Relayproof held the lock on its ${title} for so long that another Relayproof process took it over, so this change was not saved. Try again.`,
-          );
-        }
-      },
-    });
+    return work(leaseOf(lockPath, title, token));
   } finally {
     heldHere.delete(lockPath);
     release(lockPath, token);
   }
+}
+
+/**
+ * Lock files this process holds across an `await` (holdFileLock): only while a durable
+ * write's fsync runs off the event loop, a few milliseconds.
+ */
+const heldAcrossAwait = new Set<string>();
+
+/** A lock held across an `await`; `release` exactly once, in a `finally`. */
+export interface HeldLock {
+  readonly lease: Lease;
+  release(): void;
+}
+
+/**
+ * Takes `<target>.lock` like withFileLock, for a write whose fsync is awaited instead of
+ * blocking the process (document-file's updateAsync). The caller serializes its own
+ * holds of one file; a synchronous change of the same file in this process meanwhile is
+ * refused (StoreUnavailableError) rather than waited for, since that wait would stop the
+ * event loop the holder needs to release it.
+ */
+export function holdFileLock(target: string, title: string, options: LockOptions = {}): HeldLock {
+  const lockPath = lockPathOf(target);
+  if (heldHere.has(lockPath) || heldAcrossAwait.has(lockPath)) throw new Error(`A change of ${target} started inside another change of the same file.`);
+  const token = acquire(lockPath, title, options);
+  heldAcrossAwait.add(lockPath);
+  let released = false;
+  return {
+    lease: leaseOf(lockPath, title, token),
+    release() {
+      if (released) return;
+      released = true;
+      heldAcrossAwait.delete(lockPath);
+      release(lockPath, token);
+    },
+  };
+}
+
+function leaseOf(lockPath: string, title: string, token: string): Lease {
+  return {
+    confirm() {
+      if (readHolder(lockPath)?.owner?.token !== token) {
+        throw new StoreUnavailableError(`Relayproof held the lock on its ${title} for so long that another Relayproof process took it over, so this change was not saved. Try again.`);
+      }
+    },
+  };
 }
 
 function acquire(lockPath: string, title: string, options: LockOptions): string {
@@ -169,7 +210,7 @@ function processAlive(pid: number): boolean {
 function isStale(holder: Holder, staleMs: number): boolean {
   const owner = holder.owner;
   if (owner !== null && owner.hostname === hostname()) {
-    // Our own pid, but this process does not hold it (heldHere was checked): the leftover of
+    // Our own pid, but this process does not hold it (heldHere and heldAcrossAwait were checked): the leftover of
     // an earlier process that had the same pid (containers reuse small pids after a restart).
     if (owner.pid === process.pid) return true;
     if (!processAlive(owner.pid)) return true;

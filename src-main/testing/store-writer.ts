@@ -6,6 +6,8 @@
  *
  *   node store-writer.mjs settings <dataDir> <who> <count>   count addresses <who>-<n>@example.test
  *   node store-writer.mjs history  <dataDir> <who> <count>   count runs of address a-shared
+ *   node store-writer.mjs history-async <dataDir> <who> <count>   the same through recordAsync, all started at once
+ *                                                            (says "wrote <n>" after each, for a test that kills it mid-way)
  *   node store-writer.mjs m365     <dataDir> <who>           the registration of address a-<who>
  *   node store-writer.mjs hold-lock <dataDir>                takes config.json's lock, says "locked", never lets go
  */
@@ -58,6 +60,26 @@ switch (kind) {
       });
       store.record(SHARED_HISTORY_ADDRESS, state, run);
     }
+    break;
+  }
+  case 'history-async': {
+    const store = openVerificationStore({ directory: dataDir });
+    waitForStart();
+    let wrote = 0;
+    await Promise.all(
+      Array.from({ length: count }, async (_, i) => {
+        const at = new Date().toISOString();
+        const { state, run } = recordRun(initialStatus({ addressId: SHARED_HISTORY_ADDRESS, domain: 'example.test' }), emptyHistory(SHARED_HISTORY_ADDRESS), {
+          id: `run-${who}-${i}`,
+          trigger: 'manual',
+          startedAt: at,
+          finishedAt: at,
+          observations: [],
+        });
+        await store.recordAsync(SHARED_HISTORY_ADDRESS, state, run);
+        writeSync(1, `wrote ${++wrote}\n`);
+      }),
+    );
     break;
   }
   case 'm365': {

@@ -38,7 +38,7 @@ import { addressChecklistInput, domainOf, notNeededItems } from './address-check
 import type { SmtpTestOptions, SmtpTestRequest } from '../smtp/lending-test';
 import { DEFAULT_HOST_LIMITS, hostKeyOf, throttledTest, type HostLimiter } from '../smtp/host-limiter';
 import type { AppStore } from '../store/store';
-import { recordRun } from './history';
+import { recordRun, type RecordedRun } from './history';
 import { checklistObservations, connectionObservations, untrackedDnsItems } from './observations';
 import { createRecheckScheduler, DEFAULT_BACKOFF_MS, MANUAL_RECHECK_GAP_MS, manualRecheckGate, type RecheckScheduler, type Timers } from './scheduler';
 import { initialStatus, needsRecheck, reduceStatus, statusView } from './status-machine';
@@ -60,6 +60,12 @@ export interface RecheckVia {
   readonly resolver?: DnsResolver;
   /** The connection test in the run's slot for the address's server (instead of taking one here). */
   readonly smtpTest?: SmtpTest;
+  /**
+   * Write the run to the address's verification file without blocking the process (its
+   * write and fsyncs off the event loop): a fleet run's other re-checks keep talking to
+   * their servers meanwhile. "Re-check now" alone keeps the synchronous write.
+   */
+  readonly recordWithoutBlocking?: boolean;
 }
 
 export interface RunCoordinatorDeps {
@@ -205,9 +211,24 @@ export function createRunCoordinator(deps: RunCoordinatorDeps): RunCoordinator {
   }
 
   /** Store a run, tell the listeners what changed, and keep the scheduler watching. */
-  function record(address: Address, trigger: RunTrigger, startedAt: string, observations: readonly Observation[], extra: { message?: MessageProof | null; receipt?: RunRecord['receipt']; retire?: readonly ItemId[]; notNeeded?: readonly NotNeededItem[] } = {}): RunRecord {
+  type RecordExtra = { message?: MessageProof | null; receipt?: RunRecord['receipt']; retire?: readonly ItemId[]; notNeeded?: readonly NotNeededItem[] };
+
+  function record(address: Address, trigger: RunTrigger, startedAt: string, observations: readonly Observation[], extra: RecordExtra = {}): RunRecord {
+    const recorded = runOf(address, trigger, startedAt, observations, extra);
+    statusStore.record(address.id, recorded.state, recorded.run);
+    return announce(address, trigger, recorded);
+  }
+
+  /** record, with the file written off the event loop (RecheckVia.recordWithoutBlocking). */
+  async function recordWithoutBlocking(address: Address, trigger: RunTrigger, startedAt: string, observations: readonly Observation[], extra: RecordExtra = {}): Promise<RunRecord> {
+    const recorded = runOf(address, trigger, startedAt, observations, extra);
+    await statusStore.recordAsync(address.id, recorded.state, recorded.run);
+    return announce(address, trigger, recorded);
+  }
+
+  function runOf(address: Address, trigger: RunTrigger, startedAt: string, observations: readonly Observation[], extra: RecordExtra): RecordedRun {
     const entry = statusStore.get(address.id);
-    const recorded = recordRun(stateOf(address), historyOf(entry, address.id), {
+    return recordRun(stateOf(address), historyOf(entry, address.id), {
       id: randomUUID(),
       trigger,
       startedAt,
@@ -218,7 +239,10 @@ export function createRunCoordinator(deps: RunCoordinatorDeps): RunCoordinator {
       ...(extra.retire === undefined ? {} : { retire: extra.retire }),
       ...(extra.notNeeded === undefined ? {} : { notNeeded: extra.notNeeded }),
     });
-    statusStore.record(address.id, recorded.state, recorded.run);
+  }
+
+  /** Once the run is stored: tell the listeners what changed, and keep the scheduler watching. */
+  function announce(address: Address, trigger: RunTrigger, recorded: RecordedRun): RunRecord {
     if (scheduler !== null) scheduler.watch(address.id, { pending: needsRecheck(recorded.state, clock()) });
     const transitions = recorded.run.transitions.filter((t) => t.from !== t.to);
     if (transitions.length > 0 && listeners.size > 0) {
@@ -352,7 +376,8 @@ export function createRunCoordinator(deps: RunCoordinatorDeps): RunCoordinator {
     };
     await Promise.all([dns(), connection()]);
     if (ctx.signal.aborted) return fail('cancelled', 'The re-check was cancelled; nothing was recorded.');
-    return ok(record(address, trigger, startedAt, observations, { retire, ...(notNeeded === undefined ? {} : { notNeeded }) }));
+    const extra = { retire, ...(notNeeded === undefined ? {} : { notNeeded }) };
+    return ok(via.recordWithoutBlocking === true ? await recordWithoutBlocking(address, trigger, startedAt, observations, extra) : record(address, trigger, startedAt, observations, extra));
   }
 
   const coordinator: RunCoordinator = {

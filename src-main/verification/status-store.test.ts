@@ -13,6 +13,7 @@ import { createServices } from '../services';
 import { emptyHistory, recordRun } from './history';
 import type { AddressVerificationState, Observation, RunRecord } from '../../src-preload/contract/verification-schemas';
 import { initialStatus } from './status-machine';
+import { StoreUnavailableError } from '../store/document-file';
 import { openVerificationStore } from './status-store';
 
 const dirs: string[] = [];
@@ -192,3 +193,60 @@ function pendingRun(addressId: string, runId: string): [AddressVerificationState
   const recorded = recordRun(initialStatus({ addressId, domain: 'acme.test' }), emptyHistory(addressId), { id: runId, trigger: 'manual', startedAt: at(0), finishedAt: at(1), observations: [dnsObservation(0, 'pending', null)] });
   return [recorded.state, recorded.run];
 }
+
+describe('recording a run without blocking the process (recordAsync, a fleet run)', () => {
+  const runAt = (addressId: string, id: string, minute: number) =>
+    recordRun(initialStatus({ addressId, domain: 'acme.test' }), emptyHistory(addressId), { id, trigger: 'manual', startedAt: at(minute), finishedAt: at(minute), observations: [dnsObservation(minute, 'pass', `v=spf1 -all ${minute}`)] });
+
+  it('until the run is written the file is the previous complete one; then the new one, with nothing left beside it', async () => {
+    const dir = tempDir();
+    const store = openVerificationStore({ directory: dir });
+    const first = runAt('a-one', 'run-1', 0);
+    store.record('a-one', first.state, first.run);
+    const before = readFileSync(store.pathOf('a-one'), 'utf8');
+    const second = runAt('a-one', 'run-2', 1);
+    const writing = store.recordAsync('a-one', second.state, second.run);
+    // The write is under way (its lock taken, its temporary file being written and fsync'd): the file itself is untouched.
+    expect(readFileSync(store.pathOf('a-one'), 'utf8')).toBe(before);
+    expect(existsSync(`${store.pathOf('a-one')}.lock`)).toBe(true);
+    const written = await writing;
+    expect(written.history.runs.map((r) => r.id)).toEqual(['run-1', 'run-2']);
+    expect(openVerificationStore({ directory: dir }).get('a-one')?.history.runs.map((r) => r.id)).toEqual(['run-1', 'run-2']);
+    expect(readdirSync(join(dir, 'verification'))).toEqual(['a-one.json']);
+  });
+
+  it('runs of one address recorded at once in one process are all kept, in order', async () => {
+    const dir = tempDir();
+    const store = openVerificationStore({ directory: dir });
+    const runs = Array.from({ length: 6 }, (_, i) => runAt('a-many', `run-${i}`, i));
+    await Promise.all(runs.map((r) => store.recordAsync('a-many', r.state, r.run)));
+    expect(openVerificationStore({ directory: dir }).get('a-many')?.history.runs.map((r) => r.id)).toEqual(runs.map((r) => r.run.id));
+  });
+
+  it('a synchronous change of the file while its run is being written is refused, not waited for (that wait would stop the write); the run is kept', async () => {
+    const dir = tempDir();
+    const store = openVerificationStore({ directory: dir });
+    const run = runAt('a-busy', 'run-1', 0);
+    const writing = store.recordAsync('a-busy', run.state, run.run);
+    let refused: unknown;
+    try {
+      store.remove('a-busy');
+    } catch (error) {
+      refused = error;
+    }
+    expect(refused).toBeInstanceOf(StoreUnavailableError);
+    expect((refused as Error).message).toMatch(/is saving its verification history of address a-busy right now, so this change was not made\. Try again in a moment\./u);
+    await writing;
+    expect(store.get('a-busy')?.history.runs.map((r) => r.id)).toEqual(['run-1']);
+    // Once written, the same change goes through.
+    expect(store.remove('a-busy')).toBe(true);
+  });
+
+  it('never writes under something other than an address id', async () => {
+    const dir = tempDir();
+    const store = openVerificationStore({ directory: dir });
+    const run = runAt('a-one', 'run-1', 0);
+    await expect(store.recordAsync('../config', run.state, run.run)).rejects.toThrow(/Not an address id/u);
+    expect(readdirSync(join(dir, 'verification'))).toEqual([]);
+  });
+});

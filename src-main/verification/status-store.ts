@@ -114,6 +114,12 @@ export interface VerificationStore {
   update(addressId: string, update: (entry: VerificationEntry | undefined) => VerificationEntry): VerificationEntry;
   /** Store a run's outcome: the new state, the run appended (history bounded). */
   record(addressId: string, state: AddressVerificationState, run: RunRecord): VerificationEntry;
+  /**
+   * `record` whose file write does not block the process (a fleet run records 200 runs
+   * while other re-checks wait on their servers): same lock, atomic replace and fsyncs,
+   * with the write and fsyncs off the event loop. Resolves once the run is on disk.
+   */
+  recordAsync(addressId: string, state: AddressVerificationState, run: RunRecord): Promise<VerificationEntry>;
   /** Deletes the address's file. */
   remove(addressId: string): boolean;
   notices(): readonly StoreNotice[];
@@ -248,14 +254,15 @@ export function openVerificationStore(deps: OpenVerificationStoreDeps): Verifica
     return found === undefined ? undefined : { state: found.state, history: found.history };
   }
 
+  const asFile =
+    (addressId: string, update: (entry: VerificationEntry | undefined) => VerificationEntry) =>
+    (current: VerificationFile | undefined): VerificationFile => {
+      const entry = update(current === undefined ? undefined : { state: current.state, history: current.history });
+      return { schemaVersion: VERIFICATION_SCHEMA_VERSION, addressId, state: entry.state, history: entry.history };
+    };
+
   function writeEntry(addressId: string, update: (entry: VerificationEntry | undefined) => VerificationEntry, validated: boolean): VerificationEntry {
-    const written = fileOf(addressId).update(
-      (current) => {
-        const entry = update(current === undefined ? undefined : { state: current.state, history: current.history });
-        return { schemaVersion: VERIFICATION_SCHEMA_VERSION, addressId, state: entry.state, history: entry.history };
-      },
-      { validated },
-    );
+    const written = fileOf(addressId).update(asFile(addressId, update), { validated });
     return { state: written.state, history: written.history };
   }
 
@@ -309,6 +316,18 @@ export function openVerificationStore(deps: OpenVerificationStoreDeps): Verifica
     return entry.history.runs.length > limit ? { ...entry, history: { ...entry.history, runs: entry.history.runs.slice(-limit) } } : entry;
   }
 
+  /** A run's outcome as a change of the address's entry. Only what is new is validated: the history read back from the file already was. */
+  function appending(addressId: string, state: AddressVerificationState, run: RunRecord): (current: VerificationEntry | undefined) => VerificationEntry {
+    pathOf(addressId);
+    const checkedState = addressVerificationStateSchema.parse(state);
+    const checkedRun = runRecordSchema.parse(run);
+    return (current) => {
+      const history = appendRun(current?.history ?? emptyHistory(addressId), checkedRun, limit);
+      if (history.addressId !== addressId) throw new Error(`The history of ${history.addressId} cannot be stored as ${addressId}.`);
+      return { state: checkedState, history };
+    };
+  }
+
   const listeners = new Set<(addressIds: readonly string[]) => void>();
   let stopWatching: (() => void) | undefined;
   function changedElsewhere(names: ReadonlySet<string>): string[] {
@@ -327,19 +346,11 @@ export function openVerificationStore(deps: OpenVerificationStoreDeps): Verifica
       return writeEntry(addressId, (current) => bounded(update(current)), false);
     },
     record(addressId, state, run) {
-      pathOf(addressId);
-      // Only what is new is validated: the history read back from the file already was.
-      const checkedState = addressVerificationStateSchema.parse(state);
-      const checkedRun = runRecordSchema.parse(run);
-      return writeEntry(
-        addressId,
-        (current) => {
-          const history = appendRun(current?.history ?? emptyHistory(addressId), checkedRun, limit);
-          if (history.addressId !== addressId) throw new Error(`The history of ${history.addressId} cannot be stored as ${addressId}.`);
-          return { state: checkedState, history };
-        },
-        true,
-      );
+      return writeEntry(addressId, appending(addressId, state, run), true);
+    },
+    async recordAsync(addressId, state, run) {
+      const written = await fileOf(addressId).updateAsync(asFile(addressId, appending(addressId, state, run)), { validated: true });
+      return { state: written.state, history: written.history };
     },
     remove(addressId) {
       if (!validId(addressId)) return false;
