@@ -9,7 +9,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { AddressFields } from '../../src-preload/contract';
+import type { AddressFields, AddressView } from '../../src-preload/contract';
 import { silentLogger } from '../log/logger';
 import { createServices, type Services } from '../services';
 import { createSmtpTester } from '../smtp/lending-test';
@@ -198,7 +198,7 @@ describe('listing addresses', () => {
       expect(created.ok).toBe(true);
       const afterCreate = listings;
       const listed = await d.dispatch('addresses:list', {});
-      expect(listed.ok && listed.value.map((a) => [a.address, a.secret.stored])).toEqual([['list@example.com', true]]);
+      expect(listed.ok && (listed.value as AddressView[]).map((a) => [a.address, a.secret.stored])).toEqual([['list@example.com', true]]);
       expect(listings - afterCreate).toBe(1);
     } finally {
       rmSync(fresh, { recursive: true, force: true });
