@@ -3,7 +3,12 @@
  * in one run, printed, never asserted on speed:
  *   (a) 200 saved addresses on 10 mail servers re-checked with "Re-check all" (2 per server,
  *       8 at a time, DNS read once per name) vs one at a time as before it existed (each
- *       address's "Re-check now" in turn) — target >= 8x faster;
+ *       address's "Re-check now" in turn) — target >= 8x faster. Measured twice:
+ *       - with 50 ms per DNS answer, as the other DNS benchmarks (the headline: real
+ *         resolvers are not instant, and the fleet run reads each name once where one at a
+ *         time reads it for every address);
+ *       - with instant DNS answers: only the SMTP half differs, so 8 at a time can be at
+ *         most 8x faster (the ceiling of the connection work alone);
  *   (b) the most connections ever open at once to each server, counted on the wire by a
  *       proxy in front of it (never above the per-server limit of 2);
  *   (c) memory growth of the process over the fleet run (< 50 MB for 200 addresses).
@@ -29,6 +34,8 @@ const dns = useTestDns(verificationZones(createVerificationKeys()));
 const ADDRESSES = Number(process.env['FLEET_BENCH_ADDRESSES'] ?? 200);
 const SERVERS = 10;
 const ONE_WAY_MS = 20;
+/** Per DNS answer, as in dns-checklist.bench-run.ts and cli-process.bench-run.ts. */
+const DNS_LATENCY_MS = 50;
 const USER = `relay@${ACME}`;
 const SECRET = 'fleet-bench-secret-0a7d';
 
@@ -54,7 +61,14 @@ async function fleet(): Promise<{ services: Services; ids: string[] }> {
   const dir = mkdtempSync(join(tmpdir(), 'relayproof-bench-fleet-'));
   dirs.push(dir);
   const keychain = memoryKeychain();
-  const services = createServices({ dataDirectory: dir, mode: 'cli', logger: silentLogger, keychain: async () => keychain, verification: { manualRecheckGapMs: 1, resolverOptions: { timeoutMs: 300, retries: 0 } } });
+  const services = createServices({
+    dataDirectory: dir,
+    mode: 'cli',
+    logger: silentLogger,
+    keychain: async () => keychain,
+    // DNS questions time out well above the 50 ms answers on a loaded machine: a timed-out question would measure the timeout, not the run.
+    verification: { manualRecheckGapMs: 1, resolverOptions: { timeoutMs: 3_000, retries: 0 } },
+  });
   const d = services.createDispatcher();
   const settings = await d.dispatch('settings:update', {
     patch: { dnsServers: [`127.0.0.1:${dns.server().port}`], pinnedCertificates: [{ host: '127.0.0.1', sha256: pki.leaf.fingerprint256.replace(/:/gu, ''), pinnedAt: new Date().toISOString() }] },
@@ -76,10 +90,22 @@ async function fleet(): Promise<{ services: Services; ids: string[] }> {
 
 const mb = (bytes: number) => (bytes / 1024 / 1024).toFixed(1);
 
-it(`${ADDRESSES} addresses on ${SERVERS} servers: Re-check all vs one at a time, connections per server on the wire, memory`, async () => {
+interface Comparison {
+  readonly serialMs: number;
+  readonly fleetMs: number;
+  readonly queriesSerial: number;
+  readonly queriesFleet: number;
+  readonly connections: number;
+  readonly heapGrowth: { readonly rss: number; readonly heap: number };
+  readonly run: FleetRun;
+}
+
+/** One at a time, then Re-check all, each on a fresh data folder of ADDRESSES addresses, at the DNS server's current latency. */
+async function compare(): Promise<Comparison> {
   // One at a time, as an admin had to: "Re-check now" for each address in turn.
   const alone = await fleet();
   const d = alone.services.createDispatcher();
+  dns.server().resetQueries();
   const serialStarted = performance.now();
   for (const [i, id] of alone.ids.entries()) {
     const r = await d.dispatch('verification:recheck', { operationId: `op_serial${String(i).padStart(4, '0')}`, addressId: id });
@@ -100,17 +126,35 @@ it(`${ADDRESSES} addresses on ${SERVERS} servers: Re-check all vs one at a time,
   const heapAfter = process.memoryUsage();
   const run = result.value as FleetRun;
   expect(run.addresses.filter((a) => a.rechecked)).toHaveLength(ADDRESSES);
-  const queriesFleet = dns.server().queries.length;
-  const maxPerServer = Math.max(...proxies.map((p) => p.maxOpen));
-  const connections = proxies.reduce((sum, p, i) => sum + p.total - (opened[i] ?? 0), 0);
+  return {
+    serialMs,
+    fleetMs,
+    queriesSerial,
+    queriesFleet: dns.server().queries.length,
+    connections: proxies.reduce((sum, p, i) => sum + p.total - (opened[i] ?? 0), 0),
+    heapGrowth: { rss: heapAfter.rss - heapBefore.rss, heap: heapAfter.heapUsed - heapBefore.heapUsed },
+    run,
+  };
+}
 
+const line = (c: Comparison, dnsWords: string, target: string) =>
+  `${(c.serialMs / c.fleetMs).toFixed(1)}x faster (${target}) — ${(c.fleetMs / 1000).toFixed(1)} s vs ${(c.serialMs / 1000).toFixed(1)} s for ${ADDRESSES} addresses on ${SERVERS} servers (${ONE_WAY_MS} ms one way), ${dnsWords}, 2 per server, 8 at a time; DNS questions ${c.queriesFleet} vs ${c.queriesSerial}; ${c.connections} connections`;
+
+it(`${ADDRESSES} addresses on ${SERVERS} servers: Re-check all vs one at a time, with ${DNS_LATENCY_MS} ms DNS answers and with instant ones; connections per server on the wire, memory`, async () => {
+  dns.server().setLatency(DNS_LATENCY_MS);
+  const realistic = await compare();
+  dns.server().setLatency(0);
+  const instant = await compare();
+
+  console.log(`bench fleet.recheck-all vs one-at-a-time, DNS ${DNS_LATENCY_MS} ms per answer (headline): ${line(realistic, `DNS ${DNS_LATENCY_MS} ms per answer`, 'target >= 8x')}`);
+  console.log(`bench fleet.recheck-all vs one-at-a-time, instant DNS (the SMTP half alone, at most 8x at 8 at a time): ${line(instant, 'instant DNS', 'ceiling 8x')}`);
+  const maxPerServer = Math.max(...proxies.map((p) => p.maxOpen));
   console.log(
-    `bench fleet.recheck-all vs one-at-a-time: ${(serialMs / fleetMs).toFixed(1)}x faster (target >= 8x) — ${(fleetMs / 1000).toFixed(1)} s vs ${(serialMs / 1000).toFixed(1)} s for ${ADDRESSES} addresses on ${SERVERS} servers (${ONE_WAY_MS} ms one way), 2 per server, 8 at a time; DNS questions ${queriesFleet} vs ${queriesSerial}; ${connections} connections`,
+    `bench fleet.per-server-max on the wire: ${maxPerServer} (limit 2) — per server: ${proxies.map((p) => p.maxOpen).join(', ')}; reported by the runs: ${[realistic, instant].map((c) => c.run.run.hosts.map((h) => h.maxConcurrent).join(', ')).join(' / ')}`,
   );
-  console.log(`bench fleet.per-server-max on the wire: ${maxPerServer} (limit 2) — per server: ${proxies.map((p) => p.maxOpen).join(', ')}; reported by the run: ${run.run.hosts.map((h) => h.maxConcurrent).join(', ')}`);
   console.log(
-    `bench fleet.memory growth over the run: rss ${mb(heapAfter.rss - heapBefore.rss)} MB, heap ${mb(heapAfter.heapUsed - heapBefore.heapUsed)} MB (target < 50 MB) for ${ADDRESSES} addresses${globalThis.gc === undefined ? ' (no --expose-gc: includes garbage not yet collected)' : ''}`,
+    `bench fleet.memory growth over the run (${DNS_LATENCY_MS} ms DNS): rss ${mb(realistic.heapGrowth.rss)} MB, heap ${mb(realistic.heapGrowth.heap)} MB (target < 50 MB) for ${ADDRESSES} addresses${globalThis.gc === undefined ? ' (no --expose-gc: includes garbage not yet collected)' : ''}`,
   );
   // The limit is a promise, not a speed: this one is asserted.
   expect(maxPerServer).toBeLessThanOrEqual(2);
-}, 1_800_000);
+}, 3_600_000);
