@@ -371,6 +371,21 @@ describe('change notification', () => {
     expect(document.takeOutsideChange()).toBe(false);
   });
 
+  it("a write off the event loop (updateAsync) is the store's own change, not an outside one; another DocumentFile's is", async () => {
+    const dir = freshDir();
+    const schema = z.object({ schemaVersion: z.literal(1), n: z.number() });
+    const open = () => openDocument({ path: join(dir, 'doc.json'), title: 'test file', noun: 'test', schema, version: 1, maxBytes: 1 << 20, cache: true, recover: () => undefined });
+    const mine = open();
+    const other = open();
+    expect(await mine.updateAsync(() => ({ schemaVersion: 1, n: 1 }))).toEqual({ schemaVersion: 1, n: 1 });
+    expect(mine.takeOutsideChange()).toBe(false);
+    expect(mine.read()).toEqual({ schemaVersion: 1, n: 1 });
+    await other.updateAsync((current) => ({ schemaVersion: 1, n: (current?.n ?? 0) + 1 }));
+    expect(mine.takeOutsideChange()).toBe(true);
+    expect(mine.read()).toEqual({ schemaVersion: 1, n: 2 });
+    expect(leftovers(dir)).toEqual([]);
+  });
+
   it('a listener that throws (a data folder deleted under a running app) does not crash the process from the watch timer', async () => {
     const dir = freshDir();
     let calls = 0;

@@ -551,7 +551,7 @@ async function fsyncFolderAsync(directory: string): Promise<void> {
  * (old file or new one, never a mix; complete after a power cut), while the process goes
  * on with other work during the tens of milliseconds an fsync takes on a busy disk.
  */
-export async function writeFileAtomicallyAsync(path: string, text: string, beforeReplace: () => void = () => undefined): Promise<void> {
+export async function writeFileAtomicallyAsync(path: string, text: string, beforeReplace: () => void = () => undefined, afterReplace: () => void = () => undefined): Promise<void> {
   const temporary = `${path}.tmp-${process.pid}-${randomBytes(4).toString('hex')}`;
   try {
     const handle = await open(temporary, 'wx', 0o600);
@@ -567,6 +567,8 @@ export async function writeFileAtomicallyAsync(path: string, text: string, befor
     rmSync(temporary, { force: true });
     throw error;
   }
+  // Before the folder's fsync is awaited: the file already is the new one for every reader.
+  afterReplace();
   await fsyncFolderAsync(dirname(path));
 }
 
@@ -773,9 +775,13 @@ export function openDocument<T>(options: DocumentOptions<T>): DocumentFile<T> {
   }
 
   /** After this DocumentFile replaced the file: its own write is no outside change, and is what later reads get. */
-  function written(value: T): T {
+  function replacedBy(value: T): void {
     known = fileStamp(path);
     cached = options.cache === true ? { stamp: known, inspection: { state: 'ok', value: kept(value), stamp: known, canonical: true, migratedFrom: null } } : null;
+  }
+
+  function written(value: T): T {
+    replacedBy(value);
     options.onWrite?.(path);
     return value;
   }
@@ -792,11 +798,18 @@ export function openDocument<T>(options: DocumentOptions<T>): DocumentFile<T> {
       }
     }
     try {
-      await writeFileAtomicallyAsync(path, serializeDocument(value), () => lease.confirm());
+      // Noted as its own write at the rename, not after the folder's fsync: a watcher looking meanwhile must not take it for another process's.
+      await writeFileAtomicallyAsync(
+        path,
+        serializeDocument(value),
+        () => lease.confirm(),
+        () => replacedBy(value),
+      );
     } catch (error) {
       throw saveError(error);
     }
-    return written(value);
+    options.onWrite?.(path);
+    return value;
   }
 
   /** Before the first write in a new format: the old file is kept, readable by an older Relayproof. */
