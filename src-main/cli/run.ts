@@ -117,7 +117,7 @@ async function servicesOpener(io: CliIo, mode: Services['mode'] = 'cli'): Promis
   return () => openServices(io, mode);
 }
 
-async function smtpServicesOpener(io: CliIo): Promise<() => Pick<Services, 'createDispatcher'>> {
+async function smtpServicesOpener(io: CliIo): Promise<() => Promise<Pick<Services, 'createDispatcher'>>> {
   const { openSmtpServices } = await import('./smtp-services');
   return () => openSmtpServices(io);
 }

@@ -22,7 +22,7 @@ type SmtpServices = Pick<Services, 'createDispatcher'>;
 const TEST_USAGE =
   'Usage: relayproof smtp test --host H --port P --security starttls|tls|none [--user U --password-stdin] [--auth-kind password|app-password|api-key|oauth2] [--platform P] --from ADDR [--to ADDR] [--send] [--ehlo NAME] [--pin SHA256] [--dns-server HOST:PORT]... [--transcript] [--json]';
 
-export async function runSmtpCommand(args: readonly string[], io: CliIo, openServices: () => SmtpServices): Promise<ExitCode> {
+export async function runSmtpCommand(args: readonly string[], io: CliIo, openServices: () => Promise<SmtpServices>): Promise<ExitCode> {
   const [sub, ...rest] = args;
   switch (sub) {
     case 'test':
@@ -34,7 +34,7 @@ export async function runSmtpCommand(args: readonly string[], io: CliIo, openSer
   }
 }
 
-async function smtpTest(args: readonly string[], io: CliIo, openServices: () => SmtpServices): Promise<ExitCode> {
+async function smtpTest(args: readonly string[], io: CliIo, openServices: () => Promise<SmtpServices>): Promise<ExitCode> {
   const { values: v, positionals } = parseOptions(
     args,
     parseConfig('smtp test'),
@@ -84,7 +84,7 @@ async function smtpTest(args: readonly string[], io: CliIo, openServices: () => 
     credentials: values.user === undefined ? null : { kind: values['auth-kind'] ?? 'password', username: values.user },
     ...(secret !== undefined ? { secret } : {}),
   };
-  const services = openServices();
+  const services = await openServices();
   const channel = values.send === true ? 'smtp:send-test-message' : 'smtp:test-connection';
   const result = await services.createDispatcher().dispatch(channel, input);
   if (!result.ok) return reportError(io, json, result.error);
@@ -121,7 +121,7 @@ function authKindOf(value: string | undefined): AuthKind {
   return value === 'app-password' || value === 'api-key' || value === 'oauth2' ? value : 'password';
 }
 
-async function smtpProbe(args: readonly string[], io: CliIo, openServices: () => SmtpServices): Promise<ExitCode> {
+async function smtpProbe(args: readonly string[], io: CliIo, openServices: () => Promise<SmtpServices>): Promise<ExitCode> {
   const usage = 'Usage: relayproof smtp probe HOST [--port N]... [--dns-server HOST:PORT]... [--json]';
   const { values: v, positionals } = parseOptions(args, parseConfig('smtp probe'), true);
   const values = v as { json?: boolean; 'dns-server'?: string[]; port?: string[] };
@@ -129,7 +129,7 @@ async function smtpProbe(args: readonly string[], io: CliIo, openServices: () =>
   if (host === undefined || positionals.length !== 1) throw new UsageError(usage);
   // Without --port: 25, 465, 587, 2525, 2465 and 2587 (the engine's defaults).
   const ports = values.port?.map(Number);
-  const result = await openServices()
+  const result = await (await openServices())
     .createDispatcher()
     .dispatch('smtp:probe', { operationId: cliOperationId(), host, dnsServers: values['dns-server'] ?? [], ...(ports !== undefined ? { ports } : {}) });
   const json = values.json === true;

@@ -5,6 +5,10 @@
  * with the same input parsing, deadline and output checks as the app's. The composition
  * root (services.ts) would build every service and every channel's schemas, which costs
  * these one-shot commands more time and memory than the test itself.
+ *
+ * They only read the settings: a settings file that needs nothing is read as a snapshot
+ * (store/settings-snapshot.ts, the same checks), and the store itself, with its lock, its
+ * writes and conf, is opened only when the file needs them (missing, damaged, older).
  */
 import { defaultDataDirectory } from '../app/data-directory';
 import { findResourcesDir } from '../app/resources-dir';
@@ -13,27 +17,42 @@ import { smtpChannels } from '../../src-preload/contract/smtp';
 import { createChannelDispatcher } from '../rpc/channel-dispatch';
 import { smtpHandlers } from '../rpc/smtp-handlers';
 import type { Services } from '../services';
-import { createSmtpTester } from '../smtp/lending-test';
-import { confEngine } from '../store/conf-engine';
-import { openStore } from '../store/store';
+import { createSmtpTester, type SmtpTestDeps } from '../smtp/lending-test';
+import { readSettingsSnapshot, type SettingsSnapshot } from '../store/settings-snapshot';
 import { loadKeytar } from '../vault/keytar';
 import { createVault } from '../vault/vault';
 import { cliLogger } from './cli-logger';
 import type { CliIo } from './io';
 
-export function openSmtpServices(io: CliIo): Pick<Services, 'createDispatcher'> {
+export async function openSmtpServices(io: CliIo): Promise<Pick<Services, 'createDispatcher'>> {
   const dataDirectory = defaultDataDirectory(io.env);
   const logger = cliLogger(dataDirectory);
-  const store = openStore({ directory: dataDirectory, engine: confEngine });
+  const store = readSettingsSnapshot(dataDirectory) ?? (await openSettingsStore(dataDirectory));
   for (const notice of store.notices()) logger.warn('settings file problem', { kind: notice.kind, backup: notice.backupPath });
   // A typed secret only: the vault is never asked (no saved address is tested from here).
   const vault = createVault({ loadBackend: loadKeytar, logger });
   const resourcesDir = findResourcesDir();
   let repliesLoad: Promise<LoadCatalogueResult> | undefined;
   const replies = () => (repliesLoad ??= loadReplyCatalogue(resourcesDir));
-  const smtp = createSmtpTester({ store, vault, clock: () => new Date(), replies });
+  const smtp = createSmtpTester({ store: readOnly(store), vault, clock: () => new Date(), replies });
   const validateOutput = process.env.NODE_ENV !== 'production';
   return {
     createDispatcher: (onEvent) => createChannelDispatcher({ handlers: smtpHandlers({ store, smtp }), contract: smtpChannels, logger, validateOutput, ...(onEvent ? { onEvent } : {}) }),
   };
+}
+
+async function openSettingsStore(directory: string): Promise<SettingsSnapshot> {
+  const [{ openStore }, { confEngine }] = await Promise.all([import('../store/store'), import('../store/conf-engine')]);
+  return openStore({ directory, engine: confEngine });
+}
+
+/**
+ * The tester's store for these commands: they test typed secrets only and never name a
+ * saved address (no `addressId` in what smtp-commands.ts sends), so nothing is recorded.
+ */
+function readOnly(store: SettingsSnapshot): SmtpTestDeps['store'] {
+  const refused = (): never => {
+    throw new Error('relayproof smtp test and smtp probe record nothing on a saved address.');
+  };
+  return { settings: () => store.settings(), getAddress: (id) => store.getAddress(id), setAddressStatus: refused, recordEvent: refused };
 }

@@ -16,7 +16,7 @@ import { resultSchema } from '../../src-preload/contract/result';
 import { fail } from '../../src-preload/contract/result-values';
 import { describeIssues } from '../app/input-issues';
 import type { Logger } from '../log/logger';
-import { StoreUnavailableError } from '../store/store';
+import { StoreUnavailableError } from '../store/store-errors';
 
 export interface HandlerContext {
   /** Aborted on deadline, on `app:cancel-operation`, or when the caller goes away. */

@@ -11,7 +11,7 @@ import type { HandlerDeps } from './handlers';
 
 type SmtpChannel = 'smtp:test-connection' | 'smtp:send-test-message' | 'smtp:probe';
 
-export function smtpHandlers(deps: Pick<HandlerDeps, 'store' | 'smtp'>): Pick<Handlers, SmtpChannel> {
+export function smtpHandlers(deps: { readonly store: Pick<HandlerDeps['store'], 'settings'>; readonly smtp: HandlerDeps['smtp'] }): Pick<Handlers, SmtpChannel> {
   const { store, smtp } = deps;
 
   return {

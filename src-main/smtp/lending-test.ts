@@ -32,7 +32,8 @@ import type { LoadPlatformsResult } from '../providers/platforms';
 import { withPlatformReadiness, type ReadinessContext } from './platform-readiness';
 
 export interface SmtpTestDeps {
-  readonly store: AppStore;
+  /** What a test reads and records of the store (proceed-reason.ts and lending-binding.ts take the same). */
+  readonly store: Pick<AppStore, 'settings' | 'getAddress' | 'setAddressStatus' | 'recordEvent'>;
   readonly vault: Vault;
   readonly clock: () => Date;
   readonly replies: () => Promise<LoadCatalogueResult>;

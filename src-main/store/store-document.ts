@@ -13,6 +13,16 @@ export type { Migration, MigrationOutcome } from './document-file';
 
 export const CURRENT_SCHEMA_VERSION = 3;
 
+/** The settings document is `<data folder>/config.json`. */
+export const CONFIG_NAME = 'config';
+
+/**
+ * config.json is never read when larger: 1,000 addresses with as many lifecycle events
+ * (the bound) measured 0.9 MB, so 32 MiB leaves room for 30x that while a hostile or broken
+ * file (600 MB once crashed every command) is moved aside without being read.
+ */
+export const SETTINGS_MAX_BYTES = 32 * 1024 * 1024;
+
 /** The newest notices are kept; a file that keeps breaking must not grow without bound. */
 export const MAX_NOTICES = 20;
 

@@ -23,18 +23,12 @@ import type { DocumentEngineFactory } from './document-engine';
 import { openDocument, StoreUnavailableError } from './document-file';
 import type { LockOptions } from './file-lock';
 import type { FolderWatchOptions } from './folder-watch';
-import { CURRENT_SCHEMA_VERSION, MAX_NOTICES, MIGRATIONS, defaultDocument, storeDocumentSchema, type Migration, type StoreDocument } from './store-document';
+import { CONFIG_NAME, CURRENT_SCHEMA_VERSION, MAX_NOTICES, MIGRATIONS, SETTINGS_MAX_BYTES, defaultDocument, storeDocumentSchema, type Migration, type StoreDocument } from './store-document';
 import { recoverSettings } from './store-recovery';
 
-export { CURRENT_SCHEMA_VERSION, MIGRATIONS, storeDocumentSchema, type Migration, type StoreDocument } from './store-document';
+export { CONFIG_NAME, CURRENT_SCHEMA_VERSION, MIGRATIONS, SETTINGS_MAX_BYTES, storeDocumentSchema, type Migration, type StoreDocument } from './store-document';
 export { StoreUnavailableError } from './document-file';
 
-/**
- * config.json is never read when larger: 1,000 addresses with as many lifecycle events
- * (the bound) measured 0.9 MB, so 32 MiB leaves room for 30x that while a hostile or broken
- * file (600 MB once crashed every command) is moved aside without being read.
- */
-export const SETTINGS_MAX_BYTES = 32 * 1024 * 1024;
 
 /** What Relayproof records about an address besides its fields. */
 export type AddressStatusPatch = Partial<Pick<Address, 'setup' | 'proceedReason' | 'lastTest' | 'lending'>>;
@@ -123,8 +117,6 @@ export interface OpenStoreDeps {
   /** Reads and writes config.json once document-file has checked it: conf by default, electron-store in Electron. */
   readonly engine?: DocumentEngineFactory;
 }
-
-export const CONFIG_NAME = 'config';
 
 /** Only the status fields, and no explicit undefined: a status change never touches an address's fields. */
 function statusFields(status: AddressStatusPatch): AddressStatusPatch {
