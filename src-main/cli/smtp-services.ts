@@ -37,7 +37,7 @@ export async function openSmtpServices(io: CliIo): Promise<Pick<Services, 'creat
   const smtp = createSmtpTester({ store: readOnly(store), vault, clock: () => new Date(), replies });
   const validateOutput = process.env.NODE_ENV !== 'production';
   return {
-    createDispatcher: (onEvent) => createChannelDispatcher({ handlers: smtpHandlers({ store, smtp }), contract: smtpChannels, logger, validateOutput, ...(onEvent ? { onEvent } : {}) }),
+    createDispatcher: (onEvent) => createChannelDispatcher({ handlers: smtpHandlers({ store, smtp }), contract: smtpChannels, logger, validateOutput, parseOnce: true, ...(onEvent ? { onEvent } : {}) }),
   };
 }
 

@@ -42,6 +42,12 @@ export interface DispatcherOptions {
    * together with its handler in `handlers`.
    */
   readonly contract?: Readonly<Record<string, ChannelSpec>>;
+  /**
+   * A one-shot process (a CLI command) parses each input once: zod then checks it without
+   * first compiling a parser for each object schema (new Function), which costs such a
+   * process more than the parse. Long-lived processes keep the compiled parsers.
+   */
+  readonly parseOnce?: boolean;
 }
 
 export interface Dispatcher {
@@ -69,7 +75,7 @@ export function createChannelDispatcher(
     if (spec === undefined || handler === undefined) {
       return fail('invalid-input', 'Unknown channel.');
     }
-    const parsed = spec.input.safeParse(rawInput);
+    const parsed = options.parseOnce === true ? spec.input.safeParse(rawInput, { jitless: true }) : spec.input.safeParse(rawInput);
     if (!parsed.success) {
       return fail('invalid-input', describeIssues(parsed.error.issues), {
         details: { issues: parsed.error.issues.map((i) => ({ path: i.path.map(String).join('.'), message: i.message })) },

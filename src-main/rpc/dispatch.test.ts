@@ -248,3 +248,15 @@ describe('input', () => {
     expect(ran).toBe(false);
   });
 });
+
+describe('parseOnce (a CLI command)', () => {
+  it('refuses and accepts exactly the inputs the compiled parsers do', async () => {
+    const handlers = { 'test:long': async () => ok({ done: 1 }) } as unknown as Handlers;
+    const [once, compiled] = [true, false].map((parseOnce) => createDispatcher({ handlers, contract: longContract, logger: silentLogger, validateOutput: true, parseOnce }));
+    for (const input of [{ operationId: 'op-1', steps: 1, stepMs: 0 }, { operationId: 'op-2', steps: 0, stepMs: 0 }, { operationId: 'op-3', steps: 1, stepMs: 0, extra: true }, { steps: 'one' }]) {
+      const [a, b] = await Promise.all([once?.dispatch('test:long', input), compiled?.dispatch('test:long', input)]);
+      expect(a, JSON.stringify(input)).toEqual(b);
+    }
+    expect((await once?.dispatch('test:long', { operationId: 'op-4', steps: 0, stepMs: 0 }))?.ok).toBe(false);
+  });
+});
