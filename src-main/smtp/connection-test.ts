@@ -53,7 +53,7 @@ import { createRedactor, secretForms } from './secret-redactor';
 import { envelopeFailure, openEnvelope, resetEnvelope } from './send-as';
 import { defaultWireLimits, SmtpWire, type SessionBudget, type WireLimits } from './smtp-wire';
 import { netConnect, type Connect } from './tcp-connect';
-import { buildTestMessage, type PerMessageHeaderFormat } from './test-message';
+import type { PerMessageHeaderFormat } from './test-message';
 import { openTlsWithPinCheck } from './tls-pin-check';
 import { createTlsTrust } from './tls-trust';
 import { TranscriptRecorder } from './transcript';
@@ -128,6 +128,12 @@ function phaseOrder(security: ConnectionTestRequest['security']): PhaseName[] {
 export async function runConnectionTest(req: ConnectionTestRequest, options: ConnectionTestOptions = {}): Promise<ConnectionReport> {
   const clock = options.clock ?? (() => new Date());
   const startedAt = clock();
+  // The message composer (nodemailer's MailComposer, about 250 kB of bundled code) is loaded
+  // only for a test that sends, and while the connection is being made: a test without
+  // --send loaded and compiled it for nothing.
+  const composer = req.send ? import('./test-message') : null;
+  // A test that stops before sending would otherwise leave a failed import unobserved.
+  composer?.catch(() => undefined);
   const t = resolveTimeouts(req.timeouts);
   const creds = req.credentials;
   const redact = createRedactor(creds !== null ? secretForms(creds.username, creds.secret) : []);
@@ -372,6 +378,7 @@ export async function runConnectionTest(req: ConnectionTestRequest, options: Con
       const caps = capabilities;
       testSend = await phases.run('test-send', async () => {
         if (req.security !== 'none') requireSafeTls('a test message');
+        const { buildTestMessage } = await (composer ?? import('./test-message'));
         const message = await buildTestMessage({
           from,
           to,
