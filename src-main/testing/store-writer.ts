@@ -37,6 +37,18 @@ const [kind, dataDir, who = 'w', countText = '1'] = process.argv.slice(2);
 const count = Number(countText);
 if (dataDir === undefined) throw new Error('usage: store-writer <kind> <dataDir> [who] [count]');
 
+/** The i-th run this writer records on the shared address. */
+function oneRun(i: number) {
+  const at = new Date().toISOString();
+  return recordRun(initialStatus({ addressId: SHARED_HISTORY_ADDRESS, domain: 'example.test' }), emptyHistory(SHARED_HISTORY_ADDRESS), {
+    id: `run-${who}-${i}`,
+    trigger: 'manual',
+    startedAt: at,
+    finishedAt: at,
+    observations: [],
+  });
+}
+
 switch (kind) {
   case 'settings': {
     const store = openStore({ directory: dataDir });
@@ -50,14 +62,7 @@ switch (kind) {
     const store = openVerificationStore({ directory: dataDir });
     waitForStart();
     for (let i = 0; i < count; i++) {
-      const at = new Date().toISOString();
-      const { state, run } = recordRun(initialStatus({ addressId: SHARED_HISTORY_ADDRESS, domain: 'example.test' }), emptyHistory(SHARED_HISTORY_ADDRESS), {
-        id: `run-${who}-${i}`,
-        trigger: 'manual',
-        startedAt: at,
-        finishedAt: at,
-        observations: [],
-      });
+      const { state, run } = oneRun(i);
       store.record(SHARED_HISTORY_ADDRESS, state, run);
     }
     break;
@@ -68,14 +73,7 @@ switch (kind) {
     let wrote = 0;
     await Promise.all(
       Array.from({ length: count }, async (_, i) => {
-        const at = new Date().toISOString();
-        const { state, run } = recordRun(initialStatus({ addressId: SHARED_HISTORY_ADDRESS, domain: 'example.test' }), emptyHistory(SHARED_HISTORY_ADDRESS), {
-          id: `run-${who}-${i}`,
-          trigger: 'manual',
-          startedAt: at,
-          finishedAt: at,
-          observations: [],
-        });
+        const { state, run } = oneRun(i);
         await store.recordAsync(SHARED_HISTORY_ADDRESS, state, run);
         writeSync(1, `wrote ${++wrote}\n`);
       }),
