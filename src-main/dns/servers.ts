@@ -31,7 +31,9 @@ export function parseServerSpec(spec: string): DnsServerAddress | { readonly err
   if (bracketed) {
     host = bracketed[1] ?? '';
     if (bracketed[2] !== undefined) port = Number(bracketed[2]);
-  } else if (isIP(text) === 6) {
+  } else if (text.indexOf(':') !== text.lastIndexOf(':') && isIP(text) === 6) {
+    // An IPv6 literal has two colons or more; host:port has one. Asking isIP of a host:port
+    // compiles Node's IPv6 pattern, about 6 ms of every `relayproof spf --dns-server`.
     host = text;
   } else {
     const withPort = /^([^:]+):(\d{1,5})$/u.exec(text);
