@@ -283,6 +283,10 @@ test.describe('Zuora advanced SMTP identities', () => {
     await expect(row).toContainText(DOMAIN);
     await expect(row).toContainText('Success');
     await expect(row).toContainText('Production');
+    // The identity's kind is a line of its own under its name, never run into it ("example.comDomain identity").
+    const name = await row.getByRole('link', { name: DOMAIN }).boundingBox();
+    const kind = await row.getByText(/^Domain identity/u).boundingBox();
+    expect(name !== null && kind !== null && kind.y >= name.y + name.height - 1).toBe(true);
 
     // The Status dashboard lists the identity and does not say there is nothing to show.
     await openView(page, 'status');

@@ -32,7 +32,8 @@ const useStyles = makeStyles({
   scroller: { overflowX: 'auto' },
   table: { tableLayout: 'auto', minWidth: '48rem' },
   value: { fontWeight: tokens.fontWeightSemibold, overflowWrap: 'anywhere' },
-  secondary: { margin: 0, color: tokens.colorNeutralForeground2 },
+  // Fluent's Text is inline even as a <p>: without display block the kind ran into the name.
+  secondary: { display: 'block', margin: 0, color: tokens.colorNeutralForeground2 },
 });
 
 /** `#/status?identity=<id>`. */
@@ -81,7 +82,7 @@ export function IdentitiesSection({ removable = false, onStatus }: { readonly re
               return (
                 <TableRow key={identity.id} data-identity-id={identity.id}>
                   <TableCell>
-                    {/* One block: a table cell lays its children out in a row, which ran the name into its kind. */}
+                    {/* One block: a table cell lays its children out in a row. */}
                     <div>
                       <Link href={identityStatusHref(identity.id)} className={styles.value}>
                         {identity.value}
