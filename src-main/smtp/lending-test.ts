@@ -324,7 +324,9 @@ export function createSmtpTester(deps: SmtpTestDeps): SmtpTester {
       ...(refreshed !== null ? { lending: withBinding(current, purpose, refreshed) } : {}),
     });
     if (recordStatus === undefined) store.setAddressStatus(addressId, status(address));
-    else recordStatus(addressId, (current) => (sameConnection(current, address) ? status(current) : null));
+    // Written later, in a batch: by then the address may have moved, or been tested again
+    // by the admin (a newer last test, written at once, must not be overwritten by this one).
+    else recordStatus(addressId, (current) => (sameConnection(current, address) && !(current.lastTest !== null && current.lastTest.at > at) ? status(current) : null));
   }
 
   /**

@@ -251,4 +251,26 @@ describe('re-check all', () => {
     for (const id of ids) expect(after.getAddress(id)?.lastTest?.ok).toBe(true);
     expect(configWrites.filter((p) => p.endsWith('config.json')).length - writesBefore).toBe(1);
   });
+
+  it('a batched last test never overwrites a newer one: a test the admin ran meanwhile is kept', async () => {
+    const services = await open({ throttleBackoffMs: [3_000], fleetStatusBatch: { maxPending: 1_000, maxDelayMs: 600_000 } });
+    const slow = await server({ throttleFirst: 1 });
+    const fine = await server();
+    await addresses(services, slow, 1);
+    const [tested] = await addresses(services, fine, 1);
+    // The admin's own test, written at once while the run's result still waits in the batch.
+    const newer = { at: new Date(Date.now() + 60_000).toISOString(), ok: false, summary: 'The admin tested it meanwhile', platformReady: null, blockers: [] };
+    let wroteNewer = false;
+    const d = services.createDispatcher((e: OperationEvent) => {
+      const event = e.event as FleetEvent;
+      if (e.operationId !== 'op_fleet0004' || event.type !== 'done' || wroteNewer || tested === undefined) return;
+      if (services.store.getAddress(tested)?.lastTest !== null) return;
+      services.store.setAddressStatus(tested, { lastTest: newer });
+      wroteNewer = true;
+    });
+    const result = await d.dispatch('verification:recheck-all', { operationId: 'op_fleet0004', perHost: 2 });
+    expect(result.ok).toBe(true);
+    expect(wroteNewer).toBe(true);
+    expect(openStore({ directory: dirs.at(-1) ?? '' }).getAddress(tested ?? '')?.lastTest).toEqual(newer);
+  });
 });
