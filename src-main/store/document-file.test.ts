@@ -178,6 +178,17 @@ describe('a process killed while it writes verification history off the event lo
 });
 
 describe('the cross-process lock', () => {
+  it('two processes that each hold one file across an await and need the other\'s both go on: a busy lock is waited for without blocking', async () => {
+    const dir = freshDir();
+    const a = startWriter(['cross-locks', dir, 'a']);
+    const b = startWriter(['cross-locks', dir, 'b']);
+    const [doneA, doneB] = await Promise.all([a.exited, b.exited]);
+    // A blocking wait would have stopped both until the 5 s deadline, then refused them.
+    expect(doneA).toEqual({ code: 0, stderr: '' });
+    expect(doneB).toEqual({ code: 0, stderr: '' });
+    expect([existsSync(join(dir, 'a.json.lock')), existsSync(join(dir, 'b.json.lock'))]).toEqual([false, false]);
+  });
+
   it('a lock left by a process that was killed while holding it is taken over at once', async () => {
     const dir = freshDir();
     const store = openStore({ directory: dir, lock: { timeoutMs: 120_000, staleMs: 3_600_000 } });

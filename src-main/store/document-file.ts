@@ -880,7 +880,7 @@ export function openDocument<T>(options: DocumentOptions<T>): DocumentFile<T> {
 
     updateAsync(mutate, updateOptions) {
       const run = async (): Promise<T> => {
-        const held = holdFileLock(path, title, options.lock);
+        const held = await holdFileLock(path, title, options.lock);
         try {
           const current = readLocked(held.lease);
           const next = mutate(current.value);

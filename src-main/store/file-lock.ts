@@ -100,21 +100,33 @@ export interface HeldLock {
  * refused (StoreUnavailableError) rather than waited for, since that wait would stop the
  * event loop the holder needs to release it.
  */
-export function holdFileLock(target: string, title: string, options: LockOptions = {}): HeldLock {
+export function holdFileLock(target: string, title: string, options: LockOptions = {}): Promise<HeldLock> {
   const lockPath = lockPathOf(target);
   if (heldHere.has(lockPath) || heldAcrossAwait.has(lockPath)) throw new Error(`A change of ${target} started inside another change of the same file.`);
-  const token = acquire(lockPath, title, options);
+  // Marked now, before any await: a synchronous change of this file in this process is
+  // refused from the moment this write starts, and a free lock is taken right here.
   heldAcrossAwait.add(lockPath);
-  let released = false;
-  return {
-    lease: leaseOf(lockPath, title, token),
-    release() {
-      if (released) return;
-      released = true;
-      heldAcrossAwait.delete(lockPath);
-      release(lockPath, token);
+  // A busy lock is waited for with timers, never by blocking: this process may hold
+  // another file's lock across an await, and another process waiting for that one while
+  // it holds this one would otherwise stop both until the timeout.
+  return acquireWithoutBlocking(lockPath, title, options).then(
+    (token) => {
+      let released = false;
+      return {
+        lease: leaseOf(lockPath, title, token),
+        release() {
+          if (released) return;
+          released = true;
+          heldAcrossAwait.delete(lockPath);
+          release(lockPath, token);
+        },
+      };
     },
-  };
+    (error: unknown) => {
+      heldAcrossAwait.delete(lockPath);
+      throw error;
+    },
+  );
 }
 
 function leaseOf(lockPath: string, title: string, token: string): Lease {
@@ -127,14 +139,14 @@ function leaseOf(lockPath: string, title: string, token: string): Lease {
   };
 }
 
-function acquire(lockPath: string, title: string, options: LockOptions): string {
-  const timeoutMs = options.timeoutMs ?? DEFAULT_LOCK_TIMEOUT_MS;
-  const staleMs = options.staleMs ?? DEFAULT_STALE_LOCK_MS;
-  const owner: LockOwner = { pid: process.pid, hostname: hostname(), since: new Date().toISOString(), token: randomBytes(12).toString('hex') };
-  const started = Date.now();
-  let pause = 1;
+function newOwner(): LockOwner {
+  return { pid: process.pid, hostname: hostname(), since: new Date().toISOString(), token: randomBytes(12).toString('hex') };
+}
+
+/** One try: null when the lock is now ours (a dead or stale holder taken over), else who holds it. */
+function attempt(lockPath: string, owner: LockOwner, title: string, staleMs: number): Holder | null {
   for (;;) {
-    if (tryCreate(lockPath, owner, title)) return owner.token;
+    if (tryCreate(lockPath, owner, title)) return null;
     const holder = readHolder(lockPath);
     // Released between our attempt and the look: try again at once.
     if (holder === null) continue;
@@ -142,9 +154,37 @@ function acquire(lockPath: string, title: string, options: LockOptions): string 
       takeOver(lockPath, holder, title);
       continue;
     }
+    return holder;
+  }
+}
+
+function acquire(lockPath: string, title: string, options: LockOptions): string {
+  const timeoutMs = options.timeoutMs ?? DEFAULT_LOCK_TIMEOUT_MS;
+  const staleMs = options.staleMs ?? DEFAULT_STALE_LOCK_MS;
+  const owner = newOwner();
+  const started = Date.now();
+  let pause = 1;
+  for (;;) {
+    const holder = attempt(lockPath, owner, title, staleMs);
+    if (holder === null) return owner.token;
     if (Date.now() - started >= timeoutMs) throw new StoreUnavailableError(busyMessage(lockPath, title, holder));
     // Jitter keeps 16 waiters from retrying in lockstep.
     sleep(pause + Math.random() * pause);
+    pause = Math.min(pause * 2, 50);
+  }
+}
+
+async function acquireWithoutBlocking(lockPath: string, title: string, options: LockOptions): Promise<string> {
+  const timeoutMs = options.timeoutMs ?? DEFAULT_LOCK_TIMEOUT_MS;
+  const staleMs = options.staleMs ?? DEFAULT_STALE_LOCK_MS;
+  const owner = newOwner();
+  const started = Date.now();
+  let pause = 1;
+  for (;;) {
+    const holder = attempt(lockPath, owner, title, staleMs);
+    if (holder === null) return owner.token;
+    if (Date.now() - started >= timeoutMs) throw new StoreUnavailableError(busyMessage(lockPath, title, holder));
+    await new Promise((resolve) => setTimeout(resolve, pause + Math.random() * pause));
     pause = Math.min(pause * 2, 50);
   }
 }

@@ -10,10 +10,12 @@
  *                                                            (says "wrote <n>" after each, for a test that kills it mid-way)
  *   node store-writer.mjs m365     <dataDir> <who>           the registration of address a-<who>
  *   node store-writer.mjs hold-lock <dataDir>                takes config.json's lock, says "locked", never lets go
+ *   node store-writer.mjs cross-locks <dataDir> <a|b>        holds <who>.json's lock across an await, then asks for the
+ *                                                            other's while its own is let go by a timer (says "got both")
  */
 import { existsSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
-import { withFileLock } from '../store/file-lock';
+import { holdFileLock, lockPathOf, withFileLock } from '../store/file-lock';
 import { openStore } from '../store/store';
 import { openAppRegistrations } from '../m365/app-registrations';
 import { openVerificationStore } from '../verification/status-store';
@@ -92,6 +94,20 @@ switch (kind) {
       // Held until the test kills this process, as a crash or `kill -9` would.
       for (;;) Atomics.wait(sleeper, 0, 0, 60_000);
     });
+    break;
+  }
+  case 'cross-locks': {
+    // Each of two processes holds its own file's lock across an await (as a fleet run's
+    // write does during its fsync), then needs the other's; each lets its own go from a
+    // timer. A wait that blocked the event loop would never run that timer: both stuck.
+    const other = who === 'a' ? 'b' : 'a';
+    const mine = await holdFileLock(join(dataDir, `${who}.json`), `${who} file`);
+    writeSync(1, 'ready\n');
+    while (!existsSync(lockPathOf(join(dataDir, `${other}.json`)))) await new Promise((resolve) => setTimeout(resolve, 2));
+    setTimeout(() => mine.release(), 200);
+    const theirs = await holdFileLock(join(dataDir, `${other}.json`), `${other} file`, { timeoutMs: 5_000 });
+    theirs.release();
+    writeSync(1, 'got both\n');
     break;
   }
   default:
