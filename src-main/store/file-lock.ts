@@ -158,7 +158,11 @@ function attempt(lockPath: string, owner: LockOwner, title: string, staleMs: num
   }
 }
 
-function acquire(lockPath: string, title: string, options: LockOptions): string {
+/**
+ * The tries at the lock, for a waiter to drive: yields how long to pause before the next
+ * one, returns the token once the lock is ours, throws when the deadline passes.
+ */
+function* tries(lockPath: string, title: string, options: LockOptions): Generator<number, string> {
   const timeoutMs = options.timeoutMs ?? DEFAULT_LOCK_TIMEOUT_MS;
   const staleMs = options.staleMs ?? DEFAULT_STALE_LOCK_MS;
   const owner = newOwner();
@@ -169,23 +173,27 @@ function acquire(lockPath: string, title: string, options: LockOptions): string 
     if (holder === null) return owner.token;
     if (Date.now() - started >= timeoutMs) throw new StoreUnavailableError(busyMessage(lockPath, title, holder));
     // Jitter keeps 16 waiters from retrying in lockstep.
-    sleep(pause + Math.random() * pause);
+    yield pause + Math.random() * pause;
     pause = Math.min(pause * 2, 50);
   }
 }
 
+/** Waits by blocking the process (withFileLock: held for a synchronous change only). */
+function acquire(lockPath: string, title: string, options: LockOptions): string {
+  const steps = tries(lockPath, title, options);
+  for (let step = steps.next(); ; step = steps.next()) {
+    if (step.done === true) return step.value;
+    sleep(step.value);
+  }
+}
+
+/** Waits with timers; the first try happens before the first await. */
 async function acquireWithoutBlocking(lockPath: string, title: string, options: LockOptions): Promise<string> {
-  const timeoutMs = options.timeoutMs ?? DEFAULT_LOCK_TIMEOUT_MS;
-  const staleMs = options.staleMs ?? DEFAULT_STALE_LOCK_MS;
-  const owner = newOwner();
-  const started = Date.now();
-  let pause = 1;
-  for (;;) {
-    const holder = attempt(lockPath, owner, title, staleMs);
-    if (holder === null) return owner.token;
-    if (Date.now() - started >= timeoutMs) throw new StoreUnavailableError(busyMessage(lockPath, title, holder));
-    await new Promise((resolve) => setTimeout(resolve, pause + Math.random() * pause));
-    pause = Math.min(pause * 2, 50);
+  const steps = tries(lockPath, title, options);
+  for (let step = steps.next(); ; step = steps.next()) {
+    if (step.done === true) return step.value;
+    const pause = step.value;
+    await new Promise((resolve) => setTimeout(resolve, pause));
   }
 }
 
