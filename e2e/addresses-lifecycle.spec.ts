@@ -203,6 +203,8 @@ test.describe('address lifecycle', () => {
     await expect(rowOf(page, created.id)).toContainText('Passed here, not platform-ready');
     await expect(rowOf(page, created.id).getByTestId('address-blockers')).toContainText('host not reachable from the internet');
     await expect(rowOf(page, created.id)).not.toContainText('Last test passed');
+    // Said once, by the status chip: the Last test cell gives the time and the server's line.
+    expect(((await rowOf(page, created.id).textContent()) ?? '').split('Passed here, not platform-ready').length - 1).toBe(1);
     // Now it was rotated (the lifecycle event says so), and the exact UTC time is on hover.
     await expect(rowOf(page, created.id)).toContainText('rotated today');
     await expect(rowOf(page, created.id).locator('time', { hasText: 'rotated today' })).toHaveAttribute('title', /^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2} UTC$/u);

@@ -82,6 +82,22 @@ test.describe('addresses', () => {
     }
   });
 
+  test('an address never tested says so once, in its status; the Last test cell is a dash read as "None"', async ({ page }) => {
+    const address = uniqueAddress();
+    const row = await addAddress(page, { address, host: 'smtp.example.com', username: address, secret: uniqueSecret() });
+    await expect(row).toContainText('Stored in keychain');
+    const status = row.locator('[data-status]');
+    await expect(status).toHaveAttribute('data-status', 'untested');
+    await expect(status).toHaveText('Connection not tested yet');
+    // The chip's words are the row's only ones about the test: the next cell does not say them again.
+    expect(((await row.textContent()) ?? '').split('Connection not tested yet').length - 1).toBe(1);
+    const lastTest = row.getByRole('cell').nth(4);
+    await expect(lastTest.locator('[data-last-test]')).toHaveAttribute('data-last-test', 'none');
+    await expect(lastTest.locator('[aria-hidden="true"]')).toHaveText('—');
+    await expect(lastTest).toHaveAccessibleName('None');
+    await expectNoAxeViolations(page, 'the addresses list with an address never tested');
+  });
+
   test('editing changes the host; an invalid port is refused with the reason under the field', async ({ page }) => {
     const address = uniqueAddress();
     await addAddress(page, { address, host: 'smtp.example.com', username: address, secret: uniqueSecret() });

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { AddressView, RotationResult } from '../../../../src-preload/contract';
-import { credentialAge, daysBetween, exportFileName, formatDateTime, lastSecretWrite, stateOf } from './address-status';
+import { addressStandingLabels, connectionTestLabels, itemStandingLabels } from '../../../../src-preload/contract/state-labels';
+import { credentialAge, daysBetween, exportFileName, formatDateTime, lastSecretWrite, lastTestColumn, noLastTest, stateOf } from './address-status';
 import { idleRotation, outcomeOf, rotationReducer } from './rotation-run';
 
 const base: AddressView = {
@@ -93,6 +94,33 @@ describe('address status', () => {
 
   it('names the export after the local date', () => {
     expect(exportFileName(new Date(2026, 2, 5, 23, 30))).toBe('relayproof-addresses-2026-03-05.json');
+  });
+});
+
+describe('the Last test column beside the status chip', () => {
+  const failed = { at: '2026-02-01T00:00:00.000Z', ok: false, summary: 'Sign-in refused', platformReady: false, blockers: [] };
+  const columnOf = (address: AddressView) => lastTestColumn(address, stateOf(address));
+
+  it('shows no verdict for an address never tested: the chip says "Connection not tested yet", the column has no time', () => {
+    expect(stateOf(base)).toEqual({ kind: 'untested' });
+    expect(columnOf(base)).toEqual({ kind: 'none' });
+    // Also when the chip shows something else: the column is about a time, and none exists.
+    expect(columnOf({ ...base, secret: { stored: false, changedAt: null } })).toEqual({ kind: 'none' });
+  });
+
+  it('gives the time and the server’s line, and the verdict only when the chip shows another state', () => {
+    expect(columnOf({ ...base, lastTest: failed })).toEqual({ kind: 'ran', at: failed.at, standing: 'failed', verdict: null, summary: 'Sign-in refused' });
+    const blocker = { code: 'host-not-public' as const, message: 'Zendesk cannot reach 127.0.0.1.', fix: 'Use a public host.' };
+    expect(columnOf({ ...base, lastTest: { ...failed, ok: true, summary: 'Signed in', blockers: [blocker] } })).toMatchObject({ standing: 'passed-here-only', verdict: null });
+    // The chip says the secret is missing: the test's verdict is said nowhere else.
+    expect(columnOf({ ...base, secret: { stored: false, changedAt: null }, lastTest: failed })).toMatchObject({ verdict: connectionTestLabels.failed, summary: 'Sign-in refused' });
+    expect(columnOf({ ...base, setup: 'in-progress', lastTest: { ...failed, ok: true } })).toMatchObject({ verdict: connectionTestLabels.passed });
+  });
+
+  it('reads the empty cell as a word that is no state of the address, its test or an item', () => {
+    const stateWords = [...Object.values(connectionTestLabels), ...Object.values(addressStandingLabels), ...Object.values(itemStandingLabels)].map((w) => w.toLowerCase());
+    expect(stateWords.some((w) => w.includes(noLastTest.spoken.toLowerCase()))).toBe(false);
+    expect(noLastTest.spoken).not.toMatch(/never|test|check/iu);
   });
 });
 

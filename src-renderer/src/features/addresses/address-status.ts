@@ -7,6 +7,7 @@
 import type { AddressView, AuthKind, LifecycleEvent } from '../../../../src-preload/contract';
 import type { PlatformBlocker, PlatformBlockerCode } from '../../../../src-preload/contract/platform-readiness';
 import { checkLending, type LendingSettings } from '../../../../src-preload/contract/lending';
+import { connectionTestLabel, connectionTestStanding, type ConnectionTestStanding } from '../../../../src-preload/contract/state-labels';
 import { assertNever } from '../../app/assert-never';
 import { formatLocalTime } from '../../ui/time-format';
 
@@ -37,6 +38,56 @@ export function stateOf(address: AddressView, settings?: LendingSettings): Addre
   if (address.lastTest === null) return { kind: 'untested' };
   if (!address.lastTest.ok) return { kind: 'last-test-failed', summary: address.lastTest.summary };
   return address.lastTest.blockers.length > 0 ? { kind: 'last-test-blocked', blockers: address.lastTest.blockers } : { kind: 'last-test-passed' };
+}
+
+/**
+ * What the Last test column says beside the status chip: when the last connection test ran
+ * and the server's one line, with the test's verdict only when the chip shows another state
+ * (an unfinished setup, a missing or held-back secret, no keychain). The chip's words again
+ * in the next cell read as a second fact.
+ */
+export type LastTestColumn =
+  /** No connection test ran: there is no time to show, and the verdict is not this column's. */
+  | { readonly kind: 'none' }
+  | {
+      readonly kind: 'ran';
+      readonly at: string;
+      readonly standing: ConnectionTestStanding;
+      /** The verdict's words, or null when the status chip already says them. */
+      readonly verdict: string | null;
+      readonly summary: string;
+    };
+
+/**
+ * The Last test cell of an address that was never tested: a dash drawn and "None" read. A
+ * screen reader announces it after the column's header ("Last test: None"); a sentence such
+ * as "No connection test yet" would repeat the chip to the ear, and anything with "never"
+ * could be taken for the status verdict "Never checked".
+ */
+export const noLastTest = { shown: '—', spoken: 'None' } as const;
+
+export function lastTestColumn(address: AddressView, state: AddressState): LastTestColumn {
+  const last = address.lastTest;
+  if (last === null) return { kind: 'none' };
+  return { kind: 'ran', at: last.at, standing: connectionTestStanding(last), verdict: chipShowsLastTest(state) ? null : connectionTestLabel(last), summary: last.summary };
+}
+
+/** Whether the status chip is the last connection test's verdict (rather than a state that comes before it). */
+function chipShowsLastTest(state: AddressState): boolean {
+  switch (state.kind) {
+    case 'untested':
+    case 'last-test-passed':
+    case 'last-test-blocked':
+    case 'last-test-failed':
+      return true;
+    case 'setup-in-progress':
+    case 'keychain-unavailable':
+    case 'secret-missing':
+    case 'secret-held':
+      return false;
+    default:
+      return assertNever(state);
+  }
 }
 
 /** A blocker in a few words, for a table cell (the whole message is in the Status view and the wizard). */

@@ -17,12 +17,13 @@ import {
 } from '@fluentui/react-components';
 import type { AddressView } from '../../../../src-preload/contract';
 import type { LendingSettings } from '../../../../src-preload/contract/lending';
-import { connectionTestLabel } from '../../../../src-preload/contract/state-labels';
+import type { ConnectionTestStanding } from '../../../../src-preload/contract/state-labels';
 import { addressForms } from './address-forms';
 import { environmentLabels, securityShortLabels } from './address-labels';
 import { usePlatformNaming } from '../../api/use-platforms';
 import { LocalTime } from '../../ui/local-time';
-import type { SecretWrite } from './address-status';
+import { useVisuallyHiddenStyles } from '../../ui/visually-hidden';
+import { lastTestColumn, noLastTest, stateOf, type LastTestColumn, type SecretWrite } from './address-status';
 import { AddressStatusCell } from './address-status-cell';
 import { SecretStateCell } from './secret-state-cell';
 
@@ -114,18 +115,7 @@ export function AddressesTable(props: AddressesTableProps) {
                 </span>
               </TableCell>
               <TableCell>
-                {a.lastTest === null ? (
-                  <Text size={200} className={styles.secondary}>
-                    {connectionTestLabel(null)}
-                  </Text>
-                ) : (
-                  <span className={styles.stack} data-last-test={!a.lastTest.ok ? 'fail' : a.lastTest.blockers.length > 0 ? 'blocked' : 'pass'}>
-                    <LocalTime iso={a.lastTest.at} />
-                    <Text size={200} className={styles.secondary}>
-                      {connectionTestLabel(a.lastTest)}: {a.lastTest.summary}
-                    </Text>
-                  </span>
-                )}
+                <LastTestCell column={lastTestColumn(a, stateOf(a, props.settings))} />
               </TableCell>
               <TableCell>
                 <SecretStateCell
@@ -172,6 +162,32 @@ export function AddressesTable(props: AddressesTableProps) {
         </TableBody>
       </Table>
     </div>
+  );
+}
+
+const lastTestOutcomes: Readonly<Record<ConnectionTestStanding, string>> = { 'never-tested': 'none', failed: 'fail', 'passed-here-only': 'blocked', passed: 'pass' };
+
+/** When the last connection test ran and what the server said; the verdict only where the status chip does not say it. */
+function LastTestCell({ column }: { readonly column: LastTestColumn }) {
+  const styles = useStyles();
+  const hidden = useVisuallyHiddenStyles();
+  if (column.kind === 'none') {
+    return (
+      <span data-last-test="none">
+        <span aria-hidden="true" className={styles.secondary}>
+          {noLastTest.shown}
+        </span>
+        <span className={hidden.hidden}>{noLastTest.spoken}</span>
+      </span>
+    );
+  }
+  return (
+    <span className={styles.stack} data-last-test={lastTestOutcomes[column.standing]}>
+      <LocalTime iso={column.at} />
+      <Text size={200} className={styles.secondary}>
+        {column.verdict === null ? column.summary : `${column.verdict}: ${column.summary}`}
+      </Text>
+    </span>
   );
 }
 
