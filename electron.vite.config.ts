@@ -21,7 +21,16 @@ export default defineConfig({
         // The plain field rules (`spf` checks its arguments with them, without zod) in a chunk
         // of their own: left to itself, the bundler put them in the chunk that carries zod and
         // the contract's field schemas, and the command loaded and built those anyway.
-        output: { codeSplitting: { groups: [{ name: 'plain-fields', test: /src-preload[\\/]contract[\\/](plain-fields|hidden-characters)\.ts$/u }] } },
+        // The Result schema likewise: the dispatcher imports it for output checks (off in a
+        // production CLI), and it had been put with the app contract's address schemas.
+        output: {
+          codeSplitting: {
+            groups: [
+              { name: 'plain-fields', test: /src-preload[\\/]contract[\\/](plain-fields|hidden-characters)\.ts$/u },
+              { name: 'result-schema', test: /src-preload[\\/]contract[\\/]result\.ts$/u },
+            ],
+          },
+        },
       },
     },
   },

@@ -11,20 +11,16 @@ import { fail, ok } from '../../src-preload/contract/result-values';
 import { resolverFromSpecs, type DnsResolver } from '../dns/resolver';
 import { withRunMemo } from '../dns/run-memo';
 import { expectedDkimTarget, type Platform, type PlatformCatalog } from '../providers/platforms';
-import { checkBimi } from './bimi';
 import { checkDkim, pendingDkim, type DkimPreset } from './dkim';
 import { signaturesInHeaders } from './dkim-record';
 import { checkDmarc, type DmarcAlignment } from './dmarc';
 import { checkForwarding } from './forwarding';
-import { checkHelo } from './helo';
 import { buildItem, finding } from './item';
-import { checkMtaSts, type FetchPolicy } from './mta-sts';
-import { checkMx } from './mx';
-import { checkPtr } from './ptr';
+import type { FetchPolicy } from './mta-sts';
+import { platformFreeChecks } from './platform-free-checks';
 import { uniqueRecords, zoneFileSnippet } from './records';
 import type { CheckItem, CheckKind, ChecklistEvent, ChecklistInput, ChecklistReport } from '../../src-preload/contract/checks-schemas';
 import { checkSpf } from './spf';
-import { checkTlsRpt } from './tls-rpt';
 import { applyRoute, blockingItems, countStatuses, routeOf, type SelectorSource } from './route-evaluation';
 import type { PlatformRoute } from '../../src-preload/contract/providers';
 
@@ -174,12 +170,7 @@ export function planChecklist(
         }),
     });
   }
-  if (wanted('mx')) checks.push({ id: 'mx', kind: 'mx', run: () => checkMx(common) });
-  if (wanted('ptr')) checks.push({ id: 'ptr', kind: 'ptr', run: () => checkPtr({ ...common, ip: input.sendingIp, smtpHost: input.smtpHost }) });
-  if (wanted('helo')) checks.push({ id: 'helo', kind: 'helo', run: () => checkHelo({ ...common, name: input.heloName, source: input.heloSource, sendingIp: input.sendingIp }) });
-  if (wanted('mta-sts')) checks.push({ id: 'mta-sts', kind: 'mta-sts', run: () => checkMtaSts({ ...common, fetchPolicy: context.fetchMtaStsPolicy }) });
-  if (wanted('tls-rpt')) checks.push({ id: 'tls-rpt', kind: 'tls-rpt', run: () => checkTlsRpt(common) });
-  if (wanted('bimi')) checks.push({ id: 'bimi', kind: 'bimi', run: () => checkBimi(common) });
+  checks.push(...platformFreeChecks(input, common, context.fetchMtaStsPolicy));
   if (wanted('forwarding') && (platform.forwarding !== null || input.forwardingAddress !== undefined)) {
     checks.push({ id: 'forwarding', kind: 'forwarding', run: () => checkForwarding({ ...common, address: input.forwardingAddress, pattern: platform.forwarding, platformName: platform.shortName }) });
   }

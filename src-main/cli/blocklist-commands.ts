@@ -9,7 +9,7 @@ import { unreadableResource } from '../app/json-resource';
 import { loadBlocklists, selectLists } from '../blocklists/blocklist-catalogue';
 import { checkBlocklists, parseBlocklistTarget } from '../blocklists/dnsbl';
 import { resolverFromSpecs } from '../dns/resolver';
-import type { Services } from '../services';
+import type { SettingsSnapshot } from '../store/settings-snapshot';
 import { parseConfig } from './command-table';
 import { EXIT, oneLine, parseOptions, printJson, printText, reportError, UsageError, type CliIo, type ExitCode } from './io';
 
@@ -30,7 +30,7 @@ export function blocklistExitCode(results: readonly BlocklistResult[]): ExitCode
   return results.some((r) => (r.status === 'listed' && r.severity === 'blocking') || r.severity === 'unknown') ? EXIT.checkFailed : EXIT.ok;
 }
 
-export async function runBlocklistCommand(args: readonly string[], io: CliIo, openServices: () => Pick<Services, 'store'>): Promise<ExitCode> {
+export async function runBlocklistCommand(args: readonly string[], io: CliIo, readSettings: () => Promise<Pick<SettingsSnapshot, 'settings'>>): Promise<ExitCode> {
   const options = parseOptions(args, parseConfig('blocklist'), true);
   const values = options.values as { json?: boolean; list?: string[]; 'dns-server'?: string[] };
   const [text] = options.positionals;
@@ -43,7 +43,7 @@ export async function runBlocklistCommand(args: readonly string[], io: CliIo, op
   const chosen = selectLists(loaded.value, target.kind, asStrings(values.list));
   if ('error' in chosen) throw new UsageError(chosen.error);
   const given = asStrings(values['dns-server']);
-  const made = resolverFromSpecs(given.length > 0 ? given : openServices().store.settings().dnsServers);
+  const made = resolverFromSpecs(given.length > 0 ? given : (await readSettings()).settings().dnsServers);
   if ('errors' in made) throw new UsageError(made.errors.join(' '));
   const report = await checkBlocklists(target, { resolver: made.resolver, lists: chosen.lists });
   if (json) {

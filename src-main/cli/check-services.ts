@@ -1,34 +1,77 @@
 /**
- * What `relayproof check` needs, and nothing more: the settings (DNS servers), the platform
- * data and a dispatcher of `checks:run-checklist` alone, with the same input parsing,
- * deadline and output checks as the app's. The composition root (services.ts) would build
- * every service and every channel's schemas before the first DNS question could leave.
+ * What `relayproof check` needs, and nothing more: the settings (DNS servers, SES
+ * identities) only when the command asks for them, the platform data and a dispatcher of
+ * `checks:run-checklist` alone, with the same input parsing, deadline and output checks as
+ * the app's. The composition root (services.ts) would build every service and every
+ * channel's schemas before the first DNS question could leave.
+ *
+ * The settings are only read: a file that needs nothing is read as a snapshot (as `smtp
+ * test` reads it, store/settings-snapshot.ts), and the store, with its lock, writer and
+ * conf, opens only for a file that needs it (missing, damaged, older). With --dns-server
+ * and no SES identity to look at, they are not read at all.
  */
 import { defaultDataDirectory } from '../app/data-directory';
 import { findResourcesDir } from '../app/resources-dir';
 import { checksChannels } from '../../src-preload/contract/checks';
+import type { ChecklistWarmup } from '../checks/checklist-warmup';
 import { loadPlatforms, type LoadPlatformsResult } from '../providers/platforms';
 import { createChannelDispatcher } from '../rpc/channel-dispatch';
-import { runChecklistHandler } from '../rpc/checks-handlers';
-import type { Services } from '../services';
-import { confEngine } from '../store/conf-engine';
-import { openStore } from '../store/store';
+import { runChecklistHandler } from '../rpc/checklist-handler';
+import type { Dispatcher } from '../rpc/dispatch';
+import type { OperationEvent } from '../../src-preload/contract';
+import type { SettingsSnapshot } from '../store/settings-snapshot';
 import { cliLogger } from './cli-logger';
 import type { CliIo } from './io';
 
-export function openCheckServices(io: CliIo): Pick<Services, 'store' | 'createDispatcher'> {
+export interface CheckServices {
+  /** The settings as they are now, read on first use (and reported, when the store had something to say). */
+  settings(): Promise<SettingsSnapshot>;
+  /** With the command's warm-up: a checklist for the same servers asks through its answers. */
+  createDispatcher(options?: { readonly warmup?: ChecklistWarmup | null; readonly onEvent?: (event: OperationEvent) => void }): Dispatcher;
+}
+
+export type CheckServicesOpener = (io: CliIo) => CheckServices;
+
+export function openCheckServices(io: CliIo): CheckServices {
   const dataDirectory = defaultDataDirectory(io.env);
   const logger = cliLogger(dataDirectory);
-  const store = openStore({ directory: dataDirectory, engine: confEngine });
-  for (const notice of store.notices()) logger.warn('settings file problem', { kind: notice.kind, backup: notice.backupPath });
+  let read: Promise<SettingsSnapshot> | undefined;
+  let store: SettingsSnapshot | undefined;
+  const settings = () =>
+    (read ??= (async () => {
+      const { readSettingsSnapshot } = await import('../store/settings-snapshot');
+      store = readSettingsSnapshot(dataDirectory) ?? (await openSettingsStore(dataDirectory));
+      for (const notice of store.notices()) logger.warn('settings file problem', { kind: notice.kind, backup: notice.backupPath });
+      return store;
+    })());
   const resourcesDir = findResourcesDir();
   let platformsLoad: Promise<LoadPlatformsResult> | undefined;
   const platforms = () => (platformsLoad ??= loadPlatforms(resourcesDir));
   const validateOutput = process.env.NODE_ENV !== 'production';
   const contract = { 'checks:run-checklist': checksChannels['checks:run-checklist'] };
-  return {
-    store,
-    createDispatcher: (onEvent) =>
-      createChannelDispatcher({ handlers: { 'checks:run-checklist': runChecklistHandler({ store, platforms }) }, contract, logger, validateOutput, ...(onEvent ? { onEvent } : {}) }),
+  // The handler reads the saved DNS servers only for a call that names none; the command
+  // names them, or has read the settings first to name them.
+  const handlerStore = {
+    settings: () => {
+      if (store === undefined) throw new Error('relayproof check asked for the saved DNS servers before reading the settings.');
+      return store.settings();
+    },
   };
+  return {
+    settings,
+    createDispatcher: (options = {}) =>
+      createChannelDispatcher({
+        handlers: { 'checks:run-checklist': runChecklistHandler({ store: handlerStore, platforms, warmup: options.warmup ?? null }) },
+        contract,
+        logger,
+        validateOutput,
+        parseOnce: true,
+        ...(options.onEvent ? { onEvent: options.onEvent } : {}),
+      }),
+  };
+}
+
+async function openSettingsStore(directory: string): Promise<SettingsSnapshot> {
+  const [{ openStore }, { confEngine }] = await Promise.all([import('../store/store'), import('../store/conf-engine')]);
+  return openStore({ directory, engine: confEngine });
 }

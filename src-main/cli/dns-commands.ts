@@ -1,86 +1,137 @@
 /**
  * `relayproof check DOMAIN`: the whole checklist, through the same code as the app;
  * `--dns-server` picks the resolvers. (`relayproof spf` is spf-command.ts.)
+ *
+ * The checklist's first DNS questions leave before the rest of the command has loaded
+ * (checks/checklist-warmup.ts): its arguments that name DNS questions are checked with the
+ * plain field rules first, and the contract's schemas, the platform data and the dispatcher
+ * load while the answers are on their way. Nothing imported at the top of this file loads zod.
  */
-import { checklistInputSchema, type CheckInputField, type ChecklistReport } from '../../src-preload/contract/checks-schemas';
-import { verdictOf } from '../../src-preload/contract/checklist-verdict';
-import { visibleText } from '../../src-preload/contract/visible-text';
-import { describeIssues } from '../app/input-issues';
-import type { Services } from '../services';
+import type { ChecklistReport, CheckInputField } from '../../src-preload/contract/checks-schemas';
+import { checkDomainName, checkIpAddress, checkSafeText } from '../../src-preload/contract/plain-fields';
+import { SES_PLATFORM_ID } from '../../src-preload/contract/platform-ids';
+import type { ChecklistWarmup, WarmupInput } from '../checks/checklist-warmup';
+import type { CheckServices } from './check-services';
 import { cliOperationId, EXIT, parseOptions, printJson, printText, reportError, UsageError, type CliIo, type ExitCode } from './io';
 import { parseConfig } from './command-table';
-import { sendingLimitsForHost } from './platform-guidance';
-import { sendingLimitLines } from '../providers/platform-text';
-import { coverageFor, coverageJson, coverageText } from './identity-commands';
-import { SES_PLATFORM_ID } from '../../src-preload/contract/ses-identities';
-import { asStrings, MARK, oneDomain } from './spf-command';
+import { asStrings, MARK, oneDomain } from './check-args';
 
 export const CHECK_USAGE =
   'Usage: relayproof check DOMAIN [--platform P] [--route connector|direct|ses] [--relay-selector S]... [--selector S]... [--ip IP] [--smtp-host H] [--helo NAME] [--forward-to ADDR] [--from ADDR [--environment ENV]] [--dns-server HOST:PORT]... [--json]';
 
-export async function runCheckCommand(args: readonly string[], io: CliIo, openServices: () => Pick<Services, 'store' | 'createDispatcher'>): Promise<ExitCode> {
-  const options = parseOptions(
-    args,
-    parseConfig('check'),
-    true,
-  );
+interface CheckValues {
+  json?: boolean;
+  'dns-server'?: string[];
+  platform?: string;
+  route?: string;
+  'relay-selector'?: string[];
+  selector?: string[];
+  ip?: string;
+  'smtp-host'?: string;
+  helo?: string;
+  'forward-to'?: string;
+  from?: string;
+  environment?: string;
+}
+
+export async function runCheckCommand(args: readonly string[], io: CliIo, openServices: () => Promise<CheckServices>): Promise<ExitCode> {
+  // Loads while the arguments are read: the first questions leave as soon as both are done.
+  const warming = import('../checks/checklist-warmup');
+  const options = parseOptions(args, parseConfig('check'), true);
   // parseArgs' inferred type loses the option names once wrapped; this is its shape.
-  const values = options.values as {
-    json?: boolean;
-    'dns-server'?: string[];
-    platform?: string;
-    route?: string;
-    'relay-selector'?: string[];
-    selector?: string[];
-    ip?: string;
-    'smtp-host'?: string;
-    helo?: string;
-    'forward-to'?: string;
-    from?: string;
-    environment?: string;
-  };
+  const values = options.values as CheckValues;
   const domain = oneDomain(options.positionals, CHECK_USAGE);
   if (values.from !== undefined && values.platform !== SES_PLATFORM_ID) throw new UsageError(`--from says which SES identity covers a From address: it needs --platform ${SES_PLATFORM_ID}.\n${CHECK_USAGE}`);
   if (values.environment !== undefined && values.from === undefined) throw new UsageError(`--environment says where --from must be covered: give --from too.\n${CHECK_USAGE}`);
-  const services = openServices();
-  const dnsServers = asStrings(values['dns-server']);
-  // Zuora advanced SMTP: the DKIM tokens saved on the domain's identity, unless given (the three CNAMEs SES looks for).
+  const given = asStrings(values['dns-server']);
   const typedSelectors = asStrings(values['relay-selector']);
-  const identityTokens =
-    values.platform === SES_PLATFORM_ID && typedSelectors.length === 0
-      ? (services.store.listSesIdentities().find((i) => i.kind === 'domain' && i.value === domain.trim().toLowerCase().replace(/\.$/u, '') && i.dkimTokens.length > 0)?.dkimTokens ?? [])
-      : [];
-  const parsed = checklistInputSchema.safeParse({
-    domain,
-    ...(values.platform !== undefined ? { platform: values.platform } : {}),
-    ...(values.route !== undefined ? { route: values.route } : {}),
-    relaySelectors: typedSelectors.length > 0 ? typedSelectors : identityTokens,
-    selectors: asStrings(values.selector),
-    ...(typeof values.ip === 'string' ? { sendingIp: values.ip } : {}),
-    ...(typeof values['smtp-host'] === 'string' ? { smtpHost: values['smtp-host'] } : {}),
-    ...(typeof values.helo === 'string' ? { heloName: values.helo, heloSource: 'user' } : {}),
-    ...(typeof values['forward-to'] === 'string' ? { forwardingAddress: values['forward-to'] } : {}),
-    dnsServers: dnsServers.length > 0 ? dnsServers : services.store.settings().dnsServers,
-  });
-  if (!parsed.success) throw new UsageError(`${describeIssues(parsed.error.issues)}\n${CHECK_USAGE}`);
-  const result = await services
-    .createDispatcher()
-    .dispatch('checks:run-checklist', { ...parsed.data, operationId: cliOperationId() });
-  if (!result.ok) {
-    if (result.error.code === 'invalid-input') throw new UsageError(result.error.message);
-    return reportError(io, values.json === true, result.error);
+  const early = warmupInput(domain, values);
+  // Given servers: the questions leave now, before the schemas and the platform data load.
+  let warmup: ChecklistWarmup | null = given.length > 0 && early !== null ? (await warming).warmChecklist(early, given) : null;
+  try {
+    const [services, { checklistInputSchema }, { describeIssues }] = await Promise.all([openServices(), import('../../src-preload/contract/checks-schemas'), import('../app/input-issues')]);
+    // The settings only when the command needs them: the saved DNS servers, or the SES identities (their DKIM tokens, --from).
+    const sesIdentities = values.platform === SES_PLATFORM_ID && (typedSelectors.length === 0 || values.from !== undefined);
+    const settings = given.length === 0 || sesIdentities ? await services.settings() : null;
+    const dnsServers = given.length > 0 ? given : [...(settings?.settings().dnsServers ?? [])];
+    if (warmup === null && early !== null) warmup = (await warming).warmChecklist(early, dnsServers);
+    // Zuora advanced SMTP: the DKIM tokens saved on the domain's identity, unless given (the three CNAMEs SES looks for).
+    const identityTokens =
+      values.platform === SES_PLATFORM_ID && typedSelectors.length === 0
+        ? (settings?.listSesIdentities().find((i) => i.kind === 'domain' && i.value === domain.trim().toLowerCase().replace(/\.$/u, '') && i.dkimTokens.length > 0)?.dkimTokens ?? [])
+        : [];
+    const parsed = checklistInputSchema.safeParse(
+      {
+        domain,
+        ...(values.platform !== undefined ? { platform: values.platform } : {}),
+        ...(values.route !== undefined ? { route: values.route } : {}),
+        relaySelectors: typedSelectors.length > 0 ? typedSelectors : identityTokens,
+        selectors: asStrings(values.selector),
+        ...(typeof values.ip === 'string' ? { sendingIp: values.ip } : {}),
+        ...(typeof values['smtp-host'] === 'string' ? { smtpHost: values['smtp-host'] } : {}),
+        ...(typeof values.helo === 'string' ? { heloName: values.helo, heloSource: 'user' } : {}),
+        ...(typeof values['forward-to'] === 'string' ? { forwardingAddress: values['forward-to'] } : {}),
+        dnsServers,
+      },
+      // Parsed once in this process: compiling the parser would cost more than the parse.
+      { jitless: true },
+    );
+    if (!parsed.success) throw new UsageError(`${describeIssues(parsed.error.issues)}\n${CHECK_USAGE}`);
+    const result = await services.createDispatcher({ warmup }).dispatch('checks:run-checklist', { ...parsed.data, operationId: cliOperationId() });
+    if (!result.ok) {
+      if (result.error.code === 'invalid-input') throw new UsageError(result.error.message);
+      return reportError(io, values.json === true, result.error);
+    }
+    return await printReport(io, values, result.value as ChecklistReport, settings);
+  } finally {
+    // Questions the run did not wait for (it ended early) must not keep the process alive.
+    warmup?.stop();
   }
-  const report = result.value as ChecklistReport;
+}
+
+/**
+ * The arguments that name DNS questions, checked with the plain field rules exactly as the
+ * checklist's schema checks and normalises them; null when one is refused (the schema then
+ * says why, and no question leaves for a command that fails).
+ */
+function warmupInput(domain: string, values: CheckValues): WarmupInput | null {
+  const checked = {
+    domain: checkDomainName(domain),
+    sendingIp: values.ip === undefined ? undefined : checkIpAddress(values.ip),
+    smtpHost: values['smtp-host'] === undefined ? undefined : checkSafeText('The SMTP host', 253, values['smtp-host']),
+    heloName: values.helo === undefined ? undefined : checkSafeText('The HELO name', 253, values.helo),
+  };
+  if (Object.values(checked).some((c) => c !== undefined && !c.ok)) return null;
+  const value = (c: (typeof checked)[keyof typeof checked]) => (c?.ok === true ? c.value : undefined);
+  const input: WarmupInput = {
+    domain: value(checked.domain) ?? domain,
+    ...(checked.sendingIp !== undefined ? { sendingIp: value(checked.sendingIp) } : {}),
+    ...(checked.smtpHost !== undefined ? { smtpHost: value(checked.smtpHost) } : {}),
+    ...(checked.heloName !== undefined ? { heloName: value(checked.heloName), heloSource: 'user' as const } : {}),
+  };
+  return input;
+}
+
+async function printReport(io: CliIo, values: CheckValues, report: ChecklistReport, settings: Awaited<ReturnType<CheckServices['settings']>> | null): Promise<ExitCode> {
+  // The platform's sending limits and the SES coverage load only for the options that ask for them.
+  const wantsLimits = values.platform !== undefined && typeof values['smtp-host'] === 'string';
+  const [{ verdictOf }, { visibleText }, guidance, platformText, identities] = await Promise.all([
+    import('../../src-preload/contract/checklist-verdict'),
+    import('../../src-preload/contract/visible-text'),
+    wantsLimits ? import('./platform-guidance') : null,
+    wantsLimits ? import('../providers/platform-text') : null,
+    values.from !== undefined ? import('./identity-commands') : null,
+  ]);
   // A platform that warns about mailbox services' limits (Zuora's bulk invoice runs), for the service --smtp-host belongs to.
-  const limits = values.platform !== undefined && typeof values['smtp-host'] === 'string' ? await sendingLimitsForHost(values.platform, values['smtp-host'], io.env) : null;
+  const limits = guidance !== null && values.platform !== undefined && typeof values['smtp-host'] === 'string' ? await guidance.sendingLimitsForHost(values.platform, values['smtp-host'], io.env) : null;
   // Zuora sends only from a verified identity that covers the From address (its saved identities, no DNS needed).
   // Only the identities of --environment's verification group count (Zuora shares verifications within a group only).
-  const coverage = values.from === undefined ? null : await coverageFor(services, values.from, values.environment, io, values.json === true);
+  const coverage = identities === null || values.from === undefined || settings === null ? null : await identities.coverageFor(settings.listSesIdentities(), values.from, values.environment, io, values.json === true);
   if (typeof coverage === 'number') return coverage;
   const fromOk = coverage === null || (coverage.covered && coverage.verified);
   if (values.json === true) {
     printJson(io, {
-      ...(coverage === null ? {} : { from: coverageJson(coverage, values.environment) }),
+      ...(coverage === null || identities === null ? {} : { from: identities.coverageJson(coverage, values.environment) }),
       domain: report.domain,
       platform: report.platform,
       route: report.route,
@@ -116,8 +167,8 @@ export async function runCheckCommand(args: readonly string[], io: CliIo, openSe
       }
     }
     if (report.records.length > 0) printText(io, `\nZone-file snippet:\n${report.zoneFile}\n`);
-    if (limits !== null) printText(io, `\n${sendingLimitLines(limits).join('\n')}\n`);
-    if (coverage !== null) printText(io, `\n${coverageText(coverage)}\n`);
+    if (limits !== null && platformText !== null) printText(io, `\n${platformText.sendingLimitLines(limits).join('\n')}\n`);
+    if (coverage !== null && identities !== null) printText(io, `\n${identities.coverageText(coverage)}\n`);
   }
   // Exit 0 when nothing required on the route fails or could not be checked (and --from is covered by a verified identity).
   return report.ok && fromOk ? EXIT.ok : EXIT.checkFailed;

@@ -245,14 +245,14 @@ export function coverageText(coverage: Coverage): string {
  * `check --from [--environment ENV]`: the coverage judged with the platform's verification
  * groups (an identity in Production does not cover a Developer Sandbox From).
  */
-export async function coverageFor(services: Pick<Services, 'store'>, from: string, environment: string | undefined, io: CliIo, json: boolean): Promise<Coverage | ExitCode> {
+export async function coverageFor(identities: readonly SesIdentity[], from: string, environment: string | undefined, io: CliIo, json: boolean): Promise<Coverage | ExitCode> {
   const env = environment === undefined ? undefined : environmentSchema.safeParse(environment);
   if (env !== undefined && !env.success) throw new UsageError(`--environment is production, sandbox, developer-sandbox or central-sandbox, not "${environment ?? ''}".`);
   // The platform file alone: `check` builds no platforms channel (it loads only what the checklist needs).
   const file = join(findResourcesDir(), 'platforms', `${SES_PLATFORM_ID}.json`);
   const platform = await readJsonResource(file, platformSchema);
   if (!platform.ok) return reportError(io, json, { code: 'internal', message: `The platform data for ${SES_PLATFORM_ID} cannot be read: ${platform.problems.join('; ')}`, hint: 'Reinstall Relayproof.' });
-  return coveredFrom(services.store.listSesIdentities(), from, { rules: sesRulesOf(platform.value), environment: env?.data });
+  return coveredFrom(identities, from, { rules: sesRulesOf(platform.value), environment: env?.data });
 }
 
 /** The coverage as `check --json` gives it: each covering identity with the environment it is in. */

@@ -11,19 +11,21 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { terminalText } from '../../src-preload/contract/visible-text';
 import { buildEntries, type BuiltEntries } from '../testing/built-entries';
+import { startTestDnsServer } from '../testing/dns-test-server';
+import { rr } from '../testing/dns-zone';
 
 const run = promisify(execFile);
 let built: BuiltEntries;
 let hook: string;
 
-/** Prints `loaded <package>` on stderr for every package under node_modules the process resolves. */
+/** Prints `loaded <package> <epoch ms>` on stderr for every package under node_modules the process resolves. */
 const HOOK = `
 import { register } from 'node:module';
 register('data:text/javascript,' + encodeURIComponent(\`
 export async function resolve(specifier, context, next) {
   const resolved = await next(specifier, context);
   const m = /node_modules\\\\/((?:@[^/]+\\\\/)?[^/]+)/.exec(resolved.url);
-  if (m) process.stderr.write('loaded ' + m[1] + '\\\\n');
+  if (m) process.stderr.write('loaded ' + m[1] + ' ' + Date.now() + '\\\\n');
   return resolved;
 }\`));
 `;
@@ -35,12 +37,16 @@ beforeAll(async () => {
 }, 120_000);
 afterAll(() => built?.remove());
 
-async function loaded(args: readonly string[]): Promise<{ packages: string[]; stdout: string }> {
+async function loaded(args: readonly string[]): Promise<{ packages: string[]; stdout: string; firstLoaded: ReadonlyMap<string, number> }> {
   const result = await run(process.execPath, ['--import', hook, built.path('cli'), ...args], { env: { ...process.env, ...built.env, RELAYPROOF_DATA_DIR: join(built.directory, 'data') } }).catch(
     (error: { stdout: string; stderr: string }) => error,
   );
-  const packages = [...new Set(result.stderr.split('\n').flatMap((l) => (l.startsWith('loaded ') ? [l.slice(7)] : [])))].sort();
-  return { packages, stdout: result.stdout };
+  const firstLoaded = new Map<string, number>();
+  for (const line of result.stderr.split('\n')) {
+    const [word, name, at] = line.split(' ');
+    if (word === 'loaded' && name !== undefined && !firstLoaded.has(name)) firstLoaded.set(name, Number(at));
+  }
+  return { packages: [...firstLoaded.keys()].sort(), stdout: result.stdout, firstLoaded };
 }
 
 it('--help, --version, per-command help and completion scripts load no package at all', async () => {
@@ -68,6 +74,22 @@ it('spf with --dns-server imports no package: not zod (its arguments are checked
   // dns2's codec is required by its file path (wire.ts), which this import hook does not see.
   const { packages } = await loaded(['spf', 'example.com', '--ip', '192.0.2.999', '--dns-server', '127.0.0.1:9']);
   expect(packages).toEqual([]);
+});
+
+it('check sends its first DNS question before it loads zod, and with --dns-server reads no settings (no conf, no ajv)', async () => {
+  // The checklist's questions leave while the contract's schemas and the platform data load.
+  const dns = await startTestDnsServer({ zones: [{ origin: 'example', records: [rr.txt('lazy.example', 'v=spf1 -all')] }] });
+  try {
+    const { firstLoaded, stdout } = await loaded(['check', 'lazy.example', '--dns-server', dns.address, '--json']);
+    expect(JSON.parse(stdout)).toMatchObject({ domain: 'lazy.example' });
+    const firstQuestion = Math.min(...dns.queries.map((q) => q.at));
+    const zod = firstLoaded.get('zod');
+    expect(zod).toBeDefined();
+    expect(firstQuestion).toBeLessThan(zod ?? 0);
+    for (const unused of ['conf', 'ajv', 'nodemailer', 'mailauth']) expect(firstLoaded.has(unused), unused).toBe(false);
+  } finally {
+    await dns.close();
+  }
 });
 
 it('smtp test reads a settings file that needs nothing without conf or ajv (the store, its lock and its writer stay closed), and loads the message composer only with --send', async () => {

@@ -52,7 +52,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<ExitCo
         return await (await import('./serve')).runServeCommand(rest, io, async (logger) => (await import('./open-services')).openServices(io, 'browser', logger));
       case 'check':
         // The checklist channel alone (settings, platform data), not the composition root.
-        return await (await import('./dns-commands')).runCheckCommand(rest, io, await checkServicesOpener(io));
+        return await (await import('./dns-commands')).runCheckCommand(rest, io, async () => (await import('./check-services')).openCheckServices(io));
       case 'spf':
         // With --dns-server the command needs no services (they give only the saved DNS
         // servers), so it does not load the composition root at all.
@@ -64,7 +64,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<ExitCo
         return await (await import('./smtp-commands')).runExplainCommand(rest, io, await servicesOpener(io));
       case 'blocklist':
         // Like spf: with --dns-server nothing but the list file is needed; else the settings' DNS servers.
-        return await (await import('./blocklist-commands')).runBlocklistCommand(rest, io, givesDnsServer(rest) ? servicesNotLoaded('blocklist') : await checkServicesOpener(io));
+        return await (await import('./blocklist-commands')).runBlocklistCommand(rest, io, givesDnsServer(rest) ? settingsNotRead('blocklist') : async () => (await import('./check-services')).openCheckServices(io).settings());
       case 'bounce':
         return await (await import('./bounce-commands')).runBounceCommand(rest, io);
       case 'm365':
@@ -122,10 +122,6 @@ async function smtpServicesOpener(io: CliIo): Promise<() => Promise<Pick<Service
   return () => openSmtpServices(io);
 }
 
-async function checkServicesOpener(io: CliIo): Promise<() => Pick<Services, 'store' | 'createDispatcher'>> {
-  const { openCheckServices } = await import('./check-services');
-  return () => openCheckServices(io);
-}
 
 /** `--dns-server` among the options (before a `--`, after which everything is positional). */
 function givesDnsServer(args: readonly string[]): boolean {
@@ -144,6 +140,10 @@ function servicesNotLoaded(command: string): () => Services {
   return () => {
     throw new Error(`relayproof ${command} opened the services although it was run without needing them`);
   };
+}
+
+function settingsNotRead(command: string): () => Promise<never> {
+  return () => Promise.reject(new Error(`relayproof ${command} read the settings although --dns-server named the servers`));
 }
 
 /** The end of the options: after `--`, `--help` is a value (`explain -- --help`). */

@@ -5,7 +5,6 @@
  * checklist's schemas took longer than the whole evaluation's DNS at 50 ms an answer,
  * and this command is measured against `spfquery`, which pays for neither.
  */
-import type { CheckItem } from '../../src-preload/contract/checks-schemas';
 import { checkDomainName, checkIpAddress, checkSafeText, type PlainCheck } from '../../src-preload/contract/plain-fields';
 import { visibleText } from '../../src-preload/contract/visible-text';
 import { describeIssues } from '../app/input-issues';
@@ -14,20 +13,10 @@ import { renderSpfTree } from '../checks/spf-tree';
 import { resolverFromSpecs } from '../dns/resolver';
 import { withRunMemo } from '../dns/run-memo';
 import type { Services } from '../services';
+import { asStrings, MARK, oneDomain } from './check-args';
 import { parseConfig } from './command-table';
 import { EXIT, parseOptions, printJson, printText, UsageError, type CliIo, type ExitCode } from './io';
 
-export const MARK: Record<CheckItem['status'], string> = { pass: '✓', warn: '!', fail: '✗', pending: '…', error: '?', 'needs-input': '✎', 'not-needed': '–' };
-
-export function oneDomain(positionals: readonly string[], usage: string): string {
-  const [domain] = positionals;
-  if (domain === undefined || positionals.length !== 1) throw new UsageError(usage);
-  return domain;
-}
-
-export function asStrings(value: unknown): string[] {
-  return Array.isArray(value) ? value.filter((v): v is string => typeof v === 'string') : typeof value === 'string' ? [value] : [];
-}
 
 const SPF_USAGE = 'Usage: relayproof spf DOMAIN [--ip IP] [--sender ADDR] [--helo NAME] [--dns-server HOST:PORT]... [--json]';
 

@@ -7,28 +7,15 @@
 import { fail, ok } from '../../src-preload/contract/result-values';
 import { checkAddressBlocklists } from '../blocklists/address-blocklists';
 import { loadBlocklists } from '../blocklists/blocklist-catalogue';
-import { runChecklist } from '../checks/checklist';
 import { runPropagation } from '../dns/propagation';
 import { resolverFromSpecs } from '../dns/resolver';
 import { findResourcesDir } from '../app/resources-dir';
 import { historyOf } from '../verification/status-store';
 import { unreadableResource } from '../app/json-resource';
-import { unknownPlatform } from '../providers/platforms';
+import { runChecklistHandler } from './checklist-handler';
 import type { Handlers } from './dispatch';
 import { dnsServersOr } from './dns-servers';
 import type { HandlerDeps } from './handlers';
-
-/** The checklist of a domain for a platform's route; also all `relayproof check` builds (cli/check-services.ts). */
-export function runChecklistHandler(deps: Pick<HandlerDeps, 'store' | 'platforms'>): Handlers['checks:run-checklist'] {
-  return async ({ operationId: _operationId, ...input }, ctx) => {
-    const loaded = await deps.platforms();
-    if (!loaded.ok) {
-      return unreadableResource('platforms', loaded.problems);
-    }
-    if (!loaded.platforms.has(input.platform)) return unknownPlatform(input.platform, loaded.platforms);
-    return runChecklist({ ...input, dnsServers: dnsServersOr(deps.store, input.dnsServers) }, { platforms: loaded.platforms, signal: ctx.signal, onEvent: ctx.emit });
-  };
-}
 
 export function checksHandlers(deps: HandlerDeps): Pick<Handlers, 'checks:run-checklist' | 'checks:run-for-address' | 'checks:check-propagation' | 'checks:check-address-blocklists'> {
   const { store } = deps;

@@ -1,6 +1,7 @@
 /**
  * The settings as a command that only reads them sees them (`relayproof smtp test` and
- * `smtp probe`: the EHLO name, deadline, DNS servers and pinned certificates), without
+ * `smtp probe`: the EHLO name, deadline, DNS servers and pinned certificates; `relayproof
+ * check`: the DNS servers and SES identities), without
  * opening the store. openStore takes the cross-process lock, may write (create the file,
  * upgrade it, move a damaged one aside) and so loads conf, with ajv, for its writes: about
  * 40 ms of such a command's start-up before anything was tested.
@@ -14,7 +15,7 @@
  * read without the lock sees one whole version of it.
  */
 import { join } from 'node:path';
-import type { Address, Settings, StoreNotice } from '../../src-preload/contract';
+import type { Address, SesIdentity, Settings, StoreNotice } from '../../src-preload/contract';
 import { inspectFile } from './document-file';
 import { CONFIG_NAME, CURRENT_SCHEMA_VERSION, MIGRATIONS, SETTINGS_MAX_BYTES, storeDocumentSchema, type StoreDocument } from './store-document';
 
@@ -23,6 +24,7 @@ export interface SettingsSnapshot {
   readonly path: string;
   settings(): Settings;
   getAddress(id: string): Address | undefined;
+  listSesIdentities(): readonly SesIdentity[];
   notices(): readonly StoreNotice[];
 }
 
@@ -42,6 +44,7 @@ export function readSettingsSnapshot(directory: string): SettingsSnapshot | null
     path,
     settings: () => document.settings,
     getAddress: (id) => document.addresses.find((a) => a.id === id),
+    listSesIdentities: () => document.sesIdentities,
     notices: () => document.notices,
   };
 }

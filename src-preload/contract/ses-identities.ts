@@ -19,7 +19,9 @@ import { dnsServerSpecSchema, domainToAscii, emailAddressSchema, idSchema, isoTi
 import { environmentLabel, platformEnvironments, type PlatformEnvironment } from './platform-ses';
 import type { Platform } from './providers';
 
-export const SES_PLATFORM_ID = 'zuora-ses';
+import { SES_PLATFORM_ID } from './platform-ids';
+
+export { SES_PLATFORM_ID };
 
 export const sesIdentityKinds = ['email', 'domain'] as const;
 export const sesIdentityKindSchema = z.enum(sesIdentityKinds);
