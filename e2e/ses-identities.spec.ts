@@ -256,6 +256,10 @@ test.describe('Zuora advanced SMTP identities', () => {
     const verdict = page.getByTestId('ses-verdict');
     await expect(verdict).toHaveAttribute('data-zuora-state', 'pending');
     await expect(verdict).toHaveAttribute('data-action', 'wait');
+    // Zuora's word once, in its chip, which the heading names as Zuora's ("What Zuora shows: Pending" to a screen reader).
+    await expect(verdict.getByRole('heading', { level: 2 })).toHaveAccessibleName('What Zuora shows: Pending');
+    const besideAdvice = async () => ((await verdict.textContent()) ?? '').replace((await page.getByTestId('ses-advice').textContent()) ?? '', '');
+    expect((await besideAdvice()).split('Pending').length - 1).toBe(1);
     await expect(page.getByTestId('ses-window')).toContainText("Zuora's 72-hour window");
     await expect(page.getByTestId('window-timeline')).toBeVisible();
     const readiness = page.getByTestId('ses-dns-readiness');
@@ -275,6 +279,8 @@ test.describe('Zuora advanced SMTP identities', () => {
     await page.getByRole('button', { name: 'Save the state' }).click();
     await expect(verdict).toHaveAttribute('data-zuora-state', 'success');
     await expect(verdict).toHaveAttribute('data-action', 'none');
+    await expect(verdict.getByRole('heading', { level: 2 })).toHaveAccessibleName('What Zuora shows: Success');
+    expect((await besideAdvice()).split('Success').length - 1).toBe(1);
     await expect(page.getByTestId('ses-window')).toHaveCount(0);
     await audit(page, 'ses-status-success');
 

@@ -30,7 +30,6 @@ import { ZuoraStateChip } from './zuora-state-chip';
 
 const useStyles = makeStyles({
   summary: { display: 'flex', alignItems: 'center', gap: tokens.spacingHorizontalM, flexWrap: 'wrap' },
-  verdict: { display: 'flex', alignItems: 'center', gap: tokens.spacingHorizontalM, flexWrap: 'wrap' },
   records: { margin: 0, paddingLeft: tokens.spacingHorizontalXL, display: 'flex', flexDirection: 'column', gap: tokens.spacingVerticalXS },
   mono: { fontFamily: tokens.fontFamilyMonospace, fontSize: tokens.fontSizeBase200, overflowWrap: 'anywhere' },
   ok: { color: tokens.colorPaletteGreenForeground1, fontWeight: tokens.fontWeightSemibold },
@@ -142,17 +141,15 @@ function IdentityStatusBody({ identity, platform }: { readonly identity: SesIden
       <LiveStatus message={status} />
 
       <section className={card.card} aria-labelledby="zuora-state-heading" data-testid="ses-verdict" data-zuora-state={identity.verification.state} data-action={advice.action}>
-        <div className={styles.verdict}>
-          <h2 id="zuora-state-heading" className={card.heading}>
-            What Zuora shows: {zuoraStateLabels[identity.verification.state]}
-          </h2>
-          <ZuoraStateChip state={identity.verification.state} overdue={advice.overdue} />
-        </div>
+        {/* Zuora's word is said once, by the chip; the heading around it says whose word it is. */}
+        <h2 id="zuora-state-heading" className={card.heading}>
+          What Zuora shows: <ZuoraStateChip state={identity.verification.state} overdue={advice.overdue} />
+        </h2>
         <Text as="p" className={card.paragraph} data-testid="ses-advice">
           <AdviceText advice={advice} />
         </Text>
         <Text as="p" size={200} className={card.secondary}>
-          {zuoraStateLabels[identity.verification.state]} since <LocalTime iso={identity.verification.since} />
+          Since <LocalTime iso={identity.verification.since} />
           {identity.verification.checkedAt === null ? ' · never recorded from Zuora' : <> · last recorded <LocalTime iso={identity.verification.checkedAt} /></>}.
         </Text>
         {advice.deadline === null || left === null ? null : (
