@@ -117,3 +117,36 @@ test('the DMARC reports view: reached from Status, reads the mailbox with the ke
   await page.getByRole('link', { name: 'Back to the status of this address' }).click();
   await expect(page.getByRole('heading', { level: 1 })).toHaveText(`Status of ${SUPPORT}`);
 });
+
+test('the title naming the address stays on one line at 1280 px, and the view reflows without sideways scrolling at 320 px', async ({ page }) => {
+  // No mailbox is needed: the view's header and its empty state.
+  const address = 'support@contoso.example';
+  const { id } = await callBridge<{ id: string }>(page, 'addresses:create', {
+    fields: { address, platform: 'generic', environment: 'production', provider: 'custom', host: '192.0.2.10', port: 587, security: 'starttls', username: address, authKind: 'password' },
+  });
+  await page.evaluate((hash) => {
+    window.location.hash = hash;
+  }, `#/status?address=${id}&reports=1`);
+  const title = page.getByRole('heading', { level: 1 });
+  await expect(title).toHaveText(`DMARC reports of ${address}`);
+  await expect(page.getByRole('heading', { name: 'Read the reports' })).toBeVisible();
+  const layout = () =>
+    title.evaluate((h1) => {
+      const range = document.createRange();
+      range.selectNodeContents(h1);
+      return {
+        lines: new Set([...range.getClientRects()].filter((r) => r.width > 0).map((r) => Math.round(r.top))).size,
+        titleRight: h1.getBoundingClientRect().right,
+        sideways: document.documentElement.scrollWidth - document.documentElement.clientWidth,
+      };
+    });
+  // 1280 px (the config's viewport): the room is there, so no wrap.
+  expect((await layout()).lines).toBe(1);
+  await page.setViewportSize({ width: 320, height: 800 });
+  const narrow = await layout();
+  expect(narrow.sideways, 'nothing wider than the window at 320 px').toBe(0);
+  expect(narrow.titleRight).toBeLessThanOrEqual(320);
+  expect(narrow.lines).toBeGreaterThan(1);
+  await expect(page.getByRole('navigation', { name: 'Main' })).toBeVisible();
+  await expectNoAxeViolations(page, 'the DMARC reports view at 320 px');
+});

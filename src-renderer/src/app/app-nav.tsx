@@ -1,8 +1,19 @@
 import { makeStyles, mergeClasses, tokens } from '@fluentui/react-components';
 import { routeHref, routes, type RouteId } from './routes';
 
+/** Windows this narrow (320 px is WCAG 1.4.10's width) put the navigation above the view, its links in wrapping rows. */
+export const NARROW = '@media (max-width: 40rem)';
+
 const useStyles = makeStyles({
-  list: { listStyleType: 'none', margin: 0, padding: 0, display: 'flex', flexDirection: 'column', gap: tokens.spacingVerticalXXS },
+  list: {
+    listStyleType: 'none',
+    margin: 0,
+    padding: 0,
+    display: 'flex',
+    flexDirection: 'column',
+    gap: tokens.spacingVerticalXXS,
+    [NARROW]: { flexDirection: 'row', flexWrap: 'wrap', columnGap: tokens.spacingHorizontalXXS },
+  },
   link: {
     display: 'block',
     position: 'relative',

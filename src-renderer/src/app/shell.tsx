@@ -4,7 +4,7 @@ import { AddressesView } from '../features/addresses/addresses-view';
 import { useFocusStyles } from '../ui/focus-styles';
 import { Loading } from '../ui/loading';
 import { AppBanners } from './app-banners';
-import { AppNav } from './app-nav';
+import { AppNav, NARROW } from './app-nav';
 import { assertNever } from './assert-never';
 import { routeLabel, type RouteId } from './routes';
 import { useHashRoute } from './use-hash-route';
@@ -35,6 +35,9 @@ const useStyles = makeStyles({
     minHeight: '100vh',
     backgroundColor: tokens.colorNeutralBackground1,
     color: tokens.colorNeutralForeground1,
+    // WCAG 1.4.10: at 320 px (a 1280 px window zoomed to 400 %) the 13rem sidebar left the view
+    // a strip a few words wide that scrolled sideways; the navigation goes above the view instead.
+    [NARROW]: { gridTemplateColumns: 'minmax(0, 1fr)', gridTemplateRows: 'auto 1fr' },
   },
   sidebar: {
     display: 'flex',
@@ -43,6 +46,12 @@ const useStyles = makeStyles({
     padding: `${tokens.spacingVerticalXL} ${tokens.spacingHorizontalM}`,
     backgroundColor: tokens.colorNeutralBackground2,
     borderRight: `${tokens.strokeWidthThin} solid ${tokens.colorNeutralStroke2}`,
+    [NARROW]: {
+      gap: tokens.spacingVerticalS,
+      padding: `${tokens.spacingVerticalM} ${tokens.spacingHorizontalS}`,
+      borderRight: 'none',
+      borderBottom: `${tokens.strokeWidthThin} solid ${tokens.colorNeutralStroke2}`,
+    },
   },
   brand: {
     paddingLeft: tokens.spacingHorizontalM,
@@ -55,6 +64,7 @@ const useStyles = makeStyles({
     gap: tokens.spacingVerticalL,
     padding: `${tokens.spacingVerticalXL} ${tokens.spacingHorizontalXL}`,
     minWidth: 0,
+    [NARROW]: { padding: `${tokens.spacingVerticalL} ${tokens.spacingHorizontalM}` },
   },
   main: {
     display: 'flex',

@@ -21,6 +21,7 @@ import type { ConnectionTestStanding } from '../../../../src-preload/contract/st
 import { addressForms } from './address-forms';
 import { environmentLabels, securityShortLabels } from './address-labels';
 import { usePlatformNaming } from '../../api/use-platforms';
+import { BreakAfterAt } from '../../ui/break-after-at';
 import { LocalTime } from '../../ui/local-time';
 import { useVisuallyHiddenStyles } from '../../ui/visually-hidden';
 import { lastTestColumn, noLastTest, stateOf, type LastTestColumn, type SecretWrite } from './address-status';
@@ -211,18 +212,5 @@ function AddressText({ address }: { readonly address: string }) {
         </Text>
       )}
     </span>
-  );
-}
-
-/** Lets a long address wrap after the "@" instead of in the middle of a word. */
-function BreakAfterAt({ text }: { readonly text: string }) {
-  const at = text.indexOf('@');
-  if (at < 0) return <>{text}</>;
-  return (
-    <>
-      {text.slice(0, at + 1)}
-      <wbr />
-      {text.slice(at + 1)}
-    </>
   );
 }
