@@ -45,6 +45,38 @@ test.describe('shell', () => {
     await expect(page.getByText('The address this test was opened for no longer exists.')).toBeVisible();
   });
 
+  test('the connector platforms and provider presets are asked for once per page, however long it stays open (counted at the bridge)', async ({ page, appSession }) => {
+    test.info().skip(appSession.mode !== 'browser', 'Counts the calls at the HTTP bridge, which only browser mode has');
+    const calls = new Map<string, number>();
+    page.on('request', (request) => {
+      const { pathname } = new URL(request.url());
+      if (!pathname.startsWith('/rpc/')) return;
+      const channel = decodeURIComponent(pathname.slice('/rpc/'.length));
+      calls.set(channel, (calls.get(channel) ?? 0) + 1);
+    });
+    const lists = () => ({ platforms: calls.get('platforms:list') ?? 0, providers: calls.get('providers:list') ?? 0 });
+    // The page's own clock, so that "an hour later" takes no hour.
+    await page.clock.install();
+    // Opened on Addresses: the entry asks for both lists before the app has loaded, and the view reads them.
+    await page.reload();
+    await expect(page.getByRole('heading', { level: 1 })).toHaveText('Addresses');
+    await waitForRpcIdle(page);
+    expect(lists()).toEqual({ platforms: 1, providers: 1 });
+
+    // An hour on, every view (the wizard, the checklist and the status read both lists), and the
+    // window brought back to the front (queries refetch what is stale then).
+    await page.clock.fastForward('01:00:00');
+    for (const view of views) {
+      await openView(page, view.id);
+      await waitForRpcIdle(page);
+    }
+    await page.evaluate(() => document.dispatchEvent(new Event('visibilitychange', { bubbles: true })));
+    await waitForRpcIdle(page);
+    expect(lists()).toEqual({ platforms: 1, providers: 1 });
+    // Lists that can change are still asked again once they are old: the addresses were.
+    expect(calls.get('addresses:list') ?? 0).toBeGreaterThan(1);
+  });
+
   test('About shows the mode and the keychain state', async ({ page, appSession }) => {
     await openView(page, 'about');
     const main = page.getByRole('main');

@@ -1,8 +1,9 @@
 import { QueryClient } from '@tanstack/react-query';
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { ChannelName, RelayproofApi } from '../../../src-preload/contract';
 import { channelKey } from '../api/hooks';
 import { firstViewChannels, prefetchFirstView } from './first-view-prefetch';
+import { createQueryClient } from './query-client';
 
 /** Records each call and answers it with its channel's name (or a failure for `failing`). */
 function recordingApi(failing: ReadonlySet<string> = new Set()): { api: RelayproofApi; calls: string[] } {
@@ -48,5 +49,27 @@ describe('prefetchFirstView', () => {
     const state = queryClient.getQueryState(channelKey('addresses:list', {}));
     expect(state?.status).toBe('error');
     expect(state?.data).toBeUndefined();
+  });
+});
+
+describe('the app\'s query client', () => {
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
+  it('never asks again for the platforms and presets the first view prefetched, however much later a view reads them', async () => {
+    vi.useFakeTimers({ toFake: ['Date'] });
+    const { api, calls } = recordingApi();
+    const queryClient = createQueryClient();
+    prefetchFirstView(queryClient, api, '#/addresses');
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    expect(queryClient.getQueryState(channelKey('platforms:list', {}))?.status).toBe('success');
+    vi.setSystemTime(Date.now() + 3_600_000);
+    calls.length = 0;
+    // What a view mounting an hour later does: fetch what is stale under the query's own options.
+    for (const channel of ['platforms:list', 'providers:list', 'addresses:list'] as const) {
+      await queryClient.prefetchQuery({ queryKey: channelKey(channel, {}), queryFn: () => api.invoke(channel, {}) });
+    }
+    expect(calls).toEqual(['addresses:list']);
   });
 });
