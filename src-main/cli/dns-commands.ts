@@ -8,9 +8,11 @@
  * load while the answers are on their way. Nothing imported at the top of this file loads zod.
  */
 import type { ChecklistReport, CheckInputField } from '../../src-preload/contract/checks-schemas';
+import { verdictOf } from '../../src-preload/contract/checklist-verdict';
+import { visibleText } from '../../src-preload/contract/visible-text';
 import { checkDomainName, checkIpAddress, checkSafeText } from '../../src-preload/contract/plain-fields';
 import { SES_PLATFORM_ID } from '../../src-preload/contract/platform-ids';
-import type { ChecklistWarmup, WarmupInput } from '../checks/checklist-warmup';
+import { warmChecklist, type ChecklistWarmup, type WarmupInput } from '../checks/checklist-warmup';
 import type { CheckServices } from './check-services';
 import { cliOperationId, EXIT, parseOptions, printJson, printText, reportError, UsageError, type CliIo, type ExitCode } from './io';
 import { parseConfig } from './command-table';
@@ -35,8 +37,6 @@ interface CheckValues {
 }
 
 export async function runCheckCommand(args: readonly string[], io: CliIo, openServices: () => Promise<CheckServices>): Promise<ExitCode> {
-  // Loads while the arguments are read: the first questions leave as soon as both are done.
-  const warming = import('../checks/checklist-warmup');
   const options = parseOptions(args, parseConfig('check'), true);
   // parseArgs' inferred type loses the option names once wrapped; this is its shape.
   const values = options.values as CheckValues;
@@ -47,14 +47,18 @@ export async function runCheckCommand(args: readonly string[], io: CliIo, openSe
   const typedSelectors = asStrings(values['relay-selector']);
   const early = warmupInput(domain, values);
   // Given servers: the questions leave now, before the schemas and the platform data load.
-  let warmup: ChecklistWarmup | null = given.length > 0 && early !== null ? (await warming).warmChecklist(early, given) : null;
+  let warmup: ChecklistWarmup | null = given.length > 0 && early !== null ? warmChecklist(early, given) : null;
+  // What only some options print loads while the checklist runs, not after it.
+  const extras = loadExtras(values);
+  // Awaited below; a command refused before that must not leave a rejection unhandled.
+  extras.catch(() => undefined);
   try {
     const [services, { checklistInputSchema }, { describeIssues }] = await Promise.all([openServices(), import('../../src-preload/contract/checks-schemas'), import('../app/input-issues')]);
     // The settings only when the command needs them: the saved DNS servers, or the SES identities (their DKIM tokens, --from).
     const sesIdentities = values.platform === SES_PLATFORM_ID && (typedSelectors.length === 0 || values.from !== undefined);
     const settings = given.length === 0 || sesIdentities ? await services.settings() : null;
     const dnsServers = given.length > 0 ? given : [...(settings?.settings().dnsServers ?? [])];
-    if (warmup === null && early !== null) warmup = (await warming).warmChecklist(early, dnsServers);
+    if (warmup === null && early !== null) warmup = warmChecklist(early, dnsServers);
     // Zuora advanced SMTP: the DKIM tokens saved on the domain's identity, unless given (the three CNAMEs SES looks for).
     const identityTokens =
       values.platform === SES_PLATFORM_ID && typedSelectors.length === 0
@@ -82,7 +86,7 @@ export async function runCheckCommand(args: readonly string[], io: CliIo, openSe
       if (result.error.code === 'invalid-input') throw new UsageError(result.error.message);
       return reportError(io, values.json === true, result.error);
     }
-    return await printReport(io, values, result.value as ChecklistReport, settings);
+    return await printReport(io, values, result.value as ChecklistReport, settings, await extras);
   } finally {
     // Questions the run did not wait for (it ended early) must not keep the process alive.
     warmup?.stop();
@@ -112,16 +116,24 @@ function warmupInput(domain: string, values: CheckValues): WarmupInput | null {
   return input;
 }
 
-async function printReport(io: CliIo, values: CheckValues, report: ChecklistReport, settings: Awaited<ReturnType<CheckServices['settings']>> | null): Promise<ExitCode> {
-  // The platform's sending limits and the SES coverage load only for the options that ask for them.
+/** The sending limits (--smtp-host) and the SES coverage (--from) print only for the options that ask for them. */
+async function loadExtras(values: CheckValues) {
   const wantsLimits = values.platform !== undefined && typeof values['smtp-host'] === 'string';
-  const [{ verdictOf }, { visibleText }, guidance, platformText, identities] = await Promise.all([
-    import('../../src-preload/contract/checklist-verdict'),
-    import('../../src-preload/contract/visible-text'),
+  const [guidance, platformText, identities] = await Promise.all([
     wantsLimits ? import('./platform-guidance') : null,
     wantsLimits ? import('../providers/platform-text') : null,
     values.from !== undefined ? import('./identity-commands') : null,
   ]);
+  return { guidance, platformText, identities };
+}
+
+async function printReport(
+  io: CliIo,
+  values: CheckValues,
+  report: ChecklistReport,
+  settings: Awaited<ReturnType<CheckServices['settings']>> | null,
+  { guidance, platformText, identities }: Awaited<ReturnType<typeof loadExtras>>,
+): Promise<ExitCode> {
   // A platform that warns about mailbox services' limits (Zuora's bulk invoice runs), for the service --smtp-host belongs to.
   const limits = guidance !== null && values.platform !== undefined && typeof values['smtp-host'] === 'string' ? await guidance.sendingLimitsForHost(values.platform, values['smtp-host'], io.env) : null;
   // Zuora sends only from a verified identity that covers the From address (its saved identities, no DNS needed).
