@@ -3,6 +3,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { silentLogger } from '../log/logger';
+import { createServices } from '../services';
 import { closedUdpPort } from '../testing/closed-ports';
 import { useTestDns } from '../testing/dns-fixture';
 import { rr } from '../testing/dns-zone';
@@ -112,6 +114,33 @@ describe('relayproof check', () => {
     expect((await cli(['check', 'not a domain', '--dns-server', server()])).code).toBe(2);
     expect((await cli(['check', 'healthy.test', '--dns-server', 'nonsense'])).code).toBe(2);
     expect((await cli(['check', 'healthy.test', '--platform', 'hotmail'])).code).toBe(2);
+  });
+});
+
+describe('the DNS servers saved in Settings', () => {
+  // check reads the settings only when --dns-server does not name the servers (blocklist too).
+  let savedDir: string;
+  beforeAll(async () => {
+    savedDir = mkdtempSync(join(tmpdir(), 'relayproof-cli-dns-saved-'));
+    const saved = await createServices({ dataDirectory: savedDir, mode: 'cli', logger: silentLogger }).createDispatcher().dispatch('settings:update', { patch: { dnsServers: [server()] } });
+    if (!saved.ok) throw new Error(saved.error.message);
+  });
+  afterAll(() => rmSync(savedDir, { recursive: true, force: true }));
+
+  it('are asked by check without --dns-server, and its verdict is the same as with it', async () => {
+    const withSaved = await runCliCaptured(['check', 'healthy.test', '--platform', 'zendesk', '--json'], savedDir);
+    const named = await runCliCaptured(['check', 'healthy.test', '--platform', 'zendesk', '--dns-server', server(), '--json'], savedDir);
+    const report = JSON.parse(withSaved.stdout) as { resolver: { servers: string[] }; items: Array<{ id: string; status: string }> };
+    expect(report.resolver.servers).toEqual([server()]);
+    expect(withSaved.code).toBe(named.code);
+    expect(report.items.map((i) => `${i.id} ${i.status}`)).toEqual((JSON.parse(named.stdout) as typeof report).items.map((i) => `${i.id} ${i.status}`));
+  });
+
+  it('are asked by blocklist without --dns-server', async () => {
+    dns.server().resetQueries();
+    const { stdout } = await runCliCaptured(['blocklist', '192.0.2.10', '--list', 'zen.spamhaus.org', '--json'], savedDir);
+    expect(JSON.parse(stdout)).toMatchObject({ target: '192.0.2.10' });
+    expect(dns.server().queries.map((q) => q.name.toLowerCase())).toContain('10.2.0.192.zen.spamhaus.org');
   });
 });
 
