@@ -38,6 +38,8 @@ const useStyles = makeStyles({
   stack: { display: 'flex', flexDirection: 'column', alignItems: 'flex-start', gap: tokens.spacingVerticalXXS },
   actions: { display: 'flex', gap: tokens.spacingHorizontalXS, flexWrap: 'wrap', maxWidth: '11rem' },
   actionsHeader: { width: '11rem' },
+  // A column of dashes (no address tested yet) is narrow: its header stays on one line.
+  nowrap: { whiteSpace: 'nowrap' },
 });
 
 export interface AddressesTableProps {
@@ -74,7 +76,7 @@ export function AddressesTable(props: AddressesTableProps) {
             <TableHeaderCell>Status</TableHeaderCell>
             <TableHeaderCell>Platform</TableHeaderCell>
             <TableHeaderCell>Provider and server</TableHeaderCell>
-            <TableHeaderCell>Last test</TableHeaderCell>
+            <TableHeaderCell className={styles.nowrap}>Last test</TableHeaderCell>
             <TableHeaderCell>Credentials</TableHeaderCell>
             <TableHeaderCell className={styles.actionsHeader}>Actions</TableHeaderCell>
           </TableRow>
