@@ -3,7 +3,6 @@
  * engine and the diagnosis catalogue from the command line, through the same
  * dispatcher (and so the same validation) as the app.
  */
-import { statusPageLines } from './platform-status-page';
 import { forSurface } from '../../src-preload/contract/surface-text';
 import type { ExplainResult } from '../../src-preload/contract/analyze';
 import { describeIssues } from '../app/input-issues';
@@ -14,7 +13,6 @@ import { formatTranscript } from '../../src-preload/contract/smtp-transcript-for
 import type { Services } from '../services';
 import { cliOperationId, EXIT, parseOptions, oneLine, printJson, printText, readSecretFromStdin, reportError, UsageError, type CliIo, type ExitCode } from './io';
 import { parseConfig } from './command-table';
-import { platformGuidance, unknownPlatformProblem } from './platform-guidance';
 
 /** All `smtp test` and `smtp probe` use: a dispatcher (cli/smtp-services.ts builds one of the SMTP channels only). */
 type SmtpServices = Pick<Services, 'createDispatcher'>;
@@ -64,8 +62,12 @@ async function smtpTest(args: readonly string[], io: CliIo, openServices: () => 
     throw new UsageError('Give the password on standard input with --password-stdin (never as an argument).');
   }
   if (values.user === undefined && values['password-stdin'] === true) throw new UsageError('--password-stdin needs --user.');
-  if (values.platform !== undefined) {
-    const problem = await unknownPlatformProblem(values.platform, io.env);
+  // The platform data and its guidance load only for --platform: a plain test is on the way to
+  // its server while the process starts (cli/smtp-services.ts), and everything imported
+  // before it is time the connection waits.
+  const platformModules = values.platform !== undefined ? Promise.all([import('./platform-guidance'), import('./platform-status-page')]) : null;
+  if (values.platform !== undefined && platformModules !== null) {
+    const problem = await (await platformModules)[0].unknownPlatformProblem(values.platform, io.env);
     if (problem !== null) throw new UsageError(problem);
   }
   const secret = values.user !== undefined ? await readSecretFromStdin(io) : undefined;
@@ -92,8 +94,8 @@ async function smtpTest(args: readonly string[], io: CliIo, openServices: () => 
   // With --platform, a connection that passed is followed by what that platform's own form
   // takes (Zuora: StartTLS, SocketFactory) and the mailbox service's sending limits.
   const guidance =
-    values.platform !== undefined && report.ok
-      ? await platformGuidance(
+    values.platform !== undefined && platformModules !== null && report.ok
+      ? await (await platformModules)[0].platformGuidance(
           values.platform,
           { host: report.target.host, port: report.target.port, security: report.target.security, username: values.user ?? values.from ?? '', authKind: authKindOf(values['auth-kind']) },
           undefined,
@@ -108,7 +110,7 @@ async function smtpTest(args: readonly string[], io: CliIo, openServices: () => 
     });
   } else {
     printText(io, `${formatReport(report, { platform: values.platform })}\n`);
-    const page = !report.ok && values.platform !== undefined ? (await statusPageLines(io.env))(values.platform) : null;
+    const page = !report.ok && values.platform !== undefined && platformModules !== null ? (await (await platformModules)[1].statusPageLines(io.env))(values.platform) : null;
     if (page !== null) printText(io, `${page}\n`);
     if (guidance !== null) printText(io, `\n${guidance.text}`);
     // Each transcript line is what a server said or did: escaped, so it stays one line.

@@ -9,6 +9,9 @@
  * They only read the settings: a settings file that needs nothing is read as a snapshot
  * (store/settings-snapshot.ts, the same checks), and the store itself, with its lock, its
  * writes and conf, is opened only when the file needs them (missing, damaged, older).
+ *
+ * Loaded by cli/smtp-services.ts when the command dispatches, after it has opened the
+ * test's connection.
  */
 import { defaultDataDirectory } from '../app/data-directory';
 import { findResourcesDir } from '../app/resources-dir';
@@ -16,7 +19,9 @@ import { loadReplyCatalogue, type LoadCatalogueResult } from '../analyze/reply-c
 import { smtpChannels } from '../../src-preload/contract/smtp';
 import { createChannelDispatcher } from '../rpc/channel-dispatch';
 import { smtpHandlers } from '../rpc/smtp-handlers';
-import type { Services } from '../services';
+import type { Dispatcher } from '../rpc/channel-dispatch';
+import type { OperationEvent } from '../../src-preload/contract';
+import type { EarlyConnection } from '../smtp/early-connection';
 import { createSmtpTester, type SmtpTestDeps } from '../smtp/lending-test';
 import { readSettingsSnapshot, type SettingsSnapshot } from '../store/settings-snapshot';
 import { loadKeytar } from '../vault/keytar';
@@ -24,7 +29,13 @@ import { createVault } from '../vault/vault';
 import { cliLogger } from './cli-logger';
 import type { CliIo } from './io';
 
-export async function openSmtpServices(io: CliIo): Promise<Pick<Services, 'createDispatcher'>> {
+export interface SmtpDispatcherOptions {
+  /** The connection cli/smtp-services.ts opened for this test, if it could. */
+  readonly early?: EarlyConnection | undefined;
+  readonly onEvent?: ((event: OperationEvent) => void) | undefined;
+}
+
+export async function createSmtpDispatcher(io: CliIo, { early, onEvent }: SmtpDispatcherOptions = {}): Promise<Dispatcher> {
   const dataDirectory = defaultDataDirectory(io.env);
   const logger = cliLogger(dataDirectory);
   const store = readSettingsSnapshot(dataDirectory) ?? (await openSettingsStore(dataDirectory));
@@ -34,11 +45,9 @@ export async function openSmtpServices(io: CliIo): Promise<Pick<Services, 'creat
   const resourcesDir = findResourcesDir();
   let repliesLoad: Promise<LoadCatalogueResult> | undefined;
   const replies = () => (repliesLoad ??= loadReplyCatalogue(resourcesDir));
-  const smtp = createSmtpTester({ store: readOnly(store), vault, clock: () => new Date(), replies });
+  const smtp = createSmtpTester({ store: readOnly(store), vault, clock: () => new Date(), replies, ...(early !== undefined ? { early } : {}) });
   const validateOutput = process.env.NODE_ENV !== 'production';
-  return {
-    createDispatcher: (onEvent) => createChannelDispatcher({ handlers: smtpHandlers({ store, smtp }), contract: smtpChannels, logger, validateOutput, parseOnce: true, ...(onEvent ? { onEvent } : {}) }),
-  };
+  return createChannelDispatcher({ handlers: smtpHandlers({ store, smtp }), contract: smtpChannels, logger, validateOutput, parseOnce: true, ...(onEvent ? { onEvent } : {}) });
 }
 
 async function openSettingsStore(directory: string): Promise<SettingsSnapshot> {

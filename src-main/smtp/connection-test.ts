@@ -26,6 +26,7 @@ import type { Diagnosis } from '../../src-preload/contract/analyze';
 import { loadReplyCatalogue, type ReplyCatalogue } from '../analyze/reply-catalogue';
 import { findResourcesDir } from '../app/resources-dir';
 import { defaultEhloName } from './default-ehlo-name';
+import type { EarlyConnection, TakenConnection } from './early-connection';
 import { describeCapabilities, parseCapabilities } from './ehlo-capabilities';
 import { EngineFailure } from './engine-failure';
 import { invalidInput } from './invalid-input';
@@ -89,6 +90,18 @@ export interface SmtpEngineDeps {
   /** The diagnosis catalogue; default: read from the app's resources/ when a test fails. */
   readonly catalogue?: ReplyCatalogue;
   /**
+   * The diagnosis catalogue while it is still being read (null: it cannot be), when the
+   * caller reads it alongside the connection instead of before it: the test waits for it
+   * before it sends credentials, an envelope or a message, and stops there, with nothing
+   * more sent than QUIT, when it cannot be read.
+   */
+  readonly catalogueReading?: Promise<ReplyCatalogue | null>;
+  /**
+   * A connection the caller opened before the test (cli/smtp-services.ts): used for the
+   * first address the test connects to when it is that address and port.
+   */
+  readonly early?: EarlyConnection;
+  /**
    * The pin is honoured only on a connection to one of these IP addresses; anywhere else
    * the certificate must be publicly trusted for the host. Set when a stored secret is lent
    * after the DNS servers changed: an address it never signed in at, found through
@@ -129,11 +142,26 @@ export async function runConnectionTest(req: ConnectionTestRequest, options: Con
   const clock = options.clock ?? (() => new Date());
   const startedAt = clock();
   // The message composer (nodemailer's MailComposer, about 250 kB of bundled code) is loaded
-  // only for a test that sends, and while the connection is being made: a test without
-  // --send loaded and compiled it for nothing.
-  const composer = req.send ? import('./test-message') : null;
-  // A test that stops before sending would otherwise leave a failed import unobserved.
-  composer?.catch(() => undefined);
+  // only for a test that sends, and the message is built while the connection is being made
+  // and the server answers: a test without --send loaded and compiled it for nothing, and
+  // building it between DATA and the server's 354 kept the server waiting.
+  const mailFrom = req.from;
+  const rcptTo = req.to ?? req.from;
+  const message =
+    req.send && mailFrom !== undefined && rcptTo !== undefined
+      ? import('./test-message').then(({ buildTestMessage }) =>
+          buildTestMessage({
+            from: mailFrom,
+            to: rcptTo,
+            token: (options.token ?? (() => randomBytes(9).toString('base64url')))(),
+            date: clock(),
+            platformHeaders: options.platformHeaders ?? null,
+            perMessageHeaders: options.perMessageHeaders ?? null,
+          }),
+        )
+      : null;
+  // A test that stops before sending would otherwise leave a failure unobserved.
+  message?.catch(() => undefined);
   const t = resolveTimeouts(req.timeouts);
   const creds = req.credentials;
   const redact = createRedactor(creds !== null ? secretForms(creds.username, creds.secret) : []);
@@ -176,9 +204,16 @@ export async function runConnectionTest(req: ConnectionTestRequest, options: Con
   /** Every TCP connection this test opened: all of them are closed before the report returns. */
   const opened: Socket[] = [];
 
-  const connectTo = async (target: string): Promise<Socket> => {
+  /** The caller's early connection, once the test took it. */
+  let early: TakenConnection | null = null;
+
+  const connectTo = async (target: string, taken: TakenConnection | null = null): Promise<Socket> => {
     transcript.note(`connecting to ${target} port ${req.port}`);
-    const socket = await connect({ address: target, port: req.port, timeoutMs: capped(t.connectMs), signal });
+    if (taken !== null) transcript.note(`the connection was opened ${Math.max(0, startedAt.getTime() - taken.startedAt.getTime())} ms before the test, while Relayproof started`);
+    const socket =
+      taken !== null
+        ? await taken.connected({ timeoutMs: capped(t.connectMs), signal })
+        : await connect({ address: target, port: req.port, timeoutMs: capped(t.connectMs), signal });
     opened.push(socket);
     transcript.note(`connected from ${socket.localAddress ?? '?'}:${socket.localPort ?? '?'}`);
     return socket;
@@ -273,25 +308,40 @@ export async function runConnectionTest(req: ConnectionTestRequest, options: Con
     });
 
     const resolved = dns;
-    let socket: Socket = await phases.run('tcp', async () => {
-      const attempts: { address: string; error: string }[] = [];
-      let last: EngineFailure | null = null;
-      for (const candidate of connectOrder(resolved)) {
-        try {
-          const connected = await connectTo(candidate);
-          address = candidate;
-          dns = { ...resolved, used: candidate, attempts };
-          const tried = attempts.length > 0 ? ` after ${attempts.length} other address(es) failed` : '';
-          return { value: connected, outcome: attempts.length > 0 ? 'warn' : 'pass', detail: `Connected to ${candidate} port ${req.port}${tried}.` };
-        } catch (error) {
-          if (!(error instanceof EngineFailure) || error.code === 'cancelled' || error.code === 'deadline-exceeded') throw error;
-          attempts.push({ address: candidate, error: error.message });
-          last = error;
+    const candidates = connectOrder(resolved);
+    // The caller's early connection stands in for the first address only, and only when it
+    // went to that address and port; its start and end are the phase's.
+    early = candidates[0] !== undefined ? (options.early?.take(candidates[0], req.port) ?? null) : null;
+    const taken = early;
+    let socket: Socket = await phases.run(
+      'tcp',
+      async () => {
+        const attempts: { address: string; error: string }[] = [];
+        let last: EngineFailure | null = null;
+        for (const [i, candidate] of candidates.entries()) {
+          try {
+            const first = i === 0 ? taken : null;
+            const connected = await connectTo(candidate, first);
+            address = candidate;
+            dns = { ...resolved, used: candidate, attempts };
+            const tried = attempts.length > 0 ? ` after ${attempts.length} other address(es) failed` : '';
+            return {
+              value: connected,
+              outcome: attempts.length > 0 ? 'warn' : 'pass',
+              detail: `Connected to ${candidate} port ${req.port}${tried}.`,
+              endedAt: first?.connectedAt() ?? undefined,
+            };
+          } catch (error) {
+            if (!(error instanceof EngineFailure) || error.code === 'cancelled' || error.code === 'deadline-exceeded') throw error;
+            attempts.push({ address: candidate, error: error.message });
+            last = error;
+          }
         }
-      }
-      dns = { ...resolved, attempts };
-      throw last ?? new EngineFailure('connect-failed', 'No address to connect to.');
-    });
+        dns = { ...resolved, attempts };
+        throw last ?? new EngineFailure('connect-failed', 'No address to connect to.');
+      },
+      taken?.startedAt,
+    );
 
     if (req.security === 'tls') socket = await tlsPhase({ socket });
     const greetingWire = newWire(socket);
@@ -342,6 +392,7 @@ export async function runConnectionTest(req: ConnectionTestRequest, options: Con
         // Defence in depth: the schema refuses credentials with security none, and the
         // TLS phase stops the test on a rejected certificate or TLS below 1.2.
         requireSafeTls('credentials');
+        await catalogueRead();
         const result = await authenticate({ wire: activeWire, credentials: creds, capabilities: caps, timeoutMs: t.commandMs, redact });
         auth = result;
         if (!result.accepted) throw authFailure(result);
@@ -356,6 +407,7 @@ export async function runConnectionTest(req: ConnectionTestRequest, options: Con
       const serverName = `${banner.hostname ?? ''} ${caps.serverName ?? ''}`;
       sendAs = await phases.run('send-as', async () => {
         if (req.security !== 'none') requireSafeTls('MAIL FROM and RCPT TO');
+        await catalogueRead();
         const result = await openEnvelope({ wire: activeWire, from, to, capabilities: caps, timeoutMs: t.commandMs });
         sendAs = result;
         if (!result.accepted) throw envelopeFailure(result);
@@ -374,26 +426,19 @@ export async function runConnectionTest(req: ConnectionTestRequest, options: Con
       });
     } else phases.skip('send-as', 'No From address given: send-as was not checked.');
 
-    if (req.send && from !== undefined && to !== undefined) {
+    if (message !== null && from !== undefined && to !== undefined) {
       const caps = capabilities;
       testSend = await phases.run('test-send', async () => {
         if (req.security !== 'none') requireSafeTls('a test message');
-        const { buildTestMessage } = await (composer ?? import('./test-message'));
-        const message = await buildTestMessage({
-          from,
-          to,
-          token: (options.token ?? (() => randomBytes(9).toString('base64url')))(),
-          date: clock(),
-          platformHeaders: options.platformHeaders ?? null,
-          perMessageHeaders: options.perMessageHeaders ?? null,
-        });
-        const pending: TestSendResult = { token: message.token, messageId: message.messageId, subject: message.subject, queueResponse: null, accepted: false };
+        await catalogueRead();
+        const built = await message;
+        const pending: TestSendResult = { token: built.token, messageId: built.messageId, subject: built.subject, queueResponse: null, accepted: false };
         testSend = pending;
         const envelope = await openEnvelope({ wire: activeWire, from, to, capabilities: caps, timeoutMs: t.commandMs });
         if (!envelope.accepted) throw envelopeFailure(envelope);
         const go = await activeWire.command('DATA', { timeoutMs: t.commandMs, expect: [354], what: 'DATA' });
         if (go.code >= 400) throw new EngineFailure('message-rejected', `The server refused DATA: ${go.text}`, { reply: go, sessionUsable: true });
-        activeWire.sendData(message.data, `message: ${message.bytes} bytes, Subject: ${message.subject}, Message-ID: ${message.messageId}`);
+        activeWire.sendData(built.data, `message: ${built.bytes} bytes, Subject: ${built.subject}, Message-ID: ${built.messageId}`);
         // RFC 5321 §4.5.3.2.6 allows 10 minutes here; content scanning can be slow.
         const queued = await activeWire.read(t.commandMs * 3, 'reply-timeout', 'reply to the end of the message');
         const result = { ...pending, queueResponse: queued, accepted: queued.code === 250 };
@@ -425,6 +470,8 @@ export async function runConnectionTest(req: ConnectionTestRequest, options: Con
       ? null
       : { code: failed.failure.code, phase: failed.phase, message: failed.failure.message, reply: failed.failure.reply, errorCode: failed.failure.errorCode };
   const endedAt = clock();
+  // A test on an early connection began when that connection was opened.
+  const began = early !== null && early.startedAt < startedAt ? early.startedAt : startedAt;
   const outcome = records.some((r) => r.outcome === 'fail') ? 'fail' : records.some((r) => r.outcome === 'warn') ? 'warn' : 'pass';
   const target = { host: req.host, port: req.port, security: req.security, username: creds?.username ?? null, from: req.from ?? null, to: req.to ?? req.from ?? null };
   const readiness = assessPlatformReadiness({ ok: outcome !== 'fail', target, dns, tls, capabilities }, options.readiness);
@@ -434,9 +481,9 @@ export async function runConnectionTest(req: ConnectionTestRequest, options: Con
     blockers: [...readiness.blockers],
     outcome,
     target,
-    startedAt: startedAt.toISOString(),
+    startedAt: began.toISOString(),
     endedAt: endedAt.toISOString(),
-    ms: endedAt.getTime() - startedAt.getTime(),
+    ms: endedAt.getTime() - began.getTime(),
     phases: records,
     dns,
     banner,
@@ -446,7 +493,7 @@ export async function runConnectionTest(req: ConnectionTestRequest, options: Con
     sendAs,
     testSend,
     failure,
-    diagnosis: failure === null ? null : await diagnose(failure, options.catalogue),
+    diagnosis: failure === null ? null : await diagnose(failure, options.catalogue ?? (await options.catalogueReading) ?? undefined),
     transcript: transcript.lines(),
   };
 
@@ -461,6 +508,18 @@ export async function runConnectionTest(req: ConnectionTestRequest, options: Con
     return plainWithTlsOffered
       ? { value: caps, outcome: 'warn' as const, detail: `${summary} The server offers STARTTLS: use it.`, reply }
       : { value: caps, outcome: 'pass' as const, detail: summary, reply };
+  }
+
+  /**
+   * Nothing is sent after TLS and EHLO (credentials, an envelope, a message) before the
+   * diagnosis catalogue read alongside the connection is there: a test whose failures
+   * could not be explained stops before it signs in, as it once stopped before connecting.
+   */
+  async function catalogueRead(): Promise<void> {
+    if (options.catalogueReading === undefined || (await options.catalogueReading) !== null) return;
+    throw new EngineFailure('cancelled', 'Relayproof could not read its reply catalogue, so the test stopped before signing in: nothing more than QUIT was sent.', {
+      sessionUsable: true,
+    });
   }
 
   /** Nothing but QUIT goes over TLS that is missing, rejected, or below 1.2 (RFC 8996). */

@@ -30,6 +30,7 @@ import type { Vault } from '../vault/vault';
 import { unreadableResource } from '../app/json-resource';
 import type { LoadPlatformsResult } from '../providers/platforms';
 import { withPlatformReadiness, type ReadinessContext } from './platform-readiness';
+import type { EarlyConnection } from './early-connection';
 
 export interface SmtpTestDeps {
   /** What a test reads and records of the store (proceed-reason.ts and lending-binding.ts take the same). */
@@ -41,6 +42,11 @@ export interface SmtpTestDeps {
   readonly heldToken?: (addressId: string) => { readonly token: string; readonly heldAt: string } | null;
   /** The connector platforms: a message sent for a saved address carries its platform's headers. */
   readonly platforms?: () => Promise<LoadPlatformsResult>;
+  /**
+   * A connection opened while a one-shot command started (cli/smtp-services.ts): a test
+   * with a typed secret, or none, that connects to that address and port uses it.
+   */
+  readonly early?: EarlyConnection;
 }
 
 /**
@@ -174,8 +180,11 @@ export function createSmtpTester(deps: SmtpTestDeps): SmtpTester {
   }
 
   async function runTest({ addressId, secret, credentials, send, ...fields }: SmtpTestRequest, { signal, onPhase, recordStatus }: SmtpTestOptions): Promise<Result<ConnectionReport>> {
-    const replies = await catalogue();
-    if (!replies.ok) return replies;
+    // Read while the connection is made: a test with a typed secret (or none) waits for it
+    // only before it signs in (connection-test.ts), and fails with the catalogue's problem
+    // when it cannot be read, as before. Reading and checking it first cost every test about
+    // 10 ms before its first packet.
+    const reading = catalogue();
     const readiness = await readinessOf(addressId);
     // Every message sent for a saved address is the platform's verification email, whichever
     // view sent it, so the relay treats it (and the proof checks it) like the platform's mail.
@@ -193,13 +202,19 @@ export function createSmtpTester(deps: SmtpTestDeps): SmtpTester {
       ...(pin !== undefined ? { pinSha256: pin } : {}),
       ...(fields.ehloName !== undefined ? { ehloName: fields.ehloName } : {}),
     };
-    const options = { signal, ...(onPhase !== undefined ? { onPhase } : {}), catalogue: replies.value, platformHeaders, perMessageHeaders, readiness };
-    if (credentials === null) return testConnection({ ...request, credentials: null } as ConnectionTestInput, options);
+    const common = { signal, ...(onPhase !== undefined ? { onPhase } : {}), platformHeaders, perMessageHeaders, readiness };
+    const alongside = { ...common, catalogueReading: reading.then((r) => (r.ok ? r.value : null)), ...(deps.early !== undefined ? { early: deps.early } : {}) };
+    if (credentials === null) return withCatalogue(reading, testConnection({ ...request, credentials: null } as ConnectionTestInput, alongside));
     if (secret !== undefined) {
-      const typed = await testConnection({ ...request, credentials: { ...credentials, secret } } as ConnectionTestInput, options);
+      const typed = await withCatalogue(reading, testConnection({ ...request, credentials: { ...credentials, secret } } as ConnectionTestInput, alongside));
       if (addressId !== undefined && typed.ok) await rebindIfProven(addressId, { ...fields, credentials, pin }, secret, typed.value);
       return typed;
     }
+    // A stored secret leaves the keychain only for a test whose failures can be explained,
+    // and a test that never ran leaves nothing on the address: the catalogue first.
+    const replies = await reading;
+    if (!replies.ok) return replies;
+    const options = { ...common, catalogue: replies.value };
     if (addressId === undefined) {
       return fail('invalid-input', 'There is no secret to test with: type the password, or test a saved address whose secret is in the keychain.');
     }
@@ -386,4 +401,10 @@ export function createSmtpTester(deps: SmtpTestDeps): SmtpTester {
   }
 
   return { run, testCandidate };
+}
+
+/** A test run alongside the catalogue's reading: the catalogue's problem, when it has one, is the answer. */
+async function withCatalogue(reading: Promise<Result<ReplyCatalogue>>, tested: Promise<Result<ConnectionReport>>): Promise<Result<ConnectionReport>> {
+  const [replies, report] = await Promise.all([reading, tested]);
+  return replies.ok ? report : replies;
 }

@@ -12,9 +12,15 @@ export interface ConnectOptions {
 /** Opens a TCP connection; injectable so tests and the probe can shape it. */
 export type Connect = (options: ConnectOptions) => Promise<Socket>;
 
-export const netConnect: Connect = ({ address, port, timeoutMs, signal }) =>
-  new Promise<Socket>((resolve, reject) => {
-    const socket = netConnectRaw({ host: address, port, noDelay: true });
+export const netConnect: Connect = (options) => connection(netConnectRaw({ host: options.address, port: options.port, noDelay: true }), options);
+
+/**
+ * A socket's connection to `address`:`port`, started by the caller (now, or earlier: see
+ * early-connection.ts), with netConnect's timeout, abort and failure messages. A socket that
+ * has already connected resolves at once.
+ */
+export function connection(socket: Socket, { address, port, timeoutMs, signal }: ConnectOptions): Promise<Socket> {
+  return new Promise<Socket>((resolve, reject) => {
     const done = (error: EngineFailure | null) => {
       clearTimeout(timer);
       signal.removeEventListener('abort', onAbort);
@@ -46,8 +52,10 @@ export const netConnect: Connect = ({ address, port, timeoutMs, signal }) =>
     socket.once('connect', onConnect);
     socket.once('error', onError);
     if (signal.aborted) onAbort();
+    else if (!socket.pending && !socket.destroyed) onConnect();
     else signal.addEventListener('abort', onAbort, { once: true });
   });
+}
 
 export function classifyConnectError(error: unknown, address: string, port: number): EngineFailure {
   const code = errorCodeOf(error);
