@@ -2,6 +2,11 @@
  * The checks model: one readonly item per check, with its evidence, the fix to publish
  * and the RFC sections it rests on; plus the checklist's input, streamed events and final
  * report. Pure zod, no node imports: the renderer, main's checks and the CLI share it.
+ *
+ * The result schemas (items, their evidence, the report and events) are built on first use
+ * (z.lazy): only a parse of a result needs them, and building them at load was most of this
+ * module's start-up, which `relayproof check` and the renderer's first view paid before
+ * anything was asked. The input schemas are built at load.
  */
 import { z } from 'zod';
 import { dnsLookupSchema, dnsRecordTypeSchema, dnsServerSpecSchema, resolverDescriptionSchema } from './dns-schemas';
@@ -40,36 +45,42 @@ export const findingSeveritySchema = z.enum(['info', 'pass', 'warn', 'fail', 'er
 export type FindingSeverity = z.infer<typeof findingSeveritySchema>;
 
 /** One explained observation. `code` is stable (tests, UI grouping); `message` is for the admin. */
-export const findingSchema = z.object({
-  code: z.string().regex(/^[a-z0-9-]+$/u),
-  severity: findingSeveritySchema,
-  message: z.string(),
-  /** The term, tag or name the finding is about (`p=rejectt`, `include:x`), as published. */
-  subject: z.string().nullable(),
-});
+export const findingSchema = z.lazy(() =>
+  z.object({
+    code: z.string().regex(/^[a-z0-9-]+$/u),
+    severity: findingSeveritySchema,
+    message: z.string(),
+    /** The term, tag or name the finding is about (`p=rejectt`, `include:x`), as published. */
+    subject: z.string().nullable(),
+  }),
+);
 export type Finding = z.infer<typeof findingSchema>;
 
-export const referenceSchema = z.object({ label: z.string(), url: z.url() });
+export const referenceSchema = z.lazy(() => z.object({ label: z.string(), url: z.url() }));
 export type Reference = z.infer<typeof referenceSchema>;
 
-export const fixRecordSchema = z.object({
-  action: z.enum(['add', 'replace', 'remove']),
-  /** Fully qualified, without the trailing dot. */
-  name: z.string(),
-  /** As most DNS hosts want it: relative to the zone, `@` for the apex. */
-  nameRelative: z.string(),
-  type: dnsRecordTypeSchema,
-  /** The value to paste (TXT as one string; the host splits it, or use `strings`). */
-  value: z.string(),
-  /** TXT only: the value split into character-strings of at most 255 bytes (RFC 1035 §3.3.14). */
-  strings: z.array(z.string()),
-  ttl: z.number().int().positive(),
-  /** The value this record replaces (for `replace` / `remove`). */
-  replaces: z.string().nullable(),
-});
+export const fixRecordSchema = z.lazy(() =>
+  z.object({
+    action: z.enum(['add', 'replace', 'remove']),
+    /** Fully qualified, without the trailing dot. */
+    name: z.string(),
+    /** As most DNS hosts want it: relative to the zone, `@` for the apex. */
+    nameRelative: z.string(),
+    type: dnsRecordTypeSchema,
+    /** The value to paste (TXT as one string; the host splits it, or use `strings`). */
+    value: z.string(),
+    /** TXT only: the value split into character-strings of at most 255 bytes (RFC 1035 §3.3.14). */
+    strings: z.array(z.string()),
+    ttl: z.number().int().positive(),
+    /** The value this record replaces (for `replace` / `remove`). */
+    replaces: z.string().nullable(),
+  }),
+);
 export type FixRecord = z.infer<typeof fixRecordSchema>;
 
-export const fixSchema = z.object({ steps: z.array(z.string()), records: z.array(fixRecordSchema) });
+export const fixSchema = z.lazy(() =>
+  z.object({ steps: z.array(z.string()), records: z.array(fixRecordSchema) }),
+);
 export type Fix = z.infer<typeof fixSchema>;
 
 // ---------------------------------------------------------------------------
@@ -136,152 +147,151 @@ export const spfNodeViewSchema: z.ZodType<SpfNodeView> = z.lazy(() =>
   }),
 );
 
-export const spfVerdictSchema = z.object({
-  ip: z.string(),
-  sender: z.string(),
-  helo: z.string().nullable(),
-  result: spfResultSchema,
-  explanation: z.string(),
-  /** Path of the matching term, e.g. `include:_spf.example.com → ip4:192.0.2.0/24`. */
-  matched: z.string().nullable(),
-  lookups: z.number().int().nonnegative(),
-  voidLookups: z.number().int().nonnegative(),
-});
+export const spfVerdictSchema = z.lazy(() =>
+  z.object({
+    ip: z.string(),
+    sender: z.string(),
+    helo: z.string().nullable(),
+    result: spfResultSchema,
+    explanation: z.string(),
+    /** Path of the matching term, e.g. `include:_spf.example.com → ip4:192.0.2.0/24`. */
+    matched: z.string().nullable(),
+    lookups: z.number().int().nonnegative(),
+    voidLookups: z.number().int().nonnegative(),
+  }),
+);
 export type SpfVerdict = z.infer<typeof spfVerdictSchema>;
 
-export const spfMergeSchema = z.object({
-  record: z.string(),
-  /** Exact when `lookupsKnown`; otherwise the known part, a lower bound. */
-  lookups: z.number().int().nonnegative(),
-  /** False when an include/redirect's cost could not be read (no record, NXDOMAIN, refused, timeout). */
-  lookupsKnown: z.boolean(),
-  /** The include/redirect terms whose cost is unknown (`include:x.example`); the item's text says why. */
-  unknownIncludes: z.array(z.string()),
-  /** Null when the known part is within the limit but the rest is unknown. */
-  overLimit: z.boolean().nullable(),
-  suggestions: z.array(z.string()),
-});
+export const spfMergeSchema = z.lazy(() =>
+  z.object({
+    record: z.string(),
+    /** Exact when `lookupsKnown`; otherwise the known part, a lower bound. */
+    lookups: z.number().int().nonnegative(),
+    /** False when an include/redirect's cost could not be read (no record, NXDOMAIN, refused, timeout). */
+    lookupsKnown: z.boolean(),
+    /** The include/redirect terms whose cost is unknown (`include:x.example`); the item's text says why. */
+    unknownIncludes: z.array(z.string()),
+    /** Null when the known part is within the limit but the rest is unknown. */
+    overLimit: z.boolean().nullable(),
+    suggestions: z.array(z.string()),
+  }),
+);
 export type SpfMerge = z.infer<typeof spfMergeSchema>;
 
-const spfDetailsSchema = z.object({
-  kind: z.literal('spf'),
-  domain: z.string(),
-  record: z.string().nullable(),
-  tree: spfNodeViewSchema.nullable(),
-  lookups: z.object({ total: z.number().int(), limit: z.literal(10), void: z.number().int(), voidLimit: z.literal(2) }),
-  requiredIncludes: z.array(z.object({ domain: z.string(), present: z.boolean() })),
-  verdict: spfVerdictSchema.nullable(),
-  merge: spfMergeSchema.nullable(),
-});
+/** The details of each kind of check (built with checkDetailsSchema, on first use). */
+function detailSchemas() {
+  const spfDetailsSchema = z.object({
+    kind: z.literal('spf'),
+    domain: z.string(),
+    record: z.string().nullable(),
+    tree: spfNodeViewSchema.nullable(),
+    lookups: z.object({ total: z.number().int(), limit: z.literal(10), void: z.number().int(), voidLimit: z.literal(2) }),
+    requiredIncludes: z.array(z.object({ domain: z.string(), present: z.boolean() })),
+    verdict: spfVerdictSchema.nullable(),
+    merge: spfMergeSchema.nullable(),
+  });
 
-const dkimDetailsSchema = z.object({
-  kind: z.literal('dkim'),
-  selector: z.string(),
-  name: z.string(),
-  /** CNAME targets followed to reach the key. */
-  cname: z.array(z.string()),
-  expectedTarget: z.string().nullable(),
-  tags: z.record(z.string(), z.string()),
-  keyType: z.enum(['rsa', 'ed25519', 'unknown']).nullable(),
-  keyBits: z.number().int().nullable(),
-  revoked: z.boolean(),
-  testing: z.boolean(),
-  /** Where a DNS host that appends the zone put the record by mistake, when found there. */
-  doubledName: z.string().nullable(),
-});
+  const dkimDetailsSchema = z.object({
+    kind: z.literal('dkim'),
+    selector: z.string(),
+    name: z.string(),
+    /** CNAME targets followed to reach the key. */
+    cname: z.array(z.string()),
+    expectedTarget: z.string().nullable(),
+    tags: z.record(z.string(), z.string()),
+    keyType: z.enum(['rsa', 'ed25519', 'unknown']).nullable(),
+    keyBits: z.number().int().nullable(),
+    revoked: z.boolean(),
+    testing: z.boolean(),
+    /** Where a DNS host that appends the zone put the record by mistake, when found there. */
+    doubledName: z.string().nullable(),
+  });
 
-const dmarcDestinationSchema = z.object({
-  tag: z.enum(['rua', 'ruf']),
-  uri: z.string(),
-  domain: z.string().nullable(),
-  external: z.boolean(),
-  /** `<domain>._report._dmarc.<dest>` published (RFC 9990 §4); null = not needed or unknown. */
-  authorized: z.boolean().nullable(),
-  checkedName: z.string().nullable(),
-});
+  const dmarcDestinationSchema = z.object({
+    tag: z.enum(['rua', 'ruf']),
+    uri: z.string(),
+    domain: z.string().nullable(),
+    external: z.boolean(),
+    /** `<domain>._report._dmarc.<dest>` published (RFC 9990 §4); null = not needed or unknown. */
+    authorized: z.boolean().nullable(),
+    checkedName: z.string().nullable(),
+  });
 
-const dmarcDetailsSchema = z.object({
-  kind: z.literal('dmarc'),
-  domain: z.string(),
-  /** Where the applied record was found (the domain itself or a parent, RFC 9989 §4.10). */
-  policyDomain: z.string().nullable(),
-  orgDomain: z.string().nullable(),
-  record: z.string().nullable(),
-  tags: z.record(z.string(), z.string()),
-  policy: z.enum(['none', 'quarantine', 'reject']).nullable(),
-  subdomainPolicy: z.enum(['none', 'quarantine', 'reject']).nullable(),
-  testing: z.boolean(),
-  destinations: z.array(dmarcDestinationSchema),
-});
+  const dmarcDetailsSchema = z.object({
+    kind: z.literal('dmarc'),
+    domain: z.string(),
+    /** Where the applied record was found (the domain itself or a parent, RFC 9989 §4.10). */
+    policyDomain: z.string().nullable(),
+    orgDomain: z.string().nullable(),
+    record: z.string().nullable(),
+    tags: z.record(z.string(), z.string()),
+    policy: z.enum(['none', 'quarantine', 'reject']).nullable(),
+    subdomainPolicy: z.enum(['none', 'quarantine', 'reject']).nullable(),
+    testing: z.boolean(),
+    destinations: z.array(dmarcDestinationSchema),
+  });
 
-const mxDetailsSchema = z.object({
-  kind: z.literal('mx'),
-  nullMx: z.boolean(),
-  hosts: z.array(z.object({ exchange: z.string(), priority: z.number().int(), addresses: z.array(z.string()), problem: z.string().nullable() })),
-});
+  const mxDetailsSchema = z.object({
+    kind: z.literal('mx'),
+    nullMx: z.boolean(),
+    hosts: z.array(z.object({ exchange: z.string(), priority: z.number().int(), addresses: z.array(z.string()), problem: z.string().nullable() })),
+  });
 
-const ptrDetailsSchema = z.object({
-  kind: z.literal('ptr'),
-  ip: z.string().nullable(),
-  source: z.enum(['given', 'smtp-host']).nullable(),
-  names: z.array(z.string()),
-  forwardConfirmed: z.boolean().nullable(),
-  residentialHints: z.array(z.string()),
-});
+  const ptrDetailsSchema = z.object({
+    kind: z.literal('ptr'),
+    ip: z.string().nullable(),
+    source: z.enum(['given', 'smtp-host']).nullable(),
+    names: z.array(z.string()),
+    forwardConfirmed: z.boolean().nullable(),
+    residentialHints: z.array(z.string()),
+  });
 
-const heloDetailsSchema = z.object({
-  kind: z.literal('helo'),
-  name: z.string().nullable(),
-  source: z.enum(['ehlo', 'banner', 'user']).nullable(),
-  addresses: z.array(z.string()),
-  sameOrganization: z.boolean().nullable(),
-});
+  const heloDetailsSchema = z.object({
+    kind: z.literal('helo'),
+    name: z.string().nullable(),
+    source: z.enum(['ehlo', 'banner', 'user']).nullable(),
+    addresses: z.array(z.string()),
+    sameOrganization: z.boolean().nullable(),
+  });
 
-const mtaStsDetailsSchema = z.object({
-  kind: z.literal('mta-sts'),
-  record: z.string().nullable(),
-  id: z.string().nullable(),
-  policyFetched: z.boolean(),
-  policy: z.object({ mode: z.string(), mx: z.array(z.string()), maxAge: z.number().int() }).nullable(),
-});
+  const mtaStsDetailsSchema = z.object({
+    kind: z.literal('mta-sts'),
+    record: z.string().nullable(),
+    id: z.string().nullable(),
+    policyFetched: z.boolean(),
+    policy: z.object({ mode: z.string(), mx: z.array(z.string()), maxAge: z.number().int() }).nullable(),
+  });
 
-const tlsRptDetailsSchema = z.object({ kind: z.literal('tls-rpt'), record: z.string().nullable(), rua: z.array(z.string()) });
+  const tlsRptDetailsSchema = z.object({ kind: z.literal('tls-rpt'), record: z.string().nullable(), rua: z.array(z.string()) });
 
-const bimiDetailsSchema = z.object({ kind: z.literal('bimi'), record: z.string().nullable(), location: z.string().nullable(), authority: z.string().nullable() });
+  const bimiDetailsSchema = z.object({ kind: z.literal('bimi'), record: z.string().nullable(), location: z.string().nullable(), authority: z.string().nullable() });
 
-const forwardingDetailsSchema = z.object({
-  kind: z.literal('forwarding'),
-  address: z.string().nullable(),
-  domain: z.string().nullable(),
-  pattern: z.string().nullable(),
-  mx: z.array(z.string()),
-});
+  const forwardingDetailsSchema = z.object({
+    kind: z.literal('forwarding'),
+    address: z.string().nullable(),
+    domain: z.string().nullable(),
+    pattern: z.string().nullable(),
+    mx: z.array(z.string()),
+  });
+  return [spfDetailsSchema, dkimDetailsSchema, dmarcDetailsSchema, mxDetailsSchema, ptrDetailsSchema, heloDetailsSchema, mtaStsDetailsSchema, tlsRptDetailsSchema, bimiDetailsSchema, forwardingDetailsSchema] as const;
+}
 
-export const checkDetailsSchema = z.discriminatedUnion('kind', [
-  spfDetailsSchema,
-  dkimDetailsSchema,
-  dmarcDetailsSchema,
-  mxDetailsSchema,
-  ptrDetailsSchema,
-  heloDetailsSchema,
-  mtaStsDetailsSchema,
-  tlsRptDetailsSchema,
-  bimiDetailsSchema,
-  forwardingDetailsSchema,
-]);
+export const checkDetailsSchema = z.lazy(() => z.discriminatedUnion('kind', detailSchemas()));
 export type CheckDetails = z.infer<typeof checkDetailsSchema>;
 export type CheckDetailsOf<K extends CheckKind> = Extract<CheckDetails, { kind: K }>;
 
-export const checkEvidenceSchema = z.object({
-  /** Every DNS question this check relied on, with server, TTL, transport and time. */
-  queries: z.array(dnsLookupSchema),
-  /** The records judged, exactly as published (display through visibleText). */
-  records: z.array(z.string()),
-  resolver: resolverDescriptionSchema,
-  /** TTL of the main record, when there is one. */
-  ttl: z.number().int().nullable(),
-  details: checkDetailsSchema,
-});
+export const checkEvidenceSchema = z.lazy(() =>
+  z.object({
+    /** Every DNS question this check relied on, with server, TTL, transport and time. */
+    queries: z.array(dnsLookupSchema),
+    /** The records judged, exactly as published (display through visibleText). */
+    records: z.array(z.string()),
+    resolver: resolverDescriptionSchema,
+    /** TTL of the main record, when there is one. */
+    ttl: z.number().int().nullable(),
+    details: checkDetailsSchema,
+  }),
+);
 export type CheckEvidence = z.infer<typeof checkEvidenceSchema>;
 
 /** The checklist fields an item can ask for: every view that shows the item has the field. */
@@ -289,33 +299,37 @@ export const checkInputFieldSchema = z.enum(['relaySelectors', 'sendingIp', 'hel
 export type CheckInputField = z.infer<typeof checkInputFieldSchema>;
 
 /** What this item means on the address's sending route. */
-export const requirementSchema = z.object({
-  level: z.enum(['required', 'recommended', 'optional', 'not-needed']),
-  /** The route judged (null: the check does not depend on the route). */
-  route: routeIdSchema.nullable(),
-  /** Why it is (not) needed there, in the admin's words. */
-  why: z.string(),
-});
+export const requirementSchema = z.lazy(() =>
+  z.object({
+    level: z.enum(['required', 'recommended', 'optional', 'not-needed']),
+    /** The route judged (null: the check does not depend on the route). */
+    route: routeIdSchema.nullable(),
+    /** Why it is (not) needed there, in the admin's words. */
+    why: z.string(),
+  }),
+);
 export type Requirement = z.infer<typeof requirementSchema>;
 
-export const checkItemSchema = z.object({
-  id: checkIdSchema,
-  kind: checkKindSchema,
-  title: z.string(),
-  importance: importanceSchema,
-  /** Required on the route: the address is not ready while it fails or errors. */
-  required: z.boolean(),
-  requirement: requirementSchema,
-  /** For `needs-input`: the field to fill in. */
-  needsInput: z.object({ field: checkInputFieldSchema, label: z.string() }).optional(),
-  status: checkStatusSchema,
-  summary: z.string(),
-  findings: z.array(findingSchema),
-  evidence: checkEvidenceSchema,
-  fix: fixSchema.optional(),
-  references: z.array(referenceSchema),
-  durationMs: z.number().nonnegative(),
-});
+export const checkItemSchema = z.lazy(() =>
+  z.object({
+    id: checkIdSchema,
+    kind: checkKindSchema,
+    title: z.string(),
+    importance: importanceSchema,
+    /** Required on the route: the address is not ready while it fails or errors. */
+    required: z.boolean(),
+    requirement: requirementSchema,
+    /** For `needs-input`: the field to fill in. */
+    needsInput: z.object({ field: checkInputFieldSchema, label: z.string() }).optional(),
+    status: checkStatusSchema,
+    summary: z.string(),
+    findings: z.array(findingSchema),
+    evidence: checkEvidenceSchema,
+    fix: fixSchema.optional(),
+    references: z.array(referenceSchema),
+    durationMs: z.number().nonnegative(),
+  }),
+);
 export type CheckItem = z.infer<typeof checkItemSchema>;
 
 // ---------------------------------------------------------------------------
@@ -375,41 +389,47 @@ export const checklistInputSchema = z.strictObject({
 export type ChecklistInput = z.output<typeof checklistInputSchema>;
 export type ChecklistInputDraft = z.input<typeof checklistInputSchema>;
 
-export const statusCountsSchema = z.object({
-  pass: z.number().int(),
-  warn: z.number().int(),
-  fail: z.number().int(),
-  pending: z.number().int(),
-  error: z.number().int(),
-  'needs-input': z.number().int(),
-  'not-needed': z.number().int(),
-});
+export const statusCountsSchema = z.lazy(() =>
+  z.object({
+    pass: z.number().int(),
+    warn: z.number().int(),
+    fail: z.number().int(),
+    pending: z.number().int(),
+    error: z.number().int(),
+    'needs-input': z.number().int(),
+    'not-needed': z.number().int(),
+  }),
+);
 
 /** Streamed while the checklist runs (contract event schema of `checks:run-checklist`). */
-export const checklistEventSchema = z.discriminatedUnion('type', [
-  z.object({ type: z.literal('planned'), ids: z.array(checkIdSchema), resolver: resolverDescriptionSchema }),
-  z.object({ type: z.literal('item'), item: checkItemSchema }),
-]);
+export const checklistEventSchema = z.lazy(() =>
+  z.discriminatedUnion('type', [
+    z.object({ type: z.literal('planned'), ids: z.array(checkIdSchema), resolver: resolverDescriptionSchema }),
+    z.object({ type: z.literal('item'), item: checkItemSchema }),
+  ]),
+);
 export type ChecklistEvent = z.infer<typeof checklistEventSchema>;
 
-export const checklistReportSchema = z.object({
-  domain: z.string(),
-  platform: checklistPlatformSchema,
-  route: routeIdSchema,
-  /** Nothing required on the route fails or could not be checked. */
-  ok: z.boolean(),
-  /** Ids of the required items that fail or error, in list order. */
-  blocking: z.array(checkIdSchema),
-  startedAt: z.iso.datetime(),
-  finishedAt: z.iso.datetime(),
-  durationMs: z.number().nonnegative(),
-  resolver: resolverDescriptionSchema,
-  items: z.array(checkItemSchema),
-  counts: statusCountsSchema,
-  /** Every record to publish across items (deduplicated), and the same as a zone-file snippet. */
-  records: z.array(fixRecordSchema),
-  zoneFile: z.string(),
-  /** Number of distinct DNS questions asked. */
-  queries: z.number().int().nonnegative(),
-});
+export const checklistReportSchema = z.lazy(() =>
+  z.object({
+    domain: z.string(),
+    platform: checklistPlatformSchema,
+    route: routeIdSchema,
+    /** Nothing required on the route fails or could not be checked. */
+    ok: z.boolean(),
+    /** Ids of the required items that fail or error, in list order. */
+    blocking: z.array(checkIdSchema),
+    startedAt: z.iso.datetime(),
+    finishedAt: z.iso.datetime(),
+    durationMs: z.number().nonnegative(),
+    resolver: resolverDescriptionSchema,
+    items: z.array(checkItemSchema),
+    counts: statusCountsSchema,
+    /** Every record to publish across items (deduplicated), and the same as a zone-file snippet. */
+    records: z.array(fixRecordSchema),
+    zoneFile: z.string(),
+    /** Number of distinct DNS questions asked. */
+    queries: z.number().int().nonnegative(),
+  }),
+);
 export type ChecklistReport = z.infer<typeof checklistReportSchema>;
