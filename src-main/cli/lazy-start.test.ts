@@ -5,12 +5,14 @@
  * loads, so a static import slipped back into the entry fails here.
  */
 import { execFile } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { terminalText } from '../../src-preload/contract/visible-text';
 import { buildEntries, type BuiltEntries } from '../testing/built-entries';
+import { startByteCountingServer } from '../testing/byte-counting-server';
 import { startTestDnsServer } from '../testing/dns-test-server';
 import { rr } from '../testing/dns-zone';
 
@@ -18,7 +20,10 @@ const run = promisify(execFile);
 let built: BuiltEntries;
 let hook: string;
 
-/** Prints `loaded <package> <epoch ms>` on stderr for every package under node_modules the process resolves. */
+/**
+ * Prints `loaded <package> <epoch ms>` on stderr for every package under node_modules the
+ * process resolves, and `loaded-file <url>` for every other file (the build's own chunks).
+ */
 const HOOK = `
 import { register } from 'node:module';
 register('data:text/javascript,' + encodeURIComponent(\`
@@ -26,6 +31,7 @@ export async function resolve(specifier, context, next) {
   const resolved = await next(specifier, context);
   const m = /node_modules\\\\/((?:@[^/]+\\\\/)?[^/]+)/.exec(resolved.url);
   if (m) process.stderr.write('loaded ' + m[1] + ' ' + Date.now() + '\\\\n');
+  else if (resolved.url.startsWith('file:')) process.stderr.write('loaded-file ' + resolved.url + '\\\\n');
   return resolved;
 }\`));
 `;
@@ -37,16 +43,24 @@ beforeAll(async () => {
 }, 120_000);
 afterAll(() => built?.remove());
 
-async function loaded(args: readonly string[]): Promise<{ packages: string[]; stdout: string; firstLoaded: ReadonlyMap<string, number> }> {
+async function loaded(args: readonly string[]): Promise<{ packages: string[]; stdout: string; firstLoaded: ReadonlyMap<string, number>; files: string[] }> {
   const result = await run(process.execPath, ['--import', hook, built.path('cli'), ...args], { env: { ...process.env, ...built.env, RELAYPROOF_DATA_DIR: join(built.directory, 'data') } }).catch(
     (error: { stdout: string; stderr: string }) => error,
   );
   const firstLoaded = new Map<string, number>();
+  const files = new Set<string>();
   for (const line of result.stderr.split('\n')) {
     const [word, name, at] = line.split(' ');
     if (word === 'loaded' && name !== undefined && !firstLoaded.has(name)) firstLoaded.set(name, Number(at));
+    if (word === 'loaded-file' && name !== undefined) files.add(fileURLToPath(name));
   }
-  return { packages: [...firstLoaded.keys()].sort(), stdout: result.stdout, firstLoaded };
+  return { packages: [...firstLoaded.keys()].sort(), stdout: result.stdout, firstLoaded, files: [...files] };
+}
+
+/** Which of these functions the loaded files define (the build is not minified, so the names survive). */
+function defined(files: readonly string[], names: readonly string[]): string[] {
+  const sources = files.map((file) => readFileSync(file, 'utf8'));
+  return names.filter((name) => sources.some((source) => source.includes(`function ${name}(`)));
 }
 
 it('--help, --version, per-command help and completion scripts load no package at all', async () => {
@@ -102,6 +116,28 @@ it('smtp test reads a settings file that needs nothing without conf or ajv (the 
   // The command ran: its input checks load zod.
   expect(packages).toContain('zod');
   for (const unused of ['conf', 'ajv', 'nodemailer']) expect(packages).not.toContain(unused);
+});
+
+it('smtp test to an IP address connects before it loads zod, and loads the platform data and its guidance only with --platform', async () => {
+  // A server that refuses at once: the test ends at its greeting.
+  const server = await startByteCountingServer('421 4.3.2 Service not available\r\n');
+  const platformCode = ['platformGuidance', 'unknownPlatformProblem', 'statusPageLines'];
+  try {
+    const args = ['smtp', 'test', '--host', '127.0.0.1', '--port', String(server.port), '--security', 'none', '--from', 'a@example.com'];
+    const plain = await loaded(args);
+    expect(plain.stdout).toContain('421 4.3.2 Service not available');
+    const zod = plain.firstLoaded.get('zod');
+    expect(zod).toBeDefined();
+    expect(server.connections).toHaveLength(1);
+    expect(server.connections[0]?.at).toBeLessThan(zod ?? 0);
+    // The engine ran, and none of the platform code was loaded for it.
+    expect(defined(plain.files, ['runConnectionTest', ...platformCode])).toEqual(['runConnectionTest']);
+    const zendesk = await loaded([...args, '--platform', 'zendesk']);
+    expect(zendesk.stdout).toContain('421 4.3.2 Service not available');
+    expect(defined(zendesk.files, platformCode)).toEqual(platformCode);
+  } finally {
+    await server.close();
+  }
 });
 
 it('the usage text, written without the escaping, is exactly what the escaping would print', async () => {

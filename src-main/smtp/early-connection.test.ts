@@ -47,7 +47,7 @@ describe('a connection opened early', () => {
     await counting.accepted(before + 1);
     early.discard();
     await counting.closed(before);
-    expect(counting.connections[before]).toEqual({ bytes: 0, closed: true });
+    expect(counting.connections[before]).toMatchObject({ bytes: 0, closed: true });
     // Once discarded it is nobody's.
     expect(early.take('127.0.0.1', counting.port)).toBeNull();
   });

@@ -6,6 +6,8 @@
 import { createServer, type AddressInfo, type Socket } from 'node:net';
 
 export interface CountedConnection {
+  /** When it was accepted (epoch ms). */
+  readonly at: number;
   bytes: number;
   closed: boolean;
 }
@@ -40,7 +42,7 @@ export async function startByteCountingServer(greeting = '220 counting.relayproo
       changed.add(check);
     });
   const server = createServer((socket) => {
-    const counted: CountedConnection = { bytes: 0, closed: false };
+    const counted: CountedConnection = { at: Date.now(), bytes: 0, closed: false };
     connections.push(counted);
     sockets.add(socket);
     socket.on('data', (chunk: Buffer) => {
