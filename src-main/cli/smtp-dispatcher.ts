@@ -13,9 +13,10 @@
  * Loaded by cli/smtp-services.ts when the command dispatches, after it has opened the
  * test's connection.
  */
+import { readdirSync, readFileSync } from 'node:fs';
 import { defaultDataDirectory } from '../app/data-directory';
 import { findResourcesDir } from '../app/resources-dir';
-import { loadReplyCatalogue, type LoadCatalogueResult } from '../analyze/reply-catalogue';
+import { loadReplyCatalogue, type CatalogueIo, type LoadCatalogueResult } from '../analyze/reply-catalogue';
 import { smtpChannels } from '../../src-preload/contract/smtp';
 import { createChannelDispatcher } from '../rpc/channel-dispatch';
 import { smtpHandlers } from '../rpc/smtp-handlers';
@@ -44,11 +45,21 @@ export async function createSmtpDispatcher(io: CliIo, { early, onEvent }: SmtpDi
   const vault = createVault({ loadBackend: loadKeytar, logger });
   const resourcesDir = findResourcesDir();
   let repliesLoad: Promise<LoadCatalogueResult> | undefined;
-  const replies = () => (repliesLoad ??= loadReplyCatalogue(resourcesDir));
+  const replies = () => (repliesLoad ??= loadReplyCatalogue(resourcesDir, oneShotFiles));
   const smtp = createSmtpTester({ store: readOnly(store), vault, clock: () => new Date(), replies, ...(early !== undefined ? { early } : {}) });
   const validateOutput = process.env.NODE_ENV !== 'production';
   return createChannelDispatcher({ handlers: smtpHandlers({ store, smtp }), contract: smtpChannels, logger, validateOutput, parseOnce: true, ...(onEvent ? { onEvent } : {}) });
 }
+
+/**
+ * The catalogue's few small files read at once: through fs/promises each file is an open,
+ * a stat, reads and a close, every one a round trip through the thread pool, about 5 ms of
+ * this one-shot command's CPU for eight files. The same errors reach the loader.
+ */
+const oneShotFiles: CatalogueIo = {
+  readFile: async (path) => readFileSync(path, 'utf8'),
+  listFiles: async (directory) => readdirSync(directory),
+};
 
 async function openSettingsStore(directory: string): Promise<SettingsSnapshot> {
   const [{ openStore }, { confEngine }] = await Promise.all([import('../store/store'), import('../store/conf-engine')]);
