@@ -134,6 +134,9 @@ beforeAll(async () => {
   const built = spawnSync(join(ROOT, 'node_modules', '.bin', 'electron-vite'), ['build', '--outDir', join(outDir, 'out'), '--logLevel', 'warn'], { cwd: ROOT, encoding: 'utf8' });
   if (built.status !== 0) throw new Error(`electron-vite build failed: ${built.stderr}`);
   symlinkSync(join(ROOT, 'node_modules'), join(outDir, 'node_modules'), 'dir');
+  // As installed, out/ sits under the package's package.json ("type": "module"): without
+  // one, node would parse each chunk as CommonJS first and again as a module.
+  writeFileSync(join(outDir, 'package.json'), JSON.stringify({ type: 'module' }));
   cli = join(outDir, 'out', 'main', 'cli.js');
   dataDir = join(outDir, 'data');
   pki = createTestPki();
