@@ -6,7 +6,7 @@
  * listings, an answer outside 127.0.0.0/8 is a dead or parked zone, and a list that also
  * lists its own RFC 5782 test point "not listed" lists everything.
  */
-import { isIP } from 'node:net';
+import { ipFamily } from '../dns/ip-family';
 import { domainNameSchema } from '../../src-preload/contract/checks-schemas';
 import type { BlocklistReport, BlocklistResult, BlocklistSeverity } from '../../src-preload/contract/blocklist-schemas';
 import { addressLiteral, ipv6Nibbles } from '../dns/names';
@@ -21,7 +21,7 @@ export type BlocklistTarget = { readonly kind: 'ip'; readonly value: string } | 
 /** An IP address (also as an address literal, `[192.0.2.1]`) or a domain; null when it is neither. */
 export function parseBlocklistTarget(text: string): BlocklistTarget | null {
   const ip = addressLiteral(text);
-  if (ip !== null) return { kind: 'ip', value: isIP(ip) === 6 ? ip.toLowerCase() : ip };
+  if (ip !== null) return { kind: 'ip', value: ipFamily(ip) === 6 ? ip.toLowerCase() : ip };
   const domain = domainNameSchema.safeParse(text);
   if (!domain.success) return null;
   // Lists are asked in A-labels (RFC 5782 §2.3 names are DNS names).
@@ -43,14 +43,14 @@ function ipv6Hex(ip: string): string {
 /** The name asked of a list (RFC 5782 §2.1 reversed IPv4 octets, §2.4 reversed IPv6 nibbles, §2.3 the domain itself). */
 export function blocklistQueryName(target: BlocklistTarget, zone: string): string {
   if (target.kind === 'domain') return `${target.value}.${zone}`;
-  if (isIP(target.value) === 4) return `${target.value.split('.').reverse().join('.')}.${zone}`;
+  if (ipFamily(target.value) === 4) return `${target.value.split('.').reverse().join('.')}.${zone}`;
   return `${ipv6Nibbles(ipv6Hex(target.value)).split('.').reverse().join('.')}.${zone}`;
 }
 
 /** RFC 5782 §5: every list must list 127.0.0.2 / ::FFFF:7F00:2 / TEST and must not list 127.0.0.1 / ::FFFF:7F00:1 / INVALID. */
 function notListedTestPoint(target: BlocklistTarget): BlocklistTarget {
   if (target.kind === 'domain') return { kind: 'domain', value: 'invalid' };
-  return isIP(target.value) === 4 ? { kind: 'ip', value: '127.0.0.1' } : { kind: 'ip', value: '::ffff:7f00:1' };
+  return ipFamily(target.value) === 4 ? { kind: 'ip', value: '127.0.0.1' } : { kind: 'ip', value: '::ffff:7f00:1' };
 }
 
 const SEVERITY_RANK: Readonly<Record<BlocklistSeverity, number>> = { none: 0, policy: 1, unknown: 2, blocking: 3 };

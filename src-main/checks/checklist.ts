@@ -5,7 +5,7 @@
  * chain of dependent lookups. Returns the report with every record to publish and a
  * zone-file snippet.
  */
-import { isIP } from 'node:net';
+import { ipFamily } from '../dns/ip-family';
 import type { Result } from '../../src-preload/contract';
 import { fail, ok } from '../../src-preload/contract/result-values';
 import { resolverFromSpecs, type DnsResolver } from '../dns/resolver';
@@ -101,7 +101,7 @@ interface PlanContext {
 async function relayHostClient(input: ChecklistInput, context: PlanContext): Promise<{ ip: string; sender?: string | undefined; helo: string | null } | undefined> {
   const host = input.smtpHost?.replace(/^\[|\]$/gu, '');
   if (host === undefined || host === '' || context.route.spf.relay !== 'required' || input.relayInclude !== undefined) return undefined;
-  let ip: string | undefined = isIP(host) !== 0 ? host : undefined;
+  let ip: string | undefined = ipFamily(host) !== 0 ? host : undefined;
   if (ip === undefined) {
     const found = await context.resolver.lookup(host, 'A', context.signal === undefined ? {} : { signal: context.signal });
     const first = found.records.find((r) => r.type === 'A');

@@ -3,7 +3,7 @@
  * resolves, in the sender's organisation, never `localhost`, an IP literal or a reserved
  * TLD (RFC 5321 §4.1.1.1, RFC 2606; Zendesk's best practices distrust all of these).
  */
-import { isIP } from 'node:net';
+import { ipFamily } from '../dns/ip-family';
 import { addressLiteral, isSameOrSubdomain } from '../dns/names';
 import type { DnsResolver } from '../dns/resolver';
 import { isResolverFault } from '../dns/resolver';
@@ -67,7 +67,7 @@ export async function checkHelo(options: HeloCheckOptions): Promise<CheckItem> {
   } else if (RESERVED_TLDS.has(name.split('.').at(-1) ?? '') || !/^[a-z]{2,63}$|^xn--[a-z0-9-]+$/u.test(name.split('.').at(-1) ?? '')) {
     findings.push(finding('helo-invalid-tld', 'fail', `${said} "${raw}", whose top-level domain ".${name.split('.').at(-1) ?? ''}" does not exist on the internet. Configure its public name.`, raw));
   } else {
-    const type = options.sendingIp !== undefined && isIP(options.sendingIp) === 6 ? 'AAAA' : 'A';
+    const type = options.sendingIp !== undefined && ipFamily(options.sendingIp) === 6 ? 'AAAA' : 'A';
     const lookup = await resolver.lookup(name, type, options.signal ? { signal: options.signal } : {});
     addresses = lookup.records.flatMap((r) => (r.type === 'A' || r.type === 'AAAA' ? [r.address] : []));
     sameOrg = sameOrganization(name, domain);

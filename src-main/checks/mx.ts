@@ -3,7 +3,7 @@
  * MX records present, not a null MX (RFC 7505), each exchange a host name (not an IP,
  * RFC 5321 §5.1) that resolves, and not an alias (RFC 2181 §10.3).
  */
-import { isIP } from 'node:net';
+import { ipFamily } from '../dns/ip-family';
 import type { DnsResolver } from '../dns/resolver';
 import { isResolverFault } from '../dns/resolver';
 import { recordLookups } from '../dns/run-memo';
@@ -45,7 +45,7 @@ export async function checkMx(options: MxCheckOptions): Promise<CheckItem> {
       records.map(async (record): Promise<{ exchange: string; priority: number; addresses: string[]; issue: Issue | null }> => {
         const exchange = record.exchange;
         const host = { exchange, priority: record.priority };
-        if (isIP(exchange.replace(/^\[|\]$/gu, '')) !== 0) {
+        if (ipFamily(exchange.replace(/^\[|\]$/gu, '')) !== 0) {
           return { ...host, addresses: [], issue: { code: 'mx-ip-address', severity: 'fail', message: `MX ${record.priority} ${exchange} is an IP address; an MX must name a host (RFC 5321 §5.1), so many servers skip it.` } };
         }
         const [a, aaaa] = await Promise.all([resolver.lookup(exchange, 'A', signal), resolver.lookup(exchange, 'AAAA', signal)]);

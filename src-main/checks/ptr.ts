@@ -3,7 +3,7 @@
  * back to the IP, FCrDNS), and a name that does not look like a residential or generic
  * pool (Zendesk's best practices: "4-3-2-1-cable-subscribers.isp.com" is distrusted).
  */
-import { isIP } from 'node:net';
+import { ipFamily } from '../dns/ip-family';
 import type { DnsResolver } from '../dns/resolver';
 import { isResolverFault } from '../dns/resolver';
 import { recordLookups } from '../dns/run-memo';
@@ -31,7 +31,7 @@ export function residentialHints(name: string, ip: string): string[] {
   const tokens = labels.slice(0, -2).flatMap((l) => l.split(/[-_]|(?<=\D)(?=\d)|(?<=\d)(?=\D)/u));
   const words = GENERIC_WORDS.filter((w) => tokens.includes(w));
   if (words.length > 0) hints.push(`contains ${words.map((w) => `"${w}"`).join(', ')}`);
-  if (isIP(ip) === 4) {
+  if (ipFamily(ip) === 4) {
     const octets = ip.split('.');
     const forward = octets.join('[-._]?');
     const backward = [...octets].reverse().join('[-._]?');
@@ -39,7 +39,7 @@ export function residentialHints(name: string, ip: string): string[] {
     const hex = octets.map((o) => Number(o).toString(16).padStart(2, '0')).join('');
     const host = labels.slice(0, -2).join('.');
     if (new RegExp(`(^|\\D)(${forward}|${backward})(\\D|$)`, 'u').test(host) || host.includes(padded) || host.includes(hex)) hints.push('contains the IP address');
-  } else if (isIP(ip) === 6) {
+  } else if (ipFamily(ip) === 6) {
     const groups = expandIPv6(ip).split(':');
     if (groups.slice(-2).every((g) => name.includes(g.replace(/^0+/u, '') || '0'))) hints.push('contains the IP address');
   }
@@ -112,7 +112,7 @@ export async function checkPtr(options: PtrCheckOptions): Promise<CheckItem> {
     return done({ ttl: ptr.ttl });
   }
 
-  const type = isIP(ip) === 6 ? 'AAAA' : 'A';
+  const type = ipFamily(ip) === 6 ? 'AAAA' : 'A';
   const forward = await Promise.all(names.slice(0, 10).map(async (name) => ({ name, lookup: await resolver.lookup(name, type, signal) })));
   const confirmed = forward.filter((f) => f.lookup.records.some((r) => (r.type === 'A' || r.type === 'AAAA') && r.address === ip)).map((f) => f.name);
   const shown = confirmed[0] ?? names[0] ?? '';

@@ -12,7 +12,8 @@
  * matched term. `relayproof spf --ip` must say exactly what a receiver would, and why.
  * %{p} expands to "unknown" (§7.3 permits it; the macro is discouraged and rare).
  */
-import { BlockList, isIP } from 'node:net';
+import { BlockList } from 'node:net';
+import { ipFamily } from '../dns/ip-family';
 import type { DnsResolver } from '../dns/resolver';
 import { isResolverFault } from '../dns/resolver';
 import type { DnsLookup, DnsRecordType } from '../../src-preload/contract/dns-schemas';
@@ -88,8 +89,8 @@ export function normalizeSender(sender: string | undefined, fallbackDomain: stri
 }
 
 export function ipInNetwork(ip: string, network: string, prefix: number): boolean {
-  const family = isIP(ip);
-  if (family === 0 || family !== isIP(network)) return false;
+  const family = ipFamily(ip);
+  if (family === 0 || family !== ipFamily(network)) return false;
   const type = family === 6 ? 'ipv6' : 'ipv4';
   const list = new BlockList();
   list.addSubnet(network, prefix, type);
@@ -196,7 +197,7 @@ async function evaluate(domain: string, state: State): Promise<Outcome> {
 
 /** The path below the term when it matches, null when it does not. */
 async function matches(term: SpfMechanism, domain: string, state: State): Promise<string[] | null> {
-  const v6 = isIP(state.ip) === 6;
+  const v6 = ipFamily(state.ip) === 6;
   const addressType: DnsRecordType = v6 ? 'AAAA' : 'A';
   switch (term.kind) {
     case 'all':
@@ -272,7 +273,7 @@ async function validatedNames(state: State, term: string): Promise<string[]> {
   if (ptr.outcome === 'nxdomain' || ptr.outcome === 'nodata') countVoid(state, term, ptr.name);
   if (ptr.outcome !== 'answer') return [];
   const names = ptr.records.flatMap((r) => (r.type === 'PTR' ? [r.target] : [])).slice(0, PTR_NAME_LIMIT);
-  const type: DnsRecordType = isIP(state.ip) === 6 ? 'AAAA' : 'A';
+  const type: DnsRecordType = ipFamily(state.ip) === 6 ? 'AAAA' : 'A';
   const checked = await Promise.all(
     names.map(async (name) => {
       const forward = await lookup(state, name, type);

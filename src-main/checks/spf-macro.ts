@@ -2,7 +2,7 @@
  * SPF macro expansion (RFC 7208 §7): %{s l o d i p h c r t v}, the digit and "r"
  * transformers, delimiters, and the 253-character truncation of §7.3.
  */
-import { isIP, isIPv6 } from 'node:net';
+import { ipFamily } from '../dns/ip-family';
 import { ipv6Nibbles } from '../dns/names';
 
 export interface MacroContext {
@@ -23,7 +23,7 @@ export interface MacroContext {
 
 /** %{i}: dotted IPv4, or dot-separated nibbles for IPv6 (§7.3). */
 export function ipForMacro(ip: string): string {
-  return isIPv6(ip) ? ipv6Nibbles(ip) : ip;
+  return ipFamily(ip) === 6 ? ipv6Nibbles(ip) : ip;
 }
 
 function letterValue(letter: string, ctx: MacroContext): string {
@@ -44,7 +44,7 @@ function letterValue(letter: string, ctx: MacroContext): string {
     case 'h':
       return ctx.helo ?? 'unknown';
     case 'v':
-      return isIPv6(ctx.ip) ? 'ip6' : 'in-addr';
+      return ipFamily(ctx.ip) === 6 ? 'ip6' : 'in-addr';
     case 'c':
       return ctx.ip;
     case 'r':
@@ -87,7 +87,7 @@ export function expandDomainSpec(spec: string, ctx: MacroContext): string {
 export function isQueryableDomain(name: string): boolean {
   if (name.length === 0 || name.length > 253) return false;
   // An IP address (`a:%{i}` expanded) ends in a numeric label, which no domain does (RFC 7208 §7.1 toplabel).
-  if (isIP(name.replace(/\.$/u, '')) !== 0) return false;
+  if (ipFamily(name.replace(/\.$/u, '')) !== 0) return false;
   const labels = name.split('.');
   return labels.length >= 2 && labels.every((l) => l.length > 0 && l.length <= 63);
 }

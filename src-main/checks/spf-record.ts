@@ -3,7 +3,7 @@
  * and parsing its terms, naming the exact term that is wrong. Any syntax error makes
  * check_host() return permerror before anything is evaluated (§4.6).
  */
-import { isIP } from 'node:net';
+import { ipFamily } from '../dns/ip-family';
 import { findHiddenCharacters } from '../../src-preload/contract/visible-text';
 
 export type SpfQualifier = '+' | '-' | '~' | '?';
@@ -149,7 +149,7 @@ export function parseTerm(text: string): SpfTerm | SpfSyntaxError {
       if (text.indexOf(':') < 0 || network === '') return fail(`${kind} needs an address after ":"`);
       if (extra.length > 0) return fail(`${kind}: only one CIDR length is allowed`);
       const family = kind === 'ip4' ? 4 : 6;
-      if (isIP(network) !== family || (family === 4 && !/^\d{1,3}(\.\d{1,3}){3}$/u.test(network))) {
+      if (ipFamily(network) !== family || (family === 4 && !/^\d{1,3}(\.\d{1,3}){3}$/u.test(network))) {
         return fail(`${kind}: "${network}" is not an IPv${family} address`);
       }
       const prefix = cidr(prefixText, family === 4 ? 32 : 128);

@@ -10,7 +10,7 @@
  * client IP, for `ptr`/`exists` are fetched too, so the verdict (spf-evaluate.ts) can be
  * computed from the same run's answers without waiting again.
  */
-import { isIP } from 'node:net';
+import { ipFamily } from '../dns/ip-family';
 import type { DnsResolver } from '../dns/resolver';
 import { isResolverFault } from '../dns/resolver';
 import type { DnsLookup } from '../../src-preload/contract/dns-schemas';
@@ -118,9 +118,9 @@ export async function buildSpfTree(domain: string, options: SpfTreeOptions): Pro
       }
       case 'ptr': {
         const ip = options.client?.ip;
-        if (ip !== undefined && isIP(ip) !== 0) {
+        if (ip !== undefined && ipFamily(ip) !== 0) {
           const ptr = await ask(reverseName(ip), 'PTR');
-          await Promise.all(ptr.records.slice(0, 10).flatMap((r) => (r.type === 'PTR' ? [ask(r.target, isIP(ip) === 6 ? 'AAAA' : 'A')] : [])));
+          await Promise.all(ptr.records.slice(0, 10).flatMap((r) => (r.type === 'PTR' ? [ask(r.target, ipFamily(ip) === 6 ? 'AAAA' : 'A')] : [])));
         }
         const resolved = resolveTarget(term.domainSpec, current);
         return { ...base, target: 'name' in resolved ? resolved.name : null, note: DEPRECATED_PTR };
@@ -192,7 +192,7 @@ export function flattenable(node: SpfNodeView): { ranges: string[]; complete: bo
   let complete = node.status === 'ok';
   for (const term of node.terms) {
     if (term.kind === 'ip4' || term.kind === 'ip6') ranges.push(term.text.replace(/^[+]/u, ''));
-    else if ((term.kind === 'a' || term.kind === 'mx') && term.qualifier === '+') ranges.push(...term.addresses.map((a) => (isIP(a) === 6 ? `ip6:${a}` : `ip4:${a}`)));
+    else if ((term.kind === 'a' || term.kind === 'mx') && term.qualifier === '+') ranges.push(...term.addresses.map((a) => (ipFamily(a) === 6 ? `ip6:${a}` : `ip4:${a}`)));
     else if (term.kind === 'include' && term.child) {
       const sub = flattenable(term.child);
       ranges.push(...sub.ranges);

@@ -4,7 +4,7 @@
  * connection test's platform readiness (a SaaS platform connects from the internet, so a
  * host only this network can reach will never work for it).
  */
-import { isIP } from 'node:net';
+import { ipFamily } from './ip-family';
 import { expandIPv6 } from './names';
 
 /** Where an address is reachable from; `public` = anything not in a range below. */
@@ -13,7 +13,7 @@ export type IpScope = 'loopback' | 'private' | 'shared' | 'link-local' | 'unique
 /** The scope of an IP literal; null when the text is not an IP address. */
 export function ipScope(ip: string): IpScope | null {
   const bare = ip.replace(/^\[|\]$/gu, '').replace(/%.*$/u, '');
-  switch (isIP(bare)) {
+  switch (ipFamily(bare)) {
     case 4:
       return ipv4Scope(bare);
     case 6:

@@ -1,5 +1,5 @@
 /** Name arithmetic shared by the resolver's users: reverse names, IPv6 nibbles, domain relations. */
-import { isIP } from 'node:net';
+import { ipFamily } from './ip-family';
 
 /** `2001:db8::1` → `2001:0db8:0000:0000:0000:0000:0000:0001`. */
 export function expandIPv6(ip: string): string {
@@ -17,7 +17,7 @@ export function ipv6Nibbles(ip: string): string {
 
 /** The PTR query name: `4.3.2.1.in-addr.arpa`, or the nibble form under ip6.arpa. */
 export function reverseName(ip: string): string {
-  return isIP(ip) === 6 ? `${ipv6Nibbles(ip).split('.').reverse().join('.')}.ip6.arpa` : `${ip.split('.').reverse().join('.')}.in-addr.arpa`;
+  return ipFamily(ip) === 6 ? `${ipv6Nibbles(ip).split('.').reverse().join('.')}.ip6.arpa` : `${ip.split('.').reverse().join('.')}.in-addr.arpa`;
 }
 
 /**
@@ -29,7 +29,7 @@ export function addressLiteral(host: string): string | null {
   const trimmed = host.trim();
   const bracketed = /^\[(?:ipv6:)?([^\]]*)\]$/iu.exec(trimmed);
   const bare = bracketed ? (bracketed[1] ?? '') : trimmed.replace(/\.$/u, '');
-  return isIP(bare) !== 0 ? bare : null;
+  return ipFamily(bare) !== 0 ? bare : null;
 }
 
 /** One name is the other or lies under it (`mail.example.com` and `example.com`). */

@@ -4,7 +4,7 @@
  * XML through the hardened scanner: only the fields Relayproof shows are kept, as the
  * elements close, without a document tree.
  */
-import { isIP } from 'node:net';
+import { ipFamily } from '../dns/ip-family';
 import type { DmarcAggregateReport, DmarcPublishedPolicy, DmarcRecordRow } from '../../src-preload/contract/reports';
 import { scanXml, type XmlRefusal } from './xml-scan';
 
@@ -79,7 +79,7 @@ export function parseAggregateXml(xml: string, source: string): AggregateParse {
   const finishRow = (draft: RowDraft) => {
     if (rowProblem !== null) return;
     const ip = draft.sourceIp ?? '';
-    if (isIP(ip) === 0) {
+    if (ipFamily(ip) === 0) {
       rowProblem = `A record's source_ip "${ip.slice(0, 64)}" is not an IP address.`;
       return;
     }

@@ -5,7 +5,8 @@
  * domain. A report that arrives twice (the same file handed in twice, or also fetched from
  * the mailbox) counts once: reporter and report id name it (RFC 7489 §7.2.1.1).
  */
-import { BlockList, isIP } from 'node:net';
+import { BlockList } from 'node:net';
+import { ipFamily } from '../dns/ip-family';
 import type { DmarcAggregateReport, ReportFileOutcome, ReportSource, ReportsSummary, TlsReport } from '../../src-preload/contract/reports';
 
 export interface KnownSenders {
@@ -21,7 +22,7 @@ function blockList(entries: readonly string[]): BlockList {
   const list = new BlockList();
   for (const entry of entries) {
     const [ip = '', prefix] = entry.split('/');
-    const family = isIP(ip);
+    const family = ipFamily(ip);
     if (family === 0) continue;
     const type = family === 4 ? 'ipv4' : 'ipv6';
     if (prefix === undefined) list.addAddress(ip, type);
@@ -31,7 +32,7 @@ function blockList(entries: readonly string[]): BlockList {
 }
 
 function contains(list: BlockList, ip: string): boolean {
-  const family = isIP(ip);
+  const family = ipFamily(ip);
   return family !== 0 && list.check(ip, family === 4 ? 'ipv4' : 'ipv6');
 }
 

@@ -14,7 +14,7 @@
  * hold for what is running now (from any caller), so a fleet run with `--concurrency 1`
  * is not overtaken by itself and a background re-check never pushes a server past 2.
  */
-import { isIP } from 'node:net';
+import { ipFamily } from '../dns/ip-family';
 import type { Result } from '../../src-preload/contract';
 import { fail } from '../../src-preload/contract/result-values';
 import type { ConnectionReport, SmtpReply } from '../../src-preload/contract/smtp-schemas';
@@ -212,7 +212,7 @@ export function createHostLimiter(options: { readonly timers?: LimiterTimers; re
  */
 export async function hostKeyOf(host: string, port: number, resolver: DnsResolver | null, signal?: AbortSignal): Promise<string> {
   const bare = host.replace(/^\[|\]$/gu, '').replace(/\.$/u, '').toLowerCase();
-  if (isIP(bare) !== 0 || resolver === null) return keyOf(bare, port);
+  if (ipFamily(bare) !== 0 || resolver === null) return keyOf(bare, port);
   for (const type of ['A', 'AAAA'] as const) {
     try {
       const answer = await resolver.lookup(bare, type, signal === undefined ? {} : { signal });

@@ -4,7 +4,7 @@
  * so a fixed record shows up on the next test.
  */
 import { promises as dns } from 'node:dns';
-import { isIP } from 'node:net';
+import { ipFamily } from '../dns/ip-family';
 import { EngineFailure, errorCodeOf } from './engine-failure';
 import type { DnsResult } from '../../src-preload/contract/smtp-schemas';
 
@@ -38,7 +38,7 @@ const NO_ANSWER = new Set(['ENODATA', 'ENOTFOUND', 'NOTFOUND', 'ENONAME']);
 
 export async function resolveHost(host: string, options: ResolveHostOptions): Promise<DnsResult> {
   const bare = host.replace(/^\[|\]$/gu, '').replace(/\.$/u, '');
-  const family = isIP(bare);
+  const family = ipFamily(bare);
   if (family !== 0) return { source: 'literal', a: family === 4 ? [bare] : [], aaaa: family === 6 ? [bare] : [], used: null, attempts: [] };
 
   const settled = await withTimeout(

@@ -19,7 +19,7 @@
  */
 import { connect as tlsConnect, checkServerIdentity, type DetailedPeerCertificate, type TLSSocket } from 'node:tls';
 import type { Socket } from 'node:net';
-import { isIP } from 'node:net';
+import { ipFamily } from '../dns/ip-family';
 import { describeCertificate, describeChain, normaliseFingerprint } from './certificate-info';
 import { EngineFailure, errorCodeOf, errorMessageOf } from './engine-failure';
 import type { FailureCode, TlsResult } from '../../src-preload/contract/smtp-schemas';
@@ -59,7 +59,7 @@ const VERSION_ERRORS = new Set([
 
 export function openTlsWithPinCheck(options: PinCheckedTlsOptions): Promise<PinCheckedTls> {
   const name = options.host.replace(/^\[|\]$/gu, '').replace(/\.$/u, '');
-  const servername = isIP(name) === 0 ? name : undefined;
+  const servername = ipFamily(name) === 0 ? name : undefined;
   // See the file comment: the verdict is taken from OpenSSL and enforced below, before
   // the socket leaves this function, so that an untrusted certificate can be shown and
   // pinned. This is the only TLS connect in the engine.

@@ -7,7 +7,7 @@
  * with), the provider's SPF include, the sending IP a received message came from, the SMTP
  * host and the platform's forwarding target.
  */
-import { isIP } from 'node:net';
+import { ipFamily } from '../dns/ip-family';
 import type { Address } from '../../src-preload/contract/addresses-schemas';
 import type { ChecklistInputDraft, ChecklistReport } from '../../src-preload/contract/checks-schemas';
 import { domainToAscii } from '../../src-preload/contract/fields';
@@ -69,8 +69,8 @@ export function addressChecklistInput(address: Address, facts: AddressChecklistF
  */
 export function relayIpsOf(address: Address, lastProof: MessageProof | null): string[] {
   const host = address.host.replace(/^\[|\]$/gu, '');
-  const ips = [lastProof?.sender.ip ?? null, isIP(host) === 0 ? null : host, ...(address.lending?.smtp?.ips ?? [])];
-  return [...new Set(ips.filter((ip): ip is string => ip !== null && isIP(ip) !== 0))];
+  const ips = [lastProof?.sender.ip ?? null, ipFamily(host) === 0 ? null : host, ...(address.lending?.smtp?.ips ?? [])];
+  return [...new Set(ips.filter((ip): ip is string => ip !== null && ipFamily(ip) !== 0))];
 }
 
 /** The items the address's route does not need, as its checklist judged them: the status and report name them instead of tracking them. */

@@ -6,7 +6,7 @@
  * client signing in to its own server, not a server-to-server transfer). A public IP is
  * preferred over private and loopback ones (internal hops of the receiving side).
  */
-import { isIP } from 'node:net';
+import { ipFamily } from '../dns/ip-family';
 import type { ReceivedHop } from '../../src-preload/contract/verification-schemas';
 import { isPrivateIp } from '../dns/address-scope';
 
@@ -30,7 +30,7 @@ export function parseReceived(value: string): ReceivedHop {
   const stripped = fields.replace(/\([^()]*\)/gu, ' ');
   return {
     from: from === '' ? null : from.replace(/^\[|\]$/gu, ''),
-    ip: ip !== null && isIP(ip) !== 0 ? ip : null,
+    ip: ip !== null && ipFamily(ip) !== 0 ? ip : null,
     by: clause(stripped, 'by'),
     with: clause(stripped, 'with'),
     at: Number.isNaN(parsedAt) ? null : new Date(parsedAt).toISOString(),
