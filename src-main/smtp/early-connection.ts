@@ -39,9 +39,14 @@ export interface TakenConnection {
   connectedAt(): Date | null;
 }
 
-export function openEarlyConnection(target: EarlyTarget, clock: () => Date = () => new Date()): EarlyConnection {
+/** Starts the TCP connection; tests pass one that keeps the socket to watch it close. */
+export type OpenSocket = (target: EarlyTarget) => Socket;
+
+const openSocket: OpenSocket = ({ address, port }) => netConnectRaw({ host: address, port, noDelay: true });
+
+export function openEarlyConnection(target: EarlyTarget, clock: () => Date = () => new Date(), open: OpenSocket = openSocket): EarlyConnection {
   const startedAt = clock();
-  const socket = netConnectRaw({ host: target.address, port: target.port, noDelay: true });
+  const socket = open(target);
   let connectedAt: Date | null = null;
   /**
    * Failed, closed or broken before anyone took it: of no use to a test, which then connects
