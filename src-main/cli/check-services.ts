@@ -39,9 +39,8 @@ export function openCheckServices(io: CliIo): CheckServices {
   let store: SettingsSnapshot | undefined;
   const settings = () =>
     (read ??= (async () => {
-      const { readSettingsSnapshot } = await import('../store/settings-snapshot');
-      store = readSettingsSnapshot(dataDirectory) ?? (await openSettingsStore(dataDirectory));
-      for (const notice of store.notices()) logger.warn('settings file problem', { kind: notice.kind, backup: notice.backupPath });
+      const { readCommandSettings } = await import('../store/settings-snapshot');
+      store = await readCommandSettings(dataDirectory, logger);
       return store;
     })());
   const resourcesDir = findResourcesDir();
@@ -69,9 +68,4 @@ export function openCheckServices(io: CliIo): CheckServices {
         ...(options.onEvent ? { onEvent: options.onEvent } : {}),
       }),
   };
-}
-
-async function openSettingsStore(directory: string): Promise<SettingsSnapshot> {
-  const [{ openStore }, { confEngine }] = await Promise.all([import('../store/store'), import('../store/conf-engine')]);
-  return openStore({ directory, engine: confEngine });
 }

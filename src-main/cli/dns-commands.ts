@@ -62,7 +62,7 @@ export async function runCheckCommand(args: readonly string[], io: CliIo, openSe
     // Zuora advanced SMTP: the DKIM tokens saved on the domain's identity, unless given (the three CNAMEs SES looks for).
     const identityTokens =
       values.platform === SES_PLATFORM_ID && typedSelectors.length === 0
-        ? (settings?.listSesIdentities().find((i) => i.kind === 'domain' && i.value === domain.trim().toLowerCase().replace(/\.$/u, '') && i.dkimTokens.length > 0)?.dkimTokens ?? [])
+        ? (settings?.listSesIdentities().find((i) => i.kind === 'domain' && i.value === early?.domain && i.dkimTokens.length > 0)?.dkimTokens ?? [])
         : [];
     const parsed = checklistInputSchema.safeParse(
       {
@@ -96,7 +96,10 @@ export async function runCheckCommand(args: readonly string[], io: CliIo, openSe
 /**
  * The arguments that name DNS questions, checked with the plain field rules exactly as the
  * checklist's schema checks and normalises them; null when one is refused (the schema then
- * says why, and no question leaves for a command that fails).
+ * says why, and no question leaves for it). `--platform`, `--route` and `--environment` are
+ * refused before, by the option table; the arguments only the schema checks (the selectors,
+ * `--forward-to`) are refused after the first questions about a valid domain have left for
+ * the servers the admin named.
  */
 function warmupInput(domain: string, values: CheckValues): WarmupInput | null {
   const checked = {

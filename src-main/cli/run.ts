@@ -64,7 +64,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<ExitCo
         return await (await import('./smtp-commands')).runExplainCommand(rest, io, await servicesOpener(io));
       case 'blocklist':
         // Like spf: with --dns-server nothing but the list file is needed; else the settings' DNS servers.
-        return await (await import('./blocklist-commands')).runBlocklistCommand(rest, io, givesDnsServer(rest) ? settingsNotRead('blocklist') : async () => (await import('./check-services')).openCheckServices(io).settings());
+        return await (await import('./blocklist-commands')).runBlocklistCommand(rest, io, givesDnsServer(rest) ? settingsNotRead('blocklist') : () => readSettings(io));
       case 'bounce':
         return await (await import('./bounce-commands')).runBounceCommand(rest, io);
       case 'm365':
@@ -140,6 +140,13 @@ function servicesNotLoaded(command: string): () => Services {
   return () => {
     throw new Error(`relayproof ${command} opened the services although it was run without needing them`);
   };
+}
+
+/** The settings as a read-only command gets them (store/settings-snapshot.ts), without the services. */
+async function readSettings(io: CliIo) {
+  const [{ readCommandSettings }, { defaultDataDirectory }, { cliLogger }] = await Promise.all([import('../store/settings-snapshot'), import('../app/data-directory'), import('./cli-logger')]);
+  const directory = defaultDataDirectory(io.env);
+  return readCommandSettings(directory, cliLogger(directory));
 }
 
 function settingsNotRead(command: string): () => Promise<never> {

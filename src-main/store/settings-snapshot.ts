@@ -16,6 +16,7 @@
  */
 import { join } from 'node:path';
 import type { Address, SesIdentity, Settings, StoreNotice } from '../../src-preload/contract';
+import type { Logger } from '../log/logger';
 import { inspectFile } from './document-file';
 import { CONFIG_NAME, CURRENT_SCHEMA_VERSION, MIGRATIONS, SETTINGS_MAX_BYTES, storeDocumentSchema, type StoreDocument } from './store-document';
 
@@ -47,4 +48,20 @@ export function readSettingsSnapshot(directory: string): SettingsSnapshot | null
     listSesIdentities: () => document.sesIdentities,
     notices: () => document.notices,
   };
+}
+
+/**
+ * The settings as a command that only reads them gets them: the snapshot when the file
+ * needs nothing, else the store, which creates, upgrades or moves aside the file (loading
+ * conf and ajv then, not before); what the store had to say is logged.
+ */
+export async function readCommandSettings(directory: string, logger: Pick<Logger, 'warn'>): Promise<SettingsSnapshot> {
+  const settings = readSettingsSnapshot(directory) ?? (await openSettingsStore(directory));
+  for (const notice of settings.notices()) logger.warn('settings file problem', { kind: notice.kind, backup: notice.backupPath });
+  return settings;
+}
+
+async function openSettingsStore(directory: string): Promise<SettingsSnapshot> {
+  const [{ openStore }, { confEngine }] = await Promise.all([import('./store'), import('./conf-engine')]);
+  return openStore({ directory, engine: confEngine });
 }
