@@ -22,7 +22,7 @@ import { createChannelDispatcher } from '../rpc/channel-dispatch';
 import { smtpHandlers } from '../rpc/smtp-handlers';
 import type { Dispatcher } from '../rpc/channel-dispatch';
 import type { OperationEvent } from '../../src-preload/contract';
-import type { EarlyConnection } from '../smtp/early-connection';
+import { connectWithEarly, type EarlyConnection } from '../smtp/early-connection';
 import { createSmtpTester, type SmtpTestDeps } from '../smtp/lending-test';
 import { readSettingsSnapshot, type SettingsSnapshot } from '../store/settings-snapshot';
 import { loadKeytar } from '../vault/keytar';
@@ -46,7 +46,7 @@ export async function createSmtpDispatcher(io: CliIo, { early, onEvent }: SmtpDi
   const resourcesDir = findResourcesDir();
   let repliesLoad: Promise<LoadCatalogueResult> | undefined;
   const replies = () => (repliesLoad ??= loadReplyCatalogue(resourcesDir, oneShotFiles));
-  const smtp = createSmtpTester({ store: readOnly(store), vault, clock: () => new Date(), replies, ...(early !== undefined ? { early } : {}) });
+  const smtp = createSmtpTester({ store: readOnly(store), vault, clock: () => new Date(), replies, ...(early !== undefined ? { connect: connectWithEarly(early), startedAt: early.startedAt } : {}) });
   const validateOutput = process.env.NODE_ENV !== 'production';
   return createChannelDispatcher({ handlers: smtpHandlers({ store, smtp }), contract: smtpChannels, logger, validateOutput, parseOnce: true, ...(onEvent ? { onEvent } : {}) });
 }

@@ -73,7 +73,7 @@ describe('relayproof smtp test connects while it starts', () => {
     expect(report?.testSend?.accepted).toBe(true);
     expect(opener.targets).toEqual([{ address: '127.0.0.1', port: peer.port }]);
     expect(peer.sessions.length).toBe(sessions + 1);
-    expect(report?.transcript.map((l) => l.text)).toContainEqual(expect.stringMatching(/^the connection was opened \d+ ms before the test/u));
+    expect(report?.transcript.map((l) => l.text)).toContainEqual(expect.stringMatching(/^the test began \d+ ms before the engine ran: its connection was opened/u));
   });
 
   it('closes it without a byte written when the dispatcher refuses the input', async () => {
@@ -84,7 +84,7 @@ describe('relayproof smtp test connects while it starts', () => {
     const open = (target: EarlyTarget): EarlyConnection => {
       targets.push(target);
       const early = openEarlyConnection(target);
-      return { take: (address, port) => early.take(address, port), discard: () => void counting.accepted(before + 1).then(() => early.discard()) };
+      return { startedAt: early.startedAt, take: (address, port) => early.take(address, port), discard: () => void counting.accepted(before + 1).then(() => early.discard()) };
     };
     const dispatcher = (await openSmtpServices(io(), open)).createDispatcher();
     // Passes the plain checks (IP address, port, no CR/LF) but not the contract's: EHLO localhost.

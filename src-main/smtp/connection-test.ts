@@ -26,7 +26,6 @@ import type { Diagnosis } from '../../src-preload/contract/analyze';
 import { loadReplyCatalogue, type ReplyCatalogue } from '../analyze/reply-catalogue';
 import { findResourcesDir } from '../app/resources-dir';
 import { defaultEhloName } from './default-ehlo-name';
-import type { EarlyConnection, TakenConnection } from './early-connection';
 import { describeCapabilities, parseCapabilities } from './ehlo-capabilities';
 import { EngineFailure } from './engine-failure';
 import { invalidInput } from './invalid-input';
@@ -97,10 +96,10 @@ export interface SmtpEngineDeps {
    */
   readonly catalogueReading?: Promise<ReplyCatalogue | null>;
   /**
-   * A connection the caller opened before the test (cli/smtp-services.ts): used for the
-   * first address the test connects to when it is that address and port.
+   * When the test began, if before it was called: a one-shot command opens the test's
+   * connection while it starts (cli/smtp-services.ts, `connect` takes that connection).
    */
-  readonly early?: EarlyConnection;
+  readonly startedAt?: Date;
   /**
    * The pin is honoured only on a connection to one of these IP addresses; anywhere else
    * the certificate must be publicly trusted for the host. Set when a stored secret is lent
@@ -143,7 +142,8 @@ function phaseOrder(security: ConnectionTestRequest['security']): PhaseName[] {
 /** Runs a validated request. Never throws for anything the server or network does. */
 export async function runConnectionTest(req: ConnectionTestRequest, options: ConnectionTestOptions = {}): Promise<ConnectionReport> {
   const clock = options.clock ?? (() => new Date());
-  const startedAt = clock();
+  const called = clock();
+  const startedAt = options.startedAt !== undefined && options.startedAt < called ? options.startedAt : called;
   // The message composer (nodemailer's MailComposer, about 250 kB of bundled code) is loaded
   // only for a test that sends, and the message is built while the connection is being made
   // and the server answers: a test without --send loaded and compiled it for nothing, and
@@ -169,6 +169,7 @@ export async function runConnectionTest(req: ConnectionTestRequest, options: Con
   const creds = req.credentials;
   const redact = createRedactor(creds !== null ? secretForms(creds.username, creds.secret) : []);
   const transcript = new TranscriptRecorder(clock, redact);
+  if (startedAt < called) transcript.note(`the test began ${called.getTime() - startedAt.getTime()} ms before the engine ran: its connection was opened while Relayproof started`);
   const limits: WireLimits = { ...defaultWireLimits, ...options.limits };
   const budget: SessionBudget = { received: 0 };
   const phases = new PhaseRunner(phaseOrder(req.security), clock, options.onPhase);
@@ -207,17 +208,15 @@ export async function runConnectionTest(req: ConnectionTestRequest, options: Con
   /** Every TCP connection this test opened: all of them are closed before the report returns. */
   const opened: Socket[] = [];
 
-  /** The caller's early connection, once the test took it. */
-  let early: TakenConnection | null = null;
-
-  const connectTo = async (target: string, taken: TakenConnection | null = null): Promise<Socket> => {
+  const connectTo = async (target: string): Promise<Socket> => {
     transcript.note(`connecting to ${target} port ${req.port}`);
-    if (taken !== null) transcript.note(`the connection was opened ${Math.max(0, startedAt.getTime() - taken.startedAt.getTime())} ms before the test, while Relayproof started`);
-    const socket =
-      taken !== null
-        ? await taken.connected({ timeoutMs: capped(t.connectMs), signal })
-        : await connect({ address: target, port: req.port, timeoutMs: capped(t.connectMs), signal });
-    opened.push(socket);
+    // The socket is the test's to close from the moment it exists (one opened before the
+    // test, too), not only once it has connected.
+    const onOpen = (socket: Socket) => {
+      if (!opened.includes(socket)) opened.push(socket);
+    };
+    const socket = await connect({ address: target, port: req.port, timeoutMs: capped(t.connectMs), signal, onOpen });
+    onOpen(socket);
     transcript.note(`connected from ${socket.localAddress ?? '?'}:${socket.localPort ?? '?'}`);
     return socket;
   };
@@ -311,40 +310,25 @@ export async function runConnectionTest(req: ConnectionTestRequest, options: Con
     });
 
     const resolved = dns;
-    const candidates = connectOrder(resolved);
-    // The caller's early connection stands in for the first address only, and only when it
-    // went to that address and port; its start and end are the phase's.
-    early = candidates[0] !== undefined ? (options.early?.take(candidates[0], req.port) ?? null) : null;
-    const taken = early;
-    let socket: Socket = await phases.run(
-      'tcp',
-      async () => {
-        const attempts: { address: string; error: string }[] = [];
-        let last: EngineFailure | null = null;
-        for (const [i, candidate] of candidates.entries()) {
-          try {
-            const first = i === 0 ? taken : null;
-            const connected = await connectTo(candidate, first);
-            address = candidate;
-            dns = { ...resolved, used: candidate, attempts };
-            const tried = attempts.length > 0 ? ` after ${attempts.length} other address(es) failed` : '';
-            return {
-              value: connected,
-              outcome: attempts.length > 0 ? 'warn' : 'pass',
-              detail: `Connected to ${candidate} port ${req.port}${tried}.`,
-              endedAt: first?.connectedAt() ?? undefined,
-            };
-          } catch (error) {
-            if (!(error instanceof EngineFailure) || error.code === 'cancelled' || error.code === 'deadline-exceeded') throw error;
-            attempts.push({ address: candidate, error: error.message });
-            last = error;
-          }
+    let socket: Socket = await phases.run('tcp', async () => {
+      const attempts: { address: string; error: string }[] = [];
+      let last: EngineFailure | null = null;
+      for (const candidate of connectOrder(resolved)) {
+        try {
+          const connected = await connectTo(candidate);
+          address = candidate;
+          dns = { ...resolved, used: candidate, attempts };
+          const tried = attempts.length > 0 ? ` after ${attempts.length} other address(es) failed` : '';
+          return { value: connected, outcome: attempts.length > 0 ? 'warn' : 'pass', detail: `Connected to ${candidate} port ${req.port}${tried}.` };
+        } catch (error) {
+          if (!(error instanceof EngineFailure) || error.code === 'cancelled' || error.code === 'deadline-exceeded') throw error;
+          attempts.push({ address: candidate, error: error.message });
+          last = error;
         }
-        dns = { ...resolved, attempts };
-        throw last ?? new EngineFailure('connect-failed', 'No address to connect to.');
-      },
-      taken?.startedAt,
-    );
+      }
+      dns = { ...resolved, attempts };
+      throw last ?? new EngineFailure('connect-failed', 'No address to connect to.');
+    });
 
     if (req.security === 'tls') socket = await tlsPhase({ socket });
     const greetingWire = newWire(socket);
@@ -473,8 +457,6 @@ export async function runConnectionTest(req: ConnectionTestRequest, options: Con
       ? null
       : { code: failed.failure.code, phase: failed.phase, message: failed.failure.message, reply: failed.failure.reply, errorCode: failed.failure.errorCode };
   const endedAt = clock();
-  // A test on an early connection began when that connection was opened.
-  const began = early !== null && early.startedAt < startedAt ? early.startedAt : startedAt;
   const outcome = records.some((r) => r.outcome === 'fail') ? 'fail' : records.some((r) => r.outcome === 'warn') ? 'warn' : 'pass';
   const target = { host: req.host, port: req.port, security: req.security, username: creds?.username ?? null, from: req.from ?? null, to: req.to ?? req.from ?? null };
   const readiness = assessPlatformReadiness({ ok: outcome !== 'fail', target, dns, tls, capabilities }, options.readiness);
@@ -484,9 +466,9 @@ export async function runConnectionTest(req: ConnectionTestRequest, options: Con
     blockers: [...readiness.blockers],
     outcome,
     target,
-    startedAt: began.toISOString(),
+    startedAt: startedAt.toISOString(),
     endedAt: endedAt.toISOString(),
-    ms: endedAt.getTime() - began.getTime(),
+    ms: endedAt.getTime() - startedAt.getTime(),
     phases: records,
     dns,
     banner,

@@ -30,7 +30,7 @@ import type { Vault } from '../vault/vault';
 import { unreadableResource } from '../app/json-resource';
 import type { LoadPlatformsResult } from '../providers/platforms';
 import { withPlatformReadiness, type ReadinessContext } from './platform-readiness';
-import type { EarlyConnection } from './early-connection';
+import type { Connect } from './tcp-connect';
 
 export interface SmtpTestDeps {
   /** What a test reads and records of the store (proceed-reason.ts and lending-binding.ts take the same). */
@@ -43,10 +43,12 @@ export interface SmtpTestDeps {
   /** The connector platforms: a message sent for a saved address carries its platform's headers. */
   readonly platforms?: () => Promise<LoadPlatformsResult>;
   /**
-   * A connection opened while a one-shot command started (cli/smtp-services.ts): a test
-   * with a typed secret, or none, that connects to that address and port uses it.
+   * How a test with a typed secret, or none, connects, and when it began if before it was
+   * called: a one-shot command opens its connection while it starts (cli/smtp-services.ts)
+   * and its connect takes that one (smtp/early-connection.ts).
    */
-  readonly early?: EarlyConnection;
+  readonly connect?: Connect;
+  readonly startedAt?: Date;
 }
 
 /**
@@ -203,7 +205,7 @@ export function createSmtpTester(deps: SmtpTestDeps): SmtpTester {
       ...(fields.ehloName !== undefined ? { ehloName: fields.ehloName } : {}),
     };
     const common = { signal, ...(onPhase !== undefined ? { onPhase } : {}), platformHeaders, perMessageHeaders, readiness };
-    const alongside = { ...common, catalogueReading: reading.then((r) => (r.ok ? r.value : null)), ...(deps.early !== undefined ? { early: deps.early } : {}) };
+    const alongside = { ...common, catalogueReading: reading.then((r) => (r.ok ? r.value : null)), ...(deps.connect !== undefined ? { connect: deps.connect } : {}), ...(deps.startedAt !== undefined ? { startedAt: deps.startedAt } : {}) };
     if (credentials === null) return withCatalogue(reading, testConnection({ ...request, credentials: null } as ConnectionTestInput, alongside));
     if (secret !== undefined) {
       const typed = await withCatalogue(reading, testConnection({ ...request, credentials: { ...credentials, secret } } as ConnectionTestInput, alongside));

@@ -10,11 +10,6 @@ export interface PhaseSuccess<T> {
   readonly outcome: 'pass' | 'warn';
   readonly detail: string;
   readonly reply?: SmtpReply | null;
-  /**
-   * When the phase really ended, if that was before the runner got its result: the server's
-   * greeting that arrived while Relayproof was still starting (early-connection.ts).
-   */
-  readonly endedAt?: Date | undefined;
 }
 
 /** The failure that stopped the test, and the phase it stopped in. */
@@ -40,14 +35,12 @@ export class PhaseRunner {
     return this.#failed;
   }
 
-  /** `since`: when the phase's work began, if before the runner got to it (a connection opened early). */
-  async run<T>(name: PhaseName, work: () => Promise<PhaseSuccess<T>>, since?: Date): Promise<T> {
-    const now = this.#clock();
-    const started = since !== undefined && since < now ? since : now;
+  async run<T>(name: PhaseName, work: () => Promise<PhaseSuccess<T>>): Promise<T> {
+    const started = this.#clock();
     this.#emit({ type: 'phase-started', name, at: started.toISOString() });
     try {
       const result = await work();
-      this.#record(name, started, result.outcome, result.detail, result.reply ?? null, null, result.endedAt);
+      this.#record(name, started, result.outcome, result.detail, result.reply ?? null, null);
       return result.value;
     } catch (error) {
       const failure = error instanceof EngineFailure ? error : null;
@@ -83,8 +76,8 @@ export class PhaseRunner {
     return this.#order.map((name) => this.#records.get(name)).filter((r): r is PhaseRecord => r !== undefined);
   }
 
-  #record(name: PhaseName, started: Date | null, outcome: PhaseRecord['outcome'], detail: string, reply: SmtpReply | null, failure: PhaseRecord['failure'], endedAt?: Date): void {
-    const ended = started === null ? null : endedAt !== undefined && endedAt >= started ? endedAt : this.#clock();
+  #record(name: PhaseName, started: Date | null, outcome: PhaseRecord['outcome'], detail: string, reply: SmtpReply | null, failure: PhaseRecord['failure']): void {
+    const ended = started === null ? null : this.#clock();
     const record: PhaseRecord = {
       name,
       outcome,

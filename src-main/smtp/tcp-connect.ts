@@ -7,6 +7,11 @@ export interface ConnectOptions {
   readonly port: number;
   readonly timeoutMs: number;
   readonly signal: AbortSignal;
+  /**
+   * Called with the socket as soon as it exists (opened now, or taken from one opened
+   * earlier), before it has connected: the caller closes it whatever happens next.
+   */
+  readonly onOpen?: (socket: Socket) => void;
 }
 
 /** Opens a TCP connection; injectable so tests and the probe can shape it. */
@@ -19,7 +24,8 @@ export const netConnect: Connect = (options) => connection(netConnectRaw({ host:
  * early-connection.ts), with netConnect's timeout, abort and failure messages. A socket that
  * has already connected resolves at once.
  */
-export function connection(socket: Socket, { address, port, timeoutMs, signal }: ConnectOptions): Promise<Socket> {
+export function connection(socket: Socket, { address, port, timeoutMs, signal, onOpen }: ConnectOptions): Promise<Socket> {
+  onOpen?.(socket);
   return new Promise<Socket>((resolve, reject) => {
     const done = (error: EngineFailure | null) => {
       clearTimeout(timer);
