@@ -113,6 +113,28 @@ describe('relayproof smtp test connects while it starts', () => {
     }
     for (const session of peer.sessions.slice(sessions)) expect(session).toMatchObject({ authAttempts: [], mailFrom: [], rcptTo: [], messages: [] });
   });
+  it('stops the test as soon as the reply catalogue comes back unreadable, instead of running its session first', async () => {
+    const resources = join(dir, 'resources-broken-stop');
+    cpSync(repositoryResourcesDir(), resources, { recursive: true });
+    writeFileSync(join(resources, 'replies', 'connection.json'), '{ not json');
+    const before = process.env.RELAYPROOF_RESOURCES_DIR;
+    process.env.RELAYPROOF_RESOURCES_DIR = resources;
+    const connections = counting.connections.length;
+    try {
+      const dispatcher = (await openSmtpServices(io())).createDispatcher();
+      // The server greets and then never answers: a test that ran its session would wait out
+      // these timeouts (longer than the test's own) before it came back.
+      const waits = { timeouts: { deadlineMs: 300_000, connectMs: 120_000, greetingMs: 300_000, commandMs: 300_000 } };
+      const result = await dispatcher.dispatch('smtp:test-connection', testInput(counting.port, waits));
+      expect(result).toMatchObject({ ok: false, error: { code: 'internal', message: 'Relayproof could not read its reply catalogue (resources/replies), so this part of the app cannot work.' } });
+    } finally {
+      if (before === undefined) delete process.env.RELAYPROOF_RESOURCES_DIR;
+      else process.env.RELAYPROOF_RESOURCES_DIR = before;
+    }
+    // Stopped before EHLO: whatever reached the server carries no byte (the connection may be
+    // gone before the server even accepted it).
+    expect(counting.connections.slice(connections).filter((c) => c.bytes > 0)).toEqual([]);
+  });
 });
 
 describe('which tests connect before the input is checked', () => {

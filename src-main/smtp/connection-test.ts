@@ -478,7 +478,7 @@ export async function runConnectionTest(req: ConnectionTestRequest, options: Con
     sendAs,
     testSend,
     failure,
-    diagnosis: failure === null ? null : await diagnose(failure, options.catalogue ?? (await options.catalogueReading) ?? undefined),
+    diagnosis: failure === null ? null : await diagnose(failure, options.catalogue ?? (options.catalogueReading !== undefined ? await options.catalogueReading : undefined)),
     transcript: transcript.lines(),
   };
 
@@ -567,7 +567,9 @@ function legacyOnly(result: TlsResult, errorCode: string | null): EngineFailure 
   );
 }
 
-async function diagnose(failure: SmtpFailure, given: ReplyCatalogue | undefined): Promise<Diagnosis | null> {
+/** `given` null: the caller's catalogue could not be read, so its problem is the answer and this report is discarded unread. */
+async function diagnose(failure: SmtpFailure, given: ReplyCatalogue | null | undefined): Promise<Diagnosis | null> {
+  if (given === null) return null;
   if (given !== undefined) return diagnoseFailure(failure, given);
   const loaded = await loadReplyCatalogue(findResourcesDir());
   return loaded.ok ? diagnoseFailure(failure, loaded.catalogue) : null;

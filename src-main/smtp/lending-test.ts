@@ -206,9 +206,9 @@ export function createSmtpTester(deps: SmtpTestDeps): SmtpTester {
     };
     const common = { signal, ...(onPhase !== undefined ? { onPhase } : {}), platformHeaders, perMessageHeaders, readiness };
     const alongside = { ...common, catalogueReading: reading.then((r) => (r.ok ? r.value : null)), ...(deps.connect !== undefined ? { connect: deps.connect } : {}), ...(deps.startedAt !== undefined ? { startedAt: deps.startedAt } : {}) };
-    if (credentials === null) return withCatalogue(reading, testConnection({ ...request, credentials: null } as ConnectionTestInput, alongside));
+    if (credentials === null) return withCatalogue(reading, signal, (stop) => testConnection({ ...request, credentials: null } as ConnectionTestInput, { ...alongside, signal: stop }));
     if (secret !== undefined) {
-      const typed = await withCatalogue(reading, testConnection({ ...request, credentials: { ...credentials, secret } } as ConnectionTestInput, alongside));
+      const typed = await withCatalogue(reading, signal, (stop) => testConnection({ ...request, credentials: { ...credentials, secret } } as ConnectionTestInput, { ...alongside, signal: stop }));
       if (addressId !== undefined && typed.ok) await rebindIfProven(addressId, { ...fields, credentials, pin }, secret, typed.value);
       return typed;
     }
@@ -405,8 +405,20 @@ export function createSmtpTester(deps: SmtpTestDeps): SmtpTester {
   return { run, testCandidate };
 }
 
-/** A test run alongside the catalogue's reading: the catalogue's problem, when it has one, is the answer. */
-async function withCatalogue(reading: Promise<Result<ReplyCatalogue>>, tested: Promise<Result<ConnectionReport>>): Promise<Result<ConnectionReport>> {
-  const [replies, report] = await Promise.all([reading, tested]);
+/**
+ * A test run alongside the catalogue's reading: the catalogue's problem, when it has one, is
+ * the answer, so the test is stopped as soon as the reading fails instead of running its
+ * whole session (and keeping the admin waiting) for a report nobody sees.
+ */
+async function withCatalogue(
+  reading: Promise<Result<ReplyCatalogue>>,
+  signal: AbortSignal,
+  test: (signal: AbortSignal) => Promise<Result<ConnectionReport>>,
+): Promise<Result<ConnectionReport>> {
+  const unreadable = new AbortController();
+  const stopped = reading.then((replies) => {
+    if (!replies.ok) unreadable.abort();
+  });
+  const [replies, report] = await Promise.all([reading, test(AbortSignal.any([signal, unreadable.signal])), stopped]);
   return replies.ok ? report : replies;
 }
