@@ -45,7 +45,8 @@ export const COMMON_OPTIONS: readonly CliOption[] = [
 const DNS_SERVER: CliOption = { name: 'dns-server', value: 'HOST:PORT', multiple: true, help: 'Ask this DNS server instead of the saved ones (repeatable)' };
 const PLATFORMS = ['zendesk', 'zuora', 'zuora-ses', 'clienttether', 'generic'];
 const ROUTES = ['connector', 'direct', 'ses'];
-const SECURITY = ['starttls', 'tls', 'none'];
+/** The security modes a test takes: the options' choices, and what cli/smtp-services.ts accepts before the contract is loaded. */
+export const SECURITY: readonly string[] = ['starttls', 'tls', 'none'];
 const AUTH_KINDS = ['password', 'app-password', 'api-key', 'oauth2'];
 const SHELLS = ['bash', 'zsh', 'fish'];
 const ENVIRONMENTS = ['production', 'sandbox', 'developer-sandbox', 'central-sandbox'];

@@ -13,8 +13,10 @@
  */
 import type { Services } from '../services';
 import type { Dispatcher } from '../rpc/channel-dispatch';
+import { hiddenCharacterProblem } from '../../src-preload/contract/hidden-characters';
 import { checkIpAddress } from '../../src-preload/contract/plain-fields';
 import { openEarlyConnection, type EarlyConnection, type EarlyTarget } from '../smtp/early-connection';
+import { SECURITY } from './command-table';
 import type { CliIo } from './io';
 
 /** How to open the connection before the rest loads; tests pass one that watches. */
@@ -46,13 +48,14 @@ export async function openSmtpServices(io: CliIo, openEarly: OpenEarly = openEar
 }
 
 const TEST_CHANNELS: ReadonlySet<string> = new Set(['smtp:test-connection', 'smtp:send-test-message']);
-const SECURITIES: ReadonlySet<unknown> = new Set(['starttls', 'tls', 'none']);
+const SECURITIES: ReadonlySet<unknown> = new Set(SECURITY);
 
 /**
  * Where a connection test will connect, when its raw input says so plainly: an IP address,
  * a port, a security mode, no saved address, and nothing the contract refuses before a
- * connection is opened (CR, LF or NUL in any field; credentials without TLS). Null for
- * anything else: that test connects when the engine gets to it, as any other.
+ * connection is opened (a line break, control or bidi character in any field; credentials
+ * without TLS). Null for anything else: that test connects when the engine gets to it, as
+ * any other.
  */
 export function earlyTarget(channel: string, input: unknown): EarlyTarget | null {
   if (!TEST_CHANNELS.has(channel) || !isRecord(input)) return null;
@@ -61,7 +64,7 @@ export function earlyTarget(channel: string, input: unknown): EarlyTarget | null
   if (typeof port !== 'number' || !Number.isInteger(port) || port < 1 || port > 65535) return null;
   if (!SECURITIES.has(security) || addressId !== undefined) return null;
   if (security === 'none' && credentials !== undefined && credentials !== null) return null;
-  if (hasLineBreakOrNul(input, 0)) return null;
+  if (hasHiddenCharacter(input, 0)) return null;
   return { address: host, port };
 }
 
@@ -69,10 +72,13 @@ function isRecord(value: unknown): value is Readonly<Record<string, unknown>> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-/** Any string in the input with CR, LF or NUL (SMTP command injection); anything nested too deep counts as one. */
-function hasLineBreakOrNul(value: unknown, depth: number): boolean {
-  if (typeof value === 'string') return /[\r\n\0]/u.test(value);
+/**
+ * Any string in the input with a line break or control character (CR, LF and NUL are SMTP
+ * command injection), as even free text refuses them; anything nested too deep counts as one.
+ */
+function hasHiddenCharacter(value: unknown, depth: number): boolean {
+  if (typeof value === 'string') return hiddenCharacterProblem('field', value, 'free-text') !== null;
   if (typeof value !== 'object' || value === null) return false;
   if (depth > 4) return true;
-  return Object.values(value).some((v) => hasLineBreakOrNul(v, depth + 1));
+  return Object.values(value).some((v) => hasHiddenCharacter(v, depth + 1));
 }
