@@ -144,12 +144,13 @@ export async function runConnectionTest(req: ConnectionTestRequest, options: Con
   const clock = options.clock ?? (() => new Date());
   const called = clock();
   const startedAt = options.startedAt !== undefined && options.startedAt < called ? options.startedAt : called;
+  // One envelope for send-as, the test message and the report's target.
+  const mailFrom = req.from;
+  const rcptTo = req.to ?? req.from;
   // The message composer (nodemailer's MailComposer, about 250 kB of bundled code) is loaded
   // only for a test that sends, and the message is built while the connection is being made
   // and the server answers: a test without --send loaded and compiled it for nothing, and
   // building it between DATA and the server's 354 kept the server waiting.
-  const mailFrom = req.from;
-  const rcptTo = req.to ?? req.from;
   const message =
     req.send && mailFrom !== undefined && rcptTo !== undefined
       ? import('./test-message').then(({ buildTestMessage }) =>
@@ -387,15 +388,13 @@ export async function runConnectionTest(req: ConnectionTestRequest, options: Con
       });
     } else phases.skip('auth', 'No credentials given: AUTH was not tested.');
 
-    const from = req.from;
-    const to = req.to ?? req.from;
-    if (from !== undefined && to !== undefined) {
+    if (mailFrom !== undefined && rcptTo !== undefined) {
       const caps = capabilities;
       const serverName = `${banner.hostname ?? ''} ${caps.serverName ?? ''}`;
       sendAs = await phases.run('send-as', async () => {
         if (req.security !== 'none') requireSafeTls('MAIL FROM and RCPT TO');
         await catalogueRead();
-        const result = await openEnvelope({ wire: activeWire, from, to, capabilities: caps, timeoutMs: t.commandMs });
+        const result = await openEnvelope({ wire: activeWire, from: mailFrom, to: rcptTo, capabilities: caps, timeoutMs: t.commandMs });
         sendAs = result;
         if (!result.accepted) throw envelopeFailure(result);
         await resetEnvelope(activeWire, t.commandMs);
@@ -406,14 +405,14 @@ export async function runConnectionTest(req: ConnectionTestRequest, options: Con
           ? {
               value: result,
               outcome: 'warn',
-              detail: `MAIL FROM:<${from}> and RCPT TO:<${to}> accepted, but Microsoft 365 checks send-as rights only when a message is sent: send a test message to prove it.`,
+              detail: `MAIL FROM:<${mailFrom}> and RCPT TO:<${rcptTo}> accepted, but Microsoft 365 checks send-as rights only when a message is sent: send a test message to prove it.`,
               reply: result.rcptReply,
             }
-          : { value: result, outcome: 'pass', detail: `MAIL FROM:<${from}> and RCPT TO:<${to}> accepted; RSET (nothing sent).`, reply: result.rcptReply };
+          : { value: result, outcome: 'pass', detail: `MAIL FROM:<${mailFrom}> and RCPT TO:<${rcptTo}> accepted; RSET (nothing sent).`, reply: result.rcptReply };
       });
     } else phases.skip('send-as', 'No From address given: send-as was not checked.');
 
-    if (message !== null && from !== undefined && to !== undefined) {
+    if (message !== null && mailFrom !== undefined && rcptTo !== undefined) {
       const caps = capabilities;
       testSend = await phases.run('test-send', async () => {
         if (req.security !== 'none') requireSafeTls('a test message');
@@ -421,7 +420,7 @@ export async function runConnectionTest(req: ConnectionTestRequest, options: Con
         const built = await message;
         const pending: TestSendResult = { token: built.token, messageId: built.messageId, subject: built.subject, queueResponse: null, accepted: false };
         testSend = pending;
-        const envelope = await openEnvelope({ wire: activeWire, from, to, capabilities: caps, timeoutMs: t.commandMs });
+        const envelope = await openEnvelope({ wire: activeWire, from: mailFrom, to: rcptTo, capabilities: caps, timeoutMs: t.commandMs });
         if (!envelope.accepted) throw envelopeFailure(envelope);
         const go = await activeWire.command('DATA', { timeoutMs: t.commandMs, expect: [354], what: 'DATA' });
         if (go.code >= 400) throw new EngineFailure('message-rejected', `The server refused DATA: ${go.text}`, { reply: go, sessionUsable: true });
@@ -458,7 +457,7 @@ export async function runConnectionTest(req: ConnectionTestRequest, options: Con
       : { code: failed.failure.code, phase: failed.phase, message: failed.failure.message, reply: failed.failure.reply, errorCode: failed.failure.errorCode };
   const endedAt = clock();
   const outcome = records.some((r) => r.outcome === 'fail') ? 'fail' : records.some((r) => r.outcome === 'warn') ? 'warn' : 'pass';
-  const target = { host: req.host, port: req.port, security: req.security, username: creds?.username ?? null, from: req.from ?? null, to: req.to ?? req.from ?? null };
+  const target = { host: req.host, port: req.port, security: req.security, username: creds?.username ?? null, from: mailFrom ?? null, to: rcptTo ?? null };
   const readiness = assessPlatformReadiness({ ok: outcome !== 'fail', target, dns, tls, capabilities }, options.readiness);
   return {
     ok: outcome !== 'fail',
