@@ -24,7 +24,7 @@ import type { Dispatcher } from '../rpc/channel-dispatch';
 import type { OperationEvent } from '../../src-preload/contract';
 import { connectWithEarly, type EarlyConnection } from '../smtp/early-connection';
 import { createSmtpTester, type SmtpTestDeps } from '../smtp/lending-test';
-import { readSettingsSnapshot, type SettingsSnapshot } from '../store/settings-snapshot';
+import { readCommandSettings, type SettingsSnapshot } from '../store/settings-snapshot';
 import { loadKeytar } from '../vault/keytar';
 import { createVault } from '../vault/vault';
 import { cliLogger } from './cli-logger';
@@ -39,8 +39,7 @@ export interface SmtpDispatcherOptions {
 export async function createSmtpDispatcher(io: CliIo, { early, onEvent }: SmtpDispatcherOptions = {}): Promise<Dispatcher> {
   const dataDirectory = defaultDataDirectory(io.env);
   const logger = cliLogger(dataDirectory);
-  const store = readSettingsSnapshot(dataDirectory) ?? (await openSettingsStore(dataDirectory));
-  for (const notice of store.notices()) logger.warn('settings file problem', { kind: notice.kind, backup: notice.backupPath });
+  const store = await readCommandSettings(dataDirectory, logger);
   // A typed secret only: the vault is never asked (no saved address is tested from here).
   const vault = createVault({ loadBackend: loadKeytar, logger });
   const resourcesDir = findResourcesDir();
@@ -60,11 +59,6 @@ const oneShotFiles: CatalogueIo = {
   readFile: async (path) => readFileSync(path, 'utf8'),
   listFiles: async (directory) => readdirSync(directory),
 };
-
-async function openSettingsStore(directory: string): Promise<SettingsSnapshot> {
-  const [{ openStore }, { confEngine }] = await Promise.all([import('../store/store'), import('../store/conf-engine')]);
-  return openStore({ directory, engine: confEngine });
-}
 
 /**
  * The tester's store for these commands: they test typed secrets only and never name a
