@@ -83,6 +83,12 @@ export interface RelayproofApi {
   invoke<C extends ChannelName>(channel: C, input: ChannelInput<C>): Promise<ChannelResult<C>>;
   /** Subscribe to progress events; returns the unsubscribe function. */
   onEvent(listener: (event: OperationEvent) => void): () => void;
+  /**
+   * Browser mode: called each time the event stream (re)connects. Events sent while it was
+   * not connected (before its first connection, during a reconnect) reach no one, so a
+   * listener refetches what they could have said. Electron's IPC has no such gap.
+   */
+  onStreamOpen?(listener: () => void): () => void;
 }
 
 /** IPC channel that carries OperationEvent from main to the renderer. */

@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { createHttpApi, readSessionToken, TOKEN_HEADER, TOKEN_STORAGE_KEY, type TokenHost } from './http-api';
 
 const TOKEN = 'a1'.repeat(32);
@@ -76,6 +76,29 @@ describe('createHttpApi', () => {
     await api.invoke('settings:get', {});
     expect((seen[0]?.headers as Record<string, string>)[TOKEN_HEADER]).toBe(TOKEN);
     expect(seen[0]?.credentials).toBeUndefined();
+  });
+
+  it('tells its listeners each time the event stream connects, the first time and after a drop', async () => {
+    let connects = 0;
+    const opened: number[] = [];
+    const api = createHttpApi({
+      token: TOKEN,
+      fetch: async (url) => {
+        if (!String(url).endsWith('/events')) return new Response(JSON.stringify({ ok: true, value: {} }));
+        connects += 1;
+        // The first stream drops at once; the second stays open.
+        const first = connects === 1;
+        return new Response(new ReadableStream<Uint8Array>({ start: (controller) => (first ? controller.close() : undefined) }));
+      },
+    });
+    const stopOpen = api.onStreamOpen?.(() => opened.push(connects));
+    const stop = api.onEvent(() => undefined);
+    try {
+      await vi.waitFor(() => expect(opened).toEqual([1, 2]), { timeout: 10_000 });
+    } finally {
+      stop();
+      stopOpen?.();
+    }
   });
 
   it('without a token tells the admin to open the link printed by serve', async () => {

@@ -71,6 +71,7 @@ export function createHttpApi(options: HttpApiOptions): RelayproofApi {
   const doFetch = options.fetch ?? globalThis.fetch.bind(globalThis);
   const baseUrl = options.baseUrl ?? '';
   const listeners = new Set<(event: OperationEvent) => void>();
+  const openListeners = new Set<() => void>();
   let stream: AbortController | null = null;
 
   async function invoke<C extends ChannelName>(channel: C, input: ChannelInput<C>): Promise<ChannelResult<C>> {
@@ -117,6 +118,8 @@ export function createHttpApi(options: HttpApiOptions): RelayproofApi {
         });
         if (response.ok && response.body !== null) {
           delayMs = 500;
+          // Connected: what was sent before now cannot be told apart from what was not.
+          for (const listener of openListeners) listener();
           await readLines(response.body, signal, dispatchLine);
         }
       } catch {
@@ -152,6 +155,10 @@ export function createHttpApi(options: HttpApiOptions): RelayproofApi {
           stream = null;
         }
       };
+    },
+    onStreamOpen(listener) {
+      openListeners.add(listener);
+      return () => void openListeners.delete(listener);
     },
   };
 }

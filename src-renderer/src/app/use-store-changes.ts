@@ -21,6 +21,14 @@ function channelsOf(document: StoreChange['document']): readonly ChannelName[] {
   }
 }
 
+/** Every stored document (a key per member of the union: a new document fails to compile here). */
+const DOCUMENTS: Readonly<Record<StoreChange['document'], null>> = { settings: null, verification: null, 'm365-apps': null };
+
+/** The channels of every stored document: what a page refetches when it may have missed a change. */
+export function storeBackedChannels(): ChannelName[] {
+  return [...new Set((Object.keys(DOCUMENTS) as Array<StoreChange['document']>).flatMap((document) => channelsOf(document)))];
+}
+
 /**
  * Another process (a `relayproof` command, another browser-mode server) changed the
  * shared data folder ('store:changes'): refetch what the views show from it, so an
@@ -42,9 +50,15 @@ export function useStoreChanges(): void {
         for (const channel of channelsOf(parsed.data.document)) void queryClient.invalidateQueries({ queryKey: channelKey(channel) });
       });
     });
+    // Browser mode: a change sent before the event stream connected (or while it reconnected)
+    // reached no one; the page refetches what it shows from the stored documents.
+    const unsubscribeOpen = api.onStreamOpen?.(() => {
+      for (const channel of storeBackedChannels()) void queryClient.invalidateQueries({ queryKey: channelKey(channel) });
+    });
     return () => {
       stopped = true;
       unsubscribe();
+      unsubscribeOpen?.();
     };
   }, [api, queryClient]);
 }
