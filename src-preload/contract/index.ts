@@ -86,7 +86,9 @@ export interface RelayproofApi {
   /**
    * Browser mode: called each time the event stream (re)connects. Events sent while it was
    * not connected (before its first connection, during a reconnect) reach no one, so a
-   * listener refetches what they could have said. Electron's IPC has no such gap.
+   * listener refetches what they could have said. Electron's preload does not offer it: its
+   * IPC never reconnects, though events sent before the page first subscribes are lost there
+   * too (a gap of the page's start only).
    */
   onStreamOpen?(listener: () => void): () => void;
 }
