@@ -33,6 +33,23 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
+const CATALOGUE_UNREADABLE = 'Relayproof could not read its reply catalogue (resources/replies), so this part of the app cannot work.';
+
+/** Runs `body` with RELAYPROOF_RESOURCES_DIR on a copy of resources/ whose reply catalogue is broken. */
+async function withBrokenCatalogue(name: string, body: () => Promise<void>): Promise<void> {
+  const resources = join(dir, name);
+  cpSync(repositoryResourcesDir(), resources, { recursive: true });
+  writeFileSync(join(resources, 'replies', 'connection.json'), '{ not json');
+  const before = process.env.RELAYPROOF_RESOURCES_DIR;
+  process.env.RELAYPROOF_RESOURCES_DIR = resources;
+  try {
+    await body();
+  } finally {
+    if (before === undefined) delete process.env.RELAYPROOF_RESOURCES_DIR;
+    else process.env.RELAYPROOF_RESOURCES_DIR = before;
+  }
+}
+
 const io = (): CliIo => ({ stdout: new PassThrough(), stderr: new PassThrough(), stdin: Readable.from([]), env: { ...process.env, RELAYPROOF_DATA_DIR: join(dir, 'data') } });
 
 /** What `relayproof smtp test --send` dispatches (smtp-commands.ts), with the test server's pin. */
@@ -97,40 +114,24 @@ describe('relayproof smtp test connects while it starts', () => {
   });
 
   it('refuses a test when the reply catalogue cannot be read before it signs in: no AUTH, MAIL or message reaches the server', async () => {
-    const resources = join(dir, 'resources-broken');
-    cpSync(repositoryResourcesDir(), resources, { recursive: true });
-    writeFileSync(join(resources, 'replies', 'connection.json'), '{ not json');
-    const before = process.env.RELAYPROOF_RESOURCES_DIR;
-    process.env.RELAYPROOF_RESOURCES_DIR = resources;
     const sessions = peer.sessions.length;
-    try {
+    await withBrokenCatalogue('resources-broken', async () => {
       const dispatcher = (await openSmtpServices(io())).createDispatcher();
       const result = await dispatcher.dispatch('smtp:send-test-message', testInput(peer.port));
-      expect(result).toMatchObject({ ok: false, error: { code: 'internal', message: 'Relayproof could not read its reply catalogue (resources/replies), so this part of the app cannot work.' } });
-    } finally {
-      if (before === undefined) delete process.env.RELAYPROOF_RESOURCES_DIR;
-      else process.env.RELAYPROOF_RESOURCES_DIR = before;
-    }
+      expect(result).toMatchObject({ ok: false, error: { code: 'internal', message: CATALOGUE_UNREADABLE } });
+    });
     for (const session of peer.sessions.slice(sessions)) expect(session).toMatchObject({ authAttempts: [], mailFrom: [], rcptTo: [], messages: [] });
   });
   it('stops the test as soon as the reply catalogue comes back unreadable, instead of running its session first', async () => {
-    const resources = join(dir, 'resources-broken-stop');
-    cpSync(repositoryResourcesDir(), resources, { recursive: true });
-    writeFileSync(join(resources, 'replies', 'connection.json'), '{ not json');
-    const before = process.env.RELAYPROOF_RESOURCES_DIR;
-    process.env.RELAYPROOF_RESOURCES_DIR = resources;
     const connections = counting.connections.length;
-    try {
+    await withBrokenCatalogue('resources-broken-stop', async () => {
       const dispatcher = (await openSmtpServices(io())).createDispatcher();
       // The server greets and then never answers: a test that ran its session would wait out
       // these timeouts (longer than the test's own) before it came back.
       const waits = { timeouts: { deadlineMs: 300_000, connectMs: 120_000, greetingMs: 300_000, commandMs: 300_000 } };
       const result = await dispatcher.dispatch('smtp:test-connection', testInput(counting.port, waits));
-      expect(result).toMatchObject({ ok: false, error: { code: 'internal', message: 'Relayproof could not read its reply catalogue (resources/replies), so this part of the app cannot work.' } });
-    } finally {
-      if (before === undefined) delete process.env.RELAYPROOF_RESOURCES_DIR;
-      else process.env.RELAYPROOF_RESOURCES_DIR = before;
-    }
+      expect(result).toMatchObject({ ok: false, error: { code: 'internal', message: CATALOGUE_UNREADABLE } });
+    });
     // Stopped before EHLO: whatever reached the server carries no byte (the connection may be
     // gone before the server even accepted it).
     expect(counting.connections.slice(connections).filter((c) => c.bytes > 0)).toEqual([]);
