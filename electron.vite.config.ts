@@ -3,11 +3,15 @@ import { defineConfig } from 'electron-vite';
 import react from '@vitejs/plugin-react';
 import { precompress } from './src-main/dev/precompress';
 import { preloadFirstView } from './src-main/dev/preload-first-view';
+import { verifiedResources } from './src-main/dev/verified-resources-plugin';
 
 // Three targets: main (Electron entry + the CLI, which never imports electron),
 // preload (CommonJS: a sandboxed preload cannot be ESM) and the renderer.
 export default defineConfig({
   main: {
+    // The platform files are validated here, once; the build lists their digests and a
+    // command reads them without zod (src-main/app/verified-resources.ts).
+    plugins: [verifiedResources(resolve(__dirname, 'resources'))],
     build: {
       // zod, conf (with ajv) and nodemailer go into the bundle: as packages, node resolves and
       // compiles each of their hundreds of files on every CLI command (zod alone: ~120 ms and
@@ -27,6 +31,10 @@ export default defineConfig({
           codeSplitting: {
             groups: [
               { name: 'plain-fields', test: /src-preload[\\/]contract[\\/](plain-fields|hidden-characters)\.ts$/u },
+              // ok() and fail() build results without zod; left to itself, the bundler put them in
+              // the Result schema's chunk below (result.ts re-exports them), so every command
+              // that builds a result loaded zod. First: a group takes its module's imports too.
+              { name: 'result-values', test: /src-preload[\\/]contract[\\/]result-values\.ts$/u },
               { name: 'result-schema', test: /src-preload[\\/]contract[\\/]result\.ts$/u },
             ],
           },

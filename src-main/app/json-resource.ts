@@ -3,9 +3,11 @@
  * read, parse, validate with zod, and say what is wrong with the file and the path of
  * each problem, so every loader reports a broken file the same way.
  */
+import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import type { z } from 'zod';
 import type { AppError } from '../../src-preload/contract';
+import { VERIFIED_RESOURCES, type VerifiedKind } from './verified-resources';
 
 export type ReadText = (path: string) => Promise<string>;
 
@@ -14,11 +16,44 @@ export const readUtf8: ReadText = (path) => readFile(path, 'utf8');
 export type JsonResource<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly problems: readonly string[] };
 
 export async function readJsonResource<S extends z.ZodType>(path: string, schema: S, read: ReadText = readUtf8): Promise<JsonResource<z.output<S>>> {
+  let text: string;
+  try {
+    text = await read(path);
+  } catch (error) {
+    return problem(path, error);
+  }
+  return validateText(path, text, schema);
+}
+
+/**
+ * readJsonResource for a kind the build validated (verified-resources.ts): a file whose
+ * SHA-256 the build listed is the very text the schema accepted and returned unchanged, so
+ * it is used as parsed, and `schema` (with zod) is not even loaded. Any other text is
+ * validated, and refused, exactly as readJsonResource would.
+ */
+export async function readVerifiedJsonResource<T>(
+  path: string,
+  kind: VerifiedKind,
+  schema: () => Promise<z.ZodType<T>>,
+  read: ReadText = readUtf8,
+  digests: readonly string[] = VERIFIED_RESOURCES[kind],
+): Promise<JsonResource<T>> {
+  let text: string;
+  try {
+    text = await read(path);
+  } catch (error) {
+    return problem(path, error);
+  }
+  if (digests.includes(createHash('sha256').update(text, 'utf8').digest('hex'))) return { ok: true, value: JSON.parse(text) as T };
+  return validateText(path, text, await schema());
+}
+
+function validateText<S extends z.ZodType>(path: string, text: string, schema: S): JsonResource<z.output<S>> {
   let json: unknown;
   try {
-    json = JSON.parse(await read(path));
+    json = JSON.parse(text);
   } catch (error) {
-    return { ok: false, problems: [`${path}: ${error instanceof Error ? error.message : String(error)}`] };
+    return problem(path, error);
   }
   // jitless: zod would otherwise compile a parser (new Function) for each object schema on
   // its first parse, and a data file is parsed once per process: the compiling cost a CLI
@@ -26,6 +61,10 @@ export async function readJsonResource<S extends z.ZodType>(path: string, schema
   const parsed = schema.safeParse(json, { jitless: true });
   if (!parsed.success) return { ok: false, problems: parsed.error.issues.map((i) => `${path}: ${i.path.join('.') || '(root)'}: ${i.message}`) };
   return { ok: true, value: parsed.data };
+}
+
+function problem(path: string, error: unknown): { readonly ok: false; readonly problems: readonly string[] } {
+  return { ok: false, problems: [`${path}: ${error instanceof Error ? error.message : String(error)}`] };
 }
 
 /** The data files of resources/, by what they hold for the admin. */

@@ -12,10 +12,10 @@
  */
 import { defaultDataDirectory } from '../app/data-directory';
 import { findResourcesDir } from '../app/resources-dir';
-import { checksChannels } from '../../src-preload/contract/checks';
+import { CHECKLIST_TIMEOUT_MS, type ChecklistRequest } from '../../src-preload/contract/checklist-request';
 import type { ChecklistWarmup } from '../checks/checklist-warmup';
 import { loadPlatforms, type LoadPlatformsResult } from '../providers/platforms';
-import { createChannelDispatcher } from '../rpc/channel-dispatch';
+import { createChannelDispatcher, type DispatchSpec, type InputReader } from '../rpc/channel-dispatch';
 import { runChecklistHandler } from '../rpc/checklist-handler';
 import type { Dispatcher } from '../rpc/dispatch';
 import type { OperationEvent } from '../../src-preload/contract';
@@ -26,9 +26,23 @@ import type { CliIo } from './io';
 export interface CheckServices {
   /** The settings as they are now, read on first use (and reported, when the store had something to say). */
   settings(): Promise<SettingsSnapshot>;
-  /** With the command's warm-up: a checklist for the same servers asks through its answers. */
-  createDispatcher(options?: { readonly warmup?: ChecklistWarmup | null; readonly onEvent?: (event: OperationEvent) => void }): Dispatcher;
+  /**
+   * A dispatcher of `checks:run-checklist` for input the command has parsed with the
+   * contract's rules (checklist-request.ts, else the schema): it keeps the app's deadline
+   * and error handling and, outside production, validates the output and events against
+   * the contract. With the command's warm-up, a checklist for the same servers asks
+   * through its answers.
+   */
+  createDispatcher(options?: { readonly warmup?: ChecklistWarmup | null; readonly onEvent?: (event: OperationEvent) => void }): Promise<ParsedDispatcher>;
 }
+
+/** Dispatches input already parsed: the type says so, so no raw input can reach it. */
+export interface ParsedDispatcher {
+  dispatch(channel: 'checks:run-checklist', input: ChecklistRequest): ReturnType<Dispatcher['dispatch']>;
+}
+
+/** The input is the command's own, parsed one step before with the contract's rules. */
+const parsedInput: InputReader = { safeParse: (raw) => ({ success: true, data: raw }) };
 
 export type CheckServicesOpener = (io: CliIo) => CheckServices;
 
@@ -47,7 +61,11 @@ export function openCheckServices(io: CliIo): CheckServices {
   let platformsLoad: Promise<LoadPlatformsResult> | undefined;
   const platforms = () => (platformsLoad ??= loadPlatforms(resourcesDir));
   const validateOutput = process.env.NODE_ENV !== 'production';
-  const contract = { 'checks:run-checklist': checksChannels['checks:run-checklist'] };
+  // The contract's schemas (zod) load only to validate outputs, never in production.
+  const spec = async (): Promise<DispatchSpec> =>
+    validateOutput
+      ? { ...(await import('../../src-preload/contract/checks')).checksChannels['checks:run-checklist'], input: parsedInput }
+      : { input: parsedInput, timeoutMs: CHECKLIST_TIMEOUT_MS };
   // The handler reads the saved DNS servers only for a call that names none; the command
   // names them, or has read the settings first to name them.
   const handlerStore = {
@@ -58,13 +76,12 @@ export function openCheckServices(io: CliIo): CheckServices {
   };
   return {
     settings,
-    createDispatcher: (options = {}) =>
+    createDispatcher: async (options = {}) =>
       createChannelDispatcher({
         handlers: { 'checks:run-checklist': runChecklistHandler({ store: handlerStore, platforms, warmup: options.warmup ?? null }) },
-        contract,
+        contract: { 'checks:run-checklist': await spec() },
         logger,
         validateOutput,
-        parseOnce: true,
         ...(options.onEvent ? { onEvent: options.onEvent } : {}),
       }),
   };

@@ -11,6 +11,7 @@ import type { ChecklistReport, CheckInputField } from '../../src-preload/contrac
 import { verdictOf } from '../../src-preload/contract/checklist-verdict';
 import { visibleText } from '../../src-preload/contract/visible-text';
 import { checkDomainName, checkIpAddress, checkSafeText } from '../../src-preload/contract/plain-fields';
+import { acceptChecklistRequest, type ChecklistRequest } from '../../src-preload/contract/checklist-request';
 import { SES_PLATFORM_ID } from '../../src-preload/contract/platform-ids';
 import { warmChecklist, type ChecklistWarmup, type WarmupInput } from '../checks/checklist-warmup';
 import type { CheckServices } from './check-services';
@@ -53,7 +54,7 @@ export async function runCheckCommand(args: readonly string[], io: CliIo, openSe
   // Awaited below; a command refused before that must not leave a rejection unhandled.
   extras.catch(() => undefined);
   try {
-    const [services, { checklistInputSchema }, { describeIssues }] = await Promise.all([openServices(), import('../../src-preload/contract/checks-schemas'), import('../app/input-issues')]);
+    const services = await openServices();
     // The settings only when the command needs them: the saved DNS servers, or the SES identities (their DKIM tokens, --from).
     const sesIdentities = values.platform === SES_PLATFORM_ID && (typedSelectors.length === 0 || values.from !== undefined);
     const settings = given.length === 0 || sesIdentities ? await services.settings() : null;
@@ -64,24 +65,20 @@ export async function runCheckCommand(args: readonly string[], io: CliIo, openSe
       values.platform === SES_PLATFORM_ID && typedSelectors.length === 0
         ? (settings?.listSesIdentities().find((i) => i.kind === 'domain' && i.value === early?.domain && i.dkimTokens.length > 0)?.dkimTokens ?? [])
         : [];
-    const parsed = checklistInputSchema.safeParse(
-      {
-        domain,
-        ...(values.platform !== undefined ? { platform: values.platform } : {}),
-        ...(values.route !== undefined ? { route: values.route } : {}),
-        relaySelectors: typedSelectors.length > 0 ? typedSelectors : identityTokens,
-        selectors: asStrings(values.selector),
-        ...(typeof values.ip === 'string' ? { sendingIp: values.ip } : {}),
-        ...(typeof values['smtp-host'] === 'string' ? { smtpHost: values['smtp-host'] } : {}),
-        ...(typeof values.helo === 'string' ? { heloName: values.helo, heloSource: 'user' } : {}),
-        ...(typeof values['forward-to'] === 'string' ? { forwardingAddress: values['forward-to'] } : {}),
-        dnsServers,
-      },
-      // Parsed once in this process: compiling the parser would cost more than the parse.
-      { jitless: true },
-    );
-    if (!parsed.success) throw new UsageError(`${describeIssues(parsed.error.issues)}\n${CHECK_USAGE}`);
-    const result = await services.createDispatcher({ warmup }).dispatch('checks:run-checklist', { ...parsed.data, operationId: cliOperationId() });
+    const input = await checklistRequest({
+      domain,
+      ...(values.platform !== undefined ? { platform: values.platform } : {}),
+      ...(values.route !== undefined ? { route: values.route } : {}),
+      relaySelectors: typedSelectors.length > 0 ? typedSelectors : identityTokens,
+      selectors: asStrings(values.selector),
+      ...(typeof values.ip === 'string' ? { sendingIp: values.ip } : {}),
+      ...(typeof values['smtp-host'] === 'string' ? { smtpHost: values['smtp-host'] } : {}),
+      ...(typeof values.helo === 'string' ? { heloName: values.helo, heloSource: 'user' } : {}),
+      ...(typeof values['forward-to'] === 'string' ? { forwardingAddress: values['forward-to'] } : {}),
+      dnsServers,
+      operationId: cliOperationId(),
+    });
+    const result = await (await services.createDispatcher({ warmup })).dispatch('checks:run-checklist', input);
     if (!result.ok) {
       if (result.error.code === 'invalid-input') throw new UsageError(result.error.message);
       return reportError(io, values.json === true, result.error);
@@ -91,6 +88,21 @@ export async function runCheckCommand(args: readonly string[], io: CliIo, openSe
     // Questions the run did not wait for (it ended early) must not keep the process alive.
     warmup?.stop();
   }
+}
+
+/**
+ * The command's input parsed with the contract's rules: by the plain reader when it is sure
+ * (checklist-request.ts: no zod, the common case), else by the schema, which also words
+ * what it refuses.
+ */
+async function checklistRequest(raw: Record<string, unknown>): Promise<ChecklistRequest> {
+  const accepted = acceptChecklistRequest(raw);
+  if (accepted !== null) return accepted;
+  const [{ checksChannels }, { describeIssues }] = await Promise.all([import('../../src-preload/contract/checks'), import('../app/input-issues')]);
+  // Parsed once in this process: compiling the parser would cost more than the parse.
+  const parsed = checksChannels['checks:run-checklist'].input.safeParse(raw, { jitless: true });
+  if (!parsed.success) throw new UsageError(`${describeIssues(parsed.error.issues)}\n${CHECK_USAGE}`);
+  return parsed.data;
 }
 
 /**

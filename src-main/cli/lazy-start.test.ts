@@ -54,8 +54,8 @@ beforeAll(async () => {
 }, 120_000);
 afterAll(() => built?.remove());
 
-async function loaded(args: readonly string[]): Promise<{ packages: string[]; stdout: string; firstLoaded: ReadonlyMap<string, number>; files: string[]; firstPacket: number | null }> {
-  const result = await run(process.execPath, ['--import', hook, built.path('cli'), ...args], { env: { ...process.env, ...built.env, RELAYPROOF_DATA_DIR: join(built.directory, 'data') } }).catch(
+async function loaded(args: readonly string[], env: Readonly<Record<string, string>> = {}): Promise<{ packages: string[]; stdout: string; firstLoaded: ReadonlyMap<string, number>; files: string[]; firstPacket: number | null }> {
+  const result = await run(process.execPath, ['--import', hook, built.path('cli'), ...args], { env: { ...process.env, ...built.env, RELAYPROOF_DATA_DIR: join(built.directory, 'data'), ...env } }).catch(
     (error: { stdout: string; stderr: string }) => error,
   );
   const firstLoaded = new Map<string, number>();
@@ -115,6 +115,21 @@ it('check sends its first DNS question before it loads zod, and with --dns-serve
     expect(firstPacket).not.toBeNull();
     expect(firstPacket ?? Infinity).toBeLessThan(zod ?? 0);
     for (const unused of ['conf', 'ajv', 'nodemailer', 'mailauth']) expect(firstLoaded.has(unused), unused).toBe(false);
+  } finally {
+    await dns.close();
+  }
+});
+
+it('check as installed (production: no output validation) loads no zod at all: its input is read by the plain reader, the platform files are the ones the build validated', async () => {
+  const dns = await startTestDnsServer({ zones: [{ origin: 'example', records: [rr.txt('lazy.example', 'v=spf1 -all')] }] });
+  try {
+    const args = ['check', 'lazy.example', '--platform', 'zendesk', '--ip', '192.0.2.1', '--helo', 'out.lazy.example', '--selector', 'Sel1', '--dns-server', dns.address, '--json'];
+    const { packages, stdout } = await loaded(args, { NODE_ENV: 'production' });
+    expect(JSON.parse(stdout)).toMatchObject({ domain: 'lazy.example', platform: 'zendesk' });
+    expect(packages).toEqual([]);
+    // Input the plain reader leaves to the schema (here a refused selector) loads it, and is refused in its words.
+    const refused = await loaded([...args.slice(0, -3), '--selector', 'bad selector', '--dns-server', dns.address], { NODE_ENV: 'production' });
+    expect(refused.packages).toContain('zod');
   } finally {
     await dns.close();
   }

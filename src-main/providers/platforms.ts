@@ -2,17 +2,21 @@
  * Connector platforms as data (resources/platforms/*.json): what each SaaS needs in DNS
  * (SPF include, DKIM selectors and CNAME targets), where inbound mail is forwarded, its
  * limits, the headers that must survive the relay, and its own error phrases. Facts that
- * change live in the JSON with a `source` and `checked` date, validated here with zod.
+ * change live in the JSON with a `source` and `checked` date, validated here with zod (or,
+ * for the files the build shipped unchanged, by the build: verified-resources.ts).
  */
 import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { GENERIC_PLATFORM_ID, platformIdSchema } from '../../src-preload/contract/platform-vocabulary';
+import { GENERIC_PLATFORM_ID, PLATFORM_ID_PATTERN } from '../../src-preload/contract/platform-ids';
 import type { AppError } from '../../src-preload/contract';
 import { findResourcesDir } from '../app/resources-dir';
-import { readJsonResource, readUtf8 } from '../app/json-resource';
+import { readUtf8, readVerifiedJsonResource } from '../app/json-resource';
 
-export { platformDkimSelectorSchema, platformSchema, type Platform, type PlatformDkimSelector, type PlatformId } from '../../src-preload/contract/providers';
-import { platformSchema, type Platform, type PlatformDkimSelector, type PlatformId } from '../../src-preload/contract/providers';
+// Types only: the schema (zod) loads only for a file the build did not validate.
+export type { Platform, PlatformDkimSelector, PlatformId } from '../../src-preload/contract/providers';
+import type { Platform, PlatformDkimSelector, PlatformId } from '../../src-preload/contract/providers';
+
+const platformSchema = async () => (await import('../../src-preload/contract/providers')).platformSchema;
 
 /** The installed platforms by id, in their display order (`order`, then id). */
 export type PlatformCatalog = ReadonlyMap<PlatformId, Platform>;
@@ -49,11 +53,11 @@ export async function loadPlatforms(resourcesDir: string, options: LoadPlatforms
       .map(async (name) => {
         const file = join(dir, name);
         const id = name.slice(0, -'.json'.length);
-        if (!platformIdSchema.safeParse(id).success) {
+        if (!PLATFORM_ID_PATTERN.test(id)) {
           problems.push(`${file}: the file name must be the platform id (lower-case letters, digits and hyphens)`);
           return;
         }
-        const parsed = await readJsonResource(file, platformSchema, read);
+        const parsed = await readVerifiedJsonResource(file, 'platforms', platformSchema, read);
         if (!parsed.ok) problems.push(...parsed.problems);
         else if (parsed.value.id !== id) problems.push(`${file}: id is "${parsed.value.id}", expected "${id}" (the file name)`);
         else platforms.push(parsed.value);

@@ -12,7 +12,6 @@
 import { randomUUID } from 'node:crypto';
 import { setMaxListeners } from 'node:events';
 import type { ChannelName, ChannelSpec, ChannelResult, OperationEvent, ParsedInput, Result } from '../../src-preload/contract';
-import { resultSchema } from '../../src-preload/contract/result';
 import { fail } from '../../src-preload/contract/result-values';
 import { describeIssues } from '../app/input-issues';
 import type { Logger } from '../log/logger';
@@ -41,13 +40,31 @@ export interface DispatcherOptions {
    * plus a long operation of their own (no channel in the contract emits events yet),
    * together with its handler in `handlers`.
    */
-  readonly contract?: Readonly<Record<string, ChannelSpec>>;
+  readonly contract?: Readonly<Record<string, DispatchSpec>>;
   /**
    * A one-shot process (a CLI command) parses each input once: zod then checks it without
    * first compiling a parser for each object schema (new Function), which costs such a
    * process more than the parse. Long-lived processes keep the compiled parsers.
    */
   readonly parseOnce?: boolean;
+}
+
+/**
+ * A channel as the dispatcher serves it: the contract's spec, or one whose input a caller
+ * has already parsed with the contract's rules (`relayproof check`, checklist-request.ts)
+ * and whose output schema is only given where outputs are validated.
+ */
+export interface DispatchSpec extends Omit<ChannelSpec, 'input' | 'output'> {
+  readonly input: InputReader;
+  readonly output?: ChannelSpec['output'];
+}
+
+/** What the dispatcher needs of an input schema: zod's safeParse, or a reader shaped like it. */
+export interface InputReader {
+  safeParse(
+    raw: unknown,
+    params?: { readonly jitless?: boolean },
+  ): { readonly success: true; readonly data: unknown } | { readonly success: false; readonly error: { readonly issues: ReadonlyArray<{ readonly path: ReadonlyArray<PropertyKey>; readonly message: string }> } };
 }
 
 export interface Dispatcher {
@@ -62,10 +79,10 @@ type AnyHandler = (input: unknown, ctx: HandlerContext) => Promise<Result<unknow
 
 /** `handlers` for (at least) every channel of `contract`; a channel without one answers "Unknown channel". */
 export function createChannelDispatcher(
-  options: Omit<DispatcherOptions, 'handlers' | 'contract'> & { readonly handlers: Partial<Handlers>; readonly contract: Readonly<Record<string, ChannelSpec>> },
+  options: Omit<DispatcherOptions, 'handlers' | 'contract'> & { readonly handlers: Partial<Handlers>; readonly contract: Readonly<Record<string, DispatchSpec>> },
 ): Dispatcher {
   const running = new Map<string, AbortController>();
-  const specs: Readonly<Record<string, ChannelSpec>> = options.contract;
+  const specs: Readonly<Record<string, DispatchSpec>> = options.contract;
   const handlers = options.handlers as unknown as Readonly<Record<string, AnyHandler | undefined>>;
 
   async function dispatch(channel: string, rawInput: unknown, callerSignal?: AbortSignal): Promise<Result<unknown>> {
@@ -116,8 +133,10 @@ export function createChannelDispatcher(
     };
     try {
       const result = await raceAbort(handler(input, ctx), controller.signal);
-      if (options.validateOutput) {
-        // The whole Result, so a failure with an unknown error code is caught as well.
+      if (options.validateOutput && spec.output !== undefined) {
+        // The whole Result, so a failure with an unknown error code is caught as well. Loaded
+        // here: a production CLI command validates no output and need not load zod for it.
+        const { resultSchema } = await import('../../src-preload/contract/result');
         const checked = resultSchema(spec.output).safeParse(result);
         if (!checked.success) {
           options.logger.error('output failed contract validation', { channel, issues: checked.error.issues.length });
@@ -195,7 +214,7 @@ function raceAbort<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
   });
 }
 
-function secretValues(spec: ChannelSpec, input: unknown): string[] {
+function secretValues(spec: DispatchSpec, input: unknown): string[] {
   const fields: readonly string[] = spec.secretFields ?? [];
   if (typeof input !== 'object' || input === null) return [];
   return fields

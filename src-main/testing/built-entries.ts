@@ -9,6 +9,7 @@ import { mkdtempSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { build } from 'vite';
+import { verifiedResources } from '../dev/verified-resources-plugin';
 
 const ROOT = resolve(import.meta.dirname, '..', '..');
 
@@ -29,6 +30,8 @@ export async function buildEntries(entries: Readonly<Record<string, string>>): P
     configFile: false,
     logLevel: 'warn',
     root: ROOT,
+    // As electron-vite's main build: the shipped platform files' digests go into the build.
+    plugins: [verifiedResources(join(ROOT, 'resources'))],
     build: {
       ssr: true,
       outDir: directory,

@@ -9,6 +9,7 @@ import { idSchema } from './fields';
 import { checklistEventSchema, checklistInputSchema, checklistReportSchema } from './checks-schemas';
 import { propagationReportSchema, propagationRequestSchema } from './dns-schemas';
 import { addressBlocklistsInputSchema, addressBlocklistsSchema } from './blocklist-schemas';
+import { CHECKLIST_TIMEOUT_MS } from './checklist-request';
 
 export const checksChannels = {
   /** The DKIM/SPF/DMARC checklist of a domain; items stream as they finish. */
@@ -16,7 +17,7 @@ export const checksChannels = {
     input: checklistInputSchema.extend({ operationId: operationIdSchema }),
     output: checklistReportSchema,
     event: checklistEventSchema,
-    timeoutMs: 60_000,
+    timeoutMs: CHECKLIST_TIMEOUT_MS,
   },
   /**
    * The checklist of a saved address, with the input Relayproof builds from it (its platform
@@ -28,7 +29,7 @@ export const checksChannels = {
     input: z.strictObject({ addressId: idSchema, operationId: operationIdSchema, from: z.enum(['wizard', 'checklist']).default('checklist') }),
     output: checklistReportSchema,
     event: checklistEventSchema,
-    timeoutMs: 60_000,
+    timeoutMs: CHECKLIST_TIMEOUT_MS,
   },
   /** One record as the authoritative servers and each configured resolver serve it. */
   'checks:check-propagation': { input: propagationRequestSchema, output: propagationReportSchema, timeoutMs: 30_000 },

@@ -46,6 +46,20 @@ export function checkIpAddress(input: string): PlainCheck {
   return IPV4.test(input) || parsesAsIPv6(input) ? { ok: true, value: input } : { ok: false, messages: [IP_ADDRESS_MESSAGE] };
 }
 
+/**
+ * A DNS server as the settings and `--dns-server` take it (fields.ts's dnsServerSpecSchema):
+ * an IPv4 address or a bracketed IP with an optional :port, or a bare IPv6 address.
+ */
+export function isDnsServerSpec(input: string): boolean {
+  if (!checkSafeText('DNS server', 80, input).ok) return false;
+  const match = /^\[([^\]]+)\](?::(\d{1,5}))?$/u.exec(input) ?? /^([^:]+):(\d{1,5})$/u.exec(input);
+  const host = match?.[1] ?? input;
+  const port = match?.[2] === undefined ? 53 : Number(match[2]);
+  const v4 = IPV4.test(host);
+  const v6 = !v4 && parsesAsIPv6(host);
+  return port >= 1 && port <= 65535 && (input.startsWith('[') ? v4 || v6 : v4 || (match === null && v6));
+}
+
 export const tooLongMessage = (label: string, max: number): string => `${label} is longer than ${max} characters.`;
 
 /** Bounded identifier text with no hidden character (fields.ts's safeText), kept as typed. */

@@ -6,18 +6,15 @@
  * change in six tables.
  */
 import { z } from 'zod';
+import { GENERIC_PLATFORM_ID, PLATFORM_ID_MESSAGE, PLATFORM_ID_PATTERN } from './platform-ids';
+
+export { GENERIC_PLATFORM_ID };
 
 /** `resources/platforms/<id>.json`: lower-case letters, digits and hyphens. */
 export const platformIdSchema = z
   .string()
-  .regex(/^[a-z0-9][a-z0-9-]{0,63}$/u, { message: 'A platform id is lower-case letters, digits and hyphens, the name of a file in resources/platforms.' });
+  .regex(PLATFORM_ID_PATTERN, { message: PLATFORM_ID_MESSAGE });
 export type PlatformId = z.infer<typeof platformIdSchema>;
-
-/**
- * The one platform the code names: what a check or a form uses when no platform is
- * chosen (resources/platforms/generic.json, which the loader requires).
- */
-export const GENERIC_PLATFORM_ID = 'generic';
 
 /** What a platform is called, from its JSON file. */
 export interface PlatformWords {

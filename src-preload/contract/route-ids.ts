@@ -5,7 +5,8 @@
  * presets all name routes without importing each other.
  */
 import { z } from 'zod';
+import { ROUTE_IDS } from './platform-ids';
 
-export const routeIds = ['connector', 'direct', 'ses'] as const;
+export const routeIds = ROUTE_IDS;
 export const routeIdSchema = z.enum(routeIds, { message: "A sending route is connector (through your mail server), direct (the platform's own servers) or ses (Amazon SES)." });
 export type RouteId = z.infer<typeof routeIdSchema>;
