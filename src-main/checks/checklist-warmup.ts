@@ -11,8 +11,7 @@
  * DKIM's selectors and the platform's SPF includes come from the platform's data and wait
  * for it. Nothing here or in its imports loads zod.
  */
-import { discoverDmarc } from './dmarc';
-import { platformFreeChecks, type PlatformFreeInput } from './platform-free-checks';
+import type { PlatformFreeInput } from './platform-free-checks';
 import { buildSpfTree } from './spf-tree';
 import type { ChecklistInput } from '../../src-preload/contract/checks-schemas';
 import { resolverFromSpecs } from '../dns/resolver';
@@ -41,8 +40,15 @@ export function warmChecklist(input: WarmupInput, dnsServers: readonly string[])
   // The tree the SPF check builds first; with the same client, macros expand alike.
   const client = input.sendingIp === undefined ? undefined : { ip: input.sendingIp, sender: input.sender, helo: input.heloName ?? null };
   if (wanted('spf')) quietly(buildSpfTree(input.domain, { resolver, client }));
-  if (wanted('dmarc') || wanted('bimi')) quietly(discoverDmarc(input.domain, resolver));
-  for (const check of platformFreeChecks(input, { resolver })) quietly(check.run());
+  // The SPF tree is the longest chain of questions (each include waits for the one before):
+  // its first question leaves before the code of the one-round checks is even loaded.
+  quietly(
+    Promise.all([import('./dmarc'), import('./platform-free-checks')]).then(([{ discoverDmarc }, { platformFreeChecks }]) => {
+      if (controller.signal.aborted) return;
+      if (wanted('dmarc') || wanted('bimi')) quietly(discoverDmarc(input.domain, resolver));
+      for (const check of platformFreeChecks(input, { resolver })) quietly(check.run());
+    }),
+  );
   return { dnsServers: [...dnsServers], resolver, stop: () => controller.abort(new Error('the checklist no longer needs these answers')) };
 }
 
