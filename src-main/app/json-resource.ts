@@ -5,6 +5,7 @@
  */
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
+import { basename } from 'node:path';
 import type { z } from 'zod';
 import type { AppError } from '../../src-preload/contract';
 import { VERIFIED_RESOURCES, type VerifiedKind } from './verified-resources';
@@ -27,7 +28,7 @@ export async function readJsonResource<S extends z.ZodType>(path: string, schema
 
 /**
  * readJsonResource for a kind the build validated (verified-resources.ts): a file whose
- * SHA-256 the build listed is the very text the schema accepted and returned unchanged, so
+ * name and SHA-256 the build listed is the very file the schema accepted and returned unchanged, so
  * it is used as parsed, and `schema` (with zod) is not even loaded. Any other text is
  * validated, and refused, exactly as readJsonResource would.
  */
@@ -44,8 +45,13 @@ export async function readVerifiedJsonResource<T>(
   } catch (error) {
     return problem(path, error);
   }
-  if (digests.includes(createHash('sha256').update(text, 'utf8').digest('hex'))) return { ok: true, value: JSON.parse(text) as T };
+  if (digests.includes(verifiedDigest(basename(path), text))) return { ok: true, value: JSON.parse(text) as T };
   return validateText(path, text, await schema());
+}
+
+/** How verified-resources.ts names a file: its name (a kind's schema may depend on it) and the SHA-256 of its text. */
+export function verifiedDigest(name: string, text: string): string {
+  return `${name}:${createHash('sha256').update(text, 'utf8').digest('hex')}`;
 }
 
 function validateText<S extends z.ZodType>(path: string, text: string, schema: S): JsonResource<z.output<S>> {

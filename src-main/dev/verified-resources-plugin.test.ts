@@ -8,9 +8,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { platformSchema } from '../../src-preload/contract/providers';
-import { readVerifiedJsonResource } from '../app/json-resource';
+import { readVerifiedJsonResource, verifiedDigest } from '../app/json-resource';
 import { repositoryResourcesDir } from '../providers/platforms';
-import { sha256, verifiedDigests } from './verified-resources-plugin';
+import { verifiedDigests } from './verified-resources-plugin';
 
 const shipped = join(repositoryResourcesDir(), 'platforms');
 const temps: string[] = [];
@@ -30,9 +30,10 @@ function resources(files: Readonly<Record<string, string>>): string {
 const zendesk = readFileSync(join(shipped, 'zendesk.json'), 'utf8');
 
 describe('the build step', () => {
-  it('lists the digest of every shipped platform file', () => {
+  it('lists the name and digest of every shipped platform file', () => {
     const names = readdirSync(shipped).filter((n) => n.endsWith('.json'));
-    expect(verifiedDigests(repositoryResourcesDir()).platforms.sort()).toEqual(names.map((n) => sha256(readFileSync(join(shipped, n), 'utf8'))).sort());
+    expect(names.length).toBeGreaterThan(3);
+    expect([...verifiedDigests(repositoryResourcesDir()).platforms].sort()).toEqual(names.map((n) => verifiedDigest(n, readFileSync(join(shipped, n), 'utf8'))).sort());
   });
 
   it('fails the build on a file that does not validate, naming the file and the field', () => {
@@ -54,8 +55,20 @@ describe('reading a file at run time', () => {
 
   it('uses a listed text as it is, without loading the schema', async () => {
     const file = join(shipped, 'zendesk.json');
-    const read = await readVerifiedJsonResource(file, 'platforms', noSchema, undefined, [sha256(zendesk)]);
+    const read = await readVerifiedJsonResource(file, 'platforms', noSchema, undefined, [verifiedDigest('zendesk.json', zendesk)]);
     expect(read).toEqual({ ok: true, value: platformSchema.parse(JSON.parse(zendesk)) });
+  });
+
+  it('validates a listed text under another name (a kind may choose its schema by the name)', async () => {
+    const dir = resources({ 'zendesk-copy.json': zendesk });
+    let loaded = false;
+    const schema = () => {
+      loaded = true;
+      return Promise.resolve(platformSchema);
+    };
+    const read = await readVerifiedJsonResource(join(dir, 'platforms', 'zendesk-copy.json'), 'platforms', schema, undefined, [verifiedDigest('zendesk.json', zendesk)]);
+    expect(loaded).toBe(true);
+    expect(read.ok).toBe(true);
   });
 
   it('validates a text that differs by one byte, and reports its problems as before', async () => {
@@ -67,7 +80,7 @@ describe('reading a file at run time', () => {
       loaded = true;
       return Promise.resolve(platformSchema);
     };
-    const read = await readVerifiedJsonResource(file, 'platforms', schema, undefined, [sha256(zendesk)]);
+    const read = await readVerifiedJsonResource(file, 'platforms', schema, undefined, [verifiedDigest('zendesk.json', zendesk)]);
     expect(loaded).toBe(true);
     expect(read.ok).toBe(false);
     expect(read.ok ? [] : read.problems.join('\n')).toMatch(/zendesk\.json: order/u);
@@ -75,6 +88,6 @@ describe('reading a file at run time', () => {
 
   it('source (development, unit tests) lists nothing: every file is validated', async () => {
     const { VERIFIED_RESOURCES } = await import('../app/verified-resources');
-    expect(VERIFIED_RESOURCES.platforms).toEqual([]);
+    expect(VERIFIED_RESOURCES).toEqual({ platforms: [] });
   });
 });

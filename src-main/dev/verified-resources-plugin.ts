@@ -1,46 +1,47 @@
 /**
  * Build step for main: validates the data files of resources/ that a command reads on its
  * quickest paths (resources/platforms, read by every `relayproof check`) with their
- * contract schema, once, and writes the SHA-256 of each into the build in place of
+ * contract schema, once, and writes the name and SHA-256 of each into the build in place of
  * src-main/app/verified-resources.ts. At run time a file with a listed digest is used
  * without loading zod and building its schemas (about 40 ms of a `check`'s start-up); a
  * file that fails here fails the build, as shipping it would break the app.
  */
-import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import { isDeepStrictEqual } from 'node:util';
 import { join, sep } from 'node:path';
 import type { Plugin } from 'vite';
 import type { z } from 'zod';
 import { platformSchema } from '../../src-preload/contract/providers';
+import { verifiedDigest } from '../app/json-resource';
 import type { VerifiedKind } from '../app/verified-resources';
 
 // By its end: electron-vite runs this from a bundled copy of its config, elsewhere.
 const MODULE = ['src-main', 'app', 'verified-resources.ts'].join(sep);
 
-const KINDS: Readonly<Record<VerifiedKind, z.ZodType>> = { platforms: platformSchema };
-
-export const sha256 = (text: string): string => createHash('sha256').update(text, 'utf8').digest('hex');
+/** Each kind's folder in resources/ and the schema of a file in it, by its name. */
+const KINDS: Readonly<Record<VerifiedKind, (name: string) => z.ZodType>> = {
+  platforms: () => platformSchema,
+};
 
 /**
- * The digests of the `.json` files in `resourcesDir/<kind>/`. A file that does not parse
+ * The digests (verifiedDigest: name and SHA-256) of the `.json` files in `resourcesDir/<kind>/`. A file that does not parse
  * or validate throws with its problems; one the schema would change (a default filled in,
  * a value transformed) is validated at run time instead, as the digest would vouch for
  * data the app never uses as it is.
  */
 export function verifiedDigests(resourcesDir: string): Record<VerifiedKind, string[]> {
   const result = {} as Record<VerifiedKind, string[]>;
-  for (const [kind, schema] of Object.entries(KINDS) as [VerifiedKind, z.ZodType][]) {
+  for (const [kind, schemaOf] of Object.entries(KINDS) as [VerifiedKind, (name: string) => z.ZodType][]) {
     const dir = join(resourcesDir, kind);
     const digests: string[] = [];
     for (const name of readdirSync(dir).filter((n) => n.endsWith('.json')).sort()) {
       const text = readFileSync(join(dir, name), 'utf8');
       const json: unknown = JSON.parse(text);
-      const parsed = schema.safeParse(json);
+      const parsed = schemaOf(name).safeParse(json);
       if (!parsed.success) {
         throw new Error(`${join(dir, name)} does not validate: ${parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ')}`);
       }
-      if (isDeepStrictEqual(parsed.data, json)) digests.push(sha256(text));
+      if (isDeepStrictEqual(parsed.data, json)) digests.push(verifiedDigest(name, text));
     }
     result[kind] = digests;
   }
