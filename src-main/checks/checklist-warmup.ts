@@ -16,6 +16,7 @@ import { buildSpfTree } from './spf-tree';
 import type { ChecklistInput } from '../../src-preload/contract/checks-schemas';
 import { resolverFromSpecs } from '../dns/resolver';
 import { withRunMemo, type RunResolver } from '../dns/run-memo';
+import type { EarlyQuestion } from '../dns/early-question';
 
 /** The checklist input's fields the warm-up reads, already checked (plain-fields.ts) and normalised as the schema does. */
 export type WarmupInput = PlatformFreeInput & Pick<ChecklistInput, 'sender'>;
@@ -28,9 +29,13 @@ export interface ChecklistWarmup {
   stop(): void;
 }
 
-/** Starts the questions and returns at once; null when the servers cannot be used (the checklist says why). */
-export function warmChecklist(input: WarmupInput, dnsServers: readonly string[]): ChecklistWarmup | null {
-  const made = resolverFromSpecs(dnsServers);
+/**
+ * Starts the questions and returns at once; null when the servers cannot be used (the
+ * checklist says why). `early`: the SPF tree's first question, sent before this module
+ * loaded (cli/check-early-question.ts); the tree waits for its answer instead of asking again.
+ */
+export function warmChecklist(input: WarmupInput, dnsServers: readonly string[], early?: EarlyQuestion | null): ChecklistWarmup | null {
+  const made = resolverFromSpecs(dnsServers, early ? { early } : {});
   if ('errors' in made) return null;
   const controller = new AbortController();
   const resolver = withRunMemo(made.resolver, controller.signal);

@@ -10,34 +10,22 @@
 import type { ChecklistReport, CheckInputField } from '../../src-preload/contract/checks-schemas';
 import { verdictOf } from '../../src-preload/contract/checklist-verdict';
 import { visibleText } from '../../src-preload/contract/visible-text';
-import { checkDomainName, checkIpAddress, checkSafeText } from '../../src-preload/contract/plain-fields';
 import { acceptChecklistRequest, type ChecklistRequest } from '../../src-preload/contract/checklist-request';
 import { SES_PLATFORM_ID } from '../../src-preload/contract/platform-ids';
-import { warmChecklist, type ChecklistWarmup, type WarmupInput } from '../checks/checklist-warmup';
+import { warmChecklist, type ChecklistWarmup } from '../checks/checklist-warmup';
+import type { EarlyQuestion } from '../dns/early-question';
 import type { CheckServices } from './check-services';
 import { cliOperationId, EXIT, parseOptions, printJson, printText, reportError, UsageError, type CliIo, type ExitCode } from './io';
 import { parseConfig } from './command-table';
 import { asStrings, MARK, oneDomain } from './check-args';
+import { warmupInput, type CheckValues } from './check-warmup-input';
 
 export const CHECK_USAGE =
   'Usage: relayproof check DOMAIN [--platform P] [--route connector|direct|ses] [--relay-selector S]... [--selector S]... [--ip IP] [--smtp-host H] [--helo NAME] [--forward-to ADDR] [--from ADDR [--environment ENV]] [--dns-server HOST:PORT]... [--json]';
 
-interface CheckValues {
-  json?: boolean;
-  'dns-server'?: string[];
-  platform?: string;
-  route?: string;
-  'relay-selector'?: string[];
-  selector?: string[];
-  ip?: string;
-  'smtp-host'?: string;
-  helo?: string;
-  'forward-to'?: string;
-  from?: string;
-  environment?: string;
-}
 
-export async function runCheckCommand(args: readonly string[], io: CliIo, openServices: () => Promise<CheckServices>): Promise<ExitCode> {
+/** `earlyQuestion`: the domain's TXT, asked while this module loaded (check-early-question.ts). */
+export async function runCheckCommand(args: readonly string[], io: CliIo, openServices: () => Promise<CheckServices>, earlyQuestion: EarlyQuestion | null = null): Promise<ExitCode> {
   const options = parseOptions(args, parseConfig('check'), true);
   // parseArgs' inferred type loses the option names once wrapped; this is its shape.
   const values = options.values as CheckValues;
@@ -48,7 +36,7 @@ export async function runCheckCommand(args: readonly string[], io: CliIo, openSe
   const typedSelectors = asStrings(values['relay-selector']);
   const early = warmupInput(domain, values);
   // Given servers: the questions leave now, before the schemas and the platform data load.
-  let warmup: ChecklistWarmup | null = given.length > 0 && early !== null ? warmChecklist(early, given) : null;
+  let warmup: ChecklistWarmup | null = given.length > 0 && early !== null ? warmChecklist(early, given, earlyQuestion) : null;
   // What only some options print loads while the checklist runs, not after it.
   const extras = loadExtras(values);
   // Awaited below; a command refused before that must not leave a rejection unhandled.
@@ -103,32 +91,6 @@ async function checklistRequest(raw: Record<string, unknown>): Promise<Checklist
   const parsed = checksChannels['checks:run-checklist'].input.safeParse(raw, { jitless: true });
   if (!parsed.success) throw new UsageError(`${describeIssues(parsed.error.issues)}\n${CHECK_USAGE}`);
   return parsed.data;
-}
-
-/**
- * The arguments that name DNS questions, checked with the plain field rules exactly as the
- * checklist's schema checks and normalises them; null when one is refused (the schema then
- * says why, and no question leaves for it). `--platform`, `--route` and `--environment` are
- * refused before, by the option table; the arguments only the schema checks (the selectors,
- * `--forward-to`) are refused after the first questions about a valid domain have left for
- * the servers the admin named.
- */
-function warmupInput(domain: string, values: CheckValues): WarmupInput | null {
-  const checked = {
-    domain: checkDomainName(domain),
-    sendingIp: values.ip === undefined ? undefined : checkIpAddress(values.ip),
-    smtpHost: values['smtp-host'] === undefined ? undefined : checkSafeText('The SMTP host', 253, values['smtp-host']),
-    heloName: values.helo === undefined ? undefined : checkSafeText('The HELO name', 253, values.helo),
-  };
-  if (Object.values(checked).some((c) => c !== undefined && !c.ok)) return null;
-  const value = (c: (typeof checked)[keyof typeof checked]) => (c?.ok === true ? c.value : undefined);
-  const input: WarmupInput = {
-    domain: value(checked.domain) ?? domain,
-    ...(checked.sendingIp !== undefined ? { sendingIp: value(checked.sendingIp) } : {}),
-    ...(checked.smtpHost !== undefined ? { smtpHost: value(checked.smtpHost) } : {}),
-    ...(checked.heloName !== undefined ? { heloName: value(checked.heloName), heloSource: 'user' as const } : {}),
-  };
-  return input;
 }
 
 /** The sending limits (--smtp-host) and the SES coverage (--from) print only for the options that ask for them. */

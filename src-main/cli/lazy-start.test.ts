@@ -22,7 +22,7 @@ let hook: string;
 
 /**
  * Prints `loaded <package> <time>` on stderr for every package under node_modules the
- * process resolves, `loaded-file <url>` for every other file (the build's own chunks), and
+ * process resolves, `loaded-file <url> <time>` for every other file (the build's own chunks), and
  * `net <time>` whenever the process sends a UDP datagram or opens a TCP connection. The
  * times are the process's own high-resolution clock (time origin + now, the same in the
  * loader's thread), so "the first packet left before zod loaded" is judged inside the
@@ -42,7 +42,7 @@ export async function resolve(specifier, context, next) {
   const resolved = await next(specifier, context);
   const m = /node_modules\\\\/((?:@[^/]+\\\\/)?[^/]+)/.exec(resolved.url);
   if (m) process.stderr.write('loaded ' + m[1] + ' ' + (performance.timeOrigin + performance.now()) + '\\\\n');
-  else if (resolved.url.startsWith('file:')) process.stderr.write('loaded-file ' + resolved.url + '\\\\n');
+  else if (resolved.url.startsWith('file:')) process.stderr.write('loaded-file ' + resolved.url + ' ' + (performance.timeOrigin + performance.now()) + '\\\\n');
   return resolved;
 }\`));
 `;
@@ -54,20 +54,28 @@ beforeAll(async () => {
 }, 120_000);
 afterAll(() => built?.remove());
 
-async function loaded(args: readonly string[], env: Readonly<Record<string, string>> = {}): Promise<{ packages: string[]; stdout: string; firstLoaded: ReadonlyMap<string, number>; files: string[]; firstPacket: number | null }> {
+async function loaded(
+  args: readonly string[],
+  env: Readonly<Record<string, string>> = {},
+): Promise<{ packages: string[]; stdout: string; firstLoaded: ReadonlyMap<string, number>; files: string[]; fileLoaded: ReadonlyMap<string, number>; firstPacket: number | null }> {
   const result = await run(process.execPath, ['--import', hook, built.path('cli'), ...args], { env: { ...process.env, ...built.env, RELAYPROOF_DATA_DIR: join(built.directory, 'data'), ...env } }).catch(
     (error: { stdout: string; stderr: string }) => error,
   );
   const firstLoaded = new Map<string, number>();
   const files = new Set<string>();
+  const fileLoaded = new Map<string, number>();
   let firstPacket: number | null = null;
   for (const line of result.stderr.split('\n')) {
     const [word, name, at] = line.split(' ');
     if (word === 'net' && name !== undefined) firstPacket = Math.min(firstPacket ?? Infinity, Number(name));
     if (word === 'loaded' && name !== undefined && !firstLoaded.has(name)) firstLoaded.set(name, Number(at));
-    if (word === 'loaded-file' && name !== undefined) files.add(fileURLToPath(name));
+    if (word === 'loaded-file' && name !== undefined) {
+      const file = fileURLToPath(name);
+      files.add(file);
+      if (!fileLoaded.has(file)) fileLoaded.set(file, Number(at));
+    }
   }
-  return { packages: [...firstLoaded.keys()].sort(), stdout: result.stdout, firstLoaded, files: [...files], firstPacket };
+  return { packages: [...firstLoaded.keys()].sort(), stdout: result.stdout, firstLoaded, files: [...files], fileLoaded, firstPacket };
 }
 
 /** Which of these functions the loaded files define (the build is not minified, so the names survive). */
@@ -115,6 +123,25 @@ it('check sends its first DNS question before it loads zod, and with --dns-serve
     expect(firstPacket).not.toBeNull();
     expect(firstPacket ?? Infinity).toBeLessThan(zod ?? 0);
     for (const unused of ['conf', 'ajv', 'nodemailer', 'mailauth']) expect(firstLoaded.has(unused), unused).toBe(false);
+  } finally {
+    await dns.close();
+  }
+});
+
+it("check asks the domain's TXT record (the head of its SPF chain) before its command module loads, and only once", async () => {
+  const dns = await startTestDnsServer({ zones: [{ origin: 'example', records: [rr.txt('early.example', 'v=spf1 include:_spf.early.example -all'), rr.txt('_spf.early.example', 'v=spf1 -all')] }] });
+  try {
+    const { stdout, fileLoaded, firstPacket } = await loaded(['check', 'Early.Example.', '--dns-server', dns.address, '--json'], { NODE_ENV: 'production' });
+    expect(JSON.parse(stdout)).toMatchObject({ domain: 'early.example' });
+    const commandModule = [...fileLoaded].find(([file]) => /[\\/]dns-commands[^\\/]*$/u.test(file))?.[1];
+    expect(commandModule).toBeDefined();
+    expect(firstPacket).not.toBeNull();
+    expect(firstPacket ?? Infinity).toBeLessThan(commandModule ?? 0);
+    expect(dns.queries.filter((q) => q.name.toLowerCase() === 'early.example' && q.type === 'TXT')).toHaveLength(1);
+    // A refused argument: nothing is asked at all.
+    dns.resetQueries();
+    await loaded(['check', 'early.example', '--ip', '192.0.2.999', '--dns-server', dns.address]);
+    expect(dns.queries).toEqual([]);
   } finally {
     await dns.close();
   }

@@ -36,6 +36,8 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<ExitCo
     const answered = answerWithoutLoading(argv, io);
     if (answered !== undefined) return answered;
   }
+  // check: the head of the SPF chain is asked before anything else loads (check-early-question.ts).
+  const earlyQuestion = command === 'check' && secretArg === undefined ? (await import('./check-early-question')).askEarlyCheckQuestion(rest) : null;
   // The commands whose time is benchmarked against other tools start loading their module
   // with io's, which it imports as well: one round of module loading instead of two in turn.
   // The switch below imports the same module and gets this load.
@@ -63,7 +65,12 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<ExitCo
         return await (await import('./serve')).runServeCommand(rest, io, async (logger) => (await import('./open-services')).openServices(io, 'browser', logger));
       case 'check':
         // The checklist channel alone (settings, platform data), not the composition root.
-        return await (await import('./dns-commands')).runCheckCommand(rest, io, async () => (await import('./check-services')).openCheckServices(io));
+        try {
+          return await (await import('./dns-commands')).runCheckCommand(rest, io, async () => (await import('./check-services')).openCheckServices(io), earlyQuestion);
+        } finally {
+          // Not taken (refused input, other servers): closed without waiting for its answer.
+          earlyQuestion?.discard();
+        }
       case 'spf':
         // With --dns-server the command needs no services (they give only the saved DNS
         // servers), so it does not load the composition root at all.

@@ -8,6 +8,7 @@
 import { parseServerSpecs, systemServers } from './servers';
 import { exchange, type DnsServerAddress } from './transport';
 import { encodeQuery, normalizeName, RCODE, typeCode, type DecodedResponse } from './wire';
+import type { EarlyQuestion } from './early-question';
 import type { DnsAttempt, DnsLookup, DnsOutcome, DnsRecord, DnsRecordType, NegativeAnswer, ResolverDescription, ResolverKind } from '../../src-preload/contract/dns-schemas';
 
 export interface LookupOptions {
@@ -30,6 +31,8 @@ export interface ResolverOptions {
   /** RD bit; off when asking authoritative servers. Defaults to on except for `authoritative`. */
   readonly recursion?: boolean;
   readonly clock?: () => Date;
+  /** A question sent before this resolver existed (early-question.ts): its first ask of that name, type and server waits for that answer instead of sending again. */
+  readonly early?: EarlyQuestion | undefined;
 }
 
 export const DEFAULT_TIMEOUT_MS = 2500;
@@ -63,9 +66,11 @@ export function createResolver(options: ResolverOptions): DnsResolver {
         if (given.has(server.label)) continue;
         let edns = true;
         for (;;) {
-          const query = encodeQuery(name, type, { recursion, edns });
-          const started = performance.now();
-          const result = await exchange(server, query, { timeoutMs, ...(signal ? { signal } : {}) });
+          // The early question was asked with recursion and EDNS, as a recursive resolver asks.
+          const early = recursion && edns ? (options.early?.take(server.label, name, type) ?? undefined) : undefined;
+          const query = early?.query ?? encodeQuery(name, type, { recursion, edns });
+          const started = early?.sentAt ?? performance.now();
+          const result = await exchange(server, query, { timeoutMs, ...(signal ? { signal } : {}), ...(early ? { early } : {}) });
           const durationMs = performance.now() - started;
           const base = { server: server.label, name, transport: result.transport, truncatedUdp: result.truncatedUdp, durationMs };
           if (result.kind === 'timeout') {

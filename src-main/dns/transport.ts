@@ -13,6 +13,7 @@
 import { createSocket, type RemoteInfo } from 'node:dgram';
 import { connect } from 'node:net';
 import { decodeResponse, type DecodedResponse, type EncodedQuery } from './wire';
+import type { TakenQuestion } from './early-question';
 import type { DnsTransport } from '../../src-preload/contract/dns-schemas';
 
 export interface DnsServerAddress {
@@ -27,6 +28,11 @@ export interface ExchangeOptions {
   readonly signal?: AbortSignal;
   /** Ask over TCP from the start (used after a truncated UDP answer). */
   readonly transport?: DnsTransport;
+  /**
+   * The query already sent on this socket while the command was loading (early-question.ts):
+   * its answer is waited for and checked here exactly as if this exchange had sent it.
+   */
+  readonly early?: TakenQuestion;
 }
 
 export type ExchangeResult =
@@ -63,7 +69,8 @@ function exchangeUdp(server: DnsServerAddress, query: EncodedQuery, options: Exc
     }
     // The host is an IP address already (parseServerSpec); only IPv6 has a colon. Node's
     // isIPv6 compiles its large pattern on first use, about 6 ms of every CLI run.
-    const socket = createSocket(server.host.includes(':') ? 'udp6' : 'udp4');
+    const early = options.early;
+    const socket = early?.socket ?? createSocket(server.host.includes(':') ? 'udp6' : 'udp4');
     let settled = false;
     const finish = (settle: () => void) => {
       if (settled) return;
@@ -82,7 +89,7 @@ function exchangeUdp(server: DnsServerAddress, query: EncodedQuery, options: Exc
       options.timeoutMs,
     );
     options.signal?.addEventListener('abort', onAbort, { once: true });
-    socket.on('message', (message: Buffer, remote: RemoteInfo) => {
+    const onMessage = (message: Buffer, remote: RemoteInfo) => {
       // RFC 5452 §9.1: accept only the server we asked, with our id; anything else is
       // a stray or a forgery and we keep waiting.
       if (remote.port !== server.port || !sameHost(remote.address, server.host)) return;
@@ -97,11 +104,21 @@ function exchangeUdp(server: DnsServerAddress, query: EncodedQuery, options: Exc
         return;
       }
       unreadable = decoded.kind === 'malformed' && decoded.id === null ? decoded.problem : 'it answered with another query id, so not our question';
-    });
-    socket.on('error', (error) => finish(() => resolve({ kind: 'network-error', transport: 'udp', truncatedUdp: false, message: error.message })));
-    socket.send(query.bytes, server.port, server.host, (error) => {
-      if (error) finish(() => resolve({ kind: 'network-error', transport: 'udp', truncatedUdp: false, message: error.message }));
-    });
+    };
+    const onError = (error: Error) => finish(() => resolve({ kind: 'network-error', transport: 'udp', truncatedUdp: false, message: error.message }));
+    socket.on('message', onMessage);
+    socket.on('error', onError);
+    if (early === undefined) {
+      socket.send(query.bytes, server.port, server.host, (error) => {
+        if (error) onError(error);
+      });
+    } else {
+      // Sent already: what came meanwhile is handled first, in the order it came.
+      for (const arrival of early.arrived) {
+        if (arrival.kind === 'message') onMessage(arrival.message, arrival.remote);
+        else onError(arrival.error);
+      }
+    }
   });
 }
 
