@@ -61,9 +61,11 @@ export function openCheckServices(io: CliIo): CheckServices {
   let platformsLoad: Promise<LoadPlatformsResult> | undefined;
   const platforms = () => (platformsLoad ??= loadPlatforms(resourcesDir));
   const validateOutput = process.env.NODE_ENV !== 'production';
-  // The contract's schemas (zod) load only to validate outputs, never in production.
-  const spec = async (): Promise<DispatchSpec> =>
-    validateOutput
+  // The contract's spec (zod) loads only to validate outputs (never in production) or for a
+  // caller that wants the run's progress events (the dispatcher streams events only for a
+  // channel whose spec has them); `check` itself needs neither.
+  const spec = async (withEvents: boolean): Promise<DispatchSpec> =>
+    validateOutput || withEvents
       ? { ...(await import('../../src-preload/contract/checks')).checksChannels['checks:run-checklist'], input: parsedInput }
       : { input: parsedInput, timeoutMs: CHECKLIST_TIMEOUT_MS };
   // The handler reads the saved DNS servers only for a call that names none; the command
@@ -79,7 +81,7 @@ export function openCheckServices(io: CliIo): CheckServices {
     createDispatcher: async (options = {}) =>
       createChannelDispatcher({
         handlers: { 'checks:run-checklist': runChecklistHandler({ store: handlerStore, platforms, warmup: options.warmup ?? null }) },
-        contract: { 'checks:run-checklist': await spec() },
+        contract: { 'checks:run-checklist': await spec(options.onEvent !== undefined) },
         logger,
         validateOutput,
         ...(options.onEvent ? { onEvent: options.onEvent } : {}),
