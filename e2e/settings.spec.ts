@@ -1,4 +1,5 @@
 import { expect, test } from './fixtures/app';
+import { expectNoAxeViolations } from './fixtures/axe';
 import { openView } from './fixtures/views';
 
 test.describe('settings', () => {
@@ -29,5 +30,22 @@ test.describe('settings', () => {
     // The dark theme is applied to the whole window, not just remembered.
     const background = await page.locator('main').evaluate((el) => getComputedStyle(el.parentElement?.parentElement ?? el).backgroundColor);
     expect(background).not.toBe('rgb(255, 255, 255)');
+  });
+
+  test('at 320 px the form reflows without sideways scrolling: the two number fields stack, each as wide as the form', async ({ page }) => {
+    await openView(page, 'settings');
+    const form = page.getByRole('form', { name: 'Settings' });
+    const timeout = form.getByLabel('SMTP timeout (seconds)');
+    const reminder = form.getByLabel('Secret rotation reminder (days)');
+    await expect(timeout).toBeVisible();
+    const sideways = () => page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+    // Side by side where there is room.
+    expect((await timeout.boundingBox())?.y).toBe((await reminder.boundingBox())?.y);
+    await page.setViewportSize({ width: 320, height: 800 });
+    await expect.poll(sideways, 'nothing wider than the window at 320 px').toBe(0);
+    const [top, bottom] = [await timeout.boundingBox(), await reminder.boundingBox()];
+    expect(bottom?.y ?? 0).toBeGreaterThan((top?.y ?? 0) + (top?.height ?? 0));
+    expect((top?.x ?? 0) + (top?.width ?? 0)).toBeLessThanOrEqual(320);
+    await expectNoAxeViolations(page, 'Settings at 320 px');
   });
 });

@@ -21,7 +21,8 @@ import { fieldMessageProps } from '../../ui/field-hint';
 
 const useStyles = makeStyles({
   form: { display: 'flex', flexDirection: 'column', gap: tokens.spacingVerticalL, maxWidth: '40rem' },
-  numbers: { display: 'grid', gridTemplateColumns: 'repeat(2, minmax(0, 1fr))', columnGap: tokens.spacingHorizontalL },
+  // Two columns where they fit, one below the other in a narrow window (320 px: WCAG 1.4.10).
+  numbers: { display: 'grid', gridTemplateColumns: 'repeat(auto-fit, minmax(16rem, 1fr))', gap: tokens.spacingHorizontalL },
   actions: { display: 'flex', gap: tokens.spacingHorizontalS },
   mono: { fontFamily: tokens.fontFamilyMonospace },
 });
