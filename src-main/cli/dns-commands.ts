@@ -18,7 +18,7 @@ import type { CheckServices } from './check-services';
 import { cliOperationId, EXIT, parseOptions, printJson, printText, reportError, UsageError, type CliIo, type ExitCode } from './io';
 import { parseConfig } from './command-table';
 import { asStrings, MARK, oneDomain } from './check-args';
-import { warmupInput, type CheckValues } from './check-warmup-input';
+import { askableServers, checkUsageProblem, warmupInput, type CheckValues } from './check-warmup-input';
 
 export const CHECK_USAGE =
   'Usage: relayproof check DOMAIN [--platform P] [--route connector|direct|ses] [--relay-selector S]... [--selector S]... [--ip IP] [--smtp-host H] [--helo NAME] [--forward-to ADDR] [--from ADDR [--environment ENV]] [--dns-server HOST:PORT]... [--json]';
@@ -30,13 +30,13 @@ export async function runCheckCommand(args: readonly string[], io: CliIo, openSe
   // parseArgs' inferred type loses the option names once wrapped; this is its shape.
   const values = options.values as CheckValues;
   const domain = oneDomain(options.positionals, CHECK_USAGE);
-  if (values.from !== undefined && values.platform !== SES_PLATFORM_ID) throw new UsageError(`--from says which SES identity covers a From address: it needs --platform ${SES_PLATFORM_ID}.\n${CHECK_USAGE}`);
-  if (values.environment !== undefined && values.from === undefined) throw new UsageError(`--environment says where --from must be covered: give --from too.\n${CHECK_USAGE}`);
+  const problem = checkUsageProblem(values);
+  if (problem !== null) throw new UsageError(`${problem}\n${CHECK_USAGE}`);
   const given = asStrings(values['dns-server']);
   const typedSelectors = asStrings(values['relay-selector']);
   const early = warmupInput(domain, values);
   // Given servers: the questions leave now, before the schemas and the platform data load.
-  let warmup: ChecklistWarmup | null = given.length > 0 && early !== null ? warmChecklist(early, given, earlyQuestion) : null;
+  let warmup: ChecklistWarmup | null = given.length > 0 && askableServers(given) && early !== null ? warmChecklist(early, given, earlyQuestion) : null;
   // What only some options print loads while the checklist runs, not after it.
   const extras = loadExtras(values);
   // Awaited below; a command refused before that must not leave a rejection unhandled.
@@ -47,7 +47,7 @@ export async function runCheckCommand(args: readonly string[], io: CliIo, openSe
     const sesIdentities = values.platform === SES_PLATFORM_ID && (typedSelectors.length === 0 || values.from !== undefined);
     const settings = given.length === 0 || sesIdentities ? await services.settings() : null;
     const dnsServers = given.length > 0 ? given : [...(settings?.settings().dnsServers ?? [])];
-    if (warmup === null && early !== null) warmup = warmChecklist(early, dnsServers);
+    if (warmup === null && early !== null && askableServers(dnsServers)) warmup = warmChecklist(early, dnsServers);
     // Zuora advanced SMTP: the DKIM tokens saved on the domain's identity, unless given (the three CNAMEs SES looks for).
     const identityTokens =
       values.platform === SES_PLATFORM_ID && typedSelectors.length === 0

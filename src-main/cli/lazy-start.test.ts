@@ -138,10 +138,13 @@ it("check asks the domain's TXT record (the head of its SPF chain) before its co
     expect(firstPacket).not.toBeNull();
     expect(firstPacket ?? Infinity).toBeLessThan(commandModule ?? 0);
     expect(dns.queries.filter((q) => q.name.toLowerCase() === 'early.example' && q.type === 'TXT')).toHaveLength(1);
-    // A refused argument: nothing is asked at all.
-    dns.resetQueries();
-    await loaded(['check', 'early.example', '--ip', '192.0.2.999', '--dns-server', dns.address]);
-    expect(dns.queries).toEqual([]);
+    // Options the command refuses before asking anything: nothing is asked at all.
+    const nine = Array.from({ length: 9 }, () => ['--dns-server', dns.address]).flat();
+    for (const refused of [['--ip', '192.0.2.999'], ['--from', 'a@early.example'], ['--environment', 'production'], ['--route', 'relay'], ['--platform', 'No Such'], nine]) {
+      dns.resetQueries();
+      await loaded(['check', 'early.example', ...refused, '--dns-server', dns.address]);
+      expect(dns.queries, refused.join(' ')).toEqual([]);
+    }
   } finally {
     await dns.close();
   }

@@ -8,15 +8,16 @@
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { isDeepStrictEqual } from 'node:util';
-import { join, sep } from 'node:path';
+import { join } from 'node:path';
 import type { Plugin } from 'vite';
 import type { z } from 'zod';
 import { platformSchema } from '../../src-preload/contract/providers';
 import { verifiedDigest } from '../app/json-resource';
 import type { VerifiedKind } from '../app/verified-resources';
 
-// By its end: electron-vite runs this from a bundled copy of its config, elsewhere.
-const MODULE = ['src-main', 'app', 'verified-resources.ts'].join(sep);
+// By its end: electron-vite runs this from a bundled copy of its config, elsewhere. Vite
+// names modules with forward slashes on every system (Windows too).
+const MODULE = 'src-main/app/verified-resources.ts';
 
 /** Each kind's folder in resources/ and the schema of a file in it, by its name. */
 const KINDS: Readonly<Record<VerifiedKind, (name: string) => z.ZodType>> = {
@@ -48,15 +49,26 @@ export function verifiedDigests(resourcesDir: string): Record<VerifiedKind, stri
   return result;
 }
 
+const isModule = (id: string) => (id.split('?')[0] ?? id).replaceAll('\\', '/').endsWith(MODULE);
+
 /** `resourcesDir`: the repository's resources/ folder, whose files the build ships. */
 export function verifiedResources(resourcesDir: string): Plugin {
+  let written = false;
   return {
     name: 'relayproof-verified-resources',
+    buildStart() {
+      written = false;
+    },
     load(id) {
-      if (!(id.split('?')[0] ?? id).endsWith(MODULE)) return null;
+      if (!isModule(id)) return null;
       const digests = verifiedDigests(resourcesDir);
       for (const kind of Object.keys(KINDS)) for (const file of readdirSync(join(resourcesDir, kind))) this.addWatchFile(join(resourcesDir, kind, file));
+      written = true;
       return `export const VERIFIED_RESOURCES = ${JSON.stringify(digests)};\n`;
+    },
+    buildEnd(error) {
+      // A build that ships the module unreplaced would validate everything at run time, silently slower.
+      if (error === undefined && !written && [...this.getModuleIds()].some(isModule)) this.error(`${MODULE} was built without the digests of resources/ (its module id did not match).`);
     },
   };
 }

@@ -33,7 +33,7 @@ export interface TakenQuestion {
   readonly query: EncodedQuery;
   /** performance.now() when the query left: the lookup's time counts from then. */
   readonly sentAt: number;
-  /** The socket the query left on; the transport owns it from now on (listeners, deadline, close). */
+  /** The socket the query left on; the transport owns it from now on (listeners, deadline, close), and must close it even when it does not use it. */
   readonly socket: Socket;
   /** What arrived before, for the transport to handle first. */
   readonly arrived: readonly EarlyArrival[];
@@ -70,26 +70,32 @@ export function sendEarlyQuestion(server: DnsServerAddress, name: string, type: 
   if (bytes === null) return null;
   const socket = createSocket(server.host.includes(':') ? 'udp6' : 'udp4');
   const arrived: EarlyArrival[] = [];
+  // Only what comes from the server asked is kept (the transport checks it again, with the
+  // id): datagrams from anyone else cannot crowd the answer out.
+  const fromServer = (remote: RemoteInfo) => remote.port === server.port && remote.address.replace(/^::ffff:/u, '').toLowerCase() === server.host.toLowerCase();
   const onMessage = (message: Buffer, remote: RemoteInfo) => {
-    if (arrived.length < MAX_KEPT) arrived.push({ kind: 'message', message, remote });
+    if (fromServer(remote) && arrived.length < MAX_KEPT) arrived.push({ kind: 'message', message, remote });
   };
   const onError = (error: Error) => void arrived.push({ kind: 'error', error });
   socket.on('message', onMessage);
   socket.on('error', onError);
   // Until taken, the question does not keep the process alive (a refused command ends at once).
   socket.unref();
+  let state: 'waiting' | 'taken' | 'discarded' = 'waiting';
   const sentAt = performance.now();
   socket.send(bytes, server.port, server.host, (error) => {
-    if (error) onError(error);
+    if (!error) return;
+    // After the transport took the socket, the failure is its to report (its 'error' listener).
+    if (state === 'taken') socket.emit('error', error);
+    else onError(error);
   });
-  let state: 'waiting' | 'taken' | 'discarded' = 'waiting';
   return {
     take(serverLabel, asked, askedType) {
       if (state !== 'waiting' || serverLabel !== server.label || asked !== name || askedType !== type) return null;
       state = 'taken';
       socket.off('message', onMessage);
       socket.off('error', onError);
-      socket.ref();
+      // Still unref'd: the transport refs it when it adopts it, and closes it in every case.
       return { query: { id, bytes }, sentAt, socket, arrived };
     },
     discard() {

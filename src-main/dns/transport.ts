@@ -45,7 +45,10 @@ export type ExchangeResult =
 const MAX_TCP_MESSAGE = 65_535;
 
 export async function exchange(server: DnsServerAddress, query: EncodedQuery, options: ExchangeOptions): Promise<ExchangeResult> {
-  if (options.transport === 'tcp') return exchangeTcp(server, query, options, false);
+  if (options.transport === 'tcp') {
+    options.early?.socket.close();
+    return exchangeTcp(server, query, options, false);
+  }
   const udp = await exchangeUdp(server, query, options);
   if (udp.kind === 'response' && udp.response.truncated) {
     return exchangeTcp(server, query, options, true);
@@ -64,13 +67,14 @@ function sameHost(a: string, b: string): boolean {
 function exchangeUdp(server: DnsServerAddress, query: EncodedQuery, options: ExchangeOptions): Promise<ExchangeResult> {
   return new Promise((resolve, reject) => {
     if (options.signal?.aborted) {
+      options.early?.socket.close();
       reject(abortError(options.signal));
       return;
     }
     // The host is an IP address already (parseServerSpec); only IPv6 has a colon. Node's
     // isIPv6 compiles its large pattern on first use, about 6 ms of every CLI run.
     const early = options.early;
-    const socket = early?.socket ?? createSocket(server.host.includes(':') ? 'udp6' : 'udp4');
+    const socket = early?.socket.ref() ?? createSocket(server.host.includes(':') ? 'udp6' : 'udp4');
     let settled = false;
     const finish = (settle: () => void) => {
       if (settled) return;

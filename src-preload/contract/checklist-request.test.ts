@@ -66,6 +66,11 @@ describe('acceptChecklistRequest', () => {
       { ...base, relaySelectors: ['bad selector'] },
       { ...base, operationId: 'short' },
       { domain: 'example.com' },
+      // Arrays with holes (JSON never has them; a caller in this process could).
+      // eslint-disable-next-line no-sparse-arrays
+      { ...base, selectors: [, 'a'] },
+      // eslint-disable-next-line no-sparse-arrays
+      { ...base, dnsServers: [,] },
     ];
     for (const raw of refused) {
       expect(acceptChecklistRequest(raw), JSON.stringify(raw)).toBeNull();

@@ -57,7 +57,8 @@ function checked(result: { readonly ok: true; readonly value: string } | { reado
 function selectors(value: unknown): string[] {
   if (value === undefined) return [];
   if (!Array.isArray(value) || value.length > 16) throw new Undecided();
-  return value.map((item) => {
+  // Array.from: a hole becomes undefined and is refused (map would skip it).
+  return Array.from(value as unknown[]).map((item) => {
     const raw = text(item);
     if (hiddenCharacterProblem('The DKIM selector', raw, 'identifier') !== null) throw new Undecided();
     const selector = raw.trim().toLowerCase();
@@ -83,7 +84,7 @@ export function acceptChecklistRequest(raw: unknown): ChecklistRequest | null {
     const heloSource = raw.heloSource;
     if (heloSource !== undefined && !HELO_SOURCES.includes(text(heloSource))) throw new Undecided();
     const dnsServers = raw.dnsServers === undefined ? [] : raw.dnsServers;
-    if (!Array.isArray(dnsServers) || dnsServers.length > 8 || !dnsServers.every((s) => typeof s === 'string' && isDnsServerSpec(s))) throw new Undecided();
+    if (!Array.isArray(dnsServers) || dnsServers.length > 8 || !Array.from(dnsServers as unknown[]).every((s) => typeof s === 'string' && isDnsServerSpec(s))) throw new Undecided();
     const messageHeaders = raw.messageHeaders;
     if (messageHeaders !== undefined && (typeof messageHeaders !== 'string' || messageHeaders.length > 65_536)) throw new Undecided();
     const operationId = text(raw.operationId);
@@ -103,7 +104,7 @@ export function acceptChecklistRequest(raw: unknown): ChecklistRequest | null {
       ...(present('heloName') ? { heloName: safeText('The HELO name', 253, raw.heloName) } : {}),
       ...(heloSource !== undefined ? { heloSource: heloSource as ChecklistInput['heloSource'] } : {}),
       ...(present('forwardingAddress') ? { forwardingAddress: safeText('The forwarding address', 320, raw.forwardingAddress) } : {}),
-      dnsServers: [...(dnsServers as string[])],
+      dnsServers: Array.from(dnsServers as string[]),
       operationId,
     };
     return input;
