@@ -14,6 +14,7 @@
  */
 import { createSocket, type RemoteInfo, type Socket } from 'node:dgram';
 import { randomInt } from 'node:crypto';
+import { sameHost } from './server-spec';
 import type { DnsServerAddress } from './transport';
 import type { EncodedQuery } from './wire';
 
@@ -72,9 +73,8 @@ export function sendEarlyQuestion(server: DnsServerAddress, name: string, type: 
   const arrived: EarlyArrival[] = [];
   // Only what comes from the server asked is kept (the transport checks it again, with the
   // id): datagrams from anyone else cannot crowd the answer out.
-  const fromServer = (remote: RemoteInfo) => remote.port === server.port && remote.address.replace(/^::ffff:/u, '').toLowerCase() === server.host.toLowerCase();
   const onMessage = (message: Buffer, remote: RemoteInfo) => {
-    if (fromServer(remote) && arrived.length < MAX_KEPT) arrived.push({ kind: 'message', message, remote });
+    if (remote.port === server.port && sameHost(remote.address, server.host) && arrived.length < MAX_KEPT) arrived.push({ kind: 'message', message, remote });
   };
   const onError = (error: Error) => void arrived.push({ kind: 'error', error });
   socket.on('message', onMessage);

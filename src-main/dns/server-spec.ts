@@ -45,6 +45,11 @@ export function parseServerSpec(spec: string): DnsServerAddress | { readonly err
   return serverAddress(host, port);
 }
 
+/** The address a datagram came from is the server's (an IPv4-mapped IPv6 form included). */
+export function sameHost(a: string, b: string): boolean {
+  return a.replace(/^::ffff:/u, '').toLowerCase() === b.replace(/^::ffff:/u, '').toLowerCase();
+}
+
 export function parseServerSpecs(specs: readonly string[]): { servers: DnsServerAddress[]; errors: string[] } {
   const servers: DnsServerAddress[] = [];
   const errors: string[] = [];

@@ -14,6 +14,7 @@ import { createSocket, type RemoteInfo } from 'node:dgram';
 import { connect } from 'node:net';
 import { decodeResponse, type DecodedResponse, type EncodedQuery } from './wire';
 import type { TakenQuestion } from './early-question';
+import { sameHost } from './server-spec';
 import type { DnsTransport } from '../../src-preload/contract/dns-schemas';
 
 export interface DnsServerAddress {
@@ -58,10 +59,6 @@ export async function exchange(server: DnsServerAddress, query: EncodedQuery, op
 
 function abortError(signal: AbortSignal): unknown {
   return signal.reason ?? new DOMException('The operation was aborted.', 'AbortError');
-}
-
-function sameHost(a: string, b: string): boolean {
-  return a.replace(/^::ffff:/u, '').toLowerCase() === b.replace(/^::ffff:/u, '').toLowerCase();
 }
 
 function exchangeUdp(server: DnsServerAddress, query: EncodedQuery, options: ExchangeOptions): Promise<ExchangeResult> {

@@ -11,7 +11,7 @@ import { z } from 'zod';
 // The refused characters and their names: hidden-characters.ts (no zod, for the CLI's
 // escaping); the rules below build on them.
 import { hiddenCharacterProblem } from './hidden-characters';
-import { IP_ADDRESS_MESSAGE, tooLongMessage } from './plain-fields';
+import { IP_ADDRESS_MESSAGE, isDnsServerSpec, tooLongMessage } from './plain-fields';
 
 export { C0_CONTROL_NAMES, codePointLabel, HIDDEN_CHARACTER_NAMES, hiddenCharacterProblem, invisibleCharacterName } from './hidden-characters';
 
@@ -184,16 +184,7 @@ export const secretInputSchema = z
 const DNS_SERVER_MESSAGE = 'A DNS server is an IP address, optionally with :port: 192.0.2.53, 192.0.2.53:5301, 2001:db8::53 or [2001:db8::53]:5301.';
 
 /** A DNS server as the admin types it: `192.0.2.53`, `127.0.0.1:5301`, `2001:db8::53`, `[2001:db8::53]:53`. */
-export const dnsServerSpecSchema = safeText('DNS server', 80).refine(
-  (s) => {
-    const match = /^\[([^\]]+)\](?::(\d{1,5}))?$/u.exec(s) ?? /^([^:]+):(\d{1,5})$/u.exec(s);
-    const host = match?.[1] ?? s;
-    const port = match?.[2] === undefined ? 53 : Number(match[2]);
-    const bracketed = s.startsWith('[');
-    return port >= 1 && port <= 65535 && (bracketed ? isIPv6(host) || isIPv4(host) : isIPv4(host) || (match === null && isIPv6(host)));
-  },
-  { message: DNS_SERVER_MESSAGE },
-);
+export const dnsServerSpecSchema = safeText('DNS server', 80).refine(isDnsServerSpec, { message: DNS_SERVER_MESSAGE });
 
 /** A stable id: of an address, an event, a notice. */
 export const idSchema = z

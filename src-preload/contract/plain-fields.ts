@@ -47,8 +47,9 @@ export function checkIpAddress(input: string): PlainCheck {
 }
 
 /**
- * A DNS server as the settings and `--dns-server` take it (fields.ts's dnsServerSpecSchema):
- * an IPv4 address or a bracketed IP with an optional :port, or a bare IPv6 address.
+ * A DNS server as the settings and `--dns-server` take it: an IPv4 address or a bracketed
+ * IP with an optional :port, or a bare IPv6 address. fields.ts's dnsServerSpecSchema is
+ * built on this rule.
  */
 export function isDnsServerSpec(input: string): boolean {
   if (!checkSafeText('DNS server', 80, input).ok) return false;
