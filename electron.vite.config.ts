@@ -4,6 +4,7 @@ import react from '@vitejs/plugin-react';
 import { precompress } from './src-main/dev/precompress';
 import { preloadFirstView } from './src-main/dev/preload-first-view';
 import { verifiedResources } from './src-main/dev/verified-resources-plugin';
+import { cliStarter } from './src-main/dev/cli-starter-plugin';
 
 // Three targets: main (Electron entry + the CLI, which never imports electron),
 // preload (CommonJS: a sandboxed preload cannot be ESM) and the renderer.
@@ -11,7 +12,8 @@ export default defineConfig({
   main: {
     // The platform files are validated here, once; the build lists their digests and a
     // command reads them without zod (src-main/app/verified-resources.ts).
-    plugins: [verifiedResources(resolve(__dirname, 'resources'))],
+    // The `relayproof` executable is a CommonJS starter beside the ES-module CLI (cli-starter-plugin.ts).
+    plugins: [verifiedResources(resolve(__dirname, 'resources')), cliStarter({ source: resolve(__dirname, 'src-main/cli/start.ts'), fileName: 'relayproof.cjs', main: './cli.js' })],
     build: {
       // zod, conf (with ajv) and nodemailer go into the bundle: as packages, node resolves and
       // compiles each of their hundreds of files on every CLI command (zod alone: ~120 ms and

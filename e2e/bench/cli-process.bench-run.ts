@@ -137,7 +137,8 @@ beforeAll(async () => {
   // As installed, out/ sits under the package's package.json ("type": "module"): without
   // one, node would parse each chunk as CommonJS first and again as a module.
   writeFileSync(join(outDir, 'package.json'), JSON.stringify({ type: 'module' }));
-  cli = join(outDir, 'out', 'main', 'cli.js');
+  // The package's bin, as `relayproof` runs: the CommonJS starter, which imports cli.js.
+  cli = join(outDir, 'out', 'main', 'relayproof.cjs');
   dataDir = join(outDir, 'data');
   pki = createTestPki();
   caFile = join(outDir, 'ca.pem');

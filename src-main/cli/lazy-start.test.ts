@@ -48,7 +48,7 @@ export async function resolve(specifier, context, next) {
 `;
 
 beforeAll(async () => {
-  built = await buildEntries({ cli: 'src-main/cli/cli.ts' });
+  built = await buildEntries({ cli: 'src-main/cli/cli.ts' }, { starter: true });
   hook = join(built.directory, 'hook.mjs');
   writeFileSync(hook, HOOK);
 }, 120_000);
@@ -57,8 +57,9 @@ afterAll(() => built?.remove());
 async function loaded(
   args: readonly string[],
   env: Readonly<Record<string, string>> = {},
+  entry: 'cli' | 'starter' = 'cli',
 ): Promise<{ packages: string[]; stdout: string; firstLoaded: ReadonlyMap<string, number>; files: string[]; fileLoaded: ReadonlyMap<string, number>; firstPacket: number | null }> {
-  const result = await run(process.execPath, ['--import', hook, built.path('cli'), ...args], { env: { ...process.env, ...built.env, RELAYPROOF_DATA_DIR: join(built.directory, 'data'), ...env } }).catch(
+  const result = await run(process.execPath, ['--import', hook, entry === 'cli' ? built.path('cli') : built.starter, ...args], { env: { ...process.env, ...built.env, RELAYPROOF_DATA_DIR: join(built.directory, 'data'), ...env } }).catch(
     (error: { stdout: string; stderr: string }) => error,
   );
   const firstLoaded = new Map<string, number>();
@@ -147,6 +148,47 @@ it("check asks the domain's TXT record (the head of its SPF chain) before its co
     }
   } finally {
     await dns.close();
+  }
+});
+
+it("the relayproof executable (a CommonJS starter) asks check's first question before the ES-module CLI is even resolved, and hands it over: asked once", async () => {
+  const dns = await startTestDnsServer({ zones: [{ origin: 'example', records: [rr.txt('early.example', 'v=spf1 include:_spf.early.example -all'), rr.txt('_spf.early.example', 'v=spf1 -all')] }] });
+  try {
+    const direct = await loaded(['check', 'early.example', '--dns-server', dns.address, '--json'], { NODE_ENV: 'production' });
+    const directQueries = dns.queries.map((q) => `${q.name.toLowerCase()} ${q.type}`).sort();
+    dns.resetQueries();
+    const { stdout, fileLoaded, firstPacket } = await loaded(['check', 'Early.Example.', '--dns-server', dns.address, '--json'], { NODE_ENV: 'production' }, 'starter');
+    const report = JSON.parse(stdout) as { domain: string; items: { id: string; status: string }[] };
+    expect(report.domain).toBe('early.example');
+    // The same verdicts as the ES-module CLI started directly, from the same questions, each asked once.
+    const verdicts = (r: { items: { id: string; status: string }[] }) => r.items.map((i) => `${i.id} ${i.status}`);
+    expect(verdicts(report)).toEqual(verdicts(JSON.parse(direct.stdout) as typeof report));
+    expect(dns.queries.map((q) => `${q.name.toLowerCase()} ${q.type}`).sort()).toEqual(directQueries);
+    expect(dns.queries.filter((q) => q.name.toLowerCase() === 'early.example' && q.type === 'TXT')).toHaveLength(1);
+    const esmCli = [...fileLoaded].find(([file]) => /[\\/]cli\.mjs$/u.test(file))?.[1];
+    expect(esmCli).toBeDefined();
+    expect(firstPacket).not.toBeNull();
+    expect(firstPacket ?? Infinity).toBeLessThan(esmCli ?? 0);
+    // Refused input asks nothing through the starter either, and is refused by the CLI as before.
+    for (const refused of [['--ip', '192.0.2.999'], ['--password', 'x'], ['--route', 'relay']]) {
+      dns.resetQueries();
+      const result = await run(process.execPath, [built.starter, 'check', 'early.example', ...refused, '--dns-server', dns.address], { env: { ...process.env, ...built.env } }).then(
+        () => ({ code: 0 }),
+        (error: { code: number }) => error,
+      );
+      expect(result.code, refused.join(' ')).toBe(2);
+      expect(dns.queries, refused.join(' ')).toEqual([]);
+    }
+  } finally {
+    await dns.close();
+  }
+});
+
+it('the relayproof executable answers --help, --version and per-command help without loading any package', async () => {
+  for (const args of [['--help'], ['--version'], ['check', '--help']]) {
+    const { packages, stdout } = await loaded(args, {}, 'starter');
+    expect(packages, args.join(' ')).toEqual([]);
+    expect(stdout, args.join(' ')).toMatch(/relayproof|\d+\.\d+/u);
   }
 });
 

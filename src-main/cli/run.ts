@@ -12,10 +12,8 @@ import { completionScript, SHELLS, type Shell } from './completion';
 import { commandUsage, mainUsage } from './help';
 import type { CliIo, ExitCode } from './io';
 import { nearestName } from './nearest-name';
-
-
-/** Options that would put a secret in argv, where `ps` shows it to every user. */
-const SECRET_OPTIONS = /^--?(password|pass|secret|token|api-key|client-secret)(=|$)/iu;
+import { takeHandedOver } from './early-handover';
+import { SECRET_OPTIONS } from './secret-options';
 
 const EARLY_MODULES: Readonly<Record<string, () => Promise<unknown>>> = {
   check: () => import('./dns-commands'),
@@ -36,8 +34,10 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<ExitCo
     const answered = answerWithoutLoading(argv, io);
     if (answered !== undefined) return answered;
   }
-  // check: the head of the SPF chain is asked before anything else loads (check-early-question.ts).
-  const earlyQuestion = command === 'check' && secretArg === undefined ? (await import('./check-early-question')).askEarlyCheckQuestion(rest) : null;
+  // check: the head of the SPF chain is asked before anything else loads (check-early-question.ts),
+  // by the starter when the CLI was started through it (start.ts), else here.
+  const handedOver = takeHandedOver();
+  const earlyQuestion = command !== 'check' || secretArg !== undefined ? null : handedOver !== undefined ? handedOver.question : (await import('./check-early-question')).askEarlyCheckQuestion(rest);
   // The commands whose time is benchmarked against other tools start loading their module
   // with io's, which it imports as well: one round of module loading instead of two in turn.
   // The switch below imports the same module and gets this load.
