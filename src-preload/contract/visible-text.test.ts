@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { HIDDEN_IDENTIFIER_CHARACTERS } from './testing/hidden-payloads';
+import { invisibleCharacterName } from './hidden-characters';
 import { findHiddenCharacters, isPrintableAscii, terminalText, visibleText } from './visible-text';
 
 describe('visible text', () => {
@@ -12,6 +13,21 @@ describe('visible text', () => {
     expect(visibleText('plain ünïcode ✓')).toBe('plain ünïcode ✓');
     expect(isPrintableAscii('v=spf1 -all')).toBe(true);
     expect(isPrintableAscii('v=spf1 –all')).toBe(false);
+  });
+});
+
+describe('printable ASCII, passed through without a look at each character', () => {
+  it('holds nothing the character tables name: the short cut cannot change a result', () => {
+    for (let codePoint = 0x20; codePoint < 0x7f; codePoint += 1) {
+      const char = String.fromCodePoint(codePoint);
+      expect(invisibleCharacterName(codePoint), char).toBeNull();
+      // Beside a hidden character the text takes the long way: only the hidden one is named.
+      expect(findHiddenCharacters(`${char}\u200b`).map((h) => h.index), char).toEqual([1]);
+      expect(visibleText(`${char}\u200b`), char).toBe(`${char}⟨U+200B ZERO WIDTH SPACE⟩`);
+    }
+    const record = 'v=spf1 include:_spf.example.com ip4:192.0.2.0/24 ~all';
+    expect(findHiddenCharacters(record)).toEqual([]);
+    expect(visibleText(record)).toBe(record);
   });
 });
 
