@@ -213,10 +213,11 @@ export function createAddressService(deps: AddressServiceDeps): AddressService {
   return {
     async list() {
       const addresses = store.listAddresses();
-      // No address, nothing to ask the keychain about: listing its entries costs a D-Bus
-      // round trip (about 150 ms with gnome-keyring) on the first view of a new install.
+      // No address, nothing to ask the keychain about (a D-Bus round trip on the first view of a new install).
       if (addresses.length === 0) return ok([]);
-      const stored = await vault.storedIds();
+      // One lookup per address, not a listing of the keychain: keytar's listing reads every
+      // secret and crashed the process on one a rotation had just replaced (vault.ts).
+      const stored = await vault.storedAmong(addresses.map((a) => a.id), 'smtp');
       return ok(addresses.map((a) => view(a, stored.ok ? stored.value.has(a.id) : null)));
     },
 

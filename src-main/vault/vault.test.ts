@@ -108,6 +108,25 @@ describe(sessionSkip === undefined ? 'vault on the session keychain' : `vault on
     expect(JSON.stringify([...ids.value])).not.toContain('listed-secret');
   });
 
+  it.skipIf(sessionSkip !== undefined)('storedAmong says which of the addresses have a secret of that purpose, one lookup each, also while their secrets are being replaced', async () => {
+    const ids = ['a-among1', 'a-among2', 'a-among3'];
+    for (const id of ids.slice(0, 2)) expect((await vault.set(id, 'smtp', `among-${id}`)).ok).toBe(true);
+    expect((await vault.set('a-among3', 'imap', 'among-mailbox')).ok).toBe(true);
+    const smtp = await vault.storedAmong(ids, 'smtp');
+    expect(smtp.ok && [...smtp.value].sort()).toEqual(['a-among1', 'a-among2']);
+    const imap = await vault.storedAmong(ids, 'imap');
+    expect(imap.ok && [...imap.value]).toEqual(['a-among3']);
+    expect(JSON.stringify(smtp.ok && [...smtp.value])).not.toContain('among-a');
+    // Rotations at the same moment (when keytar's listing crashed the process): every answer is whole.
+    for (let round = 0; round < 15; round += 1) {
+      const [rotated, among] = await Promise.all([Promise.all(ids.slice(0, 2).map((id) => vault.set(id, 'smtp', `among-${id}-${round}`))), vault.storedAmong(ids, 'smtp')]);
+      expect(rotated.every((r) => r.ok)).toBe(true);
+      expect(among.ok && [...among.value].sort(), `round ${round}`).toEqual(['a-among1', 'a-among2']);
+    }
+    const refused = await vault.storedAmong(['a-among1--imap'], 'smtp');
+    expect(refused.ok ? refused : refused.error.code).toBe('invalid-input');
+  });
+
   it.skipIf(sessionSkip !== undefined)('refuses ids that are not address ids and secrets that keytar would truncate', async () => {
     const badId = await vault.set(UNLOCK_CHECK_ACCOUNT, 'smtp', 'x');
     expect(badId.ok ? badId : badId.error.code).toBe('invalid-input');

@@ -73,7 +73,18 @@ export interface Vault {
    * may hold several secrets at once.
    */
   secretsOf(addressId: string): Promise<Result<string[]>>;
-  /** Keychain accounts that have an entry (`a-xxxx`, `a-xxxx--imap`...); the secrets are dropped at once. */
+  /**
+   * Which of these addresses have a secret of this purpose stored: one lookup per address,
+   * never a listing. For views of the addresses (addresses:list runs on every change).
+   */
+  storedAmong(addressIds: readonly string[], purpose: SecretPurpose): Promise<Result<ReadonlySet<string>>>;
+  /**
+   * Orphan cleanup only (vault/orphans.ts): keychain accounts that have an entry (`a-xxxx`,
+   * `a-xxxx--imap`...); the secrets are dropped at once. A listing reads every secret of the
+   * service, and keytar on Linux crashes the process when one of them cannot be read at
+   * that moment (an item a rotation just replaced, as for a locked collection above): it is
+   * not for anything that runs on its own.
+   */
   storedIds(): Promise<Result<ReadonlySet<string>>>;
   /**
    * Orphan cleanup only (vault/orphans.ts): delete an entry by its account name, whose
@@ -96,6 +107,8 @@ export interface VaultDeps {
  */
 /** Listings tried before a vanishing item counts as a keychain error. */
 const LIST_ATTEMPTS = 3;
+/** Lookups of storedAmong in flight at once (keytar runs each on libuv's thread pool). */
+const LOOKUPS_AT_ONCE = 4;
 
 export const UNLOCK_CHECK_ACCOUNT = '.relayproof-unlock-check';
 const UNLOCK_CHECK_VALUE = 'Relayproof checks with this entry that the keyring is unlocked. It is not a password.';
@@ -240,6 +253,29 @@ export function createVault(deps: VaultDeps): Vault {
       if (!got.usable) return unavailable(got.state);
       try {
         return ok(await got.backend.deletePassword(service, account));
+      } catch (error) {
+        return unavailable(note(classifyKeychainError(error, platform)));
+      }
+    },
+
+    async storedAmong(addressIds, purpose) {
+      const ids = [...new Set(addressIds)];
+      if (!ids.every(isAddressId)) return fail('invalid-input', 'That is not a Relayproof address id.');
+      const got = await access();
+      if (!got.usable) return unavailable(got.state);
+      const stored = new Set<string>();
+      let next = 0;
+      // A few lookups at a time, each for one account (secret_password_lookup: a missing or
+      // just-replaced item is "none", never the NULL secret findCredentials stumbles on).
+      const worker = async () => {
+        while (next < ids.length) {
+          const id = ids[next++] ?? '';
+          if ((await got.backend.getPassword(service, secretAccount(id, purpose))) !== null) stored.add(id);
+        }
+      };
+      try {
+        await Promise.all(Array.from({ length: Math.min(LOOKUPS_AT_ONCE, ids.length) }, worker));
+        return ok(stored as ReadonlySet<string>);
       } catch (error) {
         return unavailable(note(classifyKeychainError(error, platform)));
       }
