@@ -13,7 +13,13 @@ import { SECRET_OPTIONS } from './secret-options';
 /** The ES-module CLI beside this file (a test build names it differently). */
 declare const __RELAYPROOF_CLI_MAIN__: string;
 
-const startCli = () => void import(__RELAYPROOF_CLI_MAIN__);
+const startCli = () => {
+  import(__RELAYPROOF_CLI_MAIN__).catch((error: unknown) => {
+    // A damaged install: said in one line, as cli.ts says an unexpected failure.
+    process.stderr.write(`Relayproof could not start: ${error instanceof Error ? error.message : String(error)}\n`);
+    process.exitCode = 1;
+  });
+};
 const args = process.argv.slice(2);
 
 if (args[0] === 'check' && !args.some((a) => SECRET_OPTIONS.test(a))) {
