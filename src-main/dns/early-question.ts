@@ -13,7 +13,8 @@
  * nobody takes is closed by `discard()`, and never keeps the process alive.
  */
 import { createSocket, type RemoteInfo, type Socket } from 'node:dgram';
-import { randomInt } from 'node:crypto';
+import { closeSync, openSync, readSync } from 'node:fs';
+import { ipFamily } from './ip-family';
 import { sameHost } from './server-spec';
 import type { DnsServerAddress } from './transport';
 import type { EncodedQuery } from './wire';
@@ -64,12 +65,40 @@ export function encodeEarlyQuery(name: string, type: EarlyQuestionType, id: numb
   return Buffer.concat([header, ...labels, question, opt]);
 }
 
+/**
+ * An unpredictable query id (RFC 5452 §9.2) from the kernel's random source, without
+ * node:crypto, whose loading (~4 ms) would come before the question could leave; node:crypto
+ * where there is no /dev/urandom (Windows). The resolver loads node:crypto for its own ids later.
+ */
+function queryId(): number {
+  const bytes = Buffer.alloc(2);
+  try {
+    const fd = openSync('/dev/urandom', 'r');
+    try {
+      if (readSync(fd, bytes, 0, 2, null) === 2) return bytes.readUInt16BE(0);
+    } finally {
+      closeSync(fd);
+    }
+  } catch {
+    // No /dev/urandom: below.
+  }
+  return process.getBuiltinModule('node:crypto').randomInt(0x10000);
+}
+
+/**
+ * The server is an IP address (server-spec.ts), and so is the address the socket binds to:
+ * dgram's default lookup would load node:dns (~2 ms) to be told so, before the datagram leaves.
+ */
+function literalLookup(host: string, _options: unknown, callback: (error: NodeJS.ErrnoException | null, address: string, family: number) => void): void {
+  callback(null, host, ipFamily(host) === 6 ? 6 : 4);
+}
+
 /** Sends the question; null when the name is not one the early question can write (the resolver then asks it as usual). */
 export function sendEarlyQuestion(server: DnsServerAddress, name: string, type: EarlyQuestionType): EarlyQuestion | null {
-  const id = randomInt(0x10000);
+  const id = queryId();
   const bytes = encodeEarlyQuery(name, type, id);
   if (bytes === null) return null;
-  const socket = createSocket(server.host.includes(':') ? 'udp6' : 'udp4');
+  const socket = createSocket({ type: server.host.includes(':') ? 'udp6' : 'udp4', lookup: literalLookup });
   const arrived: EarlyArrival[] = [];
   // Only what comes from the server asked is kept (the transport checks it again, with the
   // id): datagrams from anyone else cannot crowd the answer out.
