@@ -47,15 +47,23 @@ export function warmChecklist(input: WarmupInput, dnsServers: readonly string[],
   if (wanted('spf')) quietly(buildSpfTree(input.domain, { resolver, client }));
   // The SPF tree is the longest chain of questions (each include waits for the one before):
   // its first question leaves before the code of the one-round checks is even loaded.
+  // Each starts in a turn of the event loop of its own: an SPF answer that arrives meanwhile
+  // is read between two of them, not after all (each costs a socket and its first run's code).
   quietly(
-    Promise.all([import('./dmarc'), import('./platform-free-checks')]).then(([{ discoverDmarc }, { platformFreeChecks }]) => {
-      if (controller.signal.aborted) return;
-      if (wanted('dmarc') || wanted('bimi')) quietly(discoverDmarc(input.domain, resolver));
-      for (const check of platformFreeChecks(input, { resolver })) quietly(check.run());
+    Promise.all([import('./dmarc'), import('./platform-free-checks')]).then(async ([{ discoverDmarc }, { platformFreeChecks }]) => {
+      const starts = [...(wanted('dmarc') || wanted('bimi') ? [() => discoverDmarc(input.domain, resolver)] : []), ...platformFreeChecks(input, { resolver }).map((check) => () => check.run())];
+      for (const start of starts) {
+        await nextTurn();
+        if (controller.signal.aborted) return;
+        quietly(start());
+      }
     }),
   );
   return { dnsServers: [...dnsServers], resolver, stop: () => controller.abort(new Error('the checklist no longer needs these answers')) };
 }
+
+/** After the event loop has looked for I/O once (setImmediate runs after its poll phase). */
+const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 /** The warm-up's resolver for a run that asks these servers, else undefined. */
 export function warmResolverFor(warmup: ChecklistWarmup | null | undefined, dnsServers: readonly string[]): RunResolver | undefined {
