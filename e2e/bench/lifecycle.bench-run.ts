@@ -6,7 +6,7 @@
  *       1,000 created one by one with `addresses:create` (sequential ÷ import; the
  *       settings-file writes of each path are counted and printed too);
  *   (b) `addresses:list` with 1,000 addresses vs with 10 (the keychain part is the real
- *       path: one findCredentials call, or a quick refusal where no keychain is reachable;
+ *       path: one lookup per address, a few at a time, or a quick refusal where no keychain is reachable;
  *       run under `dbus-run-session` with an unlocked gnome-keyring, as the tests do, to
  *       measure the former).
  * The dispatcher validates inputs as always and outputs as a packaged app does (not at all).
@@ -137,7 +137,7 @@ it(`addresses:list with ${COUNT} addresses vs ${SMALL}`, async () => {
     largeMs.push(await timed(list(large, COUNT)));
   }
   const ratio = median(largeMs) / median(smallMs);
-  const keychainPath = keychain.status === 'available' ? 'one findCredentials call on the OS keychain' : `keychain ${keychain.status}: refused before any lookup, secret state shown as unknown`;
+  const keychainPath = keychain.status === 'available' ? 'one lookup per address on the OS keychain, 4 at a time' : `keychain ${keychain.status}: refused before any lookup, secret state shown as unknown`;
   console.log(
     `bench addresses.list ${COUNT}/${SMALL} addresses: ${ratio.toFixed(2)}x for ${COUNT / SMALL}x the addresses (target <= ${COUNT / SMALL}x: linear or better) — ${SMALL}: ${median(smallMs).toFixed(2)} ms, ${COUNT}: ${median(largeMs).toFixed(2)} ms, median of ${LIST_ROUNDS}; ${keychainPath}`,
   );

@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-/** `relayproof` executable (built to out/main/cli.js, the package's `bin`). */
+/** The ES-module CLI (built to out/main/cli.js), imported by the `relayproof` executable's starter (start.ts, the package's `bin`) or run directly. */
 // store-errors has no imports of its own: the entry stays as light as `node` itself.
 import { StoreUnavailableError } from '../store/store-errors';
 import { runCli } from './run';

@@ -7,7 +7,7 @@ import type { EarlyQuestion } from '../dns/early-question';
 
 const KEY = Symbol.for('relayproof.cli.early-question');
 
-/** `asked`: the starter decided (null: it asked nothing, and run.ts must not ask either). */
+/** What the starter decided: `question` null when it asked nothing (refused or doubtful input), and run.ts then asks nothing either. */
 export interface HandedOver {
   readonly question: EarlyQuestion | null;
 }

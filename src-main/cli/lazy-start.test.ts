@@ -5,7 +5,7 @@
  * loads, so a static import slipped back into the entry fails here.
  */
 import { execFile } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
@@ -189,6 +189,21 @@ it('the relayproof executable answers --help, --version and per-command help wit
     const { packages, stdout } = await loaded(args, {}, 'starter');
     expect(packages, args.join(' ')).toEqual([]);
     expect(stdout, args.join(' ')).toMatch(/relayproof|\d+\.\d+/u);
+  }
+});
+
+it('the relayproof executable says in one line that it could not start when the ES-module CLI is missing (a damaged install)', async () => {
+  const moved = `${built.path('cli')}.moved`;
+  renameSync(built.path('cli'), moved);
+  try {
+    const result = await run(process.execPath, [built.starter, '--version'], { env: { ...process.env, ...built.env } }).then(
+      () => ({ code: 0, stderr: '' }),
+      (error: { code: number; stderr: string }) => error,
+    );
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(/^Relayproof could not start: .*cli\.mjs.*\n$/u);
+  } finally {
+    renameSync(moved, built.path('cli'));
   }
 });
 

@@ -25,9 +25,13 @@ const args = process.argv.slice(2);
 if (args[0] === 'check' && !args.some((a) => SECRET_OPTIONS.test(a))) {
   void import('./check-early-question').then(
     ({ askEarlyCheckQuestion }) => {
-      handOver(askEarlyCheckQuestion(args.slice(1)));
-      // The datagram leaves once its socket is bound, a few ticks later: only then does the
-      // ES-module loader (several milliseconds of work) start.
+      try {
+        handOver(askEarlyCheckQuestion(args.slice(1)));
+      } catch {
+        // Nothing handed over: run.ts asks (and reports a failure) as without the starter.
+      }
+      // The datagram has left (inside send: its socket binds without a lookup); the CLI
+      // starts in the next turn, after anything the socket has to do at once.
       setImmediate(startCli);
     },
     () => startCli(),

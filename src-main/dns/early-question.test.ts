@@ -8,7 +8,7 @@ import { createSocket, type RemoteInfo } from 'node:dgram';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startTestDnsServer, type TestDnsServer } from '../testing/dns-test-server';
 import { rr } from '../testing/dns-zone';
-import { encodeEarlyQuery, sendEarlyQuestion } from './early-question';
+import { encodeEarlyQuery, queryId, sendEarlyQuestion } from './early-question';
 import { createResolver } from './resolver';
 import { serverAddress } from './server-spec';
 import { exchange } from './transport';
@@ -49,6 +49,15 @@ describe('the early question', () => {
     for (const name of ['early.test', 'cli-bench.example', '_dmarc.example.com', 'a.b', 'x1-y_2.example.org', `${'a'.repeat(63)}.example`]) {
       const resolverQuery = encodeQuery(name, 'TXT', { recursion: true, edns: true });
       expect(encodeEarlyQuery(name, 'TXT', resolverQuery.id), name).toEqual(resolverQuery.bytes);
+    }
+  });
+
+  it('takes an unpredictable id: from /dev/urandom, and from node:crypto on Windows', () => {
+    for (const platform of ['linux', 'win32'] as const) {
+      const ids = new Set(Array.from({ length: 32 }, () => queryId(platform)));
+      // 32 draws from 65,536: two repeats or more have a chance of about 1 in 35,000.
+      expect(ids.size, platform).toBeGreaterThanOrEqual(31);
+      for (const id of ids) expect(id >= 0 && id <= 0xffff, platform).toBe(true);
     }
   });
 

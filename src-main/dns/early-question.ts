@@ -14,7 +14,6 @@
  */
 import { createSocket, type RemoteInfo, type Socket } from 'node:dgram';
 import { closeSync, openSync, readSync } from 'node:fs';
-import { ipFamily } from './ip-family';
 import { sameHost } from './server-spec';
 import type { DnsServerAddress } from './transport';
 import type { EncodedQuery } from './wire';
@@ -68,19 +67,22 @@ export function encodeEarlyQuery(name: string, type: EarlyQuestionType, id: numb
 /**
  * An unpredictable query id (RFC 5452 §9.2) from the kernel's random source, without
  * node:crypto, whose loading (~4 ms) would come before the question could leave; node:crypto
- * where there is no /dev/urandom (Windows). The resolver loads node:crypto for its own ids later.
+ * on Windows (where "/dev/urandom" would be a path on the current drive that any user could
+ * create) and wherever the device cannot be read. The resolver loads node:crypto for its own ids later.
  */
-function queryId(): number {
+export function queryId(platform: NodeJS.Platform = process.platform): number {
   const bytes = Buffer.alloc(2);
-  try {
-    const fd = openSync('/dev/urandom', 'r');
+  if (platform !== 'win32') {
     try {
-      if (readSync(fd, bytes, 0, 2, null) === 2) return bytes.readUInt16BE(0);
-    } finally {
-      closeSync(fd);
+      const fd = openSync('/dev/urandom', 'r');
+      try {
+        if (readSync(fd, bytes, 0, 2, null) === 2) return bytes.readUInt16BE(0);
+      } finally {
+        closeSync(fd);
+      }
+    } catch {
+      // Not readable: below.
     }
-  } catch {
-    // No /dev/urandom: below.
   }
   return process.getBuiltinModule('node:crypto').randomInt(0x10000);
 }
@@ -90,7 +92,7 @@ function queryId(): number {
  * dgram's default lookup would load node:dns (~2 ms) to be told so, before the datagram leaves.
  */
 function literalLookup(host: string, _options: unknown, callback: (error: NodeJS.ErrnoException | null, address: string, family: number) => void): void {
-  callback(null, host, ipFamily(host) === 6 ? 6 : 4);
+  callback(null, host, host.includes(':') ? 6 : 4);
 }
 
 /** Sends the question; null when the name is not one the early question can write (the resolver then asks it as usual). */

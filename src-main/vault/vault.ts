@@ -107,8 +107,8 @@ export interface VaultDeps {
  */
 /** Listings tried before a vanishing item counts as a keychain error. */
 const LIST_ATTEMPTS = 3;
-/** Lookups of storedAmong in flight at once (keytar runs each on libuv's thread pool). */
-const LOOKUPS_AT_ONCE = 4;
+/** Lookups of storedAmong in flight at once: keytar blocks a thread of libuv's pool (4 by default, shared with file reads) for each. */
+const LOOKUPS_AT_ONCE = 2;
 
 export const UNLOCK_CHECK_ACCOUNT = '.relayproof-unlock-check';
 const UNLOCK_CHECK_VALUE = 'Relayproof checks with this entry that the keyring is unlocked. It is not a password.';
@@ -185,6 +185,17 @@ export function createVault(deps: VaultDeps): Vault {
     }
   }
 
+  /** One account's secret; an item that vanishes while it is read (a rotation) is the same race as in a listing: asked again. */
+  async function lookUpWithRetry(backend: KeychainBackend, account: string): Promise<string | null> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await backend.getPassword(service, account);
+      } catch (error) {
+        if (attempt >= LIST_ATTEMPTS || !/no such secret item/iu.test(error instanceof Error ? error.message : String(error))) throw error;
+      }
+    }
+  }
+
   async function run<T>(addressId: string, secret: string | undefined, call: (backend: KeychainBackend) => Promise<Result<T>>): Promise<Result<T>> {
     if (!isAddressId(addressId)) {
       return fail('invalid-input', 'That is not a Relayproof address id.');
@@ -204,10 +215,11 @@ export function createVault(deps: VaultDeps): Vault {
       const got = await access();
       if (!got.usable) return got.state;
       if (platform !== 'linux') {
-        // The probe the agreed interface names; on Linux the unlock check above replaces it,
-        // because findCredentials on a locked collection is the call that crashes.
+        // A lookup of the marker (absent: null, no prompt); on Linux the unlock check above
+        // replaces it. Not findCredentials: it reads every secret of the service (on macOS
+        // each may ask the user), and this runs on every refresh of the app's info.
         try {
-          await got.backend.findCredentials(service);
+          await got.backend.getPassword(service, UNLOCK_CHECK_ACCOUNT);
         } catch (error) {
           return note(classifyKeychainError(error, platform));
         }
@@ -259,8 +271,8 @@ export function createVault(deps: VaultDeps): Vault {
     },
 
     async storedAmong(addressIds, purpose) {
-      const ids = [...new Set(addressIds)];
-      if (!ids.every(isAddressId)) return fail('invalid-input', 'That is not a Relayproof address id.');
+      // An id the vault would never store under is simply not among them.
+      const ids = [...new Set(addressIds)].filter(isAddressId);
       const got = await access();
       if (!got.usable) return unavailable(got.state);
       const stored = new Set<string>();
@@ -270,7 +282,7 @@ export function createVault(deps: VaultDeps): Vault {
       const worker = async () => {
         while (next < ids.length) {
           const id = ids[next++] ?? '';
-          if ((await got.backend.getPassword(service, secretAccount(id, purpose))) !== null) stored.add(id);
+          if ((await lookUpWithRetry(got.backend, secretAccount(id, purpose))) !== null) stored.add(id);
         }
       };
       try {
