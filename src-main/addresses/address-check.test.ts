@@ -119,6 +119,16 @@ describe('internationalised addresses', () => {
     expect(codes(check('info@bücher.example', many(50, 'xn--bcher-kva.example')))).toEqual(['limit-per-domain']);
   });
 
+  it('parses each spelling once: a second parse is the same frozen answer, which no caller can change for another', () => {
+    for (const spelling of ['support@bücher.example', ' Support@Example.COM ', 'not an address']) {
+      const first = parseAddress(spelling);
+      expect(parseAddress(spelling), spelling).toBe(first);
+      if (first !== null) expect(Object.isFrozen(first), spelling).toBe(true);
+    }
+    expect(parseAddress(' Support@Example.COM ')).toMatchObject({ ascii: 'Support@example.com', domainAscii: 'example.com' });
+    expect(parseAddress('not an address')).toBeNull();
+  });
+
   it('keeps a Unicode local part and warns that it needs SMTPUTF8', () => {
     expect(parseAddress('jürgen@example.com')).toMatchObject({ ascii: 'jürgen@example.com', internationalised: true });
     expect(check('jürgen@example.com', []).warnings[0]?.message).toContain('SMTPUTF8');

@@ -44,6 +44,21 @@ const NON_ASCII = /[^\u0000-\u007f]/u;
  * Null when the address is not valid.
  */
 export function parseAddress(address: string): ParsedAddress | null {
+  // A check compares the new address with every saved one, and an import checks each row so:
+  // parsing (the schema, punycode both ways) once per spelling keeps 1,000 rows linear.
+  const known = parsed.get(address);
+  if (known !== undefined) return known;
+  const result = parseUncached(address);
+  if (parsed.size >= MAX_PARSED) parsed.clear();
+  parsed.set(address, result);
+  return result;
+}
+
+/** Spellings parsed so far (the result depends on the text alone); forgotten all at once past the cap. */
+const parsed = new Map<string, ParsedAddress | null>();
+const MAX_PARSED = 20_000;
+
+function parseUncached(address: string): ParsedAddress | null {
   const typed = address.trim();
   if (!emailAddressSchema.safeParse(typed).success) return null;
   const at = typed.lastIndexOf('@');
@@ -52,13 +67,14 @@ export function parseAddress(address: string): ParsedAddress | null {
   const ascii = domainToAscii(domain)?.toLowerCase() ?? null;
   if (ascii === null || !ascii.includes('.')) return null;
   const unicode = domainToUnicode(ascii) || ascii;
-  return {
+  // Frozen: every caller that parses this spelling gets this object.
+  return Object.freeze({
     ascii: `${local}@${ascii}`,
     unicode: `${local}@${unicode}`,
     domainAscii: ascii,
     domainUnicode: unicode,
     internationalised: NON_ASCII.test(local) || ascii !== unicode,
-  };
+  });
 }
 
 /** The key under which two spellings of one address are the same address. */
