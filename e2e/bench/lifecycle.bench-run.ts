@@ -137,7 +137,7 @@ it(`addresses:list with ${COUNT} addresses vs ${SMALL}`, async () => {
     largeMs.push(await timed(list(large, COUNT)));
   }
   const ratio = median(largeMs) / median(smallMs);
-  const keychainPath = keychain.status === 'available' ? 'one lookup per address on the OS keychain, 4 at a time' : `keychain ${keychain.status}: refused before any lookup, secret state shown as unknown`;
+  const keychainPath = keychain.status === 'available' ? 'one lookup per address on the OS keychain, 2 at a time' : `keychain ${keychain.status}: refused before any lookup, secret state shown as unknown`;
   console.log(
     `bench addresses.list ${COUNT}/${SMALL} addresses: ${ratio.toFixed(2)}x for ${COUNT / SMALL}x the addresses (target <= ${COUNT / SMALL}x: linear or better) — ${SMALL}: ${median(smallMs).toFixed(2)} ms, ${COUNT}: ${median(largeMs).toFixed(2)} ms, median of ${LIST_ROUNDS}; ${keychainPath}`,
   );
