@@ -23,6 +23,7 @@ export async function buildCliStarter(dir: string, options: CliStarterOptions): 
   await build({
     configFile: false,
     logLevel: 'warn',
+    // The repository (the source is src-main/cli/start.ts), whatever folder the build runs from.
     root: resolve(options.source, '..', '..', '..'),
     define: { __RELAYPROOF_CLI_MAIN__: JSON.stringify(options.main) },
     build: {

@@ -105,7 +105,7 @@ export interface VaultDeps {
  * Account of the marker entry. It can never be an address id (idSchema forbids a leading
  * dot), so it cannot collide with or be deleted as an address's secret.
  */
-/** Listings tried before a vanishing item counts as a keychain error. */
+/** Calls tried before a vanishing item counts as a keychain error. */
 const LIST_ATTEMPTS = 3;
 /** Lookups of storedAmong in flight at once: keytar blocks a thread of libuv's pool (4 by default, shared with file reads) for each. */
 const LOOKUPS_AT_ONCE = 2;
@@ -169,33 +169,23 @@ export function createVault(deps: VaultDeps): Vault {
     return fail('keychain-unavailable', state.message, state.fix === undefined ? extra : { ...extra, hint: state.fix });
   }
 
-  /** Run one keychain call; failures become `keychain-unavailable`, with the secret (if any) scrubbed. */
   /**
-   * findCredentials lists the items and then reads each one: an entry replaced or removed
-   * in between (a rotation, another window) fails the whole listing with "No such secret
-   * item". That is a race, not an unusable keychain: list again.
+   * A keychain call that meets an entry replaced or removed while it reads (a rotation,
+   * another window): "No such secret item". That is a race, not an unusable keychain: the
+   * call is made again. findCredentials lists the items and then reads each one, so it
+   * meets this most; a lookup can too.
    */
-  async function listWithRetry(backend: KeychainBackend): Promise<Array<{ account: string; password: string }>> {
+  async function retryVanishing<T>(call: () => Promise<T>): Promise<T> {
     for (let attempt = 1; ; attempt++) {
       try {
-        return await backend.findCredentials(service);
+        return await call();
       } catch (error) {
         if (attempt >= LIST_ATTEMPTS || !/no such secret item/iu.test(error instanceof Error ? error.message : String(error))) throw error;
       }
     }
   }
 
-  /** One account's secret; an item that vanishes while it is read (a rotation) is the same race as in a listing: asked again. */
-  async function lookUpWithRetry(backend: KeychainBackend, account: string): Promise<string | null> {
-    for (let attempt = 1; ; attempt++) {
-      try {
-        return await backend.getPassword(service, account);
-      } catch (error) {
-        if (attempt >= LIST_ATTEMPTS || !/no such secret item/iu.test(error instanceof Error ? error.message : String(error))) throw error;
-      }
-    }
-  }
-
+  /** Run one keychain call; failures become `keychain-unavailable`, with the secret (if any) scrubbed. */
   async function run<T>(addressId: string, secret: string | undefined, call: (backend: KeychainBackend) => Promise<Result<T>>): Promise<Result<T>> {
     if (!isAddressId(addressId)) {
       return fail('invalid-input', 'That is not a Relayproof address id.');
@@ -282,7 +272,7 @@ export function createVault(deps: VaultDeps): Vault {
       const worker = async () => {
         while (next < ids.length) {
           const id = ids[next++] ?? '';
-          if ((await lookUpWithRetry(got.backend, secretAccount(id, purpose))) !== null) stored.add(id);
+          if ((await retryVanishing(() => got.backend.getPassword(service, secretAccount(id, purpose)))) !== null) stored.add(id);
         }
       };
       try {
@@ -297,7 +287,7 @@ export function createVault(deps: VaultDeps): Vault {
       const got = await access();
       if (!got.usable) return unavailable(got.state);
       try {
-        const credentials = await listWithRetry(got.backend);
+        const credentials = await retryVanishing(() => got.backend.findCredentials(service));
         // Keep accounts only; the passwords go out of scope here. Entries another tool put
         // under this service name (not address ids) are not ours to report.
         const ids = new Set(credentials.map((c) => c.account).filter((account) => idSchema.safeParse(account).success));
